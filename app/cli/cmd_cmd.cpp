@@ -1,0 +1,6 @@
+// sigma cmd: placeholder until the command lands; reports that it is not available in this build.
+#include "app/cli/commands.h"
+
+namespace sigma::cli {
+int cmd_cmd(CliArgs&) { return fail("cmd", "not available in this build yet", kExitFailure); }
+}  // namespace sigma::cli

@@ -1,0 +1,6 @@
+// sigma kql: placeholder until the command lands; reports that it is not available in this build.
+#include "app/cli/commands.h"
+
+namespace sigma::cli {
+int cmd_kql(CliArgs&) { return fail("kql", "not available in this build yet", kExitFailure); }
+}  // namespace sigma::cli

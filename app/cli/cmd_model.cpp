@@ -1,0 +1,6 @@
+// sigma model: placeholder until the command lands; reports that it is not available in this build.
+#include "app/cli/commands.h"
+
+namespace sigma::cli {
+int cmd_model(CliArgs&) { return fail("model", "not available in this build yet", kExitFailure); }
+}  // namespace sigma::cli

@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# Shared by tools/run.sh and tools/test.sh: install what is missing, configure and build.
+# Idempotent: a second run installs nothing and rebuilds only what changed.
+set -euo pipefail
+
+SIGMA_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+SIGMA_BUILD="${SIGMA_BUILD:-$SIGMA_ROOT/build}"
+SIGMA_JOBS="${SIGMA_JOBS:-$(nproc)}"
+
+# Debian packages the build and the tests need.
+SIGMA_APT_PACKAGES=(
+  build-essential cmake ninja-build pkg-config git ca-certificates
+  qt6-base-dev qt6-httpserver-dev qt6-websockets-dev libqt6sql6-sqlite
+  libgl-dev libsqlite3-dev libgit2-dev libgtest-dev
+  nodejs npm clang libclang-rt-14-dev curl
+)
+
+log() { echo "[sigma] $*" >&2; }
+
+install_apt_packages() {
+  local missing=()
+  for p in "${SIGMA_APT_PACKAGES[@]}"; do
+    dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
+  done
+  if ((${#missing[@]})); then
+    log "installing Debian packages: ${missing[*]}"
+    local sudo=""
+    [ "$(id -u)" = 0 ] || sudo="sudo"
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  fi
+}
+
+configure_and_build() {
+  local extra=("$@")
+  local werror=OFF
+  [ "${CI:-}" = "true" ] && werror=ON
+  if [ ! -f "$SIGMA_BUILD/build.ninja" ]; then
+    log "configuring $SIGMA_BUILD"
+    cmake -S "$SIGMA_ROOT" -B "$SIGMA_BUILD" -G Ninja -DCMAKE_BUILD_TYPE=Release \
+      -DSIGMA_WERROR="$werror" "${extra[@]}" >/dev/null
+  fi
+  log "building (jobs: $SIGMA_JOBS)"
+  cmake --build "$SIGMA_BUILD" -j "$SIGMA_JOBS"
+}
