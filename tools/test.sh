@@ -5,6 +5,10 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
 install_apt_packages
 source "$SIGMA_ROOT/tools/lib/oracles.sh"
 setup_kql_oracle
+if [ -f "$SIGMA_ROOT/tools/lib/vocab_deps.sh" ]; then
+  source "$SIGMA_ROOT/tools/lib/vocab_deps.sh"
+  setup_vocab_deps
+fi
 configure_and_build
 cd "$SIGMA_BUILD"
 ctest --output-on-failure -j "$SIGMA_JOBS" "$@"
