@@ -302,12 +302,14 @@ private:
                             traits->name + "'s block size " + std::to_string(traits->block_size));
             }
             // rows * blocks-per-row * block_bytes, each step checked.
-            const uint64_t row = static_cast<uint64_t>(t.ne[0] / traits->block_size) * traits->block_bytes;
+            const uint64_t blocks = static_cast<uint64_t>(t.ne[0] / traits->block_size);
             const uint64_t rows = static_cast<uint64_t>(elements / t.ne[0]);
-            if (row != 0 && rows > std::numeric_limits<uint64_t>::max() / row) {
+            constexpr uint64_t kMaxBytes = std::numeric_limits<int64_t>::max();
+            if (blocks > kMaxBytes / traits->block_bytes ||
+                rows > kMaxBytes / (blocks * traits->block_bytes)) {
                 return fail(what + ": byte size overflows (shape too large)");
             }
-            t.nbytes = static_cast<size_t>(row * rows);
+            t.nbytes = static_cast<size_t>(blocks * traits->block_bytes * rows);
             uint64_t offset = 0;
             if (!read(offset, what + " data offset")) return false;
             if (offset % out_.alignment_ != 0) {
