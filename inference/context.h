@@ -1,0 +1,83 @@
+// Context: the run state of one model: KV cache, scratch buffers and thread pool, all allocated
+// once at creation, plus the tokens whose K/V are cached (for prefix reuse).
+// Not thread-safe: one caller at a time; a second conversation needs its own Context.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <vector>
+
+#include "inference/expected.h"
+#include "inference/forward.h"
+#include "inference/kv_cache.h"
+#include "inference/model.h"
+#include "inference/thread_pool.h"
+
+namespace sigma {
+
+struct ContextParams {
+    int n_ctx = 0;                // positions the cache holds; 0 = the model's n_ctx_train
+    int n_threads = 0;            // 0 = the hardware's thread count
+    KvType kv_type = KvType::F16;
+    int n_batch = 256;            // tokens per forward call during prefill
+    bool selective_v = false;     // decode only: read V rows of the top-k positions (ops_attention.h)
+    int selective_v_top_k = 100;
+};
+
+class Context {
+public:
+    // The context keeps the model alive.
+    static Expected<std::unique_ptr<Context>> create(std::shared_ptr<const Model> model, ContextParams params);
+    // For tests and tools with in-memory weights: the caller keeps config and weights alive.
+    static Expected<std::unique_ptr<Context>> create(const ModelConfig& config, const ModelWeights& weights,
+                                                     ContextParams params);
+    ~Context();
+    Context(const Context&) = delete;
+    Context& operator=(const Context&) = delete;
+
+    // Appends tokens at position() (prefill in chunks of n_batch) and returns the logits of the LAST
+    // one: n_vocab floats, valid until the next call. Errors (nothing changes): empty input, a token id
+    // out of range, or more tokens than the context has room for.
+    Expected<const float*> decode(std::span<const int32_t> tokens);
+    // As decode, but returns the logits of every token: [tokens.size()][n_vocab]. Allocates the
+    // result, so meant for tests and evaluation, not the token loop.
+    Expected<std::vector<float>> decode_all_logits(std::span<const int32_t> tokens);
+
+    int position() const { return static_cast<int>(tokens_.size()); }
+    int n_ctx() const { return n_ctx_; }
+    int n_vocab() const { return config_->n_vocab; }
+    int n_threads() const { return pool_->size(); }
+    const ModelConfig& config() const { return *config_; }
+    const ContextParams& params() const { return params_; }
+    const KvCache& kv_cache() const { return *cache_; }
+    // Token ids whose K/V are in the cache, in position order.
+    std::span<const int32_t> tokens() const { return tokens_; }
+
+    // Forgets every position from n_keep on (clamped to [0, position()]); later decodes overwrite them.
+    void truncate(int n_keep);
+    // How many leading tokens of `prompt` are already cached at the same positions.
+    int common_prefix(std::span<const int32_t> prompt) const;
+
+    // Selective V can be switched per request (the buffers do not change).
+    void set_selective_v(bool on, int top_k);
+
+private:
+    Context() = default;
+    static Expected<std::unique_ptr<Context>> create_impl(std::shared_ptr<const Model> model, const ModelConfig& config,
+                                                          const ModelWeights& weights, ContextParams params);
+    Status check_tokens(std::span<const int32_t> tokens) const;
+    Status run(std::span<const int32_t> tokens, float* all_logits);
+
+    std::shared_ptr<const Model> model_;  // null when created over caller-owned weights
+    const ModelConfig* config_ = nullptr;
+    const ModelWeights* weights_ = nullptr;
+    ContextParams params_;
+    int n_ctx_ = 0;
+    std::unique_ptr<ThreadPool> pool_;
+    std::unique_ptr<KvCache> cache_;
+    std::unique_ptr<ForwardBuffers> buffers_;
+    std::vector<int32_t> tokens_;  // reserved to n_ctx at creation
+};
+
+}  // namespace sigma

@@ -1,0 +1,120 @@
+// matmul dispatch and the scalar kernels: widen or quantise once per row/batch, then dot products.
+// Not tiled for cache beyond "one weight row, all tokens": the weights stream once per batch.
+#include "inference/ops_matmul.h"
+
+#include "inference/cpu_features.h"
+#include "inference/ops_convert.h"
+#include "inference/thread_pool.h"
+
+namespace sigma {
+
+void MatmulScratch::reserve(int n_threads, int64_t max_row_length, int64_t max_activation_elements) {
+    n_threads_ = n_threads;
+    max_row_length_ = max_row_length;
+    max_activation_elements_ = max_activation_elements;
+    rows_.reset(new float[static_cast<size_t>(n_threads) * static_cast<size_t>(max_row_length)]);
+    q8_.reset(new BlockQ8_0[static_cast<size_t>(max_activation_elements / kQ8_0BlockSize + 1)]);
+}
+
+MatmulPath matmul_default_path() {
+    const CpuFeatures& f = cpu_features();
+    return f.avx2 && f.fma && f.f16c ? MatmulPath::Avx2 : MatmulPath::Scalar;
+}
+
+float dot_f32_scalar(const float* a, const float* b, int64_t n) {
+    // Eight independent partial sums: the compiler can vectorise them and the rounding does not
+    // depend on how rows are split across threads.
+    float acc[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+    int64_t i = 0;
+    for (; i + 8 <= n; i += 8)
+        for (int j = 0; j < 8; ++j) acc[j] += a[i + j] * b[i + j];
+    float s = ((acc[0] + acc[1]) + (acc[2] + acc[3])) + ((acc[4] + acc[5]) + (acc[6] + acc[7]));
+    for (; i < n; ++i) s += a[i] * b[i];
+    return s;
+}
+
+float dot_q8_0_scalar(const BlockQ8_0* w, const BlockQ8_0* x, int64_t n_blocks) {
+    const float* table = fp16_table();
+    float s = 0.0f;
+    for (int64_t b = 0; b < n_blocks; ++b) {
+        // sum_j (dw * qw_j) * (dx * qx_j) = dw * dx * sum_j qw_j * qx_j, the inner sum exact in int32
+        int32_t sumi = 0;
+        for (int j = 0; j < kQ8_0BlockSize; ++j) sumi += static_cast<int32_t>(w[b].qs[j]) * x[b].qs[j];
+        s += table[w[b].d] * table[x[b].d] * static_cast<float>(sumi);
+    }
+    return s;
+}
+
+namespace {
+
+struct Kernels {
+    float (*dot_f32)(const float*, const float*, int64_t);
+    float (*dot_q8_0)(const BlockQ8_0*, const BlockQ8_0*, int64_t);
+    bool avx2_widen;
+};
+
+Kernels kernels_for(MatmulPath path) {
+    if (path == MatmulPath::Avx2) return {dot_f32_avx2, dot_q8_0_avx2, true};
+    return {dot_f32_scalar, dot_q8_0_scalar, false};
+}
+
+}  // namespace
+
+bool matmul(float* y, const TensorView& w, const float* x, int64_t n_tokens, ThreadPool& pool,
+            MatmulScratch& scratch, MatmulPath path) {
+    const int64_t in = w.ne[0];
+    const int64_t out = w.rows();
+    if (n_tokens <= 0 || out <= 0) return true;
+    if (!type_is_supported_for_compute(w.type)) return false;
+    const size_t stride = row_bytes(w.type, in);
+    if (stride == 0 || (w.type == TensorType::Q8_0 && in % kQ8_0BlockSize != 0)) return false;
+    if (scratch.n_threads() < pool.size()) return false;
+    const Kernels k = kernels_for(path);
+    const auto* base = static_cast<const uint8_t*>(w.data);
+
+    switch (w.type) {
+        case TensorType::F32:
+            pool.parallel_for(out, [&](int64_t begin, int64_t end, int) {
+                for (int64_t o = begin; o < end; ++o) {
+                    const auto* row = reinterpret_cast<const float*>(base + o * stride);
+                    for (int64_t t = 0; t < n_tokens; ++t) y[t * out + o] = k.dot_f32(row, x + t * in, in);
+                }
+            });
+            return true;
+        case TensorType::F16:
+        case TensorType::BF16: {
+            if (in > scratch.max_row_length()) return false;
+            const float* table = fp16_table();
+            const bool is_f16 = w.type == TensorType::F16;
+            pool.parallel_for(out, [&](int64_t begin, int64_t end, int thread) {
+                float* wide = scratch.row_buffer(thread);
+                for (int64_t o = begin; o < end; ++o) {
+                    const auto* row = reinterpret_cast<const uint16_t*>(base + o * stride);
+                    if (!is_f16) widen_bf16_row(wide, row, in);
+                    else if (k.avx2_widen) widen_f16_row_avx2(wide, row, in);
+                    else widen_f16_row(wide, row, in, table);
+                    for (int64_t t = 0; t < n_tokens; ++t) y[t * out + o] = k.dot_f32(wide, x + t * in, in);
+                }
+            });
+            return true;
+        }
+        case TensorType::Q8_0: {
+            if (n_tokens * in > scratch.max_activation_elements()) return false;
+            BlockQ8_0* xq = scratch.q8_buffer();
+            const int64_t n_blocks = in / kQ8_0BlockSize;
+            pool.parallel_for(n_tokens, [&](int64_t begin, int64_t end, int) {
+                for (int64_t t = begin; t < end; ++t) quantize_row(TensorType::Q8_0, x + t * in, xq + t * n_blocks, in);
+            });
+            pool.parallel_for(out, [&](int64_t begin, int64_t end, int) {
+                for (int64_t o = begin; o < end; ++o) {
+                    const auto* row = reinterpret_cast<const BlockQ8_0*>(base + o * stride);
+                    for (int64_t t = 0; t < n_tokens; ++t) y[t * out + o] = k.dot_q8_0(row, xq + t * n_blocks, n_blocks);
+                }
+            });
+            return true;
+        }
+        default: return false;
+    }
+}
+
+}  // namespace sigma

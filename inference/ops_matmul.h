@@ -1,0 +1,64 @@
+// matmul: y = W·x for a batch of tokens, over the weight types the engine computes with
+// (F32, F16, BF16, Q8_0), rows split across the thread pool.
+// Not a general GEMM: W is always a model weight (ne = {in, out}), x is always float activations.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+
+#include "inference/tensor.h"
+#include "inference/tensor_types.h"
+
+namespace sigma {
+
+class ThreadPool;
+
+// Buffers matmul needs, allocated once (Context creation) so no token allocates.
+class MatmulScratch {
+public:
+    // n_threads row buffers of max_row_length floats (widened F16/BF16 rows) and room for
+    // max_activation_elements activations quantised to Q8_0 blocks.
+    void reserve(int n_threads, int64_t max_row_length, int64_t max_activation_elements);
+
+    float* row_buffer(int thread_index) { return rows_.get() + thread_index * max_row_length_; }
+    BlockQ8_0* q8_buffer() { return q8_.get(); }
+    int64_t max_row_length() const { return max_row_length_; }
+    int64_t max_activation_elements() const { return max_activation_elements_; }
+    int n_threads() const { return n_threads_; }
+
+private:
+    std::unique_ptr<float[]> rows_;      // [n_threads][max_row_length]
+    std::unique_ptr<BlockQ8_0[]> q8_;    // [max_activation_elements / 32]
+    int64_t max_row_length_ = 0;
+    int64_t max_activation_elements_ = 0;
+    int n_threads_ = 0;
+};
+
+// Which kernels matmul uses. Scalar is the plain path every other path is tested against.
+enum class MatmulPath { Scalar, Avx2 };
+MatmulPath matmul_default_path();  // from cpu_features(): the best path this CPU runs
+
+// y[t][o] = sum_i W[o][i] * x[t][i] for t < n_tokens, o < out, i < in, where W.ne = {in, out},
+// x is [n_tokens][in] and y is [n_tokens][out] (y must not alias x).
+// Each weight row is read once per batch: the loop is "for each row, for each token".
+// For Q8_0 weights x is first quantised to Q8_0 blocks and the dot products are integer sums.
+// Returns false (computing nothing) when the weight type is not one the engine computes with,
+// in is not a multiple of the type's block, or the scratch is too small; Context checks all
+// of this once at creation.
+bool matmul(float* y, const TensorView& w, const float* x, int64_t n_tokens, ThreadPool& pool,
+            MatmulScratch& scratch, MatmulPath path);
+inline bool matmul(float* y, const TensorView& w, const float* x, int64_t n_tokens, ThreadPool& pool,
+                   MatmulScratch& scratch) {
+    return matmul(y, w, x, n_tokens, pool, scratch, matmul_default_path());
+}
+
+// Dot products used by matmul and attention. Scalar versions; the path-specific ones live in
+// ops_matmul_avx2.cpp.
+float dot_f32_scalar(const float* a, const float* b, int64_t n);
+float dot_q8_0_scalar(const BlockQ8_0* w, const BlockQ8_0* x, int64_t n_blocks);
+// AVX2/FMA/F16C versions: call only when matmul_default_path() is Avx2.
+float dot_f32_avx2(const float* a, const float* b, int64_t n);
+float dot_q8_0_avx2(const BlockQ8_0* w, const BlockQ8_0* x, int64_t n_blocks);
+void widen_f16_row_avx2(float* dst, const uint16_t* src, int64_t n);
+
+}  // namespace sigma
