@@ -31,6 +31,10 @@ public:
             // stage 2 + 2k: word-initial groups of k+1 letters; stage 3 + 2k: inner groups.
             const int length = (stage_ - 2) / 2 + 1;
             const bool initial = (stage_ - 2) % 2 == 0;
+            if (!initial && length == 1) {  // single letters already came with printable ASCII
+                ++stage_;
+                continue;
+            }
             if (counter_ < limit(length)) {
                 std::string s = letters(counter_++, length);
                 return initial ? kSpace + s : s;
