@@ -1,0 +1,421 @@
+// The diagnosis rules engine: one pass over the log, an Aho-Corasick scan per line, bounded state per
+// category (counts, strongest pattern, at most N evidence lines). Not a parser of any one log format:
+// it reads kernel, journald, kubectl, Python and NCCL output alike as plain lines.
+#include "app/domain/diag_engine.h"
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+#include <set>
+#include <sstream>
+
+#include "app/domain/log_reader.h"
+
+namespace sigma::domain {
+
+namespace {
+enum class Kind { Text, All, NonZero, Xid };
+
+struct CPattern {
+    int category = 0;
+    Kind kind = Kind::Text;
+    double weight = 0;
+    int lit = -1;               // Text / NonZero: the literal
+    size_t lit_len = 0;
+    std::vector<int> all_lits;  // All: every literal
+    std::vector<int> none_lits; // must be absent from the line
+    std::string desc;
+};
+
+constexpr int kMaxXid = 1000;
+constexpr const char* kSxidCategory = "gpu_nvlink_error";  // NVSwitch errors are reported as SXid
+constexpr double kSxidWeight = 10.0;
+
+double severity_bonus(Severity s) {
+    switch (s) {
+        case Severity::Critical: return 0.6;
+        case Severity::High: return 0.4;
+        case Severity::Medium: return 0.2;
+        case Severity::Low: return 0.0;
+    }
+    return 0.0;
+}
+}  // namespace
+
+struct DiagEngine::Compiled {
+    LiteralMatcher matcher;
+    std::vector<std::vector<int>> lit_patterns;  // [n_literals] patterns to evaluate when it is seen
+    std::vector<CPattern> patterns;
+    std::vector<int> xid_pattern = std::vector<int>(kMaxXid, -1);  // xid number -> pattern
+    int sxid_pattern = -1;
+    int xid_lit = -1;
+    std::map<std::string, int> lit_ids;  // dedupe: key = flags + text
+
+    int literal(const std::string& text, bool cs, bool word) {
+        std::string key = std::string(cs ? "c" : "i") + (word ? "w" : "-");
+        for (char c : text) key += cs ? c : static_cast<char>((c >= 'A' && c <= 'Z') ? c + 32 : c);
+        auto it = lit_ids.find(key);
+        if (it != lit_ids.end()) return it->second;
+        const int id = matcher.add(text, cs, word);
+        lit_ids.emplace(key, id);
+        lit_patterns.emplace_back();
+        return id;
+    }
+};
+
+DiagEngine::DiagEngine(const SignaturePack& pack) : pack_(pack), compiled_(std::make_unique<Compiled>()) {
+    Compiled& c = *compiled_;
+    c.xid_lit = c.literal("xid", false, false);
+    for (size_t ci = 0; ci < pack.categories.size(); ++ci) {
+        for (const SignaturePattern& sp : pack.categories[ci].patterns) {
+            CPattern p;
+            p.category = static_cast<int>(ci);
+            p.weight = sp.weight;
+            p.desc = sp.describe();
+            const int index = static_cast<int>(c.patterns.size());
+            if (!sp.text.empty()) {
+                p.kind = Kind::Text;
+                p.lit = c.literal(sp.text, sp.case_sensitive, sp.word);
+                c.lit_patterns[p.lit].push_back(index);
+            } else if (!sp.nonzero.empty()) {
+                p.kind = Kind::NonZero;
+                p.lit = c.literal(sp.nonzero, sp.case_sensitive, sp.word);
+                p.lit_len = sp.nonzero.size();
+                c.lit_patterns[p.lit].push_back(index);
+            } else {
+                p.kind = Kind::All;
+                for (const auto& a : sp.all) p.all_lits.push_back(c.literal(a, sp.case_sensitive, sp.word));
+                // Evaluate when the first literal is seen; the others are checked by stamp.
+                c.lit_patterns[p.all_lits.front()].push_back(index);
+            }
+            for (const auto& n : sp.none) p.none_lits.push_back(c.literal(n, false, false));
+            c.patterns.push_back(std::move(p));
+        }
+    }
+    for (const XidEntry& x : pack.xids) {
+        const SignatureCategory* cat = pack.find(x.category);
+        if (!cat || x.xid <= 0 || x.xid >= kMaxXid) continue;
+        CPattern p;
+        p.category = static_cast<int>(cat - pack.categories.data());
+        p.kind = Kind::Xid;
+        p.weight = x.weight;
+        p.desc = "Xid " + std::to_string(x.xid) + " (" + x.name + ")";
+        c.xid_pattern[x.xid] = static_cast<int>(c.patterns.size());
+        c.patterns.push_back(std::move(p));
+    }
+    if (const SignatureCategory* cat = pack.find(kSxidCategory)) {
+        CPattern p;
+        p.category = static_cast<int>(cat - pack.categories.data());
+        p.kind = Kind::Xid;
+        p.weight = kSxidWeight;
+        p.desc = "SXid (NVSwitch error)";
+        c.sxid_pattern = static_cast<int>(c.patterns.size());
+        c.patterns.push_back(std::move(p));
+    }
+    c.matcher.build();
+}
+
+DiagEngine::~DiagEngine() = default;
+
+namespace {
+
+bool is_alpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
+bool is_digit(char c) { return c >= '0' && c <= '9'; }
+
+// Parses the Xid number after "xid" at `start`: "Xid (PCI:0000:3b:00): 79,", "Xid 79", "XID: 48",
+// "xid=13", "Xid119". Returns -1 when no number follows. *sxid is set for NVSwitch "SXid".
+int parse_xid(std::string_view line, size_t start, bool* sxid) {
+    *sxid = start > 0 && (line[start - 1] == 'S' || line[start - 1] == 's') &&
+            (start < 2 || !is_alpha(line[start - 2]));
+    size_t j = start + 3;
+    if (j < line.size() && is_alpha(line[j])) return -1;  // "xids", "xidden"
+    while (j < line.size() && line[j] == ' ') ++j;
+    if (j < line.size() && line[j] == '(') {
+        const size_t close = line.find(')', j);
+        if (close == std::string_view::npos || close - j > 80) return -1;
+        j = close + 1;
+    }
+    size_t skipped = 0;
+    while (j < line.size() && skipped < 4 && (line[j] == ' ' || line[j] == ':' || line[j] == '=' || line[j] == '#')) {
+        ++j;
+        ++skipped;
+    }
+    int value = 0;
+    size_t digits = 0;
+    while (j < line.size() && is_digit(line[j]) && digits < 4) {
+        value = value * 10 + (line[j] - '0');
+        ++j;
+        ++digits;
+    }
+    if (digits == 0 || digits > 3 || (j < line.size() && is_digit(line[j]))) return -1;
+    return value;
+}
+
+// After the field name at [pos, pos+len): optional spaces and quote, a separator (':', '=', ','),
+// spaces, then a number. True when that number is greater than zero.
+bool nonzero_after(std::string_view line, size_t pos) {
+    size_t j = pos;
+    size_t guard = 0;
+    while (j < line.size() && (line[j] == ' ' || line[j] == '\t' || line[j] == '"') && guard++ < 64) ++j;
+    if (j >= line.size() || (line[j] != ':' && line[j] != '=' && line[j] != ',')) return false;
+    ++j;
+    while (j < line.size() && (line[j] == ' ' || line[j] == '\t' || line[j] == '"')) ++j;
+    bool any = false, nonzero = false;
+    while (j < line.size() && is_digit(line[j])) {
+        any = true;
+        nonzero = nonzero || line[j] != '0';
+        ++j;
+    }
+    return any && nonzero;
+}
+
+struct CategoryState {
+    double max_weight = 0;
+    size_t lines = 0;
+    size_t line_stamp = 0;  // last line that matched
+    double line_best = 0;   // best weight on the current line
+    int line_best_pattern = -1;
+    size_t line_best_pos = 0;
+    std::vector<std::pair<double, Evidence>> evidence;  // (keep priority, line)
+};
+
+std::string window_of(std::string_view line, size_t pos, size_t cap) {
+    if (line.size() <= cap) return sanitize_utf8(line);
+    const size_t start = pos > cap / 4 ? std::min(pos - cap / 4, line.size() - cap) : 0;
+    std::string out = start > 0 ? "..." : "";
+    out += sanitize_utf8(line.substr(start, cap));
+    if (start + cap < line.size()) out += "...";
+    return out;
+}
+
+}  // namespace
+
+DiagnosisReport DiagEngine::run(std::istream& in, const DiagOptions& opt) const {
+    const Compiled& c = *compiled_;
+    DiagnosisReport report;
+    const size_t n_lits = c.matcher.literal_count();
+    const size_t n_pats = c.patterns.size();
+    std::vector<size_t> lit_stamp(n_lits, 0), lit_pos(n_lits, 0);
+    std::vector<size_t> pat_stamp(n_pats, 0), pat_hits(n_pats, 0);
+    std::vector<bool> pat_was_best(n_pats, false);
+    std::vector<CategoryState> cats(pack_.categories.size());
+    std::vector<int> hit_lits, touched;
+    std::vector<std::pair<int, size_t>> xids;  // pattern, position
+    const size_t ev_cap = std::max<size_t>(1, opt.max_evidence_per_finding);
+
+    LogReader reader(in, opt.max_line_bytes, opt.max_total_bytes);
+    std::string_view line;
+    while (reader.next(line)) {
+        const size_t ln = reader.line_number();
+        hit_lits.clear();
+        touched.clear();
+        xids.clear();
+        c.matcher.scan(line, [&](int id, size_t start) {
+            if (id == c.xid_lit && xids.size() < 4) {
+                bool sxid = false;
+                const int x = parse_xid(line, start, &sxid);
+                const int p = sxid ? c.sxid_pattern : (x > 0 && x < kMaxXid ? c.xid_pattern[x] : -1);
+                if (x > 0 && p >= 0) xids.emplace_back(p, start);
+            }
+            if (lit_stamp[id] != ln) {
+                lit_stamp[id] = ln;
+                lit_pos[id] = start;
+                hit_lits.push_back(id);
+            }
+            return true;
+        });
+        if (hit_lits.empty()) continue;
+
+        auto credit = [&](int p, size_t pos) {
+            const CPattern& cp = c.patterns[p];
+            CategoryState& st = cats[cp.category];
+            ++pat_hits[p];
+            if (st.line_stamp != ln) {
+                st.line_stamp = ln;
+                st.line_best = 0;
+                ++st.lines;
+                touched.push_back(cp.category);
+            }
+            if (cp.weight > st.line_best) {
+                st.line_best = cp.weight;
+                st.line_best_pattern = p;
+                st.line_best_pos = pos;
+            }
+        };
+        for (const auto& [p, pos] : xids) {
+            if (pat_stamp[p] == ln) continue;
+            pat_stamp[p] = ln;
+            credit(p, pos);
+        }
+        for (int lit : hit_lits) {
+            for (int p : c.lit_patterns[lit]) {
+                if (pat_stamp[p] == ln) continue;
+                pat_stamp[p] = ln;
+                const CPattern& cp = c.patterns[p];
+                bool ok = true;
+                if (cp.kind == Kind::All) {
+                    for (int a : cp.all_lits) ok = ok && lit_stamp[a] == ln;
+                } else if (cp.kind == Kind::NonZero) {
+                    ok = nonzero_after(line, lit_pos[cp.lit] + cp.lit_len);
+                }
+                for (int n : cp.none_lits) ok = ok && lit_stamp[n] != ln;
+                if (ok) credit(p, lit_pos[lit]);
+            }
+        }
+        for (int ci : touched) {
+            CategoryState& st = cats[ci];
+            if (st.line_best_pattern < 0) continue;
+            pat_was_best[st.line_best_pattern] = true;
+            st.max_weight = std::max(st.max_weight, st.line_best);
+            // Keep the strongest lines; a pattern's first line gets a small edge so evidence is varied.
+            const double prio = st.line_best + (pat_hits[st.line_best_pattern] == 1 ? 0.5 : 0.0);
+            auto worst = std::min_element(st.evidence.begin(), st.evidence.end(), [](const auto& a, const auto& b) {
+                return a.first != b.first ? a.first < b.first : a.second.line > b.second.line;
+            });
+            if (st.evidence.size() < ev_cap || prio > worst->first) {
+                Evidence e{ln, window_of(line, st.line_best_pos, std::max<size_t>(64, opt.max_evidence_text)),
+                           c.patterns[st.line_best_pattern].desc, st.line_best};
+                if (st.evidence.size() < ev_cap) st.evidence.emplace_back(prio, std::move(e));
+                else *worst = {prio, std::move(e)};
+            }
+        }
+    }
+    report.lines_read = reader.line_number();
+    report.bytes_read = reader.bytes_read();
+    report.truncated_lines = reader.truncated_lines();
+    report.input_truncated = reader.input_truncated();
+
+    for (size_t ci = 0; ci < cats.size(); ++ci) {
+        CategoryState& st = cats[ci];
+        if (st.max_weight < opt.min_strong_weight) continue;
+        const SignatureCategory& sc = pack_.categories[ci];
+        double support = 0;
+        for (size_t p = 0; p < n_pats; ++p)
+            if (c.patterns[p].category == static_cast<int>(ci) && pat_was_best[p]) support += c.patterns[p].weight;
+        support = std::max(0.0, support - st.max_weight);
+        Finding f;
+        f.category = sc.id;
+        f.title = sc.title;
+        f.severity = sc.severity;
+        f.hits = st.lines;
+        f.score = st.max_weight + std::min(2.0, 0.2 * support) +
+                  std::min(1.0, 0.25 * std::log2(static_cast<double>(st.lines))) + severity_bonus(sc.severity);
+        f.score = std::round(f.score * 100.0) / 100.0;
+        for (auto& pe : st.evidence) f.evidence.push_back(std::move(pe.second));
+        std::sort(f.evidence.begin(), f.evidence.end(), [](const Evidence& a, const Evidence& b) { return a.line < b.line; });
+        f.explanation = sc.explanation;
+        f.root_causes = sc.root_causes;
+        f.remediation = sc.remediation;
+        f.commands = sc.commands;
+        report.findings.push_back(std::move(f));
+    }
+    std::stable_sort(report.findings.begin(), report.findings.end(), [](const Finding& a, const Finding& b) {
+        if (a.score != b.score) return a.score > b.score;
+        return a.severity < b.severity;
+    });
+    if (report.findings.size() > opt.max_findings) report.findings.resize(std::max<size_t>(1, opt.max_findings));
+    if (!report.findings.empty()) report.category = report.findings.front().category;
+    return report;
+}
+
+DiagnosisReport DiagEngine::run_text(std::string_view text, const DiagOptions& options) const {
+    std::istringstream in{std::string(text)};
+    return run(in, options);
+}
+
+DiagnosisReport diagnose_stream(std::istream& in, const SignaturePack& pack, DiagOptions options) {
+    DiagEngine engine(pack);
+    return engine.run(in, options);
+}
+
+DiagnosisReport diagnose_text(std::string_view text, const SignaturePack& pack, DiagOptions options) {
+    DiagEngine engine(pack);
+    return engine.run_text(text, options);
+}
+
+std::vector<size_t> DiagnosisReport::cited_lines() const {
+    std::set<size_t> lines;
+    for (const Finding& f : findings)
+        for (const Evidence& e : f.evidence) lines.insert(e.line);
+    return {lines.begin(), lines.end()};
+}
+
+static Json string_array(const std::vector<std::string>& v) {
+    Json a = Json::array();
+    for (const auto& s : v) a.push(Json(s));
+    return a;
+}
+
+Json DiagnosisReport::to_json() const {
+    Json j = Json::object();
+    j.set("category", Json(category));
+    Json fs = Json::array();
+    for (const Finding& f : findings) {
+        Json o = Json::object();
+        o.set("category", Json(f.category));
+        o.set("title", Json(f.title));
+        o.set("severity", Json(severity_name(f.severity)));
+        o.set("score", Json(f.score));
+        o.set("hits", Json(f.hits));
+        Json ev = Json::array();
+        for (const Evidence& e : f.evidence) {
+            Json eo = Json::object();
+            eo.set("line", Json(e.line));
+            eo.set("text", Json(e.text));
+            eo.set("pattern", Json(e.pattern));
+            ev.push(std::move(eo));
+        }
+        o.set("evidence", std::move(ev));
+        o.set("explanation", Json(f.explanation));
+        o.set("root_causes", string_array(f.root_causes));
+        o.set("next_steps", string_array(f.remediation));
+        o.set("commands", string_array(f.commands));
+        fs.push(std::move(o));
+    }
+    j.set("findings", std::move(fs));
+    j.set("lines_read", Json(lines_read));
+    j.set("bytes_read", Json(bytes_read));
+    j.set("truncated", Json(truncated()));
+    j.set("truncated_lines", Json(truncated_lines));
+    j.set("input_truncated", Json(input_truncated));
+    return j;
+}
+
+std::string sanitize_utf8(std::string_view s) {
+    std::string out;
+    out.reserve(s.size());
+    size_t i = 0;
+    while (i < s.size()) {
+        const unsigned char c = static_cast<unsigned char>(s[i]);
+        if (c < 0x80) {
+            out += (c < 0x20 && c != '\t') || c == 0x7f ? ' ' : static_cast<char>(c);
+            ++i;
+            continue;
+        }
+        size_t len = 0;
+        uint32_t cp = 0;
+        if (c >= 0xC2 && c <= 0xDF) { len = 2; cp = c & 0x1F; }
+        else if (c >= 0xE0 && c <= 0xEF) { len = 3; cp = c & 0x0F; }
+        else if (c >= 0xF0 && c <= 0xF4) { len = 4; cp = c & 0x07; }
+        bool ok = len > 0 && i + len <= s.size();
+        for (size_t k = 1; ok && k < len; ++k) {
+            const unsigned char cc = static_cast<unsigned char>(s[i + k]);
+            ok = (cc & 0xC0) == 0x80;
+            cp = (cp << 6) | (cc & 0x3F);
+        }
+        // Reject overlongs, surrogates and values past U+10FFFF.
+        if (ok && ((len == 3 && cp < 0x800) || (len == 4 && (cp < 0x10000 || cp > 0x10FFFF)) ||
+                   (cp >= 0xD800 && cp <= 0xDFFF)))
+            ok = false;
+        if (ok) {
+            out.append(s.substr(i, len));
+            i += len;
+        } else {
+            out += "\xEF\xBF\xBD";
+            ++i;
+        }
+    }
+    return out;
+}
+
+}  // namespace sigma::domain

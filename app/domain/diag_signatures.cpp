@@ -1,0 +1,179 @@
+// Loads and checks the diagnosis signature pack. Strict about shape (every error names the category
+// and pattern) because a silently ignored pattern would quietly lower diagnosis quality.
+#include "app/domain/diag_signatures.h"
+
+#include <fstream>
+#include <sstream>
+
+#include "app/domain/resource_paths.h"
+
+namespace sigma::domain {
+
+const char* severity_name(Severity s) {
+    switch (s) {
+        case Severity::Critical: return "critical";
+        case Severity::High: return "high";
+        case Severity::Medium: return "medium";
+        case Severity::Low: return "low";
+    }
+    return "medium";
+}
+
+std::optional<Severity> parse_severity(std::string_view name) {
+    if (name == "critical") return Severity::Critical;
+    if (name == "high") return Severity::High;
+    if (name == "medium") return Severity::Medium;
+    if (name == "low") return Severity::Low;
+    return std::nullopt;
+}
+
+const std::vector<std::string>& diagnosis_category_ids() {
+    static const std::vector<std::string> ids = {
+        "gpu_fallen_off_bus", "gpu_ecc_uncorrectable", "gpu_nvlink_error", "gpu_app_fault", "gpu_gsp_timeout",
+        "gpu_thermal_slowdown", "cuda_out_of_memory", "nccl_timeout", "nccl_network_error", "driver_library_mismatch",
+        "host_oom_killer", "k8s_oomkilled", "k8s_crashloop", "k8s_image_pull", "disk_full", "disk_io_error",
+        "filesystem_readonly", "tls_cert_expired", "dns_resolution", "connection_refused", "segfault",
+        "too_many_open_files", "permission_denied", "ssh_bruteforce", "systemd_unit_failed", "unknown"};
+    return ids;
+}
+
+std::string SignaturePattern::describe() const {
+    std::string out;
+    if (!text.empty()) out = text;
+    else if (!nonzero.empty()) out = nonzero + " > 0";
+    else {
+        for (size_t i = 0; i < all.size(); ++i) out += (i ? " + " : "") + all[i];
+    }
+    return out;
+}
+
+const SignatureCategory* SignaturePack::find(std::string_view id) const {
+    for (const auto& c : categories)
+        if (c.id == id) return &c;
+    return nullptr;
+}
+
+const XidEntry* SignaturePack::find_xid(int xid) const {
+    for (const auto& x : xids)
+        if (x.xid == xid) return &x;
+    return nullptr;
+}
+
+static bool fail(std::string* error, const std::string& message) {
+    if (error) *error = message;
+    return false;
+}
+
+static bool read_strings(const Json& v, const std::string& where, std::vector<std::string>& out, std::string* error) {
+    if (v.is_null()) return true;
+    if (!v.is_array()) return fail(error, where + ": expected an array of strings");
+    for (const Json& s : v.as_array()) {
+        if (!s.is_string()) return fail(error, where + ": expected an array of strings");
+        out.push_back(s.as_string());
+    }
+    return true;
+}
+
+static bool read_pattern(const Json& j, const std::string& where, SignaturePattern& p, std::string* error) {
+    if (!j.is_object()) return fail(error, where + ": a pattern must be an object");
+    p.text = j.get_string("text");
+    p.nonzero = j.get_string("nonzero");
+    if (!read_strings(j["all"], where + ".all", p.all, error)) return false;
+    if (!read_strings(j["none"], where + ".none", p.none, error)) return false;
+    const int kinds = (!p.text.empty()) + (!p.nonzero.empty()) + (!p.all.empty());
+    if (kinds != 1) return fail(error, where + ": needs exactly one of text, all, nonzero");
+    for (const auto& s : p.all)
+        if (s.empty()) return fail(error, where + ".all: empty literal");
+    p.case_sensitive = j["case_sensitive"].as_bool(false);
+    p.word = j["word"].as_bool(false);
+    if (!j["weight"].is_number()) return fail(error, where + ": missing numeric weight");
+    p.weight = j["weight"].as_number();
+    if (p.weight <= 0 || p.weight > 100) return fail(error, where + ": weight must be in (0, 100]");
+    return true;
+}
+
+std::optional<SignaturePack> SignaturePack::from_json(const Json& sig, const Json& xid, std::string* error) {
+    SignaturePack pack;
+    if (!sig.is_object()) return fail(error, "signatures: top level must be an object"), std::nullopt;
+    pack.format_version = static_cast<int>(sig["format_version"].as_int(0));
+    if (pack.format_version != 1) {
+        fail(error, "signatures: unsupported format_version " + std::to_string(pack.format_version) + " (expected 1)");
+        return std::nullopt;
+    }
+    if (!sig["categories"].is_array()) return fail(error, "signatures: missing categories array"), std::nullopt;
+    for (const Json& c : sig["categories"].as_array()) {
+        SignatureCategory cat;
+        cat.id = c.get_string("id");
+        const std::string where = "signatures: category '" + cat.id + "'";
+        if (cat.id.empty()) return fail(error, "signatures: a category has no id"), std::nullopt;
+        if (pack.find(cat.id)) return fail(error, where + " appears twice"), std::nullopt;
+        cat.title = c.get_string("title", cat.id);
+        auto sev = parse_severity(c.get_string("severity"));
+        if (!sev) return fail(error, where + ": severity must be critical, high, medium or low"), std::nullopt;
+        cat.severity = *sev;
+        cat.explanation = c.get_string("explanation");
+        if (!read_strings(c["root_causes"], where + ".root_causes", cat.root_causes, error) ||
+            !read_strings(c["remediation"], where + ".remediation", cat.remediation, error) ||
+            !read_strings(c["commands"], where + ".commands", cat.commands, error))
+            return std::nullopt;
+        if (!c["patterns"].is_array()) return fail(error, where + ": missing patterns array"), std::nullopt;
+        size_t i = 0;
+        for (const Json& pj : c["patterns"].as_array()) {
+            SignaturePattern p;
+            if (!read_pattern(pj, where + " pattern " + std::to_string(i++), p, error)) return std::nullopt;
+            cat.patterns.push_back(std::move(p));
+        }
+        pack.categories.push_back(std::move(cat));
+    }
+    if (!xid.is_null()) {
+        if (!xid["xids"].is_array()) return fail(error, "xid: missing xids array"), std::nullopt;
+        for (const Json& x : xid["xids"].as_array()) {
+            XidEntry e;
+            e.xid = static_cast<int>(x["xid"].as_int(-1));
+            e.name = x.get_string("name");
+            e.meaning = x.get_string("meaning");
+            e.category = x.get_string("category");
+            e.weight = x["weight"].as_number(10.0);
+            const std::string where = "xid: entry " + std::to_string(e.xid);
+            if (e.xid <= 0) return fail(error, "xid: an entry has no positive xid number"), std::nullopt;
+            if (pack.find_xid(e.xid)) return fail(error, where + " appears twice"), std::nullopt;
+            if (!pack.find(e.category))
+                return fail(error, where + ": category '" + e.category + "' is not in the signatures"), std::nullopt;
+            pack.xids.push_back(std::move(e));
+        }
+    }
+    return pack;
+}
+
+static std::optional<Json> read_json_file(const std::string& path, std::string* error) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) {
+        fail(error, "cannot open " + path);
+        return std::nullopt;
+    }
+    std::ostringstream ss;
+    ss << in.rdbuf();
+    std::string perr;
+    auto j = Json::parse(ss.str(), &perr);
+    if (!j) fail(error, path + ": " + perr);
+    return j;
+}
+
+std::optional<SignaturePack> SignaturePack::load(const std::string& dir, std::string* error) {
+    auto sig = read_json_file(dir + "/signatures.json", error);
+    if (!sig) return std::nullopt;
+    auto xid = read_json_file(dir + "/xid.json", error);
+    if (!xid) return std::nullopt;
+    return from_json(*sig, *xid, error);
+}
+
+std::optional<SignaturePack> SignaturePack::load_default(std::string* error) {
+    const std::string dir = knowledge_path("diagnosis");
+    if (dir.empty()) {
+        fail(error, "no resources folder found (set SIGMA_RESOURCES)");
+        return std::nullopt;
+    }
+    return load(dir, error);
+}
+
+}  // namespace sigma::domain
