@@ -1,0 +1,161 @@
+// NvsmiCatalog: reads the versioned JSON pack with Json::parse and checks its shape, so a damaged
+// pack is an error with a message rather than a half-empty catalogue. Not a writer of packs.
+#include "app/domain/nvsmi_catalog.h"
+
+#include <fstream>
+#include <mutex>
+#include <sstream>
+
+#include "app/domain/json.h"
+#include "app/domain/resource_paths.h"
+
+namespace sigma::domain {
+
+namespace {
+
+struct ArgName {
+    NvsmiArg arg;
+    const char* text;
+};
+const ArgName kArgNames[] = {
+    {NvsmiArg::None, "none"},         {NvsmiArg::Int, "int"},           {NvsmiArg::Number, "number"},
+    {NvsmiArg::IdList, "id_list"},    {NvsmiArg::IntList, "int_list"},  {NvsmiArg::Enum, "enum"},
+    {NvsmiArg::Letters, "letters"},   {NvsmiArg::String, "string"},     {NvsmiArg::File, "file"},
+    {NvsmiArg::ClockPair, "clock_pair"}, {NvsmiArg::DisplayList, "display_list"},
+    {NvsmiArg::FormatList, "format_list"}, {NvsmiArg::FieldList, "field_list"}, {NvsmiArg::Optional, "optional"},
+};
+
+bool parse_option(const Json& j, NvsmiOption& o, std::string& err) {
+    o.short_name = j.get_string("short");
+    o.long_name = j.get_string("long");
+    if (o.long_name.empty()) { err = "an option has no \"long\" spelling"; return false; }
+    const std::string arg = j.get_string("arg", "none");
+    bool found = false;
+    for (const ArgName& a : kArgNames)
+        if (arg == a.text) { o.arg = a.arg; found = true; }
+    if (!found) { err = "option " + o.long_name + " has unknown arg type '" + arg + "'"; return false; }
+    auto risk = risk_from_text(j.get_string("risk", "read-only"));
+    if (!risk) { err = "option " + o.long_name + " has unknown risk '" + j.get_string("risk") + "'"; return false; }
+    o.risk = *risk;
+    for (const Json& v : j["values"].as_array()) o.values.push_back({v.get_string("value"), v.get_string("name")});
+    o.requires_one_of = j.get_string_list("requires_one_of");
+    o.summary = j.get_string("summary");
+    return true;
+}
+
+const NvsmiOption* find_in(const std::vector<NvsmiOption>& opts, std::string_view s) {
+    if (s.empty()) return nullptr;
+    for (const NvsmiOption& o : opts)
+        if (o.long_name == s || (!o.short_name.empty() && o.short_name == s)) return &o;
+    return nullptr;
+}
+
+}  // namespace
+
+const char* nvsmi_arg_text(NvsmiArg a) {
+    for (const ArgName& n : kArgNames)
+        if (n.arg == a) return n.text;
+    return "none";
+}
+
+std::string NvsmiOption::spelling() const { return short_name.empty() ? long_name : short_name + "/" + long_name; }
+
+const NvsmiField* NvsmiQuery::find(std::string_view n) const {
+    for (const NvsmiField& f : fields) {
+        if (f.name == n) return &f;
+        for (const std::string& a : f.aliases)
+            if (a == n) return &f;
+    }
+    return nullptr;
+}
+
+const NvsmiOption* NvsmiSubcommand::find_option(std::string_view s) const { return find_in(options, s); }
+const NvsmiOption* NvsmiCatalog::find_option(std::string_view s) const { return find_in(options_, s); }
+
+const NvsmiSubcommand* NvsmiCatalog::find_subcommand(std::string_view name) const {
+    for (const NvsmiSubcommand& s : subcommands_)
+        if (s.name == name) return &s;
+    return nullptr;
+}
+
+const NvsmiQuery* NvsmiCatalog::find_query(std::string_view option) const {
+    for (const NvsmiQuery& q : queries_)
+        if (q.option == option) return &q;
+    return nullptr;
+}
+
+std::vector<std::string> nvsmi_spellings(const std::vector<NvsmiOption>& options) {
+    std::vector<std::string> out;
+    for (const NvsmiOption& o : options) {
+        if (!o.short_name.empty()) out.push_back(o.short_name);
+        out.push_back(o.long_name);
+    }
+    return out;
+}
+
+std::optional<NvsmiCatalog> NvsmiCatalog::load(const std::string& path, std::string* error) {
+    auto fail = [&](const std::string& m) -> std::optional<NvsmiCatalog> {
+        if (error) *error = path + ": " + m;
+        return std::nullopt;
+    };
+    std::ifstream in(path, std::ios::binary);
+    if (!in) return fail("cannot open the nvidia-smi knowledge pack");
+    std::stringstream ss;
+    ss << in.rdbuf();
+    std::string perr;
+    auto doc = Json::parse(ss.str(), &perr);
+    if (!doc) return fail(perr);
+    if ((*doc)["format_version"].as_int(-1) != 1)
+        return fail("unsupported format_version (this build reads version 1)");
+    NvsmiCatalog c;
+    std::string err;
+    for (const Json& j : (*doc)["options"].as_array()) {
+        NvsmiOption o;
+        if (!parse_option(j, o, err)) return fail(err);
+        c.options_.push_back(std::move(o));
+    }
+    if (c.options_.empty()) return fail("no options");
+    c.display_sections_ = doc->get_string_list("display_sections");
+    c.format_values_ = doc->get_string_list("format_values");
+    for (const auto& [name, q] : (*doc)["queries"].as_object()) {
+        NvsmiQuery query;
+        query.option = name;
+        query.fields_known = q["fields_known"].as_bool();
+        for (const Json& f : q["fields"].as_array())
+            query.fields.push_back({f.get_string("name"), f.get_string_list("aliases")});
+        c.queries_.push_back(std::move(query));
+    }
+    for (const Json& s : (*doc)["subcommands"].as_array()) {
+        NvsmiSubcommand sub;
+        sub.name = s.get_string("name");
+        sub.options_known = s["options_known"].as_bool();
+        auto risk = risk_from_text(s.get_string("risk", "read-only"));
+        if (sub.name.empty() || !risk) return fail("a subcommand has no name or an unknown risk");
+        sub.risk = *risk;
+        for (const Json& j : s["options"].as_array()) {
+            NvsmiOption o;
+            if (!parse_option(j, o, err)) return fail("subcommand " + sub.name + ": " + err);
+            sub.options.push_back(std::move(o));
+        }
+        c.subcommands_.push_back(std::move(sub));
+    }
+    return c;
+}
+
+const NvsmiCatalog* NvsmiCatalog::builtin(std::string* error) {
+    static std::once_flag once;
+    static std::optional<NvsmiCatalog> catalog;
+    static std::string load_error;
+    std::call_once(once, [] {
+        const std::string dir = knowledge_path("nvidia-smi");
+        if (dir.empty()) {
+            load_error = "no resources folder found (set SIGMA_RESOURCES)";
+            return;
+        }
+        catalog = load(dir + "/nvidia-smi.json", &load_error);
+    });
+    if (!catalog && error) *error = load_error;
+    return catalog ? &*catalog : nullptr;
+}
+
+}  // namespace sigma::domain

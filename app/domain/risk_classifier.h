@@ -1,0 +1,36 @@
+// RiskClassifier: read-only | changes-state | destructive for every command of a parsed line, with
+// reasons a person can read. Not a sandbox or a permission check: it judges the text, not the system.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace sigma::domain {
+
+// Ordered: the class of a line is the maximum over its commands. Stored as text ("read-only",
+// "changes-state", "destructive") in results and history: never rename.
+enum class Risk { ReadOnly = 0, ChangesState = 1, Destructive = 2 };
+const char* risk_text(Risk r);
+std::optional<Risk> risk_from_text(std::string_view s);
+inline Risk max_risk(Risk a, Risk b) { return static_cast<int>(a) >= static_cast<int>(b) ? a : b; }
+
+class ShellCatalog;
+class NvsmiCatalog;
+struct SimpleCommand;
+struct ShellParseResult;
+
+struct RiskReport {
+    Risk risk = Risk::ReadOnly;
+    std::vector<std::string> reasons;  // one or more per command, in command order
+};
+
+// Classifies one simple command (`all` and `index` give its pipeline neighbours, for "curl | sh").
+RiskReport classify_command(const ShellCatalog& shell, const NvsmiCatalog& nvsmi,
+                            const std::vector<SimpleCommand>& all, size_t index);
+
+// Classifies every command of a parsed line; the overall class is the maximum.
+RiskReport classify_line(const ShellCatalog& shell, const NvsmiCatalog& nvsmi, const ShellParseResult& parsed);
+
+}  // namespace sigma::domain
