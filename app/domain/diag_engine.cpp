@@ -142,12 +142,13 @@ int parse_xid(std::string_view line, size_t start, bool* sxid) {
     }
     int value = 0;
     size_t digits = 0;
-    while (j < line.size() && is_digit(line[j]) && digits < 4) {
+    const size_t max_digits = *sxid ? 6 : 3;  // SXid numbers are five digits (20034)
+    while (j < line.size() && is_digit(line[j]) && digits <= max_digits) {
         value = value * 10 + (line[j] - '0');
         ++j;
         ++digits;
     }
-    if (digits == 0 || digits > 3 || (j < line.size() && is_digit(line[j]))) return -1;
+    if (digits == 0 || digits > max_digits) return -1;
     return value;
 }
 
@@ -298,7 +299,7 @@ DiagnosisReport DiagEngine::run(std::istream& in, const DiagOptions& opt) const 
         f.title = sc.title;
         f.severity = sc.severity;
         f.hits = st.lines;
-        f.score = st.max_weight + std::min(2.0, 0.2 * support) +
+        f.score = st.max_weight + std::min(1.5, 0.1 * support) +
                   std::min(1.0, 0.25 * std::log2(static_cast<double>(st.lines))) + severity_bonus(sc.severity);
         f.score = std::round(f.score * 100.0) / 100.0;
         for (auto& pe : st.evidence) f.evidence.push_back(std::move(pe.second));

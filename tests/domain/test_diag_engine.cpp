@@ -1,0 +1,252 @@
+// Rules engine behaviour: Xid parsing, ranking on mixed logs, "unknown", bounded memory on huge or
+// hostile input, line numbering, JSON shape, and the pack loader's errors.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <sstream>
+#include <streambuf>
+
+#include "app/domain/diag_engine.h"
+#include "app/domain/pattern.h"
+
+using namespace sigma::domain;
+
+namespace {
+const SignaturePack& pack() {
+    static const SignaturePack p = [] {
+        std::string err;
+        auto loaded = SignaturePack::load(std::string(SIGMA_SOURCE_DIR) + "/resources/knowledge/diagnosis", &err);
+        if (!loaded) ADD_FAILURE() << err;
+        return loaded ? *loaded : SignaturePack{};
+    }();
+    return p;
+}
+
+// An endless-looking stream: `count` copies of `line` + '\n' without holding them in memory.
+class RepeatBuf : public std::streambuf {
+public:
+    RepeatBuf(std::string line, size_t count) : line_(std::move(line) + "\n"), left_(count) {}
+
+protected:
+    int_type underflow() override {
+        if (left_ == 0) return traits_type::eof();
+        --left_;
+        setg(line_.data(), line_.data(), line_.data() + line_.size());
+        return traits_type::to_int_type(line_[0]);
+    }
+
+private:
+    std::string line_;
+    size_t left_;
+};
+}  // namespace
+
+TEST(LiteralMatcher, FindsOverlappingCaseAndWordLiterals) {
+    LiteralMatcher m;
+    const int he = m.add("he");
+    const int she = m.add("she");
+    const int hers = m.add("hers");
+    const int sig = m.add("SIGSEGV", true);
+    const int eio = m.add("EIO", true, true);
+    m.build();
+    std::vector<std::pair<int, size_t>> hits;
+    m.scan("USHERS got sigsegv, SIGSEGV; EIO not in LEIOX", [&](int id, size_t at) {
+        hits.emplace_back(id, at);
+        return true;
+    });
+    auto has = [&](int id, size_t at) { return std::count(hits.begin(), hits.end(), std::make_pair(id, at)) == 1; };
+    EXPECT_TRUE(has(she, 1));
+    EXPECT_TRUE(has(he, 2));
+    EXPECT_TRUE(has(hers, 2));
+    EXPECT_TRUE(has(sig, 20));   // only the upper-case one
+    EXPECT_FALSE(has(sig, 11));
+    EXPECT_TRUE(has(eio, 29));   // whole word only, not inside LEIOX
+    EXPECT_EQ(std::count_if(hits.begin(), hits.end(), [&](auto& h) { return h.first == eio; }), 1);
+}
+
+TEST(DiagEngine, ReadsXidNumbersInTheirCommonForms) {
+    DiagEngine e(pack());
+    EXPECT_EQ(e.run_text("NVRM: Xid (PCI:0000:3b:00): 79, pid=1, name=x").category, "gpu_fallen_off_bus");
+    EXPECT_EQ(e.run_text("dcgm: GPU 2 reported XID: 48").category, "gpu_ecc_uncorrectable");
+    EXPECT_EQ(e.run_text("event xid=74 on gpu 1").category, "gpu_nvlink_error");
+    EXPECT_EQ(e.run_text("NVRM: _kgspLogXid119: GSP hang").category, "gpu_gsp_timeout");
+    EXPECT_EQ(e.run_text("Xid 13 raised by pid 4").category, "gpu_app_fault");
+    // Not an Xid number: the command that searches for them, a four-digit value, an unknown Xid.
+    EXPECT_EQ(e.run_text("$ dmesg -T | grep -i xid").category, "unknown");
+    EXPECT_EQ(e.run_text("Xid 7900 nothing").category, "unknown");
+    EXPECT_EQ(e.run_text("Xid 2 is not catalogued").category, "unknown");
+}
+
+TEST(DiagEngine, UnknownWhenNothingSpecificMatches) {
+    DiagEngine e(pack());
+    auto r = e.run_text("INFO all good\nERROR something went wrong\nWARN retrying request\n");
+    EXPECT_EQ(r.category, "unknown");
+    EXPECT_TRUE(r.findings.empty());
+    EXPECT_EQ(r.lines_read, 3u);
+    EXPECT_EQ(e.run_text("").category, "unknown");
+    // Weak supporting lines alone never open a finding.
+    EXPECT_EQ(e.run_text("Exit Code: 137\nTLS handshake error from 1.2.3.4").category, "unknown");
+}
+
+TEST(DiagEngine, MixedLogRanksTheSpecificCauseFirstAndKeepsTheOthers) {
+    DiagEngine e(pack());
+    const std::string log =
+        "dial tcp 10.0.0.9:5432: connect: connection refused\n"
+        "[Rank 1] Watchdog caught collective operation timeout: WorkNCCL(SeqNum=5) ran for 600001 milliseconds before timing out.\n"
+        "write /data/x: no space left on device\n";
+    auto r = e.run_text(log);
+    ASSERT_GE(r.findings.size(), 3u);
+    EXPECT_NE(r.category, "connection_refused");
+    std::vector<std::string> cats;
+    for (const auto& f : r.findings) cats.push_back(f.category);
+    EXPECT_NE(std::find(cats.begin(), cats.end(), "nccl_timeout"), cats.end());
+    EXPECT_EQ(cats.back(), "connection_refused");  // generic, ranked last
+    // NCCL timeout beats a generic connection refused.
+    auto r2 = e.run_text(log.substr(0, log.rfind("write")));
+    EXPECT_EQ(r2.category, "nccl_timeout");
+    // Xid 79 beats the NCCL timeout it caused.
+    auto r3 = e.run_text(log.substr(0, log.rfind("write")) + "NVRM: Xid (PCI:0000:ca:00): 79, GPU has fallen off the bus.\n");
+    EXPECT_EQ(r3.category, "gpu_fallen_off_bus");
+}
+
+TEST(DiagEngine, OomKillerVersusKubernetesOomKilled) {
+    DiagEngine e(pack());
+    EXPECT_EQ(e.run_text("kernel: Out of memory: Killed process 412 (java) total-vm:1kB").category, "host_oom_killer");
+    EXPECT_EQ(e.run_text("kernel: Memory cgroup out of memory: Killed process 412 (java)\n"
+                         "      Reason:       OOMKilled\n      Exit Code:    137\n")
+                  .category,
+              "k8s_oomkilled");
+}
+
+TEST(DiagEngine, EvidenceUsesOneBasedLineNumbersAndHandlesCrlf) {
+    DiagEngine e(pack());
+    auto r = e.run_text("first\r\nsecond\r\nfoo: Too many open files\r\nlast");
+    ASSERT_EQ(r.category, "too_many_open_files");
+    ASSERT_EQ(r.findings[0].evidence.size(), 1u);
+    EXPECT_EQ(r.findings[0].evidence[0].line, 3u);
+    EXPECT_EQ(r.findings[0].evidence[0].text, "foo: Too many open files");
+    EXPECT_EQ(r.lines_read, 4u);
+    EXPECT_EQ(r.cited_lines(), std::vector<size_t>{3});
+}
+
+TEST(DiagEngine, NvidiaSmiCountersMustBeNonZero) {
+    DiagEngine e(pack());
+    EXPECT_EQ(e.run_text("            DRAM Uncorrectable            : 0\n      HW Thermal Slowdown : Not Active").category,
+              "unknown");
+    EXPECT_EQ(e.run_text("            DRAM Uncorrectable            : 3").category, "gpu_ecc_uncorrectable");
+    EXPECT_EQ(e.run_text("            HW Thermal Slowdown           : Active").category, "gpu_thermal_slowdown");
+}
+
+TEST(DiagEngine, EvidencePerFindingIsCappedOnLongLogs) {
+    DiagEngine e(pack());
+    RepeatBuf buf("Jan 1 sshd[1]: Failed password for root from 192.0.2.1 port 22 ssh2", 200000);
+    std::istream in(&buf);
+    DiagOptions opt;
+    opt.max_evidence_per_finding = 5;
+    auto r = e.run(in, opt);
+    EXPECT_EQ(r.category, "ssh_bruteforce");
+    EXPECT_EQ(r.lines_read, 200000u);
+    EXPECT_EQ(r.findings[0].hits, 200000u);
+    EXPECT_EQ(r.findings[0].evidence.size(), 5u);
+    EXPECT_EQ(r.findings[0].evidence[0].line, 1u);  // the earliest lines are kept among equals
+}
+
+TEST(DiagEngine, HugeSingleLineIsCutAndReported) {
+    DiagEngine e(pack());
+    std::string line(1 << 20, 'a');
+    line.replace(100, 20, "No space left on dev");  // incomplete signature early
+    line.replace(1000, 23, "No space left on device");
+    line.replace(900000, 19, "Too many open files");  // past the 64 KiB cap: not seen
+    auto r = e.run_text(line + "\nsecond line\n");
+    EXPECT_EQ(r.category, "disk_full");
+    EXPECT_EQ(r.truncated_lines, 1u);
+    EXPECT_TRUE(r.truncated());
+    EXPECT_EQ(r.lines_read, 2u);
+    ASSERT_EQ(r.findings.size(), 1u);
+    const std::string& text = r.findings[0].evidence[0].text;
+    EXPECT_LE(text.size(), DiagOptions{}.max_evidence_text + 6);
+    EXPECT_NE(text.find("No space left on device"), std::string::npos);
+}
+
+TEST(DiagEngine, BinaryGarbageGivesValidUtf8AndNoCrash) {
+    DiagEngine e(pack());
+    std::string junk;
+    for (int i = 0; i < 200000; ++i) junk += static_cast<char>((i * 7919 + 13) & 0xFF);
+    junk += "\n\xff\xfe Segmentation fault \xc3\x28 (core dumped)\n";
+    auto r = e.run_text(junk);
+    EXPECT_EQ(r.category, "segfault");
+    const std::string dumped = r.to_json().dump();
+    std::string err;
+    EXPECT_TRUE(Json::parse(dumped, &err).has_value()) << err;
+    EXPECT_EQ(sanitize_utf8(r.findings[0].evidence.back().text), r.findings[0].evidence.back().text);
+}
+
+TEST(DiagEngine, StopsAtMaxTotalBytes) {
+    DiagEngine e(pack());
+    RepeatBuf buf("some ordinary line of text", 1000000);
+    std::istream in(&buf);
+    DiagOptions opt;
+    opt.max_total_bytes = 1 << 20;
+    auto r = e.run(in, opt);
+    EXPECT_TRUE(r.input_truncated);
+    EXPECT_EQ(r.bytes_read, size_t{1} << 20);
+    EXPECT_EQ(r.category, "unknown");
+}
+
+TEST(DiagEngine, JsonCarriesTheFindingFields) {
+    DiagEngine e(pack());
+    auto j = e.run_text("x\nNVRM: Xid (PCI:0000:3b:00): 79, GPU has fallen off the bus.").to_json();
+    EXPECT_EQ(j.get_string("category"), "gpu_fallen_off_bus");
+    const Json& f = j["findings"].as_array().at(0);
+    EXPECT_EQ(f.get_string("severity"), "critical");
+    EXPECT_EQ(f["evidence"].as_array().at(0)["line"].as_int(), 2);
+    EXPECT_FALSE(f.get_string_list("root_causes").empty());
+    EXPECT_FALSE(f.get_string_list("next_steps").empty());
+    EXPECT_FALSE(f.get_string_list("commands").empty());
+    EXPECT_FALSE(f.get_string("explanation").empty());
+    EXPECT_EQ(j["lines_read"].as_int(), 2);
+    EXPECT_FALSE(j["truncated"].as_bool(true));
+}
+
+TEST(SignaturePack, EveryCategoryIsPresentWithAdviceAndCommands) {
+    for (const std::string& id : diagnosis_category_ids()) {
+        if (id == "unknown") continue;
+        const SignatureCategory* c = pack().find(id);
+        ASSERT_NE(c, nullptr) << id;
+        EXPECT_FALSE(c->explanation.empty()) << id;
+        EXPECT_GE(c->root_causes.size(), 2u) << id;
+        EXPECT_GE(c->remediation.size(), 2u) << id;
+        EXPECT_GE(c->commands.size(), 2u) << id;
+        EXPECT_TRUE(std::any_of(c->patterns.begin(), c->patterns.end(), [](auto& p) { return p.weight >= 7; })) << id;
+    }
+    EXPECT_EQ(pack().categories.size() + 1, diagnosis_category_ids().size());
+    for (int xid : {79, 48, 63, 64, 92, 94, 95, 74, 13, 31, 43, 119, 120, 8, 109, 61, 62}) EXPECT_NE(pack().find_xid(xid), nullptr) << xid;
+}
+
+TEST(SignaturePack, EvidenceCommandsAreReadOnly) {
+    // Nothing that changes state may be suggested as an evidence command.
+    for (const auto& c : pack().categories)
+        for (const auto& cmd : c.commands)
+            for (const char* bad : {"nvidia-smi -r", "rm ", "reboot", "kill ", "restart", "systemctl start", "systemctl stop", " > ", "delete",
+                                    "--gpu-reset", "mkfs", "fsck", "reset-failed", "modprobe"})
+                EXPECT_EQ(cmd.find(bad), std::string::npos) << c.id << ": " << cmd;
+}
+
+TEST(SignaturePack, RejectsMalformedPacksWithANamedError) {
+    std::string err;
+    auto parse = [](const char* s) { return *Json::parse(s); };
+    EXPECT_FALSE(SignaturePack::from_json(parse(R"({"format_version":2,"categories":[]})"), Json(), &err));
+    EXPECT_NE(err.find("format_version"), std::string::npos);
+    EXPECT_FALSE(SignaturePack::from_json(
+        parse(R"({"format_version":1,"categories":[{"id":"a","severity":"high","patterns":[{"text":"x","all":["y"],"weight":5}]}]})"),
+        Json(), &err));
+    EXPECT_NE(err.find("'a'"), std::string::npos);
+    EXPECT_FALSE(SignaturePack::from_json(
+        parse(R"({"format_version":1,"categories":[{"id":"a","severity":"urgent","patterns":[]}]})"), Json(), &err));
+    EXPECT_NE(err.find("severity"), std::string::npos);
+    EXPECT_FALSE(SignaturePack::from_json(parse(R"({"format_version":1,"categories":[{"id":"a","severity":"low","patterns":[]}]})"),
+                                          parse(R"({"xids":[{"xid":79,"category":"nope"}]})"), &err));
+    EXPECT_NE(err.find("nope"), std::string::npos);
+    EXPECT_FALSE(SignaturePack::load("/nonexistent-dir", &err));
+    EXPECT_NE(err.find("/nonexistent-dir/signatures.json"), std::string::npos);
+}
