@@ -200,14 +200,17 @@ Expected<std::unique_ptr<Tokenizer>> Tokenizer::from_vocab(VocabSpec spec) {
         }
     }
 
-    // Merges are "left right"; the split is at the first space after the first byte.
+    // Merges are "left right", split at the first space after the first byte. Both sides are
+    // vocabulary tokens, so a merge is keyed by the two ids; one naming unknown text can never apply.
     t.merge_ranks_.reserve(spec.merges.size() * 2);
     for (size_t rank = 0; rank < spec.merges.size(); ++rank) {
-        const std::string& m = spec.merges[rank];
+        const std::string_view m = spec.merges[rank];
         const size_t space = m.find(' ', 1);
-        if (space == std::string::npos) continue;
-        t.merge_ranks_.emplace(merge_key(std::string_view(m).substr(0, space), std::string_view(m).substr(space + 1)),
-                               static_cast<int>(rank));
+        if (space == std::string_view::npos) continue;
+        const int32_t left = t.lookup(m.substr(0, space));
+        const int32_t right = t.lookup(m.substr(space + 1));
+        if (left < 0 || right < 0) continue;
+        t.merge_ranks_.emplace((static_cast<uint64_t>(left) << 32) | static_cast<uint32_t>(right), static_cast<int>(rank));
     }
 
     const auto in_range = [n](int64_t id) { return id >= 0 && static_cast<size_t>(id) < n; };
@@ -262,7 +265,7 @@ Expected<std::unique_ptr<Tokenizer>> Tokenizer::from_vocab(VocabSpec spec) {
 }
 
 int32_t Tokenizer::lookup(std::string_view text) const {
-    const auto it = token_to_id_.find(std::string(text));
+    const auto it = token_to_id_.find(text);
     return it == token_to_id_.end() ? -1 : it->second;
 }
 
@@ -282,22 +285,9 @@ const std::string& Tokenizer::token_text(int32_t id) const {
     return tokens_[static_cast<size_t>(id)];
 }
 
-std::string Tokenizer::merge_key(std::string_view left, std::string_view right) {
-    // Length-prefixed, so that no pair of strings can collide whatever bytes they hold.
-    std::string key;
-    key.reserve(left.size() + right.size() + 4);
-    const uint32_t len = static_cast<uint32_t>(left.size());
-    key.push_back(static_cast<char>(len & 0xFF));
-    key.push_back(static_cast<char>((len >> 8) & 0xFF));
-    key.push_back(static_cast<char>((len >> 16) & 0xFF));
-    key.push_back(static_cast<char>((len >> 24) & 0xFF));
-    key.append(left);
-    key.append(right);
-    return key;
-}
-
-int Tokenizer::merge_rank(std::string_view left, std::string_view right) const {
-    const auto it = merge_ranks_.find(merge_key(left, right));
+int Tokenizer::merge_rank(int32_t left, int32_t right) const {
+    if (left < 0 || right < 0) return -1;
+    const auto it = merge_ranks_.find((static_cast<uint64_t>(left) << 32) | static_cast<uint32_t>(right));
     return it == merge_ranks_.end() ? -1 : it->second;
 }
 

@@ -98,8 +98,7 @@ private:
     void encode_spm(std::string_view text, std::vector<int32_t>& out) const;
     void encode_bpe(std::string_view word, std::vector<int32_t>& out) const;
     int32_t byte_token(uint8_t byte) const;
-    int merge_rank(std::string_view left, std::string_view right) const;  // -1: no such merge
-    static std::string merge_key(std::string_view left, std::string_view right);
+    int merge_rank(int32_t left, int32_t right) const;  // -1: no such merge
     int32_t lookup(std::string_view text) const;
 
     Kind kind_ = Kind::Spm;
@@ -108,8 +107,13 @@ private:
     std::string pre_;
     std::vector<std::string> tokens_;
     std::vector<TokenInfo> info_;
-    std::unordered_map<std::string, int32_t> token_to_id_;
-    std::unordered_map<std::string, int> merge_ranks_;  // merge_key(left, right) -> rank
+    // Lookups by string_view without building a std::string.
+    struct TextHash {
+        using is_transparent = void;
+        size_t operator()(std::string_view s) const noexcept { return std::hash<std::string_view>{}(s); }
+    };
+    std::unordered_map<std::string, int32_t, TextHash, std::equal_to<>> token_to_id_;
+    std::unordered_map<uint64_t, int> merge_ranks_;  // (left id << 32 | right id) -> rank
     std::vector<int32_t> special_order_;  // control/user-defined/unknown ids, longest text first
     std::unordered_set<int32_t> eog_;
     int32_t bos_ = -1, eos_ = -1, unk_ = -1;

@@ -15,6 +15,7 @@ struct Symbol {
     size_t size;  // 0 once merged into its left neighbour
     int prev;
     int next;
+    int32_t id;   // the vocabulary token spelled by [start, start + size), or -1
 };
 
 struct Bigram {
@@ -47,7 +48,8 @@ void Tokenizer::encode_bpe(std::string_view word, std::vector<int32_t>& out) con
     for (size_t offset = 0; offset < word.size();) {
         const size_t len = std::min(utf8_sequence_length(static_cast<uint8_t>(word[offset])), word.size() - offset);
         const int index = static_cast<int>(symbols.size());
-        symbols.push_back({offset, len, index - 1, offset + len == word.size() ? -1 : index + 1});
+        symbols.push_back({offset, len, index - 1, offset + len == word.size() ? -1 : index + 1,
+                           lookup(word.substr(offset, len))});
         offset += len;
     }
 
@@ -56,7 +58,7 @@ void Tokenizer::encode_bpe(std::string_view word, std::vector<int32_t>& out) con
         if (left < 0 || right < 0) return;
         const Symbol& l = symbols[static_cast<size_t>(left)];
         const Symbol& r = symbols[static_cast<size_t>(right)];
-        const int rank = merge_rank(word.substr(l.start, l.size), word.substr(r.start, r.size));
+        const int rank = merge_rank(l.id, r.id);
         if (rank < 0) return;
         queue.push({left, right, rank, l.size, r.size});
     };
@@ -71,6 +73,7 @@ void Tokenizer::encode_bpe(std::string_view word, std::vector<int32_t>& out) con
             continue;
         }
         left.size += right.size;
+        left.id = lookup(word.substr(left.start, left.size));
         right.size = 0;
         left.next = right.next;
         if (right.next >= 0) symbols[static_cast<size_t>(right.next)].prev = bigram.left;
@@ -81,9 +84,8 @@ void Tokenizer::encode_bpe(std::string_view word, std::vector<int32_t>& out) con
     for (int i = 0; i != -1; i = symbols[static_cast<size_t>(i)].next) {
         const Symbol& s = symbols[static_cast<size_t>(i)];
         const std::string_view piece = word.substr(s.start, s.size);
-        const int32_t id = lookup(piece);
-        if (id >= 0) {
-            out.push_back(id);
+        if (s.id >= 0) {
+            out.push_back(s.id);
             continue;
         }
         // A piece the vocabulary lacks: fall back to its single-byte spellings where they exist.

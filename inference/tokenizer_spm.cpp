@@ -45,7 +45,9 @@ void Tokenizer::encode_spm(std::string_view text, std::vector<int32_t>& out) con
     std::vector<Symbol> symbols;
     symbols.reserve(text.size());
     for (size_t offset = 0; offset < text.size();) {
-        const size_t len = std::min(utf8_sequence_length(static_cast<uint8_t>(text[offset])), text.size() - offset);
+        // One character per symbol; a malformed byte is a symbol of its own, so that it falls back to
+        // its byte token without swallowing the (escaped) space after it.
+        const size_t len = utf8_char_size(text, offset);
         const int index = static_cast<int>(symbols.size());
         symbols.push_back({offset, len, index - 1, offset + len == text.size() ? -1 : index + 1});
         offset += len;

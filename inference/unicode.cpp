@@ -186,6 +186,11 @@ int strict_sequence(std::string_view text, size_t i) {
 
 }  // namespace
 
+size_t utf8_char_size(std::string_view text, size_t offset) {
+    const int n = strict_sequence(text, offset);
+    return n > 0 ? static_cast<size_t>(n) : 1;
+}
+
 bool utf8_is_valid(std::string_view text) {
     size_t i = 0;
     while (i < text.size()) {

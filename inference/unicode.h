@@ -38,6 +38,9 @@ inline bool cp_is_whitespace(uint32_t cp) { return codepoint_flags(cp) & kCpWhit
 // and for stray continuation bytes, 2/3/4 for lead bytes); never 0, so a scan always advances.
 size_t utf8_sequence_length(uint8_t lead);
 
+// Size of the character at `offset`: its well-formed UTF-8 sequence (1..4), or 1 for a malformed byte.
+size_t utf8_char_size(std::string_view text, size_t offset);
+
 // Decodes one code point at `offset`, advancing it. Malformed input (a stray continuation byte, a
 // truncated sequence, a value above U+10FFFF) yields U+FFFD and advances by one byte.
 uint32_t utf8_decode_one(std::string_view text, size_t& offset);
