@@ -291,7 +291,15 @@ int Tokenizer::merge_rank(int32_t left, int32_t right) const {
     return it == merge_ranks_.end() ? -1 : it->second;
 }
 
-std::vector<Tokenizer::Fragment> Tokenizer::partition_special(std::string_view text, bool parse_special) const {
+std::vector<Tokenizer::Fragment> Tokenizer::partition_special(std::string_view text, bool parse_special,
+                                                              std::span<const TextRange> allowed) const {
+    const auto inside_allowed = [&](size_t begin, size_t end) {
+        if (allowed.empty()) return true;
+        for (const TextRange& r : allowed) {
+            if (begin >= r.begin && end <= r.end) return true;
+        }
+        return false;
+    };
     std::vector<Fragment> frags;
     if (text.empty()) return frags;
     frags.push_back({-1, 0, text.size()});
@@ -311,9 +319,14 @@ std::vector<Tokenizer::Fragment> Tokenizer::partition_special(std::string_view t
             }
             const std::string_view window = text.substr(0, f.end);
             size_t pos = f.begin;
+            size_t search = pos;
             for (;;) {
-                const size_t hit = window.find(special, pos);
+                const size_t hit = window.find(special, search);
                 if (hit == std::string_view::npos) break;
+                if (info.type != TokenType::UserDefined && !inside_allowed(hit, hit + special.size())) {
+                    search = hit + 1;  // typed text, not markup: leave it to the encoder
+                    continue;
+                }
                 size_t left_end = hit;
                 if (info.lstrip) {
                     while (left_end > pos && ascii_space(text[left_end - 1])) --left_end;
@@ -324,6 +337,7 @@ std::vector<Tokenizer::Fragment> Tokenizer::partition_special(std::string_view t
                 if (info.rstrip) {
                     while (pos < f.end && ascii_space(text[pos])) ++pos;
                 }
+                search = pos;
             }
             if (pos < f.end) next.push_back({-1, pos, f.end});
         }
@@ -333,9 +347,21 @@ std::vector<Tokenizer::Fragment> Tokenizer::partition_special(std::string_view t
 }
 
 std::vector<int32_t> Tokenizer::encode(std::string_view text, bool add_special, bool parse_special) const {
+    return encode_fragments(text, partition_special(text, parse_special, {}), add_special);
+}
+
+std::vector<int32_t> Tokenizer::encode_with_special_ranges(std::string_view text, bool add_special,
+                                                           std::span<const TextRange> special_ranges) const {
+    static const TextRange kNowhere{0, 0};  // an empty allow-list must still allow nothing
+    const std::span<const TextRange> allowed = special_ranges.empty() ? std::span<const TextRange>(&kNowhere, 1)
+                                                                       : special_ranges;
+    return encode_fragments(text, partition_special(text, true, allowed), add_special);
+}
+
+std::vector<int32_t> Tokenizer::encode_fragments(std::string_view text, const std::vector<Fragment>& frags,
+                                                 bool add_special) const {
     std::vector<int32_t> out;
     out.reserve(text.size() / 3 + 2);
-    const std::vector<Fragment> frags = partition_special(text, parse_special);
     if (add_special && add_bos_) out.push_back(bos_);
     if (kind_ == Kind::Spm) {
         bool prev_special = true;  // the first text fragment gets the space prefix

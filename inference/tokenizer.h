@@ -20,6 +20,12 @@ namespace sigma {
 
 class GgufFile;
 
+// A byte range [begin, end) of a text.
+struct TextRange {
+    size_t begin = 0;
+    size_t end = 0;
+};
+
 // tokenizer.ggml.token_type values. Stored on disk: never renumber.
 enum class TokenType : int32_t {
     Undefined = 0,
@@ -54,6 +60,11 @@ public:
     // written in the text (e.g. "<|eot_id|>") become their ids; user-defined tokens always do.
     // Any bytes are accepted; malformed UTF-8 never fails (it falls back to byte tokens or U+FFFD).
     std::vector<int32_t> encode(std::string_view text, bool add_special, bool parse_special) const;
+    // As encode(text, add_special, true), but control tokens are recognised only where they lie
+    // wholly inside one of `special_ranges`: a chat template's own markers become control tokens,
+    // while the same spelling typed inside a message stays plain text.
+    std::vector<int32_t> encode_with_special_ranges(std::string_view text, bool add_special,
+                                                    std::span<const TextRange> special_ranges) const;
 
     // The bytes a token stands for. Control and unknown tokens give their text only when `special`;
     // an id out of range gives "".
@@ -93,7 +104,11 @@ private:
         size_t begin = 0;
         size_t end = 0;
     };
-    std::vector<Fragment> partition_special(std::string_view text, bool parse_special) const;
+    // parse_special: control tokens are recognised (within `allowed` when it is non-empty).
+    std::vector<Fragment> partition_special(std::string_view text, bool parse_special,
+                                            std::span<const TextRange> allowed) const;
+    std::vector<int32_t> encode_fragments(std::string_view text, const std::vector<Fragment>& frags,
+                                          bool add_special) const;
 
     void encode_spm(std::string_view text, std::vector<int32_t>& out) const;
     void encode_bpe(std::string_view word, std::vector<int32_t>& out) const;
