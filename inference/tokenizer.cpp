@@ -116,9 +116,13 @@ Expected<std::unique_ptr<Tokenizer>> Tokenizer::from_gguf(const GgufFile& file) 
     if (!tokens) return make_error(ErrorCode::Format, "tokenizer.ggml.tokens is missing or not a string array");
     spec.tokens = *tokens;
     if (file.find("tokenizer.ggml.scores")) {
-        const auto* scores = file.get_float_array("tokenizer.ggml.scores");
-        if (!scores) return make_error(ErrorCode::Format, "tokenizer.ggml.scores is not a number array");
-        spec.scores.assign(scores->begin(), scores->end());
+        if (const auto* scores = file.get_float_array("tokenizer.ggml.scores")) {
+            spec.scores.assign(scores->begin(), scores->end());
+        } else if (const auto* iscores = file.get_int_array("tokenizer.ggml.scores")) {
+            for (int64_t v : *iscores) spec.scores.push_back(static_cast<float>(v));  // some converters write integers
+        } else {
+            return make_error(ErrorCode::Format, "tokenizer.ggml.scores is not a number array");
+        }
     }
     if (file.find("tokenizer.ggml.token_type")) {
         const auto* types = file.get_int_array("tokenizer.ggml.token_type");
