@@ -6,6 +6,7 @@
 #include <cstring>
 #include <filesystem>
 #include <random>
+#include <thread>
 
 #include "inference/gguf.h"
 #include "inference/stream_decoder.h"
@@ -317,6 +318,23 @@ TEST(TokenizerRobustness, OneMegabyteInputs) {
     const std::string word(1u << 20, 'a');
     const auto ids = gpt2->encode(word, false, false);
     EXPECT_EQ(gpt2->decode(ids), word);
+}
+
+TEST(TokenizerRobustness, ConcurrentEncodesAgree) {
+    REQUIRE_VOCAB(tok, "falcon");
+    const std::string text = "Hello, y'all! How are you 😁 ?我想在apple工作1314151天～ 3.3 3..3 ------======= ```````";
+    const auto expected = tok->encode(text, true, false);
+    std::vector<int> mismatches(4, 0);
+    std::vector<std::thread> threads;
+    for (int t = 0; t < 4; ++t) {
+        threads.emplace_back([&, t] {
+            for (int i = 0; i < 50; ++i) {
+                if (tok->encode(text, true, false) != expected) ++mismatches[static_cast<size_t>(t)];
+            }
+        });
+    }
+    for (auto& th : threads) th.join();
+    EXPECT_EQ(mismatches, (std::vector<int>{0, 0, 0, 0}));
 }
 
 TEST(StreamDecoder, HoldsBackACharacterSplitOverByteTokens) {
