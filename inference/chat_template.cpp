@@ -3,6 +3,8 @@
 #include "inference/chat_template.h"
 
 #include <cctype>
+#include <utility>
+#include <vector>
 
 namespace sigma {
 
@@ -62,29 +64,60 @@ void render_chatml(Builder& b, const std::vector<ChatMessage>& messages, bool ad
     if (add_generation_prompt) b.markup("<|im_start|>assistant\n");
 }
 
-// Llama 2 chat: [INST] <<SYS>>\n{system}\n<</SYS>>\n\n{user} [/INST] {answer} </s><s>[INST] {user} [/INST]
-// The first <s> is the BOS the tokenizer adds. The answer needs no prompt: it follows [/INST].
+// Appends pieces (text, is_markup) as one string whose trailing whitespace is stripped, the way a
+// template's .strip() acts on a string built from several parts.
+void append_rstripped(Builder& b, std::vector<std::pair<std::string_view, bool>> pieces) {
+    while (!pieces.empty()) {
+        std::string_view& last = pieces.back().first;
+        while (!last.empty() && is_space(last.back())) last.remove_suffix(1);
+        if (!last.empty()) break;
+        pieces.pop_back();
+    }
+    for (const auto& [text, is_markup] : pieces) {
+        if (is_markup) b.markup(text);
+        else b.content(text);
+    }
+}
+
+// Llama 2 chat, as Meta's template renders it (the first <s> is the BOS the tokenizer adds):
+//   [INST] <<SYS>>\n{system}\n<</SYS>>\n\n{user} [/INST] {answer} </s><s>[INST] {user} [/INST]
+// A leading system message joins the first user turn and that joined text is stripped as a whole;
+// every other message is stripped on its own. The answer needs no prompt: it follows [/INST].
+// A system message anywhere else (which Meta's template rejects) opens a <<SYS>> block in place.
 void render_llama2(Builder& b, const std::vector<ChatMessage>& messages) {
-    bool inside_turn = true;
-    b.markup("[INST] ");
-    for (const ChatMessage& m : messages) {
-        const std::string content = trim(m.content);
+    size_t first = 0;
+    std::string_view system;
+    bool has_system = false;
+    if (!messages.empty() && messages[0].role == "system") {
+        system = messages[0].content;
+        has_system = true;
+        first = 1;
+    }
+    bool inside_turn = false;
+    bool first_user = true;
+    for (size_t i = first; i < messages.size(); ++i) {
+        const ChatMessage& m = messages[i];
         if (!inside_turn) {
+            b.markup(i == first ? "[INST] " : "<s>[INST] ");
             inside_turn = true;
-            b.markup("<s>[INST] ");
         }
-        if (m.role == "system") {
-            b.markup("<<SYS>>\n");
-            b.content(content);
-            b.markup("\n<</SYS>>\n\n");
-        } else if (m.role == "user") {
-            b.content(content);
+        if (m.role == "user") {
+            if (first_user && has_system) {
+                append_rstripped(b, {{"<<SYS>>\n", true}, {system, false}, {"\n<</SYS>>\n\n", true}, {m.content, false}});
+            } else {
+                b.content(trim(m.content));
+            }
+            first_user = false;
             b.markup(" [/INST]");
-        } else {
+        } else if (m.role == "assistant") {
             b.markup(" ");
-            b.content(content);
+            b.content(trim(m.content));
             b.markup(" </s>");
             inside_turn = false;
+        } else {
+            b.markup("<<SYS>>\n");
+            b.content(trim(m.content));
+            b.markup("\n<</SYS>>\n\n");
         }
     }
 }

@@ -70,6 +70,14 @@ TEST(ChatTemplate, Llama2FoldsTheSystemPromptIntoTheFirstTurn) {
     EXPECT_EQ(sigma::apply_chat_template(ChatTemplate::Llama2, kConversation, true),
               "[INST] <<SYS>>\nYou are terse.\n<</SYS>>\n\nHi [/INST] Hello! </s><s>[INST] List GPUs [/INST]");
     EXPECT_EQ(sigma::apply_chat_template(ChatTemplate::Llama2, {{"user", "a"}}, true), "[INST] a [/INST]");
+    // Meta's template strips the joined system + first user text as a whole, later messages one by one.
+    EXPECT_EQ(sigma::apply_chat_template(ChatTemplate::Llama2,
+                                         {{"system", " sys  "}, {"user", "  u1  "}, {"assistant", "  a1 "}, {"user", " u2\n"}},
+                                         true),
+              "[INST] <<SYS>>\n sys  \n<</SYS>>\n\n  u1 [/INST] a1 </s><s>[INST] u2 [/INST]");
+    EXPECT_EQ(sigma::apply_chat_template(ChatTemplate::Llama2, {{"system", "sys"}, {"user", "   "}}, true),
+              "[INST] <<SYS>>\nsys\n<</SYS>> [/INST]");
+    EXPECT_EQ(sigma::apply_chat_template(ChatTemplate::Llama2, {}, true), "");
 }
 
 TEST(ChatTemplate, SigmaClosesEveryTurnWithEnd) {
