@@ -7,6 +7,7 @@
 #include <cmath>
 #include <cstring>
 
+#include "inference/cpu_features.h"
 #include "inference/ops_convert.h"
 
 namespace sigma {
@@ -35,12 +36,30 @@ void kv_axpy(float* out, float w, const KvRows& rows, int64_t p, int n) {
     }
 }
 
+namespace {
+
+struct KvKernels {
+    float (*dot)(const float*, const KvRows&, int64_t, int);
+    void (*axpy)(float*, float, const KvRows&, int64_t, int);
+};
+
+const KvKernels& kv_kernels() {
+    static const KvKernels k = [] {
+        const CpuFeatures& f = cpu_features();
+        return f.avx2 && f.fma && f.f16c ? KvKernels{kv_dot_avx2, kv_axpy_avx2} : KvKernels{kv_dot, kv_axpy};
+    }();
+    return k;
+}
+
+}  // namespace
+
 void attention_dense(float* out, const float* q, const KvRows& k, int d_k, const KvRows& v, int d_v, int n_pos,
                      float scale, float* scores) {
+    const KvKernels& kk = kv_kernels();
     // s_p = q·K_p / sqrt(d_k)
     float max_score = -INFINITY;
     for (int p = 0; p < n_pos; ++p) {
-        scores[p] = kv_dot(q, k, p, d_k) * scale;
+        scores[p] = kk.dot(q, k, p, d_k) * scale;
         max_score = std::max(max_score, scores[p]);
     }
     // a_p = exp(s_p - max) / sum
@@ -52,7 +71,7 @@ void attention_dense(float* out, const float* q, const KvRows& k, int d_k, const
     const float inv = 1.0f / sum;
     // out = sum_p a_p V_p
     std::memset(out, 0, static_cast<size_t>(d_v) * sizeof(float));
-    for (int p = 0; p < n_pos; ++p) kv_axpy(out, scores[p] * inv, v, p, d_v);
+    for (int p = 0; p < n_pos; ++p) kk.axpy(out, scores[p] * inv, v, p, d_v);
 }
 
 void attention_selective(float* out, const float* q, const KvRows& k, int d_k, const KvRows& v, int d_v, int n_pos,
@@ -61,8 +80,9 @@ void attention_selective(float* out, const float* q, const KvRows& k, int d_k, c
         attention_dense(out, q, k, d_k, v, d_v, n_pos, scale, scores);
         return;
     }
+    const KvKernels& kk = kv_kernels();
     for (int p = 0; p < n_pos; ++p) {
-        scores[p] = kv_dot(q, k, p, d_k) * scale;
+        scores[p] = kk.dot(q, k, p, d_k) * scale;
         index[p] = p;
     }
     // Top-k positions by score (ties: earlier position first), then back in position order so the
@@ -80,7 +100,7 @@ void attention_selective(float* out, const float* q, const KvRows& k, int d_k, c
     std::memset(out, 0, static_cast<size_t>(d_v) * sizeof(float));
     for (int j = 0; j < top_k; ++j) {
         const int p = index[j];
-        kv_axpy(out, std::exp(scores[p] - max_score) * inv, v, p, d_v);
+        kk.axpy(out, std::exp(scores[p] - max_score) * inv, v, p, d_v);
     }
 }
 

@@ -20,13 +20,17 @@ void attention_dense(float* out, const float* q, const KvRows& k, int d_k, const
 // - the softmax is over the KEPT scores only (renormalised to sum 1), so the result is a proper
 //   weighted average of the V rows read;
 // - when top_k >= n_pos every position is kept and the result equals attention_dense exactly.
+// - top_k <= 0 also means "keep all".
 // scores: scratch of n_pos floats; index: scratch of n_pos ints.
 void attention_selective(float* out, const float* q, const KvRows& k, int d_k, const KvRows& v, int d_v, int n_pos,
                          float scale, int top_k, float* scores, int32_t* index);
 
-// dot(q, row p of rows) over n elements, widening F16 rows.
+// dot(q, row p of rows) over n elements, widening F16 rows. Scalar; the _avx2 twins (used when the
+// CPU has AVX2/FMA/F16C, or SIGMA_CPU_PATH allows) live in ops_attention_avx2.cpp.
 float kv_dot(const float* q, const KvRows& rows, int64_t p, int n);
+float kv_dot_avx2(const float* q, const KvRows& rows, int64_t p, int n);
 // out[n] += w * row p of rows.
 void kv_axpy(float* out, float w, const KvRows& rows, int64_t p, int n);
+void kv_axpy_avx2(float* out, float w, const KvRows& rows, int64_t p, int n);
 
 }  // namespace sigma

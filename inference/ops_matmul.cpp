@@ -1,6 +1,8 @@
 // matmul dispatch and the scalar kernels: widen or quantise once per row/batch, then dot products.
-// Not tiled for cache beyond "one weight row, all tokens": the weights stream once per batch.
+// Not cache-blocked beyond register tiles of 4 rows x 3 tokens: the weights stream once per batch.
 #include "inference/ops_matmul.h"
+
+#include <algorithm>
 
 #include "inference/cpu_features.h"
 #include "inference/ops_convert.h"
@@ -12,7 +14,7 @@ void MatmulScratch::reserve(int n_threads, int64_t max_row_length, int64_t max_a
     n_threads_ = n_threads;
     max_row_length_ = max_row_length;
     max_activation_elements_ = max_activation_elements;
-    rows_.reset(new float[static_cast<size_t>(n_threads) * static_cast<size_t>(max_row_length)]);
+    rows_.reset(new float[static_cast<size_t>(n_threads) * kRowTile * static_cast<size_t>(max_row_length)]);
     q8_.reset(new BlockQ8_0[static_cast<size_t>(max_activation_elements / kQ8_0BlockSize + 1)]);
 }
 
@@ -50,12 +52,34 @@ namespace {
 struct Kernels {
     float (*dot_f32)(const float*, const float*, int64_t);
     float (*dot_q8_0)(const BlockQ8_0*, const BlockQ8_0*, int64_t);
+    // 4 rows x 3 tokens at once (null: the path has none); must equal dot_f32 on each pair.
+    void (*tile_f32)(const float* const[4], const float* const[3], int64_t, float[12]);
     bool avx2_widen;
 };
 
 Kernels kernels_for(MatmulPath path) {
-    if (path == MatmulPath::Avx2) return {dot_f32_avx2, dot_q8_0_avx2, true};
-    return {dot_f32_scalar, dot_q8_0_scalar, false};
+    if (path == MatmulPath::Avx2) return {dot_f32_avx2, dot_q8_0_avx2, dot_f32_tile4x3_avx2, true};
+    return {dot_f32_scalar, dot_q8_0_scalar, nullptr, false};
+}
+
+constexpr int kTile = MatmulScratch::kRowTile;
+
+// y[t][r0 + r] for r < n_rows rows (already float) and every token: tiles of 4 rows x 3 tokens where
+// the path has them, single dot products for the rest.
+void rows_times_tokens(float* y, int64_t out, const float* const rows[kTile], int n_rows, const float* x, int64_t in,
+                       int64_t n_tokens, int64_t r0, const Kernels& k) {
+    int64_t t = 0;
+    if (k.tile_f32 && n_rows == kTile) {
+        float tile[12];
+        for (; t + 3 <= n_tokens; t += 3) {
+            const float* const tokens[3] = {x + t * in, x + (t + 1) * in, x + (t + 2) * in};
+            k.tile_f32(rows, tokens, in, tile);
+            for (int r = 0; r < kTile; ++r)
+                for (int j = 0; j < 3; ++j) y[(t + j) * out + r0 + r] = tile[r * 3 + j];
+        }
+    }
+    for (; t < n_tokens; ++t)
+        for (int r = 0; r < n_rows; ++r) y[t * out + r0 + r] = k.dot_f32(rows[r], x + t * in, in);
 }
 
 }  // namespace
@@ -74,26 +98,33 @@ bool matmul(float* y, const TensorView& w, const float* x, int64_t n_tokens, Thr
 
     switch (w.type) {
         case TensorType::F32:
-            pool.parallel_for(out, [&](int64_t begin, int64_t end, int) {
-                for (int64_t o = begin; o < end; ++o) {
-                    const auto* row = reinterpret_cast<const float*>(base + o * stride);
-                    for (int64_t t = 0; t < n_tokens; ++t) y[t * out + o] = k.dot_f32(row, x + t * in, in);
-                }
-            });
-            return true;
         case TensorType::F16:
         case TensorType::BF16: {
-            if (in > scratch.max_row_length()) return false;
+            if (w.type != TensorType::F32 && in > scratch.max_row_length()) return false;
             const float* table = fp16_table();
-            const bool is_f16 = w.type == TensorType::F16;
-            pool.parallel_for(out, [&](int64_t begin, int64_t end, int thread) {
+            const int64_t n_row_blocks = (out + kTile - 1) / kTile;
+            // Threads take whole blocks of kTile rows, so a row's neighbours (and so its arithmetic)
+            // do not depend on the thread count.
+            pool.parallel_for(n_row_blocks, [&](int64_t begin, int64_t end, int thread) {
                 float* wide = scratch.row_buffer(thread);
-                for (int64_t o = begin; o < end; ++o) {
-                    const auto* row = reinterpret_cast<const uint16_t*>(base + o * stride);
-                    if (!is_f16) widen_bf16_row(wide, row, in);
-                    else if (k.avx2_widen) widen_f16_row_avx2(wide, row, in);
-                    else widen_f16_row(wide, row, in, table);
-                    for (int64_t t = 0; t < n_tokens; ++t) y[t * out + o] = k.dot_f32(wide, x + t * in, in);
+                for (int64_t b = begin; b < end; ++b) {
+                    const int64_t r0 = b * kTile;
+                    const int n_rows = static_cast<int>(std::min<int64_t>(kTile, out - r0));
+                    const float* rows[kTile] = {nullptr, nullptr, nullptr, nullptr};
+                    for (int r = 0; r < n_rows; ++r) {
+                        const uint8_t* src = base + (r0 + r) * stride;
+                        if (w.type == TensorType::F32) {
+                            rows[r] = reinterpret_cast<const float*>(src);
+                            continue;
+                        }
+                        float* dst = wide + r * scratch.max_row_length();
+                        const auto* h = reinterpret_cast<const uint16_t*>(src);
+                        if (w.type == TensorType::BF16) widen_bf16_row(dst, h, in);
+                        else if (k.avx2_widen) widen_f16_row_avx2(dst, h, in);
+                        else widen_f16_row(dst, h, in, table);
+                        rows[r] = dst;
+                    }
+                    rows_times_tokens(y, out, rows, n_rows, x, in, n_tokens, r0, k);
                 }
             });
             return true;

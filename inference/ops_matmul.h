@@ -16,18 +16,19 @@ class ThreadPool;
 // Buffers matmul needs, allocated once (Context creation) so no token allocates.
 class MatmulScratch {
 public:
-    // n_threads row buffers of max_row_length floats (widened F16/BF16 rows) and room for
+    // Per thread kRowTile row buffers of max_row_length floats (widened F16/BF16 rows), and room for
     // max_activation_elements activations quantised to Q8_0 blocks.
     void reserve(int n_threads, int64_t max_row_length, int64_t max_activation_elements);
 
-    float* row_buffer(int thread_index) { return rows_.get() + thread_index * max_row_length_; }
+    static constexpr int kRowTile = 4;  // rows a thread widens and multiplies together
+    float* row_buffer(int thread_index) { return rows_.get() + thread_index * kRowTile * max_row_length_; }
     BlockQ8_0* q8_buffer() { return q8_.get(); }
     int64_t max_row_length() const { return max_row_length_; }
     int64_t max_activation_elements() const { return max_activation_elements_; }
     int n_threads() const { return n_threads_; }
 
 private:
-    std::unique_ptr<float[]> rows_;      // [n_threads][max_row_length]
+    std::unique_ptr<float[]> rows_;      // [n_threads][kRowTile][max_row_length]
     std::unique_ptr<BlockQ8_0[]> q8_;    // [max_activation_elements / 32]
     int64_t max_row_length_ = 0;
     int64_t max_activation_elements_ = 0;
@@ -57,7 +58,11 @@ inline bool matmul(float* y, const TensorView& w, const float* x, int64_t n_toke
 float dot_f32_scalar(const float* a, const float* b, int64_t n);
 float dot_q8_0_scalar(const BlockQ8_0* w, const BlockQ8_0* x, int64_t n_blocks);
 // AVX2/FMA/F16C versions: call only when matmul_default_path() is Avx2.
+// dot_f32_avx2 sums 8-wide chunks in order into one accumulator; the 4-row x 3-token tile repeats
+// exactly that arithmetic for each of its 12 pairs, so a result never depends on whether it came
+// from a tile (prefill) or a single dot (decode): batching and threading leave logits bit-identical.
 float dot_f32_avx2(const float* a, const float* b, int64_t n);
+void dot_f32_tile4x3_avx2(const float* const rows[4], const float* const tokens[3], int64_t n, float out[12]);
 float dot_q8_0_avx2(const BlockQ8_0* w, const BlockQ8_0* x, int64_t n_blocks);
 void widen_f16_row_avx2(float* dst, const uint16_t* src, int64_t n);
 

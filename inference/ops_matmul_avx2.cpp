@@ -22,19 +22,40 @@ SIGMA_AVX2 inline float hsum(__m256 v) {
 }  // namespace
 
 SIGMA_AVX2 float dot_f32_avx2(const float* a, const float* b, int64_t n) {
-    __m256 acc0 = _mm256_setzero_ps(), acc1 = _mm256_setzero_ps();
-    __m256 acc2 = _mm256_setzero_ps(), acc3 = _mm256_setzero_ps();
+    // One accumulator over 8-wide chunks in order: the tile below repeats this exactly per pair.
+    __m256 acc = _mm256_setzero_ps();
     int64_t i = 0;
-    for (; i + 32 <= n; i += 32) {
-        acc0 = _mm256_fmadd_ps(_mm256_loadu_ps(a + i), _mm256_loadu_ps(b + i), acc0);
-        acc1 = _mm256_fmadd_ps(_mm256_loadu_ps(a + i + 8), _mm256_loadu_ps(b + i + 8), acc1);
-        acc2 = _mm256_fmadd_ps(_mm256_loadu_ps(a + i + 16), _mm256_loadu_ps(b + i + 16), acc2);
-        acc3 = _mm256_fmadd_ps(_mm256_loadu_ps(a + i + 24), _mm256_loadu_ps(b + i + 24), acc3);
-    }
-    for (; i + 8 <= n; i += 8) acc0 = _mm256_fmadd_ps(_mm256_loadu_ps(a + i), _mm256_loadu_ps(b + i), acc0);
-    float s = hsum(_mm256_add_ps(_mm256_add_ps(acc0, acc1), _mm256_add_ps(acc2, acc3)));
+    for (; i + 8 <= n; i += 8) acc = _mm256_fmadd_ps(_mm256_loadu_ps(a + i), _mm256_loadu_ps(b + i), acc);
+    float s = hsum(acc);
     for (; i < n; ++i) s += a[i] * b[i];
     return s;
+}
+
+SIGMA_AVX2 void dot_f32_tile4x3_avx2(const float* const rows[4], const float* const tokens[3], int64_t n,
+                                     float out[12]) {
+    // 12 independent accumulators (4 rows x 3 tokens): each row chunk is loaded once for 3 tokens,
+    // each token chunk once for 4 rows.
+    __m256 acc[12];
+    for (auto& a : acc) a = _mm256_setzero_ps();
+    int64_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        const __m256 x0 = _mm256_loadu_ps(tokens[0] + i);
+        const __m256 x1 = _mm256_loadu_ps(tokens[1] + i);
+        const __m256 x2 = _mm256_loadu_ps(tokens[2] + i);
+        for (int r = 0; r < 4; ++r) {
+            const __m256 w = _mm256_loadu_ps(rows[r] + i);
+            acc[r * 3 + 0] = _mm256_fmadd_ps(w, x0, acc[r * 3 + 0]);
+            acc[r * 3 + 1] = _mm256_fmadd_ps(w, x1, acc[r * 3 + 1]);
+            acc[r * 3 + 2] = _mm256_fmadd_ps(w, x2, acc[r * 3 + 2]);
+        }
+    }
+    for (int r = 0; r < 4; ++r) {
+        for (int t = 0; t < 3; ++t) {
+            float s = hsum(acc[r * 3 + t]);
+            for (int64_t j = i; j < n; ++j) s += rows[r][j] * tokens[t][j];
+            out[r * 3 + t] = s;
+        }
+    }
 }
 
 SIGMA_AVX2 float dot_q8_0_avx2(const BlockQ8_0* w, const BlockQ8_0* x, int64_t n_blocks) {
@@ -70,6 +91,10 @@ SIGMA_AVX2 void widen_f16_row_avx2(float* dst, const uint16_t* src, int64_t n) {
 namespace sigma {
 // Not an x86 build: the AVX2 names fall back to the scalar kernels (never selected anyway).
 float dot_f32_avx2(const float* a, const float* b, int64_t n) { return dot_f32_scalar(a, b, n); }
+void dot_f32_tile4x3_avx2(const float* const rows[4], const float* const tokens[3], int64_t n, float out[12]) {
+    for (int r = 0; r < 4; ++r)
+        for (int t = 0; t < 3; ++t) out[r * 3 + t] = dot_f32_scalar(rows[r], tokens[t], n);
+}
 float dot_q8_0_avx2(const BlockQ8_0* w, const BlockQ8_0* x, int64_t n_blocks) { return dot_q8_0_scalar(w, x, n_blocks); }
 void widen_f16_row_avx2(float* dst, const uint16_t* src, int64_t n) { widen_f16_row(dst, src, n, fp16_table()); }
 }  // namespace sigma

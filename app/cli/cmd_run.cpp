@@ -1,6 +1,111 @@
-// sigma run: placeholder until the command lands; reports that it is not available in this build.
+// sigma run: loads a model, tokenizes a prompt (optionally through the model's chat template),
+// streams the generated text to stdout and prints one timings line to stderr.
+// Not an interactive chat: one prompt, one answer, then exit.
+#include <atomic>
+#include <csignal>
+#include <cstdio>
+#include <random>
+#include <string>
+
 #include "app/cli/commands.h"
+#include "inference/context.h"
+#include "inference/generate.h"
+#include "inference/model.h"
+#include "inference/stream_decoder.h"
+#include "inference/tokenizer.h"
 
 namespace sigma::cli {
-int cmd_run(CliArgs&) { return fail("run", "not available in this build yet", kExitFailure); }
+
+namespace {
+
+// Ctrl-C stops generation cleanly (timings still print); a second Ctrl-C is the default action.
+std::atomic<bool> g_interrupted{false};
+extern "C" void on_sigint(int) {
+    g_interrupted.store(true);
+    std::signal(SIGINT, SIG_DFL);
+}
+
+constexpr int kDefaultMaxContext = 4096;  // the cache is sized by --ctx; a 128k model need not use it all
+
+}  // namespace
+
+int cmd_run(CliArgs& args) {
+    const auto model_path = args.value({"-m", "--model"});
+    const auto prompt = args.value({"-p", "--prompt"});
+    const auto n_predict = args.integer({"-n", "--n-predict"});
+    const auto temp = args.number({"--temp"});
+    const auto seed = args.integer({"--seed"});
+    const auto threads = args.integer({"--threads", "-t"});
+    const auto ctx_len = args.integer({"--ctx", "-c"});
+    const bool chat = args.flag({"--chat"});
+    const auto template_name = args.value({"--template"});
+    const auto top_k = args.integer({"--top-k"});
+    const auto top_p = args.number({"--top-p"});
+    const auto min_p = args.number({"--min-p"});
+    const auto repeat_penalty = args.number({"--repeat-penalty"});
+    if (!args.finish()) return fail("run", args.error(), kExitUsage);
+    if (!model_path) return fail("run", "missing -m FILE", kExitUsage);
+    if (!prompt) return fail("run", "missing -p TEXT", kExitUsage);
+    if (n_predict && *n_predict < -1) return fail("run", "-n must be -1 (no limit) or more", kExitUsage);
+    if (threads && (*threads < 0 || *threads > 1024)) return fail("run", "--threads must be between 0 and 1024", kExitUsage);
+    if (ctx_len && (*ctx_len < 0 || *ctx_len > (1 << 24))) return fail("run", "--ctx is out of range", kExitUsage);
+    if (temp && *temp < 0) return fail("run", "--temp must not be negative", kExitUsage);
+    if (repeat_penalty && *repeat_penalty <= 0) return fail("run", "--repeat-penalty must be positive", kExitUsage);
+    if (template_name && !chat) return fail("run", "--template needs --chat", kExitUsage);
+
+    auto model = Model::load(*model_path);
+    if (!model) return fail("run", model.error().message);
+    auto tokenizer = Tokenizer::from_gguf((*model)->gguf());
+    if (!tokenizer) return fail("run", "tokenizer: " + tokenizer.error().message);
+
+    std::string text = *prompt;
+    if (chat) return fail("run", "--chat: this build has no chat template support yet");
+    const std::vector<int32_t> tokens = (*tokenizer)->encode(text, /*add_special=*/true, /*parse_special=*/true);
+    if (tokens.empty()) return fail("run", "the prompt gave no tokens");
+
+    ContextParams cp;
+    const int n_ctx_train = (*model)->config().n_ctx_train;
+    cp.n_ctx = ctx_len && *ctx_len > 0 ? static_cast<int>(*ctx_len)
+                                       : (n_ctx_train > 0 ? std::min(n_ctx_train, kDefaultMaxContext) : kDefaultMaxContext);
+    cp.n_threads = threads ? static_cast<int>(*threads) : 0;
+    auto ctx = Context::create(*model, cp);
+    if (!ctx) return fail("run", ctx.error().message);
+
+    GenerateParams gp;
+    gp.n_predict = n_predict ? static_cast<int>(*n_predict) : 128;
+    if (temp) gp.sampler.temperature = static_cast<float>(*temp);
+    gp.sampler.seed = seed ? static_cast<uint64_t>(*seed) : std::random_device{}();
+    if (top_k) gp.sampler.top_k = static_cast<int>(*top_k);
+    if (top_p) gp.sampler.top_p = static_cast<float>(*top_p);
+    if (min_p) gp.sampler.min_p = static_cast<float>(*min_p);
+    if (repeat_penalty) gp.sampler.repetition_penalty = static_cast<float>(*repeat_penalty);
+
+    StreamDecoder decoder(**tokenizer);
+    const Tokenizer& tok = **tokenizer;
+    g_interrupted.store(false);
+    std::signal(SIGINT, on_sigint);
+    auto stats = generate(
+        **ctx, tokens, gp, [&](int32_t id) { return tok.is_eog(id); },
+        [&](int32_t id) {
+            const std::string piece = decoder.push(id);
+            std::fwrite(piece.data(), 1, piece.size(), stdout);
+            std::fflush(stdout);
+            return true;
+        },
+        &g_interrupted);
+    std::signal(SIGINT, SIG_DFL);
+    const std::string rest = decoder.flush();
+    std::fwrite(rest.data(), 1, rest.size(), stdout);
+    std::fputc('\n', stdout);
+    std::fflush(stdout);
+    if (!stats) {
+        if (stats.error().code == ErrorCode::Cancelled) return fail("run", "interrupted");
+        return fail("run", stats.error().message);
+    }
+    std::fprintf(stderr, "prompt: %d tokens (%d reused), %.1f tok/s | generated: %d tokens, %.1f tok/s | %d threads\n",
+                 stats->prompt_tokens, stats->reused_tokens, stats->prompt_tokens_per_s(), stats->generated_tokens,
+                 stats->decode_tokens_per_s(), (*ctx)->n_threads());
+    return kExitOk;
+}
+
 }  // namespace sigma::cli

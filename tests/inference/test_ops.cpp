@@ -102,6 +102,31 @@ TEST(Matmul, Avx2AndScalarQ8AgreeExactlyOnIntegerSums) {
     EXPECT_NEAR(dot_q8_0_scalar(wq, xq.data(), 2), dot_q8_0_avx2(wq, xq.data(), 2), 1e-4);
 }
 
+TEST(Matmul, BatchedTokensGiveTheSameBitsAsOneAtATime) {
+    // Prefill (tiles of rows x tokens) and decode (single dot products) must agree exactly, or a
+    // reused prefix would not reproduce the logits of a fresh run.
+    for (MatmulPath path : {MatmulPath::Scalar, matmul_default_path()}) {
+        for (TensorType type : {TensorType::F32, TensorType::F16, TensorType::BF16, TensorType::Q8_0}) {
+            const int64_t in = 72 + (type == TensorType::Q8_0 ? 24 : 3), out = 23, n_tokens = 8;
+            Weight w = make_weight(type, in, out, 4);
+            ref::Rng rng(6);
+            std::vector<float> x(static_cast<size_t>(n_tokens * in));
+            for (auto& v : x) v = rng.uniform(-1.0f, 1.0f);
+            ThreadPool pool(2);
+            MatmulScratch scratch;
+            scratch.reserve(pool.size(), in, n_tokens * in);
+            std::vector<float> batched(static_cast<size_t>(n_tokens * out)), single(static_cast<size_t>(out));
+            ASSERT_TRUE(matmul(batched.data(), w.view, x.data(), n_tokens, pool, scratch, path));
+            for (int64_t t = 0; t < n_tokens; ++t) {
+                ASSERT_TRUE(matmul(single.data(), w.view, x.data() + t * in, 1, pool, scratch, path));
+                for (int64_t o = 0; o < out; ++o)
+                    EXPECT_EQ(single[static_cast<size_t>(o)], batched[static_cast<size_t>(t * out + o)])
+                        << type_name(type) << " token " << t << " row " << o;
+            }
+        }
+    }
+}
+
 TEST(Matmul, RejectsTypesItCannotCompute) {
     Weight w = make_weight(TensorType::F32, 32, 2, 1);
     w.view.type = TensorType::Q4_K;
@@ -227,6 +252,26 @@ TEST(Attention, F16RowsReadBackAsTheirRoundedValues) {
     // These small integers are exact in fp16.
     EXPECT_FLOAT_EQ(f16[0], f32[0]);
     EXPECT_FLOAT_EQ(f16[1], f32[1]);
+}
+
+TEST(Attention, Avx2RowKernelsMatchScalar) {
+    if (matmul_default_path() != MatmulPath::Avx2) GTEST_SKIP() << "no AVX2 on this CPU";
+    const int d = 37;  // a 32-wide body and a scalar tail
+    ref::Rng rng(12);
+    std::vector<float> q(d), rows(3 * d);
+    for (auto& v : q) v = rng.uniform(-1.0f, 1.0f);
+    for (auto& v : rows) v = rng.uniform(-1.0f, 1.0f);
+    std::vector<uint16_t> rows16(rows.size());
+    for (size_t i = 0; i < rows.size(); ++i) rows16[i] = fp32_to_fp16(rows[i]);
+    for (const KvRows& kv : {KvRows{rows.data(), KvType::F32, d}, KvRows{rows16.data(), KvType::F16, d}}) {
+        for (int64_t p = 0; p < 3; ++p) {
+            EXPECT_NEAR(kv_dot(q.data(), kv, p, d), kv_dot_avx2(q.data(), kv, p, d), 1e-5);
+            std::vector<float> a(d, 0.5f), b(d, 0.5f);
+            kv_axpy(a.data(), 0.3f, kv, p, d);
+            kv_axpy_avx2(b.data(), 0.3f, kv, p, d);
+            for (int i = 0; i < d; ++i) EXPECT_NEAR(a[static_cast<size_t>(i)], b[static_cast<size_t>(i)], 1e-6);
+        }
+    }
 }
 
 }  // namespace
