@@ -8,6 +8,7 @@
 #include <QThread>
 #include <QtTest>
 
+#include "app/data_paths.h"
 #include "app/history_schema.h"
 #include "app/history_store.h"
 
@@ -483,6 +484,44 @@ private slots:
         delete worker;
         QVERIFY2(borrowed_error.contains(QStringLiteral("thread")), qPrintable(borrowed_error));
         QCOMPARE(own_title, QStringLiteral("shared"));
+    }
+
+    void data_paths_follow_overrides_then_xdg_data() {
+        QTest::addColumn<QString>("sigma_data");
+        QTest::addColumn<QString>("xdg_data");
+        QTest::addColumn<QString>("setter");
+        QTest::addColumn<QString>("expected");
+        QTest::newRow("home fallback") << "" << "" << "" << "/home/op/.local/share/sigma-ops/history.sqlite";
+        QTest::newRow("xdg") << "" << "/xdg/data" << "" << "/xdg/data/sigma-ops/history.sqlite";
+        QTest::newRow("relative xdg ignored") << "" << "rel/data" << "" << "/home/op/.local/share/sigma-ops/history.sqlite";
+        QTest::newRow("sigma env wins") << "/srv/sigma/" << "/xdg/data" << "" << "/srv/sigma/history.sqlite";
+        QTest::newRow("setter wins") << "/srv/sigma" << "/xdg/data" << "/mnt/usb/ops" << "/mnt/usb/ops/history.sqlite";
+    }
+    void data_paths_follow_overrides_then_xdg() {
+        QFETCH(QString, sigma_data);
+        QFETCH(QString, xdg_data);
+        QFETCH(QString, setter);
+        QFETCH(QString, expected);
+        QProcessEnvironment env;
+        env.insert(QStringLiteral("HOME"), QStringLiteral("/home/op"));
+        if (!sigma_data.isEmpty()) env.insert(QStringLiteral("SIGMA_DATA_DIR"), sigma_data);
+        if (!xdg_data.isEmpty()) env.insert(QStringLiteral("XDG_DATA_HOME"), xdg_data);
+        DataPaths paths(env);
+        if (!setter.isEmpty()) paths.set_data_dir(setter);
+        QCOMPARE(paths.history_db_path(), expected);
+    }
+
+    void config_dir_follows_xdg_config() {
+        QProcessEnvironment env;
+        env.insert(QStringLiteral("HOME"), QStringLiteral("/home/op"));
+        QCOMPARE(DataPaths(env).config_dir(), QStringLiteral("/home/op/.config/sigma-ops"));
+        env.insert(QStringLiteral("XDG_CONFIG_HOME"), QStringLiteral("/etc/xdg-op"));
+        DataPaths paths(env);
+        QCOMPARE(paths.config_dir(), QStringLiteral("/etc/xdg-op/sigma-ops"));
+        paths.set_config_dir(QStringLiteral("/tmp/conf"));
+        QCOMPARE(paths.config_dir(), QStringLiteral("/tmp/conf"));
+        paths.set_config_dir(QString());
+        QCOMPARE(paths.config_dir(), QStringLiteral("/etc/xdg-op/sigma-ops"));
     }
 
     void fts_query_quotes_every_word() {
