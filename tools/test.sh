@@ -13,5 +13,19 @@ for deps in "$SIGMA_ROOT"/tools/lib/*_deps.sh; do
   "setup_$name"
 done
 configure_and_build
+
+# Bounded fuzzing of the parsers that take user input (GGUF reader, shell, KQL, logs), in its own
+# clang build. SIGMA_FUZZ_SECONDS=0 skips it. It runs before ctest so ctest's summary closes the log.
+fuzz_status=0
+if [ "${SIGMA_FUZZ_SECONDS:-30}" != 0 ]; then
+  SIGMA_FUZZ_SECONDS="${SIGMA_FUZZ_SECONDS:-30}" "$SIGMA_ROOT/tools/fuzz.sh" || fuzz_status=$?
+fi
+
 cd "$SIGMA_BUILD"
-ctest --output-on-failure -j "$SIGMA_JOBS" "$@"
+ctest_status=0
+ctest --output-on-failure -j "$SIGMA_JOBS" "$@" || ctest_status=$?
+if [ "$fuzz_status" != 0 ]; then
+  log "fuzzing found a crash (exit $fuzz_status); see the [fuzz] lines above"
+  exit "$fuzz_status"
+fi
+exit "$ctest_status"
