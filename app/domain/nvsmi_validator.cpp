@@ -192,7 +192,8 @@ private:
         if (opt.risk != Risk::ReadOnly) {
             std::string summary = opt.summary;
             while (!summary.empty() && (summary.back() == '.' || summary.back() == ':')) summary.pop_back();
-            raise(opt.risk, "nvidia-smi " + std::string(sub_ ? sub_->name + " " : "") + written + ": " + summary +
+            const std::string shown = written == opt.long_name ? written : written + " (" + opt.long_name + ")";
+            raise(opt.risk, "nvidia-smi " + std::string(sub_ ? sub_->name + " " : "") + shown + ": " + summary +
                                 (opt.risk == Risk::Destructive ? " (running work on the GPU is lost)" : " (changes device settings)"));
         }
     }

@@ -50,10 +50,10 @@ std::vector<std::string> suggest(std::string_view word, const std::vector<std::s
     for (size_t i = 0; i < candidates.size(); ++i) {
         const std::string& c = candidates[i];
         size_t d = edit_distance(word, c, limit);
+        // A misspelt abbreviation (--humna for --human-readable): compare with the candidate's head.
         if (d > limit && word.size() >= 4 && c.size() > word.size()) {
-            bool prefix = true;
-            for (size_t k = 0; k < word.size() && prefix; ++k) prefix = lower(word[k]) == lower(c[k]);
-            if (prefix) d = limit;
+            const size_t head = edit_distance(word, std::string_view(c).substr(0, word.size()), limit);
+            if (head <= limit) d = std::min(limit, head + 1);
         }
         if (d <= limit && c != word) scored.emplace_back(d, i);
     }

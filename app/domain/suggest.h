@@ -25,8 +25,9 @@ const char* severity_text(CheckMessage::Severity s);  // "error" | "warning" | "
 size_t edit_distance(std::string_view a, std::string_view b, size_t cap = 64);
 
 // Candidates close to `word`, nearest first (ties keep candidate order), at most `max_results`.
-// "Close" is a distance of at most max(1, word.size() / 3) (capped at 3), or `word` being a prefix of
-// the candidate when it has 4 or more characters. Inputs longer than 256 bytes get no suggestions.
+// "Close" is a distance of at most max(1, word.size() / 3) (capped at 3) to the candidate or, for words
+// of 4+ characters, to the candidate's first word.size() characters (an abbreviation), ranked after
+// full matches. Inputs longer than 256 bytes get no suggestions.
 std::vector<std::string> suggest(std::string_view word, const std::vector<std::string>& candidates,
                                  size_t max_results = 3);
 
