@@ -8,8 +8,10 @@
 #include <string>
 
 #include "app/cli/commands.h"
+#include "inference/chat_template.h"
 #include "inference/context.h"
 #include "inference/generate.h"
+#include "inference/gguf.h"
 #include "inference/model.h"
 #include "inference/stream_decoder.h"
 #include "inference/tokenizer.h"
@@ -58,9 +60,24 @@ int cmd_run(CliArgs& args) {
     auto tokenizer = Tokenizer::from_gguf((*model)->gguf());
     if (!tokenizer) return fail("run", "tokenizer: " + tokenizer.error().message);
 
-    std::string text = *prompt;
-    if (chat) return fail("run", "--chat: this build has no chat template support yet");
-    const std::vector<int32_t> tokens = (*tokenizer)->encode(text, /*add_special=*/true, /*parse_special=*/true);
+    // A raw prompt is the user's own text, control-token spellings included (as llama.cpp does);
+    // with --chat the prompt is one user message, whose text can never forge template markup.
+    std::vector<int32_t> tokens;
+    if (chat) {
+        std::optional<ChatTemplate> tmpl;
+        if (template_name) {
+            tmpl = chat_template_from_name(*template_name);
+            if (!tmpl) return fail("run", "unknown --template '" + *template_name + "' (llama3, chatml, llama2, sigma)", kExitUsage);
+        } else if (auto jinja = (*model)->gguf().get_string("tokenizer.chat_template")) {
+            tmpl = detect_chat_template(*jinja);
+            if (!tmpl) return fail("run", "the model's chat template is not one this build renders; pass --template NAME");
+        } else {
+            return fail("run", "the model has no chat template; pass --template NAME");
+        }
+        tokens = encode_chat(**tokenizer, *tmpl, {ChatMessage{"user", *prompt}}, /*add_generation_prompt=*/true);
+    } else {
+        tokens = (*tokenizer)->encode(*prompt, /*add_special=*/true, /*parse_special=*/true);
+    }
     if (tokens.empty()) return fail("run", "the prompt gave no tokens");
 
     ContextParams cp;
