@@ -8,11 +8,37 @@
 
 namespace sigma::domain {
 
+namespace {
+bool is_stopword(const std::string& t) {
+    static const char* const kStop[] = {"the", "a", "an", "of", "to", "in", "on", "for", "is", "are", "and", "or",
+                                        "with", "by", "from", "at", "it", "this", "that", "be", "as", "each",
+                                        "every", "all", "me", "my", "i", "please", "do", "does"};
+    for (const char* w : kStop)
+        if (t == w) return true;
+    return false;
+}
+
+// A light plural folding so that "temperatures" finds "temperature.gpu": -ies -> -y, -sses/-xes ->
+// drop "es", other -s -> drop "s"; words of 3 letters or fewer and -ss/-us/-is endings stay.
+void fold_plural(std::string& t) {
+    const size_t n = t.size();
+    if (n <= 3 || t.back() != 's') return;
+    auto ends = [&](std::string_view suf) { return t.size() >= suf.size() && t.compare(n - suf.size(), suf.size(), suf) == 0; };
+    if (ends("ss") || (ends("us") && n > 4) || ends("is")) return;  // "gpus" folds, "status" stays
+    if (ends("ies") && n > 4) t.replace(n - 3, 3, "y");
+    else if (ends("sses") || ends("xes")) t.resize(n - 2);
+    else t.resize(n - 1);
+}
+}  // namespace
+
 std::vector<std::string> Bm25Index::tokenize(std::string_view text) {
     std::vector<std::string> out;
     std::string cur;
     auto flush = [&] {
-        if (!cur.empty()) out.push_back(std::move(cur));
+        if (!cur.empty() && !is_stopword(cur)) {
+            fold_plural(cur);
+            out.push_back(std::move(cur));
+        }
         cur.clear();
     };
     for (char c : text) {

@@ -28,8 +28,9 @@ public:
 
     size_t size() const { return ids_.size(); }
 
-    // Lower-cased runs of ASCII letters and digits; other bytes separate tokens. Tokens longer than
-    // 64 bytes are cut so that a pasted blob cannot make huge terms.
+    // Lower-cased runs of ASCII letters and digits; other bytes separate tokens. A few English
+    // function words are dropped and plurals folded ("gpus" -> "gpu"). Tokens longer than 64 bytes
+    // are cut so that a pasted blob cannot make huge terms.
     static std::vector<std::string> tokenize(std::string_view text);
 
 private:

@@ -5,6 +5,13 @@
 
 using sigma::domain::Bm25Index;
 
+TEST(Bm25, DropsFunctionWordsAndFoldsPlurals) {
+    EXPECT_EQ(Bm25Index::tokenize("Show the temperatures of all GPUs and processes"),
+              (std::vector<std::string>{"show", "temperature", "gpu", "process"}));
+    EXPECT_EQ(Bm25Index::tokenize("status bus dies ps logs policies"),
+              (std::vector<std::string>{"status", "bus", "die", "ps", "log", "policy"}));
+}
+
 TEST(Bm25, TokenizesLowerCaseWordsAndDigits) {
     EXPECT_EQ(Bm25Index::tokenize("nvidia-smi --query-gpu=memory.used,GPU_0"),
               (std::vector<std::string>{"nvidia", "smi", "query", "gpu", "memory", "used", "gpu", "0"}));
