@@ -193,6 +193,27 @@ private:
         // in~ is one operator.
         if (at(i_) == '~' && lower(q_.substr(s, i_ - s)) == "in") ++i_;
         emit(KqlTok::Ident, s, i_);
+        // datetime(2024-01-01T10:00Z), time(1.02:03:04), guid(74be...): the contents are not KQL
+        // tokens, so they come back as one String token between the parentheses.
+        std::string word = lower(q_.substr(s, i_ - s));
+        if (word == "datetime" || word == "date" || word == "time" || word == "timespan" || word == "guid") raw_parens();
+    }
+
+    void raw_parens() {
+        size_t k = i_;
+        while (at(k) == ' ' || at(k) == '\t') ++k;
+        if (at(k) != '(') return;
+        size_t close = q_.find(')', k + 1);
+        if (close == std::string_view::npos) return;  // the parser reports the missing )
+        std::string_view inner = q_.substr(k + 1, close - k - 1);
+        if (inner.find_first_of("'\"(\n") != std::string_view::npos) return;  // quoted or nested: ordinary tokens
+        emit(KqlTok::Op, k, k + 1);
+        size_t a = k + 1, b = close;
+        while (a < b && q_[a] == ' ') ++a;
+        while (b > a && q_[b - 1] == ' ') --b;
+        if (b > a) emit(KqlTok::String, a, b, std::string(q_.substr(a, b - a)));
+        emit(KqlTok::Op, close, close + 1);
+        i_ = close + 1;
     }
 
     void punct(size_t s) {

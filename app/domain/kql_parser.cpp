@@ -697,10 +697,27 @@ private:
         return -1;
     }
 
+    // Each node a loop adds to a chain (a + b + c..., x.y.z...) deepens the tree by one, so it
+    // counts against the depth limit like a nested parenthesis would.
+    struct ChainGuard {
+        Parser& p;
+        int links = 0;
+        explicit ChainGuard(Parser& parser) : p(parser) {}
+        bool add() {
+            ++links;
+            if (++p.depth_ <= kKqlMaxDepth) return true;
+            p.error_here("The expression is too long or nested too deeply (more than " + std::to_string(kKqlMaxDepth) + " levels)");
+            return false;
+        }
+        ~ChainGuard() { p.depth_ -= links; }
+    };
+
     KqlExprPtr binary_level(int level) {
         if (level > 4) return unary();
         auto left = binary_level(level + 1);
+        ChainGuard chain(*this);
         while (left && !failed() && level_of(cur()) == level) {
+            if (!chain.add()) return nullptr;
             const KqlToken op = cur();
             ++p_;
             std::string o = op.text;
@@ -795,7 +812,9 @@ private:
 
     KqlExprPtr postfix() {
         auto e = primary();
+        ChainGuard chain(*this);
         while (e && !failed()) {
+            if ((is_op(".") || is_op("[")) && !chain.add()) return nullptr;
             if (is_op(".") && (peek().kind == KqlTok::Ident || is_op("[", 1))) {
                 ++p_;
                 auto m = make(KqlExpr::Kind::Member, cur());

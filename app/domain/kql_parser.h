@@ -17,9 +17,10 @@ struct KqlParseResult {
     bool ok() const { return diagnostics.empty(); }
 };
 
-// Nesting deeper than this (parentheses, calls, subqueries) is reported as an error, so that hostile
-// input cannot exhaust the stack.
-constexpr int kKqlMaxDepth = 200;
+// Nesting deeper than this is reported as an error, so that hostile input cannot exhaust the stack.
+// Each parenthesis, call or subquery level costs a few units; each link of an operator chain
+// (a + b + ..., x.y.z) costs one, because it deepens the tree as much.
+constexpr int kKqlMaxDepth = 600;
 
 KqlParseResult kql_parse(std::string_view query);
 

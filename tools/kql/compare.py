@@ -20,7 +20,7 @@ def main():
     opts = dict(a.split("=", 1) for a in sys.argv[1:] if a.startswith("--") and "=" in a)
     root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
     queries = args[0]
-    schema = args[1] if len(args) > 1 else os.path.join(root, "..", "shared", "eval", "azure-monitor-schema.json")
+    schema = args[1] if len(args) > 1 else os.path.join(root, "tests", "data", "kql", "schema.json")
     checker = opts.get("--checker", os.path.join(root, "build", "bin", "sigma-kql-check"))
     oracle = opts.get("--oracle", os.path.join(root, "tools", ".deps", "kql-oracle"))
     lines = []

@@ -16,7 +16,7 @@ def main():
     opts = dict(a.split("=", 1) for a in sys.argv[1:] if a.startswith("--") and "=" in a)
     root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
     corpus = args[0]
-    schema = args[1] if len(args) > 1 else os.path.join(root, "..", "shared", "eval", "azure-monitor-schema.json")
+    schema = args[1] if len(args) > 1 else os.path.join(root, "tests", "data", "kql", "schema.json")
     oracle = opts.get("--oracle", os.environ.get("SIGMA_KQL_ORACLE", os.path.join(root, "tools", ".deps", "kql-oracle")))
     items = [json.loads(l) for l in open(corpus, encoding="utf-8") if l.strip()]
     ids = [it["id"] for it in items]
