@@ -1,0 +1,190 @@
+// KQL agreement with Microsoft's parser: the hand-written corpus (labels stored from the oracle),
+// re-checked live against the oracle when it is installed, and every reference query of the eval
+// suites. Prints the agreement numbers.
+#include <gtest/gtest.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "app/domain/json.h"
+#include "app/domain/kql_schema.h"
+#include "app/domain/kql_validator.h"
+
+using namespace sigma::domain;
+namespace fs = std::filesystem;
+
+namespace {
+
+struct Case {
+    std::string id, query;
+    bool oracle_ok = false;
+};
+
+const std::string kCorpus = std::string(SIGMA_SOURCE_DIR) + "/tests/data/kql/corpus.jsonl";
+const std::string kSchema = std::string(SIGMA_SOURCE_DIR) + "/tests/data/kql/schema.json";
+
+std::vector<Json> read_jsonl(const std::string& path) {
+    std::vector<Json> out;
+    std::ifstream in(path);
+    std::string line;
+    while (std::getline(in, line)) {
+        if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
+        std::string err;
+        auto j = Json::parse(line, &err);
+        EXPECT_TRUE(j) << path << ": " << err;
+        if (j) out.push_back(std::move(*j));
+    }
+    return out;
+}
+
+std::vector<Case> corpus() {
+    std::vector<Case> out;
+    for (const Json& j : read_jsonl(kCorpus)) {
+        EXPECT_TRUE(j.find("oracle_ok") && j["oracle_ok"].is_bool()) << j.dump();
+        out.push_back({j.get_string("id"), j.get_string("query"), j["oracle_ok"].as_bool()});
+    }
+    return out;
+}
+
+const KqlSchema& schema() {
+    static const KqlSchema s = [] {
+        std::string err;
+        auto loaded = KqlSchema::load(kSchema, &err);
+        EXPECT_TRUE(loaded) << err;
+        return loaded ? *loaded : KqlSchema{};
+    }();
+    return s;
+}
+
+// The oracle folder: $SIGMA_KQL_ORACLE, else the source tree's tools/.deps/kql-oracle.
+std::string oracle_dir() {
+    std::vector<std::string> candidates;
+    if (const char* env = std::getenv("SIGMA_KQL_ORACLE"); env && *env) candidates.push_back(env);
+    candidates.push_back(std::string(SIGMA_SOURCE_DIR) + "/tools/.deps/kql-oracle");
+    for (const std::string& c : candidates) {
+        std::error_code ec;
+        if (fs::exists(c + "/check.js", ec) && fs::exists(c + "/node_modules/@kusto/language-service-next", ec)) return c;
+    }
+    return {};
+}
+
+// Runs check.js over the queries; one verdict per query, or an empty vector when node fails.
+std::vector<bool> run_oracle(const std::string& dir, const std::string& schema_path, const std::vector<std::string>& queries) {
+    fs::path tmp = fs::temp_directory_path() / ("sigma-kql-oracle-" + std::to_string(::getpid()) + ".jsonl");
+    {
+        std::ofstream out(tmp);
+        for (const std::string& q : queries) {
+            Json line = Json::object();
+            line.set("query", q);
+            out << line.dump() << "\n";
+        }
+    }
+    std::string cmd = "node '" + dir + "/check.js' '" + schema_path + "' < '" + tmp.string() + "' 2>/dev/null";
+    std::vector<bool> verdicts;
+    if (FILE* p = popen(cmd.c_str(), "r")) {
+        std::string text;
+        char buf[4096];
+        size_t n;
+        while ((n = fread(buf, 1, sizeof buf, p)) > 0) text.append(buf, n);
+        pclose(p);
+        std::istringstream lines(text);
+        std::string line;
+        while (std::getline(lines, line)) {
+            auto j = Json::parse(line);
+            if (j) verdicts.push_back((*j)["ok"].as_bool());
+        }
+    }
+    std::error_code ec;
+    fs::remove(tmp, ec);
+    if (verdicts.size() != queries.size()) verdicts.clear();
+    return verdicts;
+}
+
+}  // namespace
+
+TEST(KqlCorpus, IsLargeBalancedAndLabelled) {
+    auto cases = corpus();
+    ASSERT_GE(cases.size(), 300u);
+    size_t valid = 0;
+    std::vector<std::string> ids;
+    for (const Case& c : cases) {
+        valid += c.oracle_ok;
+        EXPECT_FALSE(c.query.empty()) << c.id;
+        ids.push_back(c.id);
+    }
+    std::sort(ids.begin(), ids.end());
+    EXPECT_EQ(std::adjacent_find(ids.begin(), ids.end()), ids.end()) << "duplicate ids";
+    EXPECT_GE(valid, cases.size() * 35 / 100);
+    EXPECT_LE(valid, cases.size() * 65 / 100);
+}
+
+TEST(KqlCorpus, AgreesWithMicrosoftsParser) {
+    auto cases = corpus();
+    ASSERT_FALSE(cases.empty());
+    size_t agree = 0, false_valid = 0, false_invalid = 0;
+    for (const Case& c : cases) {
+        KqlValidation v = validate_kql(c.query, schema());
+        if (v.valid == c.oracle_ok) {
+            ++agree;
+        } else if (v.valid) {
+            ++false_valid;
+            ADD_FAILURE() << "valid here, invalid for the oracle: " << c.id << ": " << c.query;
+        } else {
+            ++false_invalid;
+            std::printf("  invalid here, valid for the oracle: %s: %s\n    -> %s\n", c.id.c_str(), c.query.c_str(),
+                        v.diagnostics.empty() ? "" : v.diagnostics[0].message.c_str());
+        }
+    }
+    const double rate = 100.0 * static_cast<double>(agree) / static_cast<double>(cases.size());
+    std::printf("KQL corpus agreement with the oracle: %zu/%zu = %.2f%% (false valid %zu, false invalid %zu)\n", agree,
+                cases.size(), rate, false_valid, false_invalid);
+    EXPECT_GE(rate, 98.0);
+    EXPECT_EQ(false_valid, 0u);
+}
+
+TEST(KqlCorpus, StoredLabelsMatchTheLiveOracle) {
+    const std::string dir = oracle_dir();
+    if (dir.empty()) GTEST_SKIP() << "KQL oracle not installed (tools/test.sh installs it)";
+    auto cases = corpus();
+    std::vector<std::string> queries;
+    for (const Case& c : cases) queries.push_back(c.query);
+    std::vector<bool> live = run_oracle(dir, kSchema, queries);
+    if (live.empty()) GTEST_SKIP() << "node could not run the oracle in " << dir;
+    size_t same = 0;
+    for (size_t i = 0; i < cases.size(); ++i) {
+        EXPECT_EQ(live[i], cases[i].oracle_ok) << "stale label for " << cases[i].id << ": " << cases[i].query;
+        same += live[i] == cases[i].oracle_ok;
+    }
+    std::printf("live oracle confirms %zu/%zu stored labels\n", same, cases.size());
+}
+
+TEST(KqlCorpus, EveryEvalReferenceQueryIsValid) {
+    const fs::path eval = fs::path(SIGMA_SHARED_DIR) / "eval";
+    std::error_code ec;
+    if (!fs::is_directory(eval, ec)) GTEST_SKIP() << "no eval suites at " << eval;
+    std::optional<KqlSchema> eval_schema = KqlSchema::load((eval / "azure-monitor-schema.json").string());
+    const KqlSchema& s = eval_schema ? *eval_schema : schema();
+    size_t checked = 0;
+    for (const auto& entry : fs::directory_iterator(eval, ec)) {
+        const std::string name = entry.path().filename().string();
+        if (name.rfind("kql.", 0) != 0 || entry.path().extension() != ".jsonl") continue;
+        for (const Json& j : read_jsonl(entry.path().string())) {
+            const std::string ref = j.get_string("reference");
+            KqlValidation v = validate_kql(ref, s);
+            EXPECT_TRUE(v.valid) << name << " " << j.get_string("id") << ": " << ref << "\n  -> "
+                                 << (v.diagnostics.empty() ? "" : v.diagnostics[0].message);
+            for (const std::string& t : j.get_string_list("tables")) {
+                auto tables = kql_referenced_tables(ref, s);
+                EXPECT_NE(std::find(tables.begin(), tables.end(), t), tables.end()) << j.get_string("id") << " " << t;
+            }
+            ++checked;
+        }
+    }
+    std::printf("eval reference queries valid: %zu checked\n", checked);
+    EXPECT_GT(checked, 0u);
+}
