@@ -1,10 +1,24 @@
-// ThreadPool: workers sleep on a condition variable between jobs (the machine is often shared, so no
-// spinning); each job is split into equal contiguous ranges, one per thread.
+// ThreadPool: between jobs workers spin briefly (a decode step issues dozens of small jobs back to
+// back, and a sleeping thread takes tens of microseconds to wake), then sleep on a condition variable
+// so an idle or oversubscribed machine is not burnt. Each job is split into equal contiguous ranges.
 #include "inference/thread_pool.h"
 
 #include <algorithm>
 
+#if defined(__x86_64__) || defined(__i386__)
+#include <immintrin.h>
+#define SIGMA_CPU_RELAX() _mm_pause()
+#else
+#define SIGMA_CPU_RELAX() std::this_thread::yield()
+#endif
+
 namespace sigma {
+
+namespace {
+// A few microseconds of polling before blocking: enough to catch the next job of a decode step on a
+// quiet machine; longer spins made a busy (oversubscribed) machine markedly slower.
+constexpr int kSpinIterations = 300;
+}  // namespace
 
 ThreadPool::ThreadPool(int n_threads) {
     if (n_threads <= 0) n_threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
@@ -17,6 +31,7 @@ ThreadPool::~ThreadPool() {
     {
         std::lock_guard<std::mutex> lock(mutex_);
         stopping_ = true;
+        generation_.fetch_add(1, std::memory_order_release);
     }
     start_cv_.notify_all();
     for (auto& w : workers_) w.join();
@@ -34,36 +49,50 @@ void ThreadPool::run_share(int thread_index) {
 
 void ThreadPool::run(int64_t n, Job job, void* ctx) {
     {
+        // Job fields are published by the release on generation_ (and the mutex, for sleepers).
         std::lock_guard<std::mutex> lock(mutex_);
         job_ = job;
         job_ctx_ = ctx;
         job_n_ = n;
         job_parts_ = static_cast<int>(std::min<int64_t>(n, n_threads_));
-        pending_ = n_threads_ - 1;
-        ++generation_;
+        pending_.store(n_threads_ - 1, std::memory_order_relaxed);
+        generation_.fetch_add(1, std::memory_order_release);
     }
     start_cv_.notify_all();
     run_share(0);
+    for (int i = 0; i < kSpinIterations; ++i) {
+        if (pending_.load(std::memory_order_acquire) == 0) return;
+        SIGMA_CPU_RELAX();
+    }
     std::unique_lock<std::mutex> lock(mutex_);
-    done_cv_.wait(lock, [this] { return pending_ == 0; });
+    done_cv_.wait(lock, [this] { return pending_.load(std::memory_order_acquire) == 0; });
 }
 
 void ThreadPool::worker_loop(int thread_index) {
     uint64_t seen = 0;
     for (;;) {
-        {
+        bool fresh = false;
+        for (int i = 0; i < kSpinIterations; ++i) {
+            if (generation_.load(std::memory_order_acquire) != seen) {
+                fresh = true;
+                break;
+            }
+            SIGMA_CPU_RELAX();
+        }
+        if (!fresh) {
             std::unique_lock<std::mutex> lock(mutex_);
-            start_cv_.wait(lock, [&] { return stopping_ || generation_ != seen; });
+            start_cv_.wait(lock, [&] { return generation_.load(std::memory_order_acquire) != seen; });
+        }
+        seen = generation_.load(std::memory_order_acquire);
+        {
+            std::lock_guard<std::mutex> lock(mutex_);  // pairs with the destructor's write
             if (stopping_) return;
-            seen = generation_;
         }
         run_share(thread_index);
-        bool last = false;
-        {
-            std::lock_guard<std::mutex> lock(mutex_);
-            last = --pending_ == 0;
+        if (pending_.fetch_sub(1, std::memory_order_acq_rel) == 1) {
+            std::lock_guard<std::mutex> lock(mutex_);  // so the waiter cannot miss the notify
+            done_cv_.notify_one();
         }
-        if (last) done_cv_.notify_one();
     }
 }
 

@@ -2,6 +2,7 @@
 // Not a task queue: one job at a time, the calling thread takes part, and nothing is allocated per job.
 #pragma once
 
+#include <atomic>
 #include <condition_variable>
 #include <cstdint>
 #include <mutex>
@@ -45,8 +46,8 @@ private:
     std::mutex mutex_;
     std::condition_variable start_cv_;
     std::condition_variable done_cv_;
-    uint64_t generation_ = 0;  // bumped per job; workers wait for a new one
-    int pending_ = 0;          // workers still running the current job
+    std::atomic<uint64_t> generation_{0};  // bumped per job; workers wait for a new one
+    std::atomic<int> pending_{0};          // workers still running the current job
     bool stopping_ = false;
     Job job_ = nullptr;
     void* job_ctx_ = nullptr;
