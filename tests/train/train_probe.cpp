@@ -4,7 +4,8 @@
 //
 //   logits MODEL OUT.bin ID...    all logits of the tokens as float32 [n_tokens][n_vocab] (F32 KV cache)
 //   encode VOCAB                  each stdin line: hex of the text; prints its ids (no BOS, no specials)
-//   chat VOCAB                    each stdin line: "hex(role) hex(content) ..."; prints the Sigma chat
+//   chat VOCAB                    each stdin line: "hex(role) hex(content) ..." ("-" for an empty
+//                                 text); prints the Sigma chat
 //                                 prompt's ids with the generation prompt, as encode_chat gives them
 //   template                      prints sigma_chat_template_jinja()
 //   q8_0 IN.f32 OUT.bin           quantize_row(Q8_0) of the floats in IN.f32
@@ -95,8 +96,8 @@ int cmd_encode(int argc, char** argv, bool chat) {
         std::istringstream fields(line);
         std::vector<std::string> parts{std::istream_iterator<std::string>(fields), std::istream_iterator<std::string>()};
         std::vector<std::string> texts(parts.size());
-        for (size_t i = 0; i < parts.size(); ++i)
-            if (!from_hex(parts[i], texts[i])) return fail("malformed hex on input: " + parts[i]);
+        for (size_t i = 0; i < parts.size(); ++i)  // "-" stands for an empty text
+            if (parts[i] != "-" && !from_hex(parts[i], texts[i])) return fail("malformed hex on input: " + parts[i]);
         if (!chat) {
             print_ids((*tok)->encode(texts.empty() ? std::string() : texts[0], false, false));
             continue;
