@@ -183,7 +183,7 @@ KqlRowType KqlChecker::table_ref(const KqlExpr& e) {
 void KqlChecker::check_integer(const KqlExpr* e, const KqlRowType& row) {
     if (!e) return;
     KqlType t = type_of(*e, row, Ctx::Scalar);
-    if (t != KqlType::Unknown && t != KqlType::Int && t != KqlType::Long && t != KqlType::Dynamic)
+    if (t != KqlType::Unknown && t != KqlType::Int && t != KqlType::Long)
         error(*e, "The expression value must be an integer.");
 }
 
@@ -536,14 +536,13 @@ KqlRowType KqlChecker::apply(const KqlOperator& op, KqlRowType in, bool has_inpu
     if (op.open) {
         if (w == "evaluate" && op.expr && op.expr->kind == KqlExpr::Kind::Call) {
             for (const auto& a : op.expr->args)
-                if (a->kind != KqlExpr::Kind::Star) type_of(*a, in, Ctx::Scalar);
+                if (a->kind != KqlExpr::Kind::Star) type_of(*a, in, Ctx::Aggregate);  // pivot(c, sum(x))
         }
         return KqlRowType{{}, true};
     }
     if (w == "where" || w == "filter" || w == "parse-where-filter") {
         KqlType t = type_of(*op.expr, in, Ctx::Scalar);
-        if (t != KqlType::Unknown && t != KqlType::Bool && t != KqlType::Dynamic)
-            error(*op.expr, "The expression must have the type bool.");
+        if (t != KqlType::Unknown && t != KqlType::Bool) error(*op.expr, "The expression must have the type bool.");
         return in;
     }
     if (w == "project") return op_project(op, in);

@@ -212,31 +212,46 @@ KqlType KqlChecker::name_type(const KqlExpr& e, const KqlRowType& row) {
 }
 
 bool KqlChecker::check_arg(const KqlFunction& f, size_t i, KqlType t, const KqlExpr& arg, const std::vector<KqlType>& all) {
-    const size_t n = std::char_traits<char>::length(f.args);
-    if (i >= n || t == KqlType::Unknown) return true;
-    const char kind = f.args[i];
+    std::string_view kinds = f.args;
+    const bool repeat = !kinds.empty() && kinds.back() == '+';
+    if (repeat) kinds.remove_suffix(1);
+    if (kinds.empty() || t == KqlType::Unknown) return true;
+    if (i >= kinds.size() && !repeat) return true;
+    const char kind = kinds[std::min(i, kinds.size() - 1)];
     auto fail = [&](const std::string& msg) {
         error(arg, msg);
         return false;
     };
+    const bool dyn = t == KqlType::Dynamic;
     switch (kind) {
         case 'b':
-            if (t != KqlType::Bool && t != KqlType::Dynamic) return fail("A value of type bool expected.");
+            if (t != KqlType::Bool) return fail("A value of type bool expected.");
             break;
         case 's':
             if (!stringish(t)) return fail("The expression must have one of the types: string or dynamic.");
             break;
+        case 'w':
+            if (t != KqlType::String) return fail("A value of type string expected.");
+            break;
         case 'd':
-            if (t != KqlType::DateTime && t != KqlType::Dynamic) return fail("A value of type datetime expected.");
+            if (t != KqlType::DateTime) return fail("A value of type datetime expected.");
             break;
         case 't':
-            if (t != KqlType::TimeSpan && t != KqlType::Dynamic) return fail("A value of type timespan expected.");
+            if (t != KqlType::TimeSpan) return fail("A value of type timespan expected.");
             break;
         case 'n':
-            if (!kql_is_numeric(t) && t != KqlType::Dynamic) return fail("A value of a numeric type expected.");
+            if (!kql_is_numeric(t)) return fail("The expression value must be a number.");
+            break;
+        case 'I':
+            if (t != KqlType::Int && t != KqlType::Long) return fail("The expression value must be an integer.");
+            break;
+        case 'T':
+            if (t == KqlType::String || t == KqlType::Bool || t == KqlType::Guid)
+                return fail("The function '" + std::string(f.name) + "' is not compatible with arguments (" +
+                            std::string(kql_type_name(t)) + ")");
             break;
         case 'S':
-            if (t == KqlType::String || t == KqlType::Bool || t == KqlType::Guid) {
+            if (t == KqlType::String || t == KqlType::Bool || t == KqlType::Guid || dyn) {
                 if (std::string_view(f.name).rfind("avg", 0) == 0)
                     return fail("The function '" + std::string(f.name) + "' is not compatible with arguments (" +
                                 std::string(kql_type_name(t)) + ")");
@@ -244,16 +259,18 @@ bool KqlChecker::check_arg(const KqlFunction& f, size_t i, KqlType t, const KqlE
             }
             break;
         case 'o':
-            if (t == KqlType::Dynamic)
-                return fail("The argument value must be orderable: a number, timespan, datetime, string or boolean.");
+            if (dyn) return fail("The argument value must be orderable: a number, timespan, datetime, string or boolean.");
+            break;
+        case 'y':
+            if (!dyn) return fail("The expression value must be a dynamic array or bag.");
             break;
         case 'B': {
-            if (i != 0 || all.size() < 2) break;
+            if (all.size() < 2) break;
             KqlType v = all[0], w = all[1];
             bool ok = true;
-            if (v == KqlType::String || v == KqlType::Bool || v == KqlType::Guid) ok = false;
-            if ((v == KqlType::DateTime || v == KqlType::TimeSpan) && w != KqlType::Unknown && w != KqlType::TimeSpan && w != KqlType::Dynamic) ok = false;
-            if (kql_is_numeric(v) && w != KqlType::Unknown && !kql_is_numeric(w) && w != KqlType::Dynamic) ok = false;
+            if (!kql_is_numeric(v) && v != KqlType::DateTime && v != KqlType::TimeSpan) ok = false;
+            if ((v == KqlType::DateTime || v == KqlType::TimeSpan) && w != KqlType::Unknown && w != KqlType::TimeSpan) ok = false;
+            if (kql_is_numeric(v) && w != KqlType::Unknown && !kql_is_numeric(w)) ok = false;
             if (!ok) {
                 error(arg.start, arg.length, "The function '" + std::string(f.name) + "' is not compatible with arguments (" +
                                                  std::string(kql_type_name(v)) + ", " + std::string(kql_type_name(w)) + ")");
@@ -263,6 +280,20 @@ bool KqlChecker::check_arg(const KqlFunction& f, size_t i, KqlType t, const KqlE
         }
         default:
             break;
+    }
+    // datetime_diff('minutes', ...): the part name is checked when written as a literal.
+    if (kind == 'w' && i == 0 && arg.kind == KqlExpr::Kind::Literal &&
+        (std::string_view(f.name) == "datetime_diff" || std::string_view(f.name) == "datetime_add" ||
+         std::string_view(f.name) == "datetime_part")) {
+        static const char* kParts[] = {"year", "quarter", "month", "week", "day", "hour", "minute", "second",
+                                       "millisecond", "microsecond", "nanosecond"};
+        std::string v = arg.text;
+        for (char& c : v) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        bool known = std::find(std::begin(kParts), std::end(kParts), v) != std::end(kParts);
+        if (std::string_view(f.name) == "datetime_part" && (v == "dayofyear" || v == "weekofyear" || v == "week_of_year")) known = true;
+        if (!known)
+            return fail("The expression must be one of the values: year, quarter, month, week, day, hour, minute, "
+                        "second, millisecond, microsecond, nanosecond.");
     }
     return true;
 }
@@ -387,6 +418,9 @@ KqlType KqlChecker::binary_type(const KqlExpr& e, const KqlRowType& row, Ctx ctx
     if (op == "<" || op == ">" || op == "<=" || op == ">=") {
         int cl = category(l), cr = category(r);
         if (cl != 0 && cr != 0 && (cl != cr || cl == 4)) undefined();
+        if (l == KqlType::Guid || r == KqlType::Guid) undefined();
+        // dynamic orders against numbers only
+        if ((l == KqlType::Dynamic && cr >= 2) || (r == KqlType::Dynamic && cl >= 2)) undefined();
         return KqlType::Bool;
     }
     if (is_string_operator(op)) {
@@ -397,24 +431,26 @@ KqlType KqlChecker::binary_type(const KqlExpr& e, const KqlRowType& row, Ctx ctx
         return KqlType::Bool;
     }
     // arithmetic
+    for (KqlType t : {l, r})
+        if (t == KqlType::String || t == KqlType::Bool || t == KqlType::Guid) {
+            if (l == KqlType::Unknown || r == KqlType::Unknown) return KqlType::Unknown;
+            return undefined();
+        }
     if (l == KqlType::Unknown || r == KqlType::Unknown) return KqlType::Unknown;
     if (l == KqlType::Dynamic || r == KqlType::Dynamic) return KqlType::Dynamic;
-    for (KqlType t : {l, r})
-        if (t == KqlType::String || t == KqlType::Bool || t == KqlType::Guid) return undefined();
     if (l == KqlType::DateTime && r == KqlType::DateTime) {
         if (op == "-") return KqlType::TimeSpan;
+        if (op == "+") return KqlType::DateTime;
         return undefined();
     }
     if (l == KqlType::DateTime || r == KqlType::DateTime) {
-        if (op == "+" && (l == KqlType::TimeSpan || r == KqlType::TimeSpan)) return KqlType::DateTime;
-        if (op == "-" && l == KqlType::DateTime && r == KqlType::TimeSpan) return KqlType::DateTime;
-        if ((kql_is_numeric(l) || kql_is_numeric(r)) && op != "+" && op != "-") return KqlType::DateTime;
-        return undefined();
+        if (l == KqlType::TimeSpan || r == KqlType::TimeSpan) return op == "/" ? KqlType::Real : KqlType::DateTime;
+        if (op == "+" || op == "-") return undefined();
+        return KqlType::DateTime;
     }
     if (l == KqlType::TimeSpan && r == KqlType::TimeSpan) {
-        if (op == "+" || op == "-" || op == "%") return KqlType::TimeSpan;
         if (op == "/") return KqlType::Real;
-        return undefined();
+        return KqlType::TimeSpan;
     }
     if (l == KqlType::TimeSpan || r == KqlType::TimeSpan) {
         if (op == "*" || (op == "/" && l == KqlType::TimeSpan)) return KqlType::TimeSpan;

@@ -385,6 +385,13 @@ private:
                 if (!is_op("(")) return error_here("Expected: (");
                 skip_balanced();
             }
+            // the older form: render timechart kind=stacked title='x'
+            while (!failed() && cur().kind == KqlTok::Ident && is_op("=", 1)) {
+                p_ += 2;
+                if (at_end() || (cur().kind == KqlTok::Op && !is_op("("))) return error_here("Expected: a value");
+                if (is_op("(")) skip_balanced();
+                else ++p_;
+            }
         } else if (w == "parse" || w == "parse-where") {
             parse_op(op);
         } else if (w == "mv-expand") {
@@ -859,10 +866,7 @@ private:
         finish(*e, head.start);
         e->op_length = e->length;
         e->text = head.text;
-        if (prev_end() - open <= 2 && lit != KqlExpr::Lit::Dynamic) {
-            error_at(head, "The " + head.text + " literal is empty");
-            return nullptr;
-        }
+        (void)open;
         return e;
     }
 

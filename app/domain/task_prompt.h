@@ -7,6 +7,8 @@
 #include <string_view>
 #include <vector>
 
+#include "app/domain/example_corpus.h"  // CommandExample, KqlExample
+
 namespace sigma::domain {
 
 struct ChatTurn {
@@ -15,12 +17,6 @@ struct ChatTurn {
 };
 
 // --- Commands -------------------------------------------------------------------------------
-struct CommandExample {
-    std::string request;
-    std::string command;
-    std::string explanation;
-};
-
 // System rules, then each example as a user/assistant pair, then the request.
 // The assistant answers in two lines: "command: ..." and "explanation: ...".
 std::vector<ChatTurn> build_command_messages(std::string_view request, std::string_view shell, std::string_view os,
@@ -39,10 +35,6 @@ struct ParsedCommand {
 ParsedCommand parse_command_answer(std::string_view text);
 
 // --- KQL ------------------------------------------------------------------------------------
-struct KqlExample {
-    std::string question;
-    std::string query;
-};
 // `schema_slice` lists the relevant tables and columns, one table per line: "Table(col:type, ...)".
 std::vector<ChatTurn> build_kql_messages(std::string_view question, std::string_view schema_slice,
                                          const std::vector<KqlExample>& examples);
