@@ -8,7 +8,7 @@ using namespace sigma::domain;
 
 TEST(CommandPrompt, ExamplesBecomeTurnPairsBeforeTheRequest) {
     auto turns = build_command_messages("show gpu memory", "bash", "Linux",
-                                        {{"list gpus", "nvidia-smi -L", "Lists GPUs."}});
+                                        {{"list gpus", "nvidia-smi -L", "Lists GPUs.", "read-only"}});
     ASSERT_EQ(turns.size(), 4u);
     EXPECT_EQ(turns[0].role, "system");
     EXPECT_NE(turns[0].content.find("bash"), std::string::npos);
@@ -63,7 +63,7 @@ TEST(KqlPrompt, RepairTurnListsDiagnostics) {
     EXPECT_EQ(t.role, "user");
     EXPECT_NE(t.content.find("- unknown column 'Foo'"), std::string::npos);
     EXPECT_NE(t.content.find("Perf | where Foo > 1"), std::string::npos);
-    auto turns = build_kql_messages("q", "Perf(Computer:string)", {{"a", "Perf | take 1"}});
+    auto turns = build_kql_messages("q", "Perf(Computer:string)", {{"a", "Perf | take 1", {"Perf"}}});
     ASSERT_EQ(turns.size(), 4u);
     EXPECT_NE(turns[0].content.find("Perf(Computer:string)"), std::string::npos);
 }
