@@ -81,7 +81,8 @@ TEST(MkModel, LlamaCppMetadata) {
     o.arch = "llama";
     o.heads_v = 0;
     o.augq = 0;
-    auto f = parse(bytes(o));
+    const auto file_bytes = bytes(o);  // parse() views these bytes: keep them alive
+    auto f = parse(file_bytes);
     ASSERT_TRUE(f);
     EXPECT_EQ(f->get_string("general.architecture"), "llama");
     EXPECT_TRUE(f->get_string("general.name").has_value());
@@ -103,7 +104,8 @@ TEST(MkModel, LlamaCppMetadata) {
 }
 
 TEST(MkModel, SyntheticVocabulary) {
-    auto f = parse(bytes(tiny(1)));
+    const auto file_bytes = bytes(tiny(1));  // parse() views these bytes: keep them alive
+    auto f = parse(file_bytes);
     ASSERT_TRUE(f);
     const auto* tokens = f->get_string_array("tokenizer.ggml.tokens");
     const auto* types = f->get_int_array("tokenizer.ggml.token_type");
@@ -152,7 +154,8 @@ TEST(MkModel, VocabularyFromFile) {
     o.vocab = 0;
     o.vocab_from = vocab;
     o.layers = 1;
-    auto f = parse(bytes(o));
+    const auto file_bytes = bytes(o);  // parse() views these bytes: keep them alive
+    auto f = parse(file_bytes);
     ASSERT_TRUE(f);
     auto src = GgufFile::open(vocab);
     ASSERT_TRUE(src.ok());
@@ -173,7 +176,8 @@ TEST(MkModel, VocabularyFromFile) {
 TEST(MkModel, WeightsStayInTheirRanges) {
     mkmodel::Options o = tiny(5);
     o.type = TensorType::F32;
-    auto f = parse(bytes(o));
+    const auto file_bytes = bytes(o);  // parse() views these bytes: keep them alive
+    auto f = parse(file_bytes);
     ASSERT_TRUE(f);
     const TensorView* wq = f->find_tensor("blk.0.attn_q.weight");
     ASSERT_NE(wq, nullptr);
