@@ -1,0 +1,126 @@
+#!/usr/bin/env python3
+# The whole training path on the CPU: tokenizer_train.py -> train.py (a few dozen steps of the
+# "smoke" preset, sharded output) -> export_gguf.py (F32 and Q8_0) -> the engine loads the model,
+# gives PyTorch's logits, and greedily generates what PyTorch generates.
+# Not a quality test: the model is tiny; it only has to learn enough to lower its held-out loss.
+import csv
+import os
+import subprocess
+import sys
+
+import train_testlib as lib
+
+torch = lib.require("torch")
+np = lib.require("numpy")
+
+import bpe  # noqa: E402
+import export_gguf  # noqa: E402
+import smoke_corpus  # noqa: E402
+from model import SigmaConfig, SigmaModel  # noqa: E402
+
+
+def run_tool(script, *args):
+    r = subprocess.run([sys.executable, os.path.join(lib.TRAIN_DIR, script)] + [str(a) for a in args],
+                       capture_output=True, text=True)
+    return r.returncode, r.stdout + r.stderr
+
+
+class Smoke(lib.unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.corpus = smoke_corpus.write_corpus(lib.work_path("corpus.jsonl.gz"), 400)
+        cls.tok_path = lib.work_path("tokenizer.json")
+        cls.out = lib.work_path("out")
+        rc, log = run_tool("tokenizer_train.py", cls.corpus, cls.tok_path, "--vocab-size", 600)
+        assert rc == 0, log
+        rc, cls.train_log = run_tool("train.py", "--corpus", cls.corpus, "--tokenizer", cls.tok_path, "--out", cls.out,
+                                     "--preset", "smoke", "--steps", 40, "--batch", 4, "--seq", 64, "--lr", 5e-3,
+                                     "--warmup", 5, "--eval-every", 20, "--eval-frac", 0.05, "--shard-mb", 0.2,
+                                     "--max-files", 5, "--max-minutes", 5)
+        print(cls.train_log)
+        assert rc == 0, cls.train_log
+        cls.f32 = lib.work_path("model-f32.gguf")
+        cls.q8 = lib.work_path("model-q8_0.gguf")
+        for path, wtype in ((cls.f32, "f32"), (cls.q8, "q8_0")):
+            rc, log = run_tool("export_gguf.py", "--weights", cls.out, "--tokenizer",
+                               os.path.join(cls.out, "tokenizer.json"), "--out", path, "--type", wtype)
+            assert rc == 0, log
+        cfg, state = export_gguf.load_weights([cls.out])
+        cls.model = SigmaModel(SigmaConfig.from_dict(cfg))
+        cls.model.load_state_dict({k: torch.from_numpy(v) for k, v in state.items()})
+        cls.model.eval()
+        cls.tok = bpe.Tokenizer.load(cls.tok_path)
+
+    def test_outputs(self):
+        names = sorted(os.listdir(self.out))
+        shards = [n for n in names if n.startswith("weights-")]
+        self.assertGreater(len(shards), 1)  # 0.2 MiB shards force a split, which the export joins
+        for n in shards:
+            self.assertLessEqual(os.path.getsize(os.path.join(self.out, n)), 0.2 * 2 ** 20)
+        self.assertIn("loss.csv", names)
+        self.assertIn("tokenizer.json", names)
+
+    def test_held_out_loss_falls(self):
+        with open(os.path.join(self.out, "loss.csv"), newline="") as f:
+            evals = [float(r["eval_loss"]) for r in csv.DictReader(f) if r["eval_loss"]]
+        self.assertGreaterEqual(len(evals), 3)
+        self.assertLess(evals[-1], evals[0] - 1.0, evals)
+
+    def prompt(self):
+        ids, _ = self.tok.encode_chat([{"role": "user", "content": "Show memory.used for GPU 3 as CSV, please"}],
+                                      add_generation_prompt=True)
+        return ids
+
+    def test_engine_logits_equal_pytorch(self):
+        ids = self.prompt()
+        out = lib.work_path("smoke-logits.bin")
+        lib.probe("logits", self.f32, out, *ids)
+        got = np.fromfile(out, dtype="<f4").reshape(len(ids), -1)
+        with torch.no_grad():
+            ref = self.model(torch.tensor([ids]))[0].numpy()
+        self.assertLess(float(np.abs(got - ref).max() / np.abs(ref).max()), 1e-4)
+
+    def test_engine_generates_what_pytorch_generates(self):
+        ids = self.prompt()
+        mine = []
+        with torch.no_grad():
+            for _ in range(12):
+                logits = self.model(torch.tensor([ids + mine]))[0, -1]
+                top = torch.topk(logits, 2)
+                if float(top.values[0] - top.values[1]) < 1e-3:
+                    break  # a near tie: the engine may round either way, compare up to here
+                best = int(top.indices[0])
+                if best in (self.tok.ids["<|end|>"], self.tok.eos):
+                    break
+                mine.append(best)
+        text = "Show memory.used for GPU 3 as CSV, please".encode().hex()
+        engine = lib.probe("generate", self.f32, 12, text).split("\n")
+        engine_ids = [int(x) for x in engine[0].split()]
+        self.assertEqual(engine_ids[:len(mine)], mine)
+        self.assertGreater(len(mine), 0)
+        print(f"  reply: {self.tok.decode(engine_ids)!r}")
+
+    def test_q8_0_model_loads_and_generates(self):
+        out = lib.probe("generate", self.q8, 8, "list GPUs".encode().hex())
+        self.assertEqual(len(out.split("\n")), 3)  # ids line, text line, final newline
+        self.assertLess(os.path.getsize(self.q8), os.path.getsize(self.f32))
+
+    def test_bad_inputs_fail_clearly(self):
+        rc, log = run_tool("train.py", "--corpus", lib.work_path("missing.jsonl"), "--tokenizer", self.tok_path,
+                           "--out", lib.work_path("bad"), "--preset", "smoke", "--steps", 1)
+        self.assertEqual(rc, 1)
+        self.assertIn("missing.jsonl", log)
+        bad = lib.work_path("bad.jsonl")
+        with open(bad, "w") as f:
+            f.write('{"messages": [{"role": "user", "content": "hi"}]}\n{"text": "no messages"}\n')
+        rc, log = run_tool("tokenizer_train.py", bad, lib.work_path("bad-tok.json"))
+        self.assertEqual(rc, 1)
+        self.assertIn("bad.jsonl:2", log)
+        rc, log = run_tool("export_gguf.py", "--weights", lib.work_path("nowhere"), "--tokenizer", self.tok_path,
+                           "--out", lib.work_path("x.gguf"))
+        self.assertEqual(rc, 1)
+        self.assertIn("nowhere", log)
+
+
+if __name__ == "__main__":
+    lib.main()
