@@ -1,6 +1,103 @@
-// sigma diagnose: placeholder until the command lands; reports that it is not available in this build.
+// sigma diagnose: reads a log (file or stdin, any size, streamed) and prints the rules engine's
+// diagnosis: top category, findings with evidence lines, explanation, root causes, next steps and
+// read-only commands that collect more evidence. Not the model-backed summary: that needs a model,
+// and without --no-model this command says so instead of guessing.
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <string>
+
 #include "app/cli/commands.h"
+#include "app/domain/diag_engine.h"
+#include "app/domain/diag_signatures.h"
 
 namespace sigma::cli {
-int cmd_diagnose(CliArgs&) { return fail("diagnose", "not available in this build yet", kExitFailure); }
+
+namespace {
+
+using sigma::domain::DiagnosisReport;
+using sigma::domain::Finding;
+
+void print_finding(size_t n, const Finding& f) {
+    std::cout << "[" << n << "] " << f.category << "  " << f.title << "\n"
+              << "    severity " << sigma::domain::severity_name(f.severity) << ", score " << f.score << ", "
+              << f.hits << (f.hits == 1 ? " matching line" : " matching lines") << "\n";
+    std::cout << "    Evidence:\n";
+    for (const auto& e : f.evidence) std::cout << "      L" << e.line << ": " << e.text << "\n";
+    if (f.evidence.size() < f.hits) std::cout << "      (" << f.hits - f.evidence.size() << " more matching lines not shown)\n";
+    if (!f.explanation.empty()) std::cout << "    What it means: " << f.explanation << "\n";
+    if (!f.root_causes.empty()) {
+        std::cout << "    Likely root causes:\n";
+        for (const auto& c : f.root_causes) std::cout << "      - " << c << "\n";
+    }
+    if (!f.remediation.empty()) {
+        std::cout << "    Next steps:\n";
+        size_t i = 0;
+        for (const auto& s : f.remediation) std::cout << "      " << ++i << ". " << s << "\n";
+    }
+    if (!f.commands.empty()) {
+        std::cout << "    Collect more evidence (read-only):\n";
+        for (const auto& c : f.commands) std::cout << "      $ " << c << "\n";
+    }
+}
+
+void print_report(const DiagnosisReport& r) {
+    if (r.findings.empty()) {
+        std::cout << "Diagnosis: unknown (no known signature matched in " << r.lines_read << " lines)\n"
+                  << "The rules engine found no line it recognises. Paste more context (kernel log, the service's "
+                     "journal, kubectl describe output), or ask the model-backed diagnosis.\n";
+    } else {
+        const Finding& top = r.findings.front();
+        std::cout << "Diagnosis: " << top.category << " (" << sigma::domain::severity_name(top.severity) << ") - "
+                  << top.title << "\n";
+        std::cout << "Read " << r.lines_read << " lines, " << r.bytes_read << " bytes; " << r.findings.size()
+                  << (r.findings.size() == 1 ? " finding" : " findings") << ", most likely first.\n\n";
+        size_t n = 0;
+        for (const Finding& f : r.findings) {
+            if (n) std::cout << "\n";
+            print_finding(++n, f);
+        }
+    }
+    if (r.truncated_lines)
+        std::cout << "\nNote: " << r.truncated_lines << (r.truncated_lines == 1 ? " line was" : " lines were")
+                  << " longer than 64 KiB; only the first 64 KiB of each was examined.\n";
+    if (r.input_truncated) std::cout << "\nNote: reading stopped at the input size limit.\n";
+}
+
+}  // namespace
+
+int cmd_diagnose(CliArgs& args) {
+    const bool no_model = args.flag({"--no-model"});
+    const bool json = args.flag({"--json"});
+    if (!no_model) {
+        return fail("diagnose", "the summarised diagnosis needs a model (-m FILE or --remote URL); "
+                                "run with --no-model for the rules-based diagnosis");
+    }
+    auto file = args.positional();
+    if (!args.finish()) return fail("diagnose", args.error(), kExitUsage);
+
+    std::string error;
+    auto pack = sigma::domain::SignaturePack::load_default(&error);
+    if (!pack) return fail("diagnose", "cannot load the diagnosis signatures: " + error);
+    const sigma::domain::DiagEngine engine(*pack);
+
+    DiagnosisReport report;
+    if (!file || *file == "-") {
+        report = engine.run(std::cin);
+        if (std::cin.bad()) return fail("diagnose", "error reading standard input");
+    } else {
+        std::error_code ec;
+        if (std::filesystem::is_directory(*file, ec)) return fail("diagnose", *file + ": is a directory, not a log file");
+        std::ifstream in(*file, std::ios::binary);
+        if (!in) return fail("diagnose", "cannot open " + *file + ": " + std::string(std::strerror(errno)));
+        report = engine.run(in);
+        if (in.bad()) return fail("diagnose", "error reading " + *file);
+    }
+    if (json) std::cout << report.to_json().dump() << "\n";
+    else print_report(report);
+    return kExitOk;
+}
+
 }  // namespace sigma::cli
