@@ -77,8 +77,8 @@ def pack(examples, seq, seed):
         pad = seq + 1 - len(ids)
         ids += [0] * pad
         mask += [0] * pad
-    rows = torch.tensor([ids[r * seq:r * seq + seq + 1] for r in range(n)], dtype=torch.long)
-    masks = torch.tensor([mask[r * seq:r * seq + seq + 1] for r in range(n)], dtype=torch.float32)
+    rows = torch.tensor(ids[:n * seq + 1], dtype=torch.long).unfold(0, seq + 1, seq)
+    masks = torch.tensor(mask[:n * seq + 1], dtype=torch.float32).unfold(0, seq + 1, seq)
     return rows, masks
 
 
@@ -195,6 +195,10 @@ def main(argv):
         log_file.write(line + "\n")
         log_file.flush()
 
+    tok = bpe.Tokenizer.load(args.tokenizer)
+    encoded = encode_corpus(args.corpus, tok, args.workers)
+    train_ex, eval_ex = split_examples(encoded, args.eval_frac, args.seed)
+    # CUDA is touched only after the encoder's worker processes are done (they are forked).
     torch.manual_seed(args.seed)
     device = torch.device("cuda" if args.device == "auto" and torch.cuda.is_available() else
                           ("cpu" if args.device == "auto" else args.device))
@@ -208,9 +212,6 @@ def main(argv):
             return torch.autocast(device_type="cuda", dtype=torch.bfloat16)
         return torch.autocast(device_type="cpu", enabled=False)
 
-    tok = bpe.Tokenizer.load(args.tokenizer)
-    encoded = encode_corpus(args.corpus, tok, args.workers)
-    train_ex, eval_ex = split_examples(encoded, args.eval_frac, args.seed)
     cfg = build_config(args, len(tok.tokens))
     seq = args.seq or cfg.n_ctx
     rows, masks = pack(train_ex, seq, args.seed)
@@ -271,14 +272,14 @@ def main(argv):
         opt.step()
         step += 1
         seen += r[:, :-1].numel()
-        loss_sum += loss.item()
+        loss_sum = loss_sum + loss.detach()  # summed on the device: no sync per step
         loss_n += 1
         eval_now = args.eval_every and step % args.eval_every == 0
         if step % args.log_every == 0 or eval_now:
             now = time.time()
             tps = (seen - seen_log) / max(now - t_log, 1e-9)
             ev = evaluate(step_model, eval_rows, eval_masks, args, device, autocast) if eval_now else None
-            avg = loss_sum / loss_n
+            avg = float(loss_sum) / loss_n
             if not math.isfinite(avg):
                 log(f"step {step}: loss is {avg}; stopping")
                 stop_reason = "non-finite loss"
