@@ -317,3 +317,22 @@ TEST(ModelLoadErrors, VocabularyOnlyAndMissingFiles) {
     ASSERT_FALSE(missing.ok());
     EXPECT_EQ(missing.error().code, ErrorCode::Io);
 }
+
+TEST(ModelLoadErrors, SigmaVariantsMustBeConsistent) {
+    mkmodel::Options half = small("sigma");
+    half.half_k = true;
+    Edit wide_keys;
+    wide_keys.metadata = [](GgufWriter& w) { w.set_u32("sigma.attention.key_length", 16); };
+    EXPECT_NE(load_error(half, wide_keys).message.find("half-K needs key_length = value_length / 2"), std::string::npos);
+
+    mkmodel::Options augq = small("sigma");
+    augq.augq = 32;
+    Edit no_width;
+    no_width.metadata = [](GgufWriter& w) { w.set_u32("sigma.attention.augq_length", 0); };
+    EXPECT_NE(load_error(augq, no_width).message.find("'blk.0.attn_q_gate.weight' is present but sigma.attention.augq_length is 0"),
+              std::string::npos);
+
+    Edit odd_keys;
+    odd_keys.metadata = [](GgufWriter& w) { w.set_u32("sigma.attention.key_length", 15); };
+    EXPECT_NE(load_error(small("sigma"), odd_keys).message.find("must be even"), std::string::npos);
+}
