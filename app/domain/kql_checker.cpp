@@ -492,7 +492,7 @@ KqlRowType KqlChecker::op_union(const KqlOperator& op, const KqlRowType& in, boo
                 }
             }
             if (!any) {
-                error_op(*t, "The name '" + t->text + "' does not refer to any known table.");
+                error(*t, "The name '" + t->text + "' does not refer to any known table.");
                 return in;
             }
             continue;

@@ -93,7 +93,7 @@ std::string KqlChecker::suggest(const std::string& name, const std::vector<std::
             best = c;
         }
     }
-    size_t limit = std::max<size_t>(2, name.size() / 3);
+    size_t limit = std::max<size_t>(2, (name.size() + 1) / 2);
     if (best.empty() || best_d > limit) return {};
     return " Did you mean '" + best + "'?";
 }
