@@ -114,11 +114,11 @@ def evaluate(model, rows, masks, args, device, autocast):
     return total / max(weight, 1.0)
 
 
-def save_shards(model, cfg, out, shard_mb, max_files):
+def save_shards(state, cfg, out, shard_mb, max_files):
     """fp16 state dict in files of at most shard_mb MiB, each carrying the config; returns the paths."""
     limit = shard_mb * 2 ** 20 - 64 * 1024  # room for the container's own bytes
     shards, current, size = [], {}, 0
-    for k, v in model.state_dict().items():
+    for k, v in state.items():
         t = v.detach().to("cpu", torch.float16).contiguous()
         nbytes = t.numel() * 2
         if nbytes > limit:
@@ -243,6 +243,16 @@ def main(argv):
     t_log, seen_log, loss_sum, loss_n = time.time(), 0, 0.0, 0
     eval_loss = evaluate(step_model, eval_rows, eval_masks, args, device, autocast)
     log(f"step 0: eval loss {eval_loss:.4f}")
+    # The weights of the best held-out loss are what is saved: a small corpus seen for many epochs
+    # overfits late in the run, and the time limit leaves no second try.
+    best_loss, best_step, best_state = float("inf"), 0, None
+
+    def remember(loss_value):
+        nonlocal best_loss, best_step, best_state
+        if loss_value < best_loss:
+            best_loss, best_step = loss_value, step
+            best_state = {k: v.detach().to("cpu", torch.float16, copy=True) for k, v in model.state_dict().items()}
+
     writer.writerow([0, f"{time.time() - t_start:.1f}", "", "", "", f"{eval_loss:.4f}"])
     perm, cursor = torch.randperm(len(rows), generator=gen), 0
     stop_reason = "steps"
@@ -279,6 +289,8 @@ def main(argv):
             now = time.time()
             tps = (seen - seen_log) / max(now - t_log, 1e-9)
             ev = evaluate(step_model, eval_rows, eval_masks, args, device, autocast) if eval_now else None
+            if ev is not None:
+                remember(ev)
             avg = float(loss_sum) / loss_n
             if not math.isfinite(avg):
                 log(f"step {step}: loss is {avg}; stopping")
@@ -292,11 +304,14 @@ def main(argv):
     eval_loss = evaluate(step_model, eval_rows, eval_masks, args, device, autocast)
     writer.writerow([step, f"{time.time() - t_start:.1f}", "", "", "", f"{eval_loss:.4f}"])
     csv_file.close()
-    paths = save_shards(model, cfg, args.out, args.shard_mb, args.max_files)
+    remember(eval_loss)
+    if best_step != step:
+        log(f"held-out loss was lowest at step {best_step} ({best_loss:.4f} vs {eval_loss:.4f} at the end): saving those weights")
+    paths = save_shards(best_state, cfg, args.out, args.shard_mb, args.max_files)
     if os.path.abspath(args.tokenizer) != os.path.abspath(os.path.join(args.out, "tokenizer.json")):
         shutil.copyfile(args.tokenizer, os.path.join(args.out, "tokenizer.json"))
     log(f"stopped ({stop_reason}) after {step} steps, {seen:,} tokens ({seen / max(time.time() - t_train, 1e-9):,.0f} tok/s); "
-        f"final eval loss {eval_loss:.4f}; wrote {len(paths)} shards")
+        f"final eval loss {eval_loss:.4f}, saved step {best_step} ({best_loss:.4f}); wrote {len(paths)} shards")
     log_file.close()
     return 0 if stop_reason != "non-finite loss" else 1
 
