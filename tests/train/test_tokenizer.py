@@ -4,6 +4,7 @@
 # and for Sigma chat prompts; and the trainer itself learns frequent pairs, deterministically.
 # Not a speed test: the corpus is small.
 import json
+import random
 import time
 
 import train_testlib as lib
@@ -28,6 +29,18 @@ EXTRA = [
     "\u00a0nbsp\u2003emspace\u3000ideographic", "\u001cfile\u001dseparators\u001e", "x" * 300,
     "مرحبا بالعالم", "Привет, мир!", "👍🏽👍🏿", "a\u0301e\u0301 combining",
 ]
+
+
+# Seeded random strings over the pre-tokenizer's edge cases: contraction pieces, digits, line breaks,
+# White_Space that str.isspace() disagrees on, combining marks, other scripts' letters and numbers.
+POOLS = [" ", "\n", "\r", "\t", "'", "s", "t", "re", "ll", "D", "0123456789", "abcxyzGPU",
+         "-_=.,;:!?/\\|()[]{}<>\"", "éüßñ", "日本中", "🚀👍", "\u00a0\u2003\u3000\u0085", "\u001c\u200b\u0301",
+         "١٢٣", "Ⅻ½"]
+
+
+def random_strings(n, seed=5):
+    rng = random.Random(seed)
+    return ["".join(rng.choice(rng.choice(POOLS)) for _ in range(rng.randint(0, 25))) for _ in range(n)]
 
 
 def corpus_strings(path, n):
@@ -75,7 +88,8 @@ class TokenizerParity(lib.unittest.TestCase):
     def test_encode_matches_engine(self):
         strings = EXTRA + corpus_strings(self.corpus, 150)
         strings += [s[i:i + 17] for s in strings[len(EXTRA):len(EXTRA) + 60] for i in (1, 5)]  # odd cuts
-        self.assertGreater(len(strings), 300)
+        strings += random_strings(600)
+        self.assertGreater(len(strings), 900)
         lines = "".join(s.encode("utf-8").hex() + "\n" for s in strings)
         engine = lib.probe("encode", self.vocab, stdin=lines).split("\n")
         mismatches = []
