@@ -19,8 +19,13 @@ namespace sigma {
 namespace {
 
 std::string shape_string(const TensorView& t) {
-    return "[" + std::to_string(t.ne[0]) + ", " + std::to_string(t.ne[1]) + ", " + std::to_string(t.ne[2]) + ", " +
-           std::to_string(t.ne[3]) + "]";
+    std::string s = "[";
+    for (int i = 0; i < 4; ++i) {
+        if (i > 0) s += ", ";
+        s += std::to_string(t.ne[static_cast<size_t>(i)]);
+    }
+    s += "]";
+    return s;
 }
 
 // A tensor the pass reads: present, shape {in, out}, a known type whose bytes are all there.

@@ -54,12 +54,18 @@ struct Kernels {
     float (*dot_q8_0)(const BlockQ8_0*, const BlockQ8_0*, int64_t);
     // 4 rows x 3 tokens at once (null: the path has none); must equal dot_f32 on each pair.
     void (*tile_f32)(const float* const[4], const float* const[3], int64_t, float[12]);
+    // 4 rows x 2 tokens (null: none); must equal dot_q8_0 on each pair.
+    void (*tile_q8_0)(const BlockQ8_0* const[4], const BlockQ8_0* const[2], int64_t, float[8]);
+    void (*quantize_q8_0)(const float*, BlockQ8_0*, int64_t);
     bool avx2_widen;
 };
 
+void quantize_q8_0_reference(const float* x, BlockQ8_0* y, int64_t n) { quantize_row(TensorType::Q8_0, x, y, n); }
+
 Kernels kernels_for(MatmulPath path) {
-    if (path == MatmulPath::Avx2) return {dot_f32_avx2, dot_q8_0_avx2, dot_f32_tile4x3_avx2, true};
-    return {dot_f32_scalar, dot_q8_0_scalar, nullptr, false};
+    if (path == MatmulPath::Avx2)
+        return {dot_f32_avx2, dot_q8_0_avx2, dot_f32_tile4x3_avx2, dot_q8_0_tile4x2_avx2, quantize_row_q8_0_avx2, true};
+    return {dot_f32_scalar, dot_q8_0_scalar, nullptr, nullptr, quantize_q8_0_reference, false};
 }
 
 constexpr int kTile = MatmulScratch::kRowTile;
@@ -134,12 +140,27 @@ bool matmul(float* y, const TensorView& w, const float* x, int64_t n_tokens, Thr
             BlockQ8_0* xq = scratch.q8_buffer();
             const int64_t n_blocks = in / kQ8_0BlockSize;
             pool.parallel_for(n_tokens, [&](int64_t begin, int64_t end, int) {
-                for (int64_t t = begin; t < end; ++t) quantize_row(TensorType::Q8_0, x + t * in, xq + t * n_blocks, in);
+                for (int64_t t = begin; t < end; ++t) k.quantize_q8_0(x + t * in, xq + t * n_blocks, in);
             });
-            pool.parallel_for(out, [&](int64_t begin, int64_t end, int) {
-                for (int64_t o = begin; o < end; ++o) {
-                    const auto* row = reinterpret_cast<const BlockQ8_0*>(base + o * stride);
-                    for (int64_t t = 0; t < n_tokens; ++t) y[t * out + o] = k.dot_q8_0(row, xq + t * n_blocks, n_blocks);
+            const int64_t n_row_blocks = (out + kTile - 1) / kTile;
+            pool.parallel_for(n_row_blocks, [&](int64_t begin, int64_t end, int) {
+                for (int64_t b = begin; b < end; ++b) {
+                    const int64_t r0 = b * kTile;
+                    const int n_rows = static_cast<int>(std::min<int64_t>(kTile, out - r0));
+                    const BlockQ8_0* rows[kTile] = {nullptr, nullptr, nullptr, nullptr};
+                    for (int r = 0; r < n_rows; ++r) rows[r] = reinterpret_cast<const BlockQ8_0*>(base + (r0 + r) * stride);
+                    int64_t t = 0;
+                    if (k.tile_q8_0 && n_rows == kTile) {
+                        float tile[8];
+                        for (; t + 2 <= n_tokens; t += 2) {
+                            const BlockQ8_0* const tokens[2] = {xq + t * n_blocks, xq + (t + 1) * n_blocks};
+                            k.tile_q8_0(rows, tokens, n_blocks, tile);
+                            for (int r = 0; r < kTile; ++r)
+                                for (int j = 0; j < 2; ++j) y[(t + j) * out + r0 + r] = tile[r * 2 + j];
+                        }
+                    }
+                    for (; t < n_tokens; ++t)
+                        for (int r = 0; r < n_rows; ++r) y[t * out + r0 + r] = k.dot_q8_0(rows[r], xq + t * n_blocks, n_blocks);
                 }
             });
             return true;

@@ -64,6 +64,11 @@ float dot_q8_0_scalar(const BlockQ8_0* w, const BlockQ8_0* x, int64_t n_blocks);
 float dot_f32_avx2(const float* a, const float* b, int64_t n);
 void dot_f32_tile4x3_avx2(const float* const rows[4], const float* const tokens[3], int64_t n, float out[12]);
 float dot_q8_0_avx2(const BlockQ8_0* w, const BlockQ8_0* x, int64_t n_blocks);
+// 4 weight rows x 2 tokens, each pair bit-identical to dot_q8_0_avx2.
+void dot_q8_0_tile4x2_avx2(const BlockQ8_0* const rows[4], const BlockQ8_0* const tokens[2], int64_t n_blocks,
+                           float out[8]);
+// Activations to Q8_0 as quantize_row does (ties may round differently in the last step).
+void quantize_row_q8_0_avx2(const float* x, BlockQ8_0* y, int64_t n);
 void widen_f16_row_avx2(float* dst, const uint16_t* src, int64_t n);
 
 }  // namespace sigma

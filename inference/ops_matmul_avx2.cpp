@@ -5,6 +5,7 @@
 
 #include "inference/ops_convert.h"
 #include "inference/ops_matmul.h"
+#include "inference/tensor_types.h"
 
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
 #include <immintrin.h>
@@ -58,22 +59,78 @@ SIGMA_AVX2 void dot_f32_tile4x3_avx2(const float* const rows[4], const float* co
     }
 }
 
+namespace {
+// Integer dot product of two 32-value Q8 blocks as 8 int32 partial sums, widened to float.
+// maddubs needs an unsigned left operand: |w| with x carrying w's sign gives the same products;
+// pairs of products fit int16 for q in [-127, 127], as the quantisers write (-128 saturates, no crash).
+SIGMA_AVX2 inline __m256 block_dot(__m256i w_abs, __m256i w, __m256i x) {
+    const __m256i p16 = _mm256_maddubs_epi16(w_abs, _mm256_sign_epi8(x, w));
+    return _mm256_cvtepi32_ps(_mm256_madd_epi16(p16, _mm256_set1_epi16(1)));
+}
+SIGMA_AVX2 inline __m256i load_qs(const BlockQ8_0& b) { return _mm256_loadu_si256(reinterpret_cast<const __m256i*>(b.qs)); }
+}  // namespace
+
 SIGMA_AVX2 float dot_q8_0_avx2(const BlockQ8_0* w, const BlockQ8_0* x, int64_t n_blocks) {
     const float* table = fp16_table();
     __m256 acc = _mm256_setzero_ps();
-    const __m256i ones = _mm256_set1_epi16(1);
     for (int64_t b = 0; b < n_blocks; ++b) {
-        const __m256i qw = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(w[b].qs));
-        const __m256i qx = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(x[b].qs));
-        // maddubs needs an unsigned left operand: |qw| and qx carrying qw's sign give the same products.
-        const __m256i aw = _mm256_sign_epi8(qw, qw);
-        const __m256i sx = _mm256_sign_epi8(qx, qw);
-        const __m256i p16 = _mm256_maddubs_epi16(aw, sx);  // pairs of products fit int16 for q in [-127, 127], as quantize_row writes (-128 saturates, no crash)
-        const __m256i p32 = _mm256_madd_epi16(p16, ones);
+        const __m256i qw = load_qs(w[b]);
         const __m256 d = _mm256_set1_ps(table[w[b].d] * table[x[b].d]);
-        acc = _mm256_fmadd_ps(d, _mm256_cvtepi32_ps(p32), acc);
+        acc = _mm256_fmadd_ps(d, block_dot(_mm256_sign_epi8(qw, qw), qw, load_qs(x[b])), acc);
     }
     return hsum(acc);
+}
+
+SIGMA_AVX2 void dot_q8_0_tile4x2_avx2(const BlockQ8_0* const rows[4], const BlockQ8_0* const tokens[2],
+                                      int64_t n_blocks, float out[8]) {
+    // Per pair exactly dot_q8_0_avx2's arithmetic; each weight block is loaded (and its |w| formed)
+    // once for both tokens, each token block once for all four rows.
+    const float* table = fp16_table();
+    __m256 acc[8];
+    for (auto& a : acc) a = _mm256_setzero_ps();
+    for (int64_t b = 0; b < n_blocks; ++b) {
+        const __m256i x0 = load_qs(tokens[0][b]);
+        const __m256i x1 = load_qs(tokens[1][b]);
+        const float dx0 = table[tokens[0][b].d], dx1 = table[tokens[1][b].d];
+        for (int r = 0; r < 4; ++r) {
+            const __m256i qw = load_qs(rows[r][b]);
+            const __m256i aw = _mm256_sign_epi8(qw, qw);
+            const float dw = table[rows[r][b].d];
+            acc[r * 2 + 0] = _mm256_fmadd_ps(_mm256_set1_ps(dw * dx0), block_dot(aw, qw, x0), acc[r * 2 + 0]);
+            acc[r * 2 + 1] = _mm256_fmadd_ps(_mm256_set1_ps(dw * dx1), block_dot(aw, qw, x1), acc[r * 2 + 1]);
+        }
+    }
+    for (int i = 0; i < 8; ++i) out[i] = hsum(acc[i]);
+}
+
+SIGMA_AVX2 void quantize_row_q8_0_avx2(const float* x, BlockQ8_0* y, int64_t n) {
+    // As quantize_row: d = max|x| / 127, q = round(x / d) (ties to even here; the reference rounds
+    // them away from zero: a last-bit difference in rare ties, within every tolerance).
+    const __m256 sign_mask = _mm256_set1_ps(-0.0f);
+    for (int64_t i = 0; i < n / kQ8_0BlockSize; ++i) {
+        const float* p = x + i * kQ8_0BlockSize;
+        __m256 v[4];
+        __m256 amax = _mm256_setzero_ps();
+        for (int j = 0; j < 4; ++j) {
+            v[j] = _mm256_loadu_ps(p + 8 * j);
+            amax = _mm256_max_ps(amax, _mm256_andnot_ps(sign_mask, v[j]));
+        }
+        __m128 m = _mm_max_ps(_mm256_castps256_ps128(amax), _mm256_extractf128_ps(amax, 1));
+        m = _mm_max_ps(m, _mm_movehl_ps(m, m));
+        m = _mm_max_ss(m, _mm_movehdup_ps(m));
+        const float d = _mm_cvtss_f32(m) / 127.0f;
+        const float id = d != 0.0f ? 1.0f / d : 0.0f;
+        y[i].d = fp32_to_fp16(d);
+        const __m256 scale = _mm256_set1_ps(id);
+        __m256i q[4];
+        for (int j = 0; j < 4; ++j) q[j] = _mm256_cvtps_epi32(_mm256_mul_ps(v[j], scale));
+        // int32 -> int16 -> int8 packs interleave 128-bit lanes; the permute restores element order.
+        const __m256i q01 = _mm256_packs_epi32(q[0], q[1]);
+        const __m256i q23 = _mm256_packs_epi32(q[2], q[3]);
+        const __m256i q8 = _mm256_packs_epi16(q01, q23);
+        const __m256i ordered = _mm256_permutevar8x32_epi32(q8, _mm256_setr_epi32(0, 4, 1, 5, 2, 6, 3, 7));
+        _mm256_storeu_si256(reinterpret_cast<__m256i*>(y[i].qs), ordered);
+    }
 }
 
 SIGMA_AVX2 void widen_f16_row_avx2(float* dst, const uint16_t* src, int64_t n) {
@@ -96,6 +153,12 @@ void dot_f32_tile4x3_avx2(const float* const rows[4], const float* const tokens[
         for (int t = 0; t < 3; ++t) out[r * 3 + t] = dot_f32_scalar(rows[r], tokens[t], n);
 }
 float dot_q8_0_avx2(const BlockQ8_0* w, const BlockQ8_0* x, int64_t n_blocks) { return dot_q8_0_scalar(w, x, n_blocks); }
+void dot_q8_0_tile4x2_avx2(const BlockQ8_0* const rows[4], const BlockQ8_0* const tokens[2], int64_t n_blocks,
+                           float out[8]) {
+    for (int r = 0; r < 4; ++r)
+        for (int t = 0; t < 2; ++t) out[r * 2 + t] = dot_q8_0_scalar(rows[r], tokens[t], n_blocks);
+}
+void quantize_row_q8_0_avx2(const float* x, BlockQ8_0* y, int64_t n) { quantize_row(TensorType::Q8_0, x, y, n); }
 void widen_f16_row_avx2(float* dst, const uint16_t* src, int64_t n) { widen_f16_row(dst, src, n, fp16_table()); }
 }  // namespace sigma
 

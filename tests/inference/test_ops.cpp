@@ -127,6 +127,23 @@ TEST(Matmul, BatchedTokensGiveTheSameBitsAsOneAtATime) {
     }
 }
 
+TEST(Matmul, Avx2ActivationQuantiserMatchesTheReference) {
+    if (matmul_default_path() != MatmulPath::Avx2) GTEST_SKIP() << "no AVX2 on this CPU";
+    const int64_t n = 128;
+    ref::Rng rng(14);
+    std::vector<float> x(static_cast<size_t>(n));
+    for (auto& v : x) v = rng.uniform(-3.0f, 3.0f);
+    x[5] = 0.0f;
+    std::fill(x.begin() + 64, x.begin() + 96, 0.0f);  // an all-zero block: scale 0, values 0
+    std::vector<BlockQ8_0> a(static_cast<size_t>(n / 32)), b(a.size());
+    quantize_row(TensorType::Q8_0, x.data(), a.data(), n);
+    quantize_row_q8_0_avx2(x.data(), b.data(), n);
+    for (size_t i = 0; i < a.size(); ++i) {
+        EXPECT_EQ(a[i].d, b[i].d) << "block " << i;
+        for (int j = 0; j < 32; ++j) EXPECT_LE(std::abs(a[i].qs[j] - b[i].qs[j]), 1) << "block " << i << " value " << j;
+    }
+}
+
 TEST(Matmul, RejectsTypesItCannotCompute) {
     Weight w = make_weight(TensorType::F32, 32, 2, 1);
     w.view.type = TensorType::Q4_K;
