@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
-# The whole training path on the CPU: tokenizer_train.py -> train.py (a few dozen steps of the
-# "smoke" preset, sharded output) -> export_gguf.py (F32 and Q8_0) -> the engine loads the model,
-# gives PyTorch's logits, and greedily generates what PyTorch generates.
+# The whole training path on the CPU: tokenizer_train.py -> train.py (30 steps of the "smoke"
+# preset, sharded output) -> export_gguf.py (F32 and Q8_0) -> the engine loads the model, gives
+# PyTorch's logits and greedily generates what PyTorch generates; and run.sh end to end.
 # Not a quality test: the model is tiny; it only has to learn enough to lower its held-out loss.
 import csv
 import os
@@ -34,8 +34,8 @@ class Smoke(lib.unittest.TestCase):
         rc, log = run_tool("tokenizer_train.py", cls.corpus, cls.tok_path, "--vocab-size", 600)
         assert rc == 0, log
         rc, cls.train_log = run_tool("train.py", "--corpus", cls.corpus, "--tokenizer", cls.tok_path, "--out", cls.out,
-                                     "--preset", "smoke", "--steps", 40, "--batch", 4, "--seq", 64, "--lr", 5e-3,
-                                     "--warmup", 5, "--eval-every", 20, "--eval-frac", 0.05, "--shard-mb", 0.2,
+                                     "--preset", "smoke", "--steps", 30, "--batch", 4, "--seq", 64, "--lr", 5e-3,
+                                     "--warmup", 5, "--eval-every", 15, "--eval-frac", 0.05, "--shard-mb", 0.2,
                                      "--max-files", 5, "--max-minutes", 5)
         print(cls.train_log)
         assert rc == 0, cls.train_log
@@ -104,6 +104,22 @@ class Smoke(lib.unittest.TestCase):
         out = lib.probe("generate", self.q8, 8, "list GPUs".encode().hex())
         self.assertEqual(len(out.split("\n")), 3)  # ids line, text line, final newline
         self.assertLess(os.path.getsize(self.q8), os.path.getsize(self.f32))
+
+    def test_run_sh(self):
+        # The GPU host's command, on the CPU with the smoke preset: outputs within the return limits.
+        out = lib.work_path("run-out")
+        env = dict(os.environ, SIGMA_TRAIN_ALLOW_CPU="1", PYTHON=sys.executable, SIGMA_CORPUS=self.corpus, OUT=out,
+                   SIGMA_TOKENIZER=lib.work_path("absent-tokenizer.json"), SIGMA_TRAIN_MINUTES="2")
+        script = os.path.join(lib.TRAIN_DIR, "run.sh")
+        r = subprocess.run(["bash", script, "--preset", "smoke", "--steps", "4", "--batch", "2", "--seq", "32",
+                            "--eval-every", "2", "--log-every", "2"], env=env, capture_output=True, text=True)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        names = sorted(os.listdir(out))
+        self.assertEqual(names, ["loss.csv", "tokenizer.json", "train.log", "weights-00.pt"])
+        env["SIGMA_CORPUS"] = lib.work_path("no-corpus.jsonl.gz")
+        r = subprocess.run(["bash", script], env=env, capture_output=True, text=True)
+        self.assertEqual(r.returncode, 1)
+        self.assertIn("no corpus at", r.stderr)
 
     def test_bad_inputs_fail_clearly(self):
         rc, log = run_tool("train.py", "--corpus", lib.work_path("missing.jsonl"), "--tokenizer", self.tok_path,

@@ -46,7 +46,7 @@ def count_words(texts, max_bytes=None):
     seen = 0
     for text in texts:
         counts.update(bpe.pretokenize(text))
-        seen += len(text)
+        seen += len(text.encode("utf-8"))
         if max_bytes is not None and seen >= max_bytes:
             break
     return counts
@@ -58,7 +58,7 @@ def corpus_texts(path, max_bytes=None):
     for messages in read_examples(path):
         for m in messages:
             text = "\n" + m["content"]
-            seen += len(text)
+            seen += len(text.encode("utf-8"))
             yield text
         if max_bytes is not None and seen >= max_bytes:
             return
