@@ -49,3 +49,12 @@ def write_corpus(path, n, seed=7):
         for _ in range(n):
             f.write(json.dumps(example(rng), ensure_ascii=False) + "\n")
     return path
+
+
+if __name__ == "__main__":
+    # smoke_corpus.py OUT.jsonl[.gz] [N]: a stand-in corpus for trying run.sh before the real one exists.
+    import sys
+
+    if len(sys.argv) < 2:
+        sys.exit("usage: smoke_corpus.py OUT.jsonl[.gz] [N]")
+    write_corpus(sys.argv[1], int(sys.argv[2]) if len(sys.argv) > 2 else 20000)
