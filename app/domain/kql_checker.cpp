@@ -520,7 +520,9 @@ KqlRowType KqlChecker::op_union(const KqlOperator& op, const KqlRowType& in, boo
         if (p.name == "withsource") out.columns.push_back({p.value, KqlType::String});
         if (p.name == "kind") inner = p.value == "inner";
     }
-    for (const auto& [name, types] : merged) {
+    for (const auto& entry : merged) {
+        const std::string& name = entry.first;  // not a structured binding: lambdas capture it below
+        const std::vector<KqlType>& types = entry.second;
         if (inner && std::any_of(legs.begin(), legs.end(), [&](const KqlRowType& l) { return !l.find(name); })) continue;
         if (types.size() == 1) {
             out.columns.push_back({name, types[0]});
