@@ -69,6 +69,7 @@ signals:
 
 protected:
     quint64 next_request_id();
+    quint64 last_request_id() const { return last_id_.load(); }
 
 private:
     std::atomic<quint64> last_id_{0};
