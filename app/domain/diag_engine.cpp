@@ -152,12 +152,13 @@ int parse_xid(std::string_view line, size_t start, bool* sxid) {
     return value;
 }
 
-// After the field name at [pos, pos+len): optional spaces and quote, a separator (':', '=', ','),
-// spaces, then a number. True when that number is greater than zero.
+// After the field name at [pos, pos+len): the rest of the label (up to 48 bytes without digits,
+// e.g. " ECC " in "Double Bit ECC : 2"), a separator (':', '=', ','), spaces, then a number.
+// True when that number is greater than zero.
 bool nonzero_after(std::string_view line, size_t pos) {
     size_t j = pos;
     size_t guard = 0;
-    while (j < line.size() && (line[j] == ' ' || line[j] == '\t' || line[j] == '"') && guard++ < 64) ++j;
+    while (j < line.size() && line[j] != ':' && line[j] != '=' && line[j] != ',' && !is_digit(line[j]) && guard++ < 48) ++j;
     if (j >= line.size() || (line[j] != ':' && line[j] != '=' && line[j] != ',')) return false;
     ++j;
     while (j < line.size() && (line[j] == ' ' || line[j] == '\t' || line[j] == '"')) ++j;
@@ -268,8 +269,9 @@ DiagnosisReport DiagEngine::run(std::istream& in, const DiagOptions& opt) const 
             if (st.line_best_pattern < 0) continue;
             pat_was_best[st.line_best_pattern] = true;
             st.max_weight = std::max(st.max_weight, st.line_best);
-            // Keep the strongest lines; a pattern's first line gets a small edge so evidence is varied.
-            const double prio = st.line_best + (pat_hits[st.line_best_pattern] == 1 ? 0.5 : 0.0);
+            // Keep the first line of every distinct pattern, then the strongest lines, so that the
+            // evidence shows each kind of signature instead of many copies of one.
+            const double prio = st.line_best + (pat_hits[st.line_best_pattern] == 1 ? 100.0 : 0.0);
             auto worst = std::min_element(st.evidence.begin(), st.evidence.end(), [](const auto& a, const auto& b) {
                 return a.first != b.first ? a.first < b.first : a.second.line > b.second.line;
             });
