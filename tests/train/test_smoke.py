@@ -105,6 +105,18 @@ class Smoke(lib.unittest.TestCase):
         self.assertEqual(len(out.split("\n")), 3)  # ids line, text line, final newline
         self.assertLess(os.path.getsize(self.q8), os.path.getsize(self.f32))
 
+    def test_init_continues_from_shards(self):
+        out = lib.work_path("init-out")
+        rc, log = run_tool("train.py", "--corpus", self.corpus, "--tokenizer", self.tok_path, "--out", out,
+                           "--init", self.out, "--steps", 2, "--batch", 2, "--seq", 64, "--eval-every", 0,
+                           "--eval-frac", 0.05)  # the same held-out examples as the first run
+        self.assertEqual(rc, 0, log)
+        with open(os.path.join(out, "loss.csv"), newline="") as f:
+            first = float(next(r for r in csv.DictReader(f) if r["eval_loss"])["eval_loss"])
+        with open(os.path.join(self.out, "loss.csv"), newline="") as f:
+            trained = [float(r["eval_loss"]) for r in csv.DictReader(f) if r["eval_loss"]]
+        self.assertAlmostEqual(first, min(trained), delta=0.05)  # the saved (fp16) weights, not a fresh start
+
     def test_run_sh(self):
         # The GPU host's command, on the CPU with the smoke preset: outputs within the return limits.
         out = lib.work_path("run-out")

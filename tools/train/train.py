@@ -177,6 +177,8 @@ def parse_args(argv):
     ap.add_argument("--max-files", type=int, default=5)
     ap.add_argument("--device", default="auto")
     ap.add_argument("--compile", action="store_true", help="torch.compile the model (CUDA, torch 2)")
+    ap.add_argument("--init", help="start from the weights (shards or their directory) of an earlier run; "
+                                   "its config replaces --preset/--config")
     ap.add_argument("--seed", type=int, default=1234)
     ap.add_argument("--workers", type=int, default=min(16, os.cpu_count() or 1))
     return ap.parse_args(argv)
@@ -212,15 +214,30 @@ def main(argv):
             return torch.autocast(device_type="cuda", dtype=torch.bfloat16)
         return torch.autocast(device_type="cpu", enabled=False)
 
-    cfg = build_config(args, len(tok.tokens))
+    init_state = None
+    if args.init:
+        from export_gguf import load_weights  # joins shards; numpy is needed only on this path
+
+        init_cfg, init_state = load_weights([args.init])
+        cfg = SigmaConfig.from_dict(init_cfg)
+        if cfg.n_vocab != len(tok.tokens):
+            raise ValueError(f"--init weights have a vocabulary of {cfg.n_vocab}, the tokenizer {len(tok.tokens)}")
+    else:
+        cfg = build_config(args, len(tok.tokens))
     seq = args.seq or cfg.n_ctx
+    if seq > cfg.n_ctx:
+        raise ValueError(f"--seq {seq} is longer than the model's context {cfg.n_ctx}")
     rows, masks = pack(train_ex, seq, args.seed)
     eval_rows, eval_masks = pack(eval_ex, seq, args.seed + 1) if eval_ex else (rows[:1], masks[:1])
     n_target = int(masks[:, 1:].sum().item())
     log(f"corpus: {len(encoded)} examples ({len(eval_ex)} held out), {rows.numel()} train tokens in {len(rows)} rows "
         f"of {seq + 1}, {n_target} assistant targets; encoded in {time.time() - t_start:.1f} s")
 
-    model = SigmaModel(cfg).to(device)
+    model = SigmaModel(cfg)
+    if init_state is not None:
+        model.load_state_dict({k: torch.from_numpy(v) for k, v in init_state.items()})
+        log(f"initialised from {args.init}")
+    model = model.to(device)
     log(f"model: {model.n_params() / 1e6:.2f} M parameters, config {json.dumps(vars(cfg), sort_keys=True)}")
     log(f"device: {device}{' ' + torch.cuda.get_device_name(0) if use_bf16 else ''}, torch {torch.__version__}, "
         f"{'bf16 autocast' if use_bf16 else 'fp32'}")
