@@ -414,7 +414,7 @@ KqlType KqlChecker::binary_type(const KqlExpr& e, const KqlRowType& row, Ctx ctx
         if (!ok_l || !ok_r) undefined();
         return KqlType::Bool;
     }
-    if (op == "==" || op == "!=") return KqlType::Bool;
+    if (op == "==" || op == "!=" || op == ":") return KqlType::Bool;
     if (op == "<" || op == ">" || op == "<=" || op == ">=") {
         int cl = category(l), cr = category(r);
         if (cl != 0 && cr != 0 && (cl != cr || cl == 4)) undefined();

@@ -85,12 +85,10 @@ private:
         }
         if (c == '`' && at(i_ + 1) == '`' && at(i_ + 2) == '`') return multiline(s);
         if (c == '\'' || c == '"') return string_lit(s, false);
-        if (digit(c) || (c == '.' && digit(at(i_ + 1)) && !prev_is_dot())) return number(s);
+        if (digit(c)) return number(s);
         if (ident_start(c) || (c == '$' && ident_start(at(i_ + 1)))) return ident(s);
         return punct(s);
     }
-
-    bool prev_is_dot() const { return !out_.empty() && out_.back().kind == KqlTok::Op && out_.back().text == ".."; }
 
     void string_lit(size_t s, bool verbatim) {
         if (q_[i_] != '\'' && q_[i_] != '"') ++i_;  // the @ or h prefix

@@ -157,6 +157,7 @@ private:
             ++p_;
         }
         if (!expect_op("=")) return;
+        if (is_word("view") && is_op("(", 1)) ++p_;  // let V = view () { ... }
         if (is_op("(") && looks_like_lambda()) return lambda(st);
         st.body = pipeline();
     }
@@ -456,6 +457,11 @@ private:
 
     void search_op(KqlOperator& op) {
         begin_op(op);
+        struct Colon {
+            bool& flag;
+            explicit Colon(bool& f) : flag(f) { flag = true; }
+            ~Colon() { flag = false; }
+        } colon(search_colon_);
         params(op, {"kind"});
         if (accept_word("in")) {
             if (!expect_op("(")) return;
@@ -687,7 +693,7 @@ private:
         return binary_level(0);
     }
 
-    static int level_of(const KqlToken& t) {
+    int level_of(const KqlToken& t) const {
         if (t.kind == KqlTok::Ident) {
             if (t.text == "or") return 0;
             if (t.text == "and") return 1;
@@ -696,6 +702,7 @@ private:
         }
         if (t.kind != KqlTok::Op) return -1;
         const std::string& s = t.text;
+        if (s == ":") return search_colon_ ? 2 : -1;  // search Column:"value"
         if (s == "==" || s == "!=" || s == "<" || s == "<=" || s == ">" || s == ">=" || s == "=~" || s == "!~" ||
             s[0] == '!')
             return 2;
@@ -911,6 +918,11 @@ private:
                 return nullptr;
         }
         if (is_op("[")) return bracket_name();
+        if (is_op("*") && level_of(peek()) == 2) {  // where * has "x": any column
+            auto e = make(KqlExpr::Kind::Star, t);
+            ++p_;
+            return e;
+        }
         if (is_op("(")) {
             const KqlToken open = t;
             ++p_;
@@ -989,6 +1001,7 @@ private:
     }
 
     std::vector<KqlToken> toks_;
+    bool search_colon_ = false;  // inside a search predicate, where Column:"value" is a term
     size_t p_ = 0;
     int depth_ = 0;
     std::vector<KqlDiagnostic> diags_;
