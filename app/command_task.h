@@ -1,0 +1,69 @@
+// CommandTask: a request in plain English becomes one checked command. Builds the prompt with
+// retrieved examples, and turns the model's answer into a validated, risk-classified result.
+// Not the generator: the caller runs the prompt on a Backend (blocking in the CLI, queued in the GUI).
+#pragma once
+
+#include <QJsonObject>
+#include <QList>
+#include <QString>
+#include <QStringList>
+
+#include "app/backend.h"
+
+namespace sigma::domain {
+class ExampleCorpus;
+}
+
+namespace sigma::app {
+
+struct CommandRequest {
+    QString request;
+    QString shell = QStringLiteral("bash");
+    QString os = QStringLiteral("Linux");
+    int example_count = 4;  // few-shot examples retrieved from the knowledge pack
+};
+
+struct ValidationMessage {
+    QString severity;  // "error" | "warning" | "info"
+    QString text;
+    QStringList suggestions;
+    int start = 0;
+    int length = 0;
+};
+
+struct FlagExplanation {
+    QString flag;     // as written: "-i 0", "--query-gpu=memory.used"
+    QString meaning;  // from the catalogue
+};
+
+struct CommandResult {
+    QString request;
+    QString command;
+    QString explanation;
+    QString risk = QStringLiteral("changes-state");  // "read-only" | "changes-state" | "destructive"
+    QStringList reasons;
+    bool valid = false;
+    QList<ValidationMessage> messages;
+    QList<FlagExplanation> flags;
+    QString raw_output;
+    GenerationStats stats;
+
+    // {"command", "explanation", "risk", "reasons", "valid", "messages", "flags"}
+    QJsonObject to_json() const;
+};
+
+class CommandTask {
+public:
+    explicit CommandTask(const domain::ExampleCorpus* corpus) : corpus_(corpus) {}
+
+    GenerationRequest prepare(const CommandRequest& request) const;
+    CommandResult finish(const CommandRequest& request, const QString& raw_output, const GenerationStats& stats) const;
+
+    // Validates and explains a command a person wrote (no model involved).
+    static CommandResult check(const QString& command);
+
+private:
+    const domain::ExampleCorpus* corpus_;
+};
+
+}  // namespace sigma::app

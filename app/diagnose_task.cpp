@@ -1,0 +1,95 @@
+// DiagnoseTask: rules first (they cite evidence and never guess), redaction of everything cited,
+// then an optional model summary that may explain but not invent evidence.
+#include "app/diagnose_task.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <sstream>
+
+#include "app/domain/task_prompt.h"
+
+namespace sigma::app {
+
+namespace {
+
+QString q(const std::string& s) { return QString::fromStdString(s); }
+
+QJsonArray to_array(const QStringList& list) {
+    QJsonArray a;
+    for (const QString& s : list) a.append(s);
+    return a;
+}
+
+}  // namespace
+
+QJsonObject DiagnoseResult::to_json() const {
+    QJsonObject o = QJsonDocument::fromJson(QByteArray::fromStdString(report.to_json().dump())).object();
+    o.insert("category", category);
+    o.insert("root_cause", root_cause);
+    o.insert("next_steps", to_array(next_steps));
+    o.insert("commands", to_array(commands));
+    o.insert("summary_source", summary_source);
+    return o;
+}
+
+DiagnoseResult DiagnoseTask::from_report(domain::DiagnosisReport report) const {
+    // One redactor for the whole report: the same value gets the same placeholder everywhere.
+    domain::Redactor redactor(redact_options_);
+    for (domain::Finding& f : report.findings)
+        for (domain::Evidence& e : f.evidence) e.text = redactor.redact(e.text);
+
+    DiagnoseResult r;
+    r.category = q(report.category);
+    if (!report.findings.empty()) {
+        const domain::Finding& top = report.findings.front();
+        r.root_cause = q(top.explanation);
+        for (const auto& s : top.remediation) r.next_steps << q(s);
+        for (const auto& c : top.commands) r.commands << q(c);
+    }
+    r.report = std::move(report);
+    return r;
+}
+
+DiagnoseResult DiagnoseTask::analyse(std::istream& log) const {
+    const domain::DiagEngine engine(pack_);
+    return from_report(engine.run(log));
+}
+
+DiagnoseResult DiagnoseTask::analyse_text(const QString& log) const {
+    std::istringstream in(log.toStdString());
+    return analyse(in);
+}
+
+GenerationRequest DiagnoseTask::prepare(const DiagnoseResult& rules) const {
+    std::string findings, excerpt;
+    for (const domain::Finding& f : rules.report.findings) {
+        findings += "- " + f.category + " (" + domain::severity_name(f.severity) + "): " + f.title + "\n";
+        for (const domain::Evidence& e : f.evidence) excerpt += "L" + std::to_string(e.line) + ": " + e.text + "\n";
+    }
+    if (findings.empty()) findings = "- none matched\n";
+    GenerationRequest g;
+    for (const auto& t : domain::build_diagnosis_messages(findings, excerpt)) g.messages.push_back({q(t.role), q(t.content)});
+    g.max_tokens = 256;
+    g.temperature = 0.0;
+    return g;
+}
+
+DiagnoseResult DiagnoseTask::finish(DiagnoseResult rules, const QString& raw_output, const GenerationStats& stats) const {
+    rules.raw_output = raw_output;
+    rules.stats = stats;
+    const domain::ParsedDiagnosis parsed = domain::parse_diagnosis_answer(raw_output.toStdString());
+    if (!parsed.found) return rules;  // keep the rules' summary; the raw answer is still recorded
+    if (!parsed.root_cause.empty()) {
+        rules.root_cause = q(parsed.root_cause);
+        rules.summary_source = QStringLiteral("model");
+    }
+    if (!parsed.next_steps.empty()) {
+        rules.next_steps.clear();
+        for (const auto& s : parsed.next_steps) rules.next_steps << q(s);
+    }
+    if (rules.category == QLatin1String("unknown") && pack_.find(parsed.category) != nullptr)
+        rules.category = q(parsed.category);
+    return rules;
+}
+
+}  // namespace sigma::app

@@ -1,0 +1,66 @@
+// KqlTask: a question becomes a Kusto query checked against the table schema. The prompt shows only
+// the relevant slice of the schema and similar worked examples; a bounded repair loop feeds the
+// validator's errors back to the model. Not the generator: the caller runs each prompt on a Backend.
+#pragma once
+
+#include <QJsonObject>
+#include <QList>
+#include <QString>
+#include <QStringList>
+#include <optional>
+
+#include "app/backend.h"
+#include "app/command_task.h"  // ValidationMessage
+
+namespace sigma::domain {
+class ExampleCorpus;
+class KqlSchema;
+struct KqlTableHints;
+}  // namespace sigma::domain
+
+namespace sigma::app {
+
+struct KqlRequest {
+    QString question;
+    int example_count = 4;
+    int max_repairs = 2;  // extra generations allowed to fix validator errors
+    int max_tables = 3;   // tables in the schema slice
+};
+
+struct KqlResult {
+    QString question;
+    QString query;
+    bool valid = false;
+    QList<ValidationMessage> diagnostics;
+    QStringList tables;         // schema tables the query uses
+    QStringList columns;        // schema columns the query uses
+    QStringList slice_tables;   // tables shown to the model
+    int repairs = 0;            // repair rounds that ran
+    QString raw_output;         // the last answer
+    GenerationStats stats;      // summed over rounds
+
+    // {"query", "valid", "diagnostics", "tables", "columns", "repairs"}
+    QJsonObject to_json() const;
+};
+
+class KqlTask {
+public:
+    KqlTask(const domain::KqlSchema& schema, const domain::KqlTableHints& hints, const domain::ExampleCorpus* corpus)
+        : schema_(schema), hints_(hints), corpus_(corpus) {}
+
+    GenerationRequest prepare(const KqlRequest& request) const;
+    KqlResult finish(const KqlRequest& request, const QString& raw_output, const GenerationStats& stats) const;
+    // The next prompt when `result` is invalid and repairs remain; nullopt otherwise.
+    std::optional<GenerationRequest> repair(const KqlRequest& request, const GenerationRequest& previous,
+                                            const KqlResult& result) const;
+    // Validates a query a person wrote.
+    KqlResult check(const QString& query) const;
+
+private:
+    KqlResult analyse(const QString& query) const;
+    const domain::KqlSchema& schema_;
+    const domain::KqlTableHints& hints_;
+    const domain::ExampleCorpus* corpus_;
+};
+
+}  // namespace sigma::app
