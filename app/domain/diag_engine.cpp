@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdlib>
 #include <map>
 #include <set>
 #include <sstream>
@@ -14,7 +15,7 @@
 namespace sigma::domain {
 
 namespace {
-enum class Kind { Text, All, NonZero, Xid };
+enum class Kind { Text, All, NonZero, Xid, CsvColumn };
 
 struct CPattern {
     int category = 0;
@@ -24,6 +25,9 @@ struct CPattern {
     size_t lit_len = 0;
     std::vector<int> all_lits;  // All: every literal
     std::vector<int> none_lits; // must be absent from the line
+    std::string column;         // CsvColumn: header text (lower case) and expected value
+    std::string equals;
+    bool csv_nonzero = false;
     std::string desc;
 };
 
@@ -49,6 +53,7 @@ struct DiagEngine::Compiled {
     std::vector<int> xid_pattern = std::vector<int>(kMaxXid, -1);  // xid number -> pattern
     int sxid_pattern = -1;
     int xid_lit = -1;
+    std::vector<int> csv_patterns;  // evaluated on every line (they keep a column across lines)
     std::map<std::string, int> lit_ids;  // dedupe: key = flags + text
 
     int literal(const std::string& text, bool cs, bool word) {
@@ -82,6 +87,13 @@ DiagEngine::DiagEngine(const SignaturePack& pack) : pack_(pack), compiled_(std::
                 p.lit = c.literal(sp.nonzero, sp.case_sensitive, sp.word);
                 p.lit_len = sp.nonzero.size();
                 c.lit_patterns[p.lit].push_back(index);
+            } else if (!sp.csv_column.empty()) {
+                p.kind = Kind::CsvColumn;
+                p.lit = c.literal(sp.csv_column, false, false);
+                for (char ch : sp.csv_column) p.column += static_cast<char>((ch >= 'A' && ch <= 'Z') ? ch + 32 : ch);
+                for (char ch : sp.equals) p.equals += static_cast<char>((ch >= 'A' && ch <= 'Z') ? ch + 32 : ch);
+                p.csv_nonzero = sp.csv_nonzero;
+                c.csv_patterns.push_back(index);
             } else {
                 p.kind = Kind::All;
                 for (const auto& a : sp.all) p.all_lits.push_back(c.literal(a, sp.case_sensitive, sp.word));
@@ -171,6 +183,40 @@ bool nonzero_after(std::string_view line, size_t pos) {
     return any && nonzero;
 }
 
+// The `index`-th comma-separated field of `line`, trimmed and lower-cased; empty when absent.
+std::string csv_field(std::string_view line, size_t index, size_t* offset) {
+    size_t start = 0;
+    for (size_t i = 0; i < index; ++i) {
+        const size_t comma = line.find(',', start);
+        if (comma == std::string_view::npos) return {};
+        start = comma + 1;
+    }
+    size_t end = line.find(',', start);
+    if (end == std::string_view::npos) end = line.size();
+    while (start < end && (line[start] == ' ' || line[start] == '\t')) ++start;
+    while (end > start && (line[end - 1] == ' ' || line[end - 1] == '\t' || line[end - 1] == '\r')) --end;
+    *offset = start;
+    std::string out(line.substr(start, std::min<size_t>(end - start, 256)));
+    for (char& ch : out) ch = (ch >= 'A' && ch <= 'Z') ? static_cast<char>(ch + 32) : ch;
+    return out;
+}
+
+// Index of the first comma-separated field containing `needle` (lower case), or -1.
+int csv_column_of(std::string_view line, const std::string& needle) {
+    size_t start = 0;
+    for (int index = 0; index < 512; ++index) {
+        size_t end = line.find(',', start);
+        const bool last = end == std::string_view::npos;
+        if (last) end = line.size();
+        std::string field(line.substr(start, std::min<size_t>(end - start, 256)));
+        for (char& ch : field) ch = (ch >= 'A' && ch <= 'Z') ? static_cast<char>(ch + 32) : ch;
+        if (field.find(needle) != std::string::npos) return index;
+        if (last) break;
+        start = end + 1;
+    }
+    return -1;
+}
+
 struct CategoryState {
     double max_weight = 0;
     size_t lines = 0;
@@ -200,6 +246,7 @@ DiagnosisReport DiagEngine::run(std::istream& in, const DiagOptions& opt) const 
     std::vector<size_t> lit_stamp(n_lits, 0), lit_pos(n_lits, 0);
     std::vector<size_t> pat_stamp(n_pats, 0), pat_hits(n_pats, 0);
     std::vector<bool> pat_was_best(n_pats, false);
+    std::vector<int> csv_col(n_pats, -1);  // CsvColumn: column index from the last header seen
     std::vector<CategoryState> cats(pack_.categories.size());
     std::vector<int> hit_lits, touched;
     std::vector<std::pair<int, size_t>> xids;  // pattern, position
@@ -226,7 +273,11 @@ DiagnosisReport DiagEngine::run(std::istream& in, const DiagOptions& opt) const 
             }
             return true;
         });
-        if (hit_lits.empty()) continue;
+        const bool has_comma = line.find(',') != std::string_view::npos;
+        if (hit_lits.empty() && (c.csv_patterns.empty() || !has_comma)) {
+            for (int p : c.csv_patterns) csv_col[p] = -1;  // a line without commas ends a table
+            continue;
+        }
 
         auto credit = [&](int p, size_t pos) {
             const CPattern& cp = c.patterns[p];
@@ -244,6 +295,24 @@ DiagnosisReport DiagEngine::run(std::istream& in, const DiagOptions& opt) const 
                 st.line_best_pos = pos;
             }
         };
+        for (int p : c.csv_patterns) {
+            const CPattern& cp = c.patterns[p];
+            if (!has_comma) {
+                csv_col[p] = -1;
+            } else if (lit_stamp[cp.lit] == ln) {
+                csv_col[p] = csv_column_of(line, cp.column);  // a header row names the column
+            } else if (csv_col[p] >= 0) {
+                size_t at = 0;
+                const std::string v = csv_field(line, static_cast<size_t>(csv_col[p]), &at);
+                bool ok = false;
+                if (cp.csv_nonzero) ok = !v.empty() && is_digit(v[0]) && std::strtod(v.c_str(), nullptr) > 0;
+                else ok = v == cp.equals;
+                if (ok) {
+                    pat_stamp[p] = ln;
+                    credit(p, at);
+                }
+            }
+        }
         for (const auto& [p, pos] : xids) {
             if (pat_stamp[p] == ln) continue;
             pat_stamp[p] = ln;

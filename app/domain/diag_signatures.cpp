@@ -41,6 +41,7 @@ std::string SignaturePattern::describe() const {
     std::string out;
     if (!text.empty()) out = text;
     else if (!nonzero.empty()) out = nonzero + " > 0";
+    else if (!csv_column.empty()) out = "CSV column " + csv_column + (csv_nonzero ? " > 0" : " = " + equals);
     else {
         for (size_t i = 0; i < all.size(); ++i) out += (i ? " + " : "") + all[i];
     }
@@ -80,8 +81,13 @@ static bool read_pattern(const Json& j, const std::string& where, SignaturePatte
     p.nonzero = j.get_string("nonzero");
     if (!read_strings(j["all"], where + ".all", p.all, error)) return false;
     if (!read_strings(j["none"], where + ".none", p.none, error)) return false;
-    const int kinds = (!p.text.empty()) + (!p.nonzero.empty()) + (!p.all.empty());
-    if (kinds != 1) return fail(error, where + ": needs exactly one of text, all, nonzero");
+    p.csv_column = j.get_string("csv_column");
+    p.equals = j.get_string("equals");
+    p.csv_nonzero = j["csv_nonzero"].as_bool(false);
+    const int kinds = (!p.text.empty()) + (!p.nonzero.empty()) + (!p.all.empty()) + (!p.csv_column.empty());
+    if (kinds != 1) return fail(error, where + ": needs exactly one of text, all, nonzero, csv_column");
+    if (!p.csv_column.empty() && p.equals.empty() == !p.csv_nonzero)
+        return fail(error, where + ": csv_column needs exactly one of equals, csv_nonzero");
     for (const auto& s : p.all)
         if (s.empty()) return fail(error, where + ".all: empty literal");
     p.case_sensitive = j["case_sensitive"].as_bool(false);

@@ -17,11 +17,16 @@ const char* severity_name(Severity s);
 std::optional<Severity> parse_severity(std::string_view name);
 
 // One signature line pattern. Exactly one of: `text` (a literal), `all` (every literal on the line),
-// `nonzero` (a field name followed by ':', '=' or ',' and a number greater than zero).
+// `nonzero` (a field name followed by ':', '=' or ',' and a number greater than zero), `csv_column`
+// (a CSV header field containing this text; later rows match when that column `equals` a value, or
+// holds a number > 0 when `csv_nonzero`).
 struct SignaturePattern {
     std::string text;
     std::vector<std::string> all;
     std::string nonzero;
+    std::string csv_column;
+    std::string equals;         // csv_column: the value (case-insensitive) that matches
+    bool csv_nonzero = false;   // csv_column: match a number > 0 instead
     std::vector<std::string> none;  // the line must contain none of these (case-insensitive)
     bool case_sensitive = false;
     bool word = false;

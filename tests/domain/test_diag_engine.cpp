@@ -137,6 +137,19 @@ TEST(DiagEngine, NvidiaSmiCountersMustBeNonZero) {
     EXPECT_EQ(e.run_text("            HW Thermal Slowdown           : Active").category, "gpu_thermal_slowdown");
 }
 
+TEST(DiagEngine, CsvColumnsFollowTheirHeaderUntilTheTableEnds) {
+    DiagEngine e(pack());
+    const std::string header = "index, clocks_event_reasons.hw_thermal_slowdown, ecc.errors.uncorrected.volatile.total\n";
+    EXPECT_EQ(e.run_text(header + "0, Not Active, 0\n1, [N/A], 0\n").category, "unknown");
+    auto hot = e.run_text(header + "0, Not Active, 0\n1, Active, 0\n");
+    EXPECT_EQ(hot.category, "gpu_thermal_slowdown");
+    ASSERT_FALSE(hot.findings.empty());
+    EXPECT_EQ(hot.findings[0].evidence.back().line, 3u);
+    EXPECT_EQ(e.run_text(header + "0, Not Active, 0\n1, Not Active, 2\n").category, "gpu_ecc_uncorrectable");
+    // A line without commas ends the table: later rows are not read against the old header.
+    EXPECT_EQ(e.run_text(header + "0, Not Active, 0\nplain text\n1, Active, 7\n").category, "unknown");
+}
+
 TEST(DiagEngine, EvidencePerFindingIsCappedOnLongLogs) {
     DiagEngine e(pack());
     RepeatBuf buf("Jan 1 sshd[1]: Failed password for root from 192.0.2.1 port 22 ssh2", 200000);
@@ -247,6 +260,10 @@ TEST(SignaturePack, RejectsMalformedPacksWithANamedError) {
     EXPECT_FALSE(SignaturePack::from_json(parse(R"({"format_version":1,"categories":[{"id":"a","severity":"low","patterns":[]}]})"),
                                           parse(R"({"xids":[{"xid":79,"category":"nope"}]})"), &err));
     EXPECT_NE(err.find("nope"), std::string::npos);
+    EXPECT_FALSE(SignaturePack::from_json(
+        parse(R"({"format_version":1,"categories":[{"id":"a","severity":"low","patterns":[{"csv_column":"x","weight":5}]}]})"),
+        Json(), &err));
+    EXPECT_NE(err.find("csv_column"), std::string::npos) << err;
     EXPECT_FALSE(SignaturePack::load("/nonexistent-dir", &err));
     EXPECT_NE(err.find("/nonexistent-dir/signatures.json"), std::string::npos);
 }
