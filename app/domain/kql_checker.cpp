@@ -483,7 +483,7 @@ KqlRowType KqlChecker::op_union(const KqlOperator& op, const KqlRowType& in, boo
     if (has_input) legs.push_back(in);
     for (const auto& t : op.tables) {
         if (failed()) return in;
-        if (t->kind == KqlExpr::Kind::Name && t->text.find('*') != std::string::npos) {
+        if (t->kind == KqlExpr::Kind::Name && (t->text == "*" || t->text.find('*') != std::string::npos)) {
             bool any = false;
             for (const KqlTable& tab : schema_.tables) {
                 if (glob_match(t->text, tab.name)) {

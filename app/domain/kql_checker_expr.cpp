@@ -335,10 +335,21 @@ KqlType KqlChecker::call_type(const KqlExpr& e, const KqlRowType& row, Ctx ctx) 
         error_op(e, "The function '" + name + "' expects " + expect);
         return KqlType::Unknown;
     }
+    if ((name == "case" && n % 2 == 0) || ((name == "pack" || name == "bag_pack") && n % 2 == 1)) {
+        error_op(e, "The function call has an incorrect number of arguments.");
+        return KqlType::Unknown;
+    }
     const Ctx inner = f->aggregate ? Ctx::InsideAggregate : ctx;
     std::vector<KqlType> types;
-    for (const auto& a : e.args) {
+    for (size_t i = 0; i < e.args.size(); ++i) {
+        const auto& a = e.args[i];
         if (a->kind == KqlExpr::Kind::Star) {
+            // * stands for "the other columns" in arg_max/arg_min and for any column in any/take_any
+            bool allowed = ((name == "arg_max" || name == "arg_min") && i > 0) || name == "any" || name == "take_any";
+            if (!allowed) {
+                error(*a, "The * syntax is not allowed here.");
+                return KqlType::Unknown;
+            }
             types.push_back(KqlType::Unknown);
             continue;
         }
@@ -414,7 +425,7 @@ KqlType KqlChecker::binary_type(const KqlExpr& e, const KqlRowType& row, Ctx ctx
         if (!ok_l || !ok_r) undefined();
         return KqlType::Bool;
     }
-    if (op == "==" || op == "!=" || op == ":") return KqlType::Bool;
+    if (op == "==" || op == "!=" || op == "<>" || op == ":") return KqlType::Bool;
     if (op == "<" || op == ">" || op == "<=" || op == ">=") {
         int cl = category(l), cr = category(r);
         if (cl != 0 && cr != 0 && (cl != cr || cl == 4)) undefined();
@@ -427,7 +438,7 @@ KqlType KqlChecker::binary_type(const KqlExpr& e, const KqlRowType& row, Ctx ctx
         if (!stringish(l) || !stringish(r)) undefined();
         return KqlType::Bool;
     }
-    if (op == "like" || op == "notlike" || op == "notcontains" || op == "notcontainscs" || op == "contains_any") {
+    if (op == "like" || op == "notlike" || op == "notcontains" || op == "notcontainscs") {
         return KqlType::Bool;
     }
     // arithmetic

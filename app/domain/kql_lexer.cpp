@@ -231,7 +231,7 @@ private:
         static constexpr std::array<std::string_view, 14> kTwo = {"==", "!=", "<>", "<=", ">=", "=~", "!~", "..", "=>",
                                                                    "<|", "->", "--", "::", "&&"};
         std::string_view two = q_.substr(i_, 2);
-        if (two.size() == 2 && contains(kTwo, two) && two != "<>" && two != "--" && two != "&&" && two != "<|" && two != "::") {
+        if (two.size() == 2 && contains(kTwo, two) && two != "--" && two != "&&" && two != "<|" && two != "::") {
             i_ += 2;
             emit(KqlTok::Op, s, i_);
             return;

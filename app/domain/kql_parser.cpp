@@ -20,7 +20,7 @@ bool is_compare_word(std::string_view w) {
     return is_one_of(w, {"has", "has_cs", "contains", "contains_cs", "startswith", "startswith_cs", "endswith",
                          "endswith_cs", "hasprefix", "hasprefix_cs", "hassuffix", "hassuffix_cs", "matches",
                          "in", "in~", "has_any", "has_all", "between", "like", "notlike", "notcontains",
-                         "notcontainscs", "notbetween", "contains_any"});
+                         "notcontainscs", "notbetween"});
 }
 
 class Parser {
@@ -437,7 +437,11 @@ private:
         begin_op(op);
         params(op, {"kind", "withsource", "isfuzzy"});
         while (!failed()) {
-            if (is_op("(")) {
+            if (is_op("*")) {  // union *: every table
+                auto star = make(KqlExpr::Kind::Name, cur());
+                ++p_;
+                op.tables.push_back(std::move(star));
+            } else if (is_op("(")) {
                 op.tables.push_back(primary());
             } else if (cur().kind == KqlTok::Ident || is_op("[")) {
                 auto t = postfix();
@@ -457,11 +461,6 @@ private:
 
     void search_op(KqlOperator& op) {
         begin_op(op);
-        struct Colon {
-            bool& flag;
-            explicit Colon(bool& f) : flag(f) { flag = true; }
-            ~Colon() { flag = false; }
-        } colon(search_colon_);
         params(op, {"kind"});
         if (accept_word("in")) {
             if (!expect_op("(")) return;
@@ -702,8 +701,8 @@ private:
         }
         if (t.kind != KqlTok::Op) return -1;
         const std::string& s = t.text;
-        if (s == ":") return search_colon_ ? 2 : -1;  // search Column:"value"
-        if (s == "==" || s == "!=" || s == "<" || s == "<=" || s == ">" || s == ">=" || s == "=~" || s == "!~" ||
+        if (s == ":") return 2;  // search Column:"value", also accepted by where
+        if (s == "==" || s == "!=" || s == "<>" || s == "<" || s == "<=" || s == ">" || s == ">=" || s == "=~" || s == "!~" ||
             s[0] == '!')
             return 2;
         if (s == "+" || s == "-") return 3;
@@ -1001,7 +1000,6 @@ private:
     }
 
     std::vector<KqlToken> toks_;
-    bool search_colon_ = false;  // inside a search predicate, where Column:"value" is a term
     size_t p_ = 0;
     int depth_ = 0;
     std::vector<KqlDiagnostic> diags_;
