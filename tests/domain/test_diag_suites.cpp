@@ -5,6 +5,7 @@
 #include <cstdio>
 
 #include "app/domain/diag_engine.h"
+#include "app/domain/redactor.h"
 #include "diag_suite_util.h"
 
 using namespace sigma::domain;
@@ -55,3 +56,22 @@ TEST(DiagSuites, OwnSuiteCoversEveryCategoryTwice) {
 }
 
 TEST(DiagSuites, OwnSuite) { check_suite(std::string(SIGMA_SOURCE_DIR) + "/tests/data/diagnosis/cases.jsonl", 60); }
+
+// The product redacts a log before diagnosing it: redaction must not change the category or the
+// cited line numbers.
+TEST(DiagSuites, RedactionKeepsTheDiagnosis) {
+    std::string err;
+    auto cases = diagtest::load_cases(std::string(SIGMA_SOURCE_DIR) + "/tests/data/diagnosis/cases.jsonl", &err);
+    ASSERT_TRUE(err.empty()) << err;
+    const SignaturePack pack = load_pack();
+    DiagEngine engine(pack);
+    for (const auto& c : cases) {
+        Redactor redactor;
+        const std::string redacted = redactor.redact(c.log);
+        const auto plain = engine.run_text(c.log);
+        const auto scrubbed = engine.run_text(redacted);
+        EXPECT_EQ(plain.category, scrubbed.category) << c.id;
+        EXPECT_EQ(plain.cited_lines(), scrubbed.cited_lines()) << c.id;
+        EXPECT_EQ(redactor.restore(redacted), c.log) << c.id;
+    }
+}
