@@ -16,6 +16,8 @@ int cmd_cmd(CliArgs& args);       // sigma cmd "REQUEST" | --validate "COMMAND"
 int cmd_kql(CliArgs& args);       // sigma kql "QUESTION" | --validate "QUERY"
 int cmd_diagnose(CliArgs& args);  // sigma diagnose [FILE|-]
 int cmd_eval(CliArgs& args);      // sigma eval SUITE.jsonl
+int cmd_history(CliArgs& args);   // sigma history list|search TEXT|show ID|delete ID...
+int cmd_export(CliArgs& args);    // sigma export --git DIR [--since DATE] [--author "Name <email>"]
 
 // Prints "sigma <command>: <message>" to stderr and returns `code`.
 int fail(const char* command, const std::string& message, int code = kExitFailure);

@@ -24,6 +24,10 @@ const Command kCommands[] = {
     {"kql", sigma::cli::cmd_kql, "kql --validate \"QUERY\" [--schema FILE] [--json]"},
     {"diagnose", sigma::cli::cmd_diagnose, "diagnose --no-model [FILE|-] [--json]"},
     {"eval", sigma::cli::cmd_eval, "eval SUITE.jsonl --no-model [--schema FILE] [--json]"},
+    {"history", sigma::cli::cmd_history,
+     "history list [--panel P] [--limit N] [--offset N] | search TEXT | show ID | delete ID... [--db FILE] [--json]"},
+    {"export", sigma::cli::cmd_export,
+     "export --git DIR [--since DATE] [--author \"Name <email>\"] [--db FILE] [--json]"},
 };
 
 void print_usage(FILE* out) {

@@ -1,0 +1,101 @@
+// sigma export --git DIR: commits the history's sessions to a git repository as Markdown files.
+// Not where export logic lives: it reads the store, calls GitExporter and prints what was committed.
+#include <QCoreApplication>
+#include <QDate>
+#include <QFileInfo>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QRegularExpression>
+
+#include <iostream>
+#include <memory>
+
+#include "app/cli/commands.h"
+#include "app/data_paths.h"
+#include "app/git_exporter.h"
+#include "app/history_store.h"
+
+namespace sigma::cli {
+
+namespace {
+
+constexpr const char* kName = "export";
+
+// QtSql loads its driver as a plugin, which needs an application object.
+std::unique_ptr<QCoreApplication> ensure_qt_app() {
+    if (QCoreApplication::instance()) return nullptr;
+    static int argc = 1;
+    static char name[] = "sigma";
+    static char* argv[] = {name, nullptr};
+    return std::make_unique<QCoreApplication>(argc, argv);
+}
+
+// "2026-03-01" (midnight UTC) or an ISO date-time ("2026-03-01T08:00:00Z").
+QDateTime parse_since(const QString& text) {
+    const QDate day = QDate::fromString(text, Qt::ISODate);
+    if (day.isValid() && text.size() == 10) return QDateTime(day, QTime(0, 0), Qt::UTC);
+    QDateTime t = QDateTime::fromString(text, Qt::ISODateWithMs);
+    if (!t.isValid()) t = QDateTime::fromString(text, Qt::ISODate);
+    return t;
+}
+
+}  // namespace
+
+int cmd_export(CliArgs& args) {
+    auto qt_app = ensure_qt_app();
+    const auto git_dir = args.value({"--git"});
+    const auto since_option = args.value({"--since"});
+    const auto author_option = args.value({"--author"});
+    const auto db_option = args.value({"--db"});
+    const bool json = args.flag({"--json"});
+    if (!args.finish()) return fail(kName, args.error(), kExitUsage);
+    if (!git_dir || git_dir->empty()) return fail(kName, "--git DIR is required (the repository to export into)", kExitUsage);
+
+    QDateTime since;
+    if (since_option) {
+        since = parse_since(QString::fromStdString(*since_option));
+        if (!since.isValid())
+            return fail(kName, "--since expects a date (2026-03-01) or an ISO date-time, got '" + *since_option + "'", kExitUsage);
+    }
+    app::GitAuthor author;
+    if (author_option) {
+        static const QRegularExpression kAuthor(QStringLiteral("^\\s*([^<>]*[^<>\\s])\\s*<([^<>\\s]+)>\\s*$"));
+        const auto m = kAuthor.match(QString::fromStdString(*author_option));
+        if (!m.hasMatch()) return fail(kName, "--author expects \"Name <email>\", got '" + *author_option + "'", kExitUsage);
+        author.name = m.captured(1);
+        author.email = m.captured(2);
+    }
+
+    const QString path = db_option ? QString::fromStdString(*db_option) : app::DataPaths().history_db_path();
+    if (!QFileInfo::exists(path)) return fail(kName, "there is no history database at " + path.toStdString() + "; nothing to export");
+    app::HistoryStore store;
+    if (auto s = store.open(path); !s) return fail(kName, s.error().message);
+    auto sessions = store.sessions_since(since);
+    if (!sessions) return fail(kName, sessions.error().message);
+    auto result = app::GitExporter::export_sessions(QString::fromStdString(*git_dir), *sessions, author, since);
+    if (!result) return fail(kName, result.error().message);
+
+    if (json) {
+        const QJsonObject o{{"committed", result->committed},
+                            {"commit", result->commit_id},
+                            {"summary", result->summary},
+                            {"new", result->new_count},
+                            {"updated", result->updated_count},
+                            {"unchanged", result->unchanged_count},
+                            {"written", QJsonArray::fromStringList(result->written)},
+                            {"removed", QJsonArray::fromStringList(result->removed)}};
+        std::cout << QJsonDocument(o).toJson(QJsonDocument::Indented).toStdString();
+        return kExitOk;
+    }
+    if (!result->committed) {
+        std::cout << result->summary.toStdString() << "; no commit made.\n";
+        return kExitOk;
+    }
+    std::cout << "Committed " << result->commit_id.left(12).toStdString() << ": " << result->summary.toStdString() << "\n";
+    for (const QString& f : result->written) std::cout << "  wrote   " << f.toStdString() << "\n";
+    for (const QString& f : result->removed) std::cout << "  removed " << f.toStdString() << "\n";
+    return kExitOk;
+}
+
+}  // namespace sigma::cli

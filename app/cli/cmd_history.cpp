@@ -1,0 +1,242 @@
+// sigma history list|search|show|delete: the history database from the command line.
+// Not where history logic lives: it parses arguments, calls HistoryStore and prints (text, or JSON
+// with --json); the app calls the same store.
+#include <QCoreApplication>
+#include <QFileInfo>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+
+#include <iostream>
+#include <memory>
+
+#include "app/cli/commands.h"
+#include "app/data_paths.h"
+#include "app/history_store.h"
+#include "app/session_markdown.h"
+
+namespace sigma::cli {
+
+namespace {
+
+using app::HistoryStore;
+using app::Session;
+
+constexpr const char* kName = "history";
+
+// QtSql loads its driver as a plugin, which needs an application object.
+std::unique_ptr<QCoreApplication> ensure_qt_app() {
+    if (QCoreApplication::instance()) return nullptr;
+    static int argc = 1;
+    static char name[] = "sigma";
+    static char* argv[] = {name, nullptr};
+    return std::make_unique<QCoreApplication>(argc, argv);
+}
+
+void print(const QString& text) { std::cout << text.toStdString(); }
+void print_json(const QJsonValue& v) {
+    const QJsonDocument doc = v.isArray() ? QJsonDocument(v.toArray()) : QJsonDocument(v.toObject());
+    std::cout << doc.toJson(QJsonDocument::Indented).toStdString();
+}
+QString iso(const QDateTime& t) { return t.toUTC().toString(Qt::ISODateWithMs); }
+
+QJsonObject summary_json(const Session& s) {
+    return QJsonObject{{"id", s.id},
+                       {"panel", app::panel_name(s.panel)},
+                       {"title", s.title},
+                       {"created_at", iso(s.created_at)},
+                       {"updated_at", iso(s.updated_at)},
+                       {"model", s.model},
+                       {"backend", s.backend},
+                       {"pinned", s.pinned},
+                       {"turn_count", s.turn_count}};
+}
+
+QJsonObject session_json(const Session& s) {
+    QJsonObject o = summary_json(s);
+    QJsonArray turns;
+    for (const app::Turn& t : s.turns) {
+        turns.append(QJsonObject{{"id", t.id},
+                                 {"request", t.request},
+                                 {"raw_output", t.raw_output},
+                                 {"result_json", t.result_json},
+                                 {"prompt_tokens", t.prompt_tokens},
+                                 {"completion_tokens", t.completion_tokens},
+                                 {"prompt_ms", t.prompt_ms},
+                                 {"decode_ms", t.decode_ms},
+                                 {"created_at", iso(t.created_at)}});
+    }
+    QJsonArray executions;
+    for (const app::Execution& e : s.executions) {
+        executions.append(QJsonObject{{"id", e.id},
+                                      {"turn_id", e.turn_id ? QJsonValue(*e.turn_id) : QJsonValue()},
+                                      {"command", e.command},
+                                      {"exit_code", e.exit_code},
+                                      {"duration_ms", e.duration_ms},
+                                      {"output_excerpt", e.output_excerpt},
+                                      {"host", e.host},
+                                      {"started_at", iso(e.started_at)}});
+    }
+    o.insert("turns", turns);
+    o.insert("executions", executions);
+    return o;
+}
+
+std::optional<qint64> parse_id(const std::string& text) {
+    bool ok = false;
+    const qint64 id = QString::fromStdString(text).toLongLong(&ok);
+    if (!ok || id <= 0) return std::nullopt;
+    return id;
+}
+
+int run_list(HistoryStore* store, const app::SessionFilter& filter, bool json) {
+    std::vector<Session> sessions;
+    if (store) {
+        auto listed = store->list_sessions(filter);
+        if (!listed) return fail(kName, listed.error().message);
+        sessions = std::move(listed.value());
+    }
+    if (json) {
+        QJsonArray a;
+        for (const Session& s : sessions) a.append(summary_json(s));
+        print_json(a);
+        return kExitOk;
+    }
+    if (sessions.empty()) {
+        print(QStringLiteral("No sessions.\n"));
+        return kExitOk;
+    }
+    print(QStringLiteral("%1  %2  %3  %4  %5\n")
+              .arg(QStringLiteral("ID"), 6)
+              .arg(QStringLiteral("PANEL"), -8)
+              .arg(QStringLiteral("UPDATED (UTC)"), -19)
+              .arg(QStringLiteral("TURNS"), 5)
+              .arg(QStringLiteral("TITLE")));
+    for (const Session& s : sessions) {
+        print(QStringLiteral("%1  %2  %3  %4  %5\n")
+                  .arg(s.id, 6)
+                  .arg(app::panel_name(s.panel), -8)
+                  .arg(s.updated_at.toUTC().toString(QStringLiteral("yyyy-MM-dd HH:mm:ss")), -19)
+                  .arg(s.turn_count, 5)
+                  .arg(s.title.simplified()));
+    }
+    return kExitOk;
+}
+
+int run_search(HistoryStore* store, const QString& text, int limit, bool json) {
+    std::vector<app::SearchHit> hits;
+    if (store) {
+        auto found = store->search(text, limit);
+        if (!found) return fail(kName, found.error().message);
+        hits = std::move(found.value());
+    }
+    if (json) {
+        QJsonArray a;
+        for (const app::SearchHit& h : hits)
+            a.append(QJsonObject{{"session_id", h.session_id},
+                                 {"turn_id", h.turn_id ? QJsonValue(*h.turn_id) : QJsonValue()},
+                                 {"panel", app::panel_name(h.panel)},
+                                 {"title", h.session_title},
+                                 {"snippet", h.snippet}});
+        print_json(a);
+        return kExitOk;
+    }
+    if (hits.empty()) print(QStringLiteral("No matches.\n"));
+    for (const app::SearchHit& h : hits) {
+        const QString where = h.turn_id ? QStringLiteral("session %1, turn %2").arg(h.session_id).arg(*h.turn_id)
+                                        : QStringLiteral("session %1, title").arg(h.session_id);
+        print(QStringLiteral("%1 [%2] %3\n    %4\n").arg(where, app::panel_name(h.panel), h.session_title.simplified(), h.snippet.simplified()));
+    }
+    return kExitOk;
+}
+
+}  // namespace
+
+int cmd_history(CliArgs& args) {
+    auto qt_app = ensure_qt_app();
+    const auto db_option = args.value({"--db"});
+    const bool json = args.flag({"--json"});
+    const auto panel_option = args.value({"--panel"});
+    const auto limit_option = args.integer({"--limit", "-n"});
+    const auto offset_option = args.integer({"--offset"});
+    const auto sub = args.positional();
+    std::vector<std::string> rest;
+    while (auto p = args.positional()) rest.push_back(*p);
+    if (!args.finish()) return fail(kName, args.error(), kExitUsage);
+    if (!sub) return fail(kName, "expected list, search TEXT, show ID or delete ID...", kExitUsage);
+
+    const std::string& cmd = *sub;
+    if (cmd != "list" && cmd != "search" && cmd != "show" && cmd != "delete")
+        return fail(kName, "unknown subcommand '" + cmd + "' (expected list, search, show or delete)", kExitUsage);
+    if ((panel_option || offset_option) && cmd != "list")
+        return fail(kName, "--panel and --offset apply to 'history list' only", kExitUsage);
+    if (limit_option && cmd != "list" && cmd != "search")
+        return fail(kName, "--limit applies to 'history list' and 'history search' only", kExitUsage);
+    if (cmd == "list" && !rest.empty()) return fail(kName, "unexpected argument '" + rest.front() + "'", kExitUsage);
+    if (cmd == "search" && rest.empty()) return fail(kName, "search needs the TEXT to look for", kExitUsage);
+    if (cmd == "show" && rest.size() != 1) return fail(kName, "show needs exactly one session ID", kExitUsage);
+    if (cmd == "delete" && rest.empty()) return fail(kName, "delete needs at least one session ID", kExitUsage);
+    const int limit = int(limit_option.value_or(cmd == "list" ? 50 : 20));
+    if (limit < 1 || limit > 10000) return fail(kName, "--limit must be between 1 and 10000", kExitUsage);
+    app::SessionFilter filter;
+    filter.limit = limit;
+    filter.offset = int(offset_option.value_or(0));
+    if (filter.offset < 0) return fail(kName, "--offset must not be negative", kExitUsage);
+    if (panel_option) {
+        filter.panel = app::panel_from_name(QString::fromStdString(*panel_option));
+        if (!filter.panel) return fail(kName, "unknown panel '" + *panel_option + "' (expected commands, diagnose or kql)", kExitUsage);
+    }
+    std::vector<qint64> ids;
+    if (cmd == "show" || cmd == "delete") {
+        for (const std::string& r : rest) {
+            auto id = parse_id(r);
+            if (!id) return fail(kName, "'" + r + "' is not a session ID (a positive number)", kExitUsage);
+            ids.push_back(*id);
+        }
+    }
+
+    const QString path = db_option ? QString::fromStdString(*db_option) : app::DataPaths().history_db_path();
+    // Looking must not create: with no database yet there is simply nothing to list.
+    HistoryStore store;
+    const bool exists = QFileInfo::exists(path);
+    if (exists) {
+        if (auto s = store.open(path); !s) return fail(kName, s.error().message);
+    }
+    HistoryStore* opened = exists ? &store : nullptr;
+
+    if (cmd == "list") return run_list(opened, filter, json);
+    if (cmd == "search") {
+        QStringList words;
+        for (const std::string& r : rest) words << QString::fromStdString(r);
+        return run_search(opened, words.join(QLatin1Char(' ')), limit, json);
+    }
+    if (!opened)
+        return fail(kName, "no session with id " + std::to_string(ids.front()) + " (there is no history database at " +
+                               path.toStdString() + ")");
+    if (cmd == "show") {
+        auto session = store.get_session(ids.front());
+        if (!session) return fail(kName, session.error().message);
+        if (json)
+            print_json(session_json(*session));
+        else
+            print(app::render_session_markdown(*session));
+        return kExitOk;
+    }
+    auto deleted = store.delete_sessions(ids);
+    if (!deleted) return fail(kName, deleted.error().message);
+    if (json) {
+        QJsonArray a;
+        for (const Session& s : *deleted) a.append(summary_json(s));
+        print_json(a);
+        return kExitOk;
+    }
+    for (const Session& s : *deleted)
+        print(QStringLiteral("Deleted session %1 [%2] %3 (%4 turn%5)\n")
+                  .arg(s.id)
+                  .arg(app::panel_name(s.panel), s.title.simplified())
+                  .arg(s.turn_count)
+                  .arg(s.turn_count == 1 ? "" : "s"));
+    return kExitOk;
+}
+
+}  // namespace sigma::cli
