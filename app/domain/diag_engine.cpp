@@ -34,6 +34,8 @@ struct CPattern {
 constexpr int kMaxXid = 1000;
 constexpr const char* kSxidCategory = "gpu_nvlink_error";  // NVSwitch errors are reported as SXid
 constexpr double kSxidWeight = 10.0;
+constexpr double kStrongForYield = 8.0;  // a cause must be at least this strong to push a consequence down
+constexpr double kYieldPenalty = 3.0;
 
 double severity_bonus(Severity s) {
     switch (s) {
@@ -380,6 +382,20 @@ DiagnosisReport DiagEngine::run(std::istream& in, const DiagOptions& opt) const 
         f.remediation = sc.remediation;
         f.commands = sc.commands;
         report.findings.push_back(std::move(f));
+    }
+    // Consequences rank below their causes: a category that yields to another strong finding loses
+    // kYieldPenalty (e.g. an NCCL timeout below the Xid 79 that caused it).
+    std::vector<std::string> strong;
+    for (size_t ci = 0; ci < cats.size(); ++ci)
+        if (cats[ci].max_weight >= kStrongForYield) strong.push_back(pack_.categories[ci].id);
+    for (Finding& f : report.findings) {
+        const SignatureCategory* sc = pack_.find(f.category);
+        for (const std::string& y : sc->yields_to) {
+            if (std::find(strong.begin(), strong.end(), y) != strong.end()) {
+                f.score = std::round((f.score - kYieldPenalty) * 100.0) / 100.0;
+                break;
+            }
+        }
     }
     std::stable_sort(report.findings.begin(), report.findings.end(), [](const Finding& a, const Finding& b) {
         if (a.score != b.score) return a.score > b.score;

@@ -120,7 +120,8 @@ std::optional<SignaturePack> SignaturePack::from_json(const Json& sig, const Jso
         cat.explanation = c.get_string("explanation");
         if (!read_strings(c["root_causes"], where + ".root_causes", cat.root_causes, error) ||
             !read_strings(c["remediation"], where + ".remediation", cat.remediation, error) ||
-            !read_strings(c["commands"], where + ".commands", cat.commands, error))
+            !read_strings(c["commands"], where + ".commands", cat.commands, error) ||
+            !read_strings(c["yields_to"], where + ".yields_to", cat.yields_to, error))
             return std::nullopt;
         if (!c["patterns"].is_array()) return fail(error, where + ": missing patterns array"), std::nullopt;
         size_t i = 0;
@@ -131,6 +132,10 @@ std::optional<SignaturePack> SignaturePack::from_json(const Json& sig, const Jso
         }
         pack.categories.push_back(std::move(cat));
     }
+    for (const auto& cat : pack.categories)
+        for (const auto& y : cat.yields_to)
+            if (!pack.find(y) || y == cat.id)
+                return fail(error, "signatures: category '" + cat.id + "' yields to unknown category '" + y + "'"), std::nullopt;
     if (!xid.is_null()) {
         if (!xid["xids"].is_array()) return fail(error, "xid: missing xids array"), std::nullopt;
         for (const Json& x : xid["xids"].as_array()) {

@@ -43,6 +43,9 @@ struct SignatureCategory {
     std::vector<std::string> remediation;
     std::vector<std::string> commands;  // read-only commands that collect more evidence
     std::vector<SignaturePattern> patterns;
+    // Categories this one is usually a consequence of (an NCCL timeout after a GPU fault): when one
+    // of them is also found strongly, this category ranks below it.
+    std::vector<std::string> yields_to;
 };
 
 struct XidEntry {

@@ -109,6 +109,35 @@ TEST(DiagEngine, MixedLogRanksTheSpecificCauseFirstAndKeepsTheOthers) {
     EXPECT_EQ(r3.category, "gpu_fallen_off_bus");
 }
 
+TEST(DiagEngine, ConsequencesRankBelowTheirCauses) {
+    DiagEngine e(pack());
+    // A rank ran out of GPU memory; the others then timed out in the collective.
+    auto r = e.run_text(
+        "[rank3] torch.OutOfMemoryError: CUDA out of memory. Tried to allocate 2.00 GiB\n"
+        "[rank0]:[E ProcessGroupNCCL.cpp:563] [Rank 0] Watchdog caught collective operation timeout: WorkNCCL(SeqNum=9) ran for 600001 milliseconds before timing out.\n"
+        "[rank0]:[E ProcessGroupNCCL.cpp:577] [Rank 0] Some NCCL operations have failed or timed out.\n"
+        "[rank1]:[E ProcessGroupNCCL.cpp:563] [Rank 1] Watchdog caught collective operation timeout: WorkNCCL(SeqNum=9) ran for 600001 milliseconds before timing out.\n");
+    EXPECT_EQ(r.category, "cuda_out_of_memory");
+    ASSERT_EQ(r.findings.size(), 2u);
+    EXPECT_EQ(r.findings[1].category, "nccl_timeout");
+    // A unit failed because its process could not open a file.
+    EXPECT_EQ(e.run_text("nginx[9]: open() \"/var/log/nginx/error.log\" failed (13: Permission denied)\n"
+                         "systemd[1]: nginx.service: Control process exited, code=exited, status=1/FAILURE\n"
+                         "systemd[1]: nginx.service: Failed with result 'exit-code'.\n"
+                         "systemd[1]: Failed to start nginx.service - A high performance web server.\n")
+                  .category,
+              "permission_denied");
+    // Without a cause the unit failure itself is the diagnosis.
+    EXPECT_EQ(e.run_text("systemd[1]: app.service: Failed with result 'exit-code'.\nsystemd[1]: Failed to start app.service.\n").category,
+              "systemd_unit_failed");
+    // The application-fault Xids that follow a double-bit ECC error are consequences.
+    EXPECT_EQ(e.run_text("NVRM: Xid (PCI:0000:4e:00): 13, pid=1, Graphics Exception\n"
+                         "NVRM: Xid (PCI:0000:4e:00): 43, pid=1, Ch 00000010\n"
+                         "NVRM: Xid (PCI:0000:4e:00): 48, pid=1, An uncorrectable double bit error (DBE) has been detected\n")
+                  .category,
+              "gpu_ecc_uncorrectable");
+}
+
 TEST(DiagEngine, OomKillerVersusKubernetesOomKilled) {
     DiagEngine e(pack());
     EXPECT_EQ(e.run_text("kernel: Out of memory: Killed process 412 (java) total-vm:1kB").category, "host_oom_killer");
@@ -264,6 +293,9 @@ TEST(SignaturePack, RejectsMalformedPacksWithANamedError) {
         parse(R"({"format_version":1,"categories":[{"id":"a","severity":"low","patterns":[{"csv_column":"x","weight":5}]}]})"),
         Json(), &err));
     EXPECT_NE(err.find("csv_column"), std::string::npos) << err;
+    EXPECT_FALSE(SignaturePack::from_json(
+        parse(R"({"format_version":1,"categories":[{"id":"a","severity":"low","patterns":[],"yields_to":["b"]}]})"), Json(), &err));
+    EXPECT_NE(err.find("'b'"), std::string::npos) << err;
     EXPECT_FALSE(SignaturePack::load("/nonexistent-dir", &err));
     EXPECT_NE(err.find("/nonexistent-dir/signatures.json"), std::string::npos);
 }
