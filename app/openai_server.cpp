@@ -18,6 +18,16 @@ struct OpenAiServer::Job {
     quint64 backend_id = 0;
     QString text;
     bool abandoned = false;  // the client went away: cancelled, waiting for the backend to confirm
+    bool head_sent = false;  // streaming: the 200 status line has gone out
+
+    // The status line goes out with the first token (or the end), so that a request failing before
+    // any text still gets a real HTTP error status.
+    void ensure_stream_head() {
+        if (head_sent || !connection) return;
+        head_sent = true;
+        connection->begin_stream(200, "text/event-stream");
+        connection->write_chunk(chunk_event(completion_id, created, model, {}, true, {}));
+    }
 };
 
 namespace {
@@ -155,11 +165,6 @@ void OpenAiServer::pump() {
         std::shared_ptr<Job> next = queue_.takeFirst();
         if (!next->connection || !next->connection->is_open()) continue;  // the client left while waiting
         active_ = std::make_unique<Job>(*next);
-        if (active_->call.stream) {
-            active_->connection->begin_stream(200, "text/event-stream");
-            active_->connection->write_chunk(
-                chunk_event(active_->completion_id, active_->created, active_->model, {}, true, {}));
-        }
         active_->backend_id = backend_.generate(active_->call.request);
     }
 }
@@ -167,6 +172,7 @@ void OpenAiServer::pump() {
 void OpenAiServer::on_token(quint64 id, const QString& text) {
     if (!active_ || active_->backend_id != id || active_->abandoned) return;
     if (active_->call.stream) {
+        active_->ensure_stream_head();
         if (active_->connection)
             active_->connection->write_chunk(chunk_event(active_->completion_id, active_->created, active_->model, text, false, {}));
     } else {
@@ -181,6 +187,7 @@ void OpenAiServer::on_finished(quint64 id, const GenerationStats& stats) {
     if (c && !job->abandoned) {
         const QString reason = stats.finish_reason.isEmpty() ? QStringLiteral("stop") : stats.finish_reason;
         if (job->call.stream) {
+            job->ensure_stream_head();
             c->write_chunk(chunk_event(job->completion_id, job->created, job->model, {}, false, reason));
             if (job->call.include_usage) c->write_chunk(usage_chunk_event(job->completion_id, job->created, job->model, stats));
             c->write_chunk("data: [DONE]\n\n");
@@ -200,7 +207,7 @@ void OpenAiServer::on_failed(quint64 id, const BackendError& error) {
         const int status = status_for(error.kind);
         const QString type = status == 400 ? QStringLiteral("invalid_request_error") : QStringLiteral("server_error");
         const QString code = QString::fromLatin1(backend_error_kind_name(error.kind));
-        if (job->call.stream) {
+        if (job->call.stream && job->head_sent) {
             // The status line has gone out already: the error travels as an event, then the stream ends.
             c->write_chunk("data: " + error_json(error.message, type, {}, code) + "\n\n");
             c->end_stream();

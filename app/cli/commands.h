@@ -16,6 +16,7 @@ int cmd_cmd(CliArgs& args);       // sigma cmd "REQUEST" | --validate "COMMAND"
 int cmd_kql(CliArgs& args);       // sigma kql "QUESTION" | --validate "QUERY"
 int cmd_diagnose(CliArgs& args);  // sigma diagnose [FILE|-]
 int cmd_eval(CliArgs& args);      // sigma eval SUITE.jsonl
+int cmd_serve(CliArgs& args);     // sigma serve [--host H] [--port P] [--api-key K] -m FILE | --remote URL
 int cmd_history(CliArgs& args);   // sigma history list|search TEXT|show ID|delete ID...
 int cmd_export(CliArgs& args);    // sigma export --git DIR [--since DATE] [--author "Name <email>"]
 

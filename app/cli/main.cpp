@@ -24,6 +24,7 @@ const Command kCommands[] = {
     {"kql", sigma::cli::cmd_kql, "kql --validate \"QUERY\" [--schema FILE] [--json]"},
     {"diagnose", sigma::cli::cmd_diagnose, "diagnose --no-model [FILE|-] [--json]"},
     {"eval", sigma::cli::cmd_eval, "eval SUITE.jsonl --no-model [--schema FILE] [--json]"},
+    {"serve", sigma::cli::cmd_serve, "serve [--host 127.0.0.1] [--port 8080] [--api-key K] -m FILE | --remote URL"},
     {"history", sigma::cli::cmd_history,
      "history list [--panel P] [--limit N] [--offset N] | search TEXT | show ID | delete ID... [--db FILE] [--json]"},
     {"export", sigma::cli::cmd_export,

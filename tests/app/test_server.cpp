@@ -294,8 +294,6 @@ private slots:
         socket.write("POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: " +
                      QByteArray::number(body.size()) + "\r\n\r\n" + body);
         QTRY_COMPARE_WITH_TIMEOUT(backend.running(), 1, 30000);
-        QTRY_VERIFY_WITH_TIMEOUT(socket.bytesAvailable() > 0, 30000);
-        QVERIFY(socket.readAll().startsWith("HTTP/1.1 200 OK"));
         socket.abort();
         QTRY_COMPARE_WITH_TIMEOUT(backend.cancelled.size(), 1, 30000);
         QTRY_VERIFY_WITH_TIMEOUT(!server.busy(), 30000);

@@ -1,0 +1,94 @@
+// sigma serve: the OpenAI-compatible server on a local model (-m FILE) or relaying to another
+// OpenAI-compatible endpoint (--remote URL). Prints "listening on http://HOST:PORT" first on stdout.
+// Not a daemon manager: it runs in the foreground until killed.
+#include <QCoreApplication>
+#include <QEventLoop>
+#include <QHostAddress>
+#include <QTimer>
+#include <cstdio>
+#include <memory>
+
+#include "app/cli/commands.h"
+#include "app/local_backend.h"
+#include "app/openai_server.h"
+#include "app/remote_backend.h"
+
+namespace sigma::cli {
+
+int cmd_serve(CliArgs& args) {
+    const auto host = args.value({"--host"});
+    const auto port = args.integer({"--port"});
+    const auto api_key = args.value({"--api-key"});
+    const auto model = args.value({"-m", "--model"});
+    const auto remote = args.value({"--remote"});
+    const auto template_name = args.value({"--template"});
+    const auto ctx = args.integer({"--ctx", "-c"});
+    const auto threads = args.integer({"--threads", "-t"});
+    const auto queue = args.integer({"--queue"});
+    if (!args.finish()) return fail("serve", args.error(), kExitUsage);
+    if (model.has_value() == remote.has_value()) return fail("serve", "give exactly one of -m FILE or --remote URL", kExitUsage);
+    if (port && (*port < 0 || *port > 65535)) return fail("serve", "--port must be from 0 to 65535", kExitUsage);
+    if (queue && (*queue < 0 || *queue > 1024)) return fail("serve", "--queue must be from 0 to 1024", kExitUsage);
+    if (ctx && (*ctx < 0 || *ctx > (1 << 24))) return fail("serve", "--ctx is out of range", kExitUsage);
+    if (threads && (*threads < 0 || *threads > 1024)) return fail("serve", "--threads must be from 0 to 1024", kExitUsage);
+    if (remote && (template_name || ctx || threads))
+        return fail("serve", "--template, --ctx and --threads apply to -m FILE only", kExitUsage);
+
+    sigma::app::OpenAiServerOptions options;
+    const QString host_text = QString::fromStdString(host.value_or("127.0.0.1"));
+    options.host = host_text == QLatin1String("localhost") ? QHostAddress(QHostAddress::LocalHost) : QHostAddress(host_text);
+    if (options.host.isNull()) return fail("serve", "--host '" + host_text.toStdString() + "' is not an IP address", kExitUsage);
+    options.port = static_cast<quint16>(port.value_or(8080));
+    if (api_key) {
+        if (api_key->empty()) return fail("serve", "--api-key must not be empty", kExitUsage);
+        options.api_key = QString::fromStdString(*api_key);
+    }
+    if (queue) options.queue_limit = static_cast<int>(*queue);
+
+    int argc = 1;
+    char name[] = "sigma";
+    char* argv[] = {name, nullptr};
+    std::unique_ptr<QCoreApplication> app;
+    if (!QCoreApplication::instance()) app = std::make_unique<QCoreApplication>(argc, argv);
+
+    std::unique_ptr<sigma::app::Backend> backend;
+    if (model) {
+        sigma::app::LocalBackendOptions lo;
+        lo.model_path = QString::fromStdString(*model);
+        if (template_name) lo.template_name = QString::fromStdString(*template_name);
+        if (ctx) lo.n_ctx = static_cast<int>(*ctx);
+        if (threads) lo.n_threads = static_cast<int>(*threads);
+        auto local = std::make_unique<sigma::app::LocalBackend>(lo);
+        // Load before listening, so that a bad model file fails here and not on the first request.
+        bool ok = false;
+        QString message;
+        QEventLoop loop;
+        QObject::connect(local.get(), &sigma::app::LocalBackend::loadFinished, &loop, [&](bool success, const QString& m) {
+            ok = success;
+            message = m;
+            loop.quit();
+        });
+        loop.exec();
+        if (!ok) return fail("serve", message.toStdString());
+        backend = std::move(local);
+    } else {
+        sigma::app::RemoteBackendOptions ro;
+        ro.base_url = QUrl(QString::fromStdString(*remote));
+        if (!ro.base_url.isValid() || ro.base_url.host().isEmpty() ||
+            (ro.base_url.scheme() != QLatin1String("http") && ro.base_url.scheme() != QLatin1String("https")))
+            return fail("serve", "--remote '" + *remote + "' is not an http(s) URL", kExitUsage);
+        backend = std::make_unique<sigma::app::RemoteBackend>(ro);
+    }
+
+    sigma::app::OpenAiServer server(*backend, options);
+    QString error;
+    if (!server.listen(&error)) return fail("serve", error.toStdString());
+    std::printf("listening on %s\n", server.base_url().toString().toUtf8().constData());
+    std::fflush(stdout);
+    std::fprintf(stderr, "sigma serve: model %s; OpenAI-compatible API at %s/v1%s\n",
+                 server.model_id().toUtf8().constData(), server.base_url().toString().toUtf8().constData(),
+                 options.api_key.isEmpty() ? "" : " (API key required)");
+    return QCoreApplication::exec() == 0 ? kExitOk : kExitFailure;
+}
+
+}  // namespace sigma::cli
