@@ -64,14 +64,15 @@ struct Classifier {
         return p.rfind("/tmp/", 0) == 0 || p.rfind("/var/tmp/", 0) == 0 || p == "/tmp" || p == "/var/tmp";
     }
 
+    // Top-level system trees and a few critical subtrees; /var/www or /srv/app are not system paths.
     static bool system_path(const std::string& p) {
         static const char* kSystem[] = {"/", "/etc", "/usr", "/bin", "/sbin", "/lib", "/lib64", "/var", "/boot",
-                                        "/opt", "/home", "/root", "/sys", "/proc", "/dev", "/srv", "/run"};
+                                        "/opt", "/home", "/root", "/sys", "/proc", "/dev", "/srv", "/run",
+                                        "/usr/bin", "/usr/sbin", "/usr/lib", "/usr/local", "/var/lib", "/etc/ssh"};
         std::string q = p;
         while (q.size() > 1 && q.back() == '/') q.pop_back();
         for (const char* s : kSystem)
-            if (q == s || (q.rfind(std::string(s) + "/", 0) == 0 && std::string(s) != "/" && q.find('/', std::string(s).size() + 1) == std::string::npos))
-                return true;
+            if (q == s) return true;
         return q == "/*" || q == "~" || q == "$HOME";
     }
 
@@ -200,6 +201,8 @@ struct Classifier {
         raise(base.risk, prefix + base_reason);
 
         for (const ToolArgs::Opt& o : ta.options) {
+            // Writing to /dev/null or to stdout ("-") changes nothing.
+            if (o.has_value && (o.value == "/dev/null" || o.value == "-")) continue;
             const std::string key = o.option ? o.option->name() : o.written;
             for (const ShellSpec* s : ta.chain) {
                 auto it = s->option_risk.find(key);
@@ -307,6 +310,9 @@ struct Classifier {
                     sc.args.assign(inner.begin() + 1, inner.end());
                     std::vector<SimpleCommand> list{sc};
                     command(list, 0, 1, p + " " + t);
+                    const std::string inner_name = program_basename(sc.program.text);
+                    if (inner_name == "rm" || inner_name == "shred" || inner_name == "unlink")
+                        raise(Risk::Destructive, p + " " + t + " " + inner_name + ": deletes every file find matches");
                 }
                 k = e;
             }

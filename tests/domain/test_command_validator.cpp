@@ -215,7 +215,12 @@ TEST(CommandValidator, Table) {
         {"frobnicate --all", true, "changes-state"},
         {"sudo -i", true, "changes-state"},
         {"ssh gpu-node-1", true, "changes-state"},
-        {"find . -name '*.pyc' -exec rm {} \\;", true, "changes-state"},
+        {"find . -name '*.pyc' -exec rm {} \\;", true, "destructive"},
+        {"chown -R www-data:www-data /var/www", true, "changes-state"},
+        {"curl -s -o /dev/null -w '%{http_code}' https://example.com", true, "read-only"},
+        {"ulimit -n", true, "read-only"},
+        {"mpirun -np 16 -H node1:8,node2:8 ./all_reduce_perf -b 8 -e 8G -f 2 -g 1", true, "read-only"},
+        {"find /var/log -type f -name '*.log' -mtime +7 -exec rm -f {} +", true, "destructive"},
         {"xargs -a pids.txt kill", true, "changes-state"},
         {"nohup python serve.py &", true, "changes-state"},
         // destructive
