@@ -1,6 +1,7 @@
 // KqlChecker, tabular half: statements, let scopes, and the column flow of each operator, named as
 // Kusto names result columns (count_, avg_X, Column1, right-side duplicates suffixed 1...).
-// Not a checker of every operator: unmodelled ones make the row "open" and checking relaxes.
+// Not a checker of every operator: unmodelled ones make the row "open" and checking relaxes; the
+// row-combining operators (join, lookup, union, project-away...) live in kql_checker_ops.cpp.
 #include "app/domain/kql_checker.h"
 
 #include <algorithm>
@@ -8,17 +9,6 @@
 namespace sigma::domain {
 
 namespace {
-
-bool glob_match(std::string_view pat, std::string_view s) {
-    size_t star = pat.find('*');
-    if (star == std::string_view::npos) return pat == s;
-    std::string_view head = pat.substr(0, star);
-    if (s.substr(0, head.size()) != head) return false;
-    std::string_view rest = pat.substr(star + 1);
-    for (size_t i = head.size(); i <= s.size(); ++i)
-        if (glob_match(rest, s.substr(i))) return true;
-    return false;
-}
 
 bool contains_aggregate(const KqlExpr& e) {
     if (e.kind == KqlExpr::Kind::Call) {
@@ -33,9 +23,6 @@ bool contains_aggregate(const KqlExpr& e) {
 const char* const kChartTypes[] = {"table", "list", "barchart", "piechart", "ladderchart", "timechart", "linechart",
                                    "anomalychart", "pivotchart", "areachart", "stackedareachart", "scatterchart",
                                    "timepivot", "columnchart", "card", "treemap", "3Dchart", "plotly", "graph"};
-
-const char* const kJoinKinds[] = {"inner", "innerunique", "leftouter", "rightouter", "fullouter", "leftanti",
-                                  "rightanti", "leftsemi", "rightsemi", "leftantisemi", "rightantisemi", "anti"};
 
 }  // namespace
 
@@ -352,184 +339,6 @@ KqlRowType KqlChecker::op_make_series(const KqlOperator& op, const KqlRowType& i
     }
     KqlNamedExpr axis_item;
     add_column(out, inferred_name(*op.axis), KqlType::Dynamic, false, axis_item);
-    return out;
-}
-
-KqlRowType KqlChecker::op_columns(const KqlOperator& op, const KqlRowType& in) {
-    std::vector<std::string> matched;
-    for (const KqlNamedExpr& it : op.items) {
-        const KqlExpr& e = *it.expr;
-        bool wild = e.text.find('*') != std::string::npos;
-        bool any = false;
-        for (const KqlColumn& c : in.columns) {
-            if (glob_match(e.text, c.name)) {
-                any = true;
-                if (std::find(matched.begin(), matched.end(), c.name) == matched.end()) matched.push_back(c.name);
-            }
-        }
-        if (!any && !in.open) {
-            std::vector<std::string> names;
-            for (const KqlColumn& c : in.columns) names.push_back(c.name);
-            error(e, wild ? "The name '" + e.text + "' does not refer to any known column."
-                          : "The name '" + e.text + "' does not refer to any known column, table, variable or function." +
-                                suggest(e.text, names));
-            return in;
-        }
-    }
-    KqlRowType out;
-    out.open = in.open;
-    auto is_matched = [&](const std::string& n) { return std::find(matched.begin(), matched.end(), n) != matched.end(); };
-    if (op.name == "project-away") {
-        for (const KqlColumn& c : in.columns)
-            if (!is_matched(c.name)) out.columns.push_back(c);
-    } else if (op.name == "project-keep") {
-        for (const KqlColumn& c : in.columns)
-            if (is_matched(c.name)) out.columns.push_back(c);
-    } else {
-        for (const std::string& n : matched) out.columns.push_back(*in.find(n));
-        for (const KqlColumn& c : in.columns)
-            if (!is_matched(c.name)) out.columns.push_back(c);
-    }
-    return out;
-}
-
-KqlRowType KqlChecker::op_mv_expand(const KqlOperator& op, const KqlRowType& in) {
-    KqlRowType out = in;
-    column_counter_ = 0;
-    for (const KqlNamedExpr& it : op.items) {
-        if (failed()) return out;
-        KqlType t = type_of(*it.expr, in, Ctx::Scalar);
-        if (t != KqlType::Unknown && t != KqlType::Dynamic) {
-            error(*it.expr, "The expression must have the type dynamic.");
-            return out;
-        }
-        KqlType rt = it.type_name.empty() ? KqlType::Dynamic : kql_type_from_name(it.type_name).value_or(KqlType::Unknown);
-        std::string n = it.names.empty() ? inferred_name(*it.expr) : it.names[0];
-        auto c = std::find_if(out.columns.begin(), out.columns.end(), [&](const KqlColumn& k) { return k.name == n; });
-        if (!n.empty() && c != out.columns.end())
-            c->type = rt;
-        else
-            add_column(out, n, rt, false, it);
-    }
-    for (const KqlParam& p : op.params)
-        if (p.name == "with_itemindex") out.columns.push_back({p.value, KqlType::Long});
-    check_integer(op.expr.get(), in);
-    return out;
-}
-
-KqlRowType KqlChecker::op_join(const KqlOperator& op, const KqlRowType& left) {
-    std::string kind = op.name == "lookup" ? "leftouter" : "innerunique";
-    for (const KqlParam& p : op.params) {
-        if (p.name != "kind") continue;
-        kind = p.value;
-        bool ok = op.name == "lookup" ? (kind == "leftouter" || kind == "inner")
-                                      : std::find(std::begin(kJoinKinds), std::end(kJoinKinds), kind) != std::end(kJoinKinds);
-        if (!ok) {
-            error(p.start, p.length, "Unknown " + op.name + " kind '" + kind + "'");
-            return left;
-        }
-    }
-    if (op.tables.empty() || !op.tables[0]) return left;
-    KqlRowType right = source(*op.tables[0]);
-    if (failed()) return left;
-    std::vector<std::string> right_keys;
-    for (const auto& k : op.on) {
-        if (failed()) return left;
-        if (k->kind == KqlExpr::Kind::Name) {
-            if ((!left.open && !left.find(k->text)) || (!right.open && !right.find(k->text))) {
-                error(*k, "The column '" + k->text + "' must exist on both sides of the " + op.name + ".");
-                return left;
-            }
-            right_keys.push_back(k->text);
-            continue;
-        }
-        if (k->kind == KqlExpr::Kind::Binary && k->text == "==") {
-            bool handled = true;
-            for (const auto& side : k->args) {
-                if (side->kind != KqlExpr::Kind::Member || side->args[0]->kind != KqlExpr::Kind::Name ||
-                    (side->args[0]->text != "$left" && side->args[0]->text != "$right")) {
-                    handled = false;
-                    break;
-                }
-                const KqlRowType& r = side->args[0]->text == "$left" ? left : right;
-                if (!r.open && !r.find(side->text)) {
-                    std::vector<std::string> names;
-                    for (const KqlColumn& c : r.columns) names.push_back(c.name);
-                    error_op(*side, "The name '" + side->text + "' does not refer to any known column, table, variable or function." +
-                                        suggest(side->text, names));
-                    return left;
-                }
-                if (side->args[0]->text == "$right") right_keys.push_back(side->text);
-            }
-            if (handled) continue;
-        }
-        error(*k, "Expected: a column name or $left.column == $right.column in the " + op.name + " condition");
-        return left;
-    }
-    if (kind == "leftanti" || kind == "leftsemi" || kind == "anti" || kind == "leftantisemi") return left;
-    if (kind == "rightanti" || kind == "rightsemi" || kind == "rightantisemi") return right;
-    KqlRowType out = left;
-    out.open = left.open || right.open;
-    KqlNamedExpr none;
-    for (const KqlColumn& c : right.columns) {
-        if (op.name == "lookup" && std::find(right_keys.begin(), right_keys.end(), c.name) != right_keys.end()) continue;
-        add_column(out, c.name, c.type, false, none);
-    }
-    return out;
-}
-
-KqlRowType KqlChecker::op_union(const KqlOperator& op, const KqlRowType& in, bool has_input) {
-    std::vector<KqlRowType> legs;
-    if (has_input) legs.push_back(in);
-    for (const auto& t : op.tables) {
-        if (failed()) return in;
-        if (t->kind == KqlExpr::Kind::Name && (t->text == "*" || t->text.find('*') != std::string::npos)) {
-            bool any = false;
-            for (const KqlTable& tab : schema_.tables) {
-                if (glob_match(t->text, tab.name)) {
-                    legs.push_back(KqlRowType{tab.columns, false});
-                    any = true;
-                }
-            }
-            if (!any) {
-                error(*t, "The name '" + t->text + "' does not refer to any known table.");
-                return in;
-            }
-            continue;
-        }
-        legs.push_back(source(*t));
-    }
-    // Columns by name; a name with different types in different legs becomes name_type for each.
-    std::vector<std::pair<std::string, std::vector<KqlType>>> merged;
-    bool open = false;
-    for (const KqlRowType& leg : legs) {
-        open = open || leg.open;
-        for (const KqlColumn& c : leg.columns) {
-            auto m = std::find_if(merged.begin(), merged.end(), [&](const auto& p) { return p.first == c.name; });
-            if (m == merged.end()) {
-                merged.push_back({c.name, {c.type}});
-            } else if (std::find(m->second.begin(), m->second.end(), c.type) == m->second.end()) {
-                m->second.push_back(c.type);
-            }
-        }
-    }
-    bool inner = false;
-    KqlRowType out;
-    out.open = open;
-    for (const KqlParam& p : op.params) {
-        if (p.name == "withsource") out.columns.push_back({p.value, KqlType::String});
-        if (p.name == "kind") inner = p.value == "inner";
-    }
-    for (const auto& entry : merged) {
-        const std::string& name = entry.first;  // not a structured binding: lambdas capture it below
-        const std::vector<KqlType>& types = entry.second;
-        if (inner && std::any_of(legs.begin(), legs.end(), [&](const KqlRowType& l) { return !l.find(name); })) continue;
-        if (types.size() == 1) {
-            out.columns.push_back({name, types[0]});
-        } else {
-            for (KqlType t : types) out.columns.push_back({name + "_" + std::string(kql_type_name(t)), t});
-        }
-    }
     return out;
 }
 

@@ -1,1012 +1,591 @@
-// KQL recursive descent parser. Every recursive path counts depth against kKqlMaxDepth, and the
-// first error stops the parse (later errors would mostly be echoes of the first).
+// KQL recursive descent parser, statements and tabular operators. Every recursive path counts depth
+// against kKqlMaxDepth, and the first error stops the parse (later errors would mostly be echoes).
 // Not a full Kusto grammar: rarely used operators (fork, facet, mv-apply, scan...) are skipped to
 // the next pipe and marked `open` so the checker stops tracking columns after them.
 #include "app/domain/kql_parser.h"
 
-#include <array>
+#include "app/domain/kql_parser_impl.h"
 
 namespace sigma::domain {
 
-namespace {
+namespace kql_detail {
 
-bool is_one_of(std::string_view w, std::initializer_list<std::string_view> set) {
-    for (std::string_view s : set)
-        if (s == w) return true;
-    return false;
+void KqlParserImpl::statement(KqlStatement& st) {
+    if (is_word("let")) return let_statement(st);
+    if (is_word("set") && peek().kind == KqlTok::Ident) {
+        st.kind = KqlStatement::Kind::Set;
+        p_ += 2;
+        while (accept_op(".") && cur().kind == KqlTok::Ident) ++p_;
+        if (accept_op("=")) skip_until_statement_end();
+        return;
+    }
+    if (is_word("declare") || is_word("alias") || is_word("restrict") || is_word("pattern")) {
+        st.kind = KqlStatement::Kind::Set;
+        skip_until_statement_end();
+        return;
+    }
+    st.kind = KqlStatement::Kind::Query;
+    st.body = pipeline();
 }
 
-bool is_compare_word(std::string_view w) {
-    return is_one_of(w, {"has", "has_cs", "contains", "contains_cs", "startswith", "startswith_cs", "endswith",
-                         "endswith_cs", "hasprefix", "hasprefix_cs", "hassuffix", "hassuffix_cs", "matches",
-                         "in", "in~", "has_any", "has_all", "between", "like", "notlike", "notcontains",
-                         "notcontainscs", "notbetween"});
+void KqlParserImpl::skip_until_statement_end() {
+    int depth = 0;
+    while (!at_end()) {
+        if (cur().kind == KqlTok::Op) {
+            if (cur().text == "(" || cur().text == "[" || cur().text == "{") ++depth;
+            if (cur().text == ")" || cur().text == "]" || cur().text == "}") --depth;
+            if (cur().text == ";" && depth <= 0) return;
+        }
+        ++p_;
+    }
 }
 
-class Parser {
-public:
-    explicit Parser(std::string_view q) : toks_(kql_tokenize(q)) {}
-
-    KqlParseResult run() {
-        KqlParseResult r;
-        for (const KqlToken& t : toks_) {
-            if (t.kind == KqlTok::Error) {
-                r.diagnostics.push_back({t.text, t.start, t.length, "Error"});
-                return r;
-            }
-        }
-        while (!failed() && !at_end()) {
-            if (is_op(";")) {
-                ++p_;
-                continue;
-            }
-            KqlStatement st;
-            statement(st);
-            if (failed()) break;
-            r.query.statements.push_back(std::move(st));
-            if (!at_end() && !is_op(";")) error_here("Expected: ; (or a | before this operator)");
-        }
-        if (!failed() && r.query.statements.empty()) error_here("A query is expected");
-        r.diagnostics = std::move(diags_);
-        return r;
-    }
-
-private:
-    // ---- token helpers ----
-    const KqlToken& cur() const { return toks_[p_]; }
-    const KqlToken& peek(size_t k = 1) const { return toks_[std::min(p_ + k, toks_.size() - 1)]; }
-    bool at_end() const { return cur().kind == KqlTok::End; }
-    bool failed() const { return !diags_.empty(); }
-    bool is_op(std::string_view s, size_t k = 0) const { return peek(k).kind == KqlTok::Op && peek(k).text == s; }
-    bool is_word(std::string_view s, size_t k = 0) const { return peek(k).kind == KqlTok::Ident && peek(k).text == s; }
-    bool accept_op(std::string_view s) {
-        if (!is_op(s)) return false;
+void KqlParserImpl::let_statement(KqlStatement& st) {
+    ++p_;  // let
+    st.kind = KqlStatement::Kind::Let;
+    if (cur().kind != KqlTok::Ident && !is_op("[")) return error_here("Expected: a name after let");
+    if (is_op("[")) {
+        auto n = bracket_name();
+        if (!n) return;
+        st.name = n->text;
+        st.name_start = n->start;
+        st.name_length = n->length;
+    } else {
+        st.name = cur().text;
+        st.name_start = cur().start;
+        st.name_length = cur().length;
         ++p_;
-        return true;
     }
-    bool accept_word(std::string_view s) {
-        if (!is_word(s)) return false;
+    if (!expect_op("=")) return;
+    if (is_word("view") && is_op("(", 1)) ++p_;  // let V = view () { ... }
+    if (is_op("(") && looks_like_lambda()) return lambda(st);
+    st.body = pipeline();
+}
+
+bool KqlParserImpl::looks_like_lambda() const {
+    if (is_op(")", 1)) return is_op("{", 2);
+    return peek(1).kind == KqlTok::Ident && is_op(":", 2);
+}
+
+void KqlParserImpl::lambda(KqlStatement& st) {
+    DepthGuard g(*this);
+    if (!g.ok) return;
+    st.is_lambda = true;
+    ++p_;  // (
+    while (!failed() && !is_op(")")) {
+        if (cur().kind != KqlTok::Ident) return error_here("Expected: a parameter name");
+        KqlLambdaParam prm;
+        prm.name = cur().text;
         ++p_;
-        return true;
+        if (!expect_op(":")) return;
+        if (accept_op("(")) {
+            prm.tabular = true;
+            while (!failed() && !is_op(")") && !at_end()) ++p_;
+            if (!expect_op(")")) return;
+        } else if (cur().kind == KqlTok::Ident) {
+            prm.type = cur().text;
+            ++p_;
+        } else {
+            return error_here("Expected: a parameter type");
+        }
+        if (accept_op("=")) {  // default value
+            auto d = expr();
+            if (!d) return;
+        }
+        st.params.push_back(std::move(prm));
+        if (!accept_op(",")) break;
     }
-    void error_at(const KqlToken& t, std::string msg) {
+    if (!expect_op(")") || !expect_op("{")) return;
+    while (!failed()) {
+        while (accept_op(";")) {
+        }
+        if (is_op("}")) break;
+        KqlStatement inner;
+        statement(inner);
         if (failed()) return;
-        size_t len = t.kind == KqlTok::End ? 0 : t.length;
-        diags_.push_back({std::move(msg), t.start, len, "Error"});
-    }
-    void error_here(std::string msg) { error_at(cur(), std::move(msg)); }
-    bool expect_op(std::string_view s) {
-        if (accept_op(s)) return true;
-        error_here("Expected: " + std::string(s));
-        return false;
-    }
-    bool expect_word(std::string_view s) {
-        if (accept_word(s)) return true;
-        error_here("Expected: " + std::string(s));
-        return false;
-    }
-    size_t prev_end() const { return p_ == 0 ? 0 : toks_[p_ - 1].start + toks_[p_ - 1].length; }
-
-    struct DepthGuard {
-        Parser& p;
-        bool ok;
-        explicit DepthGuard(Parser& parser) : p(parser), ok(++parser.depth_ <= kKqlMaxDepth) {
-            if (!ok) p.error_here("The query is nested too deeply (more than " + std::to_string(kKqlMaxDepth) + " levels)");
+        if (inner.kind == KqlStatement::Kind::Let) {
+            st.lambda_lets.push_back(std::move(inner));
+        } else if (inner.kind == KqlStatement::Kind::Query) {
+            st.body = std::move(inner.body);
         }
-        ~DepthGuard() { --p.depth_; }
-    };
-
-    KqlExprPtr make(KqlExpr::Kind k, const KqlToken& t) {
-        auto e = std::make_unique<KqlExpr>();
-        e->kind = k;
-        e->text = t.text;
-        e->start = e->op_start = t.start;
-        e->length = e->op_length = t.length;
-        return e;
+        if (!is_op(";") && !is_op("}")) return error_here("Expected: }");
     }
-    void finish(KqlExpr& e, size_t start) {
-        e.start = start;
-        e.length = prev_end() > start ? prev_end() - start : 0;
-    }
+    expect_op("}");
+    if (!failed() && !st.body) error_at(toks_[p_ - 1], "A function body needs an expression");
+}
 
-    // ---- statements ----
-    void statement(KqlStatement& st) {
-        if (is_word("let")) return let_statement(st);
-        if (is_word("set") && peek().kind == KqlTok::Ident) {
-            st.kind = KqlStatement::Kind::Set;
-            p_ += 2;
-            while (accept_op(".") && cur().kind == KqlTok::Ident) ++p_;
-            if (accept_op("=")) skip_until_statement_end();
-            return;
-        }
-        if (is_word("declare") || is_word("alias") || is_word("restrict") || is_word("pattern")) {
-            st.kind = KqlStatement::Kind::Set;
-            skip_until_statement_end();
-            return;
-        }
-        st.kind = KqlStatement::Kind::Query;
-        st.body = pipeline();
+std::unique_ptr<KqlPipeline> KqlParserImpl::pipeline() {
+    DepthGuard g(*this);
+    if (!g.ok) return nullptr;
+    auto pl = std::make_unique<KqlPipeline>();
+    pl->start = cur().start;
+    if (is_word("union") || is_word("print") || is_word("range") || is_word("datatable") || is_word("search") ||
+        is_word("find") || is_word("evaluate") || is_word("externaldata")) {
+        KqlOperator op;
+        head_operator(op);
+        if (failed()) return nullptr;
+        pl->ops.push_back(std::move(op));
+    } else {
+        pl->source = expr();
+        if (!pl->source) return nullptr;
     }
+    while (!failed() && accept_op("|")) {
+        KqlOperator op;
+        tabular_operator(op);
+        if (failed()) return nullptr;
+        pl->ops.push_back(std::move(op));
+    }
+    pl->length = prev_end() - pl->start;
+    return pl;
+}
 
-    void skip_until_statement_end() {
-        int depth = 0;
-        while (!at_end()) {
-            if (cur().kind == KqlTok::Op) {
-                if (cur().text == "(" || cur().text == "[" || cur().text == "{") ++depth;
-                if (cur().text == ")" || cur().text == "]" || cur().text == "}") --depth;
-                if (cur().text == ";" && depth <= 0) return;
+void KqlParserImpl::begin_op(KqlOperator& op) {
+    op.name = cur().text;
+    op.start = cur().start;
+    op.length = cur().length;
+    ++p_;
+}
+
+void KqlParserImpl::head_operator(KqlOperator& op) {
+    const std::string w = cur().text;
+    if (w == "union") return union_op(op);
+    if (w == "search") return search_op(op);
+    begin_op(op);
+    if (w == "print") return named_list(op.items, true);
+    if (w == "range") {
+        if (cur().kind != KqlTok::Ident) return error_here("Expected: a column name after range");
+        op.items.emplace_back();
+        op.items.back().names.push_back(cur().text);
+        ++p_;
+        if (!expect_word("from")) return;
+        op.range.push_back(expr());
+        if (failed() || !expect_word("to")) return;
+        op.range.push_back(expr());
+        if (failed() || !expect_word("step")) return;
+        op.range.push_back(expr());
+        return;
+    }
+    if (w == "datatable") return datatable(op);
+    // find, evaluate and externaldata heads: columns are not modelled.
+    op.open = true;
+    skip_to_pipe();
+}
+
+void KqlParserImpl::datatable(KqlOperator& op) {
+    if (!expect_op("(")) return;
+    while (!failed() && !is_op(")")) {
+        auto n = column_name();
+        if (!n) return;
+        KqlNamedExpr col;
+        col.names.push_back(n->text);
+        if (!expect_op(":")) return;
+        if (cur().kind != KqlTok::Ident) return error_here("Expected: a column type");
+        col.type_name = cur().text;
+        ++p_;
+        op.items.push_back(std::move(col));
+        if (!accept_op(",")) break;
+    }
+    if (!expect_op(")") || !expect_op("[")) return;
+    while (!failed() && !is_op("]")) {
+        auto v = expr();
+        if (!v) return;
+        op.range.push_back(std::move(v));
+        if (!accept_op(",")) break;
+    }
+    expect_op("]");
+}
+
+void KqlParserImpl::skip_to_pipe() {
+    int depth = 0;
+    while (!at_end()) {
+        if (cur().kind == KqlTok::Op) {
+            const std::string& t = cur().text;
+            if (t == "(" || t == "[" || t == "{") ++depth;
+            if (t == ")" || t == "]" || t == "}") {
+                if (depth == 0) return;
+                --depth;
             }
-            ++p_;
+            if ((t == "|" || t == ";") && depth == 0) return;
         }
-    }
-
-    void let_statement(KqlStatement& st) {
-        ++p_;  // let
-        st.kind = KqlStatement::Kind::Let;
-        if (cur().kind != KqlTok::Ident && !is_op("[")) return error_here("Expected: a name after let");
-        if (is_op("[")) {
-            auto n = bracket_name();
-            if (!n) return;
-            st.name = n->text;
-            st.name_start = n->start;
-            st.name_length = n->length;
-        } else {
-            st.name = cur().text;
-            st.name_start = cur().start;
-            st.name_length = cur().length;
-            ++p_;
-        }
-        if (!expect_op("=")) return;
-        if (is_word("view") && is_op("(", 1)) ++p_;  // let V = view () { ... }
-        if (is_op("(") && looks_like_lambda()) return lambda(st);
-        st.body = pipeline();
-    }
-
-    bool looks_like_lambda() const {
-        if (is_op(")", 1)) return is_op("{", 2);
-        return peek(1).kind == KqlTok::Ident && is_op(":", 2);
-    }
-
-    void lambda(KqlStatement& st) {
-        DepthGuard g(*this);
-        if (!g.ok) return;
-        st.is_lambda = true;
-        ++p_;  // (
-        while (!failed() && !is_op(")")) {
-            if (cur().kind != KqlTok::Ident) return error_here("Expected: a parameter name");
-            KqlLambdaParam prm;
-            prm.name = cur().text;
-            ++p_;
-            if (!expect_op(":")) return;
-            if (accept_op("(")) {
-                prm.tabular = true;
-                while (!failed() && !is_op(")") && !at_end()) ++p_;
-                if (!expect_op(")")) return;
-            } else if (cur().kind == KqlTok::Ident) {
-                prm.type = cur().text;
-                ++p_;
-            } else {
-                return error_here("Expected: a parameter type");
-            }
-            if (accept_op("=")) {  // default value
-                auto d = expr();
-                if (!d) return;
-            }
-            st.params.push_back(std::move(prm));
-            if (!accept_op(",")) break;
-        }
-        if (!expect_op(")") || !expect_op("{")) return;
-        while (!failed()) {
-            while (accept_op(";")) {
-            }
-            if (is_op("}")) break;
-            KqlStatement inner;
-            statement(inner);
-            if (failed()) return;
-            if (inner.kind == KqlStatement::Kind::Let) {
-                st.lambda_lets.push_back(std::move(inner));
-            } else if (inner.kind == KqlStatement::Kind::Query) {
-                st.body = std::move(inner.body);
-            }
-            if (!is_op(";") && !is_op("}")) return error_here("Expected: }");
-        }
-        expect_op("}");
-        if (!failed() && !st.body) error_at(toks_[p_ - 1], "A function body needs an expression");
-    }
-
-    // ---- pipelines ----
-    std::unique_ptr<KqlPipeline> pipeline() {
-        DepthGuard g(*this);
-        if (!g.ok) return nullptr;
-        auto pl = std::make_unique<KqlPipeline>();
-        pl->start = cur().start;
-        if (is_word("union") || is_word("print") || is_word("range") || is_word("datatable") || is_word("search") ||
-            is_word("find") || is_word("evaluate") || is_word("externaldata")) {
-            KqlOperator op;
-            head_operator(op);
-            if (failed()) return nullptr;
-            pl->ops.push_back(std::move(op));
-        } else {
-            pl->source = expr();
-            if (!pl->source) return nullptr;
-        }
-        while (!failed() && accept_op("|")) {
-            KqlOperator op;
-            tabular_operator(op);
-            if (failed()) return nullptr;
-            pl->ops.push_back(std::move(op));
-        }
-        pl->length = prev_end() - pl->start;
-        return pl;
-    }
-
-    void begin_op(KqlOperator& op) {
-        op.name = cur().text;
-        op.start = cur().start;
-        op.length = cur().length;
         ++p_;
     }
+}
 
-    void head_operator(KqlOperator& op) {
-        const std::string w = cur().text;
-        if (w == "union") return union_op(op);
-        if (w == "search") return search_op(op);
-        begin_op(op);
-        if (w == "print") return named_list(op.items, true);
-        if (w == "range") {
-            if (cur().kind != KqlTok::Ident) return error_here("Expected: a column name after range");
-            op.items.emplace_back();
-            op.items.back().names.push_back(cur().text);
-            ++p_;
-            if (!expect_word("from")) return;
-            op.range.push_back(expr());
-            if (failed() || !expect_word("to")) return;
-            op.range.push_back(expr());
-            if (failed() || !expect_word("step")) return;
-            op.range.push_back(expr());
-            return;
+void KqlParserImpl::params(KqlOperator& op, std::initializer_list<std::string_view> names) {
+    while (cur().kind == KqlTok::Ident) {
+        std::string name = cur().text;
+        size_t k = 1;
+        while (is_op(".", k) && peek(k + 1).kind == KqlTok::Ident) {
+            name += "." + peek(k + 1).text;
+            k += 2;
         }
-        if (w == "datatable") return datatable(op);
-        // find, evaluate and externaldata heads: columns are not modelled.
+        bool known = is_one_of(name, names) || (name.rfind("hint.", 0) == 0 && name.size() > 5);
+        if (!known || !is_op("=", k)) return;
+        KqlParam prm;
+        prm.name = name;
+        prm.start = cur().start;
+        p_ += k + 1;
+        if (cur().kind == KqlTok::End || cur().kind == KqlTok::Op) return error_here("Expected: a value for " + name);
+        prm.value = cur().kind == KqlTok::String ? cur().value : cur().text;
+        ++p_;
+        prm.length = prev_end() - prm.start;
+        op.params.push_back(std::move(prm));
+    }
+}
+
+void KqlParserImpl::tabular_operator(KqlOperator& op) {
+    if (cur().kind != KqlTok::Ident) return error_here("Query operator expected");
+    const std::string w = cur().text;
+    if (w == "where" || w == "filter") {
+        begin_op(op);
+        op.expr = expr();
+    } else if (w == "project" || w == "extend" || w == "distinct" || w == "serialize") {
+        begin_op(op);
+        if (w == "serialize" && (is_op("|") || at_end() || is_op(";") || is_op(")"))) return;
+        if (w == "distinct" && accept_op("*")) return;
+        if (w == "project" && (is_op("|") || at_end() || is_op(";") || is_op(")"))) return;
+        named_list(op.items, w != "serialize");
+    } else if (w == "project-away" || w == "project-keep" || w == "project-reorder") {
+        begin_op(op);
+        column_patterns(op, w == "project-reorder");
+    } else if (w == "project-rename") {
+        begin_op(op);
+        named_list(op.items, false);
+        for (const KqlNamedExpr& it : op.items)
+            if (!failed() && it.names.empty()) error_at(cur(), "Expected: new_name = column in project-rename");
+    } else if (w == "summarize") {
+        begin_op(op);
+        params(op, {});
+        if (!is_word("by")) named_list(op.items, true);
+        if (!failed() && accept_word("by")) named_list(op.by, true);
+    } else if (w == "top") {
+        begin_op(op);
+        op.expr = expr();
+        if (failed() || !expect_word("by")) return;
+        sort_keys(op);
+    } else if (w == "order" || w == "sort") {
+        begin_op(op);
+        if (!expect_word("by")) return;
+        sort_keys(op);
+    } else if (w == "take" || w == "limit" || w == "sample") {
+        begin_op(op);
+        op.expr = expr();
+    } else if (w == "count" || w == "getschema") {
+        begin_op(op);
+    } else if (w == "join" || w == "lookup") {
+        join_op(op);
+    } else if (w == "union") {
+        union_op(op);
+    } else if (w == "render") {
+        begin_op(op);
+        if (cur().kind != KqlTok::Ident) return error_here("Expected: a chart type after render");
+        op.params.push_back({"visualization", cur().text, cur().start, cur().length});
+        ++p_;
+        if (accept_word("with")) {
+            if (!is_op("(")) return error_here("Expected: (");
+            skip_balanced();
+        }
+        // the older form: render timechart kind=stacked title='x'
+        while (!failed() && cur().kind == KqlTok::Ident && is_op("=", 1)) {
+            p_ += 2;
+            if (at_end() || (cur().kind == KqlTok::Op && !is_op("("))) return error_here("Expected: a value");
+            if (is_op("(")) skip_balanced();
+            else ++p_;
+        }
+    } else if (w == "parse" || w == "parse-where") {
+        parse_op(op);
+    } else if (w == "mv-expand") {
+        begin_op(op);
+        params(op, {"bagexpansion", "with_itemindex", "kind"});
+        named_list(op.items, true);
+        if (accept_word("limit")) op.expr = expr();
+    } else if (w == "make-series") {
+        make_series(op);
+    } else if (w == "as") {
+        begin_op(op);
+        params(op, {});
+        if (cur().kind != KqlTok::Ident) return error_here("Expected: a name after as");
+        op.expr = make(KqlExpr::Kind::Name, cur());
+        ++p_;
+    } else if (w == "search") {
+        search_op(op);
+    } else if (w == "sample-distinct") {
+        begin_op(op);
+        op.expr = expr();
+        if (failed() || !expect_word("of")) return;
+        named_list(op.items, true);
+    } else if (w == "evaluate") {
+        // Plugins shape their own output; only their arguments are checked.
+        begin_op(op);
+        params(op, {});
+        op.expr = postfix();
+        op.open = true;
+    } else if (w == "top-nested" || w == "mv-apply" || w == "invoke" || w == "fork" ||
+               w == "facet" || w == "partition" || w == "scan" || w == "make-graph" || w == "graph-match" ||
+               w == "top-hitters" || w == "parse-kv" || w == "project-smart" || w == "reduce" ||
+               w == "consume" || w == "execute-and-cache" || w == "assert-schema" || w == "lookup-contains") {
+        begin_op(op);
         op.open = true;
         skip_to_pipe();
+    } else {
+        error_here("Query operator expected: '" + w + "' is not a tabular operator");
     }
+}
 
-    void datatable(KqlOperator& op) {
-        if (!expect_op("(")) return;
-        while (!failed() && !is_op(")")) {
-            auto n = column_name();
-            if (!n) return;
-            KqlNamedExpr col;
-            col.names.push_back(n->text);
-            if (!expect_op(":")) return;
-            if (cur().kind != KqlTok::Ident) return error_here("Expected: a column type");
-            col.type_name = cur().text;
+void KqlParserImpl::union_op(KqlOperator& op) {
+    begin_op(op);
+    params(op, {"kind", "withsource", "isfuzzy"});
+    while (!failed()) {
+        if (is_op("*")) {  // union *: every table
+            auto star = make(KqlExpr::Kind::Name, cur());
             ++p_;
-            op.items.push_back(std::move(col));
-            if (!accept_op(",")) break;
-        }
-        if (!expect_op(")") || !expect_op("[")) return;
-        while (!failed() && !is_op("]")) {
-            auto v = expr();
-            if (!v) return;
-            op.range.push_back(std::move(v));
-            if (!accept_op(",")) break;
-        }
-        expect_op("]");
-    }
-
-    void skip_to_pipe() {
-        int depth = 0;
-        while (!at_end()) {
-            if (cur().kind == KqlTok::Op) {
-                const std::string& t = cur().text;
-                if (t == "(" || t == "[" || t == "{") ++depth;
-                if (t == ")" || t == "]" || t == "}") {
-                    if (depth == 0) return;
-                    --depth;
-                }
-                if ((t == "|" || t == ";") && depth == 0) return;
-            }
-            ++p_;
-        }
-    }
-
-    void params(KqlOperator& op, std::initializer_list<std::string_view> names) {
-        while (cur().kind == KqlTok::Ident) {
-            std::string name = cur().text;
-            size_t k = 1;
-            while (is_op(".", k) && peek(k + 1).kind == KqlTok::Ident) {
-                name += "." + peek(k + 1).text;
-                k += 2;
-            }
-            bool known = is_one_of(name, names) || (name.rfind("hint.", 0) == 0 && name.size() > 5);
-            if (!known || !is_op("=", k)) return;
-            KqlParam prm;
-            prm.name = name;
-            prm.start = cur().start;
-            p_ += k + 1;
-            if (cur().kind == KqlTok::End || cur().kind == KqlTok::Op) return error_here("Expected: a value for " + name);
-            prm.value = cur().kind == KqlTok::String ? cur().value : cur().text;
-            ++p_;
-            prm.length = prev_end() - prm.start;
-            op.params.push_back(std::move(prm));
-        }
-    }
-
-    void tabular_operator(KqlOperator& op) {
-        if (cur().kind != KqlTok::Ident) return error_here("Query operator expected");
-        const std::string w = cur().text;
-        if (w == "where" || w == "filter") {
-            begin_op(op);
-            op.expr = expr();
-        } else if (w == "project" || w == "extend" || w == "distinct" || w == "serialize") {
-            begin_op(op);
-            if (w == "serialize" && (is_op("|") || at_end() || is_op(";") || is_op(")"))) return;
-            if (w == "distinct" && accept_op("*")) return;
-            if (w == "project" && (is_op("|") || at_end() || is_op(";") || is_op(")"))) return;
-            named_list(op.items, w != "serialize");
-        } else if (w == "project-away" || w == "project-keep" || w == "project-reorder") {
-            begin_op(op);
-            column_patterns(op, w == "project-reorder");
-        } else if (w == "project-rename") {
-            begin_op(op);
-            named_list(op.items, false);
-            for (const KqlNamedExpr& it : op.items)
-                if (!failed() && it.names.empty()) error_at(cur(), "Expected: new_name = column in project-rename");
-        } else if (w == "summarize") {
-            begin_op(op);
-            params(op, {});
-            if (!is_word("by")) named_list(op.items, true);
-            if (!failed() && accept_word("by")) named_list(op.by, true);
-        } else if (w == "top") {
-            begin_op(op);
-            op.expr = expr();
-            if (failed() || !expect_word("by")) return;
-            sort_keys(op);
-        } else if (w == "order" || w == "sort") {
-            begin_op(op);
-            if (!expect_word("by")) return;
-            sort_keys(op);
-        } else if (w == "take" || w == "limit" || w == "sample") {
-            begin_op(op);
-            op.expr = expr();
-        } else if (w == "count" || w == "getschema") {
-            begin_op(op);
-        } else if (w == "join" || w == "lookup") {
-            join_op(op);
-        } else if (w == "union") {
-            union_op(op);
-        } else if (w == "render") {
-            begin_op(op);
-            if (cur().kind != KqlTok::Ident) return error_here("Expected: a chart type after render");
-            op.params.push_back({"visualization", cur().text, cur().start, cur().length});
-            ++p_;
-            if (accept_word("with")) {
-                if (!is_op("(")) return error_here("Expected: (");
-                skip_balanced();
-            }
-            // the older form: render timechart kind=stacked title='x'
-            while (!failed() && cur().kind == KqlTok::Ident && is_op("=", 1)) {
-                p_ += 2;
-                if (at_end() || (cur().kind == KqlTok::Op && !is_op("("))) return error_here("Expected: a value");
-                if (is_op("(")) skip_balanced();
-                else ++p_;
-            }
-        } else if (w == "parse" || w == "parse-where") {
-            parse_op(op);
-        } else if (w == "mv-expand") {
-            begin_op(op);
-            params(op, {"bagexpansion", "with_itemindex", "kind"});
-            named_list(op.items, true);
-            if (accept_word("limit")) op.expr = expr();
-        } else if (w == "make-series") {
-            make_series(op);
-        } else if (w == "as") {
-            begin_op(op);
-            params(op, {});
-            if (cur().kind != KqlTok::Ident) return error_here("Expected: a name after as");
-            op.expr = make(KqlExpr::Kind::Name, cur());
-            ++p_;
-        } else if (w == "search") {
-            search_op(op);
-        } else if (w == "sample-distinct") {
-            begin_op(op);
-            op.expr = expr();
-            if (failed() || !expect_word("of")) return;
-            named_list(op.items, true);
-        } else if (w == "evaluate") {
-            // Plugins shape their own output; only their arguments are checked.
-            begin_op(op);
-            params(op, {});
-            op.expr = postfix();
-            op.open = true;
-        } else if (w == "top-nested" || w == "mv-apply" || w == "invoke" || w == "fork" ||
-                   w == "facet" || w == "partition" || w == "scan" || w == "make-graph" || w == "graph-match" ||
-                   w == "top-hitters" || w == "parse-kv" || w == "project-smart" || w == "reduce" ||
-                   w == "consume" || w == "execute-and-cache" || w == "assert-schema" || w == "lookup-contains") {
-            begin_op(op);
-            op.open = true;
-            skip_to_pipe();
-        } else {
-            error_here("Query operator expected: '" + w + "' is not a tabular operator");
-        }
-    }
-
-    void union_op(KqlOperator& op) {
-        begin_op(op);
-        params(op, {"kind", "withsource", "isfuzzy"});
-        while (!failed()) {
-            if (is_op("*")) {  // union *: every table
-                auto star = make(KqlExpr::Kind::Name, cur());
-                ++p_;
-                op.tables.push_back(std::move(star));
-            } else if (is_op("(")) {
-                op.tables.push_back(primary());
-            } else if (cur().kind == KqlTok::Ident || is_op("[")) {
-                auto t = postfix();
-                if (!t) return;
-                if (t->kind == KqlExpr::Kind::Name && is_op("*") && toks_[p_].start == t->start + t->length) {
-                    t->text += "*";
-                    ++p_;
-                    finish(*t, t->start);
-                }
-                op.tables.push_back(std::move(t));
-            } else {
-                return error_here("Expected: a table name or (query) in union");
-            }
-            if (!accept_op(",")) break;
-        }
-    }
-
-    void search_op(KqlOperator& op) {
-        begin_op(op);
-        params(op, {"kind"});
-        if (accept_word("in")) {
-            if (!expect_op("(")) return;
-            while (!failed() && !is_op(")")) {
-                op.tables.push_back(postfix());
-                if (!accept_op(",")) break;
-            }
-            if (!expect_op(")")) return;
-        }
-        op.expr = expr();
-    }
-
-    void join_op(KqlOperator& op) {
-        begin_op(op);
-        params(op, {"kind", "withsource"});
-        if (is_op("(")) {
+            op.tables.push_back(std::move(star));
+        } else if (is_op("(")) {
             op.tables.push_back(primary());
         } else if (cur().kind == KqlTok::Ident || is_op("[")) {
+            auto t = postfix();
+            if (!t) return;
+            if (t->kind == KqlExpr::Kind::Name && is_op("*") && toks_[p_].start == t->start + t->length) {
+                t->text += "*";
+                ++p_;
+                finish(*t, t->start);
+            }
+            op.tables.push_back(std::move(t));
+        } else {
+            return error_here("Expected: a table name or (query) in union");
+        }
+        if (!accept_op(",")) break;
+    }
+}
+
+void KqlParserImpl::search_op(KqlOperator& op) {
+    begin_op(op);
+    params(op, {"kind"});
+    if (accept_word("in")) {
+        if (!expect_op("(")) return;
+        while (!failed() && !is_op(")")) {
             op.tables.push_back(postfix());
-        } else {
-            return error_here("Expected: (query) or a table name after " + op.name);
-        }
-        if (failed()) return;
-        if (!is_word("on") && !is_word("where")) return error_here("Expected: on");
-        ++p_;
-        while (!failed()) {
-            op.on.push_back(expr());
             if (!accept_op(",")) break;
         }
+        if (!expect_op(")")) return;
     }
+    op.expr = expr();
+}
 
-    void parse_op(KqlOperator& op) {
-        begin_op(op);
-        params(op, {"kind", "flags"});
-        op.expr = expr();
-        if (failed() || !expect_word("with")) return;
-        bool any = false;
-        while (!failed() && !at_end() && !is_op("|") && !is_op(";") && !is_op(")")) {
-            any = true;
-            if (cur().kind == KqlTok::String || accept_op("*")) {
-                if (cur().kind == KqlTok::String) ++p_;
-                continue;
-            }
-            auto n = column_name();
-            if (!n) return;
-            KqlNamedExpr cap;
-            cap.names.push_back(n->text);
-            cap.name_start = n->start;
-            cap.name_length = n->length;
-            if (accept_op(":")) {
-                if (cur().kind != KqlTok::Ident) return error_here("Expected: a type after :");
-                cap.type_name = cur().text;
-                ++p_;
-            }
-            op.by.push_back(std::move(cap));
-        }
-        if (!any && !failed()) error_here("Expected: a parse pattern after with");
+void KqlParserImpl::join_op(KqlOperator& op) {
+    begin_op(op);
+    params(op, {"kind", "withsource"});
+    if (is_op("(")) {
+        op.tables.push_back(primary());
+    } else if (cur().kind == KqlTok::Ident || is_op("[")) {
+        op.tables.push_back(postfix());
+    } else {
+        return error_here("Expected: (query) or a table name after " + op.name);
     }
-
-    void make_series(KqlOperator& op) {
-        begin_op(op);
-        params(op, {"kind"});
-        while (!failed()) {
-            KqlNamedExpr it = named_expr(true);
-            if (failed()) return;
-            if (accept_word("default")) {
-                if (!expect_op("=")) return;
-                expr();
-            }
-            op.items.push_back(std::move(it));
-            if (!accept_op(",")) break;
-        }
-        if (failed() || !expect_word("on")) return;
-        op.axis = postfix();  // not expr(): `on T in range(...)` must not read as an `in` test
-        if (failed()) return;
-        if (accept_word("in")) {
-            auto r = postfix();
-            if (r) op.range.push_back(std::move(r));
-        } else {
-            for (const char* k : {"from", "to", "step"}) {
-                if (accept_word(k)) {
-                    op.range.push_back(expr());
-                } else if (std::string_view(k) == "step") {
-                    return error_here("Expected: step");
-                }
-                if (failed()) return;
-            }
-        }
-        if (!failed() && accept_word("by")) named_list(op.by, true);
+    if (failed()) return;
+    if (!is_word("on") && !is_word("where")) return error_here("Expected: on");
+    ++p_;
+    while (!failed()) {
+        op.on.push_back(expr());
+        if (!accept_op(",")) break;
     }
+}
 
-    void sort_keys(KqlOperator& op) {
-        while (!failed()) {
-            KqlSortKey k;
-            k.expr = expr();
-            if (failed()) return;
-            if (accept_word("asc")) k.desc = false;
-            else accept_word("desc");
-            if (accept_word("nulls")) {
-                if (!accept_word("first") && !accept_word("last")) return error_here("Expected: first or last");
-            }
-            op.sort.push_back(std::move(k));
-            if (!accept_op(",")) break;
+void KqlParserImpl::parse_op(KqlOperator& op) {
+    begin_op(op);
+    params(op, {"kind", "flags"});
+    op.expr = expr();
+    if (failed() || !expect_word("with")) return;
+    bool any = false;
+    while (!failed() && !at_end() && !is_op("|") && !is_op(";") && !is_op(")")) {
+        any = true;
+        if (cur().kind == KqlTok::String || accept_op("*")) {
+            if (cur().kind == KqlTok::String) ++p_;
+            continue;
         }
-    }
-
-    void column_patterns(KqlOperator& op, bool allow_order) {
-        while (!failed()) {
-            KqlNamedExpr it;
-            size_t s = cur().start;
-            std::string pat;
-            while (true) {
-                if (cur().kind == KqlTok::Ident && (pat.empty() || pat.back() == '*')) {
-                    pat += cur().text;
-                    ++p_;
-                } else if (is_op("[") && pat.empty()) {
-                    auto n = bracket_name();
-                    if (!n) return;
-                    pat = n->text;
-                } else if (is_op("*")) {
-                    pat += "*";
-                    ++p_;
-                } else {
-                    break;
-                }
-                if (cur().start != prev_end()) break;
-            }
-            if (pat.empty()) return error_here("Expected: a column name");
-            auto e = std::make_unique<KqlExpr>();
-            e->kind = KqlExpr::Kind::Name;
-            e->text = pat;
-            e->start = e->op_start = s;
-            e->length = e->op_length = prev_end() - s;
-            it.expr = std::move(e);
-            if (allow_order && (accept_word("asc") || accept_word("desc") || accept_word("granny-asc") ||
-                                accept_word("granny-desc"))) {
-            }
-            op.items.push_back(std::move(it));
-            if (!accept_op(",")) break;
-        }
-    }
-
-    void named_list(std::vector<KqlNamedExpr>& out, bool allow_unnamed) {
-        while (!failed()) {
-            out.push_back(named_expr(allow_unnamed));
-            if (failed()) return;
-            if (is_word("to") && peek().kind == KqlTok::Ident && peek().text == "typeof") {
-                ++p_;
-                auto t = postfix();
-                if (t && !t->args.empty()) out.back().type_name = t->args[0]->text;
-            }
-            if (!accept_op(",")) break;
-        }
-    }
-
-    KqlNamedExpr named_expr(bool allow_unnamed) {
-        KqlNamedExpr it;
-        if ((cur().kind == KqlTok::Ident && is_op("=", 1)) ||
-            (is_op("[") && peek().kind == KqlTok::String && is_op("]", 2) && is_op("=", 3))) {
-            auto n = column_name();
-            it.names.push_back(n->text);
-            it.name_start = n->start;
-            it.name_length = n->length;
-            ++p_;  // =
-        } else if (is_op("(") && peek().kind == KqlTok::Ident && (is_op(",", 2) || is_op(")", 2)) && tuple_assign_ahead()) {
-            it.name_start = cur().start;
+        auto n = column_name();
+        if (!n) return;
+        KqlNamedExpr cap;
+        cap.names.push_back(n->text);
+        cap.name_start = n->start;
+        cap.name_length = n->length;
+        if (accept_op(":")) {
+            if (cur().kind != KqlTok::Ident) return error_here("Expected: a type after :");
+            cap.type_name = cur().text;
             ++p_;
-            while (cur().kind == KqlTok::Ident) {
-                it.names.push_back(cur().text);
-                ++p_;
-                if (!accept_op(",")) break;
-            }
-            expect_op(")");
-            it.name_length = prev_end() - it.name_start;
-            expect_op("=");
-        } else if (!allow_unnamed) {
-            error_here("Expected: name = expression");
-            return it;
         }
-        if (!failed()) it.expr = expr();
+        op.by.push_back(std::move(cap));
+    }
+    if (!any && !failed()) error_here("Expected: a parse pattern after with");
+}
+
+void KqlParserImpl::make_series(KqlOperator& op) {
+    begin_op(op);
+    params(op, {"kind"});
+    while (!failed()) {
+        KqlNamedExpr it = named_expr(true);
+        if (failed()) return;
+        if (accept_word("default")) {
+            if (!expect_op("=")) return;
+            expr();
+        }
+        op.items.push_back(std::move(it));
+        if (!accept_op(",")) break;
+    }
+    if (failed() || !expect_word("on")) return;
+    op.axis = postfix();  // not expr(): `on T in range(...)` must not read as an `in` test
+    if (failed()) return;
+    if (accept_word("in")) {
+        auto r = postfix();
+        if (r) op.range.push_back(std::move(r));
+    } else {
+        for (const char* k : {"from", "to", "step"}) {
+            if (accept_word(k)) {
+                op.range.push_back(expr());
+            } else if (std::string_view(k) == "step") {
+                return error_here("Expected: step");
+            }
+            if (failed()) return;
+        }
+    }
+    if (!failed() && accept_word("by")) named_list(op.by, true);
+}
+
+void KqlParserImpl::sort_keys(KqlOperator& op) {
+    while (!failed()) {
+        KqlSortKey k;
+        k.expr = expr();
+        if (failed()) return;
+        if (accept_word("asc")) k.desc = false;
+        else accept_word("desc");
+        if (accept_word("nulls")) {
+            if (!accept_word("first") && !accept_word("last")) return error_here("Expected: first or last");
+        }
+        op.sort.push_back(std::move(k));
+        if (!accept_op(",")) break;
+    }
+}
+
+void KqlParserImpl::column_patterns(KqlOperator& op, bool allow_order) {
+    while (!failed()) {
+        KqlNamedExpr it;
+        size_t s = cur().start;
+        std::string pat;
+        while (true) {
+            if (cur().kind == KqlTok::Ident && (pat.empty() || pat.back() == '*')) {
+                pat += cur().text;
+                ++p_;
+            } else if (is_op("[") && pat.empty()) {
+                auto n = bracket_name();
+                if (!n) return;
+                pat = n->text;
+            } else if (is_op("*")) {
+                pat += "*";
+                ++p_;
+            } else {
+                break;
+            }
+            if (cur().start != prev_end()) break;
+        }
+        if (pat.empty()) return error_here("Expected: a column name");
+        auto e = std::make_unique<KqlExpr>();
+        e->kind = KqlExpr::Kind::Name;
+        e->text = pat;
+        e->start = e->op_start = s;
+        e->length = e->op_length = prev_end() - s;
+        it.expr = std::move(e);
+        if (allow_order && (accept_word("asc") || accept_word("desc") || accept_word("granny-asc") ||
+                            accept_word("granny-desc"))) {
+        }
+        op.items.push_back(std::move(it));
+        if (!accept_op(",")) break;
+    }
+}
+
+void KqlParserImpl::named_list(std::vector<KqlNamedExpr>& out, bool allow_unnamed) {
+    while (!failed()) {
+        out.push_back(named_expr(allow_unnamed));
+        if (failed()) return;
+        if (is_word("to") && peek().kind == KqlTok::Ident && peek().text == "typeof") {
+            ++p_;
+            auto t = postfix();
+            if (t && !t->args.empty()) out.back().type_name = t->args[0]->text;
+        }
+        if (!accept_op(",")) break;
+    }
+}
+
+KqlNamedExpr KqlParserImpl::named_expr(bool allow_unnamed) {
+    KqlNamedExpr it;
+    if ((cur().kind == KqlTok::Ident && is_op("=", 1)) ||
+        (is_op("[") && peek().kind == KqlTok::String && is_op("]", 2) && is_op("=", 3))) {
+        auto n = column_name();
+        it.names.push_back(n->text);
+        it.name_start = n->start;
+        it.name_length = n->length;
+        ++p_;  // =
+    } else if (is_op("(") && peek().kind == KqlTok::Ident && (is_op(",", 2) || is_op(")", 2)) && tuple_assign_ahead()) {
+        it.name_start = cur().start;
+        ++p_;
+        while (cur().kind == KqlTok::Ident) {
+            it.names.push_back(cur().text);
+            ++p_;
+            if (!accept_op(",")) break;
+        }
+        expect_op(")");
+        it.name_length = prev_end() - it.name_start;
+        expect_op("=");
+    } else if (!allow_unnamed) {
+        error_here("Expected: name = expression");
         return it;
     }
+    if (!failed()) it.expr = expr();
+    return it;
+}
 
-    bool tuple_assign_ahead() const {
-        size_t k = 1;
-        while (peek(k).kind == KqlTok::Ident && is_op(",", k + 1)) k += 2;
-        return peek(k).kind == KqlTok::Ident && is_op(")", k + 1) && is_op("=", k + 2);
-    }
+bool KqlParserImpl::tuple_assign_ahead() const {
+    size_t k = 1;
+    while (peek(k).kind == KqlTok::Ident && is_op(",", k + 1)) k += 2;
+    return peek(k).kind == KqlTok::Ident && is_op(")", k + 1) && is_op("=", k + 2);
+}
 
-    KqlExprPtr column_name() {
-        if (is_op("[")) return bracket_name();
-        if (cur().kind != KqlTok::Ident) {
-            error_here("Expected: a column name");
-            return nullptr;
-        }
-        auto e = make(KqlExpr::Kind::Name, cur());
-        ++p_;
-        return e;
-    }
-
-    KqlExprPtr bracket_name() {
-        const KqlToken& open = cur();
-        if (!is_op("[") || peek().kind != KqlTok::String || !is_op("]", 2)) {
-            error_here("Expected: ['name']");
-            return nullptr;
-        }
-        auto e = make(KqlExpr::Kind::Name, open);
-        e->text = peek().value;
-        p_ += 3;
-        finish(*e, open.start);
-        e->op_length = e->length;
-        return e;
-    }
-
-    void skip_balanced() {
-        int depth = 0;
-        do {
-            if (at_end()) return error_here("Expected: )");
-            if (is_op("(") || is_op("[") || is_op("{")) ++depth;
-            if (is_op(")") || is_op("]") || is_op("}")) --depth;
-            ++p_;
-        } while (depth > 0);
-    }
-
-    // ---- scalar expressions, lowest precedence first ----
-    KqlExprPtr expr() {
-        DepthGuard g(*this);
-        if (!g.ok) return nullptr;
-        return binary_level(0);
-    }
-
-    int level_of(const KqlToken& t) const {
-        if (t.kind == KqlTok::Ident) {
-            if (t.text == "or") return 0;
-            if (t.text == "and") return 1;
-            if (is_compare_word(t.text)) return 2;
-            return -1;
-        }
-        if (t.kind != KqlTok::Op) return -1;
-        const std::string& s = t.text;
-        if (s == ":") return 2;  // search Column:"value", also accepted by where
-        if (s == "==" || s == "!=" || s == "<>" || s == "<" || s == "<=" || s == ">" || s == ">=" || s == "=~" || s == "!~" ||
-            s[0] == '!')
-            return 2;
-        if (s == "+" || s == "-") return 3;
-        if (s == "*" || s == "/" || s == "%") return 4;
-        return -1;
-    }
-
-    // Each node a loop adds to a chain (a + b + c..., x.y.z...) deepens the tree by one, so it
-    // counts against the depth limit like a nested parenthesis would.
-    struct ChainGuard {
-        Parser& p;
-        int links = 0;
-        explicit ChainGuard(Parser& parser) : p(parser) {}
-        bool add() {
-            ++links;
-            if (++p.depth_ <= kKqlMaxDepth) return true;
-            p.error_here("The expression is too long or nested too deeply (more than " + std::to_string(kKqlMaxDepth) + " levels)");
-            return false;
-        }
-        ~ChainGuard() { p.depth_ -= links; }
-    };
-
-    KqlExprPtr binary_level(int level) {
-        if (level > 4) return unary();
-        auto left = binary_level(level + 1);
-        ChainGuard chain(*this);
-        while (left && !failed() && level_of(cur()) == level) {
-            if (!chain.add()) return nullptr;
-            const KqlToken op = cur();
-            ++p_;
-            std::string o = op.text;
-            if (level == 2 && (o == "in" || o == "in~" || o == "!in" || o == "!in~" || o == "has_any" ||
-                               o == "has_all" || o == "!has_any" || o == "!has_all")) {
-                left = in_list(std::move(left), op);
-                continue;
-            }
-            if (level == 2 && (o == "between" || o == "!between")) {
-                left = between(std::move(left), op);
-                continue;
-            }
-            if (o == "matches") {
-                if (!expect_word("regex")) return nullptr;
-                o = "matches regex";
-            }
-            auto right = binary_level(level + 1);
-            if (!right) return nullptr;
-            auto b = make(KqlExpr::Kind::Binary, op);
-            b->text = o;
-            size_t s = left->start;
-            b->args.push_back(std::move(left));
-            b->args.push_back(std::move(right));
-            finish(*b, s);
-            left = std::move(b);
-            if (level == 2) break;  // comparisons do not chain
-        }
-        return left;
-    }
-
-    KqlExprPtr in_list(KqlExprPtr left, const KqlToken& op) {
-        auto e = make(KqlExpr::Kind::In, op);
-        size_t s = left->start;
-        e->args.push_back(std::move(left));
-        if (!expect_op("(")) return nullptr;
-        if (!is_op(")")) {
-            auto first = pipeline();
-            if (!first) return nullptr;
-            if (!first->ops.empty() || is_op(")")) {
-                if (first->ops.empty()) {
-                    e->args.push_back(std::move(first->source));
-                } else {
-                    e->sub = std::move(first);
-                }
-            } else {
-                e->args.push_back(std::move(first->source));
-            }
-            while (!e->sub && accept_op(",")) {
-                auto v = expr();
-                if (!v) return nullptr;
-                e->args.push_back(std::move(v));
-            }
-        } else {
-            error_here("Expected: a value");
-            return nullptr;
-        }
-        if (!expect_op(")")) return nullptr;
-        finish(*e, s);
-        return e;
-    }
-
-    KqlExprPtr between(KqlExprPtr left, const KqlToken& op) {
-        auto e = make(KqlExpr::Kind::Between, op);
-        size_t s = left->start;
-        e->args.push_back(std::move(left));
-        if (!expect_op("(")) return nullptr;
-        auto lo = expr();
-        if (!lo || !expect_op("..")) return nullptr;
-        auto hi = expr();
-        if (!hi || !expect_op(")")) return nullptr;
-        e->args.push_back(std::move(lo));
-        e->args.push_back(std::move(hi));
-        finish(*e, s);
-        return e;
-    }
-
-    KqlExprPtr unary() {
-        if (is_op("-") || is_op("+")) {
-            DepthGuard g(*this);
-            if (!g.ok) return nullptr;
-            const KqlToken op = cur();
-            ++p_;
-            auto inner = unary();
-            if (!inner) return nullptr;
-            auto e = make(KqlExpr::Kind::Unary, op);
-            e->args.push_back(std::move(inner));
-            finish(*e, op.start);
-            return e;
-        }
-        return postfix();
-    }
-
-    KqlExprPtr postfix() {
-        auto e = primary();
-        ChainGuard chain(*this);
-        while (e && !failed()) {
-            if ((is_op(".") || is_op("[")) && !chain.add()) return nullptr;
-            if (is_op(".") && (peek().kind == KqlTok::Ident || is_op("[", 1))) {
-                ++p_;
-                auto m = make(KqlExpr::Kind::Member, cur());
-                if (is_op("[")) {
-                    auto n = bracket_name();
-                    if (!n) return nullptr;
-                    m->text = n->text;
-                } else {
-                    ++p_;
-                }
-                size_t s = e->start;
-                m->args.push_back(std::move(e));
-                finish(*m, s);
-                e = std::move(m);
-            } else if (is_op("[")) {
-                const KqlToken open = cur();
-                ++p_;
-                auto idx = expr();
-                if (!idx || !expect_op("]")) return nullptr;
-                auto m = make(KqlExpr::Kind::Index, open);
-                size_t s = e->start;
-                m->args.push_back(std::move(e));
-                m->args.push_back(std::move(idx));
-                finish(*m, s);
-                e = std::move(m);
-            } else {
-                break;
-            }
-        }
-        return e;
-    }
-
-    KqlExprPtr raw_literal(KqlExpr::Lit lit) {
-        // datetime(2024-01-01 10:00), dynamic([1, "a"]), guid(...), int(null): kept as text.
-        const KqlToken head = cur();
-        auto e = make(KqlExpr::Kind::Literal, head);
-        e->lit = lit;
-        ++p_;
-        size_t open = cur().start;
-        skip_balanced();
-        if (failed()) return nullptr;
-        finish(*e, head.start);
-        e->op_length = e->length;
-        e->text = head.text;
-        (void)open;
-        return e;
-    }
-
-    KqlExprPtr primary() {
-        DepthGuard g(*this);
-        if (!g.ok) return nullptr;
-        const KqlToken& t = cur();
-        switch (t.kind) {
-            case KqlTok::Number: {
-                auto e = make(KqlExpr::Kind::Literal, t);
-                e->lit = t.text.find_first_of(".eE") != std::string::npos && t.text.rfind("0x", 0) != 0
-                             ? KqlExpr::Lit::Real
-                             : KqlExpr::Lit::Long;
-                ++p_;
-                return e;
-            }
-            case KqlTok::Timespan: {
-                auto e = make(KqlExpr::Kind::Literal, t);
-                e->lit = KqlExpr::Lit::Timespan;
-                ++p_;
-                return e;
-            }
-            case KqlTok::String: {
-                auto e = make(KqlExpr::Kind::Literal, t);
-                e->lit = KqlExpr::Lit::String;
-                e->text = t.value;
-                ++p_;
-                while (cur().kind == KqlTok::String) {  // adjacent literals concatenate
-                    e->text += cur().value;
-                    ++p_;
-                }
-                finish(*e, t.start);
-                return e;
-            }
-            case KqlTok::Ident:
-                return ident_primary();
-            case KqlTok::Op:
-                break;
-            default:
-                error_at(t, t.kind == KqlTok::End ? "Expected: an expression, found the end of the query"
-                                                  : "Expected: an expression");
-                return nullptr;
-        }
-        if (is_op("[")) return bracket_name();
-        if (is_op("*") && level_of(peek()) == 2) {  // where * has "x": any column
-            auto e = make(KqlExpr::Kind::Star, t);
-            ++p_;
-            return e;
-        }
-        if (is_op("(")) {
-            const KqlToken open = t;
-            ++p_;
-            auto inner = pipeline();
-            if (!inner || !expect_op(")")) return nullptr;
-            if (inner->ops.empty() && inner->source) {
-                auto e = std::move(inner->source);
-                e->start = open.start;
-                e->length = prev_end() - open.start;
-                return e;
-            }
-            auto e = make(KqlExpr::Kind::Tabular, open);
-            e->sub = std::move(inner);
-            finish(*e, open.start);
-            return e;
-        }
-        error_at(t, "Expected: an expression, found '" + t.text + "'");
+KqlExprPtr KqlParserImpl::column_name() {
+    if (is_op("[")) return bracket_name();
+    if (cur().kind != KqlTok::Ident) {
+        error_here("Expected: a column name");
         return nullptr;
     }
+    auto e = make(KqlExpr::Kind::Name, cur());
+    ++p_;
+    return e;
+}
 
-    KqlExprPtr ident_primary() {
-        const KqlToken& t = cur();
-        const std::string& w = t.text;
-        if (w == "true" || w == "false" || w == "True" || w == "False" || w == "TRUE" || w == "FALSE") {
-            auto e = make(KqlExpr::Kind::Literal, t);
-            e->lit = KqlExpr::Lit::Bool;
-            ++p_;
-            return e;
-        }
-        if (is_op("(", 1)) {
-            if (w == "datetime" || w == "date") return raw_literal(KqlExpr::Lit::Datetime);
-            if (w == "timespan" || w == "time") return raw_literal(KqlExpr::Lit::Timespan);
-            if (w == "dynamic") return raw_literal(KqlExpr::Lit::Dynamic);
-            if (w == "guid" || w == "uuid" || w == "uniqueid") return raw_literal(KqlExpr::Lit::Guid);
-            if (is_one_of(w, {"int", "long", "real", "double", "bool", "boolean", "decimal", "int64", "int32"}))
-                return raw_literal(KqlExpr::Lit::Typed);
-            return call();
-        }
-        if (is_compare_word(w) || w == "and" || w == "or" || w == "by" || w == "on" || w == "with") {
-            error_at(t, "Expected: an expression, found the keyword '" + w + "'");
-            return nullptr;
-        }
-        auto e = make(KqlExpr::Kind::Name, t);
+KqlExprPtr KqlParserImpl::bracket_name() {
+    const KqlToken& open = cur();
+    if (!is_op("[") || peek().kind != KqlTok::String || !is_op("]", 2)) {
+        error_here("Expected: ['name']");
+        return nullptr;
+    }
+    auto e = make(KqlExpr::Kind::Name, open);
+    e->text = peek().value;
+    p_ += 3;
+    finish(*e, open.start);
+    e->op_length = e->length;
+    return e;
+}
+
+void KqlParserImpl::skip_balanced() {
+    int depth = 0;
+    do {
+        if (at_end()) return error_here("Expected: )");
+        if (is_op("(") || is_op("[") || is_op("{")) ++depth;
+        if (is_op(")") || is_op("]") || is_op("}")) --depth;
         ++p_;
-        return e;
-    }
+    } while (depth > 0);
+}
 
-    KqlExprPtr call() {
-        auto e = make(KqlExpr::Kind::Call, cur());
-        size_t s = cur().start;
-        p_ += 2;  // name (
-        while (!failed() && !is_op(")")) {
-            if (is_op("*") && (is_op(",", 1) || is_op(")", 1))) {
-                e->args.push_back(make(KqlExpr::Kind::Star, cur()));
-                ++p_;
-            } else {
-                // Arguments may be pipelines: toscalar(T | count), materialize(T | where ...).
-                auto pl = pipeline();
-                if (!pl) return nullptr;
-                if (pl->ops.empty() && pl->source) {
-                    e->args.push_back(std::move(pl->source));
-                } else {
-                    auto tab = std::make_unique<KqlExpr>();
-                    tab->kind = KqlExpr::Kind::Tabular;
-                    tab->start = tab->op_start = pl->start;
-                    tab->length = tab->op_length = pl->length;
-                    tab->sub = std::move(pl);
-                    e->args.push_back(std::move(tab));
-                }
-            }
-            if (!accept_op(",")) break;
-        }
-        if (!expect_op(")")) return nullptr;
-        finish(*e, s);
-        return e;
-    }
+}  // namespace kql_detail
 
-    std::vector<KqlToken> toks_;
-    size_t p_ = 0;
-    int depth_ = 0;
-    std::vector<KqlDiagnostic> diags_;
-};
-
-}  // namespace
-
-KqlParseResult kql_parse(std::string_view query) { return Parser(query).run(); }
+KqlParseResult kql_parse(std::string_view query) { return kql_detail::KqlParserImpl(query).run(); }
 
 }  // namespace sigma::domain

@@ -175,3 +175,15 @@ TEST(KqlChecker, HostileQueriesGiveErrorsNotCrashes) {
     for (int i = 0; i < 5000; ++i) garbage += static_cast<char>((i * 7919) & 0xFF);
     EXPECT_FALSE(check(garbage).valid);
 }
+
+TEST(KqlChecker, WildcardPatternsMatchLikeGlobsAndStayCheap) {
+    EXPECT_TRUE(valid("Perf | project-away *Name, Counter* | project Computer, TimeGenerated, _ResourceId"));
+    EXPECT_TRUE(error_at("Perf | project-away *Name | project ObjectName", "ObjectName", "", 25));
+    EXPECT_TRUE(valid("Perf | project-keep *ounter*alu* | project CounterValue"));
+    std::string pat = "Perf | project-away ";
+    for (int i = 0; i < 20000; ++i) pat += "C*";
+    pat += "x";
+    KqlValidation v = check(pat);
+    ASSERT_FALSE(v.valid);
+    EXPECT_NE(v.diagnostics[0].message.find("does not refer"), std::string::npos) << v.diagnostics[0].message;
+}
