@@ -11,6 +11,7 @@
 #include "app/domain/nvsmi_validator.h"
 #include "app/domain/shell_catalog.h"
 #include "app/domain/shell_parser.h"
+#include "app/domain/shell_tokens.h"
 
 namespace sigma::domain {
 

@@ -68,13 +68,6 @@ constexpr int kShellMaxDepth = 32;
 // { }) and nesting deeper than kShellMaxDepth are errors with a position.
 ShellParseResult parse_shell(std::string_view line);
 
-// Lenient tokenisation for metrics: words after quote removal and operators as tokens. Never fails
-// (an unterminated quote runs to the end). Bounded to kShellMaxInputBytes of input.
-std::vector<std::string> shell_tokens(std::string_view line);
-
-// Collapses runs of blanks outside quotes to one space and trims the ends.
-std::string normalize_whitespace(std::string_view line);
-
 // Position of the first invalid UTF-8 byte, or npos when the text is valid.
 size_t find_invalid_utf8(std::string_view text);
 

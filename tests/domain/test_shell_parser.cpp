@@ -5,6 +5,7 @@
 #include <string>
 
 #include "app/domain/shell_parser.h"
+#include "app/domain/shell_tokens.h"
 
 using namespace sigma::domain;
 

@@ -9,6 +9,7 @@
 #include "app/domain/cmd_compare.h"
 #include "app/domain/command_validator.h"
 #include "app/domain/shell_parser.h"
+#include "app/domain/shell_tokens.h"
 
 using namespace sigma::domain;
 
