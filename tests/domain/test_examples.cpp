@@ -121,6 +121,38 @@ TEST(ExampleCorpus, CommandsParseAndNvidiaSmiLinesValidateWithTheirRisk) {
     EXPECT_GE(risk_agree * 100, corpus().commands().size() * 90) << disagreements;
 }
 
+// The diagnosis pack's evidence commands are shown to users as safe to run: they must parse, pass the
+// nvidia-smi validator, and be read-only for the product's risk classifier.
+TEST(ExampleCorpus, DiagnosisEvidenceCommandsAreValidAndReadOnly) {
+    std::string err;
+    const NvsmiCatalog* nvsmi = NvsmiCatalog::builtin(&err);
+    const ShellCatalog* shell = ShellCatalog::builtin(&err);
+    ASSERT_NE(nvsmi, nullptr) << err;
+    ASSERT_NE(shell, nullptr) << err;
+    auto pack = SignaturePack::load(std::string(SIGMA_SOURCE_DIR) + "/resources/knowledge/diagnosis", &err);
+    ASSERT_TRUE(pack) << err;
+    size_t n = 0;
+    for (const auto& cat : pack->categories) {
+        for (const auto& cmd : cat.commands) {
+            ++n;
+            const ShellParseResult parsed = parse_shell(cmd);
+            ASSERT_TRUE(parsed.ok) << cat.id << ": " << cmd << ": " << parsed.error;
+            for (const SimpleCommand& sc : parsed.commands) {
+                if (sc.program.text != "nvidia-smi") continue;
+                const NvsmiCheck check = check_nvsmi(*nvsmi, sc);
+                std::string messages;
+                for (const auto& m : check.messages) messages += m.text + "; ";
+                EXPECT_TRUE(check.valid()) << cmd << ": " << messages;
+            }
+            const RiskReport risk = classify_line(*shell, *nvsmi, parsed);
+            std::string reasons;
+            for (const auto& r : risk.reasons) reasons += r + "; ";
+            EXPECT_EQ(risk_text(risk.risk), std::string("read-only")) << cat.id << ": " << cmd << ": " << reasons;
+        }
+    }
+    EXPECT_GT(n, 100u);
+}
+
 TEST(ExampleCorpus, KqlQueriesValidateAgainstTheSchemaAndNameTheirTables) {
     std::string err;
     const std::string path = std::string(SIGMA_SHARED_DIR) + "/eval/azure-monitor-schema.json";
