@@ -1,6 +1,7 @@
-// GitExporter: builds the new tree in memory (index entries from buffers), commits it, and only
-// then writes the files and the index to disk, so a refused or failed export leaves the
-// repository as it was. Not a general git client: it touches only sessions/ and HEAD's branch.
+// GitExporter: builds the new tree in an in-memory index (HEAD plus the new blobs), commits it,
+// and only then writes the files and our paths in the repository's index, so a refused or failed
+// export leaves the repository as it was. Not a general git client: it touches only sessions/ and
+// HEAD's branch, and leaves whatever the user staged elsewhere staged and out of its commit.
 #include "app/git_exporter.h"
 
 #include <git2.h>
@@ -244,24 +245,31 @@ Expected<ExportResult> GitExporter::export_sessions(const QString& repo_dir, con
         return result;
     }
 
-    // Build the new tree in memory from HEAD's index plus the planned files.
-    git_index* index_raw = nullptr;
-    if (git_repository_index(&index_raw, r) < 0) return git_failure(QStringLiteral("reading the index"), dir);
-    IndexPtr index(index_raw);
-    if (git_index_read(index.get(), 1) < 0) return git_failure(QStringLiteral("reading the index"), dir);
+    // Build the new tree in an in-memory index holding HEAD's tree plus the planned files, so that
+    // whatever the user has staged elsewhere in the repository stays staged and out of this commit.
+    git_index* tree_index_raw = nullptr;
+    if (git_index_new(&tree_index_raw) < 0) return git_failure(QStringLiteral("making an index"), dir);
+    IndexPtr tree_index(tree_index_raw);
+    if (head) {
+        git_tree* head_tree_raw = nullptr;
+        if (git_commit_tree(&head_tree_raw, head.get()) < 0) return git_failure(QStringLiteral("reading the HEAD tree"), dir);
+        TreePtr head_tree(head_tree_raw);
+        if (git_index_read_tree(tree_index.get(), head_tree.get()) < 0) return git_failure(QStringLiteral("reading the HEAD tree"), dir);
+    }
     for (const Planned& p : plan) {
-        if (!p.old_path.isEmpty() && git_index_remove_bypath(index.get(), p.old_path.toUtf8().constData()) < 0)
-            return git_failure(QStringLiteral("removing %1 from the index").arg(p.old_path), dir);
+        if (!p.old_path.isEmpty() && git_index_remove_bypath(tree_index.get(), p.old_path.toUtf8().constData()) < 0)
+            return git_failure(QStringLiteral("removing %1 from the tree").arg(p.old_path), dir);
         git_index_entry entry;
         std::memset(&entry, 0, sizeof entry);
         const QByteArray path = p.path.toUtf8();
         entry.path = path.constData();
         entry.mode = GIT_FILEMODE_BLOB;
-        if (git_index_add_from_buffer(index.get(), &entry, p.content.constData(), size_t(p.content.size())) < 0)
-            return git_failure(QStringLiteral("adding %1").arg(p.path), dir);
+        if (git_blob_create_from_buffer(&entry.id, r, p.content.constData(), size_t(p.content.size())) < 0)
+            return git_failure(QStringLiteral("storing %1").arg(p.path), dir);
+        if (git_index_add(tree_index.get(), &entry) < 0) return git_failure(QStringLiteral("adding %1").arg(p.path), dir);
     }
     git_oid tree_id;
-    if (git_index_write_tree(&tree_id, index.get()) < 0) return git_failure(QStringLiteral("writing the tree"), dir);
+    if (git_index_write_tree_to(&tree_id, tree_index.get(), r) < 0) return git_failure(QStringLiteral("writing the tree"), dir);
     git_tree* tree_raw = nullptr;
     if (git_tree_lookup(&tree_raw, r, &tree_id) < 0) return git_failure(QStringLiteral("reading the new tree"), dir);
     TreePtr tree(tree_raw);
@@ -288,12 +296,19 @@ Expected<ExportResult> GitExporter::export_sessions(const QString& repo_dir, con
     result.committed = true;
     result.commit_id = QString::fromLatin1(git_oid_tostr_s(&commit_id));
 
-    // Bring the working tree and the index to the new commit. The commit already holds the data,
-    // so a failure here leaves a working tree that `git checkout .` repairs.
+    // Bring the working tree and the repository's index to the new commit, for our paths only.
+    // The commit already holds the data, so a failure here leaves a working tree that
+    // `git checkout .` repairs.
+    git_index* index_raw = nullptr;
+    if (git_repository_index(&index_raw, r) < 0) return git_failure(QStringLiteral("reading the index"), dir);
+    IndexPtr index(index_raw);
+    if (git_index_read(index.get(), 1) < 0) return git_failure(QStringLiteral("reading the index"), dir);
     const QDir work(QString::fromUtf8(git_repository_workdir(r)));
     for (const Planned& p : plan) {
         if (!p.old_path.isEmpty()) {
             QFile::remove(work.filePath(p.old_path));
+            if (git_index_remove_bypath(index.get(), p.old_path.toUtf8().constData()) < 0)
+                return git_failure(QStringLiteral("removing %1 from the index").arg(p.old_path), dir);
             result.removed << p.old_path;
         }
         if (Status s = write_file(work.filePath(p.path), p.content); !s)

@@ -205,6 +205,26 @@ private slots:
         QCOMPARE(git(dir, {QStringLiteral("status"), QStringLiteral("--porcelain")}), QString());
     }
 
+    void staged_work_elsewhere_stays_staged() {
+        QTemporaryDir tmp;
+        const QString dir = tmp.path();
+        std::vector<Session> sessions{make_session(1, QStringLiteral("first"), 1)};
+        REQUIRE_OK(GitExporter::export_sessions(dir, sessions, kAda));
+        QFile readme(QDir(dir).filePath(QStringLiteral("README.md")));
+        QVERIFY(readme.open(QIODevice::WriteOnly));
+        readme.write("# Incident journal\n");
+        readme.close();
+        QCOMPARE(git(dir, {QStringLiteral("add"), QStringLiteral("README.md")}), QString());
+        sessions.push_back(make_session(2, QStringLiteral("second"), 1));
+        auto r = GitExporter::export_sessions(dir, sessions, kAda);
+        REQUIRE_OK(r);
+        QVERIFY(r->committed);
+        // The export commits only its own file; the user's staged README stays staged.
+        QCOMPARE(git(dir, {QStringLiteral("show"), QStringLiteral("HEAD"), QStringLiteral("--name-only"), QStringLiteral("--format=")}),
+                 QStringLiteral("sessions/2026-04-02-2-second.md\n"));
+        QCOMPARE(git(dir, {QStringLiteral("status"), QStringLiteral("--porcelain")}), QStringLiteral("A  README.md\n"));
+    }
+
     void since_limits_what_is_exported() {
         QTemporaryDir tmp;
         const std::vector<Session> sessions{make_session(1, QStringLiteral("old"), 1, kT0),
