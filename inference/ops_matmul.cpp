@@ -57,6 +57,9 @@ struct Kernels {
     // 4 rows x 2 tokens (null: none); must equal dot_q8_0 on each pair.
     void (*tile_q8_0)(const BlockQ8_0* const[4], const BlockQ8_0* const[2], int64_t, float[8]);
     void (*quantize_q8_0)(const float*, BlockQ8_0*, int64_t);
+    // Half-precision rows straight from memory (null: widen first); equal to widen + dot_f32.
+    float (*dot_f16)(const uint16_t*, const float*, int64_t);
+    float (*dot_bf16)(const uint16_t*, const float*, int64_t);
     bool avx2_widen;
 };
 
@@ -64,8 +67,9 @@ void quantize_q8_0_reference(const float* x, BlockQ8_0* y, int64_t n) { quantize
 
 Kernels kernels_for(MatmulPath path) {
     if (path == MatmulPath::Avx2)
-        return {dot_f32_avx2, dot_q8_0_avx2, dot_f32_tile4x3_avx2, dot_q8_0_tile4x2_avx2, quantize_row_q8_0_avx2, true};
-    return {dot_f32_scalar, dot_q8_0_scalar, nullptr, nullptr, quantize_q8_0_reference, false};
+        return {dot_f32_avx2,           dot_q8_0_avx2, dot_f32_tile4x3_avx2, dot_q8_0_tile4x2_avx2,
+                quantize_row_q8_0_avx2, dot_f16_avx2,  dot_bf16_avx2,        true};
+    return {dot_f32_scalar, dot_q8_0_scalar, nullptr, nullptr, quantize_q8_0_reference, nullptr, nullptr, false};
 }
 
 constexpr int kTile = MatmulScratch::kRowTile;
@@ -116,6 +120,15 @@ bool matmul(float* y, const TensorView& w, const float* x, int64_t n_tokens, Thr
                 for (int64_t b = begin; b < end; ++b) {
                     const int64_t r0 = b * kTile;
                     const int n_rows = static_cast<int>(std::min<int64_t>(kTile, out - r0));
+                    const auto half_dot = w.type == TensorType::F16 ? k.dot_f16 : w.type == TensorType::BF16 ? k.dot_bf16 : nullptr;
+                    if (half_dot && n_tokens < 3) {
+                        // Decode: too few tokens for a tile, so read the half-precision row directly.
+                        for (int r = 0; r < n_rows; ++r) {
+                            const auto* h = reinterpret_cast<const uint16_t*>(base + (r0 + r) * stride);
+                            for (int64_t t = 0; t < n_tokens; ++t) y[t * out + r0 + r] = half_dot(h, x + t * in, in);
+                        }
+                        continue;
+                    }
                     const float* rows[kTile] = {nullptr, nullptr, nullptr, nullptr};
                     for (int r = 0; r < n_rows; ++r) {
                         const uint8_t* src = base + (r0 + r) * stride;

@@ -62,6 +62,9 @@ float dot_q8_0_scalar(const BlockQ8_0* w, const BlockQ8_0* x, int64_t n_blocks);
 // exactly that arithmetic for each of its 12 pairs, so a result never depends on whether it came
 // from a tile (prefill) or a single dot (decode): batching and threading leave logits bit-identical.
 float dot_f32_avx2(const float* a, const float* b, int64_t n);
+// F16/BF16 weight row times floats, bit-identical to widening the row then dot_f32_avx2 (decode).
+float dot_f16_avx2(const uint16_t* w, const float* x, int64_t n);
+float dot_bf16_avx2(const uint16_t* w, const float* x, int64_t n);
 void dot_f32_tile4x3_avx2(const float* const rows[4], const float* const tokens[3], int64_t n, float out[12]);
 float dot_q8_0_avx2(const BlockQ8_0* w, const BlockQ8_0* x, int64_t n_blocks);
 // 4 weight rows x 2 tokens, each pair bit-identical to dot_q8_0_avx2.
