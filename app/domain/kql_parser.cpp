@@ -238,6 +238,8 @@ void KqlParserImpl::tabular_operator(KqlOperator& op) {
     const std::string w = cur().text;
     if (w == "where" || w == "filter") {
         begin_op(op);
+        // Kusto reads `where x = e` as a named predicate and checks only e: accept it the same way.
+        if (cur().kind == KqlTok::Ident && is_op("=", 1)) p_ += 2;
         op.expr = expr();
     } else if (w == "project" || w == "extend" || w == "distinct" || w == "serialize") {
         begin_op(op);
