@@ -1,0 +1,77 @@
+// CudaForward: a model's forward pass on one CUDA device. Weights are uploaded once, the KV cache
+// lives on the device, and a decode step moves only the token id in and the logits (or one sampled
+// token id) out; the single-token step is captured once as a CUDA graph and replayed.
+// Not the CPU Context: same decisions (head mapping, RoPE, AugQ, selective V), separate state. Built
+// only with SIGMA_HAVE_CUDA; the half-K ablation is not supported here.
+#pragma once
+
+#ifdef SIGMA_HAVE_CUDA
+
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "inference/expected.h"
+#include "inference/model.h"
+#include "inference/model_config.h"
+
+namespace sigma {
+
+struct CudaForwardParams {
+    int n_ctx = 0;            // cache positions; 0 = the model's n_ctx_train
+    int n_batch = 256;        // tokens per forward call during prefill
+    bool bf16_cache = false;  // K/V cache element type: f16 (default) or bf16
+    int device = 0;
+    bool use_graph = true;    // replay the captured single-token step
+    bool selective_v = false; // decode only; see ops_attention.h for the rules
+    int selective_v_top_k = 100;
+};
+
+// What the model would take on the device, and whether it fits what is free now.
+struct CudaVramReport {
+    size_t weights = 0, kv_cache = 0, scratch = 0, total = 0;
+    size_t device_free = 0, device_total = 0;
+    std::string device_name;
+    bool fits = false;
+    std::string reason;  // why it does not fit (empty when it does)
+};
+// Errors: no CUDA device (the message says so), or a config the CUDA path cannot run.
+Expected<CudaVramReport> cuda_vram_check(const ModelConfig& config, const ModelWeights& weights,
+                                         const CudaForwardParams& params);
+// Bytes of every tensor the forward pass uploads.
+size_t cuda_weight_bytes(const ModelConfig& config, const ModelWeights& weights);
+
+class CudaForward {
+public:
+    // The caller keeps config and weights alive while this object exists (a Model does).
+    static Expected<std::unique_ptr<CudaForward>> create(const ModelConfig& config, const ModelWeights& weights,
+                                                         CudaForwardParams params);
+    ~CudaForward();
+    CudaForward(const CudaForward&) = delete;
+    CudaForward& operator=(const CudaForward&) = delete;
+
+    // Appends tokens at position() and returns the last token's logits (n_vocab floats on the host,
+    // valid until the next call). Errors change nothing: empty input, an id out of range, no room.
+    Expected<const float*> decode(std::span<const int32_t> tokens);
+    // As decode, returning [tokens.size()][n_vocab] logits (tests and evaluation).
+    Expected<std::vector<float>> decode_all_logits(std::span<const int32_t> tokens);
+    // One token in, one sampled token out (temperature <= 0: greedy); the logits stay on the device.
+    Expected<int32_t> decode_sample(int32_t token, float temperature, uint64_t seed);
+
+    int position() const;
+    int n_ctx() const;
+    void truncate(int n_keep);  // forgets positions from n_keep on
+    void set_selective_v(bool on, int top_k);
+    const std::string& device_name() const;
+
+private:
+    struct Impl;
+    explicit CudaForward(std::unique_ptr<Impl> impl);
+    std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace sigma
+
+#endif  // SIGMA_HAVE_CUDA
