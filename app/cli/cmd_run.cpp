@@ -99,6 +99,7 @@ int cmd_run(CliArgs& args) {
 
     StreamDecoder decoder(**tokenizer);
     const Tokenizer& tok = **tokenizer;
+    bool wrote = false;
     g_interrupted.store(false);
     std::signal(SIGINT, on_sigint);
     auto stats = generate(
@@ -107,13 +108,14 @@ int cmd_run(CliArgs& args) {
             const std::string piece = decoder.push(id);
             std::fwrite(piece.data(), 1, piece.size(), stdout);
             std::fflush(stdout);
+            wrote = true;
             return true;
         },
         &g_interrupted);
     std::signal(SIGINT, SIG_DFL);
     const std::string rest = decoder.flush();
     std::fwrite(rest.data(), 1, rest.size(), stdout);
-    std::fputc('\n', stdout);
+    if (wrote) std::fputc('\n', stdout);
     std::fflush(stdout);
     if (!stats) {
         if (stats.error().code == ErrorCode::Cancelled) return fail("run", "interrupted");
