@@ -25,6 +25,12 @@ inline constexpr const char* kPragmaBusyTimeout = R"sql(PRAGMA busy_timeout = 50
 inline constexpr const char* kPragmaUserVersion = R"sql(PRAGMA user_version)sql";
 inline constexpr const char* kPragmaIntegrityCheck = R"sql(PRAGMA integrity_check)sql";
 
+// Writes take the write lock up front: a deferred transaction that reads and then writes can fail
+// at once with SQLITE_BUSY when another connection committed in between, without waiting.
+inline constexpr const char* kBeginWrite = R"sql(BEGIN IMMEDIATE)sql";
+inline constexpr const char* kCommit = R"sql(COMMIT)sql";
+inline constexpr const char* kRollback = R"sql(ROLLBACK)sql";
+
 // ---- Writes -------------------------------------------------------------------------------------
 inline constexpr const char* kInsertSession = R"sql(
 INSERT INTO sessions (panel, title, created_at, updated_at, model, backend)

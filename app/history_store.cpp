@@ -86,15 +86,16 @@ Status HistoryStore::check_usable(const char* action) const {
 
 template <typename Body>
 Status HistoryStore::write_transaction(const QString& action, Body&& body) {
-    if (!db_.transaction()) return sql_error(db_.lastError(), action);
+    QSqlQuery control(db_);
+    if (!control.exec(QString::fromUtf8(hs::kBeginWrite))) return sql_error(control.lastError(), action);
     Status s = body();
     if (!s) {
-        db_.rollback();
+        control.exec(QString::fromUtf8(hs::kRollback));
         return s;
     }
-    if (!db_.commit()) {
-        const Error e = sql_error(db_.lastError(), action);
-        db_.rollback();
+    if (!control.exec(QString::fromUtf8(hs::kCommit))) {
+        const Error e = sql_error(control.lastError(), action);
+        control.exec(QString::fromUtf8(hs::kRollback));
         return e;
     }
     return {};

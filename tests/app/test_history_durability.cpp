@@ -8,6 +8,7 @@
 #include <QSqlDatabase>
 #include <QSqlQuery>
 #include <QTemporaryDir>
+#include <QThread>
 #include <QtTest>
 
 #include <unistd.h>
@@ -143,6 +144,61 @@ private slots:
         more.request = QStringLiteral("after the crash");
         more.raw_output = QStringLiteral("still writable");
         REQUIRE_OK(store.add_turn(more));
+    }
+
+    void stores_on_two_threads_write_one_file() {
+        QTemporaryDir dir;
+        QVERIFY(dir.isValid());
+        const QString db = dir.filePath(QStringLiteral("history.sqlite"));
+        {
+            HistoryStore first;  // creates the schema before the race starts
+            REQUIRE_OK(first.open(db));
+        }
+        constexpr int kTurns = 60;
+        QString errors[2];
+        qint64 ids[2] = {0, 0};
+        auto writer = [&](int w) {
+            HistoryStore store;
+            if (auto s = store.open(db); !s) {
+                errors[w] = QString::fromStdString(s.error().message);
+                return;
+            }
+            Session session;
+            session.title = QStringLiteral("writer %1").arg(w);
+            auto id = store.create_session(session);
+            if (!id) {
+                errors[w] = QString::fromStdString(id.error().message);
+                return;
+            }
+            ids[w] = *id;
+            for (int i = 0; i < kTurns; ++i) {
+                Turn t;
+                t.session_id = *id;
+                t.request = sigma::test::crash_turn_request(i);
+                t.raw_output = sigma::test::crash_turn_output(i);
+                if (auto r = store.add_turn(t); !r) {
+                    errors[w] = QString::fromStdString(r.error().message);
+                    return;
+                }
+            }
+        };
+        QThread* a = QThread::create(writer, 0);
+        QThread* b = QThread::create(writer, 1);
+        a->start();
+        b->start();
+        QVERIFY(a->wait(120000));
+        QVERIFY(b->wait(120000));
+        delete a;
+        delete b;
+        QVERIFY2(errors[0].isEmpty(), qPrintable(errors[0]));
+        QVERIFY2(errors[1].isEmpty(), qPrintable(errors[1]));
+        HistoryStore store;
+        REQUIRE_OK(store.open(db));
+        for (qint64 id : ids) {
+            auto s = store.get_session(id);
+            REQUIRE_OK(s);
+            QCOMPARE(int(s->turns.size()), kTurns);
+        }
     }
 
     void read_only_database_is_refused_clearly_data() {
