@@ -57,8 +57,7 @@ std::vector<const TensorView*> uploaded_tensors(const ModelWeights& w) {
 
 size_t tensor_bytes(const TensorView& t) { return row_bytes(t.type, t.ne[0]) * static_cast<size_t>(t.rows()); }
 
-Status check_cuda_config(const ModelConfig& c, const ModelWeights& w) {
-    SIGMA_TRY(check_weights(c, w));
+Status check_cuda_dims(const ModelConfig& c) {
     if (c.half_k) return make_error(ErrorCode::Unsupported, "the CUDA backend does not run the half-K variant");
     if (c.d_k % 8 != 0 || c.d_v % 2 != 0 || c.d_k > 256 || c.d_v > 256)
         return make_error(ErrorCode::Unsupported, "the CUDA backend needs d_k a multiple of 8 and even d_v, both "
@@ -67,6 +66,11 @@ Status check_cuda_config(const ModelConfig& c, const ModelWeights& w) {
     if (c.n_head_k > c.n_head || c.n_head_v > c.n_head)
         return make_error(ErrorCode::Unsupported, "the CUDA backend needs n_k and n_v at most n_q");
     return {};
+}
+
+Status check_cuda_config(const ModelConfig& c, const ModelWeights& w) {
+    SIGMA_TRY(check_weights(c, w));
+    return check_cuda_dims(c);
 }
 
 cuda::VramInputs vram_inputs(const ModelConfig& c, const ModelWeights& w, int n_ctx, int n_batch, bool bf16) {
@@ -119,6 +123,11 @@ Expected<CudaVramReport> cuda_vram_check(const ModelConfig& c, const ModelWeight
 }
 
 struct CudaForward::Impl {
+    ModelConfig config_copy;             // create_random: the config lives here
+    uint64_t random_seed = 0;            // nonzero: weights are random, made on the device
+    TensorType random_type = TensorType::F16;
+    size_t matmul_weight_bytes = 0;      // every weight a token multiplies (for decode_step_bytes)
+    double matmul_weight_params = 0.0;
     const ModelConfig* c = nullptr;
     const ModelWeights* w = nullptr;
     CudaForwardParams params;
@@ -180,7 +189,16 @@ struct CudaForward::Impl {
         const size_t bytes = tensor_bytes(*t);
         auto p = alloc<uint8_t>(bytes);
         if (!p) return p.error();
-        if (Status st = cuda::copy_to_device(*p, t->data, bytes); !st) return st.error();
+        if (random_seed != 0) {
+            // variance ~1/in keeps activations finite through the layers
+            const float scale = 1.7f / std::sqrt(static_cast<float>(t->ne[0]));
+            if (Status st = cuda::fill_random_weights(*p, t->type, t->elements(), scale, random_seed + uploaded.size(),
+                                                      stream);
+                !st)
+                return st.error();
+        } else if (Status st = cuda::copy_to_device(*p, t->data, bytes); !st) {
+            return st.error();
+        }
         uploaded[t] = *p;
         return static_cast<const void*>(*p);
     }
@@ -190,14 +208,16 @@ struct CudaForward::Impl {
         auto p = upload(t);
         if (!p) return p.error();
         dst = DeviceWeight{*p, t->type, t->ne[0], t->rows()};
+        matmul_weight_bytes += tensor_bytes(*t);
+        matmul_weight_params += static_cast<double>(t->elements());
         return {};
     }
 
     // Norm weights and biases are widened to f32 on the host once, then uploaded.
     Status widened(float*& dst, const TensorView* t) {
         if (!t) return {};
-        std::vector<float> host(static_cast<size_t>(t->elements()));
-        if (!dequantize_row(t->type, t->data, host.data(), t->elements()))
+        std::vector<float> host(static_cast<size_t>(t->elements()), 1.0f);
+        if (random_seed == 0 && !dequantize_row(t->type, t->data, host.data(), t->elements()))
             return make_error(ErrorCode::Unsupported, "tensor " + t->name + " has a type without a conversion");
         SIGMA_TRY(alloc_f32(dst, host.size()));
         return cuda::copy_to_device(dst, host.data(), host.size() * sizeof(float));
@@ -345,6 +365,8 @@ struct CudaForward::Impl {
         const size_t qd = static_cast<size_t>(m.n_head) * m.d_k, kd = static_cast<size_t>(m.n_head_k) * m.d_k;
         const size_t vd = static_cast<size_t>(m.n_head_v) * m.d_v, od = static_cast<size_t>(m.n_head) * m.d_v;
         SIGMA_TRY(weight(token_embd, weights.token_embd));
+        matmul_weight_bytes = 0;  // a step reads one embedding row, not the table
+        matmul_weight_params = 0.0;
         SIGMA_TRY(weight(output, weights.output ? weights.output : weights.token_embd));
         SIGMA_TRY(widened(output_norm, weights.output_norm));
         for (const LayerWeights& lw : weights.layers) {
@@ -418,6 +440,90 @@ Expected<std::unique_ptr<CudaForward>> CudaForward::create(const ModelConfig& co
     auto impl = std::make_unique<Impl>();
     if (Status st = impl->init(config, weights, params); !st) return st.error();
     return std::unique_ptr<CudaForward>(new CudaForward(std::move(impl)));
+}
+
+Expected<std::unique_ptr<CudaForward>> CudaForward::create_random(const ModelConfig& config, TensorType type,
+                                                                  CudaForwardParams params, uint64_t seed) {
+    if (cuda::device_count() == 0) return make_error(ErrorCode::Unsupported, "no CUDA device");
+    if (!cuda::matmul_supports(type)) return make_error(ErrorCode::Unsupported, "random weights: unsupported type");
+    auto impl = std::make_unique<Impl>();
+    impl->config_copy = config;
+    impl->random_seed = seed == 0 ? 1 : seed;
+    const ModelConfig& c = impl->config_copy;
+    if (c.n_layer <= 0 || c.n_embd <= 0 || c.n_ff <= 0 || c.n_head <= 0 || c.n_head_k <= 0 || c.n_head_v <= 0 ||
+        c.d_k <= 0 || c.d_v <= 0 || c.n_vocab <= 0 || c.half_k || c.d_k != c.d_k_cache)
+        return make_error(ErrorCode::InvalidArgument, "random weights: the config has a bad dimension");
+    if (Status st = check_cuda_dims(c); !st) return st.error();
+    // Tensor views without data: shapes only (ne = {in, out}).
+    std::vector<std::unique_ptr<TensorView>> views;
+    auto view = [&](const std::string& name, int64_t in, int64_t out, TensorType t) {
+        auto v = std::make_unique<TensorView>();
+        v->name = name;
+        v->type = t;
+        v->n_dims = 2;
+        v->ne = {in, out, 1, 1};
+        v->nbytes = row_bytes(t, in) * static_cast<size_t>(out);
+        views.push_back(std::move(v));
+        return views.back().get();
+    };
+    const int64_t H = c.n_embd, qd = int64_t{c.n_head} * c.d_k, kd = int64_t{c.n_head_k} * c.d_k;
+    const int64_t vd = int64_t{c.n_head_v} * c.d_v, od = int64_t{c.n_head} * c.d_v;
+    ModelWeights w;
+    w.token_embd = view("token_embd", H, c.n_vocab, type);
+    w.output_norm = view("output_norm", H, 1, TensorType::F32);
+    w.output = view("output", H, c.n_vocab, type);
+    for (int l = 0; l < c.n_layer; ++l) {
+        LayerWeights lw;
+        lw.attn_norm = view("attn_norm", H, 1, TensorType::F32);
+        lw.ffn_norm = view("ffn_norm", H, 1, TensorType::F32);
+        lw.wq = view("wq", H, qd, type);
+        lw.wk = view("wk", H, kd, type);
+        lw.wv = view("wv", H, vd, type);
+        lw.wo = view("wo", od, H, type);
+        if (c.d_aug > 0) {
+            lw.q_gate = view("q_gate", qd, c.d_aug, type);
+            lw.q_up = view("q_up", qd, c.d_aug, type);
+            lw.q_down = view("q_down", c.d_aug, qd, type);
+        }
+        lw.ffn_gate = view("ffn_gate", H, c.n_ff, type);
+        lw.ffn_up = view("ffn_up", H, c.n_ff, type);
+        lw.ffn_down = view("ffn_down", c.n_ff, H, type);
+        w.layers.push_back(lw);
+    }
+    if (Status st = impl->init(impl->config_copy, w, params); !st) return st.error();
+    impl->w = nullptr;  // the views die here; only init read them
+    return std::unique_ptr<CudaForward>(new CudaForward(std::move(impl)));
+}
+
+Status CudaForward::fill_cache_random(int n, uint64_t seed) {
+    Impl& d = *impl_;
+    if (n < 0 || n > d.n_ctx) return make_error(ErrorCode::InvalidArgument, "fill_cache_random: n out of range");
+    const TensorType t = d.cache_type == cuda::CacheType::BF16 ? TensorType::BF16 : TensorType::F16;
+    const int64_t kd = int64_t{d.c->n_head_k} * d.c->d_k, vd = int64_t{d.c->n_head_v} * d.c->d_v;
+    for (size_t l = 0; l < d.layers.size(); ++l) {
+        SIGMA_TRY(cuda::fill_random_weights(d.layers[l].k_cache, t, kd * n, 1.0f, seed + 2 * l, d.stream));
+        SIGMA_TRY(cuda::fill_random_weights(d.layers[l].v_cache, t, vd * n, 1.0f, seed + 2 * l + 1, d.stream));
+    }
+    SIGMA_TRY(cuda::stream_sync(d.stream));
+    d.position = n;
+    return {};
+}
+
+size_t CudaForward::decode_step_bytes() const {
+    const Impl& d = *impl_;
+    const size_t kv = static_cast<size_t>(d.c->n_layer) * static_cast<size_t>(d.position + 1) *
+                      (static_cast<size_t>(d.c->n_head_k) * d.c->d_k + static_cast<size_t>(d.c->n_head_v) * d.c->d_v) * 2;
+    return d.matmul_weight_bytes + row_bytes(d.token_embd.type, d.c->n_embd) + kv;
+}
+
+double CudaForward::forward_flops(int n) const {
+    const Impl& d = *impl_;
+    const double params = d.matmul_weight_params;
+    // each token: 2 flops per weight; attention: scores (d_k) and values (d_v) over its visible prefix
+    double attn = 0.0;
+    for (int t = 0; t < n; ++t) attn += static_cast<double>(d.position + t + 1);
+    attn *= 2.0 * d.c->n_layer * d.c->n_head * static_cast<double>(d.c->d_k + d.c->d_v);
+    return 2.0 * params * n + attn;
 }
 
 Expected<const float*> CudaForward::decode(std::span<const int32_t> tokens) {

@@ -48,6 +48,10 @@ public:
     // The caller keeps config and weights alive while this object exists (a Model does).
     static Expected<std::unique_ptr<CudaForward>> create(const ModelConfig& config, const ModelWeights& weights,
                                                          CudaForwardParams params);
+    // For benchmarks: a model of this config with random weights of `type` (F16, BF16, Q8_0, F32) made
+    // on the device (no file, no host copy); unit norms, no biases.
+    static Expected<std::unique_ptr<CudaForward>> create_random(const ModelConfig& config, TensorType type,
+                                                                CudaForwardParams params, uint64_t seed);
     ~CudaForward();
     CudaForward(const CudaForward&) = delete;
     CudaForward& operator=(const CudaForward&) = delete;
@@ -64,6 +68,14 @@ public:
     int n_ctx() const;
     void truncate(int n_keep);  // forgets positions from n_keep on
     void set_selective_v(bool on, int top_k);
+    // For benchmarks: fills the first n cache positions of every layer with random K/V and moves the
+    // position to n, as if a prompt of n tokens had run.
+    Status fill_cache_random(int n, uint64_t seed);
+    // Bytes one decode step must read at the current position: every weight it multiplies (one
+    // embedding row) plus the K/V rows of every layer.
+    size_t decode_step_bytes() const;
+    // Multiply-adds x2 of one forward call of n tokens starting at the current position.
+    double forward_flops(int n) const;
     const std::string& device_name() const;
 
 private:
