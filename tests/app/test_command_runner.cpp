@@ -60,7 +60,7 @@ private slots:
         QTemporaryDir dir;
         CommandRunner runner;
         RunOptions o;
-        o.timeout_ms = 300;
+        o.timeout_ms = 3000;  // long enough for the child to start on a loaded machine
         o.kill_grace_ms = 200;
         o.working_dir = dir.path();
         // A child that ignores SIGTERM and writes its pid: the group kill must still end it.
