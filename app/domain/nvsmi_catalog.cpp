@@ -39,6 +39,7 @@ bool parse_option(const Json& j, NvsmiOption& o, std::string& err) {
     o.risk = *risk;
     for (const Json& v : j["values"].as_array()) o.values.push_back({v.get_string("value"), v.get_string("name")});
     o.requires_one_of = j.get_string_list("requires_one_of");
+    o.value_optional = j["value_optional"].as_bool();
     o.summary = j.get_string("summary");
     return true;
 }

@@ -25,6 +25,7 @@ struct NvsmiOption {
     std::string short_name;  // "-pm"; empty when the option has no short spelling
     std::string long_name;   // "--persistence-mode"
     NvsmiArg arg = NvsmiArg::None;
+    bool value_optional = false;     // the value may be left out (nvidia-smi -l)
     std::vector<NvsmiValue> values;  // enum / letters / optional / format_list values
     Risk risk = Risk::ReadOnly;
     std::vector<std::string> requires_one_of;  // long names, any one of which must be present

@@ -149,6 +149,10 @@ public:
                 if (!inline_value) {
                     const bool next_is_option = i < args.size() && args[i].text.size() > 1 && args[i].text[0] == '-' &&
                                                 !std::isdigit(static_cast<unsigned char>(args[i].text[1]));
+                    if ((i >= args.size() || next_is_option) && opt->value_optional) {
+                        record(*opt, "", name);
+                        continue;
+                    }
                     if (i >= args.size() || next_is_option) {
                         add(Sev::Error, "option " + name + " needs a value (" + describe(*opt) + ")", {}, w);
                         record(*opt, "", name);

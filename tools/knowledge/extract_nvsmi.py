@@ -19,10 +19,12 @@ FORMAT_VERSION = 1
 # Argument types: none | int | number | id_list | int_list | enum | letters | string | file |
 # clock_pair | display_list | format_list | field_list | optional (takes the next word when it is
 # not an option). "values" lists enum values; numbers and names are both accepted.
+# "value_optional": the value may be left out (the next word is taken only when it is not an option).
 MAIN_ARGS = {
     "--id": {"arg": "id_list"},
     "--filename": {"arg": "file"},
-    "--loop": {"arg": "int"},
+    # nvidia-smi -l alone loops at its default interval (5 s).
+    "--loop": {"arg": "int", "value_optional": True},
     "--loop-ms": {"arg": "int"},
     "--display": {"arg": "display_list"},
     "--format": {"arg": "format_list"},
