@@ -6,6 +6,7 @@
 #include <cmath>
 
 #include "tools/datagen/gen_commands.h"
+#include "tools/datagen/gen_kql.h"
 
 namespace sigma::datagen {
 
@@ -24,6 +25,12 @@ bool generate_all(const domain::ExampleCorpus& corpus, const DatagenOptions& opt
         o.seed = options.seed;
         o.per_phrasing = scaled(8, options.scale);
         generate_commands(corpus, o, *result->writer, result->counts["commands"]);
+    }
+    if (options.kql) {
+        KqlGenOptions o;
+        o.seed = options.seed;
+        o.per_phrasing = scaled(3, options.scale);
+        generate_kql(corpus, o, *result->writer, result->counts["kql"]);
     }
     return true;
 }
