@@ -30,7 +30,7 @@ Error describe_sql_error(const QSqlError& error, const QString& action, const QS
             break;
         case 5:  // SQLITE_BUSY
         case 6:  // SQLITE_LOCKED
-            msg = QStringLiteral("history database %1 is locked by another process (%2)").arg(path, detail);
+            msg = QStringLiteral("history database %1 is locked by another connection or process (%2)").arg(path, detail);
             break;
         case 26:  // SQLITE_NOTADB
         case 11:  // SQLITE_CORRUPT

@@ -225,6 +225,18 @@ private slots:
         QCOMPARE(git(dir, {QStringLiteral("status"), QStringLiteral("--porcelain")}), QStringLiteral("A  README.md\n"));
     }
 
+    void default_author_comes_from_the_repository() {
+        QTemporaryDir tmp;
+        const QString dir = tmp.path();
+        QCOMPARE(git(dir, {QStringLiteral("init"), QStringLiteral("-q")}), QString());
+        QCOMPARE(git(dir, {QStringLiteral("config"), QStringLiteral("user.name"), QStringLiteral("Repo Owner")}), QString());
+        QCOMPARE(git(dir, {QStringLiteral("config"), QStringLiteral("user.email"), QStringLiteral("owner@example.net")}), QString());
+        auto r = GitExporter::export_sessions(dir, {make_session(1, QStringLiteral("first"), 1)});
+        REQUIRE_OK(r);
+        QCOMPARE(git(dir, {QStringLiteral("log"), QStringLiteral("--format=%an <%ae>")}),
+                 QStringLiteral("Repo Owner <owner@example.net>\n"));
+    }
+
     void since_limits_what_is_exported() {
         QTemporaryDir tmp;
         const std::vector<Session> sessions{make_session(1, QStringLiteral("old"), 1, kT0),
