@@ -198,6 +198,7 @@ private slots:
         QTest::newRow("cut inside an event") << head + ScriptedHttpServer::chunk("a") + "data: {\"choi"
                                              << int(After::Close) << QStringLiteral("a");
         QTest::newRow("connection reset") << head + ScriptedHttpServer::chunk("a") << int(After::Abort) << QStringLiteral("a");
+        QTest::newRow("endless line") << head + "data: " + QByteArray(3 << 20, 'x') << int(After::StayOpen) << QString();
         QTest::newRow("chunked body cut") << QByteArray("HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\n"
                                                         "Transfer-Encoding: chunked\r\n\r\n10\r\ndata: [DO")
                                           << int(After::Close) << QString();
