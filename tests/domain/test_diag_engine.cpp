@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <fstream>
 #include <sstream>
 #include <streambuf>
 
@@ -177,6 +178,19 @@ TEST(DiagEngine, CsvColumnsFollowTheirHeaderUntilTheTableEnds) {
     EXPECT_EQ(e.run_text(header + "0, Not Active, 0\n1, Not Active, 2\n").category, "gpu_ecc_uncorrectable");
     // A line without commas ends the table: later rows are not read against the old header.
     EXPECT_EQ(e.run_text(header + "0, Not Active, 0\nplain text\n1, Active, 7\n").category, "unknown");
+}
+
+TEST(DiagEngine, HealthyNvidiaSmiOutputIsUnknown) {
+    // Real -q, -q -d PERFORMANCE|ECC|ROW_REMAPPER, topo, table and CSV output of a healthy GPU: zero
+    // counters and "Not Active" reasons must not be read as problems.
+    const std::string path = std::string(SIGMA_SHARED_DIR) + "/nvidia-smi/sample-outputs.txt";
+    std::ifstream in(path);
+    if (!in) GTEST_SKIP() << "shared sample outputs not present";
+    DiagEngine e(pack());
+    auto r = e.run(in);
+    EXPECT_GT(r.lines_read, 300u);
+    EXPECT_EQ(r.category, "unknown") << (r.findings.empty() ? "" : r.findings[0].evidence[0].text);
+    EXPECT_EQ(e.run_text("        HW Thermal Slowdown                            : 4123 us").category, "gpu_thermal_slowdown");
 }
 
 TEST(DiagEngine, EvidencePerFindingIsCappedOnLongLogs) {
