@@ -4,9 +4,11 @@
 #include <QCoreApplication>
 #include <QEventLoop>
 #include <QHostAddress>
-#include <QTimer>
+#include <QSocketNotifier>
+#include <csignal>
 #include <cstdio>
 #include <memory>
+#include <unistd.h>
 
 #include "app/cli/commands.h"
 #include "app/local_backend.h"
@@ -14,6 +16,18 @@
 #include "app/remote_backend.h"
 
 namespace sigma::cli {
+
+namespace {
+
+// SIGINT/SIGTERM end the event loop through a pipe (the only safe thing a handler can do), so that
+// the server closes and the engine's thread is cancelled and joined before the process exits.
+int g_quit_pipe[2] = {-1, -1};
+extern "C" void on_quit_signal(int) {
+    const char byte = 1;
+    [[maybe_unused]] const ssize_t n = ::write(g_quit_pipe[1], &byte, 1);
+}
+
+}  // namespace
 
 int cmd_serve(CliArgs& args) {
     const auto host = args.value({"--host"});
@@ -88,7 +102,18 @@ int cmd_serve(CliArgs& args) {
     std::fprintf(stderr, "sigma serve: model %s; OpenAI-compatible API at %s/v1%s\n",
                  server.model_id().toUtf8().constData(), server.base_url().toString().toUtf8().constData(),
                  options.api_key.isEmpty() ? "" : " (API key required)");
-    return QCoreApplication::exec() == 0 ? kExitOk : kExitFailure;
+    std::unique_ptr<QSocketNotifier> quit_notifier;
+    if (::pipe(g_quit_pipe) == 0) {
+        quit_notifier = std::make_unique<QSocketNotifier>(g_quit_pipe[0], QSocketNotifier::Read);
+        QObject::connect(quit_notifier.get(), &QSocketNotifier::activated, [] { QCoreApplication::quit(); });
+        std::signal(SIGINT, on_quit_signal);
+        std::signal(SIGTERM, on_quit_signal);
+    }
+    const int rc = QCoreApplication::exec();
+    std::signal(SIGINT, SIG_DFL);
+    std::signal(SIGTERM, SIG_DFL);
+    std::fprintf(stderr, "sigma serve: stopped\n");
+    return rc == 0 ? kExitOk : kExitFailure;
 }
 
 }  // namespace sigma::cli

@@ -144,8 +144,10 @@ private slots:
         QVERIFY2(r.ok, qPrintable(r.error.message));
         LocalBackend reference(local_options(model_));
         QCOMPARE(r.text, generate_blocking(reference, ask(QStringLiteral("hello")), 120000).text);
-        serve.kill();
-        serve.waitForFinished(10000);
+        serve.terminate();  // SIGTERM: a clean stop with exit code 0
+        QVERIFY(serve.waitForFinished(60000));
+        QCOMPARE(serve.exitStatus(), QProcess::NormalExit);
+        QCOMPARE(serve.exitCode(), 0);
     }
 
     void serveRefusesBadModelAndArguments() {
