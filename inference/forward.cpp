@@ -39,7 +39,9 @@ Status check_tensor(const TensorView* t, const std::string& what, int64_t in, in
     }
     const auto traits = type_traits(t->type);
     const bool convertible = t->type == TensorType::F32 || t->type == TensorType::F16 ||
-                             t->type == TensorType::BF16 || t->type == TensorType::Q8_0;
+                             t->type == TensorType::BF16 || t->type == TensorType::Q8_0 ||
+                             t->type == TensorType::Q4_0 || t->type == TensorType::Q4_K ||
+                             t->type == TensorType::Q5_K || t->type == TensorType::Q6_K;
     if (!traits || !convertible || (compute && !type_is_supported_for_compute(t->type))) {
         return make_error(ErrorCode::Unsupported,
                           "tensor " + t->name + " (" + what + ") has type " + type_name(t->type) + ", not supported");

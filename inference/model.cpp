@@ -168,7 +168,7 @@ private:
         }
         if (weight && !type_is_supported_for_compute(t->type)) {
             return make_error(ErrorCode::Unsupported, "model: tensor '" + name + "' has type " + type_name(t->type) +
-                                                          ", which this engine cannot compute with (f32, f16, bf16, q8_0)");
+                                                          ", which this engine cannot compute with (f32, f16, bf16, q8_0, q4_0, q4_k, q5_k, q6_k)");
         }
         if (!weight && t->type != TensorType::F32) {
             return make_error(ErrorCode::Unsupported,

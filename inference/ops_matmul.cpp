@@ -101,7 +101,7 @@ bool matmul(float* y, const TensorView& w, const float* x, int64_t n_tokens, Thr
     if (n_tokens <= 0 || out <= 0) return true;
     if (!type_is_supported_for_compute(w.type)) return false;
     const size_t stride = row_bytes(w.type, in);
-    if (stride == 0 || (w.type == TensorType::Q8_0 && in % kQ8_0BlockSize != 0)) return false;
+    if (stride == 0 || in % type_traits(w.type)->block_size != 0) return false;
     if (scratch.n_threads() < pool.size()) return false;
     const Kernels k = kernels_for(path);
     const auto* base = static_cast<const uint8_t*>(w.data);
@@ -109,7 +109,13 @@ bool matmul(float* y, const TensorView& w, const float* x, int64_t n_tokens, Thr
     switch (w.type) {
         case TensorType::F32:
         case TensorType::F16:
-        case TensorType::BF16: {
+        case TensorType::BF16:
+        case TensorType::Q4_0:
+        case TensorType::Q4_K:
+        case TensorType::Q5_K:
+        case TensorType::Q6_K: {
+            // 4- to 6-bit weights are dequantised a few rows at a time into the row buffer, then share
+            // the float tiles: each weight byte is still read once per batch.
             if (w.type != TensorType::F32 && in > scratch.max_row_length()) return false;
             const float* table = fp16_table();
             const int64_t n_row_blocks = (out + kTile - 1) / kTile;
@@ -137,6 +143,11 @@ bool matmul(float* y, const TensorView& w, const float* x, int64_t n_tokens, Thr
                             continue;
                         }
                         float* dst = wide + r * scratch.max_row_length();
+                        rows[r] = dst;
+                        if (w.type != TensorType::F16 && w.type != TensorType::BF16) {
+                            dequantize_row(w.type, src, dst, in);
+                            continue;
+                        }
                         const auto* h = reinterpret_cast<const uint16_t*>(src);
                         if (w.type == TensorType::BF16) widen_bf16_row(dst, h, in);
                         else if (k.avx2_widen) widen_f16_row_avx2(dst, h, in);

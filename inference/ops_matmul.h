@@ -1,5 +1,5 @@
 // matmul: y = W·x for a batch of tokens, over the weight types the engine computes with
-// (F32, F16, BF16, Q8_0), rows split across the thread pool.
+// (F32, F16, BF16, Q8_0; Q4_0/Q4_K/Q5_K/Q6_K dequantised per row), rows split across the thread pool.
 // Not a general GEMM: W is always a model weight (ne = {in, out}), x is always float activations.
 #pragma once
 

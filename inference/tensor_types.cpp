@@ -4,6 +4,8 @@
 #include <cmath>
 #include <cstring>
 
+#include "inference/quant_k.h"
+
 namespace sigma {
 
 std::optional<TypeTraits> type_traits(TensorType type) {
@@ -43,7 +45,11 @@ bool type_is_supported_for_compute(TensorType type) {
         case TensorType::F32:
         case TensorType::F16:
         case TensorType::BF16:
-        case TensorType::Q8_0: return true;
+        case TensorType::Q8_0:
+        case TensorType::Q4_0:
+        case TensorType::Q4_K:
+        case TensorType::Q5_K:
+        case TensorType::Q6_K: return true;
         default: return false;
     }
 }
@@ -110,7 +116,16 @@ uint16_t fp32_to_bf16(float f) {
     return static_cast<uint16_t>((x + (0x7fffu + ((x >> 16) & 1u))) >> 16);
 }
 
+namespace {
+// A row must be whole blocks: a partial block has no defined layout.
+bool whole_blocks(TensorType type, int64_t n) {
+    const auto t = type_traits(type);
+    return t && n >= 0 && n % t->block_size == 0;
+}
+}  // namespace
+
 bool dequantize_row(TensorType type, const void* src, float* dst, int64_t n) {
+    if (!whole_blocks(type, n)) return false;
     switch (type) {
         case TensorType::F32:
             std::memcpy(dst, src, static_cast<size_t>(n) * 4);
@@ -133,11 +148,16 @@ bool dequantize_row(TensorType type, const void* src, float* dst, int64_t n) {
             }
             return true;
         }
+        case TensorType::Q4_0: dequantize_row_q4_0(static_cast<const BlockQ4_0*>(src), dst, n); return true;
+        case TensorType::Q4_K: dequantize_row_q4_k(static_cast<const BlockQ4_K*>(src), dst, n); return true;
+        case TensorType::Q5_K: dequantize_row_q5_k(static_cast<const BlockQ5_K*>(src), dst, n); return true;
+        case TensorType::Q6_K: dequantize_row_q6_k(static_cast<const BlockQ6_K*>(src), dst, n); return true;
         default: return false;
     }
 }
 
 bool quantize_row(TensorType type, const float* src, void* dst, int64_t n) {
+    if (!whole_blocks(type, n)) return false;
     switch (type) {
         case TensorType::F32:
             std::memcpy(dst, src, static_cast<size_t>(n) * 4);
@@ -166,6 +186,10 @@ bool quantize_row(TensorType type, const float* src, void* dst, int64_t n) {
             }
             return true;
         }
+        case TensorType::Q4_0: quantize_row_q4_0(src, static_cast<BlockQ4_0*>(dst), n); return true;
+        case TensorType::Q4_K: quantize_row_q4_k(src, static_cast<BlockQ4_K*>(dst), n); return true;
+        case TensorType::Q5_K: quantize_row_q5_k(src, static_cast<BlockQ5_K*>(dst), n); return true;
+        case TensorType::Q6_K: quantize_row_q6_k(src, static_cast<BlockQ6_K*>(dst), n); return true;
         default: return false;
     }
 }

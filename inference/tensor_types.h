@@ -40,7 +40,8 @@ struct BlockQ8_0 {
 static_assert(sizeof(BlockQ8_0) == 34, "block_q8_0 must be 34 bytes");
 
 // Reference row conversions. `n` elements; `n` must be a multiple of the type's block size.
-// Returns false for a type without a reference (the caller reports Unsupported).
+// Returns false, converting nothing, for a type without a reference (the caller reports Unsupported)
+// or when n is not a whole number of blocks.
 bool dequantize_row(TensorType type, const void* src, float* dst, int64_t n);
 bool quantize_row(TensorType type, const float* src, void* dst, int64_t n);
 

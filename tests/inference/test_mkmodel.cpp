@@ -216,7 +216,7 @@ TEST(MkModel, OptionErrorsNameTheOption) {
     EXPECT_NE(option_error({"--vocab", "300"}).message.find("-o FILE is required"), std::string::npos);
     EXPECT_NE(option_error({"-o", "x", "--vocab", "299"}).message.find("at least 300"), std::string::npos);
     EXPECT_NE(option_error({"-o", "x"}).message.find("--vocab N or --vocab-from"), std::string::npos);
-    EXPECT_NE(option_error({"-o", "x", "--vocab", "300", "--type", "q4_0"}).message.find("--type: 'q4_0'"), std::string::npos);
+    EXPECT_NE(option_error({"-o", "x", "--vocab", "300", "--type", "q4_1"}).message.find("--type: 'q4_1'"), std::string::npos);
     EXPECT_NE(option_error({"-o", "x", "--vocab", "300", "--layers", "two"}).message.find("--layers: 'two'"), std::string::npos);
     EXPECT_NE(option_error({"-o", "x", "--vocab", "300", "--frobnicate", "1"}).message.find("unknown option '--frobnicate'"), std::string::npos);
     EXPECT_NE(option_error({"-o", "x", "--vocab", "300", "--arch", "gpt2"}).message.find("--arch 'gpt2'"), std::string::npos);

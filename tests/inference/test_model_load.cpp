@@ -276,9 +276,9 @@ TEST(ModelLoadErrors, UnknownArchitecture) {
 }
 
 TEST(ModelLoadErrors, UnsupportedWeightType) {
-    Error err = load_error(small("llama"), replace("blk.1.attn_output.weight", TensorType::Q4_0, {64, 64}));
+    Error err = load_error(small("llama"), replace("blk.1.attn_output.weight", TensorType::Q4_1, {64, 64}));
     EXPECT_EQ(err.code, ErrorCode::Unsupported);
-    EXPECT_NE(err.message.find("'blk.1.attn_output.weight' has type q4_0"), std::string::npos) << err.message;
+    EXPECT_NE(err.message.find("'blk.1.attn_output.weight' has type q4_1"), std::string::npos) << err.message;
 }
 
 TEST(ModelLoadErrors, NormMustBeF32) {

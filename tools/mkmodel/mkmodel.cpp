@@ -94,8 +94,17 @@ uint32_t file_type_of(TensorType t) {
         case TensorType::F16: return 1;
         case TensorType::Q8_0: return 7;
         case TensorType::BF16: return 32;
+        case TensorType::Q4_0: return 2;
+        case TensorType::Q4_K: return 14;  // MOSTLY_Q4_K_S: every weight Q4_K
+        case TensorType::Q5_K: return 16;  // MOSTLY_Q5_K_S
+        case TensorType::Q6_K: return 18;
         default: return 0;
     }
+}
+
+uint32_t file_type_of(const Options& o) {
+    if (o.k_mix) return o.type == TensorType::Q4_K ? 15 : 17;  // MOSTLY_Q4_K_M / MOSTLY_Q5_K_M
+    return file_type_of(o.type);
 }
 
 struct Dims {
@@ -120,7 +129,8 @@ Error bad(const std::string& message) { return make_error(ErrorCode::InvalidArgu
 const char* usage() {
     return "usage: sigma-mkmodel -o FILE [--arch llama|qwen2|sigma] [--layers N] [--hidden N] [--heads N]\n"
            "                     [--heads-k N] [--heads-v N] [--ffn N] [--augq N] [--ctx N]\n"
-           "                     (--vocab N | --vocab-from VOCAB.gguf) [--type f32|f16|bf16|q8_0] [--seed S]\n"
+           "                     (--vocab N | --vocab-from VOCAB.gguf) [--type f32|f16|bf16|q8_0|q4_0|q4_k|q5_k|q6_k|q4_k_m|q5_k_m]\n"
+           "                     [--seed S]\n"
            "                     [--head-dim N] [--half-k] [--tied] [--rope-theta X]\n";
 }
 
@@ -186,7 +196,14 @@ Expected<Options> parse_args(const std::vector<std::string>& args) {
             else if (value == "f16") o.type = TensorType::F16;
             else if (value == "bf16") o.type = TensorType::BF16;
             else if (value == "q8_0") o.type = TensorType::Q8_0;
-            else return bad("--type: '" + value + "' is not one of f32, f16, bf16, q8_0");
+            else if (value == "q4_0") o.type = TensorType::Q4_0;
+            else if (value == "q4_k") o.type = TensorType::Q4_K;
+            else if (value == "q5_k") o.type = TensorType::Q5_K;
+            else if (value == "q6_k") o.type = TensorType::Q6_K;
+            else if (value == "q4_k_m") o.type = TensorType::Q4_K;
+            else if (value == "q5_k_m") o.type = TensorType::Q5_K;
+            else return bad("--type: '" + value + "' is not one of f32, f16, bf16, q8_0, q4_0, q4_k, q5_k, q6_k, q4_k_m, q5_k_m");
+            o.k_mix = value == "q4_k_m" || value == "q5_k_m";
         } else {
             return bad("unknown option '" + opt + "'");
         }
@@ -231,6 +248,18 @@ Status validate(const Options& o) {
     return Status{};
 }
 
+TensorType weight_type(const Options& o, const std::string& role, int layer) {
+    if (!o.k_mix) return o.type;
+    const bool has_output = !o.tied;
+    if (role == "output" || (role == "token_embd" && !has_output)) return TensorType::Q6_K;
+    if (role == "attn_v" || role == "ffn_down") {
+        const int n = o.layers, eighth = n / 8;
+        const bool more_bits = layer < eighth || layer >= 7 * n / 8 || (layer - eighth) % 3 == 2;
+        if (more_bits) return TensorType::Q6_K;
+    }
+    return o.type;
+}
+
 Expected<GgufWriter> build(const Options& o) {
     Status st = validate(o);
     if (!st) return st.error();
@@ -268,7 +297,7 @@ Expected<GgufWriter> build(const Options& o) {
     w.set_u32(a + "attention.key_length", static_cast<uint32_t>(d.d_k_cache));
     w.set_u32(a + "attention.value_length", static_cast<uint32_t>(d.d_v));
     w.set_f32(a + "attention.layer_norm_rms_epsilon", o.arch == "qwen2" ? 1e-6f : 1e-5f);
-    w.set_u32("general.file_type", file_type_of(o.type));
+    w.set_u32("general.file_type", file_type_of(o));
     w.set_u32("general.quantization_version", 2);
     st = w.set_alignment(32);
     for (const GgufKeyValue& kv : vocab.metadata()) w.set(kv);
@@ -285,31 +314,31 @@ Expected<GgufWriter> build(const Options& o) {
     const int64_t H = o.hidden, V = n_vocab, F = d.ffn;
     const int64_t q = int64_t{o.heads} * d.d_k, k = int64_t{d.heads_k} * d.d_k_cache, v = int64_t{d.heads_v} * d.d_v;
     const int64_t out = int64_t{o.heads} * d.d_v;
-    add("token_embd.weight", Kind::Linear, o.type, {H, V});
+    add("token_embd.weight", Kind::Linear, weight_type(o, "token_embd", -1), {H, V});
     add("output_norm.weight", Kind::Norm, TensorType::F32, {H});
-    if (!o.tied) add("output.weight", Kind::Linear, o.type, {H, V});
+    if (!o.tied) add("output.weight", Kind::Linear, weight_type(o, "output", -1), {H, V});
     for (int i = 0; i < o.layers; ++i) {
         const std::string b = "blk." + std::to_string(i) + ".";
         add(b + "attn_norm.weight", Kind::Norm, TensorType::F32, {H});
-        add(b + "attn_q.weight", Kind::Linear, o.type, {H, q});
-        add(b + "attn_k.weight", Kind::Linear, o.type, {H, k});
-        add(b + "attn_v.weight", Kind::Linear, o.type, {H, v});
+        add(b + "attn_q.weight", Kind::Linear, weight_type(o, "attn_q", i), {H, q});
+        add(b + "attn_k.weight", Kind::Linear, weight_type(o, "attn_k", i), {H, k});
+        add(b + "attn_v.weight", Kind::Linear, weight_type(o, "attn_v", i), {H, v});
         if (o.arch == "qwen2") {
             add(b + "attn_q.bias", Kind::Bias, TensorType::F32, {q});
             add(b + "attn_k.bias", Kind::Bias, TensorType::F32, {k});
             add(b + "attn_v.bias", Kind::Bias, TensorType::F32, {v});
         }
         if (o.augq > 0) {
-            add(b + "attn_q_gate.weight", Kind::Linear, o.type, {q, o.augq});
-            add(b + "attn_q_up.weight", Kind::Linear, o.type, {q, o.augq});
-            add(b + "attn_q_down.weight", Kind::Linear, o.type, {o.augq, q});
+            add(b + "attn_q_gate.weight", Kind::Linear, weight_type(o, "attn_q_gate", i), {q, o.augq});
+            add(b + "attn_q_up.weight", Kind::Linear, weight_type(o, "attn_q_up", i), {q, o.augq});
+            add(b + "attn_q_down.weight", Kind::Linear, weight_type(o, "attn_q_down", i), {o.augq, q});
         }
-        if (o.half_k) add(b + "attn_k_up.weight", Kind::Linear, o.type, {d.d_k_cache, d.d_k});
-        add(b + "attn_output.weight", Kind::Linear, o.type, {out, H});
+        if (o.half_k) add(b + "attn_k_up.weight", Kind::Linear, weight_type(o, "attn_k_up", i), {d.d_k_cache, d.d_k});
+        add(b + "attn_output.weight", Kind::Linear, weight_type(o, "attn_output", i), {out, H});
         add(b + "ffn_norm.weight", Kind::Norm, TensorType::F32, {H});
-        add(b + "ffn_gate.weight", Kind::Linear, o.type, {H, F});
-        add(b + "ffn_up.weight", Kind::Linear, o.type, {H, F});
-        add(b + "ffn_down.weight", Kind::Linear, o.type, {F, H});
+        add(b + "ffn_gate.weight", Kind::Linear, weight_type(o, "ffn_gate", i), {H, F});
+        add(b + "ffn_up.weight", Kind::Linear, weight_type(o, "ffn_up", i), {H, F});
+        add(b + "ffn_down.weight", Kind::Linear, weight_type(o, "ffn_down", i), {F, H});
     }
     if (!st) return st.error();
     return w;

@@ -26,12 +26,20 @@ struct Options {
     int vocab = 0;                // synthetic SentencePiece vocabulary of this many tokens
     std::string vocab_from;       // or: copy tokenizer.* from this GGUF
     TensorType type = TensorType::F32;
+    bool k_mix = false;           // --type q4_k_m|q5_k_m: `type` for most weights, Q6_K where weight_type says
     uint64_t seed = 1;
     int head_dim = 0;             // 0 = hidden / heads
     bool half_k = false;          // sigma only: cached K is head_dim/2 wide, attn_k_up maps it back
     bool tied = false;            // no output.weight
     double rope_theta = 10000.0;
 };
+
+// The stored type of a linear weight: `role` is its name without "blk.N." and ".weight" ("attn_v",
+// "ffn_down", "output", "token_embd", ...), `layer` its block index (-1 outside blocks).
+// Plain types use o.type everywhere. The _M mixes give Q6_K to output.weight (token_embd.weight
+// when tied), and to attn_v and ffn_down in the first and last eighth of the layers and every
+// third layer between them, where errors cost the most.
+TensorType weight_type(const Options& o, const std::string& role, int layer);
 
 // "usage: ..." text for --help and errors.
 const char* usage();
