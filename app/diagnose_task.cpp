@@ -6,6 +6,7 @@
 #include <QJsonDocument>
 #include <sstream>
 
+#include "app/domain/diag_prompt.h"
 #include "app/domain/task_prompt.h"
 
 namespace sigma::app {
@@ -34,9 +35,7 @@ QJsonObject DiagnoseResult::to_json() const {
 
 DiagnoseResult DiagnoseTask::from_report(domain::DiagnosisReport report) const {
     // One redactor for the whole report: the same value gets the same placeholder everywhere.
-    domain::Redactor redactor(redact_options_);
-    for (domain::Finding& f : report.findings)
-        for (domain::Evidence& e : f.evidence) e.text = redactor.redact(e.text);
+    domain::redact_report_evidence(report, redact_options_);
 
     DiagnoseResult r;
     r.category = q(report.category);
@@ -61,14 +60,9 @@ DiagnoseResult DiagnoseTask::analyse_text(const QString& log) const {
 }
 
 GenerationRequest DiagnoseTask::prepare(const DiagnoseResult& rules) const {
-    std::string findings, excerpt;
-    for (const domain::Finding& f : rules.report.findings) {
-        findings += "- " + f.category + " (" + domain::severity_name(f.severity) + "): " + f.title + "\n";
-        for (const domain::Evidence& e : f.evidence) excerpt += "L" + std::to_string(e.line) + ": " + e.text + "\n";
-    }
-    if (findings.empty()) findings = "- none matched\n";
+    const domain::DiagnosisPromptText text = domain::build_diagnosis_prompt_text(rules.report);
     GenerationRequest g;
-    for (const auto& t : domain::build_diagnosis_messages(findings, excerpt)) g.messages.push_back({q(t.role), q(t.content)});
+    for (const auto& t : domain::build_diagnosis_messages(text.findings, text.excerpt)) g.messages.push_back({q(t.role), q(t.content)});
     g.max_tokens = 256;
     g.temperature = 0.0;
     return g;

@@ -6,6 +6,7 @@
 #include <cmath>
 
 #include "tools/datagen/gen_commands.h"
+#include "tools/datagen/gen_diagnosis.h"
 #include "tools/datagen/gen_kql.h"
 
 namespace sigma::datagen {
@@ -31,6 +32,13 @@ bool generate_all(const domain::ExampleCorpus& corpus, const DatagenOptions& opt
         o.seed = options.seed;
         o.per_phrasing = scaled(3, options.scale);
         generate_kql(corpus, o, *result->writer, result->counts["kql"]);
+    }
+    if (options.diagnosis) {
+        DiagGenOptions o;
+        o.seed = options.seed;
+        o.per_template = scaled(30, options.scale);
+        o.unknown_logs = scaled(200, options.scale);
+        generate_diagnosis(o, *result->writer, result->counts["diagnosis"]);
     }
     return true;
 }
