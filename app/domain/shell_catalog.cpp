@@ -321,9 +321,7 @@ ToolArgs ShellCatalog::walk(const ShellSpec& tool, const std::vector<ShellWord>&
                 continue;
             }
             if ((spec.numeric_option || spec.signal_option) && all_digits(tok.substr(1))) {
-                ToolArgs::Opt opt{nullptr, "-NUM", tok.substr(1), true, i};
-                opt.option = nullptr;
-                r.options.push_back(opt);
+                r.options.push_back(ToolArgs::Opt{nullptr, "-NUM", tok.substr(1), true, i});
                 continue;
             }
             if (spec.signal_option) {
