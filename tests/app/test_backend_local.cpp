@@ -142,7 +142,8 @@ private slots:
 
     void cancelQueuedAndRunning() {
         const QString bigger = dir_.filePath(QStringLiteral("bigger.gguf"));
-        QVERIFY(make_tiny_model(bigger, 2048, 128, 4).isEmpty());
+        const QString made = make_tiny_model(bigger, 2048, 128, 4);
+        QVERIFY2(made.isEmpty(), qPrintable(made));
         LocalBackend backend(options(bigger));
         QSignalSpy failed(&backend, &Backend::failed);
         QSignalSpy finished(&backend, &Backend::finished);

@@ -111,6 +111,32 @@ private slots:
         QCOMPARE(relayed.text, direct.text);
     }
 
+    void cancelReachesTheEngine() {
+        // The client cancels mid-stream; the server sees the connection close and cancels the engine.
+        const QString bigger = dir_.filePath(QStringLiteral("bigger.gguf"));
+        const QString made = make_tiny_model(bigger, 2048, 128, 4);
+        QVERIFY2(made.isEmpty(), qPrintable(made));
+        LocalBackend local(local_options(bigger));
+        QSignalSpy engine_failed(&local, &Backend::failed);
+        QSignalSpy engine_finished(&local, &Backend::finished);
+        OpenAiServer server(local, {});
+        QVERIFY(server.listen());
+        RemoteBackend remote(remote_options(server.base_url()));
+        QSignalSpy client_failed(&remote, &Backend::failed);
+        const quint64 id = remote.generate(ask(QStringLiteral("keep talking"), 1900));
+        connect(&remote, &Backend::tokenReceived, this, [&](quint64 rid, const QString&) { remote.cancel(rid); });
+        QVERIFY(client_failed.wait(120000));
+        QCOMPARE(client_failed.first().at(0).toULongLong(), id);
+        QCOMPARE(client_failed.first().at(1).value<BackendError>().kind, BackendError::Kind::Cancelled);
+        QTRY_VERIFY_WITH_TIMEOUT(!engine_failed.isEmpty() || !engine_finished.isEmpty(), 120000);
+        QVERIFY2(engine_finished.isEmpty(), "the engine ran to the end instead of being cancelled");
+        QCOMPARE(engine_failed.first().at(1).value<BackendError>().kind, BackendError::Kind::Cancelled);
+        QTRY_VERIFY_WITH_TIMEOUT(!server.busy(), 30000);
+        RemoteBackend next(remote_options(server.base_url()));
+        const BlockingResult after = generate_blocking(next, ask(QStringLiteral("short"), 2), 120000);
+        QVERIFY2(after.ok, qPrintable(after.error.message));
+    }
+
     void contextOverflowBecomes400() {
         LocalBackendOptions lo = local_options(model_);
         lo.n_ctx = 64;
