@@ -37,7 +37,8 @@ __device__ __forceinline__ float cache_to_f32(uint16_t bits) {
 
 template <bool kBf16>
 __global__ void __launch_bounds__(kThreads) attention_split_kernel(AttnParams p) {
-    extern __shared__ float smem[];
+    extern __shared__ float4 smem4[];  // float4: the q rows are read 16 bytes at a time
+    float* smem = reinterpret_cast<float*>(smem4);
     const int b = blockIdx.z, split = blockIdx.x, tid = threadIdx.x;
     const int q0 = blockIdx.y * p.group;
     const int ng = min(p.group, p.n_q - q0);
@@ -147,6 +148,7 @@ __global__ void __launch_bounds__(kThreads) attention_split_kernel(AttnParams p)
             float2 o[kMaxGroup];
 #pragma unroll
             for (int g = 0; g < kMaxGroup; ++g) o[g] = make_float2(0.0f, 0.0f);
+#pragma unroll 4  // independent V loads in flight
             for (int i = pg; i < tl; i += n_pg) {
                 const uint32_t two =
                     __ldg(reinterpret_cast<const uint32_t*>(vb + ((static_cast<int64_t>(tile) + i) * p.n_v + vh) * p.d_v + d));

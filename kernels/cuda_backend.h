@@ -98,7 +98,7 @@ Status add(float* x, const float* d, int64_t n, Stream s);
 // y[r][n] += bias[n]
 Status add_bias(float* y, const float* bias, int rows, int n, Stream s);
 // out[t][H] = row tokens[t] of table [V][H] widened to f32 (F32, F16, BF16, Q8_0). Token ids are
-// clamped into [0, V) on the device: the host checks them before upload.
+// clamped into [0, V) on the device: the host checks them before upload. K-quant tables too.
 Status embedding(float* out, const void* table, TensorType type, int n_embd, int n_vocab, const int32_t* tokens,
                  int n_tokens, Stream s);
 // Converts f32 values to a type's rows (F32, F16, BF16, Q8_0: quantised as the CPU reference does);
@@ -106,8 +106,10 @@ Status embedding(float* out, const void* table, TensorType type, int n_embd, int
 Status fill_random_weights(void* dst, TensorType type, int64_t n_elements, float scale, uint64_t seed, Stream s);
 
 // ---- matmul --------------------------------------------------------------------------------------
-// Weight types the kernels compute with (GEMV and GEMM): F32, F16, BF16, Q8_0.
+// Weight types the kernels compute with (GEMV and GEMM): F32, F16, BF16, Q8_0, and ggml's K-quants
+// Q4_K, Q5_K, Q6_K (256-weight super-blocks, byte layouts as ggml's block_q4_K/q5_K/q6_K).
 bool matmul_supports(TensorType type);
+bool is_k_quant(TensorType type);
 // Bytes of scratch matmul() needs for n_tokens > kGemvMaxTokens (f16 copies of activations and a
 // dequantised weight tile).
 size_t matmul_scratch_bytes(int64_t max_in, int64_t max_out, int max_tokens);

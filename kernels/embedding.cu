@@ -1,14 +1,15 @@
 // Embedding lookup on the GPU: one token's row of the table widened to f32, for every weight type the
-// kernels read (F32, F16, BF16, Q8_0).
+// kernels read (F32, F16, BF16, Q8_0, Q4_K, Q5_K, Q6_K).
 // Not a gather of many tables: one table, ids from device memory (a graph replays with a new id).
 #include "kernels/common.cuh"
 #include "kernels/cuda_backend.h"
+#include "kernels/kquants.cuh"
 
 namespace sigma::cuda {
 
 namespace {
 
-template <int kType>  // 0 f32, 1 f16, 2 bf16, 3 q8_0
+template <int kType>  // 0 f32, 1 f16, 2 bf16, 3 q8_0, 4 q4_K, 5 q5_K, 6 q6_K
 __global__ void embedding_kernel(float* out, const uint8_t* table, int n_embd, int n_vocab, const int32_t* tokens,
                                  size_t row_bytes) {
     const int t = blockIdx.y;
@@ -23,6 +24,8 @@ __global__ void embedding_kernel(float* out, const uint8_t* table, int n_embd, i
         v = detail::f16_bits_to_f32(reinterpret_cast<const uint16_t*>(row)[i]);
     } else if constexpr (kType == 2) {
         v = detail::bf16_bits_to_f32(reinterpret_cast<const uint16_t*>(row)[i]);
+    } else if constexpr (kType >= 4) {
+        v = detail::kquant_value<kType>(row, i);
     } else {
         const uint8_t* blk = row + static_cast<size_t>(i / detail::kQ8Block) * detail::kQ8Bytes;
         const float d = detail::f16_bits_to_f32(static_cast<uint16_t>(blk[0] | (blk[1] << 8)));
@@ -55,8 +58,19 @@ Status embedding(float* out, const void* table, TensorType type, int n_embd, int
             embedding_kernel<3><<<grid, 256, 0, s>>>(out, t, n_embd, n_vocab, tokens,
                                                      size_t{detail::kQ8Bytes} * (n_embd / detail::kQ8Block));
             break;
+        case TensorType::Q4_K:
+        case TensorType::Q5_K:
+        case TensorType::Q6_K: {
+            SIGMA_CUDA_REQUIRE(n_embd % detail::kQK == 0, "embedding", "K-quant rows need a multiple of 256");
+            const int kt = type == TensorType::Q4_K ? detail::kQ4K : type == TensorType::Q5_K ? detail::kQ5K : detail::kQ6K;
+            const size_t rb = static_cast<size_t>(n_embd / detail::kQK) * detail::kquant_bytes(kt);
+            if (kt == detail::kQ4K) embedding_kernel<4><<<grid, 256, 0, s>>>(out, t, n_embd, n_vocab, tokens, rb);
+            else if (kt == detail::kQ5K) embedding_kernel<5><<<grid, 256, 0, s>>>(out, t, n_embd, n_vocab, tokens, rb);
+            else embedding_kernel<6><<<grid, 256, 0, s>>>(out, t, n_embd, n_vocab, tokens, rb);
+            break;
+        }
         default:
-            return make_error(ErrorCode::Unsupported, "embedding: table type is not F32, F16, BF16 or Q8_0");
+            return make_error(ErrorCode::Unsupported, "embedding: table type is not F32, F16, BF16, Q8_0 or a K-quant");
     }
     cudaCheckLaunch("embedding");
     return {};

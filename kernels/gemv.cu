@@ -1,8 +1,9 @@
 // Decode GEMV: y[t][o] = W[o]·x[t] for a handful of tokens, reading each weight row once in its
-// storage type (F32, F16, BF16, Q8_0). One warp per output row, 16-byte loads where rows allow.
+// storage type (F32, F16, BF16, Q8_0, and ggml's Q4_K, Q5_K, Q6_K). One warp per output row, 16-byte loads where rows allow.
 // Not the prefill path: from kGemvMaxTokens+1 tokens on, matmul.cu hands the work to cuBLAS.
 #include "kernels/common.cuh"
 #include "kernels/cuda_backend.h"
+#include "kernels/kquants.cuh"
 
 namespace sigma::cuda {
 
@@ -23,7 +24,7 @@ __device__ __forceinline__ void fma8(float (&acc)[kGemvMaxTokens], int nt, const
     }
 }
 
-// kType: 0 f32, 1 f16, 2 bf16, 3 q8_0. `vec`: 8-element vector path (in % 8 == 0).
+// kType: 0 f32, 1 f16, 2 bf16, 3 q8_0, 4 q4_K, 5 q5_K, 6 q6_K.
 template <int kType>
 __global__ void gemv_kernel(float* y, const uint8_t* w, int64_t in, int64_t out, size_t row_bytes, const float* x,
                             int nt) {
@@ -32,7 +33,19 @@ __global__ void gemv_kernel(float* y, const uint8_t* w, int64_t in, int64_t out,
     if (row >= out) return;
     const uint8_t* wr = w + row * row_bytes;
     float acc[kGemvMaxTokens] = {};
-    if constexpr (kType == 3) {
+    if constexpr (kType >= 4) {
+        // One 32-weight sub-block per lane per step: consecutive lanes walk one super-block.
+        const int64_t n_sub = in / 32;
+        for (int64_t idx = lane; idx < n_sub; idx += 32) {
+            float wv[32];
+            detail::kquant_sub32<kType>(wr + (idx / 8) * detail::kquant_bytes(kType), static_cast<int>(idx % 8), wv);
+#pragma unroll
+            for (int k = 0; k < 4; ++k) {
+                const float(&w8)[8] = *reinterpret_cast<const float(*)[8]>(wv + 8 * k);
+                fma8(acc, nt, w8, x, in, idx * 32 + k * 8);
+            }
+        }
+    } else if constexpr (kType == 3) {
         // One Q8_0 block (32 weights) per lane per step; the block is only 2-byte aligned.
         const int64_t nb = in / detail::kQ8Block;
         for (int64_t b = lane; b < nb; b += 32) {
@@ -51,6 +64,7 @@ __global__ void gemv_kernel(float* y, const uint8_t* w, int64_t in, int64_t out,
             }
         }
     } else if (in % 8 == 0) {
+#pragma unroll 4  // several 16-byte loads in flight per lane
         for (int64_t i = lane * 8; i < in; i += 32 * 8) {
             float wv[8];
             if constexpr (kType == 0) {
@@ -96,6 +110,9 @@ size_t weight_row_bytes(TensorType type, int64_t in) {
         case TensorType::F16:
         case TensorType::BF16: return static_cast<size_t>(in) * 2;
         case TensorType::Q8_0: return static_cast<size_t>(in / detail::kQ8Block) * detail::kQ8Bytes;
+        case TensorType::Q4_K: return static_cast<size_t>(in / detail::kQK) * detail::kquant_bytes(detail::kQ4K);
+        case TensorType::Q5_K: return static_cast<size_t>(in / detail::kQK) * detail::kquant_bytes(detail::kQ5K);
+        case TensorType::Q6_K: return static_cast<size_t>(in / detail::kQK) * detail::kquant_bytes(detail::kQ6K);
         default: return 0;
     }
 }
@@ -108,6 +125,9 @@ void launch_gemv(float* y, const void* w, TensorType type, int64_t in, int64_t o
         case TensorType::F32: gemv_kernel<0><<<blocks, kWarps * 32, 0, s>>>(y, wb, in, out, rb, x, nt); break;
         case TensorType::F16: gemv_kernel<1><<<blocks, kWarps * 32, 0, s>>>(y, wb, in, out, rb, x, nt); break;
         case TensorType::BF16: gemv_kernel<2><<<blocks, kWarps * 32, 0, s>>>(y, wb, in, out, rb, x, nt); break;
+        case TensorType::Q4_K: gemv_kernel<4><<<blocks, kWarps * 32, 0, s>>>(y, wb, in, out, rb, x, nt); break;
+        case TensorType::Q5_K: gemv_kernel<5><<<blocks, kWarps * 32, 0, s>>>(y, wb, in, out, rb, x, nt); break;
+        case TensorType::Q6_K: gemv_kernel<6><<<blocks, kWarps * 32, 0, s>>>(y, wb, in, out, rb, x, nt); break;
         default: gemv_kernel<3><<<blocks, kWarps * 32, 0, s>>>(y, wb, in, out, rb, x, nt); break;
     }
 }
@@ -115,11 +135,17 @@ void launch_gemv(float* y, const void* w, TensorType type, int64_t in, int64_t o
 }  // namespace
 
 bool matmul_supports(TensorType type) {
-    return type == TensorType::F32 || type == TensorType::F16 || type == TensorType::BF16 || type == TensorType::Q8_0;
+    return type == TensorType::F32 || type == TensorType::F16 || type == TensorType::BF16 || type == TensorType::Q8_0 ||
+           is_k_quant(type);
+}
+
+bool is_k_quant(TensorType type) {
+    return type == TensorType::Q4_K || type == TensorType::Q5_K || type == TensorType::Q6_K;
 }
 
 Status gemv(float* y, const void* w, TensorType type, int64_t in, int64_t out, const float* x, int n_tokens, Stream s) {
-    SIGMA_CUDA_REQUIRE(matmul_supports(type), "gemv", "weight type must be F32, F16, BF16 or Q8_0");
+    SIGMA_CUDA_REQUIRE(matmul_supports(type), "gemv", "weight type must be F32, F16, BF16, Q8_0, Q4_K, Q5_K or Q6_K");
+    SIGMA_CUDA_REQUIRE(!is_k_quant(type) || in % detail::kQK == 0, "gemv", "K-quant row length must be a multiple of 256");
     SIGMA_CUDA_REQUIRE(in > 0 && out > 0 && n_tokens > 0, "gemv", "sizes must be positive");
     SIGMA_CUDA_REQUIRE(y && w && x, "gemv", "null buffer");
     SIGMA_CUDA_REQUIRE(type != TensorType::Q8_0 || in % detail::kQ8Block == 0, "gemv",

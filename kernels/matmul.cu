@@ -1,11 +1,12 @@
 // matmul: the GEMV kernels for decode, cuBLAS for prefill. cuBLAS multiplies f32, f16 or bf16
-// operands, so Q8_0 weights are dequantised to f16 a tile of rows at a time into scratch, and the
+// operands, so quantised weights (Q8_0, K-quants) are dequantised to f16 a tile of rows at a time into scratch, and the
 // activations are rounded to the weight's 16-bit type; accumulation is always f32.
 // Not a quantised tensor-core kernel: prefill is compute-bound and cuBLAS is the honest baseline.
 #include <cublas_v2.h>
 
 #include "kernels/common.cuh"
 #include "kernels/cuda_backend.h"
+#include "kernels/kquants.cuh"
 
 namespace sigma::cuda {
 
@@ -46,6 +47,15 @@ __global__ void dequant_q8_0_f16_kernel(__half* dst, const uint8_t* src, int64_t
         const float d = detail::f16_bits_to_f32(static_cast<uint16_t>(blk[0] | (blk[1] << 8)));
         dst[i] = __float2half_rn(d * static_cast<float>(static_cast<int8_t>(blk[2 + i % detail::kQ8Block])));
     }
+}
+
+// K-quant rows -> f16 rows: one thread per weight.
+template <int kType>
+__global__ void dequant_kquant_f16_kernel(__half* dst, const uint8_t* src, int64_t in, int64_t n) {
+    const size_t row_bytes = static_cast<size_t>(in / detail::kQK) * detail::kquant_bytes(kType);
+    for (int64_t i = blockIdx.x * static_cast<int64_t>(blockDim.x) + threadIdx.x; i < n;
+         i += static_cast<int64_t>(gridDim.x) * blockDim.x)
+        dst[i] = __float2half_rn(detail::kquant_value<kType>(src + static_cast<size_t>(i / in) * row_bytes, i % in));
 }
 
 int grid_for(int64_t n) { return static_cast<int>(std::min<int64_t>((n + 255) / 256, 16384)); }
@@ -98,7 +108,8 @@ Status matmul(MatmulContext* m, float* y, const void* w, TensorType type, int64_
               int n_tokens) {
     SIGMA_CUDA_REQUIRE(m != nullptr, "matmul", "no matmul context");
     if (n_tokens <= kGemvMaxTokens) return gemv(y, w, type, in, out, x, n_tokens, m->stream);
-    SIGMA_CUDA_REQUIRE(matmul_supports(type), "matmul", "weight type must be F32, F16, BF16 or Q8_0");
+    SIGMA_CUDA_REQUIRE(matmul_supports(type), "matmul", "weight type must be F32, F16, BF16, Q8_0, Q4_K, Q5_K or Q6_K");
+    SIGMA_CUDA_REQUIRE(!is_k_quant(type) || in % detail::kQK == 0, "matmul", "K-quant row length must be a multiple of 256");
     SIGMA_CUDA_REQUIRE(in > 0 && out > 0 && in < (int64_t{1} << 31) && out < (int64_t{1} << 31), "matmul",
                        "sizes out of range");
     SIGMA_CUDA_REQUIRE(type != TensorType::Q8_0 || in % detail::kQ8Block == 0, "matmul",
@@ -114,7 +125,8 @@ Status matmul(MatmulContext* m, float* y, const void* w, TensorType type, int64_
                                  CUBLAS_COMPUTE_32F, CUBLAS_GEMM_DEFAULT));
         return {};
     }
-    const size_t need = static_cast<size_t>(x_elems) * 2 + (type == TensorType::Q8_0 ? size_t(in) * 2 : 0) + 256;
+    const bool quantised = type == TensorType::Q8_0 || is_k_quant(type);
+    const size_t need = static_cast<size_t>(x_elems) * 2 + (quantised ? size_t(in) * 2 : 0) + 256;
     SIGMA_CUDA_REQUIRE(m->scratch_bytes >= need, "matmul",
                        "scratch of " + std::to_string(m->scratch_bytes) + " bytes is too small for " +
                            std::to_string(n_tokens) + " tokens of " + std::to_string(in));
@@ -124,22 +136,29 @@ Status matmul(MatmulContext* m, float* y, const void* w, TensorType type, int64_
     else to_f16_kernel<<<grid_for(x_elems), 256, 0, s>>>(static_cast<__half*>(x16), x, x_elems);
     cudaCheckLaunch("matmul convert");
     const cudaDataType_t ab = bf16 ? CUDA_R_16BF : CUDA_R_16F;
-    if (type != TensorType::Q8_0) {
+    if (!quantised) {
         cublasCheck(cublasGemmEx(m->handle, CUBLAS_OP_T, CUBLAS_OP_N, static_cast<int>(out), n_tokens,
                                  static_cast<int>(in), &alpha, w, ab, static_cast<int>(in), x16, ab,
                                  static_cast<int>(in), &beta, y, CUDA_R_32F, static_cast<int>(out), CUBLAS_COMPUTE_32F,
                                  CUBLAS_GEMM_DEFAULT));
         return {};
     }
-    // Q8_0: dequantise as many rows as the tile holds, multiply them, move on.
+    // Quantised: dequantise as many rows as the tile holds, multiply them, move on.
     const size_t x_bytes = (static_cast<size_t>(x_elems) * 2 + 255) / 256 * 256;
     auto* tile = reinterpret_cast<__half*>(static_cast<uint8_t*>(m->scratch) + x_bytes);
     const int64_t tile_rows = std::max<int64_t>(1, static_cast<int64_t>((m->scratch_bytes - x_bytes) / 2) / in);
-    const size_t src_row = static_cast<size_t>(in / detail::kQ8Block) * detail::kQ8Bytes;
+    size_t src_row = static_cast<size_t>(in / detail::kQ8Block) * detail::kQ8Bytes;
+    if (type == TensorType::Q4_K) src_row = static_cast<size_t>(in / detail::kQK) * detail::kquant_bytes(detail::kQ4K);
+    if (type == TensorType::Q5_K) src_row = static_cast<size_t>(in / detail::kQK) * detail::kquant_bytes(detail::kQ5K);
+    if (type == TensorType::Q6_K) src_row = static_cast<size_t>(in / detail::kQK) * detail::kquant_bytes(detail::kQ6K);
     for (int64_t r0 = 0; r0 < out; r0 += tile_rows) {
         const int64_t rows = std::min(tile_rows, out - r0);
-        dequant_q8_0_f16_kernel<<<grid_for(rows * in), 256, 0, s>>>(
-            tile, static_cast<const uint8_t*>(w) + static_cast<size_t>(r0) * src_row, rows * in);
+        const uint8_t* src = static_cast<const uint8_t*>(w) + static_cast<size_t>(r0) * src_row;
+        const int g = grid_for(rows * in);
+        if (type == TensorType::Q4_K) dequant_kquant_f16_kernel<detail::kQ4K><<<g, 256, 0, s>>>(tile, src, in, rows * in);
+        else if (type == TensorType::Q5_K) dequant_kquant_f16_kernel<detail::kQ5K><<<g, 256, 0, s>>>(tile, src, in, rows * in);
+        else if (type == TensorType::Q6_K) dequant_kquant_f16_kernel<detail::kQ6K><<<g, 256, 0, s>>>(tile, src, in, rows * in);
+        else dequant_q8_0_f16_kernel<<<g, 256, 0, s>>>(tile, src, rows * in);
         cudaCheckLaunch("matmul dequantise");
         cublasCheck(cublasGemmEx(m->handle, CUBLAS_OP_T, CUBLAS_OP_N, static_cast<int>(rows), n_tokens,
                                  static_cast<int>(in), &alpha, tile, CUDA_R_16F, static_cast<int>(in), x16, CUDA_R_16F,

@@ -8,6 +8,7 @@
 #include "inference/ops_swiglu.h"
 #include "inference/tensor_types.h"
 #include "tests/cuda/harness.h"
+#include "tests/cuda/kquant_reference.h"
 
 using namespace sigma;
 using namespace sigma::cuda_test;
@@ -114,10 +115,30 @@ void test_embedding(Runner& r, std::mt19937& rng) {
              "embedding launch");
         r.below(nmse(dy.download(), ref), 0.0, std::string("embedding exact ") + type_name(type));
     }
+    for (TensorType type : {TensorType::Q4_K, TensorType::Q5_K, TensorType::Q6_K}) {
+        const int n_embd = 512, n_vocab = 9;
+        auto bytes = random_kquant(rng, type, int64_t{n_embd} * n_vocab);
+        const size_t rb = static_cast<size_t>(n_embd / kQK) * kquant_block_bytes(type);
+        const std::vector<int32_t> tokens = {8, 0, 3};
+        std::vector<double> ref;
+        std::vector<float> row(static_cast<size_t>(n_embd));
+        for (int32_t t : tokens) {
+            dequantize_kquant(type, bytes.data() + static_cast<size_t>(t) * rb, row.data(), n_embd);
+            ref.insert(ref.end(), row.begin(), row.end());
+        }
+        DeviceBuffer<uint8_t> dt(bytes.size());
+        DeviceBuffer<int32_t> dtok(tokens.size());
+        DeviceBuffer<float> dy(ref.size());
+        dt.upload(bytes);
+        dtok.upload(tokens);
+        poison(dy);
+        r.ok(cuda::embedding(dy.get(), dt.get(), type, n_embd, n_vocab, dtok.get(), 3, nullptr), "embedding launch");
+        r.below(nmse(dy.download(), ref), 1e-12, std::string("embedding ") + type_name(type));
+    }
     DeviceBuffer<uint8_t> dt(64);
     DeviceBuffer<int32_t> dtok(1);
     DeviceBuffer<float> dy(32);
-    r.check(!cuda::embedding(dy.get(), dt.get(), TensorType::Q4_K, 32, 1, dtok.get(), 1, nullptr).ok(),
+    r.check(!cuda::embedding(dy.get(), dt.get(), TensorType::Q4_0, 32, 1, dtok.get(), 1, nullptr).ok(),
             "embedding rejects an unsupported type with an error");
 }
 

@@ -1,6 +1,7 @@
 // GPU sampling: greedy argmax (ties to the lowest id, NaN never chosen) against a host argmax, and
 // temperature sampling whose frequencies over many independent rows follow softmax(logits / T).
 // Not the CPU sampler's top-k/top-p: the GPU path samples from the full distribution only.
+#include <algorithm>
 #include <cmath>
 
 #include "tests/cuda/harness.h"
@@ -31,15 +32,25 @@ int main() {
             want.push_back(best);
         }
         DeviceBuffer<float> dl(logits.size());
-        DeviceBuffer<int32_t> dt(static_cast<size_t>(rows)), counter(1);
+        DeviceBuffer<int32_t> dt(static_cast<size_t>(rows));
         dl.upload(logits);
-        counter.upload({0});
         r.ok(cuda::sample_greedy(dt.get(), dl.get(), rows, n_vocab, nullptr), "greedy launch");
         r.check(dt.download() == want, "greedy argmax, vocab " + std::to_string(n_vocab));
-        // a tiny temperature is greedy in effect
-        r.ok(cuda::sample_temperature(dt.get(), dl.get(), rows, n_vocab, 1e-4f, 11, counter.get(), nullptr),
+    }
+    // A tiny temperature is greedy in effect when the top two logits are apart: distinct logits 1e-3
+    // apart, scaled by 1/T = 1e5, leave gaps of 100 against Gumbel noise of a few units.
+    for (int n_vocab : {2, 1000, 128256}) {
+        std::vector<float> logits(static_cast<size_t>(n_vocab));
+        for (int v = 0; v < n_vocab; ++v) logits[static_cast<size_t>(v)] = static_cast<float>(v) * 1e-3f;
+        std::shuffle(logits.begin(), logits.end(), rng);
+        const int32_t want = static_cast<int32_t>(std::max_element(logits.begin(), logits.end()) - logits.begin());
+        DeviceBuffer<float> dl(logits.size());
+        DeviceBuffer<int32_t> dt(1), counter(1);
+        dl.upload(logits);
+        counter.upload({0});
+        r.ok(cuda::sample_temperature(dt.get(), dl.get(), 1, n_vocab, 1e-5f, 11, counter.get(), nullptr),
              "temperature launch");
-        r.check(dt.download() == want, "temperature 1e-4 picks the argmax, vocab " + std::to_string(n_vocab));
+        r.check(dt.download() == std::vector<int32_t>{want}, "temperature 1e-5 picks the argmax, vocab " + std::to_string(n_vocab));
     }
     // Frequencies: 4 tokens with probabilities 0.1 0.2 0.3 0.4 at T = 1 (and sharper at T = 0.5).
     for (float temp : {1.0f, 0.5f}) {
