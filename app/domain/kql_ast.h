@@ -52,7 +52,8 @@ struct KqlSortKey {
 
 struct KqlParam {  // kind=inner, withsource=T, hint.strategy=shuffle, bagexpansion=array
     std::string name, value;
-    size_t start = 0, length = 0;
+    size_t start = 0, length = 0;              // the whole name=value
+    size_t value_start = 0, value_length = 0;  // the value alone
 };
 
 struct KqlOperator {

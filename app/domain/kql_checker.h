@@ -60,7 +60,8 @@ private:
     KqlType name_type(const KqlExpr& e, const KqlRowType& row);
     KqlType call_type(const KqlExpr& e, const KqlRowType& row, Ctx ctx);
     KqlType binary_type(const KqlExpr& e, const KqlRowType& row, Ctx ctx);
-    bool check_arg(const KqlFunction& f, size_t i, KqlType t, const KqlExpr& arg, const std::vector<KqlType>& all);
+    bool check_arg(const KqlFunction& f, size_t i, KqlType t, const KqlExpr& arg, const std::vector<KqlType>& all,
+                   const KqlExpr& call);
     std::string inferred_name(const KqlExpr& e) const;
     std::string aggregate_name(const KqlExpr& e) const;
 

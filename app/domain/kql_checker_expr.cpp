@@ -130,7 +130,7 @@ KqlType KqlChecker::type_of(const KqlExpr& e, const KqlRowType& row, Ctx ctx) {
         case KqlExpr::Kind::Member: {
             const KqlExpr& base = *e.args[0];
             if (base.kind == KqlExpr::Kind::Name && (base.text == "$left" || base.text == "$right")) {
-                error(e, "$left and $right can only be used in join and lookup conditions");
+                error_op(base, "The name '" + base.text + "' can only be used in join and lookup conditions");
                 return KqlType::Unknown;
             }
             KqlType t = type_of(base, row, ctx);
@@ -211,7 +211,8 @@ KqlType KqlChecker::name_type(const KqlExpr& e, const KqlRowType& row) {
     return KqlType::Unknown;
 }
 
-bool KqlChecker::check_arg(const KqlFunction& f, size_t i, KqlType t, const KqlExpr& arg, const std::vector<KqlType>& all) {
+bool KqlChecker::check_arg(const KqlFunction& f, size_t i, KqlType t, const KqlExpr& arg, const std::vector<KqlType>& all,
+                           const KqlExpr& call) {
     std::string_view kinds = f.args;
     const bool repeat = !kinds.empty() && kinds.back() == '+';
     if (repeat) kinds.remove_suffix(1);
@@ -220,6 +221,10 @@ bool KqlChecker::check_arg(const KqlFunction& f, size_t i, KqlType t, const KqlE
     const char kind = kinds[std::min(i, kinds.size() - 1)];
     auto fail = [&](const std::string& msg) {
         error(arg, msg);
+        return false;
+    };
+    auto fail_call = [&](const std::string& msg) {  // Kusto marks the function name for these
+        error_op(call, msg);
         return false;
     };
     const bool dyn = t == KqlType::Dynamic;
@@ -247,13 +252,13 @@ bool KqlChecker::check_arg(const KqlFunction& f, size_t i, KqlType t, const KqlE
             break;
         case 'T':
             if (t == KqlType::String || t == KqlType::Bool || t == KqlType::Guid)
-                return fail("The function '" + std::string(f.name) + "' is not compatible with arguments (" +
+                return fail_call("The function '" + std::string(f.name) + "' is not compatible with arguments (" +
                             std::string(kql_type_name(t)) + ")");
             break;
         case 'S':
             if (t == KqlType::String || t == KqlType::Bool || t == KqlType::Guid || dyn) {
                 if (std::string_view(f.name).rfind("avg", 0) == 0)
-                    return fail("The function '" + std::string(f.name) + "' is not compatible with arguments (" +
+                    return fail_call("The function '" + std::string(f.name) + "' is not compatible with arguments (" +
                                 std::string(kql_type_name(t)) + ")");
                 return fail("The argument value must be summable: a number, timespan or datetime.");
             }
@@ -271,11 +276,9 @@ bool KqlChecker::check_arg(const KqlFunction& f, size_t i, KqlType t, const KqlE
             if (!kql_is_numeric(v) && v != KqlType::DateTime && v != KqlType::TimeSpan) ok = false;
             if ((v == KqlType::DateTime || v == KqlType::TimeSpan) && w != KqlType::Unknown && w != KqlType::TimeSpan) ok = false;
             if (kql_is_numeric(v) && w != KqlType::Unknown && !kql_is_numeric(w)) ok = false;
-            if (!ok) {
-                error(arg.start, arg.length, "The function '" + std::string(f.name) + "' is not compatible with arguments (" +
-                                                 std::string(kql_type_name(v)) + ", " + std::string(kql_type_name(w)) + ")");
-                return false;
-            }
+            if (!ok)
+                return fail_call("The function '" + std::string(f.name) + "' is not compatible with arguments (" +
+                                 std::string(kql_type_name(v)) + ", " + std::string(kql_type_name(w)) + ")");
             break;
         }
         default:
@@ -357,7 +360,7 @@ KqlType KqlChecker::call_type(const KqlExpr& e, const KqlRowType& row, Ctx ctx) 
         if (failed()) return KqlType::Unknown;
     }
     for (size_t i = 0; i < types.size(); ++i)
-        if (!check_arg(*f, i, types[i], *e.args[i], types)) return KqlType::Unknown;
+        if (!check_arg(*f, i, types[i], *e.args[i], types, e)) return KqlType::Unknown;
     auto arg = [&](size_t i) { return i < types.size() ? types[i] : KqlType::Unknown; };
     switch (f->result) {
         case 'b': return KqlType::Bool;

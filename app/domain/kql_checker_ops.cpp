@@ -81,7 +81,8 @@ KqlRowType KqlChecker::op_mv_expand(const KqlOperator& op, const KqlRowType& in)
         if (failed()) return out;
         KqlType t = type_of(*it.expr, in, Ctx::Scalar);
         if (t != KqlType::Unknown && t != KqlType::Dynamic) {
-            error(*it.expr, "The expression must have the type dynamic.");
+            size_t s = it.name_length ? it.name_start : it.expr->start;
+            error(s, it.expr->start + it.expr->length - s, "The expression must have the type dynamic.");
             return out;
         }
         KqlType rt = it.type_name.empty() ? KqlType::Dynamic : kql_type_from_name(it.type_name).value_or(KqlType::Unknown);
@@ -106,7 +107,7 @@ KqlRowType KqlChecker::op_join(const KqlOperator& op, const KqlRowType& left) {
         bool ok = op.name == "lookup" ? (kind == "leftouter" || kind == "inner")
                                       : std::find(std::begin(kJoinKinds), std::end(kJoinKinds), kind) != std::end(kJoinKinds);
         if (!ok) {
-            error(p.start, p.length, "Unknown " + op.name + " kind '" + kind + "'");
+            error(p.value_start, p.value_length, "Unknown " + op.name + " kind '" + kind + "'");
             return left;
         }
     }

@@ -227,6 +227,8 @@ void KqlParserImpl::params(KqlOperator& op, std::initializer_list<std::string_vi
         p_ += k + 1;
         if (cur().kind == KqlTok::End || cur().kind == KqlTok::Op) return error_here("Expected: a value for " + name);
         prm.value = cur().kind == KqlTok::String ? cur().value : cur().text;
+        prm.value_start = cur().start;
+        prm.value_length = cur().length;
         ++p_;
         prm.length = prev_end() - prm.start;
         op.params.push_back(std::move(prm));
@@ -234,13 +236,19 @@ void KqlParserImpl::params(KqlOperator& op, std::initializer_list<std::string_vi
 }
 
 void KqlParserImpl::tabular_operator(KqlOperator& op) {
-    if (cur().kind != KqlTok::Ident) return error_here("Query operator expected");
+    if (cur().kind != KqlTok::Ident) return error_missing("Query operator expected");
     const std::string w = cur().text;
     if (w == "where" || w == "filter") {
         begin_op(op);
         // Kusto reads `where x = e` as a named predicate and checks only e: accept it the same way.
-        if (cur().kind == KqlTok::Ident && is_op("=", 1)) p_ += 2;
+        const size_t pred_start = cur().start;
+        const bool named = cur().kind == KqlTok::Ident && is_op("=", 1);
+        if (named) p_ += 2;
         op.expr = expr();
+        if (named && op.expr) {
+            op.expr->start = pred_start;
+            op.expr->length = prev_end() - pred_start;
+        }
     } else if (w == "project" || w == "extend" || w == "distinct" || w == "serialize") {
         begin_op(op);
         if (w == "serialize" && (is_op("|") || at_end() || is_op(";") || is_op(")"))) return;

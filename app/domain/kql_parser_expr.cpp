@@ -151,6 +151,7 @@ KqlExprPtr KqlParserImpl::postfix() {
             auto idx = expr();
             if (!idx || !expect_op("]")) return nullptr;
             auto m = make(KqlExpr::Kind::Index, open);
+            m->op_length = prev_end() - open.start;  // the whole [ ... ]
             size_t s = e->start;
             m->args.push_back(std::move(e));
             m->args.push_back(std::move(idx));
@@ -241,7 +242,7 @@ KqlExprPtr KqlParserImpl::primary() {
         finish(*e, open.start);
         return e;
     }
-    error_at(t, "Expected: an expression, found '" + t.text + "'");
+    error_missing("Expected: an expression, found '" + t.text + "'");
     return nullptr;
 }
 
@@ -264,7 +265,7 @@ KqlExprPtr KqlParserImpl::ident_primary() {
         return call();
     }
     if (is_compare_word(w) || w == "and" || w == "or" || w == "by" || w == "on" || w == "with") {
-        error_at(t, "Expected: an expression, found the keyword '" + w + "'");
+        error_missing("Expected: an expression, found the keyword '" + w + "'");
         return nullptr;
     }
     auto e = make(KqlExpr::Kind::Name, t);

@@ -77,6 +77,10 @@ private:
         diags_.push_back({std::move(msg), t.start, len, "Error"});
     }
     void error_here(std::string msg) { error_at(cur(), std::move(msg)); }
+    // "Something is missing here": an empty range right after the last good token, as Kusto reports it.
+    void error_missing(std::string msg) {
+        if (!failed()) diags_.push_back({std::move(msg), prev_end(), 0, "Error"});
+    }
     bool expect_op(std::string_view s) {
         if (accept_op(s)) return true;
         error_here("Expected: " + std::string(s));

@@ -96,7 +96,7 @@ TEST(KqlChecker, JoinLookupUnionAndFriendsShapeTheirOutput) {
     EXPECT_TRUE(error_at("Perf | join kind=rightsemi (Heartbeat) on Computer | project CounterValue", "CounterValue"));
     EXPECT_TRUE(error_at("Perf | join (Heartbeat) on OSType", "OSType", "both sides"));
     EXPECT_TRUE(error_at("Perf | join (Heartbeat) on $left.Computer == $right.Host", "Host"));
-    EXPECT_TRUE(error_at("Perf | join kind=outer (Heartbeat) on Computer", "kind=outer", "kind"));
+    EXPECT_TRUE(error_at("Perf | join kind=outer (Heartbeat) on Computer", "outer", "kind"));
     EXPECT_TRUE(error_at("Perf | lookup (Heartbeat) on Computer | project Computer1", "Computer1"));
     EXPECT_TRUE(valid("Perf | union Heartbeat | project OSType, CounterValue"));
     EXPECT_TRUE(valid("Perf | project Computer, CounterValue | union (Heartbeat | project Computer, CounterValue = 1) "
@@ -134,7 +134,11 @@ TEST(KqlChecker, TypeErrorsMicrosoftsParserAlsoReports) {
     EXPECT_TRUE(error_at("Perf | where CounterValue has 'x'", "has", "real and string"));
     EXPECT_TRUE(error_at("Perf | extend x = Computer + 1", "+", "string and long"));
     EXPECT_TRUE(error_at("Perf | summarize sum(Computer)", "Computer", "summable", 20));
-    EXPECT_TRUE(error_at("Perf | summarize avg(Computer)", "Computer", "not compatible", 20));
+    EXPECT_TRUE(error_at("Perf | summarize avg(Computer)", "avg", "not compatible"));
+    EXPECT_TRUE(error_at("Perf | extend x = bin(TimeGenerated, 5)", "bin", "not compatible"));
+    EXPECT_TRUE(error_at("Perf | extend x = Computer[0]", "[0]", "element access"));
+    EXPECT_TRUE(error_at("Perf | where Computer = 'a'", "Computer = 'a'", "bool"));
+    EXPECT_TRUE(error_at("Perf | mv-expand x = CounterValue", "x = CounterValue", "dynamic"));
     EXPECT_TRUE(error_at("Perf | extend x = startofday(Computer)", "Computer", "datetime", 20));
     EXPECT_TRUE(error_at("Perf | extend x = ago(5)", "5", "timespan"));
     EXPECT_TRUE(error_at("Perf | take 'ten'", "'ten'", "integer"));

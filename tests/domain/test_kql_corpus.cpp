@@ -23,6 +23,7 @@ namespace {
 struct Case {
     std::string id, query;
     bool oracle_ok = false;
+    int64_t oracle_start = -1, oracle_length = -1;  // the oracle's first error, for invalid queries
 };
 
 const std::string kCorpus = std::string(SIGMA_SOURCE_DIR) + "/tests/data/kql/corpus.jsonl";
@@ -46,7 +47,8 @@ std::vector<Case> corpus() {
     std::vector<Case> out;
     for (const Json& j : read_jsonl(kCorpus)) {
         EXPECT_TRUE(j.find("oracle_ok") && j["oracle_ok"].is_bool()) << j.dump();
-        out.push_back({j.get_string("id"), j.get_string("query"), j["oracle_ok"].as_bool()});
+        out.push_back({j.get_string("id"), j.get_string("query"), j["oracle_ok"].as_bool(),
+                       j["oracle_start"].as_int(-1), j["oracle_length"].as_int(-1)});
     }
     return out;
 }
@@ -145,6 +147,26 @@ TEST(KqlCorpus, AgreesWithMicrosoftsParser) {
                 cases.size(), rate, false_valid, false_invalid);
     EXPECT_GE(rate, 98.0);
     EXPECT_EQ(false_valid, 0u);
+}
+
+TEST(KqlCorpus, ErrorPositionsMostlyMatchMicrosoftsParser) {
+    size_t both_invalid = 0, same_start = 0, same_range = 0;
+    for (const Case& c : corpus()) {
+        if (c.oracle_ok || c.oracle_start < 0) continue;
+        KqlValidation v = validate_kql(c.query, schema());
+        if (v.valid || v.diagnostics.empty()) continue;
+        ++both_invalid;
+        const KqlDiagnostic& d = v.diagnostics[0];
+        EXPECT_LE(d.start + d.length, c.query.size()) << c.id;
+        if (static_cast<int64_t>(d.start) == c.oracle_start) {
+            ++same_start;
+            same_range += static_cast<int64_t>(d.length) == c.oracle_length;
+        }
+    }
+    ASSERT_GT(both_invalid, 100u);
+    std::printf("first error at the oracle's offset: %zu/%zu (same offset and length: %zu)\n", same_start, both_invalid,
+                same_range);
+    EXPECT_GE(same_start * 100, both_invalid * 90);
 }
 
 TEST(KqlCorpus, StoredLabelsMatchTheLiveOracle) {

@@ -135,7 +135,7 @@ TEST(KqlParser, ReportsSyntaxErrorsAtTheFaultyToken) {
         {"Heartbeat | where x == 1)", 24, "Expected"},
         {"Heartbeat | take 1 |", 20, "Query operator expected"},
         {"Heartbeat | where", 17, "expression"},
-        {"Heartbeat | summarize count( by x", 29, "expression"},
+        {"Heartbeat | summarize count( by x", 28, "expression"},
         {"Heartbeat | join kind=inner (T)", 31, "Expected: on"},
         {"Heartbeat | order x", 18, "Expected: by"},
         {"Heartbeat | where x between (1, 2)", 30, "Expected: .."},

@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """Labels a KQL corpus with Microsoft's parser: runs the oracle's check.js over every
-{"id", "query"} line and rewrites the file with "oracle_ok" (true when the parser reports no error).
+{"id", "query"} line and rewrites the file with "oracle_ok" (true when the parser reports no error)
+and, for invalid queries, "oracle_start"/"oracle_length" of the parser's first error.
 Not a generator of queries: the queries are written by hand.
 
 Usage: label_corpus.py CORPUS.jsonl [SCHEMA.json] [--oracle=DIR]
@@ -30,7 +31,12 @@ def main():
         sys.exit("the oracle answered %d lines for %d queries" % (len(verdicts), len(items)))
     with open(corpus, "w", encoding="utf-8") as f:
         for it, v in zip(items, verdicts):
-            f.write(json.dumps({"id": it["id"], "query": it["query"], "oracle_ok": bool(v["ok"])}, ensure_ascii=False) + "\n")
+            row = {"id": it["id"], "query": it["query"], "oracle_ok": bool(v["ok"])}
+            errors = [d for d in v.get("diagnostics", []) if d.get("severity") == "Error"]
+            if errors:
+                row["oracle_start"] = errors[0]["start"]
+                row["oracle_length"] = errors[0]["length"]
+            f.write(json.dumps(row, ensure_ascii=False) + "\n")
     ok = sum(1 for v in verdicts if v["ok"])
     print("%d queries: %d valid, %d invalid" % (len(items), ok, len(items) - ok))
 
