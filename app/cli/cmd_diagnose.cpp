@@ -1,7 +1,7 @@
 // sigma diagnose: reads a log (file or stdin, any size, streamed) and prints the rules engine's
 // diagnosis: top category, findings with evidence lines, explanation, root causes, next steps and
-// read-only commands that collect more evidence. Not the model-backed summary: that needs a model,
-// and without --no-model this command says so instead of guessing.
+// read-only commands that collect more evidence. Without --no-model the model's summary is added by
+// run_diagnose_job (job_diagnose.cpp).
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
@@ -10,6 +10,7 @@
 #include <string>
 
 #include "app/cli/commands.h"
+#include "app/cli/jobs.h"
 #include "app/domain/diag_engine.h"
 #include "app/domain/diag_signatures.h"
 
@@ -70,11 +71,11 @@ void print_report(const DiagnosisReport& r) {
 
 int cmd_diagnose(CliArgs& args) {
     const bool no_model = args.flag({"--no-model"});
-    const bool json = args.flag({"--json"});
     if (!no_model) {
-        return fail("diagnose", "the summarised diagnosis needs a model (-m FILE or --remote URL); "
-                                "run with --no-model for the rules-based diagnosis");
+        const auto input = args.positional();
+        return run_diagnose_job(args, input.value_or("-"));
     }
+    const bool json = args.flag({"--json"});
     auto file = args.positional();
     if (!args.finish()) return fail("diagnose", args.error(), kExitUsage);
 

@@ -1,0 +1,167 @@
+// sigma cmd "REQUEST": one checked command from plain English, optionally run after confirmation.
+// Running follows the product's rule: nothing runs without the user's explicit say-so, and a
+// destructive command needs the stronger --yes-destructive (plus the program name on a terminal).
+#include <unistd.h>
+
+#include <QCoreApplication>
+#include <QHostInfo>
+#include <QJsonDocument>
+#include <cstdio>
+#include <iostream>
+
+#include "app/cli/commands.h"
+#include "app/cli/job_options.h"
+#include "app/cli/jobs.h"
+#include "app/command_runner.h"
+#include "app/command_task.h"
+#include "app/domain/example_corpus.h"
+#include "app/domain/redactor.h"
+#include "app/domain/shell_parser.h"
+#include "app/job_recorder.h"
+
+namespace sigma::cli {
+
+namespace {
+
+constexpr const char* kName = "cmd";
+
+QString redact_secrets(const QString& text) {
+    domain::RedactOptions only_secrets;
+    only_secrets.ipv4 = only_secrets.ipv6 = only_secrets.hostnames = only_secrets.emails = false;
+    only_secrets.cloud_ids = only_secrets.uuids = only_secrets.macs = false;
+    domain::Redactor r(only_secrets);
+    return QString::fromStdString(r.redact(text.toStdString()));
+}
+
+void print_result(const app::CommandResult& r) {
+    std::cout << r.command.toStdString() << "\n";
+    std::cerr << "risk: " << r.risk.toStdString() << (r.valid ? "" : " (INVALID)") << "\n";
+    for (const QString& reason : r.reasons) std::cerr << "  - " << reason.toStdString() << "\n";
+    for (const auto& m : r.messages) {
+        std::cerr << m.severity.toStdString() << ": " << m.text.toStdString();
+        if (!m.suggestions.isEmpty()) std::cerr << " (did you mean " << m.suggestions.join(", ").toStdString() << "?)";
+        std::cerr << "\n";
+    }
+    if (!r.explanation.isEmpty()) std::cerr << "explanation: " << r.explanation.toStdString() << "\n";
+    for (const auto& f : r.flags)
+        if (!f.meaning.isEmpty()) std::cerr << "  " << f.flag.toStdString() << ": " << f.meaning.toStdString() << "\n";
+}
+
+// Asks on the terminal; false when stdin is not a terminal.
+bool ask(const std::string& question, const std::string& expected) {
+    if (!isatty(STDIN_FILENO)) return false;
+    std::cerr << question << std::flush;
+    std::string answer;
+    if (!std::getline(std::cin, answer)) return false;
+    return answer == expected;
+}
+
+}  // namespace
+
+int run_command_job(CliArgs& args, const std::string& request) {
+    app::CommandRequest req;
+    req.request = QString::fromStdString(request);
+    if (auto v = args.value({"--shell"})) req.shell = QString::fromStdString(*v);
+    if (auto v = args.value({"--os"})) req.os = QString::fromStdString(*v);
+    const bool json = args.flag({"--json"});
+    const bool run = args.flag({"--run"});
+    const bool yes = args.flag({"-y", "--yes"});
+    const bool yes_destructive = args.flag({"--yes-destructive"});
+    const JobOptions options = read_job_options(args);
+    if (!args.finish()) return fail(kName, args.error(), kExitUsage);
+    if (request.find_first_not_of(" \t\r\n") == std::string::npos) return fail(kName, "the request is empty", kExitUsage);
+
+    auto qt = ensure_qt_app();
+    QString kind, model;
+    auto backend = open_backend(kName, options, &kind, &model);
+    if (!backend) return kExitFailure;
+
+    std::string corpus_error;
+    const auto corpus = domain::ExampleCorpus::load_default(&corpus_error);
+    if (!corpus) std::cerr << "sigma cmd: warning: no few-shot examples (" << corpus_error << ")\n";
+    const app::CommandTask task(corpus ? &*corpus : nullptr);
+
+    app::GenerationRequest g = task.prepare(req);
+    const app::BlockingResult gen = app::generate_blocking(*backend, g, options.timeout_ms);
+    if (!gen.ok) return fail(kName, gen.error.message.toStdString());
+    const app::CommandResult result = task.finish(req, gen.text, gen.stats);
+
+    qint64 session = 0;
+    if (!options.no_history) {
+        app::JobRecord rec;
+        rec.panel = app::Panel::Commands;
+        rec.request = redact_secrets(req.request);
+        rec.raw_output = redact_secrets(result.raw_output);
+        rec.result = result.to_json();
+        rec.stats = result.stats;
+        rec.model = model;
+        rec.backend = kind;
+        const app::RecordOutcome saved = app::record_job(options.db_path, rec);
+        if (!saved.warning.isEmpty()) std::cerr << "sigma cmd: warning: not saved to history: " << saved.warning.toStdString() << "\n";
+        session = saved.session_id;
+    }
+
+    if (json) {
+        QJsonObject o = result.to_json();
+        o.insert("session", session > 0 ? QJsonValue(session) : QJsonValue());
+        std::cout << QJsonDocument(o).toJson(QJsonDocument::Compact).toStdString() << "\n";
+    } else {
+        print_result(result);
+    }
+    std::cerr << "timings: prompt " << result.stats.prompt_tokens << " tokens in " << result.stats.prompt_ms
+              << " ms, answer " << result.stats.completion_tokens << " tokens in " << result.stats.generate_ms << " ms\n";
+
+    if (!run) return result.valid ? kExitOk : kExitFailure;
+
+    // --run: the user's explicit request, checked against the command's risk.
+    if (!result.valid || result.command.isEmpty()) return fail(kName, "not running: the command did not validate");
+    const auto risk = domain::risk_from_text(result.risk.toStdString()).value_or(domain::Risk::Destructive);
+    app::Confirmation confirmation;
+    if (risk == domain::Risk::Destructive) {
+        if (!yes_destructive)
+            return fail(kName, "not running: the command is destructive; pass --yes-destructive to run it");
+        // The program the confirmation names: the first of the line's programs the runner accepts.
+        QString program;
+        for (const auto& c : domain::parse_shell(result.command.toStdString()).commands) {
+            const QString candidate = QString::fromStdString(c.program.text);
+            if (!candidate.isEmpty() &&
+                app::CommandRunner::check(result.command, risk, app::Confirmation::destructive(candidate)).isEmpty()) {
+                program = candidate;
+                break;
+            }
+        }
+        if (program.isEmpty()) return fail(kName, "not running: cannot tell which program is destructive");
+        if (isatty(STDIN_FILENO)) {
+            if (!ask("Type the program name (" + program.toStdString() + ") to run this destructive command: ",
+                     program.toStdString()))
+                return fail(kName, "not running: the program name was not confirmed");
+        }
+        confirmation = app::Confirmation::destructive(program);
+    } else if (risk == domain::Risk::ChangesState) {
+        if (!yes && !ask("This command changes state. Run it? [y/N] ", "y"))
+            return fail(kName, "not running: the command changes state; confirm on the terminal or pass --yes");
+        confirmation = app::Confirmation::confirmed();
+    } else {
+        confirmation = app::Confirmation::confirmed();
+    }
+    app::CommandRunner runner;
+    QObject::connect(&runner, &app::CommandRunner::outputReceived,
+                     [](const QString& text) { std::cout << text.toStdString() << std::flush; });
+    const app::ExecutionResult ran = runner.run(result.command, risk, confirmation, {}, {});
+    if (!ran.started) return fail(kName, "not running: " + ran.error.toStdString());
+    if (session > 0) {
+        app::Execution e;
+        e.session_id = session;
+        e.command = result.command;
+        e.exit_code = ran.exit_code;
+        e.duration_ms = ran.duration_ms;
+        e.output_excerpt = redact_secrets(ran.output_excerpt);
+        e.host = QHostInfo::localHostName();
+        const app::RecordOutcome saved = app::record_execution(options.db_path, e);
+        if (!saved.warning.isEmpty()) std::cerr << "sigma cmd: warning: execution not saved: " << saved.warning.toStdString() << "\n";
+    }
+    std::cerr << "exit code " << ran.exit_code << (ran.timed_out ? " (timed out)" : "") << " after " << ran.duration_ms << " ms\n";
+    return ran.exit_code == 0 ? kExitOk : kExitFailure;
+}
+
+}  // namespace sigma::cli

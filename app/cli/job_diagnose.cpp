@@ -1,0 +1,85 @@
+// sigma diagnose [FILE|-] with a model: the rules engine cites the evidence, the model writes the
+// root cause and next steps from the redacted findings. Without findings the model is not asked.
+#include <QCoreApplication>
+#include <QJsonDocument>
+#include <fstream>
+#include <iostream>
+
+#include "app/cli/commands.h"
+#include "app/cli/job_options.h"
+#include "app/cli/jobs.h"
+#include "app/diagnose_task.h"
+#include "app/domain/diag_signatures.h"
+#include "app/job_recorder.h"
+
+namespace sigma::cli {
+
+namespace {
+constexpr const char* kName = "diagnose";
+}
+
+int run_diagnose_job(CliArgs& args, const std::string& input) {
+    const bool json = args.flag({"--json"});
+    const JobOptions options = read_job_options(args);
+    if (!args.finish()) return fail(kName, args.error(), kExitUsage);
+
+    std::string error;
+    const auto pack = domain::SignaturePack::load_default(&error);
+    if (!pack) return fail(kName, error);
+    const app::DiagnoseTask task(*pack);
+
+    app::DiagnoseResult result;
+    if (input.empty() || input == "-") {
+        result = task.analyse(std::cin);
+    } else {
+        std::ifstream in(input, std::ios::binary);
+        if (!in) return fail(kName, "cannot open log file '" + input + "'");
+        result = task.analyse(in);
+    }
+
+    auto qt = ensure_qt_app();
+    QString kind, model;
+    if (!result.report.findings.empty()) {
+        auto backend = open_backend(kName, options, &kind, &model);
+        if (!backend) return kExitFailure;
+        const app::BlockingResult gen = app::generate_blocking(*backend, task.prepare(result), options.timeout_ms);
+        if (gen.ok) result = task.finish(std::move(result), gen.text, gen.stats);
+        else std::cerr << "sigma diagnose: warning: the model's summary failed (" << gen.error.message.toStdString()
+                       << "); showing the rules engine's\n";
+    }
+
+    qint64 session = 0;
+    if (!options.no_history) {
+        app::JobRecord rec;
+        rec.panel = app::Panel::Diagnose;
+        rec.request = input.empty() || input == "-" ? QStringLiteral("(log from standard input)")
+                                                    : QString::fromStdString(input);
+        rec.raw_output = result.raw_output;
+        rec.result = result.to_json();
+        rec.stats = result.stats;
+        rec.model = model;
+        rec.backend = kind;
+        const app::RecordOutcome saved = app::record_job(options.db_path, rec);
+        if (!saved.warning.isEmpty())
+            std::cerr << "sigma diagnose: warning: not saved to history: " << saved.warning.toStdString() << "\n";
+        session = saved.session_id;
+    }
+    if (json) {
+        QJsonObject o = result.to_json();
+        o.insert("session", session > 0 ? QJsonValue(session) : QJsonValue());
+        std::cout << QJsonDocument(o).toJson(QJsonDocument::Compact).toStdString() << "\n";
+        return kExitOk;
+    }
+    std::cout << "category: " << result.category.toStdString() << "\n";
+    for (const auto& f : result.report.findings) {
+        std::cout << "finding: " << f.category << " (" << domain::severity_name(f.severity) << ")\n";
+        for (const auto& e : f.evidence) std::cout << "  L" << e.line << ": " << e.text << "\n";
+    }
+    if (!result.root_cause.isEmpty())
+        std::cout << "root cause (" << result.summary_source.toStdString() << "): " << result.root_cause.toStdString() << "\n";
+    for (const QString& s : result.next_steps) std::cout << "next: " << s.toStdString() << "\n";
+    for (const QString& c : result.commands) std::cout << "evidence command: " << c.toStdString() << "\n";
+    return kExitOk;
+}
+
+}  // namespace sigma::cli

@@ -1,0 +1,98 @@
+// sigma kql "QUESTION": a Kusto query drafted by the model over the schema slice, validated against
+// the whole schema, with a bounded repair loop on the validator's messages.
+#include <QCoreApplication>
+#include <QJsonDocument>
+#include <iostream>
+#include <optional>
+
+#include "app/cli/commands.h"
+#include "app/cli/job_options.h"
+#include "app/cli/jobs.h"
+#include "app/domain/example_corpus.h"
+#include "app/domain/kql_schema.h"
+#include "app/domain/kql_schema_slice.h"
+#include "app/job_recorder.h"
+#include "app/kql_task.h"
+
+namespace sigma::cli {
+
+namespace {
+constexpr const char* kName = "kql";
+}
+
+int run_kql_job(CliArgs& args, const std::string& question) {
+    app::KqlRequest req;
+    req.question = QString::fromStdString(question);
+    const bool json = args.flag({"--json"});
+    const auto schema_path = args.value({"--schema"});
+    if (auto v = args.integer({"--repairs"})) req.max_repairs = static_cast<int>(std::clamp<long long>(*v, 0, 5));
+    const JobOptions options = read_job_options(args);
+    if (!args.finish()) return fail(kName, args.error(), kExitUsage);
+    if (question.find_first_not_of(" \t\r\n") == std::string::npos) return fail(kName, "the question is empty", kExitUsage);
+
+    std::string error;
+    std::optional<domain::KqlSchema> loaded;
+    const domain::KqlSchema* schema = nullptr;
+    if (schema_path) {
+        loaded = domain::KqlSchema::load(*schema_path, &error);
+        if (!loaded) return fail(kName, error);
+        schema = &*loaded;
+    } else {
+        schema = &domain::KqlSchema::builtin(&error);
+        if (schema->tables.empty()) return fail(kName, "the built-in schema pack is missing: " + error);
+    }
+    const domain::KqlTableHints hints = domain::KqlTableHints::load_default();
+    const auto corpus = domain::ExampleCorpus::load_default(&error);
+
+    auto qt = ensure_qt_app();
+    QString kind, model;
+    auto backend = open_backend(kName, options, &kind, &model);
+    if (!backend) return kExitFailure;
+
+    const app::KqlTask task(*schema, hints, corpus ? &*corpus : nullptr);
+    app::GenerationRequest g = task.prepare(req);
+    app::KqlResult result;
+    app::GenerationStats total;
+    for (int round = 0;; ++round) {
+        const app::BlockingResult gen = app::generate_blocking(*backend, g, options.timeout_ms);
+        if (!gen.ok) return fail(kName, gen.error.message.toStdString());
+        total.prompt_tokens += gen.stats.prompt_tokens;
+        total.completion_tokens += gen.stats.completion_tokens;
+        total.prompt_ms += gen.stats.prompt_ms;
+        total.generate_ms += gen.stats.generate_ms;
+        result = task.finish(req, gen.text, total);
+        result.repairs = round;
+        auto next = task.repair(req, g, result);
+        if (!next) break;
+        std::cerr << "sigma kql: repairing (" << result.diagnostics.size() << " diagnostics)\n";
+        g = *next;
+    }
+
+    qint64 session = 0;
+    if (!options.no_history) {
+        app::JobRecord rec;
+        rec.panel = app::Panel::Kql;
+        rec.request = req.question;
+        rec.raw_output = result.raw_output;
+        rec.result = result.to_json();
+        rec.stats = result.stats;
+        rec.model = model;
+        rec.backend = kind;
+        const app::RecordOutcome saved = app::record_job(options.db_path, rec);
+        if (!saved.warning.isEmpty()) std::cerr << "sigma kql: warning: not saved to history: " << saved.warning.toStdString() << "\n";
+        session = saved.session_id;
+    }
+    if (json) {
+        QJsonObject o = result.to_json();
+        o.insert("session", session > 0 ? QJsonValue(session) : QJsonValue());
+        std::cout << QJsonDocument(o).toJson(QJsonDocument::Compact).toStdString() << "\n";
+    } else {
+        std::cout << result.query.toStdString() << "\n";
+        std::cerr << (result.valid ? "valid" : "INVALID") << "; tables: " << result.tables.join(", ").toStdString() << "\n";
+        for (const auto& d : result.diagnostics)
+            std::cerr << d.severity.toStdString() << " at " << d.start << ": " << d.text.toStdString() << "\n";
+    }
+    return result.valid ? kExitOk : kExitFailure;
+}
+
+}  // namespace sigma::cli

@@ -1,0 +1,52 @@
+// Shared option handling for the model-backed commands.
+#include "app/cli/job_options.h"
+
+#include <QCoreApplication>
+#include <iostream>
+
+#include "app/cli/commands.h"
+#include "app/data_paths.h"
+
+namespace sigma::cli {
+
+JobOptions read_job_options(CliArgs& args) {
+    JobOptions o;
+    if (auto v = args.value({"-m", "--model"})) o.backend.model_path = QString::fromStdString(*v);
+    if (auto v = args.value({"--remote"})) o.backend.remote_url = QString::fromStdString(*v);
+    if (auto v = args.value({"--api-key"})) o.backend.api_key = QString::fromStdString(*v);
+    if (auto v = args.value({"--remote-model"})) o.backend.remote_model = QString::fromStdString(*v);
+    if (auto v = args.value({"--template"})) o.backend.template_name = QString::fromStdString(*v);
+    if (auto v = args.integer({"-t", "--threads"})) o.backend.n_threads = static_cast<int>(*v);
+    if (auto v = args.integer({"--ctx"})) o.backend.n_ctx = static_cast<int>(*v);
+    if (auto v = args.integer({"--timeout"})) o.timeout_ms = static_cast<int>(std::max<long long>(1, *v) * 1000);
+    o.no_history = args.flag({"--no-history"});
+    if (auto v = args.value({"--db"})) o.db_path = QString::fromStdString(*v);
+    else o.db_path = app::DataPaths().history_db_path();
+    return o;
+}
+
+std::unique_ptr<app::Backend> open_backend(const char* command, const JobOptions& options, QString* kind,
+                                           QString* model) {
+    auto chosen = app::make_backend(options.backend);
+    if (!chosen) {
+        fail(command, chosen.error().message);
+        return nullptr;
+    }
+    if (Status s = app::wait_until_ready(*chosen->backend, 120000); !s) {
+        fail(command, "cannot load the model: " + s.error().message);
+        return nullptr;
+    }
+    if (kind) *kind = chosen->kind;
+    if (model) *model = chosen->model;
+    return std::move(chosen->backend);
+}
+
+std::unique_ptr<QCoreApplication> ensure_qt_app() {
+    if (QCoreApplication::instance()) return nullptr;
+    static int argc = 1;
+    static char name[] = "sigma";
+    static char* argv[] = {name, nullptr};
+    return std::make_unique<QCoreApplication>(argc, argv);
+}
+
+}  // namespace sigma::cli

@@ -1,0 +1,33 @@
+// Options every model-using command shares (-m, --remote, --api-key, --template, --threads, --ctx,
+// --db, --timeout) and the small helpers the job commands share. Not a job itself.
+#pragma once
+
+#include <QString>
+#include <memory>
+#include <string>
+
+#include "app/backend_factory.h"
+#include "app/cli/cli_args.h"
+
+class QCoreApplication;
+
+namespace sigma::cli {
+
+struct JobOptions {
+    app::BackendChoice backend;
+    QString db_path;        // --db FILE, else the data directory's history.sqlite
+    int timeout_ms = 300000;  // --timeout SECONDS for one generation
+    bool no_history = false;  // --no-history: keep nothing
+};
+
+// Reads the shared options (marks them used in `args`).
+JobOptions read_job_options(CliArgs& args);
+
+// Builds the backend and waits for a local model to load. On failure prints the error (naming the
+// command) and returns null.
+std::unique_ptr<app::Backend> open_backend(const char* command, const JobOptions& options, QString* kind, QString* model);
+
+// The application object Qt's event loops, SQL plugins and networking need (none exists yet in the CLI).
+std::unique_ptr<QCoreApplication> ensure_qt_app();
+
+}  // namespace sigma::cli
