@@ -92,8 +92,8 @@ TEST_RC=0
 (cd "$BUILD" && timeout 240 ctest -L cuda --output-on-failure) >"$OUT/tests.log" 2>&1 || TEST_RC=$?
 # On a GPU host a skipped CUDA test is a failure: the device was not usable.
 N_PASS=$(grep -cE "Test +#[0-9]+: .* Passed" "$OUT/tests.log" || true)
-N_FAIL=$(grep -cE "\*\*\*Failed|\*\*\*Timeout|\*\*\*Exception|Failed  " "$OUT/tests.log" || true)
-N_SKIP=$(grep -cE "\*\*\*Skipped|Skipped" "$OUT/tests.log" || true)
+N_FAIL=$(grep -cE "Test +#[0-9]+: .*(Failed|Timeout|Exception|Not Run)" "$OUT/tests.log" || true)
+N_SKIP=$(grep -cE "Test +#[0-9]+: .*Skipped" "$OUT/tests.log" || true)
 phase_done tests "$S"
 
 S=$(date +%s)
