@@ -6,6 +6,7 @@
 
 #include "inference/cpu_features.h"
 #include "inference/ops_convert.h"
+#include "inference/ops_matmul_quant.h"
 #include "inference/thread_pool.h"
 
 namespace sigma {
@@ -16,11 +17,23 @@ void MatmulScratch::reserve(int n_threads, int64_t max_row_length, int64_t max_a
     max_activation_elements_ = max_activation_elements;
     rows_.reset(new float[static_cast<size_t>(n_threads) * kRowTile * static_cast<size_t>(max_row_length)]);
     q8_.reset(new BlockQ8_0[static_cast<size_t>(max_activation_elements / kQ8_0BlockSize + 1)]);
+    q8k_.reset(new BlockQ8_K[static_cast<size_t>(max_activation_elements / kQKBlockSize + 1)]);
+}
+
+bool matmul_path_available(MatmulPath path) {
+    const CpuFeatures& f = cpu_features();
+    const bool avx2 = f.avx2 && f.fma && f.f16c;
+    switch (path) {
+        case MatmulPath::Scalar: return true;
+        case MatmulPath::Avx2: return avx2;
+        case MatmulPath::Avx512: return avx2 && f.avx512f && f.avx512bw && f.avx512vl && f.avx512vnni;
+    }
+    return false;
 }
 
 MatmulPath matmul_default_path() {
-    const CpuFeatures& f = cpu_features();
-    return f.avx2 && f.fma && f.f16c ? MatmulPath::Avx2 : MatmulPath::Scalar;
+    if (matmul_path_available(MatmulPath::Avx512)) return MatmulPath::Avx512;
+    return matmul_path_available(MatmulPath::Avx2) ? MatmulPath::Avx2 : MatmulPath::Scalar;
 }
 
 float dot_f32_scalar(const float* a, const float* b, int64_t n) {
@@ -61,15 +74,40 @@ struct Kernels {
     float (*dot_f16)(const uint16_t*, const float*, int64_t);
     float (*dot_bf16)(const uint16_t*, const float*, int64_t);
     bool avx2_widen;
+    float (*dot_q4_0)(const BlockQ4_0*, const BlockQ8_0*, int64_t);
+    float (*dot_q4_k)(const BlockQ4_K*, const BlockQ8_K*, int64_t);
+    float (*dot_q5_k)(const BlockQ5_K*, const BlockQ8_K*, int64_t);
+    float (*dot_q6_k)(const BlockQ6_K*, const BlockQ8_K*, int64_t);
 };
 
 void quantize_q8_0_reference(const float* x, BlockQ8_0* y, int64_t n) { quantize_row(TensorType::Q8_0, x, y, n); }
 
 Kernels kernels_for(MatmulPath path) {
+    if (path == MatmulPath::Avx512)  // no Q8_0 tile: every pair then goes through the one dot product
+        return {dot_f32_avx2,           dot_q8_0_avx512,      dot_f32_tile4x3_avx2, nullptr,
+                quantize_row_q8_0_avx2, dot_f16_avx2,         dot_bf16_avx2,        true,
+                dot_q4_0_q8_0_avx512,   dot_q4_k_q8_k_avx512, dot_q5_k_q8_k_avx512, dot_q6_k_q8_k_avx512};
     if (path == MatmulPath::Avx2)
-        return {dot_f32_avx2,           dot_q8_0_avx2, dot_f32_tile4x3_avx2, dot_q8_0_tile4x2_avx2,
-                quantize_row_q8_0_avx2, dot_f16_avx2,  dot_bf16_avx2,        true};
-    return {dot_f32_scalar, dot_q8_0_scalar, nullptr, nullptr, quantize_q8_0_reference, nullptr, nullptr, false};
+        return {dot_f32_avx2,           dot_q8_0_avx2,      dot_f32_tile4x3_avx2, dot_q8_0_tile4x2_avx2,
+                quantize_row_q8_0_avx2, dot_f16_avx2,       dot_bf16_avx2,        true,
+                dot_q4_0_q8_0_avx2,     dot_q4_k_q8_k_avx2, dot_q5_k_q8_k_avx2,   dot_q6_k_q8_k_avx2};
+    return {dot_f32_scalar,       dot_q8_0_scalar,      nullptr,              nullptr, quantize_q8_0_reference, nullptr, nullptr,
+            false,                dot_q4_0_q8_0_scalar, dot_q4_k_q8_k_scalar, dot_q5_k_q8_k_scalar, dot_q6_k_q8_k_scalar};
+}
+
+// y[t][o] for a weight type whose rows are dotted with 8-bit activations xq (Q8_0 or Q8_K blocks,
+// `x_blocks` per token): every (row, token) pair through the same dot, so batching and threading
+// leave the results bit-identical.
+template <typename W, typename X>
+void quant_rows_times_tokens(float* y, const uint8_t* base, size_t stride, int64_t out, const X* xq, int64_t x_blocks,
+                             int64_t w_blocks, int64_t n_tokens, float (*dot)(const W*, const X*, int64_t),
+                             ThreadPool& pool) {
+    pool.parallel_for(out, [&](int64_t begin, int64_t end, int) {
+        for (int64_t o = begin; o < end; ++o) {
+            const W* row = reinterpret_cast<const W*>(base + static_cast<size_t>(o) * stride);
+            for (int64_t t = 0; t < n_tokens; ++t) y[t * out + o] = dot(row, xq + t * x_blocks, w_blocks);
+        }
+    });
 }
 
 constexpr int kTile = MatmulScratch::kRowTile;
@@ -109,13 +147,7 @@ bool matmul(float* y, const TensorView& w, const float* x, int64_t n_tokens, Thr
     switch (w.type) {
         case TensorType::F32:
         case TensorType::F16:
-        case TensorType::BF16:
-        case TensorType::Q4_0:
-        case TensorType::Q4_K:
-        case TensorType::Q5_K:
-        case TensorType::Q6_K: {
-            // 4- to 6-bit weights are dequantised a few rows at a time into the row buffer, then share
-            // the float tiles: each weight byte is still read once per batch.
+        case TensorType::BF16: {
             if (w.type != TensorType::F32 && in > scratch.max_row_length()) return false;
             const float* table = fp16_table();
             const int64_t n_row_blocks = (out + kTile - 1) / kTile;
@@ -143,11 +175,6 @@ bool matmul(float* y, const TensorView& w, const float* x, int64_t n_tokens, Thr
                             continue;
                         }
                         float* dst = wide + r * scratch.max_row_length();
-                        rows[r] = dst;
-                        if (w.type != TensorType::F16 && w.type != TensorType::BF16) {
-                            dequantize_row(w.type, src, dst, in);
-                            continue;
-                        }
                         const auto* h = reinterpret_cast<const uint16_t*>(src);
                         if (w.type == TensorType::BF16) widen_bf16_row(dst, h, in);
                         else if (k.avx2_widen) widen_f16_row_avx2(dst, h, in);
@@ -187,6 +214,33 @@ bool matmul(float* y, const TensorView& w, const float* x, int64_t n_tokens, Thr
                         for (int r = 0; r < n_rows; ++r) y[t * out + r0 + r] = k.dot_q8_0(rows[r], xq + t * n_blocks, n_blocks);
                 }
             });
+            return true;
+        }
+        case TensorType::Q4_0: {
+            if (n_tokens * in > scratch.max_activation_elements()) return false;
+            BlockQ8_0* xq = scratch.q8_buffer();
+            const int64_t n_blocks = in / kQ8_0BlockSize;
+            pool.parallel_for(n_tokens, [&](int64_t begin, int64_t end, int) {
+                for (int64_t t = begin; t < end; ++t) k.quantize_q8_0(x + t * in, xq + t * n_blocks, in);
+            });
+            quant_rows_times_tokens(y, base, stride, out, xq, n_blocks, n_blocks, n_tokens, k.dot_q4_0, pool);
+            return true;
+        }
+        case TensorType::Q4_K:
+        case TensorType::Q5_K:
+        case TensorType::Q6_K: {
+            if (n_tokens * in > scratch.max_activation_elements()) return false;
+            BlockQ8_K* xq = scratch.q8k_buffer();
+            const int64_t n_blocks = in / kQKBlockSize;
+            pool.parallel_for(n_tokens, [&](int64_t begin, int64_t end, int) {
+                for (int64_t t = begin; t < end; ++t) quantize_row_q8_k(x + t * in, xq + t * n_blocks, in);
+            });
+            if (w.type == TensorType::Q4_K)
+                quant_rows_times_tokens(y, base, stride, out, xq, n_blocks, n_blocks, n_tokens, k.dot_q4_k, pool);
+            else if (w.type == TensorType::Q5_K)
+                quant_rows_times_tokens(y, base, stride, out, xq, n_blocks, n_blocks, n_tokens, k.dot_q5_k, pool);
+            else
+                quant_rows_times_tokens(y, base, stride, out, xq, n_blocks, n_blocks, n_tokens, k.dot_q6_k, pool);
             return true;
         }
         default: return false;

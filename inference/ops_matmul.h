@@ -1,11 +1,12 @@
 // matmul: y = W·x for a batch of tokens, over the weight types the engine computes with
-// (F32, F16, BF16, Q8_0; Q4_0/Q4_K/Q5_K/Q6_K dequantised per row), rows split across the thread pool.
+// (F32, F16, BF16, Q8_0, Q4_0, Q4_K, Q5_K, Q6_K), rows split across the thread pool.
 // Not a general GEMM: W is always a model weight (ne = {in, out}), x is always float activations.
 #pragma once
 
 #include <cstdint>
 #include <memory>
 
+#include "inference/quant_k.h"
 #include "inference/tensor.h"
 #include "inference/tensor_types.h"
 
@@ -23,6 +24,7 @@ public:
     static constexpr int kRowTile = 4;  // rows a thread widens and multiplies together
     float* row_buffer(int thread_index) { return rows_.get() + thread_index * kRowTile * max_row_length_; }
     BlockQ8_0* q8_buffer() { return q8_.get(); }
+    BlockQ8_K* q8k_buffer() { return q8k_.get(); }
     int64_t max_row_length() const { return max_row_length_; }
     int64_t max_activation_elements() const { return max_activation_elements_; }
     int n_threads() const { return n_threads_; }
@@ -30,19 +32,23 @@ public:
 private:
     std::unique_ptr<float[]> rows_;      // [n_threads][kRowTile][max_row_length]
     std::unique_ptr<BlockQ8_0[]> q8_;    // [max_activation_elements / 32]
+    std::unique_ptr<BlockQ8_K[]> q8k_;   // [max_activation_elements / 256]: activations for K-quant weights
     int64_t max_row_length_ = 0;
     int64_t max_activation_elements_ = 0;
     int n_threads_ = 0;
 };
 
 // Which kernels matmul uses. Scalar is the plain path every other path is tested against.
-enum class MatmulPath { Scalar, Avx2 };
+// Avx512 (F, BW, VL, VNNI) has its own kernels for the 8/6/5/4-bit types and uses AVX2's for the rest.
+enum class MatmulPath { Scalar, Avx2, Avx512 };
 MatmulPath matmul_default_path();  // from cpu_features(): the best path this CPU runs
+bool matmul_path_available(MatmulPath path);  // this CPU (within SIGMA_CPU_PATH) runs that path
 
 // y[t][o] = sum_i W[o][i] * x[t][i] for t < n_tokens, o < out, i < in, where W.ne = {in, out},
 // x is [n_tokens][in] and y is [n_tokens][out] (y must not alias x).
 // Each weight row is read once per batch: the loop is "for each row, for each token".
-// For Q8_0 weights x is first quantised to Q8_0 blocks and the dot products are integer sums.
+// For Q8_0 and Q4_0 weights x is first quantised to Q8_0 blocks, for Q4_K/Q5_K/Q6_K to Q8_K blocks,
+// and the dot products are integer sums (ops_matmul_quant.h).
 // Returns false (computing nothing) when the weight type is not one the engine computes with,
 // in is not a multiple of the type's block, or the scratch is too small; Context checks all
 // of this once at creation.

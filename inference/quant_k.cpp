@@ -281,6 +281,22 @@ void dequantize_row_q6_k(const BlockQ6_K* src, float* dst, int64_t n) {
     }
 }
 
+void quantize_row_q8_k(const float* src, BlockQ8_K* dst, int64_t n) {
+    for (int64_t b = 0; b < n / kQKBlockSize; ++b) {
+        const float* x = src + b * kQKBlockSize;
+        float amax = 0;
+        for (int i = 0; i < kQKBlockSize; ++i) amax = std::max(amax, std::fabs(x[i]));
+        const float id = amax > 0 ? 127.0f / amax : 0.0f;
+        dst[b].d = amax / 127.0f;
+        for (int i = 0; i < kQKBlockSize; ++i) dst[b].qs[i] = static_cast<int8_t>(std::clamp(round_int(x[i] * id), -127, 127));
+        for (int j = 0; j < kQKBlockSize / 16; ++j) {
+            int sum = 0;
+            for (int i = 0; i < 16; ++i) sum += dst[b].qs[16 * j + i];
+            dst[b].bsums[j] = static_cast<int16_t>(sum);
+        }
+    }
+}
+
 void quantize_row_q6_k(const float* src, BlockQ6_K* dst, int64_t n) {
     for (int64_t b = 0; b < n / kQKBlockSize; ++b) {
         const float* x = src + b * kQKBlockSize;

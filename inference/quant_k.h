@@ -55,6 +55,17 @@ struct BlockQ6_K {
 };
 static_assert(sizeof(BlockQ6_K) == 210, "block_q6_K must be 210 bytes");
 
+// Q8_K: activations quantised on the fly for the K-quant dot products (never stored in files):
+// 256 int8 values with a float scale, and the sums of each 16 values (for the K-quants' mins/offsets).
+struct BlockQ8_K {
+    float d;
+    int8_t qs[kQKBlockSize];
+    int16_t bsums[kQKBlockSize / 16];
+};
+static_assert(sizeof(BlockQ8_K) == 292, "block_q8_K must be 292 bytes");
+// d = max|x| / 127, q = round(x / d) in [-127, 127].
+void quantize_row_q8_k(const float* src, BlockQ8_K* dst, int64_t n);
+
 // Sub-block j's 6-bit scale and min from the 12 packed bytes of Q4_K/Q5_K: j < 4 in the low 6 bits of
 // bytes j and j+4; j >= 4 split as a nibble in byte j+4 and two high bits borrowed from bytes j-4 / j.
 void kquant_scale_min(int j, const uint8_t* scales, int& sc, int& m);

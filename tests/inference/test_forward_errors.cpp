@@ -95,12 +95,12 @@ TEST(ContextErrors, MissingOrMisshapenWeightsAreNamed) {
     {
         ModelWeights w = m->weights;
         TensorView odd = *w.layers[0].ffn_up;
-        odd.type = TensorType::Q4_K;
+        odd.type = TensorType::Q4_1;
         w.layers[0].ffn_up = &odd;
         auto ctx = Context::create(m->config, w, {});
         ASSERT_FALSE(ctx.ok());
         EXPECT_EQ(ctx.error().code, ErrorCode::Unsupported);
-        EXPECT_TRUE(contains(ctx.error().message, "q4_K")) << ctx.error().message;
+        EXPECT_TRUE(contains(ctx.error().message, "q4_1")) << ctx.error().message;
     }
     {
         ModelWeights w = m->weights;

@@ -1,13 +1,15 @@
-// matmul over the 4/5/6-bit weight types on every kernel path this CPU has, against double dot
-// products of the dequantised weights, with odd row counts, several token counts and thread counts.
+// matmul over the 8/6/5/4-bit weight types on every kernel path this CPU has (scalar, AVX2, AVX-512
+// VNNI), against double dot products of the quantised operands, with odd row, token and thread counts.
 // Not the block layouts (test_quant.cpp): the weights here come from the reference quantiser.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <random>
 #include <vector>
 
 #include "inference/ops_matmul.h"
+#include "inference/quant_k.h"
 #include "inference/tensor_types.h"
 #include "inference/thread_pool.h"
 
@@ -42,19 +44,42 @@ QuantWeight make_weight(TensorType type, int64_t in, int64_t out, uint32_t seed)
     return w;
 }
 
-// Every path the machine runs, listed explicitly so each one is exercised whatever SIGMA_CPU_PATH says.
+// Every path the machine runs, listed explicitly so each one is exercised whatever the default is.
 std::vector<MatmulPath> paths_here() {
-    std::vector<MatmulPath> p{MatmulPath::Scalar};
-    if (matmul_default_path() == MatmulPath::Avx2) p.push_back(MatmulPath::Avx2);
+    std::vector<MatmulPath> p;
+    for (MatmulPath path : {MatmulPath::Scalar, MatmulPath::Avx2, MatmulPath::Avx512})
+        if (matmul_path_available(path)) p.push_back(path);
     return p;
+}
+
+const char* path_name(MatmulPath p) { return p == MatmulPath::Scalar ? "scalar" : p == MatmulPath::Avx2 ? "avx2" : "avx512"; }
+
+// The activations as the kernels see them: quantised to 8 bits (Q8_K for K-quant weights, else Q8_0)
+// by the reference quantiser, then widened back.
+std::vector<float> quantised_activations(TensorType weight_type, const std::vector<float>& x, int64_t in) {
+    std::vector<float> out(x.size());
+    const int64_t n_tokens = static_cast<int64_t>(x.size()) / in;
+    for (int64_t t = 0; t < n_tokens; ++t) {
+        if (type_traits(weight_type)->block_size == kQKBlockSize) {
+            std::vector<BlockQ8_K> q(static_cast<size_t>(in / kQKBlockSize));
+            quantize_row_q8_k(x.data() + t * in, q.data(), in);
+            for (int64_t i = 0; i < in; ++i)
+                out[static_cast<size_t>(t * in + i)] = q[static_cast<size_t>(i / kQKBlockSize)].d * q[static_cast<size_t>(i / kQKBlockSize)].qs[i % kQKBlockSize];
+        } else {
+            std::vector<uint8_t> q(row_bytes(TensorType::Q8_0, in));
+            quantize_row(TensorType::Q8_0, x.data() + t * in, q.data(), in);
+            dequantize_row(TensorType::Q8_0, q.data(), out.data() + t * in, in);
+        }
+    }
+    return out;
 }
 
 class QuantMatmul : public ::testing::TestWithParam<TensorType> {};
 
-TEST_P(QuantMatmul, EveryPathMatchesDoubleDotProducts) {
+TEST_P(QuantMatmul, EveryPathMatchesDoubleDotProductsOfTheQuantisedOperands) {
     const TensorType type = GetParam();
     const int64_t block = type_traits(type)->block_size;
-    const int64_t in = 2 * 256 + (block == 32 ? 32 : 256);  // 768: not a power of two
+    const int64_t in = 2 * 256 + (block == 32 ? 32 : 256);  // 544 or 768: not a power of two
     const int64_t out = 37;                                 // not a multiple of the 4-row tile or of threads
     const QuantWeight w = make_weight(type, in, out, 3);
     std::mt19937 rng(9);
@@ -64,6 +89,7 @@ TEST_P(QuantMatmul, EveryPathMatchesDoubleDotProducts) {
             for (int64_t n_tokens : {1, 2, 5}) {
                 std::vector<float> x(static_cast<size_t>(n_tokens * in));
                 for (auto& v : x) v = u(rng);
+                const std::vector<float> xq = quantised_activations(type, x, in);
                 ThreadPool pool(threads);
                 MatmulScratch scratch;
                 scratch.reserve(threads, in, n_tokens * in);
@@ -71,37 +97,69 @@ TEST_P(QuantMatmul, EveryPathMatchesDoubleDotProducts) {
                 ASSERT_TRUE(matmul(y.data(), w.view, x.data(), n_tokens, pool, scratch, path));
                 for (int64_t t = 0; t < n_tokens; ++t)
                     for (int64_t o = 0; o < out; ++o) {
-                        double want = 0, mag = 0;
+                        double want = 0, exact = 0, mag = 0;
                         for (int64_t i = 0; i < in; ++i) {
-                            want += double(w.values[o * in + i]) * x[t * in + i];
-                            mag += std::fabs(double(w.values[o * in + i]) * x[t * in + i]);
+                            const double wv = w.values[static_cast<size_t>(o * in + i)];
+                            want += wv * xq[static_cast<size_t>(t * in + i)];
+                            exact += wv * x[static_cast<size_t>(t * in + i)];
+                            mag += std::fabs(wv * x[static_cast<size_t>(t * in + i)]);
                         }
-                        ASSERT_NEAR(y[t * out + o], want, 1e-5 * mag + 1e-6)
-                            << type_name(type) << " path " << int(path) << " threads " << threads << " tokens " << n_tokens
+                        const float got = y[static_cast<size_t>(t * out + o)];
+                        // Integer sums are exact: only float rounding (and, on SIMD paths, the rare
+                        // activation rounding tie) separates the kernel from the quantised operands.
+                        ASSERT_NEAR(got, want, 1e-4 * mag + 1e-6)
+                            << type_name(type) << " " << path_name(path) << " threads " << threads << " tokens " << n_tokens
                             << " row " << o;
+                        // and 8-bit activations stay close to the float product
+                        ASSERT_NEAR(got, exact, 1e-2 * mag + 1e-6) << type_name(type) << " " << path_name(path);
                     }
             }
         }
     }
 }
 
-TEST_P(QuantMatmul, PathsAgreeWithTheScalarReference) {
+TEST_P(QuantMatmul, BatchedTokensGiveTheSameBitsAsOneAtATime) {
     const TensorType type = GetParam();
-    const int64_t in = 512, out = 13, n_tokens = 4;
+    const int64_t in = 512, out = 13, n_tokens = 6;
     const QuantWeight w = make_weight(type, in, out, 21);
     std::vector<float> x(static_cast<size_t>(n_tokens * in));
     std::mt19937 rng(2);
     std::normal_distribution<float> normal(0.0f, 1.0f);
+    for (auto& v : x) v = normal(rng);
+    for (MatmulPath path : paths_here()) {
+        ThreadPool pool(2);
+        MatmulScratch scratch;
+        scratch.reserve(2, in, n_tokens * in);
+        std::vector<float> batched(static_cast<size_t>(n_tokens * out)), single(static_cast<size_t>(out));
+        ASSERT_TRUE(matmul(batched.data(), w.view, x.data(), n_tokens, pool, scratch, path));
+        for (int64_t t = 0; t < n_tokens; ++t) {
+            ASSERT_TRUE(matmul(single.data(), w.view, x.data() + t * in, 1, pool, scratch, path));
+            for (int64_t o = 0; o < out; ++o)
+                ASSERT_EQ(single[static_cast<size_t>(o)], batched[static_cast<size_t>(t * out + o)])
+                    << type_name(type) << " " << path_name(path) << " token " << t << " row " << o;
+        }
+    }
+}
+
+TEST_P(QuantMatmul, SimdPathsAgreeWithTheScalarKernels) {
+    const TensorType type = GetParam();
+    const int64_t in = 1024, out = 9, n_tokens = 3;
+    const QuantWeight w = make_weight(type, in, out, 5);
+    std::vector<float> x(static_cast<size_t>(n_tokens * in));
+    std::mt19937 rng(8);
+    std::normal_distribution<float> normal(0.0f, 3.0f);
     for (auto& v : x) v = normal(rng);
     ThreadPool pool(2);
     MatmulScratch scratch;
     scratch.reserve(2, in, n_tokens * in);
     std::vector<float> ref(static_cast<size_t>(n_tokens * out));
     ASSERT_TRUE(matmul(ref.data(), w.view, x.data(), n_tokens, pool, scratch, MatmulPath::Scalar));
+    double scale = 0;
+    for (float v : ref) scale = std::max(scale, double(std::fabs(v)));
     for (MatmulPath path : paths_here()) {
         std::vector<float> y(ref.size(), NAN);
         ASSERT_TRUE(matmul(y.data(), w.view, x.data(), n_tokens, pool, scratch, path));
-        for (size_t i = 0; i < y.size(); ++i) EXPECT_NEAR(y[i], ref[i], 1e-4f * (1.0f + std::fabs(ref[i]))) << i;
+        for (size_t i = 0; i < y.size(); ++i) EXPECT_NEAR(y[i], ref[i], 1e-3 * scale) << path_name(path) << " " << i;
     }
 }
 
@@ -119,7 +177,7 @@ TEST_P(QuantMatmul, RowsThatAreNotWholeBlocksAreRejected) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Types, QuantMatmul,
-                         ::testing::Values(TensorType::Q4_0, TensorType::Q4_K, TensorType::Q5_K, TensorType::Q6_K),
+                         ::testing::Values(TensorType::Q8_0, TensorType::Q4_0, TensorType::Q4_K, TensorType::Q5_K, TensorType::Q6_K),
                          [](const ::testing::TestParamInfo<TensorType>& info) { return std::string(type_name(info.param)); });
 
 }  // namespace

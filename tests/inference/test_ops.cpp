@@ -57,7 +57,7 @@ class MatmulTest : public ::testing::TestWithParam<MatmulCase> {};
 
 TEST_P(MatmulTest, MatchesDoubleDotProducts) {
     const MatmulCase mc = GetParam();
-    if (mc.path == MatmulPath::Avx2 && matmul_default_path() != MatmulPath::Avx2) GTEST_SKIP() << "no AVX2 on this CPU";
+    if (mc.path == MatmulPath::Avx2 && !matmul_path_available(MatmulPath::Avx2)) GTEST_SKIP() << "no AVX2 on this CPU";
     const int64_t in = 96, out = 37, n_tokens = 5;
     Weight w = make_weight(mc.type, in, out, 3);
     ref::Rng rng(5);
@@ -90,7 +90,7 @@ INSTANTIATE_TEST_SUITE_P(
                       MatmulCase{TensorType::BF16, MatmulPath::Avx2, 2}, MatmulCase{TensorType::Q8_0, MatmulPath::Avx2, 3}));
 
 TEST(Matmul, Avx2AndScalarQ8AgreeExactlyOnIntegerSums) {
-    if (matmul_default_path() != MatmulPath::Avx2) GTEST_SKIP() << "no AVX2 on this CPU";
+    if (!matmul_path_available(MatmulPath::Avx2)) GTEST_SKIP() << "no AVX2 on this CPU";
     Weight w = make_weight(TensorType::Q8_0, 64, 1, 9);
     std::vector<float> x(64);
     ref::Rng rng(2);
@@ -128,7 +128,7 @@ TEST(Matmul, BatchedTokensGiveTheSameBitsAsOneAtATime) {
 }
 
 TEST(Matmul, Avx2ActivationQuantiserMatchesTheReference) {
-    if (matmul_default_path() != MatmulPath::Avx2) GTEST_SKIP() << "no AVX2 on this CPU";
+    if (!matmul_path_available(MatmulPath::Avx2)) GTEST_SKIP() << "no AVX2 on this CPU";
     const int64_t n = 128;
     ref::Rng rng(14);
     std::vector<float> x(static_cast<size_t>(n));
@@ -272,7 +272,7 @@ TEST(Attention, F16RowsReadBackAsTheirRoundedValues) {
 }
 
 TEST(Attention, Avx2RowKernelsMatchScalar) {
-    if (matmul_default_path() != MatmulPath::Avx2) GTEST_SKIP() << "no AVX2 on this CPU";
+    if (!matmul_path_available(MatmulPath::Avx2)) GTEST_SKIP() << "no AVX2 on this CPU";
     const int d = 37;  // a 32-wide body and a scalar tail
     ref::Rng rng(12);
     std::vector<float> q(d), rows(3 * d);

@@ -52,8 +52,8 @@ TEST_P(QuantForward, LoadedModelMatchesReference) {
     ASSERT_TRUE(ctx.ok()) << ctx.error().message;
     auto logits = (*ctx)->decode_all_logits(tokens);
     ASSERT_TRUE(logits.ok()) << logits.error().message;
-    // The weights are dequantised exactly and activations stay float: only summation order differs.
-    EXPECT_LT(ref::normalized_max_error(logits->data(), expected.data(), expected.size()), 1e-4) << c.arch << " " << c.type;
+    // The weights are the same; activations are quantised to 8 bits on the fly (as for Q8_0 weights).
+    EXPECT_LT(ref::normalized_max_error(logits->data(), expected.data(), expected.size()), 5e-2) << c.arch << " " << c.type;
 }
 
 INSTANTIATE_TEST_SUITE_P(Generated, QuantForward,

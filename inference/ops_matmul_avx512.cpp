@@ -1,0 +1,164 @@
+// AVX-512 (F, BW, VL, VNNI) dot products for the quantised weight types: vpdpbusd sums four
+// unsigned-by-signed byte products into each int32 lane in one instruction. Compiled with per-function
+// target attributes; matmul picks this path only where cpu_features() reports all four extensions.
+// Not F32/F16/BF16 (those stay on the AVX2 kernels, which already stream at memory speed).
+#include <cstdint>
+
+#include "inference/ops_convert.h"
+#include "inference/ops_matmul.h"
+#include "inference/ops_matmul_quant.h"
+
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#include <immintrin.h>
+#define SIGMA_AVX512 __attribute__((target("avx2,fma,f16c,avx512f,avx512bw,avx512vl,avx512vnni")))
+
+namespace sigma {
+
+namespace {
+
+SIGMA_AVX512 inline __m256i load32(const void* p) { return _mm256_loadu_si256(static_cast<const __m256i*>(p)); }
+SIGMA_AVX512 inline __m512i load64(const void* p) { return _mm512_loadu_si512(p); }
+SIGMA_AVX512 inline __m512i join(__m256i lo, __m256i hi) { return _mm512_inserti64x4(_mm512_castsi256_si512(lo), hi, 1); }
+
+// Signed 32-byte blocks: |w| (unsigned) times x with w's sign, four products per int32 lane.
+SIGMA_AVX512 inline __m256i signed_dot(__m256i w, __m256i x) {
+    return _mm256_dpbusd_epi32(_mm256_setzero_si256(), _mm256_sign_epi8(w, w), _mm256_sign_epi8(x, w));
+}
+
+inline int32_t k_mins(const uint8_t* packed, const int16_t* bsums, int sc[8]) {
+    int32_t summ = 0;
+    for (int j = 0; j < 8; ++j) {
+        int m;
+        kquant_scale_min(j, packed, sc[j], m);
+        summ += m * (bsums[2 * j] + bsums[2 * j + 1]);
+    }
+    return summ;
+}
+
+// Lanes 0..7 scaled by a, 8..15 by b.
+SIGMA_AVX512 inline __m512i two_scales(int a, int b) {
+    return _mm512_inserti64x4(_mm512_set1_epi32(a), _mm256_set1_epi32(b), 1);
+}
+
+}  // namespace
+
+SIGMA_AVX512 float dot_q8_0_avx512(const BlockQ8_0* w, const BlockQ8_0* x, int64_t n_blocks) {
+    const float* table = fp16_table();
+    __m256 acc = _mm256_setzero_ps();
+    for (int64_t b = 0; b < n_blocks; ++b) {
+        const __m256i p = signed_dot(load32(w[b].qs), load32(x[b].qs));
+        acc = _mm256_fmadd_ps(_mm256_set1_ps(table[w[b].d] * table[x[b].d]), _mm256_cvtepi32_ps(p), acc);
+    }
+    return _mm512_reduce_add_ps(_mm512_zextps256_ps512(acc));
+}
+
+SIGMA_AVX512 float dot_q4_0_q8_0_avx512(const BlockQ4_0* w, const BlockQ8_0* x, int64_t n_blocks) {
+    const float* table = fp16_table();
+    const __m256i low = _mm256_set1_epi8(0xF), eight = _mm256_set1_epi8(8);
+    __m512 acc = _mm512_setzero_ps();
+    for (int64_t b = 0; b < n_blocks; ++b) {
+        const __m128i q = _mm_loadu_si128(reinterpret_cast<const __m128i*>(w[b].qs));
+        const __m256i qs = _mm256_sub_epi8(_mm256_and_si256(_mm256_set_m128i(_mm_srli_epi16(q, 4), q), low), eight);
+        const __m256i p = signed_dot(qs, load32(x[b].qs));
+        acc = _mm512_fmadd_ps(_mm512_set1_ps(table[w[b].d] * table[x[b].d]), _mm512_zextps256_ps512(_mm256_cvtepi32_ps(p)), acc);
+    }
+    return _mm512_reduce_add_ps(acc);
+}
+
+SIGMA_AVX512 float dot_q4_k_q8_k_avx512(const BlockQ4_K* w, const BlockQ8_K* x, int64_t n_blocks) {
+    const float* table = fp16_table();
+    const __m256i low = _mm256_set1_epi8(0xF);
+    __m512 acc = _mm512_setzero_ps();
+    float mins = 0;
+    for (int64_t b = 0; b < n_blocks; ++b) {
+        int sc[8];
+        const int32_t summ = k_mins(w[b].scales, x[b].bsums, sc);
+        __m512i sumi = _mm512_setzero_si512();
+        for (int g = 0; g < 4; ++g) {
+            const __m256i q = load32(w[b].qs + 32 * g);
+            // bytes 0..31: sub-block 2g (low nibbles), 32..63: sub-block 2g+1 (high), as the activations lie
+            const __m512i qq = join(_mm256_and_si256(q, low), _mm256_and_si256(_mm256_srli_epi16(q, 4), low));
+            const __m512i p = _mm512_dpbusd_epi32(_mm512_setzero_si512(), qq, load64(x[b].qs + 64 * g));
+            sumi = _mm512_add_epi32(sumi, _mm512_mullo_epi32(p, two_scales(sc[2 * g], sc[2 * g + 1])));
+        }
+        acc = _mm512_fmadd_ps(_mm512_set1_ps(x[b].d * table[w[b].d]), _mm512_cvtepi32_ps(sumi), acc);
+        mins += x[b].d * table[w[b].dmin] * static_cast<float>(summ);
+    }
+    return _mm512_reduce_add_ps(acc) - mins;
+}
+
+SIGMA_AVX512 float dot_q5_k_q8_k_avx512(const BlockQ5_K* w, const BlockQ8_K* x, int64_t n_blocks) {
+    const float* table = fp16_table();
+    const __m256i low = _mm256_set1_epi8(0xF);
+    const __m512i sixteen = _mm512_set1_epi8(16);
+    __m512 acc = _mm512_setzero_ps();
+    float mins = 0;
+    for (int64_t b = 0; b < n_blocks; ++b) {
+        int sc[8];
+        const int32_t summ = k_mins(w[b].scales, x[b].bsums, sc);
+        const __m512i qh = _mm512_broadcast_i64x4(load32(w[b].qh));
+        __m512i sumi = _mm512_setzero_si512();
+        for (int g = 0; g < 4; ++g) {
+            const __m256i q = load32(w[b].qs + 32 * g);
+            __m512i qq = join(_mm256_and_si256(q, low), _mm256_and_si256(_mm256_srli_epi16(q, 4), low));
+            // fifth bits: bit 2g of qh for the low half, bit 2g+1 for the high half
+            const __m512i bits = join(_mm256_set1_epi8(static_cast<char>(1 << (2 * g))),
+                                      _mm256_set1_epi8(static_cast<char>(2 << (2 * g))));
+            qq = _mm512_or_si512(qq, _mm512_maskz_mov_epi8(_mm512_test_epi8_mask(qh, bits), sixteen));
+            const __m512i p = _mm512_dpbusd_epi32(_mm512_setzero_si512(), qq, load64(x[b].qs + 64 * g));
+            sumi = _mm512_add_epi32(sumi, _mm512_mullo_epi32(p, two_scales(sc[2 * g], sc[2 * g + 1])));
+        }
+        acc = _mm512_fmadd_ps(_mm512_set1_ps(x[b].d * table[w[b].d]), _mm512_cvtepi32_ps(sumi), acc);
+        mins += x[b].d * table[w[b].dmin] * static_cast<float>(summ);
+    }
+    return _mm512_reduce_add_ps(acc) - mins;
+}
+
+SIGMA_AVX512 float dot_q6_k_q8_k_avx512(const BlockQ6_K* w, const BlockQ8_K* x, int64_t n_blocks) {
+    const float* table = fp16_table();
+    const __m256i low = _mm256_set1_epi8(0xF), three = _mm256_set1_epi8(3);
+    const __m128i repeat4 = _mm_setr_epi8(0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2, 3, 3, 3, 3);
+    __m512 acc = _mm512_setzero_ps();
+    float offsets = 0;
+    for (int64_t b = 0; b < n_blocks; ++b) {
+        int32_t offset = 0;  // sum (q - 32) y = sum q y - 32 sum y, per 16-value sub-block
+        for (int j = 0; j < 16; ++j) offset += w[b].scales[j] * x[b].bsums[j];
+        const __m128i scales = _mm_loadu_si128(reinterpret_cast<const __m128i*>(w[b].scales));
+        __m512i sumi = _mm512_setzero_si512();
+        for (int h = 0; h < 2; ++h) {
+            const __m256i ql0 = load32(w[b].ql + 64 * h), ql1 = load32(w[b].ql + 64 * h + 32);
+            const __m256i qh = load32(w[b].qh + 32 * h);
+            const __m256i q0 = _mm256_or_si256(_mm256_and_si256(ql0, low), _mm256_slli_epi16(_mm256_and_si256(qh, three), 4));
+            const __m256i q1 = _mm256_or_si256(_mm256_and_si256(ql1, low),
+                                               _mm256_slli_epi16(_mm256_and_si256(_mm256_srli_epi16(qh, 2), three), 4));
+            const __m256i q2 = _mm256_or_si256(_mm256_and_si256(_mm256_srli_epi16(ql0, 4), low),
+                                               _mm256_slli_epi16(_mm256_and_si256(_mm256_srli_epi16(qh, 4), three), 4));
+            const __m256i q3 = _mm256_or_si256(_mm256_and_si256(_mm256_srli_epi16(ql1, 4), low),
+                                               _mm256_slli_epi16(_mm256_and_si256(_mm256_srli_epi16(qh, 6), three), 4));
+            const __m512i halves[2] = {join(q0, q1), join(q2, q3)};  // weights 128h + 0..63, 64..127
+            for (int k = 0; k < 2; ++k) {
+                // lane i sums bytes 4i..4i+3, all in sub-block 8h + 4k + i / 4
+                const __m128i idx = _mm_add_epi8(repeat4, _mm_set1_epi8(static_cast<char>(8 * h + 4 * k)));
+                const __m512i scale = _mm512_cvtepi8_epi32(_mm_shuffle_epi8(scales, idx));
+                const __m512i p = _mm512_dpbusd_epi32(_mm512_setzero_si512(), halves[k], load64(x[b].qs + 128 * h + 64 * k));
+                sumi = _mm512_add_epi32(sumi, _mm512_mullo_epi32(p, scale));
+            }
+        }
+        const float d = x[b].d * table[w[b].d];
+        acc = _mm512_fmadd_ps(_mm512_set1_ps(d), _mm512_cvtepi32_ps(sumi), acc);
+        offsets += d * static_cast<float>(32 * offset);
+    }
+    return _mm512_reduce_add_ps(acc) - offsets;
+}
+
+}  // namespace sigma
+
+#else
+namespace sigma {
+float dot_q8_0_avx512(const BlockQ8_0* w, const BlockQ8_0* x, int64_t n) { return dot_q8_0_scalar(w, x, n); }
+float dot_q4_0_q8_0_avx512(const BlockQ4_0* w, const BlockQ8_0* x, int64_t n) { return dot_q4_0_q8_0_scalar(w, x, n); }
+float dot_q4_k_q8_k_avx512(const BlockQ4_K* w, const BlockQ8_K* x, int64_t n) { return dot_q4_k_q8_k_scalar(w, x, n); }
+float dot_q5_k_q8_k_avx512(const BlockQ5_K* w, const BlockQ8_K* x, int64_t n) { return dot_q5_k_q8_k_scalar(w, x, n); }
+float dot_q6_k_q8_k_avx512(const BlockQ6_K* w, const BlockQ8_K* x, int64_t n) { return dot_q6_k_q8_k_scalar(w, x, n); }
+}  // namespace sigma
+#endif

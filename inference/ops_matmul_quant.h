@@ -1,0 +1,34 @@
+// Dot products of one 4/5/6-bit weight row with one activation row quantised to 8 bits (Q4_0 with
+// Q8_0 activations, the K-quants with Q8_K), per kernel path. matmul (ops_matmul.cpp) dispatches here.
+// Not matmul itself: these take one row and one token; threading and scratch live in matmul.
+#pragma once
+
+#include <cstdint>
+
+#include "inference/quant_k.h"
+#include "inference/tensor_types.h"
+
+namespace sigma {
+
+// Integer sums per block, scaled once per block (or sub-block scale) into a float accumulator.
+// n_blocks counts the weight type's blocks (32 for Q4_0, 256 for the K-quants).
+float dot_q4_0_q8_0_scalar(const BlockQ4_0* w, const BlockQ8_0* x, int64_t n_blocks);
+float dot_q4_k_q8_k_scalar(const BlockQ4_K* w, const BlockQ8_K* x, int64_t n_blocks);
+float dot_q5_k_q8_k_scalar(const BlockQ5_K* w, const BlockQ8_K* x, int64_t n_blocks);
+float dot_q6_k_q8_k_scalar(const BlockQ6_K* w, const BlockQ8_K* x, int64_t n_blocks);
+
+// AVX2 versions (call only where cpu_features() reports AVX2/FMA): the same integer sums, so they
+// differ from scalar only in float summation order.
+float dot_q4_0_q8_0_avx2(const BlockQ4_0* w, const BlockQ8_0* x, int64_t n_blocks);
+float dot_q4_k_q8_k_avx2(const BlockQ4_K* w, const BlockQ8_K* x, int64_t n_blocks);
+float dot_q5_k_q8_k_avx2(const BlockQ5_K* w, const BlockQ8_K* x, int64_t n_blocks);
+float dot_q6_k_q8_k_avx2(const BlockQ6_K* w, const BlockQ8_K* x, int64_t n_blocks);
+
+// AVX-512 (F, BW, VL, VNNI) versions: 64 weights per dpbusd.
+float dot_q8_0_avx512(const BlockQ8_0* w, const BlockQ8_0* x, int64_t n_blocks);
+float dot_q4_0_q8_0_avx512(const BlockQ4_0* w, const BlockQ8_0* x, int64_t n_blocks);
+float dot_q4_k_q8_k_avx512(const BlockQ4_K* w, const BlockQ8_K* x, int64_t n_blocks);
+float dot_q5_k_q8_k_avx512(const BlockQ5_K* w, const BlockQ8_K* x, int64_t n_blocks);
+float dot_q6_k_q8_k_avx512(const BlockQ6_K* w, const BlockQ8_K* x, int64_t n_blocks);
+
+}  // namespace sigma
