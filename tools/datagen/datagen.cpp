@@ -7,6 +7,7 @@
 
 #include "tools/datagen/gen_commands.h"
 #include "tools/datagen/gen_diagnosis.h"
+#include "tools/datagen/gen_explain.h"
 #include "tools/datagen/gen_kql.h"
 
 namespace sigma::datagen {
@@ -39,6 +40,12 @@ bool generate_all(const domain::ExampleCorpus& corpus, const DatagenOptions& opt
         o.per_template = scaled(30, options.scale);
         o.unknown_logs = scaled(200, options.scale);
         generate_diagnosis(o, *result->writer, result->counts["diagnosis"]);
+    }
+    if (options.explain) {
+        ExplainGenOptions o;
+        o.seed = options.seed;
+        o.per_entry = scaled(2, options.scale);
+        generate_explanations(o, *result->writer, result->counts["explain"]);
     }
     return true;
 }
