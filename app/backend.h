@@ -49,8 +49,9 @@ const char* backend_error_kind_name(BackendError::Kind kind);
 
 // The interface. generate() returns at once with a request id (> 0); the result arrives later as
 // tokenReceived* then exactly one of finished or failed, always queued (never from inside
-// generate() or cancel()). cancel() of a running or queued request ends it with failed(Cancelled);
-// of an unknown or finished id it does nothing.
+// generate() or cancel()). cancel() of a running or queued request ends it with failed(Cancelled)
+// (one that is already producing its last token may still report finished); of an unknown or
+// finished id it does nothing.
 class Backend : public QObject {
     Q_OBJECT
 public:
