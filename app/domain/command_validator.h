@@ -22,6 +22,10 @@ struct CommandCheck {
     std::vector<CheckMessage> messages;
 };
 
+// Policy: a parse error is invalid. An unknown option of a fully catalogued tool, any nvidia-smi
+// option/value/field error, and an unknown program one edit away from a known name of 4+ letters
+// (nvidai-smi, systemclt) are errors with suggestions. Any other unknown program, a local script
+// (./run.sh) or a computed program ($CMD) is a warning: still valid, and at least changes-state.
 // Uses the built-in knowledge packs; when a pack cannot be loaded the result is invalid with a
 // message naming the problem (and risk changes-state).
 CommandCheck check_command(std::string_view line);
