@@ -1,12 +1,13 @@
 // sigma cmd --validate: checks one shell or nvidia-smi command (syntax, known programs, options,
-// query fields) and prints its risk class with reasons. Not a generator yet: turning a request into
-// a command needs a model, which this command reports rather than guessing.
+// query fields) and prints its risk class with reasons. Not the generator: a request in plain English
+// goes to run_command_job (job_cmd.cpp), which needs a model.
 #include <algorithm>
 #include <iostream>
 #include <iterator>
 #include <string>
 
 #include "app/cli/commands.h"
+#include "app/cli/jobs.h"
 #include "app/domain/command_validator.h"
 
 namespace sigma::cli {
@@ -34,22 +35,17 @@ void print_message(const std::string& command, const CheckMessage& m) {
 
 int cmd_cmd(CliArgs& args) {
     auto command = args.value({"--validate"});
-    const bool json = args.flag({"--json"});
-    // Generation options are read so that they are not reported as misspelt; generation itself needs a model.
-    auto model = args.value({"-m", "--model"});
-    auto remote = args.value({"--remote"});
-    (void)args.value({"--shell"});
-    (void)args.flag({"--run"});
-    (void)args.flag({"--yes-destructive"});
-    auto request = command ? std::nullopt : args.positional();
-    if (!args.finish()) return fail("cmd", args.error(), kExitUsage);
-    if (!command && !request)
-        return fail("cmd", "usage: sigma cmd --validate \"COMMAND\" [--json]  (or: sigma cmd \"REQUEST\" -m FILE)", kExitUsage);
     if (!command) {
-        return fail("cmd", std::string("generating a command from a request needs a model") +
-                               (model || remote ? ", and this build cannot run one yet" : " (-m FILE or --remote URL)") +
-                               "; to check a command you already have, use --validate \"COMMAND\"");
+        // A request in plain English goes to the model-backed job, which reads its own options.
+        auto request = args.positional();
+        if (!request) {
+            if (!args.finish()) return fail("cmd", args.error(), kExitUsage);
+            return fail("cmd", "usage: sigma cmd --validate \"COMMAND\" [--json]  (or: sigma cmd \"REQUEST\" -m FILE)", kExitUsage);
+        }
+        return run_command_job(args, *request);
     }
+    const bool json = args.flag({"--json"});
+    if (!args.finish()) return fail("cmd", args.error(), kExitUsage);
     if (*command == "-") command = std::string(std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>());
     while (!command->empty() && (command->back() == '\n' || command->back() == '\r')) command->pop_back();
 
