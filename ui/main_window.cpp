@@ -1,0 +1,127 @@
+// MainWindow: sidebar, panels and status bar.
+// Not a settings dialog: geometry and the last panel are its only persisted state.
+#include "ui/main_window.h"
+
+#include <QCloseEvent>
+#include <QDir>
+#include <QFileInfo>
+#include <QHBoxLayout>
+#include <QIcon>
+#include <QLabel>
+#include <QListWidget>
+#include <QMenuBar>
+#include <QSettings>
+#include <QStackedWidget>
+#include <QStatusBar>
+
+#include "ui/app_context.h"
+#include "ui/command_panel.h"
+#include "ui/history_panel.h"
+
+namespace sigma::ui {
+
+namespace {
+QSettings window_settings(const AppContext* context) {
+    return QSettings(QDir(context->paths().config_dir()).filePath(QStringLiteral("sigma-ops.ini")), QSettings::IniFormat);
+}
+}  // namespace
+
+MainWindow::MainWindow(AppContext* context, QWidget* parent) : QMainWindow(parent), context_(context) {
+    setObjectName(QStringLiteral("mainWindow"));
+    setWindowTitle(tr("Sigma Ops"));
+    setWindowIcon(QIcon(QStringLiteral(":/sigma/sigma-ops.png")));
+
+    auto* central = new QWidget(this);
+    auto* layout = new QHBoxLayout(central);
+    layout->setContentsMargins(0, 0, 0, 0);
+    sidebar_ = new QListWidget(central);
+    sidebar_->setObjectName(QStringLiteral("sidebar"));
+    sidebar_->setFixedWidth(150);
+    sidebar_->setStyleSheet(QStringLiteral("QListWidget { background: #1f2a36; color: #dfe6ee; border: none; font-size: 11pt; }"
+                                           "QListWidget::item { padding: 10px 14px; }"
+                                           "QListWidget::item:selected { background: #4fc3a1; color: #10161d; }"));
+    stack_ = new QStackedWidget(central);
+    layout->addWidget(sidebar_);
+    layout->addWidget(stack_, 1);
+    setCentralWidget(central);
+
+    commands_ = new CommandPanel(context_, stack_);
+    history_ = new HistoryPanel(context_, stack_);
+    const struct { QString name; QWidget* page; } pages[] = {
+        {tr("Commands"), commands_},
+        {tr("History"), history_},
+    };
+    for (const auto& p : pages) {
+        sidebar_->addItem(p.name);
+        stack_->addWidget(p.page);
+    }
+    connect(sidebar_, &QListWidget::currentRowChanged, stack_, &QStackedWidget::setCurrentIndex);
+    connect(history_, &HistoryPanel::openSession, this, [this](const app::Session& s) {
+        if (s.panel == app::Panel::Commands) {
+            commands_->restore(s);
+            set_current_panel(stack_->indexOf(commands_));
+        }
+    });
+
+    auto* file = menuBar()->addMenu(tr("&File"));
+    file->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
+    auto* go = menuBar()->addMenu(tr("&Go"));
+    for (int i = 0; i < sidebar_->count(); ++i)
+        go->addAction(sidebar_->item(i)->text(), QKeySequence(Qt::CTRL | static_cast<Qt::Key>(Qt::Key_1 + i)), this,
+                      [this, i] { set_current_panel(i); });
+
+    model_ = new QLabel(this);
+    model_->setObjectName(QStringLiteral("statusModel"));
+    backend_ = new QLabel(this);
+    backend_->setObjectName(QStringLiteral("statusBackend"));
+    rate_ = new QLabel(this);
+    rate_->setObjectName(QStringLiteral("statusRate"));
+    statusBar()->addPermanentWidget(model_);
+    statusBar()->addPermanentWidget(backend_);
+    statusBar()->addPermanentWidget(rate_);
+    connect(context_, &AppContext::backendChanged, this, &MainWindow::update_backend_status);
+    connect(context_, &AppContext::generationRate, this, [this](double rate) {
+        rate_->setText(tr("%1 tok/s").arg(rate, 0, 'f', 1));
+    });
+    connect(commands_, &CommandPanel::statusMessage, this, [this](const QString& m) { statusBar()->showMessage(m, 5000); });
+    connect(history_, &HistoryPanel::statusMessage, this, [this](const QString& m) { statusBar()->showMessage(m, 5000); });
+    update_backend_status();
+    restore_state();
+}
+
+int MainWindow::current_panel() const { return stack_->currentIndex(); }
+
+void MainWindow::set_current_panel(int index) {
+    if (index < 0 || index >= stack_->count()) return;
+    sidebar_->setCurrentRow(index);
+}
+
+void MainWindow::update_backend_status() {
+    const QString model = context_->backend_model();
+    model_->setText(model.isEmpty() ? tr("No model") : tr("Model: %1").arg(QFileInfo(model).fileName().isEmpty() ? model : QFileInfo(model).fileName()));
+    QString text;
+    if (context_->backend_kind() == QLatin1String("remote")) text = tr("Remote: %1").arg(model);
+    else if (context_->backend_kind() == QLatin1String("local")) text = context_->backend_ready() ? tr("Local CPU") : tr("Local CPU (loading…)");
+    else text = tr("No backend");
+    if (!context_->backend_note().isEmpty()) text += QStringLiteral(" — ") + context_->backend_note();
+    backend_->setText(text);
+}
+
+void MainWindow::save_state() const {
+    QSettings s = window_settings(context_);
+    s.setValue(QStringLiteral("window/geometry"), saveGeometry());
+    s.setValue(QStringLiteral("window/panel"), current_panel());
+}
+
+void MainWindow::restore_state() {
+    QSettings s = window_settings(context_);
+    if (!restoreGeometry(s.value(QStringLiteral("window/geometry")).toByteArray())) resize(1100, 720);
+    set_current_panel(s.value(QStringLiteral("window/panel"), 0).toInt());
+}
+
+void MainWindow::closeEvent(QCloseEvent* event) {
+    save_state();
+    event->accept();
+}
+
+}  // namespace sigma::ui

@@ -1,0 +1,48 @@
+// MainWindow: the sidebar of panels (Commands, Diagnose, KQL, History), the status bar (model,
+// backend with any fallback reason, live tok/s) and the persisted geometry and last panel.
+// Not a pipeline: each panel drives its own task; the window only switches and reports.
+#pragma once
+
+#include <QMainWindow>
+
+class QLabel;
+class QListWidget;
+class QStackedWidget;
+
+namespace sigma::ui {
+
+class AppContext;
+class CommandPanel;
+class HistoryPanel;
+
+class MainWindow : public QMainWindow {
+    Q_OBJECT
+public:
+    explicit MainWindow(AppContext* context, QWidget* parent = nullptr);
+
+    CommandPanel* commands() const { return commands_; }
+    HistoryPanel* history() const { return history_; }
+    int current_panel() const;
+    void set_current_panel(int index);
+    QLabel* rate_label() const { return rate_; }
+    QLabel* backend_label() const { return backend_; }
+
+protected:
+    void closeEvent(QCloseEvent* event) override;
+
+private:
+    void update_backend_status();
+    void save_state() const;
+    void restore_state();
+
+    AppContext* context_;
+    QListWidget* sidebar_;
+    QStackedWidget* stack_;
+    CommandPanel* commands_;
+    HistoryPanel* history_;
+    QLabel* model_;
+    QLabel* backend_;
+    QLabel* rate_;
+};
+
+}  // namespace sigma::ui

@@ -1,0 +1,140 @@
+// RunDialog: confirmation and live execution of one command.
+// Not a policy: CommandRunner::check decides whether the typed confirmation is enough.
+#include "ui/run_dialog.h"
+
+#include <QFontDatabase>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QLineEdit>
+#include <QPlainTextEdit>
+#include <QPushButton>
+#include <QVBoxLayout>
+
+#include "ui/risk_badge.h"
+
+namespace sigma::ui {
+
+RunDialog::RunDialog(const QString& command, const QString& risk, const QStringList& reasons, QWidget* parent)
+    : QDialog(parent), command_(command) {
+    setWindowTitle(tr("Run command"));
+    setObjectName(QStringLiteral("runDialog"));
+    risk_ = domain::risk_from_text(risk.toStdString()).value_or(domain::Risk::Destructive);
+    auto* layout = new QVBoxLayout(this);
+
+    auto* head = new QHBoxLayout;
+    head->addWidget(new QLabel(tr("This command will run on this machine:"), this));
+    head->addStretch();
+    head->addWidget(make_risk_badge(risk, this));
+    layout->addLayout(head);
+
+    auto* view = new QPlainTextEdit(command, this);
+    view->setObjectName(QStringLiteral("runCommand"));
+    view->setReadOnly(true);
+    view->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
+    view->setMaximumHeight(80);
+    layout->addWidget(view);
+
+    if (!reasons.isEmpty()) {
+        auto* why = new QLabel(QStringLiteral("• ") + reasons.join(QStringLiteral("\n• ")), this);
+        why->setObjectName(QStringLiteral("runReasons"));
+        why->setWordWrap(true);
+        layout->addWidget(why);
+    }
+    if (risk_ == domain::Risk::Destructive) {
+        auto* prompt = new QLabel(tr("This command is destructive. Type the program name to confirm:"), this);
+        prompt->setWordWrap(true);
+        layout->addWidget(prompt);
+        typed_ = new QLineEdit(this);
+        typed_->setObjectName(QStringLiteral("confirmProgram"));
+        typed_->setPlaceholderText(command.section(QLatin1Char(' '), 0, 0, QString::SectionSkipEmpty));
+        layout->addWidget(typed_);
+        connect(typed_, &QLineEdit::textChanged, this, &RunDialog::update_run_button);
+    }
+    refusal_ = new QLabel(this);
+    refusal_->setObjectName(QStringLiteral("runRefusal"));
+    refusal_->setWordWrap(true);
+    layout->addWidget(refusal_);
+
+    output_ = new QPlainTextEdit(this);
+    output_->setObjectName(QStringLiteral("runOutput"));
+    output_->setReadOnly(true);
+    output_->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
+    output_->setPlaceholderText(tr("Output appears here while the command runs."));
+    layout->addWidget(output_, 1);
+    status_ = new QLabel(this);
+    status_->setObjectName(QStringLiteral("runStatus"));
+    layout->addWidget(status_);
+
+    auto* buttons = new QHBoxLayout;
+    buttons->addStretch();
+    cancel_ = new QPushButton(tr("Cancel"), this);
+    cancel_->setObjectName(QStringLiteral("runCancel"));
+    run_ = new QPushButton(risk_ == domain::Risk::Destructive ? tr("Run destructive command") : tr("Run"), this);
+    run_->setObjectName(QStringLiteral("runConfirm"));
+    // Enter presses the default button: make that Cancel, and never let Run become default.
+    run_->setAutoDefault(false);
+    run_->setDefault(false);
+    cancel_->setAutoDefault(true);
+    cancel_->setDefault(true);
+    buttons->addWidget(cancel_);
+    buttons->addWidget(run_);
+    layout->addLayout(buttons);
+
+    connect(run_, &QPushButton::clicked, this, &RunDialog::start_run);
+    connect(cancel_, &QPushButton::clicked, this, &RunDialog::on_cancel);
+    connect(&runner_, &app::CommandRunner::outputReceived, this, [this](const QString& text) {
+        output_->moveCursor(QTextCursor::End);
+        output_->insertPlainText(text);
+    });
+    connect(&runner_, &app::CommandRunner::finished, this, &RunDialog::on_finished);
+    resize(640, 420);
+    update_run_button();
+}
+
+app::Confirmation RunDialog::confirmation() const {
+    if (risk_ == domain::Risk::Destructive) return app::Confirmation::destructive(typed_ ? typed_->text().trimmed() : QString());
+    return app::Confirmation::confirmed();
+}
+
+bool RunDialog::can_run() const {
+    return !runner_.is_running() && app::CommandRunner::check(command_, risk_, confirmation()).isEmpty();
+}
+
+void RunDialog::update_run_button() {
+    const QString why = app::CommandRunner::check(command_, risk_, confirmation());
+    run_->setEnabled(why.isEmpty() && !runner_.is_running());
+    refusal_->setText(typed_ && !typed_->text().isEmpty() ? why : QString());
+}
+
+void RunDialog::start_run() {
+    if (!can_run()) return;
+    output_->clear();
+    if (!runner_.start(command_, risk_, confirmation())) {
+        status_->setText(tr("Not started: %1").arg(runner_.last_error()));
+        return;
+    }
+    status_->setText(tr("Running…"));
+    run_->setEnabled(false);
+    if (typed_) typed_->setEnabled(false);
+}
+
+void RunDialog::on_cancel() {
+    if (runner_.is_running()) {
+        runner_.cancel();
+        status_->setText(tr("Cancelling…"));
+        return;
+    }
+    reject();
+}
+
+void RunDialog::on_finished(const app::ExecutionResult& result) {
+    QString text;
+    if (result.cancelled) text = tr("Cancelled after %1 ms").arg(result.duration_ms);
+    else if (result.timed_out) text = tr("Timed out after %1 ms").arg(result.duration_ms);
+    else text = tr("Exit code %1 in %2 ms").arg(result.exit_code).arg(result.duration_ms);
+    status_->setText(text);
+    cancel_->setText(tr("Close"));
+    emit executed(result);
+}
+
+}  // namespace sigma::ui
