@@ -41,7 +41,7 @@ VramEstimate estimate_vram(const VramInputs& in) {
     const size_t rows = static_cast<size_t>(in.n_batch) * in.n_seq;
     // ~12 activation buffers of the widest row, the logits, attention partials and the matmul tile.
     e.scratch = rows * in.max_row * 4 * 12 + rows * static_cast<size_t>(in.n_vocab) * 4 +
-                attention_scratch_bytes(static_cast<int>(rows), in.max_row, 1) +
+                attention_scratch_bytes(static_cast<int>(rows), 1, in.max_row) +
                 matmul_scratch_bytes(in.max_weight_in, in.n_vocab, in.n_batch) + (64u << 20);  // + cuBLAS workspace
     e.total = e.weights + e.kv_cache + e.scratch;
     return e;

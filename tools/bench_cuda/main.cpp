@@ -165,8 +165,12 @@ bool phase_attention(const Options& o, cuda::Stream s, cuda::Timer* timer, int s
                 row.str("layout", l.name).num("batch", batch, 0).num("prefix", prefix, 0).num("KV MB", bytes / 1e6, 1)
                     .num("us", us, 1).num("GB/s", gbs, 0).num("% read bw", 100.0 * gbs / bw.read_gbs, 0)
                     .num("% copy bw", 100.0 * gbs / bw.copy_gbs, 0);
-                if (l.n_k == 16) std_us = us;
-                else row.num("gain vs STD %", 100.0 * (std_us - us) / std_us, 1);
+                if (l.n_k == 16) {
+                    std_us = us;
+                    row.str("gain vs STD %", "-");
+                } else {
+                    row.num("gain vs STD %", 100.0 * (std_us - us) / std_us, 1);
+                }
                 report.add(o.f16_cache ? "attention (f16 cache)" : "attention (bf16 cache)", row);
             }
         }
