@@ -139,6 +139,10 @@ TEST(DatagenWriter, HeldOutFamiliesAreDisjointFromTraining) {
     size_t held = 0;
     for (const Record& rec : r.writer->records()) held += rec.heldout && rec.example.task == "cmd";
     EXPECT_EQ(lines, held);
+    // The training file holds the train split only: the trainer reads every line it is given.
+    EXPECT_EQ(r.writer->corpus_jsonl().find("\"split\":\"heldout\""), std::string::npos);
+    EXPECT_EQ(r.writer->corpus_jsonl(true).find("\"split\":\"train\""), std::string::npos);
+    EXPECT_NE(r.writer->corpus_jsonl(true).find("\"split\":\"heldout\""), std::string::npos);
 }
 
 }  // namespace

@@ -1,8 +1,12 @@
 // Tests of the generator's explanation examples: each answer is in the command job's format, its
-// command passes the validator with the risk the record states, and the question quotes it.
+// command passes the validator with the risk the record states, and the question quotes it; and the
+// committed held-out suites load with the product's suite loader.
 #include <gtest/gtest.h>
 
+#include <set>
+
 #include "app/domain/command_validator.h"
+#include "app/domain/eval_suite.h"
 #include "app/domain/task_prompt.h"
 #include "tools/datagen/datagen.h"
 
@@ -34,6 +38,36 @@ TEST(DatagenExplain, ValidCommandsWithTheirRiskQuotedInTheQuestion) {
     }
     EXPECT_GT(n, 100u);
     EXPECT_GT(field_questions, 20u);
+}
+
+}  // namespace
+}  // namespace sigma::datagen
+
+namespace sigma::datagen {
+namespace {
+
+// The committed held-out suites (resources/train/heldout.*.jsonl) load as `sigma eval` loads suites,
+// each as its own kind, and none of their prompts is an eval-suite prompt.
+TEST(DatagenHeldOutSuites, CommittedFilesLoadAsSuites) {
+    const std::string dir = std::string(SIGMA_SOURCE_DIR) + "/resources/train/";
+    std::vector<std::string> eval_prompts;
+    std::string err;
+    ASSERT_TRUE(CorpusWriter::load_eval_prompts(std::string(SIGMA_SHARED_DIR) + "/eval", &eval_prompts, &err)) << err;
+    std::set<std::string> banned;
+    for (const auto& p : eval_prompts) banned.insert(normalise(p));
+    const std::pair<const char*, domain::SuiteKind> files[] = {{"heldout.cmdgen.jsonl", domain::SuiteKind::CmdGen},
+                                                               {"heldout.kql.jsonl", domain::SuiteKind::Kql},
+                                                               {"heldout.diagnosis.jsonl", domain::SuiteKind::Diagnosis}};
+    for (const auto& [name, kind] : files) {
+        const auto suite = domain::load_suite(dir + name, &err);
+        ASSERT_TRUE(suite.has_value()) << name << ": " << err;
+        EXPECT_EQ(suite->kind, kind) << name;
+        EXPECT_GT(suite->cases.size(), 20u) << name;
+        for (const auto& c : suite->cases) {
+            EXPECT_FALSE(banned.count(normalise(c.get_string("prompt")))) << c.get_string("prompt");
+            EXPECT_FALSE(banned.count(normalise(c.get_string("log"))));
+        }
+    }
 }
 
 }  // namespace

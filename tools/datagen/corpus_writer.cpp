@@ -101,9 +101,10 @@ std::string CorpusWriter::to_jsonl_line(const Record& r) {
     return o.dump();
 }
 
-std::string CorpusWriter::corpus_jsonl() const {
+std::string CorpusWriter::corpus_jsonl(bool heldout) const {
     std::string out;
     for (const Record& r : records_) {
+        if (r.heldout != heldout) continue;
         out += to_jsonl_line(r);
         out += '\n';
     }

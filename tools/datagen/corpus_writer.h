@@ -39,8 +39,9 @@ public:
 
     // {"messages": [...], "task", "split"[, "risk"]}
     static std::string to_jsonl_line(const Record& r);
-    // Every record, one JSON object per line.
-    std::string corpus_jsonl() const;
+    // The records of one split (held out or not), one JSON object per line. The trainer reads every
+    // line it is given, so the training file must hold the train split only.
+    std::string corpus_jsonl(bool heldout = false) const;
     // Held-out records of one task ("cmd" | "kql" | "diagnosis") in the eval suite's own format,
     // with ids "<prefix>-NNNNN".
     std::string heldout_suite_jsonl(const std::string& task, const std::string& id_prefix) const;

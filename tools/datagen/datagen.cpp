@@ -25,7 +25,7 @@ bool generate_all(const domain::ExampleCorpus& corpus, const DatagenOptions& opt
     if (options.commands) {
         CmdGenOptions o;
         o.seed = options.seed;
-        o.per_phrasing = scaled(8, options.scale);
+        o.per_phrasing = scaled(12, options.scale);
         generate_commands(corpus, o, *result->writer, result->counts["commands"]);
     }
     if (options.kql) {

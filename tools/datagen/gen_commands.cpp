@@ -247,6 +247,12 @@ void generate_commands(const domain::ExampleCorpus& corpus, const CmdGenOptions&
                     continue;
                 }
                 std::string request = tidy(fill(intent->phrasings[p], slots));
+                // Light framing operators add around a request; the template's words stay the core.
+                static const std::vector<std::string> before = {"", "", "", "", "", "hey, ", "quick one: ", "on this node, ",
+                                                                "need help: ", "please "};
+                static const std::vector<std::string> after = {"", "", "", "", "", " please", " on this server", " thanks",
+                                                               " (bash)", " on the box"};
+                request = rng.pick(before) + request + rng.pick(after);
                 if (rng.chance(0.5)) request = capitalise(request);
                 if (rng.chance(options.typo_rate)) request = add_typo(request, rng);
                 const std::string explanation = tidy(fill(intent->explanation, slots));

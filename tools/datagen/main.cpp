@@ -13,7 +13,8 @@ namespace {
 void usage() {
     std::fprintf(stderr,
                  "usage: sigma-datagen --out DIR [--seed N] [--scale X] [--heldout SHARE] [--eval-dir DIR]\n"
-                 "  writes DIR/corpus.jsonl and DIR/heldout.{cmdgen,kql,diagnosis}.jsonl\n"
+                 "  writes DIR/corpus.jsonl (train split), DIR/corpus-heldout.jsonl (held-out chats) and\n"
+                 "  DIR/heldout.{cmdgen,kql,diagnosis}.jsonl (held-out cases in the eval suites' format)\n"
                  "  --scale multiplies the examples drawn per template (default 1.0)\n"
                  "  --eval-dir: eval suites whose prompts must not appear (default: none)\n");
 }
@@ -60,6 +61,7 @@ int main(int argc, char** argv) {
     const auto& w = *result.writer;
     const std::string corpus_text = w.corpus_jsonl();
     if (!write_file(out_dir + "/corpus.jsonl", corpus_text) ||
+        !write_file(out_dir + "/corpus-heldout.jsonl", w.corpus_jsonl(true)) ||
         !write_file(out_dir + "/heldout.cmdgen.jsonl", w.heldout_suite_jsonl("cmd", "held-cmd")) ||
         !write_file(out_dir + "/heldout.kql.jsonl", w.heldout_suite_jsonl("kql", "held-kql")) ||
         !write_file(out_dir + "/heldout.diagnosis.jsonl", w.heldout_suite_jsonl("diagnosis", "held-diag"))) {
@@ -73,6 +75,6 @@ int main(int argc, char** argv) {
         std::printf("%-12s generated %7zu  dropped %6zu (%.1f%%)\n", name.c_str(), c.generated, c.dropped, rate);
         for (const auto& [why, n] : c.drop_reasons) std::printf("    %6zu  %s\n", n, why.c_str());
     }
-    std::printf("total %zu examples (%zu held out), %zu bytes of JSONL\n", w.records().size(), heldout, corpus_text.size());
+    std::printf("total %zu examples (%zu held out), %zu bytes of training JSONL\n", w.records().size(), heldout, corpus_text.size());
     return 0;
 }
