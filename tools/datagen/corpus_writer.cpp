@@ -102,8 +102,15 @@ std::string CorpusWriter::to_jsonl_line(const Record& r) {
 }
 
 std::string CorpusWriter::corpus_jsonl(bool heldout) const {
+    // A seeded shuffle, so any prefix of the file mixes the four tasks: the tokenizer trainer reads
+    // only the first megabytes.
+    std::vector<size_t> order(records_.size());
+    for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+    Rng rng(seed_ ^ hash_text("order"));
+    for (size_t i = 0; i + 1 < order.size(); ++i) std::swap(order[i], order[i + rng.below(order.size() - i)]);
     std::string out;
-    for (const Record& r : records_) {
+    for (size_t i : order) {
+        const Record& r = records_[i];
         if (r.heldout != heldout) continue;
         out += to_jsonl_line(r);
         out += '\n';

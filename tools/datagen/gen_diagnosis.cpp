@@ -63,6 +63,7 @@ Slots log_slots(Rng& rng) {
     s["domain"] = rng.pick(domains);
     s["path"] = rng.pick(paths);
     s["dev"] = rng.pick(std::vector<std::string>{"sda", "sdb", "nvme0n1", "nvme1n1", "sdc"});
+    s["part"] = s["dev"] + (s["dev"].starts_with("nvme") ? "p1" : "1");
     s["sector"] = std::to_string(rng.range(1000, 900000000));
     s["datetime"] = "2025/11/18 10:0" + std::to_string(rng.range(0, 9)) + ":" + std::to_string(rng.range(10, 59));
     return s;
