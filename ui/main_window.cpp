@@ -15,7 +15,9 @@
 #include <QStatusBar>
 
 #include "ui/app_context.h"
+#include "app/command_task.h"
 #include "ui/command_panel.h"
+#include "ui/diagnose_panel.h"
 #include "ui/history_panel.h"
 
 namespace sigma::ui {
@@ -46,9 +48,11 @@ MainWindow::MainWindow(AppContext* context, QWidget* parent) : QMainWindow(paren
     setCentralWidget(central);
 
     commands_ = new CommandPanel(context_, stack_);
+    diagnose_ = new DiagnosePanel(context_, stack_);
     history_ = new HistoryPanel(context_, stack_);
     const struct { QString name; QWidget* page; } pages[] = {
         {tr("Commands"), commands_},
+        {tr("Diagnose"), diagnose_},
         {tr("History"), history_},
     };
     for (const auto& p : pages) {
@@ -60,7 +64,16 @@ MainWindow::MainWindow(AppContext* context, QWidget* parent) : QMainWindow(paren
         if (s.panel == app::Panel::Commands) {
             commands_->restore(s);
             set_current_panel(stack_->indexOf(commands_));
+        } else if (s.panel == app::Panel::Diagnose) {
+            diagnose_->restore(s);
+            set_current_panel(stack_->indexOf(diagnose_));
         }
+    });
+
+    connect(diagnose_, &DiagnosePanel::sendToCommands, this, [this](const QString& command) {
+        app::CommandResult checked = app::CommandTask::check(command);
+        commands_->showResult(checked);
+        set_current_panel(stack_->indexOf(commands_));
     });
 
     auto* file = menuBar()->addMenu(tr("&File"));
@@ -84,6 +97,7 @@ MainWindow::MainWindow(AppContext* context, QWidget* parent) : QMainWindow(paren
         rate_->setText(tr("%1 tok/s").arg(rate, 0, 'f', 1));
     });
     connect(commands_, &CommandPanel::statusMessage, this, [this](const QString& m) { statusBar()->showMessage(m, 5000); });
+    connect(diagnose_, &DiagnosePanel::statusMessage, this, [this](const QString& m) { statusBar()->showMessage(m, 5000); });
     connect(history_, &HistoryPanel::statusMessage, this, [this](const QString& m) { statusBar()->showMessage(m, 5000); });
     update_backend_status();
     restore_state();

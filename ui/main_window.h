@@ -13,6 +13,7 @@ namespace sigma::ui {
 
 class AppContext;
 class CommandPanel;
+class DiagnosePanel;
 class HistoryPanel;
 
 class MainWindow : public QMainWindow {
@@ -22,6 +23,7 @@ public:
 
     CommandPanel* commands() const { return commands_; }
     HistoryPanel* history() const { return history_; }
+    DiagnosePanel* diagnose() const { return diagnose_; }
     int current_panel() const;
     void set_current_panel(int index);
     QLabel* rate_label() const { return rate_; }
@@ -39,6 +41,7 @@ private:
     QListWidget* sidebar_;
     QStackedWidget* stack_;
     CommandPanel* commands_;
+    DiagnosePanel* diagnose_;
     HistoryPanel* history_;
     QLabel* model_;
     QLabel* backend_;

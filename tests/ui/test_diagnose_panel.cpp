@@ -1,0 +1,113 @@
+// Diagnose panel tests: pasted log -> findings with severity; clicking a finding highlights its
+// evidence lines; evidence commands go to the Commands panel; a file loads in the background with
+// progress; the redacted view; the findings model contract.
+#include <QAbstractItemModelTester>
+#include <QCheckBox>
+#include <QFile>
+#include <QListWidget>
+#include <QPlainTextEdit>
+#include <QPushButton>
+#include <QSignalSpy>
+#include <QTableView>
+#include <QTest>
+#include <QTextBlock>
+
+#include "ui/command_panel.h"
+#include "ui/diagnose_panel.h"
+#include "ui/findings_model.h"
+#include "ui/main_window.h"
+#include "ui_test_env.h"
+
+using sigma::ui::DiagnosePanel;
+
+namespace {
+const QString kLog = QStringLiteral(
+    "Mar 02 14:20:10 dgx-a07 systemd[1]: Started Session 12 of user ops.\n"
+    "Mar 02 14:20:11 dgx-a07 kernel: NVRM: Xid (PCI:0000:b7:00): 79, pid='<unknown>', name=<unknown>, GPU has fallen off the bus.\n"
+    "Mar 02 14:20:11 dgx-a07 kernel: NVRM: GPU 0000:b7:00.0: GPU has fallen off the bus.\n"
+    "Mar 02 14:20:12 dgx-a07 kernel: NVRM: GPU 0000:b7:00.0: RmInitAdapter failed! (0x23:0x65:1417)\n"
+    "Mar 02 14:20:30 dgx-a07 sshd[2211]: Accepted publickey for ops from 10.1.2.3 port 51122\n");
+}  // namespace
+
+class TestDiagnosePanel : public QObject {
+    Q_OBJECT
+private slots:
+    void pastedLogGivesFindingsAndEvidence() {
+        UiTestEnv env;
+        sigma::ui::MainWindow window(env.context.get());
+        DiagnosePanel* panel = window.diagnose();
+        QVERIFY(panel->has_signatures());
+        QAbstractItemModelTester tester(panel->findings(), QAbstractItemModelTester::FailureReportingMode::QtTest);
+        panel->log_view()->setPlainText(kLog);
+        QSignalSpy analysed(panel, &DiagnosePanel::analysed);
+        QTest::mouseClick(panel->findChild<QPushButton*>(QStringLiteral("diagnoseAnalyse")), Qt::LeftButton);
+        QTRY_VERIFY_WITH_TIMEOUT(!analysed.isEmpty(), 30000);
+        QCOMPARE(panel->result().category, QStringLiteral("gpu_fallen_off_bus"));
+        QVERIFY(panel->findings()->rowCount() >= 1);
+        QVERIFY(!panel->findings()->index(0, 0).data().toString().isEmpty());  // severity
+
+        // Clicking the finding highlights its evidence lines (2 and 3 are cited).
+        auto* table = panel->findChild<QTableView*>(QStringLiteral("diagnoseFindings"));
+        table->selectRow(0);
+        const auto marks = panel->log_view()->extraSelections();
+        QVERIFY(!marks.isEmpty());
+        const auto lines = panel->findings()->index(0, 0).data(sigma::ui::FindingsModel::EvidenceLinesRole).value<QList<qulonglong>>();
+        QCOMPARE(marks.size(), lines.size());
+        QCOMPARE(qulonglong(marks.first().cursor.blockNumber() + 1), lines.first());
+        QVERIFY(marks.first().cursor.block().text().contains(QStringLiteral("fallen off the bus")));
+
+        // Evidence commands are read-only and go to the Commands panel.
+        auto* commands = panel->findChild<QListWidget*>(QStringLiteral("diagnoseCommands"));
+        QVERIFY(commands->count() >= 1);
+        commands->setCurrentRow(0);
+        QSignalSpy shown(window.commands(), &sigma::ui::CommandPanel::resultShown);
+        QTest::mouseClick(panel->findChild<QPushButton*>(QStringLiteral("diagnoseSend")), Qt::LeftButton);
+        QCOMPARE(shown.count(), 1);
+        QCOMPARE(window.commands()->result().command, commands->item(0)->text());
+        QCOMPARE(window.current_panel(), 0);
+    }
+
+    void redactedToggleHidesAddresses() {
+        UiTestEnv env;
+        DiagnosePanel panel(env.context.get());
+        panel.log_view()->setPlainText(kLog);
+        auto* toggle = panel.findChild<QCheckBox*>(QStringLiteral("diagnoseRedacted"));
+        toggle->setChecked(true);
+        QVERIFY(!panel.log_view()->toPlainText().contains(QStringLiteral("10.1.2.3")));
+        QVERIFY(panel.log_view()->isReadOnly());
+        toggle->setChecked(false);
+        QVERIFY(panel.log_view()->toPlainText().contains(QStringLiteral("10.1.2.3")));
+    }
+
+    void fileLoadsInBackgroundWithProgress() {
+        UiTestEnv env;
+        const QString path = env.dir.filePath(QStringLiteral("big.log"));
+        QFile f(path);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        const QByteArray filler = "Mar 02 14:19:00 dgx-a07 kubelet[900]: I0302 reconcile pod default/train-0 ok\n";
+        for (int i = 0; i < 40000; ++i) f.write(filler);  // about 3 MB: longer than the 2 MB preview
+        f.write(kLog.toUtf8());
+        f.close();
+        DiagnosePanel panel(env.context.get());
+        QSignalSpy analysed(&panel, &DiagnosePanel::analysed);
+        panel.openFile(path);
+        QTRY_VERIFY_WITH_TIMEOUT(!analysed.isEmpty(), 60000);
+        QCOMPARE(panel.result().category, QStringLiteral("gpu_fallen_off_bus"));
+        QVERIFY(panel.result().report.lines_read > 40000);
+        QVERIFY(panel.log_view()->document()->blockCount() < 40000);  // only the preview is shown
+        QVERIFY(panel.log_view()->toPlainText().startsWith(QStringLiteral("Mar 02 14:19:00")));
+    }
+
+    void unreadableFileIsReported() {
+        UiTestEnv env;
+        DiagnosePanel panel(env.context.get());
+        QSignalSpy status(&panel, &DiagnosePanel::statusMessage);
+        panel.openFile(env.dir.filePath(QStringLiteral("absent.log")));
+        QTRY_VERIFY_WITH_TIMEOUT(!status.isEmpty(), 10000);
+        QVERIFY(status.first().at(0).toString().contains(QStringLiteral("absent.log")));
+        QVERIFY(panel.findChild<QPushButton*>(QStringLiteral("diagnoseAnalyse"))->isEnabled());
+    }
+};
+
+QTEST_MAIN(TestDiagnosePanel)
+#include "test_diagnose_panel.moc"

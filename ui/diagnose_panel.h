@@ -1,0 +1,84 @@
+// DiagnosePanel: paste a log, open or drop a file; the rules find evidence-backed findings off the
+// GUI thread (progress shown), clicking one highlights its evidence lines, and the category, root
+// cause, next steps and read-only evidence commands follow. A model summary is optional and comes
+// after the rules result. Not a log viewer for huge files: the view shows the first 2 MB.
+#pragma once
+
+#include <QWidget>
+#include <optional>
+
+#include "app/diagnose_task.h"
+#include "app/history_types.h"
+#include "ui/history_metatypes.h"
+
+class QCheckBox;
+class QLabel;
+class QListWidget;
+class QPlainTextEdit;
+class QProgressBar;
+class QPushButton;
+class QTableView;
+class QTextBrowser;
+
+namespace sigma::ui {
+
+class AppContext;
+class FindingsModel;
+class GenerationJob;
+class LogAnalysis;
+
+class DiagnosePanel : public QWidget {
+    Q_OBJECT
+public:
+    explicit DiagnosePanel(AppContext* context, QWidget* parent = nullptr);
+    ~DiagnosePanel() override;
+
+    FindingsModel* findings() const { return findings_; }
+    const app::DiagnoseResult& result() const { return result_; }
+    QPlainTextEdit* log_view() const { return view_; }
+    bool has_signatures() const { return pack_.has_value(); }
+
+public slots:
+    void openFile(const QString& path);
+    void analyse();            // the text in the view
+    void summarise();          // optional model summary
+    void showFinding(int row);  // highlights its evidence lines
+    void setShowRedacted(bool on);
+    void restore(const sigma::app::Session& session);
+
+signals:
+    void sendToCommands(const QString& command);
+    void statusMessage(const QString& text);
+    void analysed();
+    void summarised();
+
+protected:
+    void dragEnterEvent(QDragEnterEvent* event) override;
+    void dropEvent(QDropEvent* event) override;
+
+private:
+    void on_finished(const app::DiagnoseResult& result);
+    void show_details();
+
+    AppContext* context_;
+    std::optional<domain::SignaturePack> pack_;
+    LogAnalysis* analysis_ = nullptr;
+    GenerationJob* job_;
+    FindingsModel* findings_;
+    QPlainTextEdit* view_;
+    QProgressBar* progress_;
+    QLabel* info_;
+    QCheckBox* redacted_;
+    QTableView* table_;
+    QTextBrowser* details_;
+    QListWidget* commands_;
+    QPushButton* analyse_;
+    QPushButton* summarise_;
+    QPushButton* send_;
+    QString original_;
+    QString redacted_text_;
+    app::DiagnoseResult result_;
+    bool from_file_ = false;
+};
+
+}  // namespace sigma::ui
