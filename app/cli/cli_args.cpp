@@ -6,6 +6,23 @@
 
 namespace sigma::cli {
 
+namespace {
+
+// Options of any `sigma` command that take a value in "-o VALUE" form. positional() never takes
+// such a value, whichever order the command reads its arguments in ("sigma cmd -m F.gguf REQUEST").
+bool takes_value(const std::string& option) {
+    static const char* const kValueOptions[] = {
+        "-m", "--model", "--remote", "--api-key", "--remote-model", "--template", "-t", "--threads", "--ctx",
+        "--timeout", "--db", "--shell", "--os", "--schema", "--repairs", "-p", "--prompt", "-n", "--n-predict",
+        "--temp", "--seed", "--top-k", "--top-p", "--min-p", "--repeat-penalty", "--host", "--port", "--git",
+        "--since", "--author", "--panel", "--limit", "-o", "-r", "-d", "--backend", "--kv", "--batch"};
+    for (const char* o : kValueOptions)
+        if (option == o) return true;
+    return false;
+}
+
+}  // namespace
+
 bool CliArgs::flag(std::initializer_list<const char*> names) {
     bool found = false;
     for (size_t i = 0; i < args_.size(); ++i) {
@@ -74,6 +91,7 @@ std::optional<double> CliArgs::number(std::initializer_list<const char*> names) 
 std::optional<std::string> CliArgs::positional() {
     for (size_t i = 0; i < args_.size(); ++i) {
         if (used_[i]) continue;
+        if (i > 0 && takes_value(args_[i - 1])) continue;  // the value of an option read later
         if (args_[i] == "-" || args_[i].empty() || args_[i][0] != '-') {
             used_[i] = true;
             return args_[i];
