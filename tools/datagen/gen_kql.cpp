@@ -332,6 +332,11 @@ void generate_kql(const domain::ExampleCorpus& corpus, const KqlGenOptions& opti
                         continue;
                     }
                     std::string question = fill(p.phrasings[ph], s);
+                    static const std::vector<std::string> before = {"", "", "", "", "", "", "KQL: ", "Log Analytics: ",
+                                                                    "kusto query - ", "query: "};
+                    static const std::vector<std::string> after = {"", "", "", "", "", "", " (KQL)", " please",
+                                                                   " in Log Analytics", " as a kusto query"};
+                    question = rng.pick(before) + question + rng.pick(after);
                     if (rng.chance(0.5)) question = capitalise(question);
                     if (rng.chance(options.typo_rate)) question = add_typo(question, rng);
                     const auto slice = domain::kql_schema_slice(question, schema, hints, 3);
