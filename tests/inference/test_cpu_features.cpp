@@ -16,5 +16,7 @@ TEST(CpuFeatures, DescribesTheDetectedPath) {
         EXPECT_EQ(s, "scalar");
     }
     const char* forced = std::getenv("SIGMA_CPU_PATH");
-    if (forced && std::string(forced) == "scalar") EXPECT_EQ(s, "scalar");
+    if (forced && std::string(forced) == "scalar") {
+        EXPECT_EQ(s, "scalar");
+    }
 }
