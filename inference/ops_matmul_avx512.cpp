@@ -26,11 +26,12 @@ SIGMA_AVX512 inline __m256i signed_dot(__m256i w, __m256i x) {
 }
 
 inline int32_t k_mins(const uint8_t* packed, const int16_t* bsums, int sc[8]) {
+    uint8_t s8[8], m8[8];
+    kquant_unpack_scales(packed, s8, m8);
     int32_t summ = 0;
     for (int j = 0; j < 8; ++j) {
-        int m;
-        kquant_scale_min(j, packed, sc[j], m);
-        summ += m * (bsums[2 * j] + bsums[2 * j + 1]);
+        sc[j] = s8[j];
+        summ += m8[j] * (bsums[2 * j] + bsums[2 * j + 1]);
     }
     return summ;
 }

@@ -4,11 +4,26 @@
 #pragma once
 
 #include <cstdint>
+#include <cstring>
 
 #include "inference/quant_k.h"
 #include "inference/tensor_types.h"
 
 namespace sigma {
+
+// All 8 six-bit scales and mins of a Q4_K/Q5_K block at once, as kquant_scale_min gives them one at a
+// time: three 32-bit words, masks and shifts (byte j of a word is scales[j]: little-endian, as the
+// SIMD paths that call this are).
+inline void kquant_unpack_scales(const uint8_t* packed, uint8_t sc[8], uint8_t m[8]) {
+    uint32_t a, b, c;
+    std::memcpy(&a, packed, 4);
+    std::memcpy(&b, packed + 4, 4);
+    std::memcpy(&c, packed + 8, 4);
+    const uint32_t v[4] = {a & 0x3f3f3f3fu, (c & 0x0f0f0f0fu) | ((a >> 2) & 0x30303030u), b & 0x3f3f3f3fu,
+                           ((c >> 4) & 0x0f0f0f0fu) | ((b >> 2) & 0x30303030u)};
+    std::memcpy(sc, v, 8);
+    std::memcpy(m, v + 2, 8);
+}
 
 // Integer sums per block, scaled once per block (or sub-block scale) into a float accumulator.
 // n_blocks counts the weight type's blocks (32 for Q4_0, 256 for the K-quants).

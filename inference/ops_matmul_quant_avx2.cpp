@@ -38,11 +38,12 @@ SIGMA_AVX2 inline __m256i scaled_dot(__m256i q, __m256i y, __m256i scale16) {
 
 // Sub-block scales and mins of a Q4_K/Q5_K block, and the mins' integer correction.
 inline int32_t k_scales(const uint8_t* packed, const int16_t* bsums, int sc[8]) {
+    uint8_t s8[8], m8[8];
+    kquant_unpack_scales(packed, s8, m8);
     int32_t summ = 0;
     for (int j = 0; j < 8; ++j) {
-        int m;
-        kquant_scale_min(j, packed, sc[j], m);
-        summ += m * (bsums[2 * j] + bsums[2 * j + 1]);
+        sc[j] = s8[j];
+        summ += m8[j] * (bsums[2 * j] + bsums[2 * j + 1]);
     }
     return summ;
 }

@@ -10,11 +10,13 @@ namespace sigma {
 
 namespace {
 
-int round_int(float x) { return static_cast<int>(std::lround(x)); }
+// Round half away from zero, as lround, without a library call in the quantisers' inner loops.
+inline int round_int(float x) { return static_cast<int>(x + (x >= 0.0f ? 0.5f : -0.5f)); }
 
 // Fits weight ~ scale * L - min_out for L in 0..nmax over n values with per-value importance w,
-// trying a small grid of step sizes around (max - min) / nmax and refitting scale and offset by
-// weighted least squares for each; min_out >= 0 (the offset is never positive). Returns the scale.
+// trying a few step sizes around (max - min) / nmax and refitting scale and offset by weighted least
+// squares for each (the error follows from the same sums); min_out >= 0 (the offset is never positive).
+// Returns the scale.
 float fit_asymmetric(const float* x, const float* w, int n, int nmax, float& min_out, uint8_t* L) {
     float lo = x[0], hi = x[0];
     for (int i = 1; i < n; ++i) {
@@ -27,19 +29,24 @@ float fit_asymmetric(const float* x, const float* w, int n, int nmax, float& min
         min_out = -lo;
         return 0.0f;
     }
+    float sw = 0, sx = 0, sx2 = 0;
+    for (int i = 0; i < n; ++i) {
+        sw += w[i];
+        sx += w[i] * x[i];
+        sx2 += w[i] * x[i] * x[i];
+    }
     float best_scale = (hi - lo) / static_cast<float>(nmax), best_offset = lo, best_err = INFINITY;
     uint8_t trial[32];
-    for (int step = -4; step <= 12; ++step) {
-        const float iscale = (static_cast<float>(nmax) + 0.1f * static_cast<float>(step)) / (hi - lo);
-        float sw = 0, sl = 0, sl2 = 0, sx = 0, slx = 0;
+    for (int step = -2; step <= 5; ++step) {
+        const float iscale = (static_cast<float>(nmax) + 0.25f * static_cast<float>(step)) / (hi - lo);
+        float sl = 0, sl2 = 0, slx = 0;
         for (int i = 0; i < n; ++i) {
             const int l = std::clamp(round_int(iscale * (x[i] - lo)), 0, nmax);
             trial[i] = static_cast<uint8_t>(l);
-            sw += w[i];
-            sl += w[i] * static_cast<float>(l);
-            sl2 += w[i] * static_cast<float>(l * l);
-            sx += w[i] * x[i];
-            slx += w[i] * static_cast<float>(l) * x[i];
+            const float wl = w[i] * static_cast<float>(l);
+            sl += wl;
+            sl2 += wl * static_cast<float>(l);
+            slx += wl * x[i];
         }
         const float det = sw * sl2 - sl * sl;
         if (det <= 0) continue;
@@ -49,11 +56,9 @@ float fit_asymmetric(const float* x, const float* w, int n, int nmax, float& min
             offset = 0;
             scale = sl2 > 0 ? slx / sl2 : 0;
         }
-        float err = 0;
-        for (int i = 0; i < n; ++i) {
-            const float diff = scale * static_cast<float>(trial[i]) + offset - x[i];
-            err += w[i] * diff * diff;
-        }
+        // sum w (scale l + offset - x)^2 expanded over the sums above
+        const float err = scale * scale * sl2 + 2 * scale * offset * sl + offset * offset * sw - 2 * scale * slx -
+                          2 * offset * sx + sx2;
         if (err < best_err) {
             best_err = err;
             best_scale = scale;
@@ -75,9 +80,9 @@ float fit_symmetric(const float* x, const float* w, int n) {
         }
     if (amax == 0) return 0.0f;
     // The value of largest magnitude maps to -32 (the end of the range with one more level).
-    float best_scale = vmax / -32.0f, best_err = INFINITY;
-    for (int step = -6; step <= 6; ++step) {
-        const float iscale = -(32.0f + 0.1f * static_cast<float>(step)) / vmax;
+    float best_scale = vmax / -32.0f, best_gain = -INFINITY;
+    for (int step = -3; step <= 3; ++step) {
+        const float iscale = -(32.0f + 0.25f * static_cast<float>(step)) / vmax;
         float slx = 0, sl2 = 0;
         for (int i = 0; i < n; ++i) {
             const float l = static_cast<float>(std::clamp(round_int(iscale * x[i]), -32, 31));
@@ -85,16 +90,11 @@ float fit_symmetric(const float* x, const float* w, int n) {
             sl2 += w[i] * l * l;
         }
         if (sl2 <= 0) continue;
-        const float scale = slx / sl2;
-        float err = 0;
-        for (int i = 0; i < n; ++i) {
-            const float l = static_cast<float>(std::clamp(round_int(x[i] / scale), -32, 31));
-            const float diff = scale * l - x[i];
-            err += w[i] * diff * diff;
-        }
-        if (err < best_err) {
-            best_err = err;
-            best_scale = scale;
+        // The best scale for these levels is slx / sl2, and it lowers the error by slx^2 / sl2.
+        const float gain = slx * slx / sl2;
+        if (gain > best_gain) {
+            best_gain = gain;
+            best_scale = slx / sl2;
         }
     }
     return best_scale;
@@ -143,9 +143,9 @@ void quantize_k_superblock(const float* x, int nmax, uint16_t& d_out, uint16_t& 
         kquant_scale_min(j, scales, sc, m);
         const float step = d * static_cast<float>(sc);
         if (step == 0) continue;
-        const float offset = dmin * static_cast<float>(m);
+        const float offset = dmin * static_cast<float>(m), inv = 1.0f / step;
         for (int i = 0; i < 32; ++i)
-            L[32 * j + i] = static_cast<uint8_t>(std::clamp(round_int((x[32 * j + i] + offset) / step), 0, nmax));
+            L[32 * j + i] = static_cast<uint8_t>(std::clamp(round_int((x[32 * j + i] + offset) * inv), 0, nmax));
     }
 }
 
@@ -322,8 +322,9 @@ void quantize_row_q6_k(const float* src, BlockQ6_K* dst, int64_t n) {
             const float d = fp16_to_fp32(blk.d);
             for (int j = 0; j < 16; ++j) {
                 const float step = d * static_cast<float>(blk.scales[j]);
+                const float inv = step != 0 ? 1.0f / step : 0.0f;
                 for (int i = 0; i < 16; ++i)
-                    L[16 * j + i] = step == 0 ? 32 : std::clamp(round_int(x[16 * j + i] / step), -32, 31) + 32;
+                    L[16 * j + i] = step == 0 ? 32 : std::clamp(round_int(x[16 * j + i] * inv), -32, 31) + 32;
             }
         }
         for (int h = 0; h < 2; ++h) {

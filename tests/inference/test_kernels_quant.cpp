@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "inference/ops_matmul.h"
+#include "inference/ops_matmul_quant.h"
 #include "inference/quant_k.h"
 #include "inference/tensor_types.h"
 #include "inference/thread_pool.h"
@@ -174,6 +175,41 @@ TEST_P(QuantMatmul, RowsThatAreNotWholeBlocksAreRejected) {
     std::vector<float> x(static_cast<size_t>(4 * block), 1.0f), y(3, 5.0f);
     EXPECT_FALSE(matmul(y.data(), w.view, x.data(), 1, pool, scratch));
     for (float v : y) EXPECT_EQ(v, 5.0f);
+}
+
+TEST(QuantKernels, WordWiseScaleUnpackingMatchesTheOneAtATimeReference) {
+    std::mt19937 rng(12);
+    std::uniform_int_distribution<int> byte(0, 255);
+    for (int trial = 0; trial < 200; ++trial) {
+        uint8_t packed[12];
+        for (auto& b : packed) b = static_cast<uint8_t>(byte(rng));
+        uint8_t sc[8], m[8];
+        kquant_unpack_scales(packed, sc, m);
+        for (int j = 0; j < 8; ++j) {
+            int want_sc, want_m;
+            kquant_scale_min(j, packed, want_sc, want_m);
+            ASSERT_EQ(sc[j], want_sc) << j;
+            ASSERT_EQ(m[j], want_m) << j;
+        }
+    }
+}
+
+TEST(QuantKernels, Avx512Q8_0DotMatchesScalarIntegerSums) {
+    // matmul keeps AVX2's Q8_0 tile on the AVX-512 path, so the single dot product is checked directly.
+    if (!matmul_path_available(MatmulPath::Avx512)) GTEST_SKIP() << "no AVX-512 VNNI on this CPU";
+    std::mt19937 rng(4);
+    std::uniform_int_distribution<int> q(-127, 127);
+    std::uniform_real_distribution<float> d(0.001f, 0.1f);
+    for (int n_blocks : {1, 3, 64}) {
+        std::vector<BlockQ8_0> w(static_cast<size_t>(n_blocks)), x(static_cast<size_t>(n_blocks));
+        for (auto* v : {&w, &x})
+            for (BlockQ8_0& b : *v) {
+                b.d = fp32_to_fp16(d(rng));
+                for (auto& c : b.qs) c = static_cast<int8_t>(q(rng));
+            }
+        const float want = dot_q8_0_scalar(w.data(), x.data(), n_blocks);
+        EXPECT_NEAR(dot_q8_0_avx512(w.data(), x.data(), n_blocks), want, 1e-5f * (1.0f + std::fabs(want))) << n_blocks;
+    }
 }
 
 INSTANTIATE_TEST_SUITE_P(Types, QuantMatmul,
