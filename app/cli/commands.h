@@ -18,6 +18,7 @@ int cmd_diagnose(CliArgs& args);  // sigma diagnose [FILE|-]
 int cmd_eval(CliArgs& args);      // sigma eval SUITE.jsonl
 int cmd_serve(CliArgs& args);     // sigma serve [--host H] [--port P] [--api-key K] -m FILE | --remote URL
 int cmd_history(CliArgs& args);   // sigma history list|search TEXT|show ID|delete ID...
+int cmd_bench(CliArgs& args);    // sigma bench -m FILE [-p N] [-n N] [-d N] [-t N] [-r REPS] [--json]
 int cmd_export(CliArgs& args);    // sigma export --git DIR [--since DATE] [--author "Name <email>"]
 
 // Prints "sigma <command>: <message>" to stderr and returns `code`.

@@ -27,6 +27,7 @@ const Command kCommands[] = {
     {"serve", sigma::cli::cmd_serve, "serve [--host 127.0.0.1] [--port 8080] [--api-key K] -m FILE | --remote URL"},
     {"history", sigma::cli::cmd_history,
      "history list [--panel P] [--limit N] [--offset N] | search TEXT | show ID | delete ID... [--db FILE] [--json]"},
+    {"bench", sigma::cli::cmd_bench, "bench -m FILE [-p 128] [-n 32] [-d N] [-t N] [-r REPS] [--json]"},
     {"export", sigma::cli::cmd_export,
      "export --git DIR [--since DATE] [--author \"Name <email>\"] [--db FILE] [--json]"},
 };

@@ -1,0 +1,49 @@
+// sigma bench -m FILE [-p 128] [-n 32] [-d N] [-t N] [-r REPS] [--json]: prompt-processing and decode
+// speed in llama-bench's table shape, with decode's bytes per token against the measured read bandwidth.
+// Not the measuring code (inference/bench.h) and not a comparison tool: it prints one run's numbers.
+#include <cstdio>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "app/cli/commands.h"
+#include "inference/bench.h"
+#include "inference/cpu_features.h"
+#include "inference/model.h"
+
+namespace sigma::cli {
+
+int cmd_bench(CliArgs& args) {
+    // CliArgs reads the options; bench's own parser checks ranges so the library and CLI agree.
+    std::vector<std::string> forwarded;
+    for (const char* opt : {"-m", "-p", "-n", "-d", "-t", "-r"}) {
+        if (auto v = args.value({opt})) {
+            forwarded.push_back(opt);
+            forwarded.push_back(*v);
+        }
+    }
+    if (args.flag({"--json"})) forwarded.push_back("--json");
+    if (!args.finish()) return fail("bench", args.error() + "\n" + bench_usage(), kExitUsage);
+    auto options = parse_bench_args(forwarded);
+    if (!options) return fail("bench", options.error().message + "\n" + bench_usage(), kExitUsage);
+
+    auto model = Model::load(options->model_path);
+    if (!model) return fail("bench", model.error().message);
+    const double bandwidth = measure_read_bandwidth_gbps(options->threads, options->bandwidth_bytes);
+    auto results = run_bench(*model, *options, bandwidth);
+    if (!results) return fail("bench", results.error().message);
+
+    const std::string name = std::filesystem::path(options->model_path).filename().string();
+    if (options->json) {
+        for (const BenchResult& r : *results) std::printf("%s\n", bench_json_line(r, name).c_str());
+        std::printf("{\"test\": \"read_bandwidth\", \"threads\": %d, \"gbps\": %.3f}\n", options->threads, bandwidth);
+        return kExitOk;
+    }
+    std::printf("%s\n", bench_table_header().c_str());
+    for (const BenchResult& r : *results) std::printf("%s\n", bench_table_row(r, name).c_str());
+    std::printf("\nCPU path: %s; memory read bandwidth (%d threads): %.1f GB/s\n", cpu_features_string().c_str(),
+                options->threads, bandwidth);
+    return kExitOk;
+}
+
+}  // namespace sigma::cli
