@@ -142,11 +142,11 @@ KqlRowType KqlChecker::source(const KqlExpr& e) {
                 return s->row;
             }
             type_of(e, KqlRowType{}, Ctx::Scalar);
-            return KqlRowType{{}, true};
+            return KqlRowType{};  // a scalar piped into operators: Kusto gives it no columns
         }
         default:
             type_of(e, KqlRowType{}, Ctx::Scalar);
-            return KqlRowType{{}, true};
+            return KqlRowType{};
     }
 }
 
@@ -348,6 +348,9 @@ KqlRowType KqlChecker::apply(const KqlOperator& op, KqlRowType in, bool has_inpu
         if (w == "evaluate" && op.expr && op.expr->kind == KqlExpr::Kind::Call) {
             for (const auto& a : op.expr->args)
                 if (a->kind != KqlExpr::Kind::Star) type_of(*a, in, Ctx::Aggregate);  // pivot(c, sum(x))
+            const auto& args = op.expr->args;
+            if (!failed() && op.expr->text == "pivot" && args.size() > 1 && !contains_aggregate(*args[1]))
+                error(*args[1], "pivot needs an aggregate function as its second argument, such as sum(x)");
         }
         return KqlRowType{{}, true};
     }
@@ -452,6 +455,28 @@ KqlRowType KqlChecker::apply(const KqlOperator& op, KqlRowType in, bool has_inpu
         if (op.expr && op.expr->kind != KqlExpr::Kind::Literal) type_of(*op.expr, row, Ctx::Scalar);
         row.columns.insert(row.columns.begin(), {"$table", KqlType::String});
         return row;
+    }
+    if (w == "top-nested") {
+        KqlRowType out;
+        out.open = in.open;
+        column_counter_ = 0;
+        for (size_t i = 0; i < op.items.size() && i < op.by.size() && !failed(); ++i) {
+            check_integer(op.range[i].get(), in);
+            const KqlNamedExpr& of = op.items[i];
+            KqlType t = type_of(*of.expr, in, Ctx::Scalar);
+            std::string of_name = of.names.empty() ? inferred_name(*of.expr) : of.names[0];
+            add_column(out, of_name, t, !of.names.empty(), of);
+            const KqlNamedExpr& agg = op.by[i];
+            KqlType at = type_of(*agg.expr, in, Ctx::Aggregate);
+            if (failed()) break;
+            if (!contains_aggregate(*agg.expr)) {
+                error(*agg.expr, "top-nested needs an aggregate function after by, such as count() or sum()");
+                break;
+            }
+            add_column(out, agg.names.empty() ? "aggregated_" + (of_name.empty() ? out.columns.back().name : of_name) : agg.names[0],
+                       at, !agg.names.empty(), agg);
+        }
+        return out;
     }
     if (w == "sample-distinct") {
         check_integer(op.expr.get(), in);

@@ -460,6 +460,7 @@ KqlType KqlChecker::binary_type(const KqlExpr& e, const KqlRowType& row, Ctx ctx
     if (l == KqlType::DateTime || r == KqlType::DateTime) {
         if (l == KqlType::TimeSpan || r == KqlType::TimeSpan) return op == "/" ? KqlType::Real : KqlType::DateTime;
         if (op == "+" || op == "-") return undefined();
+        if (r == KqlType::DateTime && op != "*") return undefined();  // 2 / TimeGenerated
         return KqlType::DateTime;
     }
     if (l == KqlType::TimeSpan && r == KqlType::TimeSpan) {

@@ -330,7 +330,9 @@ void KqlParserImpl::tabular_operator(KqlOperator& op) {
         params(op, {});
         op.expr = postfix();
         op.open = true;
-    } else if (w == "top-nested" || w == "mv-apply" || w == "invoke" || w == "fork" ||
+    } else if (w == "top-nested") {
+        top_nested(op);
+    } else if (w == "mv-apply" || w == "invoke" || w == "fork" ||
                w == "facet" || w == "partition" || w == "scan" || w == "make-graph" || w == "graph-match" ||
                w == "top-hitters" || w == "parse-kv" || w == "project-smart" || w == "reduce" ||
                w == "consume" || w == "execute-and-cache" || w == "assert-schema" || w == "lookup-contains") {
@@ -407,12 +409,22 @@ void KqlParserImpl::parse_op(KqlOperator& op) {
     op.expr = expr();
     if (failed() || !expect_word("with")) return;
     bool any = false;
+    bool after_column = false;  // two captures in a row need a literal between them
     while (!failed() && !at_end() && !is_op("|") && !is_op(";") && !is_op(")")) {
         any = true;
-        if (cur().kind == KqlTok::String || accept_op("*")) {
-            if (cur().kind == KqlTok::String) ++p_;
+        if (cur().kind == KqlTok::String) {
+            ++p_;
+            after_column = false;
             continue;
         }
+        if (accept_op("*")) {
+            // a wildcard must be followed by a literal delimiter (or end the pattern)
+            if (!at_end() && !is_op("|") && !is_op(";") && !is_op(")") && cur().kind != KqlTok::String)
+                return error_here("A string literal must follow a *");
+            continue;
+        }
+        if (after_column) return error_here("The column name must follow a string literal");
+        after_column = true;
         auto n = column_name();
         if (!n) return;
         KqlNamedExpr cap;
@@ -427,6 +439,28 @@ void KqlParserImpl::parse_op(KqlOperator& op) {
         op.by.push_back(std::move(cap));
     }
     if (!any && !failed()) error_here("Expected: a parse pattern after with");
+}
+
+// top-nested [N] of Expr [with others = Expr] by Aggregate [asc|desc], top-nested ...
+// Clauses go to items (the `of` expressions), by (the aggregates) and range (the counts, or null).
+void KqlParserImpl::top_nested(KqlOperator& op) {
+    begin_op(op);
+    while (!failed()) {
+        op.range.push_back(is_word("of") ? nullptr : expr());
+        if (failed() || !expect_word("of")) return;
+        op.items.push_back(named_expr(true));
+        if (failed()) return;
+        if (accept_word("with")) {
+            if (!expect_word("others") || !expect_op("=")) return;
+            if (!expr()) return;
+        }
+        if (!expect_word("by")) return;
+        op.by.push_back(named_expr(true));
+        if (failed()) return;
+        if (!accept_word("asc")) accept_word("desc");
+        if (!(is_op(",") && is_word("top-nested", 1))) return;
+        p_ += 2;
+    }
 }
 
 void KqlParserImpl::make_series(KqlOperator& op) {

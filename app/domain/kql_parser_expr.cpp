@@ -170,14 +170,66 @@ KqlExprPtr KqlParserImpl::raw_literal(KqlExpr::Lit lit) {
     auto e = make(KqlExpr::Kind::Literal, head);
     e->lit = lit;
     ++p_;
-    size_t open = cur().start;
-    skip_balanced();
+    if (lit == KqlExpr::Lit::Dynamic) {
+        // dynamic(...) holds one JSON-like value: null, true, a number, a string, [..] or {..}
+        if (!expect_op("(")) return nullptr;
+        if (!is_op(")") && !dynamic_value(0)) return nullptr;
+        if (!expect_op(")")) return nullptr;
+    } else {
+        skip_balanced();
+    }
     if (failed()) return nullptr;
     finish(*e, head.start);
     e->op_length = e->length;
     e->text = head.text;
-    (void)open;
     return e;
+}
+
+bool KqlParserImpl::dynamic_value(int depth) {
+    if (depth > 64) {
+        error_here("The dynamic literal is nested too deeply");
+        return false;
+    }
+    if (cur().kind == KqlTok::String || cur().kind == KqlTok::Number || cur().kind == KqlTok::Timespan) {
+        ++p_;
+        return true;
+    }
+    if (is_op("-") && (peek().kind == KqlTok::Number)) {
+        p_ += 2;
+        return true;
+    }
+    if (cur().kind == KqlTok::Ident) {
+        const std::string& w = cur().text;
+        if (w == "null" || w == "true" || w == "false") {
+            ++p_;
+            return true;
+        }
+        if ((w == "datetime" || w == "timespan" || w == "time" || w == "guid") && is_op("(", 1)) {
+            ++p_;
+            skip_balanced();
+            return !failed();
+        }
+    }
+    const bool array = is_op("[");
+    if (!array && !is_op("{")) {
+        error_missing("Expected: a value (null, true, false, a number, a string, [ ] or { })");
+        return false;
+    }
+    ++p_;
+    const char* close = array ? "]" : "}";
+    while (!failed() && !is_op(close)) {
+        if (!array) {
+            if (cur().kind != KqlTok::String && cur().kind != KqlTok::Ident) {
+                error_here("Expected: a property name");
+                return false;
+            }
+            ++p_;
+            if (!expect_op(":")) return false;
+        }
+        if (!dynamic_value(depth + 1)) return false;
+        if (!accept_op(",")) break;
+    }
+    return expect_op(close);
 }
 
 KqlExprPtr KqlParserImpl::primary() {
@@ -297,6 +349,10 @@ KqlExprPtr KqlParserImpl::call() {
             }
         }
         if (!accept_op(",")) break;
+        if (is_op(")")) {  // f(a, ): a comma promises another argument
+            error_missing("Expected: an expression");
+            return nullptr;
+        }
     }
     if (!expect_op(")")) return nullptr;
     finish(*e, s);

@@ -41,6 +41,7 @@ public:
         while (!failed() && !at_end()) {
             if (is_op(";")) {
                 ++p_;
+                if (is_op(";")) error_here("The incomplete fragment is unexpected.");  // an empty statement
                 continue;
             }
             KqlStatement st;
@@ -131,6 +132,7 @@ private:
     void join_op(KqlOperator& op);
     void parse_op(KqlOperator& op);
     void make_series(KqlOperator& op);
+    void top_nested(KqlOperator& op);
     void sort_keys(KqlOperator& op);
     void column_patterns(KqlOperator& op, bool allow_order);
     void named_list(std::vector<KqlNamedExpr>& out, bool allow_unnamed);
@@ -161,6 +163,7 @@ private:
     KqlExprPtr between(KqlExprPtr left, const KqlToken& op);
     KqlExprPtr unary();
     KqlExprPtr postfix();
+    bool dynamic_value(int depth);
     KqlExprPtr raw_literal(KqlExpr::Lit lit);
     KqlExprPtr primary();
     KqlExprPtr ident_primary();
