@@ -3,6 +3,7 @@
 // accepted so that non-ASCII names do not split, but they are never case-folded).
 #include "app/domain/kql_lexer.h"
 
+#include <algorithm>
 #include <array>
 #include <cctype>
 
@@ -116,7 +117,7 @@ private:
                     continue;
                 }
                 if (kEscapes.find(e) == std::string_view::npos || e == '\0') {
-                    error(i_, i_ + 2, "invalid escape sequence in string literal");
+                    error(i_, std::min(i_ + 2, q_.size()), "invalid escape sequence in string literal");
                     skip_to_quote(quote);
                     return;
                 }

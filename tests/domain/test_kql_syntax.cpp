@@ -53,6 +53,9 @@ TEST(KqlLexer, ReportsBadLiteralsAndCharactersAsErrorTokens) {
         for (const auto& t : toks) has_error = has_error || t.kind == KqlTok::Error;
         EXPECT_TRUE(has_error) << q;
     }
+    for (const char* q : {"T | where a == 'it\\", "x '\\", "'"}) {  // ranges never pass the end
+        for (const auto& t : kql_tokenize(q)) EXPECT_LE(t.start + t.length, std::string_view(q).size()) << q;
+    }
     auto toks = kql_tokenize("T | extend x = 5xyz");
     EXPECT_EQ(toks[5].kind, KqlTok::Error);
     EXPECT_EQ(toks[5].start, 15u);
