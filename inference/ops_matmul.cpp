@@ -78,6 +78,8 @@ struct Kernels {
     float (*dot_q4_k)(const BlockQ4_K*, const BlockQ8_K*, int64_t);
     float (*dot_q5_k)(const BlockQ5_K*, const BlockQ8_K*, int64_t);
     float (*dot_q6_k)(const BlockQ6_K*, const BlockQ8_K*, int64_t);
+    // One Q4_K row with two tokens (null: none); must equal dot_q4_k on each token.
+    void (*dot2_q4_k)(const BlockQ4_K*, const BlockQ8_K*, const BlockQ8_K*, int64_t, float[2]);
 };
 
 void quantize_q8_0_reference(const float* x, BlockQ8_0* y, int64_t n) { quantize_row(TensorType::Q8_0, x, y, n); }
@@ -88,13 +90,16 @@ Kernels kernels_for(MatmulPath path) {
     if (path == MatmulPath::Avx512)
         return {dot_f32_avx2,           dot_q8_0_avx2,        dot_f32_tile4x3_avx2, dot_q8_0_tile4x2_avx2,
                 quantize_row_q8_0_avx2, dot_f16_avx2,         dot_bf16_avx2,        true,
-                dot_q4_0_q8_0_avx512,   dot_q4_k_q8_k_avx512, dot_q5_k_q8_k_avx512, dot_q6_k_q8_k_avx512};
+                dot_q4_0_q8_0_avx512,   dot_q4_k_q8_k_avx512, dot_q5_k_q8_k_avx512, dot_q6_k_q8_k_avx512,
+                dot_q4_k_q8_k_x2_avx512};
     if (path == MatmulPath::Avx2)
         return {dot_f32_avx2,           dot_q8_0_avx2,      dot_f32_tile4x3_avx2, dot_q8_0_tile4x2_avx2,
                 quantize_row_q8_0_avx2, dot_f16_avx2,       dot_bf16_avx2,        true,
-                dot_q4_0_q8_0_avx2,     dot_q4_k_q8_k_avx2, dot_q5_k_q8_k_avx2,   dot_q6_k_q8_k_avx2};
+                dot_q4_0_q8_0_avx2,     dot_q4_k_q8_k_avx2, dot_q5_k_q8_k_avx2,   dot_q6_k_q8_k_avx2,
+                nullptr};
     return {dot_f32_scalar,       dot_q8_0_scalar,      nullptr,              nullptr, quantize_q8_0_reference, nullptr, nullptr,
-            false,                dot_q4_0_q8_0_scalar, dot_q4_k_q8_k_scalar, dot_q5_k_q8_k_scalar, dot_q6_k_q8_k_scalar};
+            false,                dot_q4_0_q8_0_scalar, dot_q4_k_q8_k_scalar, dot_q5_k_q8_k_scalar, dot_q6_k_q8_k_scalar,
+            nullptr};
 }
 
 // y[t][o] for a weight type whose rows are dotted with 8-bit activations xq (Q8_0 or Q8_K blocks,
@@ -103,11 +108,20 @@ Kernels kernels_for(MatmulPath path) {
 template <typename W, typename X>
 void quant_rows_times_tokens(float* y, const uint8_t* base, size_t stride, int64_t out, const X* xq, int64_t x_blocks,
                              int64_t w_blocks, int64_t n_tokens, float (*dot)(const W*, const X*, int64_t),
-                             ThreadPool& pool) {
+                             ThreadPool& pool, void (*dot2)(const W*, const X*, const X*, int64_t, float[2]) = nullptr) {
     pool.parallel_for(out, [&](int64_t begin, int64_t end, int) {
         for (int64_t o = begin; o < end; ++o) {
             const W* row = reinterpret_cast<const W*>(base + static_cast<size_t>(o) * stride);
-            for (int64_t t = 0; t < n_tokens; ++t) y[t * out + o] = dot(row, xq + t * x_blocks, w_blocks);
+            int64_t t = 0;
+            if (dot2) {
+                float pair[2];
+                for (; t + 2 <= n_tokens; t += 2) {
+                    dot2(row, xq + t * x_blocks, xq + (t + 1) * x_blocks, w_blocks, pair);
+                    y[t * out + o] = pair[0];
+                    y[(t + 1) * out + o] = pair[1];
+                }
+            }
+            for (; t < n_tokens; ++t) y[t * out + o] = dot(row, xq + t * x_blocks, w_blocks);
         }
     });
 }
@@ -238,7 +252,7 @@ bool matmul(float* y, const TensorView& w, const float* x, int64_t n_tokens, Thr
                 for (int64_t t = begin; t < end; ++t) quantize_row_q8_k(x + t * in, xq + t * n_blocks, in);
             });
             if (w.type == TensorType::Q4_K)
-                quant_rows_times_tokens(y, base, stride, out, xq, n_blocks, n_blocks, n_tokens, k.dot_q4_k, pool);
+                quant_rows_times_tokens(y, base, stride, out, xq, n_blocks, n_blocks, n_tokens, k.dot_q4_k, pool, k.dot2_q4_k);
             else if (w.type == TensorType::Q5_K)
                 quant_rows_times_tokens(y, base, stride, out, xq, n_blocks, n_blocks, n_tokens, k.dot_q5_k, pool);
             else

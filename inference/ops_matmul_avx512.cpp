@@ -88,6 +88,38 @@ SIGMA_AVX512 float dot_q4_k_q8_k_avx512(const BlockQ4_K* w, const BlockQ8_K* x, 
     return _mm512_reduce_add_ps(acc) - mins;
 }
 
+SIGMA_AVX512 void dot_q4_k_q8_k_x2_avx512(const BlockQ4_K* w, const BlockQ8_K* x0, const BlockQ8_K* x1, int64_t n_blocks,
+                                          float out[2]) {
+    // Two tokens per pass over the row: the nibbles and scales are unpacked once for both, and each
+    // token's arithmetic is exactly dot_q4_k_q8_k_avx512's, so prefill and decode agree to the bit.
+    const float* table = fp16_table();
+    const __m256i low = _mm256_set1_epi8(0xF);
+    const BlockQ8_K* x[2] = {x0, x1};
+    __m512 acc[2] = {_mm512_setzero_ps(), _mm512_setzero_ps()};
+    float mins[2] = {0, 0};
+    for (int64_t b = 0; b < n_blocks; ++b) {
+        uint8_t s8[8], m8[8];
+        kquant_unpack_scales(w[b].scales, s8, m8);
+        __m512i sumi[2] = {_mm512_setzero_si512(), _mm512_setzero_si512()};
+        for (int g = 0; g < 4; ++g) {
+            const __m256i q = load32(w[b].qs + 32 * g);
+            const __m512i qq = join(_mm256_and_si256(q, low), _mm256_and_si256(_mm256_srli_epi16(q, 4), low));
+            const __m512i scale = two_scales(s8[2 * g], s8[2 * g + 1]);
+            for (int t = 0; t < 2; ++t) {
+                const __m512i p = _mm512_dpbusd_epi32(_mm512_setzero_si512(), qq, load64(x[t][b].qs + 64 * g));
+                sumi[t] = _mm512_add_epi32(sumi[t], _mm512_mullo_epi32(p, scale));
+            }
+        }
+        for (int t = 0; t < 2; ++t) {
+            int32_t summ = 0;
+            for (int j = 0; j < 8; ++j) summ += m8[j] * (x[t][b].bsums[2 * j] + x[t][b].bsums[2 * j + 1]);
+            acc[t] = _mm512_fmadd_ps(_mm512_set1_ps(x[t][b].d * table[w[b].d]), _mm512_cvtepi32_ps(sumi[t]), acc[t]);
+            mins[t] += x[t][b].d * table[w[b].dmin] * static_cast<float>(summ);
+        }
+    }
+    for (int t = 0; t < 2; ++t) out[t] = _mm512_reduce_add_ps(acc[t]) - mins[t];
+}
+
 SIGMA_AVX512 float dot_q5_k_q8_k_avx512(const BlockQ5_K* w, const BlockQ8_K* x, int64_t n_blocks) {
     const float* table = fp16_table();
     const __m256i low = _mm256_set1_epi8(0xF);
@@ -160,6 +192,10 @@ float dot_q8_0_avx512(const BlockQ8_0* w, const BlockQ8_0* x, int64_t n) { retur
 float dot_q4_0_q8_0_avx512(const BlockQ4_0* w, const BlockQ8_0* x, int64_t n) { return dot_q4_0_q8_0_scalar(w, x, n); }
 float dot_q4_k_q8_k_avx512(const BlockQ4_K* w, const BlockQ8_K* x, int64_t n) { return dot_q4_k_q8_k_scalar(w, x, n); }
 float dot_q5_k_q8_k_avx512(const BlockQ5_K* w, const BlockQ8_K* x, int64_t n) { return dot_q5_k_q8_k_scalar(w, x, n); }
+void dot_q4_k_q8_k_x2_avx512(const BlockQ4_K* w, const BlockQ8_K* x0, const BlockQ8_K* x1, int64_t n, float out[2]) {
+    out[0] = dot_q4_k_q8_k_scalar(w, x0, n);
+    out[1] = dot_q4_k_q8_k_scalar(w, x1, n);
+}
 float dot_q6_k_q8_k_avx512(const BlockQ6_K* w, const BlockQ8_K* x, int64_t n) { return dot_q6_k_q8_k_scalar(w, x, n); }
 }  // namespace sigma
 #endif
