@@ -78,8 +78,10 @@ struct Kernels {
     float (*dot_q4_k)(const BlockQ4_K*, const BlockQ8_K*, int64_t);
     float (*dot_q5_k)(const BlockQ5_K*, const BlockQ8_K*, int64_t);
     float (*dot_q6_k)(const BlockQ6_K*, const BlockQ8_K*, int64_t);
-    // One Q4_K row with two tokens (null: none); must equal dot_q4_k on each token.
+    // One K-quant row with two tokens (null: none); must equal the single dot on each token.
     void (*dot2_q4_k)(const BlockQ4_K*, const BlockQ8_K*, const BlockQ8_K*, int64_t, float[2]);
+    void (*dot2_q5_k)(const BlockQ5_K*, const BlockQ8_K*, const BlockQ8_K*, int64_t, float[2]);
+    void (*dot2_q6_k)(const BlockQ6_K*, const BlockQ8_K*, const BlockQ8_K*, int64_t, float[2]);
 };
 
 void quantize_q8_0_reference(const float* x, BlockQ8_0* y, int64_t n) { quantize_row(TensorType::Q8_0, x, y, n); }
@@ -91,15 +93,15 @@ Kernels kernels_for(MatmulPath path) {
         return {dot_f32_avx2,           dot_q8_0_avx2,        dot_f32_tile4x3_avx2, dot_q8_0_tile4x2_avx2,
                 quantize_row_q8_0_avx2, dot_f16_avx2,         dot_bf16_avx2,        true,
                 dot_q4_0_q8_0_avx512,   dot_q4_k_q8_k_avx512, dot_q5_k_q8_k_avx512, dot_q6_k_q8_k_avx512,
-                dot_q4_k_q8_k_x2_avx512};
+                dot_q4_k_q8_k_x2_avx512, dot_q5_k_q8_k_x2_avx512, dot_q6_k_q8_k_x2_avx512};
     if (path == MatmulPath::Avx2)
         return {dot_f32_avx2,           dot_q8_0_avx2,      dot_f32_tile4x3_avx2, dot_q8_0_tile4x2_avx2,
                 quantize_row_q8_0_avx2, dot_f16_avx2,       dot_bf16_avx2,        true,
                 dot_q4_0_q8_0_avx2,     dot_q4_k_q8_k_avx2, dot_q5_k_q8_k_avx2,   dot_q6_k_q8_k_avx2,
-                nullptr};
+                nullptr,                nullptr,            nullptr};
     return {dot_f32_scalar,       dot_q8_0_scalar,      nullptr,              nullptr, quantize_q8_0_reference, nullptr, nullptr,
             false,                dot_q4_0_q8_0_scalar, dot_q4_k_q8_k_scalar, dot_q5_k_q8_k_scalar, dot_q6_k_q8_k_scalar,
-            nullptr};
+            nullptr,              nullptr,              nullptr};
 }
 
 // y[t][o] for a weight type whose rows are dotted with 8-bit activations xq (Q8_0 or Q8_K blocks,
@@ -254,9 +256,9 @@ bool matmul(float* y, const TensorView& w, const float* x, int64_t n_tokens, Thr
             if (w.type == TensorType::Q4_K)
                 quant_rows_times_tokens(y, base, stride, out, xq, n_blocks, n_blocks, n_tokens, k.dot_q4_k, pool, k.dot2_q4_k);
             else if (w.type == TensorType::Q5_K)
-                quant_rows_times_tokens(y, base, stride, out, xq, n_blocks, n_blocks, n_tokens, k.dot_q5_k, pool);
+                quant_rows_times_tokens(y, base, stride, out, xq, n_blocks, n_blocks, n_tokens, k.dot_q5_k, pool, k.dot2_q5_k);
             else
-                quant_rows_times_tokens(y, base, stride, out, xq, n_blocks, n_blocks, n_tokens, k.dot_q6_k, pool);
+                quant_rows_times_tokens(y, base, stride, out, xq, n_blocks, n_blocks, n_tokens, k.dot_q6_k, pool, k.dot2_q6_k);
             return true;
         }
         default: return false;

@@ -25,17 +25,6 @@ SIGMA_AVX512 inline __m256i signed_dot(__m256i w, __m256i x) {
     return _mm256_dpbusd_epi32(_mm256_setzero_si256(), _mm256_sign_epi8(w, w), _mm256_sign_epi8(x, w));
 }
 
-inline int32_t k_mins(const uint8_t* packed, const int16_t* bsums, int sc[8]) {
-    uint8_t s8[8], m8[8];
-    kquant_unpack_scales(packed, s8, m8);
-    int32_t summ = 0;
-    for (int j = 0; j < 8; ++j) {
-        sc[j] = s8[j];
-        summ += m8[j] * (bsums[2 * j] + bsums[2 * j + 1]);
-    }
-    return summ;
-}
-
 // Lanes 0..7 scaled by a, 8..15 by b.
 SIGMA_AVX512 inline __m512i two_scales(int a, int b) {
     return _mm512_inserti64x4(_mm512_set1_epi32(a), _mm256_set1_epi32(b), 1);
@@ -66,71 +55,62 @@ SIGMA_AVX512 float dot_q4_0_q8_0_avx512(const BlockQ4_0* w, const BlockQ8_0* x, 
     return _mm512_reduce_add_ps(acc);
 }
 
-SIGMA_AVX512 float dot_q4_k_q8_k_avx512(const BlockQ4_K* w, const BlockQ8_K* x, int64_t n_blocks) {
+// The K-quant kernels below take N tokens per pass over a weight row: a block's nibbles and scales
+// are unpacked once for all N, and each token's arithmetic is the same sequence whatever N is, so
+// the single-token (decode) and two-token (prefill) entries agree to the bit.
+
+template <int N>
+SIGMA_AVX512 inline void q4_k_rows(const BlockQ4_K* w, const BlockQ8_K* const* x, int64_t n_blocks, float* out) {
     const float* table = fp16_table();
     const __m256i low = _mm256_set1_epi8(0xF);
-    __m512 acc = _mm512_setzero_ps();
-    float mins = 0;
+    __m512 acc[N];
+    float mins[N];
+    for (int t = 0; t < N; ++t) {
+        acc[t] = _mm512_setzero_ps();
+        mins[t] = 0;
+    }
     for (int64_t b = 0; b < n_blocks; ++b) {
-        int sc[8];
-        const int32_t summ = k_mins(w[b].scales, x[b].bsums, sc);
-        __m512i sumi = _mm512_setzero_si512();
+        uint8_t s8[8], m8[8];
+        kquant_unpack_scales(w[b].scales, s8, m8);
+        __m512i sumi[N];
+        for (int t = 0; t < N; ++t) sumi[t] = _mm512_setzero_si512();
         for (int g = 0; g < 4; ++g) {
             const __m256i q = load32(w[b].qs + 32 * g);
             // bytes 0..31: sub-block 2g (low nibbles), 32..63: sub-block 2g+1 (high), as the activations lie
             const __m512i qq = join(_mm256_and_si256(q, low), _mm256_and_si256(_mm256_srli_epi16(q, 4), low));
-            const __m512i p = _mm512_dpbusd_epi32(_mm512_setzero_si512(), qq, load64(x[b].qs + 64 * g));
-            sumi = _mm512_add_epi32(sumi, _mm512_mullo_epi32(p, two_scales(sc[2 * g], sc[2 * g + 1])));
-        }
-        acc = _mm512_fmadd_ps(_mm512_set1_ps(x[b].d * table[w[b].d]), _mm512_cvtepi32_ps(sumi), acc);
-        mins += x[b].d * table[w[b].dmin] * static_cast<float>(summ);
-    }
-    return _mm512_reduce_add_ps(acc) - mins;
-}
-
-SIGMA_AVX512 void dot_q4_k_q8_k_x2_avx512(const BlockQ4_K* w, const BlockQ8_K* x0, const BlockQ8_K* x1, int64_t n_blocks,
-                                          float out[2]) {
-    // Two tokens per pass over the row: the nibbles and scales are unpacked once for both, and each
-    // token's arithmetic is exactly dot_q4_k_q8_k_avx512's, so prefill and decode agree to the bit.
-    const float* table = fp16_table();
-    const __m256i low = _mm256_set1_epi8(0xF);
-    const BlockQ8_K* x[2] = {x0, x1};
-    __m512 acc[2] = {_mm512_setzero_ps(), _mm512_setzero_ps()};
-    float mins[2] = {0, 0};
-    for (int64_t b = 0; b < n_blocks; ++b) {
-        uint8_t s8[8], m8[8];
-        kquant_unpack_scales(w[b].scales, s8, m8);
-        __m512i sumi[2] = {_mm512_setzero_si512(), _mm512_setzero_si512()};
-        for (int g = 0; g < 4; ++g) {
-            const __m256i q = load32(w[b].qs + 32 * g);
-            const __m512i qq = join(_mm256_and_si256(q, low), _mm256_and_si256(_mm256_srli_epi16(q, 4), low));
             const __m512i scale = two_scales(s8[2 * g], s8[2 * g + 1]);
-            for (int t = 0; t < 2; ++t) {
+            for (int t = 0; t < N; ++t) {
                 const __m512i p = _mm512_dpbusd_epi32(_mm512_setzero_si512(), qq, load64(x[t][b].qs + 64 * g));
                 sumi[t] = _mm512_add_epi32(sumi[t], _mm512_mullo_epi32(p, scale));
             }
         }
-        for (int t = 0; t < 2; ++t) {
+        for (int t = 0; t < N; ++t) {
             int32_t summ = 0;
             for (int j = 0; j < 8; ++j) summ += m8[j] * (x[t][b].bsums[2 * j] + x[t][b].bsums[2 * j + 1]);
             acc[t] = _mm512_fmadd_ps(_mm512_set1_ps(x[t][b].d * table[w[b].d]), _mm512_cvtepi32_ps(sumi[t]), acc[t]);
             mins[t] += x[t][b].d * table[w[b].dmin] * static_cast<float>(summ);
         }
     }
-    for (int t = 0; t < 2; ++t) out[t] = _mm512_reduce_add_ps(acc[t]) - mins[t];
+    for (int t = 0; t < N; ++t) out[t] = _mm512_reduce_add_ps(acc[t]) - mins[t];
 }
 
-SIGMA_AVX512 float dot_q5_k_q8_k_avx512(const BlockQ5_K* w, const BlockQ8_K* x, int64_t n_blocks) {
+template <int N>
+SIGMA_AVX512 inline void q5_k_rows(const BlockQ5_K* w, const BlockQ8_K* const* x, int64_t n_blocks, float* out) {
     const float* table = fp16_table();
     const __m256i low = _mm256_set1_epi8(0xF);
     const __m512i sixteen = _mm512_set1_epi8(16);
-    __m512 acc = _mm512_setzero_ps();
-    float mins = 0;
+    __m512 acc[N];
+    float mins[N];
+    for (int t = 0; t < N; ++t) {
+        acc[t] = _mm512_setzero_ps();
+        mins[t] = 0;
+    }
     for (int64_t b = 0; b < n_blocks; ++b) {
-        int sc[8];
-        const int32_t summ = k_mins(w[b].scales, x[b].bsums, sc);
+        uint8_t s8[8], m8[8];
+        kquant_unpack_scales(w[b].scales, s8, m8);
         const __m512i qh = _mm512_broadcast_i64x4(load32(w[b].qh));
-        __m512i sumi = _mm512_setzero_si512();
+        __m512i sumi[N];
+        for (int t = 0; t < N; ++t) sumi[t] = _mm512_setzero_si512();
         for (int g = 0; g < 4; ++g) {
             const __m256i q = load32(w[b].qs + 32 * g);
             __m512i qq = join(_mm256_and_si256(q, low), _mm256_and_si256(_mm256_srli_epi16(q, 4), low));
@@ -138,26 +118,37 @@ SIGMA_AVX512 float dot_q5_k_q8_k_avx512(const BlockQ5_K* w, const BlockQ8_K* x, 
             const __m512i bits = join(_mm256_set1_epi8(static_cast<char>(1 << (2 * g))),
                                       _mm256_set1_epi8(static_cast<char>(2 << (2 * g))));
             qq = _mm512_or_si512(qq, _mm512_maskz_mov_epi8(_mm512_test_epi8_mask(qh, bits), sixteen));
-            const __m512i p = _mm512_dpbusd_epi32(_mm512_setzero_si512(), qq, load64(x[b].qs + 64 * g));
-            sumi = _mm512_add_epi32(sumi, _mm512_mullo_epi32(p, two_scales(sc[2 * g], sc[2 * g + 1])));
+            const __m512i scale = two_scales(s8[2 * g], s8[2 * g + 1]);
+            for (int t = 0; t < N; ++t) {
+                const __m512i p = _mm512_dpbusd_epi32(_mm512_setzero_si512(), qq, load64(x[t][b].qs + 64 * g));
+                sumi[t] = _mm512_add_epi32(sumi[t], _mm512_mullo_epi32(p, scale));
+            }
         }
-        acc = _mm512_fmadd_ps(_mm512_set1_ps(x[b].d * table[w[b].d]), _mm512_cvtepi32_ps(sumi), acc);
-        mins += x[b].d * table[w[b].dmin] * static_cast<float>(summ);
+        for (int t = 0; t < N; ++t) {
+            int32_t summ = 0;
+            for (int j = 0; j < 8; ++j) summ += m8[j] * (x[t][b].bsums[2 * j] + x[t][b].bsums[2 * j + 1]);
+            acc[t] = _mm512_fmadd_ps(_mm512_set1_ps(x[t][b].d * table[w[b].d]), _mm512_cvtepi32_ps(sumi[t]), acc[t]);
+            mins[t] += x[t][b].d * table[w[b].dmin] * static_cast<float>(summ);
+        }
     }
-    return _mm512_reduce_add_ps(acc) - mins;
+    for (int t = 0; t < N; ++t) out[t] = _mm512_reduce_add_ps(acc[t]) - mins[t];
 }
 
-SIGMA_AVX512 float dot_q6_k_q8_k_avx512(const BlockQ6_K* w, const BlockQ8_K* x, int64_t n_blocks) {
+template <int N>
+SIGMA_AVX512 inline void q6_k_rows(const BlockQ6_K* w, const BlockQ8_K* const* x, int64_t n_blocks, float* out) {
     const float* table = fp16_table();
     const __m256i low = _mm256_set1_epi8(0xF), three = _mm256_set1_epi8(3);
     const __m128i repeat4 = _mm_setr_epi8(0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2, 3, 3, 3, 3);
-    __m512 acc = _mm512_setzero_ps();
-    float offsets = 0;
+    __m512 acc[N];
+    float offsets[N];
+    for (int t = 0; t < N; ++t) {
+        acc[t] = _mm512_setzero_ps();
+        offsets[t] = 0;
+    }
     for (int64_t b = 0; b < n_blocks; ++b) {
-        int32_t offset = 0;  // sum (q - 32) y = sum q y - 32 sum y, per 16-value sub-block
-        for (int j = 0; j < 16; ++j) offset += w[b].scales[j] * x[b].bsums[j];
         const __m128i scales = _mm_loadu_si128(reinterpret_cast<const __m128i*>(w[b].scales));
-        __m512i sumi = _mm512_setzero_si512();
+        __m512i sumi[N];
+        for (int t = 0; t < N; ++t) sumi[t] = _mm512_setzero_si512();
         for (int h = 0; h < 2; ++h) {
             const __m256i ql0 = load32(w[b].ql + 64 * h), ql1 = load32(w[b].ql + 64 * h + 32);
             const __m256i qh = load32(w[b].qh + 32 * h);
@@ -173,15 +164,58 @@ SIGMA_AVX512 float dot_q6_k_q8_k_avx512(const BlockQ6_K* w, const BlockQ8_K* x, 
                 // lane i sums bytes 4i..4i+3, all in sub-block 8h + 4k + i / 4
                 const __m128i idx = _mm_add_epi8(repeat4, _mm_set1_epi8(static_cast<char>(8 * h + 4 * k)));
                 const __m512i scale = _mm512_cvtepi8_epi32(_mm_shuffle_epi8(scales, idx));
-                const __m512i p = _mm512_dpbusd_epi32(_mm512_setzero_si512(), halves[k], load64(x[b].qs + 128 * h + 64 * k));
-                sumi = _mm512_add_epi32(sumi, _mm512_mullo_epi32(p, scale));
+                for (int t = 0; t < N; ++t) {
+                    const __m512i p =
+                        _mm512_dpbusd_epi32(_mm512_setzero_si512(), halves[k], load64(x[t][b].qs + 128 * h + 64 * k));
+                    sumi[t] = _mm512_add_epi32(sumi[t], _mm512_mullo_epi32(p, scale));
+                }
             }
         }
-        const float d = x[b].d * table[w[b].d];
-        acc = _mm512_fmadd_ps(_mm512_set1_ps(d), _mm512_cvtepi32_ps(sumi), acc);
-        offsets += d * static_cast<float>(32 * offset);
+        for (int t = 0; t < N; ++t) {
+            int32_t offset = 0;  // sum (q - 32) y = sum q y - 32 sum y, per 16-value sub-block
+            for (int j = 0; j < 16; ++j) offset += w[b].scales[j] * x[t][b].bsums[j];
+            const float d = x[t][b].d * table[w[b].d];
+            acc[t] = _mm512_fmadd_ps(_mm512_set1_ps(d), _mm512_cvtepi32_ps(sumi[t]), acc[t]);
+            offsets[t] += d * static_cast<float>(32 * offset);
+        }
     }
-    return _mm512_reduce_add_ps(acc) - offsets;
+    for (int t = 0; t < N; ++t) out[t] = _mm512_reduce_add_ps(acc[t]) - offsets[t];
+}
+
+SIGMA_AVX512 float dot_q4_k_q8_k_avx512(const BlockQ4_K* w, const BlockQ8_K* x, int64_t n_blocks) {
+    float out;
+    q4_k_rows<1>(w, &x, n_blocks, &out);
+    return out;
+}
+
+SIGMA_AVX512 void dot_q4_k_q8_k_x2_avx512(const BlockQ4_K* w, const BlockQ8_K* x0, const BlockQ8_K* x1, int64_t n_blocks,
+                                          float out[2]) {
+    const BlockQ8_K* x[2] = {x0, x1};
+    q4_k_rows<2>(w, x, n_blocks, out);
+}
+
+SIGMA_AVX512 float dot_q5_k_q8_k_avx512(const BlockQ5_K* w, const BlockQ8_K* x, int64_t n_blocks) {
+    float out;
+    q5_k_rows<1>(w, &x, n_blocks, &out);
+    return out;
+}
+
+SIGMA_AVX512 void dot_q5_k_q8_k_x2_avx512(const BlockQ5_K* w, const BlockQ8_K* x0, const BlockQ8_K* x1, int64_t n_blocks,
+                                          float out[2]) {
+    const BlockQ8_K* x[2] = {x0, x1};
+    q5_k_rows<2>(w, x, n_blocks, out);
+}
+
+SIGMA_AVX512 float dot_q6_k_q8_k_avx512(const BlockQ6_K* w, const BlockQ8_K* x, int64_t n_blocks) {
+    float out;
+    q6_k_rows<1>(w, &x, n_blocks, &out);
+    return out;
+}
+
+SIGMA_AVX512 void dot_q6_k_q8_k_x2_avx512(const BlockQ6_K* w, const BlockQ8_K* x0, const BlockQ8_K* x1, int64_t n_blocks,
+                                          float out[2]) {
+    const BlockQ8_K* x[2] = {x0, x1};
+    q6_k_rows<2>(w, x, n_blocks, out);
 }
 
 }  // namespace sigma
@@ -195,6 +229,14 @@ float dot_q5_k_q8_k_avx512(const BlockQ5_K* w, const BlockQ8_K* x, int64_t n) { 
 void dot_q4_k_q8_k_x2_avx512(const BlockQ4_K* w, const BlockQ8_K* x0, const BlockQ8_K* x1, int64_t n, float out[2]) {
     out[0] = dot_q4_k_q8_k_scalar(w, x0, n);
     out[1] = dot_q4_k_q8_k_scalar(w, x1, n);
+}
+void dot_q5_k_q8_k_x2_avx512(const BlockQ5_K* w, const BlockQ8_K* x0, const BlockQ8_K* x1, int64_t n, float out[2]) {
+    out[0] = dot_q5_k_q8_k_scalar(w, x0, n);
+    out[1] = dot_q5_k_q8_k_scalar(w, x1, n);
+}
+void dot_q6_k_q8_k_x2_avx512(const BlockQ6_K* w, const BlockQ8_K* x0, const BlockQ8_K* x1, int64_t n, float out[2]) {
+    out[0] = dot_q6_k_q8_k_scalar(w, x0, n);
+    out[1] = dot_q6_k_q8_k_scalar(w, x1, n);
 }
 float dot_q6_k_q8_k_avx512(const BlockQ6_K* w, const BlockQ8_K* x, int64_t n) { return dot_q6_k_q8_k_scalar(w, x, n); }
 }  // namespace sigma
