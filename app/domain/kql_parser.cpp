@@ -219,7 +219,10 @@ void KqlParserImpl::params(KqlOperator& op, std::initializer_list<std::string_vi
             name += "." + peek(k + 1).text;
             k += 2;
         }
-        bool known = is_one_of(name, names) || (name.rfind("hint.", 0) == 0 && name.size() > 5);
+        static const std::initializer_list<std::string_view> kHints = {
+            "strategy", "shufflekey", "num_partitions", "materialized", "remote", "concurrency", "spread",
+            "progressive_top", "distribution", "pass_filters", "pass_filters_column"};
+        bool known = is_one_of(name, names) || (name.rfind("hint.", 0) == 0 && is_one_of(name.substr(5), kHints));
         if (!known || !is_op("=", k)) return;
         KqlParam prm;
         prm.name = name;
