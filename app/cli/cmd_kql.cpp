@@ -1,11 +1,11 @@
 // sigma kql: checks a KQL query against a schema (--validate) and shows each error under the query
-// with a caret. Not a generator: turning a question into KQL needs a model, which this command
-// reports rather than guessing.
+// with a caret. A question instead of --validate goes to the model-backed job (job_kql.cpp).
 #include <iostream>
 #include <iterator>
 #include <string>
 
 #include "app/cli/commands.h"
+#include "app/cli/jobs.h"
 #include "app/domain/kql_schema.h"
 #include "app/domain/kql_validator.h"
 
@@ -40,15 +40,14 @@ void print_diagnostic(const std::string& query, const KqlDiagnostic& d) {
 
 int cmd_kql(CliArgs& args) {
     auto query = args.value({"--validate"});
+    if (!query) {
+        const auto asked = args.positional();
+        if (!asked) return fail("kql", "usage: sigma kql \"QUESTION\" | --validate \"QUERY\" [--schema FILE] [--json]", kExitUsage);
+        return run_kql_job(args, *asked);
+    }
     auto schema_path = args.value({"--schema"});
     const bool json = args.flag({"--json"});
-    auto question = query ? std::nullopt : args.positional();
     if (!args.finish()) return fail("kql", args.error(), kExitUsage);
-    if (!query && !question) return fail("kql", "usage: sigma kql --validate \"QUERY\" [--schema FILE] [--json]", kExitUsage);
-    if (!query) {
-        return fail("kql", "generating KQL from a question needs a model (-m FILE or --remote URL); "
-                           "to check a query you already have, use --validate \"QUERY\"");
-    }
     if (*query == "-") {
         query = std::string(std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>());
     }
