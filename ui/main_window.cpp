@@ -18,6 +18,7 @@
 #include "app/command_task.h"
 #include "ui/command_panel.h"
 #include "ui/diagnose_panel.h"
+#include "ui/kql_panel.h"
 #include "ui/history_panel.h"
 
 namespace sigma::ui {
@@ -49,10 +50,12 @@ MainWindow::MainWindow(AppContext* context, QWidget* parent) : QMainWindow(paren
 
     commands_ = new CommandPanel(context_, stack_);
     diagnose_ = new DiagnosePanel(context_, stack_);
+    kql_ = new KqlPanel(context_, stack_);
     history_ = new HistoryPanel(context_, stack_);
     const struct { QString name; QWidget* page; } pages[] = {
         {tr("Commands"), commands_},
         {tr("Diagnose"), diagnose_},
+        {tr("KQL"), kql_},
         {tr("History"), history_},
     };
     for (const auto& p : pages) {
@@ -67,6 +70,9 @@ MainWindow::MainWindow(AppContext* context, QWidget* parent) : QMainWindow(paren
         } else if (s.panel == app::Panel::Diagnose) {
             diagnose_->restore(s);
             set_current_panel(stack_->indexOf(diagnose_));
+        } else if (s.panel == app::Panel::Kql) {
+            kql_->restore(s);
+            set_current_panel(stack_->indexOf(kql_));
         }
     });
 
@@ -98,6 +104,7 @@ MainWindow::MainWindow(AppContext* context, QWidget* parent) : QMainWindow(paren
     });
     connect(commands_, &CommandPanel::statusMessage, this, [this](const QString& m) { statusBar()->showMessage(m, 5000); });
     connect(diagnose_, &DiagnosePanel::statusMessage, this, [this](const QString& m) { statusBar()->showMessage(m, 5000); });
+    connect(kql_, &KqlPanel::statusMessage, this, [this](const QString& m) { statusBar()->showMessage(m, 5000); });
     connect(history_, &HistoryPanel::statusMessage, this, [this](const QString& m) { statusBar()->showMessage(m, 5000); });
     update_backend_status();
     restore_state();

@@ -14,6 +14,7 @@ namespace sigma::ui {
 class AppContext;
 class CommandPanel;
 class DiagnosePanel;
+class KqlPanel;
 class HistoryPanel;
 
 class MainWindow : public QMainWindow {
@@ -24,6 +25,7 @@ public:
     CommandPanel* commands() const { return commands_; }
     HistoryPanel* history() const { return history_; }
     DiagnosePanel* diagnose() const { return diagnose_; }
+    KqlPanel* kql() const { return kql_; }
     int current_panel() const;
     void set_current_panel(int index);
     QLabel* rate_label() const { return rate_; }
@@ -42,6 +44,7 @@ private:
     QStackedWidget* stack_;
     CommandPanel* commands_;
     DiagnosePanel* diagnose_;
+    KqlPanel* kql_;
     HistoryPanel* history_;
     QLabel* model_;
     QLabel* backend_;
