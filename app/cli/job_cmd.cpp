@@ -86,25 +86,18 @@ int run_command_job(CliArgs& args, const std::string& request) {
     if (!gen.ok) return fail(kName, gen.error.message.toStdString());
     const app::CommandResult result = task.finish(req, gen.text, gen.stats);
 
-    qint64 session = 0;
-    if (!options.no_history) {
-        app::JobRecord rec;
-        rec.panel = app::Panel::Commands;
-        rec.request = redact_secrets(req.request);
-        rec.raw_output = redact_secrets(result.raw_output);
-        rec.result = result.to_json();
-        rec.stats = result.stats;
-        rec.model = model;
-        rec.backend = kind;
-        const app::RecordOutcome saved = app::record_job(options.db_path, rec);
-        if (!saved.warning.isEmpty()) std::cerr << "sigma cmd: warning: not saved to history: " << saved.warning.toStdString() << "\n";
-        session = saved.session_id;
-    }
+    app::JobRecord rec;
+    rec.panel = app::Panel::Commands;
+    rec.request = redact_secrets(req.request);
+    rec.raw_output = redact_secrets(result.raw_output);
+    rec.result = result.to_json();
+    rec.stats = result.stats;
+    rec.model = model;
+    rec.backend = kind;
+    const qint64 session = save_job(kName, options, rec);
 
     if (json) {
-        QJsonObject o = result.to_json();
-        o.insert("session", session > 0 ? QJsonValue(session) : QJsonValue());
-        std::cout << QJsonDocument(o).toJson(QJsonDocument::Compact).toStdString() << "\n";
+        print_json_result(result.to_json(), session);
     } else {
         print_result(result);
     }

@@ -48,26 +48,18 @@ int run_diagnose_job(CliArgs& args, const std::string& input) {
                        << "); showing the rules engine's\n";
     }
 
-    qint64 session = 0;
-    if (!options.no_history) {
-        app::JobRecord rec;
-        rec.panel = app::Panel::Diagnose;
-        rec.request = input.empty() || input == "-" ? QStringLiteral("(log from standard input)")
-                                                    : QString::fromStdString(input);
-        rec.raw_output = result.raw_output;
-        rec.result = result.to_json();
-        rec.stats = result.stats;
-        rec.model = model;
-        rec.backend = kind;
-        const app::RecordOutcome saved = app::record_job(options.db_path, rec);
-        if (!saved.warning.isEmpty())
-            std::cerr << "sigma diagnose: warning: not saved to history: " << saved.warning.toStdString() << "\n";
-        session = saved.session_id;
-    }
+    app::JobRecord rec;
+    rec.panel = app::Panel::Diagnose;
+    rec.request = input.empty() || input == "-" ? QStringLiteral("(log from standard input)")
+                                                : QString::fromStdString(input);
+    rec.raw_output = result.raw_output;
+    rec.result = result.to_json();
+    rec.stats = result.stats;
+    rec.model = model;
+    rec.backend = kind;
+    const qint64 session = save_job(kName, options, rec);
     if (json) {
-        QJsonObject o = result.to_json();
-        o.insert("session", session > 0 ? QJsonValue(session) : QJsonValue());
-        std::cout << QJsonDocument(o).toJson(QJsonDocument::Compact).toStdString() << "\n";
+        print_json_result(result.to_json(), session);
         return kExitOk;
     }
     std::cout << "category: " << result.category.toStdString() << "\n";

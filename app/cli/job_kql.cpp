@@ -68,24 +68,17 @@ int run_kql_job(CliArgs& args, const std::string& question) {
         g = *next;
     }
 
-    qint64 session = 0;
-    if (!options.no_history) {
-        app::JobRecord rec;
-        rec.panel = app::Panel::Kql;
-        rec.request = req.question;
-        rec.raw_output = result.raw_output;
-        rec.result = result.to_json();
-        rec.stats = result.stats;
-        rec.model = model;
-        rec.backend = kind;
-        const app::RecordOutcome saved = app::record_job(options.db_path, rec);
-        if (!saved.warning.isEmpty()) std::cerr << "sigma kql: warning: not saved to history: " << saved.warning.toStdString() << "\n";
-        session = saved.session_id;
-    }
+    app::JobRecord rec;
+    rec.panel = app::Panel::Kql;
+    rec.request = req.question;
+    rec.raw_output = result.raw_output;
+    rec.result = result.to_json();
+    rec.stats = result.stats;
+    rec.model = model;
+    rec.backend = kind;
+    const qint64 session = save_job(kName, options, rec);
     if (json) {
-        QJsonObject o = result.to_json();
-        o.insert("session", session > 0 ? QJsonValue(session) : QJsonValue());
-        std::cout << QJsonDocument(o).toJson(QJsonDocument::Compact).toStdString() << "\n";
+        print_json_result(result.to_json(), session);
     } else {
         std::cout << result.query.toStdString() << "\n";
         std::cerr << (result.valid ? "valid" : "INVALID") << "; tables: " << result.tables.join(", ").toStdString() << "\n";

@@ -2,6 +2,7 @@
 #include "app/cli/job_options.h"
 
 #include <QCoreApplication>
+#include <QJsonDocument>
 #include <iostream>
 
 #include "app/cli/commands.h"
@@ -39,6 +40,19 @@ std::unique_ptr<app::Backend> open_backend(const char* command, const JobOptions
     if (kind) *kind = chosen->kind;
     if (model) *model = chosen->model;
     return std::move(chosen->backend);
+}
+
+qint64 save_job(const char* command, const JobOptions& options, const app::JobRecord& record) {
+    if (options.no_history) return 0;
+    const app::RecordOutcome saved = app::record_job(options.db_path, record);
+    if (!saved.warning.isEmpty())
+        std::cerr << "sigma " << command << ": warning: not saved to history: " << saved.warning.toStdString() << "\n";
+    return saved.session_id;
+}
+
+void print_json_result(QJsonObject result, qint64 session) {
+    result.insert("session", session > 0 ? QJsonValue(session) : QJsonValue());
+    std::cout << QJsonDocument(result).toJson(QJsonDocument::Compact).toStdString() << "\n";
 }
 
 std::unique_ptr<QCoreApplication> ensure_qt_app() {

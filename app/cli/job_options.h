@@ -2,12 +2,14 @@
 // --db, --timeout) and the small helpers the job commands share. Not a job itself.
 #pragma once
 
+#include <QJsonObject>
 #include <QString>
 #include <memory>
 #include <string>
 
 #include "app/backend_factory.h"
 #include "app/cli/cli_args.h"
+#include "app/job_recorder.h"
 
 class QCoreApplication;
 
@@ -26,6 +28,13 @@ JobOptions read_job_options(CliArgs& args);
 // Builds the backend and waits for a local model to load. On failure prints the error (naming the
 // command) and returns null.
 std::unique_ptr<app::Backend> open_backend(const char* command, const JobOptions& options, QString* kind, QString* model);
+
+// Saves a finished job unless --no-history; returns the session id (0 when not saved, after a
+// warning on stderr naming why).
+qint64 save_job(const char* command, const JobOptions& options, const app::JobRecord& record);
+
+// Prints `result` plus {"session": id|null} as one compact JSON line on stdout.
+void print_json_result(QJsonObject result, qint64 session);
 
 // The application object Qt's event loops, SQL plugins and networking need (none exists yet in the CLI).
 std::unique_ptr<QCoreApplication> ensure_qt_app();

@@ -3,6 +3,7 @@
 // Not the danger rules that need context (paths, pipes, redirections): those live in RiskClassifier.
 #pragma once
 
+#include <cstdint>
 #include <map>
 #include <optional>
 #include <string>
