@@ -12,8 +12,11 @@ SIGMA_APT_PACKAGES=(
   build-essential cmake ninja-build pkg-config git ca-certificates
   qt6-base-dev qt6-httpserver-dev qt6-websockets-dev libqt6sql6-sqlite
   libgl-dev libsqlite3-dev libgit2-dev libgtest-dev
-  nodejs npm clang libclang-rt-14-dev curl
+  clang libclang-rt-14-dev curl
 )
+# Installed from Debian only when the command is missing: a machine may already have Node.js from
+# elsewhere, and Debian's npm package conflicts with that.
+SIGMA_APT_BY_COMMAND=(node:nodejs npm:npm)
 
 log() { echo "[sigma] $*" >&2; }
 
@@ -21,6 +24,9 @@ install_apt_packages() {
   local missing=()
   for p in "${SIGMA_APT_PACKAGES[@]}"; do
     dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
+  done
+  for pair in "${SIGMA_APT_BY_COMMAND[@]}"; do
+    command -v "${pair%%:*}" >/dev/null 2>&1 || missing+=("${pair#*:}")
   done
   if ((${#missing[@]})); then
     log "installing Debian packages: ${missing[*]}"
