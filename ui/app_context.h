@@ -38,6 +38,9 @@ public:
     // Marks a local backend as loaded (or failed, with the message) once it reports.
     void set_backend_ready(bool ready, const QString& note = {});
 
+    double temperature() const { return temperature_; }
+    void set_temperature(double t) { temperature_ = t; }
+
     // Replaces the data paths (settings changed the data directory): the history reopens there.
     void set_data_dir(const QString& dir);
 
@@ -54,6 +57,7 @@ private:
     QString backend_model_;
     QString backend_note_;
     bool backend_ready_ = false;
+    double temperature_ = 0.0;
 };
 
 }  // namespace sigma::ui

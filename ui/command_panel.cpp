@@ -208,7 +208,9 @@ void CommandPanel::send() {
     last_request_ = req;
     stream_->clear();
     app::CommandTask task(context_->corpus());
-    job_->start(context_->backend(), task.prepare(req));
+    app::GenerationRequest generation = task.prepare(req);
+    generation.temperature = context_->temperature();
+    job_->start(context_->backend(), generation);
     set_busy(true);
     emit statusMessage(tr("Generating…"));
 }

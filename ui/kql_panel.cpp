@@ -200,6 +200,7 @@ void KqlPanel::send() {
     request_.question = q;
     repairing_ = false;
     last_generation_ = task().prepare(request_);
+    last_generation_.temperature = context_->temperature();
     stream_->clear();
     job_->start(context_->backend(), last_generation_);
     send_->setEnabled(false);

@@ -3,9 +3,9 @@
 #include <QApplication>
 #include <QIcon>
 
-#include "app/backend_factory.h"
-#include "app/local_backend.h"
 #include "ui/app_context.h"
+#include "ui/app_settings.h"
+#include "ui/backend_setup.h"
 #include "ui/main_window.h"
 
 int main(int argc, char** argv) {
@@ -13,21 +13,10 @@ int main(int argc, char** argv) {
     QApplication::setApplicationName(QStringLiteral("sigma-ops"));
     QApplication::setWindowIcon(QIcon(QStringLiteral(":/sigma/sigma-ops.png")));
     sigma::app::DataPaths paths;
+    const sigma::ui::AppSettings settings = sigma::ui::AppSettings::load(paths.config_dir());
+    if (!settings.data_dir.isEmpty()) paths.set_data_dir(settings.data_dir);
     sigma::ui::AppContext context(paths);
-
-    sigma::app::BackendChoice choice;
-    auto chosen = sigma::app::make_backend(choice);
-    if (chosen) {
-        auto* local = qobject_cast<sigma::app::LocalBackend*>(chosen->backend.get());
-        const QString kind = chosen->kind;
-        const QString model = chosen->model;
-        context.set_backend(std::move(chosen->backend), kind, model);
-        if (local)
-            QObject::connect(local, &sigma::app::LocalBackend::loadFinished, &context,
-                             [&context](bool ok, const QString& message) { context.set_backend_ready(ok, ok ? QString() : message); });
-    } else {
-        context.set_backend(nullptr, {}, {}, QString::fromStdString(chosen.error().message));
-    }
+    sigma::ui::install_backend(&context, settings);
     sigma::ui::MainWindow window(&context);
     window.show();
     return app.exec();

@@ -10,6 +10,7 @@
 #include <QLabel>
 #include <QListWidget>
 #include <QMenuBar>
+#include <QPushButton>
 #include <QSettings>
 #include <QStackedWidget>
 #include <QStatusBar>
@@ -19,6 +20,8 @@
 #include "ui/command_panel.h"
 #include "ui/diagnose_panel.h"
 #include "ui/kql_panel.h"
+#include "ui/backend_setup.h"
+#include "ui/settings_dialog.h"
 #include "ui/history_panel.h"
 
 namespace sigma::ui {
@@ -83,6 +86,8 @@ MainWindow::MainWindow(AppContext* context, QWidget* parent) : QMainWindow(paren
     });
 
     auto* file = menuBar()->addMenu(tr("&File"));
+    file->addAction(tr("&Settings…"), QKeySequence(Qt::CTRL | Qt::Key_Comma), this, [this] { openSettings(); });
+    file->addSeparator();
     file->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
     auto* go = menuBar()->addMenu(tr("&Go"));
     for (int i = 0; i < sidebar_->count(); ++i)
@@ -98,6 +103,14 @@ MainWindow::MainWindow(AppContext* context, QWidget* parent) : QMainWindow(paren
     statusBar()->addPermanentWidget(model_);
     statusBar()->addPermanentWidget(backend_);
     statusBar()->addPermanentWidget(rate_);
+    cancel_load_ = new QPushButton(tr("Cancel loading"), this);
+    cancel_load_->setObjectName(QStringLiteral("statusCancelLoad"));
+    cancel_load_->setFlat(true);
+    statusBar()->addPermanentWidget(cancel_load_);
+    connect(cancel_load_, &QPushButton::clicked, this, [this] {
+        // Dropping the backend stops its load; requests then report that no model is loaded.
+        context_->set_backend(nullptr, {}, {}, tr("model loading cancelled"));
+    });
     connect(context_, &AppContext::backendChanged, this, &MainWindow::update_backend_status);
     connect(context_, &AppContext::generationRate, this, [this](double rate) {
         rate_->setText(tr("%1 tok/s").arg(rate, 0, 'f', 1));
@@ -126,6 +139,21 @@ void MainWindow::update_backend_status() {
     else text = tr("No backend");
     if (!context_->backend_note().isEmpty()) text += QStringLiteral(" — ") + context_->backend_note();
     backend_->setText(text);
+    cancel_load_->setVisible(context_->backend() && !context_->backend_ready());
+}
+
+SettingsDialog* MainWindow::openSettings() {
+    auto* dialog = new SettingsDialog(AppSettings::load(context_->paths().config_dir()), this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    connect(dialog, &QDialog::accepted, this, [this, dialog] {
+        const AppSettings settings = dialog->settings();
+        if (!settings.save(context_->paths().config_dir()))
+            statusBar()->showMessage(tr("Settings could not be saved in %1").arg(context_->paths().config_dir()), 5000);
+        if (!settings.data_dir.isEmpty() && settings.data_dir != context_->paths().data_dir()) context_->set_data_dir(settings.data_dir);
+        install_backend(context_, settings);
+    });
+    dialog->open();
+    return dialog;
 }
 
 void MainWindow::save_state() const {

@@ -7,6 +7,7 @@
 
 class QLabel;
 class QListWidget;
+class QPushButton;
 class QStackedWidget;
 
 namespace sigma::ui {
@@ -15,6 +16,7 @@ class AppContext;
 class CommandPanel;
 class DiagnosePanel;
 class KqlPanel;
+class SettingsDialog;
 class HistoryPanel;
 
 class MainWindow : public QMainWindow {
@@ -29,6 +31,8 @@ public:
     int current_panel() const;
     void set_current_panel(int index);
     QLabel* rate_label() const { return rate_; }
+    // Opens the settings dialog (non-modal to the event loop); accepting saves and applies.
+    SettingsDialog* openSettings();
     QLabel* backend_label() const { return backend_; }
 
 protected:
@@ -49,6 +53,7 @@ private:
     QLabel* model_;
     QLabel* backend_;
     QLabel* rate_;
+    QPushButton* cancel_load_;
 };
 
 }  // namespace sigma::ui

@@ -1,0 +1,116 @@
+// Settings tests: values persist in the config directory and are applied (temperature, backend,
+// data directory); the model facts of a GGUF file are shown before loading; a bad file is reported.
+#include <QDoubleSpinBox>
+#include <QFile>
+#include <QLabel>
+#include <QLineEdit>
+#include <QSignalSpy>
+#include <QSpinBox>
+#include <QTest>
+
+#include "app/model_info.h"
+#include "ui/app_settings.h"
+#include "ui/backend_setup.h"
+#include "ui/main_window.h"
+#include "ui/settings_dialog.h"
+#include "ui_test_env.h"
+
+using sigma::ui::AppSettings;
+
+class TestSettings : public QObject {
+    Q_OBJECT
+private slots:
+    void roundTripsThroughTheConfigFile() {
+        UiTestEnv env;
+        const QString dir = env.context->paths().config_dir();
+        AppSettings a;
+        a.model_path = QStringLiteral("/models/x.gguf");
+        a.backend = AppSettings::BackendMode::Remote;
+        a.remote_url = QStringLiteral("http://127.0.0.1:9/v1");
+        a.threads = 3;
+        a.temperature = 0.7;
+        a.context_length = 2048;
+        a.redact.emails = false;
+        QVERIFY(a.save(dir));
+        const AppSettings b = AppSettings::load(dir);
+        QCOMPARE(b.model_path, a.model_path);
+        QCOMPARE(b.backend, AppSettings::BackendMode::Remote);
+        QCOMPARE(b.remote_url, a.remote_url);
+        QCOMPARE(b.threads, 3);
+        QCOMPARE(b.temperature, 0.7);
+        QCOMPARE(b.context_length, 2048);
+        QVERIFY(!b.redact.emails);
+        QVERIFY(b.redact.secrets);
+        QCOMPARE(b.backend_choice().remote_url, a.remote_url);
+        AppSettings cpu = b;
+        cpu.backend = AppSettings::BackendMode::Cpu;
+        QVERIFY(cpu.backend_choice().remote_url.isEmpty());
+    }
+
+    void dialogChangesAreSavedAndApplied() {
+        UiTestEnv env;
+        const QString model = env.dir.filePath(QStringLiteral("tiny.gguf"));
+        QVERIFY(env.use_tiny_model());
+        sigma::ui::MainWindow window(env.context.get());
+        sigma::ui::SettingsDialog* dialog = window.openSettings();
+        QVERIFY(dialog->isVisible());
+        auto* path = dialog->findChild<QLineEdit*>(QStringLiteral("settingsModel"));
+        path->setText(model);
+        QSignalSpy inspected(dialog, &sigma::ui::SettingsDialog::modelInspected);
+        dialog->inspectModel();
+        QTRY_VERIFY_WITH_TIMEOUT(!inspected.isEmpty(), 30000);
+        QVERIFY(inspected.first().at(1).toBool());
+        const QString info = dialog->findChild<QLabel*>(QStringLiteral("settingsModelInfo"))->text();
+        QVERIFY(info.contains(QStringLiteral("llama")));
+        QVERIFY(info.contains(QStringLiteral("4096")));  // the context length
+        QCOMPARE(dialog->model_info().layers, 2);
+        QVERIFY(dialog->model_info().ram_bytes > dialog->model_info().file_bytes);
+
+        auto* temperature = dialog->findChild<QDoubleSpinBox*>(QStringLiteral("settingsTemperature"));
+        temperature->clear();
+        QTest::keyClicks(temperature, QStringLiteral("0.4"));
+        auto* threads = dialog->findChild<QSpinBox*>(QStringLiteral("settingsThreads"));
+        threads->setValue(1);
+        QSignalSpy changed(env.context.get(), &sigma::ui::AppContext::backendChanged);
+        dialog->accept();
+        QCOMPARE(env.context->temperature(), 0.4);
+        QVERIFY(!changed.isEmpty());
+        QCOMPARE(env.context->backend_kind(), QStringLiteral("local"));
+        // The load reports either way (this random model has no chat template of its own).
+        QTRY_VERIFY_WITH_TIMEOUT(env.context->backend_ready() || !env.context->backend_note().isEmpty(), 30000);
+        QCOMPARE(env.context->backend_model(), model);
+        const AppSettings saved = AppSettings::load(env.context->paths().config_dir());
+        QCOMPARE(saved.model_path, model);
+        QCOMPARE(saved.temperature, 0.4);
+        QCOMPARE(saved.threads, 1);
+    }
+
+    void unreachableRemoteFallsBackWithReason() {
+        UiTestEnv env;
+        const QString model = env.dir.filePath(QStringLiteral("tiny.gguf"));
+        QVERIFY(env.use_tiny_model());
+        AppSettings s;
+        s.backend = AppSettings::BackendMode::Remote;
+        s.remote_url = QStringLiteral("not a url");
+        s.model_path = model;
+        sigma::ui::install_backend(env.context.get(), s);
+        QCOMPARE(env.context->backend_kind(), QStringLiteral("local"));
+        QVERIFY(env.context->backend_note().contains(QStringLiteral("remote")));
+    }
+
+    void badModelFileIsReported() {
+        UiTestEnv env;
+        const QString path = env.dir.filePath(QStringLiteral("bad.gguf"));
+        QFile f(path);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write("GGUF but not really");
+        f.close();
+        const sigma::app::ModelInfo info = sigma::app::read_model_info(path);
+        QVERIFY(!info.ok);
+        QVERIFY(!info.error.isEmpty());
+        QVERIFY(!sigma::app::read_model_info(env.dir.filePath(QStringLiteral("absent.gguf"))).ok);
+    }
+};
+
+QTEST_MAIN(TestSettings)
+#include "test_settings.moc"
