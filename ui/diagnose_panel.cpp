@@ -46,7 +46,7 @@ DiagnosePanel::DiagnosePanel(AppContext* context, QWidget* parent)
                     original_ = text;
                     redacted_text_ = redacted;
                     if (from_file_) view_->setPlainText(redacted_->isChecked() ? redacted_text_ : original_);
-                    info_->setText(truncated ? tr("%1 MB log; the view shows the first 2 MB, the rules read all of it.")
+                    info_->setText(truncated ? tr("%1 MB log; the view shows the first 512 KB, the rules read all of it.")
                                                    .arg(total / (1024.0 * 1024.0), 0, 'f', 1)
                                              : QString());
                 });

@@ -1,7 +1,7 @@
 // DiagnosePanel: paste a log, open or drop a file; the rules find evidence-backed findings off the
 // GUI thread (progress shown), clicking one highlights its evidence lines, and the category, root
 // cause, next steps and read-only evidence commands follow. A model summary is optional and comes
-// after the rules result. Not a log viewer for huge files: the view shows the first 2 MB.
+// after the rules result. Not a log viewer for huge files: the view shows the first 512 KB.
 #pragma once
 
 #include <QWidget>

@@ -26,7 +26,8 @@ struct LogPreview {
 class LogAnalysis : public QObject {
     Q_OBJECT
 public:
-    static constexpr qint64 kPreviewBytes = 2 * 1024 * 1024;
+    // Kept small enough that showing it (setPlainText on the GUI thread) stays well under 50 ms.
+    static constexpr qint64 kPreviewBytes = 512 * 1024;
 
     LogAnalysis(const domain::SignaturePack& pack, domain::RedactOptions redact, QObject* parent = nullptr);
     ~LogAnalysis() override;  // stops reading and joins the worker

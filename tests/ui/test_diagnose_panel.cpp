@@ -85,7 +85,7 @@ private slots:
         QFile f(path);
         QVERIFY(f.open(QIODevice::WriteOnly));
         const QByteArray filler = "Mar 02 14:19:00 dgx-a07 kubelet[900]: I0302 reconcile pod default/train-0 ok\n";
-        for (int i = 0; i < 40000; ++i) f.write(filler);  // about 3 MB: longer than the 2 MB preview
+        for (int i = 0; i < 40000; ++i) f.write(filler);  // about 3 MB: longer than the preview
         f.write(kLog.toUtf8());
         f.close();
         DiagnosePanel panel(env.context.get());
