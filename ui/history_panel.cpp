@@ -89,6 +89,8 @@ HistoryPanel::HistoryPanel(AppContext* context, QWidget* parent)
     tree_->setModel(model_);
     tree_->setSelectionMode(QAbstractItemView::ExtendedSelection);
     tree_->setSelectionBehavior(QAbstractItemView::SelectRows);
+    tree_->header()->setStretchLastSection(false);
+    tree_->header()->setSectionResizeMode(QHeaderView::ResizeToContents);
     tree_->header()->setSectionResizeMode(0, QHeaderView::Stretch);
     hits_ = new QTextBrowser(split);
     hits_->setObjectName(QStringLiteral("historyHits"));

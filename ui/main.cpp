@@ -7,6 +7,7 @@
 #include "ui/app_settings.h"
 #include "ui/backend_setup.h"
 #include "ui/main_window.h"
+#include "ui/screenshot_scenario.h"
 
 int main(int argc, char** argv) {
     QApplication app(argc, argv);
@@ -19,5 +20,9 @@ int main(int argc, char** argv) {
     sigma::ui::install_backend(&context, settings);
     sigma::ui::MainWindow window(&context);
     window.show();
+    // --scenario DIR: fill every panel with a fixed example, save a PNG of each into DIR, quit.
+    const QStringList args = QApplication::arguments();
+    if (const qsizetype at = args.indexOf(QStringLiteral("--scenario")); at >= 0 && at + 1 < args.size())
+        sigma::ui::run_screenshot_scenario(&window, &context, args.at(at + 1));
     return app.exec();
 }
