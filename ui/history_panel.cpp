@@ -136,6 +136,10 @@ HistoryPanel::HistoryPanel(AppContext* context, QWidget* parent)
         const QString dir = QFileDialog::getExistingDirectory(this, tr("Export to folder"));
         if (!dir.isEmpty()) exportSelection(dir, QStringLiteral("json"));
     });
+    menu->addAction(tr("Git repository…"), this, [this] {
+        const QString dir = QFileDialog::getExistingDirectory(this, tr("Export to git repository"));
+        if (!dir.isEmpty()) exportToGit(dir);
+    });
     exp->setMenu(menu);
     for (QPushButton* b : {open, rename, del, exp}) actions->addWidget(b);
     actions->addStretch();
@@ -195,6 +199,10 @@ HistoryPanel::HistoryPanel(AppContext* context, QWidget* parent)
     });
     connect(h, &HistoryService::removed, this, [this](quint64, int count, const QString& error) {
         emit statusMessage(error.isEmpty() ? tr("Deleted %n session(s)", nullptr, count) : tr("Delete failed: %1").arg(error));
+    });
+    connect(h, &HistoryService::gitExported, this, [this](quint64, const QString& summary, const QString& error) {
+        emit statusMessage(error.isEmpty() ? tr("Git export: %1").arg(summary) : tr("Git export failed: %1").arg(error));
+        emit gitExported(error.isEmpty(), error.isEmpty() ? summary : error);
     });
     connect(h, &HistoryService::renamed, this, [this](quint64, const QString& error) {
         if (!error.isEmpty()) emit statusMessage(tr("Rename failed: %1").arg(error));
@@ -298,6 +306,15 @@ void HistoryPanel::exportSelection(const QString& dir, const QString& format) {
     export_dir_ = dir;
     export_format_ = format;
     export_ticket_ = context_->history()->loadMany(ids);
+}
+
+void HistoryPanel::exportToGit(const QString& repo_dir) {
+    const QList<qint64> ids = selected_ids();
+    if (ids.isEmpty()) {
+        emit gitExported(false, tr("nothing selected"));
+        return;
+    }
+    context_->history()->exportToGit(ids, repo_dir);
 }
 
 }  // namespace sigma::ui

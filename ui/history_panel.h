@@ -42,6 +42,8 @@ public slots:
     void cancelDelete();
     // Writes one file per selected session into `dir` ("markdown" or "json"); returns via statusMessage.
     void exportSelection(const QString& dir, const QString& format);
+    // Commits the selection as Markdown into a git repository (created when the folder is empty).
+    void exportToGit(const QString& repo_dir);
 
 signals:
     void openSession(const sigma::app::Session& session);
@@ -49,6 +51,7 @@ signals:
     void refreshed();
     void searchFinished(int hits);
     void exported(int files);
+    void gitExported(bool ok, const QString& message);
 
 private:
     AppContext* context_;

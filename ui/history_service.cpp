@@ -4,6 +4,7 @@
 
 #include <QMetaObject>
 
+#include "app/git_exporter.h"
 #include "app/history_store.h"
 
 namespace sigma::ui {
@@ -139,6 +140,27 @@ quint64 HistoryService::loadMany(const QList<qint64>& session_ids) {
             }
         }
         emit loadedMany(ticket, out, error);
+    });
+}
+
+quint64 HistoryService::exportToGit(const QList<qint64>& session_ids, const QString& repo_dir) {
+    return post([this, session_ids, repo_dir](HistoryWorker& w, quint64 ticket) {
+        QString error;
+        QString summary;
+        std::vector<app::Session> sessions;
+        if (auto* store = w.store(&error)) {
+            for (qint64 id : session_ids) {
+                auto s = store->get_session(id);
+                if (!s) { error = message_of(s.error()); break; }
+                sessions.push_back(*s);
+            }
+        }
+        if (error.isEmpty()) {
+            auto result = app::GitExporter::export_sessions(repo_dir, sessions);
+            if (result) summary = result->summary;
+            else error = message_of(result.error());
+        }
+        emit gitExported(ticket, summary, error);
     });
 }
 

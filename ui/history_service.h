@@ -35,6 +35,8 @@ public:
     quint64 remove(const QList<qint64>& session_ids);
     // Full sessions for an export, in the order given.
     quint64 loadMany(const QList<qint64>& session_ids);
+    // Commits the sessions as Markdown into the git repository at `repo_dir` (GitExporter).
+    quint64 exportToGit(const QList<qint64>& session_ids, const QString& repo_dir);
 
 signals:
     void jobRecorded(quint64 ticket, qint64 sessionId, const QString& warning);
@@ -44,6 +46,7 @@ signals:
     void loaded(quint64 ticket, const sigma::app::Session& session, const QString& error);
     void loadedMany(quint64 ticket, const QList<sigma::app::Session>& sessions, const QString& error);
     void renamed(quint64 ticket, const QString& error);
+    void gitExported(quint64 ticket, const QString& summary, const QString& error);
     void removed(quint64 ticket, int count, const QString& error);
     void changed();  // after any write that succeeded: lists should refresh
 

@@ -174,6 +174,16 @@ private slots:
             QVERIFY(text.contains("GPU inventory"));
             QVERIFY(text.contains("list the gpus"));
         }
+        // Into a git repository: a fresh folder becomes one, with the session committed as Markdown.
+        const QString repo = env.dir.filePath(QStringLiteral("repo"));
+        QVERIFY(QDir().mkpath(repo));
+        QSignalSpy git(&panel, &HistoryPanel::gitExported);
+        panel.exportToGit(repo);
+        QTRY_VERIFY_WITH_TIMEOUT(!git.isEmpty(), 20000);
+        QVERIFY2(git.first().at(0).toBool(), qPrintable(git.first().at(1).toString()));
+        QVERIFY(QDir(repo).exists(QStringLiteral(".git")));
+        QCOMPARE(QDir(repo + QStringLiteral("/sessions")).entryList(QDir::Files).size(), 1);
+
         // An unwritable folder is reported, not a crash.
         QSignalSpy exported(&panel, &HistoryPanel::exported);
         panel.exportSelection(env.dir.filePath(QStringLiteral("missing/deeper")), QStringLiteral("json"));
