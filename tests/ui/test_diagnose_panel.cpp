@@ -2,6 +2,11 @@
 // evidence lines; evidence commands go to the Commands panel; a file loads in the background with
 // progress; the redacted view; the findings model contract.
 #include <QAbstractItemModelTester>
+#include <QApplication>
+#include <QDragEnterEvent>
+#include <QDropEvent>
+#include <QMimeData>
+#include <QUrl>
 #include <QCheckBox>
 #include <QFile>
 #include <QListWidget>
@@ -96,6 +101,27 @@ private slots:
         QVERIFY(panel.result().report.lines_read > 40000);
         QVERIFY(panel.log_view()->document()->blockCount() < 40000);  // only the preview is shown
         QVERIFY(panel.log_view()->toPlainText().startsWith(QStringLiteral("Mar 02 14:19:00")));
+    }
+
+    void droppedFileIsLoaded() {
+        UiTestEnv env;
+        const QString path = env.dir.filePath(QStringLiteral("dropped.log"));
+        QFile f(path);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write(kLog.toUtf8());
+        f.close();
+        DiagnosePanel panel(env.context.get());
+        QSignalSpy analysed(&panel, &DiagnosePanel::analysed);
+        QMimeData mime;
+        mime.setUrls({QUrl::fromLocalFile(path)});
+        QDragEnterEvent enter(QPoint(10, 10), Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
+        QApplication::sendEvent(&panel, &enter);
+        QVERIFY(enter.isAccepted());
+        QDropEvent drop(QPointF(10, 10), Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
+        QApplication::sendEvent(&panel, &drop);
+        QTRY_VERIFY_WITH_TIMEOUT(!analysed.isEmpty(), 30000);
+        QCOMPARE(panel.result().category, QStringLiteral("gpu_fallen_off_bus"));
+        QVERIFY(panel.log_view()->toPlainText().contains(QStringLiteral("fallen off the bus")));
     }
 
     void unreadableFileIsReported() {
