@@ -1,22 +1,32 @@
-// sigma eval SUITE.jsonl: scores a task suite. With --no-model it scores the deterministic layer
-// (validators, risk classifier, rules engine) on the suite's own references.
+// sigma eval SUITE.jsonl: scores a task suite. With a model (-m, --remote or the embedded default)
+// every case runs through the product's own pipeline; with --no-model the deterministic layer
+// (validators, risk classifier, rules engine) is scored on the suite's own references.
 #include <unistd.h>
 
+#include <QCoreApplication>
 #include <algorithm>
-
 #include <cstdio>
 #include <iostream>
+#include <optional>
 
 #include "app/cli/commands.h"
+#include "app/cli/job_options.h"
+#include "app/command_task.h"
+#include "app/diagnose_task.h"
 #include "app/domain/diag_engine.h"
 #include "app/domain/diag_signatures.h"
 #include "app/domain/eval_scorers.h"
 #include "app/domain/eval_suite.h"
+#include "app/domain/example_corpus.h"
 #include "app/domain/kql_schema.h"
+#include "app/domain/kql_schema_slice.h"
+#include "app/kql_task.h"
 
 namespace sigma::cli {
 
 namespace {
+
+constexpr const char* kName = "eval";
 
 // Progress on stderr: a live counter on a terminal, one line per tenth of the suite otherwise.
 void progress(size_t done, size_t total, const std::string& id) {
@@ -29,74 +39,144 @@ void progress(size_t done, size_t total, const std::string& id) {
     std::fflush(stderr);
 }
 
+struct Shared {
+    std::optional<domain::ExampleCorpus> corpus;
+    app::Backend* backend = nullptr;  // null: --no-model
+    int timeout_ms = 300000;
+};
+
+// Generates one answer; on a backend failure the output is empty and the error is kept.
+QString generate(const Shared& s, const app::GenerationRequest& g, app::GenerationStats* stats, QString* error) {
+    const app::BlockingResult r = app::generate_blocking(*s.backend, g, s.timeout_ms);
+    if (!r.ok) {
+        *error = r.error.message;
+        return {};
+    }
+    *stats = r.stats;
+    return r.text;
+}
+
+domain::CaseScore eval_cmdgen(const Shared& s, const domain::Json& c) {
+    if (!s.backend) return domain::score_cmdgen_case(c, c.get_string("reference"), domain::EvalMode::Deterministic);
+    const app::CommandTask task(s.corpus ? &*s.corpus : nullptr);
+    app::CommandRequest req;
+    req.request = QString::fromStdString(c.get_string("prompt"));
+    app::GenerationStats stats;
+    QString error;
+    const QString raw = generate(s, task.prepare(req), &stats, &error);
+    const app::CommandResult result = task.finish(req, raw, stats);
+    domain::CaseScore score =
+        domain::score_cmdgen_case(c, result.command.toStdString(), domain::EvalMode::Generated);
+    score.details.set("raw_output", raw.toStdString());
+    if (!error.isEmpty()) score.details.set("error", error.toStdString());
+    return score;
+}
+
+domain::CaseScore eval_kql(const Shared& s, const domain::Json& c, const domain::KqlSchema& schema,
+                           const domain::KqlTableHints& hints) {
+    if (!s.backend) return domain::score_kql_case(c, c.get_string("reference"), schema, domain::EvalMode::Deterministic);
+    const app::KqlTask task(schema, hints, s.corpus ? &*s.corpus : nullptr);
+    app::KqlRequest req;
+    req.question = QString::fromStdString(c.get_string("prompt"));
+    app::GenerationRequest g = task.prepare(req);
+    app::KqlResult result;
+    QString error;
+    for (int round = 0;; ++round) {
+        app::GenerationStats stats;
+        const QString raw = generate(s, g, &stats, &error);
+        result = task.finish(req, raw, stats);
+        result.repairs = round;
+        if (!error.isEmpty()) break;
+        auto next = task.repair(req, g, result);
+        if (!next) break;
+        g = *next;
+    }
+    domain::CaseScore score = domain::score_kql_case(c, result.query.toStdString(), schema, domain::EvalMode::Generated);
+    score.details.set("repairs", result.repairs);
+    if (!error.isEmpty()) score.details.set("error", error.toStdString());
+    return score;
+}
+
+domain::CaseScore eval_diagnosis(const Shared& s, const domain::Json& c, const app::DiagnoseTask& task) {
+    app::DiagnoseResult result = task.analyse_text(QString::fromStdString(c.get_string("log")));
+    QString error;
+    if (s.backend && !result.report.findings.empty()) {
+        app::GenerationStats stats;
+        const QString raw = generate(s, task.prepare(result), &stats, &error);
+        if (error.isEmpty()) result = task.finish(std::move(result), raw, stats);
+    }
+    // The category is the pipeline's (rules, or the model's when the rules found nothing).
+    result.report.category = result.category.toStdString();
+    domain::CaseScore score = domain::score_diagnosis_case(c, result.report);
+    if (!error.isEmpty()) score.details.set("error", error.toStdString());
+    return score;
+}
+
 }  // namespace
 
 int cmd_eval(CliArgs& args) {
     const bool json = args.flag({"--json"});
     const bool no_model = args.flag({"--no-model"});
     const auto schema_path = args.value({"--schema"});
-    const auto model_path = args.value({"-m", "--model"});
-    const auto remote = args.value({"--remote"});
+    const JobOptions options = read_job_options(args);
     const auto suite_path = args.positional();
-    if (!args.finish()) return fail("eval", args.error(), kExitUsage);
-    if (!suite_path) return fail("eval", "usage: sigma eval SUITE.jsonl [--schema FILE] [--no-model] [--json]", kExitUsage);
-    if (!no_model)
-        return fail("eval",
-                    "model-backed evaluation is not available in this build; use --no-model to score the "
-                    "validators and the rules engine",
-                    kExitFailure);
-    (void)model_path;
-    (void)remote;
+    if (!args.finish()) return fail(kName, args.error(), kExitUsage);
+    if (!suite_path)
+        return fail(kName, "usage: sigma eval SUITE.jsonl [--schema FILE] [--no-model] [-m FILE | --remote URL] [--json]",
+                    kExitUsage);
 
     std::string error;
     auto suite = domain::load_suite(*suite_path, &error);
-    if (!suite) return fail("eval", error);
+    if (!suite) return fail(kName, error);
+
+    auto qt = ensure_qt_app();
+    Shared shared;
+    shared.timeout_ms = options.timeout_ms;
+    std::unique_ptr<app::Backend> backend;
+    if (!no_model) {
+        QString kind, model;
+        backend = open_backend(kName, options, &kind, &model);
+        if (!backend) return kExitFailure;
+        shared.backend = backend.get();
+        shared.corpus = domain::ExampleCorpus::load_default(&error);
+        std::cerr << "sigma eval: " << suite->cases.size() << " cases on " << kind.toStdString() << " model "
+                  << model.toStdString() << "\n";
+    }
 
     domain::SuiteReport report;
     report.suite = suite->name;
     report.kind = suite->kind;
     const size_t total = suite->cases.size();
 
-    switch (suite->kind) {
-        case domain::SuiteKind::CmdGen: {
-            for (size_t i = 0; i < total; ++i) {
-                const auto& c = suite->cases[i];
-                report.cases.push_back(
-                    domain::score_cmdgen_case(c, c.get_string("reference"), domain::EvalMode::Deterministic));
-                progress(i + 1, total, c.get_string("id"));
-            }
-            break;
+    std::optional<domain::KqlSchema> loaded_schema;
+    const domain::KqlSchema* schema = nullptr;
+    domain::KqlTableHints hints;
+    std::optional<domain::SignaturePack> pack;
+    std::optional<app::DiagnoseTask> diagnose;
+    if (suite->kind == domain::SuiteKind::Kql) {
+        if (schema_path) {
+            loaded_schema = domain::KqlSchema::load(*schema_path, &error);
+            if (!loaded_schema) return fail(kName, error);
+            schema = &*loaded_schema;
+        } else {
+            schema = &domain::KqlSchema::builtin(&error);
+            if (schema->tables.empty()) return fail(kName, "the built-in schema pack is missing: " + error);
         }
-        case domain::SuiteKind::Kql: {
-            std::optional<domain::KqlSchema> loaded;
-            const domain::KqlSchema* schema = nullptr;
-            if (schema_path) {
-                loaded = domain::KqlSchema::load(*schema_path, &error);
-                if (!loaded) return fail("eval", error);
-                schema = &*loaded;
-            } else {
-                schema = &domain::KqlSchema::builtin(&error);
-                if (!error.empty()) return fail("eval", error);
-            }
-            for (size_t i = 0; i < total; ++i) {
-                const auto& c = suite->cases[i];
-                report.cases.push_back(
-                    domain::score_kql_case(c, c.get_string("reference"), *schema, domain::EvalMode::Deterministic));
-                progress(i + 1, total, c.get_string("id"));
-            }
-            break;
+        hints = domain::KqlTableHints::load_default();
+    } else if (suite->kind == domain::SuiteKind::Diagnosis) {
+        pack = domain::SignaturePack::load_default(&error);
+        if (!pack) return fail(kName, error);
+        diagnose.emplace(*pack);
+    }
+
+    for (size_t i = 0; i < total; ++i) {
+        const domain::Json& c = suite->cases[i];
+        switch (suite->kind) {
+            case domain::SuiteKind::CmdGen: report.cases.push_back(eval_cmdgen(shared, c)); break;
+            case domain::SuiteKind::Kql: report.cases.push_back(eval_kql(shared, c, *schema, hints)); break;
+            case domain::SuiteKind::Diagnosis: report.cases.push_back(eval_diagnosis(shared, c, *diagnose)); break;
         }
-        case domain::SuiteKind::Diagnosis: {
-            auto pack = domain::SignaturePack::load_default(&error);
-            if (!pack) return fail("eval", error);
-            const domain::DiagEngine engine(*pack);
-            for (size_t i = 0; i < total; ++i) {
-                const auto& c = suite->cases[i];
-                report.cases.push_back(domain::score_diagnosis_case(c, engine.run_text(c.get_string("log"))));
-                progress(i + 1, total, c.get_string("id"));
-            }
-            break;
-        }
+        progress(i + 1, total, c.get_string("id"));
     }
     domain::aggregate(report);
     if (json) {

@@ -69,6 +69,7 @@ CommandCheck check_command(const ShellCatalog& shell, const NvsmiCatalog& nvsmi,
         }
         const ShellSpec* tool = shell.find(cmd.program.text);
         if (!tool) {
+            c.unknown_programs.push_back(cmd.program.text);
             unknown_program(shell, cmd, c.messages);
             continue;
         }

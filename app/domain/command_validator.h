@@ -20,6 +20,9 @@ struct CommandCheck {
     Risk risk = Risk::ChangesState;
     std::vector<std::string> reasons;
     std::vector<CheckMessage> messages;
+    // Programs the catalogue does not know (a warning, not an error: local tools exist). The eval
+    // suites' "valid" requires known programs, so their scorer reads this.
+    std::vector<std::string> unknown_programs;
 };
 
 // Policy: a parse error is invalid. An unknown option of a fully catalogued tool, any nvidia-smi

@@ -61,7 +61,9 @@ CaseScore score_cmdgen_case(const Json& item, const std::string& command, EvalMo
         s.metrics.emplace_back("exact", exact ? 1.0 : 0.0);
         s.metrics.emplace_back("equivalent", exact || equivalent ? 1.0 : 0.0);
     }
-    s.metrics.emplace_back("valid", check.valid ? 1.0 : 0.0);
+    // The suites' "valid": the validator passes and every program is a known one.
+    const bool valid = check.valid && check.unknown_programs.empty();
+    s.metrics.emplace_back("valid", valid ? 1.0 : 0.0);
     s.metrics.emplace_back("risk", risk == item.get_string("risk") ? 1.0 : 0.0);
     if (mode == EvalMode::Generated) s.metrics.emplace_back("cmd_score", cmd_token_f1(command, reference));
 

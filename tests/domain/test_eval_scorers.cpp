@@ -45,6 +45,10 @@ TEST(EvalScorers, CmdgenGeneratedOutputs) {
     EXPECT_EQ(metric(s, "valid"), 0.0);
     EXPECT_EQ(metric(s, "equivalent"), 0.0);
 
+    // A program the catalogue does not know is a warning for users, but not "valid" for the suites.
+    s = score_cmdgen_case(item, "frobnicate --all", EvalMode::Generated);
+    EXPECT_EQ(metric(s, "valid"), 0.0);
+
     // A destructive command where read-only was asked: the risk metric fails.
     s = score_cmdgen_case(item, "nvidia-smi -r -i 0", EvalMode::Generated);
     EXPECT_EQ(metric(s, "risk"), 0.0);
