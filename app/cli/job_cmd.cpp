@@ -81,8 +81,12 @@ int run_command_job(CliArgs& args, const std::string& request) {
     if (!corpus) std::cerr << "sigma cmd: warning: no few-shot examples (" << corpus_error << ")\n";
     const app::CommandTask task(corpus ? &*corpus : nullptr);
 
-    app::GenerationRequest g = task.prepare(req);
-    const app::BlockingResult gen = app::generate_blocking(*backend, g, options.timeout_ms);
+    app::BlockingResult gen = app::generate_blocking(*backend, task.prepare(req), options.timeout_ms);
+    if (!gen.ok && gen.error.kind == app::BackendError::Kind::ContextOverflow && req.example_count > 0) {
+        // A small context cannot hold the few-shot examples: ask once more without them.
+        req.example_count = 0;
+        gen = app::generate_blocking(*backend, task.prepare(req), options.timeout_ms);
+    }
     if (!gen.ok) return fail(kName, gen.error.message.toStdString());
     const app::CommandResult result = task.finish(req, gen.text, gen.stats);
 
