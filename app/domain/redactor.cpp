@@ -255,7 +255,11 @@ std::string Redactor::placeholder(const std::string& cls, std::string_view value
     const std::string key = cls + '\0' + std::string(value);
     auto it = by_value_.find(key);
     if (it != by_value_.end()) return it->second;
-    const std::string ph = "<" + cls + "_" + std::to_string(++counters_[cls]) + ">";
+    // Never issue a placeholder the text already contains literally, or restore() would rewrite it.
+    std::string ph;
+    do {
+        ph = "<" + cls + "_" + std::to_string(++counters_[cls]) + ">";
+    } while (scan_text_.find(ph) != std::string_view::npos);
     by_value_.emplace(key, ph);
     by_placeholder_.emplace(ph, std::string(value));
     mapping_.emplace_back(ph, std::string(value));
@@ -310,6 +314,7 @@ void Redactor::learn_prefix_host(std::string_view line) {
 }
 
 std::string Redactor::redact(std::string_view text) {
+    scan_text_ = text;
     if (options_.hostnames) {
         size_t start = 0;
         while (start <= text.size()) {
@@ -332,6 +337,7 @@ std::string Redactor::redact(std::string_view text) {
         out += '\n';
         start = nl + 1;
     }
+    scan_text_ = {};
     return out;
 }
 

@@ -56,6 +56,7 @@ private:
     std::vector<std::pair<std::string, std::string>> mapping_;
     std::vector<std::string> known_hosts_;  // host names learned from line prefixes
     bool in_key_block_ = false;
+    std::string_view scan_text_;  // the text redact() is working on, so placeholders never collide with it
 };
 
 }  // namespace sigma::domain

@@ -127,3 +127,13 @@ TEST(Redactor, HostileInputDoesNotCrash) {
     EXPECT_EQ(std::count(out.begin(), out.end(), '\n'), std::count(junk.begin(), junk.end(), '\n'));
     EXPECT_EQ(r.restore(out), junk);
 }
+
+TEST(Redactor, PlaceholdersNeverCollideWithTextAlreadyThere) {
+    // Text that already holds placeholder-shaped words must round-trip exactly.
+    const std::string text = "copied from a report: <IP_1> <HOST_1>\nreal address 10.1.2.3 on node gpu-node-7.example.com\n";
+    sigma::domain::Redactor r;
+    const std::string red = r.redact(text);
+    EXPECT_EQ(red.find("10.1.2.3"), std::string::npos) << red;
+    EXPECT_NE(red.find("<IP_2>"), std::string::npos) << red;
+    EXPECT_EQ(r.restore(red), text);
+}
