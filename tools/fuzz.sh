@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Builds the libFuzzer targets (tests/fuzz/fuzz_*.cpp) with clang in build-fuzz and runs each for
-# $SIGMA_FUZZ_SECONDS seconds (default 20) from a seed corpus. Exits non-zero if any target crashes.
+# $SIGMA_FUZZ_SECONDS seconds (default 20) from a seed corpus, with a fixed libFuzzer seed
+# ($SIGMA_FUZZ_SEED, default 1) so a run repeats. Exits non-zero if any target crashes.
 # Seeds: tests/fuzz/seeds/<target>/ if present; fuzz_gguf also gets small models from sigma-mkmodel.
 set -euo pipefail
 
@@ -45,7 +46,7 @@ for t in "${targets[@]}"; do
   if [ -d "$ROOT/tests/fuzz/seeds/$t" ]; then cp -n "$ROOT/tests/fuzz/seeds/$t"/* "$corpus"/ 2>/dev/null || true; fi
   [ "$t" = fuzz_gguf ] && seed_gguf "$corpus"
   log "running $t for ${SECONDS_PER_TARGET}s"
-  if ! "$BUILD/fuzz/$t" "$corpus" -max_total_time="$SECONDS_PER_TARGET" -artifact_prefix="$artifacts" \
+  if ! "$BUILD/fuzz/$t" "$corpus" -max_total_time="$SECONDS_PER_TARGET" -seed="${SIGMA_FUZZ_SEED:-1}" -artifact_prefix="$artifacts" \
        -print_final_stats=1 -rss_limit_mb=4096 2>"$BUILD/$t.log"; then
     log "$t FOUND A CRASH: see $BUILD/$t.log and $artifacts"
     tail -n 40 "$BUILD/$t.log" >&2
