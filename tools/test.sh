@@ -5,6 +5,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
 install_apt_packages
 source "$SIGMA_ROOT/tools/lib/oracles.sh"
 setup_kql_oracle
+source "$SIGMA_ROOT/tools/lib/llama_oracle.sh" && setup_llama_oracle
 # Each tools/lib/NAME_deps.sh defines setup_NAME_deps, which installs what one group of tests needs.
 for deps in "$SIGMA_ROOT"/tools/lib/*_deps.sh; do
   [ -f "$deps" ] || continue
