@@ -31,6 +31,19 @@ void AppContext::set_backend_ready(bool ready, const QString& note) {
     emit backendChanged();
 }
 
+namespace {
+bool same(const domain::RedactOptions& a, const domain::RedactOptions& b) {
+    return a.ipv4 == b.ipv4 && a.ipv6 == b.ipv6 && a.hostnames == b.hostnames && a.emails == b.emails &&
+           a.secrets == b.secrets && a.cloud_ids == b.cloud_ids && a.uuids == b.uuids && a.macs == b.macs;
+}
+}  // namespace
+
+void AppContext::set_redact_options(const domain::RedactOptions& options) {
+    if (same(options, redact_)) return;
+    redact_ = options;
+    emit redactOptionsChanged();
+}
+
 void AppContext::set_data_dir(const QString& dir) {
     paths_.set_data_dir(dir);
     history_->set_path(paths_.history_db_path());

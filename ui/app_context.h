@@ -11,6 +11,7 @@
 #include "app/backend.h"
 #include "app/data_paths.h"
 #include "app/domain/example_corpus.h"
+#include "app/domain/redactor.h"
 
 namespace sigma::ui {
 
@@ -41,12 +42,17 @@ public:
     double temperature() const { return temperature_; }
     void set_temperature(double t) { temperature_ = t; }
 
+    // What is scrubbed before a log is stored, shown redacted or sent to a model (Settings).
+    const domain::RedactOptions& redact_options() const { return redact_; }
+    void set_redact_options(const domain::RedactOptions& options);
+
     // Replaces the data paths (settings changed the data directory): the history reopens there.
     void set_data_dir(const QString& dir);
 
 signals:
     void backendChanged();
     void generationRate(double tokensPerSecond);  // live, from whichever panel is generating
+    void redactOptionsChanged();
 
 private:
     app::DataPaths paths_;
@@ -58,6 +64,7 @@ private:
     QString backend_note_;
     bool backend_ready_ = false;
     double temperature_ = 0.0;
+    domain::RedactOptions redact_;
 };
 
 }  // namespace sigma::ui

@@ -22,6 +22,7 @@
 #include <QTextBlock>
 #include <QTextBrowser>
 #include <QVBoxLayout>
+#include <utility>
 
 #include "app/job_recorder.h"
 #include "ui/app_context.h"
@@ -39,19 +40,21 @@ DiagnosePanel::DiagnosePanel(AppContext* context, QWidget* parent)
     std::string error;
     pack_ = domain::SignaturePack::load_default(&error);
     if (pack_) {
-        analysis_ = new LogAnalysis(*pack_, domain::RedactOptions{}, this);
+        analysis_ = new LogAnalysis(*pack_, context_->redact_options(), this);
         connect(analysis_, &LogAnalysis::progress, this, [this](int permille) { progress_->setValue(permille); });
         connect(analysis_, &LogAnalysis::previewReady, this,
                 [this](const QString& text, const QString& redacted, qint64 total, bool truncated) {
                     original_ = text;
                     redacted_text_ = redacted;
                     if (from_file_) view_->setPlainText(redacted_->isChecked() ? redacted_text_ : original_);
+                    else if (redacted_->isChecked()) view_->setPlainText(redacted_text_);
                     info_->setText(truncated ? tr("%1 MB log; the view shows the first 512 KB, the rules read all of it.")
                                                    .arg(total / (1024.0 * 1024.0), 0, 'f', 1)
                                              : QString());
                 });
         connect(analysis_, &LogAnalysis::finished, this, &DiagnosePanel::on_finished);
         connect(analysis_, &LogAnalysis::failed, this, [this](const QString& m) {
+            rerun_ = false;
             progress_->hide();
             analyse_->setEnabled(true);
             info_->setText(m);
@@ -138,6 +141,7 @@ DiagnosePanel::DiagnosePanel(AppContext* context, QWidget* parent)
     connect(send_, &QPushButton::clicked, this, [this] {
         if (auto* item = commands_->currentItem()) emit sendToCommands(item->text());
     });
+    connect(context_, &AppContext::redactOptionsChanged, this, &DiagnosePanel::applyRedactOptions);
     connect(job_, &GenerationJob::rateChanged, context_, &AppContext::generationRate);
     connect(job_, &GenerationJob::done, this, [this](const QString& text, const app::GenerationStats& stats) {
         if (!pack_) return;
@@ -171,11 +175,14 @@ void DiagnosePanel::dropEvent(QDropEvent* event) {
 void DiagnosePanel::openFile(const QString& path) {
     if (!analysis_) return;
     from_file_ = true;
+    rerun_ = false;
+    source_path_ = path;
     view_->clear();
     view_->setReadOnly(true);
     progress_->setValue(0);
     progress_->show();
     analyse_->setEnabled(false);
+    summarise_->setEnabled(false);
     findings_->set_findings({});
     analysis_->start_file(path);
 }
@@ -183,11 +190,15 @@ void DiagnosePanel::openFile(const QString& path) {
 void DiagnosePanel::analyse() {
     if (!analysis_) return;
     from_file_ = false;
-    view_->setReadOnly(false);
+    rerun_ = false;
+    source_path_.clear();
+    view_->setReadOnly(redacted_->isChecked());
     const QString text = redacted_->isChecked() ? original_ : view_->toPlainText();
+    original_ = text;
     progress_->setValue(0);
     progress_->show();
     analyse_->setEnabled(false);
+    summarise_->setEnabled(false);
     analysis_->start_text(text);
 }
 
@@ -198,6 +209,12 @@ void DiagnosePanel::on_finished(const app::DiagnoseResult& result) {
     findings_->set_findings(result.report.findings);
     show_details();
     summarise_->setEnabled(!result.report.findings.empty() && context_->backend());
+    has_result_ = true;
+    if (std::exchange(rerun_, false)) {
+        // The same input again under new redaction options: not a new job for the history.
+        emit analysed();
+        return;
+    }
     app::JobRecord job;
     job.panel = app::Panel::Diagnose;
     job.request = redacted_text_.left(4000);
@@ -251,13 +268,34 @@ void DiagnosePanel::setShowRedacted(bool on) {
     if (on) {
         if (!from_file_) {
             original_ = view_->toPlainText();
-            redacted_text_ = QString::fromStdString(domain::Redactor().redact(original_.toStdString()));
+            redacted_text_ = QString::fromStdString(domain::Redactor(context_->redact_options()).redact(original_.toStdString()));
         }
         view_->setPlainText(redacted_text_);
         view_->setReadOnly(true);
     } else {
         view_->setPlainText(original_);
         view_->setReadOnly(from_file_);
+    }
+}
+
+void DiagnosePanel::applyRedactOptions() {
+    if (!analysis_) return;
+    analysis_->set_redact_options(context_->redact_options());
+    // Evidence is redacted as the rules find it, so the findings, the stored request and the model's
+    // prompt follow new options only by analysing the same input again.
+    if (has_result_ || analysis_->running()) {
+        rerun_ = has_result_;
+        progress_->setValue(0);
+        progress_->show();
+        analyse_->setEnabled(false);
+        summarise_->setEnabled(false);
+        if (from_file_ && !source_path_.isEmpty()) analysis_->start_file(source_path_);
+        else analysis_->start_text(original_);
+        return;
+    }
+    if (redacted_->isChecked() && !from_file_) {
+        redacted_text_ = QString::fromStdString(domain::Redactor(context_->redact_options()).redact(original_.toStdString()));
+        view_->setPlainText(redacted_text_);
     }
 }
 
@@ -272,6 +310,8 @@ void DiagnosePanel::restore(const app::Session& session) {
     if (session.turns.empty()) return;
     const app::Turn& t = session.turns.back();
     from_file_ = false;
+    has_result_ = false;
+    source_path_.clear();
     view_->setPlainText(t.request);
     original_ = t.request;
     const QJsonObject o = QJsonDocument::fromJson(t.result_json.toUtf8()).object();

@@ -44,6 +44,7 @@ public slots:
     void summarise();          // optional model summary
     void showFinding(int row);  // highlights its evidence lines
     void setShowRedacted(bool on);
+    void applyRedactOptions();  // the context's options, live: the view, history and prompt follow
     void restore(const sigma::app::Session& session);
 
 signals:
@@ -78,7 +79,10 @@ private:
     QString original_;
     QString redacted_text_;
     app::DiagnoseResult result_;
+    QString source_path_;     // the file being diagnosed, when from_file_
     bool from_file_ = false;
+    bool has_result_ = false;  // an analysis of the loaded input has finished
+    bool rerun_ = false;       // the run in progress repeats one under old redaction options
 };
 
 }  // namespace sigma::ui

@@ -71,7 +71,7 @@ void LogAnalysis::launch(std::function<void()> work) {
 }
 
 void LogAnalysis::start_file(const QString& path) {
-    launch([this, path] {
+    launch([this, path, redact = redact_] {
         const auto& stop = *cancel_;
         QFile file(path);
         if (!file.open(QIODevice::ReadOnly)) {
@@ -83,7 +83,7 @@ void LogAnalysis::start_file(const QString& path) {
         // Cut the preview at the last full line so that line numbers stay right.
         const qsizetype cut = head.size() < total ? head.lastIndexOf('\n') + 1 : head.size();
         const QString text = QString::fromUtf8(head.left(cut > 0 ? cut : head.size()));
-        emit previewReady(text, redact_text(text, redact_), total, head.size() < total);
+        emit previewReady(text, redact_text(text, redact), total, head.size() < total);
         file.seek(0);
         int last = -1;
         ProgressBuf buf(file, [this, total, &last](qint64 read) {
@@ -94,7 +94,7 @@ void LogAnalysis::start_file(const QString& path) {
             }
         }, stop);
         std::istream in(&buf);
-        const app::DiagnoseTask task(pack_, redact_);
+        const app::DiagnoseTask task(pack_, redact);
         app::DiagnoseResult result = task.analyse(in);
         if (stop.load()) return;
         emit progress(1000);
@@ -103,10 +103,10 @@ void LogAnalysis::start_file(const QString& path) {
 }
 
 void LogAnalysis::start_text(const QString& text) {
-    launch([this, text] {
+    launch([this, text, redact = redact_] {
         const QString head = text.left(kPreviewBytes);
-        emit previewReady(head, redact_text(head, redact_), text.size(), head.size() < text.size());
-        const app::DiagnoseTask task(pack_, redact_);
+        emit previewReady(head, redact_text(head, redact), text.size(), head.size() < text.size());
+        const app::DiagnoseTask task(pack_, redact);
         app::DiagnoseResult result = task.analyse_text(text);
         if (cancel_->load()) return;
         emit progress(1000);

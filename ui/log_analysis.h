@@ -37,6 +37,9 @@ public:
     void start_text(const QString& text);
     void cancel();
     bool running() const;
+    // Used by the next start; a run in progress keeps the options it started with.
+    void set_redact_options(domain::RedactOptions redact) { redact_ = redact; }
+    const domain::RedactOptions& redact_options() const { return redact_; }
 
 signals:
     void progress(int permille);

@@ -17,6 +17,7 @@ int main(int argc, char** argv) {
     const sigma::ui::AppSettings settings = sigma::ui::AppSettings::load(paths.config_dir());
     if (!settings.data_dir.isEmpty()) paths.set_data_dir(settings.data_dir);
     sigma::ui::AppContext context(paths);
+    context.set_redact_options(settings.redact);
     sigma::ui::install_backend(&context, settings);
     sigma::ui::MainWindow window(&context);
     window.show();

@@ -30,6 +30,12 @@ namespace {
 QSettings window_settings(const AppContext* context) {
     return QSettings(QDir(context->paths().config_dir()).filePath(QStringLiteral("sigma-ops.ini")), QSettings::IniFormat);
 }
+bool same_backend(const AppSettings& a, const AppSettings& b) {
+    const app::BackendChoice x = a.backend_choice(), y = b.backend_choice();
+    return a.backend == b.backend && x.model_path == y.model_path && x.remote_url == y.remote_url &&
+           x.api_key == y.api_key && x.remote_model == y.remote_model && x.template_name == y.template_name &&
+           x.n_threads == y.n_threads && x.n_ctx == y.n_ctx;
+}
 }  // namespace
 
 MainWindow::MainWindow(AppContext* context, QWidget* parent) : QMainWindow(parent), context_(context) {
@@ -143,14 +149,18 @@ void MainWindow::update_backend_status() {
 }
 
 SettingsDialog* MainWindow::openSettings() {
-    auto* dialog = new SettingsDialog(AppSettings::load(context_->paths().config_dir()), this);
+    const AppSettings before = AppSettings::load(context_->paths().config_dir());
+    auto* dialog = new SettingsDialog(before, this);
     dialog->setAttribute(Qt::WA_DeleteOnClose);
-    connect(dialog, &QDialog::accepted, this, [this, dialog] {
+    connect(dialog, &QDialog::accepted, this, [this, dialog, before] {
         const AppSettings settings = dialog->settings();
         if (!settings.save(context_->paths().config_dir()))
             statusBar()->showMessage(tr("Settings could not be saved in %1").arg(context_->paths().config_dir()), 5000);
         if (!settings.data_dir.isEmpty() && settings.data_dir != context_->paths().data_dir()) context_->set_data_dir(settings.data_dir);
-        install_backend(context_, settings);
+        context_->set_redact_options(settings.redact);
+        // Reloading a model takes a while: only a changed backend setting rebuilds the backend.
+        if (context_->backend() && same_backend(before, settings)) context_->set_temperature(settings.temperature);
+        else install_backend(context_, settings);
     });
     dialog->open();
     return dialog;

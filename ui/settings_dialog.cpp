@@ -90,6 +90,11 @@ SettingsDialog::SettingsDialog(const AppSettings& s, QWidget* parent) : QDialog(
     redact_emails_ = new QCheckBox(tr("E-mail addresses"), redact);
     redact_secrets_ = new QCheckBox(tr("Secrets and tokens"), redact);
     redact_ids_ = new QCheckBox(tr("UUIDs and cloud ids"), redact);
+    redact_ip_->setObjectName(QStringLiteral("settingsRedactIp"));
+    redact_hosts_->setObjectName(QStringLiteral("settingsRedactHosts"));
+    redact_emails_->setObjectName(QStringLiteral("settingsRedactEmails"));
+    redact_secrets_->setObjectName(QStringLiteral("settingsRedactSecrets"));
+    redact_ids_->setObjectName(QStringLiteral("settingsRedactIds"));
     redact_ip_->setChecked(s.redact.ipv4);
     redact_hosts_->setChecked(s.redact.hostnames);
     redact_emails_->setChecked(s.redact.emails);

@@ -1,6 +1,7 @@
 // Diagnose panel tests: pasted log -> findings with severity; clicking a finding highlights its
 // evidence lines; evidence commands go to the Commands panel; a file loads in the background with
-// progress; the redacted view; the findings model contract.
+// progress; the redacted view; the findings model contract; the redaction chosen in Settings is what
+// the view, the history and the model's prompt get, live.
 #include <QAbstractItemModelTester>
 #include <QApplication>
 #include <QDragEnterEvent>
@@ -8,6 +9,7 @@
 #include <QMimeData>
 #include <QUrl>
 #include <QCheckBox>
+#include <QDialogButtonBox>
 #include <QFile>
 #include <QListWidget>
 #include <QPlainTextEdit>
@@ -21,6 +23,8 @@
 #include "ui/diagnose_panel.h"
 #include "ui/findings_model.h"
 #include "ui/main_window.h"
+#include "ui/settings_dialog.h"
+#include "../app/scripted_backend.h"
 #include "ui_test_env.h"
 
 using sigma::ui::DiagnosePanel;
@@ -32,6 +36,21 @@ const QString kLog = QStringLiteral(
     "Mar 02 14:20:11 dgx-a07 kernel: NVRM: GPU 0000:b7:00.0: GPU has fallen off the bus.\n"
     "Mar 02 14:20:12 dgx-a07 kernel: NVRM: GPU 0000:b7:00.0: RmInitAdapter failed! (0x23:0x65:1417)\n"
     "Mar 02 14:20:30 dgx-a07 sshd[2211]: Accepted publickey for ops from 10.1.2.3 port 51122\n");
+// Clicks the IP checkbox in a freshly opened Settings dialog and accepts it with OK.
+void toggle_ip_redaction_in_settings(sigma::ui::MainWindow& window) {
+    sigma::ui::SettingsDialog* dialog = window.openSettings();
+    auto* ip = dialog->findChild<QCheckBox*>(QStringLiteral("settingsRedactIp"));
+    QVERIFY(ip);
+    QTest::mouseClick(ip, Qt::LeftButton, {}, QPoint(4, ip->height() / 2));
+    auto* ok = dialog->findChild<QDialogButtonBox*>()->button(QDialogButtonBox::Ok);
+    QTest::mouseClick(ok, Qt::LeftButton);
+}
+
+QString prompt_text(const sigma::app::GenerationRequest& request) {
+    QString all;
+    for (const auto& m : request.messages) all += m.content + QLatin1Char('\n');
+    return all;
+}
 }  // namespace
 
 class TestDiagnosePanel : public QObject {
@@ -82,6 +101,57 @@ private slots:
         QVERIFY(panel.log_view()->isReadOnly());
         toggle->setChecked(false);
         QVERIFY(panel.log_view()->toPlainText().contains(QStringLiteral("10.1.2.3")));
+    }
+
+    void redactionOptionsFromSettingsApplyLive() {
+        UiTestEnv env;
+        auto* scripted = new ScriptedBackend;
+        scripted->pieces = {QStringLiteral("CATEGORY: gpu_fallen_off_bus\nROOT CAUSE: the GPU left the bus\n")};
+        env.context->set_backend(std::unique_ptr<sigma::app::Backend>(scripted), QStringLiteral("remote"), QStringLiteral("scripted"));
+        sigma::ui::MainWindow window(env.context.get());
+        window.show();
+        DiagnosePanel* panel = window.diagnose();
+        const QString ip = QStringLiteral("10.20.30.40");
+        QString log = kLog;
+        log.replace(QStringLiteral("GPU has fallen off the bus.\n"), QStringLiteral("GPU has fallen off the bus. peer ") + ip + QLatin1Char('\n'));
+        auto* toggle = panel->findChild<QCheckBox*>(QStringLiteral("diagnoseRedacted"));
+        auto* summarise = panel->findChild<QPushButton*>(QStringLiteral("diagnoseSummarise"));
+
+        // IP redaction off in Settings: the redacted view and the model's prompt keep the address.
+        toggle_ip_redaction_in_settings(window);
+        QVERIFY(!env.context->redact_options().ipv4);
+        QVERIFY(!sigma::ui::AppSettings::load(env.context->paths().config_dir()).redact.ipv4);
+        panel->log_view()->setPlainText(log);
+        QSignalSpy analysed(panel, &DiagnosePanel::analysed);
+        QTest::mouseClick(panel->findChild<QPushButton*>(QStringLiteral("diagnoseAnalyse")), Qt::LeftButton);
+        QTRY_VERIFY_WITH_TIMEOUT(!analysed.isEmpty(), 30000);
+        QCOMPARE(panel->result().category, QStringLiteral("gpu_fallen_off_bus"));
+        QTest::mouseClick(toggle, Qt::LeftButton, {}, QPoint(4, toggle->height() / 2));
+        QVERIFY(toggle->isChecked());
+        QVERIFY(panel->log_view()->toPlainText().contains(ip));
+        QVERIFY(!panel->log_view()->toPlainText().contains(QStringLiteral("dgx-a07")));  // host names still go
+        QSignalSpy summarised(panel, &DiagnosePanel::summarised);
+        QTRY_VERIFY(summarise->isEnabled());
+        QTest::mouseClick(summarise, Qt::LeftButton);
+        QTRY_VERIFY_WITH_TIMEOUT(!summarised.isEmpty(), 10000);
+        QCOMPARE(scripted->requests.size(), 1);
+        QVERIFY(prompt_text(scripted->requests.last()).contains(ip));
+
+        // On again: the loaded log is analysed again at once; view and prompt lose the address.
+        analysed.clear();
+        toggle_ip_redaction_in_settings(window);
+        QVERIFY(env.context->redact_options().ipv4);
+        QTRY_VERIFY_WITH_TIMEOUT(!analysed.isEmpty(), 30000);
+        QVERIFY(toggle->isChecked());
+        QVERIFY(!panel->log_view()->toPlainText().contains(ip));
+        QTRY_VERIFY(summarise->isEnabled());
+        summarised.clear();
+        QTest::mouseClick(summarise, Qt::LeftButton);
+        QTRY_VERIFY_WITH_TIMEOUT(!summarised.isEmpty(), 10000);
+        QCOMPARE(scripted->requests.size(), 2);
+        const QString prompt = prompt_text(scripted->requests.last());
+        QVERIFY(prompt.contains(QStringLiteral("fallen off the bus")));
+        QVERIFY(!prompt.contains(ip));
     }
 
     void fileLoadsInBackgroundWithProgress() {
