@@ -2,6 +2,7 @@
 // Not a secret store: the API key sits in the user's own config file, like other CLI tools' keys.
 #include "ui/app_settings.h"
 
+#include <QCoreApplication>
 #include <QDir>
 #include <QSettings>
 
@@ -27,10 +28,24 @@ QString settings_file(const QString& config_dir) {
     return QDir(config_dir).filePath(QStringLiteral("sigma-ops.ini"));
 }
 
+QList<ChatTemplateChoice> chat_template_choices() {
+    // The names are the ones app::LocalBackendOptions::template_name accepts (the CLI's --template).
+    auto tr = [](const char* text) { return QCoreApplication::translate("Settings", text); };
+    return {{QString(), tr("Auto (from the model file)")},
+            {QStringLiteral("sigma"), tr("Sigma")},
+            {QStringLiteral("llama3"), tr("Llama 3")},
+            {QStringLiteral("chatml"), tr("ChatML")},
+            {QStringLiteral("llama2"), tr("Llama 2")}};
+}
+
 AppSettings AppSettings::load(const QString& config_dir) {
     QSettings s(settings_file(config_dir), QSettings::IniFormat);
     AppSettings a;
     a.model_path = s.value(QStringLiteral("model/path")).toString();
+    a.chat_template = s.value(QStringLiteral("model/template")).toString();
+    bool known = false;
+    for (const ChatTemplateChoice& c : chat_template_choices()) known = known || c.name == a.chat_template;
+    if (!known) a.chat_template.clear();  // an edited file must not stop the model from loading
     a.backend = mode_from(s.value(QStringLiteral("backend/mode")).toString());
     a.remote_url = s.value(QStringLiteral("backend/remote_url")).toString();
     a.api_key = s.value(QStringLiteral("backend/api_key")).toString();
@@ -50,6 +65,7 @@ bool AppSettings::save(const QString& config_dir) const {
     QDir().mkpath(config_dir);
     QSettings s(settings_file(config_dir), QSettings::IniFormat);
     s.setValue(QStringLiteral("model/path"), model_path);
+    s.setValue(QStringLiteral("model/template"), chat_template);
     s.setValue(QStringLiteral("backend/mode"), mode_name(backend));
     s.setValue(QStringLiteral("backend/remote_url"), remote_url);
     s.setValue(QStringLiteral("backend/api_key"), api_key);
@@ -74,6 +90,7 @@ app::BackendChoice AppSettings::backend_choice() const {
         c.api_key = api_key;
     }
     c.model_path = model_path;
+    c.template_name = chat_template;
     c.n_threads = threads;
     c.n_ctx = context_length;
     return c;

@@ -1,8 +1,9 @@
-// AppSettings: the user's choices (model, backend, threads, temperature, context, data directory,
-// redaction) as a value, loaded from and saved to sigma-ops.ini in the config directory (QSettings).
+// AppSettings: the user's choices (model, chat template, backend, threads, temperature, context, data
+// directory, redaction) as a value, loaded from and saved to sigma-ops.ini in the config directory (QSettings).
 // Not live state: the main window applies a saved value by rebuilding the backend.
 #pragma once
 
+#include <QList>
 #include <QString>
 
 #include "app/backend_factory.h"
@@ -15,6 +16,9 @@ struct AppSettings {
     enum class BackendMode { Auto, Cpu, Remote };
 
     QString model_path;        // empty: the embedded default model
+    // Stored on disk as the engine's template name: "" (the model file's own), "sigma", "llama3",
+    // "chatml", "llama2". Never rename.
+    QString chat_template;
     BackendMode backend = BackendMode::Auto;
     QString remote_url;
     QString api_key;
@@ -31,5 +35,12 @@ struct AppSettings {
 };
 
 QString settings_file(const QString& config_dir);
+
+// The chat templates Settings offers: the stored name and the name shown, Auto ("") first.
+struct ChatTemplateChoice {
+    QString name;
+    QString label;
+};
+QList<ChatTemplateChoice> chat_template_choices();
 
 }  // namespace sigma::ui

@@ -3,6 +3,7 @@
 #include "ui/settings_dialog.h"
 
 #include <QCheckBox>
+#include <algorithm>
 #include <QComboBox>
 #include <QDialogButtonBox>
 #include <QDoubleSpinBox>
@@ -42,6 +43,15 @@ SettingsDialog::SettingsDialog(const AppSettings& s, QWidget* parent) : QDialog(
     model_info_->setObjectName(QStringLiteral("settingsModelInfo"));
     model_info_->setWordWrap(true);
     ml->addWidget(model_info_);
+    auto* template_row = new QHBoxLayout;
+    template_ = new QComboBox(model_box);
+    template_->setObjectName(QStringLiteral("settingsTemplate"));
+    for (const ChatTemplateChoice& c : chat_template_choices()) template_->addItem(c.label, c.name);
+    template_->setCurrentIndex(std::max(0, template_->findData(s.chat_template)));
+    template_->setToolTip(tr("The prompt format the model was trained with. Auto reads it from the model file."));
+    template_row->addWidget(new QLabel(tr("Chat template:"), model_box));
+    template_row->addWidget(template_, 1);
+    ml->addLayout(template_row);
     layout->addWidget(model_box);
 
     auto* form = new QFormLayout;
@@ -125,6 +135,7 @@ SettingsDialog::~SettingsDialog() {
 AppSettings SettingsDialog::settings() const {
     AppSettings s;
     s.model_path = model_->text().trimmed();
+    s.chat_template = template_->currentData().toString();
     s.backend = static_cast<AppSettings::BackendMode>(backend_->currentIndex());
     s.remote_url = url_->text().trimmed();
     s.api_key = key_->text();

@@ -1,4 +1,4 @@
-// SettingsDialog: model file (with its GGUF facts shown before loading), backend (auto, CPU or a
+// SettingsDialog: model file (with its GGUF facts shown before loading) and chat template, backend (auto, CPU or a
 // remote endpoint with API key), threads, temperature, context length, data directory and redaction.
 // Not the applier: the caller saves the value and rebuilds the backend.
 #pragma once
@@ -38,6 +38,7 @@ private:
 
     QLineEdit* model_;
     QLabel* model_info_;
+    QComboBox* template_;
     QComboBox* backend_;
     QLineEdit* url_;
     QLineEdit* key_;

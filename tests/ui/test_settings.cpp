@@ -1,6 +1,9 @@
 // Settings tests: values persist in the config directory and are applied (temperature, backend,
-// data directory); the model facts of a GGUF file are shown before loading; a bad file is reported.
+// data directory, chat template); the model facts of a GGUF file are shown before loading; a bad file is reported.
+#include <QComboBox>
+#include <QDialogButtonBox>
 #include <QDoubleSpinBox>
+#include <QPushButton>
 #include <QFile>
 #include <QLabel>
 #include <QLineEdit>
@@ -83,6 +86,43 @@ private slots:
         QCOMPARE(saved.model_path, model);
         QCOMPARE(saved.temperature, 0.4);
         QCOMPARE(saved.threads, 1);
+    }
+
+    void chatTemplateIsSavedAndAppliedToTheModel() {
+        UiTestEnv env;
+        const QString model = env.dir.filePath(QStringLiteral("tiny.gguf"));
+        QVERIFY(env.use_tiny_model());  // writes the file; its GGUF has no chat template of its own
+        env.context->set_backend(nullptr, {}, {});
+        sigma::ui::MainWindow window(env.context.get());
+        window.show();
+        auto apply = [&](const QString& template_label) {
+            sigma::ui::SettingsDialog* dialog = window.openSettings();
+            auto* path = dialog->findChild<QLineEdit*>(QStringLiteral("settingsModel"));
+            path->clear();
+            QTest::keyClicks(path, model);
+            auto* combo = dialog->findChild<QComboBox*>(QStringLiteral("settingsTemplate"));
+            combo->setFocus();
+            QTest::keyClicks(combo, template_label);
+            QCOMPARE(combo->currentText(), template_label);
+            QTest::mouseClick(dialog->findChild<QDialogButtonBox*>()->button(QDialogButtonBox::Ok), Qt::LeftButton);
+        };
+        // Auto: the model file has no template, so the load fails and says so.
+        apply(QStringLiteral("Auto (from the model file)"));
+        QCOMPARE(AppSettings::load(env.context->paths().config_dir()).chat_template, QString());
+        QTRY_VERIFY_WITH_TIMEOUT(!env.context->backend_note().isEmpty(), 30000);
+        QVERIFY(!env.context->backend_ready());
+        QVERIFY2(env.context->backend_note().contains(QStringLiteral("chat template")), qPrintable(env.context->backend_note()));
+        // ChatML: saved, reaches the backend, and the same file loads.
+        apply(QStringLiteral("ChatML"));
+        QCOMPARE(AppSettings::load(env.context->paths().config_dir()).chat_template, QStringLiteral("chatml"));
+        QCOMPARE(AppSettings::load(env.context->paths().config_dir()).backend_choice().template_name, QStringLiteral("chatml"));
+        QTRY_VERIFY_WITH_TIMEOUT(env.context->backend_ready(), 30000);
+        QVERIFY(env.context->backend_model().contains(QStringLiteral("tiny.gguf")));
+        // Reopened, the dialog shows the saved choice.
+        sigma::ui::SettingsDialog* again = window.openSettings();
+        QCOMPARE(again->findChild<QComboBox*>(QStringLiteral("settingsTemplate"))->currentText(), QStringLiteral("ChatML"));
+        QCOMPARE(again->settings().chat_template, QStringLiteral("chatml"));
+        again->reject();
     }
 
     void unreachableRemoteFallsBackWithReason() {
