@@ -3,6 +3,7 @@
 #include "ui/app_context.h"
 
 #include "ui/history_service.h"
+#include "ui/model_load.h"
 
 namespace sigma::ui {
 
@@ -11,9 +12,13 @@ AppContext::AppContext(const app::DataPaths& paths, QObject* parent) : QObject(p
     // A missing knowledge pack only costs the few-shot examples; generation still works.
     corpus_ = domain::ExampleCorpus::load_default(&error);
     history_ = new HistoryService(paths_.history_db_path(), this);
+    loader_ = new ModelLoad(this, this);
+    connect(loader_, &ModelLoad::stageChanged, this, &AppContext::backendChanged);
 }
 
-AppContext::~AppContext() = default;
+AppContext::~AppContext() {
+    delete loader_;  // joins its reader before the backend it would replace goes away
+}
 
 void AppContext::set_backend(std::unique_ptr<app::Backend> backend, const QString& kind, const QString& model,
                              const QString& note) {
@@ -22,6 +27,11 @@ void AppContext::set_backend(std::unique_ptr<app::Backend> backend, const QStrin
     backend_model_ = backend_ ? model : QString();
     backend_note_ = note;
     backend_ready_ = backend_ && kind != QLatin1String("local");
+    emit backendChanged();
+}
+
+void AppContext::set_backend_note(const QString& note) {
+    backend_note_ = note;
     emit backendChanged();
 }
 

@@ -16,6 +16,7 @@
 namespace sigma::ui {
 
 class HistoryService;
+class ModelLoad;
 
 class AppContext : public QObject {
     Q_OBJECT
@@ -26,6 +27,8 @@ public:
     const app::DataPaths& paths() const { return paths_; }
     const domain::ExampleCorpus* corpus() const { return corpus_ ? &*corpus_ : nullptr; }
     HistoryService* history() const { return history_; }
+    // Loads local models with progress and cancel; the backend below changes only once one is ready.
+    ModelLoad* loader() const { return loader_; }
 
     // Null when no backend could be built; backend_note() then says why.
     app::Backend* backend() const { return backend_.get(); }
@@ -38,6 +41,7 @@ public:
                      const QString& note = {});
     // Marks a local backend as loaded (or failed, with the message) once it reports.
     void set_backend_ready(bool ready, const QString& note = {});
+    void set_backend_note(const QString& note);
 
     double temperature() const { return temperature_; }
     void set_temperature(double t) { temperature_ = t; }
@@ -50,7 +54,7 @@ public:
     void set_data_dir(const QString& dir);
 
 signals:
-    void backendChanged();
+    void backendChanged();  // also when a model load starts, advances a stage or ends
     void generationRate(double tokensPerSecond);  // live, from whichever panel is generating
     void redactOptionsChanged();
 
@@ -58,6 +62,7 @@ private:
     app::DataPaths paths_;
     std::optional<domain::ExampleCorpus> corpus_;
     HistoryService* history_ = nullptr;
+    ModelLoad* loader_ = nullptr;
     std::unique_ptr<app::Backend> backend_;
     QString backend_kind_;
     QString backend_model_;

@@ -1,11 +1,12 @@
 // install_backend: settings -> Backend, with a visible fallback.
-// Not blocking: LocalBackend loads on its worker thread; loadFinished updates the context.
+// Not blocking: a remote backend is installed at once; a local model loads through the context's
+// ModelLoad (read with progress, then the engine's load on the backend's thread).
 #include "ui/backend_setup.h"
 
 #include <QCoreApplication>
 
-#include "app/local_backend.h"
 #include "ui/app_context.h"
+#include "ui/model_load.h"
 
 namespace sigma::ui {
 
@@ -13,26 +14,20 @@ void install_backend(AppContext* context, const AppSettings& settings) {
     context->set_temperature(settings.temperature);
     app::BackendChoice choice = settings.backend_choice();
     QString note;
-    auto chosen = app::make_backend(choice);
-    if (!chosen && !choice.remote_url.isEmpty()) {
+    if (!choice.remote_url.isEmpty()) {
+        auto chosen = app::make_backend(choice);
+        if (chosen) {
+            context->loader()->abandon();
+            const QString kind = chosen->kind;
+            const QString model = chosen->model;
+            context->set_backend(std::move(chosen->backend), kind, model);
+            return;
+        }
         note = QCoreApplication::translate("Backend", "remote unavailable (%1), using the local model")
                    .arg(QString::fromStdString(chosen.error().message));
         choice.remote_url.clear();
-        chosen = app::make_backend(choice);
     }
-    if (!chosen) {
-        context->set_backend(nullptr, {}, {}, QString::fromStdString(chosen.error().message));
-        return;
-    }
-    auto* local = qobject_cast<app::LocalBackend*>(chosen->backend.get());
-    const QString kind = chosen->kind;
-    const QString model = chosen->model;
-    context->set_backend(std::move(chosen->backend), kind, model, note);
-    if (local) {
-        QObject::connect(local, &app::LocalBackend::loadFinished, context, [context, note](bool ok, const QString& message) {
-            context->set_backend_ready(ok, ok ? note : message);
-        });
-    }
+    context->loader()->start(choice, note);
 }
 
 }  // namespace sigma::ui

@@ -9,7 +9,8 @@ namespace sigma::ui {
 
 class AppContext;
 
-// Returns at once; a local model loads on the backend's own thread and reports through the context.
+// Returns at once; a local model loads through context->loader() and replaces the current backend
+// only once it is ready.
 void install_backend(AppContext* context, const AppSettings& settings);
 
 }  // namespace sigma::ui

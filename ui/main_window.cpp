@@ -10,6 +10,7 @@
 #include <QLabel>
 #include <QListWidget>
 #include <QMenuBar>
+#include <QProgressBar>
 #include <QPushButton>
 #include <QSettings>
 #include <QStackedWidget>
@@ -20,6 +21,7 @@
 #include "ui/command_panel.h"
 #include "ui/diagnose_panel.h"
 #include "ui/kql_panel.h"
+#include "ui/model_load.h"
 #include "ui/backend_setup.h"
 #include "ui/settings_dialog.h"
 #include "ui/history_panel.h"
@@ -109,14 +111,19 @@ MainWindow::MainWindow(AppContext* context, QWidget* parent) : QMainWindow(paren
     statusBar()->addPermanentWidget(model_);
     statusBar()->addPermanentWidget(backend_);
     statusBar()->addPermanentWidget(rate_);
+    load_progress_ = new QProgressBar(this);
+    load_progress_->setObjectName(QStringLiteral("statusLoadProgress"));
+    load_progress_->setRange(0, 100);
+    load_progress_->setMaximumWidth(220);
+    statusBar()->addPermanentWidget(load_progress_);
     cancel_load_ = new QPushButton(tr("Cancel loading"), this);
     cancel_load_->setObjectName(QStringLiteral("statusCancelLoad"));
     cancel_load_->setFlat(true);
     statusBar()->addPermanentWidget(cancel_load_);
-    connect(cancel_load_, &QPushButton::clicked, this, [this] {
-        // Dropping the backend stops its load; requests then report that no model is loaded.
-        context_->set_backend(nullptr, {}, {}, tr("model loading cancelled"));
-    });
+    // The load runs off the GUI thread; Cancel stops it and keeps whatever backend was there.
+    connect(cancel_load_, &QPushButton::clicked, context_->loader(), &ModelLoad::cancel);
+    connect(context_->loader(), &ModelLoad::progress, load_progress_, &QProgressBar::setValue);
+    connect(context_->loader(), &ModelLoad::cancelled, this, [this](const QString& m) { statusBar()->showMessage(m, 8000); });
     connect(context_, &AppContext::backendChanged, this, &MainWindow::update_backend_status);
     connect(context_, &AppContext::generationRate, this, [this](double rate) {
         rate_->setText(tr("%1 tok/s").arg(rate, 0, 'f', 1));
@@ -144,8 +151,15 @@ void MainWindow::update_backend_status() {
     else if (context_->backend_kind() == QLatin1String("local")) text = context_->backend_ready() ? tr("Local CPU") : tr("Local CPU (loading…)");
     else text = tr("No backend");
     if (!context_->backend_note().isEmpty()) text += QStringLiteral(" — ") + context_->backend_note();
+    const ModelLoad* load = context_->loader();
+    if (load->active()) {
+        load_progress_->setValue(load->percent());
+        load_progress_->setFormat(load->stage() == ModelLoad::Stage::Reading ? tr("Loading %1… %p%").arg(load->model_name())
+                                                                              : tr("Preparing %1…").arg(load->model_name()));
+    }
     backend_->setText(text);
-    cancel_load_->setVisible(context_->backend() && !context_->backend_ready());
+    load_progress_->setVisible(load->active());
+    cancel_load_->setVisible(load->active());
 }
 
 SettingsDialog* MainWindow::openSettings() {

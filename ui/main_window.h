@@ -1,5 +1,5 @@
 // MainWindow: the sidebar of panels (Commands, Diagnose, KQL, History), the status bar (model,
-// backend with any fallback reason, live tok/s) and the persisted geometry and last panel.
+// backend with any fallback reason, a model load's percentage with Cancel, live tok/s) and the persisted geometry and last panel.
 // Not a pipeline: each panel drives its own task; the window only switches and reports.
 #pragma once
 
@@ -7,6 +7,7 @@
 
 class QLabel;
 class QListWidget;
+class QProgressBar;
 class QPushButton;
 class QStackedWidget;
 
@@ -53,6 +54,7 @@ private:
     QLabel* model_;
     QLabel* backend_;
     QLabel* rate_;
+    QProgressBar* load_progress_;  // the model load's percentage, while one runs
     QPushButton* cancel_load_;
 };
 

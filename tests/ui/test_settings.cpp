@@ -15,6 +15,7 @@
 #include "ui/app_settings.h"
 #include "ui/backend_setup.h"
 #include "ui/main_window.h"
+#include "ui/model_load.h"
 #include "ui/settings_dialog.h"
 #include "ui_test_env.h"
 
@@ -109,7 +110,7 @@ private slots:
         // Auto: the model file has no template, so the load fails and says so.
         apply(QStringLiteral("Auto (from the model file)"));
         QCOMPARE(AppSettings::load(env.context->paths().config_dir()).chat_template, QString());
-        QTRY_VERIFY_WITH_TIMEOUT(!env.context->backend_note().isEmpty(), 30000);
+        QTRY_VERIFY_WITH_TIMEOUT(!env.context->loader()->active(), 30000);
         QVERIFY(!env.context->backend_ready());
         QVERIFY2(env.context->backend_note().contains(QStringLiteral("chat template")), qPrintable(env.context->backend_note()));
         // ChatML: saved, reaches the backend, and the same file loads.
