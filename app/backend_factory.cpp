@@ -10,6 +10,7 @@
 #include "app/domain/resource_paths.h"
 #include "app/local_backend.h"
 #include "app/remote_backend.h"
+#include "inference/context.h"
 
 namespace sigma::app {
 
@@ -40,6 +41,9 @@ Expected<ChosenBackend> make_backend(const BackendChoice& choice) {
         out.model = url.toString(QUrl::RemoveUserInfo);
         return out;
     }
+    if (!parse_backend_request(choice.compute_backend.toStdString()))
+        return make_error(ErrorCode::InvalidArgument,
+                          "backend must be auto, cpu or cuda, got '" + choice.compute_backend.toStdString() + "'");
     QString path = choice.model_path;
     if (path.isEmpty()) {
         path = default_model_path();
@@ -57,6 +61,7 @@ Expected<ChosenBackend> make_backend(const BackendChoice& choice) {
     o.template_name = choice.template_name;
     o.n_threads = choice.n_threads;
     o.n_ctx = choice.n_ctx;
+    o.compute_backend = choice.compute_backend;
     out.backend = std::make_unique<LocalBackend>(o);
     out.kind = QStringLiteral("local");
     out.model = info.fileName();

@@ -18,6 +18,7 @@ struct BackendChoice {
     QString template_name;  // chat template override for local models
     int n_threads = 0;
     int n_ctx = 0;
+    QString compute_backend = QStringLiteral("auto");  // local models: "auto", "cpu" or "cuda" (--backend)
 };
 
 // The embedded default model: resources/models/default.gguf, else the only .gguf there. Empty when

@@ -34,11 +34,18 @@ struct CancelBoard {
     bool shutting_down = false;
 };
 
+// Written once by the worker when the model has loaded, read from the caller's thread.
+struct LoadedBackend {
+    mutable QMutex mutex;
+    QString used;
+    QString note;
+};
+
 class LocalWorker : public QObject {
     Q_OBJECT
 public:
-    LocalWorker(LocalBackendOptions options, std::shared_ptr<CancelBoard> board)
-        : options_(std::move(options)), board_(std::move(board)) {}
+    LocalWorker(LocalBackendOptions options, std::shared_ptr<CancelBoard> board, std::shared_ptr<LoadedBackend> loaded)
+        : options_(std::move(options)), board_(std::move(board)), loaded_backend_(std::move(loaded)) {}
 
     void load();
     void run(quint64 id, const GenerationRequest& request);
@@ -55,6 +62,7 @@ private:
 
     LocalBackendOptions options_;
     std::shared_ptr<CancelBoard> board_;
+    std::shared_ptr<LoadedBackend> loaded_backend_;
     std::shared_ptr<const Model> model_;
     std::unique_ptr<Tokenizer> tokenizer_;
     std::unique_ptr<Context> context_;
@@ -89,8 +97,16 @@ void LocalWorker::load() {
     cp.n_ctx = options_.n_ctx > 0 ? options_.n_ctx
                                   : (n_ctx_train > 0 ? std::min(n_ctx_train, kDefaultMaxContext) : kDefaultMaxContext);
     cp.n_threads = options_.n_threads;
+    const auto request = parse_backend_request(options_.compute_backend.toStdString());
+    if (!request) return fail(QStringLiteral("backend must be auto, cpu or cuda, got '%1'").arg(options_.compute_backend));
+    cp.backend = *request;
     auto context = Context::create(*model, cp);
     if (!context) return fail(QStringLiteral("context: ") + QString::fromStdString(context.error().message));
+    {
+        QMutexLocker lock(&loaded_backend_->mutex);
+        loaded_backend_->used = QString::fromLatin1(backend_name((*context)->backend()));
+        loaded_backend_->note = QString::fromStdString((*context)->backend_note());
+    }
     model_ = std::move(*model);
     tokenizer_ = std::move(*tokenizer);
     context_ = std::move(*context);
@@ -182,9 +198,9 @@ void LocalWorker::run(quint64 id, const GenerationRequest& request) {
 }
 
 LocalBackend::LocalBackend(LocalBackendOptions options, QObject* parent)
-    : Backend(parent), options_(std::move(options)), cancels_(new CancelBoard) {
+    : Backend(parent), options_(std::move(options)), cancels_(new CancelBoard), loaded_backend_(new LoadedBackend) {
     qRegisterMetaType<GenerationRequest>("sigma::app::GenerationRequest");
-    worker_ = new LocalWorker(options_, cancels_);
+    worker_ = new LocalWorker(options_, cancels_, loaded_backend_);
     worker_->moveToThread(&thread_);
     connect(worker_, &LocalWorker::token, this, &Backend::tokenReceived);
     connect(worker_, &LocalWorker::done, this, &Backend::finished);
@@ -223,6 +239,16 @@ void LocalBackend::cancel(quint64 request_id) {
 }
 
 QString LocalBackend::model_name() const { return QFileInfo(options_.model_path).fileName(); }
+
+QString LocalBackend::compute_backend() const {
+    QMutexLocker lock(&loaded_backend_->mutex);
+    return loaded_backend_->used;
+}
+
+QString LocalBackend::backend_note() const {
+    QMutexLocker lock(&loaded_backend_->mutex);
+    return loaded_backend_->note;
+}
 
 }  // namespace sigma::app
 

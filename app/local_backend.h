@@ -16,9 +16,13 @@ struct LocalBackendOptions {
     QString template_name;  // "llama3", "chatml", "llama2", "sigma"; empty = the model's own
     int n_ctx = 0;          // 0 = the model's training context, at most 4096
     int n_threads = 0;      // 0 = all hardware threads
+    // "auto": CUDA when built, a device is there and the model fits, else the CPU (with a reason);
+    // "cpu"; "cuda" (a load error naming why when it cannot run there).
+    QString compute_backend = QStringLiteral("auto");
 };
 
 struct CancelBoard;
+struct LoadedBackend;
 class LocalWorker;
 
 class LocalBackend : public Backend {
@@ -33,6 +37,11 @@ public:
     void cancel(quint64 request_id) override;
     QString model_name() const override;
 
+    // After a successful load: where the model runs ("cpu" or "cuda"; empty before then) and the
+    // note that goes with it (auto on the CPU: why not CUDA; on CUDA: the device's name).
+    QString compute_backend() const;
+    QString backend_note() const;
+
 signals:
     void loadFinished(bool ok, const QString& message);
 
@@ -41,6 +50,7 @@ private:
     QThread thread_;
     LocalWorker* worker_ = nullptr;  // lives on thread_; deleted there when it finishes
     std::shared_ptr<CancelBoard> cancels_;
+    std::shared_ptr<LoadedBackend> loaded_backend_;
 };
 
 }  // namespace sigma::app

@@ -60,7 +60,7 @@ std::string human_params(uint64_t p) {
 }  // namespace
 
 const char* bench_usage() {
-    return "usage: sigma bench -m FILE [-p N] [-n N] [-d N] [-t N] [-r REPS] [--json]\n"
+    return "usage: sigma bench -m FILE [-p N] [-n N] [-d N] [-t N] [-r REPS] [--backend auto|cpu|cuda] [--json]\n"
            "  -p prompt tokens (pp test, default 128)   -n decode steps (tg test, default 32)\n"
            "  -d tokens already in the context (default 0)   -t threads (default 2)   -r repetitions (default 3)\n";
 }
@@ -77,6 +77,14 @@ Expected<BenchOptions> parse_bench_args(const std::vector<std::string>& args) {
         const IntOpt ints[] = {{"-p", &o.n_prompt, 0, 1 << 20}, {"-n", &o.n_gen, 0, 1 << 20}, {"-d", &o.depth, 0, 1 << 22},
                                {"-t", &o.threads, 1, 1024},      {"-r", &o.reps, 1, 1000}};
         bool known = false;
+        if (a == "--backend") {
+            if (i + 1 >= args.size()) return bad("--backend needs a value: auto, cpu or cuda");
+            const auto b = parse_backend_request(args[i + 1]);
+            if (!b) return bad("--backend must be auto, cpu or cuda, got '" + args[i + 1] + "'");
+            o.backend = *b;
+            ++i;
+            continue;
+        }
         if (a == "-m") {
             if (i + 1 >= args.size()) return bad("-m needs a model file");
             o.model_path = args[++i];
@@ -172,6 +180,7 @@ Expected<std::vector<BenchResult>> run_bench(std::shared_ptr<const Model> model,
     ContextParams p;
     p.n_ctx = o.depth + longest;
     p.n_threads = o.threads;
+    p.backend = o.backend;
     auto ctx_or = Context::create(model, p);
     if (!ctx_or) return ctx_or.error();
     Context& ctx = **ctx_or;
@@ -189,6 +198,8 @@ Expected<std::vector<BenchResult>> run_bench(std::shared_ptr<const Model> model,
     BenchResult base;
     base.depth = o.depth;
     base.threads = ctx.n_threads();
+    base.backend = backend_name(ctx.backend());
+    base.backend_note = ctx.backend_note();
     base.model_bytes = model->file_bytes();
     base.params = parameter_count(model->weights());
     std::vector<BenchResult> out;
@@ -227,7 +238,9 @@ Expected<std::vector<BenchResult>> run_bench(std::shared_ptr<const Model> model,
         // Bytes at the middle of the run: the cache grows from depth to depth + n_gen.
         b.bytes_per_token = decode_bytes_per_token(c, model->weights(), p.kv_type, o.depth + o.n_gen / 2).total();
         b.achieved_gbps = static_cast<double>(b.bytes_per_token) * b.tokens_per_s / 1e9;
-        b.bandwidth_share = bandwidth_gbps > 0 ? b.achieved_gbps / bandwidth_gbps : 0;
+        // The probe measures host memory: a share of it means nothing for a run on the device.
+        const bool on_host = ctx.backend() == ComputeBackend::Cpu;
+        b.bandwidth_share = on_host && bandwidth_gbps > 0 ? b.achieved_gbps / bandwidth_gbps : 0;
         out.push_back(b);
     }
     return out;
@@ -245,7 +258,7 @@ std::string bench_table_row(const BenchResult& r, const std::string& model_name)
     if (r.bytes_per_token > 0) std::snprintf(gbps, sizeof gbps, "%.1f", r.achieved_gbps);
     if (r.bandwidth_share > 0) std::snprintf(share, sizeof share, "%.0f%%", 100.0 * r.bandwidth_share);
     std::snprintf(buf, sizeof buf, "| %-30s | %10s | %10s | %-7s | %7d | %15s | %11.2f ± %6.2f | %7s | %5s |",
-                  model_name.c_str(), human_bytes(r.model_bytes).c_str(), human_params(r.params).c_str(), "cpu", r.threads,
+                  model_name.c_str(), human_bytes(r.model_bytes).c_str(), human_params(r.params).c_str(), r.backend.c_str(), r.threads,
                   test.c_str(), r.tokens_per_s, r.stddev, gbps, share);
     return buf;
 }
@@ -258,10 +271,10 @@ std::string bench_json_line(const BenchResult& r, const std::string& model_name)
     }
     char buf[1024];
     std::snprintf(buf, sizeof buf,
-                  "{\"model\": \"%s\", \"test\": \"%s\", \"n_tokens\": %d, \"depth\": %d, \"threads\": %d, \"backend\": \"cpu\", "
+                  "{\"model\": \"%s\", \"test\": \"%s\", \"n_tokens\": %d, \"depth\": %d, \"threads\": %d, \"backend\": \"%s\", "
                   "\"tokens_per_s\": %.4f, \"stddev\": %.4f, \"model_bytes\": %llu, \"params\": %llu, \"bytes_per_token\": %llu, "
                   "\"achieved_gbps\": %.3f, \"bandwidth_share\": %.4f}",
-                  name.c_str(), r.test.c_str(), r.n_tokens, r.depth, r.threads, r.tokens_per_s, r.stddev,
+                  name.c_str(), r.test.c_str(), r.n_tokens, r.depth, r.threads, r.backend.c_str(), r.tokens_per_s, r.stddev,
                   static_cast<unsigned long long>(r.model_bytes), static_cast<unsigned long long>(r.params),
                   static_cast<unsigned long long>(r.bytes_per_token), r.achieved_gbps, r.bandwidth_share);
     return buf;

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "inference/context.h"
 #include "inference/expected.h"
 #include "inference/kv_cache.h"
 #include "inference/model.h"
@@ -22,6 +23,7 @@ struct BenchOptions {
     int threads = 2;         // -t
     int reps = 3;            // -r
     bool json = false;       // --json: one JSON object per test and line
+    BackendRequest backend = BackendRequest::Cpu;  // --backend auto|cpu|cuda
     int64_t bandwidth_bytes = int64_t{1} << 30;  // size of the array the bandwidth probe sums
 };
 
@@ -48,6 +50,8 @@ struct BenchResult {
     int n_tokens = 0;
     int depth = 0;
     int threads = 0;
+    std::string backend = "cpu";  // where it ran: "cpu" or "cuda"
+    std::string backend_note;     // auto on the CPU: why not CUDA; on CUDA: the device
     double tokens_per_s = 0;
     double stddev = 0;       // over repetitions
     uint64_t model_bytes = 0;

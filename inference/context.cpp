@@ -1,14 +1,97 @@
-// Context: creation (checks, one-time allocation), decode in n_batch chunks, truncation.
-// Not the math: forward.cpp holds the forward pass.
+// Context: creation (checks, one-time allocation, the backend choice), decode in n_batch chunks,
+// truncation. Not the math: forward.cpp holds the CPU forward pass, cuda_forward.cpp the CUDA one.
 #include "inference/context.h"
 
 #include <algorithm>
+#include <cstdio>
 #include <new>
 #include <string>
 
+#include "inference/cuda_forward.h"
+
 namespace sigma {
 
+const char* backend_name(ComputeBackend b) { return b == ComputeBackend::Cuda ? "cuda" : "cpu"; }
+
+const char* backend_name(BackendRequest b) {
+    switch (b) {
+        case BackendRequest::Auto: return "auto";
+        case BackendRequest::Cpu: return "cpu";
+        case BackendRequest::Cuda: return "cuda";
+    }
+    return "auto";
+}
+
+std::optional<BackendRequest> parse_backend_request(std::string_view text) {
+    if (text == "auto") return BackendRequest::Auto;
+    if (text == "cpu") return BackendRequest::Cpu;
+    if (text == "cuda") return BackendRequest::Cuda;
+    return std::nullopt;
+}
+
+bool cuda_backend_built() {
+#ifdef SIGMA_HAVE_CUDA
+    return true;
+#else
+    return false;
+#endif
+}
+
+void Context::CudaDeleter::operator()(CudaForward* f) const {
+#ifdef SIGMA_HAVE_CUDA
+    delete f;
+#else
+    (void)f;  // never made without CUDA
+#endif
+}
+
 Context::~Context() = default;
+
+namespace {
+
+#ifdef SIGMA_HAVE_CUDA
+std::string gib(size_t bytes) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.2f GiB", static_cast<double>(bytes) / (1024.0 * 1024.0 * 1024.0));
+    return buf;
+}
+#endif
+
+}  // namespace
+
+// Starts the CUDA forward pass, or says why not (Unsupported: no build, no device, no room, a model
+// feature the CUDA path lacks; anything else: the device failed while starting).
+Status Context::start_cuda(ContextParams& params, int n_ctx) {
+#ifdef SIGMA_HAVE_CUDA
+    // The model's own features first: they rule CUDA out on any machine.
+    if (Status st = cuda_check_model(*config_); !st) return st;
+    if (params.kv_type != KvType::F16)
+        return make_error(ErrorCode::Unsupported, "the CUDA backend keeps K/V in f16; an f32 KV cache runs on the CPU only");
+    CudaForwardParams gp;
+    gp.n_ctx = n_ctx;
+    gp.n_batch = std::min(params.n_batch, 65535);  // the CUDA path's limit per forward call
+    gp.device = params.cuda_device;
+    gp.selective_v = params.selective_v;
+    gp.selective_v_top_k = params.selective_v_top_k;
+    auto report = cuda_vram_check(*config_, *weights_, gp);
+    if (!report) return report.error();
+    if (!report->fits)
+        return make_error(ErrorCode::Unsupported, "not enough VRAM: estimated " + gib(report->total) + " needed, " +
+                                                      gib(report->device_free) + " free on " + report->device_name +
+                                                      " (weights " + gib(report->weights) + ", KV cache " +
+                                                      gib(report->kv_cache) + " for " + std::to_string(n_ctx) +
+                                                      " positions)");
+    auto forward = CudaForward::create(*config_, *weights_, gp);
+    if (!forward) return make_error(forward.error().code, "CUDA start failed: " + forward.error().message);
+    cuda_.reset(forward->release());
+    backend_note_ = cuda_->device_name();
+    return {};
+#else
+    (void)params;
+    (void)n_ctx;
+    return make_error(ErrorCode::Unsupported, "this build has no CUDA backend; rebuild with -DSIGMA_CUDA=ON");
+#endif
+}
 
 Expected<std::unique_ptr<Context>> Context::create(std::shared_ptr<const Model> model, ContextParams params) {
     if (!model) return make_error(ErrorCode::InvalidArgument, "context: no model");
@@ -47,6 +130,22 @@ Expected<std::unique_ptr<Context>> Context::create_impl(std::shared_ptr<const Mo
     ctx->config_ = &config;
     ctx->weights_ = &weights;
     ctx->n_ctx_ = n_ctx;
+    if (params.backend != BackendRequest::Cpu) {
+        Status st = ctx->start_cuda(params, n_ctx);
+        if (st) {
+            ctx->backend_ = ComputeBackend::Cuda;
+            try {
+                ctx->tokens_.reserve(static_cast<size_t>(n_ctx));
+            } catch (const std::exception& e) {
+                return make_error(ErrorCode::OutOfMemory, std::string("context: cannot start: ") + e.what());
+            }
+            params.n_threads = 0;
+            ctx->params_ = params;
+            return ctx;
+        }
+        if (params.backend == BackendRequest::Cuda) return make_error(st.error().code, "CUDA backend: " + st.error().message);
+        ctx->backend_note_ = st.error().message;  // Auto: the CPU, and why
+    }
     auto cache = KvCache::create(config.n_layer, n_ctx, config.n_head_k, config.d_k_cache, config.n_head_v, config.d_v,
                                  params.kv_type);
     if (!cache) return cache.error();
@@ -94,6 +193,22 @@ Status Context::run(std::span<const int32_t> tokens, float* all_logits) {
     state.options.selective_v_top_k = params_.selective_v_top_k;
     state.n_batch = params_.n_batch;
     const size_t n_vocab = static_cast<size_t>(config_->n_vocab);
+#ifdef SIGMA_HAVE_CUDA
+    if (cuda_) {
+        // CudaForward chunks by n_batch itself and leaves its position unchanged on an error.
+        if (all_logits) {
+            auto out = cuda_->decode_all_logits(tokens);
+            if (!out) return out.error();
+            std::copy(out->begin(), out->end(), all_logits);
+        } else {
+            auto out = cuda_->decode(tokens);
+            if (!out) return out.error();
+            cuda_logits_ = *out;
+        }
+        tokens_.insert(tokens_.end(), tokens.begin(), tokens.end());
+        return {};
+    }
+#endif
     for (size_t done = 0; done < tokens.size();) {
         const int n = static_cast<int>(std::min<size_t>(tokens.size() - done, static_cast<size_t>(params_.n_batch)));
         Status st = forward_batch(state, tokens.data() + done, n, position(), all_logits ? all_logits + done * n_vocab : nullptr);
@@ -109,6 +224,7 @@ Expected<const float*> Context::decode(std::span<const int32_t> tokens) {
     // Only the last chunk's last token needs logits: earlier chunks still compute them into the
     // same buffer, and the last write wins.
     if (Status st = run(tokens, nullptr); !st) return st.error();
+    if (cuda_) return cuda_logits_;
     return static_cast<const float*>(buffers_->logits.data());
 }
 
@@ -127,6 +243,9 @@ Expected<std::vector<float>> Context::decode_all_logits(std::span<const int32_t>
 void Context::truncate(int n_keep) {
     n_keep = std::clamp(n_keep, 0, position());
     tokens_.resize(static_cast<size_t>(n_keep));
+#ifdef SIGMA_HAVE_CUDA
+    if (cuda_) cuda_->truncate(n_keep);
+#endif
 }
 
 int Context::common_prefix(std::span<const int32_t> prompt) const {
@@ -139,6 +258,9 @@ int Context::common_prefix(std::span<const int32_t> prompt) const {
 void Context::set_selective_v(bool on, int top_k) {
     params_.selective_v = on && top_k > 0;
     if (top_k > 0) params_.selective_v_top_k = top_k;
+#ifdef SIGMA_HAVE_CUDA
+    if (cuda_) cuda_->set_selective_v(params_.selective_v, params_.selective_v_top_k);
+#endif
 }
 
 }  // namespace sigma

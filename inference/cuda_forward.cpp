@@ -58,7 +58,10 @@ std::vector<const TensorView*> uploaded_tensors(const ModelWeights& w) {
 size_t tensor_bytes(const TensorView& t) { return row_bytes(t.type, t.ne[0]) * static_cast<size_t>(t.rows()); }
 
 Status check_cuda_dims(const ModelConfig& c) {
-    if (c.half_k) return make_error(ErrorCode::Unsupported, "the CUDA backend does not run the half-K variant");
+    if (c.half_k)
+        return make_error(ErrorCode::Unsupported, "unsupported feature: half-K (this model caches K " +
+                                                      std::to_string(c.d_k_cache) + " wide for d_k " +
+                                                      std::to_string(c.d_k) + "); the CUDA backend does not run it");
     if (c.d_k % 8 != 0 || c.d_v % 2 != 0 || c.d_k > 256 || c.d_v > 256)
         return make_error(ErrorCode::Unsupported, "the CUDA backend needs d_k a multiple of 8 and even d_v, both "
                                                   "at most 256; got d_k " + std::to_string(c.d_k) + ", d_v " +
@@ -89,6 +92,8 @@ cuda::VramInputs vram_inputs(const ModelConfig& c, const ModelWeights& w, int n_
 }
 
 }  // namespace
+
+Status cuda_check_model(const ModelConfig& config) { return check_cuda_dims(config); }
 
 size_t cuda_weight_bytes(const ModelConfig& config, const ModelWeights& weights) {
     (void)config;

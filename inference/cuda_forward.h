@@ -40,6 +40,9 @@ struct CudaVramReport {
 // Errors: no CUDA device (the message says so), or a config the CUDA path cannot run.
 Expected<CudaVramReport> cuda_vram_check(const ModelConfig& config, const ModelWeights& weights,
                                          const CudaForwardParams& params);
+// Whether the CUDA path runs this model at all, without touching a device. Unsupported errors name
+// the feature (e.g. "unsupported feature: half-K ...").
+Status cuda_check_model(const ModelConfig& config);
 // Bytes of every tensor the forward pass uploads.
 size_t cuda_weight_bytes(const ModelConfig& config, const ModelWeights& weights);
 

@@ -23,6 +23,11 @@ public:
     // The next unused argument that does not start with '-' (a lone "-" counts as positional).
     std::optional<std::string> positional();
 
+    // Records a usage error found while interpreting a value (e.g. a word outside a fixed set);
+    // finish() then fails with it. The first error wins.
+    void reject(const std::string& message) {
+        if (error_.empty()) error_ = message;
+    }
     // Call after reading every option: returns false and fills error() when something is left
     // over or a value was malformed.
     bool finish();

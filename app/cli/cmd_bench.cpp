@@ -1,12 +1,14 @@
-// sigma bench -m FILE [-p 128] [-n 32] [-d N] [-t N] [-r REPS] [--json]: prompt-processing and decode
+// sigma bench -m FILE [-p 128] [-n 32] [-d N] [-t N] [-r REPS] [--backend B] [--json]: prompt-processing and decode
 // speed in llama-bench's table shape, with decode's bytes per token against the measured read bandwidth.
 // Not the measuring code (inference/bench.h) and not a comparison tool: it prints one run's numbers.
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <string>
 #include <vector>
 
 #include "app/cli/commands.h"
+#include "app/cli/job_options.h"
 #include "inference/bench.h"
 #include "inference/cpu_features.h"
 #include "inference/model.h"
@@ -16,11 +18,16 @@ namespace sigma::cli {
 int cmd_bench(CliArgs& args) {
     // CliArgs reads the options; bench's own parser checks ranges so the library and CLI agree.
     std::vector<std::string> forwarded;
-    for (const char* opt : {"-m", "-p", "-n", "-d", "-t", "-r"}) {
+    for (const char* opt : {"-m", "-p", "-n", "-d", "-t", "-r", "--backend"}) {
         if (auto v = args.value({opt})) {
             forwarded.push_back(opt);
             forwarded.push_back(*v);
         }
+    }
+    // The CLI's default is auto, as for every model command; the library's is the CPU.
+    if (std::find(forwarded.begin(), forwarded.end(), "--backend") == forwarded.end()) {
+        forwarded.push_back("--backend");
+        forwarded.push_back("auto");
     }
     if (args.flag({"--json"})) forwarded.push_back("--json");
     if (!args.finish()) return fail("bench", args.error() + "\n" + bench_usage(), kExitUsage);
@@ -32,6 +39,11 @@ int cmd_bench(CliArgs& args) {
     const double bandwidth = measure_read_bandwidth_gbps(options->threads, options->bandwidth_bytes);
     auto results = run_bench(*model, *options, bandwidth);
     if (!results) return fail("bench", results.error().message);
+    if (!results->empty()) {
+        const BenchResult& first = results->front();
+        print_backend_line(options->backend, first.backend == "cuda" ? ComputeBackend::Cuda : ComputeBackend::Cpu,
+                           first.backend_note);
+    }
 
     const std::string name = std::filesystem::path(options->model_path).filename().string();
     if (options->json) {
@@ -41,8 +53,12 @@ int cmd_bench(CliArgs& args) {
     }
     std::printf("%s\n", bench_table_header().c_str());
     for (const BenchResult& r : *results) std::printf("%s\n", bench_table_row(r, name).c_str());
-    std::printf("\nCPU path: %s; memory read bandwidth (%d threads): %.1f GB/s\n", cpu_features_string().c_str(),
-                options->threads, bandwidth);
+    if (!results->empty() && results->front().backend == "cuda")
+        std::printf("\nbackend: cuda (%s); host memory read bandwidth (%d threads): %.1f GB/s\n",
+                    results->front().backend_note.c_str(), options->threads, bandwidth);
+    else
+        std::printf("\nbackend: cpu; CPU path: %s; memory read bandwidth (%d threads): %.1f GB/s\n",
+                    cpu_features_string().c_str(), options->threads, bandwidth);
     return kExitOk;
 }
 

@@ -8,6 +8,7 @@
 #include <string>
 
 #include "app/cli/commands.h"
+#include "app/cli/job_options.h"
 #include "inference/chat_template.h"
 #include "inference/context.h"
 #include "inference/generate.h"
@@ -45,6 +46,7 @@ int cmd_run(CliArgs& args) {
     const auto top_p = args.number({"--top-p"});
     const auto min_p = args.number({"--min-p"});
     const auto repeat_penalty = args.number({"--repeat-penalty"});
+    const BackendRequest backend = read_backend_option(args);
     if (!args.finish()) return fail("run", args.error(), kExitUsage);
     if (!model_path) return fail("run", "missing -m FILE", kExitUsage);
     if (!prompt) return fail("run", "missing -p TEXT", kExitUsage);
@@ -85,8 +87,10 @@ int cmd_run(CliArgs& args) {
     cp.n_ctx = ctx_len && *ctx_len > 0 ? static_cast<int>(*ctx_len)
                                        : (n_ctx_train > 0 ? std::min(n_ctx_train, kDefaultMaxContext) : kDefaultMaxContext);
     cp.n_threads = threads ? static_cast<int>(*threads) : 0;
+    cp.backend = backend;
     auto ctx = Context::create(*model, cp);
     if (!ctx) return fail("run", ctx.error().message);
+    print_backend_line(backend, (*ctx)->backend(), (*ctx)->backend_note());
 
     GenerateParams gp;
     gp.n_predict = n_predict ? static_cast<int>(*n_predict) : 128;
@@ -121,9 +125,12 @@ int cmd_run(CliArgs& args) {
         if (stats.error().code == ErrorCode::Cancelled) return fail("run", "interrupted");
         return fail("run", stats.error().message);
     }
-    std::fprintf(stderr, "prompt: %d tokens (%d reused), %.1f tok/s | generated: %d tokens, %.1f tok/s | %d threads\n",
+    const std::string where = (*ctx)->backend() == ComputeBackend::Cuda
+                                  ? "cuda"
+                                  : std::to_string((*ctx)->n_threads()) + " threads";
+    std::fprintf(stderr, "prompt: %d tokens (%d reused), %.1f tok/s | generated: %d tokens, %.1f tok/s | %s\n",
                  stats->prompt_tokens, stats->reused_tokens, stats->prompt_tokens_per_s(), stats->generated_tokens,
-                 stats->decode_tokens_per_s(), (*ctx)->n_threads());
+                 stats->decode_tokens_per_s(), where.c_str());
     return kExitOk;
 }
 

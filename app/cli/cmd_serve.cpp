@@ -8,9 +8,11 @@
 #include <csignal>
 #include <cstdio>
 #include <memory>
+#include <optional>
 #include <unistd.h>
 
 #include "app/cli/commands.h"
+#include "app/cli/job_options.h"
 #include "app/local_backend.h"
 #include "app/openai_server.h"
 #include "app/remote_backend.h"
@@ -39,14 +41,20 @@ int cmd_serve(CliArgs& args) {
     const auto ctx = args.integer({"--ctx", "-c"});
     const auto threads = args.integer({"--threads", "-t"});
     const auto queue = args.integer({"--queue"});
+    const auto backend_text = args.value({"--backend"});
+    std::optional<BackendRequest> backend_request;
+    if (backend_text) {
+        backend_request = parse_backend_request(*backend_text);
+        if (!backend_request) args.reject("--backend must be auto, cpu or cuda, got '" + *backend_text + "'");
+    }
     if (!args.finish()) return fail("serve", args.error(), kExitUsage);
     if (model.has_value() == remote.has_value()) return fail("serve", "give exactly one of -m FILE or --remote URL", kExitUsage);
     if (port && (*port < 0 || *port > 65535)) return fail("serve", "--port must be from 0 to 65535", kExitUsage);
     if (queue && (*queue < 0 || *queue > 1024)) return fail("serve", "--queue must be from 0 to 1024", kExitUsage);
     if (ctx && (*ctx < 0 || *ctx > (1 << 24))) return fail("serve", "--ctx is out of range", kExitUsage);
     if (threads && (*threads < 0 || *threads > 1024)) return fail("serve", "--threads must be from 0 to 1024", kExitUsage);
-    if (remote && (template_name || ctx || threads))
-        return fail("serve", "--template, --ctx and --threads apply to -m FILE only", kExitUsage);
+    if (remote && (template_name || ctx || threads || backend_text))
+        return fail("serve", "--template, --ctx, --threads and --backend apply to -m FILE only", kExitUsage);
 
     sigma::app::OpenAiServerOptions options;
     const QString host_text = QString::fromStdString(host.value_or("127.0.0.1"));
@@ -72,6 +80,8 @@ int cmd_serve(CliArgs& args) {
         if (template_name) lo.template_name = QString::fromStdString(*template_name);
         if (ctx) lo.n_ctx = static_cast<int>(*ctx);
         if (threads) lo.n_threads = static_cast<int>(*threads);
+        const BackendRequest requested = backend_request.value_or(BackendRequest::Auto);
+        lo.compute_backend = QString::fromLatin1(backend_name(requested));
         auto local = std::make_unique<sigma::app::LocalBackend>(lo);
         // Load before listening, so that a bad model file fails here and not on the first request.
         bool ok = false;
@@ -84,6 +94,9 @@ int cmd_serve(CliArgs& args) {
         });
         loop.exec();
         if (!ok) return fail("serve", message.toStdString());
+        print_backend_line(requested,
+                           local->compute_backend() == QLatin1String("cuda") ? ComputeBackend::Cuda : ComputeBackend::Cpu,
+                           local->backend_note().toStdString());
         backend = std::move(local);
     } else {
         sigma::app::RemoteBackendOptions ro;

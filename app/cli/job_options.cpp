@@ -7,11 +7,31 @@
 
 #include "app/cli/commands.h"
 #include "app/data_paths.h"
+#include "app/local_backend.h"
 
 namespace sigma::cli {
 
+BackendRequest read_backend_option(CliArgs& args) {
+    const auto v = args.value({"--backend"});
+    if (!v) return BackendRequest::Auto;
+    const auto b = parse_backend_request(*v);
+    if (!b) {
+        args.reject("--backend must be auto, cpu or cuda, got '" + *v + "'");
+        return BackendRequest::Auto;
+    }
+    return *b;
+}
+
+void print_backend_line(BackendRequest requested, ComputeBackend used, const std::string& note) {
+    if (requested == BackendRequest::Cpu && used == ComputeBackend::Cpu) return;
+    std::cerr << "backend: " << backend_name(used);
+    if (!note.empty()) std::cerr << " (" << note << ")";
+    std::cerr << "\n";
+}
+
 JobOptions read_job_options(CliArgs& args) {
     JobOptions o;
+    o.backend.compute_backend = QString::fromLatin1(backend_name(read_backend_option(args)));
     if (auto v = args.value({"-m", "--model"})) o.backend.model_path = QString::fromStdString(*v);
     if (auto v = args.value({"--remote"})) o.backend.remote_url = QString::fromStdString(*v);
     if (auto v = args.value({"--api-key"})) o.backend.api_key = QString::fromStdString(*v);
@@ -36,6 +56,12 @@ std::unique_ptr<app::Backend> open_backend(const char* command, const JobOptions
     if (Status s = app::wait_until_ready(*chosen->backend, 120000); !s) {
         fail(command, "cannot load the model: " + s.error().message);
         return nullptr;
+    }
+    if (auto* local = qobject_cast<app::LocalBackend*>(chosen->backend.get())) {
+        const auto requested = parse_backend_request(options.backend.compute_backend.toStdString());
+        const ComputeBackend used =
+            local->compute_backend() == QLatin1String("cuda") ? ComputeBackend::Cuda : ComputeBackend::Cpu;
+        print_backend_line(requested.value_or(BackendRequest::Auto), used, local->backend_note().toStdString());
     }
     if (kind) *kind = chosen->kind;
     if (model) *model = chosen->model;

@@ -1,5 +1,5 @@
 // Options every model-using command shares (-m, --remote, --api-key, --template, --threads, --ctx,
-// --db, --timeout) and the small helpers the job commands share. Not a job itself.
+// --backend, --db, --timeout) and the small helpers the job commands share. Not a job itself.
 #pragma once
 
 #include <QJsonObject>
@@ -10,6 +10,7 @@
 #include "app/backend_factory.h"
 #include "app/cli/cli_args.h"
 #include "app/job_recorder.h"
+#include "inference/context.h"
 
 class QCoreApplication;
 
@@ -21,6 +22,14 @@ struct JobOptions {
     int timeout_ms = 300000;  // --timeout SECONDS for one generation
     bool no_history = false;  // --no-history: keep nothing
 };
+
+// --backend auto|cpu|cuda (auto when absent). A value outside the three is recorded in `args` as a
+// usage error, so finish() reports it.
+BackendRequest read_backend_option(CliArgs& args);
+
+// The one stderr line that says where a local model runs: "backend: cuda (DEVICE)", or, when auto
+// fell back, "backend: cpu (WHY)". An explicit --backend cpu prints nothing.
+void print_backend_line(BackendRequest requested, ComputeBackend used, const std::string& note);
 
 // Reads the shared options (marks them used in `args`).
 JobOptions read_job_options(CliArgs& args);

@@ -18,16 +18,17 @@ struct Command {
 
 const Command kCommands[] = {
     {"run", sigma::cli::cmd_run,
-     "run -m FILE -p TEXT [-n N] [--temp T] [--seed S] [--threads N] [--ctx N] [--chat] [--template NAME]"},
+     "run -m FILE -p TEXT [-n N] [--temp T] [--seed S] [--threads N] [--ctx N] [--chat] [--template NAME]\n"
+     "            [--backend auto|cpu|cuda]"},
     {"model", sigma::cli::cmd_model, "model info FILE"},
     {"cmd", sigma::cli::cmd_cmd, "cmd --validate \"COMMAND\" [--json]"},
     {"kql", sigma::cli::cmd_kql, "kql --validate \"QUERY\" [--schema FILE] [--json]"},
     {"diagnose", sigma::cli::cmd_diagnose, "diagnose --no-model [FILE|-] [--json]"},
     {"eval", sigma::cli::cmd_eval, "eval SUITE.jsonl --no-model [--schema FILE] [--json]"},
-    {"serve", sigma::cli::cmd_serve, "serve [--host 127.0.0.1] [--port 8080] [--api-key K] -m FILE | --remote URL"},
+    {"serve", sigma::cli::cmd_serve, "serve [--host 127.0.0.1] [--port 8080] [--api-key K] [--backend auto|cpu|cuda] -m FILE | --remote URL"},
     {"history", sigma::cli::cmd_history,
      "history list [--panel P] [--limit N] [--offset N] | search TEXT | show ID | delete ID... [--db FILE] [--json]"},
-    {"bench", sigma::cli::cmd_bench, "bench -m FILE [-p 128] [-n 32] [-d N] [-t N] [-r REPS] [--json]"},
+    {"bench", sigma::cli::cmd_bench, "bench -m FILE [-p 128] [-n 32] [-d N] [-t N] [-r REPS] [--backend auto|cpu|cuda] [--json]"},
     {"export", sigma::cli::cmd_export,
      "export --git DIR [--since DATE] [--author \"Name <email>\"] [--db FILE] [--json]"},
 };
