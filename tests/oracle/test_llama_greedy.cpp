@@ -133,6 +133,8 @@ struct Report {
     int matched = 0, decisive = 0;
     float max_logit_diff = 0.0f;
     std::vector<std::string> violations;  // steps where the engines disagree beyond the stated margins
+    std::vector<int32_t> tokens;          // the engine's greedy tokens
+    std::string text;                     // and their text, as a continuation of the prompt
     Report& fail(std::string message) {
         error = std::move(message);
         return *this;
@@ -232,6 +234,9 @@ protected:
                                      [&](int32_t id) { tokens.push_back(id); return true; });
         if (!stats) return r.fail(stats.error().message);
         if (tokens.size() != static_cast<size_t>(kSteps)) return r.fail("the engine generated " + std::to_string(tokens.size()) + " tokens");
+        r.tokens = tokens;
+        // Piece by piece, as a continuation prints (decode() would drop the first piece's leading space).
+        for (int32_t id : tokens) r.text += (*tokenizer)->token_to_piece(id);
 
         // The engine's logits at each step, decoded as generate() does: the prompt, then one token at a time.
         auto fresh = sigma::Context::create(*model, cp);
@@ -284,6 +289,20 @@ protected:
         ASSERT_TRUE(r.error.empty()) << r.error;
         for (const std::string& v : r.violations) ADD_FAILURE() << file << " " << v;
         EXPECT_GE(r.decisive, kMinDecisiveSteps) << "too few decisive steps for the comparison to mean anything";
+
+        // `sigma run --temp 0` on the raw prompt is the same greedy generation, end to end.
+        const std::string sigma = std::string(SIGMA_BINARY_DIR) + "/bin/sigma";
+        if (!fs::exists(sigma)) {
+            std::printf("no %s: the CLI cross-check is left out\n", sigma.c_str());
+            return;
+        }
+        std::string out, err;
+        const int rc = run(shell_quote(sigma) + " run -m " + shell_quote((dir_ / file).string()) + " -p " +
+                               shell_quote(kPrompt) + " -n " + std::to_string(kSteps) + " --temp 0 -t " +
+                               std::to_string(kThreads),
+                           &out, &err);
+        ASSERT_EQ(rc, 0) << err;
+        EXPECT_EQ(out, r.text + "\n") << "sigma run --temp 0 did not print the greedy tokens' text";
     }
 
     static inline std::string skip_reason_, setup_error_, oracle_;
