@@ -6,6 +6,7 @@
 #include <QDragEnterEvent>
 #include <QDropEvent>
 #include <QFileDialog>
+#include <QFileInfo>
 #include <QFontDatabase>
 #include <QHBoxLayout>
 #include <QHeaderView>
@@ -30,6 +31,7 @@
 #include "ui/generation_job.h"
 #include "ui/history_service.h"
 #include "ui/log_analysis.h"
+#include "ui/log_window.h"
 
 namespace sigma::ui {
 
@@ -46,6 +48,7 @@ DiagnosePanel::DiagnosePanel(AppContext* context, QWidget* parent)
                 [this](const QString& text, const QString& redacted, qint64 total, bool truncated) {
                     original_ = text;
                     redacted_text_ = redacted;
+                    view_first_line_ = 1;
                     if (from_file_) view_->setPlainText(redacted_->isChecked() ? redacted_text_ : original_);
                     else if (redacted_->isChecked()) view_->setPlainText(redacted_text_);
                     info_->setText(truncated ? tr("%1 MB log; the view shows the first 512 KB, the rules read all of it.")
@@ -53,6 +56,25 @@ DiagnosePanel::DiagnosePanel(AppContext* context, QWidget* parent)
                                              : QString());
                 });
         connect(analysis_, &LogAnalysis::finished, this, &DiagnosePanel::on_finished);
+        window_ = new LogWindowReader(this);
+        connect(window_, &LogWindowReader::ready, this, [this](qint64 first, const QString& text, const QString& redacted) {
+            if (!from_file_) return;
+            original_ = text;
+            redacted_text_ = redacted;
+            view_first_line_ = first;
+            view_->setPlainText(redacted_->isChecked() ? redacted_text_ : original_);
+            const qint64 last = first + view_->document()->blockCount() - 1;
+            info_->setText(tr("Showing lines %1–%2 of %3, around the selected finding's evidence; the rules read all of it.")
+                               .arg(first)
+                               .arg(last)
+                               .arg(QFileInfo(source_path_).fileName()));
+            highlight(std::exchange(window_row_, -1));
+        });
+        connect(window_, &LogWindowReader::failed, this, [this](const QString& m) {
+            window_row_ = -1;
+            info_->setText(m);
+            emit statusMessage(m);
+        });
         connect(analysis_, &LogAnalysis::failed, this, [this](const QString& m) {
             rerun_ = false;
             progress_->hide();
@@ -176,6 +198,7 @@ void DiagnosePanel::openFile(const QString& path) {
     if (!analysis_) return;
     from_file_ = true;
     rerun_ = false;
+    if (window_) window_->cancel();
     source_path_ = path;
     view_->clear();
     view_->setReadOnly(true);
@@ -191,7 +214,9 @@ void DiagnosePanel::analyse() {
     if (!analysis_) return;
     from_file_ = false;
     rerun_ = false;
+    if (window_) window_->cancel();
     source_path_.clear();
+    view_first_line_ = 1;
     view_->setReadOnly(redacted_->isChecked());
     const QString text = redacted_->isChecked() ? original_ : view_->toPlainText();
     original_ = text;
@@ -243,11 +268,28 @@ void DiagnosePanel::show_details() {
 
 void DiagnosePanel::showFinding(int row) {
     const domain::Finding* f = findings_->finding(row);
+    if (!f || f->evidence.empty()) return;
+    const qint64 line = static_cast<qint64>(f->evidence.front().line);
+    const qint64 shown_last = view_first_line_ + view_->document()->blockCount() - 1;
+    if (from_file_ && window_ && !source_path_.isEmpty() && (line < view_first_line_ || line > shown_last)) {
+        // Beyond what the view holds: read the lines around it on a worker, then highlight.
+        window_row_ = row;
+        info_->setText(tr("Reading the lines around line %1…").arg(line));
+        window_->start(source_path_, line, context_->redact_options());
+        return;
+    }
+    highlight(row);
+}
+
+void DiagnosePanel::highlight(int row) {
+    const domain::Finding* f = findings_->finding(row);
     if (!f) return;
     QList<QTextEdit::ExtraSelection> marks;
     QTextCursor first;
     for (const auto& e : f->evidence) {
-        const QTextBlock block = view_->document()->findBlockByNumber(static_cast<int>(e.line) - 1);
+        const qint64 block_number = static_cast<qint64>(e.line) - view_first_line_;
+        if (block_number < 0 || block_number >= view_->document()->blockCount()) continue;
+        const QTextBlock block = view_->document()->findBlockByNumber(static_cast<int>(block_number));
         if (!block.isValid()) continue;
         QTextEdit::ExtraSelection sel;
         sel.format.setBackground(QColor(0xff, 0xe0, 0x8a));
@@ -262,6 +304,7 @@ void DiagnosePanel::showFinding(int row) {
         view_->setTextCursor(first);
         view_->centerCursor();
     }
+    emit evidenceShown(row);
 }
 
 void DiagnosePanel::setShowRedacted(bool on) {
@@ -312,6 +355,7 @@ void DiagnosePanel::restore(const app::Session& session) {
     from_file_ = false;
     has_result_ = false;
     source_path_.clear();
+    view_first_line_ = 1;
     view_->setPlainText(t.request);
     original_ = t.request;
     const QJsonObject o = QJsonDocument::fromJson(t.result_json.toUtf8()).object();

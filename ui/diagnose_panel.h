@@ -1,7 +1,8 @@
 // DiagnosePanel: paste a log, open or drop a file; the rules find evidence-backed findings off the
 // GUI thread (progress shown), clicking one highlights its evidence lines, and the category, root
 // cause, next steps and read-only evidence commands follow. A model summary is optional and comes
-// after the rules result. Not a log viewer for huge files: the view shows the first 512 KB.
+// after the rules result. Not a log viewer for huge files: the view shows the first 512 KB, and a
+// finding whose evidence lies beyond it brings in a window of lines around that evidence instead.
 #pragma once
 
 #include <QWidget>
@@ -26,6 +27,7 @@ class AppContext;
 class FindingsModel;
 class GenerationJob;
 class LogAnalysis;
+class LogWindowReader;
 
 class DiagnosePanel : public QWidget {
     Q_OBJECT
@@ -37,12 +39,14 @@ public:
     const app::DiagnoseResult& result() const { return result_; }
     QPlainTextEdit* log_view() const { return view_; }
     bool has_signatures() const { return pack_.has_value(); }
+    // The log's line number of the view's first line (above 1 while a window of a large log is shown).
+    qint64 view_first_line() const { return view_first_line_; }
 
 public slots:
     void openFile(const QString& path);
     void analyse();            // the text in the view
     void summarise();          // optional model summary
-    void showFinding(int row);  // highlights its evidence lines
+    void showFinding(int row);  // highlights its evidence lines, fetching them first when not shown
     void setShowRedacted(bool on);
     void applyRedactOptions();  // the context's options, live: the view, history and prompt follow
     void restore(const sigma::app::Session& session);
@@ -52,6 +56,7 @@ signals:
     void statusMessage(const QString& text);
     void analysed();
     void summarised();
+    void evidenceShown(int row);  // the finding's evidence lines are in the view and highlighted
 
 protected:
     void dragEnterEvent(QDragEnterEvent* event) override;
@@ -60,10 +65,14 @@ protected:
 private:
     void on_finished(const app::DiagnoseResult& result);
     void show_details();
+    void highlight(int row);
 
     AppContext* context_;
     std::optional<domain::SignaturePack> pack_;
     LogAnalysis* analysis_ = nullptr;
+    LogWindowReader* window_ = nullptr;
+    qint64 view_first_line_ = 1;
+    int window_row_ = -1;  // the finding whose evidence window is being read
     GenerationJob* job_;
     FindingsModel* findings_;
     QPlainTextEdit* view_;

@@ -1,6 +1,6 @@
 // Diagnose panel tests: pasted log -> findings with severity; clicking a finding highlights its
-// evidence lines; evidence commands go to the Commands panel; a file loads in the background with
-// progress; the redacted view; the findings model contract; the redaction chosen in Settings is what
+// evidence lines, also when they lie beyond the preview of a large file; evidence commands go to the
+// Commands panel; a file loads in the background with progress; the redacted view; the findings model contract; the redaction chosen in Settings is what
 // the view, the history and the model's prompt get, live.
 #include <QAbstractItemModelTester>
 #include <QApplication>
@@ -171,6 +171,49 @@ private slots:
         QVERIFY(panel.result().report.lines_read > 40000);
         QVERIFY(panel.log_view()->document()->blockCount() < 40000);  // only the preview is shown
         QVERIFY(panel.log_view()->toPlainText().startsWith(QStringLiteral("Mar 02 14:19:00")));
+    }
+
+    void evidenceBeyondThePreviewIsShownAndHighlighted() {
+        UiTestEnv env;
+        const QString path = env.dir.filePath(QStringLiteral("large.log"));
+        QFile f(path);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        const QByteArray filler = "Mar 02 14:19:00 dgx-a07 kubelet[900]: I0302 reconcile pod default/train-0 ok status=Running\n";
+        const int filler_lines = 60000;  // about 5.5 MB, ten times the preview
+        for (int i = 0; i < filler_lines; ++i) f.write(filler);
+        f.write(kLog.toUtf8());
+        for (int i = 0; i < 20; ++i) f.write(filler);
+        f.close();
+        DiagnosePanel panel(env.context.get());
+        panel.show();
+        QSignalSpy analysed(&panel, &DiagnosePanel::analysed);
+        panel.openFile(path);
+        QTRY_VERIFY_WITH_TIMEOUT(!analysed.isEmpty(), 60000);
+        QCOMPARE(panel.result().category, QStringLiteral("gpu_fallen_off_bus"));
+        const auto lines = panel.findings()->index(0, 0).data(sigma::ui::FindingsModel::EvidenceLinesRole).value<QList<qulonglong>>();
+        QVERIFY(!lines.isEmpty());
+        QVERIFY(lines.first() > qulonglong(filler_lines));
+        QVERIFY(panel.log_view()->document()->blockCount() < filler_lines);  // the preview does not reach it
+
+        QSignalSpy shown(&panel, &DiagnosePanel::evidenceShown);
+        auto* table = panel.findChild<QTableView*>(QStringLiteral("diagnoseFindings"));
+        QTest::mouseClick(table->viewport(), Qt::LeftButton, {}, table->visualRect(panel.findings()->index(0, 1)).center());
+        QTRY_VERIFY_WITH_TIMEOUT(!shown.isEmpty(), 30000);
+        QCOMPARE(shown.first().at(0).toInt(), 0);
+        QVERIFY(panel.view_first_line() > 1);
+        const auto marks = panel.log_view()->extraSelections();
+        QCOMPARE(marks.size(), lines.size());
+        for (int i = 0; i < marks.size(); ++i)
+            QCOMPARE(qulonglong(panel.view_first_line() + marks.at(i).cursor.blockNumber()), lines.at(i));
+        QVERIFY(marks.first().cursor.block().text().contains(QStringLiteral("fallen off the bus")));
+        QCOMPARE(panel.log_view()->textCursor().blockNumber(), marks.first().cursor.blockNumber());
+        // The window's lines are the file's: the line before the evidence is the one the file has there.
+        const QStringList file_lines = kLog.split(QLatin1Char('\n'));
+        QCOMPARE(panel.log_view()->document()->findBlockByNumber(marks.first().cursor.blockNumber() - 1).text(), file_lines.at(0));
+        // The redacted view of the window hides its host names too.
+        panel.findChild<QCheckBox*>(QStringLiteral("diagnoseRedacted"))->setChecked(true);
+        QVERIFY(!panel.log_view()->toPlainText().contains(QStringLiteral("dgx-a07")));
+        QVERIFY(panel.log_view()->toPlainText().contains(QStringLiteral("fallen off the bus")));
     }
 
     void droppedFileIsLoaded() {
