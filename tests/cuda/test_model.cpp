@@ -1,10 +1,12 @@
 // Whole-model logits, CPU Context against CudaForward, on generated random-weight models of every
 // architecture (llama, qwen2 with biases and NeoX RoPE, sigma with AugQ and n_k != n_v, a tied
 // output) and weight type: prefill through the cuBLAS path in chunks, then single-token steps through
-// the captured graph, greedy GPU sampling against the CPU argmax, selective V, the VRAM check, and
-// bad input that must leave the state unchanged.
+// the captured graph, greedy tokens against the CPU argmax (a swap allowed only at a stated near-tie
+// margin, both engines then continuing from the CPU's token), selective V, the VRAM check, and bad
+// input that must leave the state unchanged.
 // Not a speed test: sigma-bench-cuda measures that.
 #include <algorithm>
+#include <cmath>
 #include <filesystem>
 
 #include "inference/context.h"
@@ -50,6 +52,45 @@ std::shared_ptr<const Model> make_model(Runner& r, const ModelCase& c) {
 
 std::vector<double> widen(const float* p, size_t n) { return std::vector<double>(p, p + n); }
 
+// How far apart the CPU's two best logits may be and still swap places on the device. The logits
+// are held to nmse <= limit, i.e. an RMS error per logit of sqrt(limit) * rms(logits). A swap needs
+// the two logits' errors to add up to their gap; allowing each up to 1.5x the RMS error at the bound
+// gives margin = 3 * sqrt(limit) * rms(CPU logits). (The Q8_0 runs differ by design: the CPU
+// quantises activations to Q8_0, the device multiplies them as floats; on an H200 that gave an
+// NMSE of 4e-4 and one greedy swap of near-equal logits.)
+double tie_margin(const float* cpu, int V, double limit) {
+    double ss = 0.0;
+    for (int v = 0; v < V; ++v) ss += static_cast<double>(cpu[v]) * cpu[v];
+    return 3.0 * std::sqrt(limit) * std::sqrt(ss / V);
+}
+
+// The device's greedy token must be the CPU's argmax, or, only where the CPU's two best logits are
+// within `margin` of each other, its runner-up. Any other token fails. Returns the CPU's argmax,
+// which the caller feeds to both engines next so that they continue from the same token.
+int32_t check_greedy(Runner& r, const float* cpu, int V, int32_t got, double margin, const std::string& what,
+                     int& near_ties) {
+    int32_t best = 0, second = -1;
+    for (int32_t v = 1; v < V; ++v) {
+        if (cpu[v] > cpu[best]) {
+            second = best;
+            best = v;
+        } else if (second < 0 || cpu[v] > cpu[second]) {
+            second = v;
+        }
+    }
+    const double gap = static_cast<double>(cpu[best]) - cpu[second];
+    if (got != best && got == second && gap <= margin) {
+        ++near_ties;
+        std::printf("  %s: near tie accepted: device %d, CPU %d, CPU gap %.3g <= margin %.3g\n", what.c_str(), got, best,
+                    gap, margin);
+        return best;
+    }
+    r.check(got == best, what + ": device token " + std::to_string(got) + ", CPU argmax " + std::to_string(best) +
+                             " (CPU gap to the runner-up " + std::to_string(gap) + ", margin " +
+                             std::to_string(margin) + ")");
+    return best;
+}
+
 void run_model(Runner& r, const ModelCase& c) {
     auto model = make_model(r, c);
     if (!model) return;
@@ -75,8 +116,10 @@ void run_model(Runner& r, const ModelCase& c) {
         return;
     r.below(nmse(*got, widen(ref->data(), ref->size())), limit, c.name + " prefill logits (37 tokens)");
 
-    // single tokens: the graph is captured on the first and replayed after
+    // single tokens: the graph is captured on the first and replayed after; the device's argmax of
+    // its own logits is held to the same greedy rule as its sampler below
     int32_t token = 17;
+    int near_ties = 0, greedy_steps = 0;
     for (int step = 0; step < 6; ++step) {
         const int32_t one[1] = {token};
         auto rl = (*cpu)->decode(one);
@@ -84,25 +127,30 @@ void run_model(Runner& r, const ModelCase& c) {
         if (!r.ok(rl ? Status{} : Status{rl.error()}, "cpu decode") ||
             !r.ok(gl ? Status{} : Status{gl.error()}, "cuda decode " + c.name))
             return;
-        r.below(nmse(std::vector<float>(*gl, *gl + V), widen(*rl, static_cast<size_t>(V))), limit,
-                c.name + " decode step " + std::to_string(step) + " at position " + std::to_string(37 + step));
-        token = static_cast<int32_t>(std::max_element(*rl, *rl + V) - *rl);
+        const std::string what = c.name + " decode step " + std::to_string(step) + " at position " + std::to_string(37 + step);
+        r.below(nmse(std::vector<float>(*gl, *gl + V), widen(*rl, static_cast<size_t>(V))), limit, what);
+        const int32_t device_argmax = static_cast<int32_t>(std::max_element(*gl, *gl + V) - *gl);
+        token = check_greedy(r, *rl, V, device_argmax, tie_margin(*rl, V, limit), what + " argmax", near_ties);
+        ++greedy_steps;
     }
     r.check((*gpu)->position() == (*cpu)->position(), c.name + " positions agree");
 
-    // greedy sampling on the device picks the CPU's argmax (when the top two are not a near tie)
+    // greedy sampling on the device (the logits stay there): both continue from the CPU's token
     for (int step = 0; step < 3; ++step) {
         const int32_t one[1] = {token};
         auto rl = (*cpu)->decode(one);
         auto gt = (*gpu)->decode_sample(token, 0.0f, 1);
-        if (!rl || !r.ok(gt ? Status{} : Status{gt.error()}, "decode_sample " + c.name)) return;
-        std::vector<float> sorted(*rl, *rl + V);
-        std::sort(sorted.begin(), sorted.end(), std::greater<>());
-        const int32_t want = static_cast<int32_t>(std::max_element(*rl, *rl + V) - *rl);
-        if (sorted[0] - sorted[1] > 1e-3f * std::max(1.0f, std::fabs(sorted[0])))
-            r.check(*gt == want, c.name + " greedy token " + std::to_string(*gt) + " == cpu " + std::to_string(want));
-        token = want;
+        if (!r.ok(rl ? Status{} : Status{rl.error()}, "cpu decode") ||
+            !r.ok(gt ? Status{} : Status{gt.error()}, "decode_sample " + c.name))
+            return;
+        token = check_greedy(r, *rl, V, *gt, tie_margin(*rl, V, limit),
+                             c.name + " greedy sample step " + std::to_string(step), near_ties);
+        ++greedy_steps;
     }
+    // Near ties are rare on a 320-token vocabulary; a run made mostly of them would hide a broken
+    // sampler behind the margin.
+    r.check(2 * near_ties <= greedy_steps, c.name + " at most half the greedy steps are near ties (" +
+                                               std::to_string(near_ties) + " of " + std::to_string(greedy_steps) + ")");
 
     // bad input: nothing changes
     const int pos = (*gpu)->position();
