@@ -99,7 +99,14 @@ function topOf(logits) {
 
 async function greedy(llama, o) {
     const model = await llama.loadModel({modelPath: o.model, gpuLayers: 0});
-    const prompt = o.ids ?? model.tokenize(o.prompt, true);
+    // Text is tokenized as llama.cpp's own tools do: control-token spellings parsed, BOS when the model asks.
+    let prompt = o.ids;
+    if (!prompt) {
+        prompt = model.tokenize(o.prompt, true);
+        const bos = model.tokens.bos;
+        if (model.tokens.shouldPrependBosToken && bos !== null && prompt[0] !== bos) prompt = [bos, ...prompt];
+    }
+    if (prompt.length === 0) fail(2, "the prompt gave no tokens");
     const needed = prompt.length + o.steps + 1;
     const context = await model.createContext({contextSize: Math.max(o.ctx, needed), batchSize: Math.max(needed, 32),
                                                threads: o.threads, sequences: 1});
