@@ -53,6 +53,7 @@ public:
         std::printf("  %-70s nmse %.3e (limit %.0e)\n", what.c_str(), err, limit);
         return check(err <= limit, what + " nmse " + std::to_string(err));
     }
+    int failures() const { return failures_; }
     int finish(const char* name) const {
         std::printf("%s: %d checks, %d failed\n", name, checks_, failures_);
         return failures_ == 0 ? 0 : 1;
