@@ -89,7 +89,8 @@ fi
 
 S=$(date +%s)
 TEST_RC=0
-(cd "$BUILD" && timeout 240 ctest -L cuda --output-on-failure) >"$OUT/tests.log" 2>&1 || TEST_RC=$?
+# -V keeps every check's error and its limit in the log, passing or not (the margins are the data).
+(cd "$BUILD" && timeout 240 ctest -L cuda -V) >"$OUT/tests.log" 2>&1 || TEST_RC=$?
 # On a GPU host a skipped CUDA test is a failure: the device was not usable.
 N_PASS=$(grep -cE "Test +#[0-9]+: .* Passed" "$OUT/tests.log" || true)
 N_FAIL=$(grep -cE "Test +#[0-9]+: .*(Failed|Timeout|Exception|Not Run)" "$OUT/tests.log" || true)
@@ -116,7 +117,7 @@ TOTAL=$(( $(date +%s) - T0 ))
 
 echo
 echo "---- CUDA tests (full log: $OUT/tests.log)"
-grep -E "Test +#|tests passed|FAIL " "$OUT/tests.log" | head -40
+grep -E "Test +#|tests passed|FAIL |near tie accepted|block [0-9]+:" "$OUT/tests.log" | head -60
 echo "---- benchmarks (full log: $OUT/bench.log; rc $BENCH_RC)"
 sed -n '/^== /,$p' "$OUT/bench.log" | grep -v "^phase " | tail -60
 echo "---- gpu-check: tests rc ${TEST_RC} (passed ${N_PASS}, failed ${N_FAIL}, skipped ${N_SKIP}), bench rc ${BENCH_RC}, ${TOTAL} s [${PHASES[*]}]"
