@@ -8,17 +8,20 @@
 
 namespace sigma::ui {
 
-namespace {
-QString mode_name(AppSettings::BackendMode m) {
+QString backend_mode_name(AppSettings::BackendMode m) {
     switch (m) {
         case AppSettings::BackendMode::Cpu: return QStringLiteral("cpu");
+        case AppSettings::BackendMode::Cuda: return QStringLiteral("cuda");
         case AppSettings::BackendMode::Remote: return QStringLiteral("remote");
         case AppSettings::BackendMode::Auto: break;
     }
     return QStringLiteral("auto");
 }
+
+namespace {
 AppSettings::BackendMode mode_from(const QString& s) {
     if (s == QLatin1String("cpu")) return AppSettings::BackendMode::Cpu;
+    if (s == QLatin1String("cuda")) return AppSettings::BackendMode::Cuda;
     if (s == QLatin1String("remote")) return AppSettings::BackendMode::Remote;
     return AppSettings::BackendMode::Auto;
 }
@@ -66,7 +69,7 @@ bool AppSettings::save(const QString& config_dir) const {
     QSettings s(settings_file(config_dir), QSettings::IniFormat);
     s.setValue(QStringLiteral("model/path"), model_path);
     s.setValue(QStringLiteral("model/template"), chat_template);
-    s.setValue(QStringLiteral("backend/mode"), mode_name(backend));
+    s.setValue(QStringLiteral("backend/mode"), backend_mode_name(backend));
     s.setValue(QStringLiteral("backend/remote_url"), remote_url);
     s.setValue(QStringLiteral("backend/api_key"), api_key);
     s.setValue(QStringLiteral("generation/threads"), threads);
@@ -84,11 +87,15 @@ bool AppSettings::save(const QString& config_dir) const {
 
 app::BackendChoice AppSettings::backend_choice() const {
     app::BackendChoice c;
-    // Auto uses the endpoint when one is set, else the local model; CPU never goes remote.
-    if (backend != BackendMode::Cpu) {
+    // Auto uses the endpoint when one is set, else the local model; CPU and CUDA never go remote.
+    if (backend == BackendMode::Auto || backend == BackendMode::Remote) {
         c.remote_url = remote_url.trimmed();
         c.api_key = api_key;
     }
+    // The local model's compute backend, in app::LocalBackendOptions' words.
+    c.compute_backend = backend == BackendMode::Cpu ? QStringLiteral("cpu")
+                        : backend == BackendMode::Cuda ? QStringLiteral("cuda")
+                                                       : QStringLiteral("auto");
     c.model_path = model_path;
     c.template_name = chat_template;
     c.n_threads = threads;

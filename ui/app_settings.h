@@ -13,7 +13,10 @@ namespace sigma::ui {
 
 struct AppSettings {
     // Stored on disk as text: never rename.
-    enum class BackendMode { Auto, Cpu, Remote };
+    // Auto: the remote endpoint when one is set, else the local model on CUDA when this build and
+    // the machine allow it, else on the CPU. Cuda asks for the GPU and falls back to the CPU with
+    // the reason shown. Cpu and Cuda never go remote.
+    enum class BackendMode { Auto, Cpu, Remote, Cuda };
 
     QString model_path;        // empty: the embedded default model
     // Stored on disk as the engine's template name: "" (the model file's own), "sigma", "llama3",
@@ -35,6 +38,7 @@ struct AppSettings {
 };
 
 QString settings_file(const QString& config_dir);
+QString backend_mode_name(AppSettings::BackendMode mode);  // as stored: "auto", "cpu", "cuda", "remote"
 
 // The chat templates Settings offers: the stored name and the name shown, Auto ("") first.
 struct ChatTemplateChoice {

@@ -18,6 +18,7 @@
 
 #include "ui/app_context.h"
 #include "app/command_task.h"
+#include "app/local_backend.h"
 #include "ui/command_panel.h"
 #include "ui/diagnose_panel.h"
 #include "ui/kql_panel.h"
@@ -32,11 +33,22 @@ namespace {
 QSettings window_settings(const AppContext* context) {
     return QSettings(QDir(context->paths().config_dir()).filePath(QStringLiteral("sigma-ops.ini")), QSettings::IniFormat);
 }
+// Where the local model runs, once loaded, with the engine's word on it (auto on the CPU: why not
+// CUDA; on CUDA: the device).
+QString local_status(const AppContext* context) {
+    const auto* local = qobject_cast<const app::LocalBackend*>(context->backend());
+    if (!context->backend_ready() || !local) return MainWindow::tr("Local model (loading…)");
+    const QString used = local->compute_backend();
+    QString text = used == QLatin1String("cuda") ? MainWindow::tr("Local CUDA") : MainWindow::tr("Local CPU");
+    if (!local->backend_note().isEmpty()) text += QStringLiteral(" (%1)").arg(local->backend_note());
+    return text;
+}
+
 bool same_backend(const AppSettings& a, const AppSettings& b) {
     const app::BackendChoice x = a.backend_choice(), y = b.backend_choice();
     return a.backend == b.backend && x.model_path == y.model_path && x.remote_url == y.remote_url &&
            x.api_key == y.api_key && x.remote_model == y.remote_model && x.template_name == y.template_name &&
-           x.n_threads == y.n_threads && x.n_ctx == y.n_ctx;
+           x.n_threads == y.n_threads && x.n_ctx == y.n_ctx && x.compute_backend == y.compute_backend;
 }
 }  // namespace
 
@@ -148,7 +160,7 @@ void MainWindow::update_backend_status() {
     model_->setText(model.isEmpty() ? tr("No model") : tr("Model: %1").arg(QFileInfo(model).fileName().isEmpty() ? model : QFileInfo(model).fileName()));
     QString text;
     if (context_->backend_kind() == QLatin1String("remote")) text = tr("Remote: %1").arg(model);
-    else if (context_->backend_kind() == QLatin1String("local")) text = context_->backend_ready() ? tr("Local CPU") : tr("Local CPU (loading…)");
+    else if (context_->backend_kind() == QLatin1String("local")) text = local_status(context_);
     else text = tr("No backend");
     if (!context_->backend_note().isEmpty()) text += QStringLiteral(" — ") + context_->backend_note();
     const ModelLoad* load = context_->loader();

@@ -118,6 +118,14 @@ void ModelLoad::on_loaded(quint64 generation, bool ok, const QString& message) {
         // It has reported, so deleting it joins a thread that is done; deleteLater because this
         // runs inside its own signal.
         pending_.release()->deleteLater();
+        if (choice_.compute_backend == QLatin1String("cuda")) {
+            // CUDA was asked for and could not be had: the CPU instead, saying why. A failure
+            // with nothing to do with CUDA then fails again on the CPU and is reported as such.
+            choice_.compute_backend = QStringLiteral("cpu");
+            const QString why = tr("CUDA unavailable (%1), using the CPU").arg(message);
+            note_ = note_.isEmpty() ? why : note_ + QStringLiteral("; ") + why;
+            return on_read(generation, true, {});
+        }
         return fail(message);
     }
     context_->set_backend(std::move(pending_), pending_kind_, pending_model_, note_);

@@ -57,8 +57,13 @@ SettingsDialog::SettingsDialog(const AppSettings& s, QWidget* parent) : QDialog(
     auto* form = new QFormLayout;
     backend_ = new QComboBox(this);
     backend_->setObjectName(QStringLiteral("settingsBackend"));
-    backend_->addItems({tr("Auto (remote when set, else local)"), tr("Local CPU"), tr("Remote endpoint")});
-    backend_->setCurrentIndex(static_cast<int>(s.backend));
+    backend_->addItem(tr("Auto (remote when set, else local, on CUDA when possible)"), backend_mode_name(AppSettings::BackendMode::Auto));
+    backend_->addItem(tr("Local CPU"), backend_mode_name(AppSettings::BackendMode::Cpu));
+    backend_->addItem(tr("Local GPU (CUDA)"), backend_mode_name(AppSettings::BackendMode::Cuda));
+    backend_->addItem(tr("Remote endpoint"), backend_mode_name(AppSettings::BackendMode::Remote));
+    backend_->setCurrentIndex(std::max(0, backend_->findData(backend_mode_name(s.backend))));
+    backend_->setItemData(2, tr("Runs the model on the GPU; when this build or this machine cannot, the CPU is used and the "
+                                "status bar says why."), Qt::ToolTipRole);
     url_ = new QLineEdit(s.remote_url, this);
     url_->setObjectName(QStringLiteral("settingsUrl"));
     url_->setPlaceholderText(QStringLiteral("http://127.0.0.1:8080/v1"));
@@ -136,7 +141,9 @@ AppSettings SettingsDialog::settings() const {
     AppSettings s;
     s.model_path = model_->text().trimmed();
     s.chat_template = template_->currentData().toString();
-    s.backend = static_cast<AppSettings::BackendMode>(backend_->currentIndex());
+    for (AppSettings::BackendMode m : {AppSettings::BackendMode::Auto, AppSettings::BackendMode::Cpu,
+                                       AppSettings::BackendMode::Cuda, AppSettings::BackendMode::Remote})
+        if (backend_->currentData().toString() == backend_mode_name(m)) s.backend = m;
     s.remote_url = url_->text().trimmed();
     s.api_key = key_->text();
     s.threads = threads_->value();

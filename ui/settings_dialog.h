@@ -1,5 +1,6 @@
-// SettingsDialog: model file (with its GGUF facts shown before loading) and chat template, backend (auto, CPU or a
-// remote endpoint with API key), threads, temperature, context length, data directory and redaction.
+// SettingsDialog: model file (with its GGUF facts shown before loading) and chat template, backend
+// (auto, CPU, CUDA or a remote endpoint with API key), threads, temperature, context length, data
+// directory and redaction.
 // Not the applier: the caller saves the value and rebuilds the backend.
 #pragma once
 

@@ -197,7 +197,8 @@ private slots:
         QVERIFY(!r.raw_output.isEmpty());
         if (!r.valid) QVERIFY(!r.messages.isEmpty());
         QVERIFY(window.rate_label()->text().contains(QStringLiteral("tok/s")));
-        QVERIFY(window.backend_label()->text().contains(QStringLiteral("Local CPU")));
+        QVERIFY(window.backend_label()->text().contains(QStringLiteral("Local CPU")) ||
+                window.backend_label()->text().contains(QStringLiteral("Local CUDA")));  // auto uses a GPU when there is one
         QTRY_COMPARE_WITH_TIMEOUT(recorded.count(), 1, 10000);
         QVERIFY(recorded.first().at(1).toLongLong() > 0);
         QVERIFY(child<QPushButton>(panel, "commandSend")->isEnabled());

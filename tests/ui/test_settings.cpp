@@ -1,5 +1,5 @@
 // Settings tests: values persist in the config directory and are applied (temperature, backend,
-// data directory, chat template); the model facts of a GGUF file are shown before loading; a bad file is reported.
+// data directory, chat template, CPU/CUDA with the backend used in the status bar); the model facts of a GGUF file are shown before loading; a bad file is reported.
 #include <QComboBox>
 #include <QDialogButtonBox>
 #include <QDoubleSpinBox>
@@ -49,6 +49,11 @@ private slots:
         AppSettings cpu = b;
         cpu.backend = AppSettings::BackendMode::Cpu;
         QVERIFY(cpu.backend_choice().remote_url.isEmpty());
+        QCOMPARE(cpu.backend_choice().compute_backend, QStringLiteral("cpu"));
+        cpu.backend = AppSettings::BackendMode::Cuda;
+        QVERIFY(cpu.save(dir));
+        QCOMPARE(AppSettings::load(dir).backend, AppSettings::BackendMode::Cuda);
+        QVERIFY(AppSettings::load(dir).backend_choice().remote_url.isEmpty());
     }
 
     void dialogChangesAreSavedAndApplied() {
@@ -124,6 +129,62 @@ private slots:
         QCOMPARE(again->findChild<QComboBox*>(QStringLiteral("settingsTemplate"))->currentText(), QStringLiteral("ChatML"));
         QCOMPARE(again->settings().chat_template, QStringLiteral("chatml"));
         again->reject();
+    }
+
+    void cudaChoiceIsSavedAndTheStatusBarSaysWhatRuns() {
+        UiTestEnv env;
+        const QString model = env.dir.filePath(QStringLiteral("tiny.gguf"));
+        QVERIFY(env.use_tiny_model());
+        env.context->set_backend(nullptr, {}, {});
+        sigma::ui::MainWindow window(env.context.get());
+        window.show();
+        auto apply = [&](const QString& backend_label) {
+            sigma::ui::SettingsDialog* dialog = window.openSettings();
+            auto* path = dialog->findChild<QLineEdit*>(QStringLiteral("settingsModel"));
+            path->clear();
+            QTest::keyClicks(path, model);
+            auto* tmpl = dialog->findChild<QComboBox*>(QStringLiteral("settingsTemplate"));
+            tmpl->setFocus();
+            QTest::keyClicks(tmpl, QStringLiteral("ChatML"));
+            auto* backend = dialog->findChild<QComboBox*>(QStringLiteral("settingsBackend"));
+            backend->setFocus();
+            QTest::keyClick(backend, Qt::Key_Home);
+            for (int i = 0; i < backend->count() && backend->currentText() != backend_label; ++i) QTest::keyClick(backend, Qt::Key_Down);
+            QCOMPARE(backend->currentText(), backend_label);
+            QTest::mouseClick(dialog->findChild<QDialogButtonBox*>()->button(QDialogButtonBox::Ok), Qt::LeftButton);
+        };
+        QStringList choices;
+        {
+            sigma::ui::SettingsDialog probe(AppSettings{});
+            auto* backend = probe.findChild<QComboBox*>(QStringLiteral("settingsBackend"));
+            for (int i = 0; i < backend->count(); ++i) choices << backend->itemText(i);
+        }
+        QCOMPARE(choices.size(), 4);
+        QVERIFY(choices.at(2).contains(QStringLiteral("CUDA")));
+
+        apply(choices.at(2));
+        const AppSettings saved = AppSettings::load(env.context->paths().config_dir());
+        QCOMPARE(saved.backend, AppSettings::BackendMode::Cuda);
+        QCOMPARE(saved.backend_choice().compute_backend, QStringLiteral("cuda"));
+        QTRY_VERIFY_WITH_TIMEOUT(!env.context->loader()->active(), 60000);
+        QVERIFY2(env.context->backend_ready(), qPrintable(env.context->backend_note()));
+        const QString status = window.backend_label()->text();
+#ifdef SIGMA_HAVE_CUDA
+        // A CUDA build runs there when the machine has a device, else says why not.
+        QVERIFY2(status.contains(QStringLiteral("Local CUDA")) ||
+                     (status.contains(QStringLiteral("Local CPU")) && status.contains(QStringLiteral("CUDA unavailable"))),
+                 qPrintable(status));
+#else
+        QVERIFY2(status.contains(QStringLiteral("Local CPU")), qPrintable(status));
+        QVERIFY2(status.contains(QStringLiteral("CUDA unavailable")) && status.contains(QStringLiteral("no CUDA")), qPrintable(status));
+#endif
+
+        apply(choices.at(1));
+        QCOMPARE(AppSettings::load(env.context->paths().config_dir()).backend, AppSettings::BackendMode::Cpu);
+        QTRY_VERIFY_WITH_TIMEOUT(!env.context->loader()->active(), 60000);
+        QVERIFY(env.context->backend_ready());
+        QVERIFY2(window.backend_label()->text().contains(QStringLiteral("Local CPU")), qPrintable(window.backend_label()->text()));
+        QVERIFY2(!window.backend_label()->text().contains(QStringLiteral("CUDA")), qPrintable(window.backend_label()->text()));
     }
 
     void unreachableRemoteFallsBackWithReason() {
