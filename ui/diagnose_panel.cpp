@@ -164,6 +164,11 @@ DiagnosePanel::DiagnosePanel(AppContext* context, QWidget* parent)
         if (auto* item = commands_->currentItem()) emit sendToCommands(item->text());
     });
     connect(context_, &AppContext::redactOptionsChanged, this, &DiagnosePanel::applyRedactOptions);
+    // A model that finishes loading after the analysis can still write the summary.
+    connect(context_, &AppContext::backendChanged, this, [this] {
+        const bool idle = analyse_->isEnabled() && !job_->running();
+        summarise_->setEnabled(idle && has_result_ && !result_.report.findings.empty() && context_->backend());
+    });
     connect(job_, &GenerationJob::rateChanged, context_, &AppContext::generationRate);
     connect(job_, &GenerationJob::done, this, [this](const QString& text, const app::GenerationStats& stats) {
         if (!pack_) return;

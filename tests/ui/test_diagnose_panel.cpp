@@ -154,6 +154,21 @@ private slots:
         QVERIFY(!prompt.contains(ip));
     }
 
+    void summaryBecomesAvailableWhenAModelArrivesAfterTheAnalysis() {
+        UiTestEnv env;
+        DiagnosePanel panel(env.context.get());
+        panel.log_view()->setPlainText(kLog);
+        QSignalSpy analysed(&panel, &DiagnosePanel::analysed);
+        panel.analyse();
+        QTRY_VERIFY_WITH_TIMEOUT(!analysed.isEmpty(), 30000);
+        auto* summarise = panel.findChild<QPushButton*>(QStringLiteral("diagnoseSummarise"));
+        QVERIFY(!summarise->isEnabled());  // no model yet
+        env.context->set_backend(std::make_unique<ScriptedBackend>(), QStringLiteral("remote"), QStringLiteral("scripted"));
+        QVERIFY(summarise->isEnabled());
+        env.context->set_backend(nullptr, {}, {});
+        QVERIFY(!summarise->isEnabled());
+    }
+
     void fileLoadsInBackgroundWithProgress() {
         UiTestEnv env;
         const QString path = env.dir.filePath(QStringLiteral("big.log"));
