@@ -134,7 +134,13 @@ Status allocate_forward_buffers(ForwardBuffers& b, const ModelConfig& c, const M
             b.k_cached.assign(T * kd, 0.0f);
             b.k_full.assign(T * static_cast<size_t>(c.n_head_k) * c.d_k, 0.0f);
         }
-        b.scores.assign(static_cast<size_t>(n_threads) * T, 0.0f);
+        b.head_groups = joint_head_groups({c.n_head, c.n_head_k, c.n_head_v});
+        b.max_group_heads = 1;
+        for (size_t g = 1; g < b.head_groups.size(); ++g)
+            b.max_group_heads = std::max(b.max_group_heads, b.head_groups[g] - b.head_groups[g - 1]);
+        b.k_view.assign(static_cast<size_t>(c.n_head_k), KvRows{});
+        b.v_view.assign(static_cast<size_t>(c.n_head_v), KvRows{});
+        b.scores.assign(static_cast<size_t>(n_threads) * static_cast<size_t>(b.max_group_heads) * T, 0.0f);
         b.index.assign(static_cast<size_t>(n_threads) * T, 0);
         b.attn_norm.assign(L * H, 0.0f);
         b.ffn_norm.assign(L * H, 0.0f);
@@ -264,27 +270,40 @@ Status forward_batch(ForwardState& s, const int32_t* tokens, int n, int pos0, fl
 
         // Per query head i of token t: a = softmax(q_i · K[k_head(i)]^T / sqrt(d_k)) over positions
         // 0..pos0+t (causal); o_i = a · V[v_head(i)]; o = [o_1 .. o_nq] -> [n_q*d_v].
-        const bool selective = s.options.selective_v && n == 1;
         const int n_ctx = cache.n_ctx();
-        pool.parallel_for(int64_t{n} * c.n_head, [&](int64_t i0, int64_t i1, int thread) {
-            float* scores = b.scores.data() + static_cast<size_t>(thread) * n_ctx;
-            int32_t* index = b.index.data() + static_cast<size_t>(thread) * n_ctx;
-            for (int64_t i = i0; i < i1; ++i) {
-                const int t = static_cast<int>(i / c.n_head), h = static_cast<int>(i % c.n_head);
-                const int kh = c.k_head(h), vh = c.v_head(h);
-                const KvRows krows = c.half_k ? KvRows{b.k_full.data() + kh * c.d_k, KvType::F32,
-                                                       int64_t{c.n_head_k} * c.d_k}
-                                              : cache.k_rows(l, kh);
-                const KvRows vrows = cache.v_rows(l, vh);
-                const float* q = b.q.data() + t * qd + static_cast<size_t>(h) * c.d_k;
-                float* out = b.attn.data() + t * od + static_cast<size_t>(h) * c.d_v;
-                if (selective)
-                    attention_selective(out, q, krows, c.d_k, vrows, c.d_v, pos0 + t + 1, scale,
-                                        s.options.selective_v_top_k, scores, index);
-                else
-                    attention_dense(out, q, krows, c.d_k, vrows, c.d_v, pos0 + t + 1, scale, scores);
-            }
-        });
+        for (int h = 0; h < c.n_head_k; ++h)
+            b.k_view[static_cast<size_t>(h)] =
+                c.half_k ? KvRows{b.k_full.data() + h * c.d_k, KvType::F32, int64_t{c.n_head_k} * c.d_k} : cache.k_rows(l, h);
+        for (int h = 0; h < c.n_head_v; ++h) b.v_view[static_cast<size_t>(h)] = cache.v_rows(l, h);
+        if (s.options.selective_v && n == 1) {
+            pool.parallel_for(c.n_head, [&](int64_t h0, int64_t h1, int thread) {
+                float* scores = b.scores.data() + static_cast<size_t>(thread) * b.max_group_heads * n_ctx;
+                int32_t* index = b.index.data() + static_cast<size_t>(thread) * n_ctx;
+                for (int64_t h = h0; h < h1; ++h)
+                    attention_selective(b.attn.data() + h * c.d_v, b.q.data() + h * c.d_k,
+                                        b.k_view[static_cast<size_t>(c.k_head(static_cast<int>(h)))], c.d_k,
+                                        b.v_view[static_cast<size_t>(c.v_head(static_cast<int>(h)))], c.d_v, pos0 + 1,
+                                        scale, s.options.selective_v_top_k, scores, index);
+            });
+        } else {
+            // Work items are (token, head group): a group's K and V rows are read once for all its
+            // heads. Tokens go zig-zag (0, n-1, 1, n-2, ...) so the contiguous ranges the pool hands
+            // out mix short and long causal prefixes and the threads finish together.
+            const HeadCounts heads{c.n_head, c.n_head_k, c.n_head_v};
+            const int n_groups = static_cast<int>(b.head_groups.size()) - 1;
+            const AttentionPath path = attention_default_path();
+            pool.parallel_for(int64_t{n} * n_groups, [&](int64_t i0, int64_t i1, int thread) {
+                float* scores = b.scores.data() + static_cast<size_t>(thread) * b.max_group_heads * n_ctx;
+                for (int64_t i = i0; i < i1; ++i) {
+                    const int64_t j = i / n_groups;
+                    const int t = static_cast<int>(j % 2 == 0 ? j / 2 : n - 1 - j / 2);
+                    const int g = static_cast<int>(i % n_groups);
+                    attention_dense_heads(b.attn.data() + t * od, b.q.data() + t * qd, b.head_groups[static_cast<size_t>(g)],
+                                          b.head_groups[static_cast<size_t>(g) + 1], heads, b.k_view.data(), c.d_k,
+                                          b.v_view.data(), c.d_v, pos0 + t + 1, scale, scores, path);
+                }
+            });
+        }
 
         // x += W_O · o
         SIGMA_CHECK(matmul_or_error(b.delta.data(), *lw.wo, b.attn.data(), n, s));

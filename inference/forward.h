@@ -11,6 +11,7 @@
 #include "inference/kv_cache.h"
 #include "inference/model.h"
 #include "inference/model_config.h"
+#include "inference/ops_attention_group.h"
 #include "inference/ops_matmul.h"
 #include "inference/thread_pool.h"
 
@@ -39,8 +40,11 @@ struct ForwardBuffers {
     std::vector<float> logits;   // [V] logits of the last token of a call
     std::vector<float> k_cached; // half-K only: [T][n_k][d_kc] cached keys widened to float
     std::vector<float> k_full;   // half-K only: [T][n_k][d_k] keys mapped up by k_up, then RoPE'd
-    std::vector<float> scores;   // [P][T] per-thread attention scores
+    std::vector<float> scores;   // [P][G][T] per-thread attention scores, G = largest head group
     std::vector<int32_t> index;  // [P][T] per-thread selective-V positions
+    std::vector<int> head_groups;   // joint_head_groups(): boundaries of independent query-head runs
+    int max_group_heads = 1;        // G: the most query heads in one run
+    std::vector<KvRows> k_view, v_view;  // [n_k], [n_v]: the current layer's cached heads
     // Norm weights and biases widened to float once (they may be stored as F16 in a file).
     std::vector<float> attn_norm, ffn_norm;  // [L][H]
     std::vector<float> output_norm;          // [H]
