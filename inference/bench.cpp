@@ -59,10 +59,15 @@ std::string human_params(uint64_t p) {
 
 }  // namespace
 
+const char* bench_fill_name(BenchFill f) { return f == BenchFill::Synthetic ? "synthetic" : "prefill"; }
+
 const char* bench_usage() {
-    return "usage: sigma bench -m FILE [-p N] [-n N] [-d N] [-t N] [-r REPS] [--backend auto|cpu|cuda] [--json]\n"
+    return "usage: sigma bench -m FILE [-p N] [-n N] [-d N] [-t N] [-r REPS] [--fill prefill|synthetic]\n"
+           "                   [--backend auto|cpu|cuda] [--json]\n"
            "  -p prompt tokens (pp test, default 128)   -n decode steps (tg test, default 32)\n"
-           "  -d tokens already in the context (default 0)   -t threads (default 2)   -r repetitions (default 3)\n";
+           "  -d tokens already in the context (default 0)   -t threads (default 2)   -r repetitions (default 3)\n"
+           "  --fill how the -d positions are filled: prefill (decode random tokens, default) or synthetic\n"
+           "         (random K/V rows written straight into the cache; CPU backend only; same decode work)\n";
 }
 
 Expected<BenchOptions> parse_bench_args(const std::vector<std::string>& args) {
@@ -83,6 +88,14 @@ Expected<BenchOptions> parse_bench_args(const std::vector<std::string>& args) {
             if (!b) return bad("--backend must be auto, cpu or cuda, got '" + args[i + 1] + "'");
             o.backend = *b;
             ++i;
+            continue;
+        }
+        if (a == "--fill") {
+            if (i + 1 >= args.size()) return bad("--fill needs a value: prefill or synthetic");
+            const std::string& v = args[++i];
+            if (v == "prefill") o.fill = BenchFill::Prefill;
+            else if (v == "synthetic") o.fill = BenchFill::Synthetic;
+            else return bad("--fill must be prefill or synthetic, got '" + v + "'");
             continue;
         }
         if (a == "-m") {
@@ -191,12 +204,17 @@ Expected<std::vector<BenchResult>> run_bench(std::shared_ptr<const Model> model,
         for (auto& v : t) v = token(rng);
         return t;
     };
-    if (o.depth > 0) {
+    if (o.depth > 0 && o.fill == BenchFill::Synthetic) {
+        if (ctx.backend() != ComputeBackend::Cpu)
+            return bad("--fill synthetic runs on the CPU backend only; pass --backend cpu or --fill prefill");
+        if (Status st = ctx.fill_synthetic(o.depth, 1234); !st) return st.error();
+    } else if (o.depth > 0) {
         auto r = ctx.decode(random_tokens(o.depth));
         if (!r) return r.error();
     }
     BenchResult base;
     base.depth = o.depth;
+    base.fill = bench_fill_name(o.fill);
     base.threads = ctx.n_threads();
     base.backend = backend_name(ctx.backend());
     base.backend_note = ctx.backend_note();
@@ -247,17 +265,18 @@ Expected<std::vector<BenchResult>> run_bench(std::shared_ptr<const Model> model,
 }
 
 std::string bench_table_header() {
-    return "| model                          |       size |     params | backend | threads |            test |                  t/s |    GB/s | of bw |\n"
-           "| ------------------------------ | ---------: | ---------: | ------- | ------: | --------------: | -------------------: | ------: | ----: |";
+    return "| model                          |       size |     params | backend | threads |                        test |                  t/s |    GB/s | of bw |\n"
+           "| ------------------------------ | ---------: | ---------: | ------- | ------: | --------------------------: | -------------------: | ------: | ----: |";
 }
 
 std::string bench_table_row(const BenchResult& r, const std::string& model_name) {
     char buf[512];
-    const std::string test = r.depth > 0 ? r.test + " @ d" + std::to_string(r.depth) : r.test;
+    std::string test = r.depth > 0 ? r.test + " @ d" + std::to_string(r.depth) : r.test;
+    if (r.depth > 0 && r.fill != "prefill") test += " (" + r.fill + ")";
     char gbps[32] = "", share[32] = "";
     if (r.bytes_per_token > 0) std::snprintf(gbps, sizeof gbps, "%.1f", r.achieved_gbps);
     if (r.bandwidth_share > 0) std::snprintf(share, sizeof share, "%.0f%%", 100.0 * r.bandwidth_share);
-    std::snprintf(buf, sizeof buf, "| %-30s | %10s | %10s | %-7s | %7d | %15s | %11.2f ± %6.2f | %7s | %5s |",
+    std::snprintf(buf, sizeof buf, "| %-30s | %10s | %10s | %-7s | %7d | %27s | %11.2f ± %6.2f | %7s | %5s |",
                   model_name.c_str(), human_bytes(r.model_bytes).c_str(), human_params(r.params).c_str(), r.backend.c_str(), r.threads,
                   test.c_str(), r.tokens_per_s, r.stddev, gbps, share);
     return buf;
@@ -272,9 +291,9 @@ std::string bench_json_line(const BenchResult& r, const std::string& model_name)
     char buf[1024];
     std::snprintf(buf, sizeof buf,
                   "{\"model\": \"%s\", \"test\": \"%s\", \"n_tokens\": %d, \"depth\": %d, \"threads\": %d, \"backend\": \"%s\", "
-                  "\"tokens_per_s\": %.4f, \"stddev\": %.4f, \"model_bytes\": %llu, \"params\": %llu, \"bytes_per_token\": %llu, "
+                  "\"fill\": \"%s\", \"tokens_per_s\": %.4f, \"stddev\": %.4f, \"model_bytes\": %llu, \"params\": %llu, \"bytes_per_token\": %llu, "
                   "\"achieved_gbps\": %.3f, \"bandwidth_share\": %.4f}",
-                  name.c_str(), r.test.c_str(), r.n_tokens, r.depth, r.threads, r.backend.c_str(), r.tokens_per_s, r.stddev,
+                  name.c_str(), r.test.c_str(), r.n_tokens, r.depth, r.threads, r.backend.c_str(), r.fill.c_str(), r.tokens_per_s, r.stddev,
                   static_cast<unsigned long long>(r.model_bytes), static_cast<unsigned long long>(r.params),
                   static_cast<unsigned long long>(r.bytes_per_token), r.achieved_gbps, r.bandwidth_share);
     return buf;

@@ -15,6 +15,12 @@
 
 namespace sigma {
 
+// How the -d positions get into the context before the tests: Prefill decodes -d random tokens (the
+// real thing, minutes at long depths on a CPU); Synthetic writes random K/V rows straight into the
+// cache (Context::fill_synthetic, CPU only), which costs seconds and leaves decode the same work.
+enum class BenchFill { Prefill, Synthetic };
+const char* bench_fill_name(BenchFill f);  // "prefill", "synthetic"
+
 struct BenchOptions {
     std::string model_path;  // -m FILE
     int n_prompt = 128;      // -p: prompt tokens for the pp test (0 = no pp test)
@@ -22,6 +28,7 @@ struct BenchOptions {
     int depth = 0;           // -d: tokens already in the context before each test
     int threads = 2;         // -t
     int reps = 3;            // -r
+    BenchFill fill = BenchFill::Prefill;  // --fill prefill|synthetic
     bool json = false;       // --json: one JSON object per test and line
     BackendRequest backend = BackendRequest::Cpu;  // --backend auto|cpu|cuda
     int64_t bandwidth_bytes = int64_t{1} << 30;  // size of the array the bandwidth probe sums
@@ -50,6 +57,7 @@ struct BenchResult {
     int n_tokens = 0;
     int depth = 0;
     int threads = 0;
+    std::string fill = "prefill";  // how the depth positions were filled: "prefill" or "synthetic"
     std::string backend = "cpu";  // where it ran: "cpu" or "cuda"
     std::string backend_note;     // auto on the CPU: why not CUDA; on CUDA: the device
     double tokens_per_s = 0;

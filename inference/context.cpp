@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <new>
 #include <string>
+#include <vector>
 
 #include "inference/cuda_forward.h"
 
@@ -261,6 +262,60 @@ void Context::set_selective_v(bool on, int top_k) {
 #ifdef SIGMA_HAVE_CUDA
     if (cuda_) cuda_->set_selective_v(params_.selective_v, params_.selective_v_top_k);
 #endif
+}
+
+namespace {
+
+// splitmix64: a small, fast, well-mixed generator; one stream per (layer, position) keeps the fill
+// independent of how the rows are split over threads.
+uint64_t splitmix64(uint64_t& state) {
+    uint64_t z = (state += 0x9e3779b97f4a7c15ull);
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+    return z ^ (z >> 31);
+}
+
+void fill_uniform(float* out, size_t n, uint64_t& state) {
+    for (size_t i = 0; i < n; ++i) {
+        // 24 random bits -> [0, 1) exactly representable in a float, then -> [-1, 1).
+        const float u = static_cast<float>(splitmix64(state) >> 40) * (1.0f / 16777216.0f);
+        out[i] = 2.0f * u - 1.0f;
+    }
+}
+
+}  // namespace
+
+Status Context::fill_synthetic(int n_tokens, uint64_t seed) {
+    if (cuda_ || !cache_)
+        return make_error(ErrorCode::Unsupported, "fill_synthetic: the CUDA backend keeps its cache on the device; "
+                                                  "a synthetic fill is available on the CPU backend only");
+    if (n_tokens < 0 || n_tokens > n_ctx_)
+        return make_error(ErrorCode::InvalidArgument, "fill_synthetic: " + std::to_string(n_tokens) +
+                                                          " positions do not fit the context length " + std::to_string(n_ctx_));
+    const ModelConfig& c = *config_;
+    const size_t k_row = static_cast<size_t>(c.n_head_k) * static_cast<size_t>(c.d_k_cache);
+    const size_t v_row = static_cast<size_t>(c.n_head_v) * static_cast<size_t>(c.d_v);
+    std::vector<std::vector<float>> scratch;
+    try {
+        scratch.assign(static_cast<size_t>(pool_->size()), std::vector<float>(std::max(k_row, v_row)));
+    } catch (const std::bad_alloc&) {
+        return make_error(ErrorCode::OutOfMemory, "fill_synthetic: no memory for a row buffer");
+    }
+    KvCache& cache = *cache_;
+    const int64_t rows = int64_t{c.n_layer} * n_tokens;
+    pool_->parallel_for(rows, [&](int64_t begin, int64_t end, int thread) {
+        float* row = scratch[static_cast<size_t>(thread)].data();
+        for (int64_t i = begin; i < end; ++i) {
+            const int layer = static_cast<int>(i / n_tokens), pos = static_cast<int>(i % n_tokens);
+            uint64_t state = seed ^ (static_cast<uint64_t>(i) * 0xd1b54a32d192ed03ull);
+            fill_uniform(row, k_row, state);
+            cache.store_k(layer, pos, row);
+            fill_uniform(row, v_row, state);
+            cache.store_v(layer, pos, row);
+        }
+    });
+    tokens_.assign(static_cast<size_t>(n_tokens), kSyntheticToken);  // capacity was reserved to n_ctx
+    return {};
 }
 
 }  // namespace sigma

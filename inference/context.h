@@ -86,6 +86,17 @@ public:
     // Selective V can be switched per request (the buffers do not change).
     void set_selective_v(bool on, int top_k);
 
+    // Benchmarking aid, not for generation: makes the first n_tokens positions look prefilled
+    // without running the model. Every layer's K and V rows at positions 0..n_tokens-1 get values
+    // drawn uniformly from [-1, 1) (finite, and spread enough that softmax stays non-degenerate),
+    // the same for a given seed whatever the thread count; position() becomes n_tokens. Decode cost
+    // does not depend on the cached values, so a decode after this costs what it would after a real
+    // prefill of n_tokens. The filled positions hold no token: tokens() reads kSyntheticToken there,
+    // so common_prefix() never matches them. CPU backend only (the CUDA cache lives on the device).
+    // Errors (nothing changes): CUDA, n_tokens < 0 or n_tokens > n_ctx().
+    static constexpr int32_t kSyntheticToken = -1;
+    Status fill_synthetic(int n_tokens, uint64_t seed);
+
 private:
     Context() = default;
     static Expected<std::unique_ptr<Context>> create_impl(std::shared_ptr<const Model> model, const ModelConfig& config,

@@ -1,4 +1,4 @@
-// sigma bench -m FILE [-p 128] [-n 32] [-d N] [-t N] [-r REPS] [--backend B] [--json]: prompt-processing and decode
+// sigma bench -m FILE [-p 128] [-n 32] [-d N] [-t N] [-r REPS] [--fill F] [--backend B] [--json]: prompt-processing and decode
 // speed in llama-bench's table shape, with decode's bytes per token against the measured read bandwidth.
 // Not the measuring code (inference/bench.h) and not a comparison tool: it prints one run's numbers.
 #include <algorithm>
@@ -18,7 +18,7 @@ namespace sigma::cli {
 int cmd_bench(CliArgs& args) {
     // CliArgs reads the options; bench's own parser checks ranges so the library and CLI agree.
     std::vector<std::string> forwarded;
-    for (const char* opt : {"-m", "-p", "-n", "-d", "-t", "-r", "--backend"}) {
+    for (const char* opt : {"-m", "-p", "-n", "-d", "-t", "-r", "--fill", "--backend"}) {
         if (auto v = args.value({opt})) {
             forwarded.push_back(opt);
             forwarded.push_back(*v);
