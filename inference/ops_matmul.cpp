@@ -6,6 +6,7 @@
 
 #include "inference/cpu_features.h"
 #include "inference/ops_convert.h"
+#include "inference/ops_gemm.h"
 #include "inference/ops_matmul_quant.h"
 #include "inference/thread_pool.h"
 
@@ -18,6 +19,9 @@ void MatmulScratch::reserve(int n_threads, int64_t max_row_length, int64_t max_a
     rows_.reset(new float[static_cast<size_t>(n_threads) * kRowTile * static_cast<size_t>(max_row_length)]);
     q8_.reset(new BlockQ8_0[static_cast<size_t>(max_activation_elements / kQ8_0BlockSize + 1)]);
     q8k_.reset(new BlockQ8_K[static_cast<size_t>(max_activation_elements / kQKBlockSize + 1)]);
+    // Sized for rows of max_row_length: every weight row the GEMM sees is at most that long.
+    gemm_tokens_.reset(new uint8_t[gemm_token_bytes(max_row_length) * static_cast<size_t>(max_activation_elements / std::max<int64_t>(max_row_length, 1) + 1) + 64]);
+    gemm_rows_.reset(new uint8_t[static_cast<size_t>(n_threads) * gemm_rows_bytes(max_row_length) + 64]);
 }
 
 bool matmul_path_available(MatmulPath path) {
@@ -161,6 +165,14 @@ bool matmul(float* y, const TensorView& w, const float* x, int64_t n_tokens, Thr
     if (scratch.n_threads() < pool.size()) return false;
     const Kernels k = kernels_for(path);
     const auto* base = static_cast<const uint8_t*>(w.data);
+
+    if (path == MatmulPath::Avx512 && n_tokens >= kGemmMinTokens && gemm_supports(w.type, in) &&
+        in <= scratch.max_row_length() && n_tokens * in <= scratch.max_activation_elements()) {
+        void* q8 = type_traits(w.type)->block_size == kQKBlockSize ? static_cast<void*>(scratch.q8k_buffer())
+                                                                    : static_cast<void*>(scratch.q8_buffer());
+        gemm_avx512(y, w, x, n_tokens, pool, scratch.gemm_tokens(), scratch.gemm_rows(), q8);
+        return true;
+    }
 
     switch (w.type) {
         case TensorType::F32:

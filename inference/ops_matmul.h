@@ -25,6 +25,9 @@ public:
     float* row_buffer(int thread_index) { return rows_.get() + thread_index * kRowTile * max_row_length_; }
     BlockQ8_0* q8_buffer() { return q8_.get(); }
     BlockQ8_K* q8k_buffer() { return q8k_.get(); }
+    // The prefill GEMM's unpacked activations (all tokens) and rows (one block per thread), ops_gemm.h.
+    uint8_t* gemm_tokens() { return gemm_tokens_.get(); }
+    uint8_t* gemm_rows() { return gemm_rows_.get(); }
     int64_t max_row_length() const { return max_row_length_; }
     int64_t max_activation_elements() const { return max_activation_elements_; }
     int n_threads() const { return n_threads_; }
@@ -33,6 +36,8 @@ private:
     std::unique_ptr<float[]> rows_;      // [n_threads][kRowTile][max_row_length]
     std::unique_ptr<BlockQ8_0[]> q8_;    // [max_activation_elements / 32]
     std::unique_ptr<BlockQ8_K[]> q8k_;   // [max_activation_elements / 256]: activations for K-quant weights
+    std::unique_ptr<uint8_t[]> gemm_tokens_;  // gemm_token_bytes(in) per token, for max_activation_elements
+    std::unique_ptr<uint8_t[]> gemm_rows_;    // [n_threads] x gemm_rows_bytes(max_row_length)
     int64_t max_row_length_ = 0;
     int64_t max_activation_elements_ = 0;
     int n_threads_ = 0;
@@ -46,7 +51,10 @@ bool matmul_path_available(MatmulPath path);  // this CPU (within SIGMA_CPU_PATH
 
 // y[t][o] = sum_i W[o][i] * x[t][i] for t < n_tokens, o < out, i < in, where W.ne = {in, out},
 // x is [n_tokens][in] and y is [n_tokens][out] (y must not alias x).
-// Each weight row is read once per batch: the loop is "for each row, for each token".
+// Each weight row is read once per batch: the loop is "for each row, for each token". On the
+// Avx512 path, batches of kGemmMinTokens or more of the 8/6/5/4-bit types go through the prefill
+// GEMM (ops_gemm.h): the same integer products, summed in another float order, so a token's
+// result there differs from its single-token result by float rounding only.
 // For Q8_0 and Q4_0 weights x is first quantised to Q8_0 blocks, for Q4_K/Q5_K/Q6_K to Q8_K blocks,
 // and the dot products are integer sums (ops_matmul_quant.h).
 // Returns false (computing nothing) when the weight type is not one the engine computes with,

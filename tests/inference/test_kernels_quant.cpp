@@ -80,14 +80,14 @@ class QuantMatmul : public ::testing::TestWithParam<TensorType> {};
 TEST_P(QuantMatmul, EveryPathMatchesDoubleDotProductsOfTheQuantisedOperands) {
     const TensorType type = GetParam();
     const int64_t block = type_traits(type)->block_size;
-    const int64_t in = 2 * 256 + (block == 32 ? 32 : 256);  // 544 or 768: not a power of two
+    const int64_t in = 2 * 256 + (block == 32 ? 64 : 256);  // 576 or 768: not a power of two, whole GEMM steps
     const int64_t out = 37;                                 // not a multiple of the 4-row tile or of threads
     const QuantWeight w = make_weight(type, in, out, 3);
     std::mt19937 rng(9);
     std::uniform_real_distribution<float> u(-1.0f, 1.0f);
     for (MatmulPath path : paths_here()) {
         for (int threads : {1, 2, 3}) {
-            for (int64_t n_tokens : {1, 2, 5}) {
+            for (int64_t n_tokens : {1, 2, 5, 11}) {  // 5 and 11: the AVX-512 GEMM with a partial token tile
                 std::vector<float> x(static_cast<size_t>(n_tokens * in));
                 for (auto& v : x) v = u(rng);
                 const std::vector<float> xq = quantised_activations(type, x, in);
@@ -119,7 +119,10 @@ TEST_P(QuantMatmul, EveryPathMatchesDoubleDotProductsOfTheQuantisedOperands) {
     }
 }
 
-TEST_P(QuantMatmul, BatchedTokensGiveTheSameBitsAsOneAtATime) {
+TEST_P(QuantMatmul, BatchedTokensAgreeWithOneAtATime) {
+    // Scalar and AVX2 run every (row, token) pair through the same dot product: batches give the same
+    // bits as single tokens. The AVX-512 GEMM sums the same integer products in another float order,
+    // so there a batched result may differ from the single-token one by float rounding only.
     const TensorType type = GetParam();
     const int64_t in = 512, out = 13, n_tokens = 6;
     const QuantWeight w = make_weight(type, in, out, 21);
@@ -135,9 +138,15 @@ TEST_P(QuantMatmul, BatchedTokensGiveTheSameBitsAsOneAtATime) {
         ASSERT_TRUE(matmul(batched.data(), w.view, x.data(), n_tokens, pool, scratch, path));
         for (int64_t t = 0; t < n_tokens; ++t) {
             ASSERT_TRUE(matmul(single.data(), w.view, x.data() + t * in, 1, pool, scratch, path));
-            for (int64_t o = 0; o < out; ++o)
-                ASSERT_EQ(single[static_cast<size_t>(o)], batched[static_cast<size_t>(t * out + o)])
-                    << type_name(type) << " " << path_name(path) << " token " << t << " row " << o;
+            double mag = 0;
+            for (float v : single) mag = std::max(mag, static_cast<double>(std::fabs(v)));
+            for (int64_t o = 0; o < out; ++o) {
+                const float a = single[static_cast<size_t>(o)], b = batched[static_cast<size_t>(t * out + o)];
+                if (path == MatmulPath::Avx512)
+                    ASSERT_NEAR(a, b, 2e-6 * mag) << type_name(type) << " token " << t << " row " << o;
+                else
+                    ASSERT_EQ(a, b) << type_name(type) << " " << path_name(path) << " token " << t << " row " << o;
+            }
         }
     }
 }
