@@ -223,12 +223,13 @@ SIGMA_VNNI void pack_token(bool k_blocks, const void* blocks, int64_t in, int8_t
         }
         return;
     }
+    // Q8_K: one scale per super-block (4 steps), so the K tile applies it once per super-block;
+    // xs holds the scales [in / 256] and xsum the plain block sums (unscaled) per 16.
     const auto* b = static_cast<const BlockQ8_K*>(blocks);
     for (int64_t i = 0; i < in / kQKBlockSize; ++i) {
         std::memcpy(q + kQKBlockSize * i, b[i].qs, kQKBlockSize);
-        const __m512 d = _mm512_set1_ps(b[i].d);
-        for (int j = 0; j < 4; ++j) _mm512_storeu_ps(xs + 64 * i + 16 * j, d);
-        for (int j = 0; j < 16; ++j) xsum[16 * i + j] = b[i].d * static_cast<float>(b[i].bsums[j]);
+        xs[i] = b[i].d;
+        for (int j = 0; j < 16; ++j) xsum[16 * i + j] = static_cast<float>(b[i].bsums[j]);
     }
 }
 
@@ -280,6 +281,64 @@ SIGMA_VNNI void tile(const RowBlock& rb, int tile_index, int64_t in, int64_t s_b
 #pragma GCC unroll 4
                 for (int r = 0; r < kTile; ++r)
                     acc[r][t] = _mm512_fnmadd_ps(_mm512_maskz_loadu_ps(m, wo + r * wo_row + g0 * 4), xv, acc[r][t]);
+            }
+        }
+    }
+#pragma GCC unroll 4
+    for (int r = 0; r < kTile; ++r)
+#pragma GCC unroll 4
+        for (int t = 0; t < T; ++t) out[r][t] = _mm512_reduce_add_ps(acc[r][t]);
+}
+
+// The tile for K-quant weights (Q8_K activations, one scale per 256): within a super-block the
+// lane products need only the weight's lane scale, so they sum into registers with one fma each and
+// the activation scale multiplies the super-block's sum once. Same layout, steps [s_begin, s_end)
+// in whole super-blocks.
+template <int T>
+SIGMA_VNNI void tile_k(const RowBlock& rb, int tile_index, int64_t in, int64_t s_begin, int64_t s_end, const Tokens& x,
+                       int64_t t0, float out[kTile][kTile]) {
+    __m512 acc[kTile][T];
+#pragma GCC unroll 4
+    for (int r = 0; r < kTile; ++r)
+#pragma GCC unroll 4
+        for (int t = 0; t < T; ++t) acc[r][t] = _mm512_setzero_ps();
+    const uint8_t* tok = reinterpret_cast<const uint8_t*>(x.q) + t0 * static_cast<int64_t>(x.stride);
+    const int64_t ts = static_cast<int64_t>(x.stride);
+    const uint8_t* wq = rb.q + (tile_index * rb.steps) * kTile * 64;
+    const uint8_t* ws = reinterpret_cast<const uint8_t*>(rb.ws + (tile_index * rb.steps) * kTile * 16);
+    const uint8_t* wo = reinterpret_cast<const uint8_t*>(rb.wo + tile_index * kTile * (in / 16));
+    const int64_t wo_row = (in / 16) * 4;
+    for (int64_t s0 = s_begin; s0 < s_end; s0 += 4) {
+        __m512 part[kTile][T];
+#pragma GCC unroll 4
+        for (int r = 0; r < kTile; ++r)
+#pragma GCC unroll 4
+            for (int t = 0; t < T; ++t) part[r][t] = _mm512_setzero_ps();
+        for (int64_t s = s0; s < s0 + 4; ++s) {
+            __m512i w[kTile];
+#pragma GCC unroll 4
+            for (int r = 0; r < kTile; ++r) w[r] = _mm512_loadu_si512(wq + s * 256 + r * 64);
+#pragma GCC unroll 4
+            for (int t = 0; t < T; ++t) {
+                const __m512i xv = _mm512_loadu_si512(tok + t * ts + s * 64);
+#pragma GCC unroll 4
+                for (int r = 0; r < kTile; ++r) {
+                    const __m512i p = _mm512_dpbusd_epi32(_mm512_setzero_si512(), w[r], xv);
+                    part[r][t] = _mm512_fmadd_ps(_mm512_cvtepi32_ps(p),
+                                                 _mm512_loadu_ps(reinterpret_cast<const float*>(ws + s * 256 + r * 64)), part[r][t]);
+                }
+            }
+        }
+        // the super-block's 16 offsets against its 16 plain sums, then its activation scale
+        const int64_t g0 = (s0 >> 2) * 16;
+#pragma GCC unroll 4
+        for (int t = 0; t < T; ++t) {
+            const __m512 sums = _mm512_loadu_ps(reinterpret_cast<const float*>(tok + t * ts + 2 * in + g0 * 4));
+            const __m512 d = _mm512_set1_ps(reinterpret_cast<const float*>(tok + t * ts + in)[s0 >> 2]);
+#pragma GCC unroll 4
+            for (int r = 0; r < kTile; ++r) {
+                const __m512 o = _mm512_loadu_ps(reinterpret_cast<const float*>(wo + r * wo_row + g0 * 4));
+                acc[r][t] = _mm512_fmadd_ps(_mm512_fnmadd_ps(o, sums, part[r][t]), d, acc[r][t]);
             }
         }
     }
@@ -350,11 +409,20 @@ SIGMA_VNNI void gemm_avx512(float* y, const TensorView& w, const float* x, int64
                     for (int64_t t0 = 0; t0 < n_tokens; t0 += kTile) {
                         const int n_t = static_cast<int>(std::min<int64_t>(kTile, n_tokens - t0));
                         float part[kTile][kTile];
-                        switch (n_t) {
-                            case 1: tile<1>(rb, m, in, c0, c1, tokens, t0, part); break;
-                            case 2: tile<2>(rb, m, in, c0, c1, tokens, t0, part); break;
-                            case 3: tile<3>(rb, m, in, c0, c1, tokens, t0, part); break;
-                            default: tile<4>(rb, m, in, c0, c1, tokens, t0, part); break;
+                        if (k_blocks) {
+                            switch (n_t) {
+                                case 1: tile_k<1>(rb, m, in, c0, c1, tokens, t0, part); break;
+                                case 2: tile_k<2>(rb, m, in, c0, c1, tokens, t0, part); break;
+                                case 3: tile_k<3>(rb, m, in, c0, c1, tokens, t0, part); break;
+                                default: tile_k<4>(rb, m, in, c0, c1, tokens, t0, part); break;
+                            }
+                        } else {
+                            switch (n_t) {
+                                case 1: tile<1>(rb, m, in, c0, c1, tokens, t0, part); break;
+                                case 2: tile<2>(rb, m, in, c0, c1, tokens, t0, part); break;
+                                case 3: tile<3>(rb, m, in, c0, c1, tokens, t0, part); break;
+                                default: tile<4>(rb, m, in, c0, c1, tokens, t0, part); break;
+                            }
                         }
                         for (int r = 0; r < kTile && m * kTile + r < n_rows; ++r) {
                             float* dst = y + t0 * out + r0 + m * kTile + r;

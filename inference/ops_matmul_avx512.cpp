@@ -3,6 +3,7 @@
 // target attributes; matmul picks this path only where cpu_features() reports all four extensions.
 // Not F32/F16/BF16 (those stay on the AVX2 kernels, which already stream at memory speed).
 #include <cstdint>
+#include <cstring>
 
 #include "inference/ops_convert.h"
 #include "inference/ops_matmul.h"
@@ -182,10 +183,40 @@ SIGMA_AVX512 inline void q6_k_rows(const BlockQ6_K* w, const BlockQ8_K* const* x
     for (int t = 0; t < N; ++t) out[t] = _mm512_reduce_add_ps(acc[t]) - offsets[t];
 }
 
+// Decode (one token) reads each Q4_K block once, so its cost is the unpacking: the sub-block scales
+// go to floats once per block (d * dx * sc_j, exact before the dx factor) and each 64-weight group
+// takes its pair of them by one permute, so a group is 4 unpacking ops, a dpbusd, a convert and an
+// fma; the mins are one int16 multiply-add per block. Sums in float, in another order than the
+// two-token kernel, so the two agree within float rounding.
 SIGMA_AVX512 float dot_q4_k_q8_k_avx512(const BlockQ4_K* w, const BlockQ8_K* x, int64_t n_blocks) {
-    float out;
-    q4_k_rows<1>(w, &x, n_blocks, &out);
-    return out;
+    const float* table = fp16_table();
+    const __m256i low = _mm256_set1_epi8(0xF);
+    const __m128i dup = _mm_setr_epi8(0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5, 6, 6, 7, 7);
+    __m512i pick[4];
+    for (int g = 0; g < 4; ++g) pick[g] = two_scales(2 * g, 2 * g + 1);
+    __m512 acc = _mm512_setzero_ps();
+    __m256 mins = _mm256_setzero_ps();
+    for (int64_t b = 0; b < n_blocks; ++b) {
+        uint8_t s8[8], m8[8];
+        kquant_unpack_scales(w[b].scales, s8, m8);
+        const float d = table[w[b].d] * x[b].d;
+        int64_t sc_bits, m_bits;
+        std::memcpy(&sc_bits, s8, 8);
+        std::memcpy(&m_bits, m8, 8);
+        const __m512 scales = _mm512_zextps256_ps512(
+            _mm256_mul_ps(_mm256_set1_ps(d), _mm256_cvtepi32_ps(_mm256_cvtepu8_epi32(_mm_cvtsi64_si128(sc_bits)))));
+        // sum_j m_j * (bsums[2j] + bsums[2j+1]): each m_j twice, as int16, against the 16 sums
+        const __m256i m16 = _mm256_cvtepu8_epi16(_mm_shuffle_epi8(_mm_cvtsi64_si128(m_bits), dup));
+        const __m256i bsums = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(x[b].bsums));
+        mins = _mm256_fmadd_ps(_mm256_set1_ps(table[w[b].dmin] * x[b].d), _mm256_cvtepi32_ps(_mm256_madd_epi16(m16, bsums)), mins);
+        for (int g = 0; g < 4; ++g) {
+            const __m256i q = load32(w[b].qs + 32 * g);
+            const __m512i qq = join(_mm256_and_si256(q, low), _mm256_and_si256(_mm256_srli_epi16(q, 4), low));
+            const __m512i p = _mm512_dpbusd_epi32(_mm512_setzero_si512(), qq, load64(x[b].qs + 64 * g));
+            acc = _mm512_fmadd_ps(_mm512_cvtepi32_ps(p), _mm512_permutexvar_ps(pick[g], scales), acc);
+        }
+    }
+    return _mm512_reduce_add_ps(acc) - _mm512_reduce_add_ps(_mm512_zextps256_ps512(mins));
 }
 
 SIGMA_AVX512 void dot_q4_k_q8_k_x2_avx512(const BlockQ4_K* w, const BlockQ8_K* x0, const BlockQ8_K* x1, int64_t n_blocks,
@@ -206,10 +237,43 @@ SIGMA_AVX512 void dot_q5_k_q8_k_x2_avx512(const BlockQ5_K* w, const BlockQ8_K* x
     q5_k_rows<2>(w, x, n_blocks, out);
 }
 
+// Decode for Q6_K, as for Q4_K: the 16 signed sub-block scales become floats (d * dx * sc_j) once per
+// block, each 64-weight group picks its four by a permute, and the -32 offsets are one int16
+// multiply-add of the scales with the block sums.
 SIGMA_AVX512 float dot_q6_k_q8_k_avx512(const BlockQ6_K* w, const BlockQ8_K* x, int64_t n_blocks) {
-    float out;
-    q6_k_rows<1>(w, &x, n_blocks, &out);
-    return out;
+    const float* table = fp16_table();
+    const __m256i low = _mm256_set1_epi8(0xF), three = _mm256_set1_epi8(3);
+    __m512i pick[4];
+    for (int k = 0; k < 4; ++k)
+        pick[k] = _mm512_setr_epi32(4 * k, 4 * k, 4 * k, 4 * k, 4 * k + 1, 4 * k + 1, 4 * k + 1, 4 * k + 1, 4 * k + 2,
+                                    4 * k + 2, 4 * k + 2, 4 * k + 2, 4 * k + 3, 4 * k + 3, 4 * k + 3, 4 * k + 3);
+    __m512 acc = _mm512_setzero_ps();
+    __m256 offsets = _mm256_setzero_ps();
+    for (int64_t b = 0; b < n_blocks; ++b) {
+        const float d = table[w[b].d] * x[b].d;
+        const __m128i sc8 = _mm_loadu_si128(reinterpret_cast<const __m128i*>(w[b].scales));
+        const __m512 scales = _mm512_mul_ps(_mm512_set1_ps(d), _mm512_cvtepi32_ps(_mm512_cvtepi8_epi32(sc8)));
+        const __m256i bsums = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(x[b].bsums));
+        offsets = _mm256_fmadd_ps(_mm256_set1_ps(32.0f * d), _mm256_cvtepi32_ps(_mm256_madd_epi16(_mm256_cvtepi8_epi16(sc8), bsums)),
+                                  offsets);
+        for (int h = 0; h < 2; ++h) {
+            const __m256i ql0 = load32(w[b].ql + 64 * h), ql1 = load32(w[b].ql + 64 * h + 32);
+            const __m256i qh = load32(w[b].qh + 32 * h);
+            const __m256i q0 = _mm256_or_si256(_mm256_and_si256(ql0, low), _mm256_slli_epi16(_mm256_and_si256(qh, three), 4));
+            const __m256i q1 = _mm256_or_si256(_mm256_and_si256(ql1, low),
+                                               _mm256_slli_epi16(_mm256_and_si256(_mm256_srli_epi16(qh, 2), three), 4));
+            const __m256i q2 = _mm256_or_si256(_mm256_and_si256(_mm256_srli_epi16(ql0, 4), low),
+                                               _mm256_slli_epi16(_mm256_and_si256(_mm256_srli_epi16(qh, 4), three), 4));
+            const __m256i q3 = _mm256_or_si256(_mm256_and_si256(_mm256_srli_epi16(ql1, 4), low),
+                                               _mm256_slli_epi16(_mm256_and_si256(_mm256_srli_epi16(qh, 6), three), 4));
+            const __m512i halves[2] = {join(q0, q1), join(q2, q3)};
+            for (int k = 0; k < 2; ++k) {
+                const __m512i p = _mm512_dpbusd_epi32(_mm512_setzero_si512(), halves[k], load64(x[b].qs + 128 * h + 64 * k));
+                acc = _mm512_fmadd_ps(_mm512_cvtepi32_ps(p), _mm512_permutexvar_ps(pick[2 * h + k], scales), acc);
+            }
+        }
+    }
+    return _mm512_reduce_add_ps(acc) - _mm512_reduce_add_ps(_mm512_zextps256_ps512(offsets));
 }
 
 SIGMA_AVX512 void dot_q6_k_q8_k_x2_avx512(const BlockQ6_K* w, const BlockQ8_K* x0, const BlockQ8_K* x1, int64_t n_blocks,
