@@ -57,8 +57,8 @@ SIGMA_AVX512 float dot_q4_0_q8_0_avx512(const BlockQ4_0* w, const BlockQ8_0* x, 
 }
 
 // The K-quant kernels below take N tokens per pass over a weight row: a block's nibbles and scales
-// are unpacked once for all N, and each token's arithmetic is the same sequence whatever N is, so
-// the single-token (decode) and two-token (prefill) entries agree to the bit.
+// are unpacked once for all N, and each token's arithmetic is the same sequence whatever N is. Q4_K
+// and Q6_K have leaner single-token entries further down (decode), which sum in another order.
 
 template <int N>
 SIGMA_AVX512 inline void q4_k_rows(const BlockQ4_K* w, const BlockQ8_K* const* x, int64_t n_blocks, float* out) {

@@ -45,7 +45,8 @@ float dot_q4_0_q8_0_avx512(const BlockQ4_0* w, const BlockQ8_0* x, int64_t n_blo
 float dot_q4_k_q8_k_avx512(const BlockQ4_K* w, const BlockQ8_K* x, int64_t n_blocks);
 float dot_q5_k_q8_k_avx512(const BlockQ5_K* w, const BlockQ8_K* x, int64_t n_blocks);
 float dot_q6_k_q8_k_avx512(const BlockQ6_K* w, const BlockQ8_K* x, int64_t n_blocks);
-// One K-quant row with two tokens (prefill): out[t] bit-identical to the single-token dot with x_t.
+// One K-quant row with two tokens (small batches): out[t] equals the single-token dot with x_t up to
+// float summation order (bit-identical for Q5_K, whose single-token entry shares the kernel).
 void dot_q4_k_q8_k_x2_avx512(const BlockQ4_K* w, const BlockQ8_K* x0, const BlockQ8_K* x1, int64_t n_blocks,
                              float out[2]);
 void dot_q5_k_q8_k_x2_avx512(const BlockQ5_K* w, const BlockQ8_K* x0, const BlockQ8_K* x1, int64_t n_blocks,
