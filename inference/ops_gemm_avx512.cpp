@@ -10,6 +10,7 @@
 #include "inference/ops_matmul.h"
 #include "inference/ops_matmul_quant.h"
 #include "inference/quant_k.h"
+#include "inference/quant_unpack_x86.h"
 #include "inference/tensor_types.h"
 #include "inference/thread_pool.h"
 
@@ -153,22 +154,13 @@ SIGMA_VNNI void unpack_q45_k(const uint8_t* src, int64_t in, const RowBlock& rb,
 SIGMA_VNNI void unpack_q6_k(const uint8_t* src, int64_t in, const RowBlock& rb, int row) {
     const float* table = fp16_table();
     float* wo = rb.wo + static_cast<int64_t>(row) * (in / 16);
-    const __m256i low = _mm256_set1_epi8(0xF), three = _mm256_set1_epi8(3);
     const int64_t n_blocks = in / kQKBlockSize;
     for (int64_t bi = 0; bi < n_blocks; ++bi) {
         const auto& blk = reinterpret_cast<const BlockQ6_K*>(src)[bi];
         const float d = table[blk.d];
         for (int h = 0; h < 2; ++h) {
-            const __m256i ql0 = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(blk.ql + 64 * h));
-            const __m256i ql1 = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(blk.ql + 64 * h + 32));
-            const __m256i qh = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(blk.qh + 32 * h));
-            const __m256i parts[4] = {
-                _mm256_or_si256(_mm256_and_si256(ql0, low), _mm256_slli_epi16(_mm256_and_si256(qh, three), 4)),
-                _mm256_or_si256(_mm256_and_si256(ql1, low), _mm256_slli_epi16(_mm256_and_si256(_mm256_srli_epi16(qh, 2), three), 4)),
-                _mm256_or_si256(_mm256_and_si256(_mm256_srli_epi16(ql0, 4), low),
-                                _mm256_slli_epi16(_mm256_and_si256(_mm256_srli_epi16(qh, 4), three), 4)),
-                _mm256_or_si256(_mm256_and_si256(_mm256_srli_epi16(ql1, 4), low),
-                                _mm256_slli_epi16(_mm256_and_si256(_mm256_srli_epi16(qh, 6), three), 4))};
+            __m256i parts[4];
+            q6_k_unpack_half(blk.ql + 64 * h, blk.qh + 32 * h, parts);
             for (int k = 0; k < 2; ++k) {
                 const int64_t s = 4 * bi + 2 * h + k;
                 uint8_t* q = rb.q_at(row, s);

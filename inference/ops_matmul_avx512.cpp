@@ -8,6 +8,7 @@
 #include "inference/ops_convert.h"
 #include "inference/ops_matmul.h"
 #include "inference/ops_matmul_quant.h"
+#include "inference/quant_unpack_x86.h"
 
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
 #include <immintrin.h>
@@ -138,7 +139,6 @@ SIGMA_AVX512 inline void q5_k_rows(const BlockQ5_K* w, const BlockQ8_K* const* x
 template <int N>
 SIGMA_AVX512 inline void q6_k_rows(const BlockQ6_K* w, const BlockQ8_K* const* x, int64_t n_blocks, float* out) {
     const float* table = fp16_table();
-    const __m256i low = _mm256_set1_epi8(0xF), three = _mm256_set1_epi8(3);
     const __m128i repeat4 = _mm_setr_epi8(0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2, 3, 3, 3, 3);
     __m512 acc[N];
     float offsets[N];
@@ -151,16 +151,9 @@ SIGMA_AVX512 inline void q6_k_rows(const BlockQ6_K* w, const BlockQ8_K* const* x
         __m512i sumi[N];
         for (int t = 0; t < N; ++t) sumi[t] = _mm512_setzero_si512();
         for (int h = 0; h < 2; ++h) {
-            const __m256i ql0 = load32(w[b].ql + 64 * h), ql1 = load32(w[b].ql + 64 * h + 32);
-            const __m256i qh = load32(w[b].qh + 32 * h);
-            const __m256i q0 = _mm256_or_si256(_mm256_and_si256(ql0, low), _mm256_slli_epi16(_mm256_and_si256(qh, three), 4));
-            const __m256i q1 = _mm256_or_si256(_mm256_and_si256(ql1, low),
-                                               _mm256_slli_epi16(_mm256_and_si256(_mm256_srli_epi16(qh, 2), three), 4));
-            const __m256i q2 = _mm256_or_si256(_mm256_and_si256(_mm256_srli_epi16(ql0, 4), low),
-                                               _mm256_slli_epi16(_mm256_and_si256(_mm256_srli_epi16(qh, 4), three), 4));
-            const __m256i q3 = _mm256_or_si256(_mm256_and_si256(_mm256_srli_epi16(ql1, 4), low),
-                                               _mm256_slli_epi16(_mm256_and_si256(_mm256_srli_epi16(qh, 6), three), 4));
-            const __m512i halves[2] = {join(q0, q1), join(q2, q3)};  // weights 128h + 0..63, 64..127
+            __m256i q[4];
+            q6_k_unpack_half(w[b].ql + 64 * h, w[b].qh + 32 * h, q);
+            const __m512i halves[2] = {join(q[0], q[1]), join(q[2], q[3])};  // weights 128h + 0..63, 64..127
             for (int k = 0; k < 2; ++k) {
                 // lane i sums bytes 4i..4i+3, all in sub-block 8h + 4k + i / 4
                 const __m128i idx = _mm_add_epi8(repeat4, _mm_set1_epi8(static_cast<char>(8 * h + 4 * k)));
@@ -242,7 +235,6 @@ SIGMA_AVX512 void dot_q5_k_q8_k_x2_avx512(const BlockQ5_K* w, const BlockQ8_K* x
 // multiply-add of the scales with the block sums.
 SIGMA_AVX512 float dot_q6_k_q8_k_avx512(const BlockQ6_K* w, const BlockQ8_K* x, int64_t n_blocks) {
     const float* table = fp16_table();
-    const __m256i low = _mm256_set1_epi8(0xF), three = _mm256_set1_epi8(3);
     __m512i pick[4];
     for (int k = 0; k < 4; ++k)
         pick[k] = _mm512_setr_epi32(4 * k, 4 * k, 4 * k, 4 * k, 4 * k + 1, 4 * k + 1, 4 * k + 1, 4 * k + 1, 4 * k + 2,
@@ -257,16 +249,9 @@ SIGMA_AVX512 float dot_q6_k_q8_k_avx512(const BlockQ6_K* w, const BlockQ8_K* x, 
         offsets = _mm256_fmadd_ps(_mm256_set1_ps(32.0f * d), _mm256_cvtepi32_ps(_mm256_madd_epi16(_mm256_cvtepi8_epi16(sc8), bsums)),
                                   offsets);
         for (int h = 0; h < 2; ++h) {
-            const __m256i ql0 = load32(w[b].ql + 64 * h), ql1 = load32(w[b].ql + 64 * h + 32);
-            const __m256i qh = load32(w[b].qh + 32 * h);
-            const __m256i q0 = _mm256_or_si256(_mm256_and_si256(ql0, low), _mm256_slli_epi16(_mm256_and_si256(qh, three), 4));
-            const __m256i q1 = _mm256_or_si256(_mm256_and_si256(ql1, low),
-                                               _mm256_slli_epi16(_mm256_and_si256(_mm256_srli_epi16(qh, 2), three), 4));
-            const __m256i q2 = _mm256_or_si256(_mm256_and_si256(_mm256_srli_epi16(ql0, 4), low),
-                                               _mm256_slli_epi16(_mm256_and_si256(_mm256_srli_epi16(qh, 4), three), 4));
-            const __m256i q3 = _mm256_or_si256(_mm256_and_si256(_mm256_srli_epi16(ql1, 4), low),
-                                               _mm256_slli_epi16(_mm256_and_si256(_mm256_srli_epi16(qh, 6), three), 4));
-            const __m512i halves[2] = {join(q0, q1), join(q2, q3)};
+            __m256i q[4];
+            q6_k_unpack_half(w[b].ql + 64 * h, w[b].qh + 32 * h, q);
+            const __m512i halves[2] = {join(q[0], q[1]), join(q[2], q[3])};
             for (int k = 0; k < 2; ++k) {
                 const __m512i p = _mm512_dpbusd_epi32(_mm512_setzero_si512(), halves[k], load64(x[b].qs + 128 * h + 64 * k));
                 acc = _mm512_fmadd_ps(_mm512_cvtepi32_ps(p), _mm512_permutexvar_ps(pick[2 * h + k], scales), acc);

@@ -5,6 +5,7 @@
 
 #include "inference/ops_convert.h"
 #include "inference/ops_matmul_quant.h"
+#include "inference/quant_unpack_x86.h"
 
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
 #include <immintrin.h>
@@ -114,7 +115,6 @@ SIGMA_AVX2 float dot_q5_k_q8_k_avx2(const BlockQ5_K* w, const BlockQ8_K* x, int6
 
 SIGMA_AVX2 float dot_q6_k_q8_k_avx2(const BlockQ6_K* w, const BlockQ8_K* x, int64_t n_blocks) {
     const float* table = fp16_table();
-    const __m256i low = _mm256_set1_epi8(0xF), three = _mm256_set1_epi8(3);
     float s = 0;
     for (int64_t b = 0; b < n_blocks; ++b) {
         // Weights are q - 32 with q in 0..63: sum (q - 32) y = sum q y - 32 sum y, per 16-value sub-block.
@@ -122,15 +122,8 @@ SIGMA_AVX2 float dot_q6_k_q8_k_avx2(const BlockQ6_K* w, const BlockQ8_K* x, int6
         for (int j = 0; j < 16; ++j) offset += w[b].scales[j] * x[b].bsums[j];
         __m256i acc = _mm256_setzero_si256();
         for (int h = 0; h < 2; ++h) {
-            const __m256i ql0 = load32(w[b].ql + 64 * h), ql1 = load32(w[b].ql + 64 * h + 32);
-            const __m256i qh = load32(w[b].qh + 32 * h);
-            const __m256i q[4] = {
-                _mm256_or_si256(_mm256_and_si256(ql0, low), _mm256_slli_epi16(_mm256_and_si256(qh, three), 4)),
-                _mm256_or_si256(_mm256_and_si256(ql1, low), _mm256_slli_epi16(_mm256_and_si256(_mm256_srli_epi16(qh, 2), three), 4)),
-                _mm256_or_si256(_mm256_and_si256(_mm256_srli_epi16(ql0, 4), low),
-                                _mm256_slli_epi16(_mm256_and_si256(_mm256_srli_epi16(qh, 4), three), 4)),
-                _mm256_or_si256(_mm256_and_si256(_mm256_srli_epi16(ql1, 4), low),
-                                _mm256_slli_epi16(_mm256_and_si256(_mm256_srli_epi16(qh, 6), three), 4))};
+            __m256i q[4];
+            q6_k_unpack_half(w[b].ql + 64 * h, w[b].qh + 32 * h, q);
             for (int k = 0; k < 4; ++k) {
                 const int j = 8 * h + 2 * k;  // sub-blocks j (bytes 0..15) and j + 1 (16..31)
                 const __m256i scale = _mm256_set_m128i(_mm_set1_epi16(w[b].scales[j + 1]), _mm_set1_epi16(w[b].scales[j]));
