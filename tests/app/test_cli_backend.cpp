@@ -13,33 +13,15 @@
 #include "app/backend_factory.h"
 #include "app/local_backend.h"
 #include "inference/context.h"
+#include "sigma_cli.h"
 #include "tiny_model.h"
 
 namespace {
 
-struct Run {
-    int code = -1;
-    QString out;
-    QString err;
-};
+using sigma_test::Run;
+using sigma_test::sigma_path;
 
-QString sigma_path() {
-    QString bin = qEnvironmentVariable("SIGMA_BIN_DIR");
-    if (bin.isEmpty()) bin = QStringLiteral(SIGMA_BINARY_DIR "/bin");
-    return QDir(bin).filePath(QStringLiteral("sigma"));
-}
-
-Run run(const QStringList& args) {
-    QProcess p;
-    p.start(sigma_path(), args);
-    p.closeWriteChannel();
-    Run r;
-    if (!p.waitForFinished(180000)) return r;
-    r.code = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -2;
-    r.out = QString::fromUtf8(p.readAllStandardOutput());
-    r.err = QString::fromUtf8(p.readAllStandardError());
-    return r;
-}
+Run run(const QStringList& args) { return sigma_test::run_sigma(args); }
 
 // The reasons CUDA can be refused for on a machine without a usable device.
 bool names_a_cuda_reason(const QString& err) {

@@ -9,35 +9,17 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include "sigma_cli.h"
 #include "tiny_model.h"
 
 namespace {
 
-struct Run {
-    int code = -1;
-    QString out;
-    QString err;
-};
-
-QString sigma_path() {
-    QString bin = qEnvironmentVariable("SIGMA_BIN_DIR");
-    if (bin.isEmpty()) bin = QStringLiteral(SIGMA_BINARY_DIR "/bin");
-    return QDir(bin).filePath(QStringLiteral("sigma"));
-}
+using sigma_test::Run;
+using sigma_test::sigma_path;
 
 Run run(const QStringList& args, const QByteArray& input = {},
         const QProcessEnvironment& env = QProcessEnvironment::systemEnvironment()) {
-    QProcess p;
-    p.setProcessEnvironment(env);
-    p.start(sigma_path(), args);
-    if (!input.isEmpty()) p.write(input);
-    p.closeWriteChannel();
-    Run r;
-    if (!p.waitForFinished(180000)) return r;
-    r.code = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -2;
-    r.out = QString::fromUtf8(p.readAllStandardOutput());
-    r.err = QString::fromUtf8(p.readAllStandardError());
-    return r;
+    return sigma_test::run_sigma(args, input, env);
 }
 
 QJsonObject json_line(const QString& out) {

@@ -11,6 +11,7 @@
 
 #include "app/history_store.h"
 #include "app/session_markdown.h"
+#include "sigma_cli.h"
 
 using namespace sigma::app;
 
@@ -22,30 +23,12 @@ using namespace sigma::app;
 
 namespace {
 
-struct Run {
-    int code = -1;
-    QString out;
-    QString err;
-};
-
-QString sigma_path() {
-    QString bin = qEnvironmentVariable("SIGMA_BIN_DIR");
-    if (bin.isEmpty()) bin = QStringLiteral(SIGMA_BINARY_DIR "/bin");
-    return QDir(bin).filePath(QStringLiteral("sigma"));
-}
+using sigma_test::Run;
+using sigma_test::sigma_path;
 
 Run run(const QStringList& args, const QProcessEnvironment& env = QProcessEnvironment::systemEnvironment(),
         const QString& cwd = {}) {
-    QProcess p;
-    p.setProcessEnvironment(env);
-    if (!cwd.isEmpty()) p.setWorkingDirectory(cwd);
-    p.start(sigma_path(), args);
-    Run r;
-    if (!p.waitForFinished(120000)) return r;
-    r.code = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -2;
-    r.out = QString::fromUtf8(p.readAllStandardOutput());
-    r.err = QString::fromUtf8(p.readAllStandardError());
-    return r;
+    return sigma_test::run_sigma(args, {}, env, cwd, 120000);
 }
 
 const QDateTime kT0 = QDateTime(QDate(2026, 5, 4), QTime(10, 0, 0), Qt::UTC);
