@@ -39,15 +39,26 @@ SIGMA_AVX512F void scores_pass(const float* const* q, const KvRows& k, int d_k, 
     }
 }
 
+// More than four heads on one K head (Sigma: eight) take several passes; they go block by block of
+// positions so the later passes find the block's K rows still in cache.
+constexpr int kPositionBlock = 256;
+
 template <bool F16>
 SIGMA_AVX512F void scores_any(const float* const* q, int n, const KvRows& k, int d_k, int n_pos, float scale,
                               float* const* s) {
-    for (int g = 0; g < n; g += kHeadsPerPass) {
-        switch (n - g < kHeadsPerPass ? n - g : kHeadsPerPass) {
-            case 1: scores_pass<1, F16>(q + g, k, d_k, n_pos, scale, s + g); break;
-            case 2: scores_pass<2, F16>(q + g, k, d_k, n_pos, scale, s + g); break;
-            case 3: scores_pass<3, F16>(q + g, k, d_k, n_pos, scale, s + g); break;
-            default: scores_pass<4, F16>(q + g, k, d_k, n_pos, scale, s + g); break;
+    for (int p0 = 0; p0 < n_pos; p0 += kPositionBlock) {
+        const int len = n_pos - p0 < kPositionBlock ? n_pos - p0 : kPositionBlock;
+        const KvRows block{static_cast<const uint8_t*>(k.data) + static_cast<size_t>(p0) * k.row_stride * (F16 ? 2 : 4),
+                           k.type, k.row_stride};
+        for (int g = 0; g < n; g += kHeadsPerPass) {
+            float* out[kHeadsPerPass];
+            for (int i = 0; i < kHeadsPerPass && g + i < n; ++i) out[i] = s[g + i] + p0;
+            switch (n - g < kHeadsPerPass ? n - g : kHeadsPerPass) {
+                case 1: scores_pass<1, F16>(q + g, block, d_k, len, scale, out); break;
+                case 2: scores_pass<2, F16>(q + g, block, d_k, len, scale, out); break;
+                case 3: scores_pass<3, F16>(q + g, block, d_k, len, scale, out); break;
+                default: scores_pass<4, F16>(q + g, block, d_k, len, scale, out); break;
+            }
         }
     }
 }
