@@ -79,6 +79,31 @@ MAIN_REQUIRES = {
     "--display": ["--query"],
 }
 
+# What each -d/--display section of `nvidia-smi -q` shows. The help lists only the names, so the
+# meanings are kept here; the script fails when a name is missing from, or unknown to, the help.
+DISPLAY_SECTION_MEANINGS = {
+    "MEMORY": "Framebuffer (FB), BAR1 and confidential-compute protected memory: total, reserved, used, free.",
+    "UTILIZATION": "GPU, memory, encoder, decoder, JPEG and OFA utilization in percent, with min/max/avg samples.",
+    "ECC": "ECC mode (current and pending) and volatile / aggregate corrected and uncorrected error counts.",
+    "TEMPERATURE": "GPU and memory temperature with the shutdown, slowdown and target thresholds.",
+    "POWER": "Power draw, current / default / enforced / min / max power limits and power samples.",
+    "CLOCK": "Current, application, default application and maximum clocks (graphics, SM, memory, video), with samples.",
+    "COMPUTE": "Compute mode of the GPU (Default, Exclusive Process, Prohibited).",
+    "PIDS": "Processes using the GPU: PID, type (compute / graphics), name and GPU memory used.",
+    "PERFORMANCE": "Performance state (P0-P12) and the clock event (throttle) reasons that are active.",
+    "SUPPORTED_CLOCKS": "Every supported memory / graphics clock pair of the GPU.",
+    "PAGE_RETIREMENT": "Memory pages retired for single-bit and double-bit ECC errors, and pages pending retirement.",
+    "ACCOUNTING": "Accounting mode, buffer size and per-process statistics of accounted processes.",
+    "ENCODER_STATS": "Video encoder sessions, average frames per second and average latency.",
+    "SUPPORTED_GPU_TARGET_TEMP": "Range of GPU target temperatures that -gtt accepts.",
+    "VOLTAGE": "Current graphics voltage.",
+    "FBC_STATS": "Frame buffer capture (FBC) sessions, average FPS and latency.",
+    "ROW_REMAPPER": "Memory rows remapped for correctable / uncorrectable errors, pending remaps and remap failures.",
+    "GSP_FIRMWARE_VERSION": "Version of the GPU System Processor (GSP) firmware.",
+    "POWER_SMOOTHING": "Power smoothing state and profile settings.",
+    "POWER_PROFILES": "Requested and enforced workload power profiles.",
+}
+
 SUB_ARGS = {
     "topo": {"--id": "id_list", "--cpu": "int", "--nearest_gpus": ("enum", ["0", "1", "2", "3", "4", "5"]),
              "--p2pstatus": ("enum", ["r", "w", "n", "a", "p"])},
@@ -140,6 +165,7 @@ MAIN_OPT_SHORT_LONG = re.compile(r"^\s{2,}(-[A-Za-z]+),?\s+(--[A-Za-z0-9-]+=?)")
 MAIN_OPT_LONG = re.compile(r"^\s{2,}(--[A-Za-z0-9-]+=?)(\s|$)")
 SUB_OPT = re.compile(r"\[(-[A-Za-z0-9]+|N/A|\s*) \| (-{1,2}[A-Za-z][A-Za-z0-9_-]*)\]")
 ENUM_PAIR = re.compile(r"\b(\d)/([A-Z][A-Z_]+)")
+VALUE_LINE = re.compile(r"^\s{6,}(\w+) +[-=] +(\S.*)$")
 FIELD_LINE = re.compile(r'^"([^" ]+)"((?: or "[^" ]+")*)\s*$')
 
 
@@ -178,6 +204,7 @@ def parse_main_options(text):
         summary = re.sub(r"^(-[A-Za-z]+,?\s+)?--[A-Za-z0-9-]+=?\s*", "", lines[i].strip()).strip()
         if not summary and i + 1 < len(lines):
             summary = lines[i + 1].strip()
+        summary = complete_summary(summary, lines[i + 1:end])
         options[name] = {"short": short, "long": name, "takes": takes, "desc": desc, "summary": summary}
         order.append(name)
     # Options only named in running text ("Call --help-query-gpu for more info.").
@@ -187,6 +214,25 @@ def parse_main_options(text):
             options[name] = {"short": None, "long": name, "takes": False, "desc": "", "summary": "Lists the fields of " + name.replace("--help-", "--") + "."}
             order.append(name)
     return [options[n] for n in order]
+
+
+def complete_summary(first, rest):
+    """A summary cut at a wrapped help line ("...information: MEMORY,") is either continued to the end
+    of its sentence or, when it opens a list, ended before the list: the list is stored elsewhere."""
+    if not first.endswith((",", ":")):
+        return first
+    head = first.split(":")[0]
+    if ":" in first and len(head) > 10:
+        return head + "."
+    out = first
+    for line in rest:
+        t = line.strip()
+        if not t:
+            break
+        out += " " + t
+        if t.endswith("."):
+            break
+    return out
 
 
 def enum_values(desc):
@@ -238,24 +284,49 @@ def display_sections(text):
 
 
 def format_values(text):
+    """--format values with their meaning ("csv - comma separated values (MANDATORY)")."""
     m = re.search(r"--format=\s+Comma separated list of format options:(.*?)\[plus any of\]", text, re.S)
     if not m:
         die("no --format value list in nvidia-smi -h")
-    return re.findall(r"^\s+([a-z]+) - ", m.group(1), re.M)
+    out = []
+    for line in m.group(1).splitlines():
+        v = re.match(r"^\s+([a-z]+) - (.*)$", line)
+        if v:
+            out.append([v.group(1), v.group(2).strip()])
+        elif out and line.strip():
+            out[-1][1] += " " + line.strip()
+    return out
+
+
+def section_meanings(sections):
+    for name in DISPLAY_SECTION_MEANINGS:
+        if name not in sections:
+            die("DISPLAY_SECTION_MEANINGS names %s, which nvidia-smi -h does not list" % name)
+    for name in sections:
+        if name not in DISPLAY_SECTION_MEANINGS:
+            die("-d section %s has no entry in DISPLAY_SECTION_MEANINGS" % name)
+    return {name: DISPLAY_SECTION_MEANINGS[name] for name in sections}
 
 
 def query_fields(path):
+    """Fields with their aliases and the description printed under them (up to the blank line)."""
     fields = []
-    for line in read(path).splitlines():
+    lines = read(path).splitlines()
+    for i, line in enumerate(lines):
         m = FIELD_LINE.match(line)
         if not m:
             continue
+        desc = []
+        for nxt in lines[i + 1:]:
+            if not nxt.strip() or FIELD_LINE.match(nxt):
+                break
+            desc.append(nxt.strip())
         name = m.group(1)
         aliases = []
         for a in re.findall(r'"([^"]+)"', m.group(2)):
             if a != name and a not in aliases:
                 aliases.append(a)
-        fields.append({"name": name, "aliases": aliases})
+        fields.append({"name": name, "aliases": aliases, "description": " ".join(desc)})
     if not fields:
         die("no fields in " + path)
     return fields
@@ -278,8 +349,15 @@ def sub_option_entries(sub, body):
         entries[long_] = {"short": short, "long": long_, "summary": summary}
         order.append(long_)
 
+    value_names = {}  # long name -> {value: meaning} from the indented lines under it
+    current = None
     for line in body.splitlines():
+        v = VALUE_LINE.match(line)
+        if v and current and not SUB_OPT.search(line):
+            value_names.setdefault(current, {}).setdefault(v.group(1), v.group(2).strip())
         m = SUB_OPT.search(line)
+        if m and m.group(2).startswith("-"):
+            current = m.group(2)
         if m:
             short = m.group(1).strip()
             if short in ("", "N/A"):
@@ -308,7 +386,8 @@ def sub_option_entries(sub, body):
         spec = args.get(name, "none")
         if isinstance(spec, tuple):
             e["arg"] = spec[0]
-            e["values"] = [{"value": v} for v in spec[1]]
+            names = value_names.get(name, {})
+            e["values"] = [{"value": v, "name": names[v]} if v in names else {"value": v} for v in spec[1]]
         else:
             e["arg"] = spec
         e["risk"] = risks.get(name, "read-only")
@@ -355,7 +434,9 @@ def main(argv):
         "source": "nvidia-smi -h, --help-query-*, <subcommand> -h of driver %s" % (version.group(1) if version else "?"),
         "options": options,
         "display_sections": display_sections(main_help),
-        "format_values": format_values(main_help),
+        "display_section_meanings": section_meanings(display_sections(main_help)),
+        "format_values": [v for v, _ in format_values(main_help)],
+        "format_value_meanings": {v: d for v, d in format_values(main_help)},
         "queries": queries,
         "subcommands": subcommands,
     }
