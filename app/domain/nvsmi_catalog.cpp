@@ -2,6 +2,7 @@
 // pack is an error with a message rather than a half-empty catalogue. Not a writer of packs.
 #include "app/domain/nvsmi_catalog.h"
 
+#include <cctype>
 #include <fstream>
 #include <mutex>
 #include <sstream>
@@ -44,6 +45,34 @@ bool parse_option(const Json& j, NvsmiOption& o, std::string& err) {
     return true;
 }
 
+bool iequal(std::string_view a, std::string_view b) {
+    if (a.size() != b.size()) return false;
+    for (size_t i = 0; i < a.size(); ++i)
+        if (std::tolower(static_cast<unsigned char>(a[i])) != std::tolower(static_cast<unsigned char>(b[i]))) return false;
+    return true;
+}
+
+std::string meaning_in(const std::vector<std::pair<std::string, std::string>>& table, std::string_view key) {
+    for (const auto& [k, v] : table)
+        if (iequal(k, key)) return v;
+    return {};
+}
+
+// An optional {name: sentence} table whose names must all be among `known`: a meaning for a section
+// or value the pack does not list means the pack is damaged.
+bool parse_meanings(const Json& j, const std::vector<std::string>& known, const char* what,
+                    std::vector<std::pair<std::string, std::string>>& out, std::string& err) {
+    if (j.is_null()) return true;
+    if (!j.is_object()) { err = std::string(what) + " is not an object"; return false; }
+    for (const auto& [k, v] : j.as_object()) {
+        bool listed = false;
+        for (const std::string& n : known) listed = listed || n == k;
+        if (!listed || !v.is_string()) { err = std::string(what) + " has a bad entry '" + k + "'"; return false; }
+        out.emplace_back(k, v.as_string());
+    }
+    return true;
+}
+
 const NvsmiOption* find_in(const std::vector<NvsmiOption>& opts, std::string_view s) {
     if (s.empty()) return nullptr;
     for (const NvsmiOption& o : opts)
@@ -72,6 +101,14 @@ const NvsmiField* NvsmiQuery::find(std::string_view n) const {
 
 const NvsmiOption* NvsmiSubcommand::find_option(std::string_view s) const { return find_in(options, s); }
 const NvsmiOption* NvsmiCatalog::find_option(std::string_view s) const { return find_in(options_, s); }
+
+std::string NvsmiCatalog::display_section_meaning(std::string_view section) const {
+    return meaning_in(section_meanings_, section);
+}
+
+std::string NvsmiCatalog::format_value_meaning(std::string_view value) const {
+    return meaning_in(format_meanings_, value);
+}
 
 const NvsmiSubcommand* NvsmiCatalog::find_subcommand(std::string_view name) const {
     for (const NvsmiSubcommand& s : subcommands_)
@@ -118,12 +155,17 @@ std::optional<NvsmiCatalog> NvsmiCatalog::load(const std::string& path, std::str
     if (c.options_.empty()) return fail("no options");
     c.display_sections_ = doc->get_string_list("display_sections");
     c.format_values_ = doc->get_string_list("format_values");
+    if (!parse_meanings((*doc)["display_section_meanings"], c.display_sections_, "display_section_meanings",
+                        c.section_meanings_, err) ||
+        !parse_meanings((*doc)["format_value_meanings"], c.format_values_, "format_value_meanings", c.format_meanings_,
+                        err))
+        return fail(err);
     for (const auto& [name, q] : (*doc)["queries"].as_object()) {
         NvsmiQuery query;
         query.option = name;
         query.fields_known = q["fields_known"].as_bool();
         for (const Json& f : q["fields"].as_array())
-            query.fields.push_back({f.get_string("name"), f.get_string_list("aliases")});
+            query.fields.push_back({f.get_string("name"), f.get_string_list("aliases"), f.get_string("description")});
         c.queries_.push_back(std::move(query));
     }
     for (const Json& s : (*doc)["subcommands"].as_array()) {

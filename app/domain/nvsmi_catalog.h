@@ -5,6 +5,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "app/domain/risk_classifier.h"
@@ -18,7 +19,7 @@ const char* nvsmi_arg_text(NvsmiArg a);
 
 struct NvsmiValue {
     std::string value;  // "0"
-    std::string name;   // "DISABLED"; may be empty
+    std::string name;   // "DISABLED", or for subcommand values a short meaning; may be empty
 };
 
 struct NvsmiOption {
@@ -36,6 +37,7 @@ struct NvsmiOption {
 struct NvsmiField {
     std::string name;
     std::vector<std::string> aliases;
+    std::string description;  // printed under the field by --help-query-*; may be empty
 };
 
 struct NvsmiQuery {
@@ -70,6 +72,9 @@ public:
     const std::vector<NvsmiQuery>& queries() const { return queries_; }
     const std::vector<std::string>& display_sections() const { return display_sections_; }
     const std::vector<std::string>& format_values() const { return format_values_; }
+    // What `-q -d SECTION` shows (case-insensitive) and what a --format value does; "" when unknown.
+    std::string display_section_meaning(std::string_view section) const;
+    std::string format_value_meaning(std::string_view value) const;
 
 private:
     std::vector<NvsmiOption> options_;
@@ -77,6 +82,8 @@ private:
     std::vector<NvsmiQuery> queries_;
     std::vector<std::string> display_sections_;
     std::vector<std::string> format_values_;
+    std::vector<std::pair<std::string, std::string>> section_meanings_;
+    std::vector<std::pair<std::string, std::string>> format_meanings_;
 };
 
 // All spellings (short and long) of a list of options, for suggestions.
