@@ -76,6 +76,21 @@ bool parse_spec(const std::string& name, const Json& j, ShellSpec& s, std::strin
         if (!parse_option_spec(o, opt)) { err = name + ": bad option spec '" + o + "'"; return false; }
         s.options.push_back(std::move(opt));
     }
+    if (const Json* sm = j.find("summaries"); sm && !sm->is_null()) {
+        if (!sm->is_object()) { err = name + ": \"summaries\" is not an object"; return false; }
+        for (const auto& [k, v] : sm->as_object()) {
+            // A summary for an option the entry does not list would never be shown: a pack error.
+            ShellOption* o = nullptr;
+            for (ShellOption& opt : s.options)
+                for (const std::string& sp : opt.spellings)
+                    if (sp == k) o = &opt;
+            if (!o || !v.is_string() || v.as_string().empty()) {
+                err = name + ": summary for '" + k + "', which is not one of its options";
+                return false;
+            }
+            o->summary = v.as_string();
+        }
+    }
     for (const auto& [k, v] : j["option_risk"].as_object()) {
         auto note = parse_note(v);
         if (!note) { err = name + ": bad option_risk for " + k; return false; }

@@ -25,6 +25,7 @@ struct ShellOption {
     enum class Arg { None, Required, Optional };  // Optional: only as --opt=value / -oVALUE
     std::vector<std::string> spellings;            // "-n", "--lines"
     Arg arg = Arg::None;
+    std::string summary;  // one line from the pack's "summaries"; may be empty
     const std::string& name() const { return spellings.front(); }
 };
 
