@@ -6,8 +6,7 @@
 
 #include "app/domain/command_validator.h"
 #include "app/domain/example_corpus.h"
-#include "app/domain/nvsmi_catalog.h"
-#include "app/domain/shell_parser.h"
+#include "app/domain/flag_explainer.h"
 #include "app/domain/task_prompt.h"
 
 namespace sigma::app {
@@ -22,24 +21,12 @@ QList<ChatMessage> to_messages(const std::vector<domain::ChatTurn>& turns) {
     return out;
 }
 
-// nvidia-smi options explained from the catalogue; other programs' options are listed as written.
 QList<FlagExplanation> explain_flags(const std::string& command) {
     QList<FlagExplanation> out;
-    const domain::ShellParseResult parsed = domain::parse_shell(command);
-    if (!parsed.ok) return out;
-    const domain::NvsmiCatalog* nvsmi = domain::NvsmiCatalog::builtin();
-    for (const domain::SimpleCommand& c : parsed.commands) {
-        const bool is_nvsmi = c.program.text == "nvidia-smi";
-        for (const domain::ShellWord& arg : c.args) {
-            const std::string& word = arg.text;
-            if (word.size() < 2 || word[0] != '-') continue;
-            const std::string name = word.substr(0, word.find('='));
-            QString meaning;
-            if (is_nvsmi && nvsmi) {
-                if (const auto* opt = nvsmi->find_option(name)) meaning = q(opt->summary);
-            }
-            out.push_back({q(word), meaning});
-        }
+    for (const domain::FlagExplanation& f : domain::explain_flags(command)) {
+        FlagExplanation e{q(f.flag), q(f.meaning), q(f.value), {}};
+        for (const domain::FlagDetail& d : f.details) e.details.push_back({q(d.item), q(d.meaning)});
+        out.push_back(e);
     }
     return out;
 }
@@ -74,7 +61,16 @@ QJsonObject CommandResult::to_json() const {
                                          {"start", m.start},
                                          {"length", m.length}});
     }
-    for (const FlagExplanation& f : flags) flags_json.append(QJsonObject{{"flag", f.flag}, {"meaning", f.meaning}});
+    for (const FlagExplanation& f : flags) {
+        QJsonObject o{{"flag", f.flag}, {"meaning", f.meaning}};
+        if (!f.value.isEmpty()) o.insert(QStringLiteral("value"), f.value);
+        if (!f.details.isEmpty()) {
+            QJsonArray details;
+            for (const FlagDetail& d : f.details) details.append(QJsonObject{{"item", d.item}, {"meaning", d.meaning}});
+            o.insert(QStringLiteral("details"), details);
+        }
+        flags_json.append(o);
+    }
     return QJsonObject{{"command", command},         {"explanation", explanation}, {"risk", risk},
                        {"reasons", reasons_json},    {"valid", valid},             {"messages", messages_json},
                        {"flags", flags_json}};

@@ -31,9 +31,16 @@ struct ValidationMessage {
     int length = 0;
 };
 
+struct FlagDetail {
+    QString item;     // one part of the value: "memory.used", "POWER", "1"
+    QString meaning;  // "ENABLED", a field's description; may be empty
+};
+
 struct FlagExplanation {
-    QString flag;     // as written: "-i 0", "--query-gpu=memory.used"
-    QString meaning;  // from the catalogue
+    QString flag;     // the option as written, without its value: "-i", "--query-gpu"
+    QString meaning;  // from the catalogue; empty when unknown
+    QString value;    // "0", "memory.used,temperature.gpu"; empty when the option has none
+    QList<FlagDetail> details;
 };
 
 struct CommandResult {
@@ -48,7 +55,8 @@ struct CommandResult {
     QString raw_output;
     GenerationStats stats;
 
-    // {"command", "explanation", "risk", "reasons", "valid", "messages", "flags"}
+    // {"command", "explanation", "risk", "reasons", "valid", "messages", "flags"}; each flag is
+    // {"flag", "meaning"} plus "value" and "details" ([{"item", "meaning"}]) when present.
     QJsonObject to_json() const;
 };
 

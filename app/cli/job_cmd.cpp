@@ -43,8 +43,13 @@ void print_result(const app::CommandResult& r) {
         std::cerr << "\n";
     }
     if (!r.explanation.isEmpty()) std::cerr << "explanation: " << r.explanation.toStdString() << "\n";
-    for (const auto& f : r.flags)
-        if (!f.meaning.isEmpty()) std::cerr << "  " << f.flag.toStdString() << ": " << f.meaning.toStdString() << "\n";
+    for (const auto& f : r.flags) {
+        if (f.meaning.isEmpty() && f.details.isEmpty()) continue;
+        std::cerr << "  " << f.flag.toStdString() << (f.value.isEmpty() ? "" : " " + f.value.toStdString()) << ": "
+                  << f.meaning.toStdString() << "\n";
+        for (const auto& d : f.details)
+            if (!d.meaning.isEmpty()) std::cerr << "      " << d.item.toStdString() << ": " << d.meaning.toStdString() << "\n";
+    }
 }
 
 // Asks on the terminal; false when stdin is not a terminal.

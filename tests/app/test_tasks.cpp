@@ -57,6 +57,14 @@ private slots:
         QVERIFY(!r.flags[0].meaning.isEmpty());
         const QJsonObject j = r.to_json();
         for (const char* key : {"command", "explanation", "risk", "reasons", "valid", "messages"}) QVERIFY2(j.contains(key), key);
+        // Each flag: its value apart from the option, and each query field described.
+        const QJsonObject query = j.value(QStringLiteral("flags")).toArray().at(0).toObject();
+        QCOMPARE(query.value(QStringLiteral("flag")).toString(), QStringLiteral("--query-gpu"));
+        QCOMPARE(query.value(QStringLiteral("value")).toString(), QStringLiteral("index,memory.used"));
+        const QJsonArray details = query.value(QStringLiteral("details")).toArray();
+        QCOMPARE(details.size(), 2);
+        QCOMPARE(details.at(1).toObject().value(QStringLiteral("item")).toString(), QStringLiteral("memory.used"));
+        QVERIFY(!details.at(1).toObject().value(QStringLiteral("meaning")).toString().isEmpty());
     }
 
     void inventedFieldIsInvalidWithSuggestion() {
