@@ -51,7 +51,12 @@ app::CommandResult result_from_json(const QJsonObject& o) {
     }
     for (const auto& v : o.value(QStringLiteral("flags")).toArray()) {
         const QJsonObject f = v.toObject();
-        r.flags << app::FlagExplanation{f.value(QStringLiteral("flag")).toString(), f.value(QStringLiteral("meaning")).toString()};
+        app::FlagExplanation flag{f.value(QStringLiteral("flag")).toString(), f.value(QStringLiteral("meaning")).toString(),
+                                  f.value(QStringLiteral("value")).toString(), {}};
+        for (const auto& d : f.value(QStringLiteral("details")).toArray())
+            flag.details.push_back({d.toObject().value(QStringLiteral("item")).toString(),
+                                    d.toObject().value(QStringLiteral("meaning")).toString()});
+        r.flags << flag;
     }
     return r;
 }
@@ -127,10 +132,11 @@ CommandPanel::CommandPanel(AppContext* context, QWidget* parent)
     bl->addWidget(messages_);
     flags_ = new QTreeWidget(box);
     flags_->setObjectName(QStringLiteral("commandFlags"));
-    flags_->setColumnCount(2);
-    flags_->setHeaderLabels({tr("Flag"), tr("Meaning")});
+    flags_->setColumnCount(3);
+    flags_->setHeaderLabels({tr("Flag"), tr("Value"), tr("Meaning")});
     flags_->setRootIsDecorated(false);
     flags_->header()->setSectionResizeMode(0, QHeaderView::ResizeToContents);
+    flags_->header()->setSectionResizeMode(1, QHeaderView::ResizeToContents);
     bl->addWidget(flags_, 1);
     auto* actions = new QHBoxLayout;
     copy_ = action(tr("Copy"), "commandCopy", box);
@@ -270,10 +276,23 @@ void CommandPanel::showResult(const app::CommandResult& result) {
     }
     messages_->setText(lines.join(QStringLiteral("<br>")));
     flags_->clear();
+    // Parts of a value (query fields, -d sections, enum names) are child rows under their flag.
+    const QFont fixed = QFontDatabase::systemFont(QFontDatabase::FixedFont);
+    bool any_details = false;
     for (const app::FlagExplanation& f : result.flags) {
-        auto* item = new QTreeWidgetItem(flags_, {f.flag, f.meaning});
-        item->setFont(0, QFontDatabase::systemFont(QFontDatabase::FixedFont));
+        auto* item = new QTreeWidgetItem(flags_, {f.flag, f.value, f.meaning});
+        item->setFont(0, fixed);
+        item->setFont(1, fixed);
+        item->setToolTip(2, f.meaning);
+        for (const app::FlagDetail& d : f.details) {
+            auto* sub = new QTreeWidgetItem(item, {QString(), d.item, d.meaning});
+            sub->setFont(1, fixed);
+            sub->setToolTip(2, d.meaning);
+        }
+        any_details = any_details || !f.details.isEmpty();
     }
+    flags_->setRootIsDecorated(any_details);
+    flags_->expandAll();
     const bool has = !result.command.isEmpty();
     for (QPushButton* b : {copy_, explain_, edit_, run_}) b->setEnabled(has);
     regenerate_->setEnabled(!last_request_.request.isEmpty());

@@ -35,8 +35,9 @@ CommandResult fixed_result() {
     r.reasons = {QStringLiteral("nvidia-smi queries only read state")};
     r.valid = true;
     r.messages = {{QStringLiteral("warning"), QStringLiteral("unknown field memroy"), {QStringLiteral("memory.used")}, 0, 0}};
-    r.flags = {{QStringLiteral("--query-gpu=memory.used"), QStringLiteral("the fields to print")},
-               {QStringLiteral("--format=csv"), QStringLiteral("comma-separated output")}};
+    r.flags = {{QStringLiteral("--query-gpu"), QStringLiteral("the fields to print"), QStringLiteral("memory.used"),
+                {{QStringLiteral("memory.used"), QStringLiteral("memory allocated by active contexts")}}},
+               {QStringLiteral("--format"), QStringLiteral("comma-separated output"), QStringLiteral("csv"), {}}};
     return r;
 }
 
@@ -58,7 +59,15 @@ private slots:
         panel.showResult(fixed_result());
         QCOMPARE(child<QLineEdit>(&panel, "commandText")->text(), fixed_result().command);
         QCOMPARE(child<QLabel>(&panel, "riskBadge")->property("risk").toString(), QStringLiteral("read-only"));
-        QCOMPARE(child<QTreeWidget>(&panel, "commandFlags")->topLevelItemCount(), 2);
+        QTreeWidget* flags = child<QTreeWidget>(&panel, "commandFlags");
+        QCOMPARE(flags->topLevelItemCount(), 2);
+        QCOMPARE(flags->columnCount(), 3);
+        QCOMPARE(flags->topLevelItem(0)->text(0), QStringLiteral("--query-gpu"));
+        QCOMPARE(flags->topLevelItem(0)->text(1), QStringLiteral("memory.used"));
+        QCOMPARE(flags->topLevelItem(0)->childCount(), 1);
+        QCOMPARE(flags->topLevelItem(0)->child(0)->text(1), QStringLiteral("memory.used"));
+        QCOMPARE(flags->topLevelItem(0)->child(0)->text(2), QStringLiteral("memory allocated by active contexts"));
+        QCOMPARE(flags->topLevelItem(1)->childCount(), 0);
         QVERIFY(child<QLabel>(&panel, "commandMessages")->text().contains(QStringLiteral("memory.used")));
         QVERIFY(child<QPushButton>(&panel, "commandRun")->isEnabled());
     }
