@@ -280,6 +280,18 @@ void ps_key_details(const std::string& value, bool sort, FlagExplanation& e) {
     }
 }
 
+// -NUM and -NAME spellings: a signal for kill-like tools, a count for head/tail/grep.
+std::string numeric_meaning(const ShellSpec& tool, const std::string& v) {
+    if (tool.signal_option) {
+        const std::string m = signal_meaning(v);
+        return m.empty() ? "" : "Send signal " + m + ".";
+    }
+    if (tool.name == "head") return "Same as -n " + v + ": the first " + v + " lines.";
+    if (tool.name == "tail") return "Same as -n " + v + ": the last " + v + " lines.";
+    if (tool.name == "grep") return "Same as -C " + v + ": " + v + " lines of context around each match.";
+    return "";
+}
+
 void shell_details(const ShellSpec& tool, FlagExplanation& e) {
     if (tool.name == "ps" && (e.flag == "--sort" || e.flag == "-o" || e.flag == "--format"))
         ps_key_details(e.value, e.flag == "--sort", e);
@@ -334,9 +346,12 @@ void explain_tool(const ShellCatalog& cat, const ShellSpec& tool, const std::vec
                 e.has_value = true;
                 consumed[next] = true;
             }
-        } else if (tool.signal_option && e.flag.size() > 1) {
-            e.meaning = signal_meaning(std::string_view(e.flag).substr(1));
-            if (!e.meaning.empty()) e.meaning = "Send signal " + e.meaning + ".";
+        } else if (o.written == "-NUM" || o.written == "-SIGNAL") {
+            // The walk's names for `kill -9` / `kill -KILL` / `head -20`: show the word as written.
+            e.flag = o.word < args.size() ? args[o.word].text : "-" + o.value;
+            e.value.clear();
+            e.has_value = false;
+            e.meaning = numeric_meaning(tool, o.value);
         }
         if (e.has_value) shell_details(tool, e);
         out.push_back(std::move(e));

@@ -191,6 +191,14 @@ TEST(FlagExplainer, SignalsAreNamed) {
     auto v = explain_flags("kill -s TERM 1234");
     ASSERT_EQ(v.size(), 1u);
     EXPECT_EQ(v[0].details.at(0).meaning.rfind("SIGTERM", 0), 0u);
+    v = explain_flags("kill -9 1234 && kill -HUP 88 && tail -20 /var/log/syslog");
+    ASSERT_EQ(v.size(), 3u);
+    EXPECT_EQ(v[0].flag, "-9");
+    EXPECT_FALSE(v[0].has_value);
+    EXPECT_EQ(v[0].meaning.rfind("Send signal SIGKILL", 0), 0u) << v[0].meaning;
+    EXPECT_EQ(v[1].flag, "-HUP");
+    EXPECT_EQ(v[1].meaning.rfind("Send signal SIGHUP", 0), 0u) << v[1].meaning;
+    EXPECT_EQ(v[2].meaning, "Same as -n 20: the last 20 lines.");
     v = explain_flags("timeout -s KILL 30 nvidia-smi -q");
     ASSERT_EQ(v.size(), 2u);
     EXPECT_EQ(v[0].details.at(0).meaning.rfind("SIGKILL", 0), 0u);
