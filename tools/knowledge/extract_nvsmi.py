@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 # extract_nvsmi.py: builds resources/knowledge/nvidia-smi/nvidia-smi.json from captured nvidia-smi help texts.
 # Not a scraper of live systems: it reads only the help files given, plus the hand-kept tables below
-# (argument types, risk classes and what each -d section shows), which the help texts do not state in machine-readable form.
+# (argument types, risk classes and what each -d section shows), which the help texts do not state
+# in machine-readable form.
 """Usage: extract_nvsmi.py HELP_DIR OUT_JSON
 
 HELP_DIR holds nvidia-smi-help.txt, help-query-*.txt and subcommands-help.txt as printed by the driver.
