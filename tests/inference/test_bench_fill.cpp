@@ -3,6 +3,7 @@
 // Not speeds (never asserted) and not prefill's own correctness (test_kv_cache.cpp, test_forward.cpp).
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
 #include <unistd.h>
