@@ -220,6 +220,7 @@ Expected<std::vector<BenchResult>> run_bench(std::shared_ptr<const Model> model,
     base.backend_note = ctx.backend_note();
     base.model_bytes = model->file_bytes();
     base.params = parameter_count(model->weights());
+    base.kv_cache_bytes = decode_bytes_per_token(c, model->weights(), p.kv_type, p.n_ctx).kv;
     std::vector<BenchResult> out;
     if (o.n_prompt > 0) {
         std::vector<double> rates;

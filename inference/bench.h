@@ -67,6 +67,7 @@ struct BenchResult {
     uint64_t bytes_per_token = 0;  // tg only: DecodeBytes::total at this depth
     double achieved_gbps = 0;      // tg only: bytes_per_token * tokens_per_s
     double bandwidth_share = 0;    // tg only: achieved / measured bandwidth (0 when none measured)
+    uint64_t kv_cache_bytes = 0;   // the K and V caches of the context the tests ran in
 };
 
 // Mean and sample standard deviation of per-repetition rates.

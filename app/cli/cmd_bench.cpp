@@ -12,6 +12,7 @@
 #include "inference/bench.h"
 #include "inference/cpu_features.h"
 #include "inference/model.h"
+#include "inference/peak_memory.h"
 
 namespace sigma::cli {
 
@@ -34,11 +35,15 @@ int cmd_bench(CliArgs& args) {
     auto options = parse_bench_args(forwarded);
     if (!options) return fail("bench", options.error().message + "\n" + bench_usage(), kExitUsage);
 
+    // The bandwidth probe's array comes and goes before the model loads, and the peak restarts
+    // after it, so the memory line counts the model's run alone.
+    const double bandwidth = measure_read_bandwidth_gbps(options->threads, options->bandwidth_bytes);
+    const bool peak_known = reset_peak_rss();
     auto model = Model::load(options->model_path);
     if (!model) return fail("bench", model.error().message);
-    const double bandwidth = measure_read_bandwidth_gbps(options->threads, options->bandwidth_bytes);
     auto results = run_bench(*model, *options, bandwidth);
     if (!results) return fail("bench", results.error().message);
+    const uint64_t peak = peak_known ? peak_rss_bytes() : 0;
     if (!results->empty()) {
         const BenchResult& first = results->front();
         print_backend_line(options->backend, first.backend == "cuda" ? ComputeBackend::Cuda : ComputeBackend::Cpu,
@@ -49,6 +54,10 @@ int cmd_bench(CliArgs& args) {
     if (options->json) {
         for (const BenchResult& r : *results) std::printf("%s\n", bench_json_line(r, name).c_str());
         std::printf("{\"test\": \"read_bandwidth\", \"threads\": %d, \"gbps\": %.3f}\n", options->threads, bandwidth);
+        if (peak > 0 && !results->empty())
+            std::printf("{\"test\": \"memory\", \"peak_rss_bytes\": %llu, \"model_bytes\": %llu, \"kv_cache_bytes\": %llu}\n",
+                        static_cast<unsigned long long>(peak), static_cast<unsigned long long>(results->front().model_bytes),
+                        static_cast<unsigned long long>(results->front().kv_cache_bytes));
         return kExitOk;
     }
     std::printf("%s\n", bench_table_header().c_str());
@@ -59,6 +68,14 @@ int cmd_bench(CliArgs& args) {
     else
         std::printf("\nbackend: cpu; CPU path: %s; memory read bandwidth (%d threads): %.1f GB/s\n",
                     cpu_features_string().c_str(), options->threads, bandwidth);
+    if (peak > 0 && !results->empty()) {
+        // Weights stay mmapped: the peak should be the file, the KV cache and a little more.
+        const double file = static_cast<double>(results->front().model_bytes);
+        const double kv = static_cast<double>(results->front().kv_cache_bytes);
+        std::printf("memory: peak RSS %.1f MiB = model file %.1f MiB + KV cache %.1f MiB %+.1f%%\n",
+                    static_cast<double>(peak) / 1048576.0, file / 1048576.0, kv / 1048576.0,
+                    100.0 * (static_cast<double>(peak) / (file + kv) - 1.0));
+    }
     return kExitOk;
 }
 

@@ -163,11 +163,18 @@ private slots:
         int tests = 0;
         for (const QString& line : json.out.split('\n', Qt::SkipEmptyParts)) {
             const QJsonObject o = QJsonDocument::fromJson(line.toUtf8()).object();
+            if (o.value("test").toString() == "memory") {
+                // The memory line carries the three numbers it compares (the bench prints, never judges).
+                QVERIFY2(o.value("peak_rss_bytes").toDouble() > 0 && o.value("model_bytes").toDouble() > 0 &&
+                             o.value("kv_cache_bytes").toDouble() > 0,
+                         qPrintable(line));
+            }
             if (!o.contains("tokens_per_s")) continue;
             ++tests;
             QCOMPARE(o.value("backend").toString(), QStringLiteral("cpu"));
         }
         QCOMPARE(tests, 2);
+        QVERIFY2(json.out.contains("\"test\": \"memory\""), qPrintable(json.out));
 
         const Run table = run({"bench", "-m", model_, "-p", "8", "-n", "4", "-r", "1", "-t", "1", "--backend", "auto"});
         QVERIFY2(table.code == 0, qPrintable(table.err));
