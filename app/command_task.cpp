@@ -24,7 +24,7 @@ QList<ChatMessage> to_messages(const std::vector<domain::ChatTurn>& turns) {
 QList<FlagExplanation> explain_flags(const std::string& command) {
     QList<FlagExplanation> out;
     for (const domain::FlagExplanation& f : domain::explain_flags(command)) {
-        FlagExplanation e{q(f.flag), q(f.meaning), q(f.value), {}};
+        FlagExplanation e{q(f.flag), q(f.meaning), q(f.value), {}, q(f.program)};
         for (const domain::FlagDetail& d : f.details) e.details.push_back({q(d.item), q(d.meaning)});
         out.push_back(e);
     }
@@ -63,6 +63,7 @@ QJsonObject CommandResult::to_json() const {
     }
     for (const FlagExplanation& f : flags) {
         QJsonObject o{{"flag", f.flag}, {"meaning", f.meaning}};
+        if (!f.program.isEmpty()) o.insert(QStringLiteral("program"), f.program);
         if (!f.value.isEmpty()) o.insert(QStringLiteral("value"), f.value);
         if (!f.details.isEmpty()) {
             QJsonArray details;

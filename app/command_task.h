@@ -41,6 +41,7 @@ struct FlagExplanation {
     QString meaning;  // from the catalogue; empty when unknown
     QString value;    // "0", "memory.used,temperature.gpu"; empty when the option has none
     QList<FlagDetail> details;
+    QString program;  // whose option it is in a pipeline: "ps", "nvidia-smi mig"
 };
 
 struct CommandResult {
@@ -56,7 +57,7 @@ struct CommandResult {
     GenerationStats stats;
 
     // {"command", "explanation", "risk", "reasons", "valid", "messages", "flags"}; each flag is
-    // {"flag", "meaning"} plus "value" and "details" ([{"item", "meaning"}]) when present.
+    // {"flag", "meaning", "program"} plus "value" and "details" ([{"item", "meaning"}]) when present.
     QJsonObject to_json() const;
 };
 

@@ -52,7 +52,8 @@ app::CommandResult result_from_json(const QJsonObject& o) {
     for (const auto& v : o.value(QStringLiteral("flags")).toArray()) {
         const QJsonObject f = v.toObject();
         app::FlagExplanation flag{f.value(QStringLiteral("flag")).toString(), f.value(QStringLiteral("meaning")).toString(),
-                                  f.value(QStringLiteral("value")).toString(), {}};
+                                  f.value(QStringLiteral("value")).toString(), {},
+                                  f.value(QStringLiteral("program")).toString()};
         for (const auto& d : f.value(QStringLiteral("details")).toArray())
             flag.details.push_back({d.toObject().value(QStringLiteral("item")).toString(),
                                     d.toObject().value(QStringLiteral("meaning")).toString()});
@@ -284,6 +285,7 @@ void CommandPanel::showResult(const app::CommandResult& result) {
         item->setFont(0, fixed);
         item->setFont(1, fixed);
         item->setToolTip(2, f.meaning);
+        if (!f.program.isEmpty()) item->setToolTip(0, tr("option of %1").arg(f.program));
         for (const app::FlagDetail& d : f.details) {
             auto* sub = new QTreeWidgetItem(item, {QString(), d.item, d.meaning});
             sub->setFont(1, fixed);

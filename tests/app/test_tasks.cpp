@@ -61,6 +61,7 @@ private slots:
         const QJsonObject query = j.value(QStringLiteral("flags")).toArray().at(0).toObject();
         QCOMPARE(query.value(QStringLiteral("flag")).toString(), QStringLiteral("--query-gpu"));
         QCOMPARE(query.value(QStringLiteral("value")).toString(), QStringLiteral("index,memory.used"));
+        QCOMPARE(query.value(QStringLiteral("program")).toString(), QStringLiteral("nvidia-smi"));
         const QJsonArray details = query.value(QStringLiteral("details")).toArray();
         QCOMPARE(details.size(), 2);
         QCOMPARE(details.at(1).toObject().value(QStringLiteral("item")).toString(), QStringLiteral("memory.used"));

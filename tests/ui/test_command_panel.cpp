@@ -36,8 +36,10 @@ CommandResult fixed_result() {
     r.valid = true;
     r.messages = {{QStringLiteral("warning"), QStringLiteral("unknown field memroy"), {QStringLiteral("memory.used")}, 0, 0}};
     r.flags = {{QStringLiteral("--query-gpu"), QStringLiteral("the fields to print"), QStringLiteral("memory.used"),
-                {{QStringLiteral("memory.used"), QStringLiteral("memory allocated by active contexts")}}},
-               {QStringLiteral("--format"), QStringLiteral("comma-separated output"), QStringLiteral("csv"), {}}};
+                {{QStringLiteral("memory.used"), QStringLiteral("memory allocated by active contexts")}},
+                QStringLiteral("nvidia-smi")},
+               {QStringLiteral("--format"), QStringLiteral("comma-separated output"), QStringLiteral("csv"), {},
+                QStringLiteral("nvidia-smi")}};
     return r;
 }
 
@@ -68,6 +70,7 @@ private slots:
         QCOMPARE(flags->topLevelItem(0)->child(0)->text(1), QStringLiteral("memory.used"));
         QCOMPARE(flags->topLevelItem(0)->child(0)->text(2), QStringLiteral("memory allocated by active contexts"));
         QCOMPARE(flags->topLevelItem(1)->childCount(), 0);
+        QVERIFY(flags->topLevelItem(0)->toolTip(0).contains(QStringLiteral("nvidia-smi")));
         QVERIFY(child<QLabel>(&panel, "commandMessages")->text().contains(QStringLiteral("memory.used")));
         QVERIFY(child<QPushButton>(&panel, "commandRun")->isEnabled());
     }
