@@ -292,9 +292,68 @@ std::string numeric_meaning(const ShellSpec& tool, const std::string& v) {
     return "";
 }
 
+constexpr Named kFindTypes[] = {{"f", "regular file"}, {"d", "directory"},     {"l", "symbolic link"},
+                                 {"s", "socket"},       {"p", "named pipe (FIFO)"}, {"b", "block device"},
+                                 {"c", "character device"}};
+
+// Syslog priorities as journalctl -p takes them (name or number).
+constexpr Named kPriorities[] = {{"0", "emerg"}, {"1", "alert"},  {"2", "crit"}, {"3", "err"},
+                                 {"4", "warning"}, {"5", "notice"}, {"6", "info"}, {"7", "debug"}};
+
+std::string priority_text(std::string_view p) {
+    for (const Named& n : kPriorities)
+        if (p == n.key || iequal(p, n.meaning)) return std::string(n.meaning) + " (" + n.key + ")";
+    return "";
+}
+
+// find's numeric tests: +N more than, -N less than, N exactly.
+std::string find_amount(const std::string& flag, const std::string& v) {
+    if (v.empty()) return "";
+    const char sign = v[0] == '+' || v[0] == '-' ? v[0] : 0;
+    std::string n = sign ? v.substr(1) : v;
+    std::string unit;
+    if (flag == "-size") {
+        const char u = n.empty() ? 0 : n.back();
+        const char* name = u == 'c' ? "bytes" : u == 'k' ? "KiB" : u == 'M' ? "MiB" : u == 'G' ? "GiB"
+                         : u == 'w' ? "two-byte words" : u == 'b' ? "512-byte blocks" : nullptr;
+        if (name) n.pop_back();
+        unit = name ? name : "512-byte blocks";
+        if (!all_digits(n)) return "";
+        const char* rel = sign == '+' ? "larger than " : sign == '-' ? "smaller than " : "exactly ";
+        return std::string(rel) + n + " " + unit + " (rounded up to whole units)";
+    }
+    if (!all_digits(n)) return "";
+    const bool minutes = flag.size() > 3 && flag.compare(flag.size() - 3, 3, "min") == 0;
+    const char* what = flag[1] == 'm' ? "modified " : flag[1] == 'a' ? "accessed " : "status changed ";
+    unit = minutes ? " minutes ago" : " days ago (24-hour periods)";
+    const char* rel = sign == '+' ? "more than " : sign == '-' ? "less than " : "exactly ";
+    return std::string(what) + rel + n + unit;
+}
+
 void shell_details(const ShellSpec& tool, FlagExplanation& e) {
     if (tool.name == "ps" && (e.flag == "--sort" || e.flag == "-o" || e.flag == "--format"))
         ps_key_details(e.value, e.flag == "--sort", e);
+    else if (tool.name == "find" && e.flag == "-type")
+        for (const std::string& t : split_list(e.value)) {
+            std::string m;
+            for (const Named& n : kFindTypes)
+                if (t == n.key) m = n.meaning;
+            e.details.push_back({t, m});
+        }
+    else if (tool.name == "find" && (e.flag == "-size" || e.flag == "-mtime" || e.flag == "-atime" ||
+                                     e.flag == "-ctime" || e.flag == "-mmin" || e.flag == "-amin" || e.flag == "-cmin"))
+        e.details.push_back({e.value, find_amount(e.flag, e.value)});
+    else if (tool.name == "journalctl" && (e.flag == "-p" || e.flag == "--priority")) {
+        // One priority shows it and everything more severe; FROM..TO shows a range.
+        const size_t dots = e.value.find("..");
+        if (dots == std::string::npos) {
+            const std::string p = priority_text(e.value);
+            e.details.push_back({e.value, p.empty() ? "" : p + " and more severe"});
+        } else {
+            const std::string a = priority_text(e.value.substr(0, dots)), b = priority_text(e.value.substr(dots + 2));
+            e.details.push_back({e.value, a.empty() || b.empty() ? "" : "from " + a + " to " + b});
+        }
+    }
     else if ((tool.name == "kill" || tool.name == "timeout") && (e.flag == "-s" || e.flag == "--signal"))
         e.details.push_back({e.value, signal_meaning(e.value)});
 }

@@ -187,6 +187,28 @@ TEST(FlagExplainer, ShellSummariesAndValues) {
     EXPECT_EQ(ls->program, "ls");
 }
 
+TEST(FlagExplainer, FindTestsAndJournalPriorities) {
+    auto v = explain_flags("find /var/log -type f -mtime +7 -size +100M -print0");
+    ASSERT_EQ(v.size(), 4u);
+    EXPECT_EQ(v[0].details.at(0).meaning, "regular file");
+    EXPECT_EQ(v[1].details.at(0).meaning, "modified more than 7 days ago (24-hour periods)");
+    EXPECT_EQ(v[2].details.at(0).meaning, "larger than 100 MiB (rounded up to whole units)");
+    EXPECT_TRUE(v[3].details.empty());
+    v = explain_flags("find . -mmin -30 -size 12x");
+    ASSERT_EQ(v.size(), 2u);
+    EXPECT_EQ(v[0].details.at(0).meaning, "modified less than 30 minutes ago");
+    EXPECT_EQ(v[1].details.at(0).meaning, "") << "an unreadable size is not guessed at";
+
+    v = explain_flags("journalctl -p err -b -1");
+    ASSERT_EQ(v.size(), 2u);
+    EXPECT_EQ(v[0].details.at(0).meaning, "err (3) and more severe");
+    EXPECT_EQ(v[1].flag, "-b");
+    EXPECT_EQ(v[1].value, "-1") << "journalctl reads a number after -b as its value";
+    v = explain_flags("journalctl --priority=4..2");
+    ASSERT_EQ(v.size(), 1u);
+    EXPECT_EQ(v[0].details.at(0).meaning, "from warning (4) to crit (2)");
+}
+
 TEST(FlagExplainer, SignalsAreNamed) {
     auto v = explain_flags("kill -s TERM 1234");
     ASSERT_EQ(v.size(), 1u);
