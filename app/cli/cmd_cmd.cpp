@@ -9,6 +9,7 @@
 #include "app/cli/commands.h"
 #include "app/cli/jobs.h"
 #include "app/domain/command_validator.h"
+#include "app/domain/flag_explainer.h"
 
 namespace sigma::cli {
 
@@ -16,6 +17,42 @@ namespace {
 
 using sigma::domain::CheckMessage;
 using sigma::domain::CommandCheck;
+using sigma::domain::FlagExplanation;
+using sigma::domain::Json;
+
+// The same keys as the model-backed job's "flags": flag, meaning, and value/details when present.
+Json flags_json(const std::vector<FlagExplanation>& flags) {
+    Json out = Json::array();
+    for (const FlagExplanation& f : flags) {
+        Json o = Json::object();
+        o.set("program", Json(f.program));
+        o.set("flag", Json(f.flag));
+        o.set("meaning", Json(f.meaning));
+        if (f.has_value) o.set("value", Json(f.value));
+        if (!f.details.empty()) {
+            Json details = Json::array();
+            for (const auto& d : f.details) {
+                Json item = Json::object();
+                item.set("item", Json(d.item));
+                item.set("meaning", Json(d.meaning));
+                details.push(std::move(item));
+            }
+            o.set("details", std::move(details));
+        }
+        out.push(std::move(o));
+    }
+    return out;
+}
+
+void print_flags(const std::vector<FlagExplanation>& flags) {
+    if (flags.empty()) return;
+    std::cout << "flags:\n";
+    for (const FlagExplanation& f : flags) {
+        std::cout << "  " << f.flag << (f.has_value ? " " + f.value : std::string()) << "  "
+                  << (f.meaning.empty() ? std::string("(no description in the knowledge pack)") : f.meaning) << "\n";
+        for (const auto& d : f.details) std::cout << "      " << d.item << (d.meaning.empty() ? "" : ": " + d.meaning) << "\n";
+    }
+}
 
 // The command with a caret run under the bytes a message points at (single-line commands only).
 void print_message(const std::string& command, const CheckMessage& m) {
@@ -50,13 +87,17 @@ int cmd_cmd(CliArgs& args) {
     while (!command->empty() && (command->back() == '\n' || command->back() == '\r')) command->pop_back();
 
     const CommandCheck c = sigma::domain::check_command(*command);
+    const std::vector<FlagExplanation> flags = sigma::domain::explain_flags(*command);
     if (json) {
-        std::cout << sigma::domain::command_check_json(c).dump() << "\n";
+        sigma::domain::Json out = sigma::domain::command_check_json(c);
+        out.set("flags", flags_json(flags));
+        std::cout << out.dump() << "\n";
         return c.valid ? kExitOk : kExitFailure;
     }
     std::cout << (c.valid ? "VALID" : "INVALID") << "  risk: " << sigma::domain::risk_text(c.risk) << "\n";
     for (const std::string& r : c.reasons) std::cout << "  - " << r << "\n";
     for (const CheckMessage& m : c.messages) print_message(*command, m);
+    print_flags(flags);
     return c.valid ? kExitOk : kExitFailure;
 }
 

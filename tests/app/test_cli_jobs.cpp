@@ -52,7 +52,17 @@ private slots:
         QVERIFY(r.out.contains("memory.used"));
         const Run ok = run({"cmd", "--validate", "nvidia-smi -i 0 -pm 1", "--json"});
         QCOMPARE(ok.code, 0);
-        QCOMPARE(json_line(ok.out).value("risk").toString(), QStringLiteral("changes-state"));
+        const QJsonObject okJson = json_line(ok.out);
+        QCOMPARE(okJson.value("risk").toString(), QStringLiteral("changes-state"));
+        // Each option explained, with its value and the value's meaning (-pm 1 is ENABLED).
+        const QJsonArray flags = okJson.value("flags").toArray();
+        QCOMPARE(flags.size(), 2);
+        const QJsonObject pm = flags.at(1).toObject();
+        QCOMPARE(pm.value("flag").toString(), QStringLiteral("-pm"));
+        QCOMPARE(pm.value("value").toString(), QStringLiteral("1"));
+        QVERIFY(!pm.value("meaning").toString().isEmpty());
+        QVERIFY2(pm.value("details").toArray().at(0).toObject().value("meaning").toString().contains("ENABLED"),
+                 qPrintable(ok.out));
     }
 
     void commandJobPrintsOneJsonObjectAndRecordsTheSession() {
