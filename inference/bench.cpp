@@ -222,6 +222,14 @@ Expected<std::vector<BenchResult>> run_bench(std::shared_ptr<const Model> model,
     base.params = parameter_count(model->weights());
     base.kv_cache_bytes = decode_bytes_per_token(c, model->weights(), p.kv_type, p.n_ctx).kv;
     std::vector<BenchResult> out;
+    // One untimed pass first, as llama-bench does: it faults the mmapped weights in and warms the
+    // caches, so the first timed repetition measures the same thing as the others.
+    {
+        const auto warm = random_tokens(std::max(1, std::min(o.n_prompt, 16)));
+        auto res = ctx.decode(warm);
+        if (!res) return res.error();
+        ctx.truncate(o.depth);
+    }
     if (o.n_prompt > 0) {
         std::vector<double> rates;
         for (int r = 0; r < o.reps; ++r) {
