@@ -44,19 +44,20 @@ void KvCache::store(uint8_t* base, size_t offset, const float* src, int64_t n) {
     }
 }
 
+// Head-major: [layer][head][pos][d], so one head's rows are contiguous and attention streams them.
 void KvCache::store_k(int layer, int pos, const float* k) {
-    const size_t row = static_cast<size_t>(n_k_) * d_k_cache_;
-    store(k_.get(), (static_cast<size_t>(layer) * n_ctx_ + pos) * row, k, static_cast<int64_t>(row));
+    for (int h = 0; h < n_k_; ++h)
+        store(k_.get(), ((static_cast<size_t>(layer) * n_k_ + h) * n_ctx_ + pos) * d_k_cache_,
+              k + static_cast<size_t>(h) * d_k_cache_, d_k_cache_);
 }
 
 void KvCache::store_v(int layer, int pos, const float* v) {
-    const size_t row = static_cast<size_t>(n_v_) * d_v_;
-    store(v_.get(), (static_cast<size_t>(layer) * n_ctx_ + pos) * row, v, static_cast<int64_t>(row));
+    for (int h = 0; h < n_v_; ++h)
+        store(v_.get(), ((static_cast<size_t>(layer) * n_v_ + h) * n_ctx_ + pos) * d_v_, v + static_cast<size_t>(h) * d_v_, d_v_);
 }
 
 void KvCache::load_k(float* out, int layer, int pos, int head) const {
-    const size_t offset =
-        (static_cast<size_t>(layer) * n_ctx_ + pos) * n_k_ * d_k_cache_ + static_cast<size_t>(head) * d_k_cache_;
+    const size_t offset = ((static_cast<size_t>(layer) * n_k_ + head) * n_ctx_ + pos) * d_k_cache_;
     if (type_ == KvType::F32) {
         std::memcpy(out, k_.get() + offset * 4, static_cast<size_t>(d_k_cache_) * 4);
     } else {
@@ -65,13 +66,13 @@ void KvCache::load_k(float* out, int layer, int pos, int head) const {
 }
 
 KvRows KvCache::k_rows(int layer, int head) const {
-    const size_t offset = static_cast<size_t>(layer) * n_ctx_ * n_k_ * d_k_cache_ + static_cast<size_t>(head) * d_k_cache_;
-    return KvRows{k_.get() + offset * element_bytes(), type_, static_cast<int64_t>(n_k_) * d_k_cache_};
+    const size_t offset = (static_cast<size_t>(layer) * n_k_ + head) * n_ctx_ * d_k_cache_;
+    return KvRows{k_.get() + offset * element_bytes(), type_, static_cast<int64_t>(d_k_cache_)};
 }
 
 KvRows KvCache::v_rows(int layer, int head) const {
-    const size_t offset = static_cast<size_t>(layer) * n_ctx_ * n_v_ * d_v_ + static_cast<size_t>(head) * d_v_;
-    return KvRows{v_.get() + offset * element_bytes(), type_, static_cast<int64_t>(n_v_) * d_v_};
+    const size_t offset = (static_cast<size_t>(layer) * n_v_ + head) * n_ctx_ * d_v_;
+    return KvRows{v_.get() + offset * element_bytes(), type_, static_cast<int64_t>(d_v_)};
 }
 
 }  // namespace sigma

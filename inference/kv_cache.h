@@ -51,8 +51,9 @@ private:
     KvType type_ = KvType::F16;
     int n_layer_ = 0, n_ctx_ = 0, n_k_ = 0, d_k_cache_ = 0, n_v_ = 0, d_v_ = 0;
     size_t k_elements_ = 0, v_elements_ = 0;
-    std::unique_ptr<uint8_t[]> k_;  // [n_layer][n_ctx][n_k][d_k_cache] of type_
-    std::unique_ptr<uint8_t[]> v_;  // [n_layer][n_ctx][n_v][d_v] of type_
+    // Head-major, so that one head's cached rows are contiguous and attention reads them as a stream.
+    std::unique_ptr<uint8_t[]> k_;  // [n_layer][n_k][n_ctx][d_k_cache] of type_
+    std::unique_ptr<uint8_t[]> v_;  // [n_layer][n_v][n_ctx][d_v] of type_
 };
 
 }  // namespace sigma
