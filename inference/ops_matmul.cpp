@@ -91,10 +91,10 @@ struct Kernels {
 void quantize_q8_0_reference(const float* x, BlockQ8_0* y, int64_t n) { quantize_row(TensorType::Q8_0, x, y, n); }
 
 Kernels kernels_for(MatmulPath path) {
-    // Q8_0 keeps AVX2's 4x2 tile on the AVX-512 path: prefill reuses each weight block for two tokens,
-    // which beats a wider single dot product (dot_q8_0_avx512 is there for callers without batches).
+    // Q8_0 keeps AVX2's 4x2 tile on the AVX-512 path for two or three tokens (each weight block serves
+    // both); a single token (decode) takes dot_q8_0_avx512, which prefetches the weights ahead.
     if (path == MatmulPath::Avx512)
-        return {dot_f32_avx2,           dot_q8_0_avx2,        dot_f32_tile4x3_avx2, dot_q8_0_tile4x2_avx2,
+        return {dot_f32_avx2,           dot_q8_0_avx512,      dot_f32_tile4x3_avx2, dot_q8_0_tile4x2_avx2,
                 quantize_row_q8_0_avx2, dot_f16_avx2,         dot_bf16_avx2,        true,
                 dot_q4_0_q8_0_avx512,   dot_q4_k_q8_k_avx512, dot_q5_k_q8_k_avx512, dot_q6_k_q8_k_avx512,
                 dot_q4_k_q8_k_x2_avx512, dot_q5_k_q8_k_x2_avx512, dot_q6_k_q8_k_x2_avx512};

@@ -42,6 +42,7 @@ SIGMA_AVX512 float dot_q8_0_avx512(const BlockQ8_0* w, const BlockQ8_0* x, int64
     const float* table = fp16_table();
     __m256 acc = _mm256_setzero_ps();
     for (int64_t b = 0; b < n_blocks; ++b) {
+        if ((b & 1) == 0) _mm_prefetch(reinterpret_cast<const char*>(w + b) + kPrefetchBytes, _MM_HINT_T0);
         const __m256i p = signed_dot(load32(w[b].qs), load32(x[b].qs));
         acc = _mm256_fmadd_ps(_mm256_set1_ps(table[w[b].d] * table[x[b].d]), _mm256_cvtepi32_ps(p), acc);
     }
