@@ -1,13 +1,17 @@
-// libFuzzer target for the command side: shell parser, tokeniser, command validator, risk and the
-// comparison metrics on arbitrary bytes. Not a correctness test: it looks for crashes, hangs and
-// invariant breaks (positions outside the input, a read-only verdict on an unparsable line).
+// libFuzzer target for the command side: shell parser, tokeniser, command validator, risk, the flag
+// explainer and the comparison metrics on arbitrary bytes.
+// Not a correctness test: it looks for crashes, hangs and invariant breaks (positions outside the
+// input, a read-only verdict on an unparsable line, flags explained for a line that does not parse).
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
+#include <string>
 #include <string_view>
+#include <vector>
 
 #include "app/domain/cmd_compare.h"
 #include "app/domain/command_validator.h"
+#include "app/domain/flag_explainer.h"
 #include "app/domain/shell_parser.h"
 #include "app/domain/shell_tokens.h"
 
@@ -32,6 +36,12 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     for (const CheckMessage& m : check.messages)
         if (m.start > size) std::abort();
     (void)command_check_json(check).dump();
+
+    // Explaining the flags never fails; an unparsable line has nothing to explain.
+    const std::vector<FlagExplanation> flags = explain_flags(std::string(text));
+    if (!parsed.ok && !flags.empty()) std::abort();
+    for (const FlagExplanation& f : flags)
+        if (f.flag.empty() || f.flag.size() > size) std::abort();
 
     // Split the input in two at its first newline to exercise the metrics.
     const size_t nl = text.find('\n');
