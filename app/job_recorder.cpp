@@ -4,6 +4,7 @@
 
 #include <QJsonDocument>
 
+#include "app/domain/redactor.h"
 #include "app/history_store.h"
 
 namespace sigma::app {
@@ -12,6 +13,14 @@ QString session_title(const QString& request) {
     QString title = request.section(QLatin1Char('\n'), 0, 0).simplified();
     if (title.size() > 80) title = title.left(77) + QStringLiteral("...");
     return title.isEmpty() ? QStringLiteral("(empty request)") : title;
+}
+
+QString redact_secrets(const QString& text) {
+    domain::RedactOptions only_secrets;
+    only_secrets.ipv4 = only_secrets.ipv6 = only_secrets.hostnames = only_secrets.emails = false;
+    only_secrets.cloud_ids = only_secrets.uuids = only_secrets.macs = false;
+    domain::Redactor r(only_secrets);
+    return QString::fromStdString(r.redact(text.toStdString()));
 }
 
 RecordOutcome record_job(const QString& db_path, const JobRecord& job) {
@@ -23,7 +32,8 @@ RecordOutcome record_job(const QString& db_path, const JobRecord& job) {
     }
     Session session;
     session.panel = job.panel;
-    session.title = session_title(job.request);
+    const QString request = redact_secrets(job.request);
+    session.title = session_title(request);
     session.model = job.model;
     session.backend = job.backend;
     auto sid = store.create_session(session);
@@ -33,8 +43,8 @@ RecordOutcome record_job(const QString& db_path, const JobRecord& job) {
     }
     Turn turn;
     turn.session_id = *sid;
-    turn.request = job.request;
-    turn.raw_output = job.raw_output;
+    turn.request = request;
+    turn.raw_output = redact_secrets(job.raw_output);
     turn.result_json = QString::fromUtf8(QJsonDocument(job.result).toJson(QJsonDocument::Compact));
     turn.prompt_tokens = job.stats.prompt_tokens;
     turn.completion_tokens = job.stats.completion_tokens;
@@ -58,7 +68,9 @@ RecordOutcome record_execution(const QString& db_path, const Execution& executio
         out.warning = QString::fromStdString(s.error().message);
         return out;
     }
-    auto id = store.add_execution(execution);
+    Execution redacted = execution;
+    redacted.output_excerpt = redact_secrets(execution.output_excerpt);
+    auto id = store.add_execution(redacted);
     if (!id) {
         out.warning = QString::fromStdString(id.error().message);
         return out;

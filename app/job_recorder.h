@@ -13,8 +13,8 @@ namespace sigma::app {
 
 struct JobRecord {
     Panel panel = Panel::Commands;
-    QString request;     // what the user asked (already redacted)
-    QString raw_output;  // the model's answer (already redacted)
+    QString request;     // what the user asked (secrets are redacted when recorded)
+    QString raw_output;  // the model's answer (secrets are redacted when recorded)
     QJsonObject result;  // the validated result
     GenerationStats stats;
     QString model;
@@ -26,11 +26,15 @@ struct RecordOutcome {
     QString warning;        // why it was not saved
 };
 
+// Secrets only (tokens, keys, passwords, private keys), as placeholders; addresses and names stay,
+// so a stored request still reads as asked. Everything the recorders below store goes through it.
+QString redact_secrets(const QString& text);
+
 // Opens the database at `db_path` (created if absent), writes the session and its turn in one
-// go, and closes it.
+// go (request and raw output with secrets redacted), and closes it.
 RecordOutcome record_job(const QString& db_path, const JobRecord& job);
 
-// Appends an execution of a session's command.
+// Appends an execution of a session's command (its output excerpt with secrets redacted).
 RecordOutcome record_execution(const QString& db_path, const Execution& execution);
 
 // The session title: the request's first line, at most 80 characters.

@@ -15,7 +15,6 @@
 #include "app/command_runner.h"
 #include "app/command_task.h"
 #include "app/domain/example_corpus.h"
-#include "app/domain/redactor.h"
 #include "app/domain/shell_parser.h"
 #include "app/job_recorder.h"
 
@@ -24,14 +23,6 @@ namespace sigma::cli {
 namespace {
 
 constexpr const char* kName = "cmd";
-
-QString redact_secrets(const QString& text) {
-    domain::RedactOptions only_secrets;
-    only_secrets.ipv4 = only_secrets.ipv6 = only_secrets.hostnames = only_secrets.emails = false;
-    only_secrets.cloud_ids = only_secrets.uuids = only_secrets.macs = false;
-    domain::Redactor r(only_secrets);
-    return QString::fromStdString(r.redact(text.toStdString()));
-}
 
 void print_result(const app::CommandResult& r) {
     std::cout << r.command.toStdString() << "\n";
@@ -95,15 +86,8 @@ int run_command_job(CliArgs& args, const std::string& request) {
     if (!gen.ok) return fail(kName, gen.error.message.toStdString());
     const app::CommandResult result = task.finish(req, gen.text, gen.stats);
 
-    app::JobRecord rec;
-    rec.panel = app::Panel::Commands;
-    rec.request = redact_secrets(req.request);
-    rec.raw_output = redact_secrets(result.raw_output);
-    rec.result = result.to_json();
-    rec.stats = result.stats;
-    rec.model = model;
-    rec.backend = kind;
-    const qint64 session = save_job(kName, options, rec);
+    const qint64 session = save_job(kName, options,
+                                    {app::Panel::Commands, req.request, result.raw_output, result.to_json(), result.stats, model, kind});
 
     if (json) {
         print_json_result(result.to_json(), session);
@@ -157,7 +141,7 @@ int run_command_job(CliArgs& args, const std::string& request) {
         e.command = result.command;
         e.exit_code = ran.exit_code;
         e.duration_ms = ran.duration_ms;
-        e.output_excerpt = redact_secrets(ran.output_excerpt);
+        e.output_excerpt = ran.output_excerpt;
         e.host = QHostInfo::localHostName();
         const app::RecordOutcome saved = app::record_execution(options.db_path, e);
         if (!saved.warning.isEmpty()) std::cerr << "sigma cmd: warning: execution not saved: " << saved.warning.toStdString() << "\n";

@@ -48,16 +48,10 @@ int run_diagnose_job(CliArgs& args, const std::string& input) {
                        << "); showing the rules engine's\n";
     }
 
-    app::JobRecord rec;
-    rec.panel = app::Panel::Diagnose;
-    rec.request = input.empty() || input == "-" ? QStringLiteral("(log from standard input)")
-                                                : QString::fromStdString(input);
-    rec.raw_output = result.raw_output;
-    rec.result = result.to_json();
-    rec.stats = result.stats;
-    rec.model = model;
-    rec.backend = kind;
-    const qint64 session = save_job(kName, options, rec);
+    const QString request = input.empty() || input == "-" ? QStringLiteral("(log from standard input)")
+                                                          : QString::fromStdString(input);
+    const qint64 session =
+        save_job(kName, options, {app::Panel::Diagnose, request, result.raw_output, result.to_json(), result.stats, model, kind});
     if (json) {
         print_json_result(result.to_json(), session);
         return kExitOk;

@@ -68,15 +68,8 @@ int run_kql_job(CliArgs& args, const std::string& question) {
         g = *next;
     }
 
-    app::JobRecord rec;
-    rec.panel = app::Panel::Kql;
-    rec.request = req.question;
-    rec.raw_output = result.raw_output;
-    rec.result = result.to_json();
-    rec.stats = result.stats;
-    rec.model = model;
-    rec.backend = kind;
-    const qint64 session = save_job(kName, options, rec);
+    const qint64 session = save_job(kName, options,
+                                    {app::Panel::Kql, req.question, result.raw_output, result.to_json(), result.stats, model, kind});
     if (json) {
         print_json_result(result.to_json(), session);
     } else {

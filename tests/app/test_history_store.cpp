@@ -1,6 +1,7 @@
 // Tests for HistoryStore: round trips of sessions, turns and executions, listing, renaming,
 // cascading deletes, full-text search (including hostile query text), and schema migration.
 // Not the crash and disk-error tests: those live in test_history_durability.cpp.
+#include <QJsonObject>
 #include <QSqlDatabase>
 #include <QSqlError>
 #include <QSqlQuery>
@@ -11,6 +12,7 @@
 #include "app/data_paths.h"
 #include "app/history_schema.h"
 #include "app/history_store.h"
+#include "app/job_recorder.h"
 
 using namespace sigma::app;
 
@@ -164,6 +166,37 @@ private slots:
         QCOMPARE(got->executions[0].host, QStringLiteral("a3"));
         QCOMPARE(got->executions[0].started_at, kT0.addSecs(20));
         QVERIFY(!got->executions[1].turn_id.has_value());
+    }
+
+    void recorders_store_secrets_redacted_for_every_caller() {
+        // The CLI jobs and the GUI panels both record through record_job / record_execution.
+        const QString path = db_path("recorded.sqlite");
+        JobRecord job{Panel::Kql, QStringLiteral("sign-ins for db_password=hunter2 user=bob"),
+                      QStringLiteral("curl -H 'Authorization: Bearer abcdef0123456789xyz' https://10.0.0.7/"),
+                      QJsonObject{{"query", "SigninLogs"}}, {}, QStringLiteral("m.gguf"), QStringLiteral("local")};
+        const RecordOutcome rec = record_job(path, job);
+        QVERIFY2(rec.session_id > 0, qPrintable(rec.warning));
+        Execution e;
+        e.session_id = rec.session_id;
+        e.command = QStringLiteral("env");
+        e.output_excerpt = QStringLiteral("AWS_SECRET_ACCESS_KEY=wJalrXUtnFEMI/K7MDENG\nHOME=/root");
+        e.started_at = kT0;
+        QVERIFY(record_execution(path, e).warning.isEmpty());
+
+        HistoryStore store;
+        REQUIRE_OK(store.open(path));
+        auto got = store.get_session(rec.session_id);
+        REQUIRE_OK(got);
+        QCOMPARE(got->turns.size(), size_t(1));
+        const Turn& t = got->turns[0];
+        QVERIFY2(!t.request.contains("hunter2") && t.request.contains("user=bob"), qPrintable(t.request));
+        QVERIFY2(!got->title.contains("hunter2"), qPrintable(got->title));
+        // Only secrets: the address stays, the bearer token goes.
+        QVERIFY2(!t.raw_output.contains("abcdef0123456789xyz") && t.raw_output.contains("10.0.0.7"), qPrintable(t.raw_output));
+        QCOMPARE(got->executions.size(), size_t(1));
+        QVERIFY2(!got->executions[0].output_excerpt.contains("wJalrXUtnFEMI") &&
+                     got->executions[0].output_excerpt.contains("HOME=/root"),
+                 qPrintable(got->executions[0].output_excerpt));
     }
 
     void writes_to_missing_rows_name_them() {
