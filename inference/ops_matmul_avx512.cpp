@@ -4,6 +4,7 @@
 // Not F32/F16/BF16 (those stay on the AVX2 kernels, which already stream at memory speed).
 #include <cstdint>
 #include <cstring>
+#include <type_traits>
 
 #include "inference/ops_convert.h"
 #include "inference/ops_matmul.h"
@@ -66,43 +67,10 @@ SIGMA_AVX512 float dot_q4_0_q8_0_avx512(const BlockQ4_0* w, const BlockQ8_0* x, 
 // are unpacked once for all N, and each token's arithmetic is the same sequence whatever N is. Q4_K
 // and Q6_K have leaner single-token entries further down (decode), which sum in another order.
 
-template <int N>
-SIGMA_AVX512 inline void q4_k_rows(const BlockQ4_K* w, const BlockQ8_K* const* x, int64_t n_blocks, float* out) {
-    const float* table = fp16_table();
-    const __m256i low = _mm256_set1_epi8(0xF);
-    __m512 acc[N];
-    float mins[N];
-    for (int t = 0; t < N; ++t) {
-        acc[t] = _mm512_setzero_ps();
-        mins[t] = 0;
-    }
-    for (int64_t b = 0; b < n_blocks; ++b) {
-        uint8_t s8[8], m8[8];
-        kquant_unpack_scales(w[b].scales, s8, m8);
-        __m512i sumi[N];
-        for (int t = 0; t < N; ++t) sumi[t] = _mm512_setzero_si512();
-        for (int g = 0; g < 4; ++g) {
-            const __m256i q = load32(w[b].qs + 32 * g);
-            // bytes 0..31: sub-block 2g (low nibbles), 32..63: sub-block 2g+1 (high), as the activations lie
-            const __m512i qq = join(_mm256_and_si256(q, low), _mm256_and_si256(_mm256_srli_epi16(q, 4), low));
-            const __m512i scale = two_scales(s8[2 * g], s8[2 * g + 1]);
-            for (int t = 0; t < N; ++t) {
-                const __m512i p = _mm512_dpbusd_epi32(_mm512_setzero_si512(), qq, load64(x[t][b].qs + 64 * g));
-                sumi[t] = _mm512_add_epi32(sumi[t], _mm512_mullo_epi32(p, scale));
-            }
-        }
-        for (int t = 0; t < N; ++t) {
-            int32_t summ = 0;
-            for (int j = 0; j < 8; ++j) summ += m8[j] * (x[t][b].bsums[2 * j] + x[t][b].bsums[2 * j + 1]);
-            acc[t] = _mm512_fmadd_ps(_mm512_set1_ps(x[t][b].d * table[w[b].d]), _mm512_cvtepi32_ps(sumi[t]), acc[t]);
-            mins[t] += x[t][b].d * table[w[b].dmin] * static_cast<float>(summ);
-        }
-    }
-    for (int t = 0; t < N; ++t) out[t] = _mm512_reduce_add_ps(acc[t]) - mins[t];
-}
-
-template <int N>
-SIGMA_AVX512 inline void q5_k_rows(const BlockQ5_K* w, const BlockQ8_K* const* x, int64_t n_blocks, float* out) {
+// Q4_K and Q5_K share the block layout but for Q5_K's fifth bit per weight (qh).
+template <int N, typename Block>
+SIGMA_AVX512 inline void q45_k_rows(const Block* w, const BlockQ8_K* const* x, int64_t n_blocks, float* out) {
+    constexpr bool kQ5 = std::is_same_v<Block, BlockQ5_K>;
     const float* table = fp16_table();
     const __m256i low = _mm256_set1_epi8(0xF);
     const __m512i sixteen = _mm512_set1_epi8(16);
@@ -115,16 +83,20 @@ SIGMA_AVX512 inline void q5_k_rows(const BlockQ5_K* w, const BlockQ8_K* const* x
     for (int64_t b = 0; b < n_blocks; ++b) {
         uint8_t s8[8], m8[8];
         kquant_unpack_scales(w[b].scales, s8, m8);
-        const __m512i qh = _mm512_broadcast_i64x4(load32(w[b].qh));
+        __m512i qh = _mm512_setzero_si512();
+        if constexpr (kQ5) qh = _mm512_broadcast_i64x4(load32(w[b].qh));
         __m512i sumi[N];
         for (int t = 0; t < N; ++t) sumi[t] = _mm512_setzero_si512();
         for (int g = 0; g < 4; ++g) {
             const __m256i q = load32(w[b].qs + 32 * g);
+            // bytes 0..31: sub-block 2g (low nibbles), 32..63: sub-block 2g+1 (high), as the activations lie
             __m512i qq = join(_mm256_and_si256(q, low), _mm256_and_si256(_mm256_srli_epi16(q, 4), low));
-            // fifth bits: bit 2g of qh for the low half, bit 2g+1 for the high half
-            const __m512i bits = join(_mm256_set1_epi8(static_cast<char>(1 << (2 * g))),
-                                      _mm256_set1_epi8(static_cast<char>(2 << (2 * g))));
-            qq = _mm512_or_si512(qq, _mm512_maskz_mov_epi8(_mm512_test_epi8_mask(qh, bits), sixteen));
+            if constexpr (kQ5) {
+                // fifth bits: bit 2g of qh for the low half, bit 2g+1 for the high half
+                const __m512i bits = join(_mm256_set1_epi8(static_cast<char>(1 << (2 * g))),
+                                          _mm256_set1_epi8(static_cast<char>(2 << (2 * g))));
+                qq = _mm512_or_si512(qq, _mm512_maskz_mov_epi8(_mm512_test_epi8_mask(qh, bits), sixteen));
+            }
             const __m512i scale = two_scales(s8[2 * g], s8[2 * g + 1]);
             for (int t = 0; t < N; ++t) {
                 const __m512i p = _mm512_dpbusd_epi32(_mm512_setzero_si512(), qq, load64(x[t][b].qs + 64 * g));
@@ -224,19 +196,19 @@ SIGMA_AVX512 float dot_q4_k_q8_k_avx512(const BlockQ4_K* w, const BlockQ8_K* x, 
 SIGMA_AVX512 void dot_q4_k_q8_k_x2_avx512(const BlockQ4_K* w, const BlockQ8_K* x0, const BlockQ8_K* x1, int64_t n_blocks,
                                           float out[2]) {
     const BlockQ8_K* x[2] = {x0, x1};
-    q4_k_rows<2>(w, x, n_blocks, out);
+    q45_k_rows<2>(w, x, n_blocks, out);
 }
 
 SIGMA_AVX512 float dot_q5_k_q8_k_avx512(const BlockQ5_K* w, const BlockQ8_K* x, int64_t n_blocks) {
     float out;
-    q5_k_rows<1>(w, &x, n_blocks, &out);
+    q45_k_rows<1>(w, &x, n_blocks, &out);
     return out;
 }
 
 SIGMA_AVX512 void dot_q5_k_q8_k_x2_avx512(const BlockQ5_K* w, const BlockQ8_K* x0, const BlockQ8_K* x1, int64_t n_blocks,
                                           float out[2]) {
     const BlockQ8_K* x[2] = {x0, x1};
-    q5_k_rows<2>(w, x, n_blocks, out);
+    q45_k_rows<2>(w, x, n_blocks, out);
 }
 
 // Decode for Q6_K, as for Q4_K: the 16 signed sub-block scales become floats (d * dx * sc_j) once per
