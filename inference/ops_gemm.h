@@ -1,6 +1,6 @@
-// Prefill GEMM for the 8/6/5/4-bit weight types on AVX-512 VNNI: rows are unpacked once per batch
-// into unsigned bytes with one float scale per four weights and one offset per sixteen, then every
-// weight byte meets four tokens per vpdpbusd.
+// Prefill GEMM for the 8/6/5/4-bit weight types on AVX-512 VNNI: 32 weight rows at a time are
+// decoded to unsigned bytes and transposed so one register holds 4 weights of 16 rows, and each
+// vpdpbusd multiplies them by 4 bytes of one token; a block's scales are applied once per 16 rows.
 // Not decode: a single token reads each weight once, where the row dot products (ops_matmul_quant.h)
 // stream at memory speed without the unpacking.
 #pragma once
@@ -14,20 +14,18 @@ namespace sigma {
 
 class ThreadPool;
 
-// The layout both operands are brought to, for in weights (in % 64 == 0), per 64-weight step s:
-// - weights: 64 unsigned bytes u and 16 float lane scales ws (lane l covers weights 64s+4l..+3),
-//   plus one float offset wo per 16 weights;
-// - activations (8-bit, quantised exactly as the decode path quantises them): 64 signed bytes q and
-//   16 lane scales xs, plus xsum = scale * sum(q) per 16;
-// so that row . token = sum_s sum_l ws_l xs_l (u . q)_l - sum_g wo_g xsum_g, exactly the block
-// formula of each type (Q8_0 bytes are offset by 128 to be unsigned, 128 d is their offset).
-constexpr int kGemmRowBlock = 16;  // rows one thread unpacks together (4 tiles of 4 rows)
+// What the tile computes, per weight block b (32 inputs; 16 for Q6_K) of row r and token t:
+//   y += ws[r][b] * sx[t][b] * (sum_k u[r][k] q[t][k] - offset_x * sum_k q[t][k]) - wo[r][b] * ox[t][b]
+// with u the weights as unsigned bytes, q the activations as signed bytes quantised exactly as the
+// decode path quantises them (Q8_0 blocks, or Q8_K for the K-quants), ws/sx their scales, offset_x
+// the constant the unsigned bytes carry (128 for Q8_0, 8 for Q4_0, 32 for Q6_K), and wo/ox the
+// min offsets of Q4_K and Q5_K. The integer part is exact; only float rounding differs from decode.
 constexpr int kGemmMinTokens = 4;  // fewer tokens: the row dot products are faster
 
-// True for Q8_0, Q4_0, Q4_K, Q5_K and Q6_K rows of `in` weights with in % 64 == 0.
+// True for Q8_0 and Q4_0 rows of `in` weights with in % 32 == 0, and Q4_K, Q5_K, Q6_K rows.
 bool gemm_supports(TensorType type, int64_t in);
 
-// Scratch: per token (activations) and per thread (one block of unpacked rows), in bytes.
+// Scratch: per token (activations) and per thread (one 32-row weight panel), in bytes.
 size_t gemm_token_bytes(int64_t in);
 size_t gemm_rows_bytes(int64_t in);
 
