@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <type_traits>
 
 #include "inference/ops_convert.h"
 #include "inference/ops_gemm_panel_avx512.h"
@@ -49,7 +50,7 @@ constexpr int64_t kChunkInputs = 512;  // inputs per pass: the panel's 16 KB of 
 
 // One token's activations for the tile: q (in signed bytes), then per weight block b: start[b], the
 // integer the block's sum begins at (-offset_x * sum of its q), sx[b], the activation scale, and
-// ox[b] = sx[b] * sum of its q (for the min offsets of Q4_K/Q5_K).
+// ox[b], the sum of its q as a float (for the min offsets of Q4_K/Q5_K).
 struct Tokens {
     const uint8_t* base;
     size_t stride;
@@ -87,19 +88,20 @@ SIGMA_VNNI void pack_token_q8_k(const BlockQ8_K* b, const PanelFormat& f, const 
             const int sum = f.block == 16 ? b[i].bsums[j] : b[i].bsums[2 * j] + b[i].bsums[2 * j + 1];
             start[k] = -f.offset_x * sum;
             sx[k] = b[i].d;
-            ox[k] = b[i].d * static_cast<float>(sum);
+            ox[k] = static_cast<float>(sum);  // unscaled: tile_k applies sx once per super-block
         }
     }
 }
 
 // y[t][r0 + r] (+)= row r of the panel . token t0 + t, for T tokens, 32 rows and inputs [i0, i1)
-// (whole blocks). Each block's integer sums start at the token's start value and take B / 4
-// vpdpbusd per row group and token; then one convert and one multiply-add by ws * sx (and for
-// min offsets one more by wo * ox) move them to the float sums, which are 16 rows wide and so are
-// stored without any horizontal reduction.
-template <int T, int B, bool kMins>
+// (whole blocks), Q8_0 activations (a scale per 32). Each block's integer sums start at the token's
+// start value and take 8 vpdpbusd per row group and token; then one convert and one multiply-add by
+// ws * sx move them to the float sums, which are 16 rows wide and so are stored without any
+// horizontal reduction.
+template <int T>
 SIGMA_VNNI void tile(const Panel& p, const Tokens& x, int64_t t0, int64_t i0, int64_t i1, float* y, int64_t out,
                      __mmask16 m0, __mmask16 m1, bool add) {
+    constexpr int B = 32;
     __m512 acc[2][T];
 #pragma GCC unroll 4
     for (int t = 0; t < T; ++t) {
@@ -107,21 +109,10 @@ SIGMA_VNNI void tile(const Panel& p, const Tokens& x, int64_t t0, int64_t i0, in
         acc[0][t] = add ? _mm512_maskz_loadu_ps(m0, dst) : _mm512_setzero_ps();
         acc[1][t] = add ? _mm512_maskz_loadu_ps(m1, dst + 16) : _mm512_setzero_ps();
     }
-    const int8_t* xq[T];
-    const int32_t* xstart[T];
-    const float* xsx[T];
-    const float* xox[T];
-#pragma GCC unroll 4
-    for (int t = 0; t < T; ++t) {
-        xq[t] = x.q(t0 + t);
-        xstart[t] = x.start(t0 + t);
-        xsx[t] = x.sx(t0 + t);
-        xox[t] = x.ox(t0 + t);
-    }
     for (int64_t b = i0 / B; b < i1 / B; ++b) {
         __m512i sum[2][T];
 #pragma GCC unroll 4
-        for (int t = 0; t < T; ++t) sum[0][t] = sum[1][t] = _mm512_set1_epi32(xstart[t][b]);
+        for (int t = 0; t < T; ++t) sum[0][t] = sum[1][t] = _mm512_set1_epi32(x.start(t0 + t)[b]);
         const uint8_t* wq = p.q + b * B * 32;
 #pragma GCC unroll 8
         for (int k = 0; k < B / 4; ++k) {
@@ -130,7 +121,7 @@ SIGMA_VNNI void tile(const Panel& p, const Tokens& x, int64_t t0, int64_t i0, in
 #pragma GCC unroll 4
             for (int t = 0; t < T; ++t) {
                 int32_t word;
-                std::memcpy(&word, xq[t] + b * B + 4 * k, 4);
+                std::memcpy(&word, x.q(t0 + t) + b * B + 4 * k, 4);
                 const __m512i xv = _mm512_set1_epi32(word);
                 sum[0][t] = _mm512_dpbusd_epi32(sum[0][t], w0, xv);
                 sum[1][t] = _mm512_dpbusd_epi32(sum[1][t], w1, xv);
@@ -139,18 +130,9 @@ SIGMA_VNNI void tile(const Panel& p, const Tokens& x, int64_t t0, int64_t i0, in
         const __m512 ws0 = _mm512_loadu_ps(p.ws + b * 32), ws1 = _mm512_loadu_ps(p.ws + b * 32 + 16);
 #pragma GCC unroll 4
         for (int t = 0; t < T; ++t) {
-            const __m512 sx = _mm512_set1_ps(xsx[t][b]);
+            const __m512 sx = _mm512_set1_ps(x.sx(t0 + t)[b]);
             acc[0][t] = _mm512_fmadd_ps(_mm512_cvtepi32_ps(sum[0][t]), _mm512_mul_ps(ws0, sx), acc[0][t]);
             acc[1][t] = _mm512_fmadd_ps(_mm512_cvtepi32_ps(sum[1][t]), _mm512_mul_ps(ws1, sx), acc[1][t]);
-        }
-        if constexpr (kMins) {
-            const __m512 wo0 = _mm512_loadu_ps(p.wo + b * 32), wo1 = _mm512_loadu_ps(p.wo + b * 32 + 16);
-#pragma GCC unroll 4
-            for (int t = 0; t < T; ++t) {
-                const __m512 ox = _mm512_set1_ps(xox[t][b]);
-                acc[0][t] = _mm512_fnmadd_ps(wo0, ox, acc[0][t]);
-                acc[1][t] = _mm512_fnmadd_ps(wo1, ox, acc[1][t]);
-            }
         }
     }
 #pragma GCC unroll 4
@@ -161,15 +143,76 @@ SIGMA_VNNI void tile(const Panel& p, const Tokens& x, int64_t t0, int64_t i0, in
     }
 }
 
-template <int B, bool kMins>
-SIGMA_VNNI void tiles(const Panel& p, const Tokens& x, int64_t n_tokens, int64_t i0, int64_t i1, float* y, int64_t out,
-                      __mmask16 m0, __mmask16 m1, bool add) {
+// The same for K-quant weights (Q8_K activations, one scale per 256 inputs): within a super-block the
+// blocks' float sums need only the weight scale ws (one multiply-add; Q4_K/Q5_K subtract wo times the
+// block's activation sum), and the activation scale multiplies each super-block's sum once, into y.
+template <int T, int B, bool kMins>
+SIGMA_VNNI void tile_k(const Panel& p, const Tokens& x, int64_t t0, int64_t i0, int64_t i1, float* y, int64_t out,
+                       __mmask16 m0, __mmask16 m1, bool add) {
+    constexpr int S = kQKBlockSize / B;  // blocks per super-block
+    for (int64_t sb = i0 / kQKBlockSize; sb < i1 / kQKBlockSize; ++sb) {
+        __m512 part[2][T];
+#pragma GCC unroll 4
+        for (int t = 0; t < T; ++t) part[0][t] = part[1][t] = _mm512_setzero_ps();
+        for (int64_t b = sb * S; b < (sb + 1) * S; ++b) {
+            __m512i sum[2][T];
+#pragma GCC unroll 4
+            for (int t = 0; t < T; ++t) sum[0][t] = sum[1][t] = _mm512_set1_epi32(x.start(t0 + t)[b]);
+            const uint8_t* wq = p.q + b * B * 32;
+#pragma GCC unroll 8
+            for (int k = 0; k < B / 4; ++k) {
+                const __m512i w0 = _mm512_loadu_si512(wq + k * 128);
+                const __m512i w1 = _mm512_loadu_si512(wq + k * 128 + 64);
+#pragma GCC unroll 4
+                for (int t = 0; t < T; ++t) {
+                    int32_t word;
+                    std::memcpy(&word, x.q(t0 + t) + b * B + 4 * k, 4);
+                    const __m512i xv = _mm512_set1_epi32(word);
+                    sum[0][t] = _mm512_dpbusd_epi32(sum[0][t], w0, xv);
+                    sum[1][t] = _mm512_dpbusd_epi32(sum[1][t], w1, xv);
+                }
+            }
+            const __m512 ws0 = _mm512_loadu_ps(p.ws + b * 32), ws1 = _mm512_loadu_ps(p.ws + b * 32 + 16);
+#pragma GCC unroll 4
+            for (int t = 0; t < T; ++t) {
+                part[0][t] = _mm512_fmadd_ps(_mm512_cvtepi32_ps(sum[0][t]), ws0, part[0][t]);
+                part[1][t] = _mm512_fmadd_ps(_mm512_cvtepi32_ps(sum[1][t]), ws1, part[1][t]);
+            }
+            if constexpr (kMins) {
+                const __m512 wo0 = _mm512_loadu_ps(p.wo + b * 32), wo1 = _mm512_loadu_ps(p.wo + b * 32 + 16);
+#pragma GCC unroll 4
+                for (int t = 0; t < T; ++t) {
+                    const __m512 ox = _mm512_set1_ps(x.ox(t0 + t)[b]);
+                    part[0][t] = _mm512_fnmadd_ps(wo0, ox, part[0][t]);
+                    part[1][t] = _mm512_fnmadd_ps(wo1, ox, part[1][t]);
+                }
+            }
+        }
+        const bool first = !add && sb == i0 / kQKBlockSize;
+#pragma GCC unroll 4
+        for (int t = 0; t < T; ++t) {
+            const __m512 sx = _mm512_set1_ps(x.sx(t0 + t)[sb * S]);
+            float* dst = y + (t0 + t) * out;
+            if (first) {
+                _mm512_mask_storeu_ps(dst, m0, _mm512_mul_ps(part[0][t], sx));
+                _mm512_mask_storeu_ps(dst + 16, m1, _mm512_mul_ps(part[1][t], sx));
+            } else {
+                _mm512_mask_storeu_ps(dst, m0, _mm512_fmadd_ps(part[0][t], sx, _mm512_maskz_loadu_ps(m0, dst)));
+                _mm512_mask_storeu_ps(dst + 16, m1, _mm512_fmadd_ps(part[1][t], sx, _mm512_maskz_loadu_ps(m1, dst + 16)));
+            }
+        }
+    }
+}
+
+// run(std::integral_constant<int, T>, t0) for every token tile: whole tiles of kTokens, then the rest.
+template <typename Run>
+void for_each_token_tile(int64_t n_tokens, Run run) {
     int64_t t0 = 0;
-    for (; t0 + kTokens <= n_tokens; t0 += kTokens) tile<kTokens, B, kMins>(p, x, t0, i0, i1, y, out, m0, m1, add);
+    for (; t0 + kTokens <= n_tokens; t0 += kTokens) run(std::integral_constant<int, kTokens>{}, t0);
     switch (n_tokens - t0) {
-        case 1: tile<1, B, kMins>(p, x, t0, i0, i1, y, out, m0, m1, add); break;
-        case 2: tile<2, B, kMins>(p, x, t0, i0, i1, y, out, m0, m1, add); break;
-        case 3: tile<3, B, kMins>(p, x, t0, i0, i1, y, out, m0, m1, add); break;
+        case 1: run(std::integral_constant<int, 1>{}, t0); break;
+        case 2: run(std::integral_constant<int, 2>{}, t0); break;
+        case 3: run(std::integral_constant<int, 3>{}, t0); break;
         default: break;
     }
 }
@@ -214,12 +257,16 @@ SIGMA_VNNI void gemm_avx512(float* y, const TensorView& w, const float* x, int64
             for (int64_t c0 = 0; c0 < in; c0 += kChunkInputs) {
                 const int64_t c1 = std::min<int64_t>(in, c0 + kChunkInputs);
                 float* yp = y + r0;
-                if (f.block == 16)
-                    tiles<16, false>(panel, tokens, n_tokens, c0, c1, yp, out, m0, m1, c0 > 0);
-                else if (f.min_offsets)
-                    tiles<32, true>(panel, tokens, n_tokens, c0, c1, yp, out, m0, m1, c0 > 0);
-                else
-                    tiles<32, false>(panel, tokens, n_tokens, c0, c1, yp, out, m0, m1, c0 > 0);
+                const bool add = c0 > 0;
+                for_each_token_tile(n_tokens, [&](auto tile_tokens, int64_t t0) {
+                    constexpr int T = decltype(tile_tokens)::value;
+                    if (!k_blocks)
+                        tile<T>(panel, tokens, t0, c0, c1, yp, out, m0, m1, add);
+                    else if (f.min_offsets)
+                        tile_k<T, 32, true>(panel, tokens, t0, c0, c1, yp, out, m0, m1, add);
+                    else
+                        tile_k<T, 16, false>(panel, tokens, t0, c0, c1, yp, out, m0, m1, add);
+                });
             }
         }
     });
