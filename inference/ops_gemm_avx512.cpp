@@ -231,7 +231,7 @@ SIGMA_VNNI void gemm_avx512(float* y, const TensorView& w, const float* x, int64
         for (int64_t t = t0; t < t1; ++t) {
             if (k_blocks) {
                 BlockQ8_K* b = static_cast<BlockQ8_K*>(q8) + t * (in / kQKBlockSize);
-                quantize_row_q8_k(x + t * in, b, in);
+                quantize_row_q8_k_avx512(x + t * in, b, in);
                 pack_token_q8_k(b, f, tokens, t);
             } else {
                 BlockQ8_0* b = static_cast<BlockQ8_0*>(q8) + t * (in / kQ8_0BlockSize);

@@ -86,6 +86,7 @@ struct Kernels {
     void (*dot2_q4_k)(const BlockQ4_K*, const BlockQ8_K*, const BlockQ8_K*, int64_t, float[2]);
     void (*dot2_q5_k)(const BlockQ5_K*, const BlockQ8_K*, const BlockQ8_K*, int64_t, float[2]);
     void (*dot2_q6_k)(const BlockQ6_K*, const BlockQ8_K*, const BlockQ8_K*, int64_t, float[2]);
+    void (*quantize_q8_k)(const float*, BlockQ8_K*, int64_t);  // bit-identical on every path
 };
 
 void quantize_q8_0_reference(const float* x, BlockQ8_0* y, int64_t n) { quantize_row(TensorType::Q8_0, x, y, n); }
@@ -97,15 +98,15 @@ Kernels kernels_for(MatmulPath path) {
         return {dot_f32_avx2,           dot_q8_0_avx512,      dot_f32_tile4x3_avx2, dot_q8_0_tile4x2_avx2,
                 quantize_row_q8_0_avx2, dot_f16_avx2,         dot_bf16_avx2,        true,
                 dot_q4_0_q8_0_avx512,   dot_q4_k_q8_k_avx512, dot_q5_k_q8_k_avx512, dot_q6_k_q8_k_avx512,
-                dot_q4_k_q8_k_x2_avx512, dot_q5_k_q8_k_x2_avx512, dot_q6_k_q8_k_x2_avx512};
+                dot_q4_k_q8_k_x2_avx512, dot_q5_k_q8_k_x2_avx512, dot_q6_k_q8_k_x2_avx512, quantize_row_q8_k_avx512};
     if (path == MatmulPath::Avx2)
         return {dot_f32_avx2,           dot_q8_0_avx2,      dot_f32_tile4x3_avx2, dot_q8_0_tile4x2_avx2,
                 quantize_row_q8_0_avx2, dot_f16_avx2,       dot_bf16_avx2,        true,
                 dot_q4_0_q8_0_avx2,     dot_q4_k_q8_k_avx2, dot_q5_k_q8_k_avx2,   dot_q6_k_q8_k_avx2,
-                nullptr,                nullptr,            nullptr};
+                nullptr,                nullptr,            nullptr,              quantize_row_q8_k};
     return {dot_f32_scalar,       dot_q8_0_scalar,      nullptr,              nullptr, quantize_q8_0_reference, nullptr, nullptr,
             false,                dot_q4_0_q8_0_scalar, dot_q4_k_q8_k_scalar, dot_q5_k_q8_k_scalar, dot_q6_k_q8_k_scalar,
-            nullptr,              nullptr,              nullptr};
+            nullptr,              nullptr,              nullptr,              quantize_row_q8_k};
 }
 
 // y[t][o] for a weight type whose rows are dotted with 8-bit activations xq (Q8_0 or Q8_K blocks,
@@ -263,7 +264,7 @@ bool matmul(float* y, const TensorView& w, const float* x, int64_t n_tokens, Thr
             BlockQ8_K* xq = scratch.q8k_buffer();
             const int64_t n_blocks = in / kQKBlockSize;
             pool.parallel_for(n_tokens, [&](int64_t begin, int64_t end, int) {
-                for (int64_t t = begin; t < end; ++t) quantize_row_q8_k(x + t * in, xq + t * n_blocks, in);
+                for (int64_t t = begin; t < end; ++t) k.quantize_q8_k(x + t * in, xq + t * n_blocks, in);
             });
             if (w.type == TensorType::Q4_K)
                 quant_rows_times_tokens(y, base, stride, out, xq, n_blocks, n_blocks, n_tokens, k.dot_q4_k, pool, k.dot2_q4_k);

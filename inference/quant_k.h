@@ -65,6 +65,8 @@ struct BlockQ8_K {
 static_assert(sizeof(BlockQ8_K) == 292, "block_q8_K must be 292 bytes");
 // d = max|x| / 127, q = round(x / d) in [-127, 127].
 void quantize_row_q8_k(const float* src, BlockQ8_K* dst, int64_t n);
+// The same bits with AVX-512 (F, BW); call only where the Avx512 matmul path is available.
+void quantize_row_q8_k_avx512(const float* src, BlockQ8_K* dst, int64_t n);
 
 // Sub-block j's 6-bit scale and min from the 12 packed bytes of Q4_K/Q5_K: j < 4 in the low 6 bits of
 // bytes j and j+4; j >= 4 split as a nibble in byte j+4 and two high bits borrowed from bytes j-4 / j.

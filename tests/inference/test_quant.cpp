@@ -3,11 +3,14 @@
 // Not the matmul kernels (test_kernels_quant.cpp) and not whole models (test_quant_forward.cpp).
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
+#include <limits>
 #include <cstring>
 #include <random>
 #include <vector>
 
+#include "inference/ops_matmul.h"
 #include "inference/quant_k.h"
 #include "inference/tensor_types.h"
 #include "tests/cuda/kquant_reference.h"
@@ -212,6 +215,34 @@ TEST(QuantRoundTrip, PartialBlocksAreRefused) {
     for (uint8_t v : q) ASSERT_EQ(v, 0xAB);  // nothing written
     for (float v : y) ASSERT_EQ(v, 7.0f);
 }
+
+TEST(QuantQ8K, Avx512QuantiserGivesTheReferenceBits) {
+    if (!matmul_path_available(MatmulPath::Avx512)) GTEST_SKIP() << "no AVX-512 path on this CPU";
+    const int64_t n = 8 * kQKBlockSize;
+    std::mt19937 rng(31);
+    std::normal_distribution<float> normal(0.0f, 2.0f);
+    std::vector<float> x(static_cast<size_t>(n));
+    for (auto& v : x) v = normal(rng);
+    std::fill(x.begin() + 256, x.begin() + 512, 0.0f);  // an all-zero block: scale 0, all q 0
+    // exact halves after scaling: block 2 holds 0.5-step multiples of max/127, which round away from zero
+    for (int i = 0; i < 256; ++i) x[static_cast<size_t>(512 + i)] = static_cast<float>((i % 21) - 10) * 0.5f;
+    x[512] = 127.0f;                                    // its max, so the scale is exactly 1
+    x[900] = -0.0f;
+    x[1100] = std::nanf("");                            // a NaN is skipped by the max, and clamps to -127
+    x[1400] = std::numeric_limits<float>::infinity();   // scale infinite, every q 0 but this one
+    std::vector<BlockQ8_K> want(static_cast<size_t>(n / kQKBlockSize)), got(want.size());
+    quantize_row_q8_k(x.data(), want.data(), n);
+    quantize_row_q8_k_avx512(x.data(), got.data(), n);
+    for (size_t b = 0; b < want.size(); ++b) {
+        EXPECT_EQ(std::memcmp(&want[b].d, &got[b].d, sizeof(float)), 0) << "block " << b << ": " << want[b].d << " vs " << got[b].d;
+        for (int i = 0; i < kQKBlockSize; ++i) ASSERT_EQ(want[b].qs[i], got[b].qs[i]) << "block " << b << " value " << i;
+        for (int j = 0; j < kQKBlockSize / 16; ++j) ASSERT_EQ(want[b].bsums[j], got[b].bsums[j]) << "block " << b << " sum " << j;
+    }
+    EXPECT_EQ(want[2].d, 1.0f);
+    EXPECT_EQ(want[2].qs[1], -5);  // -4.5 rounds away from zero
+    EXPECT_EQ(want[2].qs[3], -4);  // -3.5 too
+}
+
 
 }  // namespace
 }  // namespace sigma
