@@ -26,6 +26,8 @@ static CpuFeatures detect() {
         f = CpuFeatures{};
     } else if (path && std::strcmp(path, "avx2") == 0) {
         f.avx512f = f.avx512bw = f.avx512vl = f.avx512vnni = f.avx512bf16 = false;
+    } else if (path && std::strcmp(path, "avx512") == 0) {
+        f.avx512bf16 = false;  // AVX-512 VNNI without the bf16 dot products
     }
     return f;
 }

@@ -17,8 +17,8 @@ struct CpuFeatures {
     bool avx512bf16 = false;
 };
 
-// Detected features, limited by the environment variable SIGMA_CPU_PATH (scalar|avx2|avx512),
-// which tests use to force each path.
+// Detected features, limited by the environment variable SIGMA_CPU_PATH (scalar|avx2|avx512, where
+// avx512 leaves out AVX512_BF16), which forces a whole run onto one path.
 const CpuFeatures& cpu_features();
 
 // e.g. "avx512 (vnni, bf16)", "avx2", "scalar".

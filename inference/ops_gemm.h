@@ -25,7 +25,7 @@ constexpr int kGemmMinTokens = 4;  // fewer tokens: the row dot products are fas
 // True for Q8_0 and Q4_0 rows of `in` weights with in % 32 == 0, and Q4_K, Q5_K, Q6_K rows.
 bool gemm_supports(TensorType type, int64_t in);
 
-// Scratch: per token (activations) and per thread (one 32-row weight panel), in bytes.
+// Scratch: per token (activations, at least 2 * in bytes) and per thread (one 32-row weight panel).
 size_t gemm_token_bytes(int64_t in);
 size_t gemm_rows_bytes(int64_t in);
 
@@ -35,5 +35,10 @@ size_t gemm_rows_bytes(int64_t in);
 // activations (in / 32 Q8_0 blocks or in / 256 Q8_K blocks per token).
 void gemm_avx512(float* y, const TensorView& w, const float* x, int64_t n_tokens, ThreadPool& pool,
                  uint8_t* token_scratch, uint8_t* row_scratch, void* q8);
+
+// y[t][o] = row o of w (BF16) . token t of xb (activations already in bf16, [n_tokens][in]) with
+// vdpbf16ps. Call only where the Avx512Bf16 path is available and in % 32 == 0; row_scratch as above.
+void gemm_bf16_avx512(float* y, const TensorView& w, const uint16_t* xb, int64_t n_tokens, ThreadPool& pool,
+                      uint8_t* row_scratch);
 
 }  // namespace sigma

@@ -31,7 +31,7 @@ bool gemm_supports(TensorType type, int64_t in) {
 // q, then per block (at most in / 16): the integer start, the scale and the offset sum.
 size_t gemm_token_bytes(int64_t in) {
     const size_t n = static_cast<size_t>(in);
-    return (n + (n / 16) * 12 + 63) / 64 * 64;
+    return std::max(2 * n, (n + (n / 16) * 12 + 63) / 64 * 64);  // or the bf16 activations
 }
 size_t gemm_rows_bytes(int64_t in) { return panel_bytes(in); }
 
@@ -248,10 +248,8 @@ SIGMA_VNNI void gemm_avx512(float* y, const TensorView& w, const float* x, int64
             const int64_t r0 = pi * kPanelRows;
             const int n_rows = static_cast<int>(std::min<int64_t>(kPanelRows, out - r0));
             panel_fill_avx512(panel, w, r0, n_rows);
-            const __mmask16 m0 = n_rows >= 16 ? static_cast<__mmask16>(0xFFFF) : static_cast<__mmask16>((1u << n_rows) - 1);
-            const __mmask16 m1 = n_rows >= 32 ? static_cast<__mmask16>(0xFFFF)
-                                 : n_rows <= 16 ? static_cast<__mmask16>(0)
-                                                : static_cast<__mmask16>((1u << (n_rows - 16)) - 1);
+            const PanelMasks masks = panel_masks(n_rows);
+            const __mmask16 m0 = masks.group0, m1 = masks.group1;
             // Inputs in chunks whose panel bytes stay in L1 while every token tile passes over them;
             // later chunks add to y.
             for (int64_t c0 = 0; c0 < in; c0 += kChunkInputs) {

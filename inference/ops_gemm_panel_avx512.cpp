@@ -137,16 +137,18 @@ SIGMA_VNNI void decode_q6_k(const uint8_t* src, int64_t in, uint8_t* q, float* w
     }
 }
 
-// 16 rows x 32 bytes (row r at rows + r * in) to 8 registers of 16 words: register k holds bytes
-// 4k..4k+3 of every row, stored at dst + k * step.
-SIGMA_VNNI void transpose_16x32(const uint8_t* rows, int64_t in, uint8_t* dst, int64_t step) {
+SIGMA_VNNI inline __m256i load_row32(const uint8_t* row) {
+    return row ? _mm256_loadu_si256(reinterpret_cast<const __m256i*>(row)) : _mm256_setzero_si256();
+}
+
+}  // namespace
+
+// 16 rows x 32 bytes to 8 registers of 16 words: register k holds bytes 4k..4k+3 of every row,
+// stored at dst + k * step. A null row reads as zeros.
+SIGMA_VNNI void panel_transpose_16x32(const uint8_t* const rows[16], uint8_t* dst, int64_t step) {
     __m512i z[8];
-    for (int i = 0; i < 8; ++i) {
-        const __m256i a = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(rows + i * in));
-        const __m256i b = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(rows + (i + 8) * in));
-        z[i] = _mm512_inserti64x4(_mm512_castsi256_si512(a), b, 1);  // rows i and i + 8
-    }
-    // An 8 x 8 word transpose in each 256-bit half: rows 0-7 in the low half, rows 8-15 in the high.
+    for (int i = 0; i < 8; ++i) z[i] = _mm512_inserti64x4(_mm512_castsi256_si512(load_row32(rows[i])), load_row32(rows[i + 8]), 1);
+    // z[i] holds rows i and i + 8; an 8 x 8 word transpose in each 256-bit half follows.
     __m512i t[8], u[8];
     for (int i = 0; i < 4; ++i) {
         t[2 * i] = _mm512_unpacklo_epi32(z[2 * i], z[2 * i + 1]);
@@ -165,8 +167,6 @@ SIGMA_VNNI void transpose_16x32(const uint8_t* rows, int64_t in, uint8_t* dst, i
         _mm512_storeu_si512(dst + (k + 4) * step, _mm512_permutex2var_epi64(u[k], hi, u[k + 4]));
     }
 }
-
-}  // namespace
 
 SIGMA_VNNI void panel_fill_avx512(const Panel& p, const TensorView& w, int64_t r0, int n_rows) {
     const int64_t in = w.ne[0];
@@ -195,7 +195,11 @@ SIGMA_VNNI void panel_fill_avx512(const Panel& p, const TensorView& w, int64_t r
             }
         }
         // quad k of group g at (2k + g) * 64: a 32-byte column (8 quads) advances 8 * 128 bytes
-        for (int64_t c = 0; c < in / 32; ++c) transpose_16x32(p.rows + 32 * c, in, p.q + (16 * c + g) * 64, 128);
+        for (int64_t c = 0; c < in / 32; ++c) {
+            const uint8_t* rows[kPanelGroup];
+            for (int r = 0; r < kPanelGroup; ++r) rows[r] = p.rows + static_cast<int64_t>(r) * in + 32 * c;
+            panel_transpose_16x32(rows, p.q + (16 * c + g) * 64, 128);
+        }
     }
 }
 
@@ -206,6 +210,7 @@ SIGMA_VNNI void panel_fill_avx512(const Panel& p, const TensorView& w, int64_t r
 namespace sigma {
 // Without x86 intrinsics the AVX-512 path is never available, so this is never called.
 void panel_fill_avx512(const Panel&, const TensorView&, int64_t, int) {}
+void panel_transpose_16x32(const uint8_t* const[16], uint8_t*, int64_t) {}
 }  // namespace sigma
 
 #endif

@@ -37,11 +37,24 @@ struct Panel {
     uint8_t* rows;  // decode space: 16 rows of `in` bytes
 };
 
+// Store masks of a panel's two 16-row groups when only n_rows (<= 32) of its rows exist.
+struct PanelMasks {
+    uint16_t group0, group1;
+};
+inline PanelMasks panel_masks(int n_rows) {
+    const auto bits = [](int n) { return static_cast<uint16_t>(n >= 16 ? 0xFFFF : n <= 0 ? 0 : (1u << n) - 1); };
+    return {bits(n_rows), bits(n_rows - 16)};
+}
+
 // Bytes of one panel plus its decode space.
 size_t panel_bytes(int64_t in);
 Panel panel_at(uint8_t* mem, int64_t in);
 
 // Decodes rows [r0, r0 + n_rows) of w (n_rows <= 32) into the panel.
 void panel_fill_avx512(const Panel& p, const TensorView& w, int64_t r0, int n_rows);
+
+// 32 bytes of each of 16 rows (a null row reads as zeros) as 8 registers of 16 32-bit words:
+// register k, stored at dst + k * step, holds bytes 4k..4k+3 of every row.
+void panel_transpose_16x32(const uint8_t* const rows[16], uint8_t* dst, int64_t step);
 
 }  // namespace sigma

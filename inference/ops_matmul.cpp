@@ -31,11 +31,13 @@ bool matmul_path_available(MatmulPath path) {
         case MatmulPath::Scalar: return true;
         case MatmulPath::Avx2: return avx2;
         case MatmulPath::Avx512: return avx2 && f.avx512f && f.avx512bw && f.avx512vl && f.avx512vnni;
+        case MatmulPath::Avx512Bf16: return matmul_path_available(MatmulPath::Avx512) && f.avx512bf16;
     }
     return false;
 }
 
 MatmulPath matmul_default_path() {
+    if (matmul_path_available(MatmulPath::Avx512Bf16)) return MatmulPath::Avx512Bf16;
     if (matmul_path_available(MatmulPath::Avx512)) return MatmulPath::Avx512;
     return matmul_path_available(MatmulPath::Avx2) ? MatmulPath::Avx2 : MatmulPath::Scalar;
 }
@@ -94,7 +96,7 @@ void quantize_q8_0_reference(const float* x, BlockQ8_0* y, int64_t n) { quantize
 Kernels kernels_for(MatmulPath path) {
     // Q8_0 keeps AVX2's 4x2 tile on the AVX-512 path for two or three tokens (each weight block serves
     // both); a single token (decode) takes dot_q8_0_avx512, which prefetches the weights ahead.
-    if (path == MatmulPath::Avx512)
+    if (path == MatmulPath::Avx512 || path == MatmulPath::Avx512Bf16)
         return {dot_f32_avx2,           dot_q8_0_avx512,      dot_f32_tile4x3_avx2, dot_q8_0_tile4x2_avx2,
                 quantize_row_q8_0_avx2, dot_f16_avx2,         dot_bf16_avx2,        true,
                 dot_q4_0_q8_0_avx512,   dot_q4_k_q8_k_avx512, dot_q5_k_q8_k_avx512, dot_q6_k_q8_k_avx512,
@@ -167,11 +169,31 @@ bool matmul(float* y, const TensorView& w, const float* x, int64_t n_tokens, Thr
     const Kernels k = kernels_for(path);
     const auto* base = static_cast<const uint8_t*>(w.data);
 
-    if (path == MatmulPath::Avx512 && n_tokens >= kGemmMinTokens && gemm_supports(w.type, in) &&
-        in <= scratch.max_row_length() && n_tokens * in <= scratch.max_activation_elements()) {
+    const bool avx512 = path == MatmulPath::Avx512 || path == MatmulPath::Avx512Bf16;
+    if (avx512 && n_tokens >= kGemmMinTokens && gemm_supports(w.type, in) && in <= scratch.max_row_length() &&
+        n_tokens * in <= scratch.max_activation_elements()) {
         void* q8 = type_traits(w.type)->block_size == kQKBlockSize ? static_cast<void*>(scratch.q8k_buffer())
                                                                     : static_cast<void*>(scratch.q8_buffer());
         gemm_avx512(y, w, x, n_tokens, pool, scratch.gemm_tokens(), scratch.gemm_rows(), q8);
+        return true;
+    }
+
+    if (path == MatmulPath::Avx512Bf16 && w.type == TensorType::BF16) {
+        if (in > scratch.max_row_length() || n_tokens * in > scratch.max_activation_elements()) return false;
+        auto* xb = reinterpret_cast<uint16_t*>(scratch.gemm_tokens());
+        pool.parallel_for(n_tokens, [&](int64_t begin, int64_t end, int) {
+            for (int64_t t = begin; t < end; ++t) round_row_bf16_avx512(x + t * in, xb + t * in, in);
+        });
+        if (n_tokens >= kGemmMinTokens && in % 32 == 0) {
+            gemm_bf16_avx512(y, w, xb, n_tokens, pool, scratch.gemm_rows());
+            return true;
+        }
+        pool.parallel_for(out, [&](int64_t begin, int64_t end, int) {
+            for (int64_t o = begin; o < end; ++o) {
+                const auto* row = reinterpret_cast<const uint16_t*>(base + static_cast<size_t>(o) * stride);
+                for (int64_t t = 0; t < n_tokens; ++t) y[t * out + o] = dot_bf16_bf16_avx512(row, xb + t * in, in);
+            }
+        });
         return true;
     }
 

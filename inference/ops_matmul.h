@@ -45,7 +45,9 @@ private:
 
 // Which kernels matmul uses. Scalar is the plain path every other path is tested against.
 // Avx512 (F, BW, VL, VNNI) has its own kernels for the 8/6/5/4-bit types and uses AVX2's for the rest.
-enum class MatmulPath { Scalar, Avx2, Avx512 };
+// Avx512Bf16 is Avx512 plus AVX512_BF16 for BF16 weights: their activations are rounded to bf16 (as
+// the 8-bit types quantise theirs), and vdpbf16ps sums the products in float.
+enum class MatmulPath { Scalar, Avx2, Avx512, Avx512Bf16 };
 MatmulPath matmul_default_path();  // from cpu_features(): the best path this CPU runs
 bool matmul_path_available(MatmulPath path);  // this CPU (within SIGMA_CPU_PATH) runs that path
 
@@ -87,5 +89,9 @@ void dot_q8_0_tile4x2_avx2(const BlockQ8_0* const rows[4], const BlockQ8_0* cons
 // Activations to Q8_0 as quantize_row does (ties may round differently in the last step).
 void quantize_row_q8_0_avx2(const float* x, BlockQ8_0* y, int64_t n);
 void widen_f16_row_avx2(float* dst, const uint16_t* src, int64_t n);
+// AVX512_BF16 (call only where the Avx512Bf16 path is available): activations to bf16, rounded to
+// nearest even (inputs below the smallest normal float read as zero), and a bf16 row dot product.
+void round_row_bf16_avx512(const float* x, uint16_t* y, int64_t n);
+float dot_bf16_bf16_avx512(const uint16_t* w, const uint16_t* x, int64_t n);
 
 }  // namespace sigma

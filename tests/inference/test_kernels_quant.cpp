@@ -48,12 +48,20 @@ QuantWeight make_weight(TensorType type, int64_t in, int64_t out, uint32_t seed)
 // Every path the machine runs, listed explicitly so each one is exercised whatever the default is.
 std::vector<MatmulPath> paths_here() {
     std::vector<MatmulPath> p;
-    for (MatmulPath path : {MatmulPath::Scalar, MatmulPath::Avx2, MatmulPath::Avx512})
+    for (MatmulPath path : {MatmulPath::Scalar, MatmulPath::Avx2, MatmulPath::Avx512, MatmulPath::Avx512Bf16})
         if (matmul_path_available(path)) p.push_back(path);
     return p;
 }
 
-const char* path_name(MatmulPath p) { return p == MatmulPath::Scalar ? "scalar" : p == MatmulPath::Avx2 ? "avx2" : "avx512"; }
+const char* path_name(MatmulPath p) {
+    switch (p) {
+        case MatmulPath::Scalar: return "scalar";
+        case MatmulPath::Avx2: return "avx2";
+        case MatmulPath::Avx512: return "avx512";
+        case MatmulPath::Avx512Bf16: return "avx512+bf16";
+    }
+    return "?";
+}
 
 // The activations as the kernels see them: quantised to 8 bits (Q8_K for K-quant weights, else Q8_0)
 // by the reference quantiser, then widened back.
@@ -142,7 +150,7 @@ TEST_P(QuantMatmul, BatchedTokensAgreeWithOneAtATime) {
             for (float v : single) mag = std::max(mag, static_cast<double>(std::fabs(v)));
             for (int64_t o = 0; o < out; ++o) {
                 const float a = single[static_cast<size_t>(o)], b = batched[static_cast<size_t>(t * out + o)];
-                if (path == MatmulPath::Avx512)
+                if (path == MatmulPath::Avx512 || path == MatmulPath::Avx512Bf16)
                     ASSERT_NEAR(a, b, 2e-6 * mag) << type_name(type) << " token " << t << " row " << o;
                 else
                     ASSERT_EQ(a, b) << type_name(type) << " " << path_name(path) << " token " << t << " row " << o;

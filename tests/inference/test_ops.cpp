@@ -118,9 +118,11 @@ TEST(Matmul, BatchedTokensGiveTheSameBitsAsOneAtATime) {
             scratch.reserve(pool.size(), in, n_tokens * in);
             std::vector<float> batched(static_cast<size_t>(n_tokens * out)), single(static_cast<size_t>(out));
             ASSERT_TRUE(matmul(batched.data(), w.view, x.data(), n_tokens, pool, scratch, path));
-            // The AVX-512 GEMM (quantised weights) sums the same integer products in another float
-            // order: there, and only there, rounding may separate the two (test_kernels_quant bounds it).
-            const bool gemm = path == MatmulPath::Avx512 && type == TensorType::Q8_0;
+            // The AVX-512 GEMMs (quantised weights; BF16 weights with AVX512_BF16) sum the same
+            // products of the same rounded activations in another float order: there, and only there,
+            // rounding may separate the two.
+            const bool avx512 = path == MatmulPath::Avx512 || path == MatmulPath::Avx512Bf16;
+            const bool gemm = (avx512 && type == TensorType::Q8_0) || (path == MatmulPath::Avx512Bf16 && type == TensorType::BF16);
             for (int64_t t = 0; t < n_tokens; ++t) {
                 ASSERT_TRUE(matmul(single.data(), w.view, x.data() + t * in, 1, pool, scratch, path));
                 for (int64_t o = 0; o < out; ++o) {
