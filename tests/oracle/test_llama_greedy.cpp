@@ -1,5 +1,5 @@
 // The engine against llama.cpp: a random-weight llama model (F16 from sigma-mkmodel with a real
-// vocabulary; Q8_0 and Q4_K_M written by llama.cpp's own quantiser) must pick llama.cpp's greedy
+// vocabulary; Q8_0, Q4_K_M and BF16 written by llama.cpp's own quantiser) must pick llama.cpp's greedy
 // tokens step for step, and its logits must agree with llama.cpp's within a stated tolerance.
 // Not a speed test and not a tokenizer test: the engine's prompt ids go to llama.cpp unchanged.
 #include <gtest/gtest.h>
@@ -183,7 +183,7 @@ protected:
         }
         o.output = (dir_ / "f16.gguf").string();
         const std::string quantize = std::string(SIGMA_SOURCE_DIR) + "/tools/oracle/llama_quantize.py";
-        for (const char* type : {"q8_0", "q4_k_m"}) {
+        for (const char* type : {"q8_0", "q4_k_m", "bf16"}) {
             std::string out, err;
             const std::string dst = (dir_ / (std::string(type) + ".gguf")).string();
             const std::string cmd = "SIGMA_LLAMA_ORACLE_LIB=" +
@@ -313,10 +313,12 @@ protected:
 // about 0.003 on F16, and by up to about 0.05 (Q8_0) and 0.07 (Q4_K_M) on the quantised files: both
 // round activations to 8 bits, which turns tiny upstream differences into whole rounding steps
 // (llama.cpp's own Q8_0 logits move by about 0.03 between its flash-attention paths, its F16 ones by
-// 0.0002). Tokens may differ only where llama.cpp's gap is below the margin.
+// 0.0002). BF16 differs by about 0.014, with bf16 activations (AVX512_BF16) or float ones alike.
+// Tokens may differ only where llama.cpp's gap is below the margin.
 TEST_F(LlamaGreedy, F16MatchesLlamaCpp) { expect_agreement("f16.gguf", 0.04f, 0.02f); }
 TEST_F(LlamaGreedy, Q8_0FromLlamaCppQuantiserMatches) { expect_agreement("q8_0.gguf", 0.1f, 0.1f); }
 TEST_F(LlamaGreedy, Q4_K_MFromLlamaCppQuantiserMatches) { expect_agreement("q4_k_m.gguf", 0.1f, 0.15f); }
+TEST_F(LlamaGreedy, BF16FromLlamaCppQuantiserMatches) { expect_agreement("bf16.gguf", 0.04f, 0.03f); }
 
 // The comparison can fail: llama.cpp on a model with other weights disagrees beyond every margin.
 TEST_F(LlamaGreedy, OtherWeightsAreCaught) {

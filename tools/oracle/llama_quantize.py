@@ -4,7 +4,7 @@
 # Not a quantiser of ours and not a build of llama.cpp: it only calls the installed shared library.
 """usage: llama_quantize.py [--lib-dir DIR] [--threads N] INPUT.gguf OUTPUT.gguf TYPE
 
-TYPE is one of q8_0, q4_0, q4_k_s, q4_k_m, q5_k_m, q6_k, f16.
+TYPE is one of q8_0, q4_0, q4_k_s, q4_k_m, q5_k_m, q6_k, f16, bf16.
 The library folder defaults to $SIGMA_LLAMA_ORACLE_LIB, else the prebuilt under tools/.deps/llama-oracle.
 SIGMA_LLAMA_ORACLE_VERBOSE=1 shows llama.cpp's own log.
 Exit status: 0 written, 1 llama.cpp refused the input, 2 usage or missing library."""
@@ -13,7 +13,7 @@ import os
 import sys
 
 # llama.cpp's enum llama_ftype ids (stored in GGUF general.file_type: they never change meaning).
-FTYPES = {"f16": 1, "q4_0": 2, "q8_0": 7, "q4_k_s": 14, "q4_k_m": 15, "q5_k_m": 17, "q6_k": 18}
+FTYPES = {"f16": 1, "q4_0": 2, "q8_0": 7, "q4_k_s": 14, "q4_k_m": 15, "q5_k_m": 17, "q6_k": 18, "bf16": 32}
 
 # The leading fields of struct llama_model_quantize_params as the v0.5.0 header declares them. Only
 # nthread and ftype are changed; the rest stays as llama_model_quantize_default_params() filled it.
