@@ -36,6 +36,11 @@ size_t gemm_rows_bytes(int64_t in);
 void gemm_avx512(float* y, const TensorView& w, const float* x, int64_t n_tokens, ThreadPool& pool,
                  uint8_t* token_scratch, uint8_t* row_scratch, void* q8);
 
+// y[t][o] = row o of w (F16, BF16 or F32) . token t of x (float) with float multiply-adds. Call only
+// where the Avx512 path is available and in % 16 == 0; row_scratch as above.
+void gemm_f16_avx512(float* y, const TensorView& w, const float* x, int64_t n_tokens, ThreadPool& pool,
+                     uint8_t* row_scratch);
+
 // y[t][o] = row o of w (BF16) . token t of xb (activations already in bf16, [n_tokens][in]) with
 // vdpbf16ps. Call only where the Avx512Bf16 path is available and in % 32 == 0; row_scratch as above.
 void gemm_bf16_avx512(float* y, const TensorView& w, const uint16_t* xb, int64_t n_tokens, ThreadPool& pool,

@@ -5,10 +5,10 @@
 
 #include <algorithm>
 #include <cstring>
-#include <type_traits>
 
 #include "inference/ops_convert.h"
 #include "inference/ops_gemm_panel_avx512.h"
+#include "inference/ops_gemm_tile_x86.h"
 #include "inference/ops_matmul.h"
 #include "inference/quant_k.h"
 #include "inference/tensor_types.h"
@@ -45,7 +45,6 @@ namespace sigma {
 
 namespace {
 
-constexpr int kTokens = 4;            // tokens of the register tile (with the panel's 32 rows)
 constexpr int64_t kChunkInputs = 512;  // inputs per pass: the panel's 16 KB of them stay in L1
 
 // One token's activations for the tile: q (in signed bytes), then per weight block b: start[b], the
@@ -103,12 +102,7 @@ SIGMA_VNNI void tile(const Panel& p, const Tokens& x, int64_t t0, int64_t i0, in
                      __mmask16 m0, __mmask16 m1, bool add) {
     constexpr int B = 32;
     __m512 acc[2][T];
-#pragma GCC unroll 4
-    for (int t = 0; t < T; ++t) {
-        float* dst = y + (t0 + t) * out;
-        acc[0][t] = add ? _mm512_maskz_loadu_ps(m0, dst) : _mm512_setzero_ps();
-        acc[1][t] = add ? _mm512_maskz_loadu_ps(m1, dst + 16) : _mm512_setzero_ps();
-    }
+    tile_sums_load<T>(acc, y + t0 * out, out, m0, m1, add);
     for (int64_t b = i0 / B; b < i1 / B; ++b) {
         __m512i sum[2][T];
 #pragma GCC unroll 4
@@ -135,12 +129,7 @@ SIGMA_VNNI void tile(const Panel& p, const Tokens& x, int64_t t0, int64_t i0, in
             acc[1][t] = _mm512_fmadd_ps(_mm512_cvtepi32_ps(sum[1][t]), _mm512_mul_ps(ws1, sx), acc[1][t]);
         }
     }
-#pragma GCC unroll 4
-    for (int t = 0; t < T; ++t) {
-        float* dst = y + (t0 + t) * out;
-        _mm512_mask_storeu_ps(dst, m0, acc[0][t]);
-        _mm512_mask_storeu_ps(dst + 16, m1, acc[1][t]);
-    }
+    tile_sums_store<T>(acc, y + t0 * out, out, m0, m1);
 }
 
 // The same for K-quant weights (Q8_K activations, one scale per 256 inputs): within a super-block the
@@ -201,19 +190,6 @@ SIGMA_VNNI void tile_k(const Panel& p, const Tokens& x, int64_t t0, int64_t i0, 
                 _mm512_mask_storeu_ps(dst + 16, m1, _mm512_fmadd_ps(part[1][t], sx, _mm512_maskz_loadu_ps(m1, dst + 16)));
             }
         }
-    }
-}
-
-// run(std::integral_constant<int, T>, t0) for every token tile: whole tiles of kTokens, then the rest.
-template <typename Run>
-void for_each_token_tile(int64_t n_tokens, Run run) {
-    int64_t t0 = 0;
-    for (; t0 + kTokens <= n_tokens; t0 += kTokens) run(std::integral_constant<int, kTokens>{}, t0);
-    switch (n_tokens - t0) {
-        case 1: run(std::integral_constant<int, 1>{}, t0); break;
-        case 2: run(std::integral_constant<int, 2>{}, t0); break;
-        case 3: run(std::integral_constant<int, 3>{}, t0); break;
-        default: break;
     }
 }
 

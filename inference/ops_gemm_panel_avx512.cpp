@@ -3,6 +3,7 @@
 // Not arithmetic: the values only move; the tile applies scales and offsets.
 #include "inference/ops_gemm_panel_avx512.h"
 
+#include <algorithm>
 #include <cstring>
 
 #include "inference/ops_convert.h"
@@ -24,8 +25,9 @@ PanelFormat panel_format(TensorType type) {
 
 size_t panel_bytes(int64_t in) {
     const size_t n = static_cast<size_t>(in);
-    // q (32 bytes per input), ws and wo (at most in / 16 blocks x 32 floats each), decode rows
-    return 32 * n + 2 * (n / 16) * 32 * sizeof(float) + 16 * n;
+    // q (32 bytes per input), ws and wo (at most in / 16 blocks x 32 floats each), decode rows; and
+    // at least 128 inputs x 32 rows in float, the chunk of the F16/BF16/F32 GEMM
+    return std::max(32 * n + 2 * (n / 16) * 32 * sizeof(float) + 16 * n, std::min<size_t>(n, 128) * 32 * sizeof(float));
 }
 
 Panel panel_at(uint8_t* mem, int64_t in) {

@@ -46,7 +46,7 @@ inline PanelMasks panel_masks(int n_rows) {
     return {bits(n_rows), bits(n_rows - 16)};
 }
 
-// Bytes of one panel plus its decode space.
+// Bytes of one panel plus its decode space (also the chunk space of the 16-bit/F32 GEMMs).
 size_t panel_bytes(int64_t in);
 Panel panel_at(uint8_t* mem, int64_t in);
 

@@ -76,7 +76,8 @@ struct Kernels {
     // 4 rows x 2 tokens (null: none); must equal dot_q8_0 on each pair.
     void (*tile_q8_0)(const BlockQ8_0* const[4], const BlockQ8_0* const[2], int64_t, float[8]);
     void (*quantize_q8_0)(const float*, BlockQ8_0*, int64_t);
-    // Half-precision rows straight from memory (null: widen first); equal to widen + dot_f32.
+    // Half-precision rows straight from memory (null: widen first); equal to widen + dot_f32 (on the
+    // AVX-512 paths, which sum in four chains, up to float rounding).
     float (*dot_f16)(const uint16_t*, const float*, int64_t);
     float (*dot_bf16)(const uint16_t*, const float*, int64_t);
     bool avx2_widen;
@@ -98,7 +99,7 @@ Kernels kernels_for(MatmulPath path) {
     // both); a single token (decode) takes dot_q8_0_avx512, which prefetches the weights ahead.
     if (path == MatmulPath::Avx512 || path == MatmulPath::Avx512Bf16)
         return {dot_f32_avx2,           dot_q8_0_avx512,      dot_f32_tile4x3_avx2, dot_q8_0_tile4x2_avx2,
-                quantize_row_q8_0_avx2, dot_f16_avx2,         dot_bf16_avx2,        true,
+                quantize_row_q8_0_avx2, dot_f16_avx512,       dot_bf16_avx512,      true,
                 dot_q4_0_q8_0_avx512,   dot_q4_k_q8_k_avx512, dot_q5_k_q8_k_avx512, dot_q6_k_q8_k_avx512,
                 dot_q4_k_q8_k_x2_avx512, dot_q5_k_q8_k_x2_avx512, dot_q6_k_q8_k_x2_avx512, quantize_row_q8_k_avx512};
     if (path == MatmulPath::Avx2)
@@ -194,6 +195,12 @@ bool matmul(float* y, const TensorView& w, const float* x, int64_t n_tokens, Thr
                 for (int64_t t = 0; t < n_tokens; ++t) y[t * out + o] = dot_bf16_bf16_avx512(row, xb + t * in, in);
             }
         });
+        return true;
+    }
+
+    const bool wide_type = w.type == TensorType::F32 || w.type == TensorType::F16 || w.type == TensorType::BF16;
+    if (avx512 && wide_type && n_tokens >= kGemmMinTokens && in % 16 == 0 && in <= scratch.max_row_length()) {
+        gemm_f16_avx512(y, w, x, n_tokens, pool, scratch.gemm_rows());
         return true;
     }
 

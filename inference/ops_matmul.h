@@ -89,6 +89,10 @@ void dot_q8_0_tile4x2_avx2(const BlockQ8_0* const rows[4], const BlockQ8_0* cons
 // Activations to Q8_0 as quantize_row does (ties may round differently in the last step).
 void quantize_row_q8_0_avx2(const float* x, BlockQ8_0* y, int64_t n);
 void widen_f16_row_avx2(float* dst, const uint16_t* src, int64_t n);
+// AVX-512 F16/BF16 row times floats (call only where the Avx512 path is available): four chains of
+// products, so they equal widen + dot_f32 up to float rounding only.
+float dot_f16_avx512(const uint16_t* w, const float* x, int64_t n);
+float dot_bf16_avx512(const uint16_t* w, const float* x, int64_t n);
 // AVX512_BF16 (call only where the Avx512Bf16 path is available): activations to bf16, rounded to
 // nearest even (inputs below the smallest normal float read as zero), and a bf16 row dot product.
 void round_row_bf16_avx512(const float* x, uint16_t* y, int64_t n);

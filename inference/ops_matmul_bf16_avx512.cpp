@@ -9,6 +9,7 @@
 
 #include "inference/ops_gemm.h"
 #include "inference/ops_gemm_panel_avx512.h"
+#include "inference/ops_gemm_tile_x86.h"
 #include "inference/ops_matmul.h"
 #include "inference/tensor_types.h"
 #include "inference/thread_pool.h"
@@ -21,7 +22,6 @@ namespace sigma {
 
 namespace {
 
-constexpr int kTokens = 4;             // tokens of the register tile (with the panel's 32 rows)
 constexpr int64_t kChunkInputs = 256;  // inputs per pass: 32 rows of them are 16 KB, which stay in L1
 
 SIGMA_BF16 inline __m512bh as_bh(__m512i v) { return reinterpret_cast<__m512bh&>(v); }
@@ -32,12 +32,7 @@ template <int T>
 SIGMA_BF16 void tile(const uint8_t* chunk, int64_t n_pairs, const uint16_t* xb, int64_t in, int64_t t0, int64_t i0,
                      float* y, int64_t out, __mmask16 m0, __mmask16 m1, bool add) {
     __m512 acc[2][T];
-#pragma GCC unroll 4
-    for (int t = 0; t < T; ++t) {
-        float* dst = y + (t0 + t) * out;
-        acc[0][t] = add ? _mm512_maskz_loadu_ps(m0, dst) : _mm512_setzero_ps();
-        acc[1][t] = add ? _mm512_maskz_loadu_ps(m1, dst + 16) : _mm512_setzero_ps();
-    }
+    tile_sums_load<T>(acc, y + t0 * out, out, m0, m1, add);
     for (int64_t k = 0; k < n_pairs; ++k) {
         const __m512bh w0 = as_bh(_mm512_loadu_si512(chunk + k * 128));
         const __m512bh w1 = as_bh(_mm512_loadu_si512(chunk + k * 128 + 64));
@@ -50,12 +45,7 @@ SIGMA_BF16 void tile(const uint8_t* chunk, int64_t n_pairs, const uint16_t* xb, 
             acc[1][t] = _mm512_dpbf16_ps(acc[1][t], w1, xv);
         }
     }
-#pragma GCC unroll 4
-    for (int t = 0; t < T; ++t) {
-        float* dst = y + (t0 + t) * out;
-        _mm512_mask_storeu_ps(dst, m0, acc[0][t]);
-        _mm512_mask_storeu_ps(dst + 16, m1, acc[1][t]);
-    }
+    tile_sums_store<T>(acc, y + t0 * out, out, m0, m1);
 }
 
 }  // namespace
@@ -108,15 +98,9 @@ SIGMA_BF16 void gemm_bf16_avx512(float* y, const TensorView& w, const uint16_t* 
                         panel_transpose_16x32(rows, chunk + (16 * c + g) * 64, 128);
                     }
                 const bool add = c0 > 0;
-                int64_t t0 = 0;
-                for (; t0 + kTokens <= n_tokens; t0 += kTokens)
-                    tile<kTokens>(chunk, (c1 - c0) / 2, xb, in, t0, c0, y + r0, out, m0, m1, add);
-                switch (n_tokens - t0) {
-                    case 1: tile<1>(chunk, (c1 - c0) / 2, xb, in, t0, c0, y + r0, out, m0, m1, add); break;
-                    case 2: tile<2>(chunk, (c1 - c0) / 2, xb, in, t0, c0, y + r0, out, m0, m1, add); break;
-                    case 3: tile<3>(chunk, (c1 - c0) / 2, xb, in, t0, c0, y + r0, out, m0, m1, add); break;
-                    default: break;
-                }
+                for_each_token_tile(n_tokens, [&](auto tile_tokens, int64_t t0) {
+                    tile<decltype(tile_tokens)::value>(chunk, (c1 - c0) / 2, xb, in, t0, c0, y + r0, out, m0, m1, add);
+                });
             }
         }
     });

@@ -132,8 +132,12 @@ TEST_P(ForwardVsReference, TokenByTokenDecodeMatchesPrefill) {
             max_diff = std::max(max_diff, static_cast<double>(std::fabs((*step)[i] - (*all)[t * V + i])));
             max_ref = std::max(max_ref, static_cast<double>(std::fabs((*all)[t * V + i])));
         }
-        // Same arithmetic per token, only batch size differs: equal up to float rounding.
-        EXPECT_LE(max_diff, 1e-5 * max_ref) << c.name << " position " << t;
+        // Same arithmetic per token, only batch size differs: equal up to float rounding. With an F16
+        // cache that rounding can move a K/V element across an f16 step (2^-11 relative), so prefill
+        // (the AVX-512 GEMMs sum in another order than the row dots) and decode differ a little more
+        // there (seen: 4e-5).
+        const double bound = c.kv == KvType::F16 ? 2e-4 : 1e-5;
+        EXPECT_LE(max_diff, bound * max_ref) << c.name << " position " << t;
     }
     EXPECT_EQ((*stepwise)->position(), 12);
 }

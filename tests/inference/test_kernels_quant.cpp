@@ -13,54 +13,17 @@
 #include "inference/quant_k.h"
 #include "inference/tensor_types.h"
 #include "inference/thread_pool.h"
+#include "tests/inference/matmul_test_weights.h"
 
 namespace sigma {
 namespace {
 
-struct QuantWeight {
-    TensorView view;
-    std::vector<uint8_t> bytes;
-    std::vector<float> values;  // dequantised: the exact operand
-};
-
-QuantWeight make_weight(TensorType type, int64_t in, int64_t out, uint32_t seed) {
+TestWeight make_weight(TensorType type, int64_t in, int64_t out, uint32_t seed) {
     std::mt19937 rng(seed);
     std::uniform_real_distribution<float> u(-1.0f, 1.0f);
-    QuantWeight w;
     std::vector<float> src(static_cast<size_t>(in * out));
     for (auto& v : src) v = u(rng);
-    const size_t stride = row_bytes(type, in);
-    w.bytes.resize(stride * static_cast<size_t>(out));
-    w.values.resize(src.size());
-    for (int64_t r = 0; r < out; ++r) {
-        EXPECT_TRUE(quantize_row(type, src.data() + r * in, w.bytes.data() + r * stride, in));
-        EXPECT_TRUE(dequantize_row(type, w.bytes.data() + r * stride, w.values.data() + r * in, in));
-    }
-    w.view.name = "w";
-    w.view.type = type;
-    w.view.n_dims = 2;
-    w.view.ne = {in, out, 1, 1};
-    w.view.data = w.bytes.data();
-    w.view.nbytes = w.bytes.size();
-    return w;
-}
-
-// Every path the machine runs, listed explicitly so each one is exercised whatever the default is.
-std::vector<MatmulPath> paths_here() {
-    std::vector<MatmulPath> p;
-    for (MatmulPath path : {MatmulPath::Scalar, MatmulPath::Avx2, MatmulPath::Avx512, MatmulPath::Avx512Bf16})
-        if (matmul_path_available(path)) p.push_back(path);
-    return p;
-}
-
-const char* path_name(MatmulPath p) {
-    switch (p) {
-        case MatmulPath::Scalar: return "scalar";
-        case MatmulPath::Avx2: return "avx2";
-        case MatmulPath::Avx512: return "avx512";
-        case MatmulPath::Avx512Bf16: return "avx512+bf16";
-    }
-    return "?";
+    return make_test_weight(type, in, out, src);
 }
 
 // The activations as the kernels see them: quantised to 8 bits (Q8_K for K-quant weights, else Q8_0)
@@ -90,10 +53,10 @@ TEST_P(QuantMatmul, EveryPathMatchesDoubleDotProductsOfTheQuantisedOperands) {
     const int64_t block = type_traits(type)->block_size;
     const int64_t in = 2 * 256 + (block == 32 ? 64 : 256);  // 576 or 768: not a power of two, whole GEMM steps
     const int64_t out = 55;  // a full 32-row GEMM panel, then one of 23 rows (16 + 7); not a multiple of threads
-    const QuantWeight w = make_weight(type, in, out, 3);
+    const TestWeight w = make_weight(type, in, out, 3);
     std::mt19937 rng(9);
     std::uniform_real_distribution<float> u(-1.0f, 1.0f);
-    for (MatmulPath path : paths_here()) {
+    for (MatmulPath path : matmul_paths_here()) {
         for (int threads : {1, 2, 3}) {
             for (int64_t n_tokens : {1, 2, 5, 11}) {  // 5 and 11: the AVX-512 GEMM with a partial token tile
                 std::vector<float> x(static_cast<size_t>(n_tokens * in));
@@ -117,10 +80,10 @@ TEST_P(QuantMatmul, EveryPathMatchesDoubleDotProductsOfTheQuantisedOperands) {
                         // Integer sums are exact: only float rounding (and, on SIMD paths, the rare
                         // activation rounding tie) separates the kernel from the quantised operands.
                         ASSERT_NEAR(got, want, 1e-4 * mag + 1e-6)
-                            << type_name(type) << " " << path_name(path) << " threads " << threads << " tokens " << n_tokens
+                            << type_name(type) << " " << matmul_path_name(path) << " threads " << threads << " tokens " << n_tokens
                             << " row " << o;
                         // and 8-bit activations stay close to the float product
-                        ASSERT_NEAR(got, exact, 1e-2 * mag + 1e-6) << type_name(type) << " " << path_name(path);
+                        ASSERT_NEAR(got, exact, 1e-2 * mag + 1e-6) << type_name(type) << " " << matmul_path_name(path);
                     }
             }
         }
@@ -133,12 +96,12 @@ TEST_P(QuantMatmul, BatchedTokensAgreeWithOneAtATime) {
     // so there a batched result may differ from the single-token one by float rounding only.
     const TensorType type = GetParam();
     const int64_t in = 512, out = 13, n_tokens = 6;
-    const QuantWeight w = make_weight(type, in, out, 21);
+    const TestWeight w = make_weight(type, in, out, 21);
     std::vector<float> x(static_cast<size_t>(n_tokens * in));
     std::mt19937 rng(2);
     std::normal_distribution<float> normal(0.0f, 1.0f);
     for (auto& v : x) v = normal(rng);
-    for (MatmulPath path : paths_here()) {
+    for (MatmulPath path : matmul_paths_here()) {
         ThreadPool pool(2);
         MatmulScratch scratch;
         scratch.reserve(2, in, n_tokens * in);
@@ -153,7 +116,7 @@ TEST_P(QuantMatmul, BatchedTokensAgreeWithOneAtATime) {
                 if (path == MatmulPath::Avx512 || path == MatmulPath::Avx512Bf16)
                     ASSERT_NEAR(a, b, 2e-6 * mag) << type_name(type) << " token " << t << " row " << o;
                 else
-                    ASSERT_EQ(a, b) << type_name(type) << " " << path_name(path) << " token " << t << " row " << o;
+                    ASSERT_EQ(a, b) << type_name(type) << " " << matmul_path_name(path) << " token " << t << " row " << o;
             }
         }
     }
@@ -162,7 +125,7 @@ TEST_P(QuantMatmul, BatchedTokensAgreeWithOneAtATime) {
 TEST_P(QuantMatmul, SimdPathsAgreeWithTheScalarKernels) {
     const TensorType type = GetParam();
     const int64_t in = 1024, out = 9, n_tokens = 3;
-    const QuantWeight w = make_weight(type, in, out, 5);
+    const TestWeight w = make_weight(type, in, out, 5);
     std::vector<float> x(static_cast<size_t>(n_tokens * in));
     std::mt19937 rng(8);
     std::normal_distribution<float> normal(0.0f, 3.0f);
@@ -174,17 +137,17 @@ TEST_P(QuantMatmul, SimdPathsAgreeWithTheScalarKernels) {
     ASSERT_TRUE(matmul(ref.data(), w.view, x.data(), n_tokens, pool, scratch, MatmulPath::Scalar));
     double scale = 0;
     for (float v : ref) scale = std::max(scale, double(std::fabs(v)));
-    for (MatmulPath path : paths_here()) {
+    for (MatmulPath path : matmul_paths_here()) {
         std::vector<float> y(ref.size(), NAN);
         ASSERT_TRUE(matmul(y.data(), w.view, x.data(), n_tokens, pool, scratch, path));
-        for (size_t i = 0; i < y.size(); ++i) EXPECT_NEAR(y[i], ref[i], 1e-3 * scale) << path_name(path) << " " << i;
+        for (size_t i = 0; i < y.size(); ++i) EXPECT_NEAR(y[i], ref[i], 1e-3 * scale) << matmul_path_name(path) << " " << i;
     }
 }
 
 TEST_P(QuantMatmul, RowsThatAreNotWholeBlocksAreRejected) {
     const TensorType type = GetParam();
     const int64_t block = type_traits(type)->block_size;
-    QuantWeight w = make_weight(type, 2 * block, 3, 1);
+    TestWeight w = make_weight(type, 2 * block, 3, 1);
     w.view.ne[0] = 2 * block + block / 2;  // claims a partial block per row
     ThreadPool pool(1);
     MatmulScratch scratch;

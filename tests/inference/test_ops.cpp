@@ -14,6 +14,7 @@
 #include "inference/ops_rmsnorm.h"
 #include "inference/ops_rope.h"
 #include "inference/ops_swiglu.h"
+#include "tests/inference/matmul_test_weights.h"
 #include "inference/tensor_types.h"
 #include "inference/thread_pool.h"
 #include "tests/reference/tiny_model.h"
@@ -21,31 +22,11 @@
 namespace sigma {
 namespace {
 
-struct Weight {
-    TensorView view;
-    std::vector<uint8_t> bytes;
-    std::vector<float> values;  // as stored (dequantised back), the exact operand
-};
-
-Weight make_weight(TensorType type, int64_t in, int64_t out, uint64_t seed) {
+TestWeight make_weight(TensorType type, int64_t in, int64_t out, uint64_t seed) {
     ref::Rng rng(seed);
-    Weight w;
     std::vector<float> src(static_cast<size_t>(in * out));
     for (auto& v : src) v = rng.uniform(-1.0f, 1.0f);
-    const size_t stride = row_bytes(type, in);
-    w.bytes.resize(stride * static_cast<size_t>(out));
-    w.values.resize(src.size());
-    for (int64_t r = 0; r < out; ++r) {
-        quantize_row(type, src.data() + r * in, w.bytes.data() + r * stride, in);
-        dequantize_row(type, w.bytes.data() + r * stride, w.values.data() + r * in, in);
-    }
-    w.view.name = "w";
-    w.view.type = type;
-    w.view.n_dims = 2;
-    w.view.ne = {in, out, 1, 1};
-    w.view.data = w.bytes.data();
-    w.view.nbytes = w.bytes.size();
-    return w;
+    return make_test_weight(type, in, out, src);
 }
 
 struct MatmulCase {
@@ -60,7 +41,7 @@ TEST_P(MatmulTest, MatchesDoubleDotProducts) {
     const MatmulCase mc = GetParam();
     if (mc.path == MatmulPath::Avx2 && !matmul_path_available(MatmulPath::Avx2)) GTEST_SKIP() << "no AVX2 on this CPU";
     const int64_t in = 96, out = 37, n_tokens = 5;
-    Weight w = make_weight(mc.type, in, out, 3);
+    TestWeight w = make_weight(mc.type, in, out, 3);
     ref::Rng rng(5);
     std::vector<float> x(static_cast<size_t>(n_tokens * in));
     for (auto& v : x) v = rng.uniform(-2.0f, 2.0f);
@@ -92,7 +73,7 @@ INSTANTIATE_TEST_SUITE_P(
 
 TEST(Matmul, Avx2AndScalarQ8AgreeExactlyOnIntegerSums) {
     if (!matmul_path_available(MatmulPath::Avx2)) GTEST_SKIP() << "no AVX2 on this CPU";
-    Weight w = make_weight(TensorType::Q8_0, 64, 1, 9);
+    TestWeight w = make_weight(TensorType::Q8_0, 64, 1, 9);
     std::vector<float> x(64);
     ref::Rng rng(2);
     for (auto& v : x) v = rng.uniform(-1.0f, 1.0f);
@@ -109,7 +90,7 @@ TEST(Matmul, BatchedTokensGiveTheSameBitsAsOneAtATime) {
     for (MatmulPath path : {MatmulPath::Scalar, matmul_default_path()}) {
         for (TensorType type : {TensorType::F32, TensorType::F16, TensorType::BF16, TensorType::Q8_0}) {
             const int64_t in = 72 + (type == TensorType::Q8_0 ? 24 : 3), out = 23, n_tokens = 8;
-            Weight w = make_weight(type, in, out, 4);
+            TestWeight w = make_weight(type, in, out, 4);
             ref::Rng rng(6);
             std::vector<float> x(static_cast<size_t>(n_tokens * in));
             for (auto& v : x) v = rng.uniform(-1.0f, 1.0f);
@@ -118,11 +99,10 @@ TEST(Matmul, BatchedTokensGiveTheSameBitsAsOneAtATime) {
             scratch.reserve(pool.size(), in, n_tokens * in);
             std::vector<float> batched(static_cast<size_t>(n_tokens * out)), single(static_cast<size_t>(out));
             ASSERT_TRUE(matmul(batched.data(), w.view, x.data(), n_tokens, pool, scratch, path));
-            // The AVX-512 GEMMs (quantised weights; BF16 weights with AVX512_BF16) sum the same
-            // products of the same rounded activations in another float order: there, and only there,
-            // rounding may separate the two.
-            const bool avx512 = path == MatmulPath::Avx512 || path == MatmulPath::Avx512Bf16;
-            const bool gemm = (avx512 && type == TensorType::Q8_0) || (path == MatmulPath::Avx512Bf16 && type == TensorType::BF16);
+            // The AVX-512 paths (GEMMs, and half-precision dots in four chains) sum the same products
+            // of the same activations in another float order: there, and only there, rounding may
+            // separate the two.
+            const bool gemm = path == MatmulPath::Avx512 || path == MatmulPath::Avx512Bf16;
             for (int64_t t = 0; t < n_tokens; ++t) {
                 ASSERT_TRUE(matmul(single.data(), w.view, x.data() + t * in, 1, pool, scratch, path));
                 for (int64_t o = 0; o < out; ++o) {
@@ -155,7 +135,7 @@ TEST(Matmul, Avx2ActivationQuantiserMatchesTheReference) {
 }
 
 TEST(Matmul, RejectsTypesItCannotCompute) {
-    Weight w = make_weight(TensorType::F32, 32, 2, 1);
+    TestWeight w = make_weight(TensorType::F32, 32, 2, 1);
     w.view.type = TensorType::Q4_K;
     ThreadPool pool(1);
     MatmulScratch scratch;

@@ -1,60 +1,47 @@
-// matmul over BF16 weights on every kernel path this CPU has, against double dot products of the
-// operands as each path takes them: float activations, or bf16-rounded ones on the AVX512_BF16 path.
-// Not F16 or the quantised types (test_ops.cpp, test_kernels_quant.cpp).
+// matmul over F32, F16 and BF16 weights on every kernel path this CPU has, against double dot products
+// of the operands as each path takes them: float activations, or for BF16 weights on the AVX512_BF16
+// path bf16-rounded ones. Not the quantised types (test_kernels_quant.cpp).
 #include <gtest/gtest.h>
 
 #include <algorithm>
 #include <cmath>
-#include <cstring>
 #include <random>
+#include <string>
 #include <vector>
 
 #include "inference/ops_matmul.h"
 #include "inference/tensor_types.h"
 #include "inference/thread_pool.h"
+#include "tests/inference/matmul_test_weights.h"
 
 namespace sigma {
 namespace {
 
-struct Bf16Weight {
-    TensorView view;
-    std::vector<uint16_t> bits;
-};
-
-Bf16Weight make_weight(int64_t in, int64_t out, uint32_t seed) {
+TestWeight make_weight(TensorType type, int64_t in, int64_t out, uint32_t seed) {
     std::mt19937 rng(seed);
     std::normal_distribution<float> normal(0.0f, 1.0f);
-    Bf16Weight w;
-    w.bits.resize(static_cast<size_t>(in * out));
-    for (auto& b : w.bits) b = fp32_to_bf16(normal(rng));
-    w.view.type = TensorType::BF16;
-    w.view.n_dims = 2;
-    w.view.ne = {in, out, 1, 1};
-    w.view.data = w.bits.data();
-    w.view.nbytes = w.bits.size() * sizeof(uint16_t);
-    return w;
-}
-
-std::vector<MatmulPath> paths_here() {
-    std::vector<MatmulPath> p;
-    for (MatmulPath path : {MatmulPath::Scalar, MatmulPath::Avx2, MatmulPath::Avx512, MatmulPath::Avx512Bf16})
-        if (matmul_path_available(path)) p.push_back(path);
-    return p;
+    std::vector<float> src(static_cast<size_t>(in * out));
+    for (auto& v : src) v = normal(rng);
+    return make_test_weight(type, in, out, src);
 }
 
 // The activation as the path multiplies it.
-double operand(MatmulPath path, float x) {
-    return path == MatmulPath::Avx512Bf16 ? static_cast<double>(bf16_to_fp32(fp32_to_bf16(x))) : static_cast<double>(x);
+double operand(TensorType type, MatmulPath path, float x) {
+    const bool bf16 = type == TensorType::BF16 && path == MatmulPath::Avx512Bf16;
+    return bf16 ? static_cast<double>(bf16_to_fp32(fp32_to_bf16(x))) : static_cast<double>(x);
 }
 
-TEST(Bf16Matmul, EveryPathMatchesDoubleDotProductsOfItsOperands) {
+class FloatMatmul : public ::testing::TestWithParam<TensorType> {};
+
+TEST_P(FloatMatmul, EveryPathMatchesDoubleDotProductsOfItsOperands) {
+    const TensorType type = GetParam();
     std::mt19937 rng(4);
     std::normal_distribution<float> normal(0.0f, 2.0f);
-    // 576: whole 32-input GEMM steps across a 256-input chunk boundary; 75: odd, the row dot's tail only
+    // 576: the GEMMs' whole steps across their 128- and 256-input chunk boundaries; 75: odd, row dots only
     for (int64_t in : {576, 75}) {
         const int64_t out = 55;  // a full 32-row panel, then 16 + 7 rows
-        const Bf16Weight w = make_weight(in, out, static_cast<uint32_t>(in));
-        for (MatmulPath path : paths_here()) {
+        const TestWeight w = make_weight(type, in, out, static_cast<uint32_t>(in));
+        for (MatmulPath path : matmul_paths_here()) {
             for (int threads : {1, 2, 3}) {
                 for (int64_t n_tokens : {1, 2, 5, 11}) {
                     std::vector<float> x(static_cast<size_t>(n_tokens * in));
@@ -68,18 +55,18 @@ TEST(Bf16Matmul, EveryPathMatchesDoubleDotProductsOfItsOperands) {
                         for (int64_t o = 0; o < out; ++o) {
                             double want = 0, exact = 0, mag = 0;
                             for (int64_t i = 0; i < in; ++i) {
-                                const double wv = bf16_to_fp32(w.bits[static_cast<size_t>(o * in + i)]);
+                                const double wv = w.values[static_cast<size_t>(o * in + i)];
                                 const float xv = x[static_cast<size_t>(t * in + i)];
-                                want += wv * operand(path, xv);
+                                want += wv * operand(type, path, xv);
                                 exact += wv * xv;
                                 mag += std::fabs(wv * xv);
                             }
                             const float got = y[static_cast<size_t>(t * out + o)];
                             ASSERT_NEAR(got, want, 1e-5 * mag + 1e-6)
-                                << "in " << in << " path " << static_cast<int>(path) << " threads " << threads << " tokens "
+                                << type_name(type) << " in " << in << " path " << matmul_path_name(path) << " threads " << threads << " tokens "
                                 << n_tokens << " row " << o;
                             // bf16 activations are within 2^-9 of the float ones
-                            ASSERT_NEAR(got, exact, 4e-3 * mag + 1e-6) << "in " << in << " path " << static_cast<int>(path);
+                            ASSERT_NEAR(got, exact, 4e-3 * mag + 1e-6) << "in " << in << " path " << matmul_path_name(path);
                         }
                 }
             }
@@ -87,15 +74,16 @@ TEST(Bf16Matmul, EveryPathMatchesDoubleDotProductsOfItsOperands) {
     }
 }
 
-TEST(Bf16Matmul, BatchedTokensAgreeWithOneAtATime) {
-    // The GEMM and the row dot take the same bf16 activations; only the float order of the sums differs.
+TEST_P(FloatMatmul, BatchedTokensAgreeWithOneAtATime) {
+    // The GEMMs and the row dots take the same activations; only the float order of the sums differs.
+    const TensorType type = GetParam();
     const int64_t in = 1024, out = 40, n_tokens = 7;
-    const Bf16Weight w = make_weight(in, out, 12);
+    const TestWeight w = make_weight(type, in, out, 12);
     std::mt19937 rng(5);
     std::normal_distribution<float> normal(0.0f, 1.0f);
     std::vector<float> x(static_cast<size_t>(n_tokens * in));
     for (auto& v : x) v = normal(rng);
-    for (MatmulPath path : paths_here()) {
+    for (MatmulPath path : matmul_paths_here()) {
         ThreadPool pool(2);
         MatmulScratch scratch;
         scratch.reserve(2, in, n_tokens * in);
@@ -107,12 +95,15 @@ TEST(Bf16Matmul, BatchedTokensAgreeWithOneAtATime) {
             for (float v : single) mag = std::max(mag, static_cast<double>(std::fabs(v)));
             for (int64_t o = 0; o < out; ++o)
                 ASSERT_NEAR(single[static_cast<size_t>(o)], batched[static_cast<size_t>(t * out + o)], 1e-5 * mag)
-                    << "path " << static_cast<int>(path) << " token " << t << " row " << o;
+                    << type_name(type) << " path " << matmul_path_name(path) << " token " << t << " row " << o;
         }
     }
 }
 
-TEST(Bf16Matmul, ActivationRoundingIsNearestEven) {
+INSTANTIATE_TEST_SUITE_P(Types, FloatMatmul, ::testing::Values(TensorType::F32, TensorType::F16, TensorType::BF16),
+                         [](const ::testing::TestParamInfo<TensorType>& info) { return std::string(type_name(info.param)); });
+
+TEST(Bf16Activations, RoundingIsNearestEven) {
     if (!matmul_path_available(MatmulPath::Avx512Bf16)) GTEST_SKIP() << "no AVX512_BF16 on this CPU";
     std::vector<float> x = {1.0f, -1.0f, 0.0f, -0.0f, 3.14159f, 65504.0f, 1e-30f, -2.5e12f};
     // exact ties between two bf16 values: 1 + 2^-8 rounds down to 1 (even), 1 + 3 * 2^-8 up to 1 + 2^-6
