@@ -1,5 +1,6 @@
 // The model-backed CLI jobs run as a person runs them: the built `sigma` binary on a tiny
-// random-weight model, checking the JSON contract, history recording, refusals and error paths.
+// random-weight model, checking the JSON contract, history recording, refusals and error paths; and
+// the shipped default model doing the command and KQL jobs.
 #include <QDir>
 #include <QFile>
 #include <QJsonArray>
@@ -124,6 +125,30 @@ private slots:
         r = run({"cmd", "-m", model_, "list gpus", "--remote", "ftp://nowhere"});
         QCOMPARE(r.code, 1);
         QVERIFY2(r.err.contains("--remote needs an http(s) URL"), qPrintable(r.err));
+    }
+
+    void theEmbeddedModelDoesTheModelJobs() {
+        // No -m: the shipped default model answers. Greedy decoding, so the answers are repeatable.
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert("SIGMA_RESOURCES", QStringLiteral(SIGMA_SOURCE_DIR "/resources"));
+        Run r = run({"cmd", "show memory used on every GPU", "--db", db_, "--json"}, {}, env);
+        QVERIFY2(r.code == 0, qPrintable(r.err));
+        QJsonObject o = json_line(r.out);
+        QVERIFY2(o.value("valid").toBool(), qPrintable(r.out));
+        QCOMPARE(o.value("risk").toString(), QStringLiteral("read-only"));
+        QVERIFY2(o.value("command").toString().startsWith("nvidia-smi"), qPrintable(r.out));
+
+        const struct {
+            const char* question;
+            const char* table;
+        } asks[] = {{"failed sign-ins by user today", "SigninLogs"}, {"count error events per computer in the last day", "Event"}};
+        for (const auto& a : asks) {
+            r = run({"kql", a.question, "--db", db_, "--json"}, {}, env);
+            QVERIFY2(r.code == 0, qPrintable(r.err));
+            o = json_line(r.out);
+            QVERIFY2(o.value("valid").toBool(), qPrintable(r.out));
+            QVERIFY2(o.value("tables").toArray().contains(QString::fromLatin1(a.table)), qPrintable(r.out));
+        }
     }
 
     void kqlJobRepairsAtMostAsAsked() {
