@@ -92,6 +92,28 @@ SIGMA_VNNI void pack_token_q8_k(const BlockQ8_K* b, const PanelFormat& f, const 
     }
 }
 
+// sum[g][t] = the integer sums of weight block b (B inputs) for row group g and token t0 + t: the
+// token's start value plus B / 4 vpdpbusd, each 4 weights of 16 rows times 4 broadcast bytes.
+template <int T, int B>
+SIGMA_VNNI inline void block_sums(const Panel& p, const Tokens& x, int64_t t0, int64_t b, __m512i sum[2][T]) {
+#pragma GCC unroll 4
+    for (int t = 0; t < T; ++t) sum[0][t] = sum[1][t] = _mm512_set1_epi32(x.start(t0 + t)[b]);
+    const uint8_t* wq = p.q + b * B * 32;
+#pragma GCC unroll 8
+    for (int k = 0; k < B / 4; ++k) {
+        const __m512i w0 = _mm512_loadu_si512(wq + k * 128);
+        const __m512i w1 = _mm512_loadu_si512(wq + k * 128 + 64);
+#pragma GCC unroll 4
+        for (int t = 0; t < T; ++t) {
+            int32_t word;
+            std::memcpy(&word, x.q(t0 + t) + b * B + 4 * k, 4);
+            const __m512i xv = _mm512_set1_epi32(word);
+            sum[0][t] = _mm512_dpbusd_epi32(sum[0][t], w0, xv);
+            sum[1][t] = _mm512_dpbusd_epi32(sum[1][t], w1, xv);
+        }
+    }
+}
+
 // y[t][r0 + r] (+)= row r of the panel . token t0 + t, for T tokens, 32 rows and inputs [i0, i1)
 // (whole blocks), Q8_0 activations (a scale per 32). Each block's integer sums start at the token's
 // start value and take 8 vpdpbusd per row group and token; then one convert and one multiply-add by
@@ -105,22 +127,7 @@ SIGMA_VNNI void tile(const Panel& p, const Tokens& x, int64_t t0, int64_t i0, in
     tile_sums_load<T>(acc, y + t0 * out, out, m0, m1, add);
     for (int64_t b = i0 / B; b < i1 / B; ++b) {
         __m512i sum[2][T];
-#pragma GCC unroll 4
-        for (int t = 0; t < T; ++t) sum[0][t] = sum[1][t] = _mm512_set1_epi32(x.start(t0 + t)[b]);
-        const uint8_t* wq = p.q + b * B * 32;
-#pragma GCC unroll 8
-        for (int k = 0; k < B / 4; ++k) {
-            const __m512i w0 = _mm512_loadu_si512(wq + k * 128);
-            const __m512i w1 = _mm512_loadu_si512(wq + k * 128 + 64);
-#pragma GCC unroll 4
-            for (int t = 0; t < T; ++t) {
-                int32_t word;
-                std::memcpy(&word, x.q(t0 + t) + b * B + 4 * k, 4);
-                const __m512i xv = _mm512_set1_epi32(word);
-                sum[0][t] = _mm512_dpbusd_epi32(sum[0][t], w0, xv);
-                sum[1][t] = _mm512_dpbusd_epi32(sum[1][t], w1, xv);
-            }
-        }
+        block_sums<T, B>(p, x, t0, b, sum);
         const __m512 ws0 = _mm512_loadu_ps(p.ws + b * 32), ws1 = _mm512_loadu_ps(p.ws + b * 32 + 16);
 #pragma GCC unroll 4
         for (int t = 0; t < T; ++t) {
@@ -145,22 +152,7 @@ SIGMA_VNNI void tile_k(const Panel& p, const Tokens& x, int64_t t0, int64_t i0, 
         for (int t = 0; t < T; ++t) part[0][t] = part[1][t] = _mm512_setzero_ps();
         for (int64_t b = sb * S; b < (sb + 1) * S; ++b) {
             __m512i sum[2][T];
-#pragma GCC unroll 4
-            for (int t = 0; t < T; ++t) sum[0][t] = sum[1][t] = _mm512_set1_epi32(x.start(t0 + t)[b]);
-            const uint8_t* wq = p.q + b * B * 32;
-#pragma GCC unroll 8
-            for (int k = 0; k < B / 4; ++k) {
-                const __m512i w0 = _mm512_loadu_si512(wq + k * 128);
-                const __m512i w1 = _mm512_loadu_si512(wq + k * 128 + 64);
-#pragma GCC unroll 4
-                for (int t = 0; t < T; ++t) {
-                    int32_t word;
-                    std::memcpy(&word, x.q(t0 + t) + b * B + 4 * k, 4);
-                    const __m512i xv = _mm512_set1_epi32(word);
-                    sum[0][t] = _mm512_dpbusd_epi32(sum[0][t], w0, xv);
-                    sum[1][t] = _mm512_dpbusd_epi32(sum[1][t], w1, xv);
-                }
-            }
+            block_sums<T, B>(p, x, t0, b, sum);
             const __m512 ws0 = _mm512_loadu_ps(p.ws + b * 32), ws1 = _mm512_loadu_ps(p.ws + b * 32 + 16);
 #pragma GCC unroll 4
             for (int t = 0; t < T; ++t) {
@@ -177,19 +169,16 @@ SIGMA_VNNI void tile_k(const Panel& p, const Tokens& x, int64_t t0, int64_t i0, 
                 }
             }
         }
-        const bool first = !add && sb == i0 / kQKBlockSize;
+        // y holds the earlier super-blocks (and chunks); the first of all starts from zero
+        __m512 acc[2][T];
+        tile_sums_load<T>(acc, y + t0 * out, out, m0, m1, add || sb > i0 / kQKBlockSize);
 #pragma GCC unroll 4
         for (int t = 0; t < T; ++t) {
             const __m512 sx = _mm512_set1_ps(x.sx(t0 + t)[sb * S]);
-            float* dst = y + (t0 + t) * out;
-            if (first) {
-                _mm512_mask_storeu_ps(dst, m0, _mm512_mul_ps(part[0][t], sx));
-                _mm512_mask_storeu_ps(dst + 16, m1, _mm512_mul_ps(part[1][t], sx));
-            } else {
-                _mm512_mask_storeu_ps(dst, m0, _mm512_fmadd_ps(part[0][t], sx, _mm512_maskz_loadu_ps(m0, dst)));
-                _mm512_mask_storeu_ps(dst + 16, m1, _mm512_fmadd_ps(part[1][t], sx, _mm512_maskz_loadu_ps(m1, dst + 16)));
-            }
+            acc[0][t] = _mm512_fmadd_ps(part[0][t], sx, acc[0][t]);
+            acc[1][t] = _mm512_fmadd_ps(part[1][t], sx, acc[1][t]);
         }
+        tile_sums_store<T>(acc, y + t0 * out, out, m0, m1);
     }
 }
 
@@ -217,31 +206,25 @@ SIGMA_VNNI void gemm_avx512(float* y, const TensorView& w, const float* x, int64
         }
     });
 
-    const int64_t n_panels = (out + kPanelRows - 1) / kPanelRows;
-    pool.parallel_for(n_panels, [&](int64_t p0, int64_t p1, int thread) {
-        const Panel panel = panel_at(row_scratch + static_cast<size_t>(thread) * gemm_rows_bytes(in), in);
-        for (int64_t pi = p0; pi < p1; ++pi) {
-            const int64_t r0 = pi * kPanelRows;
-            const int n_rows = static_cast<int>(std::min<int64_t>(kPanelRows, out - r0));
-            panel_fill_avx512(panel, w, r0, n_rows);
-            const PanelMasks masks = panel_masks(n_rows);
-            const __mmask16 m0 = masks.group0, m1 = masks.group1;
-            // Inputs in chunks whose panel bytes stay in L1 while every token tile passes over them;
-            // later chunks add to y.
-            for (int64_t c0 = 0; c0 < in; c0 += kChunkInputs) {
-                const int64_t c1 = std::min<int64_t>(in, c0 + kChunkInputs);
-                float* yp = y + r0;
-                const bool add = c0 > 0;
-                for_each_token_tile(n_tokens, [&](auto tile_tokens, int64_t t0) {
-                    constexpr int T = decltype(tile_tokens)::value;
-                    if (!k_blocks)
-                        tile<T>(panel, tokens, t0, c0, c1, yp, out, m0, m1, add);
-                    else if (f.min_offsets)
-                        tile_k<T, 32, true>(panel, tokens, t0, c0, c1, yp, out, m0, m1, add);
-                    else
-                        tile_k<T, 16, false>(panel, tokens, t0, c0, c1, yp, out, m0, m1, add);
-                });
-            }
+    for_each_panel(out, in, pool, row_scratch, [&](uint8_t* scratch, int64_t r0, int n_rows, PanelMasks masks) {
+        const Panel panel = panel_at(scratch, in);
+        panel_fill_avx512(panel, w, r0, n_rows);
+        const __mmask16 m0 = masks.group0, m1 = masks.group1;
+        // Inputs in chunks whose panel bytes stay in L1 while every token tile passes over them;
+        // later chunks add to y.
+        for (int64_t c0 = 0; c0 < in; c0 += kChunkInputs) {
+            const int64_t c1 = std::min<int64_t>(in, c0 + kChunkInputs);
+            float* yp = y + r0;
+            const bool add = c0 > 0;
+            for_each_token_tile(n_tokens, [&](auto tile_tokens, int64_t t0) {
+                constexpr int T = decltype(tile_tokens)::value;
+                if (!k_blocks)
+                    tile<T>(panel, tokens, t0, c0, c1, yp, out, m0, m1, add);
+                else if (f.min_offsets)
+                    tile_k<T, 32, true>(panel, tokens, t0, c0, c1, yp, out, m0, m1, add);
+                else
+                    tile_k<T, 16, false>(panel, tokens, t0, c0, c1, yp, out, m0, m1, add);
+            });
         }
     });
 }

@@ -53,6 +53,16 @@ Panel panel_at(uint8_t* mem, int64_t in);
 // Decodes rows [r0, r0 + n_rows) of w (n_rows <= 32) into the panel.
 void panel_fill_avx512(const Panel& p, const TensorView& w, int64_t r0, int n_rows);
 
+// Row group g's 16 row pointers, `offset` bytes into rows r0 + 16g + r of a tensor (row stride
+// `stride`), null past n_rows: the input of panel_transpose_16x32 and its float twin.
+inline void panel_group_rows(const uint8_t* base, size_t stride, int64_t r0, int n_rows, int g, size_t offset,
+                             const uint8_t* rows[16]) {
+    for (int r = 0; r < kPanelGroup; ++r) {
+        const int row = g * kPanelGroup + r;
+        rows[r] = row < n_rows ? base + static_cast<size_t>(r0 + row) * stride + offset : nullptr;
+    }
+}
+
 // 32 bytes of each of 16 rows (a null row reads as zeros) as 8 registers of 16 32-bit words:
 // register k, stored at dst + k * step, holds bytes 4k..4k+3 of every row.
 void panel_transpose_16x32(const uint8_t* const rows[16], uint8_t* dst, int64_t step);

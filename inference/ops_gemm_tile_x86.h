@@ -1,12 +1,33 @@
-// What the AVX-512 GEMM tiles share: the walk over token tiles, and the 32-row x T-token float sums,
-// loaded from y (or zero) before a chunk of inputs and stored back under the panel's row masks.
+// What the AVX-512 GEMMs share: the walk over 32-row panels and over token tiles, and the 32-row x
+// T-token float sums, loaded from y (or zero) before a chunk of inputs and stored back under the
+// panel's row masks.
 // Not a tile: each weight format multiplies its own way (ops_gemm_avx512.cpp, ops_matmul_*_avx512.cpp).
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <type_traits>
 
+#include "inference/ops_gemm.h"
+#include "inference/ops_gemm_panel_avx512.h"
+#include "inference/thread_pool.h"
+
 namespace sigma {
+
+// fn(scratch, r0, n_rows, masks) for each 32-row panel of `out` rows, panels split over the pool;
+// scratch is the calling thread's gemm_rows_bytes(in) of row_scratch.
+template <typename Fn>
+inline void for_each_panel(int64_t out, int64_t in, ThreadPool& pool, uint8_t* row_scratch, Fn fn) {
+    const int64_t n_panels = (out + kPanelRows - 1) / kPanelRows;
+    pool.parallel_for(n_panels, [&](int64_t p0, int64_t p1, int thread) {
+        uint8_t* scratch = row_scratch + static_cast<size_t>(thread) * gemm_rows_bytes(in);
+        for (int64_t pi = p0; pi < p1; ++pi) {
+            const int64_t r0 = pi * kPanelRows;
+            const int n_rows = static_cast<int>(std::min<int64_t>(kPanelRows, out - r0));
+            fn(scratch, r0, n_rows, panel_masks(n_rows));
+        }
+    });
+}
 
 constexpr int kGemmTileTokens = 4;  // tokens of every GEMM's register tile (with a panel's 32 rows)
 

@@ -108,32 +108,22 @@ SIGMA_AVX512F void gemm_f16_avx512(float* y, const TensorView& w, const float* x
     const int64_t in = w.ne[0], out = w.rows();
     const size_t stride = row_bytes(w.type, in), elem = w.type == TensorType::F32 ? 4 : 2;
     const auto* base = static_cast<const uint8_t*>(w.data);
-    const int64_t n_panels = (out + kPanelRows - 1) / kPanelRows;
-    pool.parallel_for(n_panels, [&](int64_t p0, int64_t p1, int thread) {
-        uint8_t* chunk = row_scratch + static_cast<size_t>(thread) * gemm_rows_bytes(in);
-        for (int64_t pi = p0; pi < p1; ++pi) {
-            const int64_t r0 = pi * kPanelRows;
-            const int n_rows = static_cast<int>(std::min<int64_t>(kPanelRows, out - r0));
-            const PanelMasks masks = panel_masks(n_rows);
-            for (int64_t c0 = 0; c0 < in; c0 += kChunkInputs) {
-                const int64_t c1 = std::min<int64_t>(in, c0 + kChunkInputs);
-                for (int g = 0; g < 2; ++g)
-                    for (int64_t c = c0; c < c1; c += 16) {
-                        const uint8_t* rows[kPanelGroup];
-                        for (int r = 0; r < kPanelGroup; ++r) {
-                            const int row = g * kPanelGroup + r;
-                            rows[r] = row < n_rows ? base + static_cast<size_t>(r0 + row) * stride + static_cast<size_t>(c) * elem : nullptr;
-                        }
-                        uint8_t* dst = chunk + (2 * (c - c0) + g) * 64;
-                        if (w.type == TensorType::F16) widen_transpose_16x16<TensorType::F16>(rows, dst, 128);
-                        else if (w.type == TensorType::BF16) widen_transpose_16x16<TensorType::BF16>(rows, dst, 128);
-                        else widen_transpose_16x16<TensorType::F32>(rows, dst, 128);
-                    }
-                const bool add = c0 > 0;
-                for_each_token_tile(n_tokens, [&](auto tile_tokens, int64_t t0) {
-                    tile<decltype(tile_tokens)::value>(chunk, c1 - c0, x, in, t0, c0, y + r0, out, masks.group0, masks.group1, add);
-                });
-            }
+    for_each_panel(out, in, pool, row_scratch, [&](uint8_t* chunk, int64_t r0, int n_rows, PanelMasks masks) {
+        for (int64_t c0 = 0; c0 < in; c0 += kChunkInputs) {
+            const int64_t c1 = std::min<int64_t>(in, c0 + kChunkInputs);
+            for (int g = 0; g < 2; ++g)
+                for (int64_t c = c0; c < c1; c += 16) {
+                    const uint8_t* rows[kPanelGroup];
+                    panel_group_rows(base, stride, r0, n_rows, g, static_cast<size_t>(c) * elem, rows);
+                    uint8_t* dst = chunk + (2 * (c - c0) + g) * 64;
+                    if (w.type == TensorType::F16) widen_transpose_16x16<TensorType::F16>(rows, dst, 128);
+                    else if (w.type == TensorType::BF16) widen_transpose_16x16<TensorType::BF16>(rows, dst, 128);
+                    else widen_transpose_16x16<TensorType::F32>(rows, dst, 128);
+                }
+            const bool add = c0 > 0;
+            for_each_token_tile(n_tokens, [&](auto tile_tokens, int64_t t0) {
+                tile<decltype(tile_tokens)::value>(chunk, c1 - c0, x, in, t0, c0, y + r0, out, masks.group0, masks.group1, add);
+            });
         }
     });
 }
