@@ -10,12 +10,14 @@
 #include <set>
 #include <sstream>
 
-#include "app/domain/log_reader.h"
+#include "app/domain/diag_cascade.h"
+#include "app/domain/diag_line_joiner.h"
+#include "app/domain/diag_numeric_rules.h"
 
 namespace sigma::domain {
 
 namespace {
-enum class Kind { Text, All, NonZero, Xid, CsvColumn };
+enum class Kind { Text, All, NonZero, Xid, CsvColumn, Numeric };
 
 struct CPattern {
     int category = 0;
@@ -36,6 +38,10 @@ constexpr const char* kSxidCategory = "gpu_nvlink_error";  // NVSwitch errors ar
 constexpr double kSxidWeight = 10.0;
 constexpr double kStrongForYield = 8.0;  // a cause must be at least this strong to push a consequence down
 constexpr double kYieldPenalty = 3.0;
+constexpr size_t kMaxNearEvidence = 3;
+constexpr double kPartialShare = 0.5;   // near-miss credit of an `all` pattern missing a literal
+constexpr double kBlockedShare = 0.3;   // near-miss credit of a pattern excluded by its `none` list
+constexpr double kNearValueShare = 0.5; // near-miss credit of a value just below its limit
 
 double severity_bonus(Severity s) {
     switch (s) {
@@ -57,6 +63,9 @@ struct DiagEngine::Compiled {
     int xid_lit = -1;
     std::vector<int> csv_patterns;  // evaluated on every line (they keep a column across lines)
     std::map<std::string, int> lit_ids;  // dedupe: key = flags + text
+    std::vector<int> numeric_pattern;    // [numeric_rules()] pattern index, -1 when the pack lacks the category
+    std::vector<int> trigger_lits;       // literals of numeric_triggers()
+    size_t max_literal = 0;              // longest literal: the reach of a seam scan
 
     int literal(const std::string& text, bool cs, bool word) {
         std::string key = std::string(cs ? "c" : "i") + (word ? "w" : "-");
@@ -126,7 +135,24 @@ DiagEngine::DiagEngine(const SignaturePack& pack) : pack_(pack), compiled_(std::
         c.sxid_pattern = static_cast<int>(c.patterns.size());
         c.patterns.push_back(std::move(p));
     }
+    for (const NumericRuleInfo& r : numeric_rules()) {
+        const SignatureCategory* cat = pack.find(r.category);
+        if (!cat) {
+            c.numeric_pattern.push_back(-1);
+            continue;
+        }
+        CPattern p;
+        p.category = static_cast<int>(cat - pack.categories.data());
+        p.kind = Kind::Numeric;
+        p.weight = r.weight;
+        p.desc = r.desc;
+        c.numeric_pattern.push_back(static_cast<int>(c.patterns.size()));
+        c.patterns.push_back(std::move(p));
+    }
+    for (const std::string& t : numeric_triggers()) c.trigger_lits.push_back(c.literal(t, false, false));
     c.matcher.build();
+    for (size_t i = 0; i < c.matcher.literal_count(); ++i)
+        c.max_literal = std::max(c.max_literal, c.matcher.literal_length(static_cast<int>(i)));
 }
 
 DiagEngine::~DiagEngine() = default;
@@ -222,11 +248,15 @@ int csv_column_of(std::string_view line, const std::string& needle) {
 struct CategoryState {
     double max_weight = 0;
     size_t lines = 0;
-    size_t line_stamp = 0;  // last line that matched
+    size_t line_stamp = 0;  // last logical line that matched
     double line_best = 0;   // best weight on the current line
     int line_best_pattern = -1;
-    size_t line_best_pos = 0;
+    size_t line_best_pos = 0;  // offset of the best match in the logical line, and its end
+    size_t line_best_end = 0;
+    size_t first_strong_line = 0;  // first physical line with a match of weight >= kStrongForYield
     std::vector<std::pair<double, Evidence>> evidence;  // (keep priority, line)
+    double near = 0;                                     // best near-miss credit
+    std::vector<std::pair<double, Evidence>> near_evidence;
 };
 
 std::string window_of(std::string_view line, size_t pos, size_t cap) {
@@ -238,6 +268,36 @@ std::string window_of(std::string_view line, size_t pos, size_t cap) {
     return out;
 }
 
+// Keeps the `cap` entries of highest priority, the earliest among equals.
+void keep_best(std::vector<std::pair<double, Evidence>>& kept, size_t cap, double prio, Evidence&& e) {
+    auto worst = std::min_element(kept.begin(), kept.end(), [](const auto& a, const auto& b) {
+        return a.first != b.first ? a.first < b.first : a.second.line > b.second.line;
+    });
+    if (kept.size() < cap) kept.emplace_back(prio, std::move(e));
+    else if (prio > worst->first) *worst = {prio, std::move(e)};
+}
+
+bool would_keep(const std::vector<std::pair<double, Evidence>>& kept, size_t cap, double prio) {
+    if (kept.size() < cap) return true;
+    for (const auto& k : kept)
+        if (k.first < prio) return true;
+    return false;
+}
+
+// The evidence of a match at [pos, end) of a logical line: its first physical line, the last one it
+// reaches, and the text of those lines.
+Evidence evidence_of(const LogicalLine& l, size_t pos, size_t end, size_t cap) {
+    Evidence e;
+    const size_t first = l.segment_of(pos);
+    const size_t last = l.segment_of(end > pos ? end - 1 : pos);
+    e.line = l.first_line + first;
+    e.last_line = last > first ? l.first_line + last : 0;
+    const size_t from = l.seg_start[first];
+    const size_t to = last + 1 < l.segments() ? l.seg_start[last + 1] - 1 : l.text.size();
+    e.text = window_of(std::string_view(l.text).substr(from, to - from), pos - from, cap);
+    return e;
+}
+
 }  // namespace
 
 DiagnosisReport DiagEngine::run(std::istream& in, const DiagOptions& opt) const {
@@ -246,18 +306,30 @@ DiagnosisReport DiagEngine::run(std::istream& in, const DiagOptions& opt) const 
     const size_t n_lits = c.matcher.literal_count();
     const size_t n_pats = c.patterns.size();
     std::vector<size_t> lit_stamp(n_lits, 0), lit_pos(n_lits, 0);
+    std::vector<bool> lit_seam(n_lits, false);  // found only across a mid-word wrap
     std::vector<size_t> pat_stamp(n_pats, 0), pat_hits(n_pats, 0);
     std::vector<bool> pat_was_best(n_pats, false);
     std::vector<int> csv_col(n_pats, -1);  // CsvColumn: column index from the last header seen
     std::vector<CategoryState> cats(pack_.categories.size());
     std::vector<int> hit_lits, touched;
     std::vector<std::pair<int, size_t>> xids;  // pattern, position
+    std::vector<NumericHit> numeric_hits;
+    NumericRules numeric;
     const size_t ev_cap = std::max<size_t>(1, opt.max_evidence_per_finding);
+    const size_t text_cap = std::max<size_t>(64, opt.max_evidence_text);
 
-    LogReader reader(in, opt.max_line_bytes, opt.max_total_bytes);
-    std::string_view line;
-    while (reader.next(line)) {
-        const size_t ln = reader.line_number();
+    auto near_credit = [&](int category, double credit, Evidence&& e) {
+        CategoryState& st = cats[static_cast<size_t>(category)];
+        st.near = std::max(st.near, credit);
+        keep_best(st.near_evidence, kMaxNearEvidence, credit, std::move(e));
+    };
+
+    LineJoiner joiner(in, opt.max_line_bytes, opt.max_total_bytes, opt.join_wrapped_lines);
+    LogicalLine ll;
+    size_t ln = 0;  // logical line counter: the stamp of per-line state
+    while (joiner.next(ll)) {
+        ++ln;
+        const std::string_view line = ll.text;
         hit_lits.clear();
         touched.clear();
         xids.clear();
@@ -271,17 +343,37 @@ DiagnosisReport DiagEngine::run(std::istream& in, const DiagOptions& opt) const 
             if (lit_stamp[id] != ln) {
                 lit_stamp[id] = ln;
                 lit_pos[id] = start;
+                lit_seam[id] = false;
                 hit_lits.push_back(id);
             }
             return true;
         });
+        // A wrap inside a word split a literal: scan each seam joined without the space.
+        for (size_t si = 1; si < ll.segments(); ++si) {
+            size_t left = 0;
+            const std::string seam = seam_text(ll, si, c.max_literal, &left);
+            const size_t base = ll.seg_start[si] - 1 - left;  // logical offset of seam[0]
+            c.matcher.scan(seam, [&](int id, size_t start) {
+                if (start >= left || start + c.matcher.literal_length(id) <= left || lit_stamp[id] == ln) return true;
+                lit_stamp[id] = ln;
+                lit_pos[id] = base + start;
+                lit_seam[id] = true;
+                hit_lits.push_back(id);
+                return true;
+            });
+        }
+        bool triggered = false;
+        for (int t : c.trigger_lits) triggered = triggered || lit_stamp[t] == ln;
+        numeric_hits.clear();
+        if (triggered || numeric.in_table()) numeric.on_line(ll, triggered, numeric_hits);
+
         const bool has_comma = line.find(',') != std::string_view::npos;
-        if (hit_lits.empty() && (c.csv_patterns.empty() || !has_comma)) {
+        if (hit_lits.empty() && numeric_hits.empty() && (c.csv_patterns.empty() || !has_comma)) {
             for (int p : c.csv_patterns) csv_col[p] = -1;  // a line without commas ends a table
             continue;
         }
 
-        auto credit = [&](int p, size_t pos) {
+        auto credit = [&](int p, size_t pos, size_t end) {
             const CPattern& cp = c.patterns[p];
             CategoryState& st = cats[cp.category];
             ++pat_hits[p];
@@ -295,6 +387,7 @@ DiagnosisReport DiagEngine::run(std::istream& in, const DiagOptions& opt) const 
                 st.line_best = cp.weight;
                 st.line_best_pattern = p;
                 st.line_best_pos = pos;
+                st.line_best_end = end;
             }
         };
         for (int p : c.csv_patterns) {
@@ -311,14 +404,14 @@ DiagnosisReport DiagEngine::run(std::istream& in, const DiagOptions& opt) const 
                 else ok = v == cp.equals;
                 if (ok) {
                     pat_stamp[p] = ln;
-                    credit(p, at);
+                    credit(p, at, at + v.size());
                 }
             }
         }
         for (const auto& [p, pos] : xids) {
             if (pat_stamp[p] == ln) continue;
             pat_stamp[p] = ln;
-            credit(p, pos);
+            credit(p, pos, pos + 3);
         }
         for (int lit : hit_lits) {
             for (int p : c.lit_patterns[lit]) {
@@ -326,13 +419,41 @@ DiagnosisReport DiagEngine::run(std::istream& in, const DiagOptions& opt) const 
                 pat_stamp[p] = ln;
                 const CPattern& cp = c.patterns[p];
                 bool ok = true;
+                size_t pos = lit_pos[lit], end = lit_pos[lit] + c.matcher.literal_length(lit);
+                size_t present = 0;
                 if (cp.kind == Kind::All) {
-                    for (int a : cp.all_lits) ok = ok && lit_stamp[a] == ln;
+                    for (int a : cp.all_lits) {
+                        if (lit_stamp[a] != ln) {
+                            ok = false;
+                            continue;
+                        }
+                        ++present;
+                        pos = std::min(pos, lit_pos[a]);
+                        end = std::max(end, lit_pos[a] + c.matcher.literal_length(a));
+                    }
                 } else if (cp.kind == Kind::NonZero) {
-                    ok = nonzero_after(line, lit_pos[cp.lit] + cp.lit_len);
+                    ok = !lit_seam[cp.lit] && nonzero_after(line, lit_pos[cp.lit] + cp.lit_len);
                 }
-                for (int n : cp.none_lits) ok = ok && lit_stamp[n] != ln;
-                if (ok) credit(p, lit_pos[lit]);
+                bool blocked = false;
+                for (int n : cp.none_lits) blocked = blocked || lit_stamp[n] == ln;
+                if (ok && !blocked) {
+                    credit(p, pos, end);
+                    continue;
+                }
+                // Near misses, kept for an "unknown" answer: an `all` pattern missing a literal, or a
+                // pattern its `none` list excluded.
+                double share = 0;
+                if (!ok && cp.kind == Kind::All && present > 0) share = kPartialShare * double(present) / double(cp.all_lits.size());
+                else if (ok && blocked) share = kBlockedShare;
+                const double near = share * cp.weight;
+                CategoryState& st = cats[cp.category];
+                if (near > 0 && would_keep(st.near_evidence, kMaxNearEvidence, near)) {
+                    Evidence e = evidence_of(ll, pos, end, text_cap);
+                    e.pattern = cp.desc;
+                    e.weight = near;
+                    e.reason = ok ? "excluded by its context (" + cp.desc + ")" : "partial match of " + cp.desc;
+                    near_credit(cp.category, near, std::move(e));
+                }
             }
         }
         for (int ci : touched) {
@@ -340,25 +461,67 @@ DiagnosisReport DiagEngine::run(std::istream& in, const DiagOptions& opt) const 
             if (st.line_best_pattern < 0) continue;
             pat_was_best[st.line_best_pattern] = true;
             st.max_weight = std::max(st.max_weight, st.line_best);
+            if (st.first_strong_line == 0 && st.line_best >= kStrongForYield) st.first_strong_line = ll.line_of(st.line_best_pos);
             // Keep the first line of every distinct pattern, then the strongest lines, so that the
             // evidence shows each kind of signature instead of many copies of one.
             const double prio = st.line_best + (pat_hits[st.line_best_pattern] == 1 ? 100.0 : 0.0);
-            auto worst = std::min_element(st.evidence.begin(), st.evidence.end(), [](const auto& a, const auto& b) {
-                return a.first != b.first ? a.first < b.first : a.second.line > b.second.line;
-            });
-            if (st.evidence.size() < ev_cap || prio > worst->first) {
-                Evidence e{ln, window_of(line, st.line_best_pos, std::max<size_t>(64, opt.max_evidence_text)),
-                           c.patterns[st.line_best_pattern].desc, st.line_best};
-                if (st.evidence.size() < ev_cap) st.evidence.emplace_back(prio, std::move(e));
-                else *worst = {prio, std::move(e)};
+            if (would_keep(st.evidence, ev_cap, prio)) {
+                Evidence e = evidence_of(ll, st.line_best_pos, st.line_best_end, text_cap);
+                e.pattern = c.patterns[st.line_best_pattern].desc;
+                e.weight = st.line_best;
+                keep_best(st.evidence, ev_cap, prio, std::move(e));
             }
         }
+        for (NumericHit& h : numeric_hits) {
+            const int p = c.numeric_pattern[static_cast<size_t>(h.rule)];
+            if (p < 0) continue;
+            const CPattern& cp = c.patterns[p];
+            CategoryState& st = cats[cp.category];
+            Evidence e;
+            e.line = h.line;
+            e.text = window_of(h.text, h.pos, text_cap);
+            e.pattern = cp.desc;
+            e.reason = std::move(h.reason);
+            if (h.near) {
+                e.weight = kNearValueShare * cp.weight;
+                near_credit(cp.category, e.weight, std::move(e));
+                continue;
+            }
+            e.weight = cp.weight;
+            ++pat_hits[p];
+            pat_was_best[p] = true;
+            if (st.line_stamp != ln) {
+                st.line_stamp = ln;
+                ++st.lines;
+            }
+            st.max_weight = std::max(st.max_weight, cp.weight);
+            if (cp.weight >= kStrongForYield && (st.first_strong_line == 0 || h.line < st.first_strong_line))
+                st.first_strong_line = h.line;
+            const double prio = cp.weight + (pat_hits[p] <= 2 ? 100.0 : 0.0);
+            keep_best(st.evidence, ev_cap, prio, std::move(e));
+        }
     }
-    report.lines_read = reader.line_number();
-    report.bytes_read = reader.bytes_read();
-    report.truncated_lines = reader.truncated_lines();
-    report.input_truncated = reader.input_truncated();
+    report.lines_read = joiner.lines_read();
+    report.bytes_read = joiner.bytes_read();
+    report.truncated_lines = joiner.truncated_lines();
+    report.input_truncated = joiner.input_truncated();
 
+    auto finding_of = [&](size_t ci, std::vector<std::pair<double, Evidence>>& kept) {
+        const SignatureCategory& sc = pack_.categories[ci];
+        Finding f;
+        f.category = sc.id;
+        f.title = sc.title;
+        f.severity = sc.severity;
+        f.hits = cats[ci].lines;
+        for (auto& pe : kept) f.evidence.push_back(std::move(pe.second));
+        std::sort(f.evidence.begin(), f.evidence.end(), [](const Evidence& a, const Evidence& b) { return a.line < b.line; });
+        f.explanation = sc.explanation;
+        f.root_causes = sc.root_causes;
+        f.remediation = sc.remediation;
+        f.commands = sc.commands;
+        return f;
+    };
+    std::vector<CascadeFact> facts;
     for (size_t ci = 0; ci < cats.size(); ++ci) {
         CategoryState& st = cats[ci];
         if (st.max_weight < opt.min_strong_weight) continue;
@@ -367,42 +530,41 @@ DiagnosisReport DiagEngine::run(std::istream& in, const DiagOptions& opt) const 
         for (size_t p = 0; p < n_pats; ++p)
             if (c.patterns[p].category == static_cast<int>(ci) && pat_was_best[p]) support += c.patterns[p].weight;
         support = std::max(0.0, support - st.max_weight);
-        Finding f;
-        f.category = sc.id;
-        f.title = sc.title;
-        f.severity = sc.severity;
-        f.hits = st.lines;
+        Finding f = finding_of(ci, st.evidence);
         f.score = st.max_weight + std::min(1.5, 0.1 * support) +
-                  std::min(1.0, 0.25 * std::log2(static_cast<double>(st.lines))) + severity_bonus(sc.severity);
+                  std::min(1.0, 0.25 * std::log2(static_cast<double>(std::max<size_t>(1, st.lines)))) +
+                  severity_bonus(sc.severity);
         f.score = std::round(f.score * 100.0) / 100.0;
-        for (auto& pe : st.evidence) f.evidence.push_back(std::move(pe.second));
-        std::sort(f.evidence.begin(), f.evidence.end(), [](const Evidence& a, const Evidence& b) { return a.line < b.line; });
-        f.explanation = sc.explanation;
-        f.root_causes = sc.root_causes;
-        f.remediation = sc.remediation;
-        f.commands = sc.commands;
         report.findings.push_back(std::move(f));
+        facts.push_back({st.max_weight, st.first_strong_line});
     }
-    // Consequences rank below their causes: a category that yields to another strong finding loses
-    // kYieldPenalty (e.g. an NCCL timeout below the Xid 79 that caused it).
-    std::vector<std::string> strong;
-    for (size_t ci = 0; ci < cats.size(); ++ci)
-        if (cats[ci].max_weight >= kStrongForYield) strong.push_back(pack_.categories[ci].id);
-    for (Finding& f : report.findings) {
-        const SignatureCategory* sc = pack_.find(f.category);
-        for (const std::string& y : sc->yields_to) {
-            if (std::find(strong.begin(), strong.end(), y) != strong.end()) {
-                f.score = std::round((f.score - kYieldPenalty) * 100.0) / 100.0;
-                break;
-            }
-        }
-    }
+    // Consequences rank below their causes (an NCCL timeout below the Xid 79 that caused it; in a
+    // chain of GPU errors, the first one above those it set off).
+    rank_causes_first(report.findings, facts, pack_, kStrongForYield, kYieldPenalty);
     std::stable_sort(report.findings.begin(), report.findings.end(), [](const Finding& a, const Finding& b) {
         if (a.score != b.score) return a.score > b.score;
         return a.severity < b.severity;
     });
     if (report.findings.size() > opt.max_findings) report.findings.resize(std::max<size_t>(1, opt.max_findings));
-    if (!report.findings.empty()) report.category = report.findings.front().category;
+    if (!report.findings.empty()) {
+        report.category = report.findings.front().category;
+        return report;
+    }
+    // "unknown": the nearest categories, from weak signatures, partial matches and values near limits.
+    std::vector<std::pair<double, size_t>> near;
+    for (size_t ci = 0; ci < cats.size(); ++ci) {
+        const double score = std::max(cats[ci].near, cats[ci].max_weight);
+        if (score > 0) near.emplace_back(score, ci);
+    }
+    std::stable_sort(near.begin(), near.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
+    for (size_t k = 0; k < near.size() && k < opt.max_nearest; ++k) {
+        CategoryState& st = cats[near[k].second];
+        auto& kept = st.near_evidence;
+        for (auto& pe : st.evidence) keep_best(kept, kMaxNearEvidence, pe.first, std::move(pe.second));
+        Finding f = finding_of(near[k].second, kept);
+        f.score = std::round(near[k].first * 100.0) / 100.0;
+        report.nearest.push_back(std::move(f));
+    }
     return report;
 }
 
@@ -424,7 +586,8 @@ DiagnosisReport diagnose_text(std::string_view text, const SignaturePack& pack, 
 std::vector<size_t> DiagnosisReport::cited_lines() const {
     std::set<size_t> lines;
     for (const Finding& f : findings)
-        for (const Evidence& e : f.evidence) lines.insert(e.line);
+        for (const Evidence& e : f.evidence)
+            for (size_t l = e.line; l <= e.end_line(); ++l) lines.insert(l);
     return {lines.begin(), lines.end()};
 }
 
@@ -432,6 +595,16 @@ static Json string_array(const std::vector<std::string>& v) {
     Json a = Json::array();
     for (const auto& s : v) a.push(Json(s));
     return a;
+}
+
+static Json evidence_json(const Evidence& e) {
+    Json eo = Json::object();
+    eo.set("line", Json(e.line));
+    if (e.end_line() > e.line) eo.set("last_line", Json(e.end_line()));
+    eo.set("text", Json(e.text));
+    eo.set("pattern", Json(e.pattern));
+    if (!e.reason.empty()) eo.set("reason", Json(e.reason));
+    return eo;
 }
 
 Json DiagnosisReport::to_json() const {
@@ -446,13 +619,7 @@ Json DiagnosisReport::to_json() const {
         o.set("score", Json(f.score));
         o.set("hits", Json(f.hits));
         Json ev = Json::array();
-        for (const Evidence& e : f.evidence) {
-            Json eo = Json::object();
-            eo.set("line", Json(e.line));
-            eo.set("text", Json(e.text));
-            eo.set("pattern", Json(e.pattern));
-            ev.push(std::move(eo));
-        }
+        for (const Evidence& e : f.evidence) ev.push(evidence_json(e));
         o.set("evidence", std::move(ev));
         o.set("explanation", Json(f.explanation));
         o.set("root_causes", string_array(f.root_causes));
@@ -461,6 +628,20 @@ Json DiagnosisReport::to_json() const {
         fs.push(std::move(o));
     }
     j.set("findings", std::move(fs));
+    if (!nearest.empty()) {
+        Json ns = Json::array();
+        for (const Finding& f : nearest) {
+            Json o = Json::object();
+            o.set("category", Json(f.category));
+            o.set("title", Json(f.title));
+            o.set("score", Json(f.score));
+            Json ev = Json::array();
+            for (const Evidence& e : f.evidence) ev.push(evidence_json(e));
+            o.set("almost_matched", std::move(ev));
+            ns.push(std::move(o));
+        }
+        j.set("nearest", std::move(ns));
+    }
     j.set("lines_read", Json(lines_read));
     j.set("bytes_read", Json(bytes_read));
     j.set("truncated", Json(truncated()));

@@ -1,5 +1,6 @@
-// DiagEngine: the rules engine of `sigma diagnose`. Streams a log once, matches the signature pack's
-// literal patterns and NVIDIA Xid numbers per line, and ranks categories with their evidence lines.
+// DiagEngine: the rules engine of `sigma diagnose`. Streams a log once, joins wrapped lines, matches the
+// signature pack's literal patterns, NVIDIA Xid numbers and value-against-limit rules, and ranks
+// categories (causes above consequences) with their evidence lines.
 // Not a model: it never guesses; when no strong signature matches, the answer is "unknown".
 #pragma once
 
@@ -23,6 +24,8 @@ struct DiagOptions {
     size_t max_evidence_text = 2048;    // bytes of a cited line kept (a window around the match)
     size_t max_findings = 8;
     double min_strong_weight = 5.0;     // a category needs a pattern at least this strong to be a finding
+    bool join_wrapped_lines = true;     // match a line a terminal or web page wrapped as one line
+    size_t max_nearest = 2;             // categories shown as nearest when the answer is "unknown"
 };
 
 struct Evidence {
@@ -30,6 +33,10 @@ struct Evidence {
     std::string text;     // the line (valid UTF-8; a window of it when the line is long)
     std::string pattern;  // the signature that matched, e.g. "fallen off the bus" or "Xid 79"
     double weight = 0.0;
+    size_t last_line = 0; // last line of a match that a wrap split over lines (0 or == line: one line)
+    std::string reason;   // why a value rule fired, e.g. "GPU temperature 91 C ≥ slowdown threshold 90 C"
+
+    size_t end_line() const { return last_line > line ? last_line : line; }
 };
 
 struct Finding {
@@ -48,13 +55,16 @@ struct Finding {
 struct DiagnosisReport {
     std::string category = "unknown";  // top finding's category, or "unknown"
     std::vector<Finding> findings;     // best first
+    // Only when category is "unknown": the categories that came closest (weak signatures, partial
+    // matches, values just below their limits), best first, with the lines that almost matched.
+    std::vector<Finding> nearest;
     size_t lines_read = 0;
     size_t bytes_read = 0;
     size_t truncated_lines = 0;        // lines longer than max_line_bytes (only their head was matched)
     bool input_truncated = false;      // reading stopped at max_total_bytes
 
     bool truncated() const { return truncated_lines > 0 || input_truncated; }
-    std::vector<size_t> cited_lines() const;  // every evidence line of every finding, sorted, unique
+    std::vector<size_t> cited_lines() const;  // every evidence line (all lines of a wrapped one) of every finding, sorted, unique
     Json to_json() const;
 };
 

@@ -118,6 +118,9 @@ std::optional<SignaturePack> SignaturePack::from_json(const Json& sig, const Jso
         if (!sev) return fail(error, where + ": severity must be critical, high, medium or low"), std::nullopt;
         cat.severity = *sev;
         cat.explanation = c.get_string("explanation");
+        if (!c["cascade"].is_null() && !c["cascade"].is_string())
+            return fail(error, where + ".cascade must be a string"), std::nullopt;
+        cat.cascade = c.get_string("cascade");
         if (!read_strings(c["root_causes"], where + ".root_causes", cat.root_causes, error) ||
             !read_strings(c["remediation"], where + ".remediation", cat.remediation, error) ||
             !read_strings(c["commands"], where + ".commands", cat.commands, error) ||

@@ -46,6 +46,9 @@ struct SignatureCategory {
     // Categories this one is usually a consequence of (an NCCL timeout after a GPU fault): when one
     // of them is also found strongly, this category ranks below it.
     std::vector<std::string> yields_to;
+    // Categories of one cascade group (e.g. "gpu": bus loss, ECC, NVLink, GSP) set each other off in
+    // chains; when several are found, the one seen first ranks above the others.
+    std::string cascade;
 };
 
 struct XidEntry {

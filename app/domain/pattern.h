@@ -21,6 +21,7 @@ public:
     void build();
 
     size_t literal_count() const { return literals_.size(); }
+    size_t literal_length(int id) const { return literals_[static_cast<size_t>(id)].text.size(); }
 
     // Calls on_match(id, start_offset) for every occurrence in `text`. Return false from the
     // callback to stop early.
