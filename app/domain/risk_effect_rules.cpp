@@ -1,0 +1,455 @@
+// RiskClassifier: effect rules. A line is judged by what it can do: any way to run other code
+// (inline awk/sed programs, pager and compressor options, git config, nc -e, env -S, parallel,
+// docker run, eval, code-running variables) makes it at least changes-state and is classified by
+// what it runs where that is visible; any write is at least changes-state; writes, moves, deletes,
+// truncation and permission changes on system trees and protected roots are destructive.
+// Not the per-tool danger rules (risk_danger_rules.cpp).
+#include <algorithm>
+#include <cctype>
+
+#include "app/domain/risk_classifier_impl.h"
+#include "app/domain/risk_inline_code.h"
+#include "app/domain/risk_paths.h"
+
+namespace sigma::domain::risk_detail {
+
+namespace {
+
+std::string lower(std::string s) {
+    for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return s;
+}
+
+bool harmless_sink(const std::string& path) {
+    return path.empty() || path == "-" || path == "/dev/null" || path == "/dev/stdout" || path == "/dev/stderr" || path == "/dev/tty";
+}
+
+// `--name=value`, `--name value`, `-xVALUE` or `-x value` in the raw words; the first match.
+std::optional<std::string> raw_value(const std::vector<ShellWord>& args, std::initializer_list<const char*> names) {
+    for (size_t k = 0; k < args.size(); ++k) {
+        const std::string& t = args[k].text;
+        for (const char* n : names) {
+            const std::string name = n;
+            if (t == name && k + 1 < args.size()) return args[k + 1].text;
+            if (name.rfind("--", 0) == 0 && t.rfind(name + "=", 0) == 0) return t.substr(name.size() + 1);
+            if (name.size() == 2 && name[0] == '-' && name[1] != '-' && t.size() > 2 && t.rfind(name, 0) == 0 && t[1] != '-')
+                return t.substr(2);
+        }
+    }
+    return std::nullopt;
+}
+
+bool raw_has(const std::vector<ShellWord>& args, std::initializer_list<const char*> names) {
+    for (const ShellWord& w : args)
+        for (const char* n : names)
+            if (w.text == n || w.text.rfind(std::string(n) + "=", 0) == 0) return true;
+    return false;
+}
+
+// Variables whose value a program runs or loads.
+bool code_running_variable(const std::string& name) {
+    static const char* kNames[] = {"PAGER",     "GIT_PAGER",  "MANPAGER",     "SYSTEMD_PAGER", "EDITOR",          "VISUAL",
+                                   "GIT_EDITOR", "GIT_SSH",   "GIT_SSH_COMMAND", "GIT_EXTERNAL_DIFF", "GIT_ASKPASS", "SSH_ASKPASS",
+                                   "LESSOPEN",  "LESSCLOSE",  "BASH_ENV",     "ENV",           "PROMPT_COMMAND",  "LD_PRELOAD",
+                                   "LD_LIBRARY_PATH", "LD_AUDIT", "PERL5OPT", "PERL5LIB",     "PYTHONSTARTUP",   "PYTHONPATH",
+                                   "NODE_OPTIONS", "RUBYOPT",  "GIT_CONFIG_GLOBAL", "GIT_DIR", "KUBECONFIG_EXEC", "SHELLOPTS",
+                                   "BROWSER",  "TAR_OPTIONS",  "GZIP",         "IFS",           "PATH"};
+    for (const char* n : kNames)
+        if (name == n) return true;
+    return false;
+}
+
+bool runs_value_as_command(const std::string& name) {
+    return name == "PAGER" || name == "GIT_PAGER" || name == "MANPAGER" || name == "SYSTEMD_PAGER" || name == "EDITOR" ||
+           name == "VISUAL" || name == "GIT_EDITOR" || name == "GIT_SSH_COMMAND" || name == "PROMPT_COMMAND" || name == "LESSOPEN" ||
+           name == "LESSCLOSE" || name == "GIT_EXTERNAL_DIFF" || name == "BROWSER";
+}
+
+// git configuration keys whose value is a program or script to run.
+bool git_key_runs_code(const std::string& key_in, const std::string& value) {
+    const std::string key = lower(key_in);
+    if (key.rfind("alias.", 0) == 0) return !value.empty() && value[0] == '!';
+    static const char* kParts[] = {"pager", "editor", "sshcommand", "fsmonitor", "hookspath", "askpass", "gitproxy", "external",
+                                   "helper", "program", "textconv", "command", "driver", ".cmd", "hook", ".clean", ".smudge",
+                                   ".process", "include", "exec", "proxy", "receivepack", "uploadpack", "shell"};
+    for (const char* p : kParts)
+        if (key.find(p) != std::string::npos) return true;
+    return false;
+}
+
+// Options of docker/podman run and create that take a value.
+bool docker_value_option(const std::string& t) {
+    static const char* kOpts[] = {"-v", "--volume", "-e", "--env", "--name", "-p", "--publish", "-w", "--workdir", "-u", "--user",
+                                  "--entrypoint", "--network", "--net", "--mount", "--gpus", "--runtime", "--pid", "--ipc", "-h",
+                                  "--hostname", "--shm-size", "--cpus", "-m", "--memory", "--env-file", "--label", "-l", "--cap-add",
+                                  "--cap-drop", "--device", "--restart", "--platform", "--ulimit", "--security-opt", "--tmpfs",
+                                  "--add-host", "--dns", "--log-driver", "--log-opt", "--cidfile", "--cgroupns", "--userns", "--uts",
+                                  "--volumes-from", "--health-cmd", "--stop-signal", "--pull", "--memory-swap", "--cpuset-cpus", "-a",
+                                  "--attach", "--group-add", "--ip", "--mac-address", "--init-path", "--expose", "--link", "--label-file",
+                                  "--stop-timeout", "--pids-limit", "--oom-score-adj", "--blkio-weight", "--cpu-shares", "-c",
+                                  "--storage-opt", "--sysctl", "--annotation"};
+    for (const char* o : kOpts)
+        if (t == o) return true;
+    return false;
+}
+
+}  // namespace
+
+void Classifier::write_target(const std::string& path, const std::string& what, const std::string& label) {
+    if (harmless_sink(path)) return;
+    if (is_device_path(path)) {
+        raise(Risk::Destructive, label + " " + path + ": writes straight to a device");
+        return;
+    }
+    if (const std::string why = protected_path_reason(path); !why.empty()) {
+        raise(Risk::Destructive, label + " " + path + ": " + what + " in " + why);
+        return;
+    }
+    raise(Risk::ChangesState, label + " " + path + ": " + what);
+}
+
+void Classifier::touch_target(const std::string& path, const std::string& what, const std::string& label) {
+    if (is_device_path(path)) {
+        raise(Risk::Destructive, label + " " + path + ": " + what + " a device");
+        return;
+    }
+    if (const std::string why = protected_path_reason(path); !why.empty())
+        raise(Risk::Destructive, label + " " + path + ": " + what + " " + why);
+}
+
+void Classifier::env_assignments(const SimpleCommand& cmd, const Context& ctx) {
+    for (const auto& [name, value] : cmd.env) {
+        if (!code_running_variable(name) || cmd.program.text.empty()) continue;
+        raise(Risk::ChangesState, ctx.prefix() + name + "=" + value + ": the program runs or loads what this variable names");
+        if (runs_value_as_command(name) && !value.empty()) nested_line(value, ctx.inner(ctx.prefix() + name));
+    }
+}
+
+void Classifier::nvidia_smi_writes(const SimpleCommand& cmd, const Context& ctx) {
+    if (auto f = raw_value(cmd.args, {"-f", "--filename"})) write_target(*f, "writes the report to this file", ctx.prefix() + "nvidia-smi -f");
+}
+
+void Classifier::computed_code(const SimpleCommand& cmd, const std::string& name, const Context& ctx) {
+    const std::string label = ctx.prefix() + name;
+    std::string joined;
+    bool computed = false;
+    for (const ShellWord& w : cmd.args) {
+        joined += (joined.empty() ? "" : " ") + w.text;
+        computed = computed || w.expands;
+    }
+    if (computed) {
+        if (computes_from_network(joined))
+            raise(Risk::Destructive, label + ": runs code downloaded or decoded at run time without showing it");
+        else
+            raise(Risk::ChangesState, label + ": runs text computed at run time, which cannot be judged");
+        return;
+    }
+    raise(Risk::ChangesState, label + ": runs its arguments as a command line");
+    nested_line(joined, ctx.inner(label));
+}
+
+bool Classifier::effect_rules(const std::vector<SimpleCommand>& all, size_t index, const ShellSpec& tool, const ArgView& av,
+                              const std::string& label, const Context& ctx) {
+    const SimpleCommand& cmd = all[index];
+    const std::vector<ShellWord>& args = cmd.args;
+    const std::string& n = tool.name;
+    const std::string p = ctx.prefix() + label;
+    const std::vector<std::string>& pos = av.positional;
+
+    // Process substitutions and $(...) feeding an interpreter or source: the code is not visible.
+    if (tool.shell || tool.script_runner || n == "source" || n == ".") {
+        for (const ShellWord& w : args)
+            if (computes_from_network(w.text)) raise(Risk::Destructive, p + " " + w.text + ": runs code downloaded at run time without showing it");
+    }
+
+    if (tool.awk_script) {
+        const bool from_file = av.has({"-f", "--file", "-E", "--exec"}) || raw_has(args, {"-f", "--file", "-E", "--exec"});
+        if (from_file) raise(Risk::ChangesState, p + " -f: runs an awk program from a file, which cannot be judged");
+        std::vector<std::string> programs = av.values_of({"-e", "--source"});
+        size_t files_from = 0;
+        if (programs.empty() && !from_file && !pos.empty()) {
+            programs.push_back(pos[0]);
+            files_from = 1;
+        }
+        const bool inplace = raw_value(args, {"-i", "--include"}).value_or("") == "inplace";
+        if (inplace) {
+            raise(Risk::ChangesState, p + " -i inplace: edits files in place");
+            for (size_t k = files_from; k < pos.size(); ++k) touch_target(pos[k], "edits", p);
+        }
+        for (const std::string& prog : programs) {
+            const InlineEffects fx = scan_awk_program(prog);
+            for (const std::string& c : fx.commands) {
+                raise(Risk::ChangesState, p + ": the program runs the command '" + c + "'");
+                nested_line(c, ctx.inner(p + " system()"));
+            }
+            if (fx.runs_hidden) raise(Risk::ChangesState, p + ": the program runs a command built at run time, which cannot be judged");
+            for (const std::string& w : fx.writes) write_target(w, "the program writes this file", p);
+            if (fx.writes_hidden) raise(Risk::ChangesState, p + ": the program writes a file whose name is computed");
+        }
+        return false;
+    }
+    if (n == "sed") {
+        const bool sandbox = av.has({"--sandbox"}) || raw_has(args, {"--sandbox"});
+        const bool from_file = av.has({"-f", "--file"});
+        if (from_file && !sandbox) raise(Risk::ChangesState, p + " -f: runs a sed script from a file, which cannot be judged");
+        std::vector<std::string> scripts = av.values_of({"-e", "--expression"});
+        size_t files_from = 0;
+        if (scripts.empty() && !from_file && !pos.empty()) {
+            scripts.push_back(pos[0]);
+            files_from = 1;
+        }
+        if (av.has({"-i", "--in-place"}) || raw_has(args, {"--in-place"}))
+            for (size_t k = files_from; k < pos.size(); ++k) touch_target(pos[k], "edits in place", p);
+        if (!sandbox) {
+            for (const std::string& script : scripts) {
+                const InlineEffects fx = scan_sed_script(script);
+                for (const std::string& c : fx.commands) {
+                    raise(Risk::ChangesState, p + ": the script runs the command '" + c + "' (e)");
+                    nested_line(c, ctx.inner(p + " e"));
+                }
+                if (fx.runs_hidden) raise(Risk::ChangesState, p + ": the script runs text as a command (e), which cannot be judged");
+                for (const std::string& w : fx.writes) write_target(w, "the script writes this file (w)", p);
+            }
+        }
+        return false;
+    }
+    if (n == "sort") {
+        if (auto prog = raw_value(args, {"--compress-program"})) {
+            raise(Risk::ChangesState, p + " --compress-program=" + *prog + ": runs another program");
+            nested_line(*prog, ctx.inner(p + " --compress-program"));
+        }
+        if (auto o = av.value_of({"-o", "--output"})) write_target(*o, "writes the sorted output", p);
+        return false;
+    }
+    if (n == "git") {
+        for (size_t k = 0; k < args.size(); ++k) {
+            std::string kv;
+            const std::string& t = args[k].text;
+            if (t == "-c" && k + 1 < args.size()) kv = args[k + 1].text;
+            else if (t.rfind("-c", 0) == 0 && t.size() > 2 && t[2] != '-') kv = t.substr(2);
+            else if (t.rfind("--config-env=", 0) == 0) kv = t.substr(13);
+            const size_t eq = kv.find('=');
+            if (eq == std::string::npos) continue;
+            const std::string key = kv.substr(0, eq);
+            std::string value = kv.substr(eq + 1);
+            if (!git_key_runs_code(key, value)) continue;
+            raise(Risk::ChangesState, p + " -c " + key + ": runs '" + value + "' as a program");
+            if (!value.empty() && value[0] == '!') value.erase(0, 1);
+            if (!value.empty()) nested_line(value, ctx.inner(p + " -c " + key));
+        }
+        if (auto o = raw_value(args, {"--output"})) write_target(*o, "writes the output to this file", p);
+        for (const char* opt : {"--upload-pack", "--receive-pack", "--exec"})
+            if (auto prog = raw_value(args, {opt})) {
+                raise(Risk::ChangesState, p + " " + opt + ": runs '" + *prog + "' as a program");
+            }
+        if (!av.ta.subcommand_path.empty()) {
+            const std::string& sub = av.ta.subcommand_path[0];
+            if (sub == "rebase")
+                if (auto x = raw_value(args, {"--exec", "-x"})) {
+                    raise(Risk::ChangesState, p + " --exec: runs a command after each commit");
+                    nested_line(*x, ctx.inner(p + " --exec"));
+                }
+        }
+        return false;
+    }
+    if (n == "less" || n == "more" || n == "most" || n == "man") {
+        for (const ShellWord& w : args) {
+            if (w.text.size() > 1 && w.text[0] == '+') {
+                const size_t bang = w.text.find('!');
+                if (bang != std::string::npos) {
+                    raise(Risk::ChangesState, p + " " + w.text + ": the start-up command runs a shell command");
+                    const std::string c = w.text.substr(bang + 1);
+                    if (!c.empty()) nested_line(c, ctx.inner(p + " +!"));
+                }
+            }
+        }
+        if (auto f = raw_value(args, {"-o", "-O", "--log-file", "--LOG-FILE"})) write_target(*f, "copies its input to this file", p);
+        if (auto pager = raw_value(args, {"-P", "--pager"}); pager && n == "man") {
+            raise(Risk::ChangesState, p + " --pager: runs '" + *pager + "' as a program");
+            nested_line(*pager, ctx.inner(p + " --pager"));
+        }
+        return false;
+    }
+    if (n == "nc" || n == "ncat" || n == "socat") {
+        for (size_t k = 0; k < args.size(); ++k) {
+            const std::string& t = args[k].text;
+            const bool exec_opt = t == "-e" || t == "-c" || t == "--exec" || t == "--sh-exec" || t == "--lua-exec" ||
+                                  t.rfind("--exec=", 0) == 0 || t.rfind("--sh-exec=", 0) == 0 || t.rfind("--lua-exec=", 0) == 0 ||
+                                  (t.size() > 2 && (t.rfind("-e", 0) == 0 || t.rfind("-c", 0) == 0) && t[1] != '-' && n != "socat");
+            const std::string up = lower(t);
+            const bool socat_exec = n == "socat" && (up.find("exec:") != std::string::npos || up.find("system:") != std::string::npos);
+            if ((exec_opt && n != "socat") || socat_exec)
+                raise(Risk::Destructive, p + " " + t + ": connects a program to the network (a remote shell)");
+        }
+        return false;
+    }
+    if (n == "env") {
+        if (auto s = raw_value(args, {"-S", "--split-string"})) {
+            std::string text = *s;
+            // The words after the -S string are appended to the split command.
+            bool after = false;
+            for (size_t k = 0; k < args.size(); ++k) {
+                if (after) text += " " + args[k].text;
+                if (args[k].text == "-S" || args[k].text == "--split-string") {
+                    ++k;
+                    after = true;
+                } else if (args[k].text.rfind("-S", 0) == 0 || args[k].text.rfind("--split-string=", 0) == 0) {
+                    after = true;
+                }
+            }
+            nested_line(text, ctx.inner(p + " -S"));
+            return true;
+        }
+        return false;
+    }
+    if (n == "parallel") {
+        std::string text;
+        for (const ShellWord& w : args) {
+            if (w.text == ":::" || w.text == "::::" || w.text == ":::+" || w.text == "::::+") break;
+            if (text.empty() && !w.text.empty() && w.text[0] == '-') continue;
+            text += (text.empty() ? "" : " ") + w.text;
+        }
+        if (text.empty()) {
+            raise(Risk::ChangesState, p + ": runs command lines read from its input, which cannot be judged");
+        } else {
+            Context inner = ctx.inner(p);
+            inner.runtime_args = true;
+            nested_line(text, inner);
+        }
+        return true;
+    }
+    if (n == "uniq" || n == "xxd") {
+        if (pos.size() >= 2) write_target(pos[1], "writes the output to this file", p);
+        return false;
+    }
+    if (n == "tee") {
+        for (const std::string& f : pos) write_target(f, "writes its input to this file", p);
+        return false;
+    }
+    if (n == "cp" || n == "mv" || n == "install" || n == "ln" || n == "rsync" || n == "scp") {
+        std::optional<std::string> dest = av.value_of({"-t", "--target-directory"});
+        if (!dest && pos.size() >= 2) dest = pos.back();
+        if (n == "install" && av.has({"-d"}))
+            for (const std::string& d : pos) write_target(d, "creates this directory", p);
+        else if (dest)
+            write_target(*dest, "writes into this destination", p);
+        if (n == "mv")
+            for (size_t k = 0; k + (dest && !av.value_of({"-t", "--target-directory"}) ? 1 : 0) < pos.size(); ++k)
+                touch_target(pos[k], "moves away", p);
+        if (ctx.runtime_args && dest) touch_target(*dest, "copies paths read from input into", p);
+        return false;
+    }
+    if (n == "rm" || n == "rmdir" || n == "unlink" || n == "shred") {
+        for (const std::string& f : pos) touch_target(f, "deletes", p);
+        return false;
+    }
+    if (n == "chmod" || n == "chown" || n == "chgrp") {
+        const size_t first = av.value_of({"--reference"}) ? 0 : 1;
+        const char* what = n == "chmod" ? "changes the permissions of" : "changes the ownership of";
+        for (size_t k = first; k < pos.size(); ++k) touch_target(pos[k], what, p);
+        return false;
+    }
+    if (n == "chattr" || n == "setfacl") {
+        for (const std::string& f : pos)
+            if (!f.empty() && f[0] == '/') touch_target(f, "changes the attributes of", p);
+        return false;
+    }
+    if (n == "truncate") {
+        const std::string size = av.value_of({"-s", "--size"}).value_or(raw_value(args, {"-s", "--size"}).value_or(""));
+        const bool shrinks = size == "0" || (!size.empty() && (size[0] == '-' || size[0] == '<' || size[0] == '/' || size[0] == '%'));
+        for (const std::string& f : pos) {
+            if (shrinks) raise(Risk::Destructive, p + " -s " + size + " " + f + ": empties or shrinks the file, losing its data");
+            touch_target(f, "truncates", p);
+        }
+        return false;
+    }
+    if (n == "touch" || n == "mkdir") {
+        for (const std::string& f : pos) write_target(f, n == "touch" ? "creates or updates this file" : "creates this directory", p);
+        return false;
+    }
+    if (n == "dd") {
+        for (const std::string& a : pos)
+            if (a.rfind("of=", 0) == 0) write_target(a.substr(3), "writes raw blocks", p);
+        return false;
+    }
+    if (n == "tar") {
+        if (auto dir = raw_value(args, {"-C", "--directory"}); dir && (av.has({"-x"}) || raw_has(args, {"--extract"})))
+            write_target(*dir, "extracts files into this folder", p);
+        return false;
+    }
+    if (n == "unzip") {
+        if (auto dir = raw_value(args, {"-d"})) write_target(*dir, "extracts files into this folder", p);
+        return false;
+    }
+    if (n == "find") {
+        for (const char* opt : {"-fprint", "-fprint0", "-fprintf", "-fls"})
+            if (auto f = raw_value(args, {opt})) write_target(*f, "writes the list to this file", p);
+        return false;
+    }
+    if (n == "curl") {
+        if (auto f = av.value_of({"-o", "--output"})) write_target(*f, "writes the download to this file", p);
+        return false;
+    }
+    if (n == "wget") {
+        if (auto f = av.value_of({"-O", "--output-document"})) write_target(*f, "writes the download to this file", p);
+        return false;
+    }
+    if (n == "docker" && !av.ta.subcommand_path.empty() &&
+        (av.ta.subcommand_path.back() == "run" || av.ta.subcommand_path.back() == "create")) {
+        size_t k = 0;
+        while (k < args.size() && args[k].text != av.ta.subcommand_path.back()) ++k;
+        ++k;
+        std::vector<std::string> host_access;
+        std::string entrypoint;
+        for (; k < args.size(); ++k) {
+            const std::string& t = args[k].text;
+            if (t.empty() || t[0] != '-') break;
+            std::string opt = t, value;
+            const size_t eq = t.find('=');
+            if (eq != std::string::npos && t.rfind("--", 0) == 0) {
+                opt = t.substr(0, eq);
+                value = t.substr(eq + 1);
+            } else if (docker_value_option(t) && k + 1 < args.size()) {
+                value = args[++k].text;
+            }
+            if (opt == "--privileged") host_access.push_back("--privileged");
+            if ((opt == "-v" || opt == "--volume") && (value.rfind("/:", 0) == 0 || value.rfind("/etc", 0) == 0 ||
+                                                       value.rfind("/var/run/docker.sock", 0) == 0 || value.rfind("/dev", 0) == 0 ||
+                                                       value.rfind("/boot", 0) == 0 || value.rfind("/root", 0) == 0))
+                host_access.push_back(opt + " " + value);
+            if (opt == "--mount" && (value.find("source=/,") != std::string::npos || value.find("src=/,") != std::string::npos ||
+                                     (value.size() >= 9 && value.substr(value.size() - 9) == "source=/")))
+                host_access.push_back("--mount " + value);
+            if ((opt == "--pid" || opt == "--userns" || opt == "--ipc" || opt == "--uts") && value == "host")
+                host_access.push_back(opt + "=host");
+            if (opt == "--cap-add" && (lower(value) == "sys_admin" || lower(value) == "all")) host_access.push_back("--cap-add " + value);
+            if (opt == "--entrypoint") entrypoint = value;
+        }
+        for (const std::string& h : host_access) raise(Risk::ChangesState, p + " " + h + ": gives the container access to the host");
+        const size_t image = k;
+        std::string inner_text = entrypoint;
+        for (size_t c = image + 1; c < args.size(); ++c) inner_text += (inner_text.empty() ? "" : " ") + args[c].text;
+        if (image >= args.size()) return true;
+        if (inner_text.empty()) {
+            if (!host_access.empty()) raise(Risk::Destructive, p + ": runs the image's own command with access to the host");
+            return true;
+        }
+        RiskReport inner_report;
+        Classifier sub{shell, nvsmi, inner_report};
+        {
+            const ShellParseResult parsed = parse_shell(inner_text);
+            if (parsed.ok) {
+                for (size_t c = 0; c < parsed.commands.size(); ++c) sub.command(parsed.commands, c, ctx.inner(p + " (in the container)"));
+            } else {
+                sub.raise(Risk::ChangesState, p + ": runs a command that cannot be parsed");
+            }
+        }
+        for (const std::string& r : inner_report.reasons) raise(inner_report.risk, r);
+        if (!host_access.empty() && inner_report.risk != Risk::ReadOnly)
+            raise(Risk::Destructive, p + ": the container's command changes state with access to the host");
+        return true;
+    }
+    return false;
+}
+
+}  // namespace sigma::domain::risk_detail
