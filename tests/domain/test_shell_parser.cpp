@@ -1,5 +1,6 @@
-// ShellParser: words, quotes, operators, redirections, sudo/env prefixes, substitutions, and errors
-// with positions for what it refuses (unterminated quotes, dangling operators, here-docs, hostile input).
+// ShellParser: words, quotes, operators, redirections, sudo/env prefixes, substitutions, compound
+// commands (if/for/while/until/case, groups, [[ ]], (( )), functions, here-documents), loops, and errors
+// with positions for what it refuses (unterminated quotes and compounds, dangling operators, hostile input).
 #include <gtest/gtest.h>
 
 #include <string>
@@ -175,6 +176,330 @@ TEST(ShellParser, GlobsAndTilde) {
     EXPECT_FALSE(r.commands[0].args[3].glob);
 }
 
+namespace {
+std::vector<std::string> programs(const ShellParseResult& r) {
+    std::vector<std::string> out;
+    for (const auto& c : r.commands) out.push_back(c.program.text);
+    return out;
+}
+std::vector<int> depths(const ShellParseResult& r) {
+    std::vector<int> out;
+    for (const auto& c : r.commands) out.push_back(c.depth);
+    return out;
+}
+}  // namespace
+
+TEST(ShellParserCompound, ForInLoop) {
+    auto r = parse_shell("for h in node{1..4}; do ssh $h nvidia-smi -L; done");
+    ASSERT_TRUE(r.ok) << r.error;
+    ASSERT_EQ(r.commands.size(), 1u);
+    EXPECT_EQ(r.commands[0].program.text, "ssh");
+    EXPECT_EQ(r.commands[0].depth, 1);
+    ASSERT_EQ(r.loops.size(), 1u);
+    EXPECT_EQ(r.loops[0].keyword, "for");
+    EXPECT_FALSE(r.loops[0].unbounded);
+    EXPECT_EQ(r.loops[0].start, 0u);
+    EXPECT_EQ(r.loops[0].length, 50u);
+
+    // Substitutions in the word list run too; reserved words there are words; `for x do` has no list.
+    r = parse_shell("for f in $(ls /var/log) do done; do echo $f; done");
+    ASSERT_TRUE(r.ok) << r.error;
+    EXPECT_EQ(programs(r), (std::vector<std::string>{"ls", "echo"}));
+    r = parse_shell("for x do echo $x; done");
+    ASSERT_TRUE(r.ok) << r.error;
+    r = parse_shell("for x in a b\ndo\n  echo $x\ndone");
+    ASSERT_TRUE(r.ok) << r.error;
+    EXPECT_EQ(programs(r), (std::vector<std::string>{"echo"}));
+    r = parse_shell("select s in a b; do echo $s; break; done");
+    ASSERT_TRUE(r.ok) << r.error;
+    ASSERT_EQ(r.loops.size(), 1u);
+    EXPECT_EQ(r.loops[0].keyword, "select");
+    EXPECT_TRUE(r.loops[0].break_seen);
+}
+
+TEST(ShellParserCompound, ArithmeticForLoop) {
+    auto r = parse_shell("for ((i=0; i<3; i++)); do nvidia-smi -i $i -q; done");
+    ASSERT_TRUE(r.ok) << r.error;
+    EXPECT_EQ(programs(r), (std::vector<std::string>{"nvidia-smi"}));
+    ASSERT_EQ(r.loops.size(), 1u);
+    EXPECT_FALSE(r.loops[0].unbounded);
+    r = parse_shell("for ((;;)); do date; sleep 1; done");
+    ASSERT_TRUE(r.ok) << r.error;
+    EXPECT_TRUE(r.loops[0].unbounded);
+    r = parse_shell("for ((i=0;;i++)) { echo $i; }");
+    ASSERT_TRUE(r.ok) << r.error;
+    EXPECT_TRUE(r.loops[0].unbounded);
+    r = parse_shell("for ((i=0; i<3)); do :; done");
+    EXPECT_FALSE(r.ok);
+    EXPECT_NE(r.error.find("three expressions"), std::string::npos) << r.error;
+}
+
+TEST(ShellParserCompound, WhileUntilAndUnboundedLoops) {
+    auto r = parse_shell("while true; do nvidia-smi; sleep 5; done");
+    ASSERT_TRUE(r.ok) << r.error;
+    EXPECT_EQ(programs(r), (std::vector<std::string>{"true", "nvidia-smi", "sleep"}));
+    EXPECT_EQ(depths(r), (std::vector<int>{1, 1, 1}));
+    ASSERT_EQ(r.loops.size(), 1u);
+    EXPECT_EQ(r.loops[0].keyword, "while");
+    EXPECT_TRUE(r.loops[0].unbounded);
+    EXPECT_FALSE(r.loops[0].break_seen);
+
+    const char* unbounded[] = {"while :; do date; done", "while [ 1 ]; do date; done", "while [ true ]; do date; done",
+                               "while sleep 2; do date; done", "while ((1)); do date; done", "until false; do date; done",
+                               "while true; do date; break; done", "while /bin/true; do date; done"};
+    for (const char* line : unbounded) {
+        r = parse_shell(line);
+        ASSERT_TRUE(r.ok) << line << ": " << r.error;
+        ASSERT_EQ(r.loops.size(), 1u) << line;
+        EXPECT_TRUE(r.loops[0].unbounded) << line;
+    }
+    const char* bounded[] = {"while read -r l; do echo $l; done < f", "until [ -f /tmp/ready ]; do sleep 1; done",
+                             "while ! true; do date; done", "until true; do date; done", "while [ $n -lt 3 ]; do date; done",
+                             "while false; do date; done", "for x in a; do date; done"};
+    for (const char* line : bounded) {
+        r = parse_shell(line);
+        ASSERT_TRUE(r.ok) << line << ": " << r.error;
+        ASSERT_EQ(r.loops.size(), 1u) << line;
+        EXPECT_FALSE(r.loops[0].unbounded) << line;
+    }
+    r = parse_shell("while true; do if ping -c1 h; then break; fi; done");
+    ASSERT_TRUE(r.ok) << r.error;
+    EXPECT_TRUE(r.loops[0].unbounded);
+    EXPECT_TRUE(r.loops[0].break_seen);
+
+    // Nested loops are listed outer first.
+    r = parse_shell("for a in 1 2; do while read x; do echo $a $x; done < f; done");
+    ASSERT_TRUE(r.ok) << r.error;
+    ASSERT_EQ(r.loops.size(), 2u);
+    EXPECT_EQ(r.loops[0].keyword, "for");
+    EXPECT_EQ(r.loops[1].keyword, "while");
+    EXPECT_EQ(depths(r), (std::vector<int>{2, 2}));
+}
+
+TEST(ShellParserCompound, IfElifElse) {
+    auto r = parse_shell("if systemctl is-active -q nginx; then echo up; elif pgrep nginx; then echo odd; else systemctl start nginx; fi");
+    ASSERT_TRUE(r.ok) << r.error;
+    EXPECT_EQ(programs(r), (std::vector<std::string>{"systemctl", "echo", "pgrep", "echo", "systemctl"}));
+    EXPECT_EQ(depths(r), (std::vector<int>{1, 1, 1, 1, 1}));
+    EXPECT_EQ(r.commands[4].args[0].text, "start");
+    r = parse_shell("if ! grep -q x f; then echo missing; fi && echo done");
+    ASSERT_TRUE(r.ok) << r.error;
+    EXPECT_EQ(programs(r), (std::vector<std::string>{"grep", "echo", "echo"}));
+    EXPECT_EQ(r.commands[2].depth, 0);
+    EXPECT_EQ(r.commands[2].args[0].text, "done");
+    r = parse_shell("if true\nthen\n  ls\nfi");
+    ASSERT_TRUE(r.ok) << r.error;
+}
+
+TEST(ShellParserCompound, CaseItems) {
+    auto r = parse_shell("case \"$1\" in start|stop) systemctl $1 nginx ;; (status) systemctl status nginx;& *) echo usage ;;& esac");
+    ASSERT_TRUE(r.ok) << r.error;
+    EXPECT_EQ(programs(r), (std::vector<std::string>{"systemctl", "systemctl", "echo"}));
+    EXPECT_EQ(depths(r), (std::vector<int>{1, 1, 1}));
+    r = parse_shell("case $x in\n  a) echo a ;;\n  *.log) rm \"$x\" ;;\nesac");
+    ASSERT_TRUE(r.ok) << r.error;
+    EXPECT_EQ(programs(r), (std::vector<std::string>{"echo", "rm"}));
+    r = parse_shell("case $x in a) ;; esac");  // no command, still valid
+    ASSERT_TRUE(r.ok) << r.error;
+    EXPECT_TRUE(r.commands.empty());
+    r = parse_shell("case $x in a) echo a; esac");  // the last ;; is optional
+    ASSERT_TRUE(r.ok) << r.error;
+    r = parse_shell("case $(hostname) in gpu*) nvidia-smi;; esac");
+    ASSERT_TRUE(r.ok) << r.error;
+    EXPECT_EQ(programs(r), (std::vector<std::string>{"hostname", "nvidia-smi"}));
+}
+
+TEST(ShellParserCompound, GroupsAndSubshells) {
+    auto r = parse_shell("{ echo a; echo b; } 2>&1 | tee log");
+    ASSERT_TRUE(r.ok) << r.error;
+    EXPECT_EQ(programs(r), (std::vector<std::string>{"echo", "echo", "tee"}));
+    EXPECT_EQ(depths(r), (std::vector<int>{1, 1, 0}));
+    EXPECT_TRUE(r.commands[2].stdin_from_pipe);
+    // `{a,b}` and `{}` are words, not groups; `}` closes only in command position.
+    r = parse_shell("echo {a,b} } {}");
+    ASSERT_TRUE(r.ok) << r.error;
+    EXPECT_EQ(r.commands[0].args.size(), 3u);
+    EXPECT_TRUE(r.commands[0].args[0].brace);
+    EXPECT_FALSE(r.commands[0].args[2].brace);
+    r = parse_shell("(cd /tmp; ls) > out");
+    ASSERT_TRUE(r.ok) << r.error;
+    ASSERT_EQ(r.commands.size(), 2u);
+    for (const auto& c : r.commands) {
+        ASSERT_EQ(c.redirections.size(), 1u);
+        EXPECT_TRUE(c.redirections[0].writes());
+        EXPECT_TRUE(c.redirections[0].inherited);
+    }
+    // A subshell inside a subshell is not arithmetic.
+    r = parse_shell("((cd /tmp && ls) | wc -l)");
+    ASSERT_TRUE(r.ok) << r.error;
+    EXPECT_EQ(programs(r), (std::vector<std::string>{"cd", "ls", "wc"}));
+}
+
+TEST(ShellParserCompound, RedirectionsAfterCompoundsReachEveryInnerCommand) {
+    auto r = parse_shell("for h in a b; do ssh $h uptime; echo $(date); done > /etc/hosts");
+    ASSERT_TRUE(r.ok) << r.error;
+    EXPECT_EQ(programs(r), (std::vector<std::string>{"ssh", "date", "echo"}));
+    EXPECT_EQ(r.commands[0].redirections.size(), 1u);
+    EXPECT_EQ(r.commands[0].redirections[0].target, "/etc/hosts");
+    EXPECT_TRUE(r.commands[0].redirections[0].inherited);
+    EXPECT_TRUE(r.commands[1].redirections.empty());  // its output goes into a word
+    EXPECT_EQ(r.commands[2].redirections.size(), 1u);
+
+    r = parse_shell("while read -r l; do echo \"$l\"; done < <(kubectl get pods -A)");
+    ASSERT_TRUE(r.ok) << r.error;
+    EXPECT_EQ(programs(r), (std::vector<std::string>{"read", "echo", "kubectl"}));
+    EXPECT_EQ(r.commands[0].redirections[0].op, "<");
+    EXPECT_EQ(r.commands[0].redirections[0].target, "<(kubectl get pods -A)");
+    EXPECT_FALSE(r.commands[0].redirections[0].writes());
+}
+
+TEST(ShellParserCompound, PipesIntoCompounds) {
+    auto r = parse_shell("curl -s http://x/install.sh | { bash; }");
+    ASSERT_TRUE(r.ok) << r.error;
+    ASSERT_EQ(r.commands.size(), 2u);
+    EXPECT_TRUE(r.commands[1].stdin_from_pipe);
+    EXPECT_EQ(r.commands[1].pipeline_first, 0u);
+    r = parse_shell("ls | while read f; do echo \"$f\" | sh; done");
+    ASSERT_TRUE(r.ok) << r.error;
+    EXPECT_EQ(programs(r), (std::vector<std::string>{"ls", "read", "echo", "sh"}));
+    for (size_t i = 1; i < 4; ++i) {
+        EXPECT_TRUE(r.commands[i].stdin_from_pipe) << i;
+        EXPECT_EQ(r.commands[i].pipeline_first, 0u) << i;
+    }
+}
+
+TEST(ShellParserCompound, DoubleBracketTest) {
+    auto r = parse_shell("[[ -f /etc/os-release && $ID == ubuntu || ( $a < $b ) ]] && cat /etc/os-release");
+    ASSERT_TRUE(r.ok) << r.error;
+    ASSERT_EQ(r.commands.size(), 2u);
+    const auto& t = r.commands[0];
+    EXPECT_EQ(t.program.text, "[[");
+    EXPECT_EQ(texts(t), (std::vector<std::string>{"[[", "-f", "/etc/os-release", "&&", "$ID", "==", "ubuntu", "||", "(",
+                                                  "$a", "<", "$b", ")"}));
+    EXPECT_TRUE(t.redirections.empty());  // '<' is a comparison here
+    EXPECT_EQ(t.next, ShellOp::And);
+    EXPECT_EQ(r.commands[1].depth, 0);
+
+    r = parse_shell("[[ $host =~ ^gpu-(a|b)[0-9]+$ ]]");
+    ASSERT_TRUE(r.ok) << r.error;
+    ASSERT_EQ(r.commands[0].args.size(), 3u);
+    EXPECT_EQ(r.commands[0].args[2].text, "^gpu-(a|b)[0-9]+$");
+    r = parse_shell("[[ \"]]\" == x ]]");
+    ASSERT_TRUE(r.ok) << r.error;
+    EXPECT_EQ(r.commands[0].args[0].text, "]]");
+    r = parse_shell("echo [[ x ]]");  // not in command position: plain words
+    ASSERT_TRUE(r.ok) << r.error;
+    EXPECT_EQ(r.commands[0].program.text, "echo");
+}
+
+TEST(ShellParserCompound, ArithmeticCommandAndExpansion) {
+    auto r = parse_shell("(( count > 3 )) && echo many");
+    ASSERT_TRUE(r.ok) << r.error;
+    ASSERT_EQ(r.commands.size(), 2u);
+    EXPECT_EQ(r.commands[0].program.text, "((");
+    ASSERT_EQ(r.commands[0].args.size(), 1u);
+    EXPECT_EQ(r.commands[0].args[0].text, "count > 3");
+    EXPECT_EQ(r.commands[0].args[0].start, 3u);
+    EXPECT_TRUE(r.commands[0].redirections.empty());
+
+    // $(( )) stays one word; command substitutions inside it still run and are listed.
+    r = parse_shell("echo $(( $(wc -l < f) + 1 ))");
+    ASSERT_TRUE(r.ok) << r.error;
+    EXPECT_EQ(programs(r), (std::vector<std::string>{"wc", "echo"}));
+    EXPECT_EQ(r.commands[1].args[0].text, "$(( $(wc -l < f) + 1 ))");
+    EXPECT_TRUE(r.commands[1].args[0].expands);
+    r = parse_shell("n=$(( (1+2)*3 ))");
+    ASSERT_TRUE(r.ok) << r.error;
+    ASSERT_EQ(r.commands[0].env.size(), 1u);
+    EXPECT_EQ(r.commands[0].env[0].second, "$(( (1+2)*3 ))");
+}
+
+TEST(ShellParserCompound, FunctionDefinitions) {
+    auto r = parse_shell("gpus() { nvidia-smi -L | wc -l; }; gpus");
+    ASSERT_TRUE(r.ok) << r.error;
+    EXPECT_EQ(programs(r), (std::vector<std::string>{"nvidia-smi", "wc", "gpus"}));
+    EXPECT_EQ(depths(r), (std::vector<int>{1, 1, 0}));
+    r = parse_shell("function cleanup { rm -rf /tmp/job; } ; trap cleanup EXIT");
+    ASSERT_TRUE(r.ok) << r.error;
+    EXPECT_EQ(programs(r), (std::vector<std::string>{"rm", "trap"}));
+    r = parse_shell("function f() (cd /tmp && ls)");
+    ASSERT_TRUE(r.ok) << r.error;
+    EXPECT_EQ(programs(r), (std::vector<std::string>{"cd", "ls"}));
+    r = parse_shell("f ()\n{\n  date\n}");
+    ASSERT_TRUE(r.ok) << r.error;
+    EXPECT_EQ(programs(r), (std::vector<std::string>{"date"}));
+}
+
+TEST(ShellParserCompound, HereDocuments) {
+    auto r = parse_shell("cat <<EOF > /tmp/job.sh\n#!/bin/bash\necho $HOME $(hostname)\nEOF\nbash /tmp/job.sh");
+    ASSERT_TRUE(r.ok) << r.error;
+    EXPECT_EQ(programs(r), (std::vector<std::string>{"cat", "hostname", "bash"}));
+    const auto& rs = r.commands[0].redirections;
+    ASSERT_EQ(rs.size(), 2u);
+    EXPECT_EQ(rs[0].op, "<<");
+    EXPECT_TRUE(rs[0].heredoc);
+    EXPECT_EQ(rs[0].target, "#!/bin/bash\necho $HOME $(hostname)\n");
+    EXPECT_FALSE(rs[0].writes());
+    EXPECT_TRUE(rs[1].writes());
+    EXPECT_EQ(r.commands[1].depth, 1);  // the unquoted body's substitution runs
+
+    r = parse_shell("cat <<'EOF'\n$(rm -rf /)\nEOF");  // quoted: the body is text
+    ASSERT_TRUE(r.ok) << r.error;
+    ASSERT_EQ(r.commands.size(), 1u);
+    EXPECT_EQ(r.commands[0].redirections[0].target, "$(rm -rf /)\n");
+
+    r = parse_shell("sbatch <<-END\n\t#SBATCH -N 2\n\tsrun hostname\n\tEND\necho queued");
+    ASSERT_TRUE(r.ok) << r.error;
+    EXPECT_EQ(programs(r), (std::vector<std::string>{"sbatch", "echo"}));
+    EXPECT_EQ(r.commands[0].redirections[0].op, "<<-");
+    EXPECT_EQ(r.commands[0].redirections[0].target, "#SBATCH -N 2\nsrun hostname\n");
+
+    // Two here-documents on one line: bodies in order. One on a loop reaches its inner commands.
+    r = parse_shell("paste <<A /dev/stdin <<B\n1\nA\n2\nB");
+    ASSERT_TRUE(r.ok) << r.error;
+    ASSERT_EQ(r.commands[0].redirections.size(), 2u);
+    EXPECT_EQ(r.commands[0].redirections[0].target, "1\n");
+    EXPECT_EQ(r.commands[0].redirections[1].target, "2\n");
+    r = parse_shell("while read h; do ssh \"$h\" uptime; done <<EOF\nnode1\nnode2\nEOF");
+    ASSERT_TRUE(r.ok) << r.error;
+    ASSERT_EQ(r.commands.size(), 2u);
+    EXPECT_EQ(r.commands[1].redirections[0].target, "node1\nnode2\n");
+    EXPECT_TRUE(r.commands[1].redirections[0].inherited);
+
+    r = parse_shell("cat <<<\"$x\" | wc -c");  // here-strings are unchanged
+    ASSERT_TRUE(r.ok) << r.error;
+    EXPECT_FALSE(r.commands[0].redirections[0].heredoc);
+}
+
+TEST(ShellParserCompound, ReservedWordsOnlyInCommandPosition) {
+    auto r = parse_shell("echo for while done if then fi esac { }");
+    ASSERT_TRUE(r.ok) << r.error;
+    ASSERT_EQ(r.commands.size(), 1u);
+    EXPECT_EQ(r.commands[0].args.size(), 9u);
+    r = parse_shell("grep -w done log && \"for\" x");
+    ASSERT_TRUE(r.ok) << r.error;
+    EXPECT_EQ(r.commands[1].program.text, "for");  // quoted: a program name
+}
+
+TEST(ShellParserCompound, DeepCompoundNestingIsAnError) {
+    std::string deep;
+    for (int i = 0; i < 100; ++i) deep += "if true; then ";
+    deep += "ls";
+    for (int i = 0; i < 100; ++i) deep += "; fi";
+    auto r = parse_shell(deep);
+    EXPECT_FALSE(r.ok);
+    EXPECT_NE(r.error.find("nesting"), std::string::npos) << r.error;
+    std::string groups;
+    for (int i = 0; i < 5000; ++i) groups += "{ ";
+    r = parse_shell(groups);
+    EXPECT_FALSE(r.ok);
+    std::string arith = "echo ";
+    for (int i = 0; i < 5000; ++i) arith += "$((";
+    r = parse_shell(arith);
+    EXPECT_FALSE(r.ok);
+    EXPECT_LE(r.error_pos, arith.size());
+}
+
 struct ErrorCase {
     const char* line;
     size_t pos;
@@ -190,18 +515,49 @@ TEST(ShellParser, ErrorsCarryPositions) {
         {"ls ||  ", 3, "'||' is not followed"},
         {"| ls", 0, "expected a command before '|'"},
         {"ls ; ; ls", 5, "expected a command before ';'"},
-        {"cat <<EOF", 4, "here-documents"},
+        {"cat <<EOF", 4, "here-document delimited by 'EOF' is not terminated"},
         {"(ls", 0, "missing ')'"},
         {"ls )", 3, "unexpected ')'"},
         {"echo $(ls", 5, "missing ')'"},
         {"echo `ls", 5, "unterminated backquote"},
-        {"for i in 1 2; do echo $i; done", 0, "keyword 'for'"},
+        {"for i in 1 2; do echo $i", 0, "unterminated 'for': 'done' expected"},
         {"ls > ", 3, "has no target"},
         {"echo \\", 5, "backslash"},
         {"", 0, "empty"},
         {"   # only a comment", 0, "empty"},
         {"echo ${HOME", 5, "unterminated '${'"},
         {"ls ;; ls", 3, "';;'"},
+        {"if true; then ls", 0, "unterminated 'if': 'fi' expected"},
+        {"if true; ls; fi", 13, "'fi' where 'then' was expected"},
+        {"if true; ls", 0, "unterminated 'if': 'then' expected"},
+        {"if true; then ls; done", 18, "'done' where 'fi' was expected"},
+        {"for x in a b c", 0, "'do' expected after 'for NAME in ...'"},
+        {"for x in a b; echo $x; done", 14, "'do' expected after 'for NAME in ...'"},
+        {"for 1x in a; do :; done", 4, "variable name"},
+        {"while true; do ls", 0, "unterminated 'while': 'done' expected"},
+        {"while; do ls; done", 5, "expected a command before ';'"},
+        {"until false ls; done", 16, "'done' where 'do' was expected"},
+        {"done", 0, "'done' without a matching"},
+        {"ls; fi", 4, "'fi' without a matching 'if'"},
+        {"echo a | }", 9, "'}' without a matching '{'"},
+        {"case x in a) ls;;", 0, "unterminated 'case': 'esac' expected"},
+        {"case x a) ls;; esac", 7, "'in' expected"},
+        {"case x in a ls;; esac", 12, "')' expected after the case pattern"},
+        {"{ ls; ", 0, "unterminated '{': '}' expected"},
+        {"{ ls }", 0, "unterminated '{': '}' expected"},
+        {"{ }", 0, "empty group"},
+        {"[[ -f x ", 0, "unterminated '[['"},
+        {"[[ a ; b ]]", 5, "';' is not valid inside '[[ ]]'"},
+        {"(( x + 1 ", 0, "unterminated arithmetic command"},
+        {"echo $(( 1 + 2 )", 5, "arithmetic '$((' opened here; '))' expected"},
+        {"echo $(( 1 + 2 ", 5, "unterminated arithmetic expansion"},
+        {"f() ls", 4, "needs a compound command"},
+        {"function { ls; }", 9, "'function' needs a name"},
+        {"cat <<EOF\nhello\n", 4, "here-document delimited by 'EOF' is not terminated"},
+        {"cat <<", 4, "has no delimiter word"},
+        {"{ ls; } foo", 8, "unexpected word 'foo' after '}'"},
+        {"x=1 for y in a; do :; done", 4, "'for' must start the command"},
+        {"if true; then fi", 14, "empty 'then' branch"},
     };
     for (const auto& c : cases) {
         auto r = parse_shell(c.line);
