@@ -34,9 +34,12 @@ struct Match {
     const char* cls = nullptr;
 };
 
-size_t run(std::string_view s, size_t i, bool (*pred)(char)) {
+// Length of the run of `pred` characters from i, at most `max` (scanners that start at every word
+// boundary cap their runs, so a long line of "a.a.a.a" stays linear).
+size_t run(std::string_view s, size_t i, bool (*pred)(char), size_t max = 16384) {
     size_t j = i;
-    while (j < s.size() && pred(s[j])) ++j;
+    const size_t end = i + std::min(max, s.size() - std::min(i, s.size()));
+    while (j < end && pred(s[j])) ++j;
     return j - i;
 }
 
@@ -51,39 +54,254 @@ bool local_char(char c) { return alnum(c) || c == '.' || c == '_' || c == '%' ||
 bool label_char(char c) { return alnum(c) || c == '-'; }
 
 // --- secrets ---------------------------------------------------------------------------------
-const char* const kSecretKeys[] = {"password", "passwd", "pwd", "pass", "secret", "token", "apikey", "api_key",
-                                   "api-key", "accesskey", "access_key", "secretkey", "secret_key", "privatekey",
-                                   "private_key", "accountkey", "sharedaccesskey", "client_secret", "credential",
-                                   "credentials", "sig", "auth_token", "access_token", "refresh_token"};
+const char* const kSecretKeys[] = {"password", "passwd", "pwd", "pass", "passphrase", "secret", "token", "apikey",
+                                   "api_key", "api-key", "accesskey", "access_key", "secretkey", "secret_key",
+                                   "privatekey", "private_key", "private-key", "private_key_id", "accountkey",
+                                   "sharedaccesskey", "sharedaccesssignature", "client_secret", "credential",
+                                   "credentials", "sig", "auth_token", "access_token", "refresh_token", "id_token"};
 
+// True when `ident` ends with a secret key name at a word boundary: after a non-letter or digit
+// ("db_password", "x-api-key") or at a camelCase hump ("dbPassword", "ClientSecret").
 bool secret_key_name(std::string_view ident) {
     const std::string low = lowered(ident);
     for (const char* k : kSecretKeys) {
         const size_t n = std::strlen(k);
         if (low.size() < n || low.compare(low.size() - n, n, k) != 0) continue;
-        if (low.size() == n || !alnum(low[low.size() - n - 1])) return true;
+        const size_t at = low.size() - n;
+        if (at == 0 || !alnum(ident[at - 1])) return true;
+        const char first = ident[at], before = ident[at - 1];
+        if (first >= 'A' && first <= 'Z' && ((before >= 'a' && before <= 'z') || digit(before))) return true;
     }
     return false;
 }
 
-Match scan_secret(std::string_view s, size_t i) {
-    Match m;
-    if (starts_with_ci(s, i, "bearer ")) {
-        const size_t n = run(s, i + 7, token_char);
-        if (n >= 8) return {7 + n, 7, n, "SECRET"};
+bool base64_char(char c) { return alnum(c) || c == '+' || c == '/'; }
+bool token_run_char(char c) { return base64_char(c) || c == '-' || c == '_'; }
+bool space(char c) { return c == ' ' || c == '\t'; }
+bool quote(char c) { return c == '"' || c == '\''; }
+// Characters of a URL's user-info or a password after "user:": anything up to a space or quote.
+bool userinfo_char(char c) { return c != ' ' && c != '\t' && c != '"' && c != '\'' && c != '<' && c != '>' && c != '`'; }
+bool url_path_char(char c) { return userinfo_char(c) && c != ')' && c != ']' && c != '}' && c != ','; }
+
+// Positions where the character class (upper, lower, digit, other) changes.
+size_t class_changes(std::string_view t) {
+    auto cls = [](char c) { return (c >= 'A' && c <= 'Z') ? 0 : (c >= 'a' && c <= 'z') ? 1 : digit(c) ? 2 : 3; };
+    size_t n = 0;
+    for (size_t k = 1; k < t.size(); ++k) n += cls(t[k]) != cls(t[k - 1]);
+    return n;
+}
+
+// A path segment: a word or camelCase name, maybe with a number after it ("lib", "Models",
+// "resourceGroups", "Llama3"): humps of an optional capital and two or more lower-case letters.
+bool word_segment(std::string_view seg) {
+    auto is_lower = [](char c) { return c >= 'a' && c <= 'z'; };
+    size_t k = 0, humps = 0;
+    while (k < seg.size() && !digit(seg[k])) {
+        if (seg[k] >= 'A' && seg[k] <= 'Z') ++k;
+        const size_t lower_from = k;
+        while (k < seg.size() && is_lower(seg[k])) ++k;
+        if (k - lower_from < 2) return false;
+        ++humps;
     }
-    if ((s.compare(i, 4, "AKIA") == 0 || s.compare(i, 4, "ASIA") == 0) && i + 20 <= s.size()) {
+    while (k < seg.size() && digit(seg[k])) ++k;
+    return humps > 0 && k == seg.size();
+}
+
+// A token that reads as random base64 rather than a word, a path, a UUID or a hex digest.
+// Statistical, so deliberately one-sided: a long CamelCase name with digits may be taken for a key.
+bool random_looking(std::string_view t) {
+    bool upper = false, lower = false, dig = false, sym = false;
+    for (char c : t) {
+        upper = upper || (c >= 'A' && c <= 'Z');
+        lower = lower || (c >= 'a' && c <= 'z');
+        dig = dig || digit(c);
+        sym = sym || c == '+' || c == '/';
+    }
+    if (!upper || !lower) return false;  // hex digests, lower-case names
+    // Words change class rarely; random base64 about two times in three. Without digits or + and /
+    // the bar is higher, as CamelCaseNames change class at every hump.
+    if (class_changes(t) * 100 < t.size() * (dig || sym ? 30 : 45)) return false;
+    // Mixed case inside one '-'/'_' part of 8+ characters ("GPU-2f0b1c7e-..." has none).
+    bool mixed_part = false;
+    for (size_t k = 0, part = 0; k <= t.size(); ++k) {
+        if (k < t.size() && t[k] != '-' && t[k] != '_') continue;
+        const std::string_view p = t.substr(part, k - part);
+        const bool u = std::any_of(p.begin(), p.end(), [](char c) { return c >= 'A' && c <= 'Z'; });
+        const bool l = std::any_of(p.begin(), p.end(), [](char c) { return c >= 'a' && c <= 'z'; });
+        mixed_part = mixed_part || (p.size() >= 8 && u && l);
+        part = k + 1;
+    }
+    if (!mixed_part) return false;
+    // A path (no '+' in it): most of its segments between slashes are words.
+    if (t.find('/') != std::string_view::npos && t.find('+') == std::string_view::npos) {
+        size_t segments = 0, words = 0;
+        for (size_t k = 0, seg = 0; k <= t.size(); ++k) {
+            if (k < t.size() && t[k] != '/') continue;
+            const std::string_view p = t.substr(seg, k - seg);
+            if (p.size() >= 3) {
+                ++segments;
+                words += word_segment(p);
+            }
+            seg = k + 1;
+        }
+        if (words >= 2 && words * 2 >= segments) return false;
+    }
+    return true;
+}
+
+// The value after a secret key's separator, from `j`: a quoted value to its closing quote, an ODBC
+// {braced} value, or a bare run; in a connection string a bare value runs to the next ';'.
+// Returns {offset, length} of the value; length 0 when there is none.
+std::pair<size_t, size_t> secret_value(std::string_view s, size_t j, bool in_connection_string) {
+    if (j + 1 < s.size() && s[j] == '\\' && quote(s[j + 1])) {
+        // An escaped quote (JSON inside a JSON string): the value ends at the next escaped quote.
+        const char closing[] = {'\\', s[j + 1], '\0'};
+        const size_t k = s.find(closing, j + 2);
+        if (k != std::string_view::npos) return {j + 2, k - j - 2};
+    }
+    if (j < s.size() && quote(s[j])) {
+        const char q = s[j];
+        size_t k = j + 1;
+        while (k < s.size() && s[k] != q) k += (s[k] == '\\' && k + 1 < s.size()) ? 2 : 1;
+        if (k < s.size()) return {j + 1, k - j - 1};
+        ++j;  // unclosed: a bare value after the quote
+    }
+    if (j < s.size() && s[j] == '{') {
+        const size_t close = s.find('}', j + 1);
+        if (close != std::string_view::npos) return {j + 1, close - j - 1};
+    }
+    size_t v = run(s, j, value_char);
+    if (v > 0 && in_connection_string && j + v < s.size() && s[j + v] == ' ') {
+        // "Password=two words;" in an ADO/ODBC string: the value ends at the ';'.
+        const size_t semi = s.find(';', j + v);
+        if (semi != std::string_view::npos && semi - j <= 128) {
+            const std::string_view gap = s.substr(j + v, semi - j - v);
+            if (gap.find_first_of("=:\"'<>") == std::string_view::npos) v = semi - j;
+        }
+    }
+    return {j, v};
+}
+
+// "scheme://user:password@host": the password. Also "user:password@host" without a scheme.
+Match scan_url_credentials(std::string_view s, size_t i) {
+    size_t j = i;
+    if (j < s.size() && ((s[j] >= 'a' && s[j] <= 'z') || (s[j] >= 'A' && s[j] <= 'Z'))) {
+        size_t k = j + 1;
+        while (k < s.size() && k - j < 32 && (alnum(s[k]) || s[k] == '+' || s[k] == '.' || s[k] == '-')) ++k;
+        if (s.compare(k, 3, "://") == 0) j = k + 3;
+    }
+    const bool has_scheme = j != i;
+    // User-info: up to the last '@' before the path.
+    size_t end = j;
+    while (end < s.size() && end - j < 256 && userinfo_char(s[end]) && s[end] != '/' && s[end] != '?' && s[end] != '#') ++end;
+    const std::string_view info = s.substr(j, end - j);
+    const size_t at = info.rfind('@');
+    if (at == std::string_view::npos || at == 0 || j + at + 1 >= s.size() || !label_char(s[j + at + 1])) return {};
+    const size_t colon = info.find(':');
+    if (colon == std::string_view::npos || colon >= at || colon + 1 == at) return {};
+    if (!has_scheme) {
+        // Bare form: a plain user name before the colon ("password:x@y" is a key and its value).
+        if (colon == 0 || secret_key_name(info.substr(0, colon))) return {};
+        for (size_t k = 0; k < colon; ++k)
+            if (!ident_char(info[k])) return {};
+    }
+    const size_t value_off = j - i + colon + 1;
+    return {j - i + at, value_off, at - colon - 1, "SECRET"};
+}
+
+bool prefix_run(std::string_view s, size_t i, std::string_view prefix, bool (*pred)(char), size_t min_len, size_t* len) {
+    if (s.compare(i, prefix.size(), prefix) != 0) return false;
+    const size_t n = run(s, i + prefix.size(), pred);
+    if (n < min_len) return false;
+    *len = prefix.size() + n;
+    return true;
+}
+
+Match scan_secret(std::string_view s, size_t i) {
+    size_t len = 0;
+    // Tokens recognised by their prefix.
+    static const char* const kAwsIdPrefixes[] = {"AKIA", "ASIA", "AGPA", "AIDA", "AROA", "AIPA", "ANPA", "ANVA", "ABIA", "ACCA"};
+    for (const char* p : kAwsIdPrefixes) {
+        if (s.compare(i, 4, p) != 0 || i + 20 > s.size()) continue;
         bool ok = true;
         for (size_t k = i + 4; k < i + 20; ++k) ok = ok && upper_or_digit(s[k]);
         if (ok && (i + 20 == s.size() || !alnum(s[i + 20]))) return {20, 0, 20, "SECRET"};
     }
-    if (s.compare(i, 11, "github_pat_") == 0) {
-        const size_t n = run(s, i + 11, word);
-        if (n >= 20) return {11 + n, 0, 11 + n, "SECRET"};
-    }
+    if (prefix_run(s, i, "AIza", b64url, 30, &len)) return {len, 0, len, "SECRET"};  // GCP API key
+    if (prefix_run(s, i, "github_pat_", word, 20, &len)) return {len, 0, len, "SECRET"};
     if (i + 4 <= s.size() && s[i] == 'g' && s[i + 1] == 'h' && std::strchr("pousr", s[i + 2]) && s[i + 3] == '_') {
         const size_t n = run(s, i + 4, alnum);
-        if (n >= 30) return {4 + n, 0, 4 + n, "SECRET"};
+        if (n >= 20) return {4 + n, 0, 4 + n, "SECRET"};
+    }
+    for (const char* p : {"glpat-", "gldt-", "glrt-", "glptt-", "glsoat-", "glcbt-"})
+        if (prefix_run(s, i, p, b64url, 16, &len)) return {len, 0, len, "SECRET"};
+    if (i + 5 <= s.size() && s.compare(i, 3, "xox") == 0 && std::strchr("abposr", s[i + 3]) && s[i + 4] == '-') {
+        const size_t n = run(s, i + 5, [](char c) { return alnum(c) || c == '-'; });
+        if (n >= 10) return {5 + n, 0, 5 + n, "SECRET"};
+    }
+    if (prefix_run(s, i, "xapp-", [](char c) { return alnum(c) || c == '-'; }, 10, &len)) return {len, 0, len, "SECRET"};
+    for (const char* p : {"sk-", "sk_live_", "sk_test_", "rk_live_", "rk_test_"}) {
+        if (prefix_run(s, i, p, b64url, 16, &len)) {
+            const std::string_view t = s.substr(i, len);
+            if (std::any_of(t.begin() + 3, t.end(), digit)) return {len, 0, len, "SECRET"};
+        }
+    }
+    // Slack incoming webhooks: the path after the host is the secret.
+    {
+        size_t j = i;
+        if (starts_with_ci(s, j, "https://")) j += 8;
+        else if (starts_with_ci(s, j, "http://")) j += 7;
+        if (starts_with_ci(s, j, "hooks.slack.com/")) {
+            j += 16;
+            const size_t n = run(s, j, url_path_char);
+            if (n > 0) return {j + n - i, j - i, n, "SECRET"};
+        }
+    }
+    // Authorization headers: the credentials after the scheme (Bearer, Basic, Token, Digest, ...).
+    {
+        const size_t id = run(s, i, ident_char, 65);
+        if (id >= 13 && id <= 64 && lowered(s.substr(i + id - 13, 13)) == "authorization" &&
+            (id == 13 || !alnum(s[i + id - 14]))) {
+            size_t j = i + id;
+            while (j < s.size() && quote(s[j])) ++j;
+            while (j < s.size() && space(s[j])) ++j;
+            if (j < s.size() && (s[j] == ':' || s[j] == '=')) {
+                ++j;
+                while (j < s.size() && (space(s[j]) || quote(s[j]))) ++j;
+                const size_t scheme = run(s, j, [](char c) { return alnum(c) || c == '-'; });
+                size_t v = j;
+                bool single_token = true;
+                if (scheme > 0 && j + scheme + 1 < s.size() && s[j + scheme] == ' ' && !space(s[j + scheme + 1])) {
+                    const std::string low = lowered(s.substr(j, scheme));
+                    single_token = low == "bearer" || low == "basic" || low == "token" || low == "bot" || low == "apikey";
+                    v = j + scheme + 1;
+                }
+                const char closing = i > 0 && quote(s[i - 1]) ? s[i - 1] : '\0';
+                size_t e = v;
+                if (single_token) {
+                    while (e < s.size() && !space(s[e]) && !quote(s[e]) && s[e] != '<' && s[e] != ',' && s[e] != ';') ++e;
+                } else {
+                    while (e < s.size() && s[e] != closing && s[e] != '<') ++e;
+                    while (e > v && space(s[e - 1])) --e;
+                }
+                if (e > v) return {e - i, v - i, e - v, "SECRET"};
+            }
+        }
+    }
+    if (starts_with_ci(s, i, "bearer ")) {
+        const size_t n = run(s, i + 7, token_char);
+        if (n >= 8) return {7 + n, 7, n, "SECRET"};
+    }
+    if (starts_with_ci(s, i, "basic ")) {
+        const size_t n = run(s, i + 6, [](char c) { return base64_char(c) || c == '='; });
+        const std::string_view t = s.substr(i + 6, n);
+        size_t case_changes = 0;
+        for (size_t k = 1; k < t.size(); ++k)
+            case_changes += alnum(t[k]) && alnum(t[k - 1]) && !digit(t[k]) && !digit(t[k - 1]) &&
+                            ((t[k] >= 'a') != (t[k - 1] >= 'a'));
+        const bool encoded = std::any_of(t.begin(), t.end(), [](char c) { return digit(c) || c == '=' || c == '+' || c == '/'; }) ||
+                             case_changes >= 4;
+        if (n >= 8 && encoded && (i + 6 + n == s.size() || !ident_char(s[i + 6 + n]))) return {6 + n, 6, n, "SECRET"};
     }
     if (s.compare(i, 3, "eyJ") == 0) {
         const size_t a = run(s, i, b64url);
@@ -96,28 +314,62 @@ Match scan_secret(std::string_view s, size_t i) {
             }
         }
     }
+    if (Match m = scan_url_credentials(s, i); m.len) return m;
+    // curl -u user:password / --user user:password
+    for (const char* opt : {"-u ", "--user ", "--user=", "--proxy-user "}) {
+        const size_t o = std::strlen(opt);
+        if (s.compare(i, o, opt) != 0) continue;
+        size_t j = i + o;
+        const bool quoted = j < s.size() && quote(s[j]);
+        if (quoted) ++j;
+        const size_t n = run(s, j, userinfo_char, 256);
+        const size_t colon = s.substr(j, n).find(':');
+        if (colon != std::string_view::npos && colon + 1 < n) return {j + n - i, j + colon + 1 - i, n - colon - 1, "SECRET"};
+    }
     // key=value / key: value where the key names a secret.
-    const size_t id = run(s, i, ident_char);
+    const size_t id = run(s, i, ident_char, 65);
     if (id > 0 && id <= 64 && secret_key_name(s.substr(i, id))) {
         size_t j = i + id;
-        while (j < s.size() && (s[j] == '"' || s[j] == '\'')) ++j;
-        while (j < s.size() && s[j] == ' ') ++j;
+        const size_t key_end = j;
+        while (j < s.size() && (quote(s[j]) || s[j] == '\\')) ++j;
+        const bool key_quoted = j != key_end;
+        while (j < s.size() && space(s[j])) ++j;
+        if (!key_quoted && s.compare(i, 2, "--") == 0 && j == key_end + 1 && s[key_end] == ' ' && j < s.size() &&
+            s[j] != '-' && s[j] != '=' && s[j] != ':') {
+            // A command-line option naming a secret, its value after a space: --password VALUE.
+            const auto [off, v] = secret_value(s, j, false);
+            if (v > 0) return {off + v - i, off - i, v, "SECRET"};
+        }
         if (j < s.size() && (s[j] == '=' || s[j] == ':') && s.compare(j, 3, "://") != 0) {
+            // "...;Password=two words;": a key inside an ADO/ODBC connection string.
+            const bool in_connection_string = s[j] == '=' && i > 0 && s[i - 1] == ';';
             ++j;
-            while (j < s.size() && (s[j] == ' ' || s[j] == '"' || s[j] == '\'')) ++j;
-            const size_t v = run(s, j, value_char);
-            if (v > 0) return {j + v - i, j - i, v, "SECRET"};
+            while (j < s.size() && space(s[j])) ++j;
+            // "--token=" inside a quoted string: the quote after it closes that string, no value follows.
+            size_t b = i;
+            while (b > 0 && i - b < 64 && ident_char(s[b - 1])) --b;
+            if (!key_quoted && b > 0 && quote(s[b - 1]) && j < s.size() && s[j] == s[b - 1]) return {};
+            const auto [off, v] = secret_value(s, j, in_connection_string);
+            if (v > 0) return {off + v - i, off - i, v, "SECRET"};
         }
     }
-    return m;
+    // A long random-looking token with no name: a key, a PEM body line, a signature. Judged once,
+    // from the start of its run.
+    if (i == 0 || !token_run_char(s[i - 1])) {
+        const size_t n = run(s, i, token_run_char);
+        size_t pad = 0;
+        while (i + n + pad < s.size() && s[i + n + pad] == '=' && pad < 2) ++pad;
+        if (n >= 32 && random_looking(s.substr(i, n))) return {n + pad, 0, n + pad, "SECRET"};
+    }
+    return {};
 }
 
 // --- emails, UUIDs, MACs, IPs, hosts -----------------------------------------------------------
 size_t domain_len(std::string_view s, size_t i, size_t* labels, std::string* tld) {
     size_t j = i, n_labels = 0, last_start = i;
     for (;;) {
-        const size_t l = run(s, j, label_char);
-        if (l == 0 || l > 63) break;
+        const size_t l = run(s, j, label_char, 64);
+        if (l == 0 || l > 63 || j + l - i > 253) break;
         ++n_labels;
         last_start = j;
         j += l;
@@ -130,8 +382,8 @@ size_t domain_len(std::string_view s, size_t i, size_t* labels, std::string* tld
 }
 
 Match scan_email(std::string_view s, size_t i) {
-    const size_t l = run(s, i, local_char);
-    if (l == 0 || i + l >= s.size() || s[i + l] != '@') return {};
+    const size_t l = run(s, i, local_char, 65);
+    if (l == 0 || l > 64 || i + l >= s.size() || s[i + l] != '@') return {};
     size_t labels = 0;
     std::string tld;
     const size_t d = domain_len(s, i + l + 1, &labels, &tld);
@@ -341,25 +593,93 @@ std::string Redactor::redact(std::string_view text) {
     return out;
 }
 
-std::string Redactor::redact_line(std::string_view s) {
-    if (options_.secrets) {
-        if (s.find("-----BEGIN") != std::string_view::npos && s.find("PRIVATE KEY-----") != std::string_view::npos) {
-            in_key_block_ = true;
-            return std::string(s);
-        }
-        if (in_key_block_) {
-            if (s.find("-----END") != std::string_view::npos) {
-                in_key_block_ = false;
-                return std::string(s);
+std::vector<PemBlockTracker::Piece> PemBlockTracker::split(std::string_view line) {
+    std::vector<Piece> pieces;
+    // A marker runs from "-----BEGIN"/"-----END" to the next "-----" (or the end of the line).
+    auto marker_end = [&](size_t from, size_t keyword) {
+        const size_t close = line.find("-----", from + keyword);
+        return close == std::string_view::npos ? line.size() : close + 5;
+    };
+    size_t i = 0;
+    while (i < line.size()) {
+        if (in_block_) {
+            const size_t end = line.find("-----END", i);
+            if (end == std::string_view::npos) {
+                pieces.push_back({line.substr(i), PieceKind::Body});
+                break;
             }
-            return s.empty() ? std::string() : placeholder("SECRET", s);
+            if (end > i) pieces.push_back({line.substr(i, end - i), PieceKind::Body});
+            const size_t after = marker_end(end, 8);
+            pieces.push_back({line.substr(end, after - end), PieceKind::Marker});
+            in_block_ = false;
+            i = after;
+        } else {
+            const size_t begin = line.find("-----BEGIN", i);
+            if (begin == std::string_view::npos) {
+                pieces.push_back({line.substr(i), PieceKind::Text});
+                break;
+            }
+            if (begin > i) pieces.push_back({line.substr(i, begin - i), PieceKind::Text});
+            const size_t after = marker_end(begin, 10);
+            pieces.push_back({line.substr(begin, after - begin), PieceKind::Marker});
+            in_block_ = true;
+            i = after;
         }
     }
+    return pieces;
+}
+
+bool is_placeholder(std::string_view t) {
+    if (t.size() < 4 || t.front() != '<' || t.back() != '>') return false;
+    const std::string_view inner = t.substr(1, t.size() - 2);
+    const size_t us = inner.rfind('_');
+    if (us == std::string_view::npos || us == 0 || us + 1 == inner.size()) return false;
+    for (size_t k = 0; k < us; ++k)
+        if (!((inner[k] >= 'A' && inner[k] <= 'Z') || inner[k] == '_')) return false;
+    for (size_t k = us + 1; k < inner.size(); ++k)
+        if (!digit(inner[k])) return false;
+    return true;
+}
+
+std::string Redactor::redact_pem_body(std::string_view body) {
+    // Keep the surrounding blanks (and a CR), replace the rest; a body that is already a placeholder stays.
+    size_t b = 0, e = body.size();
+    while (b < e && (space(body[b]) || body[b] == '\r')) ++b;
+    while (e > b && (space(body[e - 1]) || body[e - 1] == '\r')) --e;
+    const std::string_view core = body.substr(b, e - b);
+    if (core.empty() || is_placeholder(core)) return std::string(body);
+    return std::string(body.substr(0, b)) + placeholder("SECRET", core) + std::string(body.substr(e));
+}
+
+std::string Redactor::redact_line(std::string_view s) {
+    if (!options_.secrets) return redact_words(s);
+    std::string out;
+    out.reserve(s.size());
+    for (const PemBlockTracker::Piece& p : pem_.split(s)) {
+        switch (p.kind) {
+            case PemBlockTracker::PieceKind::Text: out += redact_words(p.text); break;
+            case PemBlockTracker::PieceKind::Marker: out.append(p.text); break;
+            case PemBlockTracker::PieceKind::Body: out += redact_pem_body(p.text); break;
+        }
+    }
+    return out;
+}
+
+std::string Redactor::redact_words(std::string_view s) {
     std::string out;
     out.reserve(s.size());
     size_t i = 0;
     while (i < s.size()) {
         const char prev = i ? s[i - 1] : ' ';
+        if (s[i] == '<') {
+            // A placeholder already there (redacting twice) is copied as it is.
+            const size_t close = s.find('>', i);
+            if (close != std::string_view::npos && close - i <= 40 && is_placeholder(s.substr(i, close - i + 1))) {
+                out.append(s.substr(i, close - i + 1));
+                i = close + 1;
+                continue;
+            }
+        }
         Match m;
         if (!word(prev)) {
             if (options_.secrets) m = scan_secret(s, i);
@@ -390,7 +710,8 @@ std::string Redactor::redact_line(std::string_view s) {
                 if (!m.len) m = scan_fqdn(s, i);
             }
         }
-        if (m.len) {
+        if (m.len && is_placeholder(s.substr(i + m.value_off, m.value_len))) m.value_len = 0;
+        if (m.len && m.value_len) {
             out.append(s.substr(i, m.value_off));
             out += placeholder(m.cls, s.substr(i + m.value_off, m.value_len));
             out.append(s.substr(i + m.value_off + m.value_len, m.len - m.value_off - m.value_len));
@@ -405,6 +726,24 @@ std::string Redactor::redact_line(std::string_view s) {
         i = j;
     }
     return out;
+}
+
+RedactOptions RedactOptions::secrets_only() {
+    RedactOptions o;
+    o.ipv4 = o.ipv6 = o.hostnames = o.emails = o.cloud_ids = o.uuids = o.macs = false;
+    return o;
+}
+
+std::string redact_secrets(std::string_view text) {
+    Redactor r(RedactOptions::secrets_only());
+    return r.redact(text);
+}
+
+bool names_a_secret(std::string_view key) { return !key.empty() && key.size() <= 64 && secret_key_name(key); }
+
+std::string Redactor::redact_whole_secret(std::string_view value) {
+    if (value.empty() || is_placeholder(value)) return std::string(value);
+    return placeholder("SECRET", value);
 }
 
 std::string Redactor::restore(std::string_view text) const {

@@ -137,3 +137,68 @@ TEST(Redactor, PlaceholdersNeverCollideWithTextAlreadyThere) {
     EXPECT_NE(red.find("<IP_2>"), std::string::npos) << red;
     EXPECT_EQ(r.restore(red), text);
 }
+
+TEST(Redactor, PemBlocksOnOneLineAndAcrossLines) {
+    // The BEGIN and END markers stay; what lies between them goes, wherever the line breaks fall.
+    EXPECT_EQ(sigma::domain::redact_secrets("key -----BEGIN RSA PRIVATE KEY----- MIIEowIBAAKCAQEA7zQ -----END RSA PRIVATE KEY----- ok"),
+              "key -----BEGIN RSA PRIVATE KEY----- <SECRET_1> -----END RSA PRIVATE KEY----- ok");
+    EXPECT_EQ(sigma::domain::redact_secrets("\"private_key\": \"-----BEGIN PRIVATE KEY-----\\nMIIEvQ\\nq83J==\\n-----END PRIVATE KEY-----\\n\""),
+              "\"private_key\": \"-----BEGIN PRIVATE KEY-----<SECRET_1>-----END PRIVATE KEY-----\\n\"");
+    const std::string log =
+        "Jan 1 10:00:00 node7 app[1]: loading -----BEGIN EC PRIVATE KEY-----\n"
+        "Jan 1 10:00:00 node7 app[1]: MHcCAQEEIBkg4LVWM9nuwNSk3yByxZpYRTBnVJk5oBXe5bkpMXbmoAoGCCqGSM49\n"
+        "Jan 1 10:00:00 node7 app[1]: AwEHoUQDQgAE\n"
+        "Jan 1 10:00:00 node7 app[1]: -----END EC PRIVATE KEY----- password=after\n"
+        "Jan 1 10:00:01 node7 app[1]: started";
+    EXPECT_EQ(sigma::domain::redact_secrets(log),
+              "Jan 1 10:00:00 node7 app[1]: loading -----BEGIN EC PRIVATE KEY-----\n"
+              "<SECRET_1>\n"
+              "<SECRET_2>\n"
+              "<SECRET_3> -----END EC PRIVATE KEY----- password=<SECRET_4>\n"
+              "Jan 1 10:00:01 node7 app[1]: started");
+}
+
+TEST(Redactor, CloudSaasAndConnectionStringSecrets) {
+    const auto r = [](std::string_view s) { return sigma::domain::redact_secrets(s); };
+    EXPECT_EQ(r("gcp AIzaSyA1b2C3d4E5f6G7h8I9j0KlMnOpQrStUvW ok"), "gcp <SECRET_1> ok");
+    EXPECT_EQ(r("DefaultEndpointsProtocol=https;AccountName=acct;AccountKey=Zm9vYmFy+/12==;EndpointSuffix=core.windows.net"),
+              "DefaultEndpointsProtocol=https;AccountName=acct;AccountKey=<SECRET_1>;EndpointSuffix=core.windows.net");
+    EXPECT_EQ(r("https://a.blob.core.windows.net/c?sv=2021-08-06&sp=r&sig=AbC%2BdEf123%3D x"),
+              "https://a.blob.core.windows.net/c?sv=2021-08-06&sp=r&sig=<SECRET_1> x");
+    EXPECT_EQ(r("AZURE_CLIENT_SECRET=8Q~abc.DEF_ghi-123 ClientSecret: \"q~Z8 x\""),
+              "AZURE_CLIENT_SECRET=<SECRET_1> ClientSecret: \"<SECRET_2>\"");
+    EXPECT_EQ(r("gho_16C7e42F292c6912E7710c838347Ae178B4a glpat-xYz123AbC456dEf789gH"), "<SECRET_1> <SECRET_2>");
+    EXPECT_EQ(r("xoxb-1234567890-0987654321-AbCdEfGhIjKlMnOp https://hooks.slack.com/services/T000/B000/XXXXXXXX"),
+              "<SECRET_1> https://hooks.slack.com/<SECRET_2>");
+    EXPECT_EQ(r("curl -u admin:adminpass -H \"Authorization: Basic dXNlcjpwYXNz\" https://bob:Pa55@w0rd@h.example.com/x"),
+              "curl -u admin:<SECRET_1> -H \"Authorization: Basic <SECRET_2>\" https://bob:<SECRET_3>@h.example.com/x");
+    EXPECT_EQ(r("postgres://app:dbPa55@db:5432/prod and deploy:s3cret@10.0.0.2"), "postgres://app:<SECRET_1>@db:5432/prod and deploy:<SECRET_2>@10.0.0.2");
+    EXPECT_EQ(r("Server=db;User Id=sa;Password=two words;Encrypt=True; Driver={ODBC};PWD={p;w};"),
+              "Server=db;User Id=sa;Password=<SECRET_1>;Encrypt=True; Driver={ODBC};PWD={<SECRET_2>};");
+    EXPECT_EQ(r("az login --password Hunter2x --tenant t1; Authorization: Digest username=\"bob\", response=\"66\""),
+              "az login --password <SECRET_1> --tenant t1; Authorization: Digest <SECRET_2>");
+    EXPECT_EQ(r("aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY; alone wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"),
+              "aws_secret_access_key = <SECRET_1>; alone <SECRET_1>");
+}
+
+TEST(Redactor, LookalikesThatAreNotSecrets) {
+    const std::string keep =
+        "sha256:9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08 /home/Ubuntu/Models/Llama3/Weights2024/Shard01ABC "
+        "/subscriptions/0b1c2d3e-1111-2222-3333-444455556666/resourceGroups/rg GPU-2f0b1c7e-8a1d-4c3e-9d2a-6b7e1f0a9c11 "
+        "NvidiaDevicePluginDaemonSetController bypass=true compass: north basic troubleshooting \"--token=\", \"--as=\" "
+        "std::string user@host.example.com ERROR: pod@node";
+    EXPECT_EQ(sigma::domain::redact_secrets(keep), keep);
+}
+
+TEST(Redactor, RedactingTwiceChangesNothing) {
+    const std::string once = sigma::domain::redact_secrets(
+        "password=\"a b\" Bearer abcdefgh12345678 -----BEGIN KEY----- QUJD -----END KEY----- https://u:p4ss@h/ "
+        "Authorization: Digest x=1 curl -u a:b PWD={x} hooks.slack.com/services/T/B/C");
+    EXPECT_EQ(sigma::domain::redact_secrets(once), once);
+    Redactor r;
+    EXPECT_EQ(r.redact_whole_secret("hunter2"), "<SECRET_1>");
+    EXPECT_EQ(r.redact_whole_secret("<SECRET_1>"), "<SECRET_1>");
+    EXPECT_TRUE(sigma::domain::names_a_secret("--token"));
+    EXPECT_TRUE(sigma::domain::names_a_secret("clientSecret"));
+    EXPECT_FALSE(sigma::domain::names_a_secret("tokens"));
+}
