@@ -284,17 +284,14 @@ bool would_keep(const std::vector<std::pair<double, Evidence>>& kept, size_t cap
     return false;
 }
 
-// The evidence of a match at [pos, end) of a logical line: its first physical line, the last one it
-// reaches, and the text of those lines.
+// The evidence of a match at [pos, end) of a logical line: the record's first physical line and, when
+// a wrap split the record, its last one, with a window of the joined text around the match.
 Evidence evidence_of(const LogicalLine& l, size_t pos, size_t end, size_t cap) {
+    (void)end;
     Evidence e;
-    const size_t first = l.segment_of(pos);
-    const size_t last = l.segment_of(end > pos ? end - 1 : pos);
-    e.line = l.first_line + first;
-    e.last_line = last > first ? l.first_line + last : 0;
-    const size_t from = l.seg_start[first];
-    const size_t to = last + 1 < l.segments() ? l.seg_start[last + 1] - 1 : l.text.size();
-    e.text = window_of(std::string_view(l.text).substr(from, to - from), pos - from, cap);
+    e.line = l.first_line;
+    e.last_line = l.segments() > 1 ? l.last_line() : 0;
+    e.text = window_of(l.text, pos, cap);
     return e;
 }
 
@@ -479,6 +476,7 @@ DiagnosisReport DiagEngine::run(std::istream& in, const DiagOptions& opt) const 
             CategoryState& st = cats[cp.category];
             Evidence e;
             e.line = h.line;
+            e.last_line = h.last_line;
             e.text = window_of(h.text, h.pos, text_cap);
             e.pattern = cp.desc;
             e.reason = std::move(h.reason);

@@ -152,6 +152,7 @@ double parse_byte_quantity(std::string_view s) {
 }
 
 void NumericRules::on_line(const LogicalLine& l, bool triggered, std::vector<NumericHit>& out) {
+    if (triggered) temperature_sentence(l, out);
     for (size_t si = 0; si < l.segments(); ++si) {
         const std::string_view seg = l.segment(si);
         const size_t line = l.first_line + si;
@@ -271,7 +272,7 @@ void NumericRules::on_line(const LogicalLine& l, bool triggered, std::vector<Num
             size_t end = 0;
             if (s < slash && number_at(seg, s, &used) && number_at(seg, slash + 5, &total, &end) && total > 0 &&
                 used >= 0.98 * total) {
-                out.push_back({kGpuMemoryFull, false, line, std::string(seg), s,
+                out.push_back({kGpuMemoryFull, false, line, 0, std::string(seg), s,
                                "GPU memory " + fmt(used) + " MiB of " + fmt(total) + " MiB in use"});
             }
         }
@@ -284,7 +285,7 @@ void NumericRules::on_line(const LogicalLine& l, bool triggered, std::vector<Num
                 const double avail = parse_byte_quantity(toks[6].text);
                 if (total > 0 && avail >= 0 && avail < 0.10 * total) {
                     const bool hit = avail < 0.02 * total;
-                    out.push_back({kHostMemoryExhausted, !hit, line, std::string(seg), static_cast<size_t>(seg.find("Mem:")),
+                    out.push_back({kHostMemoryExhausted, !hit, line, 0, std::string(seg), static_cast<size_t>(seg.find("Mem:")),
                                    "available memory " + std::string(toks[6].text) + " of " + std::string(toks[1].text) +
                                        " total (" + fmt(std::round(1000.0 * avail / total) / 10.0) + "%)"});
                 }
@@ -323,15 +324,22 @@ void NumericRules::temperature_line(std::string_view seg, size_t line, std::vect
         check_temperatures(out);
         return;
     }
-    // One line naming a temperature and its threshold: "temperature 92 C exceeds the slowdown threshold of 90 C".
+}
+
+// One record naming a temperature and its threshold: "temperature 92 C exceeds the slowdown threshold
+// of 90 C" (DCGM policies, BMC and kernel messages), possibly wrapped over lines.
+void NumericRules::temperature_sentence(const LogicalLine& l, std::vector<NumericHit>& out) {
+    const std::string_view seg = l.text;
+    const std::string low = lower_copy(seg);
     const size_t tp = low.find("temp");
+    if (tp == std::string::npos) return;
     size_t th = low.find("threshold", tp);
     if (th == std::string::npos) th = low.find("limit", tp);
-    if (tp == std::string::npos || th == std::string::npos) return;
+    if (th == std::string::npos) return;
     double value = 0, limit = 0;
     size_t vpos = std::string::npos;
     for (size_t i = tp; i < th && i < tp + 48; ++i)
-        if (is_digit(seg[i]) && (i == 0 || !is_digit(seg[i - 1])) && seg[i - 1] != '.' && number_at(seg, i, &value)) {
+        if (is_digit(seg[i]) && !is_digit(seg[i - 1]) && seg[i - 1] != '.' && number_at(seg, i, &value)) {
             vpos = i;
             break;
         }
@@ -345,14 +353,15 @@ void NumericRules::temperature_line(std::string_view seg, size_t line, std::vect
     if (!found || value < 10 || value > 150 || limit < 30 || limit > 150) return;
     const bool hit = value >= limit;
     if (!hit && value < limit - 8) return;
-    out.push_back({kTempOverThreshold, !hit, line, std::string(seg), vpos,
-                   "temperature " + fmt(value) + " C " + (hit ? "≥" : "<") + " threshold " + fmt(limit) + " C"});
+    NumericHit h{kTempOverThreshold, !hit, l.first_line, l.segments() > 1 ? l.last_line() : 0, std::string(seg), vpos,
+                 "temperature " + fmt(value) + " C " + (hit ? "≥" : "<") + " threshold " + fmt(limit) + " C"};
+    out.push_back(std::move(h));
 }
 
 void NumericRules::check_temperatures(std::vector<NumericHit>& out) {
     auto fire = [&](int rule, const Value& value, const Value& limit, const std::string& reason, bool near) {
-        out.push_back({rule, near, value.line, value.text, value.pos, reason});
-        if (limit.line != value.line) out.push_back({rule, near, limit.line, limit.text, limit.pos, reason});
+        out.push_back({rule, near, value.line, 0, value.text, value.pos, reason});
+        if (limit.line != value.line) out.push_back({rule, near, limit.line, 0, limit.text, limit.pos, reason});
     };
     if (cur_.set) {
         if (shutdown_.set && !fired_shutdown_ && cur_.v >= shutdown_.v) {
@@ -380,9 +389,11 @@ void NumericRules::check_temperatures(std::vector<NumericHit>& out) {
     }
     if (margin_.set && margin_slowdown_.set && !fired_margin_ && margin_.v <= margin_slowdown_.v) {
         fired_margin_ = true;
-        fire(kGpuTempSlowdown, margin_, margin_slowdown_,
-             "GPU temperature margin to T.Limit " + fmt(margin_.v) + " C ≤ slowdown margin " + fmt(margin_slowdown_.v) + " C",
-             false);
+        const std::string reason = (cur_.set ? "GPU temperature " + fmt(cur_.v) + " C: " : std::string()) +
+                                   "margin to T.Limit " + fmt(margin_.v) + " C ≤ slowdown margin " +
+                                   fmt(margin_slowdown_.v) + " C";
+        if (cur_.set) out.push_back({kGpuTempSlowdown, false, cur_.line, 0, cur_.text, cur_.pos, reason});
+        fire(kGpuTempSlowdown, margin_, margin_slowdown_, reason, false);
     }
     if (mem_cur_.set && mem_max_.set && !fired_mem_ && mem_cur_.v >= mem_max_.v) {
         fired_mem_ = true;
@@ -406,7 +417,7 @@ void NumericRules::table_row(std::string_view seg, size_t line, std::vector<Nume
                                     status != "Succeeded" && status != "Pending" && status != "ContainerCreating";
             if (n >= 3 && (not_ready || bad_status)) {
                 const size_t pos = restarts.empty() ? 0 : static_cast<size_t>(restarts.data() - seg.data());
-                out.push_back({kPodRestarts, n < 5, line, std::string(seg), pos,
+                out.push_back({kPodRestarts, n < 5, line, 0, std::string(seg), pos,
                                "pod " + std::string(name) + " restarted " + std::to_string(n) + " times (status " +
                                    std::string(status.empty() ? "?" : status) + ", ready " +
                                    std::string(ready.empty() ? "?" : ready) + ")"});
@@ -415,7 +426,7 @@ void NumericRules::table_row(std::string_view seg, size_t line, std::vector<Nume
                 const std::string_view pct = column_value(seg, toks, mem_limit_pct_.index, mem_limit_pct_.offset);
                 const int p = parse_int(pct);
                 if (p >= 85) {
-                    out.push_back({kContainerMemoryAtLimit, p < 95, line, std::string(seg),
+                    out.push_back({kContainerMemoryAtLimit, p < 95, line, 0, std::string(seg),
                                    static_cast<size_t>(pct.data() - seg.data()),
                                    "pod " + std::string(name) + " memory at " + std::to_string(p) + "% of its limit (%MEM/L)"});
                 }
@@ -440,7 +451,7 @@ void NumericRules::table_row(std::string_view seg, size_t line, std::vector<Nume
                 const double used = parse_byte_quantity(toks[i].text), limit = parse_byte_quantity(toks[i + 2].text);
                 if (used < 0 || limit <= 0) continue;
                 if (used >= 0.85 * limit)
-                    out.push_back({kContainerMemoryAtLimit, used < 0.95 * limit, line, std::string(seg), toks[i].offset,
+                    out.push_back({kContainerMemoryAtLimit, used < 0.95 * limit, line, 0, std::string(seg), toks[i].offset,
                                    "container " + std::string(toks[1].text) + " memory " + std::string(toks[i].text) +
                                        (used >= 0.95 * limit ? " ≥ 95% of" : " near") + " its limit " +
                                        std::string(toks[i + 2].text)});
@@ -453,7 +464,7 @@ void NumericRules::table_row(std::string_view seg, size_t line, std::vector<Nume
             if (toks.size() < 6 || parse_int(toks[0].text) < 0) break;
             const int value = parse_int(toks[3].text), thresh = parse_int(toks[5].text);
             if (value >= 0 && thresh > 0 && value <= thresh)
-                out.push_back({kSmartBelowThreshold, false, line, std::string(seg), toks[3].offset,
+                out.push_back({kSmartBelowThreshold, false, line, 0, std::string(seg), toks[3].offset,
                                "SMART " + std::string(toks[1].text) + " value " + std::to_string(value) + " ≤ threshold " +
                                    std::to_string(thresh)});
             break;
@@ -470,8 +481,8 @@ void NumericRules::check_memory_limit(std::vector<NumericHit>& out) {
     const bool hit = ratio >= 0.95;
     const std::string reason = "pod " + top_name_ + " memory " + fmt(std::round(ratio * 100)) + "% of its limit " +
                                std::string(trim(std::string_view(limit_.text).substr(limit_.pos + 7)));
-    out.push_back({kContainerMemoryAtLimit, !hit, top_max_.line, top_max_.text, top_max_.pos, reason});
-    out.push_back({kContainerMemoryAtLimit, !hit, limit_.line, limit_.text, limit_.pos, reason});
+    out.push_back({kContainerMemoryAtLimit, !hit, top_max_.line, 0, top_max_.text, top_max_.pos, reason});
+    out.push_back({kContainerMemoryAtLimit, !hit, limit_.line, 0, limit_.text, limit_.pos, reason});
 }
 
 }  // namespace sigma::domain

@@ -28,7 +28,8 @@ struct NumericHit {
     int rule = 0;
     bool near = false;    // the value is close to its limit but below it: a near miss, not a finding
     size_t line = 0;      // 1-based physical line cited
-    std::string text;     // that line
+    size_t last_line = 0; // last physical line when the value and its limit sit on one wrapped record
+    std::string text;     // that line (the record)
     size_t pos = 0;       // offset of the value in text
     std::string reason;   // e.g. "GPU temperature 91 C ≥ slowdown threshold 90 C"
 };
@@ -38,7 +39,7 @@ public:
     // Reads one logical line; `triggered` says whether a trigger literal occurs in it. Hits may cite
     // an earlier line (a temperature printed before its threshold).
     void on_line(const LogicalLine& l, bool triggered, std::vector<NumericHit>& out);
-    bool in_table() const { return table_ != Table::None; }
+    bool in_table() const { return table_ != Table::None || limits_window_ > 0; }
 
 private:
     enum class Table { None, Pods, Top, DockerStats, Smart };
@@ -54,6 +55,7 @@ private:
         size_t offset = 0;  // character offset in the header
     };
     void temperature_line(std::string_view seg, size_t line, std::vector<NumericHit>& out);
+    void temperature_sentence(const LogicalLine& l, std::vector<NumericHit>& out);
     void check_temperatures(std::vector<NumericHit>& out);
     void table_row(std::string_view seg, size_t line, std::vector<NumericHit>& out);
     void check_memory_limit(std::vector<NumericHit>& out);

@@ -1,5 +1,5 @@
-// Accuracy of the rules engine on the shared development suite and on the project's own suite.
-// Not a benchmark: it asserts quality floors (category and evidence >= 90%).
+// Accuracy of the rules engine on the shared development suite, the project's own suite and the
+// pasted-log corpus (wrapped lines, noise, cascades). Not a benchmark: it asserts quality floors.
 #include <gtest/gtest.h>
 
 #include <cstdio>
@@ -18,7 +18,9 @@ SignaturePack load_pack() {
     return pack ? *pack : SignaturePack{};
 }
 
-void check_suite(const std::string& path, size_t min_cases) {
+// Floors: the pasted corpus's targets are 95%; the other suites may not fall below the scores they
+// had when the corpus was added (100% / 100%).
+void check_suite(const std::string& path, size_t min_cases, double min_category = 0.90, double min_evidence = 0.90) {
     std::string err;
     auto cases = diagtest::load_cases(path, &err);
     ASSERT_TRUE(err.empty()) << err;
@@ -28,8 +30,8 @@ void check_suite(const std::string& path, size_t min_cases) {
     const auto s = diagtest::score(cases, engine);
     std::printf("%s: %zu cases, category %.1f%%, evidence %.1f%%\n", path.c_str(), s.total, 100 * s.category_rate(),
                 100 * s.evidence_rate());
-    EXPECT_GE(s.category_rate(), 0.90) << s.failures;
-    EXPECT_GE(s.evidence_rate(), 0.90) << s.failures;
+    EXPECT_GE(s.category_rate(), min_category) << s.failures;
+    EXPECT_GE(s.evidence_rate(), min_evidence) << s.failures;
     if (!s.failures.empty()) std::printf("misses:\n%s", s.failures.c_str());
 }
 }  // namespace
@@ -37,7 +39,7 @@ void check_suite(const std::string& path, size_t min_cases) {
 TEST(DiagSuites, SharedDevelopmentSuite) {
     const std::string path = std::string(SIGMA_SHARED_DIR) + "/eval/diagnosis.dev.jsonl";
     if (!std::ifstream(path)) GTEST_SKIP() << "shared suite not present: " << path;
-    check_suite(path, 10);
+    check_suite(path, 10, 1.0, 1.0);
 }
 
 TEST(DiagSuites, OwnSuiteCoversEveryCategoryTwice) {
@@ -55,7 +57,28 @@ TEST(DiagSuites, OwnSuiteCoversEveryCategoryTwice) {
     }
 }
 
-TEST(DiagSuites, OwnSuite) { check_suite(std::string(SIGMA_SOURCE_DIR) + "/tests/data/diagnosis/cases.jsonl", 60); }
+TEST(DiagSuites, OwnSuite) {
+    check_suite(std::string(SIGMA_SOURCE_DIR) + "/tests/data/diagnosis/cases.jsonl", 60, 1.0, 1.0);
+}
+
+// Logs as operators paste them (tests/data/diagnosis/pasted/): journalctl, dmesg, kubectl, oc, k9s,
+// tracebacks, NCCL, Slurm, nvidia-smi -q, DCGM; wrapped copies, noisy copies and cascades.
+TEST(DiagSuites, PastedSuite) {
+    check_suite(std::string(SIGMA_SOURCE_DIR) + "/tests/data/diagnosis/pasted.jsonl", 150, 0.95, 0.95);
+}
+
+TEST(DiagSuites, PastedSuiteCoversEveryCategoryThreeTimes) {
+    std::string err;
+    auto cases = diagtest::load_cases(std::string(SIGMA_SOURCE_DIR) + "/tests/data/diagnosis/pasted.jsonl", &err);
+    ASSERT_TRUE(err.empty()) << err;
+    const auto& ids = diagnosis_category_ids();
+    for (const std::string& id : ids) {
+        size_t n = 0;
+        for (const auto& c : cases) n += c.category == id;
+        EXPECT_GE(n, 3u) << id;
+    }
+    for (const auto& c : cases) EXPECT_NE(std::find(ids.begin(), ids.end(), c.category), ids.end()) << c.id;
+}
 
 // The product redacts a log before diagnosing it: redaction must not change the category or the
 // cited line numbers.
