@@ -440,7 +440,7 @@ DiagnosisReport DiagEngine::run(std::istream& in, const DiagOptions& opt) const 
                 // Near misses, kept for an "unknown" answer: an `all` pattern missing a literal, or a
                 // pattern its `none` list excluded.
                 double share = 0;
-                if (!ok && cp.kind == Kind::All && present > 0) share = kPartialShare * double(present) / double(cp.all_lits.size());
+                if (!ok && cp.kind == Kind::All && 2 * present >= cp.all_lits.size()) share = kPartialShare * double(present) / double(cp.all_lits.size());
                 else if (ok && blocked) share = kBlockedShare;
                 const double near = share * cp.weight;
                 CategoryState& st = cats[cp.category];

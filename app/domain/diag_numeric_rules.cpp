@@ -209,8 +209,11 @@ void NumericRules::on_line(const LogicalLine& l, bool triggered, std::vector<Num
             table_rows_ = 0;
             continue;
         }
-        if (t.find("IUse%") != std::string_view::npos) inode_table_ = true;
-        else if (t.find("Use%") != std::string_view::npos || t.find("Capacity") != std::string_view::npos) inode_table_ = false;
+        const bool inode_header = t.find("IUse%") != std::string_view::npos;
+        if (inode_header || t.find("Use%") != std::string_view::npos || t.find("Capacity") != std::string_view::npos) {
+            inode_table_ = inode_header;
+            df_header_ = {true, 0, line, std::string(seg), 0};
+        }
 
         // Resource limits (kubectl describe "Limits:", manifests "limits:").
         if (t == "Limits:" || t == "limits:") {
@@ -258,6 +261,14 @@ void NumericRules::on_line(const LogicalLine& l, bool triggered, std::vector<Num
                 h.reason = what + std::string(toks[i + 1].text) + " " + std::to_string(pct) + "% used" +
                            (full ? " (no space left)" : " (below 100%)") + ", " + std::string(toks[i - 1].text) +
                            " available";
+                if (full && df_header_.set && df_header_.line < line && line - df_header_.line < 64) {
+                    NumericHit header = h;
+                    header.line = df_header_.line;
+                    header.text = df_header_.text;
+                    header.pos = 0;
+                    out.push_back(std::move(header));
+                    df_header_.set = false;  // once per table
+                }
                 out.push_back(std::move(h));
                 break;
             }

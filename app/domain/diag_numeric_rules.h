@@ -69,6 +69,7 @@ private:
     size_t table_rows_ = 0;
     Column ready_, status_, restarts_, mem_limit_pct_, name_, memory_;
     bool inode_table_ = false;  // the last df header was `df -i`
+    Value df_header_;           // the last df header, cited with the first full filesystem under it
     // kubectl top memory against a limit from kubectl describe / a manifest
     Value top_max_, limit_;
     std::string top_name_;

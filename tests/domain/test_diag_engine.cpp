@@ -1,4 +1,5 @@
-// Rules engine behaviour: Xid parsing, ranking on mixed logs, "unknown", bounded memory on huge or
+// Rules engine behaviour: Xid parsing, ranking on mixed logs and cascades, "unknown" and its nearest
+// categories, wrapped lines, values against limits, bounded memory on huge or
 // hostile input, line numbering, JSON shape, and the pack loader's errors.
 #include <gtest/gtest.h>
 
@@ -8,6 +9,8 @@
 #include <streambuf>
 
 #include "app/domain/diag_engine.h"
+#include "app/domain/diag_line_joiner.h"
+#include "app/domain/diag_numeric_rules.h"
 #include "app/domain/pattern.h"
 
 using namespace sigma::domain;
@@ -312,4 +315,151 @@ TEST(SignaturePack, RejectsMalformedPacksWithANamedError) {
     EXPECT_NE(err.find("'b'"), std::string::npos) << err;
     EXPECT_FALSE(SignaturePack::load("/nonexistent-dir", &err));
     EXPECT_NE(err.find("/nonexistent-dir/signatures.json"), std::string::npos);
+}
+
+// --- Logs as operators paste them: wrapped lines, values against limits, cascades, near misses. ---
+
+TEST(LineJoiner, JudgesContinuationsByHowLinesStart) {
+    const std::string dmesg = "[Mon Mar  3 02:14:52 2025] NVRM: Xid (PCI:0000:18:00): 79, pid=0, GPU has fal";
+    EXPECT_TRUE(continues_wrapped_line(dmesg, dmesg, "len off the bus."));
+    EXPECT_TRUE(continues_wrapped_line(dmesg, dmesg, "GPU has fallen off the bus."));  // a prefixed log: any unprefixed line
+    EXPECT_FALSE(continues_wrapped_line(dmesg, dmesg, "[Mon Mar  3 02:14:53 2025] NVRM: GPU 0000:18:00.0: lost"));
+    EXPECT_FALSE(continues_wrapped_line(dmesg, dmesg, "    indented detail"));
+    EXPECT_FALSE(continues_wrapped_line(dmesg, "short line", "continues?"));
+    const std::string bare = "RuntimeError: CUDA out of memory. Tried to allocate 20.00 MiB (GPU 0; 3.95 GiB total";
+    EXPECT_TRUE(continues_wrapped_line(bare, bare, "capacity; 3.21 GiB already allocated)"));
+    EXPECT_FALSE(continues_wrapped_line(bare, bare, "Traceback (most recent call last):"));
+    EXPECT_FALSE(continues_wrapped_line(bare, bare, "torch.cuda.OutOfMemoryError: CUDA out of memory."));
+    // Rows of one table are never joined, nor lines of one stream prefix.
+    const std::string row = "report-worker-5c6f7d9b8-zzt7q       0/1     OOMKilled   3 (45s ago)   12m   extra columns";
+    EXPECT_FALSE(continues_wrapped_line(row, row, "redis-0                             1/1     Running     0             14d"));
+    const std::string nccl = "gpu-b3:5510:5597 [7] NCCL WARN Net : Connection closed by remote peer 10.8.1.13<41032>";
+    EXPECT_FALSE(continues_wrapped_line(nccl, nccl, "gpu-b3:5510:5597 [7] NCCL INFO transport/net_socket.cc:566 -> 6"));
+}
+
+TEST(DiagEngine, MidWordWrapIsJoinedAndCitedFromItsFirstLine) {
+    DiagEngine e(pack());
+    const std::string log = "boot ok\n[  812.3] NVRM: GPU 0000:02:00.0: the driver reports that the GPU has fal\nlen off the bus.\nnext";
+    auto r = e.run_text(log);
+    ASSERT_EQ(r.category, "gpu_fallen_off_bus");
+    ASSERT_FALSE(r.findings[0].evidence.empty());
+    EXPECT_EQ(r.findings[0].evidence[0].line, 2u);
+    EXPECT_EQ(r.findings[0].evidence[0].end_line(), 3u);
+    EXPECT_EQ(r.cited_lines(), (std::vector<size_t>{2, 3}));
+    EXPECT_EQ(r.lines_read, 4u);
+    DiagOptions off;
+    off.join_wrapped_lines = false;
+    EXPECT_EQ(e.run_text(log, off).category, "unknown");
+}
+
+TEST(DiagEngine, WordWrappedTracebackMessageIsJoined) {
+    DiagEngine e(pack());
+    auto r = e.run_text(
+        "Traceback (most recent call last):\n  File \"x.py\", line 3, in <module>\n"
+        "RuntimeError: NCCL communicator was aborted on rank 2.  Original reason for failure was: Watchdog caught\n"
+        "collective operation timeout: WorkNCCL(SeqNum=4410, OpType=BROADCAST) ran for 600494 milliseconds before\n"
+        "timing out.\n");
+    ASSERT_EQ(r.category, "nccl_timeout");
+    EXPECT_EQ(r.cited_lines(), (std::vector<size_t>{3, 4, 5}));
+}
+
+TEST(DiagEngine, TemperatureAgainstItsThresholdsWithTheReason) {
+    DiagEngine e(pack());
+    const std::string block = "GPU 00000000:1B:00.0\n    Temperature\n        GPU Current Temp                  : %d C\n"
+                              "        GPU Shutdown Temp                 : 98 C\n        GPU Slowdown Temp                 : 90 C\n";
+    auto with = [&](int t) {
+        std::string s = block;
+        s.replace(s.find("%d"), 2, std::to_string(t));
+        return e.run_text(s);
+    };
+    auto hot = with(91);
+    ASSERT_EQ(hot.category, "gpu_thermal_slowdown");
+    bool reason = false;
+    for (const Evidence& ev : hot.findings[0].evidence)
+        reason = reason || ev.reason == "GPU temperature 91 C ≥ slowdown threshold 90 C";
+    EXPECT_TRUE(reason);
+    EXPECT_EQ(hot.cited_lines(), (std::vector<size_t>{3, 5}));
+    EXPECT_NE(hot.to_json().dump().find("slowdown threshold 90 C"), std::string::npos);
+
+    // Below the threshold: unknown, with thermal as the nearest category and the reason.
+    auto warm = with(85);
+    EXPECT_EQ(warm.category, "unknown");
+    ASSERT_FALSE(warm.nearest.empty());
+    EXPECT_EQ(warm.nearest[0].category, "gpu_thermal_slowdown");
+    bool near_reason = false;
+    for (const Evidence& ev : warm.nearest[0].evidence)
+        near_reason = near_reason || ev.reason.find("5 C below the slowdown threshold 90 C") != std::string::npos;
+    EXPECT_TRUE(near_reason);
+    EXPECT_EQ(with(40).nearest.size(), 0u);
+
+    // Newer drivers print the margin to T.Limit; a margin at or past the slowdown margin is a slowdown.
+    EXPECT_EQ(e.run_text("    GPU T.Limit Temp : -3 C\n    GPU Slowdown T.Limit Temp : -2 C\n").category, "gpu_thermal_slowdown");
+    EXPECT_EQ(e.run_text("    GPU T.Limit Temp : 41 C\n    GPU Slowdown T.Limit Temp : -2 C\n").category, "unknown");
+    EXPECT_EQ(e.run_text("GPU 6: temperature 94 C exceeds the configured threshold of 90 C").category, "gpu_thermal_slowdown");
+    EXPECT_EQ(e.run_text("GPU 6: temperature 64 C, threshold 90 C").category, "unknown");
+}
+
+TEST(DiagEngine, ValuesAtTheirLimits) {
+    DiagEngine e(pack());
+    auto df = e.run_text("Filesystem      Size  Used Avail Use% Mounted on\n/dev/sda2       916G  611G  259G  71% /\n"
+                         "/dev/nvme1n1    3.5T  3.5T     0 100% /var/lib/docker\n");
+    ASSERT_EQ(df.category, "disk_full");
+    EXPECT_EQ(df.cited_lines(), (std::vector<size_t>{1, 3}));
+    EXPECT_NE(df.findings[0].evidence.back().reason.find("/var/lib/docker 100% used"), std::string::npos);
+    EXPECT_EQ(e.run_text("Filesystem Size Used Avail Use% Mounted on\n/dev/sda2 916G 611G 259G 71% /\n").category, "unknown");
+    // A progress bar at 100% is not a filesystem.
+    EXPECT_EQ(e.run_text("Downloading: 100%|██████████| 1.2G/1.2G [00:10<00:00, 120MB/s]\n100% 5/5 /tmp\n").category, "unknown");
+
+    auto pods = e.run_text("NAME          READY   STATUS    RESTARTS      AGE\nnotifier-7d   0/1     Error     23 (5m ago)   97m\n"
+                           "mailer-6c     1/1     Running   0             4d\n");
+    ASSERT_EQ(pods.category, "k8s_crashloop");
+    EXPECT_EQ(pods.findings[0].evidence[0].reason, "pod notifier-7d restarted 23 times (status Error, ready 0/1)");
+
+    auto top = e.run_text("NAME        CPU(cores)   MEMORY(bytes)\nworker-1    812m         1019Mi\n"
+                          "    Limits:\n      cpu:     2\n      memory:  1Gi\n");
+    EXPECT_EQ(top.category, "k8s_oomkilled");
+    EXPECT_EQ(top.cited_lines(), (std::vector<size_t>{2, 5}));
+
+    auto smart = e.run_text("ID# ATTRIBUTE_NAME          FLAG     VALUE WORST THRESH TYPE      UPDATED  WHEN_FAILED RAW_VALUE\n"
+                            "  5 Reallocated_Sector_Ct   0x0033   005   005   010    Pre-fail  Always       -       3912\n");
+    EXPECT_EQ(smart.category, "disk_io_error");
+    EXPECT_EQ(parse_byte_quantity("1Gi"), 1024.0 * 1024 * 1024);
+    EXPECT_EQ(parse_byte_quantity("1.5GiB"), 1.5 * 1024 * 1024 * 1024);
+    EXPECT_EQ(parse_byte_quantity("800M"), 800e6);
+    EXPECT_LT(parse_byte_quantity("12 apples"), 0);
+}
+
+TEST(DiagEngine, TheFirstGpuFailureOfACascadeRanksFirst) {
+    DiagEngine e(pack());
+    const std::string nvlink = "NVRM: Xid (PCI:0000:ca:00): 74, pid=7, name=python3, NVLink: fatal error detected on link 11\n";
+    const std::string gsp = "NVRM: Xid (PCI:0000:ca:00): 119, pid=7, Timeout after 6s of waiting for RPC response from GPU0 GSP!\n";
+    const std::string bus = "NVRM: Xid (PCI:0000:ca:00): 79, pid=7, GPU has fallen off the bus.\n";
+    EXPECT_EQ(e.run_text(nvlink + gsp + bus).category, "gpu_nvlink_error");
+    EXPECT_EQ(e.run_text(bus + gsp + nvlink).category, "gpu_fallen_off_bus");
+    EXPECT_EQ(e.run_text(gsp + bus).category, "gpu_gsp_timeout");
+    // A consequence that is not in the group still yields to the cause wherever it shows.
+    auto r = e.run_text("[rank0] Watchdog caught collective operation timeout: WorkNCCL(SeqNum=9)\n" + bus);
+    EXPECT_EQ(r.category, "gpu_fallen_off_bus");
+}
+
+TEST(DiagEngine, UnknownNamesTheNearestCategories) {
+    DiagEngine e(pack());
+    auto r = e.run_text("GPU 5: NVLink link 3 state changed\nsomething about certificate renewal that will expire soon\n");
+    EXPECT_EQ(r.category, "unknown");
+    EXPECT_TRUE(r.findings.empty());
+    ASSERT_GE(r.nearest.size(), 1u);
+    EXPECT_LE(r.nearest.size(), 2u);
+    for (const Finding& f : r.nearest) EXPECT_FALSE(f.evidence.empty()) << f.category;
+    const std::string json = r.to_json().dump();
+    EXPECT_NE(json.find("\"nearest\""), std::string::npos);
+    EXPECT_NE(json.find("almost_matched"), std::string::npos);
+    // A diagnosis has no nearest list.
+    EXPECT_TRUE(e.run_text("foo: Too many open files").nearest.empty());
+}
+
+TEST(DiagEngine, DockerInspectOomKilledFalseIsHealthy) {
+    DiagEngine e(pack());
+    EXPECT_EQ(e.run_text(R"({"Status":"running","Running":true,"OOMKilled":false,"Dead":false,"ExitCode":0})").category,
+              "unknown");
+    EXPECT_EQ(e.run_text(R"({"Status":"exited","OOMKilled":true,"ExitCode":137})").category, "k8s_oomkilled");
 }
