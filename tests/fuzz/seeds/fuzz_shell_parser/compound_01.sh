@@ -1,0 +1,1 @@
+for h in node{1..4}; do ssh $h nvidia-smi -L; done > out.txt

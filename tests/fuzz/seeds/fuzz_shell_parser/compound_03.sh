@@ -1,0 +1,1 @@
+while true; do if curl -sf localhost/h; then break; fi; sleep 2; done

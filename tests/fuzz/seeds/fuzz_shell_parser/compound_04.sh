@@ -1,0 +1,1 @@
+until false; do date; done 2>&1 | tee log

@@ -1,0 +1,1 @@
+if [[ -f /x && $a < $b ]]; then echo y; elif (( n > 3 )); then :; else rm -f /tmp/x; fi

@@ -1,0 +1,1 @@
+case "$1" in start|stop) systemctl $1 app ;; (*) echo usage ;& esac

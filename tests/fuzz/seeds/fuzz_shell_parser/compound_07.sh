@@ -1,0 +1,1 @@
+{ date; uptime; } > /tmp/snap

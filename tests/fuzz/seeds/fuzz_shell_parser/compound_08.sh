@@ -1,0 +1,1 @@
+f() { ls | wc -l; }; function g { f; }; g

@@ -1,0 +1,4 @@
+cat <<EOF | kubectl apply -f -
+kind: $(hostname)
+EOF
+echo done

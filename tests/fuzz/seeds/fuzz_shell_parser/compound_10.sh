@@ -1,0 +1,4 @@
+sbatch <<-'END'
+	#SBATCH -N 2
+	srun hostname
+	END

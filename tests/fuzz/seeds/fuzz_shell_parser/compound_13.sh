@@ -1,0 +1,1 @@
+((cd /tmp && ls) | wc -l)

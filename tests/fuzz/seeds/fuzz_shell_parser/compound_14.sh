@@ -1,0 +1,1 @@
+select s in a b; do echo $s; break; done
