@@ -49,11 +49,40 @@ bool starts_with_glog(std::string_view s) {
            s[5] == ' ';
 }
 
-// "NVRM:", "RuntimeError:", "torch.cuda.OutOfMemoryError:", "kernel:" at the start of s.
+// "NVRM:", "RuntimeError:", "torch.cuda.OutOfMemoryError:", "kernel:", "Epoch 3:", "Step 7/12 :" at the
+// start of s: one word, or up to three after a capital, then a colon.
 bool starts_with_tag(std::string_view s) {
     size_t i = 0;
-    while (i < s.size() && i < 64 && (is_alpha(s[i]) || is_digit(s[i]) || s[i] == '_' || s[i] == '.' || s[i] == '-')) ++i;
-    return i > 0 && i < s.size() && s[i] == ':' && (i + 1 == s.size() || s[i + 1] == ' ' || s[i + 1] == '\t');
+    for (int word = 0; word < 3; ++word) {
+        const size_t start = i;
+        while (i < s.size() && i < 64 &&
+               (is_alpha(s[i]) || is_digit(s[i]) || s[i] == '_' || s[i] == '.' || s[i] == '-' || s[i] == '/'))
+            ++i;
+        if (i == start) return false;
+        if (i < s.size() && s[i] == ' ' && i + 1 < s.size() && s[i + 1] == ':') ++i;  // "Step 7/12 :"
+        if (i < s.size() && s[i] == ':') return i + 1 == s.size() || s[i + 1] == ' ' || s[i + 1] == '\t';
+        if (i >= s.size() || s[i] != ' ' || !is_upper(s[0])) return false;  // several words: "Fatal Python error:"
+        ++i;
+    }
+    return false;
+}
+
+// "ERROR ...", "WARN  [main] ...": a log level word opens a record.
+bool starts_with_level(std::string_view s) {
+    static constexpr std::string_view kLevels[] = {"TRACE", "DEBUG", "INFO", "NOTICE", "WARN", "WARNING",
+                                                   "ERROR", "ERR", "FATAL", "CRITICAL", "PANIC"};
+    for (std::string_view l : kLevels)
+        if (s.size() > l.size() && s.substr(0, l.size()) == l &&
+            (s[l.size()] == ' ' || s[l.size()] == ':' || s[l.size()] == '[' || s[l.size()] == '\t'))
+            return true;
+    return false;
+}
+
+// A progress bar (tqdm, pip, Keras) is a record of its own, never the rest of a wrapped line.
+bool is_progress_bar(std::string_view s) {
+    return s.find("%|") != std::string_view::npos || s.find("it/s") != std::string_view::npos ||
+           s.find("s/it") != std::string_view::npos || s.find("\xE2\x94\x81") != std::string_view::npos ||  // ━
+           s.find("\xE2\x96\x88") != std::string_view::npos;                                            // █
 }
 
 bool has_space_run(std::string_view s) { return s.find("   ") != std::string_view::npos || s.find('\t') != std::string_view::npos; }
@@ -102,13 +131,17 @@ bool starts_log_record(std::string_view line) {
         c == '-' || c == '*' || c == '%' || c == '(')
         return true;
     return starts_with_timestamp(line) || starts_with_month_or_day(line) || starts_with_glog(line) ||
-           starts_with_tag(line);
+           starts_with_tag(line) || starts_with_level(line) || is_progress_bar(line);
 }
 
 bool continues_wrapped_line(std::string_view first, std::string_view prev, std::string_view next) {
     if (next.empty() || next[0] == ' ' || next[0] == '\t') return false;
     if (prev.empty() || prev.back() == ':') return false;
-    if (starts_log_record(next) || same_table(prev, next) || same_record_prefix(first, next)) return false;
+    if (first.size() > 1 && (first[0] == '$' || first[0] == '#') && first[1] == ' ') return false;  // a typed command
+    // Aligned columns and Python's traceback header start records of their own.
+    if (starts_log_record(next) || same_table(prev, next) || same_record_prefix(first, next) || has_space_run(next) ||
+        next.substr(0, 10) == "Traceback ")
+        return false;
     const bool prefixed = !first.empty() && (starts_with_timestamp(first) || starts_with_month_or_day(first) ||
                                              starts_with_glog(first) || first[0] == '[');
     if (prefixed) return prev.size() >= kMinWrappedWidth;

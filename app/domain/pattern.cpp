@@ -1,5 +1,5 @@
-// Builds the Aho-Corasick automaton of LiteralMatcher as a dense transition table.
-// Not tuned for huge dictionaries: the pack holds a few hundred literals, so 256 columns per state is fine.
+// Builds the Aho-Corasick automaton of LiteralMatcher as a dense transition table over byte classes
+// (one column per byte that occurs in a literal, one for all others). Not tuned for huge dictionaries.
 #include "app/domain/pattern.h"
 
 #include <cctype>
@@ -26,19 +26,30 @@ bool LiteralMatcher::verify(const Literal& lit, std::string_view text, size_t st
 }
 
 void LiteralMatcher::build() {
+    // Byte classes: every (folded) byte that occurs in a literal gets its own column, all other bytes
+    // share column 0, so the table stays small enough for the cache.
+    class_of_.fill(0);
+    int32_t n_classes = 1;
+    for (const Literal& lit : literals_)
+        for (unsigned char c : lit.text)
+            if (class_of_[fold(c)] == 0) class_of_[fold(c)] = static_cast<uint16_t>(n_classes++);
+    for (int c = 'A'; c <= 'Z'; ++c) class_of_[c] = class_of_[c + 32];
+    n_classes_ = n_classes;
+    const size_t w = static_cast<size_t>(n_classes);
+
     // Trie first (-1 = no edge), then breadth-first failure links folded into a full table.
-    std::vector<int32_t> trie(256, -1);
+    std::vector<int32_t> trie(w, -1);
     std::vector<std::vector<int32_t>> outputs(1);
     for (size_t id = 0; id < literals_.size(); ++id) {
         const std::string& t = literals_[id].text;
         if (t.empty()) continue;
         int32_t s = 0;
         for (unsigned char c : t) {
-            const size_t slot = static_cast<size_t>(s) * 256 + fold(c);
+            const size_t slot = static_cast<size_t>(s) * w + class_of_[c];
             if (trie[slot] < 0) {
                 trie[slot] = static_cast<int32_t>(outputs.size());
                 outputs.emplace_back();
-                trie.resize(trie.size() + 256, -1);
+                trie.resize(trie.size() + w, -1);
             }
             s = trie[slot];
         }
@@ -47,29 +58,27 @@ void LiteralMatcher::build() {
     const size_t n_states = outputs.size();
     std::vector<int32_t> fail(n_states, 0);
     std::vector<int32_t> dict(n_states, -1);  // nearest proper suffix state with outputs
-    goto_.assign(n_states * 256, 0);
+    goto_.assign(n_states * w, 0);
     std::deque<int32_t> queue;
-    for (int c = 0; c < 256; ++c) {
+    for (size_t c = 1; c < w; ++c) {
         const int32_t t = trie[c];
         if (t >= 0) {
             goto_[c] = t;
             queue.push_back(t);
         }
     }
-    std::vector<int32_t> order;
     while (!queue.empty()) {
         const int32_t s = queue.front();
         queue.pop_front();
-        order.push_back(s);
-        for (int c = 0; c < 256; ++c) {
-            const int32_t t = trie[static_cast<size_t>(s) * 256 + c];
+        for (size_t c = 0; c < w; ++c) {
+            const int32_t t = c == 0 ? -1 : trie[static_cast<size_t>(s) * w + c];
             if (t >= 0) {
-                fail[t] = goto_[static_cast<size_t>(fail[s]) * 256 + c];
+                fail[t] = goto_[static_cast<size_t>(fail[s]) * w + c];
                 dict[t] = outputs[fail[t]].empty() ? dict[fail[t]] : fail[t];
-                goto_[static_cast<size_t>(s) * 256 + c] = t;
+                goto_[static_cast<size_t>(s) * w + c] = t;
                 queue.push_back(t);
             } else {
-                goto_[static_cast<size_t>(s) * 256 + c] = goto_[static_cast<size_t>(fail[s]) * 256 + c];
+                goto_[static_cast<size_t>(s) * w + c] = goto_[static_cast<size_t>(fail[s]) * w + c];
             }
         }
     }

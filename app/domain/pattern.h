@@ -2,6 +2,7 @@
 // ASCII-lower-cased bytes). Not a regular-expression engine: no wildcards, no backtracking, no stack.
 #pragma once
 
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -30,7 +31,8 @@ public:
         if (!built_ || goto_.empty()) return;
         int32_t state = 0;
         for (size_t i = 0; i < text.size(); ++i) {
-            state = goto_[static_cast<size_t>(state) * 256 + fold(static_cast<unsigned char>(text[i]))];
+            state = goto_[static_cast<size_t>(state) * static_cast<size_t>(n_classes_) +
+                          class_of_[static_cast<unsigned char>(text[i])]];
             for (int32_t o = out_head_[state]; o >= 0; o = out_next_[o]) {
                 const int id = out_id_[o];
                 const Literal& lit = literals_[id];
@@ -50,7 +52,9 @@ private:
     static bool verify(const Literal& lit, std::string_view text, size_t start);
 
     std::vector<Literal> literals_;
-    std::vector<int32_t> goto_;      // [n_states * 256] full transition table
+    std::array<uint16_t, 256> class_of_{};  // byte -> column (case folded; 0 = a byte no literal holds)
+    int32_t n_classes_ = 1;
+    std::vector<int32_t> goto_;      // [n_states * n_classes_] full transition table
     std::vector<int32_t> out_head_;  // [n_states] first output entry, -1 if none
     std::vector<int32_t> out_next_;  // [n_outputs] next output entry of the same state
     std::vector<int32_t> out_id_;    // [n_outputs] literal id
