@@ -16,6 +16,7 @@
 #include <map>
 #include <memory>
 
+#include "app/history_store.h"
 #include "app/session_markdown.h"
 
 namespace sigma::app {
@@ -205,9 +206,12 @@ Expected<ExportResult> GitExporter::export_sessions(const QString& repo_dir, con
     if (!existing) return existing.error();
 
     // Plan: what each session's file should be, compared with HEAD by blob id.
-    std::vector<const Session*> chosen;
+    // Redacted copies: file names, bodies and the commit message are all made from these.
+    std::vector<Session> redacted;
     for (const Session& s : sessions)
-        if (!since.isValid() || s.updated_at >= since) chosen.push_back(&s);
+        if (!since.isValid() || s.updated_at >= since) redacted.push_back(redact_session(s));
+    std::vector<const Session*> chosen;
+    for (const Session& s : redacted) chosen.push_back(&s);
     std::sort(chosen.begin(), chosen.end(), [](const Session* a, const Session* b) { return a->id < b->id; });
     ExportResult result;
     std::vector<Planned> plan;

@@ -1,8 +1,9 @@
 // GitExporter: writes history sessions as Markdown files (sessions/<date>-<id>-<slug>.md) into a
 // git repository with libgit2, one commit per export, creating the repository when absent.
 // Incremental: an unchanged session is not rewritten, and an export with nothing new makes no
-// commit. Not a sync: sessions deleted from the history stay in the repository's past and present;
-// and not a redactor: it writes the stored (already redacted) text and nothing else.
+// commit. Not a sync: sessions deleted from the history stay in the repository's past and present.
+// Every session is passed through redact_session (history_store.h) before its file name, body or
+// commit message line is made, so no secret reaches the repository even from old rows.
 #pragma once
 
 #include <QDateTime>

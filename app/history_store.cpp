@@ -7,11 +7,15 @@
 #include <algorithm>
 #include <QDir>
 #include <QFileInfo>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QRegularExpression>
 #include <QSqlQuery>
 #include <QThread>
 #include <QVariant>
 
+#include "app/domain/redactor.h"
 #include "app/history_schema.h"
 
 namespace sigma::app {
@@ -36,6 +40,35 @@ Error not_found(qint64 id) {
     return make_error(ErrorCode::InvalidArgument, QStringLiteral("no session with id %1").arg(id).toStdString());
 }
 
+QJsonValue scrub_json(const QJsonValue& v, domain::Redactor& r, bool whole) {
+    if (v.isString()) {
+        const std::string s = v.toString().toStdString();
+        return QString::fromStdString(whole ? r.redact_whole_secret(s) : r.redact(s));
+    }
+    if (v.isArray()) {
+        QJsonArray out;
+        for (const QJsonValue& e : v.toArray()) out.append(scrub_json(e, r, false));
+        return out;
+    }
+    if (v.isObject()) {
+        const QJsonObject o = v.toObject();
+        // {"flag": "--token", "value": "..."}: the option names the secret, "value" holds it.
+        bool option_names_secret = false;
+        for (const char* k : {"flag", "option", "name", "key"}) {
+            const QJsonValue n = o.value(QLatin1String(k));
+            option_names_secret = option_names_secret || (n.isString() && domain::names_a_secret(n.toString().toStdString()));
+        }
+        QJsonObject out;
+        for (auto it = o.begin(); it != o.end(); ++it) {
+            const bool secret = domain::names_a_secret(it.key().toStdString()) ||
+                                (option_names_secret && it.key() == QLatin1String("value"));
+            out.insert(it.key(), scrub_json(it.value(), r, secret));
+        }
+        return out;
+    }
+    return v;
+}
+
 Session read_summary(const QSqlQuery& q) {
     Session s;
     s.id = q.value(0).toLongLong();
@@ -55,6 +88,39 @@ QString with_session_columns(const char* sql) {
 }
 
 }  // namespace
+
+QString redact_secrets(const QString& text) {
+    if (text.isEmpty()) return text;
+    return QString::fromStdString(domain::redact_secrets(text.toStdString()));
+}
+
+QString redact_secrets_in_json(const QString& json) {
+    if (json.isEmpty()) return json;
+    QJsonParseError error{};
+    const QJsonDocument doc = QJsonDocument::fromJson(json.toUtf8(), &error);
+    if (error.error != QJsonParseError::NoError || doc.isNull()) return redact_secrets(json);
+    domain::Redactor r(domain::RedactOptions::secrets_only());
+    const QJsonValue root = doc.isObject() ? QJsonValue(doc.object()) : QJsonValue(doc.array());
+    const QJsonValue scrubbed = scrub_json(root, r, false);
+    if (scrubbed == root) return json;  // nothing secret: the text stays byte for byte
+    const QJsonDocument out = scrubbed.isObject() ? QJsonDocument(scrubbed.toObject()) : QJsonDocument(scrubbed.toArray());
+    return QString::fromUtf8(out.toJson(QJsonDocument::Compact));
+}
+
+Session redact_session(Session session) {
+    session.title = redact_secrets(session.title);
+    session.model = redact_secrets(session.model);
+    for (Turn& t : session.turns) {
+        t.request = redact_secrets(t.request);
+        t.raw_output = redact_secrets(t.raw_output);
+        t.result_json = redact_secrets_in_json(t.result_json);
+    }
+    for (Execution& e : session.executions) {
+        e.command = redact_secrets(e.command);
+        e.output_excerpt = redact_secrets(e.output_excerpt);
+    }
+    return session;
+}
 
 HistoryStore::~HistoryStore() { close(); }
 
@@ -169,10 +235,10 @@ Expected<qint64> HistoryStore::create_session(const Session& session) {
         QSqlQuery q(db_);
         if (!q.prepare(QString::fromUtf8(hs::kInsertSession))) return sql_error(q.lastError(), action);
         q.bindValue(QStringLiteral(":panel"), panel_name(session.panel));
-        q.bindValue(QStringLiteral(":title"), text(session.title));
+        q.bindValue(QStringLiteral(":title"), text(redact_secrets(session.title)));
         q.bindValue(QStringLiteral(":created_at"), to_db(created));
         q.bindValue(QStringLiteral(":updated_at"), to_db(updated));
-        q.bindValue(QStringLiteral(":model"), text(session.model));
+        q.bindValue(QStringLiteral(":model"), text(redact_secrets(session.model)));
         q.bindValue(QStringLiteral(":backend"), text(session.backend));
         if (!q.exec()) return sql_error(q.lastError(), action);
         id = q.lastInsertId().toLongLong();
@@ -202,9 +268,9 @@ Expected<qint64> HistoryStore::add_turn(const Turn& turn) {
         if (!q.next()) return not_found(turn.session_id);
         if (!q.prepare(QString::fromUtf8(hs::kInsertTurn))) return sql_error(q.lastError(), action);
         q.bindValue(QStringLiteral(":session_id"), turn.session_id);
-        q.bindValue(QStringLiteral(":request"), text(turn.request));
-        q.bindValue(QStringLiteral(":raw_output"), text(turn.raw_output));
-        q.bindValue(QStringLiteral(":result_json"), text(turn.result_json));
+        q.bindValue(QStringLiteral(":request"), text(redact_secrets(turn.request)));
+        q.bindValue(QStringLiteral(":raw_output"), text(redact_secrets(turn.raw_output)));
+        q.bindValue(QStringLiteral(":result_json"), text(redact_secrets_in_json(turn.result_json)));
         q.bindValue(QStringLiteral(":prompt_tokens"), turn.prompt_tokens);
         q.bindValue(QStringLiteral(":completion_tokens"), turn.completion_tokens);
         q.bindValue(QStringLiteral(":prompt_ms"), turn.prompt_ms);
@@ -248,10 +314,10 @@ Expected<qint64> HistoryStore::add_execution(const Execution& execution) {
         q.bindValue(QStringLiteral(":session_id"), execution.session_id);
         q.bindValue(QStringLiteral(":turn_id"),
                     execution.turn_id ? QVariant(*execution.turn_id) : QVariant(QMetaType(QMetaType::LongLong)));
-        q.bindValue(QStringLiteral(":command"), text(execution.command));
+        q.bindValue(QStringLiteral(":command"), text(redact_secrets(execution.command)));
         q.bindValue(QStringLiteral(":exit_code"), execution.exit_code);
         q.bindValue(QStringLiteral(":duration_ms"), execution.duration_ms);
-        q.bindValue(QStringLiteral(":output_excerpt"), text(execution.output_excerpt));
+        q.bindValue(QStringLiteral(":output_excerpt"), text(redact_secrets(execution.output_excerpt)));
         q.bindValue(QStringLiteral(":host"), text(execution.host));
         q.bindValue(QStringLiteral(":started_at"), started);
         if (!q.exec()) return sql_error(q.lastError(), action);
@@ -272,7 +338,7 @@ Status HistoryStore::rename_session(qint64 id, const QString& title) {
     return write_transaction(action, [&]() -> Status {
         QSqlQuery q(db_);
         if (!q.prepare(QString::fromUtf8(hs::kRenameSession))) return sql_error(q.lastError(), action);
-        q.bindValue(QStringLiteral(":title"), text(title));
+        q.bindValue(QStringLiteral(":title"), text(redact_secrets(title)));
         q.bindValue(QStringLiteral(":updated_at"), to_db(QDateTime::currentDateTimeUtc()));
         q.bindValue(QStringLiteral(":id"), id);
         if (!q.exec()) return sql_error(q.lastError(), action);

@@ -27,6 +27,19 @@ struct SessionFilter {
     int offset = 0;
 };
 
+// The one scrub for what the history keeps and the export writes: secrets only (tokens, keys,
+// passwords, PEM blocks; see domain::redact_secrets), so a stored request still reads as asked.
+// Idempotent: scrubbed text scrubbed again is unchanged.
+QString redact_secrets(const QString& text);
+// JSON text scrubbed value by value, so it stays JSON: every string, plus the whole value of a member
+// that names a secret ("password", "client_secret") or of a "value" next to a secret option
+// ({"flag": "--token", "value": ...}). Text that is not JSON is scrubbed as text.
+QString redact_secrets_in_json(const QString& json);
+// Title, model, every turn's request, output and result, every execution's command and output.
+Session redact_session(Session session);
+
+// Every write below stores its text through redact_secrets / redact_secrets_in_json, whoever calls
+// it, so the tables and their full-text indexes never hold a secret in the clear.
 class HistoryStore {
 public:
     HistoryStore() = default;

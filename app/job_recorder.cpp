@@ -4,7 +4,6 @@
 
 #include <QJsonDocument>
 
-#include "app/domain/redactor.h"
 #include "app/history_store.h"
 
 namespace sigma::app {
@@ -13,14 +12,6 @@ QString session_title(const QString& request) {
     QString title = request.section(QLatin1Char('\n'), 0, 0).simplified();
     if (title.size() > 80) title = title.left(77) + QStringLiteral("...");
     return title.isEmpty() ? QStringLiteral("(empty request)") : title;
-}
-
-QString redact_secrets(const QString& text) {
-    domain::RedactOptions only_secrets;
-    only_secrets.ipv4 = only_secrets.ipv6 = only_secrets.hostnames = only_secrets.emails = false;
-    only_secrets.cloud_ids = only_secrets.uuids = only_secrets.macs = false;
-    domain::Redactor r(only_secrets);
-    return QString::fromStdString(r.redact(text.toStdString()));
 }
 
 RecordOutcome record_job(const QString& db_path, const JobRecord& job) {
@@ -45,7 +36,7 @@ RecordOutcome record_job(const QString& db_path, const JobRecord& job) {
     turn.session_id = *sid;
     turn.request = request;
     turn.raw_output = redact_secrets(job.raw_output);
-    turn.result_json = QString::fromUtf8(QJsonDocument(job.result).toJson(QJsonDocument::Compact));
+    turn.result_json = redact_secrets_in_json(QString::fromUtf8(QJsonDocument(job.result).toJson(QJsonDocument::Compact)));
     turn.prompt_tokens = job.stats.prompt_tokens;
     turn.completion_tokens = job.stats.completion_tokens;
     turn.prompt_ms = static_cast<double>(job.stats.prompt_ms);
@@ -69,6 +60,7 @@ RecordOutcome record_execution(const QString& db_path, const Execution& executio
         return out;
     }
     Execution redacted = execution;
+    redacted.command = redact_secrets(execution.command);
     redacted.output_excerpt = redact_secrets(execution.output_excerpt);
     auto id = store.add_execution(redacted);
     if (!id) {

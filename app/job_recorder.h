@@ -7,6 +7,7 @@
 #include <QString>
 
 #include "app/backend.h"
+#include "app/history_store.h"  // redact_secrets: what the recorders store goes through it
 #include "app/history_types.h"
 
 namespace sigma::app {
@@ -26,10 +27,6 @@ struct RecordOutcome {
     QString warning;        // why it was not saved
 };
 
-// Secrets only (tokens, keys, passwords, private keys), as placeholders; addresses and names stay,
-// so a stored request still reads as asked. Everything the recorders below store goes through it.
-QString redact_secrets(const QString& text);
-
 // Opens the database at `db_path` (created if absent), writes the session and its turn in one
 // go (request and raw output with secrets redacted), and closes it.
 RecordOutcome record_job(const QString& db_path, const JobRecord& job);
@@ -37,7 +34,8 @@ RecordOutcome record_job(const QString& db_path, const JobRecord& job);
 // Appends an execution of a session's command (its output excerpt with secrets redacted).
 RecordOutcome record_execution(const QString& db_path, const Execution& execution);
 
-// The session title: the request's first line, at most 80 characters.
+// The session title: the request's first line, at most 80 characters. Give it the redacted request:
+// cutting first could leave a secret too short to be recognised.
 QString session_title(const QString& request);
 
 }  // namespace sigma::app

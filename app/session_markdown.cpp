@@ -6,6 +6,8 @@
 
 #include <algorithm>
 
+#include "app/history_store.h"
+
 namespace sigma::app {
 
 namespace {
@@ -63,10 +65,11 @@ QString session_file_prefix(const Session& session) {
 }
 
 QString session_file_name(const Session& session) {
-    return session_file_prefix(session) + session_slug(session.title) + QStringLiteral(".md");
+    return session_file_prefix(session) + session_slug(redact_secrets(session.title)) + QStringLiteral(".md");
 }
 
-QString render_session_markdown(const Session& session) {
+QString render_session_markdown(const Session& stored) {
+    const Session session = redact_session(stored);
     QString md;
     const QString title = one_line(session.title);
     md += QStringLiteral("# %1\n\n").arg(title.isEmpty() ? QStringLiteral("Untitled session") : title);

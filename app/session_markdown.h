@@ -1,7 +1,8 @@
 // Renders one history Session as a Markdown document, and names the file it is exported to.
 // Deterministic: the same session always gives the same bytes, so an unchanged session is never
-// rewritten by an incremental export. Not a redactor: the text is stored already redacted and is
-// written as stored, with nothing added beyond the session's own fields.
+// rewritten by an incremental export. Not a redactor of its own: every field passes through
+// redact_session (history_store.h) first, so even rows stored before secrets were scrubbed on the
+// way in are written, and named, without them; nothing is added beyond the session's own fields.
 #pragma once
 
 #include <QString>
@@ -11,6 +12,7 @@
 namespace sigma::app {
 
 // Lower-case ASCII words of the title joined by '-', at most 48 characters; "session" if none.
+// Callers pass a redacted title (session_file_name does).
 QString session_slug(const QString& title);
 
 // "<yyyy-MM-dd>-<id>-<slug>.md", the date being the session's creation day (UTC). The part before
