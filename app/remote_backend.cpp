@@ -11,6 +11,7 @@
 #include <QNetworkRequest>
 #include <QTimer>
 
+#include "app/domain/redactor.h"
 #include "app/sse_parser.h"
 
 namespace sigma::app {
@@ -85,7 +86,9 @@ RemoteBackend::~RemoteBackend() {
     for (quint64 id : ids) drop(id);
 }
 
-QString RemoteBackend::model_name() const { return options_.base_url.toString(); }
+QString RemoteBackend::model_name() const { return options_.base_url.toString(QUrl::RemovePassword); }
+
+QString RemoteBackend::display_url() const { return completions_url().toString(QUrl::RemovePassword); }
 
 QString RemoteBackend::effective_api_key() const {
     if (!options_.api_key.isEmpty()) return options_.api_key;
@@ -110,12 +113,17 @@ quint64 RemoteBackend::generate(const GenerationRequest& request) {
     const QUrl url = completions_url();
     if (!url.isValid() || (url.scheme() != QLatin1String("http") && url.scheme() != QLatin1String("https"))) {
         fail(id, {BackendError::Kind::Connection,
-                  QStringLiteral("remote URL '%1' is not an http(s) URL").arg(options_.base_url.toString()), 0});
+                  QStringLiteral("remote URL '%1' is not an http(s) URL").arg(options_.base_url.toString(QUrl::RemovePassword)), 0});
         return id;
     }
+    // Nothing secret leaves the machine, whatever the caller did: every message is scrubbed here, with
+    // one Redactor so a value repeated across messages keeps one placeholder.
+    domain::Redactor redactor(domain::RedactOptions::secrets_only());
     QJsonArray messages;
-    for (const ChatMessage& m : request.messages)
-        messages.append(QJsonObject{{QStringLiteral("role"), m.role}, {QStringLiteral("content"), m.content}});
+    for (const ChatMessage& m : request.messages) {
+        const QString content = QString::fromStdString(redactor.redact(m.content.toStdString()));
+        messages.append(QJsonObject{{QStringLiteral("role"), m.role}, {QStringLiteral("content"), content}});
+    }
     call->model = request.model.isEmpty() ? (options_.model.isEmpty() ? QStringLiteral("default") : options_.model)
                                           : request.model;
     QJsonObject body{
@@ -194,7 +202,7 @@ void RemoteBackend::on_ready_read(quint64 id) {
     }
     if (call->parser.has_error()) {
         fail(id, {BackendError::Kind::MalformedStream,
-                  QStringLiteral("malformed event stream from %1: %2").arg(completions_url().toString(), call->parser.error()),
+                  QStringLiteral("malformed event stream from %1: %2").arg(display_url(), call->parser.error()),
                   0});
     }
 }
@@ -209,7 +217,7 @@ void RemoteBackend::handle_event_data(Call& call, const QByteArray& data) {
     if (perr.error != QJsonParseError::NoError || !doc.isObject()) {
         fail(call.id, {BackendError::Kind::MalformedStream,
                        QStringLiteral("malformed event stream from %1: data is not a JSON object (%2): '%3'")
-                           .arg(completions_url().toString(),
+                           .arg(display_url(),
                                 perr.error != QJsonParseError::NoError ? perr.errorString() : QStringLiteral("not an object"),
                                 excerpt(data)),
                        0});
@@ -219,7 +227,7 @@ void RemoteBackend::handle_event_data(Call& call, const QByteArray& data) {
     if (o.contains(QStringLiteral("error"))) {
         fail(call.id, {BackendError::Kind::Http,
                        QStringLiteral("%1 reported an error mid-stream: %2")
-                           .arg(completions_url().toString(), error_body_message(data)),
+                           .arg(display_url(), error_body_message(data)),
                        200});
         return;
     }
@@ -248,8 +256,8 @@ void RemoteBackend::on_idle_timeout(quint64 id) {
     const Call& call = **it;
     const int ms = call.got_bytes ? options_.idle_timeout_ms : options_.first_byte_timeout_ms;
     fail(id, {BackendError::Kind::Timeout,
-              call.got_bytes ? QStringLiteral("%1 stopped sending for %2 ms mid-answer").arg(completions_url().toString()).arg(ms)
-                             : QStringLiteral("no answer from %1 within %2 ms").arg(completions_url().toString()).arg(ms),
+              call.got_bytes ? QStringLiteral("%1 stopped sending for %2 ms mid-answer").arg(display_url()).arg(ms)
+                             : QStringLiteral("no answer from %1 within %2 ms").arg(display_url()).arg(ms),
               0});
 }
 
@@ -264,7 +272,7 @@ void RemoteBackend::on_finished(quint64 id) {
         on_ready_read(id);
         if (call->done) return;
     }
-    const QString url = completions_url().toString();
+    const QString url = display_url();
     const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
     const QNetworkReply::NetworkError err = reply->error();
     if (status >= 300 || (status >= 100 && status < 200)) {

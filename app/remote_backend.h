@@ -1,5 +1,7 @@
 // RemoteBackend: a Backend over any OpenAI-compatible HTTP endpoint (POST {base}/chat/completions
-// with stream=true, read as Server-Sent Events), with timeouts and bounded retries.
+// with stream=true, read as Server-Sent Events), with timeouts and bounded retries. Every message's
+// content passes through the secrets redactor before it is sent (defence in depth: the pipelines
+// redact too), and URLs in messages and names never show a password.
 // Not a general HTTP client and not thread-hopping: it does non-blocking I/O on the thread it lives on.
 #pragma once
 
@@ -41,6 +43,8 @@ public:
     QString effective_api_key() const;
     // "{base}/chat/completions", tolerating a base with or without a trailing slash.
     QUrl completions_url() const;
+    // completions_url() as shown in errors: without a password in it.
+    QString display_url() const;
 
 private:
     struct Call;
