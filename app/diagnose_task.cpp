@@ -5,6 +5,8 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <sstream>
+#include <streambuf>
+#include <string>
 
 #include "app/domain/diag_prompt.h"
 #include "app/domain/task_prompt.h"
@@ -14,6 +16,55 @@ namespace sigma::app {
 namespace {
 
 QString q(const std::string& s) { return QString::fromStdString(s); }
+
+// The log as the rules engine reads it: line by line, with the body of every PEM block (keys,
+// certificates) replaced by <SECRET>, tracked across lines. So no body line can be cited as evidence,
+// even when its BEGIN line is far away and not cited itself. Lines, and so line numbers, are kept.
+class PemScrubbingBuf : public std::streambuf {
+public:
+    explicit PemScrubbingBuf(std::istream& in) : in_(*in.rdbuf()) {}
+
+protected:
+    int_type underflow() override {
+        if (gptr() < egptr()) return traits_type::to_int_type(*gptr());
+        std::string line;
+        bool newline = false;
+        for (;;) {
+            const int_type c = in_.sbumpc();
+            if (traits_type::eq_int_type(c, traits_type::eof())) break;
+            if (traits_type::to_char_type(c) == '\n') {
+                newline = true;
+                break;
+            }
+            line += traits_type::to_char_type(c);
+            if (line.size() >= kChunk) break;  // a very long line goes through in pieces
+        }
+        if (line.empty() && !newline) return traits_type::eof();
+        out_.clear();
+        for (const domain::PemBlockTracker::Piece& p : pem_.split(line)) {
+            if (p.kind != domain::PemBlockTracker::PieceKind::Body) {
+                out_.append(p.text);
+                continue;
+            }
+            const size_t b = p.text.find_first_not_of(" \t\r");
+            if (b == std::string_view::npos) {
+                out_.append(p.text);
+                continue;
+            }
+            const size_t e = p.text.find_last_not_of(" \t\r") + 1;
+            out_.append(p.text.substr(0, b)).append("<SECRET>").append(p.text.substr(e));
+        }
+        if (newline) out_ += '\n';
+        setg(out_.data(), out_.data(), out_.data() + out_.size());
+        return traits_type::to_int_type(*gptr());
+    }
+
+private:
+    static constexpr size_t kChunk = 64 * 1024;
+    std::streambuf& in_;
+    domain::PemBlockTracker pem_;
+    std::string out_;
+};
 
 QJsonArray to_array(const QStringList& list) {
     QJsonArray a;
@@ -51,7 +102,10 @@ DiagnoseResult DiagnoseTask::from_report(domain::DiagnosisReport report) const {
 
 DiagnoseResult DiagnoseTask::analyse(std::istream& log) const {
     const domain::DiagEngine engine(pack_);
-    return from_report(engine.run(log));
+    if (!redact_options_.secrets) return from_report(engine.run(log));
+    PemScrubbingBuf scrubbed(log);
+    std::istream in(&scrubbed);
+    return from_report(engine.run(in));
 }
 
 DiagnoseResult DiagnoseTask::analyse_text(const QString& log) const {

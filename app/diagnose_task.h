@@ -35,6 +35,8 @@ public:
         : pack_(pack), redact_options_(redact) {}
 
     // Runs the rules engine over the stream (any size, bounded memory) and redacts what it cites.
+    // With secrets redaction on, PEM block bodies are blanked out of the stream before the engine
+    // reads it (a block is tracked across lines), so no key line can be cited.
     DiagnoseResult analyse(std::istream& log) const;
     DiagnoseResult analyse_text(const QString& log) const;
 
