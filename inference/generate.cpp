@@ -3,6 +3,7 @@
 #include "inference/generate.h"
 
 #include <chrono>
+#include <cmath>
 #include <string>
 
 namespace sigma {
@@ -13,6 +14,19 @@ double ms_since(std::chrono::steady_clock::time_point start) {
 }
 bool cancelled(const std::atomic<bool>* cancel) { return cancel && cancel->load(std::memory_order_relaxed); }
 Error cancel_error() { return make_error(ErrorCode::Cancelled, "generation cancelled"); }
+
+// Logits that are NaN or infinite mean the model's numbers broke (NaN weights, an overflow): sampling
+// from them would pick an arbitrary token (often id 0, a NUL byte), so generation stops instead.
+Status check_logits(const float* logits, int n_vocab, int position) {
+    for (int i = 0; i < n_vocab; ++i) {
+        if (std::isfinite(logits[i])) continue;
+        return make_error(ErrorCode::Internal,
+                          std::string("generate: the model produced ") + (std::isnan(logits[i]) ? "a NaN" : "an infinite") +
+                              " logit (token id " + std::to_string(i) + ") at position " + std::to_string(position) +
+                              "; its weights are probably corrupt (NaN or infinite values)");
+    }
+    return {};
+}
 }  // namespace
 
 Expected<GenerateStats> generate(Context& ctx, std::span<const int32_t> prompt, const GenerateParams& params,
@@ -41,6 +55,7 @@ Expected<GenerateStats> generate(Context& ctx, std::span<const int32_t> prompt, 
     stats.prompt_ms = ms_since(start);
     if (!logits) return logits.error();
     const float* current = logits.value();
+    if (Status st = check_logits(current, ctx.n_vocab(), ctx.position() - 1); !st) return st.error();
 
     start = std::chrono::steady_clock::now();
     for (int i = 0; params.n_predict < 0 || i < params.n_predict; ++i) {
@@ -64,6 +79,7 @@ Expected<GenerateStats> generate(Context& ctx, std::span<const int32_t> prompt, 
         auto next = ctx.decode(std::span<const int32_t>(&token, 1));
         if (!next) return next.error();
         current = next.value();
+        if (Status st = check_logits(current, ctx.n_vocab(), ctx.position() - 1); !st) return st.error();
     }
     stats.decode_ms = ms_since(start);
     return stats;

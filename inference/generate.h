@@ -40,8 +40,10 @@ struct GenerateStats {
 // last token so there are logits to sample from), then samples up to n_predict tokens, calling
 // on_token(id) for each; on_token returning false stops. A set `cancel` flag stops with an Error
 // of code Cancelled (tokens already passed to on_token stay delivered). An empty prompt, or one that
-// does not fit the context, is an InvalidArgument error. The last generated token is sampled but not
-// decoded, so the cache ends one token short of prompt + answer (a follow-up prompt re-decodes it).
+// does not fit the context, is an InvalidArgument error. Logits that hold a NaN or an infinity (NaN
+// weights, an overflow) stop generation with an Internal error naming them, before any token is
+// sampled from them. The last generated token is sampled but not decoded, so the cache ends one
+// token short of prompt + answer (a follow-up prompt re-decodes it).
 Expected<GenerateStats> generate(Context& ctx, std::span<const int32_t> prompt, const GenerateParams& params,
                                  const std::function<bool(int32_t)>& is_eog,
                                  const std::function<bool(int32_t)>& on_token,

@@ -378,11 +378,31 @@ Expected<std::unique_ptr<GgufFile>> GgufFile::parse(const void* data, size_t siz
     return file;
 }
 
+namespace {
+// What a path that is not a regular file is, for the error message.
+const char* file_kind(mode_t mode) {
+    if (S_ISDIR(mode)) return "a directory";
+    if (S_ISFIFO(mode)) return "a named pipe (FIFO)";
+    if (S_ISSOCK(mode)) return "a socket";
+    if (S_ISCHR(mode)) return "a character device";
+    if (S_ISBLK(mode)) return "a block device";
+    return "a special file";
+}
+}  // namespace
+
 Expected<std::unique_ptr<GgufFile>> GgufFile::open(const std::string& path) {
     const std::string where = "gguf: " + path + ": ";
-    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd < 0) return make_error(ErrorCode::Io, where + "cannot open (" + std::strerror(errno) + ")");
+    auto not_regular = [&](mode_t mode) {
+        return make_error(ErrorCode::Io, where + "is " + file_kind(mode) + ", not a regular file; a model must be a GGUF file");
+    };
+    // Only regular files are models. Checked before opening, since opening a FIFO for reading waits
+    // for a writer, and again on the open descriptor (O_NONBLOCK keeps that open from waiting), in
+    // case the path was swapped in between.
     struct stat st {};
+    if (::stat(path.c_str(), &st) != 0) return make_error(ErrorCode::Io, where + "cannot open (" + std::strerror(errno) + ")");
+    if (!S_ISREG(st.st_mode)) return not_regular(st.st_mode);
+    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+    if (fd < 0) return make_error(ErrorCode::Io, where + "cannot open (" + std::strerror(errno) + ")");
     if (fstat(fd, &st) != 0) {
         const int e = errno;
         ::close(fd);
@@ -390,7 +410,7 @@ Expected<std::unique_ptr<GgufFile>> GgufFile::open(const std::string& path) {
     }
     if (!S_ISREG(st.st_mode)) {
         ::close(fd);
-        return make_error(ErrorCode::Io, where + "not a regular file");
+        return not_regular(st.st_mode);
     }
     const size_t size = static_cast<size_t>(st.st_size);
     if (size == 0) {
