@@ -33,6 +33,17 @@ std::string lower_copy(std::string_view s) {
     return out;
 }
 
+// Case-insensitive search for a lower-case needle, without copying.
+size_t find_ci(std::string_view s, std::string_view needle) {
+    if (needle.empty() || s.size() < needle.size()) return std::string_view::npos;
+    for (size_t i = 0; i + needle.size() <= s.size(); ++i) {
+        size_t k = 0;
+        while (k < needle.size() && lower(s[i + k]) == needle[k]) ++k;
+        if (k == needle.size()) return i;
+    }
+    return std::string_view::npos;
+}
+
 std::string_view trim(std::string_view s) {
     while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
     while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) s.remove_suffix(1);
@@ -152,7 +163,7 @@ double parse_byte_quantity(std::string_view s) {
 }
 
 void NumericRules::on_line(const LogicalLine& l, bool triggered, std::vector<NumericHit>& out) {
-    if (triggered) temperature_sentence(l, out);
+    if (triggered && find_ci(l.text, "temp") != std::string_view::npos) temperature_sentence(l, out);
     for (size_t si = 0; si < l.segments(); ++si) {
         const std::string_view seg = l.segment(si);
         const size_t line = l.first_line + si;
@@ -239,11 +250,10 @@ void NumericRules::on_line(const LogicalLine& l, bool triggered, std::vector<Num
         }
         if (!triggered) continue;
 
-        const std::string low = lower_copy(seg);
-        if (low.find("temp") != std::string::npos) temperature_line(seg, line, out);
+        if (find_ci(seg, "temp") != std::string_view::npos) temperature_line(seg, line, out);
 
         // df: "<fs> <size> <used> <avail> <use%> <mount>"; a long device name may sit on the line above.
-        if (seg.find('%') != std::string_view::npos) {
+        if (seg.find("% /") != std::string_view::npos) {
             const auto toks = tokens_of(seg, 16);
             for (size_t i = 2; i + 1 < toks.size(); ++i) {
                 int pct = 0;

@@ -58,12 +58,12 @@ void LiteralMatcher::build() {
     const size_t n_states = outputs.size();
     std::vector<int32_t> fail(n_states, 0);
     std::vector<int32_t> dict(n_states, -1);  // nearest proper suffix state with outputs
-    goto_.assign(n_states * w, 0);
+    std::vector<int32_t> next(n_states * w, 0);
     std::deque<int32_t> queue;
     for (size_t c = 1; c < w; ++c) {
         const int32_t t = trie[c];
         if (t >= 0) {
-            goto_[c] = t;
+            next[c] = t;
             queue.push_back(t);
         }
     }
@@ -73,14 +73,21 @@ void LiteralMatcher::build() {
         for (size_t c = 0; c < w; ++c) {
             const int32_t t = c == 0 ? -1 : trie[static_cast<size_t>(s) * w + c];
             if (t >= 0) {
-                fail[t] = goto_[static_cast<size_t>(fail[s]) * w + c];
+                fail[t] = next[static_cast<size_t>(fail[s]) * w + c];
                 dict[t] = outputs[fail[t]].empty() ? dict[fail[t]] : fail[t];
-                goto_[static_cast<size_t>(s) * w + c] = t;
+                next[static_cast<size_t>(s) * w + c] = t;
                 queue.push_back(t);
             } else {
-                goto_[static_cast<size_t>(s) * w + c] = goto_[static_cast<size_t>(fail[s]) * w + c];
+                next[static_cast<size_t>(s) * w + c] = next[static_cast<size_t>(fail[s]) * w + c];
             }
         }
+    }
+    // Rows instead of state numbers in the table, and the output flag in its top bit.
+    goto_.assign(next.size(), 0);
+    for (size_t i = 0; i < next.size(); ++i) {
+        const auto t = static_cast<size_t>(next[i]);
+        const bool has_output = !outputs[t].empty() || dict[t] > 0;
+        goto_[i] = static_cast<uint32_t>(t * w) | (has_output ? kHasOutput : 0u);
     }
     // Output lists: a state's own literals, then those of its dictionary-suffix chain.
     out_head_.assign(n_states, -1);

@@ -29,11 +29,15 @@ public:
     template <class F>
     void scan(std::string_view text, F&& on_match) const {
         if (!built_ || goto_.empty()) return;
-        int32_t state = 0;
+        // goto_ holds the next state's row offset, with kHasOutput set when that state ends a literal,
+        // so the loop makes one dependent load per byte.
+        uint32_t row = 0;
+        const size_t width = static_cast<size_t>(n_classes_);
         for (size_t i = 0; i < text.size(); ++i) {
-            state = goto_[static_cast<size_t>(state) * static_cast<size_t>(n_classes_) +
-                          class_of_[static_cast<unsigned char>(text[i])]];
-            for (int32_t o = out_head_[state]; o >= 0; o = out_next_[o]) {
+            const uint32_t next = goto_[row + class_of_[static_cast<unsigned char>(text[i])]];
+            row = next & ~kHasOutput;
+            if (!(next & kHasOutput)) continue;
+            for (int32_t o = out_head_[row / width]; o >= 0; o = out_next_[o]) {
                 const int id = out_id_[o];
                 const Literal& lit = literals_[id];
                 const size_t start = i + 1 - lit.text.size();
@@ -54,7 +58,8 @@ private:
     std::vector<Literal> literals_;
     std::array<uint16_t, 256> class_of_{};  // byte -> column (case folded; 0 = a byte no literal holds)
     int32_t n_classes_ = 1;
-    std::vector<int32_t> goto_;      // [n_states * n_classes_] full transition table
+    static constexpr uint32_t kHasOutput = 0x80000000u;
+    std::vector<uint32_t> goto_;     // [n_states * n_classes_] next state's row offset | kHasOutput
     std::vector<int32_t> out_head_;  // [n_states] first output entry, -1 if none
     std::vector<int32_t> out_next_;  // [n_outputs] next output entry of the same state
     std::vector<int32_t> out_id_;    // [n_outputs] literal id
