@@ -6,8 +6,12 @@ namespace sigma::domain {
 
 void redact_report_evidence(DiagnosisReport& report, const RedactOptions& options) {
     Redactor redactor(options);
-    for (Finding& f : report.findings)
-        for (Evidence& e : f.evidence) e.text = redactor.redact(e.text);
+    for (auto* list : {&report.findings, &report.nearest})
+        for (Finding& f : *list)
+            for (Evidence& e : f.evidence) {
+                e.text = redactor.redact(e.text);
+                if (!e.reason.empty()) e.reason = redactor.redact(e.reason);
+            }
 }
 
 DiagnosisPromptText build_diagnosis_prompt_text(const DiagnosisReport& report) {
