@@ -6,6 +6,7 @@
 // Not a redactor test: tests/domain/test_redactor*.cpp cover the shapes of secrets.
 #include <QDir>
 #include <QDirIterator>
+#include <QElapsedTimer>
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -34,6 +35,7 @@
 #include "app/kql_task.h"
 #include "app/remote_backend.h"
 #include "tests/app/scripted_http_server.h"
+#include "tests/app/sigma_cli.h"
 
 using namespace sigma::app;
 
@@ -133,10 +135,11 @@ private:
     QString db_path() const { return dir_.filePath(QStringLiteral("history.sqlite")); }
 
     // Checks the database: every table's text, the FTS vocabularies, search, and the file's bytes.
-    void check_database() {
+    void check_database() { check_database_at(db_path()); }
+    void check_database_at(const QString& path) {
         {
             QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("redaction-check"));
-            db.setDatabaseName(db_path());
+            db.setDatabaseName(path);
             QVERIFY(db.open());
             for (const QString& t : column_texts(db, QStringLiteral("SELECT title, model, backend FROM sessions")))
                 VERIFY_CLEAN(t, QStringLiteral("sessions"));
@@ -160,7 +163,7 @@ private:
         QSqlDatabase::removeDatabase(QStringLiteral("redaction-check"));
 
         HistoryStore store;
-        QVERIFY(store.open(db_path()));
+        QVERIFY(store.open(path));
         for (const QString& s : kSecrets) {
             auto hits = store.search(s);
             QVERIFY(hits.ok());
@@ -168,7 +171,7 @@ private:
         }
         store.close();
         QByteArray bytes;
-        for (const QString& f : {db_path(), db_path() + QStringLiteral("-wal")}) {
+        for (const QString& f : {path, path + QStringLiteral("-wal")}) {
             QFile file(f);
             if (file.open(QIODevice::ReadOnly)) bytes += file.readAll();
         }
@@ -347,6 +350,36 @@ private slots:
         for (int i = 0; i < sent.size(); ++i) QCOMPARE(sent[i].toObject().value("content").toString(), plain.messages[i].content);
     }
 
+    void the_cli_jobs_and_export_leak_nothing() {
+        // The reported case end to end: `sigma cmd|kql|diagnose --remote`, then `sigma export --git`.
+        ScriptedHttpServer server({{answer(QStringLiteral("nvidia-smi --query-gpu=memory.used --format=csv # ") + kEcho)}});
+        const QString db = dir_.filePath(QStringLiteral("cli.sqlite"));
+        const QString log = dir_.filePath(QStringLiteral("node7.log"));
+        {
+            QFile f(log);
+            QVERIFY(f.open(QIODevice::WriteOnly));
+            f.write(kLog.toUtf8());
+        }
+        const QStringList common = {QStringLiteral("--remote"), server.base_url(), QStringLiteral("--api-key"),
+                                    QStringLiteral("test-key"), QStringLiteral("--db"), db, QStringLiteral("--timeout"),
+                                    QStringLiteral("30")};
+        for (const QStringList& job : {QStringList{QStringLiteral("cmd"), kCommandRequest},
+                                       QStringList{QStringLiteral("kql"), kKqlQuestion, QStringLiteral("--repairs"), QStringLiteral("0")},
+                                       QStringList{QStringLiteral("diagnose"), log}}) {
+            const sigma_test::Run r = run_sigma_async(job + common);
+            QVERIFY2(r.code == 0 || r.code == 1, qPrintable(job.first() + QStringLiteral(": ") + QString::number(r.code) + r.err));
+            VERIFY_CLEAN(r.err, job.first() + QStringLiteral("'s messages"));
+        }
+        QVERIFY(server.requests.size() >= 3);
+        for (const QByteArray& r : server.requests) VERIFY_CLEAN(QString::fromUtf8(r), QStringLiteral("a request from the CLI"));
+        check_database_at(db);
+        const QString repo = dir_.filePath(QStringLiteral("cli-export"));
+        const sigma_test::Run exported = run_sigma_async({QStringLiteral("export"), QStringLiteral("--git"), repo,
+                                                          QStringLiteral("--db"), db});
+        QVERIFY2(exported.code == 0, qPrintable(exported.err));
+        check_repository(repo);
+    }
+
     void a_remote_url_password_is_never_shown() {
         RemoteBackendOptions o;
         o.base_url = QUrl(QStringLiteral("http://user:RemotePa55@127.0.0.1:9/v1"));
@@ -361,6 +394,26 @@ private slots:
     }
 
 private:
+    // Runs sigma while this thread's event loop keeps serving the scripted server.
+    sigma_test::Run run_sigma_async(const QStringList& args) {
+        QProcess p;
+        p.start(sigma_test::sigma_path(), args);
+        p.closeWriteChannel();
+        QElapsedTimer clock;
+        clock.start();
+        while (p.state() != QProcess::NotRunning && clock.elapsed() < 120000) QTest::qWait(20);
+        sigma_test::Run r;
+        if (p.state() != QProcess::NotRunning) {
+            p.kill();
+            p.waitForFinished(5000);
+            return r;
+        }
+        r.code = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -2;
+        r.out = QString::fromUtf8(p.readAllStandardOutput());
+        r.err = QString::fromUtf8(p.readAllStandardError());
+        return r;
+    }
+
     void check_repository(const QString& repo) {
         QDirIterator it(repo + QStringLiteral("/sessions"), QDir::Files, QDirIterator::Subdirectories);
         int files = 0;
