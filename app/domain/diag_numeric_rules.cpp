@@ -22,6 +22,7 @@ enum Rule {
     kGpuMemoryFull,
     kHostMemoryExhausted,
     kSmartBelowThreshold,
+    kGpuTableUncorrectableEcc,
 };
 
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
@@ -133,13 +134,15 @@ const std::vector<NumericRuleInfo>& numeric_rules() {
         {"gpu_memory_full", "cuda_out_of_memory", 4, "GPU memory in use at its total"},
         {"host_memory_exhausted", "host_oom_killer", 6, "free: available memory exhausted"},
         {"smart_below_threshold", "disk_io_error", 9, "SMART attribute at or below its failure threshold"},
+        {"gpu_table_uncorrectable_ecc", "gpu_ecc_uncorrectable", 9, "nvidia-smi: Volatile Uncorr. ECC above zero"},
     };
     return rules;
 }
 
 const std::vector<std::string>& numeric_triggers() {
     static const std::vector<std::string> t = {"temp", "%", "RESTARTS", "MEMORY(bytes)", "limits:", "MEM USAGE",
-                                               "MiB /", "GiB /", "Mem:", "ATTRIBUTE_NAME"};
+                                               "MiB /", "GiB /", "Mem:", "ATTRIBUTE_NAME",
+                                               "Uncorr. ECC"};
     return t;
 }
 
@@ -212,6 +215,11 @@ void NumericRules::on_line(const LogicalLine& l, bool triggered, std::vector<Num
         }
         if (t.find("MEM USAGE") != std::string_view::npos && t.find("LIMIT") != std::string_view::npos) {
             table_ = Table::DockerStats;
+            table_rows_ = 0;
+            continue;
+        }
+        if (t.find("Uncorr. ECC") != std::string_view::npos) {
+            table_ = Table::NvidiaSmi;
             table_rows_ = 0;
             continue;
         }
@@ -488,6 +496,27 @@ void NumericRules::table_row(std::string_view seg, size_t line, std::vector<Nume
                 out.push_back({kSmartBelowThreshold, false, line, 0, std::string(seg), toks[3].offset,
                                "SMART " + std::string(toks[1].text) + " value " + std::to_string(value) + " ≤ threshold " +
                                    std::to_string(thresh)});
+            break;
+        }
+        case Table::NvidiaSmi: {
+            // "|   2  NVIDIA A100-SXM4-80GB   On  |   00000000:41:00.0 Off |                    3 |": the third
+            // cell of a GPU's first row is its volatile uncorrectable ECC count.
+            const std::string_view t = trim(seg);
+            if (t.empty() || (t[0] != '|' && t[0] != '+')) {
+                table_ = Table::None;
+                break;
+            }
+            if (t.find(":00.0") == std::string_view::npos && t.find(":00.1") == std::string_view::npos) break;
+            size_t bars[5], n = 0;
+            for (size_t i = 0; i < t.size() && n < 5; ++i)
+                if (t[i] == '|') bars[n++] = i;
+            if (n < 4) break;
+            const std::string_view cell = trim(t.substr(bars[2] + 1, bars[3] - bars[2] - 1));
+            const int count = parse_int(cell);
+            if (count > 0 && cell.size() == static_cast<size_t>(std::to_string(count).size()))
+                out.push_back({kGpuTableUncorrectableEcc, false, line, 0, std::string(seg),
+                               static_cast<size_t>(cell.data() - seg.data()),
+                               "GPU row shows " + std::to_string(count) + " volatile uncorrectable ECC errors"});
             break;
         }
         case Table::None: break;

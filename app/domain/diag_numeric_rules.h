@@ -42,7 +42,7 @@ public:
     bool in_table() const { return table_ != Table::None || limits_window_ > 0; }
 
 private:
-    enum class Table { None, Pods, Top, DockerStats, Smart };
+    enum class Table { None, Pods, Top, DockerStats, Smart, NvidiaSmi };
     struct Value {
         bool set = false;
         double v = 0;

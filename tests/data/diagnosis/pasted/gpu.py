@@ -237,4 +237,21 @@ GPU 00000000:3D:00.0
 2025-09-14 03:12:55 [dcgm-policy] GPU 6: action taken: none
 2025-09-14 03:13:25 [dcgm-policy] GPU 6: temperature 95 C exceeds the configured threshold of 90 C (policy violation: THERMAL)
 2025-09-14 03:13:55 [exporter] scraped 8 GPUs in 12ms"""),
+("gpu_ecc_uncorrectable", ["00000000:41:00.0 Off |                    3"], r"""$ nvidia-smi
+Wed Nov 19 08:30:12 2025
++-----------------------------------------------------------------------------------------+
+| NVIDIA-SMI 550.90.07              Driver Version: 550.90.07      CUDA Version: 12.4     |
+|-----------------------------------------+------------------------+----------------------+
+| GPU  Name                 Persistence-M | Bus-Id          Disp.A | Volatile Uncorr. ECC |
+| Fan  Temp   Perf          Pwr:Usage/Cap |           Memory-Usage | GPU-Util  Compute M. |
+|                                         |                        |               MIG M. |
+|=========================================+========================+======================|
+|   0  NVIDIA A100-SXM4-80GB          On  |   00000000:07:00.0 Off |                    0 |
+| N/A   34C    P0             62W /  400W |       4MiB /  81920MiB |      0%      Default |
+|                                         |                        |             Disabled |
++-----------------------------------------+------------------------+----------------------+
+|   1  NVIDIA A100-SXM4-80GB          On  |   00000000:41:00.0 Off |                    3 |
+| N/A   36C    P0             64W /  400W |       4MiB /  81920MiB |      0%      Default |
+|                                         |                        |             Disabled |
++-----------------------------------------+------------------------+----------------------+"""),
 ]

@@ -207,4 +207,22 @@ Sep 05 07:00:12 db-3 systemd[1]: Timed out waiting for device dev-disk-by\x2duui
 Sep 05 07:00:12 db-3 systemd[1]: Dependency failed for mnt-pgdata.mount - /mnt/pgdata.
 Sep 05 07:00:12 db-3 systemd[1]: Dependency failed for postgresql.service - PostgreSQL RDBMS.
 Sep 05 07:00:12 db-3 systemd[1]: postgresql.service: Job postgresql.service/start failed with result 'dependency'."""),
+("connection_refused", ["was refused"], r"""$ kubectl get nodes
+E1119 08:41:02.118220   23114 memcache.go:265] couldn't get current server API group list: Get "http://localhost:8080/api?timeout=32s": dial tcp 127.0.0.1:8080: connect: connection refused
+The connection to the server localhost:8080 was refused - did you specify the right host or port?"""),
+("host_oom_killer", ["Signal 9 (SIGKILL) received by PID 77120"], r"""Loading checkpoint shards:  50%|█████     | 2/4 [00:41<00:41, 20.6s/it]
+W1119 09:02:11.402000 77101 torch/distributed/elastic/multiprocessing/api.py:897] Sending process 77121 closing signal SIGTERM
+E1119 09:02:12.110000 77101 torch/distributed/elastic/multiprocessing/api.py:869] failed (exitcode: -9) local_rank: 0 (pid: 77120) of binary: /usr/bin/python3
+torch.distributed.elastic.multiprocessing.errors.ChildFailedError:
+============================================================
+finetune.py FAILED
+------------------------------------------------------------
+Root Cause (first observed failure):
+[0]:
+  time      : 2025-11-19_09:02:12
+  host      : worker-0
+  rank      : 0 (local_rank: 0)
+  exitcode  : -9 (pid: 77120)
+  error_file: <N/A>
+  traceback : Signal 9 (SIGKILL) received by PID 77120"""),
 ]
