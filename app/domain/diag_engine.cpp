@@ -36,7 +36,7 @@ struct CPattern {
 constexpr int kMaxXid = 1000;
 constexpr const char* kSxidCategory = "gpu_nvlink_error";  // NVSwitch errors are reported as SXid
 constexpr double kSxidWeight = 10.0;
-constexpr double kStrongForYield = 8.0;  // a cause must be at least this strong to push a consequence down
+constexpr double kStrongForYield = 7.0;  // a cause this strong pushes its consequences down (and orders cascades)
 constexpr double kYieldPenalty = 3.0;
 constexpr size_t kMaxNearEvidence = 3;
 constexpr double kPartialShare = 0.5;   // near-miss credit of an `all` pattern missing a literal

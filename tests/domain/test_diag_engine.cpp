@@ -463,3 +463,18 @@ TEST(DiagEngine, DockerInspectOomKilledFalseIsHealthy) {
               "unknown");
     EXPECT_EQ(e.run_text(R"({"Status":"exited","OOMKilled":true,"ExitCode":137})").category, "k8s_oomkilled");
 }
+
+TEST(DiagEngine, RestartChatterDoesNotOutweighOneDecisiveLine) {
+    DiagEngine e(pack());
+    std::string log;
+    for (int i = 0; i < 40; ++i)
+        log += "Oct 14 10:01:05 node7 systemd[1]: gpu-agent.service: Main process exited, code=exited, status=1/FAILURE\n"
+               "Oct 14 10:01:05 node7 systemd[1]: gpu-agent.service: Failed with result 'exit-code'.\n"
+               "Oct 14 10:01:10 node7 systemd[1]: gpu-agent.service: Scheduled restart job, restart counter is at " +
+               std::to_string(i) + ".\nOct 14 10:01:10 node7 CRON[22101]: (root) CMD (command -v debian-sa1 > /dev/null)\n";
+    log += "Oct 14 10:01:11 node7 kernel: NVRM: GPU 0000:01:00.0: RmInitAdapter failed! (0x26:0xffff:1601)\n";
+    auto r = e.run_text(log);
+    EXPECT_EQ(r.category, "gpu_fallen_off_bus");
+    ASSERT_GE(r.findings.size(), 2u);
+    EXPECT_EQ(r.findings[1].category, "systemd_unit_failed");
+}
