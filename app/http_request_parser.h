@@ -38,6 +38,8 @@ public:
     int error_status() const { return error_status_; }
     const QString& error_message() const { return error_message_; }
     qsizetype buffered_bytes() const { return buffer_.size(); }
+    // True once the head of the request under way has been read whole (its body may still be due).
+    bool head_complete() const { return head_done_; }
 
 private:
     State fail(int status, const QString& message);

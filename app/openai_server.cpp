@@ -4,7 +4,9 @@
 #include "app/openai_server.h"
 
 #include <QDateTime>
+#include <algorithm>
 
+#include "app/constant_time_compare.h"
 #include "app/http_connection.h"
 
 namespace sigma::app {
@@ -49,8 +51,14 @@ int status_for(BackendError::Kind kind) {
 }  // namespace
 
 OpenAiServer::OpenAiServer(Backend& backend, OpenAiServerOptions options, QObject* parent)
-    : QObject(parent), backend_(backend), options_(std::move(options)) {
-    connect(&server_, &QTcpServer::newConnection, this, &OpenAiServer::on_new_connection);
+    : QObject(parent),
+      backend_(backend),
+      options_(std::move(options)),
+      limiter_(options_.max_connections, options_.max_connections_per_client) {
+    // Room in the kernel's queue for a burst of clients, so they are answered (perhaps 503) rather
+    // than left waiting for a SYN retry.
+    server_.setListenBacklogSize(std::max(50, 2 * options_.max_connections));
+    connect(&server_, &HttpListener::accepted, this, &OpenAiServer::on_new_connection);
     connect(&backend_, &Backend::tokenReceived, this, &OpenAiServer::on_token);
     connect(&backend_, &Backend::finished, this, &OpenAiServer::on_finished);
     connect(&backend_, &Backend::failed, this, &OpenAiServer::on_failed);
@@ -61,6 +69,12 @@ OpenAiServer::~OpenAiServer() {
 }
 
 bool OpenAiServer::listen(QString* error) {
+    if (!options_.host.isLoopback() && options_.api_key.isEmpty() && !options_.allow_insecure_bind) {
+        if (error)
+            *error = QStringLiteral("refusing to listen on %1, which is not a loopback address, without an API key")
+                         .arg(options_.host.toString());
+        return false;
+    }
     if (server_.listen(options_.host, options_.port)) return true;
     if (error)
         *error = QStringLiteral("cannot listen on %1:%2: %3")
@@ -82,24 +96,79 @@ QUrl OpenAiServer::base_url() const {
 
 QString OpenAiServer::model_id() const { return options_.model_id.isEmpty() ? backend_.model_name() : options_.model_id; }
 
-void OpenAiServer::on_new_connection() {
-    while (QTcpSocket* socket = server_.nextPendingConnection()) {
-        if (connection_count_ >= options_.max_connections) {
-            socket->abort();
-            socket->deleteLater();
-            continue;
-        }
-        ++connection_count_;
-        auto* connection = new HttpConnection(socket, options_.max_body_bytes, options_.idle_timeout_ms, this);
-        connect(connection, &HttpConnection::requestReady, this,
-                [this, connection](const HttpRequest& request) { on_request(connection, request); });
-        connect(connection, &HttpConnection::closed, this, [this, connection] { on_connection_closed(connection); });
+HttpConnectionLimits OpenAiServer::connection_limits() const {
+    HttpConnectionLimits l;
+    l.max_body_bytes = options_.max_body_bytes;
+    l.header_timeout_ms = options_.header_timeout_ms;
+    l.body_timeout_ms = options_.body_timeout_ms;
+    l.idle_timeout_ms = options_.idle_timeout_ms;
+    return l;
+}
+
+void OpenAiServer::on_new_connection(qintptr descriptor) {
+    auto* stream = new SocketStream(descriptor);
+    // The address is kept from now: a closed socket no longer knows its peer.
+    const QHostAddress peer = stream->peer_address();
+    const ConnectionLimiter::Verdict verdict = limiter_.admit(peer);
+    if (verdict != ConnectionLimiter::Verdict::Admitted) {
+        refuse(stream, verdict);
+        return;
     }
+    auto* connection = new HttpConnection(stream, connection_limits(), this);
+    connect(connection, &HttpConnection::requestReady, this,
+            [this, connection](const HttpRequest& request) { on_request(connection, request); });
+    // The slot is given back when the connection starts closing (after a 408, say), not when its
+    // lingering close ends.
+    auto released = std::make_shared<bool>(false);
+    connect(connection, &HttpConnection::closing, this, [this, peer, released] {
+        if (*released) return;
+        *released = true;
+        limiter_.release(peer);
+        ++closing_count_;
+    });
+    connect(connection, &HttpConnection::closed, this, [this, connection, peer, released] {
+        if (*released) --closing_count_;
+        else limiter_.release(peer);
+        on_connection_closed(connection);
+    });
+}
+
+void OpenAiServer::refuse(SocketStream* stream, ConnectionLimiter::Verdict verdict) {
+    // A full server answers 503 with Retry-After and closes, so that clients can tell "busy" from a
+    // network fault. Connections on their way out are bounded too; past that bound a flood is
+    // closed without an answer.
+    if (closing_count_ >= 4 * std::max(1, options_.max_connections)) {
+        delete stream;
+        return;
+    }
+    const QHostAddress peer = stream->peer_address();
+    ++closing_count_;
+    auto* connection = new HttpConnection(stream, connection_limits(), this);
+    connect(connection, &HttpConnection::closed, this, [this] { --closing_count_; });
+    const QString message =
+        verdict == ConnectionLimiter::Verdict::ClientFull
+            ? QStringLiteral("too many connections from %1: %2 are open, the limit per client; retry later")
+                  .arg(peer.toString())
+                  .arg(options_.max_connections_per_client)
+            : QStringLiteral("the server is full: %1 connections are open, its limit; retry later").arg(options_.max_connections);
+    connection->respond(503, "application/json",
+                        error_json(message, QStringLiteral("server_error"), {}, QStringLiteral("too_many_connections")), true,
+                        "Retry-After: " + QByteArray::number(std::max(0, options_.retry_after_s)) + "\r\n");
 }
 
 void OpenAiServer::send_error(HttpConnection* connection, int status, const QString& message, const QString& type,
-                              const QString& param, const QString& code) {
-    connection->respond(status, "application/json", error_json(message, type, param, code));
+                              const QString& param, const QString& code, const QByteArray& extra_headers) {
+    connection->respond(status, "application/json", error_json(message, type, param, code), false, extra_headers);
+}
+
+bool OpenAiServer::authorized(const HttpRequest& request) const {
+    // "Bearer" is matched case-insensitively (RFC 9110: the scheme is a token); the key is compared
+    // in constant time, so that response timing says nothing about how much of a guess was right.
+    const QByteArray auth = request.header("authorization");
+    const bool bearer = auth.left(7).toLower() == "bearer ";
+    const QByteArrayView given = bearer ? QByteArrayView(auth).sliced(7) : QByteArrayView();
+    const bool match = constant_time_equal(given, options_.api_key.toUtf8());
+    return bearer && match;
 }
 
 void OpenAiServer::on_request(HttpConnection* connection, const HttpRequest& request) {
@@ -115,10 +184,9 @@ void OpenAiServer::on_request(HttpConnection* connection, const HttpRequest& req
         return;
     }
     if (!options_.api_key.isEmpty()) {
-        const QByteArray auth = request.header("authorization");
-        if (auth != "Bearer " + options_.api_key.toUtf8()) {
+        if (!authorized(request)) {
             send_error(connection, 401,
-                       auth.isEmpty() ? QStringLiteral("missing API key: send 'Authorization: Bearer KEY'")
+                       request.header("authorization").isEmpty() ? QStringLiteral("missing API key: send 'Authorization: Bearer KEY'")
                                       : QStringLiteral("incorrect API key"),
                        QStringLiteral("invalid_request_error"), {}, QStringLiteral("invalid_api_key"));
             return;
@@ -149,7 +217,8 @@ void OpenAiServer::handle_chat(HttpConnection* connection, const HttpRequest& re
     if (active_ && queue_.size() >= options_.queue_limit) {
         send_error(connection, 429,
                    QStringLiteral("the server is busy: %1 requests are already waiting").arg(queue_.size()),
-                   QStringLiteral("rate_limit_error"), {}, QStringLiteral("queue_full"));
+                   QStringLiteral("rate_limit_error"), {}, QStringLiteral("queue_full"),
+                   "Retry-After: " + QByteArray::number(std::max(0, options_.retry_after_s)) + "\r\n");
         return;
     }
     job->connection = connection;
@@ -219,7 +288,6 @@ void OpenAiServer::on_failed(quint64 id, const BackendError& error) {
 }
 
 void OpenAiServer::on_connection_closed(HttpConnection* connection) {
-    --connection_count_;
     if (active_ && active_->connection == connection && !active_->abandoned) {
         active_->abandoned = true;
         backend_.cancel(active_->backend_id);  // the backend confirms with failed(Cancelled); then pump()

@@ -7,27 +7,34 @@
 #include <QList>
 #include <QObject>
 #include <QPointer>
-#include <QTcpServer>
 #include <QUrl>
 #include <memory>
 
 #include "app/backend.h"
+#include "app/connection_limiter.h"
+#include "app/http_connection.h"
+#include "app/http_listener.h"
 #include "app/openai_protocol.h"
 
 namespace sigma::app {
 
-class HttpConnection;
 struct HttpRequest;
 
 struct OpenAiServerOptions {
     QHostAddress host = QHostAddress::LocalHost;
     quint16 port = 0;               // 0 = any free port; see port() after listen()
     QString api_key;                // non-empty: every /v1 request needs "Authorization: Bearer KEY"
+    // listen() refuses a host other than loopback while api_key is empty, unless this is set.
+    bool allow_insecure_bind = false;
     QString model_id;               // the id /v1/models lists; empty = the backend's model_name()
     int queue_limit = 8;            // requests waiting behind the running one; more get 429
     qsizetype max_body_bytes = 1 << 20;  // larger bodies get 413
     int idle_timeout_ms = 60000;    // a quiet keep-alive connection is closed after this
-    int max_connections = 64;
+    int header_timeout_ms = 10000;  // a connection without a whole request head by then gets 408
+    int body_timeout_ms = 60000;    // a body not whole this long after its head gets 408
+    int max_connections = 64;       // open connections in all; more are answered 503 and closed
+    int max_connections_per_client = 16;  // open connections from one peer address; more get 503
+    int retry_after_s = 2;          // the Retry-After of a 503 (too many connections) or 429 (queue full)
     ProtocolLimits limits;
 };
 
@@ -45,14 +52,18 @@ public:
     int waiting_count() const { return static_cast<int>(queue_.size()); }
     bool busy() const { return active_ != nullptr; }
     QString model_id() const;
+    int connection_count() const { return limiter_.total(); }  // those holding a slot
 
 private:
     struct Job;
-    void on_new_connection();
+    void on_new_connection(qintptr descriptor);
+    void refuse(SocketStream* stream, ConnectionLimiter::Verdict verdict);
+    HttpConnectionLimits connection_limits() const;
+    bool authorized(const HttpRequest& request) const;
     void on_request(HttpConnection* connection, const HttpRequest& request);
     void handle_chat(HttpConnection* connection, const HttpRequest& request);
     void send_error(HttpConnection* connection, int status, const QString& message, const QString& type,
-                    const QString& param = {}, const QString& code = {});
+                    const QString& param = {}, const QString& code = {}, const QByteArray& extra_headers = {});
     void pump();
     void on_token(quint64 id, const QString& text);
     void on_finished(quint64 id, const GenerationStats& stats);
@@ -61,8 +72,11 @@ private:
 
     Backend& backend_;
     OpenAiServerOptions options_;
-    QTcpServer server_;
-    int connection_count_ = 0;
+    HttpListener server_;
+    ConnectionLimiter limiter_;
+    // Connections on their way out: answered 503, or past their last answer and lingering. They
+    // hold no slot, and are bounded on their own; past the bound new ones are closed unanswered.
+    int closing_count_ = 0;
     quint64 next_completion_ = 0;
     std::unique_ptr<Job> active_;
     QList<std::shared_ptr<Job>> queue_;

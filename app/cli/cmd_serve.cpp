@@ -3,12 +3,14 @@
 // Not a daemon manager: it runs in the foreground until killed.
 #include <QCoreApplication>
 #include <QEventLoop>
+#include <QFile>
 #include <QHostAddress>
 #include <QSocketNotifier>
 #include <csignal>
 #include <cstdio>
 #include <memory>
 #include <optional>
+#include <string>
 #include <unistd.h>
 
 #include "app/cli/commands.h"
@@ -29,12 +31,49 @@ extern "C" void on_quit_signal(int) {
     [[maybe_unused]] const ssize_t n = ::write(g_quit_pipe[1], &byte, 1);
 }
 
+constexpr qint64 kMaxKeyFileBytes = 4096;
+
+// The key in a file: the whole file, surrounding whitespace (the final newline) trimmed. Empty on
+// failure, with the reason in error.
+QString read_key_file(const QString& path, std::string& error) {
+    QFile f(path);
+    if (!f.open(QIODevice::ReadOnly)) {
+        error = "cannot read --api-key-file '" + path.toStdString() + "': " + f.errorString().toStdString();
+        return {};
+    }
+    const QByteArray bytes = f.read(kMaxKeyFileBytes + 1);
+    if (bytes.size() > kMaxKeyFileBytes) {
+        error = "--api-key-file '" + path.toStdString() + "' is larger than " + std::to_string(kMaxKeyFileBytes) +
+                " bytes; it should hold the key alone";
+        return {};
+    }
+    const QByteArray key = bytes.trimmed();
+    if (key.isEmpty()) {
+        error = "--api-key-file '" + path.toStdString() + "' is empty";
+        return {};
+    }
+    if (f.permissions() & (QFileDevice::ReadGroup | QFileDevice::ReadOther))
+        std::fprintf(stderr, "sigma serve: warning: --api-key-file '%s' is readable by other users (chmod 600 it)\n",
+                     path.toLocal8Bit().constData());
+    return QString::fromUtf8(key);
+}
+
+// A key must fit in one header line: no control characters (a newline would end the header).
+bool key_is_printable(const QString& key) {
+    for (const QChar c : key) {
+        if (c.unicode() < 0x20 || c.unicode() == 0x7F) return false;
+    }
+    return true;
+}
+
 }  // namespace
 
 int cmd_serve(CliArgs& args) {
     const auto host = args.value({"--host"});
     const auto port = args.integer({"--port"});
     const auto api_key = args.value({"--api-key"});
+    const auto api_key_file = args.value({"--api-key-file"});
+    const bool allow_insecure_bind = args.flag({"--allow-insecure-bind"});
     const auto model = args.value({"-m", "--model"});
     const auto remote = args.value({"--remote"});
     const auto template_name = args.value({"--template"});
@@ -61,9 +100,39 @@ int cmd_serve(CliArgs& args) {
     options.host = host_text == QLatin1String("localhost") ? QHostAddress(QHostAddress::LocalHost) : QHostAddress(host_text);
     if (options.host.isNull()) return fail("serve", "--host '" + host_text.toStdString() + "' is not an IP address", kExitUsage);
     options.port = static_cast<quint16>(port.value_or(8080));
+
+    // The key: --api-key, --api-key-file, then SIGMA_API_KEY. The last two keep it out of the
+    // process list, where any local user can read a command line.
+    if (api_key && api_key_file) return fail("serve", "give one of --api-key and --api-key-file, not both", kExitUsage);
     if (api_key) {
         if (api_key->empty()) return fail("serve", "--api-key must not be empty", kExitUsage);
         options.api_key = QString::fromStdString(*api_key);
+        std::fprintf(stderr, "sigma serve: note: --api-key is visible to other local users in the process list; "
+                             "SIGMA_API_KEY or --api-key-file FILE keep it out of it\n");
+    } else if (api_key_file) {
+        std::string error;
+        options.api_key = read_key_file(QString::fromStdString(*api_key_file), error);
+        if (options.api_key.isEmpty()) return fail("serve", error);
+    } else {
+        options.api_key = qEnvironmentVariable("SIGMA_API_KEY").trimmed();
+    }
+    if (!key_is_printable(options.api_key))
+        return fail("serve", "the API key holds control characters (a line break?); give it on one line", kExitUsage);
+
+    // Off loopback, anyone who can reach the port could use the model: a key is required there,
+    // unless the operator says in so many words that the network is trusted.
+    if (!options.host.isLoopback() && options.api_key.isEmpty()) {
+        if (!allow_insecure_bind)
+            return fail("serve",
+                        "refusing to listen on " + host_text.toStdString() +
+                            " without an API key: anyone who can reach it could use the server. Set SIGMA_API_KEY, "
+                            "give --api-key-file FILE (or --api-key K), listen on 127.0.0.1, or pass "
+                            "--allow-insecure-bind to accept the risk",
+                        kExitUsage);
+        std::fprintf(stderr, "sigma serve: warning: listening on %s without an API key (--allow-insecure-bind): anyone "
+                             "who can reach this address can use the server\n",
+                     host_text.toUtf8().constData());
+        options.allow_insecure_bind = true;
     }
     if (queue) options.queue_limit = static_cast<int>(*queue);
 
