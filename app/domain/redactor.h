@@ -12,8 +12,11 @@
 // BEGIN/END markers; the body between them becomes <SECRET_n>, per line when the block spans lines,
 // whether the markers share a line or not. A block without its END runs to the end of the text.
 // Values that are already placeholders are left as they are, so redacting twice changes nothing.
-// Long random-looking tokens (32+ characters of mixed-case base64 with digits or + and /) are
-// secrets even without a key name; hex digests, paths and CamelCase words are not.
+// Long random-looking tokens (32+ characters of mixed-case base64 that change character class
+// often) are secrets even without a key name; hex digests, UUIDs, paths and CamelCase words are
+// not, though a long CamelCase name with digits may be taken for one (over-redaction is the safe
+// side). An Authorization header with a scheme other than Bearer/Basic/Token (Digest, AWS4-HMAC)
+// loses the rest of its line or quoted string, as its credentials span it.
 #pragma once
 
 #include <map>
