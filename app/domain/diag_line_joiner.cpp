@@ -31,6 +31,17 @@ bool starts_with_timestamp(std::string_view s) {
     if (sep == '/' && a <= 4 && b >= 1 && b <= 2 && a + 1 + b < s.size() && s[a + 1 + b] == '/') return true;
     if (sep == ':' && a <= 2 && b == 2 && a + 3 < s.size() && s[a + 3] == ':') return true;
     if (sep == '.' && a >= 9 && b >= 1) return true;
+    // An IPv4 address opens access-log records ("10.0.3.15 - - [30/Sep/2025..."), as its redacted <IP_1> does.
+    if (sep == '.' && a <= 3 && b >= 1 && b <= 3) {
+        size_t j = a + 1 + b, dots = 1;
+        while (j < s.size() && s[j] == '.' && dots < 3) {
+            const size_t d = digit_run(s, j + 1);
+            if (d == 0 || d > 3) break;
+            j += 1 + d;
+            ++dots;
+        }
+        if (dots == 3) return true;
+    }
     return false;
 }
 
@@ -124,10 +135,28 @@ size_t LogicalLine::segment_of(size_t offset) const {
     return i;
 }
 
+// "gpu-a-03:5510:5597 [2] NCCL INFO ...": a first token ending in ":<pid>:<tid>" (NCCL's prefix).
+bool starts_with_host_pid_tid(std::string_view s) {
+    const size_t end = std::min(s.find(' '), std::min<size_t>(s.size(), 96));
+    size_t i = end, groups = 0;
+    while (groups < 2 && i > 0) {
+        size_t d = 0;
+        while (i > 0 && is_digit(s[i - 1])) --i, ++d;
+        if (d == 0 || i == 0 || s[i - 1] != ':') return false;
+        --i;
+        ++groups;
+    }
+    return groups == 2 && i > 0;
+}
+
 bool starts_log_record(std::string_view line) {
     if (line.empty()) return true;
+    if (starts_with_host_pid_tid(line)) return true;
     const char c = line[0];
-    if (c == '[' || c == '<' || c == '{' || c == '$' || c == '#' || c == '>' || c == '|' || c == '+' || c == '=' ||
+    // "<134>" (a syslog priority) and "<IP_1>" (a redacted address) open records; other redaction
+    // placeholders ("<HOST_2>") may sit anywhere, the start of a wrapped line included.
+    if (c == '<') return line.size() > 1 && (is_digit(line[1]) || line.substr(0, 3) == "<IP");
+    if (c == '[' || c == '{' || c == '$' || c == '#' || c == '>' || c == '|' || c == '+' || c == '=' ||
         c == '-' || c == '*' || c == '%' || c == '(')
         return true;
     return starts_with_timestamp(line) || starts_with_month_or_day(line) || starts_with_glog(line) ||

@@ -86,6 +86,9 @@ TEST(DiagSuites, RedactionKeepsTheDiagnosis) {
     std::string err;
     auto cases = diagtest::load_cases(std::string(SIGMA_SOURCE_DIR) + "/tests/data/diagnosis/cases.jsonl", &err);
     ASSERT_TRUE(err.empty()) << err;
+    auto pasted = diagtest::load_cases(std::string(SIGMA_SOURCE_DIR) + "/tests/data/diagnosis/pasted.jsonl", &err);
+    ASSERT_TRUE(err.empty()) << err;
+    cases.insert(cases.end(), pasted.begin(), pasted.end());
     const SignaturePack pack = load_pack();
     DiagEngine engine(pack);
     for (const auto& c : cases) {
