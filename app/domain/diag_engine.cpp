@@ -251,8 +251,7 @@ struct CategoryState {
     size_t line_stamp = 0;  // last logical line that matched
     double line_best = 0;   // best weight on the current line
     int line_best_pattern = -1;
-    size_t line_best_pos = 0;  // offset of the best match in the logical line, and its end
-    size_t line_best_end = 0;
+    size_t line_best_pos = 0;  // offset of the best match in the logical line
     size_t first_strong_line = 0;  // first physical line with a match of weight >= kStrongForYield
     std::vector<std::pair<double, Evidence>> evidence;  // (keep priority, line)
     double near = 0;                                     // best near-miss credit
@@ -284,10 +283,9 @@ bool would_keep(const std::vector<std::pair<double, Evidence>>& kept, size_t cap
     return false;
 }
 
-// The evidence of a match at [pos, end) of a logical line: the record's first physical line and, when
-// a wrap split the record, its last one, with a window of the joined text around the match.
-Evidence evidence_of(const LogicalLine& l, size_t pos, size_t end, size_t cap) {
-    (void)end;
+// The evidence of a match at `pos` of a logical line: the record's first physical line and, when a
+// wrap split the record, its last one, with a window of the joined text around the match.
+Evidence evidence_of(const LogicalLine& l, size_t pos, size_t cap) {
     Evidence e;
     e.line = l.first_line;
     e.last_line = l.segments() > 1 ? l.last_line() : 0;
@@ -370,7 +368,7 @@ DiagnosisReport DiagEngine::run(std::istream& in, const DiagOptions& opt) const 
             continue;
         }
 
-        auto credit = [&](int p, size_t pos, size_t end) {
+        auto credit = [&](int p, size_t pos) {
             const CPattern& cp = c.patterns[p];
             CategoryState& st = cats[cp.category];
             ++pat_hits[p];
@@ -384,7 +382,6 @@ DiagnosisReport DiagEngine::run(std::istream& in, const DiagOptions& opt) const 
                 st.line_best = cp.weight;
                 st.line_best_pattern = p;
                 st.line_best_pos = pos;
-                st.line_best_end = end;
             }
         };
         for (int p : c.csv_patterns) {
@@ -401,14 +398,14 @@ DiagnosisReport DiagEngine::run(std::istream& in, const DiagOptions& opt) const 
                 else ok = v == cp.equals;
                 if (ok) {
                     pat_stamp[p] = ln;
-                    credit(p, at, at + v.size());
+                    credit(p, at);
                 }
             }
         }
         for (const auto& [p, pos] : xids) {
             if (pat_stamp[p] == ln) continue;
             pat_stamp[p] = ln;
-            credit(p, pos, pos + 3);
+            credit(p, pos);
         }
         for (int lit : hit_lits) {
             for (int p : c.lit_patterns[lit]) {
@@ -416,7 +413,7 @@ DiagnosisReport DiagEngine::run(std::istream& in, const DiagOptions& opt) const 
                 pat_stamp[p] = ln;
                 const CPattern& cp = c.patterns[p];
                 bool ok = true;
-                size_t pos = lit_pos[lit], end = lit_pos[lit] + c.matcher.literal_length(lit);
+                size_t pos = lit_pos[lit];
                 size_t present = 0;
                 if (cp.kind == Kind::All) {
                     for (int a : cp.all_lits) {
@@ -426,7 +423,6 @@ DiagnosisReport DiagEngine::run(std::istream& in, const DiagOptions& opt) const 
                         }
                         ++present;
                         pos = std::min(pos, lit_pos[a]);
-                        end = std::max(end, lit_pos[a] + c.matcher.literal_length(a));
                     }
                 } else if (cp.kind == Kind::NonZero) {
                     ok = !lit_seam[cp.lit] && nonzero_after(line, lit_pos[cp.lit] + cp.lit_len);
@@ -434,7 +430,7 @@ DiagnosisReport DiagEngine::run(std::istream& in, const DiagOptions& opt) const 
                 bool blocked = false;
                 for (int n : cp.none_lits) blocked = blocked || lit_stamp[n] == ln;
                 if (ok && !blocked) {
-                    credit(p, pos, end);
+                    credit(p, pos);
                     continue;
                 }
                 // Near misses, kept for an "unknown" answer: an `all` pattern missing a literal, or a
@@ -445,7 +441,7 @@ DiagnosisReport DiagEngine::run(std::istream& in, const DiagOptions& opt) const 
                 const double near = share * cp.weight;
                 CategoryState& st = cats[cp.category];
                 if (near > 0 && would_keep(st.near_evidence, kMaxNearEvidence, near)) {
-                    Evidence e = evidence_of(ll, pos, end, text_cap);
+                    Evidence e = evidence_of(ll, pos, text_cap);
                     e.pattern = cp.desc;
                     e.weight = near;
                     e.reason = ok ? "excluded by its context (" + cp.desc + ")" : "partial match of " + cp.desc;
@@ -463,7 +459,7 @@ DiagnosisReport DiagEngine::run(std::istream& in, const DiagOptions& opt) const 
             // evidence shows each kind of signature instead of many copies of one.
             const double prio = st.line_best + (pat_hits[st.line_best_pattern] == 1 ? 100.0 : 0.0);
             if (would_keep(st.evidence, ev_cap, prio)) {
-                Evidence e = evidence_of(ll, st.line_best_pos, st.line_best_end, text_cap);
+                Evidence e = evidence_of(ll, st.line_best_pos, text_cap);
                 e.pattern = c.patterns[st.line_best_pattern].desc;
                 e.weight = st.line_best;
                 keep_best(st.evidence, ev_cap, prio, std::move(e));
