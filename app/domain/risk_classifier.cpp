@@ -261,6 +261,12 @@ void Classifier::tool_rules(const std::vector<SimpleCommand>& all, size_t index,
             // xargs with no command runs echo.
         }
     }
+    // A here-document or here-string fed to a shell or to a wrapper without a command (ssh HOST,
+    // su, docker exec -i C sh) is the script it runs.
+    if (!tool.shell && spec.wraps.present && ta.wrapped_start >= args.size()) {
+        for (const ShellRedirection& r : cmd.redirections)
+            if (r.op == "<<<" || r.op == "<<" || r.op == "<<-") nested_line(r.target, ctx.inner(prefix + label + " " + r.op));
+    }
     if (tool.shell) {
         if (auto c = av.value_of({"-c"})) {
             nested_line(*c, ctx.inner(prefix + label + " -c"));
@@ -271,7 +277,7 @@ void Classifier::tool_rules(const std::vector<SimpleCommand>& all, size_t index,
             if (r.op == "<<<" || r.op == "<<" || r.op == "<<-") nested_line(r.target, ctx.inner(prefix + label + " " + r.op));
         }
     }
-    if (tool.script_runner && cmd.stdin_from_pipe && av.positional.empty() && !av.has({"-c", "-m"}))
+    if (tool.script_runner && cmd.stdin_from_pipe && (av.positional.empty() || av.positional[0] == "-") && !av.has({"-c", "-m"}))
         pipe_to_interpreter(all, index, prefix + label);
 }
 
@@ -316,6 +322,17 @@ void Classifier::pipe_to_interpreter(const std::vector<SimpleCommand>& all, size
     raise(Risk::ChangesState, label + ": runs text from the pipe as a script");
 }
 
+bool computes_from_network(const std::string& text) {
+    if (text.find("$(") == std::string::npos && text.find('`') == std::string::npos && text.find("<(") == std::string::npos)
+        return false;
+    static const char* kSources[] = {"curl", "wget", "fetch", "nc ", "ncat", "base64", "xxd", "openssl", "socat", "ssh "};
+    for (const char* s : kSources)
+        if (text.find(s) != std::string::npos) return true;
+    return false;
+}
+
+}  // namespace risk_detail
+
 std::string effective_program(const ShellCatalog& shell, const SimpleCommand& cmd) {
     static const char* kPlainWrappers[] = {"nice", "nohup", "time", "stdbuf", "command", "exec", "env", "sudo",
                                            "doas", "ionice", "setsid", "chrt", "taskset", "busybox", "timeout"};
@@ -354,17 +371,6 @@ std::string effective_program(const ShellCatalog& shell, const SimpleCommand& cm
     return name;
 }
 
-bool computes_from_network(const std::string& text) {
-    if (text.find("$(") == std::string::npos && text.find('`') == std::string::npos && text.find("<(") == std::string::npos)
-        return false;
-    static const char* kSources[] = {"curl", "wget", "fetch", "nc ", "ncat", "base64", "xxd", "openssl", "socat", "ssh "};
-    for (const char* s : kSources)
-        if (text.find(s) != std::string::npos) return true;
-    return false;
-}
-
-}  // namespace risk_detail
-
 RiskReport classify_command(const ShellCatalog& shell, const NvsmiCatalog& nvsmi, const std::vector<SimpleCommand>& all, size_t index) {
     RiskReport r;
     if (index >= all.size()) return r;
@@ -374,6 +380,36 @@ RiskReport classify_command(const ShellCatalog& shell, const NvsmiCatalog& nvsmi
     return r;
 }
 
+namespace {
+
+// Replaces $NAME and ${NAME} in `text` with `value`; false when neither occurs.
+bool substitute(std::string& text, const std::string& name, const std::string& value) {
+    bool any = false;
+    for (const std::string& pattern : {"${" + name + "}", "$" + name}) {
+        for (size_t p = text.find(pattern); p != std::string::npos; p = text.find(pattern, p + value.size())) {
+            const size_t end = p + pattern.size();
+            // $NAME must not run on into a longer name ($NAMES).
+            if (pattern[1] != '{' && end < text.size() && (std::isalnum(static_cast<unsigned char>(text[end])) || text[end] == '_')) {
+                p += 1;
+                continue;
+            }
+            text.replace(p, pattern.size(), value);
+            any = true;
+        }
+    }
+    return any;
+}
+
+void merge(RiskReport& total, RiskReport&& r, const std::string& note = {}) {
+    total.risk = max_risk(total.risk, r.risk);
+    for (std::string& s : r.reasons) {
+        if (!note.empty()) s = note + s;
+        if (std::find(total.reasons.begin(), total.reasons.end(), s) == total.reasons.end()) total.reasons.push_back(std::move(s));
+    }
+}
+
+}  // namespace
+
 RiskReport classify_line(const ShellCatalog& shell, const NvsmiCatalog& nvsmi, const ShellParseResult& parsed) {
     RiskReport total;
     if (!parsed.ok) {
@@ -381,11 +417,41 @@ RiskReport classify_line(const ShellCatalog& shell, const NvsmiCatalog& nvsmi, c
         total.reasons.push_back("the command could not be parsed (" + parsed.error + "), so it is not treated as read-only");
         return total;
     }
-    for (size_t i = 0; i < parsed.commands.size(); ++i) {
-        RiskReport r = classify_command(shell, nvsmi, parsed.commands, i);
-        total.risk = max_risk(total.risk, r.risk);
-        for (std::string& s : r.reasons)
-            if (std::find(total.reasons.begin(), total.reasons.end(), s) == total.reasons.end()) total.reasons.push_back(std::move(s));
+    for (size_t i = 0; i < parsed.commands.size(); ++i) merge(total, classify_command(shell, nvsmi, parsed.commands, i));
+
+    // A for loop's words are the values its variable takes: judge the loop's commands with each one
+    // ("for f in /etc/*.conf; do > $f; done" truncates files under /etc).
+    constexpr size_t kMaxLoopWords = 16;
+    for (const ShellLoop& loop : parsed.loops) {
+        if (loop.unbounded)
+            total.reasons.push_back("'" + loop.keyword + "' loop never ends on its own" +
+                                    (loop.break_seen ? " unless its break is reached" : ": it runs until interrupted"));
+        if (loop.variable.empty() || loop.words.empty()) continue;
+        for (size_t w = 0; w < loop.words.size() && w < kMaxLoopWords; ++w) {
+            const std::string& value = loop.words[w].text;
+            std::vector<SimpleCommand> bound;
+            std::vector<size_t> indexes;
+            for (size_t i = 0; i < parsed.commands.size(); ++i) {
+                const SimpleCommand& c = parsed.commands[i];
+                if (c.start < loop.start || c.start >= loop.start + loop.length) continue;
+                SimpleCommand copy = c;
+                bool changed = false;
+                for (ShellWord& a : copy.args)
+                    if (substitute(a.text, loop.variable, value)) {
+                        changed = true;
+                        a.glob = a.glob || loop.words[w].glob;
+                    }
+                for (ShellRedirection& r : copy.redirections) changed = substitute(r.target, loop.variable, value) || changed;
+                if (changed) indexes.push_back(bound.size());
+                copy.pipeline_first = 0;
+                bound.push_back(std::move(copy));
+            }
+            for (size_t i : indexes) {
+                RiskReport r = classify_command(shell, nvsmi, bound, i);
+                if (static_cast<int>(r.risk) > static_cast<int>(total.risk))
+                    merge(total, std::move(r), "with " + loop.variable + "=" + value + ": ");
+            }
+        }
     }
     return total;
 }

@@ -30,6 +30,10 @@ struct RiskReport {
 RiskReport classify_command(const ShellCatalog& shell, const NvsmiCatalog& nvsmi,
                             const std::vector<SimpleCommand>& all, size_t index);
 
+// The program a command finally runs, looking through wrappers that take no arguments of their own
+// before the command (nice, nohup, time, stdbuf, command, exec, env A=1, sudo): "nice curl" -> curl.
+std::string effective_program(const ShellCatalog& shell, const SimpleCommand& cmd);
+
 // Classifies every command of a parsed line; the overall class is the maximum.
 RiskReport classify_line(const ShellCatalog& shell, const NvsmiCatalog& nvsmi, const ShellParseResult& parsed);
 

@@ -77,9 +77,7 @@ struct Classifier {
     void touch_target(const std::string& path, const std::string& what, const std::string& label);
 };
 
-// The program a command finally runs, looking through wrappers that take no arguments of their own
-// before the command (nice, nohup, time, stdbuf, command, exec, env A=1, sudo): "nice curl" -> curl.
-std::string effective_program(const ShellCatalog& shell, const SimpleCommand& cmd);
+using domain::effective_program;
 
 // True when a word's text runs a download or decoder at run time ($(curl ...), <(wget ...)).
 bool computes_from_network(const std::string& text);

@@ -270,7 +270,7 @@ bool Classifier::effect_rules(const std::vector<SimpleCommand>& all, size_t inde
         }
         return false;
     }
-    if (n == "nc" || n == "ncat" || n == "socat") {
+    if (n == "nc" || n == "ncat" || n == "netcat" || n == "socat") {
         for (size_t k = 0; k < args.size(); ++k) {
             const std::string& t = args[k].text;
             const bool exec_opt = t == "-e" || t == "-c" || t == "--exec" || t == "--sh-exec" || t == "--lua-exec" ||
@@ -298,6 +298,31 @@ bool Classifier::effect_rules(const std::vector<SimpleCommand>& all, size_t inde
                 }
             }
             nested_line(text, ctx.inner(p + " -S"));
+            return true;
+        }
+        return false;
+    }
+    if (n == "sudo") {
+        // sudo as a wrapped word (env sudo CMD): its options, then the command, which runs as root.
+        static const char* kValueOpts[] = {"-u", "-g", "-C", "-D", "-h", "-p", "-r", "-t", "-U", "-T", "-c"};
+        size_t k = 0;
+        while (k < args.size() && !args[k].text.empty() && args[k].text[0] == '-') {
+            const std::string& t = args[k].text;
+            ++k;
+            if (t == "--") break;
+            for (const char* v : kValueOpts)
+                if (t == v) ++k;
+        }
+        if (k < args.size()) wrapped(all, index, k, tool, ctx.inner(p));
+        return true;
+    }
+    if (n == "trap") {
+        if (!pos.empty() && !pos[0].empty() && pos[0] != "-" && pos.size() >= 2) nested_line(pos[0], ctx.inner(p));
+        return false;
+    }
+    if (n == "su" || n == "runuser" || n == "sg") {
+        if (auto c = raw_value(args, {"-c", "--command"})) {
+            nested_line(*c, ctx.inner(p + " -c"));
             return true;
         }
         return false;
@@ -337,6 +362,8 @@ bool Classifier::effect_rules(const std::vector<SimpleCommand>& all, size_t inde
             for (size_t k = 0; k + (dest && !av.value_of({"-t", "--target-directory"}) ? 1 : 0) < pos.size(); ++k)
                 touch_target(pos[k], "moves away", p);
         if (ctx.runtime_args && dest) touch_target(*dest, "copies paths read from input into", p);
+        if (n == "mv" && dest && dest->rfind("/dev/", 0) == 0)
+            raise(Risk::Destructive, p + " " + *dest + ": moves files onto a device node, destroying them");
         return false;
     }
     if (n == "rm" || n == "rmdir" || n == "unlink" || n == "shred") {
@@ -364,7 +391,12 @@ bool Classifier::effect_rules(const std::vector<SimpleCommand>& all, size_t inde
         return false;
     }
     if (n == "touch" || n == "mkdir") {
-        for (const std::string& f : pos) write_target(f, n == "touch" ? "creates or updates this file" : "creates this directory", p);
+        // Creating a file or folder destroys nothing: only system trees make it destructive.
+        for (const std::string& f : pos) {
+            const std::string why = protected_path_reason(f);
+            if (why.rfind("system tree", 0) == 0 || why.rfind("the device", 0) == 0 || why == "a login script or SSH key file")
+                raise(Risk::Destructive, p + " " + f + ": creates a file or folder in " + why);
+        }
         return false;
     }
     if (n == "dd") {

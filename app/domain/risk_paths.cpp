@@ -65,6 +65,15 @@ std::string protected_path_reason(std::string_view path) {
     if (path == "~" || path == "~/" || path == "$HOME" || path == "${HOME}" || path == "~/*" || path == "$HOME/*")
         return "the home directory";
     if (path[0] == '~' && path.find('/') == std::string_view::npos) return "a user's home directory";
+    // Login scripts and SSH keys: writing them runs code at the next login or grants access.
+    {
+        const size_t slash = path.rfind('/');
+        const std::string_view base = slash == std::string_view::npos ? path : path.substr(slash + 1);
+        if (path.find("/.ssh/") != std::string_view::npos || base == ".ssh" || base == ".bashrc" || base == ".profile" ||
+            base == ".bash_profile" || base == ".bash_login" || base == ".zshrc" || base == ".zprofile" || base == "authorized_keys")
+            return "a login script or SSH key file";
+        if (path.rfind("~root", 0) == 0) return "root's home directory";
+    }
     if (path[0] != '/') return "";
     std::string p = lexical(path);
     const bool globbed = p.find_first_of("*?[") != std::string::npos;

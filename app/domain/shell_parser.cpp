@@ -360,7 +360,7 @@ bool Parser::parse_simple(int depth) {
         ShellWord w;
         if (!parse_word(depth, w)) return false;
         const std::string raw(s_.substr(w.start - base_, w.length));
-        if (words.empty() && !w.quoted && is_assignment(raw)) {
+        if (words.empty() && is_assignment(raw)) {  // the raw text: NAME= is unquoted, the value may be quoted
             const size_t eq = w.text.find('=');
             cmd.env.emplace_back(w.text.substr(0, eq), w.text.substr(eq + 1));
         } else {
@@ -381,7 +381,7 @@ bool Parser::parse_simple(int depth) {
     if (i < words.size() && words[i].text == "sudo") {
         const size_t sudo_index = i++;
         if (!parse_sudo(words, i, cmd)) return false;
-        while (i < words.size() && !words[i].quoted &&
+        while (i < words.size() &&
                is_assignment(std::string(s_.substr(words[i].start - base_, words[i].length)))) {
             const size_t eq = words[i].text.find('=');
             cmd.env.emplace_back(words[i].text.substr(0, eq), words[i].text.substr(eq + 1));

@@ -67,6 +67,8 @@ struct ShellLoop {
     bool break_seen = false; // a break, exit or return command appears in its body
     size_t start = 0;        // the keyword
     size_t length = 0;       // up to and including 'done'
+    std::string variable;            // for/select NAME; empty for other loops
+    std::vector<ShellWord> words;    // for/select NAME in WORDS: the words, as parsed
 };
 
 struct ShellParseResult {

@@ -196,7 +196,7 @@ bool Parser::parse_for(int depth) {
     const std::string kw(word_here());
     pos_ += kw.size();
     const size_t loop = sink_.loops.size();
-    sink_.loops.push_back(ShellLoop{kw, false, false, abs(open), 0});
+    sink_.loops.push_back(ShellLoop{kw, false, false, abs(open), 0, {}, {}});
     skip_blanks(false);
     std::string after;
     if (kw == "for" && !at_end() && s_[pos_] == '(' && peek(1) == '(') {
@@ -232,6 +232,7 @@ bool Parser::parse_for(int depth) {
             return fail("'" + kw + "' needs a variable name, not '" + std::string(name) + "'", pos_);
         }
         pos_ += name.size();
+        sink_.loops[loop].variable = std::string(name);
         after = "after '" + kw + " NAME in ...'";
         skip_blanks(false);
         if (!at_end() && s_[pos_] == ';') {
@@ -252,6 +253,7 @@ bool Parser::parse_for(int depth) {
                     if (is_meta(c) && !proc_subst) return fail("'do' expected " + after + ", found '" + c + "'", pos_);
                     ShellWord w;
                     if (!parse_word(depth, w)) return false;
+                    sink_.loops[loop].words.push_back(std::move(w));
                 }
             }
         }
@@ -266,7 +268,7 @@ bool Parser::parse_while(int depth) {
     const std::string kw(word_here());
     pos_ += kw.size();
     const size_t loop = sink_.loops.size();
-    sink_.loops.push_back(ShellLoop{kw, false, false, abs(open), 0});
+    sink_.loops.push_back(ShellLoop{kw, false, false, abs(open), 0, {}, {}});
     const size_t mark = out_.size();
     size_t count = 0;
     ListStop stop = ListStop::End;

