@@ -9,6 +9,7 @@
 #include <sys/types.h>
 #include <unistd.h>
 
+#include "app/domain/command_validator.h"
 #include "app/domain/shell_parser.h"
 
 namespace sigma::app {
@@ -45,12 +46,48 @@ CommandRunner::~CommandRunner() {
     }
 }
 
+RunAssessment CommandRunner::assess(const QString& command, domain::Risk caller_risk) {
+    RunAssessment a;
+    const std::string line = command.toStdString();
+    const domain::CommandCheck c = domain::check_command(line);
+    a.valid = c.valid;
+    for (const domain::CheckMessage& m : c.messages)
+        if (m.severity == domain::CheckMessage::Severity::Error && a.problem.isEmpty()) a.problem = QString::fromStdString(m.text);
+    if (!a.valid && a.problem.isEmpty()) a.problem = QStringLiteral("it could not be checked");
+    a.risk = domain::max_risk(caller_risk, c.risk);
+    for (const std::string& r : c.reasons) a.reasons << QString::fromStdString(r);
+    const domain::ShellParseResult parsed = domain::parse_shell(line);
+    std::set<QString> destructive_words, all_programs;
+    if (parsed.ok) {
+        const domain::ShellCatalog* shell = domain::ShellCatalog::builtin();
+        const domain::NvsmiCatalog* nvsmi = domain::NvsmiCatalog::builtin();
+        for (size_t i = 0; i < parsed.commands.size(); ++i) {
+            const domain::SimpleCommand& sc = parsed.commands[i];
+            if (!sc.program.text.empty()) all_programs.insert(base_name(sc.program.text));
+            if (!shell || !nvsmi) continue;
+            if (domain::classify_command(*shell, *nvsmi, parsed.commands, i).risk != domain::Risk::Destructive) continue;
+            if (!sc.program.text.empty()) {
+                destructive_words.insert(base_name(sc.program.text));
+                destructive_words.insert(QString::fromStdString(domain::effective_program(*shell, sc)));
+            } else {
+                for (const domain::ShellRedirection& r : sc.redirections)
+                    if (r.writes()) destructive_words.insert(QString::fromStdString(r.target));
+            }
+        }
+    }
+    const std::set<QString>& words = destructive_words.empty() ? all_programs : destructive_words;
+    a.confirm_words = QStringList(words.begin(), words.end());
+    return a;
+}
+
 QString CommandRunner::check(const QString& command, domain::Risk risk, const Confirmation& confirmation,
                              const QString& destructive_program) {
     if (command.trimmed().isEmpty()) return QStringLiteral("refusing to run an empty command");
     if (confirmation.kind == Confirmation::Kind::None)
         return QStringLiteral("refusing to run '%1' without the user's confirmation").arg(command);
-    if (risk != domain::Risk::Destructive) return {};
+    const RunAssessment a = assess(command, risk);
+    if (!a.valid) return QStringLiteral("refusing to run '%1': it does not validate (%2)").arg(command, a.problem);
+    if (a.risk != domain::Risk::Destructive) return {};
     if (confirmation.kind != Confirmation::Kind::Destructive)
         return QStringLiteral("'%1' is destructive: confirm by typing the program name").arg(command);
     const QString typed = confirmation.typed_program.trimmed();
@@ -61,17 +98,9 @@ QString CommandRunner::check(const QString& command, domain::Risk risk, const Co
             return QStringLiteral("'%1' is destructive: typed '%2' but the program is '%3'").arg(command, typed, expected);
         return {};
     }
-    const domain::ShellParseResult parsed = domain::parse_shell(command.toStdString());
-    if (!parsed.ok)
-        return QStringLiteral("'%1' is destructive and cannot be parsed (%2): refusing").arg(command, QString::fromStdString(parsed.error));
-    std::set<QString> programs;
-    for (const domain::SimpleCommand& c : parsed.commands) {
-        if (!c.program.text.empty()) programs.insert(base_name(c.program.text));
-    }
-    if (programs.count(typed)) return {};
-    QStringList names(programs.begin(), programs.end());
+    if (a.confirm_words.contains(typed)) return {};
     return QStringLiteral("'%1' is destructive: typed '%2' but its programs are %3")
-        .arg(command, typed, names.isEmpty() ? QStringLiteral("(none)") : names.join(QStringLiteral(", ")));
+        .arg(command, typed, a.confirm_words.isEmpty() ? QStringLiteral("(none)") : a.confirm_words.join(QStringLiteral(", ")));
 }
 
 bool CommandRunner::start(const QString& command, domain::Risk risk, const Confirmation& confirmation,

@@ -8,6 +8,7 @@
 #include <QObject>
 #include <QProcess>
 #include <QString>
+#include <QStringList>
 #include <QStringDecoder>
 #include <QTimer>
 #include <memory>
@@ -48,13 +49,29 @@ struct ExecutionResult {
     bool cancelled = false;
 };
 
+// What the runner itself finds in a line before running it, whatever the caller says: whether it
+// validates, its class (never lower than the caller's), the reasons, and the words a destructive
+// confirmation may name (the programs of the destructive commands, looked through wrappers).
+struct RunAssessment {
+    bool valid = false;
+    QString problem;  // why it does not validate
+    domain::Risk risk = domain::Risk::Destructive;
+    QStringList reasons;
+    QStringList confirm_words;
+};
+
 class CommandRunner : public QObject {
     Q_OBJECT
 public:
     explicit CommandRunner(QObject* parent = nullptr);
     ~CommandRunner() override;  // kills a running command's process group
 
-    // Empty when `command` may run with this confirmation, otherwise the reason it may not.
+    // Validates and classifies `command` with the built-in packs; the class is the higher of the
+    // caller's and the classifier's.
+    static RunAssessment assess(const QString& command, domain::Risk caller_risk);
+
+    // Empty when `command` may run with this confirmation, otherwise the reason it may not. A line
+    // that does not validate is refused; the confirmation must match the assessed class.
     // For destructive lines the typed program must match `destructive_program` when given (the
     // program the classifier found destructive), else one of the line's programs.
     static QString check(const QString& command, domain::Risk risk, const Confirmation& confirmation,

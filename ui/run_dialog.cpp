@@ -18,13 +18,19 @@ RunDialog::RunDialog(const QString& command, const QString& risk, const QStringL
     : QDialog(parent), command_(command) {
     setWindowTitle(tr("Run command"));
     setObjectName(QStringLiteral("runDialog"));
-    risk_ = domain::risk_from_text(risk.toStdString()).value_or(domain::Risk::Destructive);
+    // The runner's own verdict decides: the class is never lower than the one the caller shows.
+    const app::RunAssessment assessed =
+        app::CommandRunner::assess(command, domain::risk_from_text(risk.toStdString()).value_or(domain::Risk::Destructive));
+    risk_ = assessed.risk;
+    QStringList all_reasons = reasons;
+    for (const QString& r : assessed.reasons)
+        if (!all_reasons.contains(r)) all_reasons << r;
     auto* layout = new QVBoxLayout(this);
 
     auto* head = new QHBoxLayout;
     head->addWidget(new QLabel(tr("This command will run on this machine:"), this));
     head->addStretch();
-    head->addWidget(make_risk_badge(risk, this));
+    head->addWidget(make_risk_badge(QString::fromLatin1(domain::risk_text(risk_)), this));
     layout->addLayout(head);
 
     auto* view = new QPlainTextEdit(command, this);
@@ -34,8 +40,14 @@ RunDialog::RunDialog(const QString& command, const QString& risk, const QStringL
     view->setMaximumHeight(80);
     layout->addWidget(view);
 
-    if (!reasons.isEmpty()) {
-        auto* why = new QLabel(QStringLiteral("• ") + reasons.join(QStringLiteral("\n• ")), this);
+    if (!assessed.valid) {
+        auto* invalid = new QLabel(tr("This command did not validate (%1), so it cannot be run.").arg(assessed.problem), this);
+        invalid->setObjectName(QStringLiteral("runInvalid"));
+        invalid->setWordWrap(true);
+        layout->addWidget(invalid);
+    }
+    if (!all_reasons.isEmpty()) {
+        auto* why = new QLabel(QStringLiteral("• ") + all_reasons.join(QStringLiteral("\n• ")), this);
         why->setObjectName(QStringLiteral("runReasons"));
         why->setWordWrap(true);
         layout->addWidget(why);
@@ -46,7 +58,8 @@ RunDialog::RunDialog(const QString& command, const QString& risk, const QStringL
         layout->addWidget(prompt);
         typed_ = new QLineEdit(this);
         typed_->setObjectName(QStringLiteral("confirmProgram"));
-        typed_->setPlaceholderText(command.section(QLatin1Char(' '), 0, 0, QString::SectionSkipEmpty));
+        typed_->setPlaceholderText(assessed.confirm_words.isEmpty() ? command.section(QLatin1Char(' '), 0, 0, QString::SectionSkipEmpty)
+                                                                    : assessed.confirm_words.join(tr(" or ")));
         layout->addWidget(typed_);
         connect(typed_, &QLineEdit::textChanged, this, &RunDialog::update_run_button);
     }

@@ -99,28 +99,30 @@ int run_command_job(CliArgs& args, const std::string& request) {
 
     if (!run) return result.valid ? kExitOk : kExitFailure;
 
-    // --run: the user's explicit request, checked against the command's risk.
-    if (!result.valid || result.command.isEmpty()) return fail(kName, "not running: the command did not validate");
-    const auto risk = domain::risk_from_text(result.risk.toStdString()).value_or(domain::Risk::Destructive);
+    // --run: the user's explicit request. The runner validates and classifies the line itself (the
+    // higher class wins), and the reasons are shown before any question.
+    if (result.command.isEmpty()) return fail(kName, "not running: no command was generated");
+    const auto stated = domain::risk_from_text(result.risk.toStdString()).value_or(domain::Risk::Destructive);
+    const app::RunAssessment assessed = app::CommandRunner::assess(result.command, stated);
+    if (!result.valid || !assessed.valid)
+        return fail(kName, "not running: the command did not validate" +
+                               (assessed.problem.isEmpty() ? std::string() : " (" + assessed.problem.toStdString() + ")"));
+    const domain::Risk risk = assessed.risk;
+    std::cerr << "about to run (" << domain::risk_text(risk) << "): " << result.command.toStdString() << "\n";
+    for (const QString& reason : assessed.reasons) std::cerr << "  - " << reason.toStdString() << "\n";
     app::Confirmation confirmation;
     if (risk == domain::Risk::Destructive) {
         if (!yes_destructive)
             return fail(kName, "not running: the command is destructive; pass --yes-destructive to run it");
-        // The program the confirmation names: the first of the line's programs the runner accepts.
-        QString program;
-        for (const auto& c : domain::parse_shell(result.command.toStdString()).commands) {
-            const QString candidate = QString::fromStdString(c.program.text);
-            if (!candidate.isEmpty() &&
-                app::CommandRunner::check(result.command, risk, app::Confirmation::destructive(candidate)).isEmpty()) {
-                program = candidate;
-                break;
-            }
-        }
-        if (program.isEmpty()) return fail(kName, "not running: cannot tell which program is destructive");
+        if (assessed.confirm_words.isEmpty()) return fail(kName, "not running: cannot tell which program is destructive");
+        QString program = assessed.confirm_words.front();
         if (isatty(STDIN_FILENO)) {
-            if (!ask("Type the program name (" + program.toStdString() + ") to run this destructive command: ",
-                     program.toStdString()))
+            std::cerr << "Type the program name (" << assessed.confirm_words.join(" or ").toStdString()
+                      << ") to run this destructive command: " << std::flush;
+            std::string answer;
+            if (!std::getline(std::cin, answer) || !assessed.confirm_words.contains(QString::fromStdString(answer).trimmed()))
                 return fail(kName, "not running: the program name was not confirmed");
+            program = QString::fromStdString(answer).trimmed();
         }
         confirmation = app::Confirmation::destructive(program);
     } else if (risk == domain::Risk::ChangesState) {
