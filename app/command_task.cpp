@@ -72,9 +72,14 @@ QJsonObject CommandResult::to_json() const {
         }
         flags_json.append(o);
     }
+    QJsonArray warnings_json, alternatives_json;
+    for (const QString& w : warnings) warnings_json.append(w);
+    for (const CommandAlternative& a : alternatives)
+        alternatives_json.append(QJsonObject{{"command", a.command}, {"risk", a.risk}, {"valid", a.valid}, {"score", a.score}});
     return QJsonObject{{"command", command},         {"explanation", explanation}, {"risk", risk},
                        {"reasons", reasons_json},    {"valid", valid},             {"messages", messages_json},
-                       {"flags", flags_json}};
+                       {"flags", flags_json},        {"checked", checked},         {"warnings", warnings_json},
+                       {"alternatives", alternatives_json}};
 }
 
 GenerationRequest CommandTask::prepare(const CommandRequest& request) const {

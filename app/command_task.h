@@ -44,6 +44,14 @@ struct FlagExplanation {
     QString program;  // whose option it is in a pipeline: "ps", "nvidia-smi mig"
 };
 
+// Another candidate the pipeline generated and checked, in rank order after the chosen one.
+struct CommandAlternative {
+    QString command;
+    QString risk;  // "read-only" | "changes-state" | "destructive"
+    bool valid = false;
+    double score = 0;  // the reranker's score; higher is better
+};
+
 struct CommandResult {
     QString request;
     QString command;
@@ -53,11 +61,18 @@ struct CommandResult {
     bool valid = false;
     QList<ValidationMessage> messages;
     QList<FlagExplanation> flags;
+    // What the checks covered, for a badge: "syntax, options and fields checked".
+    QString checked;
+    // Warnings a person must see next to the command, never silently: the command does more than the
+    // request asked (intent–risk), or disagrees with the request's literals.
+    QStringList warnings;
+    QList<CommandAlternative> alternatives;
     QString raw_output;
     GenerationStats stats;
 
-    // {"command", "explanation", "risk", "reasons", "valid", "messages", "flags"}; each flag is
-    // {"flag", "meaning", "program"} plus "value" and "details" ([{"item", "meaning"}]) when present.
+    // {"command", "explanation", "risk", "reasons", "valid", "messages", "flags", "checked",
+    // "warnings", "alternatives"}; each flag is {"flag", "meaning", "program"} plus "value" and
+    // "details" ([{"item", "meaning"}]) when present; each alternative {"command", "risk", "valid", "score"}.
     QJsonObject to_json() const;
 };
 

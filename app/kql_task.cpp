@@ -40,7 +40,10 @@ QJsonObject KqlResult::to_json() const {
                        {"diagnostics", diags},
                        {"tables", to_array(tables)},
                        {"columns", to_array(columns)},
-                       {"repairs", repairs}};
+                       {"repairs", repairs},
+                       {"checked", checked},
+                       {"warnings", to_array(warnings)},
+                       {"alternatives", to_array(alternatives)}};
 }
 
 GenerationRequest KqlTask::prepare(const KqlRequest& request) const {

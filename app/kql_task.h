@@ -36,10 +36,13 @@ struct KqlResult {
     QStringList columns;        // schema columns the query uses
     QStringList slice_tables;   // tables shown to the model
     int repairs = 0;            // repair rounds that ran
+    QString checked;            // what the checks covered, for a badge: "syntax and schema checked"
+    QStringList warnings;       // e.g. the query's tables do not match what the question is about
+    QStringList alternatives;   // other checked candidates, in rank order
     QString raw_output;         // the last answer
     GenerationStats stats;      // summed over rounds
 
-    // {"query", "valid", "diagnostics", "tables", "columns", "repairs"}
+    // {"query", "valid", "diagnostics", "tables", "columns", "repairs", "checked", "warnings", "alternatives"}
     QJsonObject to_json() const;
 };
 
