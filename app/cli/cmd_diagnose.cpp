@@ -21,12 +21,20 @@ namespace {
 using sigma::domain::DiagnosisReport;
 using sigma::domain::Finding;
 
+// "L12: text" or "L12-13: text" for a wrapped line, with the reason of a value rule beneath it.
+void print_evidence(const sigma::domain::Evidence& e) {
+    std::cout << "      L" << e.line;
+    if (e.end_line() > e.line) std::cout << "-" << e.end_line();
+    std::cout << ": " << e.text << "\n";
+    if (!e.reason.empty()) std::cout << "          why: " << e.reason << "\n";
+}
+
 void print_finding(size_t n, const Finding& f) {
     std::cout << "[" << n << "] " << f.category << "  " << f.title << "\n"
               << "    severity " << sigma::domain::severity_name(f.severity) << ", score " << f.score << ", "
               << f.hits << (f.hits == 1 ? " matching line" : " matching lines") << "\n";
     std::cout << "    Evidence:\n";
-    for (const auto& e : f.evidence) std::cout << "      L" << e.line << ": " << e.text << "\n";
+    for (const auto& e : f.evidence) print_evidence(e);
     if (f.evidence.size() < f.hits) std::cout << "      (" << f.hits - f.evidence.size() << " more matching lines not shown)\n";
     if (!f.explanation.empty()) std::cout << "    What it means: " << f.explanation << "\n";
     if (!f.root_causes.empty()) {
@@ -49,6 +57,13 @@ void print_report(const DiagnosisReport& r) {
         std::cout << "Diagnosis: unknown (no known signature matched in " << r.lines_read << " lines)\n"
                   << "The rules engine found no line it recognises. Paste more context (kernel log, the service's "
                      "journal, kubectl describe output), or ask the model-backed diagnosis.\n";
+        if (!r.nearest.empty()) {
+            std::cout << "Nearest categories (not matched):\n";
+            for (const Finding& f : r.nearest) {
+                std::cout << "  " << f.category << "  " << f.title << " (closeness " << f.score << ")\n";
+                for (const auto& e : f.evidence) print_evidence(e);
+            }
+        }
     } else {
         const Finding& top = r.findings.front();
         std::cout << "Diagnosis: " << top.category << " (" << sigma::domain::severity_name(top.severity) << ") - "

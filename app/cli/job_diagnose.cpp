@@ -59,7 +59,17 @@ int run_diagnose_job(CliArgs& args, const std::string& input) {
     std::cout << "category: " << result.category.toStdString() << "\n";
     for (const auto& f : result.report.findings) {
         std::cout << "finding: " << f.category << " (" << domain::severity_name(f.severity) << ")\n";
-        for (const auto& e : f.evidence) std::cout << "  L" << e.line << ": " << e.text << "\n";
+        for (const auto& e : f.evidence) {
+            std::cout << "  L" << e.line;
+            if (e.end_line() > e.line) std::cout << "-" << e.end_line();
+            std::cout << ": " << e.text << "\n";
+            if (!e.reason.empty()) std::cout << "    why: " << e.reason << "\n";
+        }
+    }
+    for (const auto& f : result.report.nearest) {
+        std::cout << "nearest: " << f.category << " (not matched, closeness " << f.score << ")\n";
+        for (const auto& e : f.evidence)
+            std::cout << "  L" << e.line << ": " << e.text << (e.reason.empty() ? "" : "  [" + e.reason + "]") << "\n";
     }
     if (!result.root_cause.isEmpty())
         std::cout << "root cause (" << result.summary_source.toStdString() << "): " << result.root_cause.toStdString() << "\n";
