@@ -13,7 +13,7 @@ namespace sigma::app {
 struct BackendChoice {
     QString model_path;     // -m FILE
     QString remote_url;     // --remote URL (an OpenAI-compatible base, e.g. http://127.0.0.1:8080/v1)
-    QString api_key;        // --api-key; empty: SIGMA_API_KEY / OPENAI_API_KEY
+    QString api_key;        // --api-key; empty: SIGMA_REMOTE_API_KEY / OPENAI_API_KEY
     QString remote_model;   // the "model" field sent to a remote endpoint
     QString template_name;  // chat template override for local models
     int n_threads = 0;

@@ -92,8 +92,10 @@ QString RemoteBackend::display_url() const { return completions_url().toString(Q
 
 QString RemoteBackend::effective_api_key() const {
     if (!options_.api_key.isEmpty()) return options_.api_key;
-    const QString sigma = qEnvironmentVariable("SIGMA_API_KEY");
-    if (!sigma.isEmpty()) return sigma;
+    // Not SIGMA_API_KEY: that is the key that guards this machine's own server, and a relay
+    // (serve --remote) must never forward it to the upstream endpoint.
+    const QString remote = qEnvironmentVariable("SIGMA_REMOTE_API_KEY");
+    if (!remote.isEmpty()) return remote;
     return qEnvironmentVariable("OPENAI_API_KEY");
 }
 

@@ -98,13 +98,20 @@ private slots:
 
     void apiKeyFromEnvironment() {
         ScriptedHttpServer server({{ScriptedHttpServer::stream_head() + "data: [DONE]\n\n", After::Close}});
-        qputenv("SIGMA_API_KEY", "from-env");
+        qputenv("SIGMA_REMOTE_API_KEY", "from-env");
+        // The key guarding this machine's own server is never sent upstream.
+        qputenv("SIGMA_API_KEY", "local-server-key");
         RemoteBackend backend(fast_options(server.base_url()));
         QCOMPARE(backend.effective_api_key(), QStringLiteral("from-env"));
         const Outcome out = run(backend);
-        qunsetenv("SIGMA_API_KEY");
+        qunsetenv("SIGMA_REMOTE_API_KEY");
         QVERIFY(out.finished);
         QVERIFY(server.requests.first().contains("Authorization: Bearer from-env"));
+        QVERIFY(!server.requests.first().contains("local-server-key"));
+        RemoteBackend unkeyed(fast_options(server.base_url()));
+        const bool openai_set = qEnvironmentVariableIsSet("OPENAI_API_KEY");
+        if (!openai_set) QCOMPARE(unkeyed.effective_api_key(), QString());
+        qunsetenv("SIGMA_API_KEY");
     }
 
     void deadServerIsAConnectionError() {
