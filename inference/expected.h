@@ -16,6 +16,7 @@ enum class ErrorCode {
     OutOfMemory,
     Cancelled,
     Internal,
+    ConstraintDeadEnd,  // constrained generation: the constraint allowed no next token (constraint.h)
 };
 
 struct Error {

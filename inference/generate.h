@@ -7,10 +7,13 @@
 #include <cstdint>
 #include <functional>
 #include <span>
+#include <vector>
 
+#include "inference/constraint.h"
 #include "inference/context.h"
 #include "inference/expected.h"
 #include "inference/sampler.h"
+#include "inference/token_trie.h"
 
 namespace sigma {
 
@@ -18,6 +21,17 @@ struct GenerateParams {
     int n_predict = 128;       // the most tokens to generate; < 0: until end of generation or context
     SamplerParams sampler;
     bool stop_on_eog = true;   // stop (without emitting it) at a token is_eog says ends generation
+
+    // Constrained decoding (constraint.h). When set, before each token every id whose piece would make
+    // the answer text non-viable is masked out (the sampler never sees it), and the trie's
+    // end-of-generation ids are allowed only where the text is complete. The answer text starts empty
+    // at the first generated token. token_trie must be set with it (built once per vocabulary with
+    // TokenTrie::from_tokenizer; its end-of-generation ids should be the ones is_eog names). Both are
+    // borrowed for the call and only read, so one trie and one constraint may serve several threads.
+    const Constraint* constraint = nullptr;
+    const TokenTrie* token_trie = nullptr;
+    // generate_n_best: how many candidates to sample (>= 1). generate() streams one answer: it wants 1.
+    int n_best = 1;
 };
 
 struct GenerateStats {
@@ -29,11 +43,39 @@ struct GenerateStats {
     bool stopped_by_eog = false;
     bool stopped_by_callback = false;
     bool stopped_by_context = false;  // the context filled up before n_predict
+    // With a constraint: the text is complete and the constraint allows nothing more (no end token was
+    // needed, e.g. a vocabulary without one).
+    bool stopped_by_constraint = false;
+    bool constraint_complete = false;  // with a constraint: the answer was a complete valid text at the stop
+    int masked_tokens = 0;             // tokens sampled under a constraint mask
+    double mask_ms = 0.0;              // time spent computing those masks (part of decode_ms)
 
     double prompt_tokens_per_s() const {
         return prompt_ms > 0 ? (prompt_tokens - reused_tokens) * 1000.0 / prompt_ms : 0.0;
     }
     double decode_tokens_per_s() const { return decode_ms > 0 ? generated_tokens * 1000.0 / decode_ms : 0.0; }
+    double mask_ms_per_token() const { return masked_tokens > 0 ? mask_ms / masked_tokens : 0.0; }
+};
+
+// One answer of generate_n_best.
+struct GeneratedCandidate {
+    std::vector<int32_t> tokens;  // the answer's ids, without the end-of-generation token that ended it
+    // Sum over the answer's tokens, and over the end-of-generation token when one ended it, of the
+    // model's log-probability: log softmax of the raw logits (temperature 1, before the repetition
+    // penalty, the filters and the constraint mask). Comparable between candidates of one prompt.
+    double logprob = 0.0;
+    uint64_t seed = 0;            // the sampler seed that drew it
+    GenerateStats stats;          // of this candidate's own run
+};
+
+struct NBestResult {
+    std::vector<GeneratedCandidate> candidates;  // distinct answers, highest logprob first (ties: lower seed)
+    int attempts = 0;           // candidates sampled (params.n_best)
+    int duplicates = 0;         // of those, dropped as the same tokens as a better one
+    int dead_ends = 0;          // of those, dropped because the constraint allowed no token
+    double total_ms = 0.0;      // wall time of the whole call
+    double mask_ms = 0.0;       // summed over attempts
+    int masked_tokens = 0;      // summed over attempts
 };
 
 // Decodes the prompt (keeping the longest prefix already cached, always re-decoding at least its
@@ -44,9 +86,26 @@ struct GenerateStats {
 // weights, an overflow) stop generation with an Internal error naming them, before any token is
 // sampled from them. The last generated token is sampled but not decoded, so the cache ends one
 // token short of prompt + answer (a follow-up prompt re-decodes it).
+// With params.constraint: a missing token_trie, or one whose n_vocab differs from the model's, is an
+// InvalidArgument error; a step where the constraint allows no token at all (and the text is not
+// complete) stops with an Error of code ConstraintDeadEnd quoting the end of the text (tokens already
+// passed to on_token stay delivered); when the text is complete and nothing more is allowed, generation
+// stops normally with stopped_by_constraint. params.n_best other than 1 is an InvalidArgument error.
 Expected<GenerateStats> generate(Context& ctx, std::span<const int32_t> prompt, const GenerateParams& params,
                                  const std::function<bool(int32_t)>& is_eog,
                                  const std::function<bool(int32_t)>& on_token,
                                  const std::atomic<bool>* cancel = nullptr);
+
+// N-best by sampled candidates: params.n_best runs of generate() on the same prompt, run k drawing with
+// seed params.sampler.seed + k (so candidate 0 is what generate() would answer), each keeping the
+// prompt in the cache (only its last token is decoded again). Each answer gets its summed
+// log-probability; identical answers are reported once; answers that hit a constraint dead end are
+// dropped and counted. Beam search was not chosen: the context holds one sequence, so beams would
+// re-decode their diverging suffixes at every step. With greedy sampling (temperature <= 0) all runs
+// agree, so ask for n_best = 1 there. Errors: n_best < 1, every run a dead end (the last dead end's
+// error), and whatever generate() returns (cancel, bad prompt, NaN logits), which ends the call.
+Expected<NBestResult> generate_n_best(Context& ctx, std::span<const int32_t> prompt, const GenerateParams& params,
+                                      const std::function<bool(int32_t)>& is_eog,
+                                      const std::atomic<bool>* cancel = nullptr);
 
 }  // namespace sigma
