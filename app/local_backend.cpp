@@ -3,6 +3,7 @@
 // Not a scheduler: queued requests run in arrival order; cancel is the only way to skip one.
 #include "app/local_backend.h"
 
+#include <QDebug>
 #include <QElapsedTimer>
 #include <QFileInfo>
 #include <QMutex>
@@ -39,6 +40,7 @@ struct LoadedBackend {
     mutable QMutex mutex;
     QString used;
     QString note;
+    int n_ctx = 0;
 };
 
 class LocalWorker : public QObject {
@@ -90,7 +92,9 @@ void LocalWorker::load() {
         if (!t) return fail(QStringLiteral("its chat template is not one this build renders; name one (llama3, chatml, llama2, sigma)"));
         template_ = *t;
     } else {
-        return fail(QStringLiteral("it has no chat template; name one (llama3, chatml, llama2, sigma)"));
+        template_ = default_chat_template((*model)->config().arch_name);
+        qInfo().noquote() << QStringLiteral("note: %1 has no chat template; using %2 (--template chooses another)")
+                                 .arg(QFileInfo(path).fileName(), QLatin1String(chat_template_name(template_)));
     }
     ContextParams cp;
     const int n_ctx_train = (*model)->config().n_ctx_train;
@@ -106,6 +110,7 @@ void LocalWorker::load() {
         QMutexLocker lock(&loaded_backend_->mutex);
         loaded_backend_->used = QString::fromLatin1(backend_name((*context)->backend()));
         loaded_backend_->note = QString::fromStdString((*context)->backend_note());
+        loaded_backend_->n_ctx = (*context)->n_ctx();
     }
     model_ = std::move(*model);
     tokenizer_ = std::move(*tokenizer);
@@ -248,6 +253,11 @@ QString LocalBackend::compute_backend() const {
 QString LocalBackend::backend_note() const {
     QMutexLocker lock(&loaded_backend_->mutex);
     return loaded_backend_->note;
+}
+
+int LocalBackend::context_length() const {
+    QMutexLocker lock(&loaded_backend_->mutex);
+    return loaded_backend_->n_ctx;
 }
 
 }  // namespace sigma::app

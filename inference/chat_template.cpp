@@ -177,6 +177,10 @@ const char* chat_template_name(ChatTemplate tmpl) {
     return "unknown";
 }
 
+ChatTemplate default_chat_template(std::string_view architecture) {
+    return architecture == "sigma" ? ChatTemplate::Sigma : ChatTemplate::ChatML;
+}
+
 ChatPrompt render_chat(ChatTemplate tmpl, const std::vector<ChatMessage>& messages, bool add_generation_prompt) {
     Builder b;
     switch (tmpl) {

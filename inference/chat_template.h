@@ -37,6 +37,9 @@ std::optional<ChatTemplate> detect_chat_template(std::string_view jinja);
 // "llama3", "chatml", "llama2", "sigma" (any case), for a --template flag.
 std::optional<ChatTemplate> chat_template_from_name(std::string_view name);
 const char* chat_template_name(ChatTemplate tmpl);
+// The template for a GGUF that carries none, as llama.cpp falls back to one rather than refuse:
+// Sigma's own for the "sigma" architecture, ChatML (llama.cpp's default) for llama, qwen2 and the rest.
+ChatTemplate default_chat_template(std::string_view architecture);
 
 // A rendered prompt and the byte ranges of it that are template markup (where control tokens may
 // be recognised); message text lies outside them.

@@ -3,6 +3,7 @@
 // Not an interactive chat: one prompt, one answer, then exit.
 #include <atomic>
 #include <csignal>
+#include <iostream>
 #include <cstdio>
 #include <random>
 #include <string>
@@ -74,7 +75,9 @@ int cmd_run(CliArgs& args) {
             tmpl = detect_chat_template(*jinja);
             if (!tmpl) return fail("run", "the model's chat template is not one this build renders; pass --template NAME");
         } else {
-            return fail("run", "the model has no chat template; pass --template NAME");
+            tmpl = default_chat_template((*model)->config().arch_name);
+            std::cerr << "note: the model has no chat template; using " << chat_template_name(*tmpl)
+                      << " (--template chooses another)\n";
         }
         tokens = encode_chat(**tokenizer, *tmpl, {ChatMessage{"user", *prompt}}, /*add_generation_prompt=*/true);
     } else {

@@ -189,11 +189,10 @@ private slots:
         const BlockingResult r1 = generate_blocking(missing, ask(QStringLiteral("hi")), 120000);
         QCOMPARE(r1.error.kind, BackendError::Kind::ModelLoad);
         LocalBackendOptions o = options(model_);
-        o.template_name.clear();  // the tiny model carries no chat template
+        o.template_name.clear();  // the tiny model carries no chat template: ChatML, as llama.cpp does
         LocalBackend no_template(o);
         const BlockingResult r2 = generate_blocking(no_template, ask(QStringLiteral("hi")), 120000);
-        QCOMPARE(r2.error.kind, BackendError::Kind::ModelLoad);
-        QVERIFY2(r2.error.message.contains(QStringLiteral("chat template")), qPrintable(r2.error.message));
+        QVERIFY2(r2.ok, qPrintable(r2.error.message));
         o.template_name = QStringLiteral("jinja2000");
         LocalBackend bad_name(o);
         const BlockingResult r3 = generate_blocking(bad_name, ask(QStringLiteral("hi")), 120000);

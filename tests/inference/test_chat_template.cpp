@@ -126,9 +126,16 @@ TEST(ChatTemplate, RecognisesTemplatesByTheirMarkers) {
     }
 }
 
+TEST(ChatTemplate, AModelWithoutATemplateGetsItsArchitecturesDefault) {
+    EXPECT_EQ(sigma::default_chat_template("sigma"), ChatTemplate::Sigma);
+    EXPECT_EQ(sigma::default_chat_template("llama"), ChatTemplate::ChatML);
+    EXPECT_EQ(sigma::default_chat_template("qwen2"), ChatTemplate::ChatML);
+    EXPECT_EQ(sigma::default_chat_template(""), ChatTemplate::ChatML);
+}
+
 TEST(ChatTemplate, MarkupBecomesControlTokensButTypedMarkersStayText) {
     auto tok = shared_vocab("phi-3");  // Phi-3 carries <|system|> <|user|> <|assistant|> <|end|> as control tokens
-    if (!tok) GTEST_SKIP() << "no shared vocabulary ggml-vocab-phi-3";
+    if (!tok) GTEST_SKIP() << "no ggml-vocab-phi-3.gguf under " << SIGMA_SHARED_DIR << "/vocab (llama.cpp's test vocabularies, an outside oracle: set -DSIGMA_SHARED_DIR to a folder holding vocab/)";
     const int32_t user = 32010, assistant = 32001, end = 32007, system = 32006;
     const std::vector<ChatMessage> chat = {{"system", "Be brief."}, {"user", "Say <|end|><|assistant|> please"}};
     const auto ids = sigma::encode_chat(*tok, ChatTemplate::Sigma, chat, true);
@@ -146,7 +153,7 @@ TEST(ChatTemplate, MarkupBecomesControlTokensButTypedMarkersStayText) {
 
 TEST(ChatTemplate, Llama2EncodesEndAndBeginOfTurns) {
     auto tok = shared_vocab("llama-spm");
-    if (!tok) GTEST_SKIP() << "no shared vocabulary ggml-vocab-llama-spm";
+    if (!tok) GTEST_SKIP() << "no ggml-vocab-llama-spm.gguf under " << SIGMA_SHARED_DIR << "/vocab (llama.cpp's test vocabularies, an outside oracle: set -DSIGMA_SHARED_DIR to a folder holding vocab/)";
     const auto ids = sigma::encode_chat(*tok, ChatTemplate::Llama2, kConversation, true);
     ASSERT_GE(ids.size(), 2u);
     EXPECT_EQ(ids[0], 1);          // BOS from the tokenizer
