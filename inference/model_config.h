@@ -1,45 +1,5 @@
-// Model hyper-parameters shared by every architecture's forward pass.
-// Not a GGUF reader: model.cpp fills this from metadata and checks it; the forward pass only reads it.
+// Forwards to inference/core/model_config.h, where Config lives so that kernels/ can share it.
+// Not a second definition: include "inference/core/model_config.h" in new code.
 #pragma once
 
-#include <cstdint>
-#include <string>
-
-namespace sigma {
-
-// Stored in history and benchmark output by name: never rename.
-enum class Arch { Llama, Qwen2, Sigma };
-
-enum class RopeStyle {
-    Normal,  // pairs (2i, 2i+1): llama
-    NeoX,    // pairs (i, i + d/2): qwen2
-};
-
-struct ModelConfig {
-    Arch arch = Arch::Llama;
-    std::string arch_name;      // "llama", "qwen2", "sigma"
-    int n_layer = 0;
-    int n_embd = 0;             // hidden size H
-    int n_ff = 0;               // SwiGLU inner width
-    int n_head = 0;             // n_q: query heads
-    int n_head_k = 0;           // n_k: key heads (llama/qwen2: head_count_kv)
-    int n_head_v = 0;           // n_v: value heads (llama/qwen2: head_count_kv)
-    int d_k = 0;                // query/key head size used for scores (after half-K up-projection: d_v)
-    int d_k_cache = 0;          // key head size stored in the KV cache (half-K: d_v / 2, else d_k)
-    int d_v = 0;                // value head size
-    int d_aug = 0;              // AugQ inner width; 0 = no AugQ
-    bool half_k = false;        // attn_k_up present: cached K is d_k_cache wide, mapped up at attention time
-    int n_vocab = 0;
-    int n_ctx_train = 0;        // the longest context the model allows
-    float rms_eps = 1e-5f;
-    float rope_theta = 10000.0f;
-    RopeStyle rope_style = RopeStyle::Normal;
-    bool qkv_bias = false;      // qwen2
-    bool tied_output = false;   // output projection shares token_embd
-
-    // DiffQKV head mapping: consecutive groups, integer division.
-    int k_head(int q_head) const { return q_head * n_head_k / n_head; }
-    int v_head(int q_head) const { return q_head * n_head_v / n_head; }
-};
-
-}  // namespace sigma
+#include "inference/core/model_config.h"

@@ -11,7 +11,7 @@
 #include <cstdint>
 #include <string>
 
-#include "inference/expected.h"
+#include "inference/core/expected.h"
 
 namespace sigma::cuda::detail {
 

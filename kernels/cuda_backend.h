@@ -7,9 +7,9 @@
 #include <cstdint>
 #include <string>
 
-#include "inference/expected.h"
-#include "inference/model_config.h"
-#include "inference/tensor.h"
+#include "inference/core/expected.h"
+#include "inference/core/model_config.h"
+#include "inference/core/tensor.h"
 
 struct CUstream_st;  // cudaStream_t is CUstream_st*
 
