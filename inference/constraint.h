@@ -40,8 +40,8 @@ public:
     // A new cursor in the same state (used to size the trie walk's stack, once per depth).
     virtual std::unique_ptr<ConstraintCursor> clone() const = 0;
     // Becomes a copy of `other`, reusing this cursor's storage: the hot operation of the trie walk,
-    // so it should not allocate once warm. `other` is always a cursor of the same Constraint (same
-    // concrete type), so implementations may static_cast it.
+    // so it should not allocate once warm. `other` always has the same concrete type (callers check),
+    // so implementations may static_cast it; copy all of it, including any pointer to its Constraint.
     virtual void copy_from(const ConstraintCursor& other) = 0;
 };
 

@@ -29,7 +29,7 @@ void Sampler::accept(int32_t token) {
 
 double Sampler::next_uniform() { return static_cast<double>(rng_() >> 11) * (1.0 / 9007199254740992.0); }
 
-int32_t Sampler::sample(const float* logits) {
+void Sampler::load_candidates(const float* logits) {
     const size_t n = static_cast<size_t>(n_vocab_);
     for (size_t i = 0; i < n; ++i) {
         // A NaN would break the ordering the sorts rely on: treat it as impossible.
@@ -49,18 +49,38 @@ int32_t Sampler::sample(const float* logits) {
         }
         for (size_t j = 0; j < history_size_; ++j) penalised_[static_cast<size_t>(history_[j])] = 0;
     }
+}
 
+int32_t Sampler::sample(const float* logits) {
+    load_candidates(logits);
+    return choose(static_cast<size_t>(n_vocab_));
+}
+
+int32_t Sampler::sample_masked(const float* logits, std::span<const uint8_t> allowed) {
+    if (allowed.size() < static_cast<size_t>(n_vocab_)) return -1;
+    load_candidates(logits);
+    // Keep the allowed candidates at the front, in id order (so ties still go to the lower id).
+    size_t n = 0;
+    for (size_t i = 0; i < static_cast<size_t>(n_vocab_); ++i) {
+        if (allowed[i]) candidates_[n++] = candidates_[i];
+    }
+    if (n == 0) return -1;
+    return choose(n);
+}
+
+int32_t Sampler::choose(size_t n) {
     const auto better = [](const Candidate& a, const Candidate& b) {
         return a.logit > b.logit || (a.logit == b.logit && a.id < b.id);
     };
     if (params_.temperature <= 0.0f) {
-        return std::min_element(candidates_.begin(), candidates_.end(), better)->id;
+        return std::min_element(candidates_.begin(), candidates_.begin() + static_cast<std::ptrdiff_t>(n), better)->id;
     }
 
     // top-k: the k best, sorted best first (all of them sorted when top-k is off).
     size_t k = n;
     if (params_.top_k > 0 && static_cast<size_t>(params_.top_k) < n) k = static_cast<size_t>(params_.top_k);
-    std::partial_sort(candidates_.begin(), candidates_.begin() + static_cast<std::ptrdiff_t>(k), candidates_.end(), better);
+    std::partial_sort(candidates_.begin(), candidates_.begin() + static_cast<std::ptrdiff_t>(k),
+                      candidates_.begin() + static_cast<std::ptrdiff_t>(n), better);
 
     // softmax at the temperature over the kept candidates
     const float max_logit = candidates_[0].logit;

@@ -1,6 +1,7 @@
 // Sampler: turns one position's logits into a token id: repetition penalty, then greedy or
 // top-k / temperature / top-p / min-p and a draw from its own seeded RNG.
-// Not shared between threads and not a grammar: one generation at a time owns one Sampler.
+// Not shared between threads and not a grammar: one generation at a time owns one Sampler; a
+// constraint's mask (token_trie.h) comes in as an allowed-ids array.
 #pragma once
 
 #include <cstdint>
@@ -29,6 +30,10 @@ public:
     // greedy if temperature <= 0; else top-k, softmax at the temperature, top-p, min-p, renormalise,
     // draw. Ties in the ordering go to the lower id, so a seed fixes the result.
     int32_t sample(const float* logits);
+    // As sample, but only ids with allowed[id] != 0 are candidates (the penalty still sees every id):
+    // the same draw as sample() over logits where every other id is -infinity. allowed holds n_vocab
+    // bytes. Returns -1 when no id is allowed or allowed is shorter than n_vocab.
+    int32_t sample_masked(const float* logits, std::span<const uint8_t> allowed);
     // Records a token (prompt or generated) for the repetition penalty.
     void accept(int32_t token);
     // Forgets the history and restarts the RNG from the seed.
@@ -43,6 +48,8 @@ private:
         float p;
     };
     double next_uniform();  // [0, 1), the same on every platform for a seed
+    void load_candidates(const float* logits);  // all ids, penalised
+    int32_t choose(size_t n);                   // from candidates_[0, n)
 
     int n_vocab_;
     SamplerParams params_;
