@@ -3,6 +3,9 @@
 // Not a grammar engine and not tied to tokens: checkers see bytes only; TokenTrie turns them into masks.
 #pragma once
 
+#include <array>
+#include <cstddef>
+#include <cstdint>
 #include <memory>
 #include <string_view>
 
@@ -26,6 +29,9 @@ namespace sigma {
 //    or viable, never a crash;
 //  - a cursor is used by one thread at a time; different cursors of one Constraint may be used from
 //    different threads.
+// A set of byte values: bit (b % 64) of word b / 64 is byte b.
+using ByteSet = std::array<uint64_t, 4>;
+
 class ConstraintCursor {
 public:
     virtual ~ConstraintCursor() = default;
@@ -43,6 +49,16 @@ public:
     // so it should not allocate once warm. `other` always has the same concrete type (callers check),
     // so implementations may static_cast it; copy all of it, including any pointer to its Constraint.
     virtual void copy_from(const ConstraintCursor& other) = 0;
+    // Optional fast path for permissive states (inside a string, a comment, free text): fills `bytes`
+    // with byte values such that EVERY string of at most max_length of them, fed from this state,
+    // leaves the text viable, and returns true. The trie then allows whole subtrees spelled only with
+    // those bytes without feeding them. The default claims nothing. A claim may be smaller than the
+    // truth (mind length limits: max_length is the longest token piece), never larger.
+    virtual bool free_bytes(size_t max_length, ByteSet& bytes) const {
+        (void)max_length;
+        (void)bytes;
+        return false;
+    }
 };
 
 // A family of valid answers (a shell command line, a KQL query, a JSON object...). Immutable once

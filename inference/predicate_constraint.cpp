@@ -1,5 +1,5 @@
-// PredicateConstraint: the cursor keeps the text and how much of it is whole UTF-8 characters, and asks
-// the predicates only when a character has been completed.
+// PredicateConstraint: the cursor keeps the text and how much of it is whole UTF-8 characters, rejects
+// invalid UTF-8 itself, and asks the predicates about the text after each feed.
 // Not a UTF-8 repairer: invalid bytes make the text non-viable rather than being replaced.
 #include "inference/predicate_constraint.h"
 
@@ -46,16 +46,14 @@ public:
 
     bool feed(std::string_view bytes) override {
         text_.append(bytes.data(), bytes.size());
-        const size_t before = whole_;
         while (whole_ < text_.size()) {
             const int n = utf8_sequence(text_, whole_);
             if (n < 0) return false;
-            if (n == 0) break;  // an unfinished character: judged once it is whole
+            if (n == 0) break;  // an unfinished character, which later bytes may complete
             whole_ += static_cast<size_t>(n);
         }
-        // Nothing new became whole: the answer is the one the previous feed gave (true, or it is dead).
-        if (whole_ == before) return true;
-        return owner_->viable_ && owner_->viable_(std::string_view(text_).substr(0, whole_));
+        if (bytes.empty()) return true;  // nothing new: the previous answer stands
+        return owner_->viable_ && owner_->viable_(text_);
     }
     bool complete() const override {
         return whole_ == text_.size() && owner_->complete_ && owner_->complete_(text_);

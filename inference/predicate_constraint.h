@@ -17,10 +17,11 @@ class PredicateConstraint : public Constraint {
 public:
     // viable(text): could `text` still grow into a valid answer? It must be prefix-closed (a text
     // whose prefix is not viable is not viable) and must accept the empty text if anything is valid.
-    // complete(text): is `text` a whole valid answer? Both are called with well-formed UTF-8 only:
-    // an unfinished UTF-8 character at the end is held back (viable is asked about the text before
-    // it, and the text is not complete), and invalid UTF-8 is never viable. The functions must be
-    // safe to call from several threads when cursors are used from several threads.
+    // The text may end inside a UTF-8 character (a token can carry part of one): a byte-wise checker
+    // (a prefix of a command line) judges the bytes as they are; a character-wise one should answer
+    // true for an unfinished character it cannot judge yet. Invalid UTF-8 never reaches it (the
+    // cursor rejects it). complete(text): is `text` a whole valid answer? Asked only about whole
+    // characters. Both must be safe to call from several threads when cursors are.
     PredicateConstraint(std::function<bool(std::string_view)> viable, std::function<bool(std::string_view)> complete);
 
     std::unique_ptr<ConstraintCursor> start() const override;

@@ -93,6 +93,7 @@ Expected<TokenTrie> TokenTrie::build(std::vector<std::string> pieces, std::span<
         uint32_t node;      // index in the radix numbering
     };
     std::vector<Open> open;
+    std::vector<int64_t> parent_of;  // [n_node] -1 under the root
     size_t token_cursor = 0;
     bool chain_open = false;
     size_t label_begin = 0;
@@ -115,12 +116,27 @@ Expected<TokenTrie> TokenTrie::build(std::vector<std::string> pieces, std::span<
         trie.node_token_begin_.push_back(static_cast<uint32_t>(trie.token_ids_.size()));
         for (uint32_t k = 0; k < tokens_of[j]; ++k) trie.token_ids_.push_back(order[token_cursor++]);
         trie.max_depth_ = std::max(trie.max_depth_, static_cast<int>(open.size() + 1));
+        parent_of.push_back(open.empty() ? -1 : static_cast<int64_t>(open.back().node));
         open.push_back(Open{end_of[j], node});
         chain_open = false;
     }
     for (const Open& o : open) trie.node_end_[o.node] = static_cast<uint32_t>(trie.node_depth_.size());
     trie.node_label_begin_.push_back(static_cast<uint32_t>(trie.labels_.size()));
     trie.node_token_begin_.push_back(static_cast<uint32_t>(trie.token_ids_.size()));
+    // Subtree byte sets, children before parents (reverse preorder).
+    trie.node_subtree_bytes_.assign(trie.node_depth_.size(), ByteSet{});
+    for (size_t i = trie.node_depth_.size(); i-- > 0;) {
+        ByteSet& set = trie.node_subtree_bytes_[i];
+        for (uint32_t k = trie.node_label_begin_[i]; k < trie.node_label_begin_[i + 1]; ++k) {
+            const auto b = static_cast<uint8_t>(trie.labels_[k]);
+            set[b >> 6] |= uint64_t{1} << (b & 63);
+        }
+        if (parent_of[i] >= 0) {
+            ByteSet& up = trie.node_subtree_bytes_[static_cast<size_t>(parent_of[i])];
+            for (size_t w = 0; w < 4; ++w) up[w] |= set[w];
+        }
+    }
+    for (const int32_t id : order) trie.max_piece_length_ = std::max(trie.max_piece_length_, pieces[static_cast<size_t>(id)].size());
     trie.pieces_ = std::move(pieces);
     return trie;
 }
@@ -155,17 +171,47 @@ Expected<int> TokenTrie::mask(const ConstraintCursor& at, std::span<uint8_t> mas
     while (stack.size() < static_cast<size_t>(max_depth_) + 1) stack.push_back(at.clone());
     stack[0]->copy_from(at);
 
+    // Free bytes: free_path[d] says the path down to depth d is spelled only with them, so a subtree
+    // below it whose bytes are all free is allowed whole (its pieces are free strings no longer than
+    // max_piece_length_).
+    ByteSet free{};
+    const bool have_free = at.free_bytes(max_piece_length_, free);
+    const auto all_free = [&free](const ByteSet& set) {
+        return ((set[0] & ~free[0]) | (set[1] & ~free[1]) | (set[2] & ~free[2]) | (set[3] & ~free[3])) == 0;
+    };
+    std::vector<uint8_t> free_path(static_cast<size_t>(max_depth_) + 1, 0);  // [max_depth + 1]
+    free_path[0] = have_free ? 1 : 0;
+
     int allowed = 0;
     const size_t n = node_depth_.size();
     size_t i = 0;
     while (i < n) {
         const uint32_t d = node_depth_[i];
+        if (free_path[d - 1] && all_free(node_subtree_bytes_[i])) {
+            const uint32_t end = node_end_[i];
+            const uint32_t last = end < n ? node_token_begin_[end] : node_token_begin_[n];
+            for (uint32_t k = node_token_begin_[i]; k < last; ++k) mask[static_cast<size_t>(token_ids_[k])] = 1;
+            allowed += static_cast<int>(last - node_token_begin_[i]);
+            i = end;
+            continue;
+        }
         ConstraintCursor& cursor = *stack[d];
         cursor.copy_from(*stack[d - 1]);
         const uint32_t lb = node_label_begin_[i];
-        if (!cursor.feed(std::string_view(labels_.data() + lb, node_label_begin_[i + 1] - lb))) {
+        const std::string_view label(labels_.data() + lb, node_label_begin_[i + 1] - lb);
+        if (!cursor.feed(label)) {
             i = node_end_[i];  // nothing below a rejected prefix can be viable
             continue;
+        }
+        if (free_path[d - 1]) {
+            bool label_free = true;
+            for (const char c : label) {
+                const auto b = static_cast<uint8_t>(c);
+                label_free = label_free && ((free[b >> 6] >> (b & 63)) & 1u);
+            }
+            free_path[d] = label_free ? 1 : 0;
+        } else {
+            free_path[d] = 0;
         }
         for (uint32_t k = node_token_begin_[i]; k < node_token_begin_[i + 1]; ++k) {
             mask[static_cast<size_t>(token_ids_[k])] = 1;

@@ -20,7 +20,7 @@ class Tokenizer;
 class TokenTrie {
 public:
     // The cursors a mask walk keeps, one per trie depth; owned by the caller and reused across calls
-    // so that a warm walk allocates nothing. Empty at first; mask() fills it.
+    // so that a warm walk clones nothing. Empty at first; mask() fills it.
     using CursorStack = std::vector<std::unique_ptr<ConstraintCursor>>;
 
     // pieces[id]: the bytes token `id` adds to the answer. An empty piece (control, unused tokens)
@@ -33,6 +33,8 @@ public:
 
     // Sets mask[id] to 1 for every token whose piece the cursor `at` accepts (feed returns true), and
     // for the end-of-generation ids when at.complete(); 0 for the rest. Returns how many are allowed.
+    // Subtrees spelled only with bytes the cursor calls free (ConstraintCursor::free_bytes) are
+    // allowed whole, without feeding.
     // mask must hold n_vocab() bytes (a shorter one is an InvalidArgument error). `at` is not changed.
     Expected<int> mask(const ConstraintCursor& at, std::span<uint8_t> mask, CursorStack& stack) const;
     // The reference twin: the same answer by feeding every token's whole piece to its own copy of
@@ -56,6 +58,8 @@ private:
     std::vector<uint32_t> node_token_begin_;  // [n_node + 1] the ids ending here: token_ids_[begin[i], begin[i+1])
     std::string labels_;                      // edge bytes of every node, in preorder
     std::vector<int32_t> token_ids_;          // ids of non-empty pieces, in preorder of their nodes
+    std::vector<ByteSet> node_subtree_bytes_; // [n_node] every byte on the edges of the node's subtree, its own included
+    size_t max_piece_length_ = 0;
     int max_depth_ = 0;
 };
 

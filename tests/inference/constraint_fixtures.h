@@ -34,6 +34,15 @@ public:
         bool complete() const override { return phase_ == 2 && pos_ == static_cast<int>(kTail.size()); }
         std::unique_ptr<ConstraintCursor> clone() const override { return std::make_unique<Cursor>(*this); }
         void copy_from(const ConstraintCursor& other) override { *this = static_cast<const Cursor&>(other); }
+        // Inside the value, its letters are free while the length limit leaves room for a whole piece.
+        bool free_bytes(size_t max_length, ByteSet& bytes) const override {
+            if (phase_ != 1 || pos_ + static_cast<int>(max_length) > kMaxValue) return false;
+            bytes = {};
+            for (int c = 0; c < 256; ++c) {
+                if (value_char(static_cast<char>(c))) bytes[static_cast<size_t>(c) >> 6] |= uint64_t{1} << (c & 63);
+            }
+            return true;
+        }
 
     private:
         static bool value_char(char c) { return (c >= 'a' && c <= 'z') || c == '_' || c == '-'; }
@@ -106,6 +115,10 @@ public:
         bool complete() const override { return true; }
         std::unique_ptr<ConstraintCursor> clone() const override { return std::make_unique<Cursor>(); }
         void copy_from(const ConstraintCursor&) override {}
+        bool free_bytes(size_t, ByteSet& bytes) const override {
+            bytes = {~uint64_t{0}, ~uint64_t{0}, ~uint64_t{0}, ~uint64_t{0}};
+            return true;
+        }
     };
     std::unique_ptr<ConstraintCursor> start() const override { return std::make_unique<Cursor>(); }
 };
@@ -142,7 +155,12 @@ inline std::unique_ptr<Constraint> make_utf8_constraint() {
         while (!text.empty()) {
             const auto it = std::find_if(alphabet.begin(), alphabet.end(),
                                          [&](std::string_view a) { return text.substr(0, a.size()) == a; });
-            if (it == alphabet.end()) return false;
+            if (it == alphabet.end()) {
+                // An unfinished character at the end is viable if it starts one of the alphabet's.
+                return chars < 8 && std::any_of(alphabet.begin(), alphabet.end(), [&](std::string_view a) {
+                           return text.size() < a.size() && a.substr(0, text.size()) == text;
+                       });
+            }
             text.remove_prefix(it->size());
             ++chars;
         }
