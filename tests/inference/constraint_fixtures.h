@@ -106,6 +106,47 @@ public:
     std::unique_ptr<ConstraintCursor> start() const override { return std::make_unique<Cursor>(); }
 };
 
+// "<up to 64 bytes, none of them a quote or NUL>": inside the quotes every other byte is free while
+// the limit leaves room for a whole piece, so the trie's free-bytes path and its plain walk both run.
+class QuotedTextConstraint : public Constraint {
+public:
+    static constexpr int kMaxBody = 64;
+    class Cursor : public ConstraintCursor {
+    public:
+        bool feed(std::string_view bytes) override {
+            for (const char c : bytes) {
+                if (phase_ == 0) {
+                    if (c != '"') return false;
+                    phase_ = 1;
+                } else if (phase_ == 1) {
+                    if (c == '"') {
+                        phase_ = 2;
+                    } else if (c == '\0' || ++body_ > kMaxBody) {
+                        return false;
+                    }
+                } else {
+                    return false;
+                }
+            }
+            return true;
+        }
+        bool complete() const override { return phase_ == 2; }
+        std::unique_ptr<ConstraintCursor> clone() const override { return std::make_unique<Cursor>(*this); }
+        void copy_from(const ConstraintCursor& other) override { *this = static_cast<const Cursor&>(other); }
+        bool free_bytes(size_t max_length, ByteSet& bytes) const override {
+            if (phase_ != 1 || body_ + static_cast<int>(max_length) > kMaxBody) return false;
+            bytes = {~uint64_t{0}, ~uint64_t{0}, ~uint64_t{0}, ~uint64_t{0}};
+            bytes[0] &= ~(uint64_t{1} << '"') & ~uint64_t{1};
+            return true;
+        }
+
+    private:
+        int phase_ = 0;  // 0: before the opening quote, 1: inside, 2: closed
+        int body_ = 0;
+    };
+    std::unique_ptr<ConstraintCursor> start() const override { return std::make_unique<Cursor>(); }
+};
+
 // Every text is viable and complete: the mask walk visits the whole trie (its worst case).
 class AnythingConstraint : public Constraint {
 public:

@@ -110,6 +110,26 @@ TEST(TokenTrie, MaskEqualsBruteForceOnRandomPrefixes) {
     }
 }
 
+TEST(TokenTrie, FreeBytesAllowWholeSubtreesExactlyAsFeedingDoes) {
+    // Short pieces, so the quoted body has room for many steps on the free-bytes path.
+    std::vector<std::string> pieces = random_pieces(4000, 4);
+    for (auto& p : pieces) {
+        if (p.size() > 6) p.resize(6);
+    }
+    auto trie = TokenTrie::build(pieces, std::vector<int32_t>{40});
+    ASSERT_TRUE(trie.ok());
+    const test::QuotedTextConstraint quoted;
+    EXPECT_GT(compare_on_random_prefixes(*trie, quoted, 4, 30, 16), 200);
+    // The free path really ran: inside the quotes, most of the vocabulary is allowed.
+    auto cursor = quoted.start();
+    ASSERT_TRUE(cursor->feed("\"ab"));
+    ByteSet free{};
+    ASSERT_TRUE(cursor->free_bytes(6, free));
+    std::vector<uint8_t> mask(pieces.size());
+    TokenTrie::CursorStack stack;
+    EXPECT_GT(trie->mask(*cursor, mask, stack).value(), 3000);
+}
+
 TEST(TokenTrie, MaskEqualsBruteForceOnTheShippedModelsVocabulary) {
     auto file = GgufFile::open(std::string(SIGMA_SOURCE_DIR) + "/resources/models/sigma-ops.gguf");
     ASSERT_TRUE(file.ok()) << file.error().message;
