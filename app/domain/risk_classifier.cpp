@@ -106,23 +106,21 @@ void Classifier::nested_line(const std::string& text, const Context& ctx) {
         raise(Risk::ChangesState, ctx.via + " runs a command that cannot be parsed (" + p.error + ")");
         return;
     }
+    if (p.commands.empty()) raise(Risk::ChangesState, ctx.via + " runs a command line with no command in it");
     for (size_t i = 0; i < p.commands.size(); ++i) command(p.commands, i, ctx);
+    bind_loops(p, ctx);
 }
 
 void Classifier::wrapped(const std::vector<SimpleCommand>& all, size_t index, size_t start, const ShellSpec& spec, const Context& ctx) {
     const std::vector<ShellWord>& args = all[index].args;
     if (start >= args.size()) return;
-    if (spec.wraps.join_string || args.size() - start == 1) {
-        if (args.size() - start == 1 && args[start].text.find_first_of(" \t|;&><\n") != std::string::npos) {
-            nested_line(args[start].text, ctx);
-            return;
-        }
-        if (spec.wraps.join_string) {
-            std::string joined;
-            for (size_t k = start; k < args.size(); ++k) joined += (k > start ? " " : "") + args[k].text;
-            nested_line(joined, ctx);
-            return;
-        }
+    // Wrappers that hand a shell their words (ssh HOST, watch, su -c) run them as a command line;
+    // the others exec their first word as the program.
+    if (spec.wraps.join_string) {
+        std::string joined;
+        for (size_t k = start; k < args.size(); ++k) joined += (k > start ? " " : "") + args[k].text;
+        nested_line(joined, ctx);
+        return;
     }
     // The wrapped command keeps its place in the pipeline, so "curl URL | nice sh" is still a
     // download piped into a shell.
@@ -130,6 +128,13 @@ void Classifier::wrapped(const std::vector<SimpleCommand>& all, size_t index, si
     const size_t first = std::min(cmd.pipeline_first, index);
     std::vector<SimpleCommand> list(all.begin() + static_cast<long>(first), all.begin() + static_cast<long>(index));
     SimpleCommand inner;
+    // env A=1 CMD: the assignments belong to the command env runs (PAGER=..., LD_PRELOAD=...).
+    if (spec.wraps.skip_assignments)
+        for (size_t k = 0; k < start; ++k) {
+            const std::string& t = args[k].text;
+            const size_t eq = t.find('=');
+            if (eq != std::string::npos && eq > 0 && t[0] != '-') inner.env.emplace_back(t.substr(0, eq), t.substr(eq + 1));
+        }
     inner.program = args[start];
     inner.args.assign(args.begin() + static_cast<long>(start) + 1, args.end());
     inner.stdin_from_pipe = cmd.stdin_from_pipe;
@@ -143,7 +148,8 @@ void Classifier::wrapped(const std::vector<SimpleCommand>& all, size_t index, si
 void Classifier::command(const std::vector<SimpleCommand>& all, size_t index, const Context& ctx) {
     const SimpleCommand& cmd = all[index];
     if (ctx.depth > kMaxWrapDepth) {
-        raise(Risk::ChangesState, "commands wrapped too deeply to judge");
+        // Never lower than what an unwrapped line could get: too deep to judge is treated as the worst.
+        raise(Risk::Destructive, "commands wrapped too deeply to judge, so treated as destructive");
         return;
     }
     if (cmd.sudo)
@@ -161,6 +167,11 @@ void Classifier::command(const std::vector<SimpleCommand>& all, size_t index, co
             raise(Risk::Destructive, prefix + "the program '" + cmd.program.text + "' is downloaded or decoded at run time");
         else
             raise(Risk::ChangesState, prefix + "the program '" + cmd.program.text + "' is computed at run time");
+        return;
+    }
+    // A program word with '=' or blanks in it is no catalogued tool, whatever its last path part says.
+    if (cmd.program.text.find_first_of("= \t\n") != std::string::npos) {
+        raise(Risk::ChangesState, prefix + "unknown program '" + cmd.program.text + "'");
         return;
     }
     const std::string name = program_basename(cmd.program.text);
@@ -331,6 +342,66 @@ bool computes_from_network(const std::string& text) {
     return false;
 }
 
+namespace {
+
+// Replaces $NAME and ${NAME} in `text` with `value`; false when neither occurs.
+bool substitute(std::string& text, const std::string& name, const std::string& value) {
+    bool any = false;
+    for (const std::string& pattern : {"${" + name + "}", "$" + name}) {
+        for (size_t p = text.find(pattern); p != std::string::npos; p = text.find(pattern, p + value.size())) {
+            const size_t end = p + pattern.size();
+            // $NAME must not run on into a longer name ($NAMES).
+            if (pattern[1] != '{' && end < text.size() && (std::isalnum(static_cast<unsigned char>(text[end])) || text[end] == '_')) {
+                p += 1;
+                continue;
+            }
+            text.replace(p, pattern.size(), value);
+            any = true;
+        }
+    }
+    return any;
+}
+
+}  // namespace
+
+void Classifier::bind_loops(const ShellParseResult& parsed, const Context& ctx) {
+    // A for loop's words are the values its variable takes: judge the loop's commands with each one
+    // ("for f in /etc/*.conf; do > $f; done" truncates files under /etc).
+    constexpr size_t kMaxLoopWords = 16;
+    for (const ShellLoop& loop : parsed.loops) {
+        if (loop.unbounded)
+            raise(Risk::ReadOnly, ctx.prefix() + "'" + loop.keyword + "' loop never ends on its own" +
+                                      (loop.break_seen ? " unless its break is reached" : ": it runs until interrupted"));
+        if (loop.variable.empty() || loop.words.empty()) continue;
+        for (size_t w = 0; w < loop.words.size() && w < kMaxLoopWords; ++w) {
+            const std::string& value = loop.words[w].text;
+            std::vector<SimpleCommand> bound;
+            std::vector<size_t> indexes;
+            for (const SimpleCommand& c : parsed.commands) {
+                if (c.start < loop.start || c.start >= loop.start + loop.length) continue;
+                SimpleCommand copy = c;
+                bool changed = false;
+                for (ShellWord& a : copy.args)
+                    if (substitute(a.text, loop.variable, value)) {
+                        changed = true;
+                        a.glob = a.glob || loop.words[w].glob;
+                    }
+                for (ShellRedirection& r : copy.redirections) changed = substitute(r.target, loop.variable, value) || changed;
+                if (changed) indexes.push_back(bound.size());
+                copy.pipeline_first = 0;
+                bound.push_back(std::move(copy));
+            }
+            for (size_t i : indexes) {
+                RiskReport r;
+                Classifier sub{shell, nvsmi, r};
+                sub.command(bound, i, ctx);
+                if (static_cast<int>(r.risk) <= static_cast<int>(out.risk)) continue;
+                for (const std::string& reason : r.reasons) raise(r.risk, "with " + loop.variable + "=" + value + ": " + reason);
+            }
+        }
+    }
+}
+
 }  // namespace risk_detail
 
 std::string effective_program(const ShellCatalog& shell, const SimpleCommand& cmd) {
@@ -382,24 +453,6 @@ RiskReport classify_command(const ShellCatalog& shell, const NvsmiCatalog& nvsmi
 
 namespace {
 
-// Replaces $NAME and ${NAME} in `text` with `value`; false when neither occurs.
-bool substitute(std::string& text, const std::string& name, const std::string& value) {
-    bool any = false;
-    for (const std::string& pattern : {"${" + name + "}", "$" + name}) {
-        for (size_t p = text.find(pattern); p != std::string::npos; p = text.find(pattern, p + value.size())) {
-            const size_t end = p + pattern.size();
-            // $NAME must not run on into a longer name ($NAMES).
-            if (pattern[1] != '{' && end < text.size() && (std::isalnum(static_cast<unsigned char>(text[end])) || text[end] == '_')) {
-                p += 1;
-                continue;
-            }
-            text.replace(p, pattern.size(), value);
-            any = true;
-        }
-    }
-    return any;
-}
-
 void merge(RiskReport& total, RiskReport&& r, const std::string& note = {}) {
     total.risk = max_risk(total.risk, r.risk);
     for (std::string& s : r.reasons) {
@@ -419,40 +472,10 @@ RiskReport classify_line(const ShellCatalog& shell, const NvsmiCatalog& nvsmi, c
     }
     for (size_t i = 0; i < parsed.commands.size(); ++i) merge(total, classify_command(shell, nvsmi, parsed.commands, i));
 
-    // A for loop's words are the values its variable takes: judge the loop's commands with each one
-    // ("for f in /etc/*.conf; do > $f; done" truncates files under /etc).
-    constexpr size_t kMaxLoopWords = 16;
-    for (const ShellLoop& loop : parsed.loops) {
-        if (loop.unbounded)
-            total.reasons.push_back("'" + loop.keyword + "' loop never ends on its own" +
-                                    (loop.break_seen ? " unless its break is reached" : ": it runs until interrupted"));
-        if (loop.variable.empty() || loop.words.empty()) continue;
-        for (size_t w = 0; w < loop.words.size() && w < kMaxLoopWords; ++w) {
-            const std::string& value = loop.words[w].text;
-            std::vector<SimpleCommand> bound;
-            std::vector<size_t> indexes;
-            for (size_t i = 0; i < parsed.commands.size(); ++i) {
-                const SimpleCommand& c = parsed.commands[i];
-                if (c.start < loop.start || c.start >= loop.start + loop.length) continue;
-                SimpleCommand copy = c;
-                bool changed = false;
-                for (ShellWord& a : copy.args)
-                    if (substitute(a.text, loop.variable, value)) {
-                        changed = true;
-                        a.glob = a.glob || loop.words[w].glob;
-                    }
-                for (ShellRedirection& r : copy.redirections) changed = substitute(r.target, loop.variable, value) || changed;
-                if (changed) indexes.push_back(bound.size());
-                copy.pipeline_first = 0;
-                bound.push_back(std::move(copy));
-            }
-            for (size_t i : indexes) {
-                RiskReport r = classify_command(shell, nvsmi, bound, i);
-                if (static_cast<int>(r.risk) > static_cast<int>(total.risk))
-                    merge(total, std::move(r), "with " + loop.variable + "=" + value + ": ");
-            }
-        }
-    }
+    RiskReport bound;
+    risk_detail::Classifier c{shell, nvsmi, bound};
+    c.bind_loops(parsed, risk_detail::Context{});
+    merge(total, std::move(bound));
     return total;
 }
 

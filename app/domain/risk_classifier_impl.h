@@ -53,6 +53,9 @@ struct Classifier {
     // Walk (risk_classifier.cpp).
     void command(const std::vector<SimpleCommand>& all, size_t index, const Context& ctx);
     void nested_line(const std::string& text, const Context& ctx);
+    // Judges each for loop's commands with every word its variable takes, and names loops that
+    // never end on their own.
+    void bind_loops(const ShellParseResult& parsed, const Context& ctx);
     void wrapped(const std::vector<SimpleCommand>& all, size_t index, size_t start, const ShellSpec& spec, const Context& ctx);
     void tool_rules(const std::vector<SimpleCommand>& all, size_t index, const ShellSpec& tool, const Context& ctx);
     void redirections(const SimpleCommand& cmd, const Context& ctx);

@@ -284,11 +284,14 @@ bool Classifier::effect_rules(const std::vector<SimpleCommand>& all, size_t inde
         return false;
     }
     if (n == "env") {
-        if (auto s = raw_value(args, {"-S", "--split-string"})) {
+        // Only env's own words count: a -S after the wrapped program belongs to that program.
+        const size_t own = std::min(av.ta.wrapped_start, args.size());
+        const std::vector<ShellWord> env_words(args.begin(), args.begin() + static_cast<long>(own));
+        if (auto s = raw_value(env_words, {"-S", "--split-string"})) {
             std::string text = *s;
             // The words after the -S string are appended to the split command.
             bool after = false;
-            for (size_t k = 0; k < args.size(); ++k) {
+            for (size_t k = 0; k < args.size(); ++k) {  // -S is among env's own words, before `own`
                 if (after) text += " " + args[k].text;
                 if (args[k].text == "-S" || args[k].text == "--split-string") {
                     ++k;

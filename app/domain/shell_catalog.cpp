@@ -284,7 +284,11 @@ ToolArgs ShellCatalog::walk(const ShellSpec& tool, const std::vector<ShellWord>&
             continue;
         }
         const bool tar_bundle = spec.style == "tar" && i == 0 && !t.empty() && t[0] != '-' && r.chain.size() == 1;
-        const bool looks_option = !end_of_options && t.size() > 1 && t[0] == '-' && spec.style != "operands";
+        // A wrapper stops reading options once its own operands are complete (ssh HOST CMD,
+        // timeout 5 CMD): what follows is the wrapped command even when it starts with '-'.
+        const bool wrapped_here = spec.wraps.present && !spec.wraps.after_double_dash && spec.wraps.skip_positionals > 0 &&
+                                  positionals_here >= spec.wraps.skip_positionals;
+        const bool looks_option = !end_of_options && !wrapped_here && t.size() > 1 && t[0] == '-' && spec.style != "operands";
         if (looks_option || tar_bundle) {
             const std::string tok = tar_bundle ? "-" + t : t;
             const size_t shift = tar_bundle ? 1 : 0;
