@@ -1,5 +1,5 @@
-// Table relevance by word overlap: cheap, explainable, and good enough to keep a small model's
-// prompt short without hiding the table the question is about.
+// The slice takes the table ranker's order (kql_table_ranker.h) and writes the best tables with
+// their typed columns, so the table the question is about is in the prompt and first.
 #include "app/domain/kql_schema_slice.h"
 
 #include <algorithm>
@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "app/domain/json.h"
+#include "app/domain/kql_table_ranker.h"
 #include "app/domain/resource_paths.h"
 
 namespace sigma::domain {
@@ -26,21 +27,6 @@ std::string stem(std::string w) {
     if (w.size() > 3 && w.ends_with("ies")) return w.substr(0, w.size() - 3) + "y";
     if (w.size() > 3 && w.back() == 's' && !w.ends_with("ss")) w.pop_back();
     return w;
-}
-
-std::vector<std::string> words_of(std::string_view text) {
-    std::vector<std::string> out;
-    std::string cur;
-    for (char c : text) {
-        if (std::isalnum(static_cast<unsigned char>(c))) {
-            cur += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-        } else if (!cur.empty()) {
-            out.push_back(stem(cur));
-            cur.clear();
-        }
-    }
-    if (!cur.empty()) out.push_back(stem(cur));
-    return out;
 }
 
 }  // namespace
@@ -92,35 +78,14 @@ KqlTableHints KqlTableHints::load_default() {
 
 KqlSchemaSlice kql_schema_slice(std::string_view question, const KqlSchema& schema, const KqlTableHints& hints,
                                 size_t max_tables) {
-    const std::vector<std::string> qwords = words_of(question);
-    const std::set<std::string> qset(qwords.begin(), qwords.end());
-    const std::string qlower = lower(question);
-
+    const std::vector<KqlTableScore> ranked = rank_kql_tables(question, schema, hints);
     std::vector<std::pair<double, size_t>> scored;
-    for (size_t t = 0; t < schema.tables.size(); ++t) {
-        const KqlTable& table = schema.tables[t];
-        double score = 0.0;
-        if (qlower.find(lower(table.name)) != std::string::npos) score += 10.0;  // named outright
-        for (const std::string& w : identifier_words(table.name))
-            if (w.size() > 1 && qset.count(w)) score += 3.0;
-        std::set<std::string> column_words;
-        for (const KqlColumn& c : table.columns)
-            for (const std::string& w : identifier_words(c.name)) column_words.insert(w);
-        for (const std::string& w : column_words)
-            if (w.size() > 2 && qset.count(w)) score += 1.0;
-        for (const auto& [name, words] : hints.hints) {
-            if (name != table.name) continue;
-            for (const std::string& phrase : words) {
-                if (phrase.find(' ') != std::string::npos) {
-                    if (qlower.find(phrase) != std::string::npos) score += 4.0;
-                } else if (qset.count(stem(phrase))) {
-                    score += 2.5;
-                }
+    for (const KqlTableScore& r : ranked)
+        for (size_t t = 0; t < schema.tables.size(); ++t)
+            if (schema.tables[t].name == r.table) {
+                scored.emplace_back(r.score, t);
+                break;
             }
-        }
-        scored.emplace_back(score, t);
-    }
-    std::stable_sort(scored.begin(), scored.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
 
     KqlSchemaSlice slice;
     for (const auto& [score, t] : scored) {

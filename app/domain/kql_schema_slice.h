@@ -21,7 +21,7 @@ struct KqlSchemaSlice {
     std::string text;                 // one line per table: "Table(col:type, col:type, ...)"
 };
 
-// Scores each table by the question's words found in its name, its columns and its hints, and
+// Orders tables with rank_kql_tables (name words and phrases, hints, columns, weighted by rarity) and
 // keeps the best `max_tables` (at least one when the schema has any table).
 KqlSchemaSlice kql_schema_slice(std::string_view question, const KqlSchema& schema, const KqlTableHints& hints,
                                 size_t max_tables = 3);

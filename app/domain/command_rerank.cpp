@@ -1,0 +1,177 @@
+// Command reranking: a weighted sum of explainable terms, each one an observable property of the
+// candidate (validator verdict, risk vs intent, literals, catalogue meanings), so a ranking can be
+// read and argued with.
+#include "app/domain/command_rerank.h"
+
+#include <algorithm>
+#include <cctype>
+#include <map>
+#include <set>
+
+#include "app/domain/bm25.h"
+#include "app/domain/flag_explainer.h"
+
+namespace sigma::domain {
+
+namespace {
+
+// Words too common in requests to say which flag is meant.
+bool generic_word(const std::string& w) {
+    static const std::set<std::string> kGeneric{
+        "show", "list", "display", "print", "get", "report", "check", "please", "node", "server", "box", "host",
+        "machine", "need", "help", "quick", "one", "hey", "thank", "thanks", "bash", "what", "which", "how", "me",
+        "all", "every", "each", "this", "that", "with", "gpu", "device", "current", "use", "using", "only", "now",
+        "can", "you", "i", "want", "find", "tell", "give"};
+    return kGeneric.count(w) > 0;
+}
+
+std::string normalise(std::string_view s) {
+    std::string out;
+    bool space = false;
+    for (char c : s) {
+        if (c == ' ' || c == '\t') {
+            space = !out.empty();
+            continue;
+        }
+        if (space) out += ' ';
+        space = false;
+        out += c;
+    }
+    return out;
+}
+
+struct Relevance {
+    double recall = 0.0;     // request words the candidate covers
+    double precision = 1.0;  // the candidate's fields/sections that share a word with the request
+};
+
+Relevance relevance_of(std::string_view request, std::string_view command) {
+    std::set<std::string> req;
+    for (const std::string& w : Bm25Index::tokenize(request))
+        if (!generic_word(w) && !(w.size() == 1 && !std::isdigit(static_cast<unsigned char>(w[0])))) req.insert(w);
+    Relevance r;
+    std::set<std::string> have;
+    for (const std::string& w : Bm25Index::tokenize(command)) have.insert(w);
+    int items = 0, matching = 0;
+    for (const FlagExplanation& f : explain_flags(std::string(command))) {
+        for (const std::string& w : Bm25Index::tokenize(f.meaning)) have.insert(w);
+        for (const FlagDetail& d : f.details) {
+            std::set<std::string> item_words;
+            for (const std::string& w : Bm25Index::tokenize(d.item)) item_words.insert(w);
+            for (const std::string& w : Bm25Index::tokenize(d.meaning)) item_words.insert(w);
+            have.insert(item_words.begin(), item_words.end());
+            if (f.flag.starts_with("--query") || f.flag == "-d" || f.flag == "--display") {
+                ++items;
+                if (std::any_of(item_words.begin(), item_words.end(), [&](const std::string& w) { return req.count(w) > 0; }))
+                    ++matching;
+            }
+        }
+    }
+    if (!req.empty()) {
+        int found = 0;
+        for (const std::string& w : req) found += have.count(w) ? 1 : 0;
+        r.recall = static_cast<double>(found) / static_cast<double>(req.size());
+    }
+    if (items > 0) r.precision = static_cast<double>(matching) / static_cast<double>(items);
+    return r;
+}
+
+// Replaces each error span that has a suggestion with the suggestion; false when none applies.
+bool apply_suggestions(std::string& command, const CommandCheck& check) {
+    struct Edit {
+        size_t start, length;
+        std::string text;
+    };
+    std::vector<Edit> edits;
+    for (const CheckMessage& m : check.messages) {
+        if (m.severity != CheckMessage::Severity::Error || m.suggestions.empty() || m.length == 0) continue;
+        if (m.start + m.length > command.size()) continue;
+        edits.push_back({m.start, m.length, m.suggestions.front()});
+    }
+    if (edits.empty()) return false;
+    std::sort(edits.begin(), edits.end(), [](const Edit& a, const Edit& b) { return a.start > b.start; });
+    size_t floor = std::string::npos;
+    for (const Edit& e : edits) {
+        if (floor != std::string::npos && e.start + e.length > floor) continue;  // overlapping spans
+        command.replace(e.start, e.length, e.text);
+        floor = e.start;
+    }
+    return true;
+}
+
+}  // namespace
+
+double command_relevance(std::string_view request, std::string_view command) {
+    return relevance_of(request, command).recall;
+}
+
+std::string repair_command(std::string_view request, std::string_view command, bool copy_literals) {
+    std::string out = copy_literals ? copy_request_literals(request, command) : std::string(command);
+    for (int round = 0; round < 3; ++round) {
+        const CommandCheck check = check_command(out);
+        if (check.valid) break;
+        std::string next = out;
+        if (!apply_suggestions(next, check) || next == out) break;
+        out = next;
+    }
+    return out;
+}
+
+std::vector<RankedCommand> rerank_commands(std::string_view request, const std::vector<CommandCandidate>& candidates,
+                                           const RerankOptions& options) {
+    const IntentReading intent = read_intent(request);
+    std::vector<RankedCommand> ranked;
+    std::map<std::string, size_t> index;  // normalised command -> position in `ranked`
+    for (const CommandCandidate& c : candidates) {
+        const std::string key = normalise(c.command);
+        if (key.empty()) continue;
+        auto it = index.find(key);
+        if (it != index.end()) {
+            RankedCommand& r = ranked[it->second];
+            ++r.votes;
+            if (c.logprob > r.candidate.logprob && c.logprob != 0.0) r.candidate.logprob = c.logprob;
+            if (r.candidate.explanation.empty()) r.candidate.explanation = c.explanation;
+            continue;
+        }
+        RankedCommand r;
+        r.candidate = c;
+        r.candidate.command = key;
+        r.check = check_command(key);
+        index.emplace(key, ranked.size());
+        ranked.push_back(std::move(r));
+    }
+    for (RankedCommand& r : ranked) {
+        double s = 0.0;
+        if (!r.check.valid) s -= 100.0;
+        if (!r.check.unknown_programs.empty()) s -= 10.0;
+        const int risk = static_cast<int>(r.check.risk);
+        if (options.intent) {
+            if (intent.intent == RequestIntent::Read) {
+                s -= 12.0 * risk;
+            } else if (intent.intent == RequestIntent::Change) {
+                if (risk == 0) s -= 6.0;
+                if (risk > static_cast<int>(intent.allowed)) s -= 3.0;
+            } else {
+                s -= 2.0 * risk;
+            }
+        }
+        r.literals = literal_coverage(request, r.candidate.command);
+        if (options.literals) {
+            s += 2.5 * r.literals.covered - 2.5 * (r.literals.request_total - r.literals.covered);
+            s -= 1.5 * r.literals.ungrounded;
+        }
+        const Relevance rel = relevance_of(request, r.candidate.command);
+        r.relevance = rel.recall;
+        if (options.relevance) s += 4.0 * rel.recall + 2.0 * rel.precision;
+        if (options.votes) s += 0.7 * (r.votes - 1);
+        if (r.candidate.logprob != 0.0) s += options.logprob_weight * r.candidate.logprob;
+        else s -= 0.25 * r.candidate.order;  // no log-probabilities: the greedy answer first
+        if (!r.candidate.repaired_from.empty()) s -= 0.1;
+        r.score = s;
+    }
+    std::stable_sort(ranked.begin(), ranked.end(),
+                     [](const RankedCommand& a, const RankedCommand& b) { return a.score > b.score; });
+    return ranked;
+}
+
+}  // namespace sigma::domain

@@ -1,0 +1,117 @@
+// Request intent from word lists: the first cue after courtesy words decides, so "show pods that
+// were deleted" reads and "delete the pods shown by ..." changes.
+#include "app/domain/request_intent.h"
+
+#include <algorithm>
+#include <array>
+#include <cctype>
+#include <vector>
+
+namespace sigma::domain {
+
+namespace {
+
+std::vector<std::string> words_of(std::string_view text) {
+    std::vector<std::string> out;
+    std::string cur;
+    for (char c : text) {
+        if (std::isalpha(static_cast<unsigned char>(c)) || c == '\'') {
+            cur += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        } else {
+            if (!cur.empty()) out.push_back(cur);
+            cur.clear();
+            if (c == '?') out.emplace_back("?");
+        }
+    }
+    if (!cur.empty()) out.push_back(cur);
+    return out;
+}
+
+template <size_t N>
+bool in(const std::array<std::string_view, N>& list, std::string_view w) {
+    return std::find(list.begin(), list.end(), w) != list.end();
+}
+
+constexpr std::array<std::string_view, 40> kCourtesy{
+    "please", "pls", "hey", "hi", "hello", "need", "help", "quick", "one", "can", "could", "would", "you",
+    "i", "want", "to", "like", "kindly", "on", "this", "that", "the", "node", "box", "server", "host",
+    "machine", "here", "bash", "now", "just", "ok", "okay", "also", "so", "let's", "lets", "we", "me", "a"};
+
+constexpr std::array<std::string_view, 74> kRead{
+    "show", "list", "display", "print", "printing", "get", "report", "check", "count", "find", "search",
+    "grep", "view", "see", "tell", "query", "monitor", "watch", "tail", "follow", "describe", "inspect",
+    "look", "fetch", "read", "dump", "output", "compare", "summarize", "summarise", "measure", "collect",
+    "sample", "trace", "track", "stream", "keep", "test", "ping", "verify", "diff", "what", "which", "who",
+    "where", "when", "why", "how", "is", "are", "does", "do", "did", "was", "were", "has", "top", "lookup",
+    "resolve", "determine", "identify", "confirm", "examine", "cat", "peek", "preview", "estimate",
+    "calculate", "total", "sum", "average", "status", "pmon", "dmon"};
+
+constexpr std::array<std::string_view, 36> kDestructive{
+    "delete", "remove", "rm", "drop", "purge", "wipe", "erase", "truncate", "kill", "terminate", "reset",
+    "reboot", "shutdown", "poweroff", "halt", "drain", "evict", "format", "mkfs", "overwrite", "destroy",
+    "force", "empty", "prune", "uninstall", "clear", "shred", "zap", "nuke", "flush", "unmount", "umount",
+    "detach", "deregister", "decommission", "obliterate"};
+
+constexpr std::array<std::string_view, 76> kChange{
+    "set", "enable", "disable", "turn", "switch", "restart", "stop", "start", "scale", "cordon", "uncordon",
+    "apply", "create", "make", "add", "install", "update", "upgrade", "change", "modify", "edit", "rename",
+    "move", "mv", "copy", "cp", "lock", "unlock", "limit", "cap", "raise", "lower", "increase", "decrease",
+    "give", "grant", "revoke", "chmod", "chown", "mount", "load", "unload", "reload", "rollback", "roll",
+    "rollout", "restore", "deploy", "patch", "label", "annotate", "taint", "untaint", "tag", "write",
+    "append", "compress", "extract", "unpack", "archive", "backup", "sync", "download", "upload", "fix",
+    "clean", "cleanup", "block", "allow", "deny", "configure", "pin", "assign", "resize", "attach", "pause"};
+
+}  // namespace
+
+const char* request_intent_text(RequestIntent intent) {
+    switch (intent) {
+        case RequestIntent::Read: return "read";
+        case RequestIntent::Change: return "change";
+        case RequestIntent::Unknown: break;
+    }
+    return "unknown";
+}
+
+IntentReading read_intent(std::string_view request) {
+    const std::vector<std::string> words = words_of(request);
+    IntentReading r;
+    auto decide = [&](const std::string& w, size_t index) -> bool {
+        // "give me ..." and "make a list" read; "give x execute permission" changes.
+        const bool followed_by_me = index + 1 < words.size() && (words[index + 1] == "me" || words[index + 1] == "us");
+        if (in(kDestructive, w)) {
+            r = {RequestIntent::Change, w, Risk::Destructive};
+            return true;
+        }
+        if (in(kChange, w) && !followed_by_me) {
+            r = {RequestIntent::Change, w, Risk::ChangesState};
+            return true;
+        }
+        if (in(kRead, w) || (w == "give" && followed_by_me)) {
+            r = {RequestIntent::Read, w, Risk::ReadOnly};
+            return true;
+        }
+        return false;
+    };
+    size_t i = 0;
+    while (i < words.size() && in(kCourtesy, words[i])) ++i;
+    if (i < words.size() && decide(words[i], i)) return r;
+    // No leading verb ("pmon for gpu 6", "dmesg with human time"): the first cue anywhere decides,
+    // and a question mark reads.
+    for (size_t j = i; j < words.size(); ++j)
+        if (decide(words[j], j)) return r;
+    if (std::find(words.begin(), words.end(), "?") != words.end()) return {RequestIntent::Read, "?", Risk::ReadOnly};
+    return r;
+}
+
+std::string intent_risk_warning(const IntentReading& intent, Risk risk) {
+    if (static_cast<int>(risk) <= static_cast<int>(intent.allowed)) return {};
+    if (intent.intent == RequestIntent::Read)
+        return std::string("the request asks to look (\"") + intent.cue + "\") but this command is " + risk_text(risk) +
+               ": it changes the system";
+    if (intent.intent == RequestIntent::Change)
+        return std::string("this command is ") + risk_text(risk) + ", more than the request's \"" + intent.cue +
+               "\" asked for";
+    return std::string("this command is ") + risk_text(risk) + " although the request did not ask for a change";
+}
+
+}  // namespace sigma::domain

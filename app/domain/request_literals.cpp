@@ -1,0 +1,230 @@
+// Request literals: one small scanner for both sides (request and command), so that a value is the
+// same word on both; copying is pairwise by kind, never across kinds.
+#include "app/domain/request_literals.h"
+
+#include <algorithm>
+#include <array>
+#include <cctype>
+
+#include "app/domain/nvsmi_catalog.h"
+
+namespace sigma::domain {
+
+namespace {
+
+bool is_word_char(char c) {
+    const auto u = static_cast<unsigned char>(c);
+    return std::isalnum(u) || c == '.' || c == '_' || c == '/' || c == '-' || c == '~' || c == '+' || c == '@';
+}
+
+bool all_digits(std::string_view s) {
+    return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)); });
+}
+
+bool has_alpha(std::string_view s) {
+    return std::any_of(s.begin(), s.end(), [](char c) { return std::isalpha(static_cast<unsigned char>(c)); });
+}
+
+std::string lower(std::string_view s) {
+    std::string out(s);
+    for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return out;
+}
+
+constexpr std::array<std::pair<std::string_view, std::string_view>, 24> kNumberWords{{
+    {"zero", "0"},     {"one", "1"},        {"two", "2"},       {"three", "3"},    {"four", "4"},
+    {"five", "5"},     {"six", "6"},        {"seven", "7"},     {"eight", "8"},    {"nine", "9"},
+    {"ten", "10"},     {"eleven", "11"},    {"twelve", "12"},   {"fifteen", "15"}, {"twenty", "20"},
+    {"thirty", "30"},  {"forty", "40"},     {"fifty", "50"},    {"sixty", "60"},   {"hundred", "100"},
+    {"thousand", "1000"}, {"dozen", "12"},  {"single", "1"},    {"once", "1"},
+}};
+
+// Hyphenated English words are not names of things ("read-only", "sign-ins").
+bool english_hyphenated(std::string_view w) {
+    static constexpr std::array<std::string_view, 16> kTails{"only", "in", "ins", "time", "readable", "based",
+                                                             "level", "wide", "side", "date", "like", "running",
+                                                             "memory", "interactive", "style", "free"};
+    const std::string l = lower(w);
+    const size_t dash = l.rfind('-');
+    if (dash == std::string::npos) return false;
+    const std::string_view tail = std::string_view(l).substr(dash + 1);
+    if (std::find(kTails.begin(), kTails.end(), tail) != kTails.end()) return true;
+    return l.starts_with("non-") || l.starts_with("e-") || l.starts_with("re-") || l.starts_with("x-");
+}
+
+bool has_file_extension(std::string_view w) {
+    static constexpr std::array<std::string_view, 26> kExt{"log", "txt", "sh", "py", "conf", "cfg", "json", "yaml",
+                                                           "yml", "gz", "tar", "tgz", "zip", "csv", "out", "err",
+                                                           "ini", "xml", "pem", "crt", "key", "service", "bz2",
+                                                           "xz", "so", "toml"};
+    const size_t dot = w.rfind('.');
+    if (dot == std::string_view::npos || dot == 0 || dot + 1 >= w.size()) return false;
+    const std::string ext = lower(w.substr(dot + 1));
+    return std::find(kExt.begin(), kExt.end(), ext) != kExt.end();
+}
+
+// Strips sentence punctuation from the end of a word ("train.log?" is found as "train.log").
+std::string_view trim_word(std::string_view w) {
+    while (!w.empty() && (w.back() == '.' || w.back() == '-' || w.back() == '/') && w.size() > 1 &&
+           !(w.back() == '/' && w.find('/') != w.size() - 1))
+        w.remove_suffix(1);
+    return w;
+}
+
+bool classify(std::string_view w, LiteralKind* kind) {
+    if (w.empty() || w.front() == '-') return false;  // an option, or a stray dash
+    if (all_digits(w)) {
+        *kind = LiteralKind::Number;
+        return true;
+    }
+    if (w.find('/') != std::string_view::npos || w.front() == '~' || has_file_extension(w)) {
+        if (w == "/" || w.find("//") != std::string_view::npos) return false;
+        *kind = LiteralKind::Path;
+        return true;
+    }
+    const size_t dash = w.find('-');
+    if (dash != std::string_view::npos && dash > 0 && has_alpha(w) && !english_hyphenated(w)) {
+        *kind = LiteralKind::Name;
+        return true;
+    }
+    return false;
+}
+
+// Walks `text`; `command` mode skips program names and option names and notes quoted spans.
+std::vector<Literal> scan(std::string_view text, bool command) {
+    std::vector<Literal> out;
+    const NvsmiCatalog* nvsmi = command ? NvsmiCatalog::builtin() : nullptr;
+    bool segment_start = true;  // the next word names a program
+    std::string program;
+    std::string previous_word;
+    size_t i = 0;
+    while (i < text.size()) {
+        const char c = text[i];
+        if (c == '\'' || c == '"' || c == '`') {
+            const size_t end = text.find(c, i + 1);
+            const size_t stop = end == std::string_view::npos ? text.size() : end;
+            std::string_view body = text.substr(i + 1, stop - i - 1);
+            const bool program_text = body.find('{') != std::string_view::npos || body.find('$') != std::string_view::npos;
+            if (!body.empty() && !program_text && c != '`' && body.size() <= 80)
+                out.push_back({LiteralKind::Quoted, std::string(body), i + 1, body.size()});
+            i = stop == text.size() ? stop : stop + 1;
+            segment_start = false;
+            continue;
+        }
+        if (command && (c == '|' || c == ';' || c == '&' || c == '(' || c == ')')) {
+            segment_start = true;
+            ++i;
+            continue;
+        }
+        if (!is_word_char(c)) {
+            ++i;
+            continue;
+        }
+        size_t j = i;
+        while (j < text.size() && is_word_char(text[j])) ++j;
+        const bool after_dollar = i > 0 && text[i - 1] == '$';
+        std::string_view word = text.substr(i, j - i);
+        const size_t start = i;
+        i = j;
+        if (command && segment_start) {
+            static constexpr std::array<std::string_view, 8> kWrappers{"sudo", "watch", "timeout", "nice", "env",
+                                                                       "time", "xargs", "nohup"};
+            const bool wrapper = std::find(kWrappers.begin(), kWrappers.end(), word) != kWrappers.end();
+            if (!wrapper) {
+                segment_start = false;
+                program = std::string(word);
+            }
+            previous_word = std::string(word);
+            continue;
+        }
+        word = trim_word(word);
+        LiteralKind kind;
+        if (!after_dollar && classify(word, &kind)) {
+            bool keep = true;
+            if (command && kind == LiteralKind::Number && nvsmi && program == "nvidia-smi") {
+                const NvsmiOption* opt = nvsmi->find_option(previous_word);
+                if (opt && opt->arg != NvsmiArg::Int && opt->arg != NvsmiArg::IdList && opt->arg != NvsmiArg::IntList &&
+                    opt->arg != NvsmiArg::Number && opt->arg != NvsmiArg::Optional)
+                    keep = false;  // an enum value such as -pm 0
+            }
+            if (keep) out.push_back({kind, std::string(word), start, word.size()});
+        } else if (!command) {
+            const std::string l = lower(word);
+            for (const auto& [name, digits] : kNumberWords)
+                if (l == name) out.push_back({LiteralKind::Number, std::string(digits), start, word.size()});
+        }
+        // An option with its value attached (--replicas=7) is scanned as two words ('=' splits).
+        previous_word = std::string(word);
+    }
+    return out;
+}
+
+bool same_literal(const Literal& a, const Literal& b) {
+    if (a.kind != b.kind) return false;
+    if (a.kind == LiteralKind::Path) {
+        // "train.log" in the request is named by "/srv/train.log" or "./train.log" in the command.
+        const std::string la = lower(a.text), lb = lower(b.text);
+        auto tail = [](const std::string& s) { return s.starts_with("./") ? s.substr(2) : s; };
+        const std::string ta = tail(la), tb = tail(lb);
+        return ta == tb || (tb.size() > ta.size() && tb.ends_with("/" + ta)) ||
+               (ta.size() > tb.size() && ta.ends_with("/" + tb));
+    }
+    if (a.kind == LiteralKind::Number) return a.text == b.text;
+    return lower(a.text) == lower(b.text);
+}
+
+bool contains(const std::vector<Literal>& list, const Literal& l) {
+    return std::any_of(list.begin(), list.end(), [&](const Literal& x) { return same_literal(x, l); });
+}
+
+}  // namespace
+
+std::vector<Literal> request_literals(std::string_view request) { return scan(request, false); }
+
+std::vector<Literal> command_literals(std::string_view command) { return scan(command, true); }
+
+LiteralCoverage literal_coverage(std::string_view request, std::string_view command) {
+    const auto req = request_literals(request);
+    const auto cmd = command_literals(command);
+    LiteralCoverage c;
+    c.request_total = static_cast<int>(req.size());
+    for (const Literal& l : req)
+        if (contains(cmd, l)) ++c.covered;
+    for (const Literal& l : cmd)
+        if (l.kind != LiteralKind::Quoted && !contains(req, l)) ++c.ungrounded;
+    return c;
+}
+
+std::string copy_request_literals(std::string_view request, std::string_view command) {
+    const auto req = request_literals(request);
+    const auto cmd = command_literals(command);
+    struct Edit {
+        size_t start, length;
+        std::string text;
+    };
+    std::vector<Edit> edits;
+    for (LiteralKind kind : {LiteralKind::Number, LiteralKind::Name, LiteralKind::Path, LiteralKind::Quoted}) {
+        std::vector<const Literal*> missing;  // request values the command lacks, in request order
+        for (const Literal& l : req)
+            if (l.kind == kind && !contains(cmd, l) &&
+                std::none_of(missing.begin(), missing.end(), [&](const Literal* m) { return same_literal(*m, l); }))
+                missing.push_back(&l);
+        if (missing.empty()) continue;
+        size_t next = 0;
+        for (const Literal& l : cmd) {
+            if (next >= missing.size()) break;
+            if (l.kind != kind || contains(req, l)) continue;
+            // A quoted pattern is replaced only by a quoted request value; a number only where the
+            // command's number is not glued into a larger word.
+            edits.push_back({l.start, l.length, missing[next]->text});
+            ++next;
+        }
+    }
+    if (edits.empty()) return std::string(command);
+    std::sort(edits.begin(), edits.end(), [](const Edit& a, const Edit& b) { return a.start > b.start; });
+    std::string out(command);
+    for (const Edit& e : edits) out.replace(e.start, e.length, e.text);
+    return out;
+}
+
+}  // namespace sigma::domain
