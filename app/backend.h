@@ -27,6 +27,16 @@ struct GenerationRequest {
     quint64 seed = 0;
     QStringList stop;          // generation ends before any of these strings; they are not returned
     QString model;             // remote: the "model" field; local: ignored
+    // Candidates wanted (N-best). Remote: sent as OpenAI's `n` when > 1 (servers that ignore it give
+    // one); local: one answer per request. Every candidate comes back in GenerationStats::candidates.
+    int n_best = 1;
+};
+
+// One answer of an N-best request: its text and, when the backend knows it, the summed
+// log-probability of its tokens (0 when unknown).
+struct GeneratedAnswer {
+    QString text;
+    double logprob = 0.0;
 };
 
 struct GenerationStats {
@@ -35,6 +45,9 @@ struct GenerationStats {
     qint64 prompt_ms = 0;      // local: prefill time; remote: time to the first token
     qint64 generate_ms = 0;    // after the first token
     QString finish_reason;     // "stop" (end of turn or a stop string) or "length"
+    // With n_best > 1 on a backend that returns several choices: every choice, in the server's order
+    // (the streamed text is the first). Empty otherwise.
+    QList<GeneratedAnswer> candidates;
 };
 
 struct BackendError {

@@ -4,6 +4,8 @@
 
 #include <QJsonArray>
 
+#include "app/domain/command_explanation.h"
+#include "app/domain/command_rerank.h"
 #include "app/domain/command_validator.h"
 #include "app/domain/example_corpus.h"
 #include "app/domain/flag_explainer.h"
@@ -99,21 +101,83 @@ GenerationRequest CommandTask::prepare(const CommandRequest& request) const {
 
 CommandResult CommandTask::finish(const CommandRequest& request, const QString& raw_output,
                                   const GenerationStats& stats) const {
+    return finish_candidates(request, {GeneratedAnswer{raw_output, 0.0}}, stats);
+}
+
+CommandResult CommandTask::finish_candidates(const CommandRequest& request, const QList<GeneratedAnswer>& answers,
+                                             const GenerationStats& stats) const {
     CommandResult r;
     r.request = request.request;
-    r.raw_output = raw_output;
+    r.raw_output = answers.isEmpty() ? QString() : answers.front().text;
     r.stats = stats;
-    const domain::ParsedCommand parsed = domain::parse_command_answer(raw_output.toStdString());
-    if (!parsed.found) {
+    const std::string req = request.request.toStdString();
+    std::vector<domain::CommandCandidate> candidates;
+    std::string first_problem;
+    int order = 0;
+    for (const GeneratedAnswer& a : answers) {
+        const domain::ParsedCommand parsed = domain::parse_command_answer(a.text.toStdString());
+        if (!parsed.found) {
+            if (first_problem.empty()) first_problem = parsed.problem;
+            ++order;
+            continue;
+        }
+        domain::CommandCandidate c{parsed.command, parsed.explanation, a.logprob, order, {}};
+        candidates.push_back(c);
+        if (request.repair) {
+            const std::string fixed = domain::repair_command(req, parsed.command);
+            if (fixed != parsed.command) {
+                domain::CommandCandidate f = c;
+                f.command = fixed;
+                f.repaired_from = parsed.command;
+                candidates.push_back(f);
+            }
+        }
+        ++order;
+    }
+    if (candidates.empty()) {
         r.valid = false;
-        r.messages.push_back({QStringLiteral("error"), q(parsed.problem), {}, 0, 0});
+        r.messages.push_back({QStringLiteral("error"), q(first_problem.empty() ? "the model gave no answer" : first_problem), {}, 0, 0});
         r.reasons << QStringLiteral("no command to classify");
         return r;
     }
-    r.command = q(parsed.command);
-    r.explanation = q(parsed.explanation);
-    apply_check(r, domain::check_command(parsed.command));
-    r.flags = explain_flags(parsed.command);
+    domain::RerankOptions options;
+    if (!request.rerank) options = {false, false, false, false, 0.0};
+    std::vector<domain::RankedCommand> ranked = domain::rerank_commands(req, candidates, options);
+    if (!request.rerank) {
+        // The first answer (or its repair) wins; the rest keep their generation order.
+        std::stable_sort(ranked.begin(), ranked.end(), [](const auto& a, const auto& b) {
+            return a.candidate.order < b.candidate.order ||
+                   (a.candidate.order == b.candidate.order && !a.candidate.repaired_from.empty() &&
+                    b.candidate.repaired_from.empty());
+        });
+    }
+    const domain::RankedCommand& best = ranked.front();
+    r.command = q(best.candidate.command);
+    apply_check(r, best.check);
+    r.flags = explain_flags(best.candidate.command);
+    // The explanation must match the command: the model's only when it names nothing the command lacks.
+    const std::string composed = domain::compose_explanation(best.candidate.command);
+    if (!best.candidate.explanation.empty() && best.candidate.repaired_from.empty() &&
+        domain::explanation_matches(best.candidate.explanation, best.candidate.command))
+        r.explanation = q(best.candidate.explanation);
+    else
+        r.explanation = q(composed.empty() ? best.candidate.explanation : composed);
+    if (!best.candidate.repaired_from.empty())
+        r.warnings << QStringLiteral("repaired from the model's answer: %1").arg(q(best.candidate.repaired_from));
+    const std::string guard = domain::intent_risk_warning(domain::read_intent(req), best.check.risk);
+    if (!guard.empty()) r.warnings << q(guard);
+    if (best.literals.covered < best.literals.request_total)
+        r.warnings << QStringLiteral("%1 of the request's %2 values (numbers, names, paths) are not in the command")
+                          .arg(best.literals.request_total - best.literals.covered)
+                          .arg(best.literals.request_total);
+    r.checked = best.check.valid ? QStringLiteral("syntax, programs, options, nvidia-smi fields and risk checked; %1 candidate(s) ranked")
+                                       .arg(ranked.size())
+                                 : QStringLiteral("checked: does not validate");
+    for (size_t i = 1; i < ranked.size() && i <= 4; ++i) {
+        const domain::RankedCommand& alt = ranked[i];
+        r.alternatives.push_back({q(alt.candidate.command), QString::fromLatin1(domain::risk_text(alt.check.risk)),
+                                  alt.check.valid, alt.score});
+    }
     return r;
 }
 

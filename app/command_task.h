@@ -21,6 +21,12 @@ struct CommandRequest {
     QString shell = QStringLiteral("bash");
     QString os = QStringLiteral("Linux");
     int example_count = 4;  // few-shot examples retrieved from the knowledge pack
+    // N-best: answers generated per request (the greedy one plus sampled ones), then checked and
+    // ranked. 1 = the greedy answer only. The default was chosen by measurement (README).
+    int candidates = kDefaultCandidates;
+    bool rerank = true;   // off: the first answer wins (still checked, repaired when `repair`)
+    bool repair = true;   // copy the request's literals, replace unknown fields by the nearest valid name
+    static constexpr int kDefaultCandidates = 4;
 };
 
 struct ValidationMessage {
@@ -82,6 +88,11 @@ public:
 
     GenerationRequest prepare(const CommandRequest& request) const;
     CommandResult finish(const CommandRequest& request, const QString& raw_output, const GenerationStats& stats) const;
+    // N-best: every answer parsed, repaired, checked and ranked; the best becomes the result and the
+    // rest its alternatives. The intent–risk guard and the literal check add warnings; the explanation
+    // is rebuilt from the flags' meanings when the model's names something the command lacks.
+    CommandResult finish_candidates(const CommandRequest& request, const QList<GeneratedAnswer>& answers,
+                                    const GenerationStats& stats) const;
 
     // Validates and explains a command a person wrote (no model involved).
     static CommandResult check(const QString& command);

@@ -25,6 +25,11 @@ struct KqlRequest {
     int example_count = 4;
     int max_repairs = 2;  // extra generations allowed to fix validator errors
     int max_tables = 3;   // tables in the schema slice
+    int candidates = kDefaultCandidates;  // N-best answers per round (1 = the greedy one)
+    bool rerank = true;   // off: the first answer wins
+    bool repair = true;   // deterministic repair: the ranker's table, nearest valid names, failing stages dropped
+    int context_tokens = 512;  // the model's context: a repair prompt is cut to fit it
+    static constexpr int kDefaultCandidates = 4;
 };
 
 struct KqlResult {
@@ -53,7 +58,13 @@ public:
 
     GenerationRequest prepare(const KqlRequest& request) const;
     KqlResult finish(const KqlRequest& request, const QString& raw_output, const GenerationStats& stats) const;
-    // The next prompt when `result` is invalid and repairs remain; nullopt otherwise.
+    // N-best: every answer parsed, repaired deterministically, validated and ranked (valid first, then
+    // agreement with the table ranker, then the question's words in its columns, then votes).
+    KqlResult finish_candidates(const KqlRequest& request, const QList<GeneratedAnswer>& answers,
+                                const GenerationStats& stats) const;
+    // The next prompt when `result` is invalid and repairs remain; nullopt otherwise. The prompt is
+    // short (the best table's slice, the query and the errors, no examples) and is cut to fit
+    // request.context_tokens with room for the answer.
     std::optional<GenerationRequest> repair(const KqlRequest& request, const GenerationRequest& previous,
                                             const KqlResult& result) const;
     // Validates a query a person wrote.

@@ -7,6 +7,7 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QMap>
 #include <QNetworkReply>
 #include <QNetworkRequest>
 #include <QTimer>
@@ -33,6 +34,7 @@ struct RemoteBackend::Call {
     QElapsedTimer clock;
     qint64 first_token_ms = -1;
     GenerationStats stats;
+    QMap<int, QString> choices;      // n > 1: every choice's text by its index (index 0 is streamed)
 };
 
 namespace {
@@ -140,6 +142,8 @@ quint64 RemoteBackend::generate(const GenerationRequest& request) {
         {QStringLiteral("seed"), static_cast<qint64>(request.seed & ((quint64(1) << 53) - 1))},
     };
     if (!request.stop.isEmpty()) body.insert(QStringLiteral("stop"), QJsonArray::fromStringList(request.stop));
+    // N-best through OpenAI's `n`; a server that ignores it answers one choice.
+    if (request.n_best > 1) body.insert(QStringLiteral("n"), request.n_best);
     call->body = QJsonDocument(body).toJson(QJsonDocument::Compact);
     call->clock.start();
     start_attempt(id);
@@ -240,7 +244,16 @@ void RemoteBackend::handle_event_data(Call& call, const QByteArray& data) {
     }
     const QJsonArray choices = o.value(QStringLiteral("choices")).toArray();
     if (choices.isEmpty()) return;  // e.g. the usage-only chunk
-    const QJsonObject choice = choices.at(0).toObject();
+    // With n > 1 each chunk names its choice; choices other than 0 are collected, not streamed.
+    for (const QJsonValue& other : choices) {
+        const QJsonObject c = other.toObject();
+        const QJsonValue text = c.value(QStringLiteral("delta")).toObject().value(QStringLiteral("content"));
+        if (text.isString()) call.choices[c.value(QStringLiteral("index")).toInt()] += text.toString();
+    }
+    QJsonObject choice = choices.at(0).toObject();
+    for (const QJsonValue& other : choices)
+        if (other.toObject().value(QStringLiteral("index")).toInt() == 0) choice = other.toObject();
+    if (choice.value(QStringLiteral("index")).toInt() != 0) return;
     const QJsonValue content = choice.value(QStringLiteral("delta")).toObject().value(QStringLiteral("content"));
     if (content.isString() && !content.toString().isEmpty()) {
         if (!call.any_token) call.first_token_ms = call.clock.elapsed();
@@ -320,6 +333,11 @@ void RemoteBackend::on_finished(quint64 id) {
         call->stats.completion_tokens = usage.value(QStringLiteral("completion_tokens")).toInt();
         call->stats.finish_reason = choice.value(QStringLiteral("finish_reason")).toString();
         call->first_token_ms = call->clock.elapsed();
+        for (const QJsonValue& c : doc.object().value(QStringLiteral("choices")).toArray()) {
+            const QJsonObject o = c.toObject();
+            call->choices[o.value(QStringLiteral("index")).toInt()] =
+                o.value(QStringLiteral("message")).toObject().value(QStringLiteral("content")).toString();
+        }
         if (!content.toString().isEmpty()) emit tokenReceived(id, content.toString());
         succeed(id);
         return;
@@ -395,6 +413,8 @@ void RemoteBackend::succeed(quint64 id) {
     const qint64 total = call.clock.elapsed();
     stats.prompt_ms = call.first_token_ms >= 0 ? call.first_token_ms : total;
     stats.generate_ms = total - stats.prompt_ms;
+    if (call.choices.size() > 1)
+        for (auto c = call.choices.cbegin(); c != call.choices.cend(); ++c) stats.candidates.push_back({c.value(), 0.0});
     drop(id);
     QMetaObject::invokeMethod(this, [this, id, stats] { emit finished(id, stats); }, Qt::QueuedConnection);
 }

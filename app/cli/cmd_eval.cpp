@@ -9,6 +9,7 @@
 #include <iostream>
 #include <optional>
 
+#include "app/answer_candidates.h"
 #include "app/cli/commands.h"
 #include "app/cli/job_options.h"
 #include "app/command_task.h"
@@ -41,6 +42,11 @@ void progress(size_t done, size_t total, const std::string& id) {
 
 struct Shared {
     std::optional<domain::ExampleCorpus> corpus;
+    // Ablation switches (--candidates K, --no-rerank, --no-repair, --no-examples).
+    int candidates = app::CommandRequest::kDefaultCandidates;
+    bool rerank = true;
+    bool repair = true;
+    bool examples = true;
     app::Backend* backend = nullptr;  // null: --no-model
     int timeout_ms = 300000;
 };
@@ -61,10 +67,15 @@ domain::CaseScore eval_cmdgen(const Shared& s, const domain::Json& c) {
     const app::CommandTask task(s.corpus ? &*s.corpus : nullptr);
     app::CommandRequest req;
     req.request = QString::fromStdString(c.get_string("prompt"));
-    app::GenerationStats stats;
+    req.candidates = s.candidates;
+    req.rerank = s.rerank;
+    req.repair = s.repair;
+    if (!s.examples) req.example_count = 0;
     QString error;
-    const QString raw = generate(s, task.prepare(req), &stats, &error);
-    const app::CommandResult result = task.finish(req, raw, stats);
+    const app::CandidateSet set = app::generate_candidates(*s.backend, task.prepare(req), req.candidates, s.timeout_ms);
+    if (!set.ok) error = set.error.message;
+    const QString raw = set.answers.isEmpty() ? QString() : set.answers.front().text;
+    const app::CommandResult result = task.finish_candidates(req, set.answers, set.stats);
     domain::CaseScore score =
         domain::score_cmdgen_case(c, result.command.toStdString(), domain::EvalMode::Generated);
     score.details.set("raw_output", raw.toStdString());
@@ -78,13 +89,17 @@ domain::CaseScore eval_kql(const Shared& s, const domain::Json& c, const domain:
     const app::KqlTask task(schema, hints, s.corpus ? &*s.corpus : nullptr);
     app::KqlRequest req;
     req.question = QString::fromStdString(c.get_string("prompt"));
+    req.candidates = s.candidates;
+    req.rerank = s.rerank;
+    req.repair = s.repair;
+    if (!s.examples) req.example_count = 0;
     app::GenerationRequest g = task.prepare(req);
     app::KqlResult result;
     QString error;
     for (int round = 0;; ++round) {
-        app::GenerationStats stats;
-        const QString raw = generate(s, g, &stats, &error);
-        result = task.finish(req, raw, stats);
+        const app::CandidateSet set = app::generate_candidates(*s.backend, g, req.candidates, s.timeout_ms);
+        if (!set.ok) error = set.error.message;
+        result = task.finish_candidates(req, set.answers, set.stats);
         result.repairs = round;
         if (!error.isEmpty()) break;
         auto next = task.repair(req, g, result);
@@ -117,12 +132,17 @@ domain::CaseScore eval_diagnosis(const Shared& s, const domain::Json& c, const a
 int cmd_eval(CliArgs& args) {
     const bool json = args.flag({"--json"});
     const bool no_model = args.flag({"--no-model"});
+    const auto candidates = args.value({"--candidates"});
+    const bool no_rerank = args.flag({"--no-rerank"});
+    const bool no_repair = args.flag({"--no-repair"});
+    const bool no_examples = args.flag({"--no-examples"});
     const auto schema_path = args.value({"--schema"});
     const JobOptions options = read_job_options(args);
     const auto suite_path = args.positional();
     if (!args.finish()) return fail(kName, args.error(), kExitUsage);
     if (!suite_path)
-        return fail(kName, "usage: sigma eval SUITE.jsonl [--schema FILE] [--no-model] [-m FILE | --remote URL] [--json]",
+        return fail(kName, "usage: sigma eval SUITE.jsonl [--schema FILE] [--no-model] [-m FILE | --remote URL] [--candidates K] "
+                    "[--no-rerank] [--no-repair] [--no-examples] [--json]",
                     kExitUsage);
 
     std::string error;
@@ -132,6 +152,17 @@ int cmd_eval(CliArgs& args) {
     auto qt = ensure_qt_app();
     Shared shared;
     shared.timeout_ms = options.timeout_ms;
+    if (candidates) {
+        try {
+            shared.candidates = std::stoi(*candidates);
+        } catch (...) {
+            shared.candidates = 0;
+        }
+        if (shared.candidates < 1 || shared.candidates > 16) return fail(kName, "--candidates takes 1 to 16", kExitUsage);
+    }
+    shared.rerank = !no_rerank;
+    shared.repair = !no_repair;
+    shared.examples = !no_examples;
     std::unique_ptr<app::Backend> backend;
     if (!no_model) {
         QString kind, model;

@@ -6,9 +6,11 @@
 #include <QCoreApplication>
 #include <QHostInfo>
 #include <QJsonDocument>
+#include <algorithm>
 #include <cstdio>
 #include <iostream>
 
+#include "app/answer_candidates.h"
 #include "app/cli/commands.h"
 #include "app/cli/job_options.h"
 #include "app/cli/jobs.h"
@@ -33,6 +35,7 @@ void print_result(const app::CommandResult& r) {
         if (!m.suggestions.isEmpty()) std::cerr << " (did you mean " << m.suggestions.join(", ").toStdString() << "?)";
         std::cerr << "\n";
     }
+    for (const QString& w : r.warnings) std::cerr << "warning: " << w.toStdString() << "\n";
     if (!r.explanation.isEmpty()) std::cerr << "explanation: " << r.explanation.toStdString() << "\n";
     for (const auto& f : r.flags) {
         if (f.meaning.isEmpty() && f.details.isEmpty()) continue;
@@ -41,6 +44,8 @@ void print_result(const app::CommandResult& r) {
         for (const auto& d : f.details)
             if (!d.meaning.isEmpty()) std::cerr << "      " << d.item.toStdString() << ": " << d.meaning.toStdString() << "\n";
     }
+    for (const auto& a : r.alternatives)
+        std::cerr << "  alternative (" << a.risk.toStdString() << (a.valid ? "" : ", invalid") << "): " << a.command.toStdString() << "\n";
 }
 
 // Asks on the terminal; false when stdin is not a terminal.
@@ -59,6 +64,7 @@ int run_command_job(CliArgs& args, const std::string& request) {
     req.request = QString::fromStdString(request);
     if (auto v = args.value({"--shell"})) req.shell = QString::fromStdString(*v);
     if (auto v = args.value({"--os"})) req.os = QString::fromStdString(*v);
+    if (auto v = args.integer({"--candidates"})) req.candidates = static_cast<int>(std::clamp<long long>(*v, 1, 16));
     const bool json = args.flag({"--json"});
     const bool run = args.flag({"--run"});
     const bool yes = args.flag({"-y", "--yes"});
@@ -77,17 +83,24 @@ int run_command_job(CliArgs& args, const std::string& request) {
     if (!corpus) std::cerr << "sigma cmd: warning: no few-shot examples (" << corpus_error << ")\n";
     const app::CommandTask task(corpus ? &*corpus : nullptr);
 
-    app::BlockingResult gen = app::generate_blocking(*backend, task.prepare(req), options.timeout_ms);
+    app::CandidateSet gen = app::generate_candidates(*backend, task.prepare(req), req.candidates, options.timeout_ms);
     if (!gen.ok && gen.error.kind == app::BackendError::Kind::ContextOverflow && req.example_count > 0) {
         // A small context cannot hold the few-shot examples: ask once more without them.
         req.example_count = 0;
-        gen = app::generate_blocking(*backend, task.prepare(req), options.timeout_ms);
+        gen = app::generate_candidates(*backend, task.prepare(req), req.candidates, options.timeout_ms);
     }
     if (!gen.ok) return fail(kName, gen.error.message.toStdString());
-    const app::CommandResult result = task.finish(req, gen.text, gen.stats);
+    const app::CommandResult result = task.finish_candidates(req, gen.answers, gen.stats);
 
-    const qint64 session = save_job(kName, options,
-                                    {app::Panel::Commands, req.request, result.raw_output, result.to_json(), result.stats, model, kind});
+    app::JobRecord record;
+    record.panel = app::Panel::Commands;
+    record.request = req.request;
+    record.raw_output = result.raw_output;
+    record.result = result.to_json();
+    record.stats = result.stats;
+    record.model = model;
+    record.backend = kind;
+    const qint64 session = save_job(kName, options, record);
 
     if (json) {
         print_json_result(result.to_json(), session);

@@ -5,6 +5,7 @@
 #include <iostream>
 #include <optional>
 
+#include "app/answer_candidates.h"
 #include "app/cli/commands.h"
 #include "app/cli/job_options.h"
 #include "app/cli/jobs.h"
@@ -26,6 +27,7 @@ int run_kql_job(CliArgs& args, const std::string& question) {
     const bool json = args.flag({"--json"});
     const auto schema_path = args.value({"--schema"});
     if (auto v = args.integer({"--repairs"})) req.max_repairs = static_cast<int>(std::clamp<long long>(*v, 0, 5));
+    if (auto v = args.integer({"--candidates"})) req.candidates = static_cast<int>(std::clamp<long long>(*v, 1, 16));
     const JobOptions options = read_job_options(args);
     if (!args.finish()) return fail(kName, args.error(), kExitUsage);
     if (question.find_first_not_of(" \t\r\n") == std::string::npos) return fail(kName, "the question is empty", kExitUsage);
@@ -54,13 +56,13 @@ int run_kql_job(CliArgs& args, const std::string& question) {
     app::KqlResult result;
     app::GenerationStats total;
     for (int round = 0;; ++round) {
-        const app::BlockingResult gen = app::generate_blocking(*backend, g, options.timeout_ms);
+        const app::CandidateSet gen = app::generate_candidates(*backend, g, req.candidates, options.timeout_ms);
         if (!gen.ok) return fail(kName, gen.error.message.toStdString());
         total.prompt_tokens += gen.stats.prompt_tokens;
         total.completion_tokens += gen.stats.completion_tokens;
         total.prompt_ms += gen.stats.prompt_ms;
         total.generate_ms += gen.stats.generate_ms;
-        result = task.finish(req, gen.text, total);
+        result = task.finish_candidates(req, gen.answers, total);
         result.repairs = round;
         auto next = task.repair(req, g, result);
         if (!next) break;
@@ -68,8 +70,15 @@ int run_kql_job(CliArgs& args, const std::string& question) {
         g = *next;
     }
 
-    const qint64 session = save_job(kName, options,
-                                    {app::Panel::Kql, req.question, result.raw_output, result.to_json(), result.stats, model, kind});
+    app::JobRecord record;
+    record.panel = app::Panel::Kql;
+    record.request = req.question;
+    record.raw_output = result.raw_output;
+    record.result = result.to_json();
+    record.stats = result.stats;
+    record.model = model;
+    record.backend = kind;
+    const qint64 session = save_job(kName, options, record);
     if (json) {
         print_json_result(result.to_json(), session);
     } else {
@@ -77,6 +86,8 @@ int run_kql_job(CliArgs& args, const std::string& question) {
         std::cerr << (result.valid ? "valid" : "INVALID") << "; tables: " << result.tables.join(", ").toStdString() << "\n";
         for (const auto& d : result.diagnostics)
             std::cerr << d.severity.toStdString() << " at " << d.start << ": " << d.text.toStdString() << "\n";
+        for (const QString& w : result.warnings) std::cerr << "warning: " << w.toStdString() << "\n";
+        for (const QString& a : result.alternatives) std::cerr << "  alternative: " << a.toStdString() << "\n";
     }
     return result.valid ? kExitOk : kExitFailure;
 }
