@@ -100,7 +100,7 @@ Status apply_migrations(QSqlDatabase& db, const QString& what) {
                                                  .arg(*version)
                                                  .toStdString());
     // One entry per step; step i takes the file from version i to i + 1.
-    const std::span<const char* const> steps[] = {kMigrateV1, kMigrateV2};
+    const std::span<const char* const> steps[] = {kMigrateV1, kMigrateV2, kMigrateV3};
     static_assert(sizeof(steps) / sizeof(steps[0]) == kSchemaVersion);
     for (int v = *version; v < kSchemaVersion; ++v) {
         if (Status s = run_step(db, steps[v], v + 1, what); !s) return s;

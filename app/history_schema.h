@@ -13,7 +13,7 @@
 namespace sigma::app::history_sql {
 
 // The schema version this build writes. Stored on disk (PRAGMA user_version): never renumber.
-constexpr int kSchemaVersion = 2;
+constexpr int kSchemaVersion = 3;
 
 // Connection settings, run on every open. WAL keeps readers off the writer's back and, with
 // synchronous=NORMAL, a killed process never corrupts the file nor loses a committed transaction
@@ -38,10 +38,10 @@ VALUES (:panel, :title, :created_at, :updated_at, :model, :backend)
 )sql";
 
 inline constexpr const char* kInsertTurn = R"sql(
-INSERT INTO turns (session_id, request, raw_output, result_json, prompt_tokens, completion_tokens,
-                   prompt_ms, decode_ms, created_at)
-VALUES (:session_id, :request, :raw_output, :result_json, :prompt_tokens, :completion_tokens,
-        :prompt_ms, :decode_ms, :created_at)
+INSERT INTO turns (session_id, request, raw_output, result_json, result_text, prompt_tokens,
+                   completion_tokens, prompt_ms, decode_ms, created_at)
+VALUES (:session_id, :request, :raw_output, :result_json, :result_text, :prompt_tokens,
+        :completion_tokens, :prompt_ms, :decode_ms, :created_at)
 )sql";
 
 inline constexpr const char* kInsertExecution = R"sql(
@@ -106,7 +106,7 @@ inline constexpr const char* kTurnInSession = R"sql(
 SELECT 1 FROM turns WHERE id = :turn_id AND session_id = :session_id
 )sql";
 
-// Full text: turns (request, output) and session titles, best matches first. snippet() column -1
+// Full text: turns (request, output, the result's words such as findings and evidence) and session titles, best matches first. snippet() column -1
 // lets FTS5 pick the column that matched.
 inline constexpr const char* kSearch = R"sql(
 SELECT hit.session_id, hit.turn_id, s.panel, s.title, hit.snippet FROM (
@@ -202,6 +202,42 @@ END)sql",
 inline constexpr const char* kMigrateV2[] = {
     R"sql(ALTER TABLE sessions ADD COLUMN pinned INTEGER NOT NULL DEFAULT 0)sql",
     R"sql(CREATE INDEX sessions_by_updated ON sessions (updated_at))sql",
+};
+
+// v2 -> v3: the result is searchable too (a Diagnose finding's title, evidence and explanation, a
+// command's explanation): turns.result_text holds the string values of result_json, and turns_fts
+// indexes it beside the request and output. Older rows are filled from their JSON here.
+inline constexpr const char* kMigrateV3[] = {
+    R"sql(ALTER TABLE turns ADD COLUMN result_text TEXT NOT NULL DEFAULT '')sql",
+    R"sql(
+UPDATE turns SET result_text = coalesce(
+  (SELECT group_concat(value, char(10)) FROM json_tree(turns.result_json) WHERE type = 'text'), '')
+WHERE json_valid(result_json))sql",
+    R"sql(DROP TRIGGER turns_fts_insert)sql",
+    R"sql(DROP TRIGGER turns_fts_delete)sql",
+    R"sql(DROP TRIGGER turns_fts_update)sql",
+    R"sql(DROP TABLE turns_fts)sql",
+    R"sql(
+CREATE VIRTUAL TABLE turns_fts USING fts5(request, raw_output, result_text, content = 'turns',
+                                          content_rowid = 'id'))sql",
+    R"sql(
+CREATE TRIGGER turns_fts_insert AFTER INSERT ON turns BEGIN
+  INSERT INTO turns_fts (rowid, request, raw_output, result_text)
+  VALUES (new.id, new.request, new.raw_output, new.result_text);
+END)sql",
+    R"sql(
+CREATE TRIGGER turns_fts_delete AFTER DELETE ON turns BEGIN
+  INSERT INTO turns_fts (turns_fts, rowid, request, raw_output, result_text)
+  VALUES ('delete', old.id, old.request, old.raw_output, old.result_text);
+END)sql",
+    R"sql(
+CREATE TRIGGER turns_fts_update AFTER UPDATE OF request, raw_output, result_text ON turns BEGIN
+  INSERT INTO turns_fts (turns_fts, rowid, request, raw_output, result_text)
+  VALUES ('delete', old.id, old.request, old.raw_output, old.result_text);
+  INSERT INTO turns_fts (rowid, request, raw_output, result_text)
+  VALUES (new.id, new.request, new.raw_output, new.result_text);
+END)sql",
+    R"sql(INSERT INTO turns_fts (turns_fts) VALUES ('rebuild'))sql",
 };
 
 // Reads user_version and applies each missing step in its own transaction (the step and the new

@@ -12,6 +12,7 @@
 #include <QJsonObject>
 #include <QRegularExpression>
 #include <QSqlQuery>
+#include <QStringList>
 #include <QThread>
 #include <QVariant>
 
@@ -33,6 +34,23 @@ QDateTime from_db(const QVariant& v) {
 }
 // A null QString binds as SQL NULL; the text columns are NOT NULL and take "" for nothing.
 QString text(const QString& s) { return s.isNull() ? QString(QLatin1String("")) : s; }
+
+// The string values of a result's JSON, one a line, for full-text search (the keys are left out, so
+// a search for "category" finds only results that say it). Empty for text that is not JSON.
+void collect_strings(const QJsonValue& v, QStringList& out) {
+    if (v.isString()) out << v.toString();
+    else if (v.isArray())
+        for (const QJsonValue& e : v.toArray()) collect_strings(e, out);
+    else if (v.isObject())
+        for (const QJsonValue& e : v.toObject()) collect_strings(e, out);
+}
+QString result_text(const QString& json) {
+    const QJsonDocument doc = QJsonDocument::fromJson(json.toUtf8());
+    QStringList out;
+    if (doc.isObject()) collect_strings(doc.object(), out);
+    else if (doc.isArray()) collect_strings(doc.array(), out);
+    return out.join(QLatin1Char('\n'));
+}
 
 QDateTime or_now(const QDateTime& t) { return t.isValid() ? t.toUTC() : QDateTime::currentDateTimeUtc(); }
 
@@ -270,7 +288,9 @@ Expected<qint64> HistoryStore::add_turn(const Turn& turn) {
         q.bindValue(QStringLiteral(":session_id"), turn.session_id);
         q.bindValue(QStringLiteral(":request"), text(redact_secrets(turn.request)));
         q.bindValue(QStringLiteral(":raw_output"), text(redact_secrets(turn.raw_output)));
-        q.bindValue(QStringLiteral(":result_json"), text(redact_secrets_in_json(turn.result_json)));
+        const QString result_json = redact_secrets_in_json(turn.result_json);
+        q.bindValue(QStringLiteral(":result_json"), text(result_json));
+        q.bindValue(QStringLiteral(":result_text"), text(result_text(result_json)));
         q.bindValue(QStringLiteral(":prompt_tokens"), turn.prompt_tokens);
         q.bindValue(QStringLiteral(":completion_tokens"), turn.completion_tokens);
         q.bindValue(QStringLiteral(":prompt_ms"), turn.prompt_ms);

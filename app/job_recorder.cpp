@@ -24,7 +24,7 @@ RecordOutcome record_job(const QString& db_path, const JobRecord& job) {
     Session session;
     session.panel = job.panel;
     const QString request = redact_secrets(job.request);
-    session.title = session_title(request);
+    session.title = job.title.trimmed().isEmpty() ? session_title(request) : session_title(redact_secrets(job.title));
     session.model = job.model;
     session.backend = job.backend;
     auto sid = store.create_session(session);

@@ -20,6 +20,9 @@ struct JobRecord {
     GenerationStats stats;
     QString model;
     QString backend;
+    // The session's title; empty: the request's first line (session_title). Diagnose names its
+    // sessions after the top finding and the source, since logs often start alike.
+    QString title;
 };
 
 struct RecordOutcome {

@@ -41,6 +41,8 @@ public:
     // note that goes with it (auto on the CPU: why not CUDA; on CUDA: the device's name).
     QString compute_backend() const;
     QString backend_note() const;
+    // After a successful load: the context length in tokens that prompts must fit (0 before then).
+    int context_length() const;
 
 signals:
     void loadFinished(bool ok, const QString& message);

@@ -456,7 +456,7 @@ private slots:
         REQUIRE_OK(store.set_pinned(7, true));
         store.close();
         RawDb raw(path);
-        QCOMPARE(raw.scalar(QStringLiteral("PRAGMA user_version")).toInt(), 2);
+        QCOMPARE(raw.scalar(QStringLiteral("PRAGMA user_version")).toInt(), history_sql::kSchemaVersion);
         QCOMPARE(raw.scalar(QStringLiteral("SELECT count(*) FROM sqlite_master WHERE name = 'sessions_by_updated'")).toInt(), 1);
         QCOMPARE(raw.scalar(QStringLiteral("SELECT pinned FROM sessions WHERE id = 7")).toInt(), 1);
     }
