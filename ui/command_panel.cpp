@@ -17,10 +17,13 @@
 #include <QLineEdit>
 #include <QPlainTextEdit>
 #include <QPushButton>
+#include <QRandomGenerator>
 #include <QShortcut>
 #include <QSplitter>
 #include <QTreeWidget>
 #include <QVBoxLayout>
+#include <algorithm>
+#include <utility>
 
 #include "app/job_recorder.h"
 #include "ui/app_context.h"
@@ -48,6 +51,15 @@ app::CommandResult result_from_json(const QJsonObject& o) {
         msg.text = m.value(QStringLiteral("text")).toString();
         for (const auto& s : m.value(QStringLiteral("suggestions")).toArray()) msg.suggestions << s.toString();
         r.messages << msg;
+    }
+    r.checked = o.value(QStringLiteral("checked")).toString();
+    for (const auto& v : o.value(QStringLiteral("warnings")).toArray()) r.warnings << v.toString();
+    for (const auto& v : o.value(QStringLiteral("alternatives")).toArray()) {
+        const QJsonObject a = v.toObject();
+        r.alternatives << app::CommandAlternative{a.value(QStringLiteral("command")).toString(),
+                                                  a.value(QStringLiteral("risk")).toString(),
+                                                  a.value(QStringLiteral("valid")).toBool(),
+                                                  a.value(QStringLiteral("score")).toDouble()};
     }
     for (const auto& v : o.value(QStringLiteral("flags")).toArray()) {
         const QJsonObject f = v.toObject();
@@ -83,6 +95,7 @@ CommandPanel::CommandPanel(AppContext* context, QWidget* parent)
     request_->setObjectName(QStringLiteral("commandRequest"));
     request_->setPlaceholderText(tr("e.g. show GPU memory use every second   (Ctrl+Enter to send, Esc to stop)"));
     request_->setMaximumHeight(90);
+    request_->setTabChangesFocus(true);  // Tab moves on; a request never needs a tab character
     layout->addWidget(request_);
 
     auto* row = new QHBoxLayout;
@@ -121,6 +134,19 @@ CommandPanel::CommandPanel(AppContext* context, QWidget* parent)
     cmd_row->addWidget(command_, 1);
     cmd_row->addWidget(badge_);
     bl->addLayout(cmd_row);
+    checked_ = new QLabel(box);
+    checked_->setObjectName(QStringLiteral("commandChecked"));
+    checked_->setWordWrap(true);
+    checked_->setToolTip(tr("Checked is not the same as right: the checks cover syntax, options and risk, not "
+                            "whether the command does what you asked. Read it before running it."));
+    bl->addWidget(checked_);
+    warnings_ = new QLabel(box);
+    warnings_->setObjectName(QStringLiteral("commandWarnings"));
+    warnings_->setWordWrap(true);
+    warnings_->setTextFormat(Qt::RichText);
+    warnings_->setStyleSheet(QStringLiteral("QLabel { background: #fff4d6; border-left: 4px solid #c98a00; padding: 4px; }"));
+    warnings_->hide();
+    bl->addWidget(warnings_);
     explanation_ = new QLabel(box);
     explanation_->setObjectName(QStringLiteral("commandExplanation"));
     explanation_->setWordWrap(true);
@@ -139,6 +165,25 @@ CommandPanel::CommandPanel(AppContext* context, QWidget* parent)
     flags_->header()->setSectionResizeMode(0, QHeaderView::ResizeToContents);
     flags_->header()->setSectionResizeMode(1, QHeaderView::ResizeToContents);
     bl->addWidget(flags_, 1);
+    alternatives_ = new QTreeWidget(box);
+    alternatives_->setObjectName(QStringLiteral("commandAlternatives"));
+    alternatives_->setColumnCount(4);
+    alternatives_->setHeaderLabels({tr("Other candidates (double-click to use)"), tr("Risk"), tr("Valid"), tr("Score")});
+    alternatives_->setRootIsDecorated(false);
+    alternatives_->header()->setStretchLastSection(false);
+    alternatives_->header()->setSectionResizeMode(0, QHeaderView::Stretch);
+    for (int c = 1; c < 4; ++c) alternatives_->header()->setSectionResizeMode(c, QHeaderView::ResizeToContents);
+    alternatives_->setMaximumHeight(100);
+    alternatives_->hide();
+    bl->addWidget(alternatives_);
+    more_ = new QPlainTextEdit(box);
+    more_->setObjectName(QStringLiteral("commandMore"));
+    more_->setReadOnly(true);
+    more_->setPlaceholderText(tr("The model's explanation of the command appears here."));
+    more_->setMaximumHeight(100);
+    more_->setTabChangesFocus(true);
+    more_->hide();
+    bl->addWidget(more_);
     auto* actions = new QHBoxLayout;
     copy_ = action(tr("Copy"), "commandCopy", box);
     explain_ = action(tr("Explain more"), "commandExplain", box);
@@ -150,6 +195,8 @@ CommandPanel::CommandPanel(AppContext* context, QWidget* parent)
     actions->addWidget(run_);
     bl->addLayout(actions);
     layout->addWidget(box, 1);
+    edit_->setEnabled(true);  // a command you wrote yourself can be checked without generating one
+    edit_->setToolTip(tr("Write or change the command, then press Check (or Enter) to validate it"));
 
     connect(send_, &QPushButton::clicked, this, &CommandPanel::send);
     connect(stop_, &QPushButton::clicked, this, &CommandPanel::stop);
@@ -177,11 +224,24 @@ CommandPanel::CommandPanel(AppContext* context, QWidget* parent)
     connect(job_, &GenerationJob::done, this, &CommandPanel::on_done);
     connect(job_, &GenerationJob::failed, this, &CommandPanel::on_failed);
     connect(explain_job_, &GenerationJob::token, this, [this](const QString& piece) {
-        stream_->moveCursor(QTextCursor::End);
-        stream_->insertPlainText(piece);
+        more_->moveCursor(QTextCursor::End);
+        more_->insertPlainText(piece);
     });
     connect(explain_job_, &GenerationJob::rateChanged, context_, &AppContext::generationRate);
-    connect(explain_job_, &GenerationJob::done, this, [this] { set_busy(false); });
+    connect(explain_job_, &GenerationJob::done, this, [this](const QString& text) {
+        set_busy(false);
+        if (text.trimmed().isEmpty()) more_->setPlainText(tr("The model gave no explanation."));
+        emit statusMessage(tr("Explained"));
+    });
+    connect(alternatives_, &QTreeWidget::itemActivated, this,
+            [this](QTreeWidgetItem* item) { showAlternative(alternatives_->indexOfTopLevelItem(item)); });
+    // A model that becomes available clears the "no model" error it replaces.
+    connect(context_, &AppContext::backendChanged, this, [this] {
+        if (no_model_error_ && context_->backend() && context_->backend_ready()) {
+            messages_->clear();
+            no_model_error_ = false;
+        }
+    });
     connect(explain_job_, &GenerationJob::failed, this, &CommandPanel::on_failed);
     connect(context_->history(), &HistoryService::jobRecorded, this, [this](quint64 ticket, qint64 id, const QString& warning) {
         if (ticket != record_ticket_) return;
@@ -204,22 +264,62 @@ void CommandPanel::set_busy(bool busy) {
     stop_->setEnabled(busy);
 }
 
+void CommandPanel::show_error(const QString& text) {
+    messages_->setText(QStringLiteral("<span style='color:#c0392b'>%1</span>").arg(text.toHtmlEscaped()));
+}
+
+void CommandPanel::clear_result() {
+    result_ = app::CommandResult{};
+    session_id_ = 0;
+    command_->clear();
+    command_->setReadOnly(true);
+    edit_->setText(tr("Edit"));
+    set_risk_badge(badge_, QString());
+    checked_->clear();
+    warnings_->clear();
+    warnings_->hide();
+    explanation_->clear();
+    messages_->clear();
+    no_model_error_ = false;
+    flags_->clear();
+    alternatives_->clear();
+    alternatives_->hide();
+    more_->clear();
+    more_->hide();
+    for (QPushButton* b : {copy_, explain_, run_}) b->setEnabled(false);
+}
+
 void CommandPanel::send() {
     const app::CommandRequest req = current_request();
     if (req.request.isEmpty() || job_->running() || explain_job_->running()) return;
     if (!context_->backend()) {
-        emit statusMessage(tr("No model: %1").arg(context_->backend_note()));
-        messages_->setText(tr("<span style='color:#c0392b'>No model is available: %1</span>").arg(context_->backend_note().toHtmlEscaped()));
+        const QString m = tr("No model is available: %1").arg(context_->backend_note());
+        show_error(m);
+        no_model_error_ = true;
+        emit statusMessage(m);
         return;
     }
     last_request_ = req;
+    replaces_session_ = 0;
+    start_generation(false);
+}
+
+void CommandPanel::start_generation(bool regenerate) {
+    // The previous answer goes: a result and its Run… never stand beside a request they did not answer.
+    clear_result();
     stream_->clear();
     app::CommandTask task(context_->corpus());
-    app::GenerationRequest generation = task.prepare(req);
+    app::GenerationRequest generation = task.prepare(last_request_);
     generation.temperature = context_->temperature();
+    if (regenerate) {
+        // Another answer, not the same one again: sample (at least a little warm) with a fresh seed.
+        generation.temperature = std::max(generation.temperature, 0.7);
+        generation.seed = QRandomGenerator::global()->generate64() | 1u;
+    }
+    last_generation_ = generation;
     job_->start(context_->backend(), generation);
     set_busy(true);
-    emit statusMessage(tr("Generating…"));
+    emit statusMessage(regenerate ? tr("Generating another answer…") : tr("Generating…"));
 }
 
 void CommandPanel::stop() {
@@ -228,8 +328,11 @@ void CommandPanel::stop() {
 }
 
 void CommandPanel::regenerate() {
-    if (!last_request_.request.isEmpty()) request_->setPlainText(last_request_.request);
-    send();
+    if (last_request_.request.isEmpty() || job_->running() || explain_job_->running()) return;
+    if (!context_->backend()) return send();
+    request_->setPlainText(last_request_.request);
+    replaces_session_ = session_id_;
+    start_generation(true);
 }
 
 void CommandPanel::on_done(const QString& text, const app::GenerationStats& stats) {
@@ -245,15 +348,17 @@ void CommandPanel::on_done(const QString& text, const app::GenerationStats& stat
     job.stats = stats;
     job.model = context_->backend_model();
     job.backend = context_->backend_kind();
-    record_ticket_ = context_->history()->recordJob(job);
+    record_ticket_ = context_->history()->recordJob(job, std::exchange(replaces_session_, 0));
     showResult(r);
     emit statusMessage(tr("Done: %1 tokens").arg(stats.completion_tokens));
 }
 
 void CommandPanel::on_failed(const QString& message, bool cancelled) {
     set_busy(false);
+    replaces_session_ = 0;
     const QString text = cancelled ? tr("Stopped") : tr("Generation failed: %1").arg(message);
-    if (!cancelled) messages_->setText(QStringLiteral("<span style='color:#c0392b'>%1</span>").arg(text.toHtmlEscaped()));
+    if (cancelled) messages_->setText(tr("Stopped before an answer was complete; nothing was checked."));
+    else show_error(text);
     emit statusMessage(text);
 }
 
@@ -262,7 +367,36 @@ void CommandPanel::showResult(const app::CommandResult& result) {
     command_->setReadOnly(true);
     edit_->setText(tr("Edit"));
     command_->setText(result.command);
+    command_->setCursorPosition(0);  // a long command shows its start, not its tail
     set_risk_badge(badge_, result.command.isEmpty() ? QString() : result.risk);
+    // The validity badge names what was checked, so a pass is not read as "this is right".
+    QString what = result.checked.isEmpty() ? tr("syntax, options and risk checked") : result.checked;
+    if (what.endsWith(QLatin1String(" checked"))) what.chop(8);
+    if (result.command.isEmpty()) {
+        checked_->clear();
+        checked_->setProperty("valid", QVariant());
+    } else if (result.valid) {
+        checked_->setText(tr("<b style='color:#2e8b57'>✓ %1 OK</b> <span style='color:#555'>(not checked: whether it does what you asked)</span>")
+                              .arg(what.toHtmlEscaped()));
+        checked_->setProperty("valid", true);
+    } else {
+        checked_->setText(tr("<b style='color:#c0392b'>✗ Not valid</b> — %1 found problems (below)").arg(what.toHtmlEscaped()));
+        checked_->setProperty("valid", false);
+    }
+    QStringList warnings;
+    for (const QString& w : result.warnings) warnings << QStringLiteral("⚠ ") + w.toHtmlEscaped();
+    warnings_->setText(warnings.join(QStringLiteral("<br>")));
+    warnings_->setVisible(!warnings.isEmpty());
+    alternatives_->clear();
+    for (const app::CommandAlternative& a : result.alternatives) {
+        auto* item = new QTreeWidgetItem(alternatives_, {a.command, a.risk, a.valid ? tr("valid") : tr("not valid"),
+                                                         QString::number(a.score, 'f', 2)});
+        item->setFont(0, QFontDatabase::systemFont(QFontDatabase::FixedFont));
+        item->setToolTip(0, a.command);
+    }
+    alternatives_->setVisible(!result.alternatives.isEmpty());
+    more_->clear();
+    more_->hide();
     QString expl = result.explanation;
     if (!result.reasons.isEmpty()) expl += (expl.isEmpty() ? QString() : QStringLiteral("\n")) + tr("Risk: %1").arg(result.reasons.join(QStringLiteral("; ")));
     explanation_->setText(expl);
@@ -296,7 +430,10 @@ void CommandPanel::showResult(const app::CommandResult& result) {
     flags_->setRootIsDecorated(any_details);
     flags_->expandAll();
     const bool has = !result.command.isEmpty();
-    for (QPushButton* b : {copy_, explain_, edit_, run_}) b->setEnabled(has);
+    for (QPushButton* b : {copy_, explain_}) b->setEnabled(has);
+    // A command marked Not valid cannot be run from here; Edit and Check it first.
+    run_->setEnabled(has && result.valid);
+    run_->setToolTip(has && !result.valid ? tr("Not valid: edit the command and Check it first") : QString());
     regenerate_->setEnabled(!last_request_.request.isEmpty());
     emit resultShown();
 }
@@ -313,7 +450,9 @@ void CommandPanel::explainMore() {
     req.messages = {{QStringLiteral("system"), QStringLiteral("You explain shell commands for site reliability engineers: what each part does and what could go wrong. Be brief.")},
                     {QStringLiteral("user"), QStringLiteral("Explain: %1").arg(result_.command)}};
     req.max_tokens = 256;
-    stream_->clear();
+    // The command and the model's answer stay; the explanation has its own place.
+    more_->clear();
+    more_->show();
     explain_job_->start(context_->backend(), req);
     set_busy(true);
 }
@@ -326,7 +465,13 @@ void CommandPanel::toggleEdit() {
         return;
     }
     // Re-validate what the user wrote; the request it answered stays the same.
-    app::CommandResult checked = app::CommandTask::check(command_->text().trimmed());
+    const QString text = command_->text().trimmed();
+    if (text.isEmpty()) {
+        command_->setReadOnly(true);
+        edit_->setText(tr("Edit"));
+        return;
+    }
+    app::CommandResult checked = app::CommandTask::check(text);
     checked.request = result_.request;
     showResult(checked);
 }
@@ -335,6 +480,12 @@ void CommandPanel::openRunDialog() {
     if (result_.command.isEmpty()) return;
     if (dialog_) dialog_->deleteLater();
     dialog_ = new RunDialog(result_.command, result_.risk, result_.reasons, this);
+    if (!result_.valid) {
+        QString problem;
+        for (const app::ValidationMessage& m : result_.messages)
+            if (m.severity == QLatin1String("error")) { problem = m.text; break; }
+        dialog_->set_not_valid(problem);
+    }
     dialog_->setAttribute(Qt::WA_DeleteOnClose, false);
     const qint64 session = session_id_;
     const QString command = result_.command;
@@ -352,8 +503,22 @@ void CommandPanel::openRunDialog() {
     dialog_->open();
 }
 
+void CommandPanel::showAlternative(int index) {
+    if (index < 0 || index >= result_.alternatives.size()) return;
+    const QList<app::CommandAlternative> alternatives = result_.alternatives;
+    // The chosen one and the one it replaces swap places, so nothing the pipeline offered is lost.
+    app::CommandResult r = app::CommandTask::check(alternatives[index].command);
+    r.request = result_.request;
+    r.alternatives = alternatives;
+    r.alternatives[index] = app::CommandAlternative{result_.command, result_.risk, result_.valid, 0};
+    if (r.checked.isEmpty()) r.checked = result_.checked;
+    showResult(r);
+}
+
 void CommandPanel::restore(const app::Session& session) {
     if (session.turns.empty()) return;
+    job_->cancel();
+    explain_job_->cancel();
     const app::Turn& t = session.turns.back();
     request_->setPlainText(t.request);
     stream_->setPlainText(t.raw_output);

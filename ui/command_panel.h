@@ -30,6 +30,8 @@ public:
     const app::CommandResult& result() const { return result_; }
     qint64 session_id() const { return session_id_; }
     RunDialog* run_dialog() const { return dialog_; }
+    // The last request sent to the model (Regenerate samples with a new seed).
+    const app::GenerationRequest& last_generation() const { return last_generation_; }
 
 public slots:
     void send();
@@ -43,6 +45,8 @@ public slots:
     void toggleEdit();
     void openRunDialog();
     void restore(const sigma::app::Session& session);
+    // Shows the pipeline's alternative `index` (re-checked) as the result; the list stays.
+    void showAlternative(int index);
 
 signals:
     void statusMessage(const QString& text);
@@ -54,6 +58,9 @@ private:
     void on_failed(const QString& message, bool cancelled);
     void set_busy(bool busy);
     app::CommandRequest current_request() const;
+    void clear_result();
+    void start_generation(bool regenerate);
+    void show_error(const QString& text);
 
     AppContext* context_;
     GenerationJob* job_;
@@ -65,6 +72,10 @@ private:
     QPlainTextEdit* stream_;
     QLineEdit* command_;
     QLabel* badge_;
+    QLabel* checked_;   // what the checks covered, and whether the command passed them
+    QLabel* warnings_;  // the pipeline's warnings (intent-risk, request literals)
+    QTreeWidget* alternatives_;
+    QPlainTextEdit* more_;  // "Explain more" writes here; the command stays as it is
     QLabel* messages_;
     QLabel* explanation_;
     QTreeWidget* flags_;
@@ -76,6 +87,9 @@ private:
     RunDialog* dialog_ = nullptr;
     app::CommandResult result_;
     app::CommandRequest last_request_;
+    app::GenerationRequest last_generation_;
+    qint64 replaces_session_ = 0;  // Regenerate: the history entry the new answer replaces
+    bool no_model_error_ = false;   // messages_ says no model is available
     qint64 session_id_ = 0;
     quint64 record_ticket_ = 0;
 };

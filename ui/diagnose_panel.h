@@ -41,6 +41,11 @@ public:
     bool has_signatures() const { return pack_.has_value(); }
     // The log's line number of the view's first line (above 1 while a window of a large log is shown).
     qint64 view_first_line() const { return view_first_line_; }
+    // The finding whose details are shown (-1: none).
+    int current_finding() const { return finding_row_; }
+    bool analysing() const { return analysing_; }
+    // The history entry of what is shown (0: not saved yet).
+    qint64 session_id() const { return session_id_; }
 
 public slots:
     void openFile(const QString& path);
@@ -50,6 +55,7 @@ public slots:
     void setShowRedacted(bool on);
     void applyRedactOptions();  // the context's options, live: the view, history and prompt follow
     void restore(const sigma::app::Session& session);
+    void cancelAnalysis();  // stops reading a large file; nothing is recorded
 
 signals:
     void sendToCommands(const QString& command);
@@ -66,6 +72,9 @@ private:
     void on_finished(const app::DiagnoseResult& result);
     void show_details();
     void highlight(int row);
+    void set_running(bool running);
+    void record(qint64 replaces);
+    QString session_title() const;
 
     AppContext* context_;
     std::optional<domain::SignaturePack> pack_;
@@ -85,6 +94,12 @@ private:
     QPushButton* analyse_;
     QPushButton* summarise_;
     QPushButton* send_;
+    QPushButton* cancel_;
+    QLabel* summary_error_;
+    int finding_row_ = -1;
+    bool analysing_ = false;
+    qint64 session_id_ = 0;
+    quint64 record_ticket_ = 0;
     QString original_;
     QString redacted_text_;
     app::DiagnoseResult result_;

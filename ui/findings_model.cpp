@@ -4,6 +4,7 @@
 
 #include <QBrush>
 #include <QColor>
+#include <QStringList>
 
 namespace sigma::ui {
 
@@ -17,6 +18,19 @@ void FindingsModel::set_findings(const std::vector<domain::Finding>& findings) {
 
 const domain::Finding* FindingsModel::finding(int row) const {
     return row >= 0 && row < static_cast<int>(findings_.size()) ? &findings_[static_cast<size_t>(row)] : nullptr;
+}
+
+QString FindingsModel::line_list(const domain::Finding& finding, int max) {
+    QStringList items;
+    int total = 0;
+    for (const domain::Evidence& e : finding.evidence) {
+        ++total;
+        if (items.size() >= max) continue;
+        items << (e.end_line() > e.line ? QStringLiteral("%1–%2").arg(e.line).arg(e.end_line()) : QString::number(e.line));
+    }
+    QString text = items.join(QStringLiteral(", "));
+    if (total > items.size()) text += tr(" … (%1 more)").arg(total - items.size());
+    return text;
 }
 
 int FindingsModel::rowCount(const QModelIndex& parent) const {
@@ -34,7 +48,7 @@ QVariant FindingsModel::data(const QModelIndex& index, int role) const {
             switch (index.column()) {
                 case 0: return severity;
                 case 1: return QString::fromStdString(f->title);
-                case 2: return static_cast<qulonglong>(f->hits);
+                case 2: return line_list(*f);
             }
             return {};
         case Qt::ForegroundRole:
@@ -46,7 +60,10 @@ QVariant FindingsModel::data(const QModelIndex& index, int role) const {
                 case domain::Severity::Low: return QBrush(QColor(0x55, 0x55, 0x55));
             }
             return {};
-        case Qt::ToolTipRole: return QString::fromStdString(f->explanation);
+        case Qt::ToolTipRole:
+            if (index.column() == 2)
+                return tr("Evidence lines: %1 (%n matching line(s) in all)", nullptr, static_cast<int>(f->hits)).arg(line_list(*f, 50));
+            return QString::fromStdString(f->explanation);
         case SeverityRole: return severity;
         case EvidenceLinesRole: {
             QList<qulonglong> lines;

@@ -1,4 +1,4 @@
-// FindingsModel: the diagnosis findings as a table (severity, title, hits), best first, with the
+// FindingsModel: the diagnosis findings as a table (severity, title, evidence line numbers), best first, with the
 // evidence line numbers of each row available by role. Lives on the GUI thread; filled with values.
 // Not an analyser: rows come from a finished DiagnoseResult.
 #pragma once
@@ -18,6 +18,9 @@ public:
     explicit FindingsModel(QObject* parent = nullptr);
     void set_findings(const std::vector<domain::Finding>& findings);
     const domain::Finding* finding(int row) const;
+    // The evidence line numbers as a reader writes them: "12, 14–16, 40", at most `max` items and
+    // then "… (N more)".
+    static QString line_list(const domain::Finding& finding, int max = 6);
 
     int rowCount(const QModelIndex& parent = {}) const override;
     int columnCount(const QModelIndex& parent = {}) const override;

@@ -53,6 +53,7 @@ void GenerationJob::on_finished(quint64 id, const app::GenerationStats& stats) {
 void GenerationJob::on_failed(quint64 id, const app::BackendError& error) {
     if (id != id_) return;
     detach();
+    last_error_kind_ = error.kind;
     emit failed(error.message, error.kind == app::BackendError::Kind::Cancelled);
 }
 

@@ -23,6 +23,8 @@ public:
     bool running() const { return id_ != 0; }
     const QString& text() const { return text_; }
     double rate() const;
+    // The kind of the last failure (ContextOverflow: the prompt did not fit the model's context).
+    app::BackendError::Kind last_error_kind() const { return last_error_kind_; }
 
 signals:
     void token(const QString& piece);
@@ -41,6 +43,7 @@ private:
     QString text_;
     int pieces_ = 0;
     QElapsedTimer clock_;
+    app::BackendError::Kind last_error_kind_ = app::BackendError::Kind::Internal;
 };
 
 }  // namespace sigma::ui

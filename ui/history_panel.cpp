@@ -19,6 +19,8 @@
 #include <QPushButton>
 #include <QSaveFile>
 #include <QShortcut>
+#include <QStandardPaths>
+#include <QTimer>
 #include <QSplitter>
 #include <QTextBrowser>
 #include <QTreeView>
@@ -95,12 +97,20 @@ HistoryPanel::HistoryPanel(AppContext* context, QWidget* parent)
     hits_ = new QTextBrowser(split);
     hits_->setObjectName(QStringLiteral("historyHits"));
     hits_->setOpenLinks(false);
-    hits_->setPlaceholderText(tr("Search results appear here."));
+    hits_->setPlaceholderText(tr("Search results appear here as you type: requests, answers, findings and their evidence."));
     split->addWidget(tree_);
     split->addWidget(hits_);
     split->setStretchFactor(0, 3);
     split->setStretchFactor(1, 1);
     layout->addWidget(split, 1);
+    notice_ = new QLabel(this);
+    notice_->setObjectName(QStringLiteral("historyNotice"));
+    notice_->setWordWrap(true);
+    notice_->hide();
+    layout->addWidget(notice_);
+    search_delay_ = new QTimer(this);
+    search_delay_->setSingleShot(true);
+    search_delay_->setInterval(200);
 
     confirm_bar_ = new QWidget(this);
     confirm_bar_->setObjectName(QStringLiteral("historyConfirmBar"));
@@ -128,25 +138,25 @@ HistoryPanel::HistoryPanel(AppContext* context, QWidget* parent)
     auto* exp = new QPushButton(tr("Export…"), this);
     exp->setObjectName(QStringLiteral("historyExport"));
     auto* menu = new QMenu(exp);
-    menu->addAction(tr("Markdown files…"), this, [this] {
-        const QString dir = QFileDialog::getExistingDirectory(this, tr("Export to folder"));
-        if (!dir.isEmpty()) exportSelection(dir, QStringLiteral("markdown"));
-    });
-    menu->addAction(tr("JSON files…"), this, [this] {
-        const QString dir = QFileDialog::getExistingDirectory(this, tr("Export to folder"));
-        if (!dir.isEmpty()) exportSelection(dir, QStringLiteral("json"));
-    });
-    menu->addAction(tr("Git repository…"), this, [this] {
-        const QString dir = QFileDialog::getExistingDirectory(this, tr("Export to git repository"));
-        if (!dir.isEmpty()) exportToGit(dir);
-    });
+    menu->addAction(tr("Markdown files…"), this, [this] { chooseExport(QStringLiteral("markdown")); })
+        ->setObjectName(QStringLiteral("historyExportMarkdown"));
+    menu->addAction(tr("JSON files…"), this, [this] { chooseExport(QStringLiteral("json")); })
+        ->setObjectName(QStringLiteral("historyExportJson"));
+    menu->addAction(tr("Git repository…"), this, [this] { chooseExport(QStringLiteral("git")); })
+        ->setObjectName(QStringLiteral("historyExportGit"));
     exp->setMenu(menu);
     for (QPushButton* b : {open, rename, del, exp}) actions->addWidget(b);
     actions->addStretch();
     layout->addLayout(actions);
 
     connect(filter_, &QComboBox::currentIndexChanged, this, &HistoryPanel::refresh);
-    connect(search_, &QLineEdit::returnPressed, this, &HistoryPanel::runSearch);
+    // The search runs as you type (after a short pause) and filters the list; Enter runs it at once.
+    connect(search_, &QLineEdit::textChanged, search_delay_, qOverload<>(&QTimer::start));
+    connect(search_delay_, &QTimer::timeout, this, &HistoryPanel::runSearch);
+    connect(search_, &QLineEdit::returnPressed, this, [this] {
+        search_delay_->stop();
+        runSearch();
+    });
     connect(open, &QPushButton::clicked, this, &HistoryPanel::openSelected);
     connect(tree_, &QTreeView::doubleClicked, this, &HistoryPanel::openSelected);
     connect(rename, &QPushButton::clicked, this, [this] {
@@ -161,6 +171,7 @@ HistoryPanel::HistoryPanel(AppContext* context, QWidget* parent)
     connect(delete_confirm_, &QPushButton::clicked, this, &HistoryPanel::confirmDelete);
     connect(keep, &QPushButton::clicked, this, &HistoryPanel::cancelDelete);
     connect(hits_, &QTextBrowser::anchorClicked, this, [this](const QUrl& url) {
+        notice_->hide();
         open_ticket_ = context_->history()->load(url.path().toLongLong());
     });
     auto* find = new QShortcut(QKeySequence::Find, this);
@@ -171,17 +182,25 @@ HistoryPanel::HistoryPanel(AppContext* context, QWidget* parent)
     connect(delete_key, &QShortcut::activated, this, &HistoryPanel::askDelete);
 
     HistoryService* h = context_->history();
-    connect(h, &HistoryService::changed, this, &HistoryPanel::refresh);
+    connect(h, &HistoryService::changed, this, [this] {
+        refresh();
+        // Results of a search must not outlive what they point at (a deleted session).
+        if (searching_) runSearch();
+    });
     connect(h, &HistoryService::listed, this, [this](quint64 t, const QList<app::Session>& sessions, const QString& error) {
         if (t != list_ticket_) return;
         if (!error.isEmpty()) emit statusMessage(tr("History unavailable: %1").arg(error));
-        model_->set_sessions(sessions);
-        tree_->expandAll();
+        sessions_ = sessions;
+        apply_filter();
         emit refreshed();
     });
     connect(h, &HistoryService::searched, this, [this](quint64 t, const QList<app::SearchHit>& hits, const QString& error) {
         if (t != search_ticket_) return;
+        if (!searching_) return;  // the text was cleared meanwhile
         QString html;
+        matches_.clear();
+        for (const app::SearchHit& hit : hits) matches_.insert(hit.session_id);
+        apply_filter();
         if (!error.isEmpty()) html = tr("<p style='color:#c0392b'>Search failed: %1</p>").arg(error.toHtmlEscaped());
         else if (hits.isEmpty()) html = tr("<p>No matches.</p>");
         for (const app::SearchHit& hit : hits) {
@@ -194,14 +213,22 @@ HistoryPanel::HistoryPanel(AppContext* context, QWidget* parent)
     });
     connect(h, &HistoryService::loaded, this, [this](quint64 t, const app::Session& s, const QString& error) {
         if (t != open_ticket_) return;
-        if (!error.isEmpty()) emit statusMessage(tr("Cannot open the session: %1").arg(error));
-        else emit openSession(s);
+        if (!error.isEmpty()) {
+            show_notice(tr("Cannot open the session: %1").arg(error), true);
+            if (searching_) runSearch();
+        } else {
+            emit openSession(s);
+        }
     });
     connect(h, &HistoryService::removed, this, [this](quint64, int count, const QString& error) {
-        emit statusMessage(error.isEmpty() ? tr("Deleted %n session(s)", nullptr, count) : tr("Delete failed: %1").arg(error));
+        const QString m = error.isEmpty() ? tr("Deleted %n session(s)", nullptr, count) : tr("Delete failed: %1").arg(error);
+        show_notice(m, !error.isEmpty());
+        emit statusMessage(m);
     });
     connect(h, &HistoryService::gitExported, this, [this](quint64, const QString& summary, const QString& error) {
-        emit statusMessage(error.isEmpty() ? tr("Git export: %1").arg(summary) : tr("Git export failed: %1").arg(error));
+        const QString m = error.isEmpty() ? tr("Git export: %1").arg(summary) : tr("Git export failed: %1").arg(error);
+        show_notice(m, !error.isEmpty());
+        emit statusMessage(m);
         emit gitExported(error.isEmpty(), error.isEmpty() ? summary : error);
     });
     connect(h, &HistoryService::renamed, this, [this](quint64, const QString& error) {
@@ -229,7 +256,10 @@ HistoryPanel::HistoryPanel(AppContext* context, QWidget* parent)
             }
             ++written;
         }
-        emit statusMessage(failure.isEmpty() ? tr("Exported %n session(s)", nullptr, written) : tr("Export failed: %1").arg(failure));
+        const QString m = failure.isEmpty() ? tr("Exported %n session(s) to %1", nullptr, written).arg(export_dir_)
+                                            : tr("Export failed: %1").arg(failure);
+        show_notice(m, !failure.isEmpty());
+        emit statusMessage(m);
         emit exported(written);
     });
     refresh();
@@ -265,10 +295,61 @@ void HistoryPanel::refresh() {
     list_ticket_ = context_->history()->list(app::panel_from_name(name));
 }
 
+void HistoryPanel::show_notice(const QString& text, bool error) {
+    notice_->setText(text);
+    notice_->setStyleSheet(error ? QStringLiteral("QLabel { color: #c0392b; background: #fdecea; padding: 4px; }")
+                                 : QStringLiteral("QLabel { background: #eef6f1; padding: 4px; }"));
+    notice_->setVisible(!text.isEmpty());
+}
+
+QString HistoryPanel::notice() const { return notice_->isHidden() ? QString() : notice_->text(); }
+
+void HistoryPanel::apply_filter() {
+    if (!searching_) {
+        model_->set_sessions(sessions_);
+    } else {
+        QList<app::Session> shown;
+        for (const app::Session& s : sessions_)
+            if (matches_.contains(s.id)) shown << s;
+        model_->set_sessions(shown);
+    }
+    tree_->expandAll();
+}
+
 void HistoryPanel::runSearch() {
     const QString text = search_->text().trimmed();
-    if (text.isEmpty()) { hits_->clear(); return; }
+    if (text.isEmpty()) {
+        searching_ = false;
+        ++search_ticket_;  // an answer still on its way is for a text no longer there
+        hits_->clear();
+        matches_.clear();
+        apply_filter();
+        emit searchFinished(0);
+        return;
+    }
+    searching_ = true;
     search_ticket_ = context_->history()->search(text);
+}
+
+QString HistoryPanel::export_start_dir() const {
+    if (!last_export_dir_.isEmpty() && QDir(last_export_dir_).exists()) return last_export_dir_;
+    const QString docs = QStandardPaths::writableLocation(QStandardPaths::DocumentsLocation);
+    return !docs.isEmpty() && QDir(docs).exists() ? docs : QDir::homePath();
+}
+
+void HistoryPanel::chooseExport(const QString& format) {
+    if (selected_ids().isEmpty()) {
+        show_notice(tr("Select one or more sessions to export first (Ctrl+A selects all)."), true);
+        return;
+    }
+    notice_->hide();
+    const bool git = format == QLatin1String("git");
+    const QString dir = QFileDialog::getExistingDirectory(this, git ? tr("Export to git repository") : tr("Export to folder"),
+                                                          export_start_dir());
+    if (dir.isEmpty()) return;
+    last_export_dir_ = dir;
+    if (git) exportToGit(dir);
+    else exportSelection(dir, format);
 }
 
 void HistoryPanel::openSelected() {
@@ -302,7 +383,11 @@ void HistoryPanel::cancelDelete() {
 
 void HistoryPanel::exportSelection(const QString& dir, const QString& format) {
     const QList<qint64> ids = selected_ids();
-    if (ids.isEmpty()) { emit exported(0); return; }
+    if (ids.isEmpty()) {
+        show_notice(tr("Select one or more sessions to export first (Ctrl+A selects all)."), true);
+        emit exported(0);
+        return;
+    }
     export_dir_ = dir;
     export_format_ = format;
     export_ticket_ = context_->history()->loadMany(ids);
@@ -311,6 +396,7 @@ void HistoryPanel::exportSelection(const QString& dir, const QString& format) {
 void HistoryPanel::exportToGit(const QString& repo_dir) {
     const QList<qint64> ids = selected_ids();
     if (ids.isEmpty()) {
+        show_notice(tr("Select one or more sessions to export first (Ctrl+A selects all)."), true);
         emit gitExported(false, tr("nothing selected"));
         return;
     }

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <QList>
+#include <QSet>
 #include <QWidget>
 
 #include "app/history_types.h"
@@ -14,6 +15,7 @@ class QLabel;
 class QLineEdit;
 class QPushButton;
 class QTextBrowser;
+class QTimer;
 class QTreeView;
 class QWidget;
 
@@ -31,6 +33,11 @@ public:
     QList<qint64> selected_ids() const;
     // "[word]" in a snippet becomes a highlighted word; everything else is escaped.
     static QString highlight_snippet(const QString& snippet);
+    // Where an export's folder dialog opens: the last export folder, else the home folder.
+    QString export_start_dir() const;
+    // The panel's own message line (errors and "select something first"), kept until the next action.
+    QString notice() const;
+    QTreeView* tree() const { return tree_; }
 
 public slots:
     void refresh();
@@ -44,6 +51,8 @@ public slots:
     void exportSelection(const QString& dir, const QString& format);
     // Commits the selection as Markdown into a git repository (created when the folder is empty).
     void exportToGit(const QString& repo_dir);
+    // The Export menu's actions: each asks for a folder only when sessions are selected.
+    void chooseExport(const QString& format);  // "markdown", "json" or "git"
 
 signals:
     void openSession(const sigma::app::Session& session);
@@ -59,6 +68,11 @@ private:
     QComboBox* filter_;
     QLineEdit* search_;
     QTextBrowser* hits_;
+    QLabel* notice_;
+    QTimer* search_delay_;
+    QList<app::Session> sessions_;  // the last listing, before the search filter
+    QSet<qint64> matches_;          // sessions the current search found
+    bool searching_ = false;        // a search text is set: the list shows only its matches
     QTreeView* tree_;
     QWidget* confirm_bar_;
     QLabel* confirm_text_;
@@ -69,6 +83,9 @@ private:
     quint64 export_ticket_ = 0;
     QString export_dir_;
     QString export_format_;
+    QString last_export_dir_;
+    void show_notice(const QString& text, bool error);
+    void apply_filter();
     QList<qint64> pending_delete_;
 };
 

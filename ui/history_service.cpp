@@ -70,9 +70,16 @@ void HistoryService::set_path(const QString& db_path) {
     post([db_path](HistoryWorker& w, quint64) { w.set_path(db_path); });
 }
 
-quint64 HistoryService::recordJob(const app::JobRecord& job) {
-    return post([this, job](HistoryWorker& w, quint64 ticket) {
-        const app::RecordOutcome out = app::record_job(w.path(), job);
+quint64 HistoryService::recordJob(const app::JobRecord& job, qint64 replaces) {
+    return post([this, job, replaces](HistoryWorker& w, quint64 ticket) {
+        app::RecordOutcome out = app::record_job(w.path(), job);
+        if (out.session_id > 0 && replaces > 0) {
+            QString error;
+            if (auto* store = w.store(&error)) {
+                // The old entry may already be gone (deleted meanwhile): nothing to replace then.
+                if (store->get_session(replaces)) (void)store->delete_sessions({replaces});
+            }
+        }
         emit jobRecorded(ticket, out.session_id, out.warning);
         if (out.session_id > 0) emit changed();
     });

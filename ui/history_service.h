@@ -26,7 +26,10 @@ public:
     void set_path(const QString& db_path);
 
     // Each returns a ticket (> 0) that the matching answer carries.
-    quint64 recordJob(const app::JobRecord& job);
+    // `replaces` > 0: the job is a new answer to that session's request (Regenerate, a model summary
+    // added to a diagnosis): once the new session is saved the old one is deleted, so the list
+    // shows one entry, not a duplicate.
+    quint64 recordJob(const app::JobRecord& job, qint64 replaces = 0);
     quint64 recordExecution(const app::Execution& execution);
     quint64 list(std::optional<app::Panel> panel, int limit = 500);
     quint64 search(const QString& text);

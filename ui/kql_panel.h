@@ -14,6 +14,7 @@
 
 class QComboBox;
 class QLabel;
+class QListWidget;
 class QPlainTextEdit;
 class QPushButton;
 class QThread;
@@ -34,6 +35,8 @@ public:
     KqlHighlighter* highlighter() const { return highlighter_; }
     QString schema_name() const;
     int schema_table_count() const { return schema_ ? static_cast<int>(schema_->tables.size()) : 0; }
+    // The last request sent to the model (Regenerate samples with a new seed).
+    const app::GenerationRequest& last_generation() const { return last_generation_; }
 
 public slots:
     void send();
@@ -45,6 +48,8 @@ public slots:
     void importSchema(const QString& path);
     void showResult(const sigma::app::KqlResult& result);
     void restore(const sigma::app::Session& session);
+    // Puts the pipeline's alternative `index` in the editor and checks it; the list stays.
+    void showAlternative(int index);
 
 signals:
     void statusMessage(const QString& text);
@@ -55,6 +60,11 @@ private:
     void on_done(const QString& text, const app::GenerationStats& stats);
     void use_schema(int index);
     app::KqlTask task() const;
+    void start(bool regenerate);
+    void on_failed(const QString& message, bool cancelled);
+    void show_error(const QString& text);
+    void clear_result();
+    void record(const app::KqlResult& r, const QString& raw, const app::GenerationStats& stats);
 
     AppContext* context_;
     GenerationJob* job_;
@@ -70,6 +80,9 @@ private:
     QPlainTextEdit* query_;
     KqlHighlighter* highlighter_;
     QLabel* status_;
+    QLabel* error_;     // the last action's failure, in the panel until the next action
+    QLabel* warnings_;  // the pipeline's warnings (e.g. the tables do not fit the question)
+    QListWidget* alternatives_;
     QLabel* diagnostics_;
     QLabel* used_;
     QPushButton* copy_;
@@ -80,6 +93,14 @@ private:
     app::GenerationRequest last_generation_;
     app::KqlResult result_;
     bool repairing_ = false;
+    // Prompts shrink step by step when they do not fit the model's context: 0 as built, 1 one
+    // example and one table, 2 no examples.
+    int shrink_ = 0;
+    bool regenerating_ = false;
+    qint64 session_id_ = 0;
+    qint64 replaces_session_ = 0;
+    quint64 record_ticket_ = 0;
+    bool no_model_error_ = false;
 };
 
 }  // namespace sigma::ui

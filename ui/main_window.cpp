@@ -15,6 +15,7 @@
 #include <QSettings>
 #include <QStackedWidget>
 #include <QStatusBar>
+#include <algorithm>
 
 #include "ui/app_context.h"
 #include "app/command_task.h"
@@ -140,6 +141,7 @@ MainWindow::MainWindow(AppContext* context, QWidget* parent) : QMainWindow(paren
     connect(context_, &AppContext::generationRate, this, [this](double rate) {
         rate_->setText(tr("%1 tok/s").arg(rate, 0, 'f', 1));
     });
+    backend_->setWordWrap(false);
     connect(commands_, &CommandPanel::statusMessage, this, [this](const QString& m) { statusBar()->showMessage(m, 5000); });
     connect(diagnose_, &DiagnosePanel::statusMessage, this, [this](const QString& m) { statusBar()->showMessage(m, 5000); });
     connect(kql_, &KqlPanel::statusMessage, this, [this](const QString& m) { statusBar()->showMessage(m, 5000); });
@@ -155,9 +157,34 @@ void MainWindow::set_current_panel(int index) {
     sidebar_->setCurrentRow(index);
 }
 
+int MainWindow::loaded_context_length() const {
+    const auto* local = qobject_cast<const app::LocalBackend*>(context_->backend());
+    return local && context_->backend_ready() ? local->context_length() : 0;
+}
+
 void MainWindow::update_backend_status() {
     const QString model = context_->backend_model();
-    model_->setText(model.isEmpty() ? tr("No model") : tr("Model: %1").arg(QFileInfo(model).fileName().isEmpty() ? model : QFileInfo(model).fileName()));
+    const QString name = QFileInfo(model).fileName().isEmpty() ? model : QFileInfo(model).fileName();
+    QString model_text = model.isEmpty() ? tr("No model") : tr("Model: %1").arg(name);
+    QString model_tip;
+    model_->setStyleSheet(QString());
+    if (context_->backend_kind() == QLatin1String("local") && context_->backend_ready()) {
+        if (model_info_.path != model) model_info_ = app::read_model_info(model);
+        const int context = loaded_context_length();
+        if (model_info_.ok && model_info_.parameters > 0 && model_info_.parameters < 1'000'000'000) {
+            // A small model writes plausible answers that are often wrong: say so where the model is named.
+            model_text = tr("Model: %1 — small (%2 M parameters, %3-token context): check every answer")
+                             .arg(name)
+                             .arg(model_info_.parameters / 1e6, 0, 'f', 1)
+                             .arg(context);
+            model_->setStyleSheet(QStringLiteral("QLabel { color: #8a5a00; }"));
+        } else if (context > 0) {
+            model_text = tr("Model: %1 (%2-token context)").arg(name).arg(context);
+        }
+        model_tip = model;
+    }
+    model_->setText(model_text);
+    model_->setToolTip(model_tip);
     QString text;
     if (context_->backend_kind() == QLatin1String("remote")) text = tr("Remote: %1").arg(model);
     else if (context_->backend_kind() == QLatin1String("local")) text = local_status(context_);
@@ -178,6 +205,10 @@ SettingsDialog* MainWindow::openSettings() {
     const AppSettings before = AppSettings::load(context_->paths().config_dir());
     auto* dialog = new SettingsDialog(before, this);
     dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->set_loaded_model(QFileInfo(context_->backend_model()).fileName(), loaded_context_length());
+    // Never taller than the window it belongs to: the form scrolls instead.
+    dialog->setMaximumHeight(std::max(320, height()));
+    dialog->resize(dialog->sizeHint().boundedTo(QSize(std::max(480, width() - 40), std::max(320, height()))));
     connect(dialog, &QDialog::accepted, this, [this, dialog, before] {
         const AppSettings settings = dialog->settings();
         if (!settings.save(context_->paths().config_dir()))

@@ -5,6 +5,8 @@
 
 #include <QMainWindow>
 
+#include "app/model_info.h"
+
 class QLabel;
 class QListWidget;
 class QProgressBar;
@@ -35,6 +37,9 @@ public:
     // Opens the settings dialog (non-modal to the event loop); accepting saves and applies.
     SettingsDialog* openSettings();
     QLabel* backend_label() const { return backend_; }
+    QLabel* model_label() const { return model_; }
+    // The loaded local model's context length in tokens (0: none loaded, or a remote model).
+    int loaded_context_length() const;
 
 protected:
     void closeEvent(QCloseEvent* event) override;
@@ -56,6 +61,7 @@ private:
     QLabel* rate_;
     QProgressBar* load_progress_;  // the model load's percentage, while one runs
     QPushButton* cancel_load_;
+    app::ModelInfo model_info_;  // facts of the loaded local model, read once per model file
 };
 
 }  // namespace sigma::ui

@@ -145,6 +145,20 @@ void ModelLoad::discard_pending() {
 }
 
 void ModelLoad::fail(const QString& message) {
+    const QString fallback = app::default_model_path();
+    if (!context_->backend() && !choice_.model_path.isEmpty() && !fallback.isEmpty() &&
+        QFileInfo(choice_.model_path).absoluteFilePath() != QFileInfo(fallback).absoluteFilePath()) {
+        // The chosen model cannot be used and nothing else is loaded (a start with a bad saved path):
+        // the default model instead, with a notice saying why, rather than no model at all.
+        app::BackendChoice instead = choice_;
+        instead.model_path.clear();
+        QString why = tr("could not load %1 (%2); using the default model — fix the path in Settings")
+                          .arg(choice_.model_path, message);
+        if (!note_.isEmpty()) why = note_ + QStringLiteral("; ") + why;
+        set_stage(Stage::Idle);
+        start(instead, why);
+        return;
+    }
     set_stage(Stage::Idle);
     if (context_->backend()) {
         context_->set_backend_note(tr("could not load %1 (%2); still using %3").arg(model_name_, message, context_->backend_model()));

@@ -40,6 +40,12 @@ RunDialog::RunDialog(const QString& command, const QString& risk, const QStringL
     view->setMaximumHeight(80);
     layout->addWidget(view);
 
+    not_valid_ = new QLabel(this);
+    not_valid_->setObjectName(QStringLiteral("runNotValid"));
+    not_valid_->setWordWrap(true);
+    not_valid_->setStyleSheet(QStringLiteral("QLabel { color: #c0392b; font-weight: bold; }"));
+    not_valid_->hide();
+    layout->addWidget(not_valid_);
     if (!assessed.valid) {
         auto* invalid = new QLabel(tr("This command did not validate (%1), so it cannot be run.").arg(assessed.problem), this);
         invalid->setObjectName(QStringLiteral("runInvalid"));
@@ -109,13 +115,20 @@ app::Confirmation RunDialog::confirmation() const {
     return app::Confirmation::confirmed();
 }
 
+void RunDialog::set_not_valid(const QString& problem) {
+    not_valid_problem_ = problem.isEmpty() ? tr("not valid") : problem;
+    not_valid_->setText(tr("Not valid: %1. Edit the command and Check it before running.").arg(not_valid_problem_));
+    not_valid_->show();
+    update_run_button();
+}
+
 bool RunDialog::can_run() const {
-    return !runner_.is_running() && app::CommandRunner::check(command_, risk_, confirmation()).isEmpty();
+    return not_valid_problem_.isEmpty() && !runner_.is_running() && app::CommandRunner::check(command_, risk_, confirmation()).isEmpty();
 }
 
 void RunDialog::update_run_button() {
     const QString why = app::CommandRunner::check(command_, risk_, confirmation());
-    run_->setEnabled(why.isEmpty() && !runner_.is_running());
+    run_->setEnabled(why.isEmpty() && not_valid_problem_.isEmpty() && !runner_.is_running());
     refusal_->setText(typed_ && !typed_->text().isEmpty() ? why : QString());
 }
 

@@ -25,6 +25,9 @@ public:
     app::Confirmation confirmation() const;
     bool can_run() const;
     app::CommandRunner* runner() { return &runner_; }
+    // The caller's own checks found the command not valid (`problem` says why): the dialog says
+    // so and refuses to run it, even where the runner's assessment alone would allow it.
+    void set_not_valid(const QString& problem);
 
 signals:
     void executed(const sigma::app::ExecutionResult& result);
@@ -40,6 +43,8 @@ private:
     app::CommandRunner runner_;
     QLineEdit* typed_ = nullptr;  // destructive only
     QLabel* refusal_ = nullptr;
+    QLabel* not_valid_ = nullptr;
+    QString not_valid_problem_;
     QPlainTextEdit* output_ = nullptr;
     QLabel* status_ = nullptr;
     QPushButton* run_ = nullptr;

@@ -14,6 +14,7 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QPushButton>
+#include <QScrollArea>
 #include <QSpinBox>
 #include <QThread>
 #include <QVBoxLayout>
@@ -27,12 +28,23 @@ QString megabytes(qint64 bytes) { return QString::number(bytes / (1024.0 * 1024.
 SettingsDialog::SettingsDialog(const AppSettings& s, QWidget* parent) : QDialog(parent) {
     setWindowTitle(tr("Settings"));
     setObjectName(QStringLiteral("settingsDialog"));
-    auto* layout = new QVBoxLayout(this);
+    // The form scrolls and the buttons stay, so the dialog fits a small screen or window.
+    auto* outer = new QVBoxLayout(this);
+    auto* scroll = new QScrollArea(this);
+    scroll->setObjectName(QStringLiteral("settingsScroll"));
+    scroll->setWidgetResizable(true);
+    scroll->setFrameShape(QFrame::NoFrame);
+    auto* page = new QWidget(scroll);
+    auto* layout = new QVBoxLayout(page);
+    layout->setContentsMargins(0, 0, 0, 0);
+    scroll->setWidget(page);
+    outer->addWidget(scroll, 1);
 
     auto* model_box = new QGroupBox(tr("Model"), this);
     auto* ml = new QVBoxLayout(model_box);
     auto* row = new QHBoxLayout;
     model_ = new QLineEdit(s.model_path, model_box);
+    model_->setToolTip(tr("A GGUF model file. Leave empty for the embedded default model."));
     model_->setObjectName(QStringLiteral("settingsModel"));
     model_->setPlaceholderText(tr("The embedded default model"));
     auto* browse = new QPushButton(tr("Browse…"), model_box);
@@ -84,7 +96,7 @@ SettingsDialog::SettingsDialog(const AppSettings& s, QWidget* parent) : QDialog(
     context_->setObjectName(QStringLiteral("settingsContext"));
     context_->setRange(0, 131072);
     context_->setSingleStep(512);
-    context_->setSpecialValueText(tr("The model's own (at most 4096)"));
+    context_->setSpecialValueText(tr("The model's own"));
     context_->setValue(s.context_length);
     data_dir_ = new QLineEdit(s.data_dir, this);
     data_dir_->setObjectName(QStringLiteral("settingsDataDir"));
@@ -118,8 +130,9 @@ SettingsDialog::SettingsDialog(const AppSettings& s, QWidget* parent) : QDialog(
     for (QCheckBox* c : {redact_ip_, redact_hosts_, redact_emails_, redact_secrets_, redact_ids_}) rl->addWidget(c);
     layout->addWidget(redact);
 
+    layout->addStretch();
     auto* buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, this);
-    layout->addWidget(buttons);
+    outer->addWidget(buttons);
     connect(buttons, &QDialogButtonBox::accepted, this, &QDialog::accept);
     connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
     connect(browse, &QPushButton::clicked, this, [this] {
@@ -131,6 +144,30 @@ SettingsDialog::SettingsDialog(const AppSettings& s, QWidget* parent) : QDialog(
     });
     connect(model_, &QLineEdit::editingFinished, this, &SettingsDialog::inspectModel);
     if (!s.model_path.isEmpty()) inspectModel();
+}
+
+void SettingsDialog::set_loaded_model(const QString& name, int context_length) {
+    context_->setSpecialValueText(context_length > 0 ? tr("The model's own: %1 tokens (%2)").arg(context_length).arg(name)
+                                                     : tr("The model's own"));
+    context_->setToolTip(context_length > 0 ? tr("%1 runs with a %2-token context; prompts and answers must fit in it.")
+                                                  .arg(name)
+                                                  .arg(context_length)
+                                            : QString());
+}
+
+void SettingsDialog::accept() {
+    const QString path = model_->text().trimmed();
+    if (!path.isEmpty()) {
+        // Read here, not only on the worker: saving an unusable path would leave the next start without a model.
+        const app::ModelInfo info = info_.path == path && (info_.ok || !info_.error.isEmpty()) ? info_ : app::read_model_info(path);
+        if (!info.ok) {
+            show_info(info);
+            model_->setFocus();
+            model_->selectAll();
+            return;
+        }
+    }
+    QDialog::accept();
 }
 
 SettingsDialog::~SettingsDialog() {
@@ -178,7 +215,9 @@ void SettingsDialog::show_info(const app::ModelInfo& info) {
     info_ = info;
     QString text;
     if (!info.ok) {
-        text = tr("<span style='color:#c0392b'>Not usable: %1</span>").arg(info.error.toHtmlEscaped());
+        text = tr("<span style='color:#c0392b'>Not usable: %1</span><br>Choose another file, or clear the field to use the "
+                  "embedded default model.")
+                   .arg(info.error.toHtmlEscaped());
     } else {
         text = tr("<b>%1</b> %2 — %3 layers, %4 M parameters, %5, file %6, context %7 tokens, needs about %8 of RAM")
                    .arg(info.architecture.toHtmlEscaped(), info.name.toHtmlEscaped())

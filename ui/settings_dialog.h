@@ -27,7 +27,12 @@ public:
 
     AppSettings settings() const;
     const app::ModelInfo& model_info() const { return info_; }
+    // The model now loaded and the context it runs with (tokens; 0 when unknown, e.g. remote): the
+    // context field's "model's own" then names that real limit.
+    void set_loaded_model(const QString& name, int context_length);
 
+    // Refuses a model file that is not a usable model: the dialog stays open with the reason.
+    void accept() override;
 public slots:
     void inspectModel();  // reads the chosen file's facts on a worker thread
 
