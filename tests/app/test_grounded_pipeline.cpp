@@ -1,0 +1,154 @@
+// Grounded pipeline, app side: a remote server's N-best through OpenAI's `n`, and the command and KQL
+// tasks ranking several answers (the intent guard, literal copy, repair and warnings) end to end.
+#include <QJsonArray>
+#include <QSignalSpy>
+#include <QTest>
+
+#include "app/answer_candidates.h"
+#include "app/command_task.h"
+#include "app/domain/kql_schema.h"
+#include "app/domain/kql_schema_slice.h"
+#include "app/kql_task.h"
+#include "app/remote_backend.h"
+#include "scripted_http_server.h"
+
+using namespace sigma::app;
+using After = ScriptedAnswer::After;
+
+namespace {
+
+RemoteBackendOptions fast_options(const QString& url) {
+    RemoteBackendOptions o;
+    o.base_url = QUrl(url);
+    o.api_key = QStringLiteral("k");
+    o.first_byte_timeout_ms = 5000;
+    o.idle_timeout_ms = 5000;
+    o.max_retries = 0;
+    return o;
+}
+
+QByteArray choice_chunk(int index, const QString& text) {
+    return "data: {\"choices\":[{\"index\":" + QByteArray::number(index) + ",\"delta\":{\"content\":\"" + text.toUtf8() +
+           "\"},\"finish_reason\":null}]}\n\n";
+}
+
+GenerationRequest simple_request() {
+    GenerationRequest g;
+    g.messages = {{QStringLiteral("user"), QStringLiteral("hello")}};
+    return g;
+}
+
+}  // namespace
+
+class TestGroundedPipeline : public QObject {
+    Q_OBJECT
+private slots:
+    void remoteNBestThroughN() {
+        ScriptedHttpServer server({{ScriptedHttpServer::stream_head() + choice_chunk(0, "command: nvidia-smi -r") +
+                                        choice_chunk(1, "command: nvidia-smi --query-gpu=") + choice_chunk(1, "memory.used --format=csv") +
+                                        "data: [DONE]\n\n",
+                                    After::Close}});
+        RemoteBackend backend(fast_options(server.base_url()));
+        const CandidateSet set = generate_candidates(backend, simple_request(), 2, 10000);
+        QVERIFY2(set.ok, qPrintable(set.error.message));
+        QCOMPARE(server.requests.size(), 1);  // one request carried both candidates
+        QVERIFY(server.requests.first().contains("\"n\":2"));
+        QCOMPARE(set.answers.size(), 2);
+        QCOMPARE(set.answers.at(0).text, QStringLiteral("command: nvidia-smi -r"));
+        QCOMPARE(set.answers.at(1).text, QStringLiteral("command: nvidia-smi --query-gpu=memory.used --format=csv"));
+    }
+
+    void remoteWithoutNGetsSingleAnswersRanked() {
+        // A server that ignores `n` answers one choice per request: the rest are asked one by one.
+        const QByteArray one = ScriptedHttpServer::stream_head() + ScriptedHttpServer::chunk("command: ls") + "data: [DONE]\n\n";
+        ScriptedHttpServer server({{one, After::Close}, {one, After::Close}, {one, After::Close}});
+        RemoteBackend backend(fast_options(server.base_url()));
+        const CandidateSet set = generate_candidates(backend, simple_request(), 3, 10000);
+        QVERIFY(set.ok);
+        QCOMPARE(set.answers.size(), 3);
+        QCOMPARE(server.requests.size(), 3);
+        QVERIFY(server.requests.at(0).contains("\"n\":3"));
+        QVERIFY(!server.requests.at(1).contains("\"n\":"));
+    }
+
+    void questionNeverGetsTheDestructiveCandidate() {
+        const CommandTask task(nullptr);
+        CommandRequest req;
+        req.request = QStringLiteral("which processes are using GPU 1");
+        const QList<GeneratedAnswer> answers{
+            {QStringLiteral("command: nvidia-smi -i 1 -r\nexplanation: Resets GPU 1."), 0.0},
+            {QStringLiteral("command: nvidia-smi --query-compute-apps=pid,process_name --format=csv -i 1\nexplanation: Lists processes."), 0.0}};
+        const CommandResult r = task.finish_candidates(req, answers, {});
+        QVERIFY(r.valid);
+        QCOMPARE(r.risk, QStringLiteral("read-only"));
+        QVERIFY(r.command.contains(QStringLiteral("--query-compute-apps")));
+        QCOMPARE(r.alternatives.size(), 1);
+        QCOMPARE(r.alternatives.first().risk, QStringLiteral("destructive"));
+        const QJsonObject json = r.to_json();
+        QCOMPARE(json.value(QStringLiteral("alternatives")).toArray().size(), 1);
+    }
+
+    void riskAboveIntentIsWarnedNeverSilent() {
+        const CommandTask task(nullptr);
+        CommandRequest req;
+        req.request = QStringLiteral("show the GPUs");
+        const CommandResult r = task.finish(req, QStringLiteral("command: nvidia-smi -r -i 0"), {});
+        QCOMPARE(r.risk, QStringLiteral("destructive"));
+        bool warned = false;
+        for (const QString& w : r.warnings) warned |= w.contains(QStringLiteral("changes the system"));
+        QVERIFY2(warned, qPrintable(r.warnings.join(" | ")));
+    }
+
+    void literalsCopiedAndExplanationMatches() {
+        const CommandTask task(nullptr);
+        CommandRequest req;
+        req.request = QStringLiteral("scale deployment llm-serve in ml-train to 7 replicas");
+        const CommandResult r = task.finish(
+            req, QStringLiteral("command: kubectl scale deployment web-app -n kube-system --replicas=3\nexplanation: Scales it."), {});
+        QCOMPARE(r.command, QStringLiteral("kubectl scale deployment llm-serve -n ml-train --replicas=7"));
+        QVERIFY(!r.warnings.isEmpty());  // says it was repaired
+
+        req.request = QStringLiteral("show memory used on every GPU");
+        const CommandResult m = task.finish(
+            req, QStringLiteral("command: nvidia-smi --query-gpu=memory.used --format=csv\nexplanation: Shows PCIe link width."), {});
+        QVERIFY(!m.explanation.contains(QStringLiteral("PCIe")));  // the wrong explanation was replaced
+        QVERIFY(m.explanation.contains(QStringLiteral("memory.used")));
+    }
+
+    void kqlRepairMakesTheQueryValidAndRelevant() {
+        std::string error;
+        const sigma::domain::KqlSchema& schema = sigma::domain::KqlSchema::builtin(&error);
+        QVERIFY2(!schema.tables.empty(), error.c_str());
+        const sigma::domain::KqlTableHints hints = sigma::domain::KqlTableHints::load_default();
+        const KqlTask task(schema, hints, nullptr);
+        KqlRequest req;
+        req.question = QStringLiteral("syslog messages from the kernel facility in the last hour");
+        const KqlResult r = task.finish(req, QStringLiteral("InsightsMetrics | where TimeGenerated > ago(1h) | where Facility == \"kern\""), {});
+        QVERIFY2(r.valid, qPrintable(r.query));
+        QCOMPARE(r.tables, QStringList{QStringLiteral("Syslog")});
+        QVERIFY(!r.warnings.isEmpty());
+    }
+
+    void kqlRepairPromptFitsTheContext() {
+        std::string error;
+        const sigma::domain::KqlSchema& schema = sigma::domain::KqlSchema::builtin(&error);
+        const sigma::domain::KqlTableHints hints = sigma::domain::KqlTableHints::load_default();
+        const KqlTask task(schema, hints, nullptr);
+        KqlRequest req;
+        req.question = QStringLiteral("failed sign-ins per user in the last day");
+        req.repair = false;
+        req.context_tokens = 512;
+        const GenerationRequest first = task.prepare(req);
+        KqlResult bad = task.finish(req, QStringLiteral("SigninLogs | where Foo == 1 | summarize count() by Bar"), {});
+        QVERIFY(!bad.valid);
+        const auto next = task.repair(req, first, bad);
+        if (next) {
+            int bytes = 0;
+            for (const ChatMessage& m : next->messages) bytes += static_cast<int>(m.content.toUtf8().size()) + 8;
+            QVERIFY(bytes <= (req.context_tokens - first.max_tokens - 16) * 3);
+        }
+    }
+};
+
+QTEST_MAIN(TestGroundedPipeline)
+#include "test_grounded_pipeline.moc"
