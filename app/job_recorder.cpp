@@ -14,7 +14,7 @@ QString session_title(const QString& request) {
     return title.isEmpty() ? QStringLiteral("(empty request)") : title;
 }
 
-RecordOutcome record_job(const QString& db_path, const JobRecord& job) {
+RecordOutcome record_job(const QString& db_path, const JobRecord& job, const QString& title) {
     RecordOutcome out;
     HistoryStore store;
     if (Status s = store.open(db_path); !s) {
@@ -24,7 +24,7 @@ RecordOutcome record_job(const QString& db_path, const JobRecord& job) {
     Session session;
     session.panel = job.panel;
     const QString request = redact_secrets(job.request);
-    session.title = job.title.trimmed().isEmpty() ? session_title(request) : session_title(redact_secrets(job.title));
+    session.title = title.trimmed().isEmpty() ? session_title(request) : session_title(redact_secrets(title));
     session.model = job.model;
     session.backend = job.backend;
     auto sid = store.create_session(session);

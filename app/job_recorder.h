@@ -20,9 +20,6 @@ struct JobRecord {
     GenerationStats stats;
     QString model;
     QString backend;
-    // The session's title; empty: the request's first line (session_title). Diagnose names its
-    // sessions after the top finding and the source, since logs often start alike.
-    QString title;
 };
 
 struct RecordOutcome {
@@ -32,7 +29,9 @@ struct RecordOutcome {
 
 // Opens the database at `db_path` (created if absent), writes the session and its turn in one
 // go (request and raw output with secrets redacted), and closes it.
-RecordOutcome record_job(const QString& db_path, const JobRecord& job);
+// `title` names the session; empty: the request's first line (session_title). Diagnose names its
+// sessions after the top finding and the source, since logs often start alike.
+RecordOutcome record_job(const QString& db_path, const JobRecord& job, const QString& title = {});
 
 // Appends an execution of a session's command (its output excerpt with secrets redacted).
 RecordOutcome record_execution(const QString& db_path, const Execution& execution);

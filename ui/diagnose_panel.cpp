@@ -402,8 +402,7 @@ void DiagnosePanel::record(qint64 replaces) {
     job.stats = result_.stats;
     job.model = result_.raw_output.isEmpty() ? QStringLiteral("rules") : context_->backend_model();
     job.backend = result_.raw_output.isEmpty() ? QStringLiteral("rules") : context_->backend_kind();
-    job.title = session_title();
-    record_ticket_ = context_->history()->recordJob(job, replaces);
+    record_ticket_ = context_->history()->recordJob(job, replaces, session_title());
 }
 
 void DiagnosePanel::on_finished(const app::DiagnoseResult& result) {

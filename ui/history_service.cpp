@@ -70,9 +70,9 @@ void HistoryService::set_path(const QString& db_path) {
     post([db_path](HistoryWorker& w, quint64) { w.set_path(db_path); });
 }
 
-quint64 HistoryService::recordJob(const app::JobRecord& job, qint64 replaces) {
-    return post([this, job, replaces](HistoryWorker& w, quint64 ticket) {
-        app::RecordOutcome out = app::record_job(w.path(), job);
+quint64 HistoryService::recordJob(const app::JobRecord& job, qint64 replaces, const QString& title) {
+    return post([this, job, replaces, title](HistoryWorker& w, quint64 ticket) {
+        app::RecordOutcome out = app::record_job(w.path(), job, title);
         if (out.session_id > 0 && replaces > 0) {
             QString error;
             if (auto* store = w.store(&error)) {

@@ -29,7 +29,8 @@ public:
     // `replaces` > 0: the job is a new answer to that session's request (Regenerate, a model summary
     // added to a diagnosis): once the new session is saved the old one is deleted, so the list
     // shows one entry, not a duplicate.
-    quint64 recordJob(const app::JobRecord& job, qint64 replaces = 0);
+    // `title` names the session (empty: the request's first line).
+    quint64 recordJob(const app::JobRecord& job, qint64 replaces = 0, const QString& title = {});
     quint64 recordExecution(const app::Execution& execution);
     quint64 list(std::optional<app::Panel> panel, int limit = 500);
     quint64 search(const QString& text);

@@ -171,12 +171,15 @@ void MainWindow::update_backend_status() {
     if (context_->backend_kind() == QLatin1String("local") && context_->backend_ready()) {
         if (model_info_.path != model) model_info_ = app::read_model_info(model);
         const int context = loaded_context_length();
-        if (model_info_.ok && model_info_.parameters > 0 && model_info_.parameters < 1'000'000'000) {
+        // Where the parameter count is not known, the file size stands in (under 1 GB: small).
+        const qint64 file_bytes = model_info_.file_bytes > 0 ? model_info_.file_bytes : QFileInfo(model).size();
+        const bool small = model_info_.parameters > 0 ? model_info_.parameters < 1'000'000'000
+                                                      : file_bytes > 0 && file_bytes < 1'000'000'000;
+        if (small) {
             // A small model writes plausible answers that are often wrong: say so where the model is named.
-            model_text = tr("Model: %1 — small (%2 M parameters, %3-token context): check every answer")
-                             .arg(name)
-                             .arg(model_info_.parameters / 1e6, 0, 'f', 1)
-                             .arg(context);
+            const QString size = model_info_.parameters > 0 ? tr("%1 M parameters").arg(model_info_.parameters / 1e6, 0, 'f', 1)
+                                                            : tr("%1 MB file").arg(file_bytes / 1e6, 0, 'f', 1);
+            model_text = tr("Model: %1 — small (%2, %3-token context): check every answer").arg(name, size).arg(context);
             model_->setStyleSheet(QStringLiteral("QLabel { color: #8a5a00; }"));
         } else if (context > 0) {
             model_text = tr("Model: %1 (%2-token context)").arg(name).arg(context);
