@@ -213,9 +213,9 @@ inline constexpr const char* kMigrateV3[] = {
 UPDATE turns SET result_text = coalesce(
   (SELECT group_concat(value, char(10)) FROM json_tree(turns.result_json) WHERE type = 'text'), '')
 WHERE json_valid(result_json))sql",
-    R"sql(DROP TRIGGER turns_fts_insert)sql",
-    R"sql(DROP TRIGGER turns_fts_delete)sql",
-    R"sql(DROP TRIGGER turns_fts_update)sql",
+    R"sql(DROP TRIGGER IF EXISTS turns_fts_insert)sql",
+    R"sql(DROP TRIGGER IF EXISTS turns_fts_delete)sql",
+    R"sql(DROP TRIGGER IF EXISTS turns_fts_update)sql",
     R"sql(DROP TABLE turns_fts)sql",
     R"sql(
 CREATE VIRTUAL TABLE turns_fts USING fts5(request, raw_output, result_text, content = 'turns',

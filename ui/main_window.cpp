@@ -18,6 +18,7 @@
 #include <algorithm>
 
 #include "ui/app_context.h"
+#include "app/backend_factory.h"
 #include "app/command_task.h"
 #include "app/local_backend.h"
 #include "ui/command_panel.h"
@@ -169,10 +170,16 @@ void MainWindow::update_backend_status() {
     QString model_tip;
     model_->setStyleSheet(QString());
     if (context_->backend_kind() == QLatin1String("local") && context_->backend_ready()) {
-        if (model_info_.path != model) model_info_ = app::read_model_info(model);
+        // The backend names the default model by its file name; its facts come from the file itself.
+        QString path = model;
+        if (!QFileInfo::exists(path)) {
+            const QString fallback = app::default_model_path();
+            if (QFileInfo(fallback).fileName() == QFileInfo(model).fileName()) path = fallback;
+        }
+        if (model_info_.path != path) model_info_ = app::read_model_info(path);
         const int context = loaded_context_length();
         // Where the parameter count is not known, the file size stands in (under 1 GB: small).
-        const qint64 file_bytes = model_info_.file_bytes > 0 ? model_info_.file_bytes : QFileInfo(model).size();
+        const qint64 file_bytes = model_info_.file_bytes > 0 ? model_info_.file_bytes : QFileInfo(path).size();
         const bool small = model_info_.parameters > 0 ? model_info_.parameters < 1'000'000'000
                                                       : file_bytes > 0 && file_bytes < 1'000'000'000;
         if (small) {

@@ -119,6 +119,9 @@ private slots:
         const QString html = panel.findChild<QTextBrowser*>(QStringLiteral("historyHits"))->toHtml();
         QVERIFY(html.contains(QStringLiteral("list gpus")));
         QVERIFY(html.contains(QStringLiteral("#ffe08a")));
+        // The search filters the list; clearing it brings every session back.
+        search->clear();
+        QTRY_COMPARE_WITH_TIMEOUT(panel.model()->session_count(), 3, 10000);
 
         // Bulk delete: select both Today sessions, the confirm bar appears, nothing is deleted until confirmed.
         auto* tree = panel.findChild<QTreeView*>(QStringLiteral("historyTree"));
