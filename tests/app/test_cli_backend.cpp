@@ -112,7 +112,7 @@ private slots:
             {"cmd", "-m", model_, "list gpus", "--no-history", "--backend", "tpu"},
             {"kql", "-m", model_, "failed sign-ins", "--no-history", "--backend", "tpu"},
             {"diagnose", "-m", model_, "-", "--no-history", "--backend", "tpu"},
-            {"eval", QStringLiteral(SIGMA_SHARED_DIR "/eval/cmdgen.dev.jsonl"), "-m", model_, "--backend", "tpu"},
+            {"eval", QStringLiteral(SIGMA_SOURCE_DIR "/tests/data/eval/cmdgen.dev.jsonl"), "-m", model_, "--backend", "tpu"},
             {"serve", "-m", model_, "--port", "0", "--backend", "tpu"},
             {"bench", "-m", model_, "-p", "4", "-n", "2", "--backend", "tpu"},
         };

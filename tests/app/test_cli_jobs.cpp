@@ -174,7 +174,7 @@ private slots:
     }
 
     void evalNoModelScoresTheSharedSuite() {
-        const Run r = run({"eval", QStringLiteral(SIGMA_SHARED_DIR "/eval/cmdgen.dev.jsonl"), "--no-model", "--json"});
+        const Run r = run({"eval", QStringLiteral(SIGMA_SOURCE_DIR "/tests/data/eval/cmdgen.dev.jsonl"), "--no-model", "--json"});
         QCOMPARE(r.code, 0);
         const QJsonObject o = json_line(r.out);
         QCOMPARE(o.value("suite").toString(), QStringLiteral("cmdgen.dev"));
@@ -184,7 +184,7 @@ private slots:
     }
 
     void evalWithAModelReportsEveryMetric() {
-        const Run r = run({"eval", QStringLiteral(SIGMA_SHARED_DIR "/eval/cmdgen.dev.jsonl"), "-m", model_,
+        const Run r = run({"eval", QStringLiteral(SIGMA_SOURCE_DIR "/tests/data/eval/cmdgen.dev.jsonl"), "-m", model_,
                            "--template", "chatml", "--json"});
         QCOMPARE(r.code, 0);
         const QJsonObject metrics = json_line(r.out).value("metrics").toObject();

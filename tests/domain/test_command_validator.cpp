@@ -50,8 +50,8 @@ struct Case {
 }  // namespace
 
 TEST(CommandValidator, DevSuiteReferencesValidateWithTheirRisk) {
-    std::ifstream in(std::string(SIGMA_SHARED_DIR) + "/eval/cmdgen.dev.jsonl");
-    if (!in) GTEST_SKIP() << "no cmdgen.dev.jsonl under " << SIGMA_SHARED_DIR;
+    std::ifstream in(std::string(SIGMA_SOURCE_DIR) + "/tests/data/eval/cmdgen.dev.jsonl");
+    ASSERT_TRUE(in) << "no tests/data/eval/cmdgen.dev.jsonl";
     std::string line;
     size_t cases = 0, commands = 0;
     while (std::getline(in, line)) {

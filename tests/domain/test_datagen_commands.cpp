@@ -103,7 +103,7 @@ TEST(DatagenWriter, DuplicatesAndEvalPromptsAreDropped) {
 }
 
 TEST(DatagenWriter, NoEvalSuitePromptAppears) {
-    const std::string dir = std::string(SIGMA_SHARED_DIR) + "/eval";
+    const std::string dir = std::string(SIGMA_SOURCE_DIR) + "/tests/data/eval";
     std::vector<std::string> prompts;
     std::string err;
     ASSERT_TRUE(CorpusWriter::load_eval_prompts(dir, &prompts, &err)) << err;

@@ -52,7 +52,7 @@ TEST(DatagenHeldOutSuites, CommittedFilesLoadAsSuites) {
     const std::string dir = std::string(SIGMA_SOURCE_DIR) + "/resources/train/";
     std::vector<std::string> eval_prompts;
     std::string err;
-    ASSERT_TRUE(CorpusWriter::load_eval_prompts(std::string(SIGMA_SHARED_DIR) + "/eval", &eval_prompts, &err)) << err;
+    ASSERT_TRUE(CorpusWriter::load_eval_prompts(std::string(SIGMA_SOURCE_DIR) + "/tests/data/eval", &eval_prompts, &err)) << err;
     std::set<std::string> banned;
     for (const auto& p : eval_prompts) banned.insert(normalise(p));
     const std::pair<const char*, domain::SuiteKind> files[] = {{"heldout.cmdgen.jsonl", domain::SuiteKind::CmdGen},

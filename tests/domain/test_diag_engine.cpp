@@ -186,9 +186,9 @@ TEST(DiagEngine, CsvColumnsFollowTheirHeaderUntilTheTableEnds) {
 TEST(DiagEngine, HealthyNvidiaSmiOutputIsUnknown) {
     // Real -q, -q -d PERFORMANCE|ECC|ROW_REMAPPER, topo, table and CSV output of a healthy GPU: zero
     // counters and "Not Active" reasons must not be read as problems.
-    const std::string path = std::string(SIGMA_SHARED_DIR) + "/nvidia-smi/sample-outputs.txt";
+    const std::string path = std::string(SIGMA_SOURCE_DIR) + "/tests/data/nvidia-smi/sample-outputs.txt";
     std::ifstream in(path);
-    if (!in) GTEST_SKIP() << "shared sample outputs not present";
+    ASSERT_TRUE(in) << "no " << path;
     DiagEngine e(pack());
     auto r = e.run(in);
     EXPECT_GT(r.lines_read, 300u);

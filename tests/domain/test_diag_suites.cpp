@@ -37,8 +37,8 @@ void check_suite(const std::string& path, size_t min_cases, double min_category 
 }  // namespace
 
 TEST(DiagSuites, SharedDevelopmentSuite) {
-    const std::string path = std::string(SIGMA_SHARED_DIR) + "/eval/diagnosis.dev.jsonl";
-    if (!std::ifstream(path)) GTEST_SKIP() << "shared suite not present: " << path;
+    const std::string path = std::string(SIGMA_SOURCE_DIR) + "/tests/data/eval/diagnosis.dev.jsonl";
+    ASSERT_TRUE(std::ifstream(path)) << "no " << path;
     check_suite(path, 10, 1.0, 1.0);
 }
 

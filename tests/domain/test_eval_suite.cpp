@@ -18,7 +18,7 @@ std::string write_temp(const std::string& name, const std::string& text) {
 }  // namespace
 
 TEST(EvalSuite, DetectsTheKindOfEachSharedDevSuite) {
-    const std::string dir = std::string(SIGMA_SHARED_DIR) + "/eval/";
+    const std::string dir = std::string(SIGMA_SOURCE_DIR) + "/tests/data/eval/";
     std::string err;
     auto cmd = load_suite(dir + "cmdgen.dev.jsonl", &err);
     ASSERT_TRUE(cmd) << err;

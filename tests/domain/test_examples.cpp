@@ -42,7 +42,7 @@ std::string read_file(const std::string& path) {
 // Field names (and aliases) quoted at the start of lines in a --help-query-* file.
 std::set<std::string> help_fields(const std::string& file) {
     std::set<std::string> out;
-    std::istringstream in(read_file(std::string(SIGMA_SHARED_DIR) + "/nvidia-smi/" + file));
+    std::istringstream in(read_file(std::string(SIGMA_SOURCE_DIR) + "/tests/data/nvidia-smi/" + file));
     std::string line;
     while (std::getline(in, line)) {
         if (line.empty() || line[0] != '"') continue;
@@ -70,8 +70,6 @@ TEST(ExampleCorpus, HasEnoughExamplesOfEachKind) {
 }
 
 TEST(ExampleCorpus, NvidiaSmiQueryFieldsExistInTheDriverHelp) {
-    const std::string shared = std::string(SIGMA_SHARED_DIR) + "/nvidia-smi/help-query-gpu.txt";
-    if (!std::ifstream(shared)) GTEST_SKIP() << "shared nvidia-smi help not present";
     const std::pair<const char*, std::set<std::string>> families[] = {
         {"--query-gpu=", help_fields("help-query-gpu.txt")},
         {"--query-compute-apps=", help_fields("help-query-compute-apps.txt")},
@@ -155,8 +153,7 @@ TEST(ExampleCorpus, DiagnosisEvidenceCommandsAreValidAndReadOnly) {
 
 TEST(ExampleCorpus, KqlQueriesValidateAgainstTheSchemaAndNameTheirTables) {
     std::string err;
-    const std::string path = std::string(SIGMA_SHARED_DIR) + "/eval/azure-monitor-schema.json";
-    auto schema = std::ifstream(path) ? KqlSchema::load(path, &err) : std::optional<KqlSchema>(KqlSchema::builtin(&err));
+    auto schema = KqlSchema::load(std::string(SIGMA_SOURCE_DIR) + "/tests/data/kql/schema.json", &err);
     ASSERT_TRUE(schema) << err;
     for (const auto& k : corpus().kql()) {
         const KqlValidation v = validate_kql(k.query, *schema);
@@ -184,8 +181,8 @@ TEST(ExampleCorpus, DiagnosisExamplesAreDiagnosedAsTheirCategory) {
 }
 
 TEST(ExampleCorpus, NothingFromTheEvaluationSuitesAppearsVerbatim) {
-    const std::string dir = std::string(SIGMA_SHARED_DIR) + "/eval";
-    if (!std::ifstream(dir + "/diagnosis.dev.jsonl")) GTEST_SKIP() << "shared suites not present";
+    const std::string dir = std::string(SIGMA_SOURCE_DIR) + "/tests/data/eval";
+    ASSERT_TRUE(std::ifstream(dir + "/diagnosis.dev.jsonl")) << "no " << dir << "/diagnosis.dev.jsonl";
     std::string corpus_text;
     for (const char* f : {"cmd.jsonl", "kql.jsonl", "diagnosis.jsonl"})
         corpus_text += read_file(std::string(SIGMA_SOURCE_DIR) + "/resources/knowledge/examples/" + f);

@@ -173,7 +173,7 @@ TEST(KqlCorpus, ErrorPositionsMostlyMatchMicrosoftsParser) {
 
 TEST(KqlCorpus, StoredLabelsMatchTheLiveOracle) {
     const std::string dir = oracle_dir();
-    if (dir.empty()) GTEST_SKIP() << "KQL oracle not installed (tools/test.sh installs it)";
+    if (dir.empty()) GTEST_SKIP() << "Microsoft's KQL parser (an outside oracle) is not installed: tools/test.sh installs it from npm when shared/oracles/kql is beside the checkout";
     auto cases = corpus();
     std::vector<std::string> queries;
     for (const Case& c : cases) queries.push_back(c.query);
@@ -188,11 +188,12 @@ TEST(KqlCorpus, StoredLabelsMatchTheLiveOracle) {
 }
 
 TEST(KqlCorpus, EveryEvalReferenceQueryIsValid) {
-    const fs::path eval = fs::path(SIGMA_SHARED_DIR) / "eval";
+    const fs::path eval = fs::path(SIGMA_SOURCE_DIR) / "tests" / "data" / "eval";
     std::error_code ec;
-    if (!fs::is_directory(eval, ec)) GTEST_SKIP() << "no eval suites at " << eval;
-    std::optional<KqlSchema> eval_schema = KqlSchema::load((eval / "azure-monitor-schema.json").string());
-    const KqlSchema& s = eval_schema ? *eval_schema : schema();
+    ASSERT_TRUE(fs::is_directory(eval, ec)) << "no eval suites at " << eval;
+    std::optional<KqlSchema> eval_schema = KqlSchema::load((eval.parent_path() / "kql" / "schema.json").string());
+    ASSERT_TRUE(eval_schema) << "no tests/data/kql/schema.json";
+    const KqlSchema& s = *eval_schema;
     size_t checked = 0;
     for (const auto& entry : fs::directory_iterator(eval, ec)) {
         const std::string name = entry.path().filename().string();

@@ -38,7 +38,7 @@ TEST(KqlSchemaSlice, PicksTheQuestionsTable) {
 
 TEST(KqlSchemaSlice, CoversTheDevSuitesTables) {
     std::string err;
-    auto suite = load_suite(std::string(SIGMA_SHARED_DIR) + "/eval/kql.dev.jsonl", &err);
+    auto suite = load_suite(std::string(SIGMA_SOURCE_DIR) + "/tests/data/eval/kql.dev.jsonl", &err);
     ASSERT_TRUE(suite) << err;
     const KqlSchema& schema = KqlSchema::builtin(&err);
     const KqlTableHints hints = KqlTableHints::load_default();

@@ -22,7 +22,7 @@ std::string read_file(const std::string& path) {
     return ss.str();
 }
 
-std::string help_dir() { return std::string(SIGMA_SHARED_DIR) + "/nvidia-smi/"; }
+std::string help_dir() { return std::string(SIGMA_SOURCE_DIR) + "/tests/data/nvidia-smi/"; }
 
 const NvsmiCatalog& catalog() {
     static std::optional<NvsmiCatalog> c = [] {

@@ -149,7 +149,7 @@ TEST(MkModel, LargeSyntheticVocabularyIsUnique) {
 
 TEST(MkModel, VocabularyFromFile) {
     const std::string vocab = std::string(SIGMA_SHARED_DIR) + "/vocab/ggml-vocab-llama-spm.gguf";
-    if (!std::filesystem::exists(vocab)) GTEST_SKIP() << "no " << vocab;
+    if (!std::filesystem::exists(vocab)) GTEST_SKIP() << "no " << vocab << " (llama.cpp's test vocabularies, an outside oracle: set -DSIGMA_SHARED_DIR to a folder holding vocab/)";
     mkmodel::Options o = tiny(1);
     o.vocab = 0;
     o.vocab_from = vocab;

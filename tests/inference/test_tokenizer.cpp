@@ -34,7 +34,7 @@ std::unique_ptr<Tokenizer> shared_vocab(const std::string& name) {
 
 #define REQUIRE_VOCAB(var, name)                                             \
     auto var = shared_vocab(name);                                           \
-    if (!var) GTEST_SKIP() << "no shared vocabulary ggml-vocab-" << name;
+    if (!var) GTEST_SKIP() << "no ggml-vocab-" << name << ".gguf under " << SIGMA_SHARED_DIR << "/vocab (llama.cpp's test vocabularies, an outside oracle: set -DSIGMA_SHARED_DIR to a folder holding vocab/)";
 
 // A SentencePiece vocabulary: <unk> <s> </s>, the 256 byte tokens, then `words` with their scores.
 VocabSpec toy_spm(const std::vector<std::pair<std::string, float>>& words) {
