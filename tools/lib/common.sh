@@ -10,7 +10,7 @@ SIGMA_JOBS="${SIGMA_JOBS:-$(nproc)}"
 # Debian packages the build and the tests need.
 SIGMA_APT_PACKAGES=(
   build-essential cmake ninja-build pkg-config git ca-certificates
-  qt6-base-dev qt6-httpserver-dev qt6-websockets-dev libqt6sql6-sqlite
+  qt6-base-dev libqt6sql6-sqlite
   libgl-dev libsqlite3-dev libgit2-dev libgtest-dev
   clang libclang-rt-14-dev curl
 )
@@ -37,15 +37,16 @@ install_apt_packages() {
   fi
 }
 
+# Configures on every run, so that flags of this run (SIGMA_WERROR, SIGMA_CUDA_ARCHS, ...) replace
+# those of an earlier one; cmake reruns only the checks whose inputs changed. Warnings are errors in
+# CI (CI=true) and whenever SIGMA_WERROR=ON is in the environment.
 configure_and_build() {
   local extra=("$@")
-  local werror=OFF
+  local werror="${SIGMA_WERROR:-OFF}"
   [ "${CI:-}" = "true" ] && werror=ON
-  if [ ! -f "$SIGMA_BUILD/build.ninja" ]; then
-    log "configuring $SIGMA_BUILD"
-    cmake -S "$SIGMA_ROOT" -B "$SIGMA_BUILD" -G Ninja -DCMAKE_BUILD_TYPE=Release \
-      -DSIGMA_WERROR="$werror" "${extra[@]}" >/dev/null
-  fi
+  log "configuring $SIGMA_BUILD (warnings as errors: $werror)"
+  cmake -S "$SIGMA_ROOT" -B "$SIGMA_BUILD" -G Ninja -DCMAKE_BUILD_TYPE=Release \
+    -DSIGMA_WERROR="$werror" "${extra[@]}" >/dev/null
   log "building (jobs: $SIGMA_JOBS)"
   cmake --build "$SIGMA_BUILD" -j "$SIGMA_JOBS"
 }
