@@ -63,7 +63,7 @@ JOBS=$(nproc 2>/dev/null || echo 4)
 echo "gpu-check: GPU '${GPU_NAME:-none}', sm_${ARCH}, nvcc $NVCC, build $BUILD, out $OUT"
 S=$(date +%s)
 if ! cmake -S "$ROOT" -B "$BUILD" "${GEN[@]}" -DCMAKE_BUILD_TYPE=Release -DSIGMA_APP=OFF -DSIGMA_UI=OFF \
-     -DSIGMA_CUDA=ON -DSIGMA_CUDA_ARCHS="$ARCH" -DSIGMA_TESTS=ON -DCMAKE_CUDA_COMPILER="$NVCC" \
+     -DSIGMA_CUDA=ON -DSIGMA_CUDA_ARCHS="$ARCH" -DSIGMA_TESTS=ON -DSIGMA_GTEST=OFF -DCMAKE_CUDA_COMPILER="$NVCC" \
      >"$OUT/configure.log" 2>&1; then
   tail -30 "$OUT/configure.log"
   echo "gpu-check: configure failed (log: $OUT/configure.log)" >&2
