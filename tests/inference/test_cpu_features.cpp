@@ -4,6 +4,8 @@
 #include <cstdlib>
 
 #include "inference/cpu_features.h"
+#include "inference/ops_attention_group.h"
+#include "inference/ops_matmul.h"
 
 TEST(CpuFeatures, DescribesTheDetectedPath) {
     const std::string s = sigma::cpu_features_string();
@@ -19,4 +21,33 @@ TEST(CpuFeatures, DescribesTheDetectedPath) {
     if (forced && std::string(forced) == "scalar") {
         EXPECT_EQ(s, "scalar");
     }
+}
+
+// Run by ctest once per forced path (inference.test_cpu_features.scalar|avx2|avx512): the flags, the
+// matmul path and the attention path all stay within what SIGMA_CPU_PATH allows.
+TEST(CpuFeatures, AForcedPathCapsEveryKernelChoice) {
+    const char* env = std::getenv("SIGMA_CPU_PATH");
+    const std::string forced = env ? env : "";
+    if (forced.empty()) GTEST_SKIP() << "SIGMA_CPU_PATH is not set (ctest runs this once per forced path)";
+    const sigma::CpuFeatures& f = sigma::cpu_features();
+    using sigma::MatmulPath;
+    using sigma::AttentionPath;
+    if (forced == "scalar") {
+        EXPECT_FALSE(f.avx2 || f.fma || f.f16c || f.avx512f || f.avx512vnni || f.avx512bf16);
+        EXPECT_EQ(sigma::matmul_default_path(), MatmulPath::Scalar);
+        EXPECT_FALSE(sigma::matmul_path_available(MatmulPath::Avx2));
+    } else if (forced == "avx2") {
+        EXPECT_FALSE(f.avx512f || f.avx512bw || f.avx512vl || f.avx512vnni || f.avx512bf16);
+        EXPECT_FALSE(sigma::matmul_path_available(MatmulPath::Avx512));
+        EXPECT_FALSE(sigma::attention_path_available(AttentionPath::Avx512));
+        EXPECT_EQ(sigma::attention_default_path(), AttentionPath::Scalar);
+    } else if (forced == "avx512") {
+        EXPECT_FALSE(f.avx512bf16);
+        EXPECT_FALSE(sigma::matmul_path_available(MatmulPath::Avx512Bf16));
+        EXPECT_NE(sigma::matmul_default_path(), MatmulPath::Avx512Bf16);
+    } else {
+        ADD_FAILURE() << "unknown SIGMA_CPU_PATH '" << forced << "' (scalar, avx2 or avx512)";
+    }
+    EXPECT_TRUE(sigma::matmul_path_available(MatmulPath::Scalar));
+    EXPECT_TRUE(sigma::matmul_path_available(sigma::matmul_default_path()));
 }
