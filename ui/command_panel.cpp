@@ -198,6 +198,11 @@ CommandPanel::CommandPanel(AppContext* context, QWidget* parent)
     edit_->setEnabled(true);  // a command you wrote yourself can be checked without generating one
     edit_->setToolTip(tr("Write or change the command, then press Check (or Enter) to validate it"));
 
+    // Long words (a query, a path) wrap or are cut; they never widen the window.
+    for (QLabel* l : {checked_, warnings_, messages_, explanation_}) {
+        l->setMinimumWidth(1);
+        l->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
+    }
     connect(send_, &QPushButton::clicked, this, &CommandPanel::send);
     connect(stop_, &QPushButton::clicked, this, &CommandPanel::stop);
     connect(copy_, &QPushButton::clicked, this, &CommandPanel::copyCommand);

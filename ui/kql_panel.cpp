@@ -139,6 +139,11 @@ KqlPanel::KqlPanel(AppContext* context, QWidget* parent)
     repair_->setEnabled(false);
     regenerate_->setEnabled(false);
 
+    // Long words (a query, a path) wrap or are cut; they never widen the window.
+    for (QLabel* l : {status_, error_, warnings_, diagnostics_, used_}) {
+        l->setMinimumWidth(1);
+        l->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
+    }
     connect(send_, &QPushButton::clicked, this, &KqlPanel::send);
     connect(stop_, &QPushButton::clicked, this, &KqlPanel::stop);
     connect(copy_, &QPushButton::clicked, this, &KqlPanel::copyQuery);

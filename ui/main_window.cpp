@@ -122,8 +122,10 @@ MainWindow::MainWindow(AppContext* context, QWidget* parent) : QMainWindow(paren
     backend_->setObjectName(QStringLiteral("statusBackend"));
     rate_ = new QLabel(this);
     rate_->setObjectName(QStringLiteral("statusRate"));
-    statusBar()->addPermanentWidget(model_);
-    statusBar()->addPermanentWidget(backend_);
+    // Long model and backend descriptions are cut to the window, never widen it; the tooltip has all.
+    for (QLabel* l : {model_, backend_}) l->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
+    statusBar()->addPermanentWidget(model_, 2);
+    statusBar()->addPermanentWidget(backend_, 1);
     statusBar()->addPermanentWidget(rate_);
     load_progress_ = new QProgressBar(this);
     load_progress_->setObjectName(QStringLiteral("statusLoadProgress"));
@@ -142,7 +144,6 @@ MainWindow::MainWindow(AppContext* context, QWidget* parent) : QMainWindow(paren
     connect(context_, &AppContext::generationRate, this, [this](double rate) {
         rate_->setText(tr("%1 tok/s").arg(rate, 0, 'f', 1));
     });
-    backend_->setWordWrap(false);
     connect(commands_, &CommandPanel::statusMessage, this, [this](const QString& m) { statusBar()->showMessage(m, 5000); });
     connect(diagnose_, &DiagnosePanel::statusMessage, this, [this](const QString& m) { statusBar()->showMessage(m, 5000); });
     connect(kql_, &KqlPanel::statusMessage, this, [this](const QString& m) { statusBar()->showMessage(m, 5000); });
@@ -194,7 +195,7 @@ void MainWindow::update_backend_status() {
         model_tip = model;
     }
     model_->setText(model_text);
-    model_->setToolTip(model_tip);
+    model_->setToolTip(model_tip.isEmpty() ? model_text : model_text + QStringLiteral("\n") + model_tip);
     QString text;
     if (context_->backend_kind() == QLatin1String("remote")) text = tr("Remote: %1").arg(model);
     else if (context_->backend_kind() == QLatin1String("local")) text = local_status(context_);
@@ -207,6 +208,7 @@ void MainWindow::update_backend_status() {
                                                                               : tr("Preparing %1…").arg(load->model_name()));
     }
     backend_->setText(text);
+    backend_->setToolTip(text);
     load_progress_->setVisible(load->active());
     cancel_load_->setVisible(load->active());
 }

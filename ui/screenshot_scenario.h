@@ -1,6 +1,7 @@
-// run_screenshot_scenario: fills every panel of the window with a fixed example (a command, a
-// diagnosed log, a checked KQL query, a few history sessions, the settings dialog), saves a PNG of
-// each via QWidget::grab into `out_dir`, then quits. For the README's screenshots; no model needed.
+// run_screenshot_scenario: a scripted walk with the loaded model through the real pipelines (a
+// command request, a pasted log, a KQL question; History then holds what they recorded), saving a
+// PNG of each panel and of Settings via QWidget::grab into `out_dir`, at 1200x760 and again at
+// 800x500 (names end in -800x500), then quits. For the README's screenshots.
 // Not a test: it asserts nothing and is started only by `sigma-ops --scenario DIR`.
 #pragma once
 
