@@ -1,95 +1,75 @@
-// GUI responsiveness: a 10 ms timer on the GUI thread records the largest gap between its ticks
-// while a 50 MB log loads and is diagnosed, while its evidence at the very end is fetched and shown,
-// and while a tiny model generates. The numbers are printed for the record; the bound asserted is
-// generous, since the property under test is that no blocking work runs on the GUI thread at all
-// (a blocking 50 MB read or a model run would take seconds).
-#include <QElapsedTimer>
+// The GUI thread never does the heavy work itself: loading and diagnosing a large log (on
+// LogAnalysis's worker), fetching its evidence at the very end of the file and generating with a
+// model all return at once; their results come later, through the event loop.
+// Not a timing test: no duration is asserted; tests/ui/bench_responsiveness.cpp prints the GUI's gaps.
 #include <QFile>
 #include <QPlainTextEdit>
 #include <QSignalSpy>
 #include <QTableView>
 #include <QTextBlock>
+#include <QThread>
+#include <atomic>
 #include <QTest>
-#include <QTimer>
 
 #include "ui/command_panel.h"
 #include "ui/diagnose_panel.h"
 #include "ui/findings_model.h"
+#include "ui/log_analysis.h"
 #include "ui_test_env.h"
-
-namespace {
-
-class GapProbe {
-public:
-    GapProbe() {
-        timer_.setInterval(10);
-        QObject::connect(&timer_, &QTimer::timeout, [this] {
-            const qint64 now = clock_.elapsed();
-            max_gap_ = std::max(max_gap_, now - last_);
-            last_ = now;
-        });
-        clock_.start();
-        timer_.start();
-    }
-    qint64 max_gap() const { return max_gap_; }
-
-private:
-    QTimer timer_;
-    QElapsedTimer clock_;
-    qint64 last_ = 0;
-    qint64 max_gap_ = 0;
-};
-
-}  // namespace
 
 class TestResponsiveness : public QObject {
     Q_OBJECT
 private slots:
-    void largeLogLoadKeepsGuiResponsive() {
+    void largeLogIsReadAndDiagnosedOffTheGuiThread() {
         UiTestEnv env;
-        const QString path = env.dir.filePath(QStringLiteral("50mb.log"));
+        const QString path = env.dir.filePath(QStringLiteral("8mb.log"));
         QFile f(path);
         QVERIFY(f.open(QIODevice::WriteOnly));
         const QByteArray line = "Mar 02 14:19:00 dgx-a07 kubelet[900]: I0302 reconcile pod default/train-0 ok status=Running\n";
         QByteArray block;
         while (block.size() < 1024 * 1024) block += line;
-        for (int i = 0; i < 50; ++i) f.write(block);
+        for (int i = 0; i < 8; ++i) f.write(block);
         f.write("Mar 02 14:20:11 dgx-a07 kernel: NVRM: Xid (PCI:0000:b7:00): 79, pid=0, GPU has fallen off the bus.\n");
         f.close();
         sigma::ui::DiagnosePanel panel(env.context.get());
         panel.show();
         QSignalSpy analysed(&panel, &sigma::ui::DiagnosePanel::analysed);
-        GapProbe probe;
+        // Where the diagnosis is computed: the thread that emits LogAnalysis::finished (direct call).
+        auto* analysis = panel.findChild<sigma::ui::LogAnalysis*>();
+        QVERIFY(analysis);
+        QThread* gui = QThread::currentThread();
+        std::atomic<bool> finished_on_gui{false}, finished{false};
+        QObject::connect(analysis, &sigma::ui::LogAnalysis::finished, analysis, [&] {
+            finished_on_gui = QThread::currentThread() == gui;
+            finished = true;
+        }, Qt::DirectConnection);
         panel.openFile(path);
+        QVERIFY2(analysed.isEmpty(), "openFile read and diagnosed the log before returning");
         QTRY_VERIFY_WITH_TIMEOUT(!analysed.isEmpty(), 300000);
-        qInfo("max GUI gap while a 50 MB log loaded and was diagnosed: %lld ms", probe.max_gap());
+        QVERIFY(finished);
+        QVERIFY2(!finished_on_gui, "the log was diagnosed on the GUI thread");
         QCOMPARE(panel.result().category, QStringLiteral("gpu_fallen_off_bus"));
-        QVERIFY(probe.max_gap() < 2000);
 
-        // Its evidence is the last line of the 50 MB: showing it reads a window of the file.
+        // Its evidence is the last line of the file, beyond what the view holds: a worker reads it.
         QSignalSpy shown(&panel, &sigma::ui::DiagnosePanel::evidenceShown);
-        GapProbe window_probe;
         auto* table = panel.findChild<QTableView*>(QStringLiteral("diagnoseFindings"));
         QTest::mouseClick(table->viewport(), Qt::LeftButton, {}, table->visualRect(panel.findings()->index(0, 1)).center());
+        QVERIFY2(shown.isEmpty(), "the click read the evidence window before returning");
         QTRY_VERIFY_WITH_TIMEOUT(!shown.isEmpty(), 120000);
-        qInfo("max GUI gap while the evidence at the end of a 50 MB log was fetched and shown: %lld ms", window_probe.max_gap());
         QVERIFY(panel.log_view()->textCursor().block().text().contains(QStringLiteral("fallen off the bus")));
-        QVERIFY(window_probe.max_gap() < 2000);
     }
 
-    void generationKeepsGuiResponsive() {
+    void generationRunsOffTheGuiThread() {
         UiTestEnv env;
         QVERIFY(env.use_tiny_model());
         sigma::ui::CommandPanel panel(env.context.get());
         panel.show();
         panel.setRequest(QStringLiteral("show the gpus"));
         QSignalSpy shown(&panel, &sigma::ui::CommandPanel::resultShown);
-        GapProbe probe;
         panel.send();
+        QVERIFY2(shown.isEmpty(), "send generated before returning");
         QTRY_VERIFY_WITH_TIMEOUT(!shown.isEmpty(), 120000);
-        qInfo("max GUI gap while a tiny model generated %d tokens: %lld ms",
-              panel.result().stats.completion_tokens, probe.max_gap());
-        QVERIFY(probe.max_gap() < 2000);
+        QVERIFY(panel.result().stats.completion_tokens > 0);
     }
 };
 
