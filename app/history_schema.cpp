@@ -3,6 +3,8 @@
 // Not the store's API: HistoryStore calls these while opening.
 #include "app/history_schema.h"
 
+#include "app/history_redaction_step.h"
+
 #include <QSqlError>
 #include <QSqlQuery>
 #include <QVariant>
@@ -60,6 +62,14 @@ Status run_step(QSqlDatabase& db, std::span<const char* const> statements, int t
     const QString action = QStringLiteral("migrating the schema to version %1").arg(to_version);
     if (!db.transaction()) return describe_sql_error(db.lastError(), action, what);
     QSqlQuery q(db);
+    if (to_version == 4) {
+        // Freed pages are zeroed, so the old text of a rewritten row does not stay in the file.
+        q.exec(QStringLiteral("PRAGMA secure_delete = ON"));
+        if (Status s = redact_stored_rows(db, what); !s) {
+            db.rollback();
+            return s;
+        }
+    }
     for (const char* sql : statements) {
         if (!q.exec(QString::fromUtf8(sql))) {
             const Error e = describe_sql_error(q.lastError(), action, what);
@@ -100,10 +110,16 @@ Status apply_migrations(QSqlDatabase& db, const QString& what) {
                                                  .arg(*version)
                                                  .toStdString());
     // One entry per step; step i takes the file from version i to i + 1.
-    const std::span<const char* const> steps[] = {kMigrateV1, kMigrateV2, kMigrateV3};
+    const std::span<const char* const> steps[] = {kMigrateV1, kMigrateV2, kMigrateV3, kMigrateV4};
     static_assert(sizeof(steps) / sizeof(steps[0]) == kSchemaVersion);
-    for (int v = *version; v < kSchemaVersion; ++v) {
+    const int from = *version;
+    for (int v = from; v < kSchemaVersion; ++v) {
         if (Status s = run_step(db, steps[v], v + 1, what); !s) return s;
+    }
+    if (from > 0 && from < 4) {
+        // Old text may still sit in the write-ahead log: fold it into the file and empty the log.
+        QSqlQuery q(db);
+        q.exec(QStringLiteral("PRAGMA wal_checkpoint(TRUNCATE)"));
     }
     return {};
 }

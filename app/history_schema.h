@@ -13,7 +13,7 @@
 namespace sigma::app::history_sql {
 
 // The schema version this build writes. Stored on disk (PRAGMA user_version): never renumber.
-constexpr int kSchemaVersion = 3;
+constexpr int kSchemaVersion = 4;
 
 // Connection settings, run on every open. WAL keeps readers off the writer's back and, with
 // synchronous=NORMAL, a killed process never corrupts the file nor loses a committed transaction
@@ -238,6 +238,14 @@ CREATE TRIGGER turns_fts_update AFTER UPDATE OF request, raw_output, result_text
   VALUES (new.id, new.request, new.raw_output, new.result_text);
 END)sql",
     R"sql(INSERT INTO turns_fts (turns_fts) VALUES ('rebuild'))sql",
+};
+
+// v3 -> v4: rows written by builds whose redaction missed some secrets are redacted again in C++
+// (history_redaction_step.cpp) before these statements; then both FTS indexes are merged into one
+// segment, so no old token survives in a superseded segment (secure_delete zeroes freed pages).
+inline constexpr const char* kMigrateV4[] = {
+    R"sql(INSERT INTO turns_fts (turns_fts) VALUES ('optimize'))sql",
+    R"sql(INSERT INTO sessions_fts (sessions_fts) VALUES ('optimize'))sql",
 };
 
 // Reads user_version and applies each missing step in its own transaction (the step and the new

@@ -13,41 +13,11 @@
 #include "app/history_schema.h"
 #include "app/history_store.h"
 #include "app/job_recorder.h"
+#include "raw_db.h"
 
 using namespace sigma::app;
 
 namespace {
-
-// A raw connection of the test's own, to look at the file behind the store's back.
-class RawDb {
-public:
-    explicit RawDb(const QString& path) : name_(QStringLiteral("raw-%1").arg(++serial_)) {
-        QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), name_);
-        db.setDatabaseName(path);
-        ok_ = db.open();
-    }
-    ~RawDb() {
-        { QSqlDatabase::database(name_, false).close(); }
-        QSqlDatabase::removeDatabase(name_);
-    }
-    bool ok() const { return ok_; }
-    bool exec(const QString& sql) {
-        QSqlQuery q(QSqlDatabase::database(name_, false));
-        const bool ok = q.exec(sql);
-        if (!ok) qWarning() << sql << q.lastError().text();
-        return ok;
-    }
-    QVariant scalar(const QString& sql) {
-        QSqlQuery q(QSqlDatabase::database(name_, false));
-        if (!q.exec(sql) || !q.next()) return {};
-        return q.value(0);
-    }
-
-private:
-    static inline int serial_ = 0;
-    QString name_;
-    bool ok_ = false;
-};
 
 Session make_session(Panel panel, const QString& title, const QDateTime& at = {}) {
     Session s;
