@@ -18,7 +18,7 @@ CandidateSet generate_candidates(Backend& backend, const GenerationRequest& requ
     }
     set.ok = true;
     set.stats = r.stats;
-    if (r.stats.candidates.size() > 1) {
+    if (r.stats.candidates.size() > 1 || (r.stats.candidates_complete && !r.stats.candidates.isEmpty())) {
         set.answers = r.stats.candidates;
         set.answers.front().text = r.text;  // the streamed text is the first choice, stop strings applied
         return set;

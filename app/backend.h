@@ -10,6 +10,11 @@
 #include <QStringList>
 #include <atomic>
 #include <functional>
+#include <memory>
+
+namespace sigma::domain {
+class AnswerConstraint;
+}
 
 namespace sigma::app {
 
@@ -30,6 +35,10 @@ struct GenerationRequest {
     // Candidates wanted (N-best). Remote: sent as OpenAI's `n` when > 1 (servers that ignore it give
     // one); local: one answer per request. Every candidate comes back in GenerationStats::candidates.
     int n_best = 1;
+    // Constrained decoding: the answer must stay a viable prefix of what this domain constraint
+    // accepts (app/domain/answer_constraint.h; immutable, shared read-only). Local: every token is
+    // masked with it; remote: ignored (the tasks still check what comes back). Null: unconstrained.
+    std::shared_ptr<const domain::AnswerConstraint> constraint;
 };
 
 // One answer of an N-best request: its text and, when the backend knows it, the summed
@@ -48,6 +57,9 @@ struct GenerationStats {
     // With n_best > 1 on a backend that returns several choices: every choice, in the server's order
     // (the streamed text is the first). Empty otherwise.
     QList<GeneratedAnswer> candidates;
+    // The backend drew the N-best itself (local engine): `candidates` is every distinct answer it
+    // found, even when that is fewer than asked, so nothing more should be asked for.
+    bool candidates_complete = false;
 };
 
 struct BackendError {

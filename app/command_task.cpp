@@ -4,6 +4,8 @@
 
 #include <QJsonArray>
 
+#include "app/domain/command_answer_constraint.h"
+#include "app/domain/command_catalogue_slice.h"
 #include "app/domain/command_explanation.h"
 #include "app/domain/command_rerank.h"
 #include "app/domain/command_validator.h"
@@ -16,6 +18,10 @@ namespace sigma::app {
 namespace {
 
 QString q(const std::string& s) { return QString::fromStdString(s); }
+
+// The catalogue slice's size: about 80 tokens of a 512-token context (measured: README).
+constexpr size_t kSliceEntries = 4;
+constexpr size_t kSliceBytes = 320;
 
 QList<ChatMessage> to_messages(const std::vector<domain::ChatTurn>& turns) {
     QList<ChatMessage> out;
@@ -91,11 +97,18 @@ GenerationRequest CommandTask::prepare(const CommandRequest& request) const {
                                                        static_cast<size_t>(std::max(0, request.example_count))))
             examples.push_back(*e);
     }
+    std::string slice;
+    if (request.catalogue_slice) {
+        if (const auto* index = domain::CommandCatalogueIndex::builtin())
+            slice = domain::command_catalogue_slice(request.request.toStdString(), *index, kSliceEntries, kSliceBytes);
+    }
     GenerationRequest g;
     g.messages = to_messages(domain::build_command_messages(request.request.toStdString(), request.shell.toStdString(),
-                                                            request.os.toStdString(), examples));
+                                                            request.os.toStdString(), examples, slice));
     g.max_tokens = 160;
     g.temperature = 0.0;
+    if (request.constrain)
+        g.constraint = domain::make_command_constraint(domain::builtin_command_grammar(), request.request.toStdString());
     return g;
 }
 

@@ -26,6 +26,12 @@ struct CommandRequest {
     int candidates = kDefaultCandidates;
     bool rerank = true;   // off: the first answer wins (still checked, repaired when `repair`)
     bool repair = true;   // copy the request's literals, replace unknown fields by the nearest valid name
+    // Constrained decoding on the local engine: catalogued programs, options and fields, the
+    // request's GPU ids, a valid line (read-only for a question) (app/domain/command_answer_constraint.h).
+    bool constrain = true;
+    // The catalogue slice in the prompt: the nvidia-smi fields, sections and options and the shell
+    // tools' options whose descriptions best match the request. Off by default: measured (README).
+    bool catalogue_slice = false;
     static constexpr int kDefaultCandidates = 4;
 };
 

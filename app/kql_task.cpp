@@ -7,6 +7,7 @@
 #include <set>
 
 #include "app/domain/example_corpus.h"
+#include "app/domain/kql_answer_constraint.h"
 #include "app/domain/kql_repair.h"
 #include "app/domain/kql_schema.h"
 #include "app/domain/kql_schema_slice.h"
@@ -68,6 +69,13 @@ GenerationRequest KqlTask::prepare(const KqlRequest& request) const {
     }();
     g.max_tokens = 200;
     g.temperature = 0.0;
+    if (request.constrain) {
+        // Names only: requiring a validating query before the end traps a small model in a query it
+        // cannot finish (it runs to max_tokens); the validator and repair judge the end instead.
+        domain::KqlConstraintOptions options;
+        options.validate_at_end = false;
+        g.constraint = domain::make_kql_constraint(schema_, options);
+    }
     return g;
 }
 

@@ -29,6 +29,9 @@ struct KqlRequest {
     bool rerank = true;   // off: the first answer wins
     bool repair = true;   // deterministic repair: the ranker's table, nearest valid names, failing stages dropped
     int context_tokens = 512;  // the model's context: a repair prompt is cut to fit it
+    // Constrained decoding on the local engine: names from the schema and the language
+    // (app/domain/kql_answer_constraint.h). Off by default: measured (README).
+    bool constrain = false;
     static constexpr int kDefaultCandidates = 4;
 };
 

@@ -9,7 +9,10 @@
 #include <QMutex>
 #include <QSet>
 #include <atomic>
+#include <optional>
 
+#include "app/answer_candidates.h"
+#include "app/constraint_adapter.h"
 #include "app/stop_matcher.h"
 #include "inference/chat_template.h"
 #include "inference/context.h"
@@ -17,6 +20,7 @@
 #include "inference/gguf.h"
 #include "inference/model.h"
 #include "inference/stream_decoder.h"
+#include "inference/token_trie.h"
 #include "inference/tokenizer.h"
 
 namespace sigma::app {
@@ -61,6 +65,11 @@ signals:
 private:
     bool begin(quint64 id);     // false when the request was cancelled before it started
     bool end(quint64 id);       // true when it was cancelled while it ran
+    // The answer text of a candidate's tokens, as streaming would show it, cut at the first stop string.
+    QString candidate_text(const std::vector<int32_t>& tokens, const QStringList& stop) const;
+    void run_n_best(quint64 id, const GenerationRequest& request, const std::vector<int32_t>& prompt,
+                    const GenerateParams& gp);
+    void fail_generation(quint64 id, const Error& error, bool cancelled);
 
     LocalBackendOptions options_;
     std::shared_ptr<CancelBoard> board_;
@@ -68,6 +77,7 @@ private:
     std::shared_ptr<const Model> model_;
     std::unique_ptr<Tokenizer> tokenizer_;
     std::unique_ptr<Context> context_;
+    std::optional<TokenTrie> token_trie_;  // built once per vocabulary; empty: constraints unavailable
     ChatTemplate template_ = ChatTemplate::ChatML;
     QString load_error_ = QStringLiteral("the model is not loaded");
     bool loaded_ = false;
@@ -111,6 +121,13 @@ void LocalWorker::load() {
         loaded_backend_->used = QString::fromLatin1(backend_name((*context)->backend()));
         loaded_backend_->note = QString::fromStdString((*context)->backend_note());
         loaded_backend_->n_ctx = (*context)->n_ctx();
+    }
+    // The vocabulary's trie for constrained decoding, once: every constrained request reuses it.
+    if (auto trie = TokenTrie::from_tokenizer(**tokenizer)) {
+        token_trie_.emplace(std::move(*trie));
+    } else {
+        qInfo().noquote() << QStringLiteral("note: constrained decoding is off for this model: %1")
+                                 .arg(QString::fromStdString(trie.error().message));
     }
     model_ = std::move(*model);
     tokenizer_ = std::move(*tokenizer);
@@ -169,6 +186,17 @@ void LocalWorker::run(quint64 id, const GenerationRequest& request) {
     gp.sampler.min_p = 0.0f;  // OpenAI's sampling has no min-p
     gp.sampler.seed = request.seed;
 
+    std::optional<DomainConstraint> constraint;
+    if (request.constraint && token_trie_) {
+        constraint.emplace(request.constraint);
+        gp.constraint = &*constraint;
+        gp.token_trie = &*token_trie_;
+    }
+    if (request.n_best > 1) {
+        run_n_best(id, request, prompt, gp);
+        return;
+    }
+
     StreamDecoder decoder(*tokenizer_);
     StopMatcher stop(request.stop);
     const Tokenizer& tok = *tokenizer_;
@@ -186,11 +214,7 @@ void LocalWorker::run(quint64 id, const GenerationRequest& request) {
     }
     const bool cancelled = end(id);
     if (!result) {
-        if (result.error().code == ErrorCode::Cancelled || cancelled) {
-            emit error(id, {BackendError::Kind::Cancelled, QStringLiteral("request %1 was cancelled").arg(id), 0});
-        } else {
-            emit error(id, {BackendError::Kind::Internal, QString::fromStdString(result.error().message), 0});
-        }
+        fail_generation(id, result.error(), cancelled);
         return;
     }
     GenerationStats stats;
@@ -198,7 +222,86 @@ void LocalWorker::run(quint64 id, const GenerationRequest& request) {
     stats.completion_tokens = result->generated_tokens;
     stats.prompt_ms = static_cast<qint64>(result->prompt_ms);
     stats.generate_ms = static_cast<qint64>(result->decode_ms);
-    stats.finish_reason = (result->stopped_by_eog || stop.stopped()) ? QStringLiteral("stop") : QStringLiteral("length");
+    stats.finish_reason = (result->stopped_by_eog || result->stopped_by_constraint || stop.stopped())
+                              ? QStringLiteral("stop")
+                              : QStringLiteral("length");
+    emit done(id, stats);
+}
+
+void LocalWorker::fail_generation(quint64 id, const Error& e, bool cancelled) {
+    if (e.code == ErrorCode::Cancelled || cancelled) {
+        emit error(id, {BackendError::Kind::Cancelled, QStringLiteral("request %1 was cancelled").arg(id), 0});
+    } else if (e.code == ErrorCode::ConstraintDeadEnd) {
+        emit error(id, {BackendError::Kind::Internal,
+                        QStringLiteral("no answer passes the checks: the model could not continue a valid answer (%1)")
+                            .arg(QString::fromStdString(e.message)),
+                        0});
+    } else {
+        emit error(id, {BackendError::Kind::Internal, QString::fromStdString(e.message), 0});
+    }
+}
+
+QString LocalWorker::candidate_text(const std::vector<int32_t>& tokens, const QStringList& stop) const {
+    StreamDecoder decoder(*tokenizer_);
+    std::string bytes;
+    for (int32_t t : tokens) bytes += decoder.push(t);
+    bytes += decoder.flush();
+    QString text = QString::fromStdString(bytes);
+    qsizetype cut = text.size();
+    for (const QString& s : stop) {
+        if (s.isEmpty()) continue;
+        const qsizetype at = text.indexOf(s);
+        if (at >= 0) cut = std::min(cut, at);
+    }
+    return text.left(cut);
+}
+
+// N-best on the engine: the greedy answer first (what a single request gives), then K-1 sampled
+// ones, each with its summed log-probability for the reranker; identical texts are kept once.
+void LocalWorker::run_n_best(quint64 id, const GenerationRequest& request, const std::vector<int32_t>& prompt,
+                             const GenerateParams& gp) {
+    const Tokenizer& tok = *tokenizer_;
+    auto is_eog = [&](int32_t t) { return tok.is_eog(t); };
+    GenerateParams first = gp;
+    first.n_best = 1;
+    auto head = generate_n_best(*context_, prompt, first, is_eog, &board_->flag);
+    if (!head) {
+        fail_generation(id, head.error(), end(id));
+        return;
+    }
+    GenerateParams sampled = gp;
+    sampled.n_best = request.n_best - 1;
+    if (sampled.sampler.temperature <= 0.0f) {
+        sampled.sampler.temperature = static_cast<float>(kCandidateTemperature);
+        sampled.sampler.top_k = kCandidateTopK;
+    }
+    sampled.sampler.seed = request.seed + 1;
+    auto rest = generate_n_best(*context_, prompt, sampled, is_eog, &board_->flag);
+    const bool cancelled = end(id);
+    if (!rest && (rest.error().code == ErrorCode::Cancelled || cancelled)) {
+        fail_generation(id, rest.error(), true);
+        return;
+    }
+    GenerationStats stats;
+    QSet<QString> seen;
+    auto add = [&](const GeneratedCandidate& c) {
+        const QString text = candidate_text(c.tokens, request.stop);
+        stats.completion_tokens += c.stats.generated_tokens;
+        stats.generate_ms += static_cast<qint64>(c.stats.decode_ms);
+        stats.prompt_ms += static_cast<qint64>(c.stats.prompt_ms);
+        if (seen.contains(text)) return;
+        seen.insert(text);
+        stats.candidates.push_back({text, c.logprob});
+    };
+    const GeneratedCandidate& best = head->candidates.front();
+    stats.prompt_tokens = best.stats.prompt_tokens;
+    stats.finish_reason = (best.stats.stopped_by_eog || best.stats.stopped_by_constraint) ? QStringLiteral("stop")
+                                                                                          : QStringLiteral("length");
+    add(best);
+    if (rest)  // every sampled run a dead end: the greedy answer alone is still a result
+        for (const GeneratedCandidate& c : rest->candidates) add(c);
+    stats.candidates_complete = true;
+    if (!stats.candidates.front().text.isEmpty()) emit token(id, stats.candidates.front().text);
     emit done(id, stats);
 }
 

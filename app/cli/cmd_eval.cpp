@@ -47,6 +47,9 @@ struct Shared {
     bool rerank = true;
     bool repair = true;
     bool examples = true;
+    // --constraints / --no-constraints, --slice / --no-slice: override the tasks' defaults.
+    std::optional<bool> constrain;
+    std::optional<bool> slice;
     app::Backend* backend = nullptr;  // null: --no-model
     int timeout_ms = 300000;
 };
@@ -70,6 +73,8 @@ domain::CaseScore eval_cmdgen(const Shared& s, const domain::Json& c) {
     req.candidates = s.candidates;
     req.rerank = s.rerank;
     req.repair = s.repair;
+    req.constrain = s.constrain.value_or(req.constrain);
+    req.catalogue_slice = s.slice.value_or(req.catalogue_slice);
     if (!s.examples) req.example_count = 0;
     QString error;
     const app::CandidateSet set = app::generate_candidates(*s.backend, task.prepare(req), req.candidates, s.timeout_ms);
@@ -79,6 +84,7 @@ domain::CaseScore eval_cmdgen(const Shared& s, const domain::Json& c) {
     domain::CaseScore score =
         domain::score_cmdgen_case(c, result.command.toStdString(), domain::EvalMode::Generated);
     score.details.set("raw_output", raw.toStdString());
+    score.details.set("prompt_tokens", set.stats.prompt_tokens);
     if (!error.isEmpty()) score.details.set("error", error.toStdString());
     return score;
 }
@@ -92,13 +98,15 @@ domain::CaseScore eval_kql(const Shared& s, const domain::Json& c, const domain:
     req.candidates = s.candidates;
     req.rerank = s.rerank;
     req.repair = s.repair;
+    req.constrain = s.constrain.value_or(req.constrain);
     if (!s.examples) req.example_count = 0;
     app::GenerationRequest g = task.prepare(req);
     app::KqlResult result;
-    QString error;
+    QString error, raw;
     for (int round = 0;; ++round) {
         const app::CandidateSet set = app::generate_candidates(*s.backend, g, req.candidates, s.timeout_ms);
         if (!set.ok) error = set.error.message;
+        if (round == 0 && !set.answers.isEmpty()) raw = set.answers.front().text;
         result = task.finish_candidates(req, set.answers, set.stats);
         result.repairs = round;
         if (!error.isEmpty()) break;
@@ -108,6 +116,7 @@ domain::CaseScore eval_kql(const Shared& s, const domain::Json& c, const domain:
     }
     domain::CaseScore score = domain::score_kql_case(c, result.query.toStdString(), schema, domain::EvalMode::Generated);
     score.details.set("repairs", result.repairs);
+    score.details.set("raw_output", raw.toStdString());
     if (!error.isEmpty()) score.details.set("error", error.toStdString());
     return score;
 }
@@ -136,13 +145,17 @@ int cmd_eval(CliArgs& args) {
     const bool no_rerank = args.flag({"--no-rerank"});
     const bool no_repair = args.flag({"--no-repair"});
     const bool no_examples = args.flag({"--no-examples"});
+    const bool no_constraints = args.flag({"--no-constraints"});
+    const bool constraints = args.flag({"--constraints"});
+    const bool no_slice = args.flag({"--no-slice"});
+    const bool slice = args.flag({"--slice"});
     const auto schema_path = args.value({"--schema"});
     const JobOptions options = read_job_options(args);
     const auto suite_path = args.positional();
     if (!args.finish()) return fail(kName, args.error(), kExitUsage);
     if (!suite_path)
         return fail(kName, "usage: sigma eval SUITE.jsonl [--schema FILE] [--no-model] [-m FILE | --remote URL] [--candidates K] "
-                    "[--no-rerank] [--no-repair] [--no-examples] [--json]",
+                    "[--no-rerank] [--no-repair] [--no-examples] [--[no-]constraints] [--[no-]slice] [--json]",
                     kExitUsage);
 
     std::string error;
@@ -163,6 +176,8 @@ int cmd_eval(CliArgs& args) {
     shared.rerank = !no_rerank;
     shared.repair = !no_repair;
     shared.examples = !no_examples;
+    if (constraints || no_constraints) shared.constrain = constraints;
+    if (slice || no_slice) shared.slice = slice;
     std::unique_ptr<app::Backend> backend;
     if (!no_model) {
         QString kind, model;

@@ -81,6 +81,7 @@ public:
     const ShellCatalog* shell = nullptr;
     const NvsmiCatalog* nvsmi = nullptr;
     Words programs;
+    Words look_programs;  // programs a question may start: all but those that always destroy
     std::map<std::string, ToolOptions, std::less<>> tools;  // program name or alias -> checked options
     NvsmiOptions nvsmi_top;
     std::map<std::string, NvsmiOptions, std::less<>> nvsmi_subcommands;  // only those with catalogued options
@@ -97,6 +98,12 @@ std::shared_ptr<const CommandGrammar> build_command_grammar(const ShellCatalog& 
     for (const ShellSpec& t : shell.tools()) {
         g->programs.add(t.name);
         for (const std::string& a : t.aliases) g->programs.add(a);
+        const bool destroys = t.risk.risk == Risk::Destructive && t.subcommands.empty() && t.read_only_options.empty() &&
+                              !t.wraps.present && !t.shell;
+        if (!destroys) {
+            g->look_programs.add(t.name);
+            for (const std::string& a : t.aliases) g->look_programs.add(a);
+        }
         const bool checked = t.options_complete && t.subcommands.empty() && !t.wraps.present && !t.signal_option &&
                              (t.style == "gnu" || t.style == "single-dash" || t.style == "single-dash-long");
         if (!checked || t.name == "nvidia-smi") continue;
@@ -113,6 +120,8 @@ std::shared_ptr<const CommandGrammar> build_command_grammar(const ShellCatalog& 
     }
     g->programs.add("nvidia-smi");
     g->programs.finish();
+    g->look_programs.add("nvidia-smi");
+    g->look_programs.finish();
     for (const NvsmiOption& o : nvsmi.options()) g->nvsmi_top.add(o);
     g->nvsmi_top.finish();
     for (const NvsmiSubcommand& s : nvsmi.subcommands()) {
@@ -265,6 +274,24 @@ bool nvsmi_value_ok(const CommandRules& r, const NvsmiOption& o, std::string_vie
     return !final || !value.empty();
 }
 
+// For a question: does this option of a checked tool change the system (the pack's option_risk)?
+bool risky_for_question(const CommandRules& r, const ToolOptions& t, std::string_view spelling) {
+    if (!r.read_only || !r.options.hold_to_intent) return false;
+    auto it = t.by_spelling.find(spelling);
+    if (it == t.by_spelling.end()) return false;
+    auto risk = t.spec->option_risk.find(it->second->name());
+    return risk != t.spec->option_risk.end() && risk->second.risk != Risk::ReadOnly;
+}
+
+// Does a read-only option of `opts` start with `prefix`?
+bool g_has_read_only_prefix(const NvsmiOptions& opts, std::string_view prefix) {
+    auto it = std::lower_bound(opts.by_spelling.begin(), opts.by_spelling.end(), prefix,
+                               [](const auto& a, std::string_view b) { return a.first < b; });
+    for (; it != opts.by_spelling.end() && starts_with(it->first, prefix); ++it)
+        if (it->second->risk == Risk::ReadOnly) return true;
+    return false;
+}
+
 // Is the current word viable (or, when final, acceptable as a whole word) where it stands?
 // `next` is the byte that ends a final word (0 at the end of the line): digits before < or > are a
 // file descriptor.
@@ -279,20 +306,31 @@ bool word_ok(const CommandRules& r, const CommandState& s, bool final, char next
         case Role::Redirect: return true;
         case Role::Program:
             if (s.word_quoted) return false;
+            // A question never starts a program that always destroys (the pack's destructive tools).
+            if (r.read_only && r.options.hold_to_intent)
+                return final ? g.look_programs.has(w) : g.look_programs.has_prefix(w);
             return final ? g.programs.has(w) : g.programs.has_prefix(w);
         case Role::Arg: break;
     }
     if (!r.options.options) return true;
     if (s.nvsmi) {
-        if (s.nv_value_for && !(s.nv_value_optional && !w.empty() && w[0] == '-'))
-            return nvsmi_value_ok(r, *s.nv_value_for, w, final);
+        const bool value = s.nv_value_for && !(s.nv_value_optional && !w.empty() && w[0] == '-');
+        // Quotes only around free-text values (a file name): options, fields and ids are plain words.
+        if (s.word_quoted && !(value && (s.nv_value_for->arg == NvsmiArg::String || s.nv_value_for->arg == NvsmiArg::File)))
+            return false;
+        if (value) return nvsmi_value_ok(r, *s.nv_value_for, w, final);
         if (!w.empty() && w[0] == '-') {
             if (!s.nv_options) return true;
             const size_t eq = starts_with(w, "--") ? w.find('=') : std::string::npos;
-            if (eq == std::string::npos)
-                return final ? s.nv_options->find(w) != nullptr : s.nv_options->spellings.has_prefix(w);
+            const bool look_only = r.read_only && r.options.hold_to_intent;
+            if (eq == std::string::npos) {
+                if (!final) return look_only ? g_has_read_only_prefix(*s.nv_options, w) : s.nv_options->spellings.has_prefix(w);
+                const NvsmiOption* o = s.nv_options->find(w);
+                return o && !(look_only && o->risk != Risk::ReadOnly);
+            }
             const NvsmiOption* o = s.nv_options->find(std::string_view(w).substr(0, eq));
-            return o && o->arg != NvsmiArg::None && nvsmi_value_ok(r, *o, std::string_view(w).substr(eq + 1), final);
+            return o && o->arg != NvsmiArg::None && !(look_only && o->risk != Risk::ReadOnly) &&
+                   nvsmi_value_ok(r, *o, std::string_view(w).substr(eq + 1), final);
         }
         if (s.nv_args == 0 && s.nv_options == &g.nvsmi_top && !s.word_quoted)
             return final ? g.nvsmi_subcommand_names.has(w) : g.nvsmi_subcommand_names.has_prefix(w);
@@ -317,12 +355,14 @@ bool word_ok(const CommandRules& r, const CommandState& s, bool final, char next
     {
         const size_t eq = spec.style == "gnu" ? std::string::npos : w.find('=');
         const std::string_view name = std::string_view(w).substr(0, eq);
-        if (final ? t.spellings.has(name) : t.spellings.has_prefix(name)) return true;
+        if (final && t.spellings.has(name)) return !risky_for_question(r, t, name);
+        if (!final && t.spellings.has_prefix(name)) return true;
     }
     for (size_t k = 1; k < w.size(); ++k) {
         const char letter[3] = {'-', w[k], 0};
         auto it = t.by_spelling.find(std::string_view(letter, 2));
         if (it == t.by_spelling.end()) return spec.numeric_option && std::isdigit(static_cast<unsigned char>(w[k]));
+        if (final && risky_for_question(r, t, std::string_view(letter, 2))) return false;
         if (it->second->arg != ShellOption::Arg::None) return true;  // the rest is its value
     }
     return true;
@@ -608,13 +648,14 @@ private:
             case '<':
             case '>':
                 if (!end_word(c)) return false;
+                // An operator needs a command before it (redirections before the program are not taught).
+                if (s_.op.empty() && s_.role == Role::Program && !s_.all_free) return fail();
                 s_.op.push_back(c);
                 return op_prefix_ok(s_.op);
             case '(':
             case ')':
             case '`':
-                s_.all_free = true;  // subshells and substitutions: the validator judges the line
-                return true;
+                return fail();  // subshells and substitutions: one plain pipeline is the answer (quote them)
             case '$':
                 if (!s_.op.empty() && !end_op()) return false;
                 s_.word_open = true;

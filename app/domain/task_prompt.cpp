@@ -95,13 +95,15 @@ std::string join_continued(const std::vector<std::string_view>& lines, size_t fi
 // --- Commands -------------------------------------------------------------------------------
 
 std::vector<ChatTurn> build_command_messages(std::string_view request, std::string_view shell, std::string_view os,
-                                             const std::vector<CommandExample>& examples) {
+                                             const std::vector<CommandExample>& examples,
+                                             std::string_view catalogue_slice) {
     std::string system =
         "You turn an operator's request into exactly one " + std::string(shell.empty() ? "bash" : shell) +
         " command for " + std::string(os.empty() ? "Linux" : os) +
         ". Use only real programs, options and nvidia-smi query fields. Prefer read-only commands unless "
         "the request asks for a change. Answer in two lines:\ncommand: <the command>\nexplanation: <one "
         "sentence>";
+    if (!catalogue_slice.empty()) system += "\nCatalogue entries that may help:\n" + std::string(catalogue_slice);
     std::vector<ChatTurn> turns{{"system", std::move(system)}};
     for (const CommandExample& e : examples) {
         turns.push_back({"user", e.request});

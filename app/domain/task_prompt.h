@@ -19,8 +19,11 @@ struct ChatTurn {
 // --- Commands -------------------------------------------------------------------------------
 // System rules, then each example as a user/assistant pair, then the request.
 // The assistant answers in two lines: "command: ..." and "explanation: ...".
+// `catalogue_slice` (may be empty): catalogue lines that best match the request (command_catalogue_slice.h),
+// shown in the system turn as exact spellings to use.
 std::vector<ChatTurn> build_command_messages(std::string_view request, std::string_view shell, std::string_view os,
-                                             const std::vector<CommandExample>& examples);
+                                             const std::vector<CommandExample>& examples,
+                                             std::string_view catalogue_slice = {});
 // The assistant text for one example, exactly as the model is taught to answer.
 std::string format_command_answer(std::string_view command, std::string_view explanation);
 

@@ -99,6 +99,7 @@ private slots:
         KqlRequest req;
         req.question = QStringLiteral("Which computers have stopped sending heartbeats in the last hour?");
         req.max_repairs = 1;
+        req.repair = false;  // the model's repair round is under test: no deterministic fix of the typo
         const GenerationRequest first = task.prepare(req);
         QVERIFY(first.messages.first().content.contains(QLatin1String("Heartbeat(")));
 
@@ -107,7 +108,8 @@ private slots:
         QVERIFY(!bad.diagnostics.isEmpty());
         auto repair = task.repair(req, first, bad);
         QVERIFY(repair.has_value());
-        QCOMPARE(repair->messages.size(), first.messages.size() + 2);
+        // The short repair prompt: system (slice), question, the previous query, the errors; no examples.
+        QCOMPARE(repair->messages.size(), qsizetype(4));
         QVERIFY(repair->messages.last().content.contains(bad.diagnostics.first().text));
 
         bad.repairs = 1;

@@ -118,8 +118,10 @@ TEST(CommandConstraint, RejectsWhatTheCataloguesDoNotHave) {
     // A question gets a read-only command: the line cannot end on a state-changing one.
     auto q = make_command_constraint(grammar, "which processes are using GPU 1");
     EXPECT_TRUE(q->viable("command: nvidia-smi -i 1 --query-compute-apps=pid --format=csv\n"));
-    EXPECT_FALSE(q->viable("command: nvidia-smi -i 1 -r\n"));
-    EXPECT_TRUE(q->viable("command: nvidia-smi -i 1 -r"));  // not yet ended: it may still grow
+    EXPECT_FALSE(q->viable("command: nvidia-smi -i 1 -r "));  // the reset option itself is refused
+    EXPECT_FALSE(q->viable("command: nvidia-smi -i 1 --gpu-reset"));
+    EXPECT_FALSE(q->viable("command: wipefs "));
+    EXPECT_TRUE(make_command_constraint(grammar, "reset GPU 1")->viable("command: nvidia-smi -i 1 -r\n"));
     // Off switches.
     CommandConstraintOptions loose;
     loose.options = false;
