@@ -147,6 +147,36 @@ TEST(MkModel, LargeSyntheticVocabularyIsUnique) {
     EXPECT_EQ(std::set<std::string>(tokens->string_array.begin(), tokens->string_array.end()).size(), 32000u);
 }
 
+TEST(MkModel, VocabularyFromAGeneratedFile) {
+    // The source: a model of this generator with a 320-token synthetic vocabulary.
+    mkmodel::Options src_options = tiny(2);
+    src_options.output = (std::filesystem::temp_directory_path() / ("sigma_mk_vocab_" + std::to_string(::getpid()) + ".gguf")).string();
+    ASSERT_TRUE(mkmodel::write_model(src_options).ok());
+    mkmodel::Options o = tiny(1);
+    o.vocab = 0;
+    o.vocab_from = src_options.output;
+    o.layers = 1;
+    const auto file_bytes = bytes(o);  // parse() views these bytes: keep them alive
+    auto f = parse(file_bytes);
+    ASSERT_TRUE(f);
+    auto src = GgufFile::open(src_options.output);
+    ASSERT_TRUE(src.ok());
+    int copied = 0;
+    for (const GgufKeyValue& kv : (*src)->metadata()) {
+        if (kv.key.rfind("tokenizer.", 0) != 0) continue;
+        ++copied;
+        const GgufKeyValue* got = f->find(kv.key);
+        ASSERT_NE(got, nullptr) << kv.key;
+        EXPECT_EQ(got->type, kv.type) << kv.key;
+        EXPECT_EQ(got->array_size(), kv.array_size()) << kv.key;
+    }
+    std::filesystem::remove(src_options.output);
+    EXPECT_GT(copied, 5);
+    EXPECT_EQ(f->find_tensor("token_embd.weight")->ne[1], 320);
+    EXPECT_EQ(f->get_int("sigma.vocab_size"), 320);
+}
+
+// The same from a real-world vocabulary file: llama.cpp's Llama 2 SentencePiece vocabulary.
 TEST(MkModel, VocabularyFromFile) {
     const std::string vocab = std::string(SIGMA_SHARED_DIR) + "/vocab/ggml-vocab-llama-spm.gguf";
     if (!std::filesystem::exists(vocab)) GTEST_SKIP() << "no " << vocab << " (llama.cpp's test vocabularies, an outside oracle: set -DSIGMA_SHARED_DIR to a folder holding vocab/)";
