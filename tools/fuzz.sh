@@ -13,14 +13,13 @@ log() { echo "[fuzz] $*" >&2; }
 
 command -v clang++ >/dev/null || { log "clang++ is required (apt-get install clang libclang-rt-14-dev)"; exit 2; }
 
-if [ ! -f "$BUILD/build.ninja" ]; then
-  log "configuring $BUILD"
-  # The libraries are instrumented for coverage and sanitizers too; the fuzz targets add the libFuzzer main.
-  CC=clang CXX=clang++ cmake -S "$ROOT" -B "$BUILD" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+# Configured every run (cheap once configured), so changed flags take effect.
+log "configuring $BUILD"
+# The libraries are instrumented for coverage and sanitizers too; the fuzz targets add the libFuzzer main.
+CC=clang CXX=clang++ cmake -S "$ROOT" -B "$BUILD" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
     -DSIGMA_FUZZ=ON -DSIGMA_APP=OFF -DSIGMA_UI=OFF -DSIGMA_TESTS=ON -DSIGMA_CUDA=OFF \
     -DCMAKE_C_FLAGS="-fsanitize=fuzzer-no-link,address,undefined" \
     -DCMAKE_CXX_FLAGS="-fsanitize=fuzzer-no-link,address,undefined" >/dev/null
-fi
 
 targets=()
 for src in "$ROOT"/tests/fuzz/fuzz_*.cpp; do
