@@ -166,8 +166,12 @@ namespace {
 struct CommandRules {
     std::shared_ptr<const CommandGrammar> grammar;
     CommandConstraintOptions options;
-    std::vector<std::string> id_literals;  // the request's values that start with a digit
-    bool read_only = false;                // the request only asks to look
+    std::vector<std::string> id_literals;     // numbers the request gives as GPU ids ("GPU 1", "devices 4,5")
+    std::vector<std::string> other_numbers;   // numbers it gives for something else ("10 samples")
+    // The most the request asks for (request_intent): ReadOnly for a question, Destructive only when
+    // it asks to delete/kill/reset, else ChangesState. Options, programs and the line above it are refused.
+    Risk allowed = Risk::Destructive;
+    bool above(Risk risk) const { return options.hold_to_intent && static_cast<int>(risk) > static_cast<int>(allowed); }
 };
 
 enum class Phase : uint8_t { Key, Line, ExplanationKey, Explanation };
@@ -259,12 +263,14 @@ bool nvsmi_value_ok(const CommandRules& r, const NvsmiOption& o, std::string_vie
         case NvsmiArg::IdList:
             return list([&](std::string_view item, bool done) {
                 if (done && item.empty()) return false;
-                if (!r.options.literals || r.id_literals.empty() || item.empty() ||
-                    !std::isdigit(static_cast<unsigned char>(item[0])))
-                    return true;
-                for (const std::string& lit : r.id_literals)
-                    if (done ? lit == item : starts_with(lit, item)) return true;
-                return false;
+                if (!r.options.literals || item.empty() || !std::isdigit(static_cast<unsigned char>(item[0]))) return true;
+                if (!r.id_literals.empty()) {  // the request names the GPUs: only those
+                    for (const std::string& lit : r.id_literals)
+                        if (done ? lit == item : starts_with(lit, item)) return true;
+                    return false;
+                }
+                // No GPU named by number: any id but a number the request means for something else.
+                return !done || std::find(r.other_numbers.begin(), r.other_numbers.end(), item) == r.other_numbers.end();
             });
         case NvsmiArg::None:
         case NvsmiArg::String:
@@ -274,21 +280,21 @@ bool nvsmi_value_ok(const CommandRules& r, const NvsmiOption& o, std::string_vie
     return !final || !value.empty();
 }
 
-// For a question: does this option of a checked tool change the system (the pack's option_risk)?
+// Does this option of a checked tool do more than the request asks (the pack's option_risk)?
 bool risky_for_question(const CommandRules& r, const ToolOptions& t, std::string_view spelling) {
-    if (!r.read_only || !r.options.hold_to_intent) return false;
+    if (!r.above(Risk::ReadOnly)) return false;
     auto it = t.by_spelling.find(spelling);
     if (it == t.by_spelling.end()) return false;
     auto risk = t.spec->option_risk.find(it->second->name());
-    return risk != t.spec->option_risk.end() && risk->second.risk != Risk::ReadOnly;
+    return risk != t.spec->option_risk.end() && r.above(risk->second.risk);
 }
 
-// Does a read-only option of `opts` start with `prefix`?
-bool g_has_read_only_prefix(const NvsmiOptions& opts, std::string_view prefix) {
+// Does an option of `opts` within the request's risk start with `prefix`?
+bool has_allowed_prefix(const CommandRules& r, const NvsmiOptions& opts, std::string_view prefix) {
     auto it = std::lower_bound(opts.by_spelling.begin(), opts.by_spelling.end(), prefix,
                                [](const auto& a, std::string_view b) { return a.first < b; });
     for (; it != opts.by_spelling.end() && starts_with(it->first, prefix); ++it)
-        if (it->second->risk == Risk::ReadOnly) return true;
+        if (!r.above(it->second->risk)) return true;
     return false;
 }
 
@@ -306,8 +312,8 @@ bool word_ok(const CommandRules& r, const CommandState& s, bool final, char next
         case Role::Redirect: return true;
         case Role::Program:
             if (s.word_quoted) return false;
-            // A question never starts a program that always destroys (the pack's destructive tools).
-            if (r.read_only && r.options.hold_to_intent)
+            // Only a request to destroy starts a program that always destroys (the pack's destructive tools).
+            if (r.above(Risk::Destructive))
                 return final ? g.look_programs.has(w) : g.look_programs.has_prefix(w);
             return final ? g.programs.has(w) : g.programs.has_prefix(w);
         case Role::Arg: break;
@@ -322,14 +328,13 @@ bool word_ok(const CommandRules& r, const CommandState& s, bool final, char next
         if (!w.empty() && w[0] == '-') {
             if (!s.nv_options) return true;
             const size_t eq = starts_with(w, "--") ? w.find('=') : std::string::npos;
-            const bool look_only = r.read_only && r.options.hold_to_intent;
             if (eq == std::string::npos) {
-                if (!final) return look_only ? g_has_read_only_prefix(*s.nv_options, w) : s.nv_options->spellings.has_prefix(w);
+                if (!final) return has_allowed_prefix(r, *s.nv_options, w);
                 const NvsmiOption* o = s.nv_options->find(w);
-                return o && !(look_only && o->risk != Risk::ReadOnly);
+                return o && !r.above(o->risk);
             }
             const NvsmiOption* o = s.nv_options->find(std::string_view(w).substr(0, eq));
-            return o && o->arg != NvsmiArg::None && !(look_only && o->risk != Risk::ReadOnly) &&
+            return o && o->arg != NvsmiArg::None && !r.above(o->risk) &&
                    nvsmi_value_ok(r, *o, std::string_view(w).substr(eq + 1), final);
         }
         if (s.nv_args == 0 && s.nv_options == &g.nvsmi_top && !s.word_quoted)
@@ -553,7 +558,7 @@ private:
         if (r.options.check_at_end) {
             const CommandCheck check = check_command(*r.grammar->shell, *r.grammar->nvsmi, s_.line);
             if (!check.valid || !check.unknown_programs.empty()) return fail();
-            if (r.options.hold_to_intent && r.read_only && check.risk != Risk::ReadOnly) return fail();
+            if (r.above(check.risk)) return fail();
         }
         s_.phase = Phase::ExplanationKey;
         s_.key_pos = 0;
@@ -679,6 +684,40 @@ private:
     std::shared_ptr<const CommandRules> rules_;
 };
 
+
+// Is the number at `start` given as a GPU id: after "gpu", "device", "card", "index" or "id" (singular
+// or plural), possibly through a list ("devices 4, 5 and 6", "GPU #2")?
+bool names_gpu(std::string_view request, size_t start) {
+    size_t i = std::min(start, request.size());
+    auto lower_word_before = [&](size_t end, size_t* begin) {
+        size_t b = end;
+        while (b > 0 && (std::isalnum(static_cast<unsigned char>(request[b - 1])) || request[b - 1] == '-')) --b;
+        *begin = b;
+        std::string w(request.substr(b, end - b));
+        for (char& c : w) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        return w;
+    };
+    for (int steps = 0; steps < 12 && i > 0; ++steps) {
+        while (i > 0 && (request[i - 1] == ' ' || request[i - 1] == ',' || request[i - 1] == '#' || request[i - 1] == '&'))
+            --i;
+        size_t b = 0;
+        const std::string w = lower_word_before(i, &b);
+        if (w.empty()) return false;
+        std::string sorted_w = w;
+        std::sort(sorted_w.begin(), sorted_w.end());
+        for (std::string g : {"gpu", "gpus", "device", "devices", "card", "cards", "index", "indices", "indexes", "id", "ids"}) {
+            if (w == g) return true;
+            // Swapped letters in a longer word ("deivces"): a request's typo still names the GPUs.
+            std::sort(g.begin(), g.end());
+            if (w.size() >= 5 && sorted_w == g) return true;
+        }
+        const bool number = std::all_of(w.begin(), w.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)); });
+        if (!number && w != "and" && w != "or") return false;
+        i = b;
+    }
+    return false;
+}
+
 }  // namespace
 
 std::unique_ptr<AnswerConstraint> make_command_constraint(std::shared_ptr<const CommandGrammar> grammar,
@@ -688,9 +727,14 @@ std::unique_ptr<AnswerConstraint> make_command_constraint(std::shared_ptr<const 
     auto rules = std::make_shared<CommandRules>();
     rules->grammar = std::move(grammar);
     rules->options = options;
-    for (const Literal& l : request_literals(request))
-        if (!l.text.empty() && std::isdigit(static_cast<unsigned char>(l.text[0]))) rules->id_literals.push_back(l.text);
-    rules->read_only = read_intent(request).intent == RequestIntent::Read;
+    for (const Literal& l : request_literals(request)) {
+        if (l.kind != LiteralKind::Number) continue;
+        (names_gpu(request, l.start) ? rules->id_literals : rules->other_numbers).push_back(l.text);
+    }
+    // An unread request (no cue, or a misspelt verb) holds nothing back: a constraint must not refuse
+    // the answer to a request it could not read.
+    const IntentReading intent = read_intent(request);
+    rules->allowed = intent.intent == RequestIntent::Unknown ? Risk::Destructive : intent.allowed;
     return std::make_unique<CommandConstraint>(std::move(rules));
 }
 

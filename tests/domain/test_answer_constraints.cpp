@@ -108,7 +108,12 @@ TEST(CommandConstraint, RejectsWhatTheCataloguesDoNotHave) {
     EXPECT_FALSE(c->viable("command: nvidia-smi --query-compute-apps=clocks.gr")); // a field of another family
     EXPECT_FALSE(c->viable("command: nvidia-smi -q -d CLOKK"));                   // no such section
     EXPECT_FALSE(c->viable("command: nvidia-smi --format=json"));                 // no such format value
-    EXPECT_FALSE(c->viable("command: nvidia-smi -i 3"));                          // the request names 4 and 5
+    EXPECT_FALSE(c->viable("command: nvidia-smi -i 3 "));                         // the request names 4 and 5
+    // A count is not a GPU id; with no GPU named by number any other id may be written.
+    auto samples = make_command_constraint(grammar, "take 10 samples of gpu stats with dmon");
+    EXPECT_FALSE(samples->viable("command: nvidia-smi dmon -i 10 "));
+    EXPECT_TRUE(samples->viable("command: nvidia-smi dmon -c 10 "));
+    EXPECT_TRUE(samples->viable("command: nvidia-smi dmon -i 0 "));
     EXPECT_FALSE(c->viable("command: nvidia-smi --bogus"));
     EXPECT_FALSE(c->viable("command: ls --colr"));  // ls is fully catalogued
     EXPECT_TRUE(c->viable("command: ls -la /tmp | grep x"));
@@ -122,6 +127,9 @@ TEST(CommandConstraint, RejectsWhatTheCataloguesDoNotHave) {
     EXPECT_FALSE(q->viable("command: nvidia-smi -i 1 --gpu-reset"));
     EXPECT_FALSE(q->viable("command: wipefs "));
     EXPECT_TRUE(make_command_constraint(grammar, "reset GPU 1")->viable("command: nvidia-smi -i 1 -r\n"));
+    // A request that asks for no destruction never gets a destructive option.
+    EXPECT_FALSE(make_command_constraint(grammar, "enable persistence mode on GPU 0")->viable("command: nvidia-smi -i 0 -r "));
+    EXPECT_TRUE(make_command_constraint(grammar, "enable persistence mode on GPU 0")->viable("command: nvidia-smi -i 0 -pm 1\n"));
     // Off switches.
     CommandConstraintOptions loose;
     loose.options = false;
