@@ -167,7 +167,6 @@ struct CommandRules {
     std::shared_ptr<const CommandGrammar> grammar;
     CommandConstraintOptions options;
     std::vector<std::string> id_literals;     // numbers the request gives as GPU ids ("GPU 1", "devices 4,5")
-    std::vector<std::string> other_numbers;   // numbers it gives for something else ("10 samples")
     // The most the request asks for (request_intent): ReadOnly for a question, Destructive only when
     // it asks to delete/kill/reset, else ChangesState. Options, programs and the line above it are refused.
     Risk allowed = Risk::Destructive;
@@ -263,14 +262,18 @@ bool nvsmi_value_ok(const CommandRules& r, const NvsmiOption& o, std::string_vie
         case NvsmiArg::IdList:
             return list([&](std::string_view item, bool done) {
                 if (done && item.empty()) return false;
-                if (!r.options.literals || item.empty() || !std::isdigit(static_cast<unsigned char>(item[0]))) return true;
-                if (!r.id_literals.empty()) {  // the request names the GPUs: only those
+                if (item.empty() || !std::isdigit(static_cast<unsigned char>(item[0]))) return true;  // GPU-..., MIG-...
+                if (r.options.literals && !r.id_literals.empty()) {  // the request names the GPUs: only those
                     for (const std::string& lit : r.id_literals)
                         if (done ? lit == item : starts_with(lit, item)) return true;
                     return false;
                 }
-                // No GPU named by number: any id but a number the request means for something else.
-                return !done || std::find(r.other_numbers.begin(), r.other_numbers.end(), item) == r.other_numbers.end();
+                // An index, or a PCI bus id (00000000:3B:00.0). A number the request gives for something
+                // else ("10 samples") is not refused here: refusing a typed prefix only forces the model
+                // on into a longer wrong id (measured), so the reranker's literal check judges it.
+                return std::all_of(item.begin(), item.end(), [](char c) {
+                    return std::isxdigit(static_cast<unsigned char>(c)) || c == ':' || c == '.';
+                });
             });
         case NvsmiArg::None:
         case NvsmiArg::String:
@@ -729,7 +732,7 @@ std::unique_ptr<AnswerConstraint> make_command_constraint(std::shared_ptr<const 
     rules->options = options;
     for (const Literal& l : request_literals(request)) {
         if (l.kind != LiteralKind::Number) continue;
-        (names_gpu(request, l.start) ? rules->id_literals : rules->other_numbers).push_back(l.text);
+        if (names_gpu(request, l.start)) rules->id_literals.push_back(l.text);
     }
     // An unread request (no cue, or a misspelt verb) holds nothing back: a constraint must not refuse
     // the answer to a request it could not read.

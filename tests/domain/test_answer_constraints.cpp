@@ -109,11 +109,12 @@ TEST(CommandConstraint, RejectsWhatTheCataloguesDoNotHave) {
     EXPECT_FALSE(c->viable("command: nvidia-smi -q -d CLOKK"));                   // no such section
     EXPECT_FALSE(c->viable("command: nvidia-smi --format=json"));                 // no such format value
     EXPECT_FALSE(c->viable("command: nvidia-smi -i 3 "));                         // the request names 4 and 5
-    // A count is not a GPU id; with no GPU named by number any other id may be written.
+    // With no GPU named by number, ids are indexes or PCI bus ids (a count is not taken for an id).
     auto samples = make_command_constraint(grammar, "take 10 samples of gpu stats with dmon");
-    EXPECT_FALSE(samples->viable("command: nvidia-smi dmon -i 10 "));
     EXPECT_TRUE(samples->viable("command: nvidia-smi dmon -c 10 "));
     EXPECT_TRUE(samples->viable("command: nvidia-smi dmon -i 0 "));
+    EXPECT_TRUE(samples->viable("command: nvidia-smi -i 00000000:3B:00.0 "));
+    EXPECT_FALSE(samples->viable("command: nvidia-smi dmon -i 15explanation"));
     EXPECT_FALSE(c->viable("command: nvidia-smi --bogus"));
     EXPECT_FALSE(c->viable("command: ls --colr"));  // ls is fully catalogued
     EXPECT_TRUE(c->viable("command: ls -la /tmp | grep x"));
