@@ -55,6 +55,28 @@ void apply_check(CommandResult& r, const domain::CommandCheck& check) {
     }
 }
 
+// The longest run of leading words (cut at blanks outside quotes) that passes the validator; "" when none.
+std::string longest_valid_prefix(const std::string& command) {
+    std::vector<size_t> ends;
+    char quote = 0;
+    for (size_t i = 0; i < command.size(); ++i) {
+        const char c = command[i];
+        if (quote) {
+            if (c == quote) quote = 0;
+        } else if (c == '\'' || c == '"') {
+            quote = c;
+        } else if (c == ' ' && i > 0 && command[i - 1] != ' ') {
+            ends.push_back(i);
+        }
+    }
+    for (auto it = ends.rbegin(); it != ends.rend(); ++it) {
+        const std::string head = command.substr(0, *it);
+        const domain::CommandCheck check = domain::check_command(head);
+        if (check.valid && check.unknown_programs.empty()) return head;
+    }
+    return {};
+}
+
 }  // namespace
 
 QJsonObject CommandResult::to_json() const {
@@ -136,6 +158,17 @@ CommandResult CommandTask::finish_candidates(const CommandRequest& request, cons
         }
         domain::CommandCandidate c{parsed.command, parsed.explanation, a.logprob, order, {}};
         candidates.push_back(c);
+        // A line that never reached its explanation ran to the token limit (under a constraint: the
+        // line could not end as written). Its longest leading words that validate are a candidate too.
+        if (parsed.explanation.empty()) {
+            const std::string cut = longest_valid_prefix(parsed.command);
+            if (!cut.empty() && cut != parsed.command) {
+                domain::CommandCandidate t = c;
+                t.command = cut;
+                t.repaired_from = parsed.command;
+                candidates.push_back(t);
+            }
+        }
         if (request.repair) {
             const std::string fixed = domain::repair_command(req, parsed.command);
             if (fixed != parsed.command) {

@@ -88,6 +88,19 @@ private slots:
         QCOMPARE(json.value(QStringLiteral("alternatives")).toArray().size(), 1);
     }
 
+    // A line that ran to the token limit (no explanation: a constrained line that could not end as
+    // written) is cut back to its longest leading words that validate, with a warning.
+    void runawayLineCutToItsValidStart() {
+        const CommandTask task(nullptr);
+        CommandRequest req;
+        req.request = QStringLiteral("collect 8 device monitoring samples");
+        const CommandResult r = task.finish_candidates(
+            req, {{QStringLiteral("command: nvidia-smi -i 0 -d MEMORY | top 2 to 2 of each \"node"), 0.0}}, {});
+        QVERIFY(r.valid);
+        QCOMPARE(r.command, QStringLiteral("nvidia-smi -i 0"));
+        QVERIFY(r.warnings.join(QLatin1Char(' ')).contains(QStringLiteral("repaired from")));
+    }
+
     void riskAboveIntentIsWarnedNeverSilent() {
         const CommandTask task(nullptr);
         CommandRequest req;
