@@ -32,7 +32,7 @@ struct CommandRequest {
     // The catalogue slice in the prompt: the nvidia-smi fields, sections and options and the shell
     // tools' options whose descriptions best match the request. Off by default: measured (README).
     bool catalogue_slice = false;
-    static constexpr int kDefaultCandidates = 4;
+    static constexpr int kDefaultCandidates = 8;
 };
 
 struct ValidationMessage {

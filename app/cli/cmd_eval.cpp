@@ -43,7 +43,7 @@ void progress(size_t done, size_t total, const std::string& id) {
 struct Shared {
     std::optional<domain::ExampleCorpus> corpus;
     // Ablation switches (--candidates K, --no-rerank, --no-repair, --no-examples).
-    int candidates = app::CommandRequest::kDefaultCandidates;
+    std::optional<int> candidates;  // --candidates K; else each task's own default
     bool rerank = true;
     bool repair = true;
     bool examples = true;
@@ -70,7 +70,7 @@ domain::CaseScore eval_cmdgen(const Shared& s, const domain::Json& c) {
     const app::CommandTask task(s.corpus ? &*s.corpus : nullptr);
     app::CommandRequest req;
     req.request = QString::fromStdString(c.get_string("prompt"));
-    req.candidates = s.candidates;
+    req.candidates = s.candidates.value_or(req.candidates);
     req.rerank = s.rerank;
     req.repair = s.repair;
     req.constrain = s.constrain.value_or(req.constrain);
@@ -95,7 +95,7 @@ domain::CaseScore eval_kql(const Shared& s, const domain::Json& c, const domain:
     const app::KqlTask task(schema, hints, s.corpus ? &*s.corpus : nullptr);
     app::KqlRequest req;
     req.question = QString::fromStdString(c.get_string("prompt"));
-    req.candidates = s.candidates;
+    req.candidates = s.candidates.value_or(req.candidates);
     req.rerank = s.rerank;
     req.repair = s.repair;
     req.constrain = s.constrain.value_or(req.constrain);
@@ -171,7 +171,7 @@ int cmd_eval(CliArgs& args) {
         } catch (...) {
             shared.candidates = 0;
         }
-        if (shared.candidates < 1 || shared.candidates > 16) return fail(kName, "--candidates takes 1 to 16", kExitUsage);
+        if (*shared.candidates < 1 || *shared.candidates > 16) return fail(kName, "--candidates takes 1 to 16", kExitUsage);
     }
     shared.rerank = !no_rerank;
     shared.repair = !no_repair;
