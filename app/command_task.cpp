@@ -11,6 +11,7 @@
 #include "app/domain/command_validator.h"
 #include "app/domain/example_corpus.h"
 #include "app/domain/flag_explainer.h"
+#include "app/domain/redactor.h"
 #include "app/domain/task_prompt.h"
 
 namespace sigma::app {
@@ -209,7 +210,9 @@ CommandResult CommandTask::finish_candidates(const CommandRequest& request, cons
     else
         r.explanation = q(composed.empty() ? best.candidate.explanation : composed);
     if (!best.candidate.repaired_from.empty())
-        r.warnings << QStringLiteral("repaired from the model's answer: %1").arg(q(best.candidate.repaired_from));
+        // The model's own text may echo a secret from the request: quote it redacted.
+        r.warnings << QStringLiteral("repaired from the model's answer: %1")
+                          .arg(q(domain::redact_secrets(best.candidate.repaired_from)));
     const std::string guard = domain::intent_risk_warning(domain::read_intent(req), best.check.risk);
     if (!guard.empty()) r.warnings << q(guard);
     if (best.literals.covered < best.literals.request_total)

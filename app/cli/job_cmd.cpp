@@ -17,6 +17,7 @@
 #include "app/command_runner.h"
 #include "app/command_task.h"
 #include "app/domain/example_corpus.h"
+#include "app/domain/redactor.h"
 #include "app/domain/shell_parser.h"
 #include "app/job_recorder.h"
 
@@ -45,7 +46,9 @@ void print_result(const app::CommandResult& r) {
             if (!d.meaning.isEmpty()) std::cerr << "      " << d.item.toStdString() << ": " << d.meaning.toStdString() << "\n";
     }
     for (const auto& a : r.alternatives)
-        std::cerr << "  alternative (" << a.risk.toStdString() << (a.valid ? "" : ", invalid") << "): " << a.command.toStdString() << "\n";
+        // Other candidates are the model's text as written: a secret it echoed is not repeated here.
+        std::cerr << "  alternative (" << a.risk.toStdString() << (a.valid ? "" : ", invalid")
+                  << "): " << domain::redact_secrets(a.command.toStdString()) << "\n";
 }
 
 // Asks on the terminal; false when stdin is not a terminal.

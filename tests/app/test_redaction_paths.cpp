@@ -291,6 +291,7 @@ private slots:
             q.bindValue(QStringLiteral(":result_json"),
                         QStringLiteral("{\"command\":\"mysql --password Hunter2Secret\",\"flags\":[{\"flag\":\"--password\","
                                        "\"value\":\"Hunter2Secret\"}],\"api_key\":\"sk-live-9f8e7d6c5b4a39281706\"}"));
+            q.bindValue(QStringLiteral(":result_text"), QStringLiteral(""));
             q.bindValue(QStringLiteral(":prompt_tokens"), 1);
             q.bindValue(QStringLiteral(":completion_tokens"), 1);
             q.bindValue(QStringLiteral(":prompt_ms"), 1.0);
