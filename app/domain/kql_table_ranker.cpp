@@ -44,7 +44,7 @@ std::vector<std::string> expand(const std::string& w) {
     static const std::map<std::string, std::vector<std::string>> kSynonyms{
         {"signin", {"sign", "login", "logon"}}, {"kube", {"kubernete", "k8", "aks", "cluster"}},
         {"aad", {"entra", "azure", "ad"}},      {"w3ciislog", {"iis"}},
-        {"vm", {"machine", "virtual"}},         {"app", {"application"}},
+        {"vm", {"virtual"}},                    {"app", {"application"}},
         {"dns", {"dns"}},                       {"insight", {"metric"}},
     };
     std::vector<std::string> out{w};
