@@ -357,6 +357,11 @@ bool Classifier::effect_rules(const std::vector<SimpleCommand>& all, size_t inde
     if (n == "cp" || n == "mv" || n == "install" || n == "ln" || n == "rsync" || n == "scp") {
         std::optional<std::string> dest = av.value_of({"-t", "--target-directory"});
         if (!dest && pos.size() >= 2) dest = pos.back();
+        // rsync/scp to HOST:PATH writes PATH on that host: judge the path part.
+        if (dest && (n == "rsync" || n == "scp")) {
+            const size_t colon = dest->find(':');
+            if (colon != std::string::npos && dest->find('/') > colon) dest = dest->substr(colon + 1);
+        }
         if (n == "install" && av.has({"-d"}))
             for (const std::string& d : pos) write_target(d, "creates this directory", p);
         else if (dest)
@@ -423,6 +428,10 @@ bool Classifier::effect_rules(const std::vector<SimpleCommand>& all, size_t inde
     }
     if (n == "curl") {
         if (auto f = av.value_of({"-o", "--output"})) write_target(*f, "writes the download to this file", p);
+        return false;
+    }
+    if (n == "openssl") {
+        if (auto f = raw_value(args, {"-out"})) write_target(*f, "writes its output to this file", p);
         return false;
     }
     if (n == "wget") {
