@@ -22,12 +22,6 @@ std::string lower(std::string_view s) {
     return out;
 }
 
-// Singular form for matching ("pods" -> "pod", "requests" -> "request"); short words stay.
-std::string stem(std::string w) {
-    if (w.size() > 3 && w.ends_with("ies")) return w.substr(0, w.size() - 3) + "y";
-    if (w.size() > 3 && w.back() == 's' && !w.ends_with("ss")) w.pop_back();
-    return w;
-}
 
 }  // namespace
 
@@ -35,7 +29,7 @@ std::vector<std::string> identifier_words(std::string_view identifier) {
     std::vector<std::string> out;
     std::string cur;
     auto flush = [&] {
-        if (!cur.empty()) out.push_back(stem(lower(cur)));
+        if (!cur.empty()) out.push_back(stem_word(lower(cur)));
         cur.clear();
     };
     for (size_t i = 0; i < identifier.size(); ++i) {

@@ -10,18 +10,18 @@
 
 namespace sigma::domain {
 
+std::string stem_word(std::string w) {
+    if (w.size() > 3 && w.ends_with("ies")) return w.substr(0, w.size() - 3) + "y";
+    if (w.size() > 3 && w.back() == 's' && !w.ends_with("ss")) w.pop_back();
+    return w;
+}
+
 namespace {
 
 std::string lower(std::string_view s) {
     std::string out(s);
     for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     return out;
-}
-
-std::string stem(std::string w) {
-    if (w.size() > 3 && w.ends_with("ies")) return w.substr(0, w.size() - 3) + "y";
-    if (w.size() > 3 && w.back() == 's' && !w.ends_with("ss")) w.pop_back();
-    return w;
 }
 
 std::vector<std::string> words_of(std::string_view text) {
@@ -31,11 +31,11 @@ std::vector<std::string> words_of(std::string_view text) {
         if (std::isalnum(static_cast<unsigned char>(c))) {
             cur += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
         } else if (!cur.empty()) {
-            out.push_back(stem(cur));
+            out.push_back(stem_word(cur));
             cur.clear();
         }
     }
-    if (!cur.empty()) out.push_back(stem(cur));
+    if (!cur.empty()) out.push_back(stem_word(cur));
     return out;
 }
 

@@ -13,6 +13,9 @@
 
 namespace sigma::domain {
 
+// Singular form for matching ("pods" -> "pod", "requests" -> "request"); short words stay.
+std::string stem_word(std::string w);
+
 struct KqlTableScore {
     std::string table;
     double score = 0.0;
