@@ -95,15 +95,8 @@ int run_command_job(CliArgs& args, const std::string& request) {
     if (!gen.ok) return fail(kName, gen.error.message.toStdString());
     const app::CommandResult result = task.finish_candidates(req, gen.answers, gen.stats);
 
-    app::JobRecord record;
-    record.panel = app::Panel::Commands;
-    record.request = req.request;
-    record.raw_output = result.raw_output;
-    record.result = result.to_json();
-    record.stats = result.stats;
-    record.model = model;
-    record.backend = kind;
-    const qint64 session = save_job(kName, options, record);
+    const qint64 session =
+        save_job(kName, options, {app::Panel::Commands, req.request, result.raw_output, result.to_json(), result.stats, model, kind});
 
     if (json) {
         print_json_result(result.to_json(), session);

@@ -70,15 +70,8 @@ int run_kql_job(CliArgs& args, const std::string& question) {
         g = *next;
     }
 
-    app::JobRecord record;
-    record.panel = app::Panel::Kql;
-    record.request = req.question;
-    record.raw_output = result.raw_output;
-    record.result = result.to_json();
-    record.stats = result.stats;
-    record.model = model;
-    record.backend = kind;
-    const qint64 session = save_job(kName, options, record);
+    const qint64 session =
+        save_job(kName, options, {app::Panel::Kql, req.question, result.raw_output, result.to_json(), result.stats, model, kind});
     if (json) {
         print_json_result(result.to_json(), session);
     } else {
