@@ -71,6 +71,10 @@ bool secret_key_name(std::string_view ident) {
         if (at == 0 || !alnum(ident[at - 1])) return true;
         const char first = ident[at], before = ident[at - 1];
         if (first >= 'A' && first <= 'Z' && ((before >= 'a' && before <= 'z') || digit(before))) return true;
+        // An environment variable in capitals names its secret without a separator (PGPASSWORD).
+        bool capitals = true;
+        for (char c : ident) capitals = capitals && ((c >= 'A' && c <= 'Z') || digit(c) || c == '_');
+        if (capitals && n >= 6) return true;
     }
     return false;
 }

@@ -202,3 +202,9 @@ TEST(Redactor, RedactingTwiceChangesNothing) {
     EXPECT_TRUE(sigma::domain::names_a_secret("clientSecret"));
     EXPECT_FALSE(sigma::domain::names_a_secret("tokens"));
 }
+
+TEST(Redactor, CapitalEnvironmentNamesWithoutSeparator) {
+    const std::string out = sigma::domain::redact_secrets("PGPASSWORD=Hunter2Secret psql -h db; PWD=/root ls");
+    EXPECT_EQ(out.find("Hunter2Secret"), std::string::npos) << out;
+    EXPECT_NE(out.find("PWD=/root"), std::string::npos) << out;
+}
