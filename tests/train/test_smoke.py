@@ -117,6 +117,48 @@ class Smoke(lib.unittest.TestCase):
             trained = [float(r["eval_loss"]) for r in csv.DictReader(f) if r["eval_loss"]]
         self.assertAlmostEqual(first, min(trained), delta=0.05)  # the saved (fp16) weights, not a fresh start
 
+    def test_gguf_reads_back_as_trained_weights(self):
+        import import_gguf
+        cfg, state = export_gguf.load_weights([self.out])
+        for path, tol in ((self.f32, 0.0), (self.q8, 0.02)):
+            got_cfg, got = import_gguf.load_gguf_weights(path)
+            for k in ("arch", "n_layer", "n_embd", "n_ff", "n_head", "n_head_k", "n_head_v", "d_k", "d_v", "d_aug",
+                      "n_ctx", "n_vocab", "tied_output"):
+                self.assertEqual(got_cfg[k], cfg[k], k)
+            self.assertEqual(sorted(got), sorted(state))
+            for k, v in state.items():
+                self.assertEqual(got[k].shape, v.shape, k)
+                self.assertLessEqual(float(np.abs(got[k] - v).max()), tol * max(1.0, float(np.abs(v).max())), k)
+        # Q8_0 read back and written again is the same file: no drift when a shipped model is retrained.
+        again = lib.work_path("again-q8_0.gguf")
+        got_cfg, got = import_gguf.load_gguf_weights(self.q8)
+        with open(os.path.join(self.out, "tokenizer.json"), encoding="utf-8") as f:
+            tok = export_gguf.json.load(f)
+        name = import_gguf.read_gguf(self.q8)[0]["general.name"]
+        export_gguf.export_model(got_cfg, got, tok, again, "q8_0", name=name)
+        with open(self.q8, "rb") as a, open(again, "rb") as b:
+            self.assertEqual(a.read(), b.read())
+
+    def test_init_continues_from_gguf(self):
+        out = lib.work_path("init-gguf-out")
+        rc, log = run_tool("train.py", "--corpus", self.corpus, "--tokenizer", self.tok_path, "--out", out,
+                           "--init", self.f32, "--steps", 2, "--batch", 2, "--seq", 64, "--eval-every", 0,
+                           "--eval-frac", 0.05)
+        self.assertEqual(rc, 0, log)
+        self.assertIn("initialised from", log)
+        with open(os.path.join(out, "loss.csv"), newline="") as f:
+            first = float(next(r for r in csv.DictReader(f) if r["eval_loss"])["eval_loss"])
+        with open(os.path.join(self.out, "loss.csv"), newline="") as f:
+            trained = [float(r["eval_loss"]) for r in csv.DictReader(f) if r["eval_loss"]]
+        self.assertAlmostEqual(first, min(trained), delta=0.05)
+        bad = lib.work_path("not-a-model.gguf")
+        with open(bad, "wb") as f:
+            f.write(b"GGUF\x03\x00\x00\x00")
+        rc, log = run_tool("train.py", "--corpus", self.corpus, "--tokenizer", self.tok_path, "--out", out,
+                           "--init", bad, "--steps", 1)
+        self.assertNotEqual(rc, 0)
+        self.assertIn("not-a-model.gguf", log)
+
     def test_run_sh(self):
         # The GPU host's command, on the CPU with the smoke preset: outputs within the return limits.
         out = lib.work_path("run-out")

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 # Writes trained weights as a complete GGUF in the engine's `sigma` (or `llama`) format: metadata,
 # tokenizer and tensors in F32, F16 or Q8_0; joins the weight shards train.py writes.
-# Not a general GGUF library: it writes only what inference/SIGMA_GGUF.md defines, and reads nothing back.
+# Not a general GGUF library: it writes only what inference/SIGMA_GGUF.md defines (import_gguf.py reads it back).
 #
 # Usage: export_gguf.py --weights DIR|SHARD... --tokenizer tokenizer.json --out model.gguf [--type q8_0]
 #        export_gguf.py --vocab-only --tokenizer tokenizer.json --out vocab.gguf

@@ -35,6 +35,17 @@ PRESETS = {
 _TOKENIZER = None
 
 
+def cpu_has_bf16():
+    """True where the CPU does bf16 matrix products natively (AVX512_BF16 or AMX); elsewhere PyTorch
+    would emulate bf16 and train slower than fp32."""
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8") as f:
+            flags = next((line.split(":", 1)[1].split() for line in f if line.startswith("flags")), [])
+    except OSError:
+        return False
+    return "avx512_bf16" in flags or "amx_bf16" in flags
+
+
 def _encode_one(messages):
     return _TOKENIZER.encode_chat(messages)
 
@@ -177,8 +188,10 @@ def parse_args(argv):
     ap.add_argument("--max-files", type=int, default=5)
     ap.add_argument("--device", default="auto")
     ap.add_argument("--compile", action="store_true", help="torch.compile the model (CUDA, torch 2)")
-    ap.add_argument("--init", help="start from the weights (shards or their directory) of an earlier run; "
-                                   "its config replaces --preset/--config")
+    ap.add_argument("--init", help="start from the weights (shards or their directory) of an earlier run, or "
+                                   "from a GGUF export_gguf.py wrote; its config replaces --preset/--config")
+    ap.add_argument("--cpu-bf16", choices=("auto", "on", "off"), default="auto",
+                    help="bf16 autocast on the CPU: auto uses it where the CPU has AVX512_BF16 or AMX")
     ap.add_argument("--seed", type=int, default=1234)
     ap.add_argument("--workers", type=int, default=min(16, os.cpu_count() or 1))
     return ap.parse_args(argv)
@@ -205,6 +218,7 @@ def main(argv):
     device = torch.device("cuda" if args.device == "auto" and torch.cuda.is_available() else
                           ("cpu" if args.device == "auto" else args.device))
     use_bf16 = device.type == "cuda"
+    cpu_bf16 = device.type == "cpu" and (args.cpu_bf16 == "on" or (args.cpu_bf16 == "auto" and cpu_has_bf16()))
     if use_bf16:
         torch.backends.cuda.matmul.allow_tf32 = True
         torch.backends.cudnn.allow_tf32 = True
@@ -212,13 +226,18 @@ def main(argv):
     def autocast():
         if use_bf16:
             return torch.autocast(device_type="cuda", dtype=torch.bfloat16)
-        return torch.autocast(device_type="cpu", enabled=False)
+        return torch.autocast(device_type="cpu", dtype=torch.bfloat16, enabled=cpu_bf16)
 
     init_state = None
     if args.init:
-        from export_gguf import load_weights  # joins shards; numpy is needed only on this path
+        from export_gguf import ExportError, load_weights  # numpy is needed only on this path
+        from import_gguf import load_gguf_weights  # a GGUF's Q8_0/F16 tensors come back as float32
 
-        init_cfg, init_state = load_weights([args.init])
+        try:
+            init_cfg, init_state = (load_gguf_weights(args.init) if args.init.endswith(".gguf")
+                                    else load_weights([args.init]))
+        except ExportError as e:
+            raise ValueError(f"--init: {e}") from None
         cfg = SigmaConfig.from_dict(init_cfg)
         if cfg.n_vocab != len(tok.tokens):
             raise ValueError(f"--init weights have a vocabulary of {cfg.n_vocab}, the tokenizer {len(tok.tokens)}")
@@ -240,7 +259,7 @@ def main(argv):
     model = model.to(device)
     log(f"model: {model.n_params() / 1e6:.2f} M parameters, config {json.dumps(vars(cfg), sort_keys=True)}")
     log(f"device: {device}{' ' + torch.cuda.get_device_name(0) if use_bf16 else ''}, torch {torch.__version__}, "
-        f"{'bf16 autocast' if use_bf16 else 'fp32'}")
+        f"{'bf16 autocast' if use_bf16 or cpu_bf16 else 'fp32'}")
     decay = [p for n, p in model.named_parameters() if p.dim() >= 2]
     no_decay = [p for n, p in model.named_parameters() if p.dim() < 2]
     opt_kwargs = dict(lr=args.lr, betas=(0.9, 0.95), eps=1e-8)
