@@ -20,10 +20,6 @@ namespace {
 
 QString q(const std::string& s) { return QString::fromStdString(s); }
 
-// The catalogue slice's size: about 80 tokens of a 512-token context (measured: README).
-constexpr size_t kSliceEntries = 4;
-constexpr size_t kSliceBytes = 320;
-
 QList<ChatMessage> to_messages(const std::vector<domain::ChatTurn>& turns) {
     QList<ChatMessage> out;
     for (const auto& t : turns) out.push_back({q(t.role), q(t.content)});
@@ -123,7 +119,7 @@ GenerationRequest CommandTask::prepare(const CommandRequest& request) const {
     std::string slice;
     if (request.catalogue_slice) {
         if (const auto* index = domain::CommandCatalogueIndex::builtin())
-            slice = domain::command_catalogue_slice(request.request.toStdString(), *index, kSliceEntries, kSliceBytes);
+            slice = domain::command_catalogue_slice(request.request.toStdString(), *index);
     }
     GenerationRequest g;
     g.messages = to_messages(domain::build_command_messages(request.request.toStdString(), request.shell.toStdString(),

@@ -39,8 +39,13 @@ private:
     std::vector<CatalogueEntry> entries_;
 };
 
+// The slice the command prompt carries: about 80 tokens of a 512-token context (measured: README).
+// The pipeline and the training-data generator both use these, so the model is taught the prompt it gets.
+inline constexpr size_t kCommandSliceEntries = 4;
+inline constexpr size_t kCommandSliceBytes = 320;
+
 // The slice's text: the best entries' lines, as many as fit in max_bytes (at least none), one a line.
-std::string command_catalogue_slice(std::string_view request, const CommandCatalogueIndex& index, size_t max_entries,
-                                    size_t max_bytes);
+std::string command_catalogue_slice(std::string_view request, const CommandCatalogueIndex& index,
+                                    size_t max_entries = kCommandSliceEntries, size_t max_bytes = kCommandSliceBytes);
 
 }  // namespace sigma::domain

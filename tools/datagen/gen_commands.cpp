@@ -4,8 +4,10 @@
 // Not a source of new intents: those are the tables in cmd_intents_*.cpp.
 #include "tools/datagen/gen_commands.h"
 
+#include "app/domain/command_catalogue_slice.h"
 #include "app/domain/command_validator.h"
 #include "app/domain/nvsmi_catalog.h"
+#include "tools/datagen/request_style.h"
 
 namespace sigma::datagen {
 
@@ -229,6 +231,7 @@ void generate_commands(const domain::ExampleCorpus& corpus, const CmdGenOptions&
         return;
     }
     Rng rng(options.seed ^ hash_text("commands"));
+    const domain::CommandCatalogueIndex* slice_index = domain::CommandCatalogueIndex::builtin();
     std::vector<const CmdIntent*> intents;
     for (const auto& i : nvsmi_intents()) intents.push_back(&i);
     for (const auto& i : shell_intents()) intents.push_back(&i);
@@ -254,7 +257,9 @@ void generate_commands(const domain::ExampleCorpus& corpus, const CmdGenOptions&
                                                                " (bash)", " on the box"};
                 request = rng.pick(before) + request + rng.pick(after);
                 if (rng.chance(0.5)) request = capitalise(request);
-                if (rng.chance(options.typo_rate)) request = add_typo(request, rng);
+                RequestStyle style;
+                style.typo = options.typo_rate;
+                request = humanise_request(request, rng, style);
                 const std::string explanation = tidy(fill(intent->explanation, slots));
                 // 0-4 retrieved examples, never the target command itself.
                 const size_t k = rng.below(5);
@@ -267,7 +272,12 @@ void generate_commands(const domain::ExampleCorpus& corpus, const CmdGenOptions&
                 ex.family = "cmd/" + intent->id + "/p" + std::to_string(p);
                 ex.request = request;
                 ex.risk = intent->risk;
-                ex.messages = domain::build_command_messages(request, "bash", "Linux", shots);
+                // The pipeline's prompt: the catalogue slice for this request (most examples), so the model
+                // learns to read it, and sometimes none, as a prompt without it must still be answered.
+                std::string slice;
+                if (slice_index && rng.chance(options.slice_share))
+                    slice = domain::command_catalogue_slice(request, *slice_index);
+                ex.messages = domain::build_command_messages(request, "bash", "Linux", shots, slice);
                 ex.messages.push_back({"assistant", domain::format_command_answer(command, explanation)});
                 domain::Json ev = domain::Json::object();
                 ev.set("kind", intent->kind);

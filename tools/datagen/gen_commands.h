@@ -29,7 +29,8 @@ const std::vector<CmdIntent>& shell_intents();
 struct CmdGenOptions {
     uint64_t seed = 1;
     size_t per_phrasing = 8;  // slot draws per (intent, phrasing)
-    double typo_rate = 0.03;
+    double typo_rate = 0.12;    // requests with one typo (request_style.h)
+    double slice_share = 0.85;  // prompts that carry the catalogue slice, as the pipeline's do
 };
 
 // Generates into `out`; counts what was kept and why anything was dropped.

@@ -3,8 +3,10 @@
 # held-out eval suites) with sigma-datagen. Needs cmake, ninja or make and a C++20 compiler; no Qt.
 # Not the training: run tools/train/run.sh afterwards. Deterministic for a given SEED and SCALE.
 #
-# Environment: BUILD (default build-datagen), SEED (20261126), SCALE (2), EVAL_DIR (../shared/eval:
-# suite prompts that must not appear in the corpus; skipped when absent), SIGMA_TESTS (OFF).
+# Environment: BUILD (default build-datagen), SEED (20261126), SCALE (2), SIGMA_TESTS (OFF).
+# Prompts that must never appear in the corpus: the project's evaluation suites (tests/data/eval),
+# the hand-written held-out requests (resources/train/heldout.handwritten.cmdgen.jsonl) and, when
+# present, the suites under EVAL_DIR (default ../shared/eval).
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -19,10 +21,16 @@ cmake --build "$BUILD" -j1 --target sigma-datagen
 mkdir -p "$OUT"
 tmp="$(mktemp -d)"
 trap 'rm -rf "$tmp"' EXIT
-args=(--out "$tmp" --seed "$SEED" --scale "$SCALE")
-[ -d "$EVAL_DIR" ] && args+=(--eval-dir "$EVAL_DIR")
+mkdir "$tmp/exclude"
+cp "$ROOT"/tests/data/eval/*.jsonl "$tmp/exclude/"
+[ -f "$OUT/heldout.handwritten.cmdgen.jsonl" ] && cp "$OUT/heldout.handwritten.cmdgen.jsonl" "$tmp/exclude/"
+if [ -d "$EVAL_DIR" ]; then
+  for f in "$EVAL_DIR"/*.jsonl; do cp "$f" "$tmp/exclude/shared-$(basename "$f")"; done
+fi
+args=(--out "$tmp/out" --seed "$SEED" --scale "$SCALE" --eval-dir "$tmp/exclude")
+mkdir "$tmp/out"
 "$BUILD/bin/sigma-datagen" "${args[@]}"
-gzip -n -9 -c "$tmp/corpus.jsonl" >"$OUT/corpus.jsonl.gz"
-gzip -n -9 -c "$tmp/corpus-heldout.jsonl" >"$OUT/corpus-heldout.jsonl.gz"
-cp "$tmp"/heldout.cmdgen.jsonl "$tmp"/heldout.kql.jsonl "$tmp"/heldout.diagnosis.jsonl "$OUT/"
+gzip -n -9 -c "$tmp/out/corpus.jsonl" >"$OUT/corpus.jsonl.gz"
+gzip -n -9 -c "$tmp/out/corpus-heldout.jsonl" >"$OUT/corpus-heldout.jsonl.gz"
+cp "$tmp"/out/heldout.cmdgen.jsonl "$tmp"/out/heldout.kql.jsonl "$tmp"/out/heldout.diagnosis.jsonl "$OUT/"
 ls -l "$OUT"
