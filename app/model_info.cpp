@@ -37,8 +37,8 @@ ModelInfo read_model_info(const QString& path) {
             info.quantisation = QString::fromStdString(type);
         }
     }
-    // Per token and layer the cache keeps n_head_k keys of d_k_cache and n_head_v values of d_v.
-    const qint64 per_token = static_cast<qint64>(c.n_head_k) * c.d_k_cache + static_cast<qint64>(c.n_head_v) * c.d_v;
+    // Per token and layer the cache keeps n_k keys of d_k_cache and n_v values of d_v.
+    const qint64 per_token = static_cast<qint64>(c.heads.n_k) * c.d_k_cache + static_cast<qint64>(c.heads.n_v) * c.d_v;
     info.kv_bytes = per_token * c.n_layer * c.n_ctx_train * static_cast<qint64>(sizeof(float));
     info.ram_bytes = info.file_bytes + info.kv_bytes;
     info.ok = true;

@@ -127,8 +127,8 @@ DecodeBytes decode_bytes_per_token(const ModelConfig& c, const ModelWeights& w, 
     b.weights += view_bytes(w.output_norm) + view_bytes(w.output);
     if (w.token_embd && w.token_embd != w.output) b.weights += row_bytes(w.token_embd->type, w.token_embd->ne[0]);
     const uint64_t elem = kv_type == KvType::F16 ? 2 : 4;
-    const uint64_t per_position = static_cast<uint64_t>(c.n_head_k) * static_cast<uint64_t>(c.d_k_cache) +
-                                  static_cast<uint64_t>(c.n_head_v) * static_cast<uint64_t>(c.d_v);
+    const uint64_t per_position = static_cast<uint64_t>(c.heads.n_k) * static_cast<uint64_t>(c.d_k_cache) +
+                                  static_cast<uint64_t>(c.heads.n_v) * static_cast<uint64_t>(c.d_v);
     b.kv = static_cast<uint64_t>(c.n_layer) * static_cast<uint64_t>(depth) * per_position * elem;
     return b;
 }

@@ -147,7 +147,7 @@ Expected<std::unique_ptr<Context>> Context::create_impl(std::shared_ptr<const Mo
         if (params.backend == BackendRequest::Cuda) return make_error(st.error().code, "CUDA backend: " + st.error().message);
         ctx->backend_note_ = st.error().message;  // Auto: the CPU, and why
     }
-    auto cache = KvCache::create(config.n_layer, n_ctx, config.n_head_k, config.d_k_cache, config.n_head_v, config.d_v,
+    auto cache = KvCache::create(config.n_layer, n_ctx, config.heads.n_k, config.d_k_cache, config.heads.n_v, config.d_v,
                                  params.kv_type);
     if (!cache) return cache.error();
     ctx->cache_ = std::move(cache.value());
@@ -293,8 +293,8 @@ Status Context::fill_synthetic(int n_tokens, uint64_t seed) {
         return make_error(ErrorCode::InvalidArgument, "fill_synthetic: " + std::to_string(n_tokens) +
                                                           " positions do not fit the context length " + std::to_string(n_ctx_));
     const ModelConfig& c = *config_;
-    const size_t k_row = static_cast<size_t>(c.n_head_k) * static_cast<size_t>(c.d_k_cache);
-    const size_t v_row = static_cast<size_t>(c.n_head_v) * static_cast<size_t>(c.d_v);
+    const size_t k_row = static_cast<size_t>(c.heads.n_k) * static_cast<size_t>(c.d_k_cache);
+    const size_t v_row = static_cast<size_t>(c.heads.n_v) * static_cast<size_t>(c.d_v);
     std::vector<std::vector<float>> scratch;
     try {
         scratch.assign(static_cast<size_t>(pool_->size()), std::vector<float>(std::max(k_row, v_row)));

@@ -19,12 +19,6 @@ namespace sigma {
 
 namespace {
 
-#define SIGMA_TRY(expr)                \
-    do {                               \
-        Status st_ = (expr);           \
-        if (!st_) return st_;          \
-    } while (0)
-
 struct DeviceWeight {
     const void* data = nullptr;
     TensorType type = TensorType::F32;
@@ -66,7 +60,7 @@ Status check_cuda_dims(const ModelConfig& c) {
         return make_error(ErrorCode::Unsupported, "the CUDA backend needs d_k a multiple of 8 and even d_v, both "
                                                   "at most 256; got d_k " + std::to_string(c.d_k) + ", d_v " +
                                                       std::to_string(c.d_v));
-    if (c.n_head_k > c.n_head || c.n_head_v > c.n_head)
+    if (c.heads.n_k > c.heads.n_q || c.heads.n_v > c.heads.n_q)
         return make_error(ErrorCode::Unsupported, "the CUDA backend needs n_k and n_v at most n_q");
     return {};
 }
@@ -82,12 +76,12 @@ cuda::VramInputs vram_inputs(const ModelConfig& c, const ModelWeights& w, int n_
     in.weight_bytes = cuda_weight_bytes(c, w);
     in.n_layer = c.n_layer;
     in.n_ctx = n_ctx;
-    in.kv_width = c.n_head_k * c.d_k + c.n_head_v * c.d_v;
+    in.kv_width = c.heads.n_k * c.d_k + c.heads.n_v * c.d_v;
     in.kv_element_bytes = 2;
     in.n_batch = n_batch;
-    in.max_row = std::max({c.n_embd, c.n_head * c.d_k, c.n_head * c.d_v, c.n_ff, c.d_aug});
+    in.max_row = std::max({c.n_embd, c.heads.n_q * c.d_k, c.heads.n_q * c.d_v, c.n_ff, c.d_aug});
     in.n_vocab = c.n_vocab;
-    in.max_weight_in = std::max({c.n_embd, c.n_head * c.d_v, c.n_ff, c.d_aug, c.n_head * c.d_k});
+    in.max_weight_in = std::max({c.n_embd, c.heads.n_q * c.d_v, c.n_ff, c.d_aug, c.heads.n_q * c.d_k});
     return in;
 }
 
@@ -235,15 +229,13 @@ struct CudaForward::Impl {
     // The layers for n tokens whose ids, positions and lengths are already in staging_dev.
     Status forward(int n, bool all_logits, int max_seq_len) {
         const ModelConfig& m = *c;
-        const int H = m.n_embd, qd = m.n_head * m.d_k, kd = m.n_head_k * m.d_k, vd = m.n_head_v * m.d_v;
+        const int H = m.n_embd, qd = m.heads.n_q * m.d_k, kd = m.heads.n_k * m.d_k, vd = m.heads.n_v * m.d_v;
         const cuda::Stream s = stream;
         // x = token_embd[token]
         SIGMA_TRY(cuda::embedding(x, token_embd.data, token_embd.type, H, m.n_vocab, tokens_dev(), n, s));
         cuda::AttentionShape sh;
         sh.rows = n;
-        sh.n_q = m.n_head;
-        sh.n_k = m.n_head_k;
-        sh.n_v = m.n_head_v;
+        sh.heads = m.heads;
         sh.d_k = m.d_k;
         sh.d_v = m.d_v;
         sh.max_seq_len = max_seq_len;
@@ -267,8 +259,8 @@ struct CudaForward::Impl {
             SIGMA_TRY(mm_call(v, l.wv, xn, n));
             if (l.bv) SIGMA_TRY(cuda::add_bias(v, l.bv, n, vd, s));
             // RoPE on q (after AugQ) and k (before caching); none on v. Then K, V into the cache.
-            SIGMA_TRY(cuda::rope(q, pos_dev(), n, m.n_head, m.d_k, m.rope_theta, m.rope_style, s));
-            SIGMA_TRY(cuda::rope(k, pos_dev(), n, m.n_head_k, m.d_k, m.rope_theta, m.rope_style, s));
+            SIGMA_TRY(cuda::rope(q, pos_dev(), n, m.heads.n_q, m.d_k, m.rope_theta, m.rope_style, s));
+            SIGMA_TRY(cuda::rope(k, pos_dev(), n, m.heads.n_k, m.d_k, m.rope_theta, m.rope_style, s));
             SIGMA_TRY(cuda::kv_store(l.k_cache, cache_type, k, pos_dev(), n, kd, s));
             SIGMA_TRY(cuda::kv_store(l.v_cache, cache_type, v, pos_dev(), n, vd, s));
             // o_i = softmax(q_i · K[k_head(i)]^T / sqrt(d_k)) · V[v_head(i)], causal per row
@@ -367,8 +359,8 @@ struct CudaForward::Impl {
 
         const ModelConfig& m = config;
         const size_t B = static_cast<size_t>(n_batch), H = static_cast<size_t>(m.n_embd);
-        const size_t qd = static_cast<size_t>(m.n_head) * m.d_k, kd = static_cast<size_t>(m.n_head_k) * m.d_k;
-        const size_t vd = static_cast<size_t>(m.n_head_v) * m.d_v, od = static_cast<size_t>(m.n_head) * m.d_v;
+        const size_t qd = static_cast<size_t>(m.heads.n_q) * m.d_k, kd = static_cast<size_t>(m.heads.n_k) * m.d_k;
+        const size_t vd = static_cast<size_t>(m.heads.n_v) * m.d_v, od = static_cast<size_t>(m.heads.n_q) * m.d_v;
         SIGMA_TRY(weight(token_embd, weights.token_embd));
         matmul_weight_bytes = 0;  // a step reads one embedding row, not the table
         matmul_weight_params = 0.0;
@@ -404,7 +396,7 @@ struct CudaForward::Impl {
                               {&k, B * kd}, {&v, B * vd}, {&attn, B * od}, {&ff_gate, B * static_cast<size_t>(m.n_ff)},
                               {&ff_up, B * static_cast<size_t>(m.n_ff)}, {&logits, B * static_cast<size_t>(m.n_vocab)}})
             SIGMA_TRY(alloc_f32(*dst, n));
-        attn_scratch_bytes = cuda::attention_scratch_bytes(n_batch, m.n_head, m.d_v);
+        attn_scratch_bytes = cuda::attention_scratch_bytes(n_batch, m.heads.n_q, m.d_v);
         SIGMA_TRY(alloc_f32(attn_scratch, attn_scratch_bytes / sizeof(float)));
         set_selective(p.selective_v, p.selective_v_top_k);
         auto sd = alloc<int32_t>(staging_count());
@@ -428,7 +420,7 @@ struct CudaForward::Impl {
         cuda::graph_destroy(graph);  // the captured step chose its attention kernel
         graph = nullptr;
         if (on && !sel_scratch) {
-            sel_scratch_bytes = cuda::selective_scratch_bytes(1, c->n_head, n_ctx);
+            sel_scratch_bytes = cuda::selective_scratch_bytes(1, c->heads.n_q, n_ctx);
             auto p = alloc<uint8_t>(sel_scratch_bytes);
             if (p) sel_scratch = *p;  // without scratch, decode stays dense
         }
@@ -455,7 +447,7 @@ Expected<std::unique_ptr<CudaForward>> CudaForward::create_random(const ModelCon
     impl->config_copy = config;
     impl->random_seed = seed == 0 ? 1 : seed;
     const ModelConfig& c = impl->config_copy;
-    if (c.n_layer <= 0 || c.n_embd <= 0 || c.n_ff <= 0 || c.n_head <= 0 || c.n_head_k <= 0 || c.n_head_v <= 0 ||
+    if (c.n_layer <= 0 || c.n_embd <= 0 || c.n_ff <= 0 || c.heads.n_q <= 0 || c.heads.n_k <= 0 || c.heads.n_v <= 0 ||
         c.d_k <= 0 || c.d_v <= 0 || c.n_vocab <= 0 || c.half_k || c.d_k != c.d_k_cache)
         return make_error(ErrorCode::InvalidArgument, "random weights: the config has a bad dimension");
     if (Status st = check_cuda_dims(c); !st) return st.error();
@@ -471,8 +463,8 @@ Expected<std::unique_ptr<CudaForward>> CudaForward::create_random(const ModelCon
         views.push_back(std::move(v));
         return views.back().get();
     };
-    const int64_t H = c.n_embd, qd = int64_t{c.n_head} * c.d_k, kd = int64_t{c.n_head_k} * c.d_k;
-    const int64_t vd = int64_t{c.n_head_v} * c.d_v, od = int64_t{c.n_head} * c.d_v;
+    const int64_t H = c.n_embd, qd = int64_t{c.heads.n_q} * c.d_k, kd = int64_t{c.heads.n_k} * c.d_k;
+    const int64_t vd = int64_t{c.heads.n_v} * c.d_v, od = int64_t{c.heads.n_q} * c.d_v;
     ModelWeights w;
     w.token_embd = view("token_embd", H, c.n_vocab, type);
     w.output_norm = view("output_norm", H, 1, TensorType::F32);
@@ -504,7 +496,7 @@ Status CudaForward::fill_cache_random(int n, uint64_t seed) {
     Impl& d = *impl_;
     if (n < 0 || n > d.n_ctx) return make_error(ErrorCode::InvalidArgument, "fill_cache_random: n out of range");
     const TensorType t = d.cache_type == cuda::CacheType::BF16 ? TensorType::BF16 : TensorType::F16;
-    const int64_t kd = int64_t{d.c->n_head_k} * d.c->d_k, vd = int64_t{d.c->n_head_v} * d.c->d_v;
+    const int64_t kd = int64_t{d.c->heads.n_k} * d.c->d_k, vd = int64_t{d.c->heads.n_v} * d.c->d_v;
     for (size_t l = 0; l < d.layers.size(); ++l) {
         SIGMA_TRY(cuda::fill_random_weights(d.layers[l].k_cache, t, kd * n, 1.0f, seed + 2 * l, d.stream));
         SIGMA_TRY(cuda::fill_random_weights(d.layers[l].v_cache, t, vd * n, 1.0f, seed + 2 * l + 1, d.stream));
@@ -517,7 +509,7 @@ Status CudaForward::fill_cache_random(int n, uint64_t seed) {
 size_t CudaForward::decode_step_bytes() const {
     const Impl& d = *impl_;
     const size_t kv = static_cast<size_t>(d.c->n_layer) * static_cast<size_t>(d.position + 1) *
-                      (static_cast<size_t>(d.c->n_head_k) * d.c->d_k + static_cast<size_t>(d.c->n_head_v) * d.c->d_v) * 2;
+                      (static_cast<size_t>(d.c->heads.n_k) * d.c->d_k + static_cast<size_t>(d.c->heads.n_v) * d.c->d_v) * 2;
     return d.matmul_weight_bytes + row_bytes(d.token_embd.type, d.c->n_embd) + kv;
 }
 
@@ -527,7 +519,7 @@ double CudaForward::forward_flops(int n) const {
     // each token: 2 flops per weight; attention: scores (d_k) and values (d_v) over its visible prefix
     double attn = 0.0;
     for (int t = 0; t < n; ++t) attn += static_cast<double>(d.position + t + 1);
-    attn *= 2.0 * d.c->n_layer * d.c->n_head * static_cast<double>(d.c->d_k + d.c->d_v);
+    attn *= 2.0 * d.c->n_layer * d.c->heads.n_q * static_cast<double>(d.c->d_k + d.c->d_v);
     return 2.0 * params * n + attn;
 }
 

@@ -58,16 +58,10 @@ Status check_tensor(const TensorView* t, const std::string& what, int64_t in, in
     return {};
 }
 
-#define SIGMA_CHECK(expr)              \
-    do {                               \
-        Status st_ = (expr);           \
-        if (!st_) return st_;          \
-    } while (0)
-
 }  // namespace
 
 Status check_weights(const ModelConfig& c, const ModelWeights& w) {
-    if (c.n_layer <= 0 || c.n_embd <= 0 || c.n_ff <= 0 || c.n_head <= 0 || c.n_head_k <= 0 || c.n_head_v <= 0 ||
+    if (c.n_layer <= 0 || c.n_embd <= 0 || c.n_ff <= 0 || c.heads.n_q <= 0 || c.heads.n_k <= 0 || c.heads.n_v <= 0 ||
         c.d_k <= 0 || c.d_k_cache <= 0 || c.d_v <= 0 || c.n_vocab <= 0 || c.d_aug < 0) {
         return make_error(ErrorCode::InvalidArgument, "model config has a non-positive dimension");
     }
@@ -80,32 +74,32 @@ Status check_weights(const ModelConfig& c, const ModelWeights& w) {
         return make_error(ErrorCode::Format, "model has " + std::to_string(w.layers.size()) + " layers of weights, config says " +
                                                  std::to_string(c.n_layer));
     }
-    const int64_t H = c.n_embd, qd = int64_t{c.n_head} * c.d_k, kd = int64_t{c.n_head_k} * c.d_k_cache;
-    const int64_t vd = int64_t{c.n_head_v} * c.d_v, od = int64_t{c.n_head} * c.d_v;
-    SIGMA_CHECK(check_tensor(w.token_embd, "token_embd", H, c.n_vocab, w.output == nullptr || w.output == w.token_embd));
-    SIGMA_CHECK(check_tensor(w.output_norm, "output_norm", H, 1, false));
-    if (w.output) SIGMA_CHECK(check_tensor(w.output, "output", H, c.n_vocab, true));
+    const int64_t H = c.n_embd, qd = int64_t{c.heads.n_q} * c.d_k, kd = int64_t{c.heads.n_k} * c.d_k_cache;
+    const int64_t vd = int64_t{c.heads.n_v} * c.d_v, od = int64_t{c.heads.n_q} * c.d_v;
+    SIGMA_TRY(check_tensor(w.token_embd, "token_embd", H, c.n_vocab, w.output == nullptr || w.output == w.token_embd));
+    SIGMA_TRY(check_tensor(w.output_norm, "output_norm", H, 1, false));
+    if (w.output) SIGMA_TRY(check_tensor(w.output, "output", H, c.n_vocab, true));
     for (int l = 0; l < c.n_layer; ++l) {
         const LayerWeights& lw = w.layers[static_cast<size_t>(l)];
         const std::string p = "blk." + std::to_string(l) + ".";
-        SIGMA_CHECK(check_tensor(lw.attn_norm, p + "attn_norm", H, 1, false));
-        SIGMA_CHECK(check_tensor(lw.wq, p + "attn_q", H, qd, true));
-        SIGMA_CHECK(check_tensor(lw.wk, p + "attn_k", H, kd, true));
-        SIGMA_CHECK(check_tensor(lw.wv, p + "attn_v", H, vd, true));
-        SIGMA_CHECK(check_tensor(lw.wo, p + "attn_output", od, H, true));
-        if (lw.bq) SIGMA_CHECK(check_tensor(lw.bq, p + "attn_q.bias", qd, 1, false));
-        if (lw.bk) SIGMA_CHECK(check_tensor(lw.bk, p + "attn_k.bias", kd, 1, false));
-        if (lw.bv) SIGMA_CHECK(check_tensor(lw.bv, p + "attn_v.bias", vd, 1, false));
+        SIGMA_TRY(check_tensor(lw.attn_norm, p + "attn_norm", H, 1, false));
+        SIGMA_TRY(check_tensor(lw.wq, p + "attn_q", H, qd, true));
+        SIGMA_TRY(check_tensor(lw.wk, p + "attn_k", H, kd, true));
+        SIGMA_TRY(check_tensor(lw.wv, p + "attn_v", H, vd, true));
+        SIGMA_TRY(check_tensor(lw.wo, p + "attn_output", od, H, true));
+        if (lw.bq) SIGMA_TRY(check_tensor(lw.bq, p + "attn_q.bias", qd, 1, false));
+        if (lw.bk) SIGMA_TRY(check_tensor(lw.bk, p + "attn_k.bias", kd, 1, false));
+        if (lw.bv) SIGMA_TRY(check_tensor(lw.bv, p + "attn_v.bias", vd, 1, false));
         if (c.d_aug > 0) {
-            SIGMA_CHECK(check_tensor(lw.q_gate, p + "attn_q_gate", qd, c.d_aug, true));
-            SIGMA_CHECK(check_tensor(lw.q_up, p + "attn_q_up", qd, c.d_aug, true));
-            SIGMA_CHECK(check_tensor(lw.q_down, p + "attn_q_down", c.d_aug, qd, true));
+            SIGMA_TRY(check_tensor(lw.q_gate, p + "attn_q_gate", qd, c.d_aug, true));
+            SIGMA_TRY(check_tensor(lw.q_up, p + "attn_q_up", qd, c.d_aug, true));
+            SIGMA_TRY(check_tensor(lw.q_down, p + "attn_q_down", c.d_aug, qd, true));
         }
-        if (c.half_k) SIGMA_CHECK(check_tensor(lw.k_up, p + "attn_k_up", c.d_k_cache, c.d_k, true));
-        SIGMA_CHECK(check_tensor(lw.ffn_norm, p + "ffn_norm", H, 1, false));
-        SIGMA_CHECK(check_tensor(lw.ffn_gate, p + "ffn_gate", H, c.n_ff, true));
-        SIGMA_CHECK(check_tensor(lw.ffn_up, p + "ffn_up", H, c.n_ff, true));
-        SIGMA_CHECK(check_tensor(lw.ffn_down, p + "ffn_down", c.n_ff, H, true));
+        if (c.half_k) SIGMA_TRY(check_tensor(lw.k_up, p + "attn_k_up", c.d_k_cache, c.d_k, true));
+        SIGMA_TRY(check_tensor(lw.ffn_norm, p + "ffn_norm", H, 1, false));
+        SIGMA_TRY(check_tensor(lw.ffn_gate, p + "ffn_gate", H, c.n_ff, true));
+        SIGMA_TRY(check_tensor(lw.ffn_up, p + "ffn_up", H, c.n_ff, true));
+        SIGMA_TRY(check_tensor(lw.ffn_down, p + "ffn_down", c.n_ff, H, true));
     }
     return {};
 }
@@ -113,8 +107,8 @@ Status check_weights(const ModelConfig& c, const ModelWeights& w) {
 Status allocate_forward_buffers(ForwardBuffers& b, const ModelConfig& c, const ModelWeights& w, int n_batch, int n_ctx,
                                 int n_threads) {
     const size_t B = static_cast<size_t>(n_batch), H = static_cast<size_t>(c.n_embd);
-    const size_t qd = static_cast<size_t>(c.n_head) * c.d_k, kd = static_cast<size_t>(c.n_head_k) * c.d_k_cache;
-    const size_t vd = static_cast<size_t>(c.n_head_v) * c.d_v, od = static_cast<size_t>(c.n_head) * c.d_v;
+    const size_t qd = static_cast<size_t>(c.heads.n_q) * c.d_k, kd = static_cast<size_t>(c.heads.n_k) * c.d_k_cache;
+    const size_t vd = static_cast<size_t>(c.heads.n_v) * c.d_v, od = static_cast<size_t>(c.heads.n_q) * c.d_v;
     const size_t T = static_cast<size_t>(n_ctx), L = static_cast<size_t>(c.n_layer);
     try {
         b.x.assign(B * H, 0.0f);
@@ -132,14 +126,14 @@ Status allocate_forward_buffers(ForwardBuffers& b, const ModelConfig& c, const M
         b.logits.assign(static_cast<size_t>(c.n_vocab), 0.0f);
         if (c.half_k) {
             b.k_cached.assign(T * kd, 0.0f);
-            b.k_full.assign(T * static_cast<size_t>(c.n_head_k) * c.d_k, 0.0f);
+            b.k_full.assign(T * static_cast<size_t>(c.heads.n_k) * c.d_k, 0.0f);
         }
-        b.head_groups = joint_head_groups({c.n_head, c.n_head_k, c.n_head_v});
+        b.head_groups = joint_head_groups(c.heads);
         b.max_group_heads = 1;
         for (size_t g = 1; g < b.head_groups.size(); ++g)
             b.max_group_heads = std::max(b.max_group_heads, b.head_groups[g] - b.head_groups[g - 1]);
-        b.k_view.assign(static_cast<size_t>(c.n_head_k), KvRows{});
-        b.v_view.assign(static_cast<size_t>(c.n_head_v), KvRows{});
+        b.k_view.assign(static_cast<size_t>(c.heads.n_k), KvRows{});
+        b.v_view.assign(static_cast<size_t>(c.heads.n_v), KvRows{});
         b.scores.assign(static_cast<size_t>(n_threads) * static_cast<size_t>(b.max_group_heads) * T, 0.0f);
         b.index.assign(static_cast<size_t>(n_threads) * T, 0);
         b.attn_norm.assign(L * H, 0.0f);
@@ -203,8 +197,8 @@ Status forward_batch(ForwardState& s, const int32_t* tokens, int n, int pos0, fl
     KvCache& cache = *s.cache;
     ThreadPool& pool = *s.pool;
     const size_t H = static_cast<size_t>(c.n_embd);
-    const size_t qd = static_cast<size_t>(c.n_head) * c.d_k, kd = static_cast<size_t>(c.n_head_k) * c.d_k_cache;
-    const size_t vd = static_cast<size_t>(c.n_head_v) * c.d_v, od = static_cast<size_t>(c.n_head) * c.d_v;
+    const size_t qd = static_cast<size_t>(c.heads.n_q) * c.d_k, kd = static_cast<size_t>(c.heads.n_k) * c.d_k_cache;
+    const size_t vd = static_cast<size_t>(c.heads.n_v) * c.d_v, od = static_cast<size_t>(c.heads.n_q) * c.d_v;
     const size_t A = static_cast<size_t>(c.d_aug), F = static_cast<size_t>(c.n_ff);
     const float scale = 1.0f / std::sqrt(static_cast<float>(c.d_k));
     const int n_pos_total = pos0 + n;
@@ -227,26 +221,26 @@ Status forward_batch(ForwardState& s, const int32_t* tokens, int n, int pos0, fl
 
         // q0 = h·W_Q (+ b_Q);  AugQ: q = W_qdown( silu(W_qgate·q0) * (W_qup·q0) ), else q = q0
         float* q0 = c.d_aug > 0 ? b.q0.data() : b.q.data();
-        SIGMA_CHECK(matmul_or_error(q0, *lw.wq, b.xn.data(), n, s));
+        SIGMA_TRY(matmul_or_error(q0, *lw.wq, b.xn.data(), n, s));
         add_bias(q0, b.bq.empty() ? nullptr : b.bq.data() + l * qd, n, qd);
         if (c.d_aug > 0) {
-            SIGMA_CHECK(matmul_or_error(b.aug_gate.data(), *lw.q_gate, q0, n, s));
-            SIGMA_CHECK(matmul_or_error(b.aug_up.data(), *lw.q_up, q0, n, s));
+            SIGMA_TRY(matmul_or_error(b.aug_gate.data(), *lw.q_gate, q0, n, s));
+            SIGMA_TRY(matmul_or_error(b.aug_up.data(), *lw.q_up, q0, n, s));
             swiglu(b.aug_gate.data(), b.aug_gate.data(), b.aug_up.data(), static_cast<int64_t>(n * A));
-            SIGMA_CHECK(matmul_or_error(b.q.data(), *lw.q_down, b.aug_gate.data(), n, s));
+            SIGMA_TRY(matmul_or_error(b.q.data(), *lw.q_down, b.aug_gate.data(), n, s));
         }
 
         // k = h·W_K (+ b_K) -> [n_k, d_kc];  v = h·W_V (+ b_V) -> [n_v, d_v]
-        SIGMA_CHECK(matmul_or_error(b.k.data(), *lw.wk, b.xn.data(), n, s));
+        SIGMA_TRY(matmul_or_error(b.k.data(), *lw.wk, b.xn.data(), n, s));
         add_bias(b.k.data(), b.bk.empty() ? nullptr : b.bk.data() + l * kd, n, kd);
-        SIGMA_CHECK(matmul_or_error(b.v.data(), *lw.wv, b.xn.data(), n, s));
+        SIGMA_TRY(matmul_or_error(b.v.data(), *lw.wv, b.xn.data(), n, s));
         add_bias(b.v.data(), b.bv.empty() ? nullptr : b.bv.data() + l * vd, n, vd);
 
         // RoPE on q (after AugQ) and on k (before caching) at each token's position; none on v.
         // Half-K caches k unrotated: it is rotated after k_up maps it to d_k, below.
         for (int t = 0; t < n; ++t) {
-            rope(b.q.data() + t * qd, c.n_head, c.d_k, pos0 + t, c.rope_theta, c.rope_style);
-            if (!c.half_k) rope(b.k.data() + t * kd, c.n_head_k, c.d_k, pos0 + t, c.rope_theta, c.rope_style);
+            rope(b.q.data() + t * qd, c.heads.n_q, c.d_k, pos0 + t, c.rope_theta, c.rope_style);
+            if (!c.half_k) rope(b.k.data() + t * kd, c.heads.n_k, c.d_k, pos0 + t, c.rope_theta, c.rope_style);
             cache.store_k(l, pos0 + t, b.k.data() + t * kd);
             cache.store_v(l, pos0 + t, b.v.data() + t * vd);
         }
@@ -255,13 +249,13 @@ Status forward_batch(ForwardState& s, const int32_t* tokens, int n, int pos0, fl
         // rotated at its own position: K_p = RoPE_p(k_up · k_cached_p). Recomputed per call: the
         // cache stays half size, the price is compute (this variant is an ablation, not a default).
         if (c.half_k) {
-            const int n_k = c.n_head_k;
+            const int n_k = c.heads.n_k;
             pool.parallel_for(n_pos_total, [&](int64_t p0, int64_t p1, int) {
                 for (int64_t p = p0; p < p1; ++p)
                     for (int h = 0; h < n_k; ++h)
                         cache.load_k(b.k_cached.data() + (p * n_k + h) * c.d_k_cache, l, static_cast<int>(p), h);
             });
-            SIGMA_CHECK(matmul_or_error(b.k_full.data(), *lw.k_up, b.k_cached.data(), int64_t{n_pos_total} * n_k, s));
+            SIGMA_TRY(matmul_or_error(b.k_full.data(), *lw.k_up, b.k_cached.data(), int64_t{n_pos_total} * n_k, s));
             pool.parallel_for(n_pos_total, [&](int64_t p0, int64_t p1, int) {
                 for (int64_t p = p0; p < p1; ++p)
                     rope(b.k_full.data() + p * n_k * c.d_k, n_k, c.d_k, static_cast<int>(p), c.rope_theta, c.rope_style);
@@ -271,25 +265,24 @@ Status forward_batch(ForwardState& s, const int32_t* tokens, int n, int pos0, fl
         // Per query head i of token t: a = softmax(q_i · K[k_head(i)]^T / sqrt(d_k)) over positions
         // 0..pos0+t (causal); o_i = a · V[v_head(i)]; o = [o_1 .. o_nq] -> [n_q*d_v].
         const int n_ctx = cache.n_ctx();
-        for (int h = 0; h < c.n_head_k; ++h)
+        for (int h = 0; h < c.heads.n_k; ++h)
             b.k_view[static_cast<size_t>(h)] =
-                c.half_k ? KvRows{b.k_full.data() + h * c.d_k, KvType::F32, int64_t{c.n_head_k} * c.d_k} : cache.k_rows(l, h);
-        for (int h = 0; h < c.n_head_v; ++h) b.v_view[static_cast<size_t>(h)] = cache.v_rows(l, h);
+                c.half_k ? KvRows{b.k_full.data() + h * c.d_k, KvType::F32, int64_t{c.heads.n_k} * c.d_k} : cache.k_rows(l, h);
+        for (int h = 0; h < c.heads.n_v; ++h) b.v_view[static_cast<size_t>(h)] = cache.v_rows(l, h);
         if (s.options.selective_v && n == 1) {
-            pool.parallel_for(c.n_head, [&](int64_t h0, int64_t h1, int thread) {
+            pool.parallel_for(c.heads.n_q, [&](int64_t h0, int64_t h1, int thread) {
                 float* scores = b.scores.data() + static_cast<size_t>(thread) * b.max_group_heads * n_ctx;
                 int32_t* index = b.index.data() + static_cast<size_t>(thread) * n_ctx;
                 for (int64_t h = h0; h < h1; ++h)
                     attention_selective(b.attn.data() + h * c.d_v, b.q.data() + h * c.d_k,
-                                        b.k_view[static_cast<size_t>(c.k_head(static_cast<int>(h)))], c.d_k,
-                                        b.v_view[static_cast<size_t>(c.v_head(static_cast<int>(h)))], c.d_v, pos0 + 1,
+                                        b.k_view[static_cast<size_t>(c.heads.k_head(static_cast<int>(h)))], c.d_k,
+                                        b.v_view[static_cast<size_t>(c.heads.v_head(static_cast<int>(h)))], c.d_v, pos0 + 1,
                                         scale, s.options.selective_v_top_k, scores, index);
             });
         } else {
             // Work items are (token, head group): a group's K and V rows are read once for all its
             // heads. Tokens go zig-zag (0, n-1, 1, n-2, ...) so the contiguous ranges the pool hands
             // out mix short and long causal prefixes and the threads finish together.
-            const HeadCounts heads{c.n_head, c.n_head_k, c.n_head_v};
             const int n_groups = static_cast<int>(b.head_groups.size()) - 1;
             const AttentionPath path = attention_default_path();
             pool.parallel_for(int64_t{n} * n_groups, [&](int64_t i0, int64_t i1, int thread) {
@@ -299,14 +292,14 @@ Status forward_batch(ForwardState& s, const int32_t* tokens, int n, int pos0, fl
                     const int t = static_cast<int>(j % 2 == 0 ? j / 2 : n - 1 - j / 2);
                     const int g = static_cast<int>(i % n_groups);
                     attention_dense_heads(b.attn.data() + t * od, b.q.data() + t * qd, b.head_groups[static_cast<size_t>(g)],
-                                          b.head_groups[static_cast<size_t>(g) + 1], heads, b.k_view.data(), c.d_k,
+                                          b.head_groups[static_cast<size_t>(g) + 1], c.heads, b.k_view.data(), c.d_k,
                                           b.v_view.data(), c.d_v, pos0 + t + 1, scale, scores, path);
                 }
             });
         }
 
         // x += W_O · o
-        SIGMA_CHECK(matmul_or_error(b.delta.data(), *lw.wo, b.attn.data(), n, s));
+        SIGMA_TRY(matmul_or_error(b.delta.data(), *lw.wo, b.attn.data(), n, s));
         add_into(b.x.data(), b.delta.data(), n * H);
 
         // h = rmsnorm(x) * ffn_norm;  x += W_down( silu(W_gate·h) * (W_up·h) )
@@ -314,13 +307,13 @@ Status forward_batch(ForwardState& s, const int32_t* tokens, int n, int pos0, fl
             for (int64_t t = t0; t < t1; ++t)
                 rmsnorm(b.xn.data() + t * H, b.x.data() + t * H, b.ffn_norm.data() + l * H, c.n_embd, c.rms_eps);
         });
-        SIGMA_CHECK(matmul_or_error(b.ff_gate.data(), *lw.ffn_gate, b.xn.data(), n, s));
-        SIGMA_CHECK(matmul_or_error(b.ff_up.data(), *lw.ffn_up, b.xn.data(), n, s));
+        SIGMA_TRY(matmul_or_error(b.ff_gate.data(), *lw.ffn_gate, b.xn.data(), n, s));
+        SIGMA_TRY(matmul_or_error(b.ff_up.data(), *lw.ffn_up, b.xn.data(), n, s));
         pool.parallel_for(n, [&](int64_t t0, int64_t t1, int) {
             swiglu(b.ff_gate.data() + t0 * F, b.ff_gate.data() + t0 * F, b.ff_up.data() + t0 * F,
                    static_cast<int64_t>((t1 - t0) * F));
         });
-        SIGMA_CHECK(matmul_or_error(b.delta.data(), *lw.ffn_down, b.ff_gate.data(), n, s));
+        SIGMA_TRY(matmul_or_error(b.delta.data(), *lw.ffn_down, b.ff_gate.data(), n, s));
         add_into(b.x.data(), b.delta.data(), n * H);
     }
 

@@ -108,35 +108,35 @@ private:
         if (!(st = read_int(p + "context_length", c_.n_ctx_train))) return st;
         if (!(st = read_int(p + "embedding_length", c_.n_embd))) return st;
         if (!(st = read_int(p + "feed_forward_length", c_.n_ff))) return st;
-        if (!(st = read_int(p + "attention.head_count", c_.n_head))) return st;
+        if (!(st = read_int(p + "attention.head_count", c_.heads.n_q))) return st;
         if (!(st = read_positive_float(p + "attention.layer_norm_rms_epsilon", c_.rms_eps, 1e-5))) return st;
         if (!(st = read_positive_float(p + "rope.freq_base", c_.rope_theta, 10000.0))) return st;
-        if (c_.n_embd % c_.n_head != 0 && (!g_.find(p + "attention.key_length") || !g_.find(p + "attention.value_length"))) {
+        if (c_.n_embd % c_.heads.n_q != 0 && (!g_.find(p + "attention.key_length") || !g_.find(p + "attention.value_length"))) {
             return format("embedding_length " + std::to_string(c_.n_embd) + " is not a multiple of head_count " +
-                          std::to_string(c_.n_head) + " and no key_length/value_length is given");
+                          std::to_string(c_.heads.n_q) + " and no key_length/value_length is given");
         }
-        const int head_dim = c_.n_embd / c_.n_head;
+        const int head_dim = c_.n_embd / c_.heads.n_q;
         int key_length = 0;
         if (!(st = read_int(p + "attention.value_length", c_.d_v, head_dim))) return st;
         c_.half_k = g_.find_tensor("blk.0.attn_k_up.weight") != nullptr;
         if (c_.arch == Arch::Sigma) {
-            if (!(st = read_int(p + "attention.head_count_k", c_.n_head_k))) return st;
-            if (!(st = read_int(p + "attention.head_count_v", c_.n_head_v))) return st;
+            if (!(st = read_int(p + "attention.head_count_k", c_.heads.n_k))) return st;
+            if (!(st = read_int(p + "attention.head_count_v", c_.heads.n_v))) return st;
             if (!(st = read_int(p + "attention.key_length", key_length, c_.half_k ? c_.d_v / 2 : c_.d_v))) return st;
             if (!(st = read_int(p + "attention.augq_length", c_.d_aug, 0, 0))) return st;
         } else {
-            if (!(st = read_int(p + "attention.head_count_kv", c_.n_head_k, c_.n_head))) return st;
-            c_.n_head_v = c_.n_head_k;
+            if (!(st = read_int(p + "attention.head_count_kv", c_.heads.n_k, c_.heads.n_q))) return st;
+            c_.heads.n_v = c_.heads.n_k;
             if (!(st = read_int(p + "attention.key_length", key_length, head_dim))) return st;
             if (c_.half_k) return format("tensor 'blk.0.attn_k_up.weight' (half-K) is only defined for the sigma architecture");
-            if (c_.n_head % c_.n_head_k != 0) {
-                return format("head_count " + std::to_string(c_.n_head) + " is not a multiple of head_count_kv " +
-                              std::to_string(c_.n_head_k));
+            if (c_.heads.n_q % c_.heads.n_k != 0) {
+                return format("head_count " + std::to_string(c_.heads.n_q) + " is not a multiple of head_count_kv " +
+                              std::to_string(c_.heads.n_k));
             }
         }
-        if (c_.n_head_k > c_.n_head || c_.n_head_v > c_.n_head) {
-            return format("key heads (" + std::to_string(c_.n_head_k) + ") and value heads (" + std::to_string(c_.n_head_v) +
-                          ") must each be between 1 and the query heads (" + std::to_string(c_.n_head) + ")");
+        if (c_.heads.n_k > c_.heads.n_q || c_.heads.n_v > c_.heads.n_q) {
+            return format("key heads (" + std::to_string(c_.heads.n_k) + ") and value heads (" + std::to_string(c_.heads.n_v) +
+                          ") must each be between 1 and the query heads (" + std::to_string(c_.heads.n_q) + ")");
         }
         c_.d_k_cache = key_length;
         if (c_.half_k) {
@@ -210,10 +210,10 @@ private:
             return err_;
         }
         if (c_.arch != Arch::Qwen2) c_.qkv_bias = g_.find_tensor("blk.0.attn_q.bias") != nullptr;
-        const int64_t q_width = int64_t{c_.n_head} * c_.d_k;
-        const int64_t k_width = int64_t{c_.n_head_k} * c_.d_k_cache;
-        const int64_t v_width = int64_t{c_.n_head_v} * c_.d_v;
-        const int64_t o_width = int64_t{c_.n_head} * c_.d_v;
+        const int64_t q_width = int64_t{c_.heads.n_q} * c_.d_k;
+        const int64_t k_width = int64_t{c_.heads.n_k} * c_.d_k_cache;
+        const int64_t v_width = int64_t{c_.heads.n_v} * c_.d_v;
+        const int64_t o_width = int64_t{c_.heads.n_q} * c_.d_v;
         const int64_t F = c_.n_ff;
         w.layers.assign(static_cast<size_t>(c_.n_layer), LayerWeights{});
         for (int i = 0; i < c_.n_layer; ++i) {

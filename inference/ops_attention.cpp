@@ -51,11 +51,8 @@ const KvKernels& kv_kernels() {
     return k;
 }
 
-}  // namespace
-
-void attention_dense(float* out, const float* q, const KvRows& k, int d_k, const KvRows& v, int d_v, int n_pos,
-                     float scale, float* scores) {
-    const KvKernels& kk = kv_kernels();
+void dense_with(const KvKernels& kk, float* out, const float* q, const KvRows& k, int d_k, const KvRows& v, int d_v,
+                int n_pos, float scale, float* scores) {
     // s_p = q·K_p / sqrt(d_k)
     float max_score = -INFINITY;
     for (int p = 0; p < n_pos; ++p) {
@@ -72,6 +69,23 @@ void attention_dense(float* out, const float* q, const KvRows& k, int d_k, const
     // out = sum_p a_p V_p
     std::memset(out, 0, static_cast<size_t>(d_v) * sizeof(float));
     for (int p = 0; p < n_pos; ++p) kk.axpy(out, scores[p] * inv, v, p, d_v);
+}
+
+}  // namespace
+
+void attention_dense(float* out, const float* q, const KvRows& k, int d_k, const KvRows& v, int d_v, int n_pos,
+                     float scale, float* scores) {
+    dense_with(kv_kernels(), out, q, k, d_k, v, d_v, n_pos, scale, scores);
+}
+
+void attention_dense_scalar(float* out, const float* q, const KvRows& k, int d_k, const KvRows& v, int d_v,
+                            int n_pos, float scale, float* scores) {
+    dense_with(KvKernels{kv_dot, kv_axpy}, out, q, k, d_k, v, d_v, n_pos, scale, scores);
+}
+
+void attention_dense_avx2(float* out, const float* q, const KvRows& k, int d_k, const KvRows& v, int d_v, int n_pos,
+                          float scale, float* scores) {
+    dense_with(KvKernels{kv_dot_avx2, kv_axpy_avx2}, out, q, k, d_k, v, d_v, n_pos, scale, scores);
 }
 
 void attention_selective(float* out, const float* q, const KvRows& k, int d_k, const KvRows& v, int d_v, int n_pos,

@@ -13,6 +13,12 @@ namespace sigma {
 // q: [d_k], out: [d_v], scores: scratch of n_pos floats.
 void attention_dense(float* out, const float* q, const KvRows& k, int d_k, const KvRows& v, int d_v, int n_pos,
                      float scale, float* scores);
+// attention_dense on named row kernels: _scalar on kv_dot/kv_axpy (the reference), _avx2 on their AVX2
+// twins (call only where the CPU has AVX2, FMA and F16C). attention_dense runs the best the CPU has.
+void attention_dense_scalar(float* out, const float* q, const KvRows& k, int d_k, const KvRows& v, int d_v,
+                            int n_pos, float scale, float* scores);
+void attention_dense_avx2(float* out, const float* q, const KvRows& k, int d_k, const KvRows& v, int d_v, int n_pos,
+                          float scale, float* scores);
 
 // Selective V (the paper's decode-time trick; its open details decided here):
 // - selection is per QUERY head: each head keeps the top_k positions by its own score;

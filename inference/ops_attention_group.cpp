@@ -1,5 +1,5 @@
-// Grouped attention: the head-group bookkeeping and the dispatch between the per-head reference and
-// the AVX-512 kernels that read each cached row once per group.
+// Grouped attention: the head-group bookkeeping and the dispatch between the per-head paths (scalar
+// reference, AVX2 row kernels) and the AVX-512 kernels that read each cached row once per group.
 // Not the kernels themselves (ops_attention_avx512.cpp) nor the per-head math (ops_attention.cpp).
 #include "inference/ops_attention_group.h"
 
@@ -18,11 +18,18 @@ std::vector<int> joint_head_groups(const HeadCounts& heads) {
 
 bool attention_path_available(AttentionPath path) {
     const CpuFeatures& f = cpu_features();
-    return path == AttentionPath::Scalar || (f.avx512f && f.avx2 && f.fma && f.f16c);
+    const bool avx2 = f.avx2 && f.fma && f.f16c;
+    switch (path) {
+        case AttentionPath::Scalar: return true;
+        case AttentionPath::Avx2: return avx2;
+        case AttentionPath::Avx512: return avx2 && f.avx512f;
+    }
+    return false;
 }
 
 AttentionPath attention_default_path() {
-    return attention_path_available(AttentionPath::Avx512) ? AttentionPath::Avx512 : AttentionPath::Scalar;
+    if (attention_path_available(AttentionPath::Avx512)) return AttentionPath::Avx512;
+    return attention_path_available(AttentionPath::Avx2) ? AttentionPath::Avx2 : AttentionPath::Scalar;
 }
 
 namespace {
@@ -48,9 +55,10 @@ void attention_dense_heads(float* out, const float* q, int h0, int h1, const Hea
                            float* scores, AttentionPath path) {
     if (h1 <= h0 || n_pos <= 0) return;
     if (path != AttentionPath::Avx512 || d_k % 16 != 0 || d_v % 16 != 0) {
+        const auto per_head = path == AttentionPath::Scalar ? attention_dense_scalar : attention_dense_avx2;
         for (int i = h0; i < h1; ++i)
-            attention_dense(out + static_cast<size_t>(i) * d_v, q + static_cast<size_t>(i) * d_k,
-                            k_rows[heads.k_head(i)], d_k, v_rows[heads.v_head(i)], d_v, n_pos, scale, scores);
+            per_head(out + static_cast<size_t>(i) * d_v, q + static_cast<size_t>(i) * d_k, k_rows[heads.k_head(i)], d_k,
+                     v_rows[heads.v_head(i)], d_v, n_pos, scale, scores);
         return;
     }
     auto row = [&](int i) { return scores + static_cast<size_t>(i - h0) * n_pos; };

@@ -6,16 +6,10 @@
 #include <cstdint>
 #include <vector>
 
+#include "inference/core/model_config.h"
 #include "inference/kv_cache.h"
 
 namespace sigma {
-
-// Query head i reads K head i*n_k/n_q and V head i*n_v/n_q (the DiffQKV mapping; GQA when n_k = n_v).
-struct HeadCounts {
-    int n_q = 0, n_k = 0, n_v = 0;
-    int k_head(int i) const { return i * n_k / n_q; }
-    int v_head(int i) const { return i * n_v / n_q; }
-};
 
 // Boundaries b_0 = 0 < b_1 < ... < b_m = n_q of the smallest runs of consecutive query heads that
 // share no K or V head with a head outside the run: a new run starts at head i only where both
@@ -23,9 +17,10 @@ struct HeadCounts {
 // coarser grouping; each run is one independent unit of attention work.
 std::vector<int> joint_head_groups(const HeadCounts& heads);
 
-// Kernels. Scalar is the per-head reference (attention_dense per head); Avx512 reads each K/V row
-// once per group and needs AVX-512 F and head sizes that are multiples of 16 (others fall back).
-enum class AttentionPath { Scalar, Avx512 };
+// Kernels, named for what they run. Scalar: head by head, attention_dense_scalar (the reference).
+// Avx2: head by head, attention_dense_avx2. Avx512: each K/V row read once per group of heads; needs
+// head sizes that are multiples of 16 (other sizes run as Avx2 does).
+enum class AttentionPath { Scalar, Avx2, Avx512 };
 AttentionPath attention_default_path();  // from cpu_features() (and SIGMA_CPU_PATH)
 bool attention_path_available(AttentionPath path);
 

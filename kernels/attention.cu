@@ -23,7 +23,8 @@ struct AttnParams {
     const int32_t* seq_len;  // [B]
     float* part_o;         // [B][n_q][S][d_v] unnormalised partial outputs
     float* part_ml;        // [B][n_q][S][2] (running max, running sum)
-    int n_q, n_k, n_v, d_k, d_v;
+    HeadCounts heads;      // n_q, n_k, n_v and the head mapping
+    int d_k, d_v;
     int64_t k_seq_stride, v_seq_stride;  // elements
     int group, n_splits;
     float scale;
@@ -41,7 +42,7 @@ __global__ void __launch_bounds__(kThreads) attention_split_kernel(AttnParams p)
     float* smem = reinterpret_cast<float*>(smem4);
     const int b = blockIdx.z, split = blockIdx.x, tid = threadIdx.x;
     const int q0 = blockIdx.y * p.group;
-    const int ng = min(p.group, p.n_q - q0);
+    const int ng = min(p.group, p.heads.n_q - q0);
     float* q_sh = smem;                           // [G][d_k], pre-scaled
     float* s_sh = q_sh + p.group * p.d_k;         // [G][kThreads] scores, then weights
     float* o_sh = s_sh + p.group * kThreads;      // [G][d_v] running output
@@ -50,7 +51,7 @@ __global__ void __launch_bounds__(kThreads) attention_split_kernel(AttnParams p)
     float* f_sh = l_sh + p.group;                 // [G] rescale factor of this tile
 
     for (int i = tid; i < ng * p.d_k; i += kThreads)
-        q_sh[i] = p.q[(static_cast<int64_t>(b) * p.n_q + q0) * p.d_k + i] * p.scale;
+        q_sh[i] = p.q[(static_cast<int64_t>(b) * p.heads.n_q + q0) * p.d_k + i] * p.scale;
     for (int i = tid; i < ng * p.d_v; i += kThreads) o_sh[i] = 0.0f;
     for (int g = tid; g < ng; g += kThreads) {
         m_sh[g] = -INFINITY;
@@ -61,11 +62,11 @@ __global__ void __launch_bounds__(kThreads) attention_split_kernel(AttnParams p)
     int kh_of[kMaxGroup], vh_of[kMaxGroup];
 #pragma unroll
     for (int g = 0; g < kMaxGroup; ++g) {
-        kh_of[g] = (q0 + g) * p.n_k / p.n_q;
-        vh_of[g] = (q0 + g) * p.n_v / p.n_q;
+        kh_of[g] = p.heads.k_head(q0 + g);
+        vh_of[g] = p.heads.v_head(q0 + g);
     }
-    const int kh0 = q0 * p.n_k / p.n_q, kh1 = (q0 + ng - 1) * p.n_k / p.n_q;
-    const int vh0 = q0 * p.n_v / p.n_q, vh1 = (q0 + ng - 1) * p.n_v / p.n_q;
+    const int kh0 = p.heads.k_head(q0), kh1 = p.heads.k_head(q0 + ng - 1);
+    const int vh0 = p.heads.v_head(q0), vh1 = p.heads.v_head(q0 + ng - 1);
 
     const int len = p.seq_len[b];
     const int chunk = (len + p.n_splits - 1) / p.n_splits;
@@ -88,7 +89,7 @@ __global__ void __launch_bounds__(kThreads) attention_split_kernel(AttnParams p)
             const int64_t pos = tile + tid;
             for (int d0 = 0; d0 < p.d_k; d0 += 8) {
                 for (int kh = kh0; kh <= kh1; ++kh) {
-                    const uint4 raw = __ldg(reinterpret_cast<const uint4*>(kb + (pos * p.n_k + kh) * p.d_k + d0));
+                    const uint4 raw = __ldg(reinterpret_cast<const uint4*>(kb + (pos * p.heads.n_k + kh) * p.d_k + d0));
                     const uint32_t words[4] = {raw.x, raw.y, raw.z, raw.w};
                     float kv[8];
 #pragma unroll
@@ -151,7 +152,7 @@ __global__ void __launch_bounds__(kThreads) attention_split_kernel(AttnParams p)
 #pragma unroll 4  // independent V loads in flight
             for (int i = pg; i < tl; i += n_pg) {
                 const uint32_t two =
-                    __ldg(reinterpret_cast<const uint32_t*>(vb + ((static_cast<int64_t>(tile) + i) * p.n_v + vh) * p.d_v + d));
+                    __ldg(reinterpret_cast<const uint32_t*>(vb + ((static_cast<int64_t>(tile) + i) * p.heads.n_v + vh) * p.d_v + d));
                 const float v0 = cache_to_f32<kBf16>(static_cast<uint16_t>(two & 0xffff));
                 const float v1 = cache_to_f32<kBf16>(static_cast<uint16_t>(two >> 16));
 #pragma unroll
@@ -176,10 +177,10 @@ __global__ void __launch_bounds__(kThreads) attention_split_kernel(AttnParams p)
 
     for (int i = tid; i < ng * p.d_v; i += kThreads) {
         const int g = i / p.d_v, d = i % p.d_v;
-        p.part_o[((static_cast<int64_t>(b) * p.n_q + q0 + g) * p.n_splits + split) * p.d_v + d] = o_sh[i];
+        p.part_o[((static_cast<int64_t>(b) * p.heads.n_q + q0 + g) * p.n_splits + split) * p.d_v + d] = o_sh[i];
     }
     for (int g = tid; g < ng; g += kThreads) {
-        float* ml = p.part_ml + ((static_cast<int64_t>(b) * p.n_q + q0 + g) * p.n_splits + split) * 2;
+        float* ml = p.part_ml + ((static_cast<int64_t>(b) * p.heads.n_q + q0 + g) * p.n_splits + split) * 2;
         ml[0] = m_sh[g];
         ml[1] = l_sh[g];
     }
@@ -219,8 +220,8 @@ __global__ void kv_store_kernel(uint16_t* cache, const float* rows, const int32_
 }
 
 int group_size(const AttentionShape& sh) {
-    const int m = std::min(sh.n_k, sh.n_v);
-    return std::min(kMaxGroup, std::max(1, (sh.n_q + m - 1) / m));
+    const int m = std::min(sh.heads.n_k, sh.heads.n_v);
+    return std::min(kMaxGroup, std::max(1, (sh.heads.n_q + m - 1) / m));
 }
 
 size_t split_smem_bytes(int group, int d_k, int d_v) {
@@ -228,7 +229,7 @@ size_t split_smem_bytes(int group, int d_k, int d_v) {
 }
 
 void launch_attention(const AttnParams& p, bool bf16, int rows, Stream s) {
-    const dim3 grid(static_cast<unsigned>(p.n_splits), static_cast<unsigned>(detail::ceil_div(p.n_q, p.group)),
+    const dim3 grid(static_cast<unsigned>(p.n_splits), static_cast<unsigned>(detail::ceil_div(p.heads.n_q, p.group)),
                     static_cast<unsigned>(rows));
     const size_t smem = split_smem_bytes(p.group, p.d_k, p.d_v);
     if (bf16) attention_split_kernel<true><<<grid, kThreads, smem, s>>>(p);
@@ -247,7 +248,8 @@ Status attention(float* out, const float* q, const void* k_cache, const void* v_
     const char* op = "attention";
     SIGMA_CUDA_REQUIRE(out && q && k_cache && v_cache && seq_len && scratch, op, "null buffer");
     SIGMA_CUDA_REQUIRE(sh.rows > 0 && sh.rows <= 65535, op, "rows must be in [1, 65535]");
-    SIGMA_CUDA_REQUIRE(sh.n_q > 0 && sh.n_k > 0 && sh.n_v > 0 && sh.n_k <= sh.n_q && sh.n_v <= sh.n_q, op,
+    const HeadCounts& hc = sh.heads;
+    SIGMA_CUDA_REQUIRE(hc.n_q > 0 && hc.n_k > 0 && hc.n_v > 0 && hc.n_k <= hc.n_q && hc.n_v <= hc.n_q, op,
                        "head counts must be positive with n_k, n_v <= n_q");
     SIGMA_CUDA_REQUIRE(sh.d_k > 0 && sh.d_k % 8 == 0 && sh.d_k <= kMaxHeadDim, op,
                        "d_k must be a multiple of 8 up to 256, got " + std::to_string(sh.d_k));
@@ -257,15 +259,13 @@ Status attention(float* out, const float* q, const void* k_cache, const void* v_
     SIGMA_CUDA_REQUIRE(reinterpret_cast<uintptr_t>(k_cache) % 16 == 0 && reinterpret_cast<uintptr_t>(v_cache) % 4 == 0,
                        op, "caches must be aligned (K 16 bytes, V 4 bytes)");
     SIGMA_CUDA_REQUIRE(sh.k_seq_stride % 8 == 0 && sh.v_seq_stride % 2 == 0, op, "sequence strides break alignment");
-    SIGMA_CUDA_REQUIRE(scratch_bytes >= attention_scratch_bytes(sh.rows, sh.n_q, sh.d_v), op, "scratch too small");
+    SIGMA_CUDA_REQUIRE(scratch_bytes >= attention_scratch_bytes(sh.rows, sh.heads.n_q, sh.d_v), op, "scratch too small");
     AttnParams p{};
     p.q = q;
     p.k = static_cast<const uint8_t*>(k_cache);
     p.v = static_cast<const uint8_t*>(v_cache);
     p.seq_len = seq_len;
-    p.n_q = sh.n_q;
-    p.n_k = sh.n_k;
-    p.n_v = sh.n_v;
+    p.heads = sh.heads;
     p.d_k = sh.d_k;
     p.d_v = sh.d_v;
     p.k_seq_stride = sh.k_seq_stride;
@@ -273,15 +273,15 @@ Status attention(float* out, const float* q, const void* k_cache, const void* v_
     p.group = group_size(sh);
     p.scale = sh.scale;
     // Enough blocks to fill the chip about four times over, no split shorter than a tile.
-    const int blocks_per_split = detail::ceil_div(sh.n_q, p.group) * sh.rows;
+    const int blocks_per_split = detail::ceil_div(sh.heads.n_q, p.group) * sh.rows;
     const int want = detail::ceil_div(int64_t{4} * std::max(sm_count, 1), blocks_per_split);
     p.n_splits = std::max(1, std::min({want, kMaxSplits, detail::ceil_div(sh.max_seq_len, kThreads)}));
     p.part_o = scratch;
-    p.part_ml = scratch + static_cast<size_t>(sh.rows) * sh.n_q * p.n_splits * sh.d_v;
+    p.part_ml = scratch + static_cast<size_t>(sh.rows) * sh.heads.n_q * p.n_splits * sh.d_v;
     launch_attention(p, type == CacheType::BF16, sh.rows, s);
     cudaCheckLaunch("attention split");
-    attention_combine_kernel<<<dim3(static_cast<unsigned>(sh.n_q), static_cast<unsigned>(sh.rows)), 64, 0, s>>>(
-        out, p.part_o, p.part_ml, sh.n_q, sh.d_v, p.n_splits);
+    attention_combine_kernel<<<dim3(static_cast<unsigned>(sh.heads.n_q), static_cast<unsigned>(sh.rows)), 64, 0, s>>>(
+        out, p.part_o, p.part_ml, sh.heads.n_q, sh.d_v, p.n_splits);
     cudaCheckLaunch("attention combine");
     return {};
 }

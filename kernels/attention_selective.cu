@@ -49,11 +49,11 @@ __global__ void selective_kernel(float* out, const float* q, const uint16_t* k, 
                                  const int32_t* seq_len, AttentionShape sh, int top_k, float* scores_all,
                                  int32_t* index_all) {
     const int h = blockIdx.x, b = blockIdx.y, tid = threadIdx.x;
-    const int kh = h * sh.n_k / sh.n_q, vh = h * sh.n_v / sh.n_q;
+    const int kh = sh.heads.k_head(h), vh = sh.heads.v_head(h);
     const int len = seq_len[b];
-    float* s = scores_all + (static_cast<int64_t>(b) * sh.n_q + h) * sh.max_seq_len;
-    int32_t* idx = index_all + (static_cast<int64_t>(b) * sh.n_q + h) * sh.max_seq_len;
-    const float* qh = q + (static_cast<int64_t>(b) * sh.n_q + h) * sh.d_k;
+    float* s = scores_all + (static_cast<int64_t>(b) * sh.heads.n_q + h) * sh.max_seq_len;
+    int32_t* idx = index_all + (static_cast<int64_t>(b) * sh.heads.n_q + h) * sh.max_seq_len;
+    const float* qh = q + (static_cast<int64_t>(b) * sh.heads.n_q + h) * sh.d_k;
     const uint16_t* kb = k + b * sh.k_seq_stride;
     const uint16_t* vb = v + b * sh.v_seq_stride;
     __shared__ int ired[kThreads / 32];
@@ -62,7 +62,7 @@ __global__ void selective_kernel(float* out, const float* q, const uint16_t* k, 
 
     // s_p = scale * q·K_p
     for (int p = tid; p < len; p += kThreads) {
-        const uint16_t* kr = kb + (static_cast<int64_t>(p) * sh.n_k + kh) * sh.d_k;
+        const uint16_t* kr = kb + (static_cast<int64_t>(p) * sh.heads.n_k + kh) * sh.d_k;
         float acc = 0.0f;
         for (int d = 0; d < sh.d_k; ++d) acc += qh[d] * cache_val<kBf16>(kr + d);
         s[p] = acc * sh.scale;
@@ -143,12 +143,12 @@ __global__ void selective_kernel(float* out, const float* q, const uint16_t* k, 
     float sum = 0.0f;
     for (int j = tid; j < keep; j += kThreads) sum += __expf(s[idx[j]] - mx);
     const float inv = 1.0f / block_sum_float(sum, fred);
-    float* o = out + (static_cast<int64_t>(b) * sh.n_q + h) * sh.d_v;
+    float* o = out + (static_cast<int64_t>(b) * sh.heads.n_q + h) * sh.d_v;
     for (int d = tid; d < sh.d_v; d += kThreads) {
         float acc = 0.0f;
         for (int j = 0; j < keep; ++j) {
             const int p = idx[j];
-            acc += __expf(s[p] - mx) * cache_val<kBf16>(vb + (static_cast<int64_t>(p) * sh.n_v + vh) * sh.d_v + d);
+            acc += __expf(s[p] - mx) * cache_val<kBf16>(vb + (static_cast<int64_t>(p) * sh.heads.n_v + vh) * sh.d_v + d);
         }
         o[d] = acc * inv;
     }
@@ -165,15 +165,16 @@ Status attention_selective(float* out, const float* q, const void* k_cache, cons
                            size_t scratch_bytes, Stream s) {
     const char* op = "attention_selective";
     SIGMA_CUDA_REQUIRE(out && q && k_cache && v_cache && seq_len && scratch, op, "null buffer");
-    SIGMA_CUDA_REQUIRE(sh.rows > 0 && sh.rows <= 65535 && sh.n_q > 0 && sh.n_k > 0 && sh.n_v > 0 && sh.d_k > 0 &&
+    const HeadCounts& hc = sh.heads;
+    SIGMA_CUDA_REQUIRE(sh.rows > 0 && sh.rows <= 65535 && hc.n_q > 0 && hc.n_k > 0 && hc.n_v > 0 && sh.d_k > 0 &&
                            sh.d_v > 0 && sh.max_seq_len > 0,
                        op, "sizes must be positive");
-    SIGMA_CUDA_REQUIRE(sh.n_k <= sh.n_q && sh.n_v <= sh.n_q, op, "n_k and n_v must not exceed n_q");
-    SIGMA_CUDA_REQUIRE(scratch_bytes >= selective_scratch_bytes(sh.rows, sh.n_q, sh.max_seq_len), op,
+    SIGMA_CUDA_REQUIRE(hc.n_k <= hc.n_q && hc.n_v <= hc.n_q, op, "n_k and n_v must not exceed n_q");
+    SIGMA_CUDA_REQUIRE(scratch_bytes >= selective_scratch_bytes(sh.rows, sh.heads.n_q, sh.max_seq_len), op,
                        "scratch too small");
     auto* scores = static_cast<float*>(scratch);
-    auto* index = reinterpret_cast<int32_t*>(scores + static_cast<size_t>(sh.rows) * sh.n_q * sh.max_seq_len);
-    const dim3 grid(static_cast<unsigned>(sh.n_q), static_cast<unsigned>(sh.rows));
+    auto* index = reinterpret_cast<int32_t*>(scores + static_cast<size_t>(sh.rows) * sh.heads.n_q * sh.max_seq_len);
+    const dim3 grid(static_cast<unsigned>(sh.heads.n_q), static_cast<unsigned>(sh.rows));
     const auto* k = static_cast<const uint16_t*>(k_cache);
     const auto* v = static_cast<const uint16_t*>(v_cache);
     if (type == CacheType::BF16)

@@ -133,11 +133,11 @@ Status kv_store(void* cache, CacheType type, const float* rows, const int32_t* p
 // DiffQKV attention over a cache. Row b (a sequence in decode, a token in prefill) has query
 // q[b][n_q][d_k], attends positions [0, seq_len[b]) of cache k_base + b*k_seq_stride (elements;
 // 0 when rows share one cache, as prefill tokens do), whose layout is K [T][n_k][d_k] and
-// V [T][n_v][d_v], and writes out[b][n_q][d_v]. Head i reads K head i*n_k/n_q and V head i*n_v/n_q;
+// V [T][n_v][d_v], and writes out[b][n_q][d_v]. Head i reads K head heads.k_head(i) and V head heads.v_head(i);
 // a block serves a group of query heads and reads each K and V row of that group once.
 struct AttentionShape {
     int rows = 1;
-    int n_q = 0, n_k = 0, n_v = 0;
+    HeadCounts heads;  // n_q, n_k, n_v and the head mapping
     int d_k = 0, d_v = 0;
     int64_t k_seq_stride = 0, v_seq_stride = 0;  // elements between sequences' caches
     int max_seq_len = 0;                          // upper bound of seq_len[] (sizes the split)

@@ -105,9 +105,9 @@ void print_config(const ModelConfig& c) {
     row("n_layer", c.n_layer);
     row("n_embd", c.n_embd);
     row("n_ff", c.n_ff);
-    row("n_head (q)", c.n_head);
-    row("n_head_k", c.n_head_k);
-    row("n_head_v", c.n_head_v);
+    row("n_head (q)", c.heads.n_q);
+    row("n_head_k", c.heads.n_k);
+    row("n_head_v", c.heads.n_v);
     row("d_k", c.d_k);
     row("d_k_cache", c.d_k_cache);
     row("d_v", c.d_v);
@@ -126,7 +126,7 @@ void print_memory(const Model& m) {
     const ModelConfig& c = m.config();
     const double ctx = c.n_ctx_train;
     // K: [n_layer, n_ctx, n_k, d_k_cache]; V: [n_layer, n_ctx, n_v, d_v].
-    const double elements = c.n_layer * ctx * (double{1} * c.n_head_k * c.d_k_cache + double{1} * c.n_head_v * c.d_v);
+    const double elements = c.n_layer * ctx * (double{1} * c.heads.n_k * c.d_k_cache + double{1} * c.heads.n_v * c.d_v);
     std::printf("context length:   %d tokens\n", c.n_ctx_train);
     std::printf("memory:\n");
     std::printf("  %-28s %s\n", "weights (file, mmapped)", human_bytes(static_cast<double>(m.file_bytes())).c_str());

@@ -63,3 +63,11 @@ private:
 };
 
 }  // namespace sigma
+
+// Early return: evaluates `expr` (a Status) and returns it from the calling function when it is an
+// error. The one such macro of the engine (the CPU and the CUDA forward passes both use it).
+#define SIGMA_TRY(expr)                      \
+    do {                                     \
+        ::sigma::Status sigma_try_ = (expr); \
+        if (!sigma_try_) return sigma_try_;  \
+    } while (0)

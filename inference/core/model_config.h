@@ -15,15 +15,26 @@ enum class RopeStyle {
     NeoX,    // pairs (i, i + d/2): qwen2
 };
 
+// DiffQKV head counts and the head mapping (SIGMA.md): query head i reads K head floor(i * n_k / n_q)
+// and V head floor(i * n_v / n_q), consecutive groups; GQA when n_k = n_v, MHA when all are equal.
+// The only place the mapping is written: the CPU ops, the CUDA kernels (constexpr, so device code
+// calls it too) and the tests' references all call these.
+struct HeadCounts {
+    int n_q = 0;  // query heads
+    int n_k = 0;  // key heads (llama/qwen2: head_count_kv)
+    int n_v = 0;  // value heads (llama/qwen2: head_count_kv)
+
+    constexpr int k_head(int q_head) const { return q_head * n_k / n_q; }
+    constexpr int v_head(int q_head) const { return q_head * n_v / n_q; }
+};
+
 struct ModelConfig {
     Arch arch = Arch::Llama;
     std::string arch_name;      // "llama", "qwen2", "sigma"
     int n_layer = 0;
     int n_embd = 0;             // hidden size H
     int n_ff = 0;               // SwiGLU inner width
-    int n_head = 0;             // n_q: query heads
-    int n_head_k = 0;           // n_k: key heads (llama/qwen2: head_count_kv)
-    int n_head_v = 0;           // n_v: value heads (llama/qwen2: head_count_kv)
+    HeadCounts heads;           // n_q, n_k, n_v and the head mapping
     int d_k = 0;                // query/key head size used for scores (after half-K up-projection: d_v)
     int d_k_cache = 0;          // key head size stored in the KV cache (half-K: d_v / 2, else d_k)
     int d_v = 0;                // value head size
@@ -36,10 +47,6 @@ struct ModelConfig {
     RopeStyle rope_style = RopeStyle::Normal;
     bool qkv_bias = false;      // qwen2
     bool tied_output = false;   // output projection shares token_embd
-
-    // DiffQKV head mapping: consecutive groups, integer division.
-    int k_head(int q_head) const { return q_head * n_head_k / n_head; }
-    int v_head(int q_head) const { return q_head * n_head_v / n_head; }
 };
 
 }  // namespace sigma

@@ -17,6 +17,7 @@ namespace {
 
 struct Layout {
     int n_q, n_k, n_v, d_k, d_v;
+    HeadCounts heads() const { return {n_q, n_k, n_v}; }
 };
 
 std::string name_of(const Layout& l) {
@@ -32,7 +33,7 @@ void reference_row(std::vector<double>& out, const float* q, const uint16_t* k, 
                    const Layout& l, int len, double scale) {
     std::vector<double> s(static_cast<size_t>(len));
     for (int h = 0; h < l.n_q; ++h) {
-        const int kh = h * l.n_k / l.n_q, vh = h * l.n_v / l.n_q;
+        const int kh = l.heads().k_head(h), vh = l.heads().v_head(h);
         double mx = -1e300;
         for (int p = 0; p < len; ++p) {
             double acc = 0.0;
@@ -82,9 +83,7 @@ void run_dense(Runner& r, std::mt19937& rng, const Layout& l, cuda::CacheType ty
     poison(dout);
     cuda::AttentionShape sh;
     sh.rows = rows;
-    sh.n_q = l.n_q;
-    sh.n_k = l.n_k;
-    sh.n_v = l.n_v;
+    sh.heads = l.heads();
     sh.d_k = l.d_k;
     sh.d_v = l.d_v;
     sh.k_seq_stride = shared ? 0 : static_cast<int64_t>(T) * static_cast<int64_t>(kw);
@@ -121,7 +120,7 @@ void run_selective(Runner& r, std::mt19937& rng, const Layout& l, int len, int t
     std::vector<int32_t> index(static_cast<size_t>(len));
     for (int b = 0; b < rows; ++b) {
         for (int h = 0; h < l.n_q; ++h) {
-            const int kh = h * l.n_k / l.n_q, vh = h * l.n_v / l.n_q;
+            const int kh = l.heads().k_head(h), vh = l.heads().v_head(h);
             const KvRows kr{k.data() + static_cast<size_t>(b) * len * kw + static_cast<size_t>(kh) * l.d_k, KvType::F16,
                             static_cast<int64_t>(kw)};
             const KvRows vr{v.data() + static_cast<size_t>(b) * len * vw + static_cast<size_t>(vh) * l.d_v, KvType::F16,
@@ -141,9 +140,7 @@ void run_selective(Runner& r, std::mt19937& rng, const Layout& l, int len, int t
     poison(dout);
     cuda::AttentionShape sh;
     sh.rows = rows;
-    sh.n_q = l.n_q;
-    sh.n_k = l.n_k;
-    sh.n_v = l.n_v;
+    sh.heads = l.heads();
     sh.d_k = l.d_k;
     sh.d_v = l.d_v;
     sh.k_seq_stride = static_cast<int64_t>(len) * static_cast<int64_t>(kw);
@@ -199,9 +196,7 @@ int main() {
 
     DeviceBuffer<float> d(16);
     cuda::AttentionShape bad;
-    bad.n_q = 4;
-    bad.n_k = 4;
-    bad.n_v = 4;
+    bad.heads = {4, 4, 4};
     bad.d_k = 12;
     bad.d_v = 8;
     bad.max_seq_len = 1;

@@ -1,6 +1,6 @@
 // Grouped attention (each cached K/V row read once per head group) against a double-precision
-// computation of the per-head formula, on both paths, over DiffQKV head mappings, head sizes, cache
-// types and prefix lengths; plus the head-group boundaries and the vector softmax on its own.
+// computation of the per-head formula, on every path, over DiffQKV head mappings, head sizes, cache
+// types and prefix lengths; plus the head mapping, the head-group boundaries and the vector softmax.
 // Not the forward pass: test_forward.cpp runs whole models through it.
 #include <gtest/gtest.h>
 
@@ -14,6 +14,23 @@
 
 namespace sigma {
 namespace {
+
+// SIGMA.md's own example, Sigma-1.5B (32/4/16): query heads 8g..8g+7 read K head g, heads 2j and
+// 2j+1 read V head j; and a shape where neither count divides n_q (floor(i*n/n_q)).
+TEST(HeadCounts, MapsConsecutiveGroupsAsThePaperWritesThem) {
+    constexpr HeadCounts sigma{32, 4, 16};
+    static_assert(sigma.k_head(31) == 3 && sigma.v_head(31) == 15, "usable in constant expressions (CUDA too)");
+    for (int i = 0; i < 32; ++i) {
+        EXPECT_EQ(sigma.k_head(i), i / 8) << i;
+        EXPECT_EQ(sigma.v_head(i), i / 2) << i;
+    }
+    const HeadCounts odd{6, 4, 3};
+    const int k_want[] = {0, 0, 1, 2, 2, 3}, v_want[] = {0, 0, 1, 1, 2, 2};
+    for (int i = 0; i < 6; ++i) {
+        EXPECT_EQ(odd.k_head(i), k_want[i]) << i;
+        EXPECT_EQ(odd.v_head(i), v_want[i]) << i;
+    }
+}
 
 TEST(JointHeadGroups, RunsShareNoCachedHeadWithTheirNeighbours) {
     const HeadCounts shapes[] = {{32, 8, 8}, {32, 4, 16}, {32, 16, 4}, {6, 2, 3}, {5, 1, 5}, {8, 8, 8}, {7, 7, 1}};
@@ -103,7 +120,7 @@ class AttentionGroupTest : public ::testing::TestWithParam<std::tuple<Case, Atte
 
 TEST_P(AttentionGroupTest, MatchesThePerHeadFormula) {
     const auto& [c, path] = GetParam();
-    if (!attention_path_available(path)) GTEST_SKIP() << "this CPU has no AVX-512";
+    if (!attention_path_available(path)) GTEST_SKIP() << "this CPU lacks the path's instructions";
     const Cache cache = make_cache(c, 7 + static_cast<uint64_t>(c.n_pos));
     ref::Rng rng(99);
     std::vector<float> q(static_cast<size_t>(c.heads.n_q) * c.d_k);
@@ -139,7 +156,8 @@ const Case kCases[] = {
 
 INSTANTIATE_TEST_SUITE_P(Shapes, AttentionGroupTest,
                          ::testing::Combine(::testing::ValuesIn(kCases),
-                                            ::testing::Values(AttentionPath::Scalar, AttentionPath::Avx512)));
+                                            ::testing::Values(AttentionPath::Scalar, AttentionPath::Avx2,
+                                                              AttentionPath::Avx512)));
 
 TEST(SoftmaxAvx512, MatchesDoubleSoftmaxIncludingUnderflowAndTails) {
     if (!attention_path_available(AttentionPath::Avx512)) GTEST_SKIP() << "this CPU has no AVX-512";

@@ -34,7 +34,7 @@ std::vector<float> cached_k(const Context& ctx, int n_pos) {
     std::vector<float> row(static_cast<size_t>(c.d_k_cache));
     for (int l = 0; l < c.n_layer; ++l)
         for (int p = 0; p < n_pos; ++p)
-            for (int h = 0; h < c.n_head_k; ++h) {
+            for (int h = 0; h < c.heads.n_k; ++h) {
                 ctx.kv_cache().load_k(row.data(), l, p, h);
                 out.insert(out.end(), row.begin(), row.end());
             }
@@ -168,8 +168,8 @@ TEST(BenchFillRun, SyntheticDepthIsReportedInTableAndJsonWithGroupedKvBytes) {
     // K is read once per K head and V once per V head, whatever the query head count:
     // 2 layers x 102 positions (depth + n_gen / 2) x (2 x 32 + 4 x 32) elements x 2 bytes (f16).
     const ModelConfig& c = model->config();
-    EXPECT_EQ(c.n_head_k, 2);
-    EXPECT_EQ(c.n_head_v, 4);
+    EXPECT_EQ(c.heads.n_k, 2);
+    EXPECT_EQ(c.heads.n_v, 4);
     EXPECT_EQ(decode_bytes_per_token(c, model->weights(), KvType::F16, 102).kv, 2u * 102u * (2u * 32u + 4u * 32u) * 2u);
     EXPECT_EQ(tg.bytes_per_token, decode_bytes_per_token(c, model->weights(), KvType::F16, 102).total());
     const std::string json = bench_json_line(tg, "m");

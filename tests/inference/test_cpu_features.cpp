@@ -36,11 +36,14 @@ TEST(CpuFeatures, AForcedPathCapsEveryKernelChoice) {
         EXPECT_FALSE(f.avx2 || f.fma || f.f16c || f.avx512f || f.avx512vnni || f.avx512bf16);
         EXPECT_EQ(sigma::matmul_default_path(), MatmulPath::Scalar);
         EXPECT_FALSE(sigma::matmul_path_available(MatmulPath::Avx2));
+        EXPECT_EQ(sigma::attention_default_path(), AttentionPath::Scalar);
+        EXPECT_FALSE(sigma::attention_path_available(AttentionPath::Avx2));
     } else if (forced == "avx2") {
         EXPECT_FALSE(f.avx512f || f.avx512bw || f.avx512vl || f.avx512vnni || f.avx512bf16);
         EXPECT_FALSE(sigma::matmul_path_available(MatmulPath::Avx512));
         EXPECT_FALSE(sigma::attention_path_available(AttentionPath::Avx512));
-        EXPECT_EQ(sigma::attention_default_path(), AttentionPath::Scalar);
+        EXPECT_NE(sigma::attention_default_path(), AttentionPath::Avx512);
+        EXPECT_EQ(sigma::attention_path_available(AttentionPath::Avx2), f.avx2 && f.fma && f.f16c);
     } else if (forced == "avx512") {
         EXPECT_FALSE(f.avx512bf16);
         EXPECT_FALSE(sigma::matmul_path_available(MatmulPath::Avx512Bf16));
@@ -50,4 +53,6 @@ TEST(CpuFeatures, AForcedPathCapsEveryKernelChoice) {
     }
     EXPECT_TRUE(sigma::matmul_path_available(MatmulPath::Scalar));
     EXPECT_TRUE(sigma::matmul_path_available(sigma::matmul_default_path()));
+    EXPECT_TRUE(sigma::attention_path_available(AttentionPath::Scalar));
+    EXPECT_TRUE(sigma::attention_path_available(sigma::attention_default_path()));
 }

@@ -60,18 +60,14 @@ std::vector<Case> cases() {
     }
     {
         TinySpec s = ref::sigma_spec();  // 6 q / 3 k / 2 v heads
-        s.n_head = 6;
-        s.n_head_k = 3;
-        s.n_head_v = 2;
+        s.heads = {6, 3, 2};
         s.head_dim = 8;
         s.d_aug = 32;
         out.push_back(make("sigma_6_3_2", s, F32, 1e-5));
     }
     {
         TinySpec s = ref::sigma_spec();  // 5 q / 1 k / 5 v heads, d_v != d_k
-        s.n_head = 5;
-        s.n_head_k = 1;
-        s.n_head_v = 5;
+        s.heads = {5, 1, 5};
         s.head_dim = 12;
         s.d_v = 10;
         s.d_aug = 0;

@@ -87,7 +87,7 @@ TEST(ContextErrors, MissingOrMisshapenWeightsAreNamed) {
     }
     {
         ModelConfig c = m->config;
-        c.n_head_v = 2;  // V weights hold 4 heads
+        c.heads.n_v = 2;  // V weights hold 4 heads
         auto ctx = Context::create(c, m->weights, {});
         ASSERT_FALSE(ctx.ok());
         EXPECT_TRUE(contains(ctx.error().message, "attn_v")) << ctx.error().message;

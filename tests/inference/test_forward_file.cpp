@@ -64,7 +64,7 @@ TEST_P(ForwardFile, LoadedModelMatchesReference) {
     ASSERT_TRUE(model);
     EXPECT_EQ(model->config().d_aug, c.augq);
     EXPECT_EQ(model->config().half_k, c.half_k);
-    EXPECT_EQ(model->config().n_head, c.heads);
+    EXPECT_EQ(model->config().heads.n_q, c.heads);
     EXPECT_EQ(model->weights().output == model->weights().token_embd, c.tied);
     const auto tokens = ref::random_tokens(11, model->config().n_vocab, 5);
     const auto expected = ref::reference_logits(model->config(), model->weights(), tokens);

@@ -33,8 +33,8 @@ TEST(KvCache, KeepsKAndVInSeparateBuffersOfTheirOwnShape) {
     auto ctx = make_context(*m, p);
     ASSERT_TRUE(ctx);
     const auto& c = m->config;
-    EXPECT_EQ(ctx->kv_cache().k_bytes(), size_t(c.n_layer) * 32 * c.n_head_k * c.d_k_cache * 2);
-    EXPECT_EQ(ctx->kv_cache().v_bytes(), size_t(c.n_layer) * 32 * c.n_head_v * c.d_v * 2);
+    EXPECT_EQ(ctx->kv_cache().k_bytes(), size_t(c.n_layer) * 32 * c.heads.n_k * c.d_k_cache * 2);
+    EXPECT_EQ(ctx->kv_cache().v_bytes(), size_t(c.n_layer) * 32 * c.heads.n_v * c.d_v * 2);
     EXPECT_EQ(ctx->kv_cache().v_bytes(), 4 * ctx->kv_cache().k_bytes());
 }
 
@@ -48,7 +48,7 @@ TEST(KvCache, HalfKCachesHalfWidthKeys) {
     auto ctx = make_context(*m, p);
     ASSERT_TRUE(ctx);
     EXPECT_EQ(m->config.d_k_cache * 2, m->config.d_v);
-    EXPECT_EQ(ctx->kv_cache().k_bytes(), size_t(m->config.n_layer) * 16 * m->config.n_head_k * m->config.d_k_cache * 4);
+    EXPECT_EQ(ctx->kv_cache().k_bytes(), size_t(m->config.n_layer) * 16 * m->config.heads.n_k * m->config.d_k_cache * 4);
 }
 
 TEST(KvCache, StoresAndLoadsRowsAtTheirPositions) {
@@ -89,7 +89,7 @@ TEST(Context, PrefixReuseAfterTruncateGivesTheSameLogits) {
         const auto got = last_logits(*reused, c);
         const auto want = last_logits(*fresh, ac);
         // Each token's arithmetic does not depend on how tokens are batched: identical bits.
-        EXPECT_EQ(got, want) << spec.n_head;
+        EXPECT_EQ(got, want) << spec.heads.n_q;
         EXPECT_EQ(reused->position(), 15);
     }
 }
@@ -131,8 +131,8 @@ TEST(Context, ThreadCountDoesNotChangeLogits) {
 
 TEST(Context, SigmaWithEqualKvHeadsAndNoAugQIsLlama) {
     ref::TinySpec s = ref::sigma_spec();
-    s.n_head_k = 2;
-    s.n_head_v = 2;
+    s.heads.n_k = 2;
+    s.heads.n_v = 2;
     s.d_aug = 0;
     auto m = ref::make_tiny_model(s);
     ModelConfig as_llama = m->config;

@@ -103,9 +103,9 @@ TEST(ModelLoad, LlamaConfigAndWeights) {
     EXPECT_EQ(c.n_layer, 2);
     EXPECT_EQ(c.n_embd, 64);
     EXPECT_EQ(c.n_ff, 96);
-    EXPECT_EQ(c.n_head, 4);
-    EXPECT_EQ(c.n_head_k, 2);
-    EXPECT_EQ(c.n_head_v, 2);
+    EXPECT_EQ(c.heads.n_q, 4);
+    EXPECT_EQ(c.heads.n_k, 2);
+    EXPECT_EQ(c.heads.n_v, 2);
     EXPECT_EQ(c.d_k, 16);
     EXPECT_EQ(c.d_k_cache, 16);
     EXPECT_EQ(c.d_v, 16);
@@ -164,8 +164,8 @@ TEST(ModelLoad, SigmaWithAugQ) {
     const ModelConfig& c = m->config();
     EXPECT_EQ(c.arch, Arch::Sigma);
     EXPECT_EQ(c.rope_style, RopeStyle::Normal);
-    EXPECT_EQ(c.n_head_k, 1);
-    EXPECT_EQ(c.n_head_v, 2);
+    EXPECT_EQ(c.heads.n_k, 1);
+    EXPECT_EQ(c.heads.n_v, 2);
     EXPECT_EQ(c.d_aug, 48);
     const LayerWeights& l = m->weights().layers[0];
     ASSERT_NE(l.q_gate, nullptr);
@@ -218,13 +218,13 @@ TEST(ModelLoad, SigmaOddHeadCounts) {
     auto m = load_ok(o, "sigma_odd.gguf");
     ASSERT_TRUE(m);
     const ModelConfig& c = m->config();
-    EXPECT_EQ(c.n_head, 6);
-    EXPECT_EQ(c.n_head_k, 3);
-    EXPECT_EQ(c.n_head_v, 2);
+    EXPECT_EQ(c.heads.n_q, 6);
+    EXPECT_EQ(c.heads.n_k, 3);
+    EXPECT_EQ(c.heads.n_v, 2);
     EXPECT_EQ(c.d_k, 16);
-    EXPECT_EQ(c.k_head(5), 2);
-    EXPECT_EQ(c.v_head(2), 0);
-    EXPECT_EQ(c.v_head(3), 1);
+    EXPECT_EQ(c.heads.k_head(5), 2);
+    EXPECT_EQ(c.heads.v_head(2), 0);
+    EXPECT_EQ(c.heads.v_head(3), 1);
     EXPECT_EQ(m->weights().layers[0].wv->ne[1], 32);
 }
 

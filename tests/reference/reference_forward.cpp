@@ -112,25 +112,25 @@ std::vector<double> reference_logits(const ModelConfig& c, const ModelWeights& w
                 q = mat_vec(q_down, g);
             }
             if (c.half_k) {
-                Vec kf(static_cast<size_t>(c.n_head_k) * c.d_k);
-                for (int h2 = 0; h2 < c.n_head_k; ++h2) {
+                Vec kf(static_cast<size_t>(c.heads.n_k) * c.d_k);
+                for (int h2 = 0; h2 < c.heads.n_k; ++h2) {
                     Vec head(k.begin() + h2 * c.d_k_cache, k.begin() + (h2 + 1) * c.d_k_cache);
                     Vec up = mat_vec(k_up, head);
                     std::copy(up.begin(), up.end(), kf.begin() + h2 * c.d_k);
                 }
                 k = kf;
             }
-            rope(q, 0, c.n_head, c.d_k, t, c.rope_theta, c.rope_style);
-            rope(k, 0, c.n_head_k, c.d_k, t, c.rope_theta, c.rope_style);
+            rope(q, 0, c.heads.n_q, c.d_k, t, c.rope_theta, c.rope_style);
+            rope(k, 0, c.heads.n_k, c.d_k, t, c.rope_theta, c.rope_style);
             Q[static_cast<size_t>(t)] = q;
             K[static_cast<size_t>(t)] = k;
             V[static_cast<size_t>(t)] = v;
         }
 
         for (int t = 0; t < n; ++t) {
-            Vec o(static_cast<size_t>(c.n_head) * c.d_v, 0.0);
-            for (int i = 0; i < c.n_head; ++i) {
-                const int kh = i * c.n_head_k / c.n_head, vh = i * c.n_head_v / c.n_head;
+            Vec o(static_cast<size_t>(c.heads.n_q) * c.d_v, 0.0);
+            for (int i = 0; i < c.heads.n_q; ++i) {
+                const int kh = c.heads.k_head(i), vh = c.heads.v_head(i);
                 Vec s(static_cast<size_t>(t + 1));
                 for (int p = 0; p <= t; ++p) {
                     double dot = 0.0;

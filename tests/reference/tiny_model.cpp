@@ -74,9 +74,7 @@ std::unique_ptr<TinyModel> make_tiny_model(const TinySpec& s) {
     c.n_layer = s.n_layer;
     c.n_embd = s.n_embd;
     c.n_ff = s.n_ff;
-    c.n_head = s.n_head;
-    c.n_head_k = s.n_head_k;
-    c.n_head_v = s.n_head_v;
+    c.heads = s.heads;
     c.d_v = s.d_v > 0 ? s.d_v : s.head_dim;
     c.half_k = s.half_k;
     c.d_k = s.half_k ? c.d_v : s.head_dim;
@@ -90,8 +88,8 @@ std::unique_ptr<TinyModel> make_tiny_model(const TinySpec& s) {
     c.qkv_bias = s.qkv_bias;
     c.tied_output = s.tied_output;
 
-    const int64_t H = c.n_embd, qd = int64_t{c.n_head} * c.d_k, kd = int64_t{c.n_head_k} * c.d_k_cache;
-    const int64_t vd = int64_t{c.n_head_v} * c.d_v, od = int64_t{c.n_head} * c.d_v;
+    const int64_t H = c.n_embd, qd = int64_t{c.heads.n_q} * c.d_k, kd = int64_t{c.heads.n_k} * c.d_k_cache;
+    const int64_t vd = int64_t{c.heads.n_v} * c.d_v, od = int64_t{c.heads.n_q} * c.d_v;
     const TensorType T = s.weight_type;
     Builder b(*m, s.seed);
     ModelWeights& w = m->weights;
@@ -147,9 +145,7 @@ TinySpec qwen2_spec(TensorType type) {
 TinySpec sigma_spec(TensorType type) {
     TinySpec s;
     s.arch = Arch::Sigma;
-    s.n_head = 8;
-    s.n_head_k = 1;
-    s.n_head_v = 4;
+    s.heads = {8, 1, 4};
     s.head_dim = 8;
     s.d_aug = 96;
     s.rope_theta = 50000.0f;

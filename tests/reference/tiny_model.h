@@ -18,9 +18,7 @@ struct TinySpec {
     int n_layer = 2;
     int n_embd = 64;
     int n_ff = 96;
-    int n_head = 4;
-    int n_head_k = 2;
-    int n_head_v = 2;
+    HeadCounts heads{4, 2, 2};  // n_q, n_k, n_v
     int head_dim = 16;     // d_k (and d_v unless d_v is set)
     int d_v = 0;           // 0 = head_dim
     int d_aug = 0;         // AugQ width; 0 = none

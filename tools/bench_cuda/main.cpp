@@ -135,9 +135,7 @@ bool phase_attention(const Options& o, cuda::Stream s, cuda::Timer* timer, int s
                 BENCH_TRY(cuda::copy_to_device(lens, host_lens.data(), host_lens.size() * 4));
                 cuda::AttentionShape sh;
                 sh.rows = batch;
-                sh.n_q = n_q;
-                sh.n_k = l.n_k;
-                sh.n_v = l.n_v;
+                sh.heads = {n_q, l.n_k, l.n_v};
                 sh.d_k = d;
                 sh.d_v = d;
                 sh.k_seq_stride = int64_t{prefix} * l.n_k * d;
@@ -186,9 +184,7 @@ ModelConfig sigma_15b(bool std_twin) {
     c.n_layer = 26;
     c.n_embd = 2048;
     c.n_ff = 6144;
-    c.n_head = 32;
-    c.n_head_k = std_twin ? 16 : 4;
-    c.n_head_v = 16;
+    c.heads = {32, std_twin ? 16 : 4, 16};
     c.d_k = c.d_k_cache = c.d_v = 64;
     c.d_aug = std_twin ? 0 : 3072;
     c.n_vocab = 128256;
