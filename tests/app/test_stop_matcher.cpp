@@ -7,7 +7,7 @@
 
 using sigma::app::StopMatcher;
 
-class TestBackendStop : public QObject {
+class TestStopMatcher : public QObject {
     Q_OBJECT
 private slots:
     void everySplit_data() {
@@ -52,5 +52,5 @@ private slots:
     }
 };
 
-QTEST_GUILESS_MAIN(TestBackendStop)
-#include "test_backend_stop.moc"
+QTEST_GUILESS_MAIN(TestStopMatcher)
+#include "test_stop_matcher.moc"
