@@ -688,39 +688,6 @@ private:
 };
 
 
-// Is the number at `start` given as a GPU id: after "gpu", "device", "card", "index" or "id" (singular
-// or plural), possibly through a list ("devices 4, 5 and 6", "GPU #2")?
-bool names_gpu(std::string_view request, size_t start) {
-    size_t i = std::min(start, request.size());
-    auto lower_word_before = [&](size_t end, size_t* begin) {
-        size_t b = end;
-        while (b > 0 && (std::isalnum(static_cast<unsigned char>(request[b - 1])) || request[b - 1] == '-')) --b;
-        *begin = b;
-        std::string w(request.substr(b, end - b));
-        for (char& c : w) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-        return w;
-    };
-    for (int steps = 0; steps < 12 && i > 0; ++steps) {
-        while (i > 0 && (request[i - 1] == ' ' || request[i - 1] == ',' || request[i - 1] == '#' || request[i - 1] == '&'))
-            --i;
-        size_t b = 0;
-        const std::string w = lower_word_before(i, &b);
-        if (w.empty()) return false;
-        std::string sorted_w = w;
-        std::sort(sorted_w.begin(), sorted_w.end());
-        for (std::string g : {"gpu", "gpus", "device", "devices", "card", "cards", "index", "indices", "indexes", "id", "ids"}) {
-            if (w == g) return true;
-            // Swapped letters in a longer word ("deivces"): a request's typo still names the GPUs.
-            std::sort(g.begin(), g.end());
-            if (w.size() >= 5 && sorted_w == g) return true;
-        }
-        const bool number = std::all_of(w.begin(), w.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)); });
-        if (!number && w != "and" && w != "or") return false;
-        i = b;
-    }
-    return false;
-}
-
 }  // namespace
 
 std::unique_ptr<AnswerConstraint> make_command_constraint(std::shared_ptr<const CommandGrammar> grammar,
@@ -732,7 +699,7 @@ std::unique_ptr<AnswerConstraint> make_command_constraint(std::shared_ptr<const 
     rules->options = options;
     for (const Literal& l : request_literals(request)) {
         if (l.kind != LiteralKind::Number) continue;
-        if (names_gpu(request, l.start)) rules->id_literals.push_back(l.text);
+        if (number_names_gpu(request, l.start)) rules->id_literals.push_back(l.text);
     }
     // An unread request (no cue, or a misspelt verb) holds nothing back: a constraint must not refuse
     // the answer to a request it could not read.

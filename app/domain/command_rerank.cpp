@@ -159,6 +159,8 @@ std::vector<RankedCommand> rerank_commands(std::string_view request, const std::
         if (options.literals) {
             s += 2.5 * r.literals.covered - 2.5 * (r.literals.request_total - r.literals.covered);
             s -= 1.5 * r.literals.ungrounded;
+            // "pmon for gpu 6" is not "pmon -c 6", and "15 samples" is not "-i 15".
+            s -= 3.0 * misplaced_gpu_numbers(request, r.candidate.command);
         }
         const Relevance rel = relevance_of(request, r.candidate.command);
         r.relevance = rel.recall;

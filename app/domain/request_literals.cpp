@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <array>
 #include <cctype>
+#include <map>
 
 #include "app/domain/nvsmi_catalog.h"
 
@@ -96,6 +97,7 @@ std::vector<Literal> scan(std::string_view text, bool command) {
     const NvsmiCatalog* nvsmi = command ? NvsmiCatalog::builtin() : nullptr;
     bool segment_start = true;  // the next word names a program
     std::string program;
+    std::string subcommand;  // nvidia-smi's first word after the program that names a subcommand
     std::string previous_word;
     size_t i = 0;
     while (i < text.size()) {
@@ -133,6 +135,7 @@ std::vector<Literal> scan(std::string_view text, bool command) {
             if (!wrapper) {
                 segment_start = false;
                 program = std::string(word);
+                subcommand.clear();
             }
             previous_word = std::string(word);
             continue;
@@ -142,7 +145,11 @@ std::vector<Literal> scan(std::string_view text, bool command) {
         if (!after_dollar && classify(word, &kind)) {
             bool keep = true;
             if (command && kind == LiteralKind::Number && nvsmi && program == "nvidia-smi") {
-                const NvsmiOption* opt = nvsmi->find_option(previous_word);
+                // An option of the subcommand when there is one: dmon's -c is a count, the top level's
+                // -c a compute mode.
+                const NvsmiSubcommand* sub = subcommand.empty() ? nullptr : nvsmi->find_subcommand(subcommand);
+                const NvsmiOption* opt = sub ? sub->find_option(previous_word) : nullptr;
+                if (!opt) opt = nvsmi->find_option(previous_word);
                 if (opt && opt->arg != NvsmiArg::Int && opt->arg != NvsmiArg::IdList && opt->arg != NvsmiArg::IntList &&
                     opt->arg != NvsmiArg::Number && opt->arg != NvsmiArg::Optional)
                     keep = false;  // an enum value such as -pm 0
@@ -153,6 +160,8 @@ std::vector<Literal> scan(std::string_view text, bool command) {
             for (const auto& [name, digits] : kNumberWords)
                 if (l == name) out.push_back({LiteralKind::Number, std::string(digits), start, word.size()});
         }
+        if (command && nvsmi && program == "nvidia-smi" && subcommand.empty() && nvsmi->find_subcommand(word))
+            subcommand = std::string(word);
         // An option with its value attached (--replicas=7) is scanned as two words ('=' splits).
         previous_word = std::string(word);
     }
@@ -225,6 +234,101 @@ std::string copy_request_literals(std::string_view request, std::string_view com
     std::string out(command);
     for (const Edit& e : edits) out.replace(e.start, e.length, e.text);
     return out;
+}
+
+bool number_names_gpu(std::string_view request, size_t start) {
+    size_t i = std::min(start, request.size());
+    auto lower_word_before = [&](size_t end, size_t* begin) {
+        size_t b = end;
+        while (b > 0 && (std::isalnum(static_cast<unsigned char>(request[b - 1])) || request[b - 1] == '-')) --b;
+        *begin = b;
+        std::string w(request.substr(b, end - b));
+        for (char& c : w) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        return w;
+    };
+    for (int steps = 0; steps < 12 && i > 0; ++steps) {
+        while (i > 0 && (request[i - 1] == ' ' || request[i - 1] == ',' || request[i - 1] == '#' || request[i - 1] == '&'))
+            --i;
+        size_t b = 0;
+        const std::string w = lower_word_before(i, &b);
+        if (w.empty()) return false;
+        std::string sorted_w = w;
+        std::sort(sorted_w.begin(), sorted_w.end());
+        for (std::string g : {"gpu", "gpus", "device", "devices", "card", "cards", "index", "indices", "indexes", "id", "ids"}) {
+            if (w == g) return true;
+            // Swapped letters in a longer word ("deivces"): a request's typo still names the GPUs.
+            std::sort(g.begin(), g.end());
+            if (w.size() >= 5 && sorted_w == g) return true;
+        }
+        const bool number = std::all_of(w.begin(), w.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)); });
+        if (!number && w != "and" && w != "or") return false;
+        i = b;
+    }
+    return false;
+}
+
+
+namespace {
+
+bool digits_only(std::string_view s) {
+    return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)) != 0; });
+}
+
+std::vector<std::string> split_list(std::string_view v) {
+    std::vector<std::string> out;
+    size_t i = 0;
+    while (i <= v.size()) {
+        size_t j = v.find(',', i);
+        if (j == std::string_view::npos) j = v.size();
+        out.emplace_back(v.substr(i, j - i));
+        i = j + 1;
+    }
+    return out;
+}
+
+}  // namespace
+
+int misplaced_gpu_numbers(std::string_view request, std::string_view command) {
+    std::map<std::string, int> roles;  // number -> bit 1: given as a GPU, bit 2: given for something else
+    for (const Literal& l : request_literals(request))
+        if (l.kind == LiteralKind::Number) roles[l.text] |= number_names_gpu(request, l.start) ? 1 : 2;
+    if (roles.empty()) return 0;
+    std::vector<std::string_view> words;
+    size_t i = 0;
+    while (i < command.size()) {
+        while (i < command.size() && command[i] == ' ') ++i;
+        size_t j = i;
+        while (j < command.size() && command[j] != ' ') ++j;
+        if (j > i) words.push_back(command.substr(i, j - i));
+        i = j;
+    }
+    auto misplaced = [&](std::string_view values, bool as_id) {
+        int n = 0;
+        for (const std::string& v : split_list(values)) {
+            auto it = roles.find(v);
+            if (it == roles.end() || !digits_only(v)) continue;
+            if (as_id && it->second == 2) ++n;
+            if (!as_id && it->second == 1) ++n;
+        }
+        return n;
+    };
+    int count = 0;
+    bool nvsmi = false;
+    for (size_t w = 0; w < words.size(); ++w) {
+        const std::string_view word = words[w];
+        if (word == "|" || word == ";" || word == "&&" || word == "||") nvsmi = false;
+        if (word == "nvidia-smi" || word.ends_with("/nvidia-smi")) {
+            nvsmi = true;
+            continue;
+        }
+        if (!nvsmi || !word.starts_with("-")) continue;
+        const size_t eq = word.find('=');
+        const std::string_view name = word.substr(0, eq);
+        const bool id = name == "-i" || name == "--id";
+        if (eq != std::string_view::npos) count += misplaced(word.substr(eq + 1), id);
+        else if (w + 1 < words.size() && !words[w + 1].starts_with("-")) count += misplaced(words[w + 1], id);
+    }
+    return count;
 }
 
 }  // namespace sigma::domain

@@ -36,6 +36,16 @@ struct LiteralCoverage {
 };
 LiteralCoverage literal_coverage(std::string_view request, std::string_view command);
 
+// Is the number at byte `start` of the request given as a GPU id: after "gpu", "device", "card",
+// "index" or "id" (singular or plural, letters swapped in a typo), possibly through a list
+// ("devices 4, 5 and 6", "GPU #2")?
+bool number_names_gpu(std::string_view request, size_t start);
+
+// Request numbers used in the wrong role by an nvidia-smi command: a number the request gives only
+// as a GPU ("pmon for gpu 6") written as another option's value (pmon -c 6), or a number it gives
+// only for something else ("15 samples") written as a GPU id (-i 15). 0 when nothing is misplaced.
+int misplaced_gpu_numbers(std::string_view request, std::string_view command);
+
 // The command with each value the request did not name replaced, kind by kind and in order, by a
 // request value of the same kind that the command lacks ("gpu-node-3" -> "gpu-node-7", 20 -> 10).
 // Returns the command unchanged when there is nothing to copy.

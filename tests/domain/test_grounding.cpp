@@ -54,6 +54,23 @@ TEST(RequestLiterals, Coverage) {
     EXPECT_EQ(literal_coverage("show memory used on every GPU", "nvidia-smi -i 0 --query-gpu=memory.used --format=csv").ungrounded, 1);
 }
 
+TEST(RequestLiterals, GpuNumbersKeepTheirRole) {
+    EXPECT_TRUE(number_names_gpu("pmon for gpu 6 only", 15));
+    EXPECT_TRUE(number_names_gpu("devices 4, 5 and 6", 17));
+    EXPECT_FALSE(number_names_gpu("Take 15 samples of gpu stats", 5));
+    // A GPU's number as a count, a count as a GPU id: both misplaced; the right roles are not.
+    EXPECT_EQ(misplaced_gpu_numbers("pmon for gpu 6 only", "nvidia-smi pmon -c 6"), 1);
+    EXPECT_EQ(misplaced_gpu_numbers("pmon for gpu 6 only", "nvidia-smi pmon -i 6"), 0);
+    EXPECT_EQ(misplaced_gpu_numbers("Take 15 samples of gpu stats with dmon", "nvidia-smi dmon -i 15"), 1);
+    EXPECT_EQ(misplaced_gpu_numbers("Take 15 samples of gpu stats with dmon", "nvidia-smi dmon -c 15"), 0);
+    EXPECT_EQ(misplaced_gpu_numbers("collect twenty samples", "nvidia-smi --id=20 dmon"), 1);
+    EXPECT_EQ(misplaced_gpu_numbers("sm clock on devices 2,5 every 5 seconds", "nvidia-smi -i 2,5 -l 5 --query-gpu=clocks.sm --format=csv"), 0);
+    EXPECT_EQ(misplaced_gpu_numbers("sm clock on devices 2,5", "nvidia-smi -i 0 -l 5 --query-gpu=clocks.sm --format=csv"), 1);
+    // A number given both ways is not judged; numbers of other programs are not ids.
+    EXPECT_EQ(misplaced_gpu_numbers("gpu 2 every 2 seconds", "nvidia-smi -l 2 -i 2"), 0);
+    EXPECT_EQ(misplaced_gpu_numbers("last 6 lines for gpu 6", "tail -n 6 gpu.log"), 0);
+}
+
 TEST(RequestIntent, ReadsAndChanges) {
     EXPECT_EQ(read_intent("which processes are using GPU 1").intent, RequestIntent::Read);
     EXPECT_EQ(read_intent("show memory used on every GPU").intent, RequestIntent::Read);
@@ -91,6 +108,11 @@ TEST(CommandRerank, OrderFollowsValidityIntentLiteralsAndRelevance) {
     ranked = rerank_commands("show utilization of GPU 3", {{"nvidia-smi -i 2 --query-gpu=utilization.gpu --format=csv", "", 0, 0, {}},
                                                            {"nvidia-smi -i 3 --query-gpu=utilization.gpu --format=csv", "", 0, 1, {}}});
     EXPECT_EQ(ranked[0].candidate.command, "nvidia-smi -i 3 --query-gpu=utilization.gpu --format=csv");
+    // Numbers in their roles: the GPU named stays an id, a count stays a count.
+    ranked = rerank_commands("pmon for gpu 6 only", {{"nvidia-smi pmon -c 6", "", -1.0, 0, {}}, {"nvidia-smi pmon -i 6", "", -1.5, 1, {}}});
+    EXPECT_EQ(ranked[0].candidate.command, "nvidia-smi pmon -i 6");
+    ranked = rerank_commands("collect 20 device monitoring samples", {{"nvidia-smi dmon -i 20", "", -1.0, 0, {}}, {"nvidia-smi dmon -c 20", "", -1.5, 1, {}}});
+    EXPECT_EQ(ranked[0].candidate.command, "nvidia-smi dmon -c 20");
     // Invalid ranks last; a change request prefers the state-changing answer over a no-op.
     ranked = rerank_commands("enable persistence mode on GPU 0",
                              {{"nvidia-smi --query-gpu=bogus.field --format=csv", "", 0, 0, {}},
