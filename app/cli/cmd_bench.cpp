@@ -4,7 +4,11 @@
 #include <algorithm>
 #include <cstdio>
 #include <filesystem>
+#include <iterator>
+#include <memory>
+#include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "app/cli/commands.h"
@@ -16,22 +20,27 @@
 
 namespace sigma::cli {
 
-int cmd_bench(CliArgs& args) {
-    // CliArgs reads the options; bench's own parser checks ranges so the library and CLI agree.
+namespace {
+
+// bench's options as given; its own parser (inference/bench.h) checks them, so the library and CLI agree.
+struct BenchArgs {
+    std::vector<std::pair<std::string, std::optional<std::string>>> values;  // (option, value if given)
+    bool json = false;
+};
+
+int bench_command(const BenchArgs& args) {
     std::vector<std::string> forwarded;
-    for (const char* opt : {"-m", "-p", "-n", "-d", "-t", "-r", "--fill", "--backend"}) {
-        if (auto v = args.value({opt})) {
-            forwarded.push_back(opt);
-            forwarded.push_back(*v);
-        }
+    for (const auto& [option, value] : args.values) {
+        if (!value) continue;
+        forwarded.push_back(option);
+        forwarded.push_back(*value);
     }
     // The CLI's default is auto, as for every model command; the library's is the CPU.
     if (std::find(forwarded.begin(), forwarded.end(), "--backend") == forwarded.end()) {
         forwarded.push_back("--backend");
         forwarded.push_back("auto");
     }
-    if (args.flag({"--json"})) forwarded.push_back("--json");
-    if (!args.finish()) return fail("bench", args.error() + "\n" + bench_usage(), kExitUsage);
+    if (args.json) forwarded.push_back("--json");
     auto options = parse_bench_args(forwarded);
     if (!options) return fail("bench", options.error().message + "\n" + bench_usage(), kExitUsage);
 
@@ -77,6 +86,38 @@ int cmd_bench(CliArgs& args) {
                     100.0 * (static_cast<double>(peak) / (file + kv) - 1.0));
     }
     return kExitOk;
+}
+
+}  // namespace
+
+void add_bench_command(CLI::App& root, CommandAction& action) {
+    auto a = std::make_shared<BenchArgs>();
+    CLI::App* sub = root.add_subcommand("bench", "prompt and decode speed in llama-bench's table, against the memory bandwidth");
+    const struct {
+        const char* name;
+        const char* type;
+        const char* help;
+    } options[] = {
+        {"-m", "FILE", "the GGUF model (required)"},
+        {"-p", "N", "prompt tokens for the pp test (default 128; 0: no pp test)"},
+        {"-n", "N", "decode steps for the tg test (default 32; 0: no tg test)"},
+        {"-d", "N", "tokens already in the context before each test (default 0)"},
+        {"-t", "N", "CPU threads (default 2)"},
+        {"-r", "N", "repetitions (default 3)"},
+        {"--fill", "prefill|synthetic", "how the -d positions are filled (synthetic: random K/V rows, CPU only)"},
+        {"--backend", "auto|cpu|cuda", "where the model runs (default auto: CUDA when it can, else the CPU)"},
+    };
+    a->values.reserve(std::size(options));  // the options hold pointers into it
+    for (const auto& o : options) {
+        a->values.emplace_back(o.name, std::nullopt);
+        sub->add_option(o.name, a->values.back().second, o.help)->type_name(o.type);
+    }
+    sub->add_flag("--json", a->json, "one JSON object per test and line on stdout");
+    sub->footer(
+        "Examples:\n"
+        "  sigma bench -m model.gguf\n"
+        "  sigma bench -m model.gguf -p 512 -n 64 -d 4096 --fill synthetic -t 8 --json");
+    on_parsed(*sub, action, [a] { return bench_command(*a); });
 }
 
 }  // namespace sigma::cli

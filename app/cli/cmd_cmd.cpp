@@ -1,19 +1,24 @@
-// sigma cmd --validate: checks one shell or nvidia-smi command (syntax, known programs, options,
-// query fields) and prints its risk class with reasons. Not the generator: a request in plain English
-// goes to run_command_job (job_cmd.cpp), which needs a model.
+// sigma cmd: its options, and --validate, which checks one shell or nvidia-smi command (syntax, known
+// programs, options, query fields) and prints its risk class with reasons. Not the generator: a
+// request in plain English goes to run_command_job (job_cmd.cpp), which needs a model.
 #include <algorithm>
 #include <iostream>
 #include <iterator>
+#include <memory>
+#include <optional>
 #include <string>
 
 #include "app/cli/commands.h"
 #include "app/cli/jobs.h"
+#include "app/cli/option_checks.h"
 #include "app/domain/command_validator.h"
 #include "app/domain/flag_explainer.h"
 
 namespace sigma::cli {
 
 namespace {
+
+constexpr const char* kName = "cmd";
 
 using sigma::domain::CheckMessage;
 using sigma::domain::CommandCheck;
@@ -68,26 +73,13 @@ void print_message(const std::string& command, const CheckMessage& m) {
     }
 }
 
-}  // namespace
+// Checks one command (--validate) and prints the verdict; exit 1 when it does not validate.
+int validate_command(std::string command, bool json) {
+    if (command == "-") command = std::string(std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>());
+    while (!command.empty() && (command.back() == '\n' || command.back() == '\r')) command.pop_back();
 
-int cmd_cmd(CliArgs& args) {
-    auto command = args.value({"--validate"});
-    if (!command) {
-        // A request in plain English goes to the model-backed job, which reads its own options.
-        auto request = args.positional();
-        if (!request) {
-            if (!args.finish()) return fail("cmd", args.error(), kExitUsage);
-            return fail("cmd", "usage: sigma cmd --validate \"COMMAND\" [--json]  (or: sigma cmd \"REQUEST\" -m FILE)", kExitUsage);
-        }
-        return run_command_job(args, *request);
-    }
-    const bool json = args.flag({"--json"});
-    if (!args.finish()) return fail("cmd", args.error(), kExitUsage);
-    if (*command == "-") command = std::string(std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>());
-    while (!command->empty() && (command->back() == '\n' || command->back() == '\r')) command->pop_back();
-
-    const CommandCheck c = sigma::domain::check_command(*command);
-    const std::vector<FlagExplanation> flags = sigma::domain::explain_flags(*command);
+    const CommandCheck c = sigma::domain::check_command(command);
+    const std::vector<FlagExplanation> flags = sigma::domain::explain_flags(command);
     if (json) {
         sigma::domain::Json out = sigma::domain::command_check_json(c);
         out.set("flags", flags_json(flags));
@@ -96,9 +88,53 @@ int cmd_cmd(CliArgs& args) {
     }
     std::cout << (c.valid ? "VALID" : "INVALID") << "  risk: " << sigma::domain::risk_text(c.risk) << "\n";
     for (const std::string& r : c.reasons) std::cout << "  - " << r << "\n";
-    for (const CheckMessage& m : c.messages) print_message(*command, m);
+    for (const CheckMessage& m : c.messages) print_message(command, m);
     print_flags(flags);
     return c.valid ? kExitOk : kExitFailure;
+}
+
+struct CmdArgs {
+    std::optional<std::string> validate;  // --validate COMMAND
+    CommandJobArgs job;                   // a request, and --json for both modes
+};
+
+int run_cmd(const CmdArgs& a, const CLI::App& sub) {
+    if (a.validate) {
+        if (sub.count("REQUEST") > 0) return fail(kName, "give a REQUEST or --validate COMMAND, not both", kExitUsage);
+        const std::string job_only = first_given(sub, {"--shell", "--os", "--candidates", "--run", "--yes", "--yes-destructive"});
+        for (const std::string& given : {job_only, first_given(sub, kJobOptionNames)})
+            if (!given.empty()) return fail(kName, given + " applies to a REQUEST, not to --validate", kExitUsage);
+        return validate_command(*a.validate, a.job.json);
+    }
+    if (sub.count("REQUEST") == 0)
+        return fail(kName, "give a REQUEST in plain English, or --validate COMMAND (sigma cmd --help)", kExitUsage);
+    return run_command_job(a.job);
+}
+
+}  // namespace
+
+void add_cmd_command(CLI::App& root, CommandAction& action) {
+    auto a = std::make_shared<CmdArgs>();
+    CLI::App* sub = root.add_subcommand("cmd", "one checked shell or nvidia-smi command from a request in plain English");
+    sub->add_option("REQUEST", a->job.request, "what you want done, in plain English")->type_name("");
+    sub->add_option("--validate", a->validate, "check COMMAND (- reads it from stdin) instead: options, fields, risk")
+        ->type_name("COMMAND");
+    sub->add_flag("--json", a->job.json, "print one JSON object on stdout");
+    sub->add_option("--shell", a->job.shell, "the shell the command is for (default bash)")->type_name("S");
+    sub->add_option("--os", a->job.os, "the operating system it is for (default Linux)")->type_name("OS");
+    sub->add_option("--candidates", a->job.candidates, "answers to sample and rank (1 to 16; default 8)")
+        ->check(integer_in(1, 16))
+        ->type_name("K");
+    sub->add_flag("--run", a->job.run, "run the command after its checks (asks first unless read-only)");
+    sub->add_flag("-y,--yes", a->job.yes, "with --run: a state-changing command runs without asking");
+    sub->add_flag("--yes-destructive", a->job.yes_destructive, "with --run: so may a destructive one");
+    add_job_options(*sub, a->job.options);
+    sub->footer(
+        "Examples:\n"
+        "  sigma cmd \"show memory used on every GPU\"\n"
+        "  sigma cmd \"restart the docker service\" --run --yes\n"
+        "  sigma cmd --validate \"nvidia-smi -i 0 -pm 1\" --json");
+    on_parsed(*sub, action, [a, sub] { return run_cmd(*a, *sub); });
 }
 
 }  // namespace sigma::cli

@@ -1,16 +1,18 @@
-// sigma diagnose: reads a log (file or stdin, any size, streamed) and prints the rules engine's
-// diagnosis: top category, findings with evidence lines, explanation, root causes, next steps and
-// read-only commands that collect more evidence. Without --no-model the model's summary is added by
-// run_diagnose_job (job_diagnose.cpp).
+// sigma diagnose: its options, and --no-model, which reads a log (file or stdin, any size, streamed)
+// and prints the rules engine's diagnosis: top category, findings with evidence lines, explanation,
+// root causes, next steps and read-only commands that collect more evidence. Without --no-model the
+// model's summary is added by run_diagnose_job (job_diagnose.cpp).
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <memory>
 #include <string>
 
 #include "app/cli/commands.h"
 #include "app/cli/jobs.h"
+#include "app/cli/option_checks.h"
 #include "app/domain/diag_engine.h"
 #include "app/domain/diag_signatures.h"
 
@@ -82,38 +84,57 @@ void print_report(const DiagnosisReport& r) {
     if (r.input_truncated) std::cout << "\nNote: reading stopped at the input size limit.\n";
 }
 
-}  // namespace
-
-int cmd_diagnose(CliArgs& args) {
-    const bool no_model = args.flag({"--no-model"});
-    if (!no_model) {
-        const auto input = args.positional();
-        return run_diagnose_job(args, input.value_or("-"));
-    }
-    const bool json = args.flag({"--json"});
-    auto file = args.positional();
-    if (!args.finish()) return fail("diagnose", args.error(), kExitUsage);
-
+// The rules engine alone (--no-model) on a file or standard input.
+int diagnose_without_model(const std::string& file, bool json) {
     std::string error;
     auto pack = sigma::domain::SignaturePack::load_default(&error);
     if (!pack) return fail("diagnose", "cannot load the diagnosis signatures: " + error);
     const sigma::domain::DiagEngine engine(*pack);
 
     DiagnosisReport report;
-    if (!file || *file == "-") {
+    if (file.empty() || file == "-") {
         report = engine.run(std::cin);
         if (std::cin.bad()) return fail("diagnose", "error reading standard input");
     } else {
         std::error_code ec;
-        if (std::filesystem::is_directory(*file, ec)) return fail("diagnose", *file + ": is a directory, not a log file");
-        std::ifstream in(*file, std::ios::binary);
-        if (!in) return fail("diagnose", "cannot open " + *file + ": " + std::string(std::strerror(errno)));
+        if (std::filesystem::is_directory(file, ec)) return fail("diagnose", file + ": is a directory, not a log file");
+        std::ifstream in(file, std::ios::binary);
+        if (!in) return fail("diagnose", "cannot open " + file + ": " + std::string(std::strerror(errno)));
         report = engine.run(in);
-        if (in.bad()) return fail("diagnose", "error reading " + *file);
+        if (in.bad()) return fail("diagnose", "error reading " + file);
     }
     if (json) std::cout << report.to_json().dump() << "\n";
     else print_report(report);
     return kExitOk;
+}
+
+struct DiagnoseArgs {
+    bool no_model = false;  // --no-model: the rules engine alone
+    DiagnoseJobArgs job;    // the input, and --json for both modes
+};
+
+int run_diagnose(const DiagnoseArgs& a, const CLI::App& sub) {
+    if (!a.no_model) return run_diagnose_job(a.job);
+    if (const std::string given = first_given(sub, kJobOptionNames); !given.empty())
+        return fail("diagnose", given + " has no use with --no-model (the rules engine alone)", kExitUsage);
+    return diagnose_without_model(a.job.input, a.job.json);
+}
+
+}  // namespace
+
+void add_diagnose_command(CLI::App& root, CommandAction& action) {
+    auto a = std::make_shared<DiagnoseArgs>();
+    CLI::App* sub = root.add_subcommand("diagnose", "findings with evidence lines, root cause and next steps from a log");
+    sub->add_option("FILE", a->job.input, "the log to read (- or nothing: standard input)")->type_name("");
+    sub->add_flag("--no-model", a->no_model, "the rules engine alone: findings, no model summary");
+    sub->add_flag("--json", a->job.json, "print one JSON object on stdout");
+    add_job_options(*sub, a->job.options);
+    sub->footer(
+        "Examples:\n"
+        "  sigma diagnose /var/log/syslog\n"
+        "  journalctl -k -b | sigma diagnose -\n"
+        "  sigma diagnose --no-model --json kern.log");
+    on_parsed(*sub, action, [a, sub] { return run_diagnose(*a, *sub); });
 }
 
 }  // namespace sigma::cli

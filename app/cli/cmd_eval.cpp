@@ -7,11 +7,13 @@
 #include <algorithm>
 #include <cstdio>
 #include <iostream>
+#include <memory>
 #include <optional>
 
 #include "app/answer_candidates.h"
 #include "app/cli/commands.h"
 #include "app/cli/job_options.h"
+#include "app/cli/option_checks.h"
 #include "app/command_task.h"
 #include "app/diagnose_task.h"
 #include "app/domain/diag_engine.h"
@@ -136,48 +138,42 @@ domain::CaseScore eval_diagnosis(const Shared& s, const domain::Json& c, const a
     return score;
 }
 
-}  // namespace
+struct EvalArgs {
+    std::string suite_path;
+    std::optional<std::string> schema_path;  // --schema FILE
+    std::optional<int> candidates;           // --candidates K
+    bool json = false;
+    bool no_model = false;
+    bool no_rerank = false;
+    bool no_repair = false;
+    bool no_examples = false;
+    bool constraints = false;
+    bool no_constraints = false;
+    bool slice = false;
+    bool no_slice = false;
+    JobOptions options;
+};
 
-int cmd_eval(CliArgs& args) {
-    const bool json = args.flag({"--json"});
-    const bool no_model = args.flag({"--no-model"});
-    const auto candidates = args.value({"--candidates"});
-    const bool no_rerank = args.flag({"--no-rerank"});
-    const bool no_repair = args.flag({"--no-repair"});
-    const bool no_examples = args.flag({"--no-examples"});
-    const bool no_constraints = args.flag({"--no-constraints"});
-    const bool constraints = args.flag({"--constraints"});
-    const bool no_slice = args.flag({"--no-slice"});
-    const bool slice = args.flag({"--slice"});
-    const auto schema_path = args.value({"--schema"});
-    const JobOptions options = read_job_options(args);
-    const auto suite_path = args.positional();
-    if (!args.finish()) return fail(kName, args.error(), kExitUsage);
-    if (!suite_path)
-        return fail(kName, "usage: sigma eval SUITE.jsonl [--schema FILE] [--no-model] [-m FILE | --remote URL] [--candidates K] "
-                    "[--no-rerank] [--no-repair] [--no-examples] [--[no-]constraints] [--[no-]slice] [--json]",
-                    kExitUsage);
+int run_eval(const EvalArgs& args) {
+    const bool json = args.json;
+    const bool no_model = args.no_model;
+    const auto& schema_path = args.schema_path;
+    const JobOptions& options = args.options;
+    if (args.suite_path.empty()) return fail(kName, "give the SUITE.jsonl to score (sigma eval --help)", kExitUsage);
 
     std::string error;
-    auto suite = domain::load_suite(*suite_path, &error);
+    auto suite = domain::load_suite(args.suite_path, &error);
     if (!suite) return fail(kName, error);
 
     auto qt = ensure_qt_app();
     Shared shared;
     shared.timeout_ms = options.timeout_ms;
-    if (candidates) {
-        try {
-            shared.candidates = std::stoi(*candidates);
-        } catch (...) {
-            shared.candidates = 0;
-        }
-        if (*shared.candidates < 1 || *shared.candidates > 16) return fail(kName, "--candidates takes 1 to 16", kExitUsage);
-    }
-    shared.rerank = !no_rerank;
-    shared.repair = !no_repair;
-    shared.examples = !no_examples;
-    if (constraints || no_constraints) shared.constrain = constraints;
-    if (slice || no_slice) shared.slice = slice;
+    shared.candidates = args.candidates;
+    shared.rerank = !args.no_rerank;
+    shared.repair = !args.no_repair;
+    shared.examples = !args.no_examples;
+    if (args.constraints || args.no_constraints) shared.constrain = args.constraints;
+    if (args.slice || args.no_slice) shared.slice = args.slice;
     std::unique_ptr<app::Backend> backend;
     if (!no_model) {
         QString kind, model;
@@ -231,6 +227,33 @@ int cmd_eval(CliArgs& args) {
         std::cout << domain::report_to_table(report);
     }
     return kExitOk;
+}
+
+}  // namespace
+
+void add_eval_command(CLI::App& root, CommandAction& action) {
+    auto a = std::make_shared<EvalArgs>();
+    CLI::App* sub = root.add_subcommand("eval", "score a cmdgen, kql or diagnosis suite (JSON lines) on a model or the rules");
+    sub->add_option("SUITE", a->suite_path, "the suite: one JSON case per line")->type_name("");
+    sub->add_flag("--no-model", a->no_model, "score the deterministic layer on the suite's own references");
+    sub->add_option("--schema", a->schema_path, "the KQL tables (default: the built-in schema)")->type_name("FILE");
+    sub->add_flag("--json", a->json, "print the report as one JSON object on stdout");
+    sub->add_option("--candidates", a->candidates, "answers to sample and rank (1 to 16; default: each task's own)")
+        ->check(integer_in(1, 16))
+        ->type_name("K");
+    sub->add_flag("--no-rerank", a->no_rerank, "take the first answer instead of the best ranked");
+    sub->add_flag("--no-repair", a->no_repair, "no repair round on validator errors");
+    sub->add_flag("--no-examples", a->no_examples, "no few-shot examples in the prompt");
+    sub->add_flag("--constraints", a->constraints, "constrained decoding on (default: on for commands, off for KQL)");
+    sub->add_flag("--no-constraints", a->no_constraints, "constrained decoding off");
+    sub->add_flag("--slice", a->slice, "the nvidia-smi catalogue slice in command prompts (default off)");
+    sub->add_flag("--no-slice", a->no_slice, "no catalogue slice");
+    add_job_options(*sub, a->options);
+    sub->footer(
+        "Examples:\n"
+        "  sigma eval tests/data/eval/cmdgen.dev.jsonl --no-model\n"
+        "  sigma eval tests/data/eval/kql.dev.jsonl -m model.gguf --json");
+    on_parsed(*sub, action, [a] { return run_eval(*a); });
 }
 
 }  // namespace sigma::cli

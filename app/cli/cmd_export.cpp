@@ -10,6 +10,8 @@
 
 #include <iostream>
 #include <memory>
+#include <optional>
+#include <string>
 
 #include "app/cli/commands.h"
 #include "app/data_paths.h"
@@ -40,16 +42,21 @@ QDateTime parse_since(const QString& text) {
     return t;
 }
 
-}  // namespace
+struct ExportArgs {
+    std::optional<std::string> git_dir;  // --git DIR
+    std::optional<std::string> since;    // --since DATE
+    std::optional<std::string> author;   // --author "Name <email>"
+    std::optional<std::string> db;       // --db FILE
+    bool json = false;
+};
 
-int cmd_export(CliArgs& args) {
+int run_export(const ExportArgs& args) {
     auto qt_app = ensure_qt_app();
-    const auto git_dir = args.value({"--git"});
-    const auto since_option = args.value({"--since"});
-    const auto author_option = args.value({"--author"});
-    const auto db_option = args.value({"--db"});
-    const bool json = args.flag({"--json"});
-    if (!args.finish()) return fail(kName, args.error(), kExitUsage);
+    const auto& git_dir = args.git_dir;
+    const auto& since_option = args.since;
+    const auto& author_option = args.author;
+    const auto& db_option = args.db;
+    const bool json = args.json;
     if (!git_dir || git_dir->empty()) return fail(kName, "--git DIR is required (the repository to export into)", kExitUsage);
 
     QDateTime since;
@@ -96,6 +103,26 @@ int cmd_export(CliArgs& args) {
     for (const QString& f : result->written) std::cout << "  wrote   " << f.toStdString() << "\n";
     for (const QString& f : result->removed) std::cout << "  removed " << f.toStdString() << "\n";
     return kExitOk;
+}
+
+}  // namespace
+
+void add_export_command(CLI::App& root, CommandAction& action) {
+    auto a = std::make_shared<ExportArgs>();
+    CLI::App* sub = root.add_subcommand("export", "commit the history's sessions to a git repository as Markdown");
+    sub->add_option("--git", a->git_dir, "the repository to export into (created when absent)")->type_name("DIR");
+    sub->add_option("--since", a->since, "only sessions changed since DATE (2026-03-01) or an ISO date-time")
+        ->type_name("DATE");
+    sub->add_option("--author", a->author, "the commit's author (default: the repository's user.name and user.email)")
+        ->type_name("\"NAME <EMAIL>\"");
+    sub->add_option("--db", a->db, "the history database (default: history.sqlite in the data directory)")
+        ->type_name("FILE");
+    sub->add_flag("--json", a->json, "print what was committed as JSON on stdout");
+    sub->footer(
+        "Examples:\n"
+        "  sigma export --git ~/ops-journal\n"
+        "  sigma export --git ~/ops-journal --since 2026-03-01 --author \"Grace Oncall <grace@example.org>\"");
+    on_parsed(*sub, action, [a] { return run_export(*a); });
 }
 
 }  // namespace sigma::cli

@@ -7,10 +7,17 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 
+#include <algorithm>
 #include <iostream>
+#include <limits>
 #include <memory>
+#include <optional>
+#include <string>
+#include <vector>
 
 #include "app/cli/commands.h"
+#include "app/cli/option_checks.h"
+#include "app/cli/usage_errors.h"
 #include "app/data_paths.h"
 #include "app/history_store.h"
 #include "app/session_markdown.h"
@@ -150,24 +157,33 @@ int run_search(HistoryStore* store, const QString& text, int limit, bool json) {
     return kExitOk;
 }
 
-}  // namespace
+struct HistoryArgs {
+    std::vector<std::string> words;    // ACTION, then its TEXT or IDs
+    std::optional<std::string> db;     // --db FILE
+    bool json = false;
+    std::optional<std::string> panel;  // --panel P
+    std::optional<int> limit;          // -n, --limit N
+    std::optional<int> offset;         // --offset N
+};
 
-int cmd_history(CliArgs& args) {
+int run_history(const HistoryArgs& args) {
     auto qt_app = ensure_qt_app();
-    const auto db_option = args.value({"--db"});
-    const bool json = args.flag({"--json"});
-    const auto panel_option = args.value({"--panel"});
-    const auto limit_option = args.integer({"--limit", "-n"});
-    const auto offset_option = args.integer({"--offset"});
-    const auto sub = args.positional();
-    std::vector<std::string> rest;
-    while (auto p = args.positional()) rest.push_back(*p);
-    if (!args.finish()) return fail(kName, args.error(), kExitUsage);
-    if (!sub) return fail(kName, "expected list, search TEXT, show ID or delete ID...", kExitUsage);
+    const auto& db_option = args.db;
+    const bool json = args.json;
+    const auto& panel_option = args.panel;
+    const auto& limit_option = args.limit;
+    const auto& offset_option = args.offset;
+    if (args.words.empty())
+        return fail(kName, "expected list, search TEXT, show ID or delete ID... (sigma history --help)", kExitUsage);
+    const std::vector<std::string> rest(args.words.begin() + 1, args.words.end());
 
-    const std::string& cmd = *sub;
-    if (cmd != "list" && cmd != "search" && cmd != "show" && cmd != "delete")
-        return fail(kName, "unknown subcommand '" + cmd + "' (expected list, search, show or delete)", kExitUsage);
+    const std::string& cmd = args.words.front();
+    const std::vector<std::string> actions{"list", "search", "show", "delete"};
+    if (std::find(actions.begin(), actions.end(), cmd) == actions.end())
+        return fail(kName,
+                    "unknown subcommand '" + cmd + "' (expected list, search, show or delete)" +
+                        did_you_mean(nearest_spellings(cmd, actions)),
+                    kExitUsage);
     if ((panel_option || offset_option) && cmd != "list")
         return fail(kName, "--panel and --offset apply to 'history list' only", kExitUsage);
     if (limit_option && cmd != "list" && cmd != "search")
@@ -176,12 +192,10 @@ int cmd_history(CliArgs& args) {
     if (cmd == "search" && rest.empty()) return fail(kName, "search needs the TEXT to look for", kExitUsage);
     if (cmd == "show" && rest.size() != 1) return fail(kName, "show needs exactly one session ID", kExitUsage);
     if (cmd == "delete" && rest.empty()) return fail(kName, "delete needs at least one session ID", kExitUsage);
-    const int limit = int(limit_option.value_or(cmd == "list" ? 50 : 20));
-    if (limit < 1 || limit > 10000) return fail(kName, "--limit must be between 1 and 10000", kExitUsage);
+    const int limit = limit_option.value_or(cmd == "list" ? 50 : 20);
     app::SessionFilter filter;
     filter.limit = limit;
-    filter.offset = int(offset_option.value_or(0));
-    if (filter.offset < 0) return fail(kName, "--offset must not be negative", kExitUsage);
+    filter.offset = offset_option.value_or(0);
     if (panel_option) {
         filter.panel = app::panel_from_name(QString::fromStdString(*panel_option));
         if (!filter.panel) return fail(kName, "unknown panel '" + *panel_option + "' (expected commands, diagnose or kql)", kExitUsage);
@@ -237,6 +251,32 @@ int cmd_history(CliArgs& args) {
                   .arg(s.turn_count)
                   .arg(s.turn_count == 1 ? "" : "s"));
     return kExitOk;
+}
+
+}  // namespace
+
+void add_history_command(CLI::App& root, CommandAction& action) {
+    auto a = std::make_shared<HistoryArgs>();
+    CLI::App* sub = root.add_subcommand("history", "the job history: list, search, show or delete sessions");
+    sub->add_option("ACTION", a->words, "list | search TEXT... | show ID | delete ID...")->type_name("");
+    sub->add_option("--db", a->db, "the history database (default: history.sqlite in the data directory)")
+        ->type_name("FILE");
+    sub->add_flag("--json", a->json, "print JSON on stdout");
+    sub->add_option("--panel", a->panel, "list: only commands, diagnose or kql sessions")->type_name("P");
+    sub->add_option("-n,--limit", a->limit, "list, search: at most N (1 to 10000; default 50, search 20)")
+        ->check(integer_in(1, 10000))
+        ->type_name("N");
+    sub->add_option("--offset", a->offset, "list: skip the newest N")
+        ->check(integer_in(0, std::numeric_limits<int>::max()))
+        ->type_name("N");
+    sub->footer(
+        "Examples:\n"
+        "  sigma history list --panel commands\n"
+        "  sigma history search nvidia-smi --json\n"
+        "  sigma history show 12\n"
+        "  sigma history delete 12 13\n\n"
+        "The data directory is $SIGMA_DATA_DIR, else $XDG_DATA_HOME/sigma-ops.");
+    on_parsed(*sub, action, [a] { return run_history(*a); });
 }
 
 }  // namespace sigma::cli

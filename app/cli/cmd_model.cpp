@@ -2,6 +2,7 @@
 // in memory. Not a validator of weights' values: it loads and checks shapes only, like Model::load.
 #include <cstdio>
 #include <map>
+#include <memory>
 #include <string>
 
 #include "app/cli/commands.h"
@@ -135,18 +136,19 @@ void print_memory(const Model& m) {
     std::printf("  %-28s %s\n", "total with f16 KV", human_bytes(static_cast<double>(m.file_bytes()) + elements * 2).c_str());
 }
 
-}  // namespace
+struct ModelArgs {
+    std::string action;  // "info", the only one
+    std::string path;
+};
 
-int cmd_model(CliArgs& args) {
-    const auto sub = args.positional();
-    const auto path = args.positional();
-    if (!args.finish()) return fail("model", args.error(), kExitUsage);
-    if (!sub || *sub != "info" || !path) return fail("model", "usage: sigma model info FILE", kExitUsage);
+int run_model(const ModelArgs& args, const CLI::App& sub) {
+    if (args.action != "info" || sub.count("FILE") == 0) return fail("model", "usage: sigma model info FILE", kExitUsage);
+    const std::string& path = args.path;
 
-    auto model = Model::load(*path);
+    auto model = Model::load(path);
     if (model) {
         const Model& m = **model;
-        print_file(m.gguf(), *path);
+        print_file(m.gguf(), path);
         print_config(m.config());
         print_tensors(m.gguf());
         print_tokenizer(m.gguf());
@@ -154,14 +156,25 @@ int cmd_model(CliArgs& args) {
         return kExitOk;
     }
     // A vocabulary-only GGUF (no tensors) is still worth describing.
-    auto file = GgufFile::open(*path);
+    auto file = GgufFile::open(path);
     if (file && (*file)->tensors().empty()) {
-        print_file(**file, *path);
+        print_file(**file, path);
         print_tokenizer(**file);
         std::printf("vocabulary only: no weights\n");
         return kExitOk;
     }
     return fail("model", model.error().message, kExitFailure);
+}
+
+}  // namespace
+
+void add_model_command(CLI::App& root, CommandAction& action) {
+    auto a = std::make_shared<ModelArgs>();
+    CLI::App* sub = root.add_subcommand("model", "what a GGUF holds (config, tensors, tokenizer) and the memory it needs");
+    sub->add_option("ACTION", a->action, "info (the only one)")->type_name("");
+    sub->add_option("FILE", a->path, "the GGUF file")->type_name("");
+    sub->footer("Example:\n  sigma model info resources/models/sigma-ops.gguf");
+    on_parsed(*sub, action, [a, sub] { return run_model(*a, *sub); });
 }
 
 }  // namespace sigma::cli

@@ -5,11 +5,15 @@
 #include <csignal>
 #include <iostream>
 #include <cstdio>
+#include <limits>
+#include <memory>
+#include <optional>
 #include <random>
 #include <string>
 
 #include "app/cli/commands.h"
 #include "app/cli/job_options.h"
+#include "app/cli/option_checks.h"
 #include "inference/chat_template.h"
 #include "inference/context.h"
 #include "inference/generate.h"
@@ -31,31 +35,40 @@ extern "C" void on_sigint(int) {
 
 constexpr int kDefaultMaxContext = 4096;  // the cache is sized by --ctx; a 128k model need not use it all
 
-}  // namespace
+struct RunArgs {
+    std::optional<std::string> model_path;     // -m, --model FILE
+    std::optional<std::string> prompt;         // -p, --prompt TEXT
+    std::optional<int> n_predict;              // -n, --n-predict N
+    std::optional<double> temp;                // --temp T
+    std::optional<long long> seed;             // --seed S
+    std::optional<int> threads;                // -t, --threads N
+    std::optional<int> ctx_len;                // -c, --ctx N
+    bool chat = false;                         // --chat
+    std::optional<std::string> template_name;  // --template NAME
+    std::optional<int> top_k;                  // --top-k K
+    std::optional<double> top_p;               // --top-p P
+    std::optional<double> min_p;               // --min-p P
+    std::optional<double> repeat_penalty;      // --repeat-penalty R
+    BackendRequest backend = BackendRequest::Auto;
+};
 
-int cmd_run(CliArgs& args) {
-    const auto model_path = args.value({"-m", "--model"});
-    const auto prompt = args.value({"-p", "--prompt"});
-    const auto n_predict = args.integer({"-n", "--n-predict"});
-    const auto temp = args.number({"--temp"});
-    const auto seed = args.integer({"--seed"});
-    const auto threads = args.integer({"--threads", "-t"});
-    const auto ctx_len = args.integer({"--ctx", "-c"});
-    const bool chat = args.flag({"--chat"});
-    const auto template_name = args.value({"--template"});
-    const auto top_k = args.integer({"--top-k"});
-    const auto top_p = args.number({"--top-p"});
-    const auto min_p = args.number({"--min-p"});
-    const auto repeat_penalty = args.number({"--repeat-penalty"});
-    const BackendRequest backend = read_backend_option(args);
-    if (!args.finish()) return fail("run", args.error(), kExitUsage);
+int run_generation(const RunArgs& args) {
+    const auto& model_path = args.model_path;
+    const auto& prompt = args.prompt;
+    const auto& n_predict = args.n_predict;
+    const auto& temp = args.temp;
+    const auto& seed = args.seed;
+    const auto& threads = args.threads;
+    const auto& ctx_len = args.ctx_len;
+    const bool chat = args.chat;
+    const auto& template_name = args.template_name;
+    const auto& top_k = args.top_k;
+    const auto& top_p = args.top_p;
+    const auto& min_p = args.min_p;
+    const auto& repeat_penalty = args.repeat_penalty;
+    const BackendRequest backend = args.backend;
     if (!model_path) return fail("run", "missing -m FILE", kExitUsage);
     if (!prompt) return fail("run", "missing -p TEXT", kExitUsage);
-    if (n_predict && *n_predict < -1) return fail("run", "-n must be -1 (no limit) or more", kExitUsage);
-    if (threads && (*threads < 0 || *threads > 1024)) return fail("run", "--threads must be between 0 and 1024", kExitUsage);
-    if (ctx_len && (*ctx_len < 0 || *ctx_len > (1 << 24))) return fail("run", "--ctx is out of range", kExitUsage);
-    if (temp && *temp < 0) return fail("run", "--temp must not be negative", kExitUsage);
-    if (repeat_penalty && *repeat_penalty <= 0) return fail("run", "--repeat-penalty must be positive", kExitUsage);
     if (template_name && !chat) return fail("run", "--template needs --chat", kExitUsage);
 
     auto model = Model::load(*model_path);
@@ -135,6 +148,51 @@ int cmd_run(CliArgs& args) {
                  stats->prompt_tokens, stats->reused_tokens, stats->prompt_tokens_per_s(), stats->generated_tokens,
                  stats->decode_tokens_per_s(), where.c_str());
     return kExitOk;
+}
+
+}  // namespace
+
+void add_run_command(CLI::App& root, CommandAction& action) {
+    auto a = std::make_shared<RunArgs>();
+    CLI::App* sub = root.add_subcommand("run", "raw generation from a prompt: the text on stdout, timings on stderr");
+    sub->add_option("-m,--model", a->model_path, "the GGUF model (required)")->type_name("FILE");
+    sub->add_option("-p,--prompt", a->prompt, "the prompt (required)")->type_name("TEXT");
+    sub->add_option("-n,--n-predict", a->n_predict, "tokens to generate (default 128; -1: until the end)")
+        ->check(integer_in(-1, std::numeric_limits<int>::max()))
+        ->type_name("N");
+    sub->add_option("--temp", a->temp, "sampling temperature (0: greedy; default 0.8)")
+        ->check(number_at_least(0))
+        ->type_name("T");
+    sub->add_option("--seed", a->seed, "the sampler's seed (default: a random one)")
+        ->check(integer_in(std::numeric_limits<long long>::min(), std::numeric_limits<long long>::max()))
+        ->type_name("S");
+    sub->add_option("-t,--threads", a->threads, "CPU threads (0, the default: all hardware threads)")
+        ->check(integer_in(0, 1024))
+        ->type_name("N");
+    sub->add_option("-c,--ctx", a->ctx_len, "context length in tokens (0, the default: the model's own, at most 4096)")
+        ->check(integer_in(0, 1 << 24))
+        ->type_name("N");
+    sub->add_flag("--chat", a->chat, "wrap the prompt as one user message in the model's chat template");
+    sub->add_option("--template", a->template_name, "with --chat: llama3, chatml, llama2 or sigma instead of the model's")
+        ->type_name("NAME");
+    sub->add_option("--top-k", a->top_k, "keep the K likeliest tokens (default 40; 0: off)")
+        ->check(integer_in(std::numeric_limits<int>::min(), std::numeric_limits<int>::max()))
+        ->type_name("K");
+    sub->add_option("--top-p", a->top_p, "keep the likeliest tokens up to probability P (default 0.95; 1: off)")
+        ->check(number())
+        ->type_name("P");
+    sub->add_option("--min-p", a->min_p, "drop tokens below P times the top one (default 0.05; 0: off)")
+        ->check(number())
+        ->type_name("P");
+    sub->add_option("--repeat-penalty", a->repeat_penalty, "divide recent tokens' logits by R (default 1: off)")
+        ->check(number_above(0))
+        ->type_name("R");
+    add_backend_option(*sub, [p = a.get()](BackendRequest b) { p->backend = b; });
+    sub->footer(
+        "Examples:\n"
+        "  sigma run -m model.gguf -p \"The capital of France is\" -n 16 --temp 0\n"
+        "  sigma run -m model.gguf -p \"list the GPUs\" --chat --backend cpu");
+    on_parsed(*sub, action, [a] { return run_generation(*a); });
 }
 
 }  // namespace sigma::cli

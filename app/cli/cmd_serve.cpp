@@ -15,6 +15,7 @@
 
 #include "app/cli/commands.h"
 #include "app/cli/job_options.h"
+#include "app/cli/option_checks.h"
 #include "app/local_backend.h"
 #include "app/openai_server.h"
 #include "app/remote_backend.h"
@@ -66,33 +67,36 @@ bool key_is_printable(const QString& key) {
     return true;
 }
 
-}  // namespace
+struct ServeArgs {
+    std::optional<std::string> host;          // --host H
+    std::optional<int> port;                  // --port P
+    std::optional<std::string> api_key;       // --api-key K
+    std::optional<std::string> api_key_file;  // --api-key-file FILE
+    bool allow_insecure_bind = false;
+    std::optional<std::string> model;          // -m, --model FILE
+    std::optional<std::string> remote;         // --remote URL
+    std::optional<std::string> template_name;  // --template NAME
+    std::optional<int> ctx;                    // -c, --ctx N
+    std::optional<int> threads;                // -t, --threads N
+    std::optional<int> queue;                  // --queue N
+    std::optional<BackendRequest> backend;     // --backend B
+};
 
-int cmd_serve(CliArgs& args) {
-    const auto host = args.value({"--host"});
-    const auto port = args.integer({"--port"});
-    const auto api_key = args.value({"--api-key"});
-    const auto api_key_file = args.value({"--api-key-file"});
-    const bool allow_insecure_bind = args.flag({"--allow-insecure-bind"});
-    const auto model = args.value({"-m", "--model"});
-    const auto remote = args.value({"--remote"});
-    const auto template_name = args.value({"--template"});
-    const auto ctx = args.integer({"--ctx", "-c"});
-    const auto threads = args.integer({"--threads", "-t"});
-    const auto queue = args.integer({"--queue"});
-    const auto backend_text = args.value({"--backend"});
-    std::optional<BackendRequest> backend_request;
-    if (backend_text) {
-        backend_request = parse_backend_request(*backend_text);
-        if (!backend_request) args.reject("--backend must be auto, cpu or cuda, got '" + *backend_text + "'");
-    }
-    if (!args.finish()) return fail("serve", args.error(), kExitUsage);
+int run_serve(const ServeArgs& args) {
+    const auto& host = args.host;
+    const auto& port = args.port;
+    const auto& api_key = args.api_key;
+    const auto& api_key_file = args.api_key_file;
+    const bool allow_insecure_bind = args.allow_insecure_bind;
+    const auto& model = args.model;
+    const auto& remote = args.remote;
+    const auto& template_name = args.template_name;
+    const auto& ctx = args.ctx;
+    const auto& threads = args.threads;
+    const auto& queue = args.queue;
+    const auto& backend_request = args.backend;
     if (model.has_value() == remote.has_value()) return fail("serve", "give exactly one of -m FILE or --remote URL", kExitUsage);
-    if (port && (*port < 0 || *port > 65535)) return fail("serve", "--port must be from 0 to 65535", kExitUsage);
-    if (queue && (*queue < 0 || *queue > 1024)) return fail("serve", "--queue must be from 0 to 1024", kExitUsage);
-    if (ctx && (*ctx < 0 || *ctx > (1 << 24))) return fail("serve", "--ctx is out of range", kExitUsage);
-    if (threads && (*threads < 0 || *threads > 1024)) return fail("serve", "--threads must be from 0 to 1024", kExitUsage);
-    if (remote && (template_name || ctx || threads || backend_text))
+    if (remote && (template_name || ctx || threads || backend_request))
         return fail("serve", "--template, --ctx, --threads and --backend apply to -m FILE only", kExitUsage);
 
     sigma::app::OpenAiServerOptions options;
@@ -196,6 +200,37 @@ int cmd_serve(CliArgs& args) {
     std::signal(SIGTERM, SIG_DFL);
     std::fprintf(stderr, "sigma serve: stopped\n");
     return rc == 0 ? kExitOk : kExitFailure;
+}
+
+}  // namespace
+
+void add_serve_command(CLI::App& root, CommandAction& action) {
+    auto a = std::make_shared<ServeArgs>();
+    CLI::App* sub = root.add_subcommand("serve", "an OpenAI-compatible server on a local model (-m) or a remote one (--remote)");
+    sub->add_option("-m,--model", a->model, "the GGUF model to serve")->type_name("FILE");
+    sub->add_option("--remote", a->remote, "relay to this OpenAI-compatible server instead")->type_name("URL");
+    sub->add_option("--host", a->host, "the address to listen on (default 127.0.0.1)")->type_name("H");
+    sub->add_option("--port", a->port, "the port (default 8080; 0: any free one)")->check(integer_in(0, 65535))->type_name("P");
+    sub->add_option("--api-key-file", a->api_key_file, "the key clients must send, read from FILE")->type_name("FILE");
+    sub->add_option("--api-key", a->api_key, "the key clients must send (visible in ps; else SIGMA_API_KEY)")->type_name("K");
+    sub->add_flag("--allow-insecure-bind", a->allow_insecure_bind, "listen off loopback without a key (anyone may use it)");
+    sub->add_option("--queue", a->queue, "requests that may wait behind the running one (0 to 1024; default 8)")
+        ->check(integer_in(0, 1024))
+        ->type_name("N");
+    sub->add_option("--template", a->template_name, "with -m: the chat template (llama3, chatml, llama2 or sigma)")
+        ->type_name("NAME");
+    sub->add_option("-c,--ctx", a->ctx, "with -m: context length in tokens (0: the model's own, at most 4096)")
+        ->check(integer_in(0, 1 << 24))
+        ->type_name("N");
+    sub->add_option("-t,--threads", a->threads, "with -m: CPU threads (0: all hardware threads)")
+        ->check(integer_in(0, 1024))
+        ->type_name("N");
+    add_backend_option(*sub, [p = a.get()](BackendRequest b) { p->backend = b; });
+    sub->footer(
+        "Examples:\n"
+        "  sigma serve -m model.gguf --port 8080\n"
+        "  SIGMA_API_KEY=... sigma serve --remote http://gpu-box:8080/v1 --host 0.0.0.0");
+    on_parsed(*sub, action, [a] { return run_serve(*a); });
 }
 
 }  // namespace sigma::cli

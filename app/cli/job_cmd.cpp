@@ -62,19 +62,18 @@ bool ask(const std::string& question, const std::string& expected) {
 
 }  // namespace
 
-int run_command_job(CliArgs& args, const std::string& request) {
+int run_command_job(const CommandJobArgs& args) {
     app::CommandRequest req;
-    req.request = QString::fromStdString(request);
-    if (auto v = args.value({"--shell"})) req.shell = QString::fromStdString(*v);
-    if (auto v = args.value({"--os"})) req.os = QString::fromStdString(*v);
-    if (auto v = args.integer({"--candidates"})) req.candidates = static_cast<int>(std::clamp<long long>(*v, 1, 16));
-    const bool json = args.flag({"--json"});
-    const bool run = args.flag({"--run"});
-    const bool yes = args.flag({"-y", "--yes"});
-    const bool yes_destructive = args.flag({"--yes-destructive"});
-    const JobOptions options = read_job_options(args);
-    if (!args.finish()) return fail(kName, args.error(), kExitUsage);
-    if (request.find_first_not_of(" \t\r\n") == std::string::npos) return fail(kName, "the request is empty", kExitUsage);
+    req.request = QString::fromStdString(args.request);
+    if (args.shell) req.shell = QString::fromStdString(*args.shell);
+    if (args.os) req.os = QString::fromStdString(*args.os);
+    if (args.candidates) req.candidates = *args.candidates;
+    const bool json = args.json;
+    const bool run = args.run;
+    const bool yes = args.yes;
+    const bool yes_destructive = args.yes_destructive;
+    const JobOptions& options = args.options;
+    if (args.request.find_first_not_of(" \t\r\n") == std::string::npos) return fail(kName, "the request is empty", kExitUsage);
 
     auto qt = ensure_qt_app();
     QString kind, model;

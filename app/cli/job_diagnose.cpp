@@ -18,10 +18,10 @@ namespace {
 constexpr const char* kName = "diagnose";
 }
 
-int run_diagnose_job(CliArgs& args, const std::string& input) {
-    const bool json = args.flag({"--json"});
-    const JobOptions options = read_job_options(args);
-    if (!args.finish()) return fail(kName, args.error(), kExitUsage);
+int run_diagnose_job(const DiagnoseJobArgs& args) {
+    const std::string& input = args.input;
+    const bool json = args.json;
+    const JobOptions& options = args.options;
 
     std::string error;
     const auto pack = domain::SignaturePack::load_default(&error);

@@ -21,16 +21,15 @@ namespace {
 constexpr const char* kName = "kql";
 }
 
-int run_kql_job(CliArgs& args, const std::string& question) {
+int run_kql_job(const KqlJobArgs& args) {
     app::KqlRequest req;
-    req.question = QString::fromStdString(question);
-    const bool json = args.flag({"--json"});
-    const auto schema_path = args.value({"--schema"});
-    if (auto v = args.integer({"--repairs"})) req.max_repairs = static_cast<int>(std::clamp<long long>(*v, 0, 5));
-    if (auto v = args.integer({"--candidates"})) req.candidates = static_cast<int>(std::clamp<long long>(*v, 1, 16));
-    const JobOptions options = read_job_options(args);
-    if (!args.finish()) return fail(kName, args.error(), kExitUsage);
-    if (question.find_first_not_of(" \t\r\n") == std::string::npos) return fail(kName, "the question is empty", kExitUsage);
+    req.question = QString::fromStdString(args.question);
+    const bool json = args.json;
+    const auto& schema_path = args.schema_path;
+    if (args.repairs) req.max_repairs = *args.repairs;
+    if (args.candidates) req.candidates = *args.candidates;
+    const JobOptions& options = args.options;
+    if (args.question.find_first_not_of(" \t\r\n") == std::string::npos) return fail(kName, "the question is empty", kExitUsage);
 
     std::string error;
     std::optional<domain::KqlSchema> loaded;

@@ -6,20 +6,19 @@
 #include <iostream>
 
 #include "app/cli/commands.h"
+#include "app/cli/option_checks.h"
 #include "app/data_paths.h"
 #include "app/local_backend.h"
 
 namespace sigma::cli {
 
-BackendRequest read_backend_option(CliArgs& args) {
-    const auto v = args.value({"--backend"});
-    if (!v) return BackendRequest::Auto;
-    const auto b = parse_backend_request(*v);
-    if (!b) {
-        args.reject("--backend must be auto, cpu or cuda, got '" + *v + "'");
-        return BackendRequest::Auto;
-    }
-    return *b;
+CLI::Option* add_backend_option(CLI::App& sub, std::function<void(BackendRequest)> store) {
+    return sub
+        .add_option_function<std::string>(
+            "--backend", [store = std::move(store)](const std::string& v) { store(*parse_backend_request(v)); },
+            "where a local model runs (default auto: CUDA when it can, else the CPU)")
+        ->check(one_of({"auto", "cpu", "cuda"}))
+        ->type_name("auto|cpu|cuda");
 }
 
 void print_backend_line(BackendRequest requested, ComputeBackend used, const std::string& note) {
@@ -29,21 +28,32 @@ void print_backend_line(BackendRequest requested, ComputeBackend used, const std
     std::cerr << "\n";
 }
 
-JobOptions read_job_options(CliArgs& args) {
-    JobOptions o;
-    o.backend.compute_backend = QString::fromLatin1(backend_name(read_backend_option(args)));
-    if (auto v = args.value({"-m", "--model"})) o.backend.model_path = QString::fromStdString(*v);
-    if (auto v = args.value({"--remote"})) o.backend.remote_url = QString::fromStdString(*v);
-    if (auto v = args.value({"--api-key"})) o.backend.api_key = QString::fromStdString(*v);
-    if (auto v = args.value({"--remote-model"})) o.backend.remote_model = QString::fromStdString(*v);
-    if (auto v = args.value({"--template"})) o.backend.template_name = QString::fromStdString(*v);
-    if (auto v = args.integer({"-t", "--threads"})) o.backend.n_threads = static_cast<int>(*v);
-    if (auto v = args.integer({"--ctx"})) o.backend.n_ctx = static_cast<int>(*v);
-    if (auto v = args.integer({"--timeout"})) o.timeout_ms = static_cast<int>(std::max<long long>(1, *v) * 1000);
-    o.no_history = args.flag({"--no-history"});
-    if (auto v = args.value({"--db"})) o.db_path = QString::fromStdString(*v);
-    else o.db_path = app::DataPaths().history_db_path();
-    return o;
+void add_job_options(CLI::App& sub, JobOptions& o) {
+    o.db_path = app::DataPaths().history_db_path();
+    const auto text = [&sub](const char* names, QString& target, const char* type, const char* help) {
+        sub.add_option_function<std::string>(
+               names, [&target](const std::string& v) { target = QString::fromStdString(v); }, help)
+            ->type_name(type);
+    };
+    text("-m,--model", o.backend.model_path, "FILE", "the GGUF model to run (default: the embedded model)");
+    text("--remote", o.backend.remote_url, "URL", "an OpenAI-compatible server to ask instead of a local model");
+    text("--api-key", o.backend.api_key, "K", "the --remote server's key (else SIGMA_REMOTE_API_KEY)");
+    text("--remote-model", o.backend.remote_model, "NAME", "the model name sent to the --remote server");
+    text("--template", o.backend.template_name, "NAME", "chat template of a local model: llama3, chatml, llama2 or sigma");
+    sub.add_option("-t,--threads", o.backend.n_threads, "CPU threads (0, the default: all hardware threads)")
+        ->check(integer_in(0, 1024))
+        ->type_name("N");
+    sub.add_option("--ctx", o.backend.n_ctx, "context length in tokens (0, the default: the model's own, at most 4096)")
+        ->check(integer_in(0, 1 << 24))
+        ->type_name("N");
+    sub.add_option_function<int>(
+           "--timeout", [&o](int seconds) { o.timeout_ms = seconds * 1000; },
+           "seconds one generation may take (default 300)")
+        ->check(integer_in(1, 86400))
+        ->type_name("SECONDS");
+    add_backend_option(sub, [&o](BackendRequest b) { o.backend.compute_backend = QString::fromLatin1(backend_name(b)); });
+    text("--db", o.db_path, "FILE", "the history database (default: history.sqlite in the data directory)");
+    sub.add_flag("--no-history", o.no_history, "keep nothing in the history");
 }
 
 std::unique_ptr<app::Backend> open_backend(const char* command, const JobOptions& options, QString* kind,
