@@ -9,17 +9,13 @@ import argparse
 import glob
 import json
 import os
-import struct
 import sys
 
 import numpy as np
 
-GGUF_MAGIC = b"GGUF"
-GGUF_VERSION = 3
-ALIGNMENT = 32
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+from gguf_format import ALIGNMENT, GGUF_MAGIC, T_ARRAY, T_BOOL, T_FLOAT32, T_INT32, T_STRING, T_UINT32, GgufError, write_gguf  # noqa: E402,F401
 
-# GGUF value types (stored on disk: never renumber).
-T_UINT32, T_INT32, T_FLOAT32, T_BOOL, T_STRING, T_ARRAY = 4, 5, 6, 7, 8, 9
 # ggml tensor types (stored on disk: never renumber).
 GGML_F32, GGML_F16, GGML_Q8_0 = 0, 1, 8
 TYPE_IDS = {"f32": GGML_F32, "f16": GGML_F16, "q8_0": GGML_Q8_0}
@@ -38,63 +34,7 @@ SIGMA_CHAT_TEMPLATE = (
 )
 
 
-class ExportError(Exception):
-    pass
-
-
-# ---- GGUF encoding -------------------------------------------------------------------------------
-
-def _enc_string(s):
-    data = s.encode("utf-8")
-    return struct.pack("<Q", len(data)) + data
-
-
-def _enc_value(vtype, value):
-    if vtype == T_STRING:
-        return _enc_string(value)
-    if vtype == T_UINT32:
-        return struct.pack("<I", value)
-    if vtype == T_INT32:
-        return struct.pack("<i", value)
-    if vtype == T_FLOAT32:
-        return struct.pack("<f", value)
-    if vtype == T_BOOL:
-        return struct.pack("<B", 1 if value else 0)
-    raise ExportError(f"unsupported GGUF value type {vtype}")
-
-
-def _enc_kv(key, vtype, value, elem_type=None):
-    out = _enc_string(key) + struct.pack("<I", vtype)
-    if vtype == T_ARRAY:
-        out += struct.pack("<IQ", elem_type, len(value))
-        out += b"".join(_enc_value(elem_type, v) for v in value)
-    else:
-        out += _enc_value(vtype, value)
-    return out
-
-
-def _pad(n):
-    return (ALIGNMENT - n % ALIGNMENT) % ALIGNMENT
-
-
-def write_gguf(path, kvs, tensors=()):
-    """kvs: (key, type, value[, element type]); tensors: (name, ggml type, ne list, bytes), ne in ggml
-    order. Written to PATH.tmp, then renamed, so a failed export leaves no half file."""
-    kvs = [("general.alignment", T_UINT32, ALIGNMENT)] + [kv for kv in kvs if kv[0] != "general.alignment"]
-    infos, offset = [], 0
-    for name, ttype, ne, data in tensors:
-        infos.append(_enc_string(name) + struct.pack("<I", len(ne)) + b"".join(struct.pack("<Q", d) for d in ne) +
-                     struct.pack("<IQ", ttype, offset))
-        offset += len(data) + _pad(len(data))
-    head = GGUF_MAGIC + struct.pack("<IQQ", GGUF_VERSION, len(tensors), len(kvs))
-    head += b"".join(_enc_kv(*kv) for kv in kvs) + b"".join(infos)
-    tmp = path + ".tmp"
-    with open(tmp, "wb") as f:
-        f.write(head + b"\0" * _pad(len(head)))
-        for _, _, _, data in tensors:
-            f.write(data)
-            f.write(b"\0" * _pad(len(data)))
-    os.replace(tmp, path)
+ExportError = GgufError  # one error type for the whole GGUF path
 
 
 # ---- tensor encodings ----------------------------------------------------------------------------

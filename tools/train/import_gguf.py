@@ -3,91 +3,28 @@
 # tensors) back into train.py's terms: a SigmaConfig dict and a {state_dict key: float32 array} map,
 # so a shipped model can be trained further (`train.py --init model.gguf`).
 # Not a general GGUF reader: other tensor types and architectures are refused with their names.
-import struct
-
 import numpy as np
 
-from export_gguf import (ALIGNMENT, GGML_F16, GGML_F32, GGML_Q8_0, GGUF_MAGIC, Q8_0_BLOCK, ExportError,
-                         dequantize_q8_0)
-
-# GGUF value types -> struct formats for the scalar ones (8 string and 9 array are read apart).
-_SCALARS = {0: "<B", 1: "<b", 2: "<H", 3: "<h", 4: "<I", 5: "<i", 6: "<f", 7: "<?", 10: "<Q", 11: "<q", 12: "<d"}
+from export_gguf import GGML_F16, GGML_F32, GGML_Q8_0, Q8_0_BLOCK, ExportError, dequantize_q8_0
+from gguf_format import read_gguf as _read_container  # export_gguf put tools/lib on the path
 
 
-class _Reader:
-    def __init__(self, data):
-        self.data, self.pos = data, 0
-
-    def take(self, n):
-        if self.pos + n > len(self.data):
-            raise ExportError(f"GGUF ends early at byte {self.pos} (needs {n} more)")
-        out = self.data[self.pos:self.pos + n]
-        self.pos += n
-        return out
-
-    def scalar(self, fmt):
-        return struct.unpack(fmt, self.take(struct.calcsize(fmt)))[0]
-
-    def string(self):
-        return self.take(self.scalar("<Q")).decode("utf-8")
-
-    def value(self, vtype):
-        if vtype in _SCALARS:
-            return self.scalar(_SCALARS[vtype])
-        if vtype == 8:
-            return self.string()
-        if vtype == 9:
-            etype, n = self.scalar("<I"), self.scalar("<Q")
-            return [self.value(etype) for _ in range(n)]
-        raise ExportError(f"unknown GGUF value type {vtype} at byte {self.pos}")
+def _tensor_size(name, ttype, ne):
+    n = 1
+    for d in ne:
+        n *= d
+    if ttype == GGML_F32:
+        return 4 * n
+    if ttype == GGML_F16:
+        return 2 * n
+    if ttype == GGML_Q8_0:
+        return n // Q8_0_BLOCK * (2 + Q8_0_BLOCK)
+    raise ExportError(f"tensor {name} has ggml type {ttype}; only F32, F16 and Q8_0 are read")
 
 
 def read_gguf(path):
     """-> (metadata dict, [(name, ggml type, ne, bytes)])."""
-    try:
-        return _read_gguf(path)
-    except (ExportError, UnicodeDecodeError, struct.error) as e:
-        message = str(e)
-        raise ExportError(message if message.startswith(str(path)) else f"{path}: {message}") from None
-
-
-def _read_gguf(path):
-    with open(path, "rb") as f:
-        data = f.read()
-    r = _Reader(data)
-    if r.take(4) != GGUF_MAGIC:
-        raise ExportError(f"{path}: not a GGUF file")
-    version = r.scalar("<I")
-    if version not in (2, 3):
-        raise ExportError(f"{path}: GGUF version {version} (2 or 3 read here)")
-    n_tensors, n_kv = r.scalar("<Q"), r.scalar("<Q")
-    meta = {}
-    for _ in range(n_kv):
-        key = r.string()
-        meta[key] = r.value(r.scalar("<I"))
-    infos = []
-    for _ in range(n_tensors):
-        name = r.string()
-        ne = [r.scalar("<Q") for _ in range(r.scalar("<I"))]
-        infos.append((name, ne, r.scalar("<I"), r.scalar("<Q")))
-    align = meta.get("general.alignment", ALIGNMENT)
-    base = (r.pos + align - 1) // align * align
-    tensors = []
-    for name, ne, ttype, offset in infos:
-        n = int(np.prod(ne))
-        if ttype == GGML_F32:
-            size = 4 * n
-        elif ttype == GGML_F16:
-            size = 2 * n
-        elif ttype == GGML_Q8_0:
-            size = n // Q8_0_BLOCK * (2 + Q8_0_BLOCK)
-        else:
-            raise ExportError(f"{path}: tensor {name} has ggml type {ttype}; only F32, F16 and Q8_0 are read")
-        start = base + offset
-        if start + size > len(data):
-            raise ExportError(f"{path}: tensor {name} runs past the end of the file")
-        tensors.append((name, ttype, ne, data[start:start + size]))
-    return meta, tensors
+    return _read_container(path, _tensor_size)
 
 
 def _decode(ttype, ne, raw):

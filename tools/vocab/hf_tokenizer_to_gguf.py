@@ -11,15 +11,10 @@
 import argparse
 import json
 import os
-import struct
 import sys
 
-GGUF_MAGIC = b"GGUF"
-GGUF_VERSION = 3
-ALIGNMENT = 32
-
-# GGUF value types (stored on disk: never renumber).
-T_UINT32, T_INT32, T_FLOAT32, T_BOOL, T_STRING, T_ARRAY = 4, 5, 6, 7, 8, 9
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+from gguf_format import T_ARRAY, T_BOOL, T_INT32, T_STRING, T_UINT32, GgufError, write_gguf  # noqa: E402
 
 # tokenizer.ggml.token_type values (stored on disk: never renumber).
 NORMAL, CONTROL, USER_DEFINED, UNUSED = 1, 3, 4, 5
@@ -34,46 +29,6 @@ KNOWN_PRE = {
 
 class ConversionError(Exception):
     pass
-
-
-def enc_string(s):
-    data = s.encode("utf-8", "surrogatepass")
-    return struct.pack("<Q", len(data)) + data
-
-
-def enc_value(vtype, value):
-    if vtype == T_STRING:
-        return enc_string(value)
-    if vtype == T_UINT32:
-        return struct.pack("<I", value)
-    if vtype == T_INT32:
-        return struct.pack("<i", value)
-    if vtype == T_FLOAT32:
-        return struct.pack("<f", value)
-    if vtype == T_BOOL:
-        return struct.pack("<B", 1 if value else 0)
-    raise ConversionError(f"unsupported value type {vtype}")
-
-
-def enc_kv(key, vtype, value, elem_type=None):
-    out = enc_string(key) + struct.pack("<I", vtype)
-    if vtype == T_ARRAY:
-        out += struct.pack("<IQ", elem_type, len(value))
-        out += b"".join(enc_value(elem_type, v) for v in value)
-    else:
-        out += enc_value(vtype, value)
-    return out
-
-
-def write_gguf(path, kvs):
-    body = b"".join(enc_kv(*kv) for kv in kvs)
-    header = GGUF_MAGIC + struct.pack("<IQQ", GGUF_VERSION, 0, len(kvs))
-    data = header + body
-    data += b"\0" * ((ALIGNMENT - len(data) % ALIGNMENT) % ALIGNMENT)  # the (empty) data section is aligned
-    tmp = path + ".tmp"
-    with open(tmp, "wb") as f:
-        f.write(data)
-    os.replace(tmp, path)
 
 
 def token_content(value):
@@ -194,7 +149,7 @@ def main(argv):
         kvs, n_tokens, n_merges, pre = convert(args.tokenizer_json, config, args.pre, args.arch, args.name,
                                                args.bos, args.eos)
         write_gguf(args.out_gguf, kvs)
-    except (OSError, ValueError, KeyError, ConversionError) as e:
+    except (OSError, ValueError, KeyError, ConversionError, GgufError) as e:
         print(f"hf_tokenizer_to_gguf: {e}", file=sys.stderr)
         return 1
     print(f"wrote {args.out_gguf}: {n_tokens} tokens, {n_merges} merges, pre '{pre}'")
