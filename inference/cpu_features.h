@@ -1,5 +1,6 @@
-// CPU instruction-set features, detected once at run time so one binary runs everywhere.
-// Not a dispatcher: kernels read these flags (and SIGMA_CPU_PATH) to pick their path.
+// CPU instruction-set features, detected once at run time so one binary runs everywhere, and the
+// levels the x86 kernels are compiled for (simd_x86.h).
+// Not a dispatcher: kernels read these (capped by SIGMA_CPU_PATH) to pick their path.
 #pragma once
 
 #include <string>
@@ -15,6 +16,15 @@ struct CpuFeatures {
     bool avx512vl = false;
     bool avx512vnni = false;
     bool avx512bf16 = false;
+
+    // The instruction-set levels the kernels are compiled for. Each has one target attribute in
+    // simd_x86.h with exactly these features, and each includes the levels before it.
+    bool level_avx2() const { return avx2 && fma && f16c; }                   // SIGMA_TARGET_AVX2
+    bool level_avx512f() const { return level_avx2() && avx512f; }            // SIGMA_TARGET_AVX512F
+    bool level_avx512_vnni() const {                                          // SIGMA_TARGET_AVX512_VNNI
+        return level_avx512f() && avx512bw && avx512vl && avx512vnni;
+    }
+    bool level_avx512_bf16() const { return level_avx512_vnni() && avx512bf16; }  // SIGMA_TARGET_AVX512_BF16
 };
 
 // Detected features, limited by the environment variable SIGMA_CPU_PATH (scalar|avx2|avx512, where

@@ -45,8 +45,7 @@ struct KvKernels {
 
 const KvKernels& kv_kernels() {
     static const KvKernels k = [] {
-        const CpuFeatures& f = cpu_features();
-        return f.avx2 && f.fma && f.f16c ? KvKernels{kv_dot_avx2, kv_axpy_avx2} : KvKernels{kv_dot, kv_axpy};
+        return cpu_features().level_avx2() ? KvKernels{kv_dot_avx2, kv_axpy_avx2} : KvKernels{kv_dot, kv_axpy};
     }();
     return k;
 }

@@ -2,30 +2,20 @@
 // Not selected here: ops_attention.cpp picks them once when cpu_features() reports AVX2, FMA and F16C.
 #include "inference/ops_attention.h"
 #include "inference/ops_convert.h"
+#include "inference/simd_x86.h"
 
-#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
-#include <immintrin.h>
-#define SIGMA_AVX2 __attribute__((target("avx2,fma,f16c")))
+#if SIGMA_X86_SIMD
 
 namespace sigma {
 
-namespace {
-SIGMA_AVX2 inline float hsum8(__m256 v) {
-    __m128 s = _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
-    s = _mm_add_ps(s, _mm_movehl_ps(s, s));
-    s = _mm_add_ss(s, _mm_movehdup_ps(s));
-    return _mm_cvtss_f32(s);
-}
-}  // namespace
-
-SIGMA_AVX2 float kv_dot_avx2(const float* q, const KvRows& rows, int64_t p, int n) {
+SIGMA_TARGET_AVX2 float kv_dot_avx2(const float* q, const KvRows& rows, int64_t p, int n) {
     __m256 acc = _mm256_setzero_ps();
     int i = 0;
     float s;
     if (rows.type == KvType::F32) {
         const float* r = static_cast<const float*>(rows.data) + p * rows.row_stride;
         for (; i + 8 <= n; i += 8) acc = _mm256_fmadd_ps(_mm256_loadu_ps(q + i), _mm256_loadu_ps(r + i), acc);
-        s = hsum8(acc);
+        s = hsum_ps(acc);
         for (; i < n; ++i) s += q[i] * r[i];
     } else {
         const uint16_t* r = static_cast<const uint16_t*>(rows.data) + p * rows.row_stride;
@@ -33,14 +23,14 @@ SIGMA_AVX2 float kv_dot_avx2(const float* q, const KvRows& rows, int64_t p, int 
             const __m256 k = _mm256_cvtph_ps(_mm_loadu_si128(reinterpret_cast<const __m128i*>(r + i)));
             acc = _mm256_fmadd_ps(_mm256_loadu_ps(q + i), k, acc);
         }
-        s = hsum8(acc);
+        s = hsum_ps(acc);
         const float* table = fp16_table();
         for (; i < n; ++i) s += q[i] * table[r[i]];
     }
     return s;
 }
 
-SIGMA_AVX2 void kv_axpy_avx2(float* out, float w, const KvRows& rows, int64_t p, int n) {
+SIGMA_TARGET_AVX2 void kv_axpy_avx2(float* out, float w, const KvRows& rows, int64_t p, int n) {
     const __m256 wv = _mm256_set1_ps(w);
     int i = 0;
     if (rows.type == KvType::F32) {

@@ -6,10 +6,9 @@
 #include <cmath>
 
 #include "inference/ops_attention.h"
+#include "inference/simd_x86.h"
 
-#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
-#include <immintrin.h>
-#define SIGMA_AVX512F __attribute__((target("avx2,fma,f16c,avx512f")))
+#if SIGMA_X86_SIMD
 
 namespace sigma {
 
@@ -18,7 +17,7 @@ namespace {
 constexpr int kHeadsPerPass = 4;  // query heads whose accumulators stay in registers together
 
 template <bool F16>
-SIGMA_AVX512F inline __m512 load16(const void* base, int64_t offset) {
+SIGMA_TARGET_AVX512F inline __m512 load16(const void* base, int64_t offset) {
     if constexpr (F16)
         return _mm512_cvtph_ps(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(static_cast<const uint16_t*>(base) + offset)));
     else
@@ -26,7 +25,7 @@ SIGMA_AVX512F inline __m512 load16(const void* base, int64_t offset) {
 }
 
 template <int G, bool F16>
-SIGMA_AVX512F void scores_pass(const float* const* q, const KvRows& k, int d_k, int n_pos, float scale, float* const* s) {
+SIGMA_TARGET_AVX512F void scores_pass(const float* const* q, const KvRows& k, int d_k, int n_pos, float scale, float* const* s) {
     for (int p = 0; p < n_pos; ++p) {
         const int64_t row = p * k.row_stride;
         __m512 acc[G];
@@ -41,7 +40,7 @@ SIGMA_AVX512F void scores_pass(const float* const* q, const KvRows& k, int d_k, 
 
 // r[j] = sum of the 16 lanes of v[j], for 16 vectors at once: three rounds of pairwise shuffles and
 // adds (45 operations instead of 16 separate reductions of about 8 each).
-SIGMA_AVX512F inline __m512 sum16(const __m512 v[16]) {
+SIGMA_TARGET_AVX512F inline __m512 sum16(const __m512 v[16]) {
     __m512 t[8], u[4];
     for (int k = 0; k < 8; ++k)
         t[k] = _mm512_add_ps(_mm512_unpacklo_ps(v[2 * k], v[2 * k + 1]), _mm512_unpackhi_ps(v[2 * k], v[2 * k + 1]));
@@ -59,8 +58,8 @@ SIGMA_AVX512F inline __m512 sum16(const __m512 v[16]) {
 constexpr int kMaxBlockHead = 256;  // head sizes up to this take the block path
 
 template <bool F16>
-SIGMA_AVX512F void scores_block16(const float* const* q, int n, const KvRows& k, int d_k, int p0, float scale,
-                                  float* const* s) {
+SIGMA_TARGET_AVX512F void scores_block16(const float* const* q, int n, const KvRows& k, int d_k, int p0, float scale,
+                                         float* const* s) {
     alignas(64) float kf[16 * kMaxBlockHead];
     for (int j = 0; j < 16; ++j)
         for (int i = 0; i < d_k; i += 16) _mm512_store_ps(kf + j * d_k + i, load16<F16>(k.data, (p0 + j) * k.row_stride + i));
@@ -77,8 +76,8 @@ SIGMA_AVX512F void scores_block16(const float* const* q, int n, const KvRows& k,
 }
 
 template <bool F16>
-SIGMA_AVX512F void scores_any(const float* const* q, int n, const KvRows& k, int d_k, int n_pos, float scale,
-                              float* const* s) {
+SIGMA_TARGET_AVX512F void scores_any(const float* const* q, int n, const KvRows& k, int d_k, int n_pos, float scale,
+                                     float* const* s) {
     int p0 = 0;
     if (d_k <= kMaxBlockHead)
         for (; p0 + 16 <= n_pos; p0 += 16) scores_block16<F16>(q, n, k, d_k, p0, scale, s);
@@ -101,7 +100,7 @@ SIGMA_AVX512F void scores_any(const float* const* q, int n, const KvRows& k, int
 // e^x for x <= 0 (softmax inputs have the max subtracted): x = n ln2 + r with |r| <= ln2/2, e^r by
 // its degree-7 Taylor polynomial (relative error < 2e-9 before rounding), times 2^n by scalef.
 // Below -104 the result is 0, as expf's underflows to.
-SIGMA_AVX512F inline __m512 exp_nonpositive(__m512 x) {
+SIGMA_TARGET_AVX512F inline __m512 exp_nonpositive(__m512 x) {
     x = _mm512_max_ps(x, _mm512_set1_ps(-104.0f));
     const __m512 n = _mm512_roundscale_ps(_mm512_mul_ps(x, _mm512_set1_ps(1.44269504088896341f)),
                                           _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
@@ -119,7 +118,7 @@ SIGMA_AVX512F inline __m512 exp_nonpositive(__m512 x) {
 }
 
 template <int G, int NJ, bool F16>
-SIGMA_AVX512F void wsum_pass(float* const* out, const float* const* a, const KvRows& v, int offset, int n_pos) {
+SIGMA_TARGET_AVX512F void wsum_pass(float* const* out, const float* const* a, const KvRows& v, int offset, int n_pos) {
     __m512 acc[G][NJ];
     for (int g = 0; g < G; ++g)
         for (int j = 0; j < NJ; ++j) acc[g][j] = _mm512_setzero_ps();
@@ -137,7 +136,7 @@ SIGMA_AVX512F void wsum_pass(float* const* out, const float* const* a, const KvR
 }
 
 template <int G, bool F16>
-SIGMA_AVX512F void wsum_heads(float* const* out, const float* const* a, const KvRows& v, int d_v, int n_pos) {
+SIGMA_TARGET_AVX512F void wsum_heads(float* const* out, const float* const* a, const KvRows& v, int d_v, int n_pos) {
     // 64 output columns (four registers per head) per pass over the rows, then the remainder.
     int offset = 0;
     for (; offset + 64 <= d_v; offset += 64) wsum_pass<G, 4, F16>(out, a, v, offset, n_pos);
@@ -150,7 +149,7 @@ SIGMA_AVX512F void wsum_heads(float* const* out, const float* const* a, const Kv
 }
 
 template <bool F16>
-SIGMA_AVX512F void wsum_any(float* const* out, const float* const* a, int n, const KvRows& v, int d_v, int n_pos) {
+SIGMA_TARGET_AVX512F void wsum_any(float* const* out, const float* const* a, int n, const KvRows& v, int d_v, int n_pos) {
     for (int g = 0; g < n; g += kHeadsPerPass) {
         switch (n - g < kHeadsPerPass ? n - g : kHeadsPerPass) {
             case 1: wsum_heads<1, F16>(out + g, a + g, v, d_v, n_pos); break;
@@ -163,13 +162,13 @@ SIGMA_AVX512F void wsum_any(float* const* out, const float* const* a, int n, con
 
 }  // namespace
 
-SIGMA_AVX512F void kv_scores_avx512(const float* const* q, int n_q_heads, const KvRows& k, int d_k, int n_pos,
-                                    float scale, float* const* s) {
+SIGMA_TARGET_AVX512F void kv_scores_avx512(const float* const* q, int n_q_heads, const KvRows& k, int d_k, int n_pos,
+                                           float scale, float* const* s) {
     if (k.type == KvType::F16) scores_any<true>(q, n_q_heads, k, d_k, n_pos, scale, s);
     else scores_any<false>(q, n_q_heads, k, d_k, n_pos, scale, s);
 }
 
-SIGMA_AVX512F void softmax_avx512(float* s, int n) {
+SIGMA_TARGET_AVX512F void softmax_avx512(float* s, int n) {
     const int full = n - n % 16;
     const __mmask16 tail = static_cast<__mmask16>((1u << (n % 16)) - 1);
     __m512 m = _mm512_set1_ps(-INFINITY);
@@ -192,8 +191,8 @@ SIGMA_AVX512F void softmax_avx512(float* s, int n) {
     if (tail) _mm512_mask_storeu_ps(s + full, tail, _mm512_mul_ps(_mm512_maskz_loadu_ps(tail, s + full), inv));
 }
 
-SIGMA_AVX512F void kv_weighted_sum_avx512(float* const* out, const float* const* a, int n_heads, const KvRows& v,
-                                          int d_v, int n_pos) {
+SIGMA_TARGET_AVX512F void kv_weighted_sum_avx512(float* const* out, const float* const* a, int n_heads, const KvRows& v,
+                                                 int d_v, int n_pos) {
     if (v.type == KvType::F16) wsum_any<true>(out, a, n_heads, v, d_v, n_pos);
     else wsum_any<false>(out, a, n_heads, v, d_v, n_pos);
 }

@@ -18,11 +18,10 @@ std::vector<int> joint_head_groups(const HeadCounts& heads) {
 
 bool attention_path_available(AttentionPath path) {
     const CpuFeatures& f = cpu_features();
-    const bool avx2 = f.avx2 && f.fma && f.f16c;
     switch (path) {
         case AttentionPath::Scalar: return true;
-        case AttentionPath::Avx2: return avx2;
-        case AttentionPath::Avx512: return avx2 && f.avx512f;
+        case AttentionPath::Avx2: return f.level_avx2();
+        case AttentionPath::Avx512: return f.level_avx512f();
     }
     return false;
 }

@@ -11,6 +11,7 @@
 #include "inference/ops_gemm_tile_x86.h"
 #include "inference/ops_matmul.h"
 #include "inference/quant_k.h"
+#include "inference/simd_x86.h"
 #include "inference/tensor_types.h"
 #include "inference/thread_pool.h"
 
@@ -37,9 +38,7 @@ size_t gemm_rows_bytes(int64_t in) { return panel_bytes(in); }
 
 }  // namespace sigma
 
-#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
-#include <immintrin.h>
-#define SIGMA_VNNI __attribute__((target("avx2,fma,f16c,avx512f,avx512bw,avx512vl,avx512vnni")))
+#if SIGMA_X86_SIMD
 
 namespace sigma {
 
@@ -60,7 +59,7 @@ struct Tokens {
     const float* ox(int64_t t) const { return sx(t) + n_blocks; }
 };
 
-SIGMA_VNNI void pack_token_q8_0(const BlockQ8_0* b, const PanelFormat& f, const Tokens& x, int64_t t) {
+SIGMA_TARGET_AVX512_VNNI void pack_token_q8_0(const BlockQ8_0* b, const PanelFormat& f, const Tokens& x, int64_t t) {
     const float* table = fp16_table();
     auto* q = const_cast<int8_t*>(x.q(t));
     auto* start = const_cast<int32_t*>(x.start(t));
@@ -74,7 +73,7 @@ SIGMA_VNNI void pack_token_q8_0(const BlockQ8_0* b, const PanelFormat& f, const 
     }
 }
 
-SIGMA_VNNI void pack_token_q8_k(const BlockQ8_K* b, const PanelFormat& f, const Tokens& x, int64_t t) {
+SIGMA_TARGET_AVX512_VNNI void pack_token_q8_k(const BlockQ8_K* b, const PanelFormat& f, const Tokens& x, int64_t t) {
     auto* q = const_cast<int8_t*>(x.q(t));
     auto* start = const_cast<int32_t*>(x.start(t));
     auto* sx = const_cast<float*>(x.sx(t));
@@ -95,7 +94,7 @@ SIGMA_VNNI void pack_token_q8_k(const BlockQ8_K* b, const PanelFormat& f, const 
 // sum[g][t] = the integer sums of weight block b (B inputs) for row group g and token t0 + t: the
 // token's start value plus B / 4 vpdpbusd, each 4 weights of 16 rows times 4 broadcast bytes.
 template <int T, int B>
-SIGMA_VNNI inline void block_sums(const Panel& p, const Tokens& x, int64_t t0, int64_t b, __m512i sum[2][T]) {
+SIGMA_TARGET_AVX512_VNNI inline void block_sums(const Panel& p, const Tokens& x, int64_t t0, int64_t b, __m512i sum[2][T]) {
 #pragma GCC unroll 4
     for (int t = 0; t < T; ++t) sum[0][t] = sum[1][t] = _mm512_set1_epi32(x.start(t0 + t)[b]);
     const uint8_t* wq = p.q + b * B * 32;
@@ -120,8 +119,8 @@ SIGMA_VNNI inline void block_sums(const Panel& p, const Tokens& x, int64_t t0, i
 // ws * sx move them to the float sums, which are 16 rows wide and so are stored without any
 // horizontal reduction.
 template <int T>
-SIGMA_VNNI void tile(const Panel& p, const Tokens& x, int64_t t0, int64_t i0, int64_t i1, float* y, int64_t out,
-                     __mmask16 m0, __mmask16 m1, bool add) {
+SIGMA_TARGET_AVX512_VNNI void tile(const Panel& p, const Tokens& x, int64_t t0, int64_t i0, int64_t i1, float* y, int64_t out,
+                                   __mmask16 m0, __mmask16 m1, bool add) {
     constexpr int B = 32;
     __m512 acc[2][T];
     tile_sums_load<T>(acc, y + t0 * out, out, m0, m1, add);
@@ -143,8 +142,8 @@ SIGMA_VNNI void tile(const Panel& p, const Tokens& x, int64_t t0, int64_t i0, in
 // blocks' float sums need only the weight scale ws (one multiply-add; Q4_K/Q5_K subtract wo times the
 // block's activation sum), and the activation scale multiplies each super-block's sum once, into y.
 template <int T, int B, bool kMins>
-SIGMA_VNNI void tile_k(const Panel& p, const Tokens& x, int64_t t0, int64_t i0, int64_t i1, float* y, int64_t out,
-                       __mmask16 m0, __mmask16 m1, bool add) {
+SIGMA_TARGET_AVX512_VNNI void tile_k(const Panel& p, const Tokens& x, int64_t t0, int64_t i0, int64_t i1, float* y, int64_t out,
+                                     __mmask16 m0, __mmask16 m1, bool add) {
     constexpr int S = kQKBlockSize / B;  // blocks per super-block
     for (int64_t sb = i0 / kQKBlockSize; sb < i1 / kQKBlockSize; ++sb) {
         __m512 part[2][T];
@@ -184,8 +183,8 @@ SIGMA_VNNI void tile_k(const Panel& p, const Tokens& x, int64_t t0, int64_t i0, 
 
 }  // namespace
 
-SIGMA_VNNI void gemm_avx512(float* y, const TensorView& w, const float* x, int64_t n_tokens, ThreadPool& pool,
-                            uint8_t* token_scratch, uint8_t* row_scratch, void* q8) {
+SIGMA_TARGET_AVX512_VNNI void gemm_avx512(float* y, const TensorView& w, const float* x, int64_t n_tokens, ThreadPool& pool,
+                                          uint8_t* token_scratch, uint8_t* row_scratch, void* q8) {
     const int64_t in = w.ne[0], out = w.rows();
     const bool k_blocks = type_traits(w.type)->block_size == kQKBlockSize;
     const PanelFormat f = panel_format(w.type);

@@ -10,6 +10,7 @@
 #include "inference/ops_matmul_quant.h"
 #include "inference/quant_k.h"
 #include "inference/quant_unpack_x86.h"
+#include "inference/simd_x86.h"
 #include "inference/tensor_types.h"
 
 namespace sigma {
@@ -42,9 +43,7 @@ Panel panel_at(uint8_t* mem, int64_t in) {
 
 }  // namespace sigma
 
-#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
-#include <immintrin.h>
-#define SIGMA_VNNI __attribute__((target("avx2,fma,f16c,avx512f,avx512bw,avx512vl,avx512vnni")))
+#if SIGMA_X86_SIMD
 
 namespace sigma {
 
@@ -52,7 +51,7 @@ namespace {
 
 // Row decoders: q gets `in` unsigned bytes; ws (and wo) one float per block at index b * stride.
 
-SIGMA_VNNI void decode_q8_0(const uint8_t* src, int64_t in, uint8_t* q, float* ws, int64_t stride) {
+SIGMA_TARGET_AVX512_VNNI void decode_q8_0(const uint8_t* src, int64_t in, uint8_t* q, float* ws, int64_t stride) {
     const auto* b = reinterpret_cast<const BlockQ8_0*>(src);
     const float* table = fp16_table();
     const __m256i flip = _mm256_set1_epi8(static_cast<char>(0x80));
@@ -63,7 +62,7 @@ SIGMA_VNNI void decode_q8_0(const uint8_t* src, int64_t in, uint8_t* q, float* w
     }
 }
 
-SIGMA_VNNI void decode_q4_0(const uint8_t* src, int64_t in, uint8_t* q, float* ws, int64_t stride) {
+SIGMA_TARGET_AVX512_VNNI void decode_q4_0(const uint8_t* src, int64_t in, uint8_t* q, float* ws, int64_t stride) {
     const auto* b = reinterpret_cast<const BlockQ4_0*>(src);
     const float* table = fp16_table();
     const __m128i low = _mm_set1_epi8(0xF);
@@ -77,7 +76,7 @@ SIGMA_VNNI void decode_q4_0(const uint8_t* src, int64_t in, uint8_t* q, float* w
 
 // Q4_K and Q5_K: sub-block j (32 weights) has scale d * sc[j] and offset dmin * m[j].
 template <bool Q5>
-SIGMA_VNNI void decode_q45_k(const uint8_t* src, int64_t in, uint8_t* q, float* ws, float* wo, int64_t stride) {
+SIGMA_TARGET_AVX512_VNNI void decode_q45_k(const uint8_t* src, int64_t in, uint8_t* q, float* ws, float* wo, int64_t stride) {
     const float* table = fp16_table();
     const __m256i low = _mm256_set1_epi8(0xF), sixteen = _mm256_set1_epi8(16);
     for (int64_t bi = 0; bi < in / kQKBlockSize; ++bi) {
@@ -124,7 +123,7 @@ SIGMA_VNNI void decode_q45_k(const uint8_t* src, int64_t in, uint8_t* q, float* 
 }
 
 // Q6_K: q in 0..63 (value d * sc * (q - 32)), one scale per 16 weights.
-SIGMA_VNNI void decode_q6_k(const uint8_t* src, int64_t in, uint8_t* q, float* ws, int64_t stride) {
+SIGMA_TARGET_AVX512_VNNI void decode_q6_k(const uint8_t* src, int64_t in, uint8_t* q, float* ws, int64_t stride) {
     const float* table = fp16_table();
     for (int64_t bi = 0; bi < in / kQKBlockSize; ++bi) {
         const auto& blk = reinterpret_cast<const BlockQ6_K*>(src)[bi];
@@ -139,7 +138,7 @@ SIGMA_VNNI void decode_q6_k(const uint8_t* src, int64_t in, uint8_t* q, float* w
     }
 }
 
-SIGMA_VNNI inline __m256i load_row32(const uint8_t* row) {
+SIGMA_TARGET_AVX512_VNNI inline __m256i load_row32(const uint8_t* row) {
     return row ? _mm256_loadu_si256(reinterpret_cast<const __m256i*>(row)) : _mm256_setzero_si256();
 }
 
@@ -147,7 +146,7 @@ SIGMA_VNNI inline __m256i load_row32(const uint8_t* row) {
 
 // 16 rows x 32 bytes to 8 registers of 16 words: register k holds bytes 4k..4k+3 of every row,
 // stored at dst + k * step. A null row reads as zeros.
-SIGMA_VNNI void panel_transpose_16x32(const uint8_t* const rows[16], uint8_t* dst, int64_t step) {
+SIGMA_TARGET_AVX512_VNNI void panel_transpose_16x32(const uint8_t* const rows[16], uint8_t* dst, int64_t step) {
     __m512i z[8];
     for (int i = 0; i < 8; ++i) z[i] = _mm512_inserti64x4(_mm512_castsi256_si512(load_row32(rows[i])), load_row32(rows[i + 8]), 1);
     // z[i] holds rows i and i + 8; an 8 x 8 word transpose in each 256-bit half follows.
@@ -170,7 +169,7 @@ SIGMA_VNNI void panel_transpose_16x32(const uint8_t* const rows[16], uint8_t* ds
     }
 }
 
-SIGMA_VNNI void panel_fill_avx512(const Panel& p, const TensorView& w, int64_t r0, int n_rows) {
+SIGMA_TARGET_AVX512_VNNI void panel_fill_avx512(const Panel& p, const TensorView& w, int64_t r0, int n_rows) {
     const int64_t in = w.ne[0];
     const PanelFormat f = panel_format(w.type);
     const int64_t n_blocks = in / f.block;

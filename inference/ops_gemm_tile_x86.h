@@ -10,6 +10,7 @@
 
 #include "inference/ops_gemm.h"
 #include "inference/ops_gemm_panel_avx512.h"
+#include "inference/simd_x86.h"
 #include "inference/thread_pool.h"
 
 namespace sigma {
@@ -46,16 +47,15 @@ inline void for_each_token_tile(int64_t n_tokens, Run run) {
 
 }  // namespace sigma
 
-#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
-#include <immintrin.h>
+#if SIGMA_X86_SIMD
 
 namespace sigma {
 
 // acc[g][t] = rows 16g..16g+15 of token t at y + t * out (y already at the tile's first token and
 // the panel's first row), or zero where this is the first chunk.
 template <int T>
-__attribute__((target("avx512f"))) inline void tile_sums_load(__m512 acc[2][T], const float* y, int64_t out, __mmask16 m0,
-                                                             __mmask16 m1, bool add) {
+SIGMA_TARGET_AVX512F inline void tile_sums_load(__m512 acc[2][T], const float* y, int64_t out, __mmask16 m0,
+                                                __mmask16 m1, bool add) {
 #pragma GCC unroll 4
     for (int t = 0; t < T; ++t) {
         acc[0][t] = add ? _mm512_maskz_loadu_ps(m0, y + t * out) : _mm512_setzero_ps();
@@ -64,8 +64,8 @@ __attribute__((target("avx512f"))) inline void tile_sums_load(__m512 acc[2][T], 
 }
 
 template <int T>
-__attribute__((target("avx512f"))) inline void tile_sums_store(const __m512 acc[2][T], float* y, int64_t out, __mmask16 m0,
-                                                              __mmask16 m1) {
+SIGMA_TARGET_AVX512F inline void tile_sums_store(const __m512 acc[2][T], float* y, int64_t out, __mmask16 m0,
+                                                 __mmask16 m1) {
 #pragma GCC unroll 4
     for (int t = 0; t < T; ++t) {
         _mm512_mask_storeu_ps(y + t * out, m0, acc[0][t]);

@@ -26,12 +26,11 @@ void MatmulScratch::reserve(int n_threads, int64_t max_row_length, int64_t max_a
 
 bool matmul_path_available(MatmulPath path) {
     const CpuFeatures& f = cpu_features();
-    const bool avx2 = f.avx2 && f.fma && f.f16c;
     switch (path) {
         case MatmulPath::Scalar: return true;
-        case MatmulPath::Avx2: return avx2;
-        case MatmulPath::Avx512: return avx2 && f.avx512f && f.avx512bw && f.avx512vl && f.avx512vnni;
-        case MatmulPath::Avx512Bf16: return matmul_path_available(MatmulPath::Avx512) && f.avx512bf16;
+        case MatmulPath::Avx2: return f.level_avx2();
+        case MatmulPath::Avx512: return f.level_avx512_vnni();
+        case MatmulPath::Avx512Bf16: return f.level_avx512_bf16();
     }
     return false;
 }

@@ -5,49 +5,39 @@
 
 #include "inference/ops_convert.h"
 #include "inference/ops_matmul.h"
+#include "inference/simd_x86.h"
 #include "inference/tensor_types.h"
 
-#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
-#include <immintrin.h>
-#define SIGMA_AVX2 __attribute__((target("avx2,fma,f16c")))
+#if SIGMA_X86_SIMD
 
 namespace sigma {
 
-namespace {
-SIGMA_AVX2 inline float hsum(__m256 v) {
-    __m128 s = _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
-    s = _mm_add_ps(s, _mm_movehl_ps(s, s));
-    s = _mm_add_ss(s, _mm_movehdup_ps(s));
-    return _mm_cvtss_f32(s);
-}
-}  // namespace
-
-SIGMA_AVX2 float dot_f32_avx2(const float* a, const float* b, int64_t n) {
+SIGMA_TARGET_AVX2 float dot_f32_avx2(const float* a, const float* b, int64_t n) {
     // One accumulator over 8-wide chunks in order: the tile below repeats this exactly per pair.
     __m256 acc = _mm256_setzero_ps();
     int64_t i = 0;
     for (; i + 8 <= n; i += 8) acc = _mm256_fmadd_ps(_mm256_loadu_ps(a + i), _mm256_loadu_ps(b + i), acc);
-    float s = hsum(acc);
+    float s = hsum_ps(acc);
     for (; i < n; ++i) s += a[i] * b[i];
     return s;
 }
 
 // F16 / BF16 rows times float activations without widening the row first. The widening is exact, so
 // these give the same bits as widening and then dot_f32_avx2 (what the prefill tiles do).
-SIGMA_AVX2 float dot_f16_avx2(const uint16_t* w, const float* x, int64_t n) {
+SIGMA_TARGET_AVX2 float dot_f16_avx2(const uint16_t* w, const float* x, int64_t n) {
     __m256 acc = _mm256_setzero_ps();
     int64_t i = 0;
     for (; i + 8 <= n; i += 8) {
         const __m256 wf = _mm256_cvtph_ps(_mm_loadu_si128(reinterpret_cast<const __m128i*>(w + i)));
         acc = _mm256_fmadd_ps(wf, _mm256_loadu_ps(x + i), acc);
     }
-    float s = hsum(acc);
+    float s = hsum_ps(acc);
     const float* table = fp16_table();
     for (; i < n; ++i) s += table[w[i]] * x[i];
     return s;
 }
 
-SIGMA_AVX2 float dot_bf16_avx2(const uint16_t* w, const float* x, int64_t n) {
+SIGMA_TARGET_AVX2 float dot_bf16_avx2(const uint16_t* w, const float* x, int64_t n) {
     __m256 acc = _mm256_setzero_ps();
     int64_t i = 0;
     for (; i + 8 <= n; i += 8) {
@@ -55,13 +45,13 @@ SIGMA_AVX2 float dot_bf16_avx2(const uint16_t* w, const float* x, int64_t n) {
         const __m256 wf = _mm256_castsi256_ps(_mm256_slli_epi32(wide, 16));
         acc = _mm256_fmadd_ps(wf, _mm256_loadu_ps(x + i), acc);
     }
-    float s = hsum(acc);
+    float s = hsum_ps(acc);
     for (; i < n; ++i) s += bf16_to_fp32(w[i]) * x[i];
     return s;
 }
 
-SIGMA_AVX2 void dot_f32_tile4x3_avx2(const float* const rows[4], const float* const tokens[3], int64_t n,
-                                     float out[12]) {
+SIGMA_TARGET_AVX2 void dot_f32_tile4x3_avx2(const float* const rows[4], const float* const tokens[3], int64_t n,
+                                            float out[12]) {
     // 12 independent accumulators (4 rows x 3 tokens): each row chunk is loaded once for 3 tokens,
     // each token chunk once for 4 rows.
     __m256 acc[12];
@@ -80,7 +70,7 @@ SIGMA_AVX2 void dot_f32_tile4x3_avx2(const float* const rows[4], const float* co
     }
     for (int r = 0; r < 4; ++r) {
         for (int t = 0; t < 3; ++t) {
-            float s = hsum(acc[r * 3 + t]);
+            float s = hsum_ps(acc[r * 3 + t]);
             for (int64_t j = i; j < n; ++j) s += rows[r][j] * tokens[t][j];
             out[r * 3 + t] = s;
         }
@@ -91,14 +81,14 @@ namespace {
 // Integer dot product of two 32-value Q8 blocks as 8 int32 partial sums, widened to float.
 // maddubs needs an unsigned left operand: |w| with x carrying w's sign gives the same products;
 // pairs of products fit int16 for q in [-127, 127], as the quantisers write (-128 saturates, no crash).
-SIGMA_AVX2 inline __m256 block_dot(__m256i w_abs, __m256i w, __m256i x) {
+SIGMA_TARGET_AVX2 inline __m256 block_dot(__m256i w_abs, __m256i w, __m256i x) {
     const __m256i p16 = _mm256_maddubs_epi16(w_abs, _mm256_sign_epi8(x, w));
     return _mm256_cvtepi32_ps(_mm256_madd_epi16(p16, _mm256_set1_epi16(1)));
 }
-SIGMA_AVX2 inline __m256i load_qs(const BlockQ8_0& b) { return _mm256_loadu_si256(reinterpret_cast<const __m256i*>(b.qs)); }
+SIGMA_TARGET_AVX2 inline __m256i load_qs(const BlockQ8_0& b) { return _mm256_loadu_si256(reinterpret_cast<const __m256i*>(b.qs)); }
 }  // namespace
 
-SIGMA_AVX2 float dot_q8_0_avx2(const BlockQ8_0* w, const BlockQ8_0* x, int64_t n_blocks) {
+SIGMA_TARGET_AVX2 float dot_q8_0_avx2(const BlockQ8_0* w, const BlockQ8_0* x, int64_t n_blocks) {
     const float* table = fp16_table();
     __m256 acc = _mm256_setzero_ps();
     for (int64_t b = 0; b < n_blocks; ++b) {
@@ -106,11 +96,11 @@ SIGMA_AVX2 float dot_q8_0_avx2(const BlockQ8_0* w, const BlockQ8_0* x, int64_t n
         const __m256 d = _mm256_set1_ps(table[w[b].d] * table[x[b].d]);
         acc = _mm256_fmadd_ps(d, block_dot(_mm256_sign_epi8(qw, qw), qw, load_qs(x[b])), acc);
     }
-    return hsum(acc);
+    return hsum_ps(acc);
 }
 
-SIGMA_AVX2 void dot_q8_0_tile4x2_avx2(const BlockQ8_0* const rows[4], const BlockQ8_0* const tokens[2],
-                                      int64_t n_blocks, float out[8]) {
+SIGMA_TARGET_AVX2 void dot_q8_0_tile4x2_avx2(const BlockQ8_0* const rows[4], const BlockQ8_0* const tokens[2],
+                                             int64_t n_blocks, float out[8]) {
     // Per pair exactly dot_q8_0_avx2's arithmetic; each weight block is loaded (and its |w| formed)
     // once for both tokens, each token block once for all four rows.
     const float* table = fp16_table();
@@ -128,10 +118,10 @@ SIGMA_AVX2 void dot_q8_0_tile4x2_avx2(const BlockQ8_0* const rows[4], const Bloc
             acc[r * 2 + 1] = _mm256_fmadd_ps(_mm256_set1_ps(dw * dx1), block_dot(aw, qw, x1), acc[r * 2 + 1]);
         }
     }
-    for (int i = 0; i < 8; ++i) out[i] = hsum(acc[i]);
+    for (int i = 0; i < 8; ++i) out[i] = hsum_ps(acc[i]);
 }
 
-SIGMA_AVX2 void quantize_row_q8_0_avx2(const float* x, BlockQ8_0* y, int64_t n) {
+SIGMA_TARGET_AVX2 void quantize_row_q8_0_avx2(const float* x, BlockQ8_0* y, int64_t n) {
     // As quantize_row: d = max|x| / 127, q = round(x / d) (ties to even here; the reference rounds
     // them away from zero: a last-bit difference in rare ties, within every tolerance).
     const __m256 sign_mask = _mm256_set1_ps(-0.0f);
@@ -161,7 +151,7 @@ SIGMA_AVX2 void quantize_row_q8_0_avx2(const float* x, BlockQ8_0* y, int64_t n) 
     }
 }
 
-SIGMA_AVX2 void widen_f16_row_avx2(float* dst, const uint16_t* src, int64_t n) {
+SIGMA_TARGET_AVX2 void widen_f16_row_avx2(float* dst, const uint16_t* src, int64_t n) {
     int64_t i = 0;
     for (; i + 8 <= n; i += 8)
         _mm256_storeu_ps(dst + i, _mm256_cvtph_ps(_mm_loadu_si128(reinterpret_cast<const __m128i*>(src + i))));

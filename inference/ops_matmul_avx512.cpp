@@ -10,21 +10,20 @@
 #include "inference/ops_matmul.h"
 #include "inference/ops_matmul_quant.h"
 #include "inference/quant_unpack_x86.h"
+#include "inference/simd_x86.h"
 
-#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
-#include <immintrin.h>
-#define SIGMA_AVX512 __attribute__((target("avx2,fma,f16c,avx512f,avx512bw,avx512vl,avx512vnni")))
+#if SIGMA_X86_SIMD
 
 namespace sigma {
 
 namespace {
 
-SIGMA_AVX512 inline __m256i load32(const void* p) { return _mm256_loadu_si256(static_cast<const __m256i*>(p)); }
-SIGMA_AVX512 inline __m512i load64(const void* p) { return _mm512_loadu_si512(p); }
-SIGMA_AVX512 inline __m512i join(__m256i lo, __m256i hi) { return _mm512_inserti64x4(_mm512_castsi256_si512(lo), hi, 1); }
+SIGMA_TARGET_AVX512_VNNI inline __m256i load32(const void* p) { return _mm256_loadu_si256(static_cast<const __m256i*>(p)); }
+SIGMA_TARGET_AVX512_VNNI inline __m512i load64(const void* p) { return _mm512_loadu_si512(p); }
+SIGMA_TARGET_AVX512_VNNI inline __m512i join(__m256i lo, __m256i hi) { return _mm512_inserti64x4(_mm512_castsi256_si512(lo), hi, 1); }
 
 // Signed 32-byte blocks: |w| (unsigned) times x with w's sign, four products per int32 lane.
-SIGMA_AVX512 inline __m256i signed_dot(__m256i w, __m256i x) {
+SIGMA_TARGET_AVX512_VNNI inline __m256i signed_dot(__m256i w, __m256i x) {
     return _mm256_dpbusd_epi32(_mm256_setzero_si256(), _mm256_sign_epi8(w, w), _mm256_sign_epi8(x, w));
 }
 
@@ -33,13 +32,13 @@ SIGMA_AVX512 inline __m256i signed_dot(__m256i w, __m256i x) {
 constexpr int kPrefetchBytes = 1536;
 
 // Lanes 0..7 scaled by a, 8..15 by b.
-SIGMA_AVX512 inline __m512i two_scales(int a, int b) {
+SIGMA_TARGET_AVX512_VNNI inline __m512i two_scales(int a, int b) {
     return _mm512_inserti64x4(_mm512_set1_epi32(a), _mm256_set1_epi32(b), 1);
 }
 
 }  // namespace
 
-SIGMA_AVX512 float dot_q8_0_avx512(const BlockQ8_0* w, const BlockQ8_0* x, int64_t n_blocks) {
+SIGMA_TARGET_AVX512_VNNI float dot_q8_0_avx512(const BlockQ8_0* w, const BlockQ8_0* x, int64_t n_blocks) {
     const float* table = fp16_table();
     __m256 acc = _mm256_setzero_ps();
     for (int64_t b = 0; b < n_blocks; ++b) {
@@ -50,7 +49,7 @@ SIGMA_AVX512 float dot_q8_0_avx512(const BlockQ8_0* w, const BlockQ8_0* x, int64
     return _mm512_reduce_add_ps(_mm512_zextps256_ps512(acc));
 }
 
-SIGMA_AVX512 float dot_q4_0_q8_0_avx512(const BlockQ4_0* w, const BlockQ8_0* x, int64_t n_blocks) {
+SIGMA_TARGET_AVX512_VNNI float dot_q4_0_q8_0_avx512(const BlockQ4_0* w, const BlockQ8_0* x, int64_t n_blocks) {
     const float* table = fp16_table();
     const __m256i low = _mm256_set1_epi8(0xF), eight = _mm256_set1_epi8(8);
     __m512 acc = _mm512_setzero_ps();
@@ -69,7 +68,7 @@ SIGMA_AVX512 float dot_q4_0_q8_0_avx512(const BlockQ4_0* w, const BlockQ8_0* x, 
 
 // Q4_K and Q5_K share the block layout but for Q5_K's fifth bit per weight (qh).
 template <int N, typename Block>
-SIGMA_AVX512 inline void q45_k_rows(const Block* w, const BlockQ8_K* const* x, int64_t n_blocks, float* out) {
+SIGMA_TARGET_AVX512_VNNI inline void q45_k_rows(const Block* w, const BlockQ8_K* const* x, int64_t n_blocks, float* out) {
     constexpr bool kQ5 = std::is_same_v<Block, BlockQ5_K>;
     const float* table = fp16_table();
     const __m256i low = _mm256_set1_epi8(0xF);
@@ -114,7 +113,7 @@ SIGMA_AVX512 inline void q45_k_rows(const Block* w, const BlockQ8_K* const* x, i
 }
 
 template <int N>
-SIGMA_AVX512 inline void q6_k_rows(const BlockQ6_K* w, const BlockQ8_K* const* x, int64_t n_blocks, float* out) {
+SIGMA_TARGET_AVX512_VNNI inline void q6_k_rows(const BlockQ6_K* w, const BlockQ8_K* const* x, int64_t n_blocks, float* out) {
     const float* table = fp16_table();
     const __m128i repeat4 = _mm_setr_epi8(0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2, 3, 3, 3, 3);
     __m512 acc[N];
@@ -158,7 +157,7 @@ SIGMA_AVX512 inline void q6_k_rows(const BlockQ6_K* w, const BlockQ8_K* const* x
 // takes its pair of them by one permute, so a group is 4 unpacking ops, a dpbusd, a convert and an
 // fma; the mins are one int16 multiply-add per block. Sums in float, in another order than the
 // two-token kernel, so the two agree within float rounding.
-SIGMA_AVX512 float dot_q4_k_q8_k_avx512(const BlockQ4_K* w, const BlockQ8_K* x, int64_t n_blocks) {
+SIGMA_TARGET_AVX512_VNNI float dot_q4_k_q8_k_avx512(const BlockQ4_K* w, const BlockQ8_K* x, int64_t n_blocks) {
     const float* table = fp16_table();
     const __m256i low = _mm256_set1_epi8(0xF);
     const __m128i dup = _mm_setr_epi8(0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5, 6, 6, 7, 7);
@@ -193,20 +192,20 @@ SIGMA_AVX512 float dot_q4_k_q8_k_avx512(const BlockQ4_K* w, const BlockQ8_K* x, 
     return _mm512_reduce_add_ps(acc) - _mm512_reduce_add_ps(_mm512_zextps256_ps512(mins));
 }
 
-SIGMA_AVX512 void dot_q4_k_q8_k_x2_avx512(const BlockQ4_K* w, const BlockQ8_K* x0, const BlockQ8_K* x1, int64_t n_blocks,
-                                          float out[2]) {
+SIGMA_TARGET_AVX512_VNNI void dot_q4_k_q8_k_x2_avx512(const BlockQ4_K* w, const BlockQ8_K* x0, const BlockQ8_K* x1, int64_t n_blocks,
+                                                      float out[2]) {
     const BlockQ8_K* x[2] = {x0, x1};
     q45_k_rows<2>(w, x, n_blocks, out);
 }
 
-SIGMA_AVX512 float dot_q5_k_q8_k_avx512(const BlockQ5_K* w, const BlockQ8_K* x, int64_t n_blocks) {
+SIGMA_TARGET_AVX512_VNNI float dot_q5_k_q8_k_avx512(const BlockQ5_K* w, const BlockQ8_K* x, int64_t n_blocks) {
     float out;
     q45_k_rows<1>(w, &x, n_blocks, &out);
     return out;
 }
 
-SIGMA_AVX512 void dot_q5_k_q8_k_x2_avx512(const BlockQ5_K* w, const BlockQ8_K* x0, const BlockQ8_K* x1, int64_t n_blocks,
-                                          float out[2]) {
+SIGMA_TARGET_AVX512_VNNI void dot_q5_k_q8_k_x2_avx512(const BlockQ5_K* w, const BlockQ8_K* x0, const BlockQ8_K* x1, int64_t n_blocks,
+                                                      float out[2]) {
     const BlockQ8_K* x[2] = {x0, x1};
     q45_k_rows<2>(w, x, n_blocks, out);
 }
@@ -214,7 +213,7 @@ SIGMA_AVX512 void dot_q5_k_q8_k_x2_avx512(const BlockQ5_K* w, const BlockQ8_K* x
 // Decode for Q6_K, as for Q4_K: the 16 signed sub-block scales become floats (d * dx * sc_j) once per
 // block, each 64-weight group picks its four by a permute, and the -32 offsets are one int16
 // multiply-add of the scales with the block sums.
-SIGMA_AVX512 float dot_q6_k_q8_k_avx512(const BlockQ6_K* w, const BlockQ8_K* x, int64_t n_blocks) {
+SIGMA_TARGET_AVX512_VNNI float dot_q6_k_q8_k_avx512(const BlockQ6_K* w, const BlockQ8_K* x, int64_t n_blocks) {
     const float* table = fp16_table();
     __m512i pick[4];
     for (int k = 0; k < 4; ++k)
@@ -242,8 +241,8 @@ SIGMA_AVX512 float dot_q6_k_q8_k_avx512(const BlockQ6_K* w, const BlockQ8_K* x, 
     return _mm512_reduce_add_ps(acc) - _mm512_reduce_add_ps(_mm512_zextps256_ps512(offsets));
 }
 
-SIGMA_AVX512 void dot_q6_k_q8_k_x2_avx512(const BlockQ6_K* w, const BlockQ8_K* x0, const BlockQ8_K* x1, int64_t n_blocks,
-                                          float out[2]) {
+SIGMA_TARGET_AVX512_VNNI void dot_q6_k_q8_k_x2_avx512(const BlockQ6_K* w, const BlockQ8_K* x0, const BlockQ8_K* x1, int64_t n_blocks,
+                                                      float out[2]) {
     const BlockQ8_K* x[2] = {x0, x1};
     q6_k_rows<2>(w, x, n_blocks, out);
 }

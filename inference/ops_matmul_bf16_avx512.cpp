@@ -10,12 +10,11 @@
 #include "inference/ops_gemm_panel_avx512.h"
 #include "inference/ops_gemm_tile_x86.h"
 #include "inference/ops_matmul.h"
+#include "inference/simd_x86.h"
 #include "inference/tensor_types.h"
 #include "inference/thread_pool.h"
 
-#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
-#include <immintrin.h>
-#define SIGMA_BF16 __attribute__((target("avx2,fma,f16c,avx512f,avx512bw,avx512vl,avx512bf16")))
+#if SIGMA_X86_SIMD
 
 namespace sigma {
 
@@ -23,13 +22,13 @@ namespace {
 
 constexpr int64_t kChunkInputs = 256;  // inputs per pass: 32 rows of them are 16 KB, which stay in L1
 
-SIGMA_BF16 inline __m512bh as_bh(__m512i v) { return reinterpret_cast<__m512bh&>(v); }
+SIGMA_TARGET_AVX512_BF16 inline __m512bh as_bh(__m512i v) { return reinterpret_cast<__m512bh&>(v); }
 
 // y[t][0..31] (+)= the panel chunk's 32 rows . token t0 + t over pairs [0, n_pairs) of the chunk
 // starting at input i0; chunk holds pair k of group g at (2k + g) * 64 bytes.
 template <int T>
-SIGMA_BF16 void tile(const uint8_t* chunk, int64_t n_pairs, const uint16_t* xb, int64_t in, int64_t t0, int64_t i0,
-                     float* y, int64_t out, __mmask16 m0, __mmask16 m1, bool add) {
+SIGMA_TARGET_AVX512_BF16 void tile(const uint8_t* chunk, int64_t n_pairs, const uint16_t* xb, int64_t in, int64_t t0, int64_t i0,
+                                   float* y, int64_t out, __mmask16 m0, __mmask16 m1, bool add) {
     __m512 acc[2][T];
     tile_sums_load<T>(acc, y + t0 * out, out, m0, m1, add);
     for (int64_t k = 0; k < n_pairs; ++k) {
@@ -49,7 +48,7 @@ SIGMA_BF16 void tile(const uint8_t* chunk, int64_t n_pairs, const uint16_t* xb, 
 
 }  // namespace
 
-SIGMA_BF16 void round_row_bf16_avx512(const float* x, uint16_t* y, int64_t n) {
+SIGMA_TARGET_AVX512_BF16 void round_row_bf16_avx512(const float* x, uint16_t* y, int64_t n) {
     int64_t i = 0;
     for (; i + 16 <= n; i += 16) {
         const __m256bh h = _mm512_cvtneps_pbh(_mm512_loadu_ps(x + i));
@@ -58,7 +57,7 @@ SIGMA_BF16 void round_row_bf16_avx512(const float* x, uint16_t* y, int64_t n) {
     for (; i < n; ++i) y[i] = fp32_to_bf16(x[i]);
 }
 
-SIGMA_BF16 float dot_bf16_bf16_avx512(const uint16_t* w, const uint16_t* x, int64_t n) {
+SIGMA_TARGET_AVX512_BF16 float dot_bf16_bf16_avx512(const uint16_t* w, const uint16_t* x, int64_t n) {
     __m512 acc0 = _mm512_setzero_ps(), acc1 = _mm512_setzero_ps();
     int64_t i = 0;
     for (; i + 64 <= n; i += 64) {
@@ -71,8 +70,8 @@ SIGMA_BF16 float dot_bf16_bf16_avx512(const uint16_t* w, const uint16_t* x, int6
     return s;
 }
 
-SIGMA_BF16 void gemm_bf16_avx512(float* y, const TensorView& w, const uint16_t* xb, int64_t n_tokens, ThreadPool& pool,
-                                 uint8_t* row_scratch) {
+SIGMA_TARGET_AVX512_BF16 void gemm_bf16_avx512(float* y, const TensorView& w, const uint16_t* xb, int64_t n_tokens, ThreadPool& pool,
+                                               uint8_t* row_scratch) {
     const int64_t in = w.ne[0], out = w.rows();
     const size_t stride = row_bytes(w.type, in);
     const auto* base = static_cast<const uint8_t*>(w.data);

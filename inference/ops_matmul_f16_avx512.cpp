@@ -12,12 +12,11 @@
 #include "inference/ops_gemm_panel_avx512.h"
 #include "inference/ops_gemm_tile_x86.h"
 #include "inference/ops_matmul.h"
+#include "inference/simd_x86.h"
 #include "inference/tensor_types.h"
 #include "inference/thread_pool.h"
 
-#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
-#include <immintrin.h>
-#define SIGMA_AVX512F __attribute__((target("avx2,fma,f16c,avx512f,avx512bw,avx512vl")))
+#if SIGMA_X86_SIMD
 
 namespace sigma {
 
@@ -28,7 +27,7 @@ constexpr int64_t kChunkInputs = 128;  // inputs per pass: 32 rows of them in fl
 // 16 inputs of 16 rows (row r at rows[r], null = zeros) as 16 registers of 16 rows: register i holds
 // input i of every row, stored at dst + i * step bytes.
 template <TensorType W>
-SIGMA_AVX512F inline __m512 widen16(const uint8_t* row) {
+SIGMA_TARGET_AVX512_VNNI inline __m512 widen16(const uint8_t* row) {
     if constexpr (W == TensorType::F16) return _mm512_cvtph_ps(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(row)));
     if constexpr (W == TensorType::BF16)
         return _mm512_castsi512_ps(_mm512_slli_epi32(_mm512_cvtepu16_epi32(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(row))), 16));
@@ -36,7 +35,7 @@ SIGMA_AVX512F inline __m512 widen16(const uint8_t* row) {
 }
 
 template <TensorType W>
-SIGMA_AVX512F void widen_transpose_16x16(const uint8_t* const rows[16], uint8_t* dst, int64_t step) {
+SIGMA_TARGET_AVX512_VNNI void widen_transpose_16x16(const uint8_t* const rows[16], uint8_t* dst, int64_t step) {
     __m512 r[16];
     for (int i = 0; i < 16; ++i) r[i] = rows[i] ? widen16<W>(rows[i]) : _mm512_setzero_ps();
     // 4 x 4 blocks of 4 x 4: transpose inside each 128-bit lane, then move the lanes.
@@ -65,8 +64,8 @@ SIGMA_AVX512F void widen_transpose_16x16(const uint8_t* const rows[16], uint8_t*
 // y[t][0..31] (+)= the chunk's 32 rows . token t0 + t over its n inputs starting at i0; the chunk holds
 // input k of group g at (2k + g) * 64 bytes.
 template <int T>
-SIGMA_AVX512F void tile(const uint8_t* chunk, int64_t n, const float* x, int64_t in, int64_t t0, int64_t i0, float* y,
-                        int64_t out, __mmask16 m0, __mmask16 m1, bool add) {
+SIGMA_TARGET_AVX512_VNNI void tile(const uint8_t* chunk, int64_t n, const float* x, int64_t in, int64_t t0, int64_t i0, float* y,
+                                   int64_t out, __mmask16 m0, __mmask16 m1, bool add) {
     __m512 acc[2][T];
     tile_sums_load<T>(acc, y + t0 * out, out, m0, m1, add);
     const float* xt = x + t0 * in + i0;
@@ -86,7 +85,7 @@ SIGMA_AVX512F void tile(const uint8_t* chunk, int64_t n, const float* x, int64_t
 
 // Four chains of 16 products, then the tail in order.
 template <TensorType W>
-SIGMA_AVX512F float dot_half(const uint16_t* w, const float* x, int64_t n) {
+SIGMA_TARGET_AVX512_VNNI float dot_half(const uint16_t* w, const float* x, int64_t n) {
     __m512 acc[4] = {_mm512_setzero_ps(), _mm512_setzero_ps(), _mm512_setzero_ps(), _mm512_setzero_ps()};
     const auto* bytes = reinterpret_cast<const uint8_t*>(w);
     int64_t i = 0;
@@ -100,11 +99,11 @@ SIGMA_AVX512F float dot_half(const uint16_t* w, const float* x, int64_t n) {
 
 }  // namespace
 
-SIGMA_AVX512F float dot_f16_avx512(const uint16_t* w, const float* x, int64_t n) { return dot_half<TensorType::F16>(w, x, n); }
-SIGMA_AVX512F float dot_bf16_avx512(const uint16_t* w, const float* x, int64_t n) { return dot_half<TensorType::BF16>(w, x, n); }
+SIGMA_TARGET_AVX512_VNNI float dot_f16_avx512(const uint16_t* w, const float* x, int64_t n) { return dot_half<TensorType::F16>(w, x, n); }
+SIGMA_TARGET_AVX512_VNNI float dot_bf16_avx512(const uint16_t* w, const float* x, int64_t n) { return dot_half<TensorType::BF16>(w, x, n); }
 
-SIGMA_AVX512F void gemm_f16_avx512(float* y, const TensorView& w, const float* x, int64_t n_tokens, ThreadPool& pool,
-                                   uint8_t* row_scratch) {
+SIGMA_TARGET_AVX512_VNNI void gemm_f16_avx512(float* y, const TensorView& w, const float* x, int64_t n_tokens, ThreadPool& pool,
+                                              uint8_t* row_scratch) {
     const int64_t in = w.ne[0], out = w.rows();
     const size_t stride = row_bytes(w.type, in), elem = w.type == TensorType::F32 ? 4 : 2;
     const auto* base = static_cast<const uint8_t*>(w.data);

@@ -6,34 +6,19 @@
 #include "inference/ops_convert.h"
 #include "inference/ops_matmul_quant.h"
 #include "inference/quant_unpack_x86.h"
+#include "inference/simd_x86.h"
 
-#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
-#include <immintrin.h>
-#define SIGMA_AVX2 __attribute__((target("avx2,fma,f16c")))
+#if SIGMA_X86_SIMD
 
 namespace sigma {
 
 namespace {
 
-SIGMA_AVX2 inline int32_t hsum_i32(__m256i v) {
-    __m128i s = _mm_add_epi32(_mm256_castsi256_si128(v), _mm256_extracti128_si256(v, 1));
-    s = _mm_add_epi32(s, _mm_shuffle_epi32(s, 0x4e));
-    s = _mm_add_epi32(s, _mm_shuffle_epi32(s, 0xb1));
-    return _mm_cvtsi128_si32(s);
-}
-
-SIGMA_AVX2 inline float hsum_ps(__m256 v) {
-    __m128 s = _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
-    s = _mm_add_ps(s, _mm_movehl_ps(s, s));
-    s = _mm_add_ss(s, _mm_movehdup_ps(s));
-    return _mm_cvtss_f32(s);
-}
-
-SIGMA_AVX2 inline __m256i load32(const void* p) { return _mm256_loadu_si256(static_cast<const __m256i*>(p)); }
+SIGMA_TARGET_AVX2 inline __m256i load32(const void* p) { return _mm256_loadu_si256(static_cast<const __m256i*>(p)); }
 
 // 32 unsigned weights (< 64) times 32 signed activations, as 8 int32 sums of 4 products each
 // scaled by `scale16` (16 int16 lanes: the first 8 belong to bytes 0..15, the last 8 to 16..31).
-SIGMA_AVX2 inline __m256i scaled_dot(__m256i q, __m256i y, __m256i scale16) {
+SIGMA_TARGET_AVX2 inline __m256i scaled_dot(__m256i q, __m256i y, __m256i scale16) {
     return _mm256_madd_epi16(_mm256_maddubs_epi16(q, y), scale16);
 }
 
@@ -51,7 +36,7 @@ inline int32_t k_scales(const uint8_t* packed, const int16_t* bsums, int sc[8]) 
 
 }  // namespace
 
-SIGMA_AVX2 float dot_q4_0_q8_0_avx2(const BlockQ4_0* w, const BlockQ8_0* x, int64_t n_blocks) {
+SIGMA_TARGET_AVX2 float dot_q4_0_q8_0_avx2(const BlockQ4_0* w, const BlockQ8_0* x, int64_t n_blocks) {
     const float* table = fp16_table();
     const __m256i low = _mm256_set1_epi8(0xF), eight = _mm256_set1_epi8(8), ones = _mm256_set1_epi16(1);
     __m256 acc = _mm256_setzero_ps();
@@ -67,7 +52,7 @@ SIGMA_AVX2 float dot_q4_0_q8_0_avx2(const BlockQ4_0* w, const BlockQ8_0* x, int6
     return hsum_ps(acc);
 }
 
-SIGMA_AVX2 float dot_q4_k_q8_k_avx2(const BlockQ4_K* w, const BlockQ8_K* x, int64_t n_blocks) {
+SIGMA_TARGET_AVX2 float dot_q4_k_q8_k_avx2(const BlockQ4_K* w, const BlockQ8_K* x, int64_t n_blocks) {
     const float* table = fp16_table();
     const __m256i low = _mm256_set1_epi8(0xF);
     float s = 0;
@@ -82,12 +67,12 @@ SIGMA_AVX2 float dot_q4_k_q8_k_avx2(const BlockQ4_K* w, const BlockQ8_K* x, int6
             acc = _mm256_add_epi32(acc, scaled_dot(lo, load32(x[b].qs + 64 * g), _mm256_set1_epi16(static_cast<int16_t>(sc[2 * g]))));
             acc = _mm256_add_epi32(acc, scaled_dot(hi, load32(x[b].qs + 64 * g + 32), _mm256_set1_epi16(static_cast<int16_t>(sc[2 * g + 1]))));
         }
-        s += x[b].d * (table[w[b].d] * static_cast<float>(hsum_i32(acc)) - table[w[b].dmin] * static_cast<float>(summ));
+        s += x[b].d * (table[w[b].d] * static_cast<float>(hsum_epi32(acc)) - table[w[b].dmin] * static_cast<float>(summ));
     }
     return s;
 }
 
-SIGMA_AVX2 float dot_q5_k_q8_k_avx2(const BlockQ5_K* w, const BlockQ8_K* x, int64_t n_blocks) {
+SIGMA_TARGET_AVX2 float dot_q5_k_q8_k_avx2(const BlockQ5_K* w, const BlockQ8_K* x, int64_t n_blocks) {
     const float* table = fp16_table();
     const __m256i low = _mm256_set1_epi8(0xF), sixteen = _mm256_set1_epi8(16);
     float s = 0;
@@ -108,12 +93,12 @@ SIGMA_AVX2 float dot_q5_k_q8_k_avx2(const BlockQ5_K* w, const BlockQ8_K* x, int6
             acc = _mm256_add_epi32(acc, scaled_dot(lo, load32(x[b].qs + 64 * g), _mm256_set1_epi16(static_cast<int16_t>(sc[2 * g]))));
             acc = _mm256_add_epi32(acc, scaled_dot(hi, load32(x[b].qs + 64 * g + 32), _mm256_set1_epi16(static_cast<int16_t>(sc[2 * g + 1]))));
         }
-        s += x[b].d * (table[w[b].d] * static_cast<float>(hsum_i32(acc)) - table[w[b].dmin] * static_cast<float>(summ));
+        s += x[b].d * (table[w[b].d] * static_cast<float>(hsum_epi32(acc)) - table[w[b].dmin] * static_cast<float>(summ));
     }
     return s;
 }
 
-SIGMA_AVX2 float dot_q6_k_q8_k_avx2(const BlockQ6_K* w, const BlockQ8_K* x, int64_t n_blocks) {
+SIGMA_TARGET_AVX2 float dot_q6_k_q8_k_avx2(const BlockQ6_K* w, const BlockQ8_K* x, int64_t n_blocks) {
     const float* table = fp16_table();
     float s = 0;
     for (int64_t b = 0; b < n_blocks; ++b) {
@@ -130,7 +115,7 @@ SIGMA_AVX2 float dot_q6_k_q8_k_avx2(const BlockQ6_K* w, const BlockQ8_K* x, int6
                 acc = _mm256_add_epi32(acc, scaled_dot(q[k], load32(x[b].qs + 128 * h + 32 * k), scale));
             }
         }
-        s += x[b].d * table[w[b].d] * static_cast<float>(hsum_i32(acc) - 32 * offset);
+        s += x[b].d * table[w[b].d] * static_cast<float>(hsum_epi32(acc) - 32 * offset);
     }
     return s;
 }

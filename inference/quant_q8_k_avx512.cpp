@@ -2,14 +2,14 @@
 // the reference's own float operation (multiply, then add a signed half, then truncate), with explicit
 // rounding so the compiler cannot fuse them, so the bytes, scale and sums are bit-identical.
 #include "inference/quant_k.h"
+#include "inference/simd_x86.h"
 
-#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
-#include <immintrin.h>
+#if SIGMA_X86_SIMD
 
 namespace sigma {
 
-__attribute__((target("avx2,fma,avx512f,avx512bw,avx512vl"))) void quantize_row_q8_k_avx512(const float* src,
-                                                                                            BlockQ8_K* dst, int64_t n) {
+SIGMA_TARGET_AVX512_VNNI void quantize_row_q8_k_avx512(const float* src,
+                                                       BlockQ8_K* dst, int64_t n) {
     constexpr int kRound = _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC;
     const __m512 zero = _mm512_setzero_ps(), half = _mm512_set1_ps(0.5f), minus_half = _mm512_set1_ps(-0.5f);
     const __m512i lo = _mm512_set1_epi32(-127), hi = _mm512_set1_epi32(127);

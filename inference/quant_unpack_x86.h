@@ -3,16 +3,17 @@
 // Not a kernel: each helper turns packed bits into one byte per weight and nothing more.
 #pragma once
 
-#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
-#include <immintrin.h>
-
 #include <cstdint>
+
+#include "inference/simd_x86.h"
+
+#if SIGMA_X86_SIMD
 
 namespace sigma {
 
 // Half h of a Q6_K block (weights 128h .. 128h+127) as q in 0..63, one byte each:
 // out[k] holds weights 128h + 32k .. +31.
-__attribute__((target("avx2"))) inline void q6_k_unpack_half(const uint8_t* ql, const uint8_t* qh, __m256i out[4]) {
+SIGMA_TARGET_AVX2 inline void q6_k_unpack_half(const uint8_t* ql, const uint8_t* qh, __m256i out[4]) {
     const __m256i low = _mm256_set1_epi8(0xF), three = _mm256_set1_epi8(3);
     const __m256i ql0 = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(ql));
     const __m256i ql1 = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(ql + 32));

@@ -34,18 +34,21 @@ TEST(CpuFeatures, AForcedPathCapsEveryKernelChoice) {
     using sigma::AttentionPath;
     if (forced == "scalar") {
         EXPECT_FALSE(f.avx2 || f.fma || f.f16c || f.avx512f || f.avx512vnni || f.avx512bf16);
+        EXPECT_FALSE(f.level_avx2());
         EXPECT_EQ(sigma::matmul_default_path(), MatmulPath::Scalar);
         EXPECT_FALSE(sigma::matmul_path_available(MatmulPath::Avx2));
         EXPECT_EQ(sigma::attention_default_path(), AttentionPath::Scalar);
         EXPECT_FALSE(sigma::attention_path_available(AttentionPath::Avx2));
     } else if (forced == "avx2") {
         EXPECT_FALSE(f.avx512f || f.avx512bw || f.avx512vl || f.avx512vnni || f.avx512bf16);
+        EXPECT_FALSE(f.level_avx512f());
         EXPECT_FALSE(sigma::matmul_path_available(MatmulPath::Avx512));
         EXPECT_FALSE(sigma::attention_path_available(AttentionPath::Avx512));
         EXPECT_NE(sigma::attention_default_path(), AttentionPath::Avx512);
-        EXPECT_EQ(sigma::attention_path_available(AttentionPath::Avx2), f.avx2 && f.fma && f.f16c);
+        EXPECT_EQ(sigma::attention_path_available(AttentionPath::Avx2), f.level_avx2());
     } else if (forced == "avx512") {
         EXPECT_FALSE(f.avx512bf16);
+        EXPECT_FALSE(f.level_avx512_bf16());
         EXPECT_FALSE(sigma::matmul_path_available(MatmulPath::Avx512Bf16));
         EXPECT_NE(sigma::matmul_default_path(), MatmulPath::Avx512Bf16);
     } else {
