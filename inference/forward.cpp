@@ -1,16 +1,15 @@
 // The forward pass, block by block as the paper writes it; each block is a flat call with the math
-// beside it. Batched: every matmul sees all tokens of the call, so each weight row is read once.
+// beside it (the attention block's own steps: attention_block.cpp). Batched: every matmul sees all
+// tokens of the call, so each weight row is read once.
 // Not a graph executor: the order of operations is this file.
 #include "inference/forward.h"
 
 #include <algorithm>
-#include <cmath>
 #include <new>
 #include <string>
 
-#include "inference/ops_attention.h"
+#include "inference/attention_block.h"
 #include "inference/ops_rmsnorm.h"
-#include "inference/ops_rope.h"
 #include "inference/ops_swiglu.h"
 #include "inference/tensor_types.h"
 
@@ -169,23 +168,39 @@ Status allocate_forward_buffers(ForwardBuffers& b, const ModelConfig& c, const M
     return {};
 }
 
-namespace {
-
-Status matmul_or_error(float* y, const TensorView& w, const float* x, int64_t n, ForwardState& s) {
+Status forward_matmul(float* y, const TensorView& w, const float* x, int64_t n, ForwardState& s) {
     if (!matmul(y, w, x, n, *s.pool, s.buffers->matmul))
         return make_error(ErrorCode::Internal, "matmul cannot run tensor " + w.name + " of type " + type_name(w.type));
     return {};
 }
 
-// y[n][d] += bias[d] (a no-op without a bias)
-void add_bias(float* y, const float* bias, int n, size_t d) {
-    if (!bias) return;
-    for (int t = 0; t < n; ++t)
-        for (size_t i = 0; i < d; ++i) y[t * d + i] += bias[i];
+namespace {
+
+// out[t] = rmsnorm(x[t]) * weight for the n tokens of a call, one token per work item.
+void rmsnorm_tokens(float* out, const float* x, const float* weight, int n, ForwardState& s) {
+    const ModelConfig& c = *s.config;
+    const size_t H = static_cast<size_t>(c.n_embd);
+    s.pool->parallel_for(n, [&](int64_t t0, int64_t t1, int) {
+        for (int64_t t = t0; t < t1; ++t) rmsnorm(out + t * H, x + t * H, weight, c.n_embd, c.rms_eps);
+    });
 }
 
 void add_into(float* x, const float* delta, size_t n) {
     for (size_t i = 0; i < n; ++i) x[i] += delta[i];
+}
+
+// The feed-forward block: delta = W_down( silu(W_gate·h) * (W_up·h) ), h = buffers.xn.
+Status feed_forward_block(ForwardState& s, int l, int n) {
+    const LayerWeights& lw = s.weights->layers[static_cast<size_t>(l)];
+    ForwardBuffers& b = *s.buffers;
+    const size_t F = static_cast<size_t>(s.config->n_ff);
+    SIGMA_TRY(forward_matmul(b.ff_gate.data(), *lw.ffn_gate, b.xn.data(), n, s));
+    SIGMA_TRY(forward_matmul(b.ff_up.data(), *lw.ffn_up, b.xn.data(), n, s));
+    s.pool->parallel_for(n, [&](int64_t t0, int64_t t1, int) {
+        swiglu(b.ff_gate.data() + t0 * F, b.ff_gate.data() + t0 * F, b.ff_up.data() + t0 * F,
+               static_cast<int64_t>((t1 - t0) * F));
+    });
+    return forward_matmul(b.delta.data(), *lw.ffn_down, b.ff_gate.data(), n, s);
 }
 
 }  // namespace
@@ -194,14 +209,7 @@ Status forward_batch(ForwardState& s, const int32_t* tokens, int n, int pos0, fl
     const ModelConfig& c = *s.config;
     const ModelWeights& w = *s.weights;
     ForwardBuffers& b = *s.buffers;
-    KvCache& cache = *s.cache;
-    ThreadPool& pool = *s.pool;
     const size_t H = static_cast<size_t>(c.n_embd);
-    const size_t qd = static_cast<size_t>(c.heads.n_q) * c.d_k, kd = static_cast<size_t>(c.heads.n_k) * c.d_k_cache;
-    const size_t vd = static_cast<size_t>(c.heads.n_v) * c.d_v, od = static_cast<size_t>(c.heads.n_q) * c.d_v;
-    const size_t A = static_cast<size_t>(c.d_aug), F = static_cast<size_t>(c.n_ff);
-    const float scale = 1.0f / std::sqrt(static_cast<float>(c.d_k));
-    const int n_pos_total = pos0 + n;
 
     // x = token_embd[token]
     const size_t embd_row = row_bytes(w.token_embd->type, c.n_embd);
@@ -211,109 +219,14 @@ Status forward_batch(ForwardState& s, const int32_t* tokens, int n, int pos0, fl
     }
 
     for (int l = 0; l < c.n_layer; ++l) {
-        const LayerWeights& lw = w.layers[static_cast<size_t>(l)];
-
-        // h = rmsnorm(x) * attn_norm
-        pool.parallel_for(n, [&](int64_t t0, int64_t t1, int) {
-            for (int64_t t = t0; t < t1; ++t)
-                rmsnorm(b.xn.data() + t * H, b.x.data() + t * H, b.attn_norm.data() + l * H, c.n_embd, c.rms_eps);
-        });
-
-        // q0 = h·W_Q (+ b_Q);  AugQ: q = W_qdown( silu(W_qgate·q0) * (W_qup·q0) ), else q = q0
-        float* q0 = c.d_aug > 0 ? b.q0.data() : b.q.data();
-        SIGMA_TRY(matmul_or_error(q0, *lw.wq, b.xn.data(), n, s));
-        add_bias(q0, b.bq.empty() ? nullptr : b.bq.data() + l * qd, n, qd);
-        if (c.d_aug > 0) {
-            SIGMA_TRY(matmul_or_error(b.aug_gate.data(), *lw.q_gate, q0, n, s));
-            SIGMA_TRY(matmul_or_error(b.aug_up.data(), *lw.q_up, q0, n, s));
-            swiglu(b.aug_gate.data(), b.aug_gate.data(), b.aug_up.data(), static_cast<int64_t>(n * A));
-            SIGMA_TRY(matmul_or_error(b.q.data(), *lw.q_down, b.aug_gate.data(), n, s));
-        }
-
-        // k = h·W_K (+ b_K) -> [n_k, d_kc];  v = h·W_V (+ b_V) -> [n_v, d_v]
-        SIGMA_TRY(matmul_or_error(b.k.data(), *lw.wk, b.xn.data(), n, s));
-        add_bias(b.k.data(), b.bk.empty() ? nullptr : b.bk.data() + l * kd, n, kd);
-        SIGMA_TRY(matmul_or_error(b.v.data(), *lw.wv, b.xn.data(), n, s));
-        add_bias(b.v.data(), b.bv.empty() ? nullptr : b.bv.data() + l * vd, n, vd);
-
-        // RoPE on q (after AugQ) and on k (before caching) at each token's position; none on v.
-        // Half-K caches k unrotated: it is rotated after k_up maps it to d_k, below.
-        for (int t = 0; t < n; ++t) {
-            rope(b.q.data() + t * qd, c.heads.n_q, c.d_k, pos0 + t, c.rope_theta, c.rope_style);
-            if (!c.half_k) rope(b.k.data() + t * kd, c.heads.n_k, c.d_k, pos0 + t, c.rope_theta, c.rope_style);
-            cache.store_k(l, pos0 + t, b.k.data() + t * kd);
-            cache.store_v(l, pos0 + t, b.v.data() + t * vd);
-        }
-
-        // Half-K: every cached key head (d_kc wide) is mapped up by the shared k_up to d_k, then
-        // rotated at its own position: K_p = RoPE_p(k_up · k_cached_p). Recomputed per call: the
-        // cache stays half size, the price is compute (this variant is an ablation, not a default).
-        if (c.half_k) {
-            const int n_k = c.heads.n_k;
-            pool.parallel_for(n_pos_total, [&](int64_t p0, int64_t p1, int) {
-                for (int64_t p = p0; p < p1; ++p)
-                    for (int h = 0; h < n_k; ++h)
-                        cache.load_k(b.k_cached.data() + (p * n_k + h) * c.d_k_cache, l, static_cast<int>(p), h);
-            });
-            SIGMA_TRY(matmul_or_error(b.k_full.data(), *lw.k_up, b.k_cached.data(), int64_t{n_pos_total} * n_k, s));
-            pool.parallel_for(n_pos_total, [&](int64_t p0, int64_t p1, int) {
-                for (int64_t p = p0; p < p1; ++p)
-                    rope(b.k_full.data() + p * n_k * c.d_k, n_k, c.d_k, static_cast<int>(p), c.rope_theta, c.rope_style);
-            });
-        }
-
-        // Per query head i of token t: a = softmax(q_i · K[k_head(i)]^T / sqrt(d_k)) over positions
-        // 0..pos0+t (causal); o_i = a · V[v_head(i)]; o = [o_1 .. o_nq] -> [n_q*d_v].
-        const int n_ctx = cache.n_ctx();
-        for (int h = 0; h < c.heads.n_k; ++h)
-            b.k_view[static_cast<size_t>(h)] =
-                c.half_k ? KvRows{b.k_full.data() + h * c.d_k, KvType::F32, int64_t{c.heads.n_k} * c.d_k} : cache.k_rows(l, h);
-        for (int h = 0; h < c.heads.n_v; ++h) b.v_view[static_cast<size_t>(h)] = cache.v_rows(l, h);
-        if (s.options.selective_v && n == 1) {
-            pool.parallel_for(c.heads.n_q, [&](int64_t h0, int64_t h1, int thread) {
-                float* scores = b.scores.data() + static_cast<size_t>(thread) * b.max_group_heads * n_ctx;
-                int32_t* index = b.index.data() + static_cast<size_t>(thread) * n_ctx;
-                for (int64_t h = h0; h < h1; ++h)
-                    attention_selective(b.attn.data() + h * c.d_v, b.q.data() + h * c.d_k,
-                                        b.k_view[static_cast<size_t>(c.heads.k_head(static_cast<int>(h)))], c.d_k,
-                                        b.v_view[static_cast<size_t>(c.heads.v_head(static_cast<int>(h)))], c.d_v, pos0 + 1,
-                                        scale, s.options.selective_v_top_k, scores, index);
-            });
-        } else {
-            // Work items are (token, head group): a group's K and V rows are read once for all its
-            // heads. Tokens go zig-zag (0, n-1, 1, n-2, ...) so the contiguous ranges the pool hands
-            // out mix short and long causal prefixes and the threads finish together.
-            const int n_groups = static_cast<int>(b.head_groups.size()) - 1;
-            const AttentionPath path = attention_default_path();
-            pool.parallel_for(int64_t{n} * n_groups, [&](int64_t i0, int64_t i1, int thread) {
-                float* scores = b.scores.data() + static_cast<size_t>(thread) * b.max_group_heads * n_ctx;
-                for (int64_t i = i0; i < i1; ++i) {
-                    const int64_t j = i / n_groups;
-                    const int t = static_cast<int>(j % 2 == 0 ? j / 2 : n - 1 - j / 2);
-                    const int g = static_cast<int>(i % n_groups);
-                    attention_dense_heads(b.attn.data() + t * od, b.q.data() + t * qd, b.head_groups[static_cast<size_t>(g)],
-                                          b.head_groups[static_cast<size_t>(g) + 1], c.heads, b.k_view.data(), c.d_k,
-                                          b.v_view.data(), c.d_v, pos0 + t + 1, scale, scores, path);
-                }
-            });
-        }
-
-        // x += W_O · o
-        SIGMA_TRY(matmul_or_error(b.delta.data(), *lw.wo, b.attn.data(), n, s));
+        // h = rmsnorm(x) * attn_norm;  x += W_O · DiffQKV-attention(h)  (AugQ, RoPE, K/V cached: attention_block.cpp)
+        rmsnorm_tokens(b.xn.data(), b.x.data(), b.attn_norm.data() + l * H, n, s);
+        SIGMA_TRY(attention_block(s, l, n, pos0));
         add_into(b.x.data(), b.delta.data(), n * H);
 
         // h = rmsnorm(x) * ffn_norm;  x += W_down( silu(W_gate·h) * (W_up·h) )
-        pool.parallel_for(n, [&](int64_t t0, int64_t t1, int) {
-            for (int64_t t = t0; t < t1; ++t)
-                rmsnorm(b.xn.data() + t * H, b.x.data() + t * H, b.ffn_norm.data() + l * H, c.n_embd, c.rms_eps);
-        });
-        SIGMA_TRY(matmul_or_error(b.ff_gate.data(), *lw.ffn_gate, b.xn.data(), n, s));
-        SIGMA_TRY(matmul_or_error(b.ff_up.data(), *lw.ffn_up, b.xn.data(), n, s));
-        pool.parallel_for(n, [&](int64_t t0, int64_t t1, int) {
-            swiglu(b.ff_gate.data() + t0 * F, b.ff_gate.data() + t0 * F, b.ff_up.data() + t0 * F,
-                   static_cast<int64_t>((t1 - t0) * F));
-        });
-        SIGMA_TRY(matmul_or_error(b.delta.data(), *lw.ffn_down, b.ff_gate.data(), n, s));
+        rmsnorm_tokens(b.xn.data(), b.x.data(), b.ffn_norm.data() + l * H, n, s);
+        SIGMA_TRY(feed_forward_block(s, l, n));
         add_into(b.x.data(), b.delta.data(), n * H);
     }
 
@@ -322,10 +235,10 @@ Status forward_batch(ForwardState& s, const int32_t* tokens, int n, int pos0, fl
     if (all_logits) {
         for (int t = 0; t < n; ++t)
             rmsnorm(b.xn.data() + t * H, b.x.data() + t * H, b.output_norm.data(), c.n_embd, c.rms_eps);
-        return matmul_or_error(all_logits, out_w, b.xn.data(), n, s);
+        return forward_matmul(all_logits, out_w, b.xn.data(), n, s);
     }
     rmsnorm(b.xn.data(), b.x.data() + static_cast<size_t>(n - 1) * H, b.output_norm.data(), c.n_embd, c.rms_eps);
-    return matmul_or_error(b.logits.data(), out_w, b.xn.data(), 1, s);
+    return forward_matmul(b.logits.data(), out_w, b.xn.data(), 1, s);
 }
 
 }  // namespace sigma

@@ -72,6 +72,10 @@ struct ForwardState {
 Status allocate_forward_buffers(ForwardBuffers& buffers, const ModelConfig& config, const ModelWeights& weights,
                                 int n_batch, int n_ctx, int n_threads);
 
+// y[n][out] = x[n][in] · W^T on the state's thread pool and matmul scratch (W: `out` rows of `in`).
+// The one matmul call of the forward pass's blocks; the error names a tensor matmul cannot run.
+Status forward_matmul(float* y, const TensorView& w, const float* x, int64_t n, ForwardState& state);
+
 // Runs tokens[0..n) (n <= n_batch, ids already checked) at positions pos0..pos0+n-1, writing their K/V
 // into the cache. Logits: if all_logits is non-null it receives [n][V]; otherwise the last token's
 // logits land in buffers->logits.
