@@ -72,9 +72,33 @@ std::string_view trim_word(std::string_view w) {
     return w;
 }
 
+// Length of a PCI bus id at the start of `s` ("0000:3b:00.0" or "3b:00.0"), or 0.
+size_t pci_bus_id_length(std::string_view s) {
+    auto hex_run = [&](size_t at, size_t n) {
+        if (at + n > s.size()) return false;
+        for (size_t k = at; k < at + n; ++k)
+            if (!std::isxdigit(static_cast<unsigned char>(s[k]))) return false;
+        return true;
+    };
+    for (size_t domain : {size_t{8}, size_t{4}, size_t{0}}) {
+        size_t p = 0;
+        if (domain > 0) {
+            if (!hex_run(0, domain) || p + domain >= s.size() || s[domain] != ':') continue;
+            p = domain + 1;
+        }
+        if (!hex_run(p, 2) || p + 2 >= s.size() || s[p + 2] != ':' || !hex_run(p + 3, 2) || p + 5 >= s.size() ||
+            s[p + 5] != '.' || p + 6 >= s.size() || s[p + 6] < '0' || s[p + 6] > '7')
+            continue;
+        const size_t n = p + 7;
+        if (n < s.size() && (std::isalnum(static_cast<unsigned char>(s[n])) || s[n] == ':')) continue;
+        return n;
+    }
+    return 0;
+}
+
 bool classify(std::string_view w, LiteralKind* kind) {
     if (w.empty() || w.front() == '-') return false;  // an option, or a stray dash
-    if (all_digits(w)) {
+    if (all_digits(w) || (w.size() > 1 && w.front() == '+' && all_digits(w.substr(1)))) {  // find -mtime +3
         *kind = LiteralKind::Number;
         return true;
     }
@@ -102,13 +126,36 @@ std::vector<Literal> scan(std::string_view text, bool command) {
     size_t i = 0;
     while (i < text.size()) {
         const char c = text[i];
+        // An apostrophe inside an English word ("who's", "don't") opens no quote in a request.
+        if (!command && c == '\'' && i > 0 && i + 1 < text.size() && std::isalpha(static_cast<unsigned char>(text[i - 1])) &&
+            std::isalpha(static_cast<unsigned char>(text[i + 1]))) {
+            while (i < text.size() && (text[i] == '\'' || std::isalpha(static_cast<unsigned char>(text[i])))) ++i;
+            continue;
+        }
+        // A PCI bus id ("0000:3b:00.0", "3b:00.0") is one name, not the numbers between its colons.
+        if (const size_t n = pci_bus_id_length(text.substr(i)); n > 0 && (i == 0 || !is_word_char(text[i - 1]))) {
+            out.push_back({LiteralKind::Name, std::string(text.substr(i, n)), i, n});
+            i += n;
+            continue;
+        }
         if (c == '\'' || c == '"' || c == '`') {
             const size_t end = text.find(c, i + 1);
             const size_t stop = end == std::string_view::npos ? text.size() : end;
             std::string_view body = text.substr(i + 1, stop - i - 1);
             const bool program_text = body.find('{') != std::string_view::npos || body.find('$') != std::string_view::npos;
-            if (!body.empty() && !program_text && c != '`' && body.size() <= 80)
+            if (!body.empty() && !program_text && c != '`' && body.size() <= 80) {
                 out.push_back({LiteralKind::Quoted, std::string(body), i + 1, body.size()});
+                // A count inside a quoted value ("--since '5 minutes ago'") is the request's number too.
+                if (command) {
+                    for (size_t k = 0; k < body.size();) {
+                        size_t e = k;
+                        while (e < body.size() && std::isdigit(static_cast<unsigned char>(body[e]))) ++e;
+                        const bool alone = e > k && (k == 0 || body[k - 1] == ' ') && (e == body.size() || body[e] == ' ');
+                        if (alone) out.push_back({LiteralKind::Number, std::string(body.substr(k, e - k)), i + 1 + k, e - k});
+                        k = e > k ? e : k + 1;
+                    }
+                }
+            }
             i = stop == text.size() ? stop : stop + 1;
             segment_start = false;
             continue;
@@ -154,11 +201,22 @@ std::vector<Literal> scan(std::string_view text, bool command) {
                     opt->arg != NvsmiArg::Number && opt->arg != NvsmiArg::Optional)
                     keep = false;  // an enum value such as -pm 0
             }
-            if (keep) out.push_back({kind, std::string(word), start, word.size()});
+            size_t at = start;
+            if (kind == LiteralKind::Number && word.front() == '+') {
+                word.remove_prefix(1);  // the sign stays in the command: "+3" covers the request's 3
+                ++at;
+            }
+            if (keep) out.push_back({kind, std::string(word), at, word.size()});
         } else if (!command) {
             const std::string l = lower(word);
+            // "the one at ...", "quick one:", "which one" use "one" as a pronoun, not a count.
+            static constexpr std::array<std::string_view, 16> kPronounBefore{
+                "the", "which", "this", "that", "each", "every", "any", "no", "quick", "a", "another", "last",
+                "first", "new", "other", "only"};
+            const bool pronoun = l == "one" && std::find(kPronounBefore.begin(), kPronounBefore.end(),
+                                                         lower(previous_word)) != kPronounBefore.end();
             for (const auto& [name, digits] : kNumberWords)
-                if (l == name) out.push_back({LiteralKind::Number, std::string(digits), start, word.size()});
+                if (l == name && !pronoun) out.push_back({LiteralKind::Number, std::string(digits), start, word.size()});
         }
         if (command && nvsmi && program == "nvidia-smi" && subcommand.empty() && nvsmi->find_subcommand(word))
             subcommand = std::string(word);

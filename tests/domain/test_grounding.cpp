@@ -54,6 +54,35 @@ TEST(RequestLiterals, Coverage) {
     EXPECT_EQ(literal_coverage("show memory used on every GPU", "nvidia-smi -i 0 --query-gpu=memory.used --format=csv").ungrounded, 1);
 }
 
+TEST(RequestLiterals, ApostrophesBusIdsSignsAndQuotedCounts) {
+    // "who's" opens no quote: the GPU number after it is still found.
+    auto lits = request_literals("who's eating vram on gpu 3? don't restart it");
+    ASSERT_EQ(lits.size(), 1u);
+    EXPECT_EQ(lits[0].text, "3");
+    // A bus id is one name, not numbers.
+    lits = request_literals("reset the GPU at 0000:3b:00.0 and the one at 86:00.0");
+    ASSERT_EQ(lits.size(), 2u);
+    EXPECT_EQ(lits[0].kind, LiteralKind::Name);
+    EXPECT_EQ(lits[0].text, "0000:3b:00.0");
+    EXPECT_EQ(lits[1].text, "86:00.0");
+    // "one" as a pronoun is no count; as a count it is.
+    EXPECT_TRUE(request_literals("quick one: which one uses the most memory").empty());
+    lits = request_literals("show one sample");
+    ASSERT_EQ(lits.size(), 1u);
+    EXPECT_EQ(lits[0].text, "1");
+    auto c = literal_coverage("drain state of 0000:18:00.0", "nvidia-smi drain -p 0000:18:00.0 -q");
+    EXPECT_EQ(c.covered, 1);
+    EXPECT_EQ(c.ungrounded, 0);
+    // A signed count and a count inside a quoted value cover the request's numbers.
+    c = literal_coverage("files in /data untouched for 3 days", "find /data -type f -mtime +3");
+    EXPECT_EQ(c.covered, 2);
+    EXPECT_EQ(c.ungrounded, 0);
+    c = literal_coverage("kubelet logs from the last 5 minutes", "journalctl -u kubelet --since '5 minutes ago'");
+    EXPECT_EQ(c.covered, 1);
+    EXPECT_EQ(copy_request_literals("files in /data untouched for 3 days", "find /data -type f -mtime +7"),
+              "find /data -type f -mtime +3");
+}
+
 TEST(RequestLiterals, GpuNumbersKeepTheirRole) {
     EXPECT_TRUE(number_names_gpu("pmon for gpu 6 only", 15));
     EXPECT_TRUE(number_names_gpu("devices 4, 5 and 6", 17));
