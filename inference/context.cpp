@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "inference/cuda_forward.h"
+#include "inference/cuda_weights.h"
 
 namespace sigma {
 
@@ -74,7 +75,7 @@ Status Context::start_cuda(ContextParams& params, int n_ctx) {
     gp.device = params.cuda_device;
     gp.selective_v = params.selective_v;
     gp.selective_v_top_k = params.selective_v_top_k;
-    auto report = cuda_vram_check(*config_, *weights_, gp);
+    auto report = cuda_vram_check(*config_, *weights_, gp.device, gp.n_ctx, gp.n_batch);
     if (!report) return report.error();
     if (!report->fits)
         return make_error(ErrorCode::Unsupported, "not enough VRAM: estimated " + gib(report->total) + " needed, " +

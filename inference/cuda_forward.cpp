@@ -9,8 +9,8 @@
 
 #include <algorithm>
 #include <cmath>
-#include <unordered_map>
 
+#include "inference/cuda_weights.h"
 #include "inference/forward.h"
 #include "inference/tensor_types.h"
 #include "kernels/cuda_backend.h"
@@ -19,37 +19,11 @@ namespace sigma {
 
 namespace {
 
-struct DeviceWeight {
-    const void* data = nullptr;
-    TensorType type = TensorType::F32;
-    int64_t in = 0, out = 0;
-};
-
 // Dimension legend: B = n_batch, H = n_embd, T = n_ctx, L = n_layer, V = n_vocab, A = d_aug, F = n_ff.
-struct DeviceLayer {
-    DeviceWeight wq, wk, wv, wo, q_gate, q_up, q_down, ffn_gate, ffn_up, ffn_down;
-    float* attn_norm = nullptr;  // [H]
-    float* ffn_norm = nullptr;   // [H]
-    float* bq = nullptr;         // [n_q*d_k] or null
-    float* bk = nullptr;         // [n_k*d_k]
-    float* bv = nullptr;         // [n_v*d_v]
-    void* k_cache = nullptr;     // [T][n_k][d_k] f16/bf16
-    void* v_cache = nullptr;     // [T][n_v][d_v]
+struct LayerCache {
+    void* k = nullptr;  // [T][n_k][d_k] f16/bf16
+    void* v = nullptr;  // [T][n_v][d_v]
 };
-
-std::vector<const TensorView*> uploaded_tensors(const ModelWeights& w) {
-    std::vector<const TensorView*> t = {w.token_embd, w.output_norm, w.output};
-    for (const LayerWeights& l : w.layers)
-        for (const TensorView* v : {l.attn_norm, l.wq, l.wk, l.wv, l.wo, l.bq, l.bk, l.bv, l.q_gate, l.q_up, l.q_down,
-                                    l.ffn_norm, l.ffn_gate, l.ffn_up, l.ffn_down})
-            t.push_back(v);
-    std::vector<const TensorView*> unique;
-    for (const TensorView* v : t)
-        if (v && std::find(unique.begin(), unique.end(), v) == unique.end()) unique.push_back(v);
-    return unique;
-}
-
-size_t tensor_bytes(const TensorView& t) { return row_bytes(t.type, t.ne[0]) * static_cast<size_t>(t.rows()); }
 
 Status check_cuda_dims(const ModelConfig& c) {
     if (c.half_k)
@@ -70,76 +44,21 @@ Status check_cuda_config(const ModelConfig& c, const ModelWeights& w) {
     return check_cuda_dims(c);
 }
 
-cuda::VramInputs vram_inputs(const ModelConfig& c, const ModelWeights& w, int n_ctx, int n_batch, bool bf16) {
-    (void)bf16;  // both cache types take two bytes
-    cuda::VramInputs in;
-    in.weight_bytes = cuda_weight_bytes(c, w);
-    in.n_layer = c.n_layer;
-    in.n_ctx = n_ctx;
-    in.kv_width = c.heads.n_k * c.d_k + c.heads.n_v * c.d_v;
-    in.kv_element_bytes = 2;
-    in.n_batch = n_batch;
-    in.max_row = std::max({c.n_embd, c.heads.n_q * c.d_k, c.heads.n_q * c.d_v, c.n_ff, c.d_aug});
-    in.n_vocab = c.n_vocab;
-    in.max_weight_in = std::max({c.n_embd, c.heads.n_q * c.d_v, c.n_ff, c.d_aug, c.heads.n_q * c.d_k});
-    return in;
-}
-
 }  // namespace
 
 Status cuda_check_model(const ModelConfig& config) { return check_cuda_dims(config); }
 
-size_t cuda_weight_bytes(const ModelConfig& config, const ModelWeights& weights) {
-    (void)config;
-    size_t n = 0;
-    for (const TensorView* t : uploaded_tensors(weights)) n += tensor_bytes(*t);
-    return n;
-}
-
-Expected<CudaVramReport> cuda_vram_check(const ModelConfig& c, const ModelWeights& w, const CudaForwardParams& p) {
-    if (cuda::device_count() == 0) return make_error(ErrorCode::Unsupported, "no CUDA device");
-    if (Status st = check_cuda_config(c, w); !st) return st.error();
-    auto info = cuda::device_info(p.device);
-    if (!info) return info.error();
-    const int n_ctx = p.n_ctx > 0 ? p.n_ctx : c.n_ctx_train;
-    const cuda::VramEstimate e = cuda::estimate_vram(vram_inputs(c, w, n_ctx, p.n_batch, p.bf16_cache));
-    CudaVramReport r;
-    r.weights = e.weights;
-    r.kv_cache = e.kv_cache;
-    r.scratch = e.scratch;
-    r.total = e.total;
-    r.device_free = info->free_bytes;
-    r.device_total = info->total_bytes;
-    r.device_name = info->name;
-    r.fits = e.total <= info->free_bytes;
-    if (!r.fits) {
-        auto gib = [](size_t b) { return std::to_string(static_cast<double>(b) / (1u << 30)).substr(0, 5) + " GiB"; };
-        r.reason = "the model needs " + gib(e.total) + " (weights " + gib(e.weights) + ", KV cache " + gib(e.kv_cache) +
-                   " for " + std::to_string(n_ctx) + " positions, scratch " + gib(e.scratch) + ") but " + info->name +
-                   " has " + gib(info->free_bytes) + " free";
-    }
-    return r;
-}
-
 struct CudaForward::Impl {
-    ModelConfig config_copy;             // create_random: the config lives here
-    uint64_t random_seed = 0;            // nonzero: weights are random, made on the device
-    TensorType random_type = TensorType::F16;
-    size_t matmul_weight_bytes = 0;      // every weight a token multiplies (for decode_step_bytes)
-    double matmul_weight_params = 0.0;
     const ModelConfig* c = nullptr;
-    const ModelWeights* w = nullptr;
+    std::unique_ptr<CudaWeights> weights;  // every weight, on the device (cuda_weights.h)
     CudaForwardParams params;
     int n_ctx = 0, n_batch = 0, sm_count = 1, position = 0;
     std::string device_name;
     cuda::Stream stream = nullptr;
     cuda::MatmulContext* mm = nullptr;
     cuda::Graph* graph = nullptr;
-    std::vector<void*> allocations;
-    std::unordered_map<const TensorView*, const void*> uploaded;
-    DeviceWeight token_embd, output;
-    float* output_norm = nullptr;
-    std::vector<DeviceLayer> layers;
+    std::vector<void*> allocations;   // the caches and activations below
+    std::vector<LayerCache> caches;   // [L]
     cuda::CacheType cache_type = cuda::CacheType::F16;
     // activations [B][...] (f32)
     float *x = nullptr, *xn = nullptr, *delta = nullptr, *q0 = nullptr, *q = nullptr, *aug_gate = nullptr,
@@ -183,45 +102,6 @@ struct CudaForward::Impl {
         return {};
     }
 
-    Expected<const void*> upload(const TensorView* t) {
-        if (auto it = uploaded.find(t); it != uploaded.end()) return it->second;
-        const size_t bytes = tensor_bytes(*t);
-        auto p = alloc<uint8_t>(bytes);
-        if (!p) return p.error();
-        if (random_seed != 0) {
-            // variance ~1/in keeps activations finite through the layers
-            const float scale = 1.7f / std::sqrt(static_cast<float>(t->ne[0]));
-            if (Status st = cuda::fill_random_weights(*p, t->type, t->elements(), scale, random_seed + uploaded.size(),
-                                                      stream);
-                !st)
-                return st.error();
-        } else if (Status st = cuda::copy_to_device(*p, t->data, bytes); !st) {
-            return st.error();
-        }
-        uploaded[t] = *p;
-        return static_cast<const void*>(*p);
-    }
-
-    Status weight(DeviceWeight& dst, const TensorView* t) {
-        if (!t) return {};
-        auto p = upload(t);
-        if (!p) return p.error();
-        dst = DeviceWeight{*p, t->type, t->ne[0], t->rows()};
-        matmul_weight_bytes += tensor_bytes(*t);
-        matmul_weight_params += static_cast<double>(t->elements());
-        return {};
-    }
-
-    // Norm weights and biases are widened to f32 on the host once, then uploaded.
-    Status widened(float*& dst, const TensorView* t) {
-        if (!t) return {};
-        std::vector<float> host(static_cast<size_t>(t->elements()), 1.0f);
-        if (random_seed == 0 && !dequantize_row(t->type, t->data, host.data(), t->elements()))
-            return make_error(ErrorCode::Unsupported, "tensor " + t->name + " has a type without a conversion");
-        SIGMA_TRY(alloc_f32(dst, host.size()));
-        return cuda::copy_to_device(dst, host.data(), host.size() * sizeof(float));
-    }
-
     Status mm_call(float* y, const DeviceWeight& wt, const float* xin, int n) {
         return cuda::matmul(mm, y, wt.data, wt.type, wt.in, wt.out, xin, n);
     }
@@ -232,7 +112,8 @@ struct CudaForward::Impl {
         const int H = m.n_embd, qd = m.heads.n_q * m.d_k, kd = m.heads.n_k * m.d_k, vd = m.heads.n_v * m.d_v;
         const cuda::Stream s = stream;
         // x = token_embd[token]
-        SIGMA_TRY(cuda::embedding(x, token_embd.data, token_embd.type, H, m.n_vocab, tokens_dev(), n, s));
+        const CudaWeights& w = *weights;
+        SIGMA_TRY(cuda::embedding(x, w.token_embd.data, w.token_embd.type, H, m.n_vocab, tokens_dev(), n, s));
         cuda::AttentionShape sh;
         sh.rows = n;
         sh.heads = m.heads;
@@ -240,7 +121,9 @@ struct CudaForward::Impl {
         sh.d_v = m.d_v;
         sh.max_seq_len = max_seq_len;
         sh.scale = 1.0f / std::sqrt(static_cast<float>(m.d_k));
-        for (const DeviceLayer& l : layers) {
+        for (size_t i = 0; i < w.layers.size(); ++i) {
+            const DeviceLayerWeights& l = w.layers[i];
+            const LayerCache& kv = caches[i];
             // h = rmsnorm(x) * attn_norm
             SIGMA_TRY(cuda::rmsnorm(xn, x, l.attn_norm, n, H, m.rms_eps, s));
             // q0 = h·W_Q (+ b_Q);  AugQ: q = W_qdown( silu(W_qgate·q0) * (W_qup·q0) ), else q = q0
@@ -261,14 +144,14 @@ struct CudaForward::Impl {
             // RoPE on q (after AugQ) and k (before caching); none on v. Then K, V into the cache.
             SIGMA_TRY(cuda::rope(q, pos_dev(), n, m.heads.n_q, m.d_k, m.rope_theta, m.rope_style, s));
             SIGMA_TRY(cuda::rope(k, pos_dev(), n, m.heads.n_k, m.d_k, m.rope_theta, m.rope_style, s));
-            SIGMA_TRY(cuda::kv_store(l.k_cache, cache_type, k, pos_dev(), n, kd, s));
-            SIGMA_TRY(cuda::kv_store(l.v_cache, cache_type, v, pos_dev(), n, vd, s));
+            SIGMA_TRY(cuda::kv_store(kv.k, cache_type, k, pos_dev(), n, kd, s));
+            SIGMA_TRY(cuda::kv_store(kv.v, cache_type, v, pos_dev(), n, vd, s));
             // o_i = softmax(q_i · K[k_head(i)]^T / sqrt(d_k)) · V[v_head(i)], causal per row
             if (n == 1 && params.selective_v && sel_scratch)
-                SIGMA_TRY(cuda::attention_selective(attn, q, l.k_cache, l.v_cache, cache_type, seq_len_dev(), sh,
+                SIGMA_TRY(cuda::attention_selective(attn, q, kv.k, kv.v, cache_type, seq_len_dev(), sh,
                                                     params.selective_v_top_k, sel_scratch, sel_scratch_bytes, s));
             else
-                SIGMA_TRY(cuda::attention(attn, q, l.k_cache, l.v_cache, cache_type, seq_len_dev(), sh, attn_scratch,
+                SIGMA_TRY(cuda::attention(attn, q, kv.k, kv.v, cache_type, seq_len_dev(), sh, attn_scratch,
                                           attn_scratch_bytes, sm_count, s));
             // x += W_O · o
             SIGMA_TRY(mm_call(delta, l.wo, attn, n));
@@ -283,11 +166,11 @@ struct CudaForward::Impl {
         }
         // logits = output · (rmsnorm(x) * output_norm), every row or only the last
         if (all_logits) {
-            SIGMA_TRY(cuda::rmsnorm(xn, x, output_norm, n, H, m.rms_eps, s));
-            return mm_call(logits, output, xn, n);
+            SIGMA_TRY(cuda::rmsnorm(xn, x, w.output_norm, n, H, m.rms_eps, s));
+            return mm_call(logits, w.output, xn, n);
         }
-        SIGMA_TRY(cuda::rmsnorm(xn, x + static_cast<size_t>(n - 1) * H, output_norm, 1, H, m.rms_eps, s));
-        return mm_call(logits, output, xn, 1);
+        SIGMA_TRY(cuda::rmsnorm(xn, x + static_cast<size_t>(n - 1) * H, w.output_norm, 1, H, m.rms_eps, s));
+        return mm_call(logits, w.output, xn, 1);
     }
 
     Status stage(std::span<const int32_t> tokens, int pos0, int32_t counter) {
@@ -339,9 +222,11 @@ struct CudaForward::Impl {
         return {};
     }
 
-    Status init(const ModelConfig& config, const ModelWeights& weights, const CudaForwardParams& p) {
+    // Everything but the weights: stream, KV cache, activations, scratch, staging. The weights are
+    // already on device p.device.
+    Status init(const ModelConfig& config, std::unique_ptr<CudaWeights> device_weights, const CudaForwardParams& p) {
         c = &config;
-        w = &weights;
+        weights = std::move(device_weights);
         params = p;
         n_ctx = p.n_ctx > 0 ? p.n_ctx : config.n_ctx_train;
         n_batch = p.n_batch;
@@ -361,35 +246,12 @@ struct CudaForward::Impl {
         const size_t B = static_cast<size_t>(n_batch), H = static_cast<size_t>(m.n_embd);
         const size_t qd = static_cast<size_t>(m.heads.n_q) * m.d_k, kd = static_cast<size_t>(m.heads.n_k) * m.d_k;
         const size_t vd = static_cast<size_t>(m.heads.n_v) * m.d_v, od = static_cast<size_t>(m.heads.n_q) * m.d_v;
-        SIGMA_TRY(weight(token_embd, weights.token_embd));
-        matmul_weight_bytes = 0;  // a step reads one embedding row, not the table
-        matmul_weight_params = 0.0;
-        SIGMA_TRY(weight(output, weights.output ? weights.output : weights.token_embd));
-        SIGMA_TRY(widened(output_norm, weights.output_norm));
-        for (const LayerWeights& lw : weights.layers) {
-            DeviceLayer l;
-            SIGMA_TRY(weight(l.wq, lw.wq));
-            SIGMA_TRY(weight(l.wk, lw.wk));
-            SIGMA_TRY(weight(l.wv, lw.wv));
-            SIGMA_TRY(weight(l.wo, lw.wo));
-            SIGMA_TRY(weight(l.q_gate, m.d_aug > 0 ? lw.q_gate : nullptr));
-            SIGMA_TRY(weight(l.q_up, m.d_aug > 0 ? lw.q_up : nullptr));
-            SIGMA_TRY(weight(l.q_down, m.d_aug > 0 ? lw.q_down : nullptr));
-            SIGMA_TRY(weight(l.ffn_gate, lw.ffn_gate));
-            SIGMA_TRY(weight(l.ffn_up, lw.ffn_up));
-            SIGMA_TRY(weight(l.ffn_down, lw.ffn_down));
-            SIGMA_TRY(widened(l.attn_norm, lw.attn_norm));
-            SIGMA_TRY(widened(l.ffn_norm, lw.ffn_norm));
-            SIGMA_TRY(widened(l.bq, lw.bq));
-            SIGMA_TRY(widened(l.bk, lw.bk));
-            SIGMA_TRY(widened(l.bv, lw.bv));
+        for (int l = 0; l < m.n_layer; ++l) {
             auto kc = alloc<uint16_t>(static_cast<size_t>(n_ctx) * kd);
             if (!kc) return kc.error();
             auto vc = alloc<uint16_t>(static_cast<size_t>(n_ctx) * vd);
             if (!vc) return vc.error();
-            l.k_cache = *kc;
-            l.v_cache = *vc;
-            layers.push_back(l);
+            caches.push_back(LayerCache{*kc, *vc});
         }
         for (auto [dst, n] : {std::pair{&x, B * H}, {&xn, B * H}, {&delta, B * H}, {&q0, B * qd}, {&q, B * qd},
                               {&aug_gate, B * static_cast<size_t>(m.d_aug)}, {&aug_up, B * static_cast<size_t>(m.d_aug)},
@@ -405,9 +267,9 @@ struct CudaForward::Impl {
         auto sh = cuda::host_alloc_pinned(staging_count() * sizeof(int32_t));
         if (!sh) return sh.error();
         staging_host = static_cast<int32_t*>(*sh);
-        const cuda::VramInputs vin = vram_inputs(m, weights, n_ctx, n_batch, p.bf16_cache);
         const int max_out = std::max({m.n_vocab, m.n_ff, static_cast<int>(qd), m.d_aug, m.n_embd});
-        auto mmc = cuda::matmul_context_create(stream, cuda::matmul_scratch_bytes(vin.max_weight_in, max_out, n_batch));
+        auto mmc = cuda::matmul_context_create(stream,
+                                               cuda::matmul_scratch_bytes(cuda_widest_weight_row(m), max_out, n_batch));
         if (!mmc) return mmc.error();
         mm = *mmc;
         logits_host.assign(static_cast<size_t>(m.n_vocab), 0.0f);
@@ -434,61 +296,19 @@ Expected<std::unique_ptr<CudaForward>> CudaForward::create(const ModelConfig& co
                                                            CudaForwardParams params) {
     if (cuda::device_count() == 0) return make_error(ErrorCode::Unsupported, "no CUDA device");
     if (Status st = check_cuda_config(config, weights); !st) return st.error();
-    auto impl = std::make_unique<Impl>();
-    if (Status st = impl->init(config, weights, params); !st) return st.error();
-    return std::unique_ptr<CudaForward>(new CudaForward(std::move(impl)));
+    if (Status st = cuda::set_device(params.device); !st) return st.error();
+    auto uploaded = CudaWeights::upload(config, weights);
+    if (!uploaded) return uploaded.error();
+    return create(config, std::move(*uploaded), params);
 }
 
-Expected<std::unique_ptr<CudaForward>> CudaForward::create_random(const ModelConfig& config, TensorType type,
-                                                                  CudaForwardParams params, uint64_t seed) {
-    if (cuda::device_count() == 0) return make_error(ErrorCode::Unsupported, "no CUDA device");
-    if (!cuda::matmul_supports(type)) return make_error(ErrorCode::Unsupported, "random weights: unsupported type");
+Expected<std::unique_ptr<CudaForward>> CudaForward::create(const ModelConfig& config,
+                                                           std::unique_ptr<CudaWeights> weights,
+                                                           CudaForwardParams params) {
+    if (!weights) return make_error(ErrorCode::InvalidArgument, "CudaForward: no weights");
+    if (Status st = check_cuda_dims(config); !st) return st.error();
     auto impl = std::make_unique<Impl>();
-    impl->config_copy = config;
-    impl->random_seed = seed == 0 ? 1 : seed;
-    const ModelConfig& c = impl->config_copy;
-    if (c.n_layer <= 0 || c.n_embd <= 0 || c.n_ff <= 0 || c.heads.n_q <= 0 || c.heads.n_k <= 0 || c.heads.n_v <= 0 ||
-        c.d_k <= 0 || c.d_v <= 0 || c.n_vocab <= 0 || c.half_k || c.d_k != c.d_k_cache)
-        return make_error(ErrorCode::InvalidArgument, "random weights: the config has a bad dimension");
-    if (Status st = check_cuda_dims(c); !st) return st.error();
-    // Tensor views without data: shapes only (ne = {in, out}).
-    std::vector<std::unique_ptr<TensorView>> views;
-    auto view = [&](const std::string& name, int64_t in, int64_t out, TensorType t) {
-        auto v = std::make_unique<TensorView>();
-        v->name = name;
-        v->type = t;
-        v->n_dims = 2;
-        v->ne = {in, out, 1, 1};
-        v->nbytes = row_bytes(t, in) * static_cast<size_t>(out);
-        views.push_back(std::move(v));
-        return views.back().get();
-    };
-    const int64_t H = c.n_embd, qd = int64_t{c.heads.n_q} * c.d_k, kd = int64_t{c.heads.n_k} * c.d_k;
-    const int64_t vd = int64_t{c.heads.n_v} * c.d_v, od = int64_t{c.heads.n_q} * c.d_v;
-    ModelWeights w;
-    w.token_embd = view("token_embd", H, c.n_vocab, type);
-    w.output_norm = view("output_norm", H, 1, TensorType::F32);
-    w.output = view("output", H, c.n_vocab, type);
-    for (int l = 0; l < c.n_layer; ++l) {
-        LayerWeights lw;
-        lw.attn_norm = view("attn_norm", H, 1, TensorType::F32);
-        lw.ffn_norm = view("ffn_norm", H, 1, TensorType::F32);
-        lw.wq = view("wq", H, qd, type);
-        lw.wk = view("wk", H, kd, type);
-        lw.wv = view("wv", H, vd, type);
-        lw.wo = view("wo", od, H, type);
-        if (c.d_aug > 0) {
-            lw.q_gate = view("q_gate", qd, c.d_aug, type);
-            lw.q_up = view("q_up", qd, c.d_aug, type);
-            lw.q_down = view("q_down", c.d_aug, qd, type);
-        }
-        lw.ffn_gate = view("ffn_gate", H, c.n_ff, type);
-        lw.ffn_up = view("ffn_up", H, c.n_ff, type);
-        lw.ffn_down = view("ffn_down", c.n_ff, H, type);
-        w.layers.push_back(lw);
-    }
-    if (Status st = impl->init(impl->config_copy, w, params); !st) return st.error();
-    impl->w = nullptr;  // the views die here; only init read them
+    if (Status st = impl->init(config, std::move(weights), params); !st) return st.error();
     return std::unique_ptr<CudaForward>(new CudaForward(std::move(impl)));
 }
 
@@ -497,30 +317,13 @@ Status CudaForward::fill_cache_random(int n, uint64_t seed) {
     if (n < 0 || n > d.n_ctx) return make_error(ErrorCode::InvalidArgument, "fill_cache_random: n out of range");
     const TensorType t = d.cache_type == cuda::CacheType::BF16 ? TensorType::BF16 : TensorType::F16;
     const int64_t kd = int64_t{d.c->heads.n_k} * d.c->d_k, vd = int64_t{d.c->heads.n_v} * d.c->d_v;
-    for (size_t l = 0; l < d.layers.size(); ++l) {
-        SIGMA_TRY(cuda::fill_random_weights(d.layers[l].k_cache, t, kd * n, 1.0f, seed + 2 * l, d.stream));
-        SIGMA_TRY(cuda::fill_random_weights(d.layers[l].v_cache, t, vd * n, 1.0f, seed + 2 * l + 1, d.stream));
+    for (size_t l = 0; l < d.caches.size(); ++l) {
+        SIGMA_TRY(cuda::fill_random_weights(d.caches[l].k, t, kd * n, 1.0f, seed + 2 * l, d.stream));
+        SIGMA_TRY(cuda::fill_random_weights(d.caches[l].v, t, vd * n, 1.0f, seed + 2 * l + 1, d.stream));
     }
     SIGMA_TRY(cuda::stream_sync(d.stream));
     d.position = n;
     return {};
-}
-
-size_t CudaForward::decode_step_bytes() const {
-    const Impl& d = *impl_;
-    const size_t kv = static_cast<size_t>(d.c->n_layer) * static_cast<size_t>(d.position + 1) *
-                      (static_cast<size_t>(d.c->heads.n_k) * d.c->d_k + static_cast<size_t>(d.c->heads.n_v) * d.c->d_v) * 2;
-    return d.matmul_weight_bytes + row_bytes(d.token_embd.type, d.c->n_embd) + kv;
-}
-
-double CudaForward::forward_flops(int n) const {
-    const Impl& d = *impl_;
-    const double params = d.matmul_weight_params;
-    // each token: 2 flops per weight; attention: scores (d_k) and values (d_v) over its visible prefix
-    double attn = 0.0;
-    for (int t = 0; t < n; ++t) attn += static_cast<double>(d.position + t + 1);
-    attn *= 2.0 * d.c->n_layer * d.c->heads.n_q * static_cast<double>(d.c->d_k + d.c->d_v);
-    return 2.0 * params * n + attn;
 }
 
 Expected<const float*> CudaForward::decode(std::span<const int32_t> tokens) {
@@ -582,6 +385,7 @@ int CudaForward::n_ctx() const { return impl_->n_ctx; }
 void CudaForward::truncate(int n_keep) { impl_->position = std::clamp(n_keep, 0, impl_->position); }
 void CudaForward::set_selective_v(bool on, int top_k) { impl_->set_selective(on, top_k); }
 const std::string& CudaForward::device_name() const { return impl_->device_name; }
+const CudaWeights& CudaForward::weights() const { return *impl_->weights; }
 
 }  // namespace sigma
 

@@ -1,8 +1,9 @@
 // CudaForward: a model's forward pass on one CUDA device. Weights are uploaded once, the KV cache
 // lives on the device, and a decode step moves only the token id in and the logits (or one sampled
 // token id) out; the single-token step is captured once as a CUDA graph and replayed.
-// Not the CPU Context: same decisions (head mapping, RoPE, AugQ, selective V), separate state. Built
-// only with SIGMA_HAVE_CUDA; the half-K ablation is not supported here.
+// Not the CPU Context: same decisions (head mapping, RoPE, AugQ, selective V), separate state. Not the
+// upload or the VRAM estimate either (cuda_weights.h). Built only with SIGMA_HAVE_CUDA; the half-K
+// ablation is not supported here.
 #pragma once
 
 #ifdef SIGMA_HAVE_CUDA
@@ -29,32 +30,21 @@ struct CudaForwardParams {
     int selective_v_top_k = 100;
 };
 
-// What the model would take on the device, and whether it fits what is free now.
-struct CudaVramReport {
-    size_t weights = 0, kv_cache = 0, scratch = 0, total = 0;
-    size_t device_free = 0, device_total = 0;
-    std::string device_name;
-    bool fits = false;
-    std::string reason;  // why it does not fit (empty when it does)
-};
-// Errors: no CUDA device (the message says so), or a config the CUDA path cannot run.
-Expected<CudaVramReport> cuda_vram_check(const ModelConfig& config, const ModelWeights& weights,
-                                         const CudaForwardParams& params);
 // Whether the CUDA path runs this model at all, without touching a device. Unsupported errors name
 // the feature (e.g. "unsupported feature: half-K ...").
 Status cuda_check_model(const ModelConfig& config);
-// Bytes of every tensor the forward pass uploads.
-size_t cuda_weight_bytes(const ModelConfig& config, const ModelWeights& weights);
+
+class CudaWeights;
 
 class CudaForward {
 public:
-    // The caller keeps config and weights alive while this object exists (a Model does).
+    // Uploads the weights (CudaWeights::upload) to device params.device. The caller keeps config alive
+    // while this object exists (a Model does).
     static Expected<std::unique_ptr<CudaForward>> create(const ModelConfig& config, const ModelWeights& weights,
                                                          CudaForwardParams params);
-    // For benchmarks: a model of this config with random weights of `type` (F16, BF16, Q8_0, F32) made
-    // on the device (no file, no host copy); unit norms, no biases.
-    static Expected<std::unique_ptr<CudaForward>> create_random(const ModelConfig& config, TensorType type,
-                                                                CudaForwardParams params, uint64_t seed);
+    // Over weights already on device params.device (benchmarks: CudaWeights::random).
+    static Expected<std::unique_ptr<CudaForward>> create(const ModelConfig& config, std::unique_ptr<CudaWeights> weights,
+                                                         CudaForwardParams params);
     ~CudaForward();
     CudaForward(const CudaForward&) = delete;
     CudaForward& operator=(const CudaForward&) = delete;
@@ -74,12 +64,8 @@ public:
     // For benchmarks: fills the first n cache positions of every layer with random K/V and moves the
     // position to n, as if a prompt of n tokens had run.
     Status fill_cache_random(int n, uint64_t seed);
-    // Bytes one decode step must read at the current position: every weight it multiplies (one
-    // embedding row) plus the K/V rows of every layer.
-    size_t decode_step_bytes() const;
-    // Multiply-adds x2 of one forward call of n tokens starting at the current position.
-    double forward_flops(int n) const;
     const std::string& device_name() const;
+    const CudaWeights& weights() const;
 
 private:
     struct Impl;

@@ -64,10 +64,10 @@ private:
 
 }  // namespace sigma
 
-// Early return: evaluates `expr` (a Status) and returns it from the calling function when it is an
-// error. The one such macro of the engine (the CPU and the CUDA forward passes both use it).
-#define SIGMA_TRY(expr)                      \
-    do {                                     \
-        ::sigma::Status sigma_try_ = (expr); \
-        if (!sigma_try_) return sigma_try_;  \
+// Early return: evaluates `expr` (a Status) and, when it is an error, returns that error from the
+// calling function (which returns a Status or an Expected). The one such macro of the engine.
+#define SIGMA_TRY(expr)                              \
+    do {                                             \
+        ::sigma::Status sigma_try_ = (expr);         \
+        if (!sigma_try_) return sigma_try_.error();  \
     } while (0)

@@ -11,6 +11,7 @@
 
 #include "inference/context.h"
 #include "inference/cuda_forward.h"
+#include "inference/cuda_weights.h"
 #include "inference/model.h"
 #include "tests/cuda/harness.h"
 #include "tools/mkmodel/mkmodel.h"
@@ -196,12 +197,11 @@ void run_vram(Runner& r) {
     ModelCase c{"vram", "sigma", 128, 8, 2, 4, 192, TensorType::F16};
     auto model = make_model(r, c);
     if (!model) return;
-    CudaForwardParams p;
-    p.n_ctx = 256;
-    auto ok = cuda_vram_check(model->config(), model->weights(), p);
+    const int n_batch = CudaForwardParams{}.n_batch;
+    auto ok = cuda_vram_check(model->config(), model->weights(), 0, 256, n_batch);
     r.check(ok && ok->fits && ok->total >= ok->weights + ok->kv_cache && ok->weights > 0, "a tiny model fits");
-    p.n_ctx = 1 << 30;  // a KV cache of hundreds of GiB
-    auto no = cuda_vram_check(model->config(), model->weights(), p);
+    // n_ctx 2^30: a KV cache of hundreds of GiB
+    auto no = cuda_vram_check(model->config(), model->weights(), 0, 1 << 30, n_batch);
     r.check(no && !no->fits && no->reason.find("free") != std::string::npos, "a huge context does not fit, with a reason");
     if (no) std::printf("  reason: %s\n", no->reason.c_str());
 }

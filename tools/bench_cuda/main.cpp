@@ -14,6 +14,7 @@
 #include "inference/cuda_forward.h"
 #include "kernels/cuda_backend.h"
 #include "tools/bench_cuda/bench_report.h"
+#include "tools/bench_cuda/random_model.h"
 
 using namespace sigma;
 using sigma::bench::Report;
@@ -205,13 +206,14 @@ bool phase_model(const Options& o, const Bandwidth& bw, Report& report) {
             p.n_ctx = c.n_ctx_train;
             p.n_batch = 512;
             const double t0 = now_s();
-            auto m = CudaForward::create_random(c, type, p, 42);
+            auto m = bench::make_random_model(c, type, p, 42);
             if (!m) {
                 std::fprintf(stderr, "error: %s: %s\n", name.c_str(), m.error().message.c_str());
                 return false;
             }
             std::printf("  %s: created in %.1f s\n", name.c_str(), now_s() - t0);
-            CudaForward& f = **m;
+            const bench::RandomModel& model = **m;
+            CudaForward& f = *model.forward;
             if (decode) {
                 for (int prefix : prefixes) {
                     BENCH_TRY(f.fill_cache_random(prefix, 9));
@@ -229,7 +231,7 @@ bool phase_model(const Options& o, const Bandwidth& bw, Report& report) {
                         if (i >= 3) ms.push_back((b - a) * 1e3);  // the first steps capture the graph
                     }
                     f.truncate(prefix);
-                    const double bytes = static_cast<double>(f.decode_step_bytes());
+                    const double bytes = static_cast<double>(bench::decode_step_bytes(model));
                     const double floor_ms = bytes / (bw.copy_gbs * 1e9) * 1e3;
                     const double med = median(ms);
                     report.add("decode step (batch 1, token in, token out)",
@@ -243,7 +245,7 @@ bool phase_model(const Options& o, const Bandwidth& bw, Report& report) {
                 std::vector<int32_t> prompt(static_cast<size_t>(n));
                 for (int i = 0; i < n; ++i) prompt[static_cast<size_t>(i)] = (i * 7919) % c.n_vocab;
                 f.truncate(0);
-                const double flops = f.forward_flops(n);
+                const double flops = bench::forward_flops(model, n);
                 std::vector<double> sec;
                 for (int r = 0; r < (o.quick ? 2 : 4); ++r) {
                     f.truncate(0);
