@@ -11,6 +11,8 @@
 #include <string>
 #include <vector>
 
+#include "inference/quant_k.h"
+#include "inference/tensor_types.h"
 #include "kernels/cuda_backend.h"
 
 namespace sigma::cuda_test {
@@ -113,6 +115,27 @@ inline std::vector<float> random_floats(std::mt19937& rng, size_t n, float lo = 
     std::vector<float> v(n);
     for (auto& x : v) x = d(rng);
     return v;
+}
+
+// n weights (a multiple of 256) of ggml's K-quant type t (Q4_K, Q5_K, Q6_K) as random well-formed
+// blocks: every quant and scale byte random, the f16 super-block scales small and positive. The
+// engine's dequantize_row (quant_k.h) is the oracle the CUDA kernels are held to on them.
+inline std::vector<uint8_t> random_kquant(std::mt19937& rng, TensorType t, int64_t n) {
+    const size_t block_bytes = row_bytes(t, kQKBlockSize);
+    std::vector<uint8_t> bytes(static_cast<size_t>(n / kQKBlockSize) * block_bytes);
+    std::uniform_int_distribution<int> byte(0, 255);
+    std::uniform_real_distribution<float> scale(0.0005f, 0.004f);
+    for (auto& b : bytes) b = static_cast<uint8_t>(byte(rng));
+    for (size_t b = 0; b < bytes.size() / block_bytes; ++b) {
+        uint8_t* x = bytes.data() + b * block_bytes;
+        // d (and dmin) at the start of Q4_K/Q5_K blocks; Q6_K's d is its last two bytes
+        for (size_t off : t == TensorType::Q6_K ? std::vector<size_t>{208} : std::vector<size_t>{0, 2}) {
+            const uint16_t h = fp32_to_fp16(scale(rng));
+            x[off] = static_cast<uint8_t>(h & 0xff);
+            x[off + 1] = static_cast<uint8_t>(h >> 8);
+        }
+    }
+    return bytes;
 }
 
 }  // namespace sigma::cuda_test

@@ -1,11 +1,10 @@
 // CUDA matmul against a double-precision reference over the CPU's own dequantised weights: the GEMV
 // kernels (decode) and the cuBLAS path (prefill) for F32, F16, BF16 and Q8_0, over a sweep of shapes
-// and token counts, with poisoned outputs; ggml's K-quants (Q4_K, Q5_K, Q6_K) against the plain
-// reference dequantiser in kquant_reference.h.
+// and token counts, with poisoned outputs; ggml's K-quants (Q4_K, Q5_K, Q6_K) on random blocks against
+// the engine's reference dequantiser (dequantize_row, quant_k.h).
 // Not a speed test: sigma-bench-cuda measures that.
 #include "inference/tensor_types.h"
 #include "tests/cuda/harness.h"
-#include "tests/cuda/kquant_reference.h"
 
 using namespace sigma;
 using namespace sigma::cuda_test;
@@ -51,15 +50,16 @@ void run_case(Runner& r, std::mt19937& rng, cuda::MatmulContext* ctx, TensorType
                 std::to_string(c.out) + " tokens=" + std::to_string(c.tokens));
 }
 
-// K-quants: random well-formed blocks, reference rows from the plain dequantiser.
+// K-quants: random well-formed blocks, reference rows from the engine's plain dequantiser.
 void run_kquant(Runner& r, std::mt19937& rng, cuda::MatmulContext* ctx, TensorType type, const Case& c, bool gemv_only) {
     auto w = random_kquant(rng, type, c.in * c.out);
-    const size_t rb = static_cast<size_t>(c.in / kQK) * kquant_block_bytes(type);
+    const size_t rb = row_bytes(type, c.in);
     auto x = random_floats(rng, static_cast<size_t>(c.in) * c.tokens);
     std::vector<float> row(static_cast<size_t>(c.in));
     std::vector<double> ref(static_cast<size_t>(c.out) * c.tokens);
     for (int64_t o = 0; o < c.out; ++o) {
-        dequantize_kquant(type, w.data() + static_cast<size_t>(o) * rb, row.data(), c.in);
+        r.check(dequantize_row(type, w.data() + static_cast<size_t>(o) * rb, row.data(), c.in),
+                std::string("CPU dequantiser ") + type_name(type));
         for (int t = 0; t < c.tokens; ++t) {
             double s = 0.0;
             for (int64_t i = 0; i < c.in; ++i) s += static_cast<double>(row[static_cast<size_t>(i)]) * x[static_cast<size_t>(t * c.in + i)];

@@ -9,7 +9,6 @@
 #include "inference/ops_swiglu.h"
 #include "inference/tensor_types.h"
 #include "tests/cuda/harness.h"
-#include "tests/cuda/kquant_reference.h"
 
 using namespace sigma;
 using namespace sigma::cuda_test;
@@ -119,12 +118,13 @@ void test_embedding(Runner& r, std::mt19937& rng) {
     for (TensorType type : {TensorType::Q4_K, TensorType::Q5_K, TensorType::Q6_K}) {
         const int n_embd = 512, n_vocab = 9;
         auto bytes = random_kquant(rng, type, int64_t{n_embd} * n_vocab);
-        const size_t rb = static_cast<size_t>(n_embd / kQK) * kquant_block_bytes(type);
+        const size_t rb = row_bytes(type, n_embd);
         const std::vector<int32_t> tokens = {8, 0, 3};
         std::vector<double> ref;
         std::vector<float> row(static_cast<size_t>(n_embd));
         for (int32_t t : tokens) {
-            dequantize_kquant(type, bytes.data() + static_cast<size_t>(t) * rb, row.data(), n_embd);
+            r.check(dequantize_row(type, bytes.data() + static_cast<size_t>(t) * rb, row.data(), n_embd),
+                    std::string("CPU dequantiser ") + type_name(type));
             ref.insert(ref.end(), row.begin(), row.end());
         }
         DeviceBuffer<uint8_t> dt(bytes.size());
