@@ -6,7 +6,7 @@
 #include <memory>
 
 #include "app/backend.h"
-#include "inference/expected.h"
+#include "inference/core/expected.h"
 
 namespace sigma::app {
 

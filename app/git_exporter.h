@@ -13,7 +13,7 @@
 #include <vector>
 
 #include "app/history_types.h"
-#include "inference/expected.h"
+#include "inference/core/expected.h"
 
 namespace sigma::app {
 

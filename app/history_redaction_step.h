@@ -6,7 +6,7 @@
 #include <QSqlDatabase>
 #include <QString>
 
-#include "inference/expected.h"
+#include "inference/core/expected.h"
 
 namespace sigma::app::history_sql {
 

@@ -8,7 +8,7 @@
 #include <QString>
 #include <QStringList>
 
-#include "inference/expected.h"
+#include "inference/core/expected.h"
 
 namespace sigma::app::history_sql {
 

@@ -15,7 +15,7 @@
 #include <vector>
 
 #include "app/history_types.h"
-#include "inference/expected.h"
+#include "inference/core/expected.h"
 
 class QThread;
 

@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "inference/context.h"
-#include "inference/expected.h"
+#include "inference/core/expected.h"
 #include "inference/kv_cache.h"
 #include "inference/model.h"
 

@@ -12,7 +12,7 @@
 #include <string_view>
 #include <vector>
 
-#include "inference/expected.h"
+#include "inference/core/expected.h"
 #include "inference/forward.h"
 #include "inference/kv_cache.h"
 #include "inference/model.h"

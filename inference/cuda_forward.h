@@ -14,9 +14,9 @@
 #include <string>
 #include <vector>
 
-#include "inference/expected.h"
+#include "inference/core/expected.h"
+#include "inference/core/model_config.h"
 #include "inference/model.h"
-#include "inference/model_config.h"
 
 namespace sigma {
 

@@ -7,10 +7,10 @@
 #include <memory>
 #include <vector>
 
-#include "inference/expected.h"
+#include "inference/core/expected.h"
+#include "inference/core/model_config.h"
 #include "inference/kv_cache.h"
 #include "inference/model.h"
-#include "inference/model_config.h"
 #include "inference/ops_attention_group.h"
 #include "inference/ops_matmul.h"
 #include "inference/thread_pool.h"

@@ -11,7 +11,7 @@
 
 #include "inference/constraint.h"
 #include "inference/context.h"
-#include "inference/expected.h"
+#include "inference/core/expected.h"
 #include "inference/sampler.h"
 #include "inference/token_trie.h"
 

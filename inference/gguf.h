@@ -10,8 +10,8 @@
 #include <string_view>
 #include <vector>
 
-#include "inference/expected.h"
-#include "inference/tensor.h"
+#include "inference/core/expected.h"
+#include "inference/core/tensor.h"
 
 namespace sigma {
 

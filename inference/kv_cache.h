@@ -7,7 +7,7 @@
 #include <cstdint>
 #include <memory>
 
-#include "inference/expected.h"
+#include "inference/core/expected.h"
 
 namespace sigma {
 

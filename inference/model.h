@@ -6,9 +6,9 @@
 #include <string>
 #include <vector>
 
-#include "inference/expected.h"
-#include "inference/model_config.h"
-#include "inference/tensor.h"
+#include "inference/core/expected.h"
+#include "inference/core/model_config.h"
+#include "inference/core/tensor.h"
 
 namespace sigma {
 

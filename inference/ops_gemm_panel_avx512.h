@@ -6,7 +6,7 @@
 #include <cstddef>
 #include <cstdint>
 
-#include "inference/tensor.h"
+#include "inference/core/tensor.h"
 
 namespace sigma {
 

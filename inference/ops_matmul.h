@@ -6,8 +6,8 @@
 #include <cstdint>
 #include <memory>
 
+#include "inference/core/tensor.h"
 #include "inference/quant_k.h"
-#include "inference/tensor.h"
 #include "inference/tensor_types.h"
 
 namespace sigma {

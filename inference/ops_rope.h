@@ -4,7 +4,7 @@
 
 #include <cstdint>
 
-#include "inference/model_config.h"
+#include "inference/core/model_config.h"
 
 namespace sigma {
 

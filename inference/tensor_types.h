@@ -7,7 +7,7 @@
 #include <cstdint>
 #include <optional>
 
-#include "inference/tensor.h"
+#include "inference/core/tensor.h"
 
 namespace sigma {
 

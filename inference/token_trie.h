@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "inference/constraint.h"
-#include "inference/expected.h"
+#include "inference/core/expected.h"
 
 namespace sigma {
 

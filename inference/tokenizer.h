@@ -13,7 +13,7 @@
 #include <unordered_set>
 #include <vector>
 
-#include "inference/expected.h"
+#include "inference/core/expected.h"
 #include "inference/pretokenizer.h"
 
 namespace sigma {

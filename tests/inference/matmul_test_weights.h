@@ -8,8 +8,8 @@
 #include <cstdint>
 #include <vector>
 
+#include "inference/core/tensor.h"
 #include "inference/ops_matmul.h"
-#include "inference/tensor.h"
 #include "inference/tensor_types.h"
 
 namespace sigma {

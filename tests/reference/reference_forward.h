@@ -6,8 +6,8 @@
 #include <cstdint>
 #include <vector>
 
+#include "inference/core/model_config.h"
 #include "inference/model.h"
-#include "inference/model_config.h"
 
 namespace sigma::ref {
 

@@ -7,9 +7,9 @@
 #include <string>
 #include <vector>
 
+#include "inference/core/model_config.h"
+#include "inference/core/tensor.h"
 #include "inference/model.h"
-#include "inference/model_config.h"
-#include "inference/tensor.h"
 
 namespace sigma::ref {
 

@@ -6,9 +6,9 @@
 #include <string>
 #include <vector>
 
-#include "inference/expected.h"
+#include "inference/core/expected.h"
+#include "inference/core/tensor.h"
 #include "inference/gguf_writer.h"
-#include "inference/tensor.h"
 
 namespace sigma::mkmodel {
 
