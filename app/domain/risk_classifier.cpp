@@ -49,6 +49,12 @@ bool ArgView::has(std::initializer_list<const char*> names) const {
     return false;
 }
 
+bool ArgView::surely_has(const std::string& name) const {
+    for (size_t k = 0; k < ta.options.size(); ++k)
+        if (!(k < guessed.size() && guessed[k]) && spelled(ta.options[k], name.c_str())) return true;
+    return false;
+}
+
 std::optional<std::string> ArgView::value_of(std::initializer_list<const char*> names) const {
     for (const ToolArgs::Opt& o : ta.options)
         for (const char* n : names)
@@ -111,7 +117,8 @@ void Classifier::nested_line(const std::string& text, const Context& ctx) {
     bind_loops(p, ctx);
 }
 
-void Classifier::wrapped(const std::vector<SimpleCommand>& all, size_t index, size_t start, const ShellSpec& spec, const Context& ctx) {
+void Classifier::wrapped(const std::vector<SimpleCommand>& all, size_t index, size_t start, const ShellSpec& spec, const Context& ctx,
+                         int hops) {
     const std::vector<ShellWord>& args = all[index].args;
     if (start >= args.size()) return;
     // Wrappers that hand a shell their words (ssh HOST, watch, su -c) run them as a command line;
@@ -143,6 +150,14 @@ void Classifier::wrapped(const std::vector<SimpleCommand>& all, size_t index, si
     inner.pipeline_first = 0;
     list.push_back(std::move(inner));
     command(list, list.size() - 1, ctx);
+    const ShellWord& first_word = args[start];
+    const std::string name = program_basename(first_word.text);
+    const bool known = shell.find(first_word.text) || name == "nvidia-smi" || name == "eval";
+    if (!known && !first_word.expands && first_word.text.find('/') == std::string::npos && hops < 3 && start + 1 < args.size()) {
+        raise(Risk::ReadOnly, ctx.via + ": '" + first_word.text + "' is no catalogued program and may be an option's value, so '" +
+                                  args[start + 1].text + "' is judged as the command too");
+        wrapped(all, index, start + 1, spec, ctx, hops + 1);
+    }
 }
 
 void Classifier::command(const std::vector<SimpleCommand>& all, size_t index, const Context& ctx) {
@@ -193,29 +208,198 @@ void Classifier::command(const std::vector<SimpleCommand>& all, size_t index, co
     tool_rules(all, index, *tool, ctx);
 }
 
-std::optional<std::string> Classifier::read_only_override(const ArgView& av) const {
+namespace {
+
+// Dry-run options, by tool and subcommand path: the tool only reports what it would do.
+struct DryRunOptions {
+    const char* path;
+    std::initializer_list<const char*> spellings;
+};
+const DryRunOptions kDryRuns[] = {
+    {"rsync", {"-n", "--dry-run"}},
+    {"apt", {"-s", "--simulate", "--dry-run", "--just-print", "--no-act", "--recon"}},
+    {"modprobe", {"-n", "--dry-run"}},
+    {"fsck", {"-N", "-n"}},
+    {"e2fsck", {"-n"}},
+    {"xfs_repair", {"-n"}},
+    {"logrotate", {"-d", "--debug"}},
+    {"git push", {"-n", "--dry-run"}},
+    {"git clean", {"-n", "--dry-run"}},
+    {"nft", {"-c", "--check"}},
+};
+
+bool is_number(const std::string& t) {
+    if (t.empty()) return false;
+    for (char c : t)
+        if (!std::isdigit(static_cast<unsigned char>(c)) && c != '.') return false;
+    return true;
+}
+
+// Help and version options: they print and exit, but only when nothing else is asked for.
+bool info_spelling(const std::string& s) {
+    return s == "--help" || s == "-help" || s == "--usage" || s == "-?" || s == "--version" || s == "-version" || s == "-V" ||
+           s == "-VV" || s == "-v" || s == "-h";
+}
+
+// An option is help or version when one of its spellings says so; a lone short spelling (-v, -V, -h)
+// counts only where the pack gives it no other long name (sgdisk -v is --verify).
+bool info_option(const ToolArgs::Opt& o) {
+    if (o.option) {
+        bool named = false;
+        for (const std::string& sp : o.option->spellings) {
+            if (sp == "--help" || sp == "--version" || sp == "-help" || sp == "-version" || sp == "--usage") return true;
+            named = named || sp.size() > 2;
+        }
+        if (named) return false;
+    }
+    return info_spelling(o.written);
+}
+
+// The word after the last option of a token that an uncatalogued option may take as its value, when
+// the walk read that word as the subcommand or as the start of the wrapped command.
+std::optional<size_t> ambiguous_value_word(const ToolArgs& ta, const std::vector<ShellWord>& args) {
+    for (size_t k = 0; k < ta.options.size(); ++k) {
+        const ToolArgs::Opt& o = ta.options[k];
+        if (o.option || o.has_value || o.written == "-NUM" || o.written == "-SIGNAL") continue;
+        if (k + 1 < ta.options.size() && ta.options[k + 1].word == o.word) continue;  // not the token's last letter
+        const size_t w = o.word + 1;
+        if (w >= args.size() || o.word >= args.size()) continue;
+        const std::string& tok = args[o.word].text;
+        if (tok.find('=') != std::string::npos || args[w].text.empty() || args[w].text[0] == '-') continue;
+        if (w == ta.wrapped_start) return w;
+        const std::string& t = args[w].text;
+        const auto pos = std::find(ta.positionals.begin(), ta.positionals.end(), w);
+        if (pos != ta.positionals.end()) {
+            // The walk keeps an uncatalogued subcommand among the positionals too.
+            if (!ta.unknown_subcommand.empty() && t == ta.unknown_subcommand &&
+                std::none_of(ta.positionals.begin(), pos, [&](size_t q) { return args[q].text == t; }))
+                return w;
+            continue;
+        }
+        if (std::find(ta.subcommand_path.begin(), ta.subcommand_path.end(), t) != ta.subcommand_path.end()) return w;
+    }
+    return std::nullopt;
+}
+
+}  // namespace
+
+std::optional<Classifier::ReadOnlyMode> Classifier::read_only_override(const ArgView& av) const {
     if (av.cmd.args.empty()) return std::nullopt;
-    for (const ShellSpec* s : av.ta.chain)
-        for (const std::string& ro : s->read_only_options)
-            if (av.has({ro.c_str()}) || std::find(av.positional.begin(), av.positional.end(), ro) != av.positional.end())
-                return ro + ": " + generic(Risk::ReadOnly);
-    const std::string& n = av.ta.chain.front()->name;
-    if (n == "tar" && av.has({"-t"}) && !av.has({"-c", "-x", "-r", "-u", "-A", "--delete"})) return std::string("-t: lists an archive");
+    const ToolArgs& ta = av.ta;
+    std::vector<std::string> options, words;  // the read-only spellings and words of the whole chain
+    for (const ShellSpec* s : ta.chain)
+        for (const std::string& ro : s->read_only_options) (ro.size() > 1 && ro[0] == '-' ? options : words).push_back(ro);
+    std::string path = ta.chain.front()->name;
+    for (const std::string& sub : ta.subcommand_path) path += " " + sub;
+    const DryRunOptions* dry = nullptr;
+    for (const DryRunOptions& d : kDryRuns)
+        if (path == d.path || path.rfind(std::string(d.path) + " ", 0) == 0) dry = &d;
+
+    // An option the pack does not know, or a letter of a word that may not be a bundle, may do
+    // anything: the command is then judged by its base class.
+    for (size_t k = 0; k < ta.options.size(); ++k) {
+        const ToolArgs::Opt& o = ta.options[k];
+        if (k < av.guessed.size() && av.guessed[k]) return std::nullopt;
+        if (!o.option && std::find(options.begin(), options.end(), o.written) == options.end()) return std::nullopt;
+    }
+    if (dry)
+        for (const char* d : dry->spellings)
+            if (av.surely_has(d)) return ReadOnlyMode{ReadOnlyMode::DryRun, std::string(d) + ": a dry run, it only reports what it would do"};
+    std::string mode, info;
+    bool only_info = true;  // nothing but help and version options on the line
+    for (size_t k = 0; k < ta.options.size(); ++k) {
+        only_info = only_info && info_option(ta.options[k]);
+        for (const std::string& ro : options)
+            if (!av.guessed[k] && av.spelled(ta.options[k], ro.c_str())) {
+                std::string& hit = info_option(ta.options[k]) ? info : mode;
+                if (hit.empty()) hit = ta.options[k].written;
+            }
+    }
+    if (!mode.empty()) return ReadOnlyMode{ReadOnlyMode::Mode, mode + ": " + generic(Risk::ReadOnly)};
+    if (!words.empty() && !av.positional.empty()) {
+        bool named = false, only = true;
+        for (const std::string& p : av.positional) {
+            const bool word = std::find(words.begin(), words.end(), p) != words.end();
+            named = named || word;
+            only = only && (word || is_number(p) || p.find('/') != std::string::npos);
+        }
+        if (named && only) {
+            std::string shown;
+            for (const std::string& p : av.positional)
+                if (std::find(words.begin(), words.end(), p) != words.end()) shown += (shown.empty() ? "" : " ") + p;
+            return ReadOnlyMode{ReadOnlyMode::Words, shown + ": " + generic(Risk::ReadOnly)};
+        }
+    }
+    if (!info.empty() && only_info && ta.positionals.empty() && ta.subcommand_path.empty() && ta.unknown_subcommand.empty() &&
+        ta.wrapped_start >= av.cmd.args.size())
+        return ReadOnlyMode{ReadOnlyMode::Info, info + ": prints information and exits"};
+
+    const std::string& n = ta.chain.front()->name;
+    if (n == "tar" && av.surely_has("-t") && !av.has({"-c", "-x", "-r", "-u", "-A", "--delete"}))
+        return ReadOnlyMode{ReadOnlyMode::Mode, "-t: lists an archive"};
     if (n == "wget") {
         auto o = av.value_of({"-O"});
-        if (o && *o == "-") return std::string("-O -: prints the download to stdout");
+        if (o && *o == "-") return ReadOnlyMode{ReadOnlyMode::Mode, "-O -: prints the download to stdout"};
     }
     if (n == "tee" && std::all_of(av.positional.begin(), av.positional.end(), [](const std::string& a) { return a == "/dev/null"; }))
-        return std::string(": copies its input to stdout only");
+        return ReadOnlyMode{ReadOnlyMode::Mode, ": copies its input to stdout only"};
     return std::nullopt;
 }
 
 void Classifier::tool_rules(const std::vector<SimpleCommand>& all, size_t index, const ShellSpec& tool, const Context& ctx) {
+    std::vector<SimpleCommand> list(all);
+    // Options that take two values (mpirun --mca KEY VALUE): the pack gives one, so the two are
+    // joined into one word before the walk.
+    if (tool.name == "mpirun") {
+        std::vector<ShellWord>& a = list[index].args;
+        for (size_t k = 0; k + 2 < a.size(); ++k) {
+            const std::string& t = a[k].text;
+            if (t == "--mca" || t == "-mca" || t == "--gmca" || t == "-gmca" || t == "-genv" || t == "--genv" || t == "-env") {
+                a[k + 1].text += " " + a[k + 2].text;
+                a.erase(a.begin() + static_cast<long>(k) + 2);
+                ++k;
+            } else if (t == "--") {
+                break;
+            }
+        }
+    }
+    judge_reading(list, index, tool, ctx);
+    // An uncatalogued option may take the next word as its value: srun -N 1 CMD runs CMD, not
+    // "1"; mlxconfig -d DEV set ... runs set. Judge those readings too and keep the worst.
+    for (int reading = 0; reading < 4; ++reading) {
+        SimpleCommand& cmd = list[index];
+        const ToolArgs ta = shell.walk(tool, cmd.args);
+        const std::optional<size_t> w = ambiguous_value_word(ta, cmd.args);
+        if (!w) break;
+        raise(Risk::ReadOnly, ctx.prefix() + program_basename(cmd.program.text) + " " + cmd.args[*w - 1].text +
+                                  ": not catalogued, so the line is also judged with '" + cmd.args[*w].text + "' as its value");
+        cmd.args.erase(cmd.args.begin() + static_cast<long>(*w));
+        judge_reading(list, index, tool, ctx);
+    }
+}
+
+void Classifier::judge_reading(const std::vector<SimpleCommand>& all, size_t index, const ShellSpec& tool, const Context& ctx) {
     const SimpleCommand& cmd = all[index];
     const std::vector<ShellWord>& args = cmd.args;
     const ToolArgs ta = shell.walk(tool, args);
-    ArgView av{cmd, ta, {}};
+    ArgView av{cmd, ta, {}, {}, false};
     for (size_t p : ta.positionals) av.positional.push_back(args[p].text);
+    // Letters split out of one word where some letter is not catalogued: -batch, -showversion.
+    av.guessed.assign(ta.options.size(), false);
+    for (size_t k = 0; k < ta.options.size();) {
+        size_t e = k;
+        bool unknown = false;
+        while (e < ta.options.size() && ta.options[e].word == ta.options[k].word) {
+            unknown = unknown || !ta.options[e].option;
+            ++e;
+        }
+        const std::string& tok = ta.options[k].word < args.size() ? args[ta.options[k].word].text : std::string();
+        const bool split = tok.size() > 2 && tok[0] == '-' && tok[1] != '-' && ta.options[k].written.size() == 2 &&
+                           ta.options[k].written != tok.substr(0, tok.find('='));
+        if (split && unknown)
+            for (size_t j = k; j < e; ++j) av.guessed[j] = true;
+        k = e;
+    }
     const std::string prefix = ctx.prefix();
     std::string label = program_basename(cmd.program.text);
     for (const std::string& s : ta.subcommand_path) label += " " + s;
@@ -225,39 +409,59 @@ void Classifier::tool_rules(const std::vector<SimpleCommand>& all, size_t index,
     RiskNote base = spec.risk;
     std::string base_reason;
     if (!ta.unknown_subcommand.empty()) {
-        base.risk = spec.subcommand_default.value_or(spec.risk.risk);
-        base_reason = label + ": subcommand '" + ta.unknown_subcommand + "' is not catalogued";
+        // What cannot be judged is never read-only.
+        base.risk = max_risk(spec.subcommand_default.value_or(spec.risk.risk), Risk::ChangesState);
+        base_reason = label + ": subcommand '" + ta.unknown_subcommand + "' is not catalogued, so it is not judged read-only";
     } else if (!spec.subcommands.empty() && spec.no_subcommand) {
         base.risk = *spec.no_subcommand;
     }
-    // Dry runs, listings and writes to stdout make the command read-only whatever else it names.
-    if (auto why = read_only_override(av)) {
-        raise(Risk::ReadOnly, prefix + label + " " + *why);
-        return;
-    }
     if (base_reason.empty()) base_reason = label + ": " + (base.reason.empty() ? generic(base.risk) : base.reason);
+    const Risk own = base.risk;
+    const std::optional<ReadOnlyMode> ro = read_only_override(av);
+    if (ro) {
+        base.risk = Risk::ReadOnly;
+        base_reason = label + " " + ro->reason;
+        av.dry_run = ro->kind == ReadOnlyMode::DryRun;
+    }
     raise(base.risk, prefix + base_reason);
 
-    for (const ToolArgs::Opt& o : ta.options) {
-        // Writing to /dev/null or to stdout ("-") changes nothing.
-        if (o.has_value && (o.value == "/dev/null" || o.value == "-")) continue;
-        const std::string key = o.option ? o.option->name() : o.written;
-        for (const ShellSpec* s : ta.chain) {
-            auto it = s->option_risk.find(key);
-            if (it == s->option_risk.end() && !o.option) it = s->option_risk.find(o.written);
-            if (it != s->option_risk.end())
-                raise(it->second.risk, prefix + label + " " + o.written + ": " +
-                                           (it->second.reason.empty() ? generic(it->second.risk) : it->second.reason));
+    // A dry run does none of what the tool's options and words would do.
+    if (!av.dry_run) {
+        for (size_t k = 0; k < ta.options.size(); ++k) {
+            const ToolArgs::Opt& o = ta.options[k];
+            // Writing to /dev/null or to stdout ("-") changes nothing.
+            if (o.has_value && (o.value == "/dev/null" || o.value == "-")) continue;
+            const std::string key = o.option ? o.option->name() : o.written;
+            for (const ShellSpec* s : ta.chain) {
+                auto it = s->option_risk.find(key);
+                if (it == s->option_risk.end() && !o.option) it = s->option_risk.find(o.written);
+                if (it != s->option_risk.end())
+                    raise(it->second.risk, prefix + label + " " + o.written + ": " +
+                                               (it->second.reason.empty() ? generic(it->second.risk) : it->second.reason));
+            }
         }
+        // The operands of a listing are what it lists.
+        if (spec.positional_risk && !av.positional.empty() && !ro)
+            raise(spec.positional_risk->risk, prefix + label + ": " + spec.positional_risk->reason);
+        for (const std::string& p : av.positional) {
+            if (spec.assignment_risk && p.find('=') != std::string::npos)
+                raise(spec.assignment_risk->risk, prefix + label + " " + p + ": " + spec.assignment_risk->reason);
+            auto it = spec.risky_words.find(p);
+            if (it != spec.risky_words.end()) raise(it->second, prefix + label + " " + p + ": " + generic(it->second));
+        }
+        // A listing option does not make the tool's other command words harmless (parted -l rm 1).
+        if (ro && ro->kind == ReadOnlyMode::Mode) {
+            std::vector<std::string> words;
+            for (const ShellSpec* s : ta.chain)
+                for (const std::string& w : s->read_only_options)
+                    if (w.empty() || w[0] != '-') words.push_back(w);
+            if (!words.empty())
+                for (const std::string& p : av.positional)
+                    if (std::find(words.begin(), words.end(), p) == words.end() && !is_number(p) && p.find('/') == std::string::npos)
+                        raise(own, prefix + label + " " + p + ": " + (spec.risk.reason.empty() ? generic(own) : spec.risk.reason));
+        }
+        danger_rules(all, index, tool, av, label, ctx);
     }
-    if (spec.positional_risk && !av.positional.empty()) raise(spec.positional_risk->risk, prefix + label + ": " + spec.positional_risk->reason);
-    for (const std::string& p : av.positional) {
-        if (spec.assignment_risk && p.find('=') != std::string::npos)
-            raise(spec.assignment_risk->risk, prefix + label + " " + p + ": " + spec.assignment_risk->reason);
-        auto it = spec.risky_words.find(p);
-        if (it != spec.risky_words.end()) raise(it->second, prefix + label + " " + p + ": " + generic(it->second));
-    }
-    danger_rules(all, index, tool, av, label, ctx);
     const bool handled = effect_rules(all, index, tool, av, label, ctx);
 
     // Commands that run other commands.
@@ -266,7 +470,7 @@ void Classifier::tool_rules(const std::vector<SimpleCommand>& all, size_t index,
             Context inner = ctx.inner(prefix + label);
             inner.runtime_args = tool.name == "xargs";
             wrapped(all, index, ta.wrapped_start, spec, inner);
-        } else if (spec.wraps.none_risk) {
+        } else if (spec.wraps.none_risk && !(ro && ro->kind == ReadOnlyMode::Info)) {
             raise(spec.wraps.none_risk->risk, prefix + label + ": " + spec.wraps.none_risk->reason);
         } else if (tool.name == "xargs") {
             // xargs with no command runs echo.
@@ -290,6 +494,46 @@ void Classifier::tool_rules(const std::vector<SimpleCommand>& all, size_t index,
     }
     if (tool.script_runner && cmd.stdin_from_pipe && (av.positional.empty() || av.positional[0] == "-") && !av.has({"-c", "-m"}))
         pipe_to_interpreter(all, index, prefix + label);
+    // at and batch run the commands they read, later.
+    if ((tool.name == "at" || tool.name == "batch") && !av.has({"-f", "-l", "-d", "-r", "-c"})) {
+        if (cmd.stdin_from_pipe) pipe_to_interpreter(all, index, prefix + label);
+        for (const ShellRedirection& r : cmd.redirections)
+            if (r.op == "<<<" || r.op == "<<" || r.op == "<<-") nested_line(r.target, ctx.inner(prefix + label + " " + r.op));
+    }
+    // crontab - (or no file) installs the lines it reads: judge each job's command.
+    if (tool.name == "crontab" && (av.positional.empty() || av.positional[0] == "-") && !av.has({"-l", "-r", "-e"})) {
+        std::string table;
+        for (const ShellRedirection& r : cmd.redirections)
+            if (r.op == "<<<" || r.op == "<<" || r.op == "<<-") table += r.target + "\n";
+        const size_t first = std::min(cmd.pipeline_first, index);
+        if (cmd.stdin_from_pipe && index == first + 1) {
+            const std::string up = effective_program(shell, all[first]);
+            if (up == "echo" || up == "printf")
+                for (const ShellWord& w : all[first].args)
+                    if (!w.text.empty() && w.text[0] != '-') table += w.text + "\n";
+        }
+        size_t b = 0;
+        while (b < table.size()) {
+            size_t e = table.find('\n', b);
+            if (e == std::string::npos) e = table.size();
+            std::string line = table.substr(b, e - b);
+            b = e + 1;
+            // The schedule: five fields, or one @word.
+            std::vector<std::string> fields;
+            size_t q = 0;
+            for (int f = 0; f < 5 && q < line.size(); ++f) {
+                q = line.find_first_not_of(" \t", q);
+                if (q == std::string::npos) break;
+                const size_t end = line.find_first_of(" \t", q);
+                fields.push_back(line.substr(q, end == std::string::npos ? std::string::npos : end - q));
+                q = end == std::string::npos ? line.size() : end;
+                if (f == 0 && !fields[0].empty() && (fields[0][0] == '@' || fields[0][0] == '#')) break;
+            }
+            if (fields.empty() || fields[0][0] == '#' || line.find('=') < line.find_first_of(" \t")) continue;
+            const std::string job = q < line.size() ? line.substr(q) : "";
+            if (!job.empty()) nested_line(job, ctx.inner(prefix + label + " (a job it installs)"));
+        }
+    }
 }
 
 void Classifier::pipe_to_interpreter(const std::vector<SimpleCommand>& all, size_t index, const std::string& label) {
@@ -405,40 +649,19 @@ void Classifier::bind_loops(const ShellParseResult& parsed, const Context& ctx) 
 }  // namespace risk_detail
 
 std::string effective_program(const ShellCatalog& shell, const SimpleCommand& cmd) {
-    static const char* kPlainWrappers[] = {"nice", "nohup", "time", "stdbuf", "command", "exec", "env", "sudo",
-                                           "doas", "ionice", "setsid", "chrt", "taskset", "busybox", "timeout"};
-    size_t k = 0;
+    // Look through every catalogued wrapper that execs its command (nice, timeout, srun, env A=1,
+    // numactl, ...): the pack's walk finds where the wrapped command starts.
     std::string name = program_basename(cmd.program.text);
+    std::vector<ShellWord> args = cmd.args;
     for (int hops = 0; hops < 8; ++hops) {
-        bool is_wrapper = false;
-        for (const char* w : kPlainWrappers)
-            if (name == w) is_wrapper = true;
-        if (!is_wrapper) return name;
-        // Skip the wrapper's options, assignments and (for timeout) its duration.
-        const bool takes_duration = name == "timeout" || name == "nice" || name == "chrt" || name == "taskset";
-        bool skipped_duration = false;
-        while (k < cmd.args.size()) {
-            const std::string& t = cmd.args[k].text;
-            if (!t.empty() && t[0] == '-') {
-                ++k;
-                continue;
-            }
-            if (t.find('=') != std::string::npos && name == "env") {
-                ++k;
-                continue;
-            }
-            if (takes_duration && !skipped_duration && !t.empty() && std::isdigit(static_cast<unsigned char>(t[0]))) {
-                skipped_duration = true;
-                ++k;
-                continue;
-            }
-            break;
-        }
-        if (k >= cmd.args.size()) return name;
-        name = program_basename(cmd.args[k].text);
-        ++k;
+        const ShellSpec* tool = shell.find(name);
+        if (!tool) return name;
+        const ToolArgs ta = shell.walk(*tool, args);
+        const ShellSpec& spec = ta.spec();
+        if (!spec.wraps.present || spec.wraps.join_string || ta.wrapped_start >= args.size()) return name;
+        name = program_basename(args[ta.wrapped_start].text);
+        args.erase(args.begin(), args.begin() + static_cast<long>(ta.wrapped_start) + 1);
     }
-    (void)shell;
     return name;
 }
 

