@@ -11,15 +11,10 @@
 
 #include "app/history_store.h"
 #include "app/session_markdown.h"
+#include "require_ok.h"
 #include "sigma_cli.h"
 
 using namespace sigma::app;
-
-#define REQUIRE_OK(expr)                                                         \
-    do {                                                                         \
-        const auto& r_ = (expr);                                                 \
-        QVERIFY2(r_.ok(), r_.ok() ? "" : r_.error().message.c_str());            \
-    } while (0)
 
 namespace {
 

@@ -15,14 +15,9 @@
 
 #include "app/history_store.h"
 #include "helpers/history_crash_turns.h"
+#include "require_ok.h"
 
 using namespace sigma::app;
-
-#define REQUIRE_OK(expr)                                                         \
-    do {                                                                         \
-        const auto& r_ = (expr);                                                 \
-        QVERIFY2(r_.ok(), r_.ok() ? "" : r_.error().message.c_str());            \
-    } while (0)
 
 namespace {
 

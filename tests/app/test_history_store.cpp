@@ -14,6 +14,7 @@
 #include "app/history_store.h"
 #include "app/job_recorder.h"
 #include "raw_db.h"
+#include "require_ok.h"
 
 using namespace sigma::app;
 
@@ -43,13 +44,6 @@ Turn make_turn(qint64 session, const QString& request, const QString& output, co
     t.created_at = at;
     return t;
 }
-
-// Stops the test with the error's message unless `expr` (an Expected or Status) is ok.
-#define REQUIRE_OK(expr)                                                         \
-    do {                                                                         \
-        const auto& r_ = (expr);                                                 \
-        QVERIFY2(r_.ok(), r_.ok() ? "" : r_.error().message.c_str());            \
-    } while (0)
 
 const QDateTime kT0 = QDateTime(QDate(2026, 3, 1), QTime(9, 30, 0, 125), Qt::UTC);
 
