@@ -175,6 +175,7 @@ void Classifier::command(const std::vector<SimpleCommand>& all, size_t index, co
     const std::string prefix = ctx.prefix();
     if (cmd.program.text.empty()) {
         if (!cmd.env.empty()) raise(Risk::ReadOnly, prefix + "sets shell variables only");
+        armed_variables(cmd.env, ctx, prefix + "assignment");
         return;
     }
     if (cmd.program.expands) {

@@ -6,6 +6,7 @@
 #include <initializer_list>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "app/domain/risk_classifier.h"
@@ -113,6 +114,9 @@ struct Classifier {
     bool effect_rules(const std::vector<SimpleCommand>& all, size_t index, const ShellSpec& tool, const ArgView& av,
                       const std::string& label, const Context& ctx);
     void env_assignments(const SimpleCommand& cmd, const Context& ctx);
+    // Variables set for the rest of the shell (FOO=... alone, export FOO=...): PROMPT_COMMAND,
+    // LD_PRELOAD, PAGER, ... arm what later commands run.
+    void armed_variables(const std::vector<std::pair<std::string, std::string>>& vars, const Context& ctx, const std::string& label);
     void nvidia_smi_writes(const SimpleCommand& cmd, const Context& ctx);
     void computed_code(const SimpleCommand& cmd, const std::string& name, const Context& ctx);
     // A file the command writes: changes-state, or destructive on a device or a protected path.

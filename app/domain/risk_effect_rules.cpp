@@ -6,6 +6,7 @@
 // Not the per-tool danger rules (risk_danger_rules.cpp).
 #include <algorithm>
 #include <cctype>
+#include <iterator>
 
 #include "app/domain/risk_classifier_impl.h"
 #include "app/domain/risk_inline_code.h"
@@ -148,6 +149,26 @@ void Classifier::env_assignments(const SimpleCommand& cmd, const Context& ctx) {
     }
 }
 
+void Classifier::armed_variables(const std::vector<std::pair<std::string, std::string>>& vars, const Context& ctx, const std::string& label) {
+    // A variable set for the rest of the shell: what later commands run or load.
+    for (const auto& [name, value] : vars) {
+        const bool loader = name == "LD_PRELOAD" || name == "LD_AUDIT" || name == "BASH_ENV" || name == "ENV" || name == "PERL5OPT" ||
+                            name == "NODE_OPTIONS" || name == "RUBYOPT" || name == "PYTHONSTARTUP" || name == "SHELLOPTS" ||
+                            name == "PROMPT_COMMAND" || name == "LESSOPEN" || name == "LESSCLOSE" || name == "GIT_SSH_COMMAND" ||
+                            name == "GIT_SSH" || name == "GIT_EXTERNAL_DIFF" || name == "GIT_ASKPASS" || name == "SSH_ASKPASS";
+        if (loader) raise(Risk::ChangesState, label + " " + name + "=" + value + ": later commands run or load what this variable names");
+        if (!runs_value_as_command(name) || value.empty()) continue;
+        // EDITOR=vim and PAGER=less name a plain pager or editor: nothing to judge.
+        const ShellParseResult parsed = parse_shell(value);
+        if (parsed.ok && parsed.commands.size() == 1 && parsed.commands[0].args.empty() && !loader) {
+            static const char* kPlain[] = {"less", "more", "most", "cat", "vi", "vim", "nvim", "nano", "emacs", "ed", "code", "view"};
+            const std::string prog = program_basename(parsed.commands[0].program.text);
+            if (std::any_of(std::begin(kPlain), std::end(kPlain), [&](const char* k) { return prog == k; })) continue;
+        }
+        nested_line(value, ctx.inner(label + " " + name));
+    }
+}
+
 void Classifier::nvidia_smi_writes(const SimpleCommand& cmd, const Context& ctx) {
     if (auto f = raw_value(cmd.args, {"-f", "--filename"})) write_target(*f, "writes the report to this file", ctx.prefix() + "nvidia-smi -f");
 }
@@ -194,6 +215,9 @@ bool Classifier::effect_rules(const std::vector<SimpleCommand>& all, size_t inde
             programs.push_back(pos[0]);
             files_from = 1;
         }
+        // gawk -l/--load loads a shared-library extension: its code runs.
+        if (auto lib = raw_value(args, {"-l", "--load"}))
+            raise(Risk::ChangesState, p + " -l " + *lib + ": loads an extension library, which runs its code");
         const bool inplace = raw_value(args, {"-i", "--include"}).value_or("") == "inplace";
         if (inplace) {
             raise(Risk::ChangesState, p + " -i inplace: edits files in place");
@@ -282,9 +306,33 @@ bool Classifier::effect_rules(const std::vector<SimpleCommand>& all, size_t inde
         for (const char* opt : {"--upload-pack", "--receive-pack", "--exec"})
             if (auto prog = raw_value(args, {opt})) {
                 raise(Risk::ChangesState, p + " " + opt + ": runs '" + *prog + "' as a program");
+                nested_line(*prog, ctx.inner(p + " " + opt));
             }
         if (!av.ta.subcommand_path.empty()) {
             const std::string& sub = av.ta.subcommand_path[0];
+            // Commands git runs for a subcommand: grep's pager, difftool's tool, bisect run,
+            // submodule foreach.
+            std::optional<std::string> runs;
+            if (sub == "grep") runs = raw_value(args, {"-O", "--open-files-in-pager"});
+            if (sub == "difftool" || sub == "mergetool") runs = raw_value(args, {"-x", "--extcmd", "--tool-cmd"});
+            if (runs && !runs->empty()) {
+                raise(Risk::ChangesState, p + ": runs '" + *runs + "' as a program");
+                nested_line(*runs, ctx.inner(p));
+            }
+            for (size_t k = 0; k + 1 < args.size(); ++k) {
+                const std::string& t = args[k].text;
+                if ((sub == "bisect" && t == "run") || (sub == "submodule" && t == "foreach")) {
+                    size_t start = k + 1;
+                    while (start < args.size() && args[start].text.rfind("--", 0) == 0 && sub == "submodule") ++start;
+                    std::string joined;
+                    for (size_t c = start; c < args.size(); ++c) joined += (joined.empty() ? "" : " ") + args[c].text;
+                    raise(Risk::ChangesState, p + " " + t + ": runs '" + joined + "'");
+                    // submodule foreach hands its words to a shell; bisect run execs them.
+                    if (sub == "submodule") nested_line(joined, ctx.inner(p + " " + t));
+                    else run_words(args, start, ctx.inner(p + " " + t));
+                    break;
+                }
+            }
             if (sub == "rebase")
                 if (auto x = raw_value(args, {"--exec", "-x"})) {
                     raise(Risk::ChangesState, p + " --exec: runs a command after each commit");
@@ -308,6 +356,10 @@ bool Classifier::effect_rules(const std::vector<SimpleCommand>& all, size_t inde
         if (auto pager = raw_value(args, {"-P", "--pager"}); pager && n == "man") {
             raise(Risk::ChangesState, p + " --pager: runs '" + *pager + "' as a program");
             nested_line(*pager, ctx.inner(p + " --pager"));
+        }
+        if (auto browser = raw_value(args, {"-H", "--html"}); browser && n == "man" && !browser->empty()) {
+            raise(Risk::ChangesState, p + " --html: runs '" + *browser + "' as the browser");
+            nested_line(*browser, ctx.inner(p + " --html"));
         }
         return false;
     }
@@ -497,6 +549,88 @@ bool Classifier::effect_rules(const std::vector<SimpleCommand>& all, size_t inde
                 ++k;
             }
         }
+        return false;
+    }
+    if (n == "cmake") {
+        // cmake -E TOOL ARGS: the portable command mode deletes, copies and runs like the tools it
+        // stands for.
+        for (size_t k = 0; k + 1 < args.size(); ++k) {
+            if (args[k].text != "-E") continue;
+            const std::string tool = args[k + 1].text;
+            std::vector<ShellWord> words;
+            const auto word = [](const std::string& t) {
+                ShellWord w;
+                w.text = t;
+                return w;
+            };
+            std::vector<ShellWord> rest(args.begin() + static_cast<long>(k) + 2, args.end());
+            if (tool == "rm" || tool == "remove") words = {word("rm")};
+            else if (tool == "remove_directory") words = {word("rm"), word("-r")};
+            else if (tool == "copy" || tool == "copy_directory" || tool == "copy_if_different" || tool == "copy_directory_if_different")
+                words = {word("cp"), word("-r")};
+            else if (tool == "rename") words = {word("mv")};
+            else if (tool == "touch" || tool == "touch_nocreate") words = {word("touch")};
+            else if (tool == "make_directory") words = {word("mkdir"), word("-p")};
+            else if (tool == "create_symlink" || tool == "create_hardlink") words = {word("ln")};
+            else if (tool == "tar") words = {word("tar")};
+            else if (tool == "env") words = {word("env")};
+            else if (tool == "time") words = {};
+            else if (tool == "chdir" && !rest.empty()) rest.erase(rest.begin());
+            else break;  // echo, cat, capabilities, sha256sum, ...: they read
+            words.insert(words.end(), rest.begin(), rest.end());
+            if (!words.empty()) run_words(words, 0, ctx.inner(p + " -E " + tool));
+            break;
+        }
+        return false;
+    }
+    if (n == "split") {
+        if (auto f = raw_value(args, {"--filter"})) {
+            raise(Risk::ChangesState, p + " --filter: runs '" + *f + "' for every piece");
+            nested_line(*f, ctx.inner(p + " --filter"));
+        }
+        return false;
+    }
+    if (n == "nmap") {
+        for (const char* opt : {"-oN", "-oX", "-oG", "-oS", "-oA", "-oM"})
+            if (auto f = raw_value(args, {opt})) write_target(*f, "writes the scan report to this file", p);
+        if (raw_has(args, {"--script"}) || raw_has(args, {"--interactive"}))
+            raise(Risk::ChangesState, p + " --script: runs NSE scripts (Lua code that can do anything)");
+        return false;
+    }
+    if (n == "tcpdump") {
+        // -z CMD runs CMD on every capture file it closes.
+        if (auto z = raw_value(args, {"-z"})) {
+            raise(Risk::ChangesState, p + " -z: runs '" + *z + "' on each capture file");
+            nested_line(*z, ctx.inner(p + " -z"));
+        }
+        return false;
+    }
+    if (n == "nvidia-debugdump") {
+        if (auto f = raw_value(args, {"-f", "--file"})) write_target(*f, "writes the dump to this file", p);
+        return false;
+    }
+    if (n == "date") {
+        // date MMDDhhmm[[CC]YY][.ss] sets the clock; only +FORMAT is a format.
+        for (const std::string& a : pos)
+            if (!a.empty() && a[0] != '+') raise(Risk::ChangesState, p + " " + a + ": sets the system clock");
+        return false;
+    }
+    if (n == "alias") {
+        // alias NAME=VALUE: VALUE is what NAME runs from now on.
+        for (const std::string& a : pos) {
+            const size_t eq = a.find('=');
+            if (eq == std::string::npos || eq == 0) continue;
+            nested_line(a.substr(eq + 1), ctx.inner(p + " " + a.substr(0, eq)));
+        }
+        return false;
+    }
+    if (n == "export" || n == "declare" || n == "local" || n == "readonly") {
+        std::vector<std::pair<std::string, std::string>> vars;
+        for (const std::string& a : pos) {
+            const size_t eq = a.find('=');
+            if (eq != std::string::npos && eq > 0) vars.emplace_back(a.substr(0, eq), a.substr(eq + 1));
+        }
+        armed_variables(vars, ctx, p);
         return false;
     }
     if (n == "cp" || n == "mv" || n == "install" || n == "ln" || n == "rsync" || n == "scp") {

@@ -233,3 +233,40 @@ TEST(RiskReadings, OptionsThatRunCodeOrWriteFilesInOtherwiseReadOnlyTools) {
     };
     for (const Case& c : cases) check(c);
 }
+
+TEST(RiskReadings, ShellStateThatArmsLaterCommandsIsJudgedByWhatItRuns) {
+    const Case cases[] = {
+        {"alias ls='rm -rf /data'", DE, "deletes a whole directory tree"},
+        {"export PROMPT_COMMAND='rm -rf /data'", DE, "later commands run or load"},
+        {"PROMPT_COMMAND='rm -rf /data'", DE, "deletes a whole directory tree"},
+        {"export LD_PRELOAD=/tmp/evil.so", CS, "later commands run or load"},
+        {"hash -p /tmp/evil ls", CS, "makes a name run another program"},
+        {"date 010112002025", CS, "sets the system clock"},
+        {"alias ll='ls -l'", RO, "ls"},
+        {"export EDITOR=vim", RO, "export"},
+        {"date +%F", RO, "date"},
+    };
+    for (const Case& c : cases) check(c);
+}
+
+TEST(RiskReadings, MoreOptionsThatRunCommands) {
+    const Case cases[] = {
+        {"git grep -O'rm -rf /data' foo", DE, "deletes a whole directory tree"},
+        {"git bisect run rm -rf /data", DE, "deletes a whole directory tree"},
+        {"git submodule foreach 'rm -rf /data'", DE, "deletes a whole directory tree"},
+        {"split --filter='rm -rf /data' big.txt", DE, "deletes a whole directory tree"},
+        {"tcpdump -i lo -w /dev/null -W 1 -G 1 -z 'rm -rf /data'", DE, "deletes a whole directory tree"},
+        {"man --html='rm -rf /data' ls", DE, "deletes a whole directory tree"},
+        {"nmap -oN /etc/passwd host", DE, "system tree /etc"},
+        {"awk -l /tmp/evil 'BEGIN{}'", CS, "loads an extension library"},
+        {"cmake -E rm -rf /data", DE, "deletes a whole directory tree"},
+        {"cmake -E echo hi", CS, "cmake"},
+        {"kubeadm reset -f", DE, "tears down the node"},
+        {"etcdctl del --prefix \"\"", DE, "deletes keys"},
+        {"terraform apply -destroy", DE, "destroys every resource"},
+        {"debugfs -w -R 'rm /etc/passwd' /dev/sda1", DE, "opens the file system for writing"},
+        {"terraform plan", RO, "terraform plan"},
+        {"etcdctl get / --prefix --keys-only", RO, "etcdctl get"},
+    };
+    for (const Case& c : cases) check(c);
+}
