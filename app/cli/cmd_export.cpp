@@ -2,7 +2,6 @@
 // Not where export logic lives: it reads the store, calls GitExporter and prints what was committed.
 #include <QCoreApplication>
 #include <QDate>
-#include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -14,7 +13,8 @@
 #include <string>
 
 #include "app/cli/commands.h"
-#include "app/data_paths.h"
+#include "app/cli/history_db.h"
+#include "app/cli/job_options.h"
 #include "app/git_exporter.h"
 #include "app/history_store.h"
 
@@ -23,15 +23,6 @@ namespace sigma::cli {
 namespace {
 
 constexpr const char* kName = "export";
-
-// QtSql loads its driver as a plugin, which needs an application object.
-std::unique_ptr<QCoreApplication> ensure_qt_app() {
-    if (QCoreApplication::instance()) return nullptr;
-    static int argc = 1;
-    static char name[] = "sigma";
-    static char* argv[] = {name, nullptr};
-    return std::make_unique<QCoreApplication>(argc, argv);
-}
 
 // "2026-03-01" (midnight UTC) or an ISO date-time ("2026-03-01T08:00:00Z").
 QDateTime parse_since(const QString& text) {
@@ -74,10 +65,10 @@ int run_export(const ExportArgs& args) {
         author.email = m.captured(2);
     }
 
-    const QString path = db_option ? QString::fromStdString(*db_option) : app::DataPaths().history_db_path();
-    if (!QFileInfo::exists(path)) return fail(kName, "there is no history database at " + path.toStdString() + "; nothing to export");
+    const QString path = history_db_path(db_option);
     app::HistoryStore store;
-    if (auto s = store.open(path); !s) return fail(kName, s.error().message);
+    if (auto s = open_existing_history(store, path); !s) return fail(kName, s.error().message);
+    if (!store.is_open()) return fail(kName, "there is no history database at " + path.toStdString() + "; nothing to export");
     auto sessions = store.sessions_since(since);
     if (!sessions) return fail(kName, sessions.error().message);
     auto result = app::GitExporter::export_sessions(QString::fromStdString(*git_dir), *sessions, author, since);

@@ -2,7 +2,6 @@
 // Not where history logic lives: it parses arguments, calls HistoryStore and prints (text, or JSON
 // with --json); the app calls the same store.
 #include <QCoreApplication>
-#include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -16,9 +15,10 @@
 #include <vector>
 
 #include "app/cli/commands.h"
+#include "app/cli/history_db.h"
+#include "app/cli/job_options.h"
 #include "app/cli/option_checks.h"
 #include "app/cli/usage_errors.h"
-#include "app/data_paths.h"
 #include "app/history_store.h"
 #include "app/session_markdown.h"
 
@@ -30,15 +30,6 @@ using app::HistoryStore;
 using app::Session;
 
 constexpr const char* kName = "history";
-
-// QtSql loads its driver as a plugin, which needs an application object.
-std::unique_ptr<QCoreApplication> ensure_qt_app() {
-    if (QCoreApplication::instance()) return nullptr;
-    static int argc = 1;
-    static char name[] = "sigma";
-    static char* argv[] = {name, nullptr};
-    return std::make_unique<QCoreApplication>(argc, argv);
-}
 
 void print(const QString& text) { std::cout << text.toStdString(); }
 void print_json(const QJsonValue& v) {
@@ -209,14 +200,11 @@ int run_history(const HistoryArgs& args) {
         }
     }
 
-    const QString path = db_option ? QString::fromStdString(*db_option) : app::DataPaths().history_db_path();
-    // Looking must not create: with no database yet there is simply nothing to list.
+    // With no database yet there is simply nothing to list or find.
+    const QString path = history_db_path(db_option);
     HistoryStore store;
-    const bool exists = QFileInfo::exists(path);
-    if (exists) {
-        if (auto s = store.open(path); !s) return fail(kName, s.error().message);
-    }
-    HistoryStore* opened = exists ? &store : nullptr;
+    if (auto s = open_existing_history(store, path); !s) return fail(kName, s.error().message);
+    HistoryStore* opened = store.is_open() ? &store : nullptr;
 
     if (cmd == "list") return run_list(opened, filter, json);
     if (cmd == "search") {
