@@ -9,20 +9,13 @@
 #include "app/domain/json.h"
 #include "app/domain/nvsmi_catalog.h"
 #include "app/domain/shell_catalog.h"
+#include "knowledge_packs.h"
 
 using namespace sigma::domain;
 
 namespace {
 
-const ShellCatalog& shell() {
-    static std::optional<ShellCatalog> c = ShellCatalog::load(std::string(SIGMA_SOURCE_DIR) + "/resources/knowledge/shell/tools.json");
-    return *c;
-}
-const NvsmiCatalog& nvsmi() {
-    static std::optional<NvsmiCatalog> c = NvsmiCatalog::load(std::string(SIGMA_SOURCE_DIR) + "/resources/knowledge/nvidia-smi/nvidia-smi.json");
-    return *c;
-}
-bool eq(const char* a, const char* b) { return commands_equivalent(shell(), nvsmi(), a, b); }
+bool eq(const char* a, const char* b) { return commands_equivalent(sigma_test::shell_catalog(), sigma_test::nvsmi_catalog(), a, b); }
 
 }  // namespace
 
@@ -84,7 +77,7 @@ TEST(CmdCompare, DevSuiteAcceptsAreEquivalentToTheirReference) {
             // or sudo and are equivalent.
             const bool differs = a.find("-n 10") != std::string::npos || a.find(".service") != std::string::npos ||
                                  a.find("-type f") != std::string::npos || a.find("-eo") != std::string::npos;
-            EXPECT_EQ(commands_equivalent(shell(), nvsmi(), ref, a), !differs) << ref << " vs " << a;
+            EXPECT_EQ(commands_equivalent(sigma_test::shell_catalog(), sigma_test::nvsmi_catalog(), ref, a), !differs) << ref << " vs " << a;
             ++checked;
         }
     }

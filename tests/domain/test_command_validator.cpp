@@ -8,30 +8,15 @@
 #include <string>
 
 #include "app/domain/command_validator.h"
+#include "knowledge_packs.h"
 
 using namespace sigma::domain;
 
 namespace {
 
-struct Packs {
-    std::optional<ShellCatalog> shell;
-    std::optional<NvsmiCatalog> nvsmi;
-};
-
-const Packs& packs() {
-    static Packs p = [] {
-        Packs x;
-        std::string err;
-        x.shell = ShellCatalog::load(std::string(SIGMA_SOURCE_DIR) + "/resources/knowledge/shell/tools.json", &err);
-        EXPECT_TRUE(x.shell) << err;
-        x.nvsmi = NvsmiCatalog::load(std::string(SIGMA_SOURCE_DIR) + "/resources/knowledge/nvidia-smi/nvidia-smi.json", &err);
-        EXPECT_TRUE(x.nvsmi) << err;
-        return x;
-    }();
-    return p;
+CommandCheck check(std::string_view line) {
+    return check_command(sigma_test::shell_catalog(), sigma_test::nvsmi_catalog(), line);
 }
-
-CommandCheck check(std::string_view line) { return check_command(*packs().shell, *packs().nvsmi, line); }
 
 std::string describe(const CommandCheck& c) {
     std::string s = std::string(c.valid ? "VALID " : "INVALID ") + risk_text(c.risk) + " [";

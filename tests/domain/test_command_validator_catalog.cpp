@@ -6,19 +6,11 @@
 #include <string>
 
 #include "app/domain/shell_catalog.h"
+#include "knowledge_packs.h"
 
 using namespace sigma::domain;
 
 namespace {
-const ShellCatalog& shell() {
-    static std::optional<ShellCatalog> c = [] {
-        std::string err;
-        auto r = ShellCatalog::load(std::string(SIGMA_SOURCE_DIR) + "/resources/knowledge/shell/tools.json", &err);
-        EXPECT_TRUE(r) << err;
-        return r;
-    }();
-    return *c;
-}
 std::vector<ShellWord> words(const std::string& line) {
     auto p = parse_shell("x " + line);
     EXPECT_TRUE(p.ok) << p.error;
@@ -37,17 +29,17 @@ TEST(ShellCatalog, CoversOperatorTools) {
         "all_gather_perf", "numactl", "taskset", "ibstat", "ibv_devinfo", "mkfs", "mkfs.ext4", "dd", "fdisk", "parted",
         "shutdown", "reboot", "iptables", "useradd", "sudo", "crontab", "apt", "apt-get", "yum", "dnf", "pip", "pip3",
         "python", "python3", "git", "nvidia-smi", "/usr/bin/ls", "podman"};
-    for (const char* t : tools) EXPECT_NE(shell().find(t), nullptr) << t;
-    EXPECT_EQ(shell().find("mkfs.xfs"), shell().find("mkfs"));
-    EXPECT_EQ(shell().find("egrep"), shell().find("grep"));
-    EXPECT_EQ(shell().find("nope-not-a-tool"), nullptr);
-    EXPECT_EQ(shell().find(""), nullptr);
-    EXPECT_GT(shell().tools().size(), 150u);
+    for (const char* t : tools) EXPECT_NE(sigma_test::shell_catalog().find(t), nullptr) << t;
+    EXPECT_EQ(sigma_test::shell_catalog().find("mkfs.xfs"), sigma_test::shell_catalog().find("mkfs"));
+    EXPECT_EQ(sigma_test::shell_catalog().find("egrep"), sigma_test::shell_catalog().find("grep"));
+    EXPECT_EQ(sigma_test::shell_catalog().find("nope-not-a-tool"), nullptr);
+    EXPECT_EQ(sigma_test::shell_catalog().find(""), nullptr);
+    EXPECT_GT(sigma_test::shell_catalog().tools().size(), 150u);
 }
 
 TEST(ShellCatalog, WalksOptions) {
-    const ShellSpec* rm = shell().find("rm");
-    ToolArgs a = shell().walk(*rm, words("-rf --verbose /tmp/a b"));
+    const ShellSpec* rm = sigma_test::shell_catalog().find("rm");
+    ToolArgs a = sigma_test::shell_catalog().walk(*rm, words("-rf --verbose /tmp/a b"));
     ASSERT_EQ(a.options.size(), 3u);
     EXPECT_EQ(a.options[0].written, "-r");
     EXPECT_EQ(a.options[1].written, "-f");
@@ -55,8 +47,8 @@ TEST(ShellCatalog, WalksOptions) {
     EXPECT_EQ(a.positionals.size(), 2u);
     EXPECT_TRUE(a.messages.empty());
 
-    const ShellSpec* head = shell().find("head");
-    a = shell().walk(*head, words("-n5 --lines 7 -20 --verb f"));
+    const ShellSpec* head = sigma_test::shell_catalog().find("head");
+    a = sigma_test::shell_catalog().walk(*head, words("-n5 --lines 7 -20 --verb f"));
     ASSERT_EQ(a.options.size(), 4u);
     EXPECT_EQ(a.options[0].value, "5");
     EXPECT_EQ(a.options[1].value, "7");
@@ -64,24 +56,24 @@ TEST(ShellCatalog, WalksOptions) {
     EXPECT_EQ(a.options[3].option->name(), "-v");  // unique prefix of --verbose
     EXPECT_TRUE(a.messages.empty());
 
-    a = shell().walk(*head, words("-x f"));
+    a = sigma_test::shell_catalog().walk(*head, words("-x f"));
     ASSERT_EQ(a.messages.size(), 1u);
     EXPECT_NE(a.messages[0].text.find("unknown option '-x'"), std::string::npos);
 
-    const ShellSpec* kubectl = shell().find("kubectl");
-    a = shell().walk(*kubectl, words("-n prod rollout status deploy/api"));
+    const ShellSpec* kubectl = sigma_test::shell_catalog().find("kubectl");
+    a = sigma_test::shell_catalog().walk(*kubectl, words("-n prod rollout status deploy/api"));
     EXPECT_EQ(a.subcommand_path, (std::vector<std::string>{"rollout", "status"}));
     EXPECT_EQ(a.positionals.size(), 1u);
 
-    a = shell().walk(*kubectl, words("frobnicate x"));
+    a = sigma_test::shell_catalog().walk(*kubectl, words("frobnicate x"));
     EXPECT_EQ(a.unknown_subcommand, "frobnicate");
 
-    const ShellSpec* timeout = shell().find("timeout");
-    a = shell().walk(*timeout, words("-s KILL 10 rm -rf /x"));
+    const ShellSpec* timeout = sigma_test::shell_catalog().find("timeout");
+    a = sigma_test::shell_catalog().walk(*timeout, words("-s KILL 10 rm -rf /x"));
     EXPECT_EQ(a.wrapped_start, 3u);
 
-    const ShellSpec* tar = shell().find("tar");
-    a = shell().walk(*tar, words("xzf archive.tgz -C /opt"));
+    const ShellSpec* tar = sigma_test::shell_catalog().find("tar");
+    a = sigma_test::shell_catalog().walk(*tar, words("xzf archive.tgz -C /opt"));
     ASSERT_GE(a.options.size(), 4u);
     EXPECT_EQ(a.options[2].value, "archive.tgz");
 }

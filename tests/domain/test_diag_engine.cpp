@@ -12,20 +12,11 @@
 #include "app/domain/diag_line_joiner.h"
 #include "app/domain/diag_numeric_rules.h"
 #include "app/domain/pattern.h"
+#include "knowledge_packs.h"
 
 using namespace sigma::domain;
 
 namespace {
-const SignaturePack& pack() {
-    static const SignaturePack p = [] {
-        std::string err;
-        auto loaded = SignaturePack::load(std::string(SIGMA_SOURCE_DIR) + "/resources/knowledge/diagnosis", &err);
-        if (!loaded) ADD_FAILURE() << err;
-        return loaded ? *loaded : SignaturePack{};
-    }();
-    return p;
-}
-
 // An endless-looking stream: `count` copies of `line` + '\n' without holding them in memory.
 class RepeatBuf : public std::streambuf {
 public:
@@ -69,7 +60,7 @@ TEST(LiteralMatcher, FindsOverlappingCaseAndWordLiterals) {
 }
 
 TEST(DiagEngine, ReadsXidNumbersInTheirCommonForms) {
-    DiagEngine e(pack());
+    DiagEngine e(sigma_test::diagnosis_pack());
     EXPECT_EQ(e.run_text("NVRM: Xid (PCI:0000:3b:00): 79, pid=1, name=x").category, "gpu_fallen_off_bus");
     EXPECT_EQ(e.run_text("dcgm: GPU 2 reported XID: 48").category, "gpu_ecc_uncorrectable");
     EXPECT_EQ(e.run_text("event xid=74 on gpu 1").category, "gpu_nvlink_error");
@@ -82,7 +73,7 @@ TEST(DiagEngine, ReadsXidNumbersInTheirCommonForms) {
 }
 
 TEST(DiagEngine, UnknownWhenNothingSpecificMatches) {
-    DiagEngine e(pack());
+    DiagEngine e(sigma_test::diagnosis_pack());
     auto r = e.run_text("INFO all good\nERROR something went wrong\nWARN retrying request\n");
     EXPECT_EQ(r.category, "unknown");
     EXPECT_TRUE(r.findings.empty());
@@ -93,7 +84,7 @@ TEST(DiagEngine, UnknownWhenNothingSpecificMatches) {
 }
 
 TEST(DiagEngine, MixedLogRanksTheSpecificCauseFirstAndKeepsTheOthers) {
-    DiagEngine e(pack());
+    DiagEngine e(sigma_test::diagnosis_pack());
     const std::string log =
         "dial tcp 10.0.0.9:5432: connect: connection refused\n"
         "[Rank 1] Watchdog caught collective operation timeout: WorkNCCL(SeqNum=5) ran for 600001 milliseconds before timing out.\n"
@@ -114,7 +105,7 @@ TEST(DiagEngine, MixedLogRanksTheSpecificCauseFirstAndKeepsTheOthers) {
 }
 
 TEST(DiagEngine, ConsequencesRankBelowTheirCauses) {
-    DiagEngine e(pack());
+    DiagEngine e(sigma_test::diagnosis_pack());
     // A rank ran out of GPU memory; the others then timed out in the collective.
     auto r = e.run_text(
         "[rank3] torch.OutOfMemoryError: CUDA out of memory. Tried to allocate 2.00 GiB\n"
@@ -143,7 +134,7 @@ TEST(DiagEngine, ConsequencesRankBelowTheirCauses) {
 }
 
 TEST(DiagEngine, OomKillerVersusKubernetesOomKilled) {
-    DiagEngine e(pack());
+    DiagEngine e(sigma_test::diagnosis_pack());
     EXPECT_EQ(e.run_text("kernel: Out of memory: Killed process 412 (java) total-vm:1kB").category, "host_oom_killer");
     EXPECT_EQ(e.run_text("kernel: Memory cgroup out of memory: Killed process 412 (java)\n"
                          "      Reason:       OOMKilled\n      Exit Code:    137\n")
@@ -152,7 +143,7 @@ TEST(DiagEngine, OomKillerVersusKubernetesOomKilled) {
 }
 
 TEST(DiagEngine, EvidenceUsesOneBasedLineNumbersAndHandlesCrlf) {
-    DiagEngine e(pack());
+    DiagEngine e(sigma_test::diagnosis_pack());
     auto r = e.run_text("first\r\nsecond\r\nfoo: Too many open files\r\nlast");
     ASSERT_EQ(r.category, "too_many_open_files");
     ASSERT_EQ(r.findings[0].evidence.size(), 1u);
@@ -163,7 +154,7 @@ TEST(DiagEngine, EvidenceUsesOneBasedLineNumbersAndHandlesCrlf) {
 }
 
 TEST(DiagEngine, NvidiaSmiCountersMustBeNonZero) {
-    DiagEngine e(pack());
+    DiagEngine e(sigma_test::diagnosis_pack());
     EXPECT_EQ(e.run_text("            DRAM Uncorrectable            : 0\n      HW Thermal Slowdown : Not Active").category,
               "unknown");
     EXPECT_EQ(e.run_text("            DRAM Uncorrectable            : 3").category, "gpu_ecc_uncorrectable");
@@ -171,7 +162,7 @@ TEST(DiagEngine, NvidiaSmiCountersMustBeNonZero) {
 }
 
 TEST(DiagEngine, CsvColumnsFollowTheirHeaderUntilTheTableEnds) {
-    DiagEngine e(pack());
+    DiagEngine e(sigma_test::diagnosis_pack());
     const std::string header = "index, clocks_event_reasons.hw_thermal_slowdown, ecc.errors.uncorrected.volatile.total\n";
     EXPECT_EQ(e.run_text(header + "0, Not Active, 0\n1, [N/A], 0\n").category, "unknown");
     auto hot = e.run_text(header + "0, Not Active, 0\n1, Active, 0\n");
@@ -189,7 +180,7 @@ TEST(DiagEngine, HealthyNvidiaSmiOutputIsUnknown) {
     const std::string path = std::string(SIGMA_SOURCE_DIR) + "/tests/data/nvidia-smi/sample-outputs.txt";
     std::ifstream in(path);
     ASSERT_TRUE(in) << "no " << path;
-    DiagEngine e(pack());
+    DiagEngine e(sigma_test::diagnosis_pack());
     auto r = e.run(in);
     EXPECT_GT(r.lines_read, 300u);
     EXPECT_EQ(r.category, "unknown") << (r.findings.empty() ? "" : r.findings[0].evidence[0].text);
@@ -197,7 +188,7 @@ TEST(DiagEngine, HealthyNvidiaSmiOutputIsUnknown) {
 }
 
 TEST(DiagEngine, EvidencePerFindingIsCappedOnLongLogs) {
-    DiagEngine e(pack());
+    DiagEngine e(sigma_test::diagnosis_pack());
     RepeatBuf buf("Jan 1 sshd[1]: Failed password for root from 192.0.2.1 port 22 ssh2", 200000);
     std::istream in(&buf);
     DiagOptions opt;
@@ -211,7 +202,7 @@ TEST(DiagEngine, EvidencePerFindingIsCappedOnLongLogs) {
 }
 
 TEST(DiagEngine, HugeSingleLineIsCutAndReported) {
-    DiagEngine e(pack());
+    DiagEngine e(sigma_test::diagnosis_pack());
     std::string line(1 << 20, 'a');
     line.replace(100, 20, "No space left on dev");  // incomplete signature early
     line.replace(1000, 23, "No space left on device");
@@ -228,7 +219,7 @@ TEST(DiagEngine, HugeSingleLineIsCutAndReported) {
 }
 
 TEST(DiagEngine, BinaryGarbageGivesValidUtf8AndNoCrash) {
-    DiagEngine e(pack());
+    DiagEngine e(sigma_test::diagnosis_pack());
     std::string junk;
     for (int i = 0; i < 200000; ++i) junk += static_cast<char>((i * 7919 + 13) & 0xFF);
     junk += "\n\xff\xfe Segmentation fault \xc3\x28 (core dumped)\n";
@@ -241,7 +232,7 @@ TEST(DiagEngine, BinaryGarbageGivesValidUtf8AndNoCrash) {
 }
 
 TEST(DiagEngine, StopsAtMaxTotalBytes) {
-    DiagEngine e(pack());
+    DiagEngine e(sigma_test::diagnosis_pack());
     RepeatBuf buf("some ordinary line of text", 1000000);
     std::istream in(&buf);
     DiagOptions opt;
@@ -253,7 +244,7 @@ TEST(DiagEngine, StopsAtMaxTotalBytes) {
 }
 
 TEST(DiagEngine, JsonCarriesTheFindingFields) {
-    DiagEngine e(pack());
+    DiagEngine e(sigma_test::diagnosis_pack());
     auto j = e.run_text("x\nNVRM: Xid (PCI:0000:3b:00): 79, GPU has fallen off the bus.").to_json();
     EXPECT_EQ(j.get_string("category"), "gpu_fallen_off_bus");
     const Json& f = j["findings"].as_array().at(0);
@@ -270,7 +261,7 @@ TEST(DiagEngine, JsonCarriesTheFindingFields) {
 TEST(SignaturePack, EveryCategoryIsPresentWithAdviceAndCommands) {
     for (const std::string& id : diagnosis_category_ids()) {
         if (id == "unknown") continue;
-        const SignatureCategory* c = pack().find(id);
+        const SignatureCategory* c = sigma_test::diagnosis_pack().find(id);
         ASSERT_NE(c, nullptr) << id;
         EXPECT_FALSE(c->explanation.empty()) << id;
         EXPECT_GE(c->root_causes.size(), 2u) << id;
@@ -278,13 +269,14 @@ TEST(SignaturePack, EveryCategoryIsPresentWithAdviceAndCommands) {
         EXPECT_GE(c->commands.size(), 2u) << id;
         EXPECT_TRUE(std::any_of(c->patterns.begin(), c->patterns.end(), [](auto& p) { return p.weight >= 7; })) << id;
     }
-    EXPECT_EQ(pack().categories.size() + 1, diagnosis_category_ids().size());
-    for (int xid : {79, 48, 63, 64, 92, 94, 95, 74, 13, 31, 43, 119, 120, 8, 109, 61, 62}) EXPECT_NE(pack().find_xid(xid), nullptr) << xid;
+    EXPECT_EQ(sigma_test::diagnosis_pack().categories.size() + 1, diagnosis_category_ids().size());
+    for (int xid : {79, 48, 63, 64, 92, 94, 95, 74, 13, 31, 43, 119, 120, 8, 109, 61, 62})
+        EXPECT_NE(sigma_test::diagnosis_pack().find_xid(xid), nullptr) << xid;
 }
 
 TEST(SignaturePack, EvidenceCommandsAreReadOnly) {
     // Nothing that changes state may be suggested as an evidence command.
-    for (const auto& c : pack().categories)
+    for (const auto& c : sigma_test::diagnosis_pack().categories)
         for (const auto& cmd : c.commands)
             for (const char* bad : {"nvidia-smi -r", "rm ", "reboot", "kill ", "restart", "systemctl start", "systemctl stop", " > ", "delete",
                                     "--gpu-reset", "mkfs", "fsck", "reset-failed", "modprobe"})
@@ -338,7 +330,7 @@ TEST(LineJoiner, JudgesContinuationsByHowLinesStart) {
 }
 
 TEST(DiagEngine, MidWordWrapIsJoinedAndCitedFromItsFirstLine) {
-    DiagEngine e(pack());
+    DiagEngine e(sigma_test::diagnosis_pack());
     const std::string log = "boot ok\n[  812.3] NVRM: GPU 0000:02:00.0: the driver reports that the GPU has fal\nlen off the bus.\nnext";
     auto r = e.run_text(log);
     ASSERT_EQ(r.category, "gpu_fallen_off_bus");
@@ -353,7 +345,7 @@ TEST(DiagEngine, MidWordWrapIsJoinedAndCitedFromItsFirstLine) {
 }
 
 TEST(DiagEngine, WordWrappedTracebackMessageIsJoined) {
-    DiagEngine e(pack());
+    DiagEngine e(sigma_test::diagnosis_pack());
     auto r = e.run_text(
         "Traceback (most recent call last):\n  File \"x.py\", line 3, in <module>\n"
         "RuntimeError: NCCL communicator was aborted on rank 2.  Original reason for failure was: Watchdog caught\n"
@@ -364,7 +356,7 @@ TEST(DiagEngine, WordWrappedTracebackMessageIsJoined) {
 }
 
 TEST(DiagEngine, TemperatureAgainstItsThresholdsWithTheReason) {
-    DiagEngine e(pack());
+    DiagEngine e(sigma_test::diagnosis_pack());
     const std::string block = "GPU 00000000:1B:00.0\n    Temperature\n        GPU Current Temp                  : %d C\n"
                               "        GPU Shutdown Temp                 : 98 C\n        GPU Slowdown Temp                 : 90 C\n";
     auto with = [&](int t) {
@@ -400,7 +392,7 @@ TEST(DiagEngine, TemperatureAgainstItsThresholdsWithTheReason) {
 }
 
 TEST(DiagEngine, ValuesAtTheirLimits) {
-    DiagEngine e(pack());
+    DiagEngine e(sigma_test::diagnosis_pack());
     auto df = e.run_text("Filesystem      Size  Used Avail Use% Mounted on\n/dev/sda2       916G  611G  259G  71% /\n"
                          "/dev/nvme1n1    3.5T  3.5T     0 100% /var/lib/docker\n");
     ASSERT_EQ(df.category, "disk_full");
@@ -430,7 +422,7 @@ TEST(DiagEngine, ValuesAtTheirLimits) {
 }
 
 TEST(DiagEngine, TheFirstGpuFailureOfACascadeRanksFirst) {
-    DiagEngine e(pack());
+    DiagEngine e(sigma_test::diagnosis_pack());
     const std::string nvlink = "NVRM: Xid (PCI:0000:ca:00): 74, pid=7, name=python3, NVLink: fatal error detected on link 11\n";
     const std::string gsp = "NVRM: Xid (PCI:0000:ca:00): 119, pid=7, Timeout after 6s of waiting for RPC response from GPU0 GSP!\n";
     const std::string bus = "NVRM: Xid (PCI:0000:ca:00): 79, pid=7, GPU has fallen off the bus.\n";
@@ -443,7 +435,7 @@ TEST(DiagEngine, TheFirstGpuFailureOfACascadeRanksFirst) {
 }
 
 TEST(DiagEngine, UnknownNamesTheNearestCategories) {
-    DiagEngine e(pack());
+    DiagEngine e(sigma_test::diagnosis_pack());
     auto r = e.run_text("GPU 5: NVLink link 3 state changed\nsomething about certificate renewal that will expire soon\n");
     EXPECT_EQ(r.category, "unknown");
     EXPECT_TRUE(r.findings.empty());
@@ -458,14 +450,14 @@ TEST(DiagEngine, UnknownNamesTheNearestCategories) {
 }
 
 TEST(DiagEngine, DockerInspectOomKilledFalseIsHealthy) {
-    DiagEngine e(pack());
+    DiagEngine e(sigma_test::diagnosis_pack());
     EXPECT_EQ(e.run_text(R"({"Status":"running","Running":true,"OOMKilled":false,"Dead":false,"ExitCode":0})").category,
               "unknown");
     EXPECT_EQ(e.run_text(R"({"Status":"exited","OOMKilled":true,"ExitCode":137})").category, "k8s_oomkilled");
 }
 
 TEST(DiagEngine, RestartChatterDoesNotOutweighOneDecisiveLine) {
-    DiagEngine e(pack());
+    DiagEngine e(sigma_test::diagnosis_pack());
     std::string log;
     for (int i = 0; i < 40; ++i)
         log += "Oct 14 10:01:05 node7 systemd[1]: gpu-agent.service: Main process exited, code=exited, status=1/FAILURE\n"

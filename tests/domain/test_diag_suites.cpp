@@ -7,17 +7,11 @@
 #include "app/domain/diag_engine.h"
 #include "app/domain/redactor.h"
 #include "diag_suite_util.h"
+#include "knowledge_packs.h"
 
 using namespace sigma::domain;
 
 namespace {
-SignaturePack load_pack() {
-    std::string err;
-    auto pack = SignaturePack::load(std::string(SIGMA_SOURCE_DIR) + "/resources/knowledge/diagnosis", &err);
-    EXPECT_TRUE(pack) << err;
-    return pack ? *pack : SignaturePack{};
-}
-
 // Floors: the pasted corpus's targets are 95%; the other suites may not fall below the scores they
 // had when the corpus was added (100% / 100%).
 void check_suite(const std::string& path, size_t min_cases, double min_category = 0.90, double min_evidence = 0.90) {
@@ -25,7 +19,7 @@ void check_suite(const std::string& path, size_t min_cases, double min_category 
     auto cases = diagtest::load_cases(path, &err);
     ASSERT_TRUE(err.empty()) << err;
     ASSERT_GE(cases.size(), min_cases) << path;
-    const SignaturePack pack = load_pack();
+    const SignaturePack& pack = sigma_test::diagnosis_pack();
     DiagEngine engine(pack);
     const auto s = diagtest::score(cases, engine);
     std::printf("%s: %zu cases, category %.1f%%, evidence %.1f%%\n", path.c_str(), s.total, 100 * s.category_rate(),
@@ -89,7 +83,7 @@ TEST(DiagSuites, RedactionKeepsTheDiagnosis) {
     auto pasted = diagtest::load_cases(std::string(SIGMA_SOURCE_DIR) + "/tests/data/diagnosis/pasted.jsonl", &err);
     ASSERT_TRUE(err.empty()) << err;
     cases.insert(cases.end(), pasted.begin(), pasted.end());
-    const SignaturePack pack = load_pack();
+    const SignaturePack& pack = sigma_test::diagnosis_pack();
     DiagEngine engine(pack);
     for (const auto& c : cases) {
         Redactor redactor;

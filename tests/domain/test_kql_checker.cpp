@@ -7,22 +7,13 @@
 
 #include "app/domain/kql_schema.h"
 #include "app/domain/kql_validator.h"
+#include "knowledge_packs.h"
 
 using namespace sigma::domain;
 
 namespace {
 
-const KqlSchema& schema() {
-    static const KqlSchema s = [] {
-        std::string err;
-        auto loaded = KqlSchema::load(std::string(SIGMA_SOURCE_DIR) + "/tests/data/kql/schema.json", &err);
-        EXPECT_TRUE(loaded) << err;
-        return loaded ? *loaded : KqlSchema{};
-    }();
-    return s;
-}
-
-KqlValidation check(const std::string& q) { return validate_kql(q, schema()); }
+KqlValidation check(const std::string& q) { return validate_kql(q, sigma_test::eval_kql_schema()); }
 
 ::testing::AssertionResult valid(const std::string& q) {
     KqlValidation v = check(q);

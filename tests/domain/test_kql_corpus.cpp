@@ -14,6 +14,7 @@
 #include "app/domain/json.h"
 #include "app/domain/kql_schema.h"
 #include "app/domain/kql_validator.h"
+#include "knowledge_packs.h"
 
 using namespace sigma::domain;
 namespace fs = std::filesystem;
@@ -27,7 +28,7 @@ struct Case {
 };
 
 const std::string kCorpus = std::string(SIGMA_SOURCE_DIR) + "/tests/data/kql/corpus.jsonl";
-const std::string kSchema = std::string(SIGMA_SOURCE_DIR) + "/tests/data/kql/schema.json";
+const std::string kSchema = sigma_test::eval_kql_schema_path();
 
 std::vector<Json> read_jsonl(const std::string& path) {
     std::vector<Json> out;
@@ -51,16 +52,6 @@ std::vector<Case> corpus() {
                        j["oracle_start"].as_int(-1), j["oracle_length"].as_int(-1)});
     }
     return out;
-}
-
-const KqlSchema& schema() {
-    static const KqlSchema s = [] {
-        std::string err;
-        auto loaded = KqlSchema::load(kSchema, &err);
-        EXPECT_TRUE(loaded) << err;
-        return loaded ? *loaded : KqlSchema{};
-    }();
-    return s;
 }
 
 // The oracle folder: $SIGMA_KQL_ORACLE, else the source tree's tools/.deps/kql-oracle.
@@ -130,7 +121,7 @@ TEST(KqlCorpus, AgreesWithMicrosoftsParser) {
     ASSERT_FALSE(cases.empty());
     size_t agree = 0, false_valid = 0, false_invalid = 0;
     for (const Case& c : cases) {
-        KqlValidation v = validate_kql(c.query, schema());
+        KqlValidation v = validate_kql(c.query, sigma_test::eval_kql_schema());
         if (v.valid == c.oracle_ok) {
             ++agree;
         } else if (v.valid) {
@@ -153,7 +144,7 @@ TEST(KqlCorpus, ErrorPositionsMostlyMatchMicrosoftsParser) {
     size_t both_invalid = 0, same_start = 0, same_range = 0;
     for (const Case& c : corpus()) {
         if (c.oracle_ok || c.oracle_start < 0) continue;
-        KqlValidation v = validate_kql(c.query, schema());
+        KqlValidation v = validate_kql(c.query, sigma_test::eval_kql_schema());
         if (v.valid || v.diagnostics.empty()) continue;
         ++both_invalid;
         const KqlDiagnostic& d = v.diagnostics[0];
@@ -191,9 +182,8 @@ TEST(KqlCorpus, EveryEvalReferenceQueryIsValid) {
     const fs::path eval = fs::path(SIGMA_SOURCE_DIR) / "tests" / "data" / "eval";
     std::error_code ec;
     ASSERT_TRUE(fs::is_directory(eval, ec)) << "no eval suites at " << eval;
-    std::optional<KqlSchema> eval_schema = KqlSchema::load((eval.parent_path() / "kql" / "schema.json").string());
-    ASSERT_TRUE(eval_schema) << "no tests/data/kql/schema.json";
-    const KqlSchema& s = *eval_schema;
+    const KqlSchema& s = sigma_test::eval_kql_schema();
+    ASSERT_FALSE(s.tables.empty()) << "no tables in " << kSchema;
     size_t checked = 0;
     for (const auto& entry : fs::directory_iterator(eval, ec)) {
         const std::string name = entry.path().filename().string();

@@ -10,6 +10,7 @@
 #include <string>
 
 #include "app/domain/nvsmi_catalog.h"
+#include "knowledge_packs.h"
 
 using namespace sigma::domain;
 
@@ -23,16 +24,6 @@ std::string read_file(const std::string& path) {
 }
 
 std::string help_dir() { return std::string(SIGMA_SOURCE_DIR) + "/tests/data/nvidia-smi/"; }
-
-const NvsmiCatalog& catalog() {
-    static std::optional<NvsmiCatalog> c = [] {
-        std::string err;
-        auto r = NvsmiCatalog::load(std::string(SIGMA_SOURCE_DIR) + "/resources/knowledge/nvidia-smi/nvidia-smi.json", &err);
-        EXPECT_TRUE(r) << err;
-        return r;
-    }();
-    return *c;
-}
 
 // True when `token` occurs in `text` not glued to other option characters.
 bool has_token(const std::string& text, const std::string& token) {
@@ -95,7 +86,7 @@ std::vector<HelpOption> sub_help_options(const std::string& body) {
 }  // namespace
 
 TEST(NvsmiCatalog, LoadsAndRejectsDamagedPacks) {
-    ASSERT_GT(catalog().options().size(), 50u);
+    ASSERT_GT(sigma_test::nvsmi_catalog().options().size(), 50u);
     std::string err;
     EXPECT_FALSE(NvsmiCatalog::load("/nonexistent/nvidia-smi.json", &err));
     EXPECT_NE(err.find("cannot open"), std::string::npos);
@@ -115,23 +106,24 @@ TEST(NvsmiCatalog, EveryHelpOptionIsCatalogued) {
     const auto opts = main_help_options(text);
     ASSERT_GT(opts.size(), 50u);
     for (const HelpOption& h : opts) {
-        const NvsmiOption* o = catalog().find_option(h.long_name);
+        const NvsmiOption* o = sigma_test::nvsmi_catalog().find_option(h.long_name);
         ASSERT_NE(o, nullptr) << h.long_name;
         if (!h.short_name.empty()) {
             EXPECT_EQ(o->short_name, h.short_name) << h.long_name;
-            EXPECT_EQ(catalog().find_option(h.short_name), o) << h.short_name;
+            EXPECT_EQ(sigma_test::nvsmi_catalog().find_option(h.short_name), o) << h.short_name;
         }
     }
     const std::regex mention(R"(--help-query-[a-z-]+)");
     for (auto it = std::sregex_iterator(text.begin(), text.end(), mention); it != std::sregex_iterator(); ++it)
-        EXPECT_NE(catalog().find_option(it->str()), nullptr) << it->str();
+        EXPECT_NE(sigma_test::nvsmi_catalog().find_option(it->str()), nullptr) << it->str();
     const std::regex sub(R"re("nvidia-smi ([a-z0-9-]+) -h")re");
     size_t subs = 0;
     for (auto it = std::sregex_iterator(text.begin(), text.end(), sub); it != std::sregex_iterator(); ++it, ++subs)
-        EXPECT_NE(catalog().find_subcommand((*it)[1].str()), nullptr) << (*it)[1];
+        EXPECT_NE(sigma_test::nvsmi_catalog().find_subcommand((*it)[1].str()), nullptr) << (*it)[1];
     EXPECT_GE(subs, 20u);
+    const auto& formats = sigma_test::nvsmi_catalog().format_values();
     for (const char* v : {"csv", "noheader", "nounits"})
-        EXPECT_NE(std::find(catalog().format_values().begin(), catalog().format_values().end(), v), catalog().format_values().end());
+        EXPECT_NE(std::find(formats.begin(), formats.end(), v), formats.end());
     const size_t d0 = text.find("Display only selected information:");
     const size_t d1 = text.find("Flags can be combined");
     ASSERT_TRUE(d0 != std::string::npos && d1 > d0);
@@ -139,16 +131,16 @@ TEST(NvsmiCatalog, EveryHelpOptionIsCatalogued) {
     const std::regex upper(R"(\b[A-Z][A-Z_]{2,}\b)");
     size_t sections = 0;
     for (auto it = std::sregex_iterator(block.begin(), block.end(), upper); it != std::sregex_iterator(); ++it, ++sections) {
-        const auto& ds = catalog().display_sections();
+        const auto& ds = sigma_test::nvsmi_catalog().display_sections();
         EXPECT_NE(std::find(ds.begin(), ds.end(), it->str()), ds.end()) << it->str();
     }
-    EXPECT_EQ(sections, catalog().display_sections().size());
+    EXPECT_EQ(sections, sigma_test::nvsmi_catalog().display_sections().size());
 }
 
 TEST(NvsmiCatalog, EveryCataloguedOptionIsInTheHelp) {
     const std::string text = read_file(help_dir() + "nvidia-smi-help.txt");
     if (text.empty()) GTEST_SKIP() << "no captured help";
-    for (const NvsmiOption& o : catalog().options()) {
+    for (const NvsmiOption& o : sigma_test::nvsmi_catalog().options()) {
         EXPECT_TRUE(has_token(text, o.long_name)) << o.long_name;
         if (!o.short_name.empty()) {
             EXPECT_TRUE(has_token(text, o.short_name)) << o.short_name;
@@ -158,10 +150,10 @@ TEST(NvsmiCatalog, EveryCataloguedOptionIsInTheHelp) {
                 EXPECT_TRUE(has_token(text, v.value + "/" + v.name)) << o.long_name << " " << v.name;
             }
     }
-    for (const std::string& d : catalog().display_sections()) {
+    for (const std::string& d : sigma_test::nvsmi_catalog().display_sections()) {
         EXPECT_TRUE(has_token(text, d)) << d;
     }
-    for (const NvsmiSubcommand& s : catalog().subcommands())
+    for (const NvsmiSubcommand& s : sigma_test::nvsmi_catalog().subcommands())
         EXPECT_NE(text.find("\"nvidia-smi " + s.name + " -h\""), std::string::npos) << s.name;
 }
 
@@ -171,7 +163,7 @@ TEST(NvsmiCatalog, SubcommandOptionsMatchTheirHelpBothWays) {
     for (const char* name : {"topo", "nvlink", "dmon", "pmon", "mig", "drain", "conf-compute", "clocks", "c2c", "vgpu"})
         ASSERT_TRUE(sections.count(name)) << name;
     for (const auto& [name, body] : sections) {
-        const NvsmiSubcommand* s = catalog().find_subcommand(name);
+        const NvsmiSubcommand* s = sigma_test::nvsmi_catalog().find_subcommand(name);
         ASSERT_NE(s, nullptr) << name;
         EXPECT_TRUE(s->options_known) << name;
         for (const HelpOption& h : sub_help_options(body)) {
@@ -188,7 +180,7 @@ TEST(NvsmiCatalog, SubcommandOptionsMatchTheirHelpBothWays) {
             }
         }
     }
-    for (const NvsmiSubcommand& s : catalog().subcommands())
+    for (const NvsmiSubcommand& s : sigma_test::nvsmi_catalog().subcommands())
         if (s.options_known) {
             EXPECT_TRUE(sections.count(s.name)) << s.name;
         }
@@ -198,7 +190,7 @@ TEST(NvsmiCatalog, QueryFieldsMatchTheirHelpBothWays) {
     const std::regex field_line(R"re(^"([^" ]+)"((?: or "[^" ]+")*)\s*$)re");
     const std::regex quoted(R"re("([^"]+)")re");
     size_t families = 0;
-    for (const NvsmiQuery& q : catalog().queries()) {
+    for (const NvsmiQuery& q : sigma_test::nvsmi_catalog().queries()) {
         const std::string path = help_dir() + "help-" + q.option.substr(2) + ".txt";
         const std::string text = read_file(path);
         if (text.empty()) {
@@ -236,11 +228,11 @@ TEST(NvsmiCatalog, QueryFieldsMatchTheirHelpBothWays) {
     EXPECT_EQ(families, 4u);
     // help-query-gpu.txt has 218 lines that open with a quote: 214 field entries and the 4 quoted
     // compute-mode values ("0: Default" ...), which are not fields.
-    const NvsmiQuery* gpu = catalog().find_query("--query-gpu");
+    const NvsmiQuery* gpu = sigma_test::nvsmi_catalog().find_query("--query-gpu");
     ASSERT_NE(gpu, nullptr);
     EXPECT_EQ(gpu->fields.size(), 214u);
     EXPECT_EQ(gpu->find("gpu_name"), gpu->find("name"));
     EXPECT_NE(gpu->find("memory.used"), nullptr);
     EXPECT_EQ(gpu->find("0: Default"), nullptr);
-    EXPECT_NE(catalog().find_query("--query-compute-apps")->find("used_memory"), nullptr);
+    EXPECT_NE(sigma_test::nvsmi_catalog().find_query("--query-compute-apps")->find("used_memory"), nullptr);
 }

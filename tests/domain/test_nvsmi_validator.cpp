@@ -5,26 +5,17 @@
 #include <string>
 
 #include "app/domain/nvsmi_validator.h"
+#include "knowledge_packs.h"
 
 using namespace sigma::domain;
 
 namespace {
 
-const NvsmiCatalog& catalog() {
-    static std::optional<NvsmiCatalog> c = [] {
-        std::string err;
-        auto r = NvsmiCatalog::load(std::string(SIGMA_SOURCE_DIR) + "/resources/knowledge/nvidia-smi/nvidia-smi.json", &err);
-        EXPECT_TRUE(r) << err;
-        return r;
-    }();
-    return *c;
-}
-
 NvsmiCheck check(const std::string& line) {
     auto p = parse_shell(line);
     EXPECT_TRUE(p.ok) << line << ": " << p.error;
     if (!p.ok) return {};
-    return check_nvsmi(catalog(), p.commands.back());
+    return check_nvsmi(sigma_test::nvsmi_catalog(), p.commands.back());
 }
 
 std::string first_error(const NvsmiCheck& c) {
