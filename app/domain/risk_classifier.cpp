@@ -303,9 +303,15 @@ std::optional<Classifier::ReadOnlyMode> Classifier::read_only_override(const Arg
         if (k < av.guessed.size() && av.guessed[k]) return std::nullopt;
         if (!o.option && std::find(options.begin(), options.end(), o.written) == options.end()) return std::nullopt;
     }
-    if (dry)
-        for (const char* d : dry->spellings)
-            if (av.surely_has(d)) return ReadOnlyMode{ReadOnlyMode::DryRun, std::string(d) + ": a dry run, it only reports what it would do"};
+    if (dry) {
+        // apt -s -o APT::Get::Simulate=false purge X is no dry run: a configuration option can undo it.
+        const bool undone = std::string(dry->path) == "apt" && av.has({"-o", "--option", "-c", "--config-file"});
+        for (const char* d : dry->spellings) {
+            if (!undone && av.surely_has(d))
+                return ReadOnlyMode{ReadOnlyMode::DryRun, std::string(d) + ": a dry run, it only reports what it would do"};
+            options.erase(std::remove(options.begin(), options.end(), std::string(d)), options.end());
+        }
+    }
     std::string mode, info;
     bool only_info = true;  // nothing but help and version options on the line
     for (size_t k = 0; k < ta.options.size(); ++k) {

@@ -170,7 +170,11 @@ void Classifier::armed_variables(const std::vector<std::pair<std::string, std::s
 }
 
 void Classifier::nvidia_smi_writes(const SimpleCommand& cmd, const Context& ctx) {
-    if (auto f = raw_value(cmd.args, {"-f", "--filename"})) write_target(*f, "writes the report to this file", ctx.prefix() + "nvidia-smi -f");
+    if (auto f = raw_value(cmd.args, {"-f", "--filename"})) {
+        // -f=FILE is read as -f FILE.
+        const std::string file = !f->empty() && (*f)[0] == '=' ? f->substr(1) : *f;
+        write_target(file, "writes the report to this file", ctx.prefix() + "nvidia-smi -f");
+    }
 }
 
 void Classifier::computed_code(const SimpleCommand& cmd, const std::string& name, const Context& ctx) {

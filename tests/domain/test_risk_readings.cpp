@@ -100,6 +100,10 @@ TEST(RiskReadings, ReadOnlyOptionsDoNotHideWhatTheRestOfTheLineDoes) {
         {"rsync -n -e 'rm -rf /data' src/ host:dst/", DE, "runs this program as the remote shell"},
         {"apt-get -s purge nginx", RO, "a dry run"},
         {"tar -tf x.tar -I 'rm -rf /data'", DE, "runs 'rm -rf /data' as a program"},
+        {"apt-get -s -o APT::Get::Simulate=false purge nginx", DE, "removes packages and their configuration"},
+        {"ssh-keygen -l -R host", CS, "removes the host's keys"},
+        {"screen -ls -X quit", CS, "sends a command to a running session"},
+        {"nvidia-smi -f=/etc/x -q", DE, "system tree /etc"},
         // Controls: plain listings stay read-only.
         {"crontab -l", RO, "-l"},
         {"fdisk -l /dev/sda", RO, "-l"},
