@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <iterator>
 
 #include "app/domain/nvsmi_validator.h"
 #include "app/domain/risk_classifier_impl.h"
@@ -296,10 +297,20 @@ std::optional<Classifier::ReadOnlyMode> Classifier::read_only_override(const Arg
     for (const DryRunOptions& d : kDryRuns)
         if (path == d.path || path.rfind(std::string(d.path) + " ", 0) == 0) dry = &d;
 
+    // Shells, interpreters and kill stop reading options at the first operand: `bash x.sh -n` runs
+    // x.sh with the argument -n, `kill -s KILL 4242 -l` signals 4242.
+    const ShellSpec& tool = *ta.chain.front();
+    static const char* kStopAtOperand[] = {"kill", "perl", "ruby", "node", "php", "lua", "Rscript", "java"};
+    const bool stops = tool.shell || tool.script_runner ||
+                       std::any_of(std::begin(kStopAtOperand), std::end(kStopAtOperand), [&](const char* t) { return tool.name == t; });
+    const size_t first_operand = stops && !ta.positionals.empty() ? ta.positionals.front() : av.cmd.args.size();
+    const auto own = [&](size_t k) { return ta.options[k].word < first_operand; };
+
     // An option the pack does not know, or a letter of a word that may not be a bundle, may do
     // anything: the command is then judged by its base class.
     for (size_t k = 0; k < ta.options.size(); ++k) {
         const ToolArgs::Opt& o = ta.options[k];
+        if (!own(k)) continue;
         if (k < av.guessed.size() && av.guessed[k]) return std::nullopt;
         if (!o.option && std::find(options.begin(), options.end(), o.written) == options.end()) return std::nullopt;
     }
@@ -307,7 +318,7 @@ std::optional<Classifier::ReadOnlyMode> Classifier::read_only_override(const Arg
         // apt -s -o APT::Get::Simulate=false purge X is no dry run: a configuration option can undo it.
         const bool undone = std::string(dry->path) == "apt" && av.has({"-o", "--option", "-c", "--config-file"});
         for (const char* d : dry->spellings) {
-            if (!undone && av.surely_has(d))
+            if (!undone && av.surely_has(d) && !stops)
                 return ReadOnlyMode{ReadOnlyMode::DryRun, std::string(d) + ": a dry run, it only reports what it would do"};
             options.erase(std::remove(options.begin(), options.end(), std::string(d)), options.end());
         }
@@ -315,6 +326,7 @@ std::optional<Classifier::ReadOnlyMode> Classifier::read_only_override(const Arg
     std::string mode, info;
     bool only_info = true;  // nothing but help and version options on the line
     for (size_t k = 0; k < ta.options.size(); ++k) {
+        if (!own(k)) continue;
         only_info = only_info && info_option(ta.options[k]);
         for (const std::string& ro : options)
             if (!av.guessed[k] && av.spelled(ta.options[k], ro.c_str())) {

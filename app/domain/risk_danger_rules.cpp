@@ -69,8 +69,11 @@ void Classifier::danger_rules(const std::vector<SimpleCommand>& all, size_t inde
                 if (!protected_path_reason(av.positional[k]).empty() || av.positional[k] == "/" )
                     raise(Risk::Destructive, p + " -R " + av.positional[k] + ": rewrites ownership or permissions of a system tree");
     } else if (n == "kill") {
-        // kill -l 1 names signal 1; with -l or -L kill signals nothing.
-        if (av.surely_has("-l") || av.surely_has("-L")) return;
+        // kill -l 1 names signal 1; with -l or -L before the operands kill signals nothing
+        // (kill -s KILL 1 -l signals PID 1: options end at the first operand).
+        const size_t first_operand = ta.positionals.empty() ? cmd.args.size() : ta.positionals.front();
+        for (const ToolArgs::Opt& o : ta.options)
+            if ((av.spelled(o, "-l") || av.spelled(o, "-L")) && o.word < first_operand) return;
         for (const std::string& a : av.positional) {
             if (a == "1") raise(Risk::Destructive, p + " 1: signals PID 1 (init); killing it brings the machine down");
             if (a == "-1") raise(Risk::Destructive, p + " -1: signals every process");

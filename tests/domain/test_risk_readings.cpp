@@ -104,6 +104,11 @@ TEST(RiskReadings, ReadOnlyOptionsDoNotHideWhatTheRestOfTheLineDoes) {
         {"ssh-keygen -l -R host", CS, "removes the host's keys"},
         {"screen -ls -X quit", CS, "sends a command to a running session"},
         {"nvidia-smi -f=/etc/x -q", DE, "system tree /etc"},
+        // Shells, interpreters and kill stop reading options at the first operand.
+        {"kill -s KILL 4242 -l", CS, "kill"},
+        {"kill -s KILL 1 -l", DE, "PID 1"},
+        {"bash x.sh -n", CS, "bash"},
+        {"python3 x.py -V", CS, "python3"},
         // Controls: plain listings stay read-only.
         {"crontab -l", RO, "-l"},
         {"fdisk -l /dev/sda", RO, "-l"},
