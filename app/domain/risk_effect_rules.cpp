@@ -587,6 +587,45 @@ bool Classifier::effect_rules(const std::vector<SimpleCommand>& all, size_t inde
         }
         return false;
     }
+    if (n == "tmux") {
+        // tmux -c CMD, and the shell commands of new-session, split-window, run-shell, if-shell,
+        // pipe-pane, respawn-*, display-popup; send-keys types its words into a pane.
+        for (size_t k = 0; k < args.size() && args[k].text.size() > 1 && args[k].text[0] == '-'; ++k) {
+            const std::string& t = args[k].text;
+            if (t == "-c" && k + 1 < args.size()) nested_line(args[k + 1].text, ctx.inner(p + " -c"));
+            if ((t == "-c" || t == "-L" || t == "-S" || t == "-f" || t == "-T") && k + 1 < args.size()) ++k;
+        }
+        if (!av.ta.subcommand_path.empty() && !av.ta.positionals.empty()) {
+            const std::string& sub = av.ta.subcommand_path.back();
+            // The words from the first operand on, as written (the command's own options included).
+            std::vector<std::string> words;
+            for (size_t k = av.ta.positionals.front(); k < args.size(); ++k) words.push_back(args[k].text);
+            std::string text;
+            if (sub == "send-keys" || sub == "send") {
+                static const char* kKeys[] = {"Enter", "C-m", "KPEnter", "C-j", "Escape", "Tab", "BSpace", "C-c", "C-d", "C-z", "C-l", "Space", "Up", "Down", "Left", "Right"};
+                for (const std::string& w : words)
+                    if (std::none_of(std::begin(kKeys), std::end(kKeys), [&](const char* k) { return w == k; })) text += (text.empty() ? "" : " ") + w;
+            } else if (sub == "if-shell" || sub == "if") {
+                text = words[0];
+            } else {
+                for (const std::string& w : words) text += (text.empty() ? "" : " ") + w;
+            }
+            if (!text.empty()) nested_line(text, ctx.inner(p));
+        }
+        return false;
+    }
+    if (n == "screen") {
+        // screen [options] CMD ARGS runs CMD in the new session; screen -X stuff TEXT types TEXT.
+        if (auto x = raw_value(args, {"-X"}); x && *x == "stuff" && !pos.empty()) {
+            std::string text = pos[0];
+            for (const char* nl : {"\\n", "\\r", "^M", "\n"})
+                for (size_t q; (q = text.find(nl)) != std::string::npos;) text.replace(q, std::string(nl).size(), " ; ");
+            nested_line(text, ctx.inner(p + " -X stuff"));
+        } else if (!av.ta.positionals.empty() && !raw_has(args, {"-X", "-r", "-R", "-x", "-ls", "-list", "-wipe"})) {
+            run_words(args, av.ta.positionals.front(), ctx.inner(p));
+        }
+        return false;
+    }
     if (n == "split") {
         if (auto f = raw_value(args, {"--filter"})) {
             raise(Risk::ChangesState, p + " --filter: runs '" + *f + "' for every piece");

@@ -279,3 +279,20 @@ TEST(RiskReadings, MoreOptionsThatRunCommands) {
     };
     for (const Case& c : cases) check(c);
 }
+
+TEST(RiskReadings, CommandsStartedByMultiplexersContainersAndBmcsAreJudged) {
+    const Case cases[] = {
+        {"tmux new -d -s work 'rm -rf /data'", DE, "deletes a whole directory tree"},
+        {"tmux send-keys -t work 'rm -rf /data' Enter", DE, "deletes a whole directory tree"},
+        {"screen -dmS x rm -rf /data", DE, "deletes a whole directory tree"},
+        {"docker compose exec web rm -rf /data", DE, "deletes a whole directory tree"},
+        {"crictl exec -it c1 rm -rf /data", DE, "deletes a whole directory tree"},
+        {"singularity exec --bind /:/host img.sif rm -rf /host/data", DE, "deletes a whole directory tree"},
+        {"ipmitool -I lanplus -H bmc -U admin -P pw chassis power off", DE, "cuts the machine's power"},
+        {"ipmitool sel clear", DE, "clears the system event log"},
+        {"ipmitool sel list", RO, "ipmitool sel list"},
+        {"docker compose exec web ls", RO, "ls"},
+        {"tmux send-keys -t work C-c", CS, "types keys into a pane"},
+    };
+    for (const Case& c : cases) check(c);
+}
