@@ -3,6 +3,7 @@
 #include "app/command_task.h"
 
 #include <QJsonArray>
+#include <algorithm>
 
 #include "app/domain/command_answer_constraint.h"
 #include "app/domain/command_catalogue_slice.h"
@@ -194,6 +195,29 @@ CommandResult CommandTask::finish_candidates(const CommandRequest& request, cons
                     b.candidate.repaired_from.empty());
         });
     }
+    // A question never gets a command that changes the system: the best read-only candidate answers
+    // it, and when every candidate changes something none is offered (they stay listed below).
+    const domain::IntentReading intent = domain::read_intent(req);
+    if (intent.intent == domain::RequestIntent::Read && ranked.front().check.risk != domain::Risk::ReadOnly) {
+        const auto looks = std::find_if(ranked.begin(), ranked.end(), [](const domain::RankedCommand& c) {
+            return c.check.valid && c.check.risk == domain::Risk::ReadOnly;
+        });
+        if (looks == ranked.end()) {
+            r.valid = false;
+            r.messages.push_back({QStringLiteral("error"),
+                                  QStringLiteral("the request asks to look (\"%1\") but every candidate changes the system; "
+                                                 "none is offered")
+                                      .arg(q(intent.cue)),
+                                  {}, 0, 0});
+            r.reasons << QStringLiteral("no read-only candidate");
+            r.checked = QStringLiteral("checked: %1 candidate(s), none read-only").arg(ranked.size());
+            for (size_t i = 0; i < ranked.size() && i < 4; ++i)
+                r.alternatives.push_back({q(ranked[i].candidate.command), QString::fromLatin1(domain::risk_text(ranked[i].check.risk)),
+                                          ranked[i].check.valid, ranked[i].score});
+            return r;
+        }
+        std::rotate(ranked.begin(), looks, looks + 1);
+    }
     const domain::RankedCommand& best = ranked.front();
     r.command = q(best.candidate.command);
     apply_check(r, best.check);
@@ -209,7 +233,7 @@ CommandResult CommandTask::finish_candidates(const CommandRequest& request, cons
         // The model's own text may echo a secret from the request: quote it redacted.
         r.warnings << QStringLiteral("repaired from the model's answer: %1")
                           .arg(q(domain::redact_secrets(best.candidate.repaired_from)));
-    const std::string guard = domain::intent_risk_warning(domain::read_intent(req), best.check.risk);
+    const std::string guard = domain::intent_risk_warning(intent, best.check.risk);
     if (!guard.empty()) r.warnings << q(guard);
     if (best.literals.covered < best.literals.request_total)
         r.warnings << QStringLiteral("%1 of the request's %2 values (numbers, names, paths) are not in the command")

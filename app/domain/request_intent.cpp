@@ -37,14 +37,16 @@ constexpr std::array<std::string_view, 40> kCourtesy{
     "i", "want", "to", "like", "kindly", "on", "this", "that", "the", "node", "box", "server", "host",
     "machine", "here", "bash", "now", "just", "ok", "okay", "also", "so", "let's", "lets", "we", "me", "a"};
 
-constexpr std::array<std::string_view, 74> kRead{
+constexpr std::array<std::string_view, 94> kRead{
     "show", "list", "display", "print", "printing", "get", "report", "check", "count", "find", "search",
     "grep", "view", "see", "tell", "query", "monitor", "watch", "tail", "follow", "describe", "inspect",
     "look", "fetch", "read", "dump", "output", "compare", "summarize", "summarise", "measure", "collect",
     "sample", "trace", "track", "stream", "keep", "test", "ping", "verify", "diff", "what", "which", "who",
     "where", "when", "why", "how", "is", "are", "does", "do", "did", "was", "were", "has", "top", "lookup",
     "resolve", "determine", "identify", "confirm", "examine", "cat", "peek", "preview", "estimate",
-    "calculate", "total", "sum", "average", "status", "pmon", "dmon"};
+    "calculate", "total", "sum", "average", "status", "pmon", "dmon", "any", "anything", "whats", "what's",
+    "who's", "how's", "where's", "usage", "info", "details", "version", "versions", "summary", "health",
+    "stats", "temps", "util", "utilization", "uptime", "avg"};
 
 constexpr std::array<std::string_view, 36> kDestructive{
     "delete", "remove", "rm", "drop", "purge", "wipe", "erase", "truncate", "kill", "terminate", "reset",
@@ -72,8 +74,44 @@ const char* request_intent_text(RequestIntent intent) {
     return "unknown";
 }
 
+// A typed verb with one slip (a letter swapped with its neighbour, dropped, doubled or wrong:
+// "restrat", "delte", "stauts") is read as the verb; short words must match exactly.
+bool one_slip(std::string_view typed, std::string_view verb) {
+    if (verb.size() < 5 || typed == verb) return false;
+    // An inflection is another word, not a slip: "restarts" and "deleted" describe, they do not ask.
+    if (typed.starts_with(verb) && (typed.substr(verb.size()) == "s" || typed.substr(verb.size()) == "d"))
+        return false;
+    const size_t a = typed.size(), b = verb.size();
+    if (a == b) {
+        std::vector<size_t> diff;
+        for (size_t i = 0; i < a; ++i)
+            if (typed[i] != verb[i]) diff.push_back(i);
+        if (diff.size() == 1) return true;
+        return diff.size() == 2 && diff[1] == diff[0] + 1 && typed[diff[0]] == verb[diff[1]] && typed[diff[1]] == verb[diff[0]];
+    }
+    const std::string_view longer = a > b ? typed : verb, shorter = a > b ? verb : typed;
+    if (longer.size() != shorter.size() + 1) return false;
+    size_t i = 0;
+    while (i < shorter.size() && shorter[i] == longer[i]) ++i;
+    return shorter.substr(i) == longer.substr(i + 1);
+}
+
+template <size_t N>
+std::string_view slipped(const std::array<std::string_view, N>& list, std::string_view w) {
+    for (std::string_view verb : list)
+        if (one_slip(w, verb)) return verb;
+    return {};
+}
+
 IntentReading read_intent(std::string_view request) {
-    const std::vector<std::string> words = words_of(request);
+    std::vector<std::string> words = words_of(request);
+    // Typos of cue words read as the cue, unless the word is itself a cue of another kind.
+    for (std::string& w : words) {
+        if (in(kRead, w) || in(kChange, w) || in(kDestructive, w) || in(kCourtesy, w)) continue;
+        if (std::string_view v = slipped(kDestructive, w); !v.empty()) w = std::string(v);
+        else if (std::string_view c = slipped(kChange, w); !c.empty()) w = std::string(c);
+        else if (std::string_view r = slipped(kRead, w); !r.empty()) w = std::string(r);
+    }
     IntentReading r;
     auto decide = [&](const std::string& w, size_t index) -> bool {
         // "give me ..." and "make a list" read; "give x execute permission" changes.

@@ -104,11 +104,27 @@ private slots:
     void riskAboveIntentIsWarnedNeverSilent() {
         const CommandTask task(nullptr);
         CommandRequest req;
+        // A question whose every candidate changes the system gets no command; they stay listed.
         req.request = QStringLiteral("show the GPUs");
-        const CommandResult r = task.finish(req, QStringLiteral("command: nvidia-smi -r -i 0"), {});
+        CommandResult r = task.finish(req, QStringLiteral("command: nvidia-smi -r -i 0"), {});
+        QVERIFY(!r.valid);
+        QVERIFY(r.command.isEmpty());
+        QVERIFY(!r.messages.isEmpty());
+        QVERIFY(r.messages.first().text.contains(QStringLiteral("changes the system")));
+        QVERIFY(!r.alternatives.isEmpty());
+        for (const CommandAlternative& a : r.alternatives) QVERIFY(a.risk != QStringLiteral("read-only"));
+        QCOMPARE(r.alternatives.first().risk, QStringLiteral("destructive"));
+        // The read-only candidate wins even when a changing one ranks higher on everything else.
+        r = task.finish_candidates(req, {{QStringLiteral("command: nvidia-smi -i 0 -pm 1"), -0.1},
+                                         {QStringLiteral("command: nvidia-smi -L"), -9.0}}, {});
+        QVERIFY(r.valid);
+        QCOMPARE(r.risk, QStringLiteral("read-only"));
+        // A change above what the request asked for is offered with a warning, never silently.
+        req.request = QStringLiteral("enable persistence mode on GPU 0");
+        r = task.finish(req, QStringLiteral("command: nvidia-smi -r -i 0"), {});
         QCOMPARE(r.risk, QStringLiteral("destructive"));
         bool warned = false;
-        for (const QString& w : r.warnings) warned |= w.contains(QStringLiteral("changes the system"));
+        for (const QString& w : r.warnings) warned |= w.contains(QStringLiteral("more than the request"));
         QVERIFY2(warned, qPrintable(r.warnings.join(" | ")));
     }
 

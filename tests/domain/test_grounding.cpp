@@ -113,6 +113,18 @@ TEST(RequestIntent, ReadsAndChanges) {
     EXPECT_EQ(read_intent("pmon for gpu 6 only").intent, RequestIntent::Read);
 }
 
+TEST(RequestIntent, TyposAndFragments) {
+    EXPECT_EQ(read_intent("restrat nginx").intent, RequestIntent::Change);
+    EXPECT_EQ(read_intent("delte pod web-0").allowed, Risk::Destructive);
+    EXPECT_EQ(read_intent("slurmd stauts").intent, RequestIntent::Read);
+    EXPECT_EQ(read_intent("any zombie procs").intent, RequestIntent::Read);
+    EXPECT_EQ(read_intent("whats eating space in /var/lib/docker").intent, RequestIntent::Read);
+    EXPECT_EQ(read_intent("gpu utilization per card").intent, RequestIntent::Read);
+    // An inflection describes: "restarts" is no request to restart.
+    EXPECT_EQ(read_intent("pods with restarts in prod").intent, RequestIntent::Unknown);
+    EXPECT_EQ(read_intent("scale deployment api to 3 replicas").intent, RequestIntent::Change);
+}
+
 TEST(RequestIntent, GuardWarnsAboveIntent) {
     EXPECT_FALSE(intent_risk_warning(read_intent("show the GPUs"), Risk::Destructive).empty());
     EXPECT_FALSE(intent_risk_warning(read_intent("show the GPUs"), Risk::ChangesState).empty());
