@@ -217,6 +217,13 @@ CommandResult CommandTask::finish_candidates(const CommandRequest& request, cons
             return r;
         }
         std::rotate(ranked.begin(), looks, looks + 1);
+    } else if (intent.intent == domain::RequestIntent::Unknown && ranked.front().check.risk != domain::Risk::ReadOnly) {
+        // A request that names no action ("rss of process 7781") gets the least effect the model offers:
+        // a valid read-only candidate when there is one; otherwise the change, with its warning below.
+        const auto looks = std::find_if(ranked.begin(), ranked.end(), [](const domain::RankedCommand& c) {
+            return c.check.valid && c.check.risk == domain::Risk::ReadOnly;
+        });
+        if (looks != ranked.end()) std::rotate(ranked.begin(), looks, looks + 1);
     }
     const domain::RankedCommand& best = ranked.front();
     r.command = q(best.candidate.command);

@@ -74,10 +74,12 @@ const char* request_intent_text(RequestIntent intent) {
     return "unknown";
 }
 
-// A typed verb with one slip (a letter swapped with its neighbour, dropped, doubled or wrong:
-// "restrat", "delte", "stauts") is read as the verb; short words must match exactly.
+// A typed verb with one slip after its first letter (a letter swapped with its neighbour, dropped,
+// doubled, or, in verbs of six letters or more, wrong: "restrat", "delte", "stauts", "restsrt") is
+// read as the verb. The first letter must match and short verbs take no wrong letter, so nouns a
+// letter away from a verb ("power"/"lower", "clock"/"block", "cause"/"pause") stay nouns.
 bool one_slip(std::string_view typed, std::string_view verb) {
-    if (verb.size() < 5 || typed == verb) return false;
+    if (verb.size() < 5 || typed == verb || typed.empty() || typed[0] != verb[0]) return false;
     // An inflection is another word, not a slip: "restarts" and "deleted" describe, they do not ask.
     if (typed.starts_with(verb) && (typed.substr(verb.size()) == "s" || typed.substr(verb.size()) == "d"))
         return false;
@@ -86,7 +88,7 @@ bool one_slip(std::string_view typed, std::string_view verb) {
         std::vector<size_t> diff;
         for (size_t i = 0; i < a; ++i)
             if (typed[i] != verb[i]) diff.push_back(i);
-        if (diff.size() == 1) return true;
+        if (diff.size() == 1) return verb.size() >= 6;
         return diff.size() == 2 && diff[1] == diff[0] + 1 && typed[diff[0]] == verb[diff[1]] && typed[diff[1]] == verb[diff[0]];
     }
     const std::string_view longer = a > b ? typed : verb, shorter = a > b ? verb : typed;
@@ -120,6 +122,12 @@ IntentReading read_intent(std::string_view request) {
             r = {RequestIntent::Change, w, Risk::Destructive};
             return true;
         }
+        // "power limit", "the cap", "default set" name a thing: those words change only as verbs.
+        static constexpr std::array<std::string_view, 8> kAlsoNouns{"limit", "cap", "lock", "set", "block", "tag", "label", "patch"};
+        static constexpr std::array<std::string_view, 17> kNounBefore{
+            "power", "memory", "mem", "clock", "rate", "file", "the", "a", "its", "their", "current", "default", "max",
+            "min", "enforced", "soft", "hard"};
+        if (in(kAlsoNouns, w) && index > 0 && in(kNounBefore, words[index - 1])) return false;
         if (in(kChange, w) && !followed_by_me) {
             r = {RequestIntent::Change, w, Risk::ChangesState};
             return true;

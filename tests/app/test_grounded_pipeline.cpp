@@ -119,6 +119,11 @@ private slots:
                                          {QStringLiteral("command: nvidia-smi -L"), -9.0}}, {});
         QVERIFY(r.valid);
         QCOMPARE(r.risk, QStringLiteral("read-only"));
+        // A request that names no action gets the read-only candidate when there is one.
+        req.request = QStringLiteral("rss of process 7781");
+        r = task.finish_candidates(req, {{QStringLiteral("command: pkill -9 -u bob python"), -0.1},
+                                         {QStringLiteral("command: ps -o rss= -p 7781"), -9.0}}, {});
+        QCOMPARE(r.risk, QStringLiteral("read-only"));
         // A change above what the request asked for is offered with a warning, never silently.
         req.request = QStringLiteral("enable persistence mode on GPU 0");
         r = task.finish(req, QStringLiteral("command: nvidia-smi -r -i 0"), {});

@@ -123,6 +123,12 @@ TEST(RequestIntent, TyposAndFragments) {
     // An inflection describes: "restarts" is no request to restart.
     EXPECT_EQ(read_intent("pods with restarts in prod").intent, RequestIntent::Unknown);
     EXPECT_EQ(read_intent("scale deployment api to 3 replicas").intent, RequestIntent::Change);
+    EXPECT_EQ(read_intent("restsrt kubelet").intent, RequestIntent::Change);
+    // Nouns a letter away from a verb stay nouns.
+    for (const char* q : {"default power limit on gpu 0", "pci bus ids so i can match them to lspci",
+                          "addresses + cause of retired pages on gpu 2", "graphics clock on gpu 3",
+                          "thermal headroom before slowdown (tlimit) on each gpu"})
+        EXPECT_NE(read_intent(q).intent, RequestIntent::Change) << q;
 }
 
 TEST(RequestIntent, GuardWarnsAboveIntent) {
