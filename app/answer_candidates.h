@@ -10,10 +10,10 @@
 namespace sigma::app {
 
 struct CandidateSet {
-    bool ok = false;               // at least the first answer arrived
+    bool ok = false;                 // at least the first answer arrived
     QList<GeneratedAnswer> answers;  // the first is the greedy (or the server's first) answer
-    GenerationStats stats;         // the first call's, with tokens and times summed over every call
-    BackendError error;            // when !ok
+    GenerationStats stats;           // the first call's, with tokens and times summed over every call
+    BackendError error;              // when !ok
 };
 
 // Sampling settings of the extra answers: varied enough to differ, tame enough to stay on topic.

@@ -19,7 +19,7 @@ class AnswerConstraint;
 namespace sigma::app {
 
 struct ChatMessage {
-    QString role;     // "system", "user" or "assistant"
+    QString role;  // "system", "user" or "assistant"
     QString content;
 };
 
@@ -28,10 +28,10 @@ struct GenerationRequest {
     int max_tokens = 256;
     double temperature = 0.0;  // 0 = greedy
     double top_p = 1.0;
-    int top_k = 0;             // 0 = off
+    int top_k = 0;  // 0 = off
     quint64 seed = 0;
-    QStringList stop;          // generation ends before any of these strings; they are not returned
-    QString model;             // remote: the "model" field; local: ignored
+    QStringList stop;  // generation ends before any of these strings; they are not returned
+    QString model;     // remote: the "model" field; local: ignored
     // Candidates wanted (N-best). Remote: sent as OpenAI's `n` when > 1 (servers that ignore it give
     // one); local: one answer per request. Every candidate comes back in GenerationStats::candidates.
     int n_best = 1;
@@ -51,9 +51,9 @@ struct GeneratedAnswer {
 struct GenerationStats {
     int prompt_tokens = 0;
     int completion_tokens = 0;
-    qint64 prompt_ms = 0;      // local: prefill time; remote: time to the first token
-    qint64 generate_ms = 0;    // after the first token
-    QString finish_reason;     // "stop" (end of turn or a stop string) or "length"
+    qint64 prompt_ms = 0;    // local: prefill time; remote: time to the first token
+    qint64 generate_ms = 0;  // after the first token
+    QString finish_reason;   // "stop" (end of turn or a stop string) or "length"
     // With n_best > 1 on a backend that returns several choices: every choice, in the server's order
     // (the streamed text is the first). Empty otherwise.
     QList<GeneratedAnswer> candidates;

@@ -18,7 +18,8 @@ QString default_model_path() {
     const QString resources = QString::fromStdString(domain::resources_dir());
     if (resources.isEmpty()) return {};
     const QDir models(resources + QStringLiteral("/models"));
-    if (QFileInfo::exists(models.filePath(QStringLiteral("default.gguf")))) return models.filePath(QStringLiteral("default.gguf"));
+    if (QFileInfo::exists(models.filePath(QStringLiteral("default.gguf"))))
+        return models.filePath(QStringLiteral("default.gguf"));
     const QStringList files = models.entryList({QStringLiteral("*.gguf")}, QDir::Files, QDir::Name);
     return files.size() == 1 ? models.filePath(files.first()) : QString();
 }

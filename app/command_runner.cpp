@@ -52,7 +52,8 @@ RunAssessment CommandRunner::assess(const QString& command, domain::Risk caller_
     const domain::CommandCheck c = domain::check_command(line);
     a.valid = c.valid;
     for (const domain::CheckMessage& m : c.messages)
-        if (m.severity == domain::CheckMessage::Severity::Error && a.problem.isEmpty()) a.problem = QString::fromStdString(m.text);
+        if (m.severity == domain::CheckMessage::Severity::Error && a.problem.isEmpty())
+            a.problem = QString::fromStdString(m.text);
     if (!a.valid && a.problem.isEmpty()) a.problem = QStringLiteral("it could not be checked");
     a.risk = domain::max_risk(caller_risk, c.risk);
     for (const std::string& r : c.reasons) a.reasons << QString::fromStdString(r);
@@ -65,7 +66,8 @@ RunAssessment CommandRunner::assess(const QString& command, domain::Risk caller_
             const domain::SimpleCommand& sc = parsed.commands[i];
             if (!sc.program.text.empty()) all_programs.insert(base_name(sc.program.text));
             if (!shell || !nvsmi) continue;
-            if (domain::classify_command(*shell, *nvsmi, parsed.commands, i).risk != domain::Risk::Destructive) continue;
+            if (domain::classify_command(*shell, *nvsmi, parsed.commands, i).risk != domain::Risk::Destructive)
+                continue;
             if (!sc.program.text.empty()) {
                 destructive_words.insert(base_name(sc.program.text));
                 destructive_words.insert(QString::fromStdString(domain::effective_program(*shell, sc)));
@@ -95,12 +97,14 @@ QString CommandRunner::check(const QString& command, domain::Risk risk, const Co
     if (!destructive_program.isEmpty()) {
         const QString expected = QFileInfo(destructive_program).fileName();
         if (typed != expected)
-            return QStringLiteral("'%1' is destructive: typed '%2' but the program is '%3'").arg(command, typed, expected);
+            return QStringLiteral("'%1' is destructive: typed '%2' but the program is '%3'")
+                .arg(command, typed, expected);
         return {};
     }
     if (a.confirm_words.contains(typed)) return {};
     return QStringLiteral("'%1' is destructive: typed '%2' but its programs are %3")
-        .arg(command, typed, a.confirm_words.isEmpty() ? QStringLiteral("(none)") : a.confirm_words.join(QStringLiteral(", ")));
+        .arg(command, typed,
+             a.confirm_words.isEmpty() ? QStringLiteral("(none)") : a.confirm_words.join(QStringLiteral(", ")));
 }
 
 bool CommandRunner::start(const QString& command, domain::Risk risk, const Confirmation& confirmation,
@@ -129,7 +133,7 @@ bool CommandRunner::start(const QString& command, domain::Risk risk, const Confi
     connect(process_.get(), &QProcess::errorOccurred, this, &CommandRunner::on_error);
     clock_.start();
     process_->start(options.shell, {QStringLiteral("-c"), command});
-    if (!process_) return true;  // failed to start: finished() has already reported it
+    if (!process_) return true;     // failed to start: finished() has already reported it
     process_->closeWriteChannel();  // the command reads end-of-file, never waits for a person
     pid_ = process_->processId();
     if (options.timeout_ms > 0) timeout_.start(options.timeout_ms);

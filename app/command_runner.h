@@ -30,17 +30,17 @@ struct Confirmation {
 };
 
 struct RunOptions {
-    int timeout_ms = 60000;                // 0 = none
-    qsizetype excerpt_bytes = 64 * 1024;   // the last bytes of output kept in the result
-    QString working_dir;                   // empty = the current directory
+    int timeout_ms = 60000;               // 0 = none
+    qsizetype excerpt_bytes = 64 * 1024;  // the last bytes of output kept in the result
+    QString working_dir;                  // empty = the current directory
     QString shell = QStringLiteral("/bin/sh");
-    int kill_grace_ms = 1000;              // SIGTERM to the group, then SIGKILL after this
+    int kill_grace_ms = 1000;  // SIGTERM to the group, then SIGKILL after this
 };
 
 struct ExecutionResult {
     bool started = false;
-    QString error;            // why it was refused or could not start (empty when it ran)
-    int exit_code = -1;       // -1 when killed by a signal or never started
+    QString error;       // why it was refused or could not start (empty when it ran)
+    int exit_code = -1;  // -1 when killed by a signal or never started
     qint64 duration_ms = 0;
     QString output_excerpt;   // the last excerpt_bytes of stdout and stderr, interleaved
     qint64 output_bytes = 0;  // everything the command wrote

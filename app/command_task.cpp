@@ -103,10 +103,17 @@ QJsonObject CommandResult::to_json() const {
     QJsonArray warnings_json, alternatives_json;
     for (const QString& w : warnings) warnings_json.append(w);
     for (const CommandAlternative& a : alternatives)
-        alternatives_json.append(QJsonObject{{"command", a.command}, {"risk", a.risk}, {"valid", a.valid}, {"score", a.score}});
-    return QJsonObject{{"command", command},         {"explanation", explanation}, {"risk", risk},
-                       {"reasons", reasons_json},    {"valid", valid},             {"messages", messages_json},
-                       {"flags", flags_json},        {"checked", checked},         {"warnings", warnings_json},
+        alternatives_json.append(
+            QJsonObject{{"command", a.command}, {"risk", a.risk}, {"valid", a.valid}, {"score", a.score}});
+    return QJsonObject{{"command", command},
+                       {"explanation", explanation},
+                       {"risk", risk},
+                       {"reasons", reasons_json},
+                       {"valid", valid},
+                       {"messages", messages_json},
+                       {"flags", flags_json},
+                       {"checked", checked},
+                       {"warnings", warnings_json},
                        {"alternatives", alternatives_json}};
 }
 
@@ -128,7 +135,8 @@ GenerationRequest CommandTask::prepare(const CommandRequest& request) const {
     g.max_tokens = 160;
     g.temperature = 0.0;
     if (request.constrain)
-        g.constraint = domain::make_command_constraint(domain::builtin_command_grammar(), request.request.toStdString());
+        g.constraint =
+            domain::make_command_constraint(domain::builtin_command_grammar(), request.request.toStdString());
     return g;
 }
 
@@ -180,7 +188,8 @@ CommandResult CommandTask::finish_candidates(const CommandRequest& request, cons
     }
     if (candidates.empty()) {
         r.valid = false;
-        r.messages.push_back({QStringLiteral("error"), q(first_problem.empty() ? "the model gave no answer" : first_problem), {}, 0, 0});
+        r.messages.push_back(
+            {QStringLiteral("error"), q(first_problem.empty() ? "the model gave no answer" : first_problem), {}, 0, 0});
         r.reasons << QStringLiteral("no command to classify");
         return r;
     }
@@ -204,15 +213,19 @@ CommandResult CommandTask::finish_candidates(const CommandRequest& request, cons
         });
         if (looks == ranked.end()) {
             r.valid = false;
-            r.messages.push_back({QStringLiteral("error"),
-                                  QStringLiteral("the request asks to look (\"%1\") but every candidate changes the system; "
-                                                 "none is offered")
-                                      .arg(q(intent.cue)),
-                                  {}, 0, 0});
+            r.messages.push_back(
+                {QStringLiteral("error"),
+                 QStringLiteral("the request asks to look (\"%1\") but every candidate changes the system; "
+                                "none is offered")
+                     .arg(q(intent.cue)),
+                 {},
+                 0,
+                 0});
             r.reasons << QStringLiteral("no read-only candidate");
             r.checked = QStringLiteral("checked: %1 candidate(s), none read-only").arg(ranked.size());
             for (size_t i = 0; i < ranked.size() && i < 4; ++i)
-                r.alternatives.push_back({q(ranked[i].candidate.command), QString::fromLatin1(domain::risk_text(ranked[i].check.risk)),
+                r.alternatives.push_back({q(ranked[i].candidate.command),
+                                          QString::fromLatin1(domain::risk_text(ranked[i].check.risk)),
                                           ranked[i].check.valid, ranked[i].score});
             return r;
         }
@@ -234,8 +247,7 @@ CommandResult CommandTask::finish_candidates(const CommandRequest& request, cons
     if (!best.candidate.explanation.empty() && best.candidate.repaired_from.empty() &&
         domain::explanation_matches(best.candidate.explanation, best.candidate.command))
         r.explanation = q(best.candidate.explanation);
-    else
-        r.explanation = q(composed.empty() ? best.candidate.explanation : composed);
+    else r.explanation = q(composed.empty() ? best.candidate.explanation : composed);
     if (!best.candidate.repaired_from.empty())
         // The model's own text may echo a secret from the request: quote it redacted.
         r.warnings << QStringLiteral("repaired from the model's answer: %1")
@@ -246,9 +258,11 @@ CommandResult CommandTask::finish_candidates(const CommandRequest& request, cons
         r.warnings << QStringLiteral("%1 of the request's %2 values (numbers, names, paths) are not in the command")
                           .arg(best.literals.request_total - best.literals.covered)
                           .arg(best.literals.request_total);
-    r.checked = best.check.valid ? QStringLiteral("syntax, programs, options, nvidia-smi fields and risk checked; %1 candidate(s) ranked")
-                                       .arg(ranked.size())
-                                 : QStringLiteral("checked: does not validate");
+    r.checked =
+        best.check.valid
+            ? QStringLiteral("syntax, programs, options, nvidia-smi fields and risk checked; %1 candidate(s) ranked")
+                  .arg(ranked.size())
+            : QStringLiteral("checked: does not validate");
     for (size_t i = 1; i < ranked.size() && i <= 4; ++i) {
         const domain::RankedCommand& alt = ranked[i];
         r.alternatives.push_back({q(alt.candidate.command), QString::fromLatin1(domain::risk_text(alt.check.risk)),

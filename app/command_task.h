@@ -24,8 +24,8 @@ struct CommandRequest {
     // N-best: answers generated per request (the greedy one plus sampled ones), then checked and
     // ranked. 1 = the greedy answer only. The default was chosen by measurement (README).
     int candidates = kDefaultCandidates;
-    bool rerank = true;   // off: the first answer wins (still checked, repaired when `repair`)
-    bool repair = true;   // copy the request's literals, replace unknown fields by the nearest valid name
+    bool rerank = true;  // off: the first answer wins (still checked, repaired when `repair`)
+    bool repair = true;  // copy the request's literals, replace unknown fields by the nearest valid name
     // Constrained decoding on the local engine: catalogued programs, options and fields, the
     // request's GPU ids, a valid line (read-only for a question) (app/domain/command_answer_constraint.h).
     bool constrain = true;

@@ -116,13 +116,15 @@ DiagnoseResult DiagnoseTask::analyse_text(const QString& log) const {
 GenerationRequest DiagnoseTask::prepare(const DiagnoseResult& rules) const {
     const domain::DiagnosisPromptText text = domain::build_diagnosis_prompt_text(rules.report);
     GenerationRequest g;
-    for (const auto& t : domain::build_diagnosis_messages(text.findings, text.excerpt)) g.messages.push_back({q(t.role), q(t.content)});
+    for (const auto& t : domain::build_diagnosis_messages(text.findings, text.excerpt))
+        g.messages.push_back({q(t.role), q(t.content)});
     g.max_tokens = 256;
     g.temperature = 0.0;
     return g;
 }
 
-DiagnoseResult DiagnoseTask::finish(DiagnoseResult rules, const QString& raw_output, const GenerationStats& stats) const {
+DiagnoseResult DiagnoseTask::finish(DiagnoseResult rules, const QString& raw_output,
+                                    const GenerationStats& stats) const {
     rules.raw_output = raw_output;
     rules.stats = stats;
     const domain::ParsedDiagnosis parsed = domain::parse_diagnosis_answer(raw_output.toStdString());

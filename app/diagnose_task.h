@@ -20,9 +20,9 @@ struct DiagnoseResult {
     domain::DiagnosisReport report;                // findings, with evidence lines already redacted
     QString root_cause;                            // the model's, or the top finding's explanation
     QStringList next_steps;
-    QStringList commands;                          // read-only commands that collect more evidence
+    QStringList commands;                              // read-only commands that collect more evidence
     QString summary_source = QStringLiteral("rules");  // "rules" or "model"
-    QString raw_output;                            // the model's answer, when a model was used
+    QString raw_output;                                // the model's answer, when a model was used
     GenerationStats stats;
 
     // {"category", "root_cause", "next_steps", "commands", "findings": [...], "lines_read", "truncated", "summary_source"}

@@ -46,7 +46,8 @@ using TreeEntryPtr = std::unique_ptr<git_tree_entry, GitFree<git_tree_entry, git
 Error git_failure(const QString& what, const QString& repo) {
     const git_error* e = git_error_last();
     const QString detail = e && e->message ? QString::fromUtf8(e->message) : QStringLiteral("unknown libgit2 error");
-    return make_error(ErrorCode::Io, QStringLiteral("git export to %1: %2 failed: %3").arg(repo, what, detail).toStdString());
+    return make_error(ErrorCode::Io,
+                      QStringLiteral("git export to %1: %2 failed: %3").arg(repo, what, detail).toStdString());
 }
 
 Error refused(const QString& message) { return make_error(ErrorCode::InvalidArgument, message.toStdString()); }
@@ -63,7 +64,10 @@ QString describe(int sessions, int fresh, int updated) {
     QStringList parts;
     if (fresh) parts << QStringLiteral("%1 new").arg(fresh);
     if (updated) parts << QStringLiteral("%1 updated").arg(updated);
-    return QStringLiteral("Export %1 session%2 (%3)").arg(sessions).arg(sessions == 1 ? "" : "s").arg(parts.join(QStringLiteral(", ")));
+    return QStringLiteral("Export %1 session%2 (%3)")
+        .arg(sessions)
+        .arg(sessions == 1 ? "" : "s")
+        .arg(parts.join(QStringLiteral(", ")));
 }
 
 // Opens the repository at `dir`, creating it when the folder is absent or empty.
@@ -75,14 +79,17 @@ Expected<RepoPtr> open_or_init(const QString& dir) {
         return refused(QStringLiteral("git export target %1 exists and is not a folder").arg(dir));
     if (!info.exists()) {
         if (!QDir().mkpath(dir)) return refused(QStringLiteral("cannot create the export folder %1").arg(dir));
-        if (git_repository_init(&raw, native.constData(), 0) < 0) return git_failure(QStringLiteral("creating the repository"), dir);
+        if (git_repository_init(&raw, native.constData(), 0) < 0)
+            return git_failure(QStringLiteral("creating the repository"), dir);
         return RepoPtr(raw);
     }
     const int rc = git_repository_open_ext(&raw, native.constData(), GIT_REPOSITORY_OPEN_NO_SEARCH, nullptr);
     if (rc == 0) {
         RepoPtr repo(raw);
         if (git_repository_is_bare(repo.get()))
-            return refused(QStringLiteral("git export target %1 is a bare repository; export into one with a working tree").arg(dir));
+            return refused(
+                QStringLiteral("git export target %1 is a bare repository; export into one with a working tree")
+                    .arg(dir));
         return repo;
     }
     if (rc != GIT_ENOTFOUND) return git_failure(QStringLiteral("opening the repository"), dir);
@@ -90,7 +97,8 @@ Expected<RepoPtr> open_or_init(const QString& dir) {
         return refused(QStringLiteral("git export target %1 is not a git repository and is not empty; export into an "
                                       "empty folder or an existing repository")
                            .arg(dir));
-    if (git_repository_init(&raw, native.constData(), 0) < 0) return git_failure(QStringLiteral("creating the repository"), dir);
+    if (git_repository_init(&raw, native.constData(), 0) < 0)
+        return git_failure(QStringLiteral("creating the repository"), dir);
     return RepoPtr(raw);
 }
 
@@ -105,7 +113,8 @@ Status check_clean(git_repository* repo, const QString& dir) {
     opts.pathspec.strings = spec;
     opts.pathspec.count = 1;
     git_status_list* raw = nullptr;
-    if (git_status_list_new(&raw, repo, &opts) < 0) return git_failure(QStringLiteral("reading the working tree status"), dir);
+    if (git_status_list_new(&raw, repo, &opts) < 0)
+        return git_failure(QStringLiteral("reading the working tree status"), dir);
     StatusListPtr list(raw);
     QStringList dirty;
     for (size_t i = 0; i < git_status_list_entrycount(list.get()); ++i) {
@@ -129,7 +138,8 @@ Expected<std::map<QString, git_oid>> head_files(git_repository* repo, const QStr
     git_oid head_id;
     if (git_reference_name_to_id(&head_id, repo, "HEAD") < 0) return git_failure(QStringLiteral("reading HEAD"), dir);
     git_commit* commit = nullptr;
-    if (git_commit_lookup(&commit, repo, &head_id) < 0) return git_failure(QStringLiteral("reading the HEAD commit"), dir);
+    if (git_commit_lookup(&commit, repo, &head_id) < 0)
+        return git_failure(QStringLiteral("reading the HEAD commit"), dir);
     head.reset(commit);
     git_tree* tree_raw = nullptr;
     if (git_commit_tree(&tree_raw, commit) < 0) return git_failure(QStringLiteral("reading the HEAD tree"), dir);
@@ -145,7 +155,8 @@ Expected<std::map<QString, git_oid>> head_files(git_repository* repo, const QStr
     TreePtr sub(sub_raw);
     for (size_t i = 0; i < git_tree_entrycount(sub.get()); ++i) {
         const git_tree_entry* e = git_tree_entry_byindex(sub.get(), i);
-        if (git_tree_entry_type(e) == GIT_OBJECT_BLOB) files[QString::fromUtf8(git_tree_entry_name(e))] = *git_tree_entry_id(e);
+        if (git_tree_entry_type(e) == GIT_OBJECT_BLOB)
+            files[QString::fromUtf8(git_tree_entry_name(e))] = *git_tree_entry_id(e);
     }
     return files;
 }
@@ -157,13 +168,15 @@ Expected<SignaturePtr> make_signature(git_repository* repo, const GitAuthor& aut
         const QByteArray email = author.email.trimmed().toUtf8();
         if (git_signature_now(&sig, name.constData(), email.constData()) < 0) {
             const git_error* e = git_error_last();
-            return refused(QStringLiteral("invalid git author \"%1 <%2>\": %3")
-                               .arg(author.name, author.email, QString::fromUtf8(e && e->message ? e->message : "rejected")));
+            return refused(
+                QStringLiteral("invalid git author \"%1 <%2>\": %3")
+                    .arg(author.name, author.email, QString::fromUtf8(e && e->message ? e->message : "rejected")));
         }
         return SignaturePtr(sig);
     }
     if (git_signature_default(&sig, repo) == 0) return SignaturePtr(sig);
-    if (git_signature_now(&sig, "Sigma Ops", "sigma-ops@localhost") < 0) return git_failure(QStringLiteral("making the author"), dir);
+    if (git_signature_now(&sig, "Sigma Ops", "sigma-ops@localhost") < 0)
+        return git_failure(QStringLiteral("making the author"), dir);
     return SignaturePtr(sig);
 }
 
@@ -171,14 +184,15 @@ Status write_file(const QString& path, const QByteArray& content) {
     QDir().mkpath(QFileInfo(path).absolutePath());
     QSaveFile f(path);
     if (!f.open(QIODevice::WriteOnly) || f.write(content) != content.size() || !f.commit())
-        return make_error(ErrorCode::Io, QStringLiteral("cannot write %1: %2").arg(path, f.errorString()).toStdString());
+        return make_error(ErrorCode::Io,
+                          QStringLiteral("cannot write %1: %2").arg(path, f.errorString()).toStdString());
     return {};
 }
 
 }  // namespace
 
 Expected<ExportResult> GitExporter::export_sessions(const QString& repo_dir, const std::vector<Session>& sessions,
-                                                   const GitAuthor& author, const QDateTime& since) {
+                                                    const GitAuthor& author, const QDateTime& since) {
     if (repo_dir.isEmpty()) return refused(QStringLiteral("git export needs a target folder"));
     LibGit2 lib;
     const QString dir = QFileInfo(repo_dir).absoluteFilePath();
@@ -240,12 +254,14 @@ Expected<ExportResult> GitExporter::export_sessions(const QString& repo_dir, con
         plan.push_back(std::move(p));
     }
     if (plan.empty()) {
-        result.summary = chosen.empty() ? QStringLiteral("Nothing to export: no sessions%1")
-                                              .arg(since.isValid() ? QStringLiteral(" updated since %1").arg(since.toUTC().toString(Qt::ISODate))
-                                                                   : QString())
-                                        : QStringLiteral("Nothing new to export: %1 session%2 unchanged")
-                                              .arg(result.unchanged_count)
-                                              .arg(result.unchanged_count == 1 ? "" : "s");
+        result.summary =
+            chosen.empty() ? QStringLiteral("Nothing to export: no sessions%1")
+                                 .arg(since.isValid()
+                                          ? QStringLiteral(" updated since %1").arg(since.toUTC().toString(Qt::ISODate))
+                                          : QString())
+                           : QStringLiteral("Nothing new to export: %1 session%2 unchanged")
+                                 .arg(result.unchanged_count)
+                                 .arg(result.unchanged_count == 1 ? "" : "s");
         return result;
     }
 
@@ -256,9 +272,11 @@ Expected<ExportResult> GitExporter::export_sessions(const QString& repo_dir, con
     IndexPtr tree_index(tree_index_raw);
     if (head) {
         git_tree* head_tree_raw = nullptr;
-        if (git_commit_tree(&head_tree_raw, head.get()) < 0) return git_failure(QStringLiteral("reading the HEAD tree"), dir);
+        if (git_commit_tree(&head_tree_raw, head.get()) < 0)
+            return git_failure(QStringLiteral("reading the HEAD tree"), dir);
         TreePtr head_tree(head_tree_raw);
-        if (git_index_read_tree(tree_index.get(), head_tree.get()) < 0) return git_failure(QStringLiteral("reading the HEAD tree"), dir);
+        if (git_index_read_tree(tree_index.get(), head_tree.get()) < 0)
+            return git_failure(QStringLiteral("reading the HEAD tree"), dir);
     }
     for (const Planned& p : plan) {
         if (!p.old_path.isEmpty() && git_index_remove_bypath(tree_index.get(), p.old_path.toUtf8().constData()) < 0)
@@ -270,10 +288,12 @@ Expected<ExportResult> GitExporter::export_sessions(const QString& repo_dir, con
         entry.mode = GIT_FILEMODE_BLOB;
         if (git_blob_create_from_buffer(&entry.id, r, p.content.constData(), size_t(p.content.size())) < 0)
             return git_failure(QStringLiteral("storing %1").arg(p.path), dir);
-        if (git_index_add(tree_index.get(), &entry) < 0) return git_failure(QStringLiteral("adding %1").arg(p.path), dir);
+        if (git_index_add(tree_index.get(), &entry) < 0)
+            return git_failure(QStringLiteral("adding %1").arg(p.path), dir);
     }
     git_oid tree_id;
-    if (git_index_write_tree_to(&tree_id, tree_index.get(), r) < 0) return git_failure(QStringLiteral("writing the tree"), dir);
+    if (git_index_write_tree_to(&tree_id, tree_index.get(), r) < 0)
+        return git_failure(QStringLiteral("writing the tree"), dir);
     git_tree* tree_raw = nullptr;
     if (git_tree_lookup(&tree_raw, r, &tree_id) < 0) return git_failure(QStringLiteral("reading the new tree"), dir);
     TreePtr tree(tree_raw);
@@ -288,8 +308,9 @@ Expected<ExportResult> GitExporter::export_sessions(const QString& repo_dir, con
     QString message = result.summary + QStringLiteral("\n\n");
     for (const Planned& p : plan) {
         const QString title = p.session->title.simplified();
-        message += QStringLiteral("- %1: %2\n").arg(p.is_new ? QStringLiteral("new") : QStringLiteral("updated"),
-                                                    title.isEmpty() ? QStringLiteral("Untitled session") : title);
+        message += QStringLiteral("- %1: %2\n")
+                       .arg(p.is_new ? QStringLiteral("new") : QStringLiteral("updated"),
+                            title.isEmpty() ? QStringLiteral("Untitled session") : title);
     }
     const QByteArray message_utf8 = message.toUtf8();
     const git_commit* parents[] = {head.get()};
@@ -316,7 +337,9 @@ Expected<ExportResult> GitExporter::export_sessions(const QString& repo_dir, con
             result.removed << p.old_path;
         }
         if (Status s = write_file(work.filePath(p.path), p.content); !s)
-            return make_error(ErrorCode::Io, QStringLiteral("committed %1 but %2").arg(result.commit_id, QString::fromStdString(s.error().message)).toStdString());
+            return make_error(ErrorCode::Io, QStringLiteral("committed %1 but %2")
+                                                 .arg(result.commit_id, QString::fromStdString(s.error().message))
+                                                 .toStdString());
         // Re-adding from disk records the files' stat data, so status does not rehash them.
         if (git_index_add_bypath(index.get(), p.path.toUtf8().constData()) < 0)
             return git_failure(QStringLiteral("updating the index for %1").arg(p.path), dir);

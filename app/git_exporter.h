@@ -18,7 +18,7 @@
 namespace sigma::app {
 
 struct GitAuthor {
-    QString name;   // empty: the repository's user.name/user.email, else "Sigma Ops"
+    QString name;  // empty: the repository's user.name/user.email, else "Sigma Ops"
     QString email;
 };
 

@@ -56,7 +56,8 @@ Status redact_stored_rows(QSqlDatabase& db, const QString& what, int* changed) {
         QSqlQuery u(db);
         if (!u.prepare(QString::fromUtf8(t.update))) return describe_sql_error(u.lastError(), action, what);
         for (const Row& row : rows) {
-            for (int c = 0; c < t.columns; ++c) u.bindValue(QStringLiteral(":c%1").arg(c), row.values[static_cast<size_t>(c)]);
+            for (int c = 0; c < t.columns; ++c)
+                u.bindValue(QStringLiteral(":c%1").arg(c), row.values[static_cast<size_t>(c)]);
             u.bindValue(QStringLiteral(":id"), row.id);
             if (!u.exec()) return describe_sql_error(u.lastError(), action, what);
             ++count;

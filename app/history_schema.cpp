@@ -22,17 +22,18 @@ Error describe_sql_error(const QSqlError& error, const QString& action, const QS
     QString msg;
     switch (ok ? code : -1) {
         case 13:  // SQLITE_FULL
-            msg = QStringLiteral("history database %1 is full (%2): free disk space and retry")
-                      .arg(path, detail);
+            msg = QStringLiteral("history database %1 is full (%2): free disk space and retry").arg(path, detail);
             break;
         case 8:  // SQLITE_READONLY
-            msg = QStringLiteral("history database %1 is read-only (%2): check the permissions of "
-                                 "the file and its folder")
+            msg = QStringLiteral(
+                      "history database %1 is read-only (%2): check the permissions of "
+                      "the file and its folder")
                       .arg(path, detail);
             break;
         case 5:  // SQLITE_BUSY
         case 6:  // SQLITE_LOCKED
-            msg = QStringLiteral("history database %1 is locked by another connection or process (%2)").arg(path, detail);
+            msg =
+                QStringLiteral("history database %1 is locked by another connection or process (%2)").arg(path, detail);
             break;
         case 26:  // SQLITE_NOTADB
         case 11:  // SQLITE_CORRUPT
@@ -41,9 +42,7 @@ Error describe_sql_error(const QSqlError& error, const QString& action, const QS
         case 14:  // SQLITE_CANTOPEN
             msg = QStringLiteral("cannot open history database %1 (%2)").arg(path, detail);
             break;
-        default:
-            msg = QStringLiteral("history database %1: %2 failed: %3").arg(path, action, detail);
-            break;
+        default: msg = QStringLiteral("history database %1: %2 failed: %3").arg(path, action, detail); break;
     }
     return make_error(ErrorCode::Io, msg.toStdString());
 }
@@ -57,8 +56,7 @@ Expected<int> read_user_version(QSqlDatabase& db) {
 
 namespace {
 
-Status run_step(QSqlDatabase& db, std::span<const char* const> statements, int to_version,
-                const QString& what) {
+Status run_step(QSqlDatabase& db, std::span<const char* const> statements, int to_version, const QString& what) {
     const QString action = QStringLiteral("migrating the schema to version %1").arg(to_version);
     if (!db.transaction()) return describe_sql_error(db.lastError(), action, what);
     QSqlQuery q(db);

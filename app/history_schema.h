@@ -149,8 +149,7 @@ CREATE TABLE turns (
   prompt_ms         REAL NOT NULL DEFAULT 0,
   decode_ms         REAL NOT NULL DEFAULT 0,
   created_at        TEXT NOT NULL
-))sql",
-    R"sql(CREATE INDEX turns_by_session ON turns (session_id))sql",
+))sql", R"sql(CREATE INDEX turns_by_session ON turns (session_id))sql",
     R"sql(
 CREATE TABLE executions (
   id             INTEGER PRIMARY KEY,
@@ -162,8 +161,7 @@ CREATE TABLE executions (
   output_excerpt TEXT NOT NULL DEFAULT '',
   host           TEXT NOT NULL DEFAULT '',
   started_at     TEXT NOT NULL
-))sql",
-    R"sql(CREATE INDEX executions_by_session ON executions (session_id))sql",
+))sql", R"sql(CREATE INDEX executions_by_session ON executions (session_id))sql",
     R"sql(
 CREATE VIRTUAL TABLE turns_fts USING fts5(request, raw_output, content = 'turns', content_rowid = 'id'))sql",
     R"sql(

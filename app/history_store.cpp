@@ -74,7 +74,8 @@ QJsonValue scrub_json(const QJsonValue& v, domain::Redactor& r, bool whole) {
         bool option_names_secret = false;
         for (const char* k : {"flag", "option", "name", "key"}) {
             const QJsonValue n = o.value(QLatin1String(k));
-            option_names_secret = option_names_secret || (n.isString() && domain::names_a_secret(n.toString().toStdString()));
+            option_names_secret =
+                option_names_secret || (n.isString() && domain::names_a_secret(n.toString().toStdString()));
         }
         QJsonObject out;
         for (auto it = o.begin(); it != o.end(); ++it) {
@@ -121,7 +122,8 @@ QString redact_secrets_in_json(const QString& json) {
     const QJsonValue root = doc.isObject() ? QJsonValue(doc.object()) : QJsonValue(doc.array());
     const QJsonValue scrubbed = scrub_json(root, r, false);
     if (scrubbed == root) return json;  // nothing secret: the text stays byte for byte
-    const QJsonDocument out = scrubbed.isObject() ? QJsonDocument(scrubbed.toObject()) : QJsonDocument(scrubbed.toArray());
+    const QJsonDocument out =
+        scrubbed.isObject() ? QJsonDocument(scrubbed.toObject()) : QJsonDocument(scrubbed.toArray());
     return QString::fromUtf8(out.toJson(QJsonDocument::Compact));
 }
 
@@ -157,8 +159,9 @@ Error HistoryStore::sql_error(const QSqlError& error, const QString& action) con
 
 Status HistoryStore::check_usable(const char* action) const {
     if (!is_open())
-        return make_error(ErrorCode::InvalidArgument,
-                          QStringLiteral("history store is not open (while %1)").arg(QString::fromUtf8(action)).toStdString());
+        return make_error(
+            ErrorCode::InvalidArgument,
+            QStringLiteral("history store is not open (while %1)").arg(QString::fromUtf8(action)).toStdString());
     if (QThread::currentThread() != owner_)
         return make_error(ErrorCode::InvalidArgument,
                           QStringLiteral("history store for %1 used from a thread other than the one that opened it "
@@ -195,8 +198,9 @@ Status HistoryStore::open(const QString& path) {
                           QStringLiteral("history database path %1 is not a regular file").arg(path_).toStdString());
     const QString folder = file.absolutePath();
     if (!QDir().mkpath(folder))
-        return make_error(ErrorCode::Io,
-                          QStringLiteral("cannot create the folder %1 for the history database").arg(folder).toStdString());
+        return make_error(
+            ErrorCode::Io,
+            QStringLiteral("cannot create the folder %1 for the history database").arg(folder).toStdString());
     // SQLite would quietly open a read-only file read-only and fail on the first write; say so now.
     // WAL also needs to create its -wal and -shm files beside the database.
     if (file.exists() && !file.isWritable())
@@ -226,8 +230,8 @@ Status HistoryStore::open(const QString& path) {
         return e;
     }
     QSqlQuery q(db_);
-    for (const char* pragma : {hs::kPragmaBusyTimeout, hs::kPragmaJournalWal, hs::kPragmaSynchronous,
-                               hs::kPragmaForeignKeys}) {
+    for (const char* pragma :
+         {hs::kPragmaBusyTimeout, hs::kPragmaJournalWal, hs::kPragmaSynchronous, hs::kPragmaForeignKeys}) {
         if (!q.exec(QString::fromUtf8(pragma))) {
             const Error e = sql_error(q.lastError(), QStringLiteral("setting up the connection"));
             q = QSqlQuery();
@@ -262,8 +266,7 @@ Expected<qint64> HistoryStore::create_session(const Session& session) {
         id = q.lastInsertId().toLongLong();
         if (session.pinned) {
             QSqlQuery p(db_);
-            if (!p.prepare(QString::fromUtf8(hs::kSetPinnedOnCreate)))
-                return sql_error(p.lastError(), action);
+            if (!p.prepare(QString::fromUtf8(hs::kSetPinnedOnCreate))) return sql_error(p.lastError(), action);
             p.bindValue(QStringLiteral(":id"), id);
             if (!p.exec()) return sql_error(p.lastError(), action);
         }

@@ -62,10 +62,10 @@ struct Session {
     QString title;
     QDateTime created_at;  // UTC
     QDateTime updated_at;  // UTC; moves forward with every turn, execution or rename
-    QString model;    // model file or remote model name that answered
-    QString backend;  // "local", "remote", ...
+    QString model;         // model file or remote model name that answered
+    QString backend;       // "local", "remote", ...
     bool pinned = false;
-    int turn_count = 0;  // filled by list_sessions and get_session
+    int turn_count = 0;                 // filled by list_sessions and get_session
     std::vector<Turn> turns;            // filled by get_session / sessions_since, oldest first
     std::vector<Execution> executions;  // filled by get_session / sessions_since, oldest first
 };

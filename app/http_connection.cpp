@@ -145,8 +145,9 @@ void HttpConnection::respond_error(int status, const QString& message) {
     if (closing_ || streaming_) return;
     busy_ = true;
     arm(Wait::None);
-    const QJsonObject err{{QStringLiteral("error"), QJsonObject{{QStringLiteral("message"), message},
-                                                                {QStringLiteral("type"), QStringLiteral("invalid_request_error")}}}};
+    const QJsonObject err{
+        {QStringLiteral("error"), QJsonObject{{QStringLiteral("message"), message},
+                                              {QStringLiteral("type"), QStringLiteral("invalid_request_error")}}}};
     respond(status, "application/json", QJsonDocument(err).toJson(QJsonDocument::Compact), true);
 }
 

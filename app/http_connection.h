@@ -15,12 +15,12 @@ namespace sigma::app {
 struct HttpConnectionLimits {
     qsizetype max_head_bytes = 16 * 1024;  // larger heads get 431
     qsizetype max_body_bytes = 1 << 20;    // larger bodies get 413
-    int header_timeout_ms = 10000;  // a request head must be whole this long after the connection opens
-                                    // (or its first byte arrives on a kept-alive one); else 408
-    int body_timeout_ms = 60000;    // a body must be whole this long after its head; else 408
-    int idle_timeout_ms = 60000;    // a kept-alive connection with no request under way closes after this
-    int linger_ms = 2000;           // after a closing answer, input is drained this long at most, so that
-                                    // the close does not reset the connection under the client's reading
+    int header_timeout_ms = 10000;         // a request head must be whole this long after the connection opens
+                                           // (or its first byte arrives on a kept-alive one); else 408
+    int body_timeout_ms = 60000;           // a body must be whole this long after its head; else 408
+    int idle_timeout_ms = 60000;           // a kept-alive connection with no request under way closes after this
+    int linger_ms = 2000;                  // after a closing answer, input is drained this long at most, so that
+                                           // the close does not reset the connection under the client's reading
 };
 
 class HttpConnection : public QObject {
@@ -72,11 +72,11 @@ private:
     QTimer timer_;
     Wait wait_ = Wait::None;
     int requests_taken_ = 0;
-    bool busy_ = false;        // a request is being answered
+    bool busy_ = false;  // a request is being answered
     bool streaming_ = false;
     bool keep_alive_ = true;
-    bool closing_ = false;     // the last answer is out or going out; input is only drained now
-    bool peer_done_ = false;   // the client has stopped sending: answer what is whole, then close
+    bool closing_ = false;    // the last answer is out or going out; input is only drained now
+    bool peer_done_ = false;  // the client has stopped sending: answer what is whole, then close
     bool closed_emitted_ = false;
 };
 

@@ -46,7 +46,8 @@ HttpRequestParser::State HttpRequestParser::parse() {
     if (state_ != State::NeedMore) return state_;
     if (!head_done_) {
         // Blank lines before a request are allowed (and ignored) by HTTP/1.1.
-        while (buffer_.startsWith("\r\n") || buffer_.startsWith("\n")) buffer_.remove(0, buffer_.startsWith("\r\n") ? 2 : 1);
+        while (buffer_.startsWith("\r\n") || buffer_.startsWith("\n"))
+            buffer_.remove(0, buffer_.startsWith("\r\n") ? 2 : 1);
         qsizetype end = buffer_.indexOf("\r\n\r\n");
         qsizetype sep = 4;
         const qsizetype lf = buffer_.indexOf("\n\n");
@@ -84,7 +85,9 @@ HttpRequestParser::State HttpRequestParser::parse_head(qsizetype head_end, qsize
     }
     if (parts[2] == "HTTP/1.1") current_.version_minor = 1;
     else if (parts[2] == "HTTP/1.0") current_.version_minor = 0;
-    else return fail(505, QStringLiteral("HTTP version '%1' is not supported").arg(QString::fromLatin1(parts[2].left(16))));
+    else
+        return fail(505,
+                    QStringLiteral("HTTP version '%1' is not supported").arg(QString::fromLatin1(parts[2].left(16))));
     current_.method = parts[0];
     if (!parts[1].startsWith('/')) return fail(400, QStringLiteral("request target must be an absolute path"));
     const qsizetype q = parts[1].indexOf('?');
@@ -97,7 +100,8 @@ HttpRequestParser::State HttpRequestParser::parse_head(qsizetype head_end, qsize
         QByteArray line = lines[i];
         if (line.endsWith('\r')) line.chop(1);
         if (line.isEmpty()) continue;
-        if (line.front() == ' ' || line.front() == '\t') return fail(400, QStringLiteral("folded header lines are not accepted"));
+        if (line.front() == ' ' || line.front() == '\t')
+            return fail(400, QStringLiteral("folded header lines are not accepted"));
         const qsizetype colon = line.indexOf(':');
         if (colon <= 0) return fail(400, QStringLiteral("malformed header line %1").arg(i + 1));
         const QByteArray name = line.left(colon).toLower();
@@ -111,7 +115,9 @@ HttpRequestParser::State HttpRequestParser::parse_head(qsizetype head_end, qsize
             if (!ok || n < 0 || value.startsWith('+')) return fail(400, QStringLiteral("malformed Content-Length"));
             if (have_length && n != length) return fail(400, QStringLiteral("conflicting Content-Length headers"));
             if (n > max_body_bytes_)
-                return fail(413, QStringLiteral("request body of %1 bytes is over the limit of %2 bytes").arg(n).arg(max_body_bytes_));
+                return fail(413, QStringLiteral("request body of %1 bytes is over the limit of %2 bytes")
+                                     .arg(n)
+                                     .arg(max_body_bytes_));
             have_length = true;
             length = static_cast<qsizetype>(n);
         } else if (name == "transfer-encoding") {
@@ -122,8 +128,8 @@ HttpRequestParser::State HttpRequestParser::parse_head(qsizetype head_end, qsize
     head_done_ = true;
     head_bytes_ = head_end + sep_len;
     body_length_ = length;
-    continue_pending_ = length > 0 && current_.header("expect").toLower() == "100-continue" &&
-                        buffer_.size() - head_bytes_ < length;
+    continue_pending_ =
+        length > 0 && current_.header("expect").toLower() == "100-continue" && buffer_.size() - head_bytes_ < length;
     return State::NeedMore;
 }
 

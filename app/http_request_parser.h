@@ -11,15 +11,15 @@
 namespace sigma::app {
 
 struct HttpRequest {
-    QByteArray method;  // "GET", "POST", ...
-    QByteArray path;    // the target without its query
-    QByteArray query;   // after '?', may be empty
-    int version_minor = 1;  // HTTP/1.0 or HTTP/1.1
+    QByteArray method;                             // "GET", "POST", ...
+    QByteArray path;                               // the target without its query
+    QByteArray query;                              // after '?', may be empty
+    int version_minor = 1;                         // HTTP/1.0 or HTTP/1.1
     QList<QPair<QByteArray, QByteArray>> headers;  // names lower-cased, values trimmed
     QByteArray body;
 
     QByteArray header(QByteArrayView lower_name) const;  // first value, or empty
-    bool keep_alive() const;  // 1.1 unless "Connection: close"; 1.0 only with "keep-alive"
+    bool keep_alive() const;                             // 1.1 unless "Connection: close"; 1.0 only with "keep-alive"
 };
 
 class HttpRequestParser {
@@ -49,7 +49,7 @@ private:
     qsizetype max_body_bytes_;
     QByteArray buffer_;
     bool head_done_ = false;
-    qsizetype head_bytes_ = 0;     // length of the head in buffer_, separator included
+    qsizetype head_bytes_ = 0;  // length of the head in buffer_, separator included
     qsizetype body_length_ = 0;
     bool continue_pending_ = false;
     HttpRequest current_;

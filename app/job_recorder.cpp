@@ -36,7 +36,8 @@ RecordOutcome record_job(const QString& db_path, const JobRecord& job, const QSt
     turn.session_id = *sid;
     turn.request = request;
     turn.raw_output = redact_secrets(job.raw_output);
-    turn.result_json = redact_secrets_in_json(QString::fromUtf8(QJsonDocument(job.result).toJson(QJsonDocument::Compact)));
+    turn.result_json =
+        redact_secrets_in_json(QString::fromUtf8(QJsonDocument(job.result).toJson(QJsonDocument::Compact)));
     turn.prompt_tokens = job.stats.prompt_tokens;
     turn.completion_tokens = job.stats.completion_tokens;
     turn.prompt_ms = static_cast<double>(job.stats.prompt_ms);

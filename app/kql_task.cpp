@@ -38,8 +38,8 @@ QJsonArray to_array(const QStringList& list) {
 QJsonObject KqlResult::to_json() const {
     QJsonArray diags;
     for (const ValidationMessage& d : diagnostics)
-        diags.append(QJsonObject{
-            {"message", d.text}, {"start", d.start}, {"length", d.length}, {"severity", d.severity}});
+        diags.append(
+            QJsonObject{{"message", d.text}, {"start", d.start}, {"length", d.length}, {"severity", d.severity}});
     return QJsonObject{{"query", query},
                        {"valid", valid},
                        {"diagnostics", diags},
@@ -134,7 +134,8 @@ KqlResult KqlTask::finish_candidates(const KqlRequest& request, const QList<Gene
             query = fixed.query;
             for (const auto& c : fixed.changes) changes << q(c);
         }
-        auto same = std::find_if(scored.begin(), scored.end(), [&](const Scored& x) { return x.result.query == q(query); });
+        auto same =
+            std::find_if(scored.begin(), scored.end(), [&](const Scored& x) { return x.result.query == q(query); });
         if (same != scored.end()) {
             ++same->votes;
             ++order;
@@ -160,12 +161,17 @@ KqlResult KqlTask::finish_candidates(const KqlRequest& request, const QList<Gene
         s.score = v;
     }
     if (request.rerank)
-        std::stable_sort(scored.begin(), scored.end(), [](const Scored& a, const Scored& b) { return a.score > b.score; });
+        std::stable_sort(scored.begin(), scored.end(),
+                         [](const Scored& a, const Scored& b) { return a.score > b.score; });
 
     KqlResult r;
     if (scored.empty()) {
         r.valid = false;
-        r.diagnostics.push_back({QStringLiteral("Error"), first_problem.isEmpty() ? QStringLiteral("the model gave no answer") : first_problem, {}, 0, 0});
+        r.diagnostics.push_back({QStringLiteral("Error"),
+                                 first_problem.isEmpty() ? QStringLiteral("the model gave no answer") : first_problem,
+                                 {},
+                                 0,
+                                 0});
         r.raw_output = answers.isEmpty() ? QString() : answers.front().text;
     } else {
         r = scored.front().result;
@@ -173,15 +179,17 @@ KqlResult KqlTask::finish_candidates(const KqlRequest& request, const QList<Gene
         for (size_t i = 1; i < scored.size() && i <= 4; ++i) r.alternatives << scored[i].result.query;
         const std::string warning = domain::kql_table_warning(question, r.query.toStdString(), schema_, hints_);
         if (!warning.empty()) r.warnings << q(warning);
-        r.checked = r.valid ? QStringLiteral("syntax, tables, columns and types checked against the schema; %1 candidate(s) ranked")
-                                  .arg(scored.size())
-                            : QStringLiteral("checked: does not validate");
+        r.checked =
+            r.valid
+                ? QStringLiteral("syntax, tables, columns and types checked against the schema; %1 candidate(s) ranked")
+                      .arg(scored.size())
+                : QStringLiteral("checked: does not validate");
     }
     r.question = request.question;
     r.stats = stats;
-    r.slice_tables = to_list(domain::kql_schema_slice(question, schema_, hints_,
-                                                      static_cast<size_t>(std::max(1, request.max_tables)))
-                                 .tables);
+    r.slice_tables = to_list(
+        domain::kql_schema_slice(question, schema_, hints_, static_cast<size_t>(std::max(1, request.max_tables)))
+            .tables);
     return r;
 }
 
@@ -199,7 +207,8 @@ std::optional<GenerationRequest> KqlTask::repair(const KqlRequest& request, cons
         for (;;) {
             GenerationRequest g = previous;
             g.messages.clear();
-            for (const auto& t : domain::build_kql_messages(question, slice.text, {})) g.messages.push_back({q(t.role), q(t.content)});
+            for (const auto& t : domain::build_kql_messages(question, slice.text, {}))
+                g.messages.push_back({q(t.role), q(t.content)});
             g.messages.push_back({QStringLiteral("assistant"), result.query});
             const domain::ChatTurn turn = domain::build_kql_repair_turn(result.query.toStdString(), kept);
             g.messages.push_back({q(turn.role), q(turn.content)});

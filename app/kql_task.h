@@ -23,11 +23,11 @@ namespace sigma::app {
 struct KqlRequest {
     QString question;
     int example_count = 4;
-    int max_repairs = 2;  // extra generations allowed to fix validator errors
-    int max_tables = 3;   // tables in the schema slice
+    int max_repairs = 2;                  // extra generations allowed to fix validator errors
+    int max_tables = 3;                   // tables in the schema slice
     int candidates = kDefaultCandidates;  // N-best answers per round (1 = the greedy one)
-    bool rerank = true;   // off: the first answer wins
-    bool repair = true;   // deterministic repair: the ranker's table, nearest valid names, failing stages dropped
+    bool rerank = true;                   // off: the first answer wins
+    bool repair = true;        // deterministic repair: the ranker's table, nearest valid names, failing stages dropped
     int context_tokens = 512;  // the model's context: a repair prompt is cut to fit it
     // Constrained decoding on the local engine: names from the schema and the language
     // (app/domain/kql_answer_constraint.h). Off by default: measured (README).
@@ -40,15 +40,15 @@ struct KqlResult {
     QString query;
     bool valid = false;
     QList<ValidationMessage> diagnostics;
-    QStringList tables;         // schema tables the query uses
-    QStringList columns;        // schema columns the query uses
-    QStringList slice_tables;   // tables shown to the model
-    int repairs = 0;            // repair rounds that ran
-    QString checked;            // what the checks covered, for a badge: "syntax and schema checked"
-    QStringList warnings;       // e.g. the query's tables do not match what the question is about
-    QStringList alternatives;   // other checked candidates, in rank order
-    QString raw_output;         // the last answer
-    GenerationStats stats;      // summed over rounds
+    QStringList tables;        // schema tables the query uses
+    QStringList columns;       // schema columns the query uses
+    QStringList slice_tables;  // tables shown to the model
+    int repairs = 0;           // repair rounds that ran
+    QString checked;           // what the checks covered, for a badge: "syntax and schema checked"
+    QStringList warnings;      // e.g. the query's tables do not match what the question is about
+    QStringList alternatives;  // other checked candidates, in rank order
+    QString raw_output;        // the last answer
+    GenerationStats stats;     // summed over rounds
 
     // {"query", "valid", "diagnostics", "tables", "columns", "repairs", "checked", "warnings", "alternatives"}
     QJsonObject to_json() const;

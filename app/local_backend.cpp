@@ -63,8 +63,8 @@ signals:
     void loaded(bool ok, const QString& message);
 
 private:
-    bool begin(quint64 id);     // false when the request was cancelled before it started
-    bool end(quint64 id);       // true when it was cancelled while it ran
+    bool begin(quint64 id);  // false when the request was cancelled before it started
+    bool end(quint64 id);    // true when it was cancelled while it ran
     // The answer text of a candidate's tokens, as streaming would show it, cut at the first stop string.
     QString candidate_text(const std::vector<int32_t>& tokens, const QStringList& stop) const;
     void run_n_best(quint64 id, const GenerationRequest& request, const std::vector<int32_t>& prompt,
@@ -95,11 +95,15 @@ void LocalWorker::load() {
     if (!tokenizer) return fail(QStringLiteral("tokenizer: ") + QString::fromStdString(tokenizer.error().message));
     if (!options_.template_name.isEmpty()) {
         const auto t = chat_template_from_name(options_.template_name.toStdString());
-        if (!t) return fail(QStringLiteral("unknown chat template '%1' (llama3, chatml, llama2, sigma)").arg(options_.template_name));
+        if (!t)
+            return fail(QStringLiteral("unknown chat template '%1' (llama3, chatml, llama2, sigma)")
+                            .arg(options_.template_name));
         template_ = *t;
     } else if (auto jinja = (*model)->gguf().get_string("tokenizer.chat_template")) {
         const auto t = detect_chat_template(*jinja);
-        if (!t) return fail(QStringLiteral("its chat template is not one this build renders; name one (llama3, chatml, llama2, sigma)"));
+        if (!t)
+            return fail(QStringLiteral(
+                "its chat template is not one this build renders; name one (llama3, chatml, llama2, sigma)"));
         template_ = *t;
     } else {
         template_ = default_chat_template((*model)->config().arch_name);
@@ -112,7 +116,8 @@ void LocalWorker::load() {
                                   : (n_ctx_train > 0 ? std::min(n_ctx_train, kDefaultMaxContext) : kDefaultMaxContext);
     cp.n_threads = options_.n_threads;
     const auto request = parse_backend_request(options_.compute_backend.toStdString());
-    if (!request) return fail(QStringLiteral("backend must be auto, cpu or cuda, got '%1'").arg(options_.compute_backend));
+    if (!request)
+        return fail(QStringLiteral("backend must be auto, cpu or cuda, got '%1'").arg(options_.compute_backend));
     cp.backend = *request;
     auto context = Context::create(*model, cp);
     if (!context) return fail(QStringLiteral("context: ") + QString::fromStdString(context.error().message));
@@ -317,7 +322,8 @@ LocalBackend::LocalBackend(LocalBackendOptions options, QObject* parent)
     thread_.setObjectName(QStringLiteral("sigma-engine"));
     thread_.start();
     LocalWorker* worker = worker_;
-    QMetaObject::invokeMethod(worker_, [worker] { worker->load(); }, Qt::QueuedConnection);
+    QMetaObject::invokeMethod(
+        worker_, [worker] { worker->load(); }, Qt::QueuedConnection);
 }
 
 LocalBackend::~LocalBackend() {
@@ -335,7 +341,8 @@ quint64 LocalBackend::generate(const GenerationRequest& request) {
     const quint64 id = next_request_id();
     LocalWorker* worker = worker_;
     // The worker runs requests in the order they were queued; the request travels by value.
-    QMetaObject::invokeMethod(worker_, [worker, id, request] { worker->run(id, request); }, Qt::QueuedConnection);
+    QMetaObject::invokeMethod(
+        worker_, [worker, id, request] { worker->run(id, request); }, Qt::QueuedConnection);
     return id;
 }
 

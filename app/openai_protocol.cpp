@@ -59,7 +59,9 @@ bool parse_chat_completion(const QByteArray& body, const ProtocolLimits& limits,
     QJsonParseError perr{};
     const QJsonDocument doc = QJsonDocument::fromJson(body, &perr);
     if (perr.error != QJsonParseError::NoError)
-        return bad({}, QStringLiteral("request body is not valid JSON: %1 at offset %2").arg(perr.errorString()).arg(perr.offset));
+        return bad(
+            {},
+            QStringLiteral("request body is not valid JSON: %1 at offset %2").arg(perr.errorString()).arg(perr.offset));
     if (!doc.isObject()) return bad({}, QStringLiteral("request body must be a JSON object"));
     const QJsonObject o = doc.object();
     out = ChatCompletionCall{};
@@ -78,7 +80,8 @@ bool parse_chat_completion(const QByteArray& body, const ProtocolLimits& limits,
     const QJsonArray list = messages.toArray();
     if (list.isEmpty()) return bad(QStringLiteral("messages"), QStringLiteral("'messages' must not be empty"));
     if (list.size() > limits.max_messages)
-        return bad(QStringLiteral("messages"), QStringLiteral("'messages' has more than %1 entries").arg(limits.max_messages));
+        return bad(QStringLiteral("messages"),
+                   QStringLiteral("'messages' has more than %1 entries").arg(limits.max_messages));
     for (qsizetype i = 0; i < list.size(); ++i) {
         const QString where = QStringLiteral("messages[%1]").arg(i);
         if (!list[i].isObject()) return bad(where, QStringLiteral("'%1' must be an object").arg(where));
@@ -100,8 +103,9 @@ bool parse_chat_completion(const QByteArray& body, const ProtocolLimits& limits,
         const QJsonValue v = o.value(QLatin1String(key));
         if (v.isUndefined() || v.isNull()) continue;
         if (!is_integer(v) || v.toDouble() < 1 || v.toDouble() > limits.max_tokens_limit)
-            return bad(QLatin1String(key),
-                       QStringLiteral("'%1' must be an integer from 1 to %2").arg(QLatin1String(key)).arg(limits.max_tokens_limit));
+            return bad(QLatin1String(key), QStringLiteral("'%1' must be an integer from 1 to %2")
+                                               .arg(QLatin1String(key))
+                                               .arg(limits.max_tokens_limit));
         out.request.max_tokens = v.toInt();
     }
     const QJsonValue temperature = o.value(QStringLiteral("temperature"));
@@ -129,7 +133,8 @@ bool parse_chat_completion(const QByteArray& body, const ProtocolLimits& limits,
         if (a.size() > 4) return bad(QStringLiteral("stop"), QStringLiteral("'stop' may hold at most 4 strings"));
         for (const QJsonValue& s : a) {
             if (!s.isString() || s.toString().isEmpty())
-                return bad(QStringLiteral("stop"), QStringLiteral("'stop' must be a string or an array of non-empty strings"));
+                return bad(QStringLiteral("stop"),
+                           QStringLiteral("'stop' must be a string or an array of non-empty strings"));
             out.request.stop.append(s.toString());
         }
     } else if (!stop.isUndefined() && !stop.isNull()) {
@@ -145,10 +150,12 @@ bool parse_chat_completion(const QByteArray& body, const ProtocolLimits& limits,
     }
     const QJsonValue options = o.value(QStringLiteral("stream_options"));
     if (!options.isUndefined() && !options.isNull()) {
-        if (!options.isObject()) return bad(QStringLiteral("stream_options"), QStringLiteral("'stream_options' must be an object"));
+        if (!options.isObject())
+            return bad(QStringLiteral("stream_options"), QStringLiteral("'stream_options' must be an object"));
         const QJsonValue usage = options.toObject().value(QStringLiteral("include_usage"));
         if (!usage.isUndefined() && !usage.isBool())
-            return bad(QStringLiteral("stream_options.include_usage"), QStringLiteral("'stream_options.include_usage' must be a boolean"));
+            return bad(QStringLiteral("stream_options.include_usage"),
+                       QStringLiteral("'stream_options.include_usage' must be a boolean"));
         out.include_usage = usage.toBool();
     }
     return true;
@@ -173,9 +180,11 @@ QByteArray completion_json(const QString& id, qint64 created, const QString& mod
                            const GenerationStats& stats) {
     const QJsonObject choice{
         {QStringLiteral("index"), 0},
-        {QStringLiteral("message"), QJsonObject{{QStringLiteral("role"), QStringLiteral("assistant")}, {QStringLiteral("content"), text}}},
+        {QStringLiteral("message"),
+         QJsonObject{{QStringLiteral("role"), QStringLiteral("assistant")}, {QStringLiteral("content"), text}}},
         {QStringLiteral("logprobs"), QJsonValue(QJsonValue::Null)},
-        {QStringLiteral("finish_reason"), stats.finish_reason.isEmpty() ? QStringLiteral("stop") : stats.finish_reason}};
+        {QStringLiteral("finish_reason"),
+         stats.finish_reason.isEmpty() ? QStringLiteral("stop") : stats.finish_reason}};
     return compact({{QStringLiteral("id"), id},
                     {QStringLiteral("object"), QStringLiteral("chat.completion")},
                     {QStringLiteral("created"), created},

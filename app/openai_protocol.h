@@ -28,14 +28,13 @@ struct ProtocolLimits {
 bool parse_chat_completion(const QByteArray& body, const ProtocolLimits& limits, ChatCompletionCall& out,
                            QString& error, QString& param);
 
-QByteArray error_json(const QString& message, const QString& type, const QString& param = {},
-                      const QString& code = {});
+QByteArray error_json(const QString& message, const QString& type, const QString& param = {}, const QString& code = {});
 QByteArray models_json(const QString& model_id, qint64 created);
 QByteArray completion_json(const QString& id, qint64 created, const QString& model, const QString& text,
                            const GenerationStats& stats);
 // One "data: {...}\n\n" event. role_chunk: the first chunk, carrying role "assistant" and no text.
-QByteArray chunk_event(const QString& id, qint64 created, const QString& model, const QString& text,
-                       bool role_chunk, const QString& finish_reason);
+QByteArray chunk_event(const QString& id, qint64 created, const QString& model, const QString& text, bool role_chunk,
+                       const QString& finish_reason);
 QByteArray usage_chunk_event(const QString& id, qint64 created, const QString& model, const GenerationStats& stats);
 
 }  // namespace sigma::app

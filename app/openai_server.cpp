@@ -94,7 +94,9 @@ QUrl OpenAiServer::base_url() const {
     return url;
 }
 
-QString OpenAiServer::model_id() const { return options_.model_id.isEmpty() ? backend_.model_name() : options_.model_id; }
+QString OpenAiServer::model_id() const {
+    return options_.model_id.isEmpty() ? backend_.model_name() : options_.model_id;
+}
 
 HttpConnectionLimits OpenAiServer::connection_limits() const {
     HttpConnectionLimits l;
@@ -150,10 +152,11 @@ void OpenAiServer::refuse(SocketStream* stream, ConnectionLimiter::Verdict verdi
             ? QStringLiteral("too many connections from %1: %2 are open, the limit per client; retry later")
                   .arg(peer.toString())
                   .arg(options_.max_connections_per_client)
-            : QStringLiteral("the server is full: %1 connections are open, its limit; retry later").arg(options_.max_connections);
+            : QStringLiteral("the server is full: %1 connections are open, its limit; retry later")
+                  .arg(options_.max_connections);
     connection->respond(503, "application/json",
-                        error_json(message, QStringLiteral("server_error"), {}, QStringLiteral("too_many_connections")), true,
-                        "Retry-After: " + QByteArray::number(std::max(0, options_.retry_after_s)) + "\r\n");
+                        error_json(message, QStringLiteral("server_error"), {}, QStringLiteral("too_many_connections")),
+                        true, "Retry-After: " + QByteArray::number(std::max(0, options_.retry_after_s)) + "\r\n");
 }
 
 void OpenAiServer::send_error(HttpConnection* connection, int status, const QString& message, const QString& type,
@@ -179,29 +182,34 @@ void OpenAiServer::on_request(HttpConnection* connection, const HttpRequest& req
         return;
     }
     if (!is_models && !is_chat) {
-        send_error(connection, 404, QStringLiteral("no route for %1 %2").arg(QString::fromLatin1(request.method), QString::fromUtf8(request.path)),
+        send_error(connection, 404,
+                   QStringLiteral("no route for %1 %2")
+                       .arg(QString::fromLatin1(request.method), QString::fromUtf8(request.path)),
                    QStringLiteral("invalid_request_error"));
         return;
     }
     if (!options_.api_key.isEmpty()) {
         if (!authorized(request)) {
             send_error(connection, 401,
-                       request.header("authorization").isEmpty() ? QStringLiteral("missing API key: send 'Authorization: Bearer KEY'")
-                                      : QStringLiteral("incorrect API key"),
+                       request.header("authorization").isEmpty()
+                           ? QStringLiteral("missing API key: send 'Authorization: Bearer KEY'")
+                           : QStringLiteral("incorrect API key"),
                        QStringLiteral("invalid_request_error"), {}, QStringLiteral("invalid_api_key"));
             return;
         }
     }
     if (is_models) {
         if (request.method != "GET") {
-            send_error(connection, 405, QStringLiteral("/v1/models takes GET"), QStringLiteral("invalid_request_error"));
+            send_error(connection, 405, QStringLiteral("/v1/models takes GET"),
+                       QStringLiteral("invalid_request_error"));
             return;
         }
         connection->respond(200, "application/json", models_json(model_id(), QDateTime::currentSecsSinceEpoch()));
         return;
     }
     if (request.method != "POST") {
-        send_error(connection, 405, QStringLiteral("/v1/chat/completions takes POST"), QStringLiteral("invalid_request_error"));
+        send_error(connection, 405, QStringLiteral("/v1/chat/completions takes POST"),
+                   QStringLiteral("invalid_request_error"));
         return;
     }
     handle_chat(connection, request);
@@ -243,7 +251,8 @@ void OpenAiServer::on_token(quint64 id, const QString& text) {
     if (active_->call.stream) {
         active_->ensure_stream_head();
         if (active_->connection)
-            active_->connection->write_chunk(chunk_event(active_->completion_id, active_->created, active_->model, text, false, {}));
+            active_->connection->write_chunk(
+                chunk_event(active_->completion_id, active_->created, active_->model, text, false, {}));
     } else {
         active_->text += text;
     }
@@ -258,11 +267,13 @@ void OpenAiServer::on_finished(quint64 id, const GenerationStats& stats) {
         if (job->call.stream) {
             job->ensure_stream_head();
             c->write_chunk(chunk_event(job->completion_id, job->created, job->model, {}, false, reason));
-            if (job->call.include_usage) c->write_chunk(usage_chunk_event(job->completion_id, job->created, job->model, stats));
+            if (job->call.include_usage)
+                c->write_chunk(usage_chunk_event(job->completion_id, job->created, job->model, stats));
             c->write_chunk("data: [DONE]\n\n");
             c->end_stream();
         } else {
-            c->respond(200, "application/json", completion_json(job->completion_id, job->created, job->model, job->text, stats));
+            c->respond(200, "application/json",
+                       completion_json(job->completion_id, job->created, job->model, job->text, stats));
         }
     }
     pump();

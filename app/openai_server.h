@@ -22,19 +22,19 @@ struct HttpRequest;
 
 struct OpenAiServerOptions {
     QHostAddress host = QHostAddress::LocalHost;
-    quint16 port = 0;               // 0 = any free port; see port() after listen()
-    QString api_key;                // non-empty: every /v1 request needs "Authorization: Bearer KEY"
+    quint16 port = 0;  // 0 = any free port; see port() after listen()
+    QString api_key;   // non-empty: every /v1 request needs "Authorization: Bearer KEY"
     // listen() refuses a host other than loopback while api_key is empty, unless this is set.
     bool allow_insecure_bind = false;
-    QString model_id;               // the id /v1/models lists; empty = the backend's model_name()
-    int queue_limit = 8;            // requests waiting behind the running one; more get 429
-    qsizetype max_body_bytes = 1 << 20;  // larger bodies get 413
-    int idle_timeout_ms = 60000;    // a quiet keep-alive connection is closed after this
-    int header_timeout_ms = 10000;  // a connection without a whole request head by then gets 408
-    int body_timeout_ms = 60000;    // a body not whole this long after its head gets 408
-    int max_connections = 64;       // open connections in all; more are answered 503 and closed
+    QString model_id;                     // the id /v1/models lists; empty = the backend's model_name()
+    int queue_limit = 8;                  // requests waiting behind the running one; more get 429
+    qsizetype max_body_bytes = 1 << 20;   // larger bodies get 413
+    int idle_timeout_ms = 60000;          // a quiet keep-alive connection is closed after this
+    int header_timeout_ms = 10000;        // a connection without a whole request head by then gets 408
+    int body_timeout_ms = 60000;          // a body not whole this long after its head gets 408
+    int max_connections = 64;             // open connections in all; more are answered 503 and closed
     int max_connections_per_client = 16;  // open connections from one peer address; more get 503
-    int retry_after_s = 2;          // the Retry-After of a 503 (too many connections) or 429 (queue full)
+    int retry_after_s = 2;                // the Retry-After of a 503 (too many connections) or 429 (queue full)
     ProtocolLimits limits;
 };
 

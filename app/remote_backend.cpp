@@ -23,10 +23,10 @@ struct RemoteBackend::Call {
     QString model;
     int attempt = 0;
     QPointer<QNetworkReply> reply;
-    QTimer* idle = nullptr;          // owned by the backend, deleted in drop()
+    QTimer* idle = nullptr;  // owned by the backend, deleted in drop()
     SseParser parser;
-    bool json_mode = false;          // the server answered application/json instead of a stream
-    QByteArray raw_body;             // error or JSON body, bounded
+    bool json_mode = false;  // the server answered application/json instead of a stream
+    QByteArray raw_body;     // error or JSON body, bounded
     bool got_bytes = false;
     bool any_token = false;
     bool idle_fired = false;
@@ -34,7 +34,7 @@ struct RemoteBackend::Call {
     QElapsedTimer clock;
     qint64 first_token_ms = -1;
     GenerationStats stats;
-    QMap<int, QString> choices;      // n > 1: every choice's text by its index (index 0 is streamed)
+    QMap<int, QString> choices;  // n > 1: every choice's text by its index (index 0 is streamed)
 };
 
 namespace {
@@ -68,10 +68,8 @@ bool is_connection_error(QNetworkReply::NetworkError e) {
         case QNetworkReply::NetworkSessionFailedError:
         case QNetworkReply::UnknownNetworkError:
         case QNetworkReply::ProxyConnectionRefusedError:
-        case QNetworkReply::ProxyConnectionClosedError:
-            return true;
-        default:
-            return false;
+        case QNetworkReply::ProxyConnectionClosedError: return true;
+        default: return false;
     }
 }
 
@@ -117,7 +115,9 @@ quint64 RemoteBackend::generate(const GenerationRequest& request) {
     const QUrl url = completions_url();
     if (!url.isValid() || (url.scheme() != QLatin1String("http") && url.scheme() != QLatin1String("https"))) {
         fail(id, {BackendError::Kind::Connection,
-                  QStringLiteral("remote URL '%1' is not an http(s) URL").arg(options_.base_url.toString(QUrl::RemovePassword)), 0});
+                  QStringLiteral("remote URL '%1' is not an http(s) URL")
+                      .arg(options_.base_url.toString(QUrl::RemovePassword)),
+                  0});
         return id;
     }
     // Nothing secret leaves the machine, whatever the caller did: every message is scrubbed here, with
@@ -208,8 +208,7 @@ void RemoteBackend::on_ready_read(quint64 id) {
     }
     if (call->parser.has_error()) {
         fail(id, {BackendError::Kind::MalformedStream,
-                  QStringLiteral("malformed event stream from %1: %2").arg(display_url(), call->parser.error()),
-                  0});
+                  QStringLiteral("malformed event stream from %1: %2").arg(display_url(), call->parser.error()), 0});
     }
 }
 
@@ -221,20 +220,20 @@ void RemoteBackend::handle_event_data(Call& call, const QByteArray& data) {
     QJsonParseError perr{};
     const QJsonDocument doc = QJsonDocument::fromJson(data, &perr);
     if (perr.error != QJsonParseError::NoError || !doc.isObject()) {
-        fail(call.id, {BackendError::Kind::MalformedStream,
-                       QStringLiteral("malformed event stream from %1: data is not a JSON object (%2): '%3'")
-                           .arg(display_url(),
-                                perr.error != QJsonParseError::NoError ? perr.errorString() : QStringLiteral("not an object"),
-                                excerpt(data)),
-                       0});
+        fail(call.id,
+             {BackendError::Kind::MalformedStream,
+              QStringLiteral("malformed event stream from %1: data is not a JSON object (%2): '%3'")
+                  .arg(display_url(),
+                       perr.error != QJsonParseError::NoError ? perr.errorString() : QStringLiteral("not an object"),
+                       excerpt(data)),
+              0});
         return;
     }
     const QJsonObject o = doc.object();
     if (o.contains(QStringLiteral("error"))) {
-        fail(call.id, {BackendError::Kind::Http,
-                       QStringLiteral("%1 reported an error mid-stream: %2")
-                           .arg(display_url(), error_body_message(data)),
-                       200});
+        fail(call.id,
+             {BackendError::Kind::Http,
+              QStringLiteral("%1 reported an error mid-stream: %2").arg(display_url(), error_body_message(data)), 200});
         return;
     }
     const QJsonObject usage = o.value(QStringLiteral("usage")).toObject();
@@ -299,7 +298,8 @@ void RemoteBackend::on_finished(quint64 id) {
             if (ok && secs >= 0) retry_after = secs * 1000;
             if (retry_if_allowed(id, QStringLiteral("HTTP %1").arg(status), retry_after)) return;
         }
-        fail(id, {BackendError::Kind::Http, QStringLiteral("HTTP %1 from %2: %3").arg(status).arg(url, message), status});
+        fail(id,
+             {BackendError::Kind::Http, QStringLiteral("HTTP %1 from %2: %3").arg(status).arg(url, message), status});
         return;
     }
     if (err == QNetworkReply::OperationCanceledError || err == QNetworkReply::TimeoutError) {
@@ -313,8 +313,8 @@ void RemoteBackend::on_finished(quint64 id) {
             return;
         }
         if (is_connection_error(err) && retry_if_allowed(id, reply->errorString())) return;
-        fail(id, {BackendError::Kind::Connection,
-                  QStringLiteral("cannot reach %1: %2").arg(url, reply->errorString()), 0});
+        fail(id,
+             {BackendError::Kind::Connection, QStringLiteral("cannot reach %1: %2").arg(url, reply->errorString()), 0});
         return;
     }
     if (call->json_mode) {
@@ -324,7 +324,8 @@ void RemoteBackend::on_finished(quint64 id) {
         const QJsonValue content = choice.value(QStringLiteral("message")).toObject().value(QStringLiteral("content"));
         if (!content.isString()) {
             fail(id, {BackendError::Kind::MalformedStream,
-                      QStringLiteral("%1 answered JSON without choices[0].message.content: '%2'").arg(url, excerpt(call->raw_body)),
+                      QStringLiteral("%1 answered JSON without choices[0].message.content: '%2'")
+                          .arg(url, excerpt(call->raw_body)),
                       0});
             return;
         }
@@ -347,9 +348,11 @@ void RemoteBackend::on_finished(quint64 id) {
         return;
     }
     const QString what = call->parser.unknown_line_count() > 0
-                             ? QStringLiteral("the body is not an event stream (%1 unrecognised lines)").arg(call->parser.unknown_line_count())
+                             ? QStringLiteral("the body is not an event stream (%1 unrecognised lines)")
+                                   .arg(call->parser.unknown_line_count())
                              : QStringLiteral("the connection closed before [DONE]");
-    fail(id, {BackendError::Kind::MalformedStream, QStringLiteral("malformed event stream from %1: %2").arg(url, what), 0});
+    fail(id,
+         {BackendError::Kind::MalformedStream, QStringLiteral("malformed event stream from %1: %2").arg(url, what), 0});
 }
 
 bool RemoteBackend::retry_if_allowed(quint64 id, const QString& why, int retry_after_ms) {
@@ -401,7 +404,8 @@ void RemoteBackend::fail(quint64 id, BackendError error) {
     auto it = calls_.find(id);
     if (it == calls_.end() || (*it)->done) return;
     drop(id);
-    QMetaObject::invokeMethod(this, [this, id, error] { emit failed(id, error); }, Qt::QueuedConnection);
+    QMetaObject::invokeMethod(
+        this, [this, id, error] { emit failed(id, error); }, Qt::QueuedConnection);
 }
 
 void RemoteBackend::succeed(quint64 id) {
@@ -414,9 +418,11 @@ void RemoteBackend::succeed(quint64 id) {
     stats.prompt_ms = call.first_token_ms >= 0 ? call.first_token_ms : total;
     stats.generate_ms = total - stats.prompt_ms;
     if (call.choices.size() > 1)
-        for (auto c = call.choices.cbegin(); c != call.choices.cend(); ++c) stats.candidates.push_back({c.value(), 0.0});
+        for (auto c = call.choices.cbegin(); c != call.choices.cend(); ++c)
+            stats.candidates.push_back({c.value(), 0.0});
     drop(id);
-    QMetaObject::invokeMethod(this, [this, id, stats] { emit finished(id, stats); }, Qt::QueuedConnection);
+    QMetaObject::invokeMethod(
+        this, [this, id, stats] { emit finished(id, stats); }, Qt::QueuedConnection);
 }
 
 }  // namespace sigma::app

@@ -19,9 +19,9 @@ class QTimer;
 namespace sigma::app {
 
 struct RemoteBackendOptions {
-    QUrl base_url;                    // e.g. http://127.0.0.1:8080/v1
-    QString api_key;                  // empty: SIGMA_REMOTE_API_KEY, then OPENAI_API_KEY, then none
-    QString model;                    // the "model" field when the request names none
+    QUrl base_url;                       // e.g. http://127.0.0.1:8080/v1
+    QString api_key;                     // empty: SIGMA_REMOTE_API_KEY, then OPENAI_API_KEY, then none
+    QString model;                       // the "model" field when the request names none
     int first_byte_timeout_ms = 120000;  // from sending (connecting included) to the first byte
     int idle_timeout_ms = 60000;         // between two reads once the answer has started
     int max_retries = 2;                 // extra attempts, only before any token arrived

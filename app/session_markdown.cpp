@@ -89,7 +89,8 @@ QString render_session_markdown(const Session& stored) {
         md += QStringLiteral("- Time: %1 ms prompt, %2 ms decode\n").arg(number(t.prompt_ms), number(t.decode_ms));
         md += QStringLiteral("\n### Request\n\n") + fenced(t.request, QStringLiteral("text"));
         md += QStringLiteral("\n### Output\n\n") + fenced(t.raw_output, QStringLiteral("text"));
-        if (!t.result_json.isEmpty()) md += QStringLiteral("\n### Result\n\n") + fenced(t.result_json, QStringLiteral("json"));
+        if (!t.result_json.isEmpty())
+            md += QStringLiteral("\n### Result\n\n") + fenced(t.result_json, QStringLiteral("json"));
     }
 
     if (!session.executions.empty()) md += QStringLiteral("\n## Executions\n");
@@ -108,7 +109,8 @@ QString render_session_markdown(const Session& stored) {
         md += QStringLiteral("- Exit code: %1\n").arg(e.exit_code);
         md += QStringLiteral("- Duration: %1 ms\n\n").arg(e.duration_ms);
         md += fenced(e.command, QStringLiteral("sh"));
-        if (!e.output_excerpt.isEmpty()) md += QStringLiteral("\nOutput (excerpt):\n\n") + fenced(e.output_excerpt, QStringLiteral("text"));
+        if (!e.output_excerpt.isEmpty())
+            md += QStringLiteral("\nOutput (excerpt):\n\n") + fenced(e.output_excerpt, QStringLiteral("text"));
     }
     return md;
 }

@@ -79,7 +79,8 @@ void SocketStream::write(QByteArrayView bytes) {
 
 bool SocketStream::flush() {
     while (out_sent_ < out_.size()) {
-        const ssize_t n = ::send(fd_, out_.constData() + out_sent_, static_cast<size_t>(out_.size() - out_sent_), MSG_NOSIGNAL);
+        const ssize_t n =
+            ::send(fd_, out_.constData() + out_sent_, static_cast<size_t>(out_.size() - out_sent_), MSG_NOSIGNAL);
         if (n > 0) {
             out_sent_ += n;
             continue;
@@ -129,8 +130,7 @@ void SocketStream::abort() {
     write_notifier_->deleteLater();
     read_notifier_ = write_notifier_ = nullptr;
     char chunk[kReadChunk];
-    for (int i = 0; i < 16 && ::recv(fd_, chunk, sizeof chunk, MSG_DONTWAIT) > 0; ++i) {
-    }
+    for (int i = 0; i < 16 && ::recv(fd_, chunk, sizeof chunk, MSG_DONTWAIT) > 0; ++i) {}
     ::close(fd_);
     fd_ = -1;
 }

@@ -41,7 +41,8 @@ QList<SseEvent> SseParser::feed(QByteArrayView bytes) {
         }
     }
     line_.append(bytes.sliced(start));
-    if (line_.size() > max_line_bytes_) error_ = QStringLiteral("event-stream line longer than %1 bytes").arg(max_line_bytes_);
+    if (line_.size() > max_line_bytes_)
+        error_ = QStringLiteral("event-stream line longer than %1 bytes").arg(max_line_bytes_);
     return out;
 }
 

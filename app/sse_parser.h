@@ -34,8 +34,8 @@ private:
     void take_line(QByteArrayView line, QList<SseEvent>& out);
 
     qsizetype max_line_bytes_;
-    QByteArray line_;       // the unfinished line
-    bool after_cr_ = false; // the last byte was '\r': a following '\n' belongs to the same break
+    QByteArray line_;        // the unfinished line
+    bool after_cr_ = false;  // the last byte was '\r': a following '\n' belongs to the same break
     SseEvent pending_;
     bool pending_has_data_ = false;
     bool pending_any_field_ = false;

@@ -91,7 +91,8 @@ void view_cached_heads(ForwardState& s, int l) {
     ForwardBuffers& b = *s.buffers;
     for (int h = 0; h < c.heads.n_k; ++h)
         b.k_view[static_cast<size_t>(h)] =
-            c.half_k ? KvRows{b.k_full.data() + h * c.d_k, KvType::F32, int64_t{c.heads.n_k} * c.d_k} : s.cache->k_rows(l, h);
+            c.half_k ? KvRows{b.k_full.data() + h * c.d_k, KvType::F32, int64_t{c.heads.n_k} * c.d_k}
+                     : s.cache->k_rows(l, h);
     for (int h = 0; h < c.heads.n_v; ++h) b.v_view[static_cast<size_t>(h)] = s.cache->v_rows(l, h);
 }
 

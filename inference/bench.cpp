@@ -34,8 +34,8 @@ uint64_t view_elements(const TensorView* t) { return t ? static_cast<uint64_t>(t
 
 template <typename F>
 void for_each_layer_tensor(const LayerWeights& l, F&& f) {
-    for (const TensorView* t : {l.attn_norm, l.wq, l.wk, l.wv, l.wo, l.bq, l.bk, l.bv, l.q_gate, l.q_up, l.q_down, l.k_up,
-                                l.ffn_norm, l.ffn_gate, l.ffn_up, l.ffn_down})
+    for (const TensorView* t : {l.attn_norm, l.wq, l.wk, l.wv, l.wo, l.bq, l.bk, l.bv, l.q_gate, l.q_up, l.q_down,
+                                l.k_up, l.ffn_norm, l.ffn_gate, l.ffn_up, l.ffn_down})
         f(t);
 }
 
@@ -78,9 +78,16 @@ Expected<BenchOptions> parse_bench_args(const std::vector<std::string>& args) {
             o.json = true;
             continue;
         }
-        struct IntOpt { const char* name; int* field; long long lo, hi; };
-        const IntOpt ints[] = {{"-p", &o.n_prompt, 0, 1 << 20}, {"-n", &o.n_gen, 0, 1 << 20}, {"-d", &o.depth, 0, 1 << 22},
-                               {"-t", &o.threads, 1, 1024},      {"-r", &o.reps, 1, 1000}};
+        struct IntOpt {
+            const char* name;
+            int* field;
+            long long lo, hi;
+        };
+        const IntOpt ints[] = {{"-p", &o.n_prompt, 0, 1 << 20},
+                               {"-n", &o.n_gen, 0, 1 << 20},
+                               {"-d", &o.depth, 0, 1 << 22},
+                               {"-t", &o.threads, 1, 1024},
+                               {"-r", &o.reps, 1, 1000}};
         bool known = false;
         if (a == "--backend") {
             if (i + 1 >= args.size()) return bad("--backend needs a value: auto, cpu or cuda");
@@ -123,7 +130,8 @@ Expected<BenchOptions> parse_bench_args(const std::vector<std::string>& args) {
 
 DecodeBytes decode_bytes_per_token(const ModelConfig& c, const ModelWeights& w, KvType kv_type, int depth) {
     DecodeBytes b;
-    for (const LayerWeights& l : w.layers) for_each_layer_tensor(l, [&](const TensorView* t) { b.weights += view_bytes(t); });
+    for (const LayerWeights& l : w.layers)
+        for_each_layer_tensor(l, [&](const TensorView* t) { b.weights += view_bytes(t); });
     b.weights += view_bytes(w.output_norm) + view_bytes(w.output);
     if (w.token_embd && w.token_embd != w.output) b.weights += row_bytes(w.token_embd->type, w.token_embd->ne[0]);
     const uint64_t elem = kv_type == KvType::F16 ? 2 : 4;
@@ -136,7 +144,8 @@ DecodeBytes decode_bytes_per_token(const ModelConfig& c, const ModelWeights& w, 
 uint64_t parameter_count(const ModelWeights& w) {
     uint64_t p = view_elements(w.token_embd) + view_elements(w.output_norm);
     if (w.output != w.token_embd) p += view_elements(w.output);
-    for (const LayerWeights& l : w.layers) for_each_layer_tensor(l, [&](const TensorView* t) { p += view_elements(t); });
+    for (const LayerWeights& l : w.layers)
+        for_each_layer_tensor(l, [&](const TensorView* t) { p += view_elements(t); });
     return p;
 }
 
@@ -188,8 +197,8 @@ Expected<std::vector<BenchResult>> run_bench(std::shared_ptr<const Model> model,
     const ModelConfig& c = model->config();
     const int longest = std::max(o.n_prompt, o.n_gen);
     if (o.depth + longest > c.n_ctx_train)
-        return bad("-d " + std::to_string(o.depth) + " plus " + std::to_string(longest) + " tokens exceeds the model's context of " +
-                   std::to_string(c.n_ctx_train));
+        return bad("-d " + std::to_string(o.depth) + " plus " + std::to_string(longest) +
+                   " tokens exceeds the model's context of " + std::to_string(c.n_ctx_train));
     ContextParams p;
     p.n_ctx = o.depth + longest;
     p.n_threads = o.threads;
@@ -274,8 +283,10 @@ Expected<std::vector<BenchResult>> run_bench(std::shared_ptr<const Model> model,
 }
 
 std::string bench_table_header() {
-    return "| model                          |       size |     params | backend | threads |                        test |                  t/s |    GB/s | of bw |\n"
-           "| ------------------------------ | ---------: | ---------: | ------- | ------: | --------------------------: | -------------------: | ------: | ----: |";
+    return "| model                          |       size |     params | backend | threads |                        "
+           "test |                  t/s |    GB/s | of bw |\n"
+           "| ------------------------------ | ---------: | ---------: | ------- | ------: | "
+           "--------------------------: | -------------------: | ------: | ----: |";
 }
 
 std::string bench_table_row(const BenchResult& r, const std::string& model_name) {
@@ -286,8 +297,8 @@ std::string bench_table_row(const BenchResult& r, const std::string& model_name)
     if (r.bytes_per_token > 0) std::snprintf(gbps, sizeof gbps, "%.1f", r.achieved_gbps);
     if (r.bandwidth_share > 0) std::snprintf(share, sizeof share, "%.0f%%", 100.0 * r.bandwidth_share);
     std::snprintf(buf, sizeof buf, "| %-30s | %10s | %10s | %-7s | %7d | %27s | %11.2f ± %6.2f | %7s | %5s |",
-                  model_name.c_str(), human_bytes(r.model_bytes).c_str(), human_params(r.params).c_str(), r.backend.c_str(), r.threads,
-                  test.c_str(), r.tokens_per_s, r.stddev, gbps, share);
+                  model_name.c_str(), human_bytes(r.model_bytes).c_str(), human_params(r.params).c_str(),
+                  r.backend.c_str(), r.threads, test.c_str(), r.tokens_per_s, r.stddev, gbps, share);
     return buf;
 }
 
@@ -298,13 +309,15 @@ std::string bench_json_line(const BenchResult& r, const std::string& model_name)
         if (static_cast<unsigned char>(ch) >= 0x20) name += ch;
     }
     char buf[1024];
-    std::snprintf(buf, sizeof buf,
-                  "{\"model\": \"%s\", \"test\": \"%s\", \"n_tokens\": %d, \"depth\": %d, \"threads\": %d, \"backend\": \"%s\", "
-                  "\"fill\": \"%s\", \"tokens_per_s\": %.4f, \"stddev\": %.4f, \"model_bytes\": %llu, \"params\": %llu, \"bytes_per_token\": %llu, "
-                  "\"achieved_gbps\": %.3f, \"bandwidth_share\": %.4f}",
-                  name.c_str(), r.test.c_str(), r.n_tokens, r.depth, r.threads, r.backend.c_str(), r.fill.c_str(), r.tokens_per_s, r.stddev,
-                  static_cast<unsigned long long>(r.model_bytes), static_cast<unsigned long long>(r.params),
-                  static_cast<unsigned long long>(r.bytes_per_token), r.achieved_gbps, r.bandwidth_share);
+    std::snprintf(
+        buf, sizeof buf,
+        "{\"model\": \"%s\", \"test\": \"%s\", \"n_tokens\": %d, \"depth\": %d, \"threads\": %d, \"backend\": \"%s\", "
+        "\"fill\": \"%s\", \"tokens_per_s\": %.4f, \"stddev\": %.4f, \"model_bytes\": %llu, \"params\": %llu, "
+        "\"bytes_per_token\": %llu, "
+        "\"achieved_gbps\": %.3f, \"bandwidth_share\": %.4f}",
+        name.c_str(), r.test.c_str(), r.n_tokens, r.depth, r.threads, r.backend.c_str(), r.fill.c_str(), r.tokens_per_s,
+        r.stddev, static_cast<unsigned long long>(r.model_bytes), static_cast<unsigned long long>(r.params),
+        static_cast<unsigned long long>(r.bytes_per_token), r.achieved_gbps, r.bandwidth_share);
     return buf;
 }
 

@@ -22,16 +22,16 @@ enum class BenchFill { Prefill, Synthetic };
 const char* bench_fill_name(BenchFill f);  // "prefill", "synthetic"
 
 struct BenchOptions {
-    std::string model_path;  // -m FILE
-    int n_prompt = 128;      // -p: prompt tokens for the pp test (0 = no pp test)
-    int n_gen = 32;          // -n: decode steps for the tg test (0 = no tg test)
-    int depth = 0;           // -d: tokens already in the context before each test
-    int threads = 2;         // -t
-    int reps = 3;            // -r
-    BenchFill fill = BenchFill::Prefill;  // --fill prefill|synthetic
-    bool json = false;       // --json: one JSON object per test and line
+    std::string model_path;                        // -m FILE
+    int n_prompt = 128;                            // -p: prompt tokens for the pp test (0 = no pp test)
+    int n_gen = 32;                                // -n: decode steps for the tg test (0 = no tg test)
+    int depth = 0;                                 // -d: tokens already in the context before each test
+    int threads = 2;                               // -t
+    int reps = 3;                                  // -r
+    BenchFill fill = BenchFill::Prefill;           // --fill prefill|synthetic
+    bool json = false;                             // --json: one JSON object per test and line
     BackendRequest backend = BackendRequest::Cpu;  // --backend auto|cpu|cuda
-    int64_t bandwidth_bytes = int64_t{1} << 30;  // size of the array the bandwidth probe sums
+    int64_t bandwidth_bytes = int64_t{1} << 30;    // size of the array the bandwidth probe sums
 };
 
 // Parses `sigma bench` arguments (without the command name); errors name the option.
@@ -53,15 +53,15 @@ uint64_t parameter_count(const ModelWeights& weights);
 double measure_read_bandwidth_gbps(int threads, int64_t bytes, int reps = 3);
 
 struct BenchResult {
-    std::string test;        // "pp128", "tg32"
+    std::string test;  // "pp128", "tg32"
     int n_tokens = 0;
     int depth = 0;
     int threads = 0;
     std::string fill = "prefill";  // how the depth positions were filled: "prefill" or "synthetic"
-    std::string backend = "cpu";  // where it ran: "cpu" or "cuda"
-    std::string backend_note;     // auto on the CPU: why not CUDA; on CUDA: the device
+    std::string backend = "cpu";   // where it ran: "cpu" or "cuda"
+    std::string backend_note;      // auto on the CPU: why not CUDA; on CUDA: the device
     double tokens_per_s = 0;
-    double stddev = 0;       // over repetitions
+    double stddev = 0;  // over repetitions
     uint64_t model_bytes = 0;
     uint64_t params = 0;
     uint64_t bytes_per_token = 0;  // tg only: DecodeBytes::total at this depth

@@ -103,7 +103,8 @@ void render_llama2(Builder& b, const std::vector<ChatMessage>& messages) {
         }
         if (m.role == "user") {
             if (first_user && has_system) {
-                append_rstripped(b, {{"<<SYS>>\n", true}, {system, false}, {"\n<</SYS>>\n\n", true}, {m.content, false}});
+                append_rstripped(b,
+                                 {{"<<SYS>>\n", true}, {system, false}, {"\n<</SYS>>\n\n", true}, {m.content, false}});
             } else {
                 b.content(trim(m.content));
             }

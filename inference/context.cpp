@@ -68,7 +68,8 @@ Status Context::start_cuda(ContextParams& params, int n_ctx) {
     // The model's own features first: they rule CUDA out on any machine.
     if (Status st = cuda_check_model(*config_); !st) return st;
     if (params.kv_type != KvType::F16)
-        return make_error(ErrorCode::Unsupported, "the CUDA backend keeps K/V in f16; an f32 KV cache runs on the CPU only");
+        return make_error(ErrorCode::Unsupported,
+                          "the CUDA backend keeps K/V in f16; an f32 KV cache runs on the CPU only");
     CudaForwardParams gp;
     gp.n_ctx = n_ctx;
     gp.n_batch = std::min(params.n_batch, 65535);  // the CUDA path's limit per forward call
@@ -78,11 +79,10 @@ Status Context::start_cuda(ContextParams& params, int n_ctx) {
     auto report = cuda_vram_check(*config_, *weights_, gp.device, gp.n_ctx, gp.n_batch);
     if (!report) return report.error();
     if (!report->fits)
-        return make_error(ErrorCode::Unsupported, "not enough VRAM: estimated " + gib(report->total) + " needed, " +
-                                                      gib(report->device_free) + " free on " + report->device_name +
-                                                      " (weights " + gib(report->weights) + ", KV cache " +
-                                                      gib(report->kv_cache) + " for " + std::to_string(n_ctx) +
-                                                      " positions)");
+        return make_error(ErrorCode::Unsupported,
+                          "not enough VRAM: estimated " + gib(report->total) + " needed, " + gib(report->device_free) +
+                              " free on " + report->device_name + " (weights " + gib(report->weights) + ", KV cache " +
+                              gib(report->kv_cache) + " for " + std::to_string(n_ctx) + " positions)");
     auto forward = CudaForward::create(*config_, *weights_, gp);
     if (!forward) return make_error(forward.error().code, "CUDA start failed: " + forward.error().message);
     cuda_.reset(forward->release());
@@ -110,7 +110,9 @@ Expected<std::unique_ptr<Context>> Context::create(const ModelConfig& config, co
 Expected<std::unique_ptr<Context>> Context::create_impl(std::shared_ptr<const Model> model, const ModelConfig& config,
                                                         const ModelWeights& weights, ContextParams params) {
     if (Status st = check_weights(config, weights); !st) return st.error();
-    if (params.n_ctx < 0) return make_error(ErrorCode::InvalidArgument, "context length " + std::to_string(params.n_ctx) + " is negative");
+    if (params.n_ctx < 0)
+        return make_error(ErrorCode::InvalidArgument,
+                          "context length " + std::to_string(params.n_ctx) + " is negative");
     const int n_ctx = params.n_ctx == 0 ? config.n_ctx_train : params.n_ctx;
     if (n_ctx <= 0) return make_error(ErrorCode::InvalidArgument, "the model declares no context length; pass one");
     if (config.n_ctx_train > 0 && n_ctx > config.n_ctx_train) {
@@ -118,9 +120,12 @@ Expected<std::unique_ptr<Context>> Context::create_impl(std::shared_ptr<const Mo
                                                           " exceeds the model's training context " +
                                                           std::to_string(config.n_ctx_train));
     }
-    if (params.n_batch <= 0) return make_error(ErrorCode::InvalidArgument, "n_batch must be positive, got " + std::to_string(params.n_batch));
+    if (params.n_batch <= 0)
+        return make_error(ErrorCode::InvalidArgument,
+                          "n_batch must be positive, got " + std::to_string(params.n_batch));
     if (params.n_threads < 0 || params.n_threads > 1024)
-        return make_error(ErrorCode::InvalidArgument, "thread count " + std::to_string(params.n_threads) + " is out of range");
+        return make_error(ErrorCode::InvalidArgument,
+                          "thread count " + std::to_string(params.n_threads) + " is out of range");
     if (params.selective_v && params.selective_v_top_k <= 0) {
         return make_error(ErrorCode::InvalidArgument,
                           "selective_v_top_k must be positive, got " + std::to_string(params.selective_v_top_k));
@@ -145,11 +150,12 @@ Expected<std::unique_ptr<Context>> Context::create_impl(std::shared_ptr<const Mo
             ctx->params_ = params;
             return ctx;
         }
-        if (params.backend == BackendRequest::Cuda) return make_error(st.error().code, "CUDA backend: " + st.error().message);
+        if (params.backend == BackendRequest::Cuda)
+            return make_error(st.error().code, "CUDA backend: " + st.error().message);
         ctx->backend_note_ = st.error().message;  // Auto: the CPU, and why
     }
-    auto cache = KvCache::create(config.n_layer, n_ctx, config.heads.n_k, config.d_k_cache, config.heads.n_v, config.d_v,
-                                 params.kv_type);
+    auto cache = KvCache::create(config.n_layer, n_ctx, config.heads.n_k, config.d_k_cache, config.heads.n_v,
+                                 config.d_v, params.kv_type);
     if (!cache) return cache.error();
     ctx->cache_ = std::move(cache.value());
     try {
@@ -161,7 +167,8 @@ Expected<std::unique_ptr<Context>> Context::create_impl(std::shared_ptr<const Mo
     }
     params.n_threads = ctx->pool_->size();
     ctx->params_ = params;
-    if (Status st = allocate_forward_buffers(*ctx->buffers_, config, weights, params.n_batch, n_ctx, params.n_threads); !st)
+    if (Status st = allocate_forward_buffers(*ctx->buffers_, config, weights, params.n_batch, n_ctx, params.n_threads);
+        !st)
         return st.error();
     return ctx;
 }
@@ -170,15 +177,15 @@ Status Context::check_tokens(std::span<const int32_t> tokens) const {
     if (tokens.empty()) return make_error(ErrorCode::InvalidArgument, "decode: no tokens");
     for (size_t i = 0; i < tokens.size(); ++i) {
         if (tokens[i] < 0 || tokens[i] >= config_->n_vocab) {
-            return make_error(ErrorCode::InvalidArgument, "decode: token id " + std::to_string(tokens[i]) + " at index " +
-                                                              std::to_string(i) + " is outside the vocabulary of " +
-                                                              std::to_string(config_->n_vocab));
+            return make_error(ErrorCode::InvalidArgument,
+                              "decode: token id " + std::to_string(tokens[i]) + " at index " + std::to_string(i) +
+                                  " is outside the vocabulary of " + std::to_string(config_->n_vocab));
         }
     }
     if (tokens.size() > static_cast<size_t>(n_ctx_ - position())) {
-        return make_error(ErrorCode::InvalidArgument, "decode: " + std::to_string(tokens.size()) + " tokens at position " +
-                                                          std::to_string(position()) + " exceed the context length " +
-                                                          std::to_string(n_ctx_));
+        return make_error(ErrorCode::InvalidArgument, "decode: " + std::to_string(tokens.size()) +
+                                                          " tokens at position " + std::to_string(position()) +
+                                                          " exceed the context length " + std::to_string(n_ctx_));
     }
     return {};
 }
@@ -213,7 +220,8 @@ Status Context::run(std::span<const int32_t> tokens, float* all_logits) {
 #endif
     for (size_t done = 0; done < tokens.size();) {
         const int n = static_cast<int>(std::min<size_t>(tokens.size() - done, static_cast<size_t>(params_.n_batch)));
-        Status st = forward_batch(state, tokens.data() + done, n, position(), all_logits ? all_logits + done * n_vocab : nullptr);
+        Status st = forward_batch(state, tokens.data() + done, n, position(),
+                                  all_logits ? all_logits + done * n_vocab : nullptr);
         if (!st) return st;  // the cache past position() may hold partial rows; they are never read
         tokens_.insert(tokens_.end(), tokens.begin() + static_cast<std::ptrdiff_t>(done),
                        tokens.begin() + static_cast<std::ptrdiff_t>(done) + n);
@@ -288,11 +296,13 @@ void fill_uniform(float* out, size_t n, uint64_t& state) {
 
 Status Context::fill_synthetic(int n_tokens, uint64_t seed) {
     if (cuda_ || !cache_)
-        return make_error(ErrorCode::Unsupported, "fill_synthetic: the CUDA backend keeps its cache on the device; "
-                                                  "a synthetic fill is available on the CPU backend only");
+        return make_error(ErrorCode::Unsupported,
+                          "fill_synthetic: the CUDA backend keeps its cache on the device; "
+                          "a synthetic fill is available on the CPU backend only");
     if (n_tokens < 0 || n_tokens > n_ctx_)
         return make_error(ErrorCode::InvalidArgument, "fill_synthetic: " + std::to_string(n_tokens) +
-                                                          " positions do not fit the context length " + std::to_string(n_ctx_));
+                                                          " positions do not fit the context length " +
+                                                          std::to_string(n_ctx_));
     const ModelConfig& c = *config_;
     const size_t k_row = static_cast<size_t>(c.heads.n_k) * static_cast<size_t>(c.d_k_cache);
     const size_t v_row = static_cast<size_t>(c.heads.n_v) * static_cast<size_t>(c.d_v);

@@ -27,18 +27,18 @@ enum class ComputeBackend { Cpu, Cuda };
 // What the caller asks for: Auto takes CUDA when this build has it, a device is there and the
 // model fits its free memory, and otherwise the CPU (the Context says why).
 enum class BackendRequest { Auto, Cpu, Cuda };
-const char* backend_name(ComputeBackend b);     // "cpu", "cuda"
-const char* backend_name(BackendRequest b);     // "auto", "cpu", "cuda"
+const char* backend_name(ComputeBackend b);                                  // "cpu", "cuda"
+const char* backend_name(BackendRequest b);                                  // "auto", "cpu", "cuda"
 std::optional<BackendRequest> parse_backend_request(std::string_view text);  // "auto" | "cpu" | "cuda"
 // True when the engine was built with the CUDA backend.
 bool cuda_backend_built();
 
 struct ContextParams {
-    int n_ctx = 0;                // positions the cache holds; 0 = the model's n_ctx_train
-    int n_threads = 0;            // 0 = the hardware's thread count
+    int n_ctx = 0;      // positions the cache holds; 0 = the model's n_ctx_train
+    int n_threads = 0;  // 0 = the hardware's thread count
     KvType kv_type = KvType::F16;
-    int n_batch = 256;            // tokens per forward call during prefill
-    bool selective_v = false;     // decode only: read V rows of the top-k positions (ops_attention.h)
+    int n_batch = 256;         // tokens per forward call during prefill
+    bool selective_v = false;  // decode only: read V rows of the top-k positions (ops_attention.h)
     int selective_v_top_k = 100;
     BackendRequest backend = BackendRequest::Cpu;
     int cuda_device = 0;

@@ -19,9 +19,9 @@ struct CpuFeatures {
 
     // The instruction-set levels the kernels are compiled for. Each has one target attribute in
     // simd_x86.h with exactly these features, and each includes the levels before it.
-    bool level_avx2() const { return avx2 && fma && f16c; }                   // SIGMA_TARGET_AVX2
-    bool level_avx512f() const { return level_avx2() && avx512f; }            // SIGMA_TARGET_AVX512F
-    bool level_avx512_vnni() const {                                          // SIGMA_TARGET_AVX512_VNNI
+    bool level_avx2() const { return avx2 && fma && f16c; }         // SIGMA_TARGET_AVX2
+    bool level_avx512f() const { return level_avx2() && avx512f; }  // SIGMA_TARGET_AVX512F
+    bool level_avx512_vnni() const {                                // SIGMA_TARGET_AVX512_VNNI
         return level_avx512f() && avx512bw && avx512vl && avx512vnni;
     }
     bool level_avx512_bf16() const { return level_avx512_vnni() && avx512bf16; }  // SIGMA_TARGET_AVX512_BF16

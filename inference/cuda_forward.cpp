@@ -31,9 +31,10 @@ Status check_cuda_dims(const ModelConfig& c) {
                                                       std::to_string(c.d_k_cache) + " wide for d_k " +
                                                       std::to_string(c.d_k) + "); the CUDA backend does not run it");
     if (c.d_k % 8 != 0 || c.d_v % 2 != 0 || c.d_k > 256 || c.d_v > 256)
-        return make_error(ErrorCode::Unsupported, "the CUDA backend needs d_k a multiple of 8 and even d_v, both "
-                                                  "at most 256; got d_k " + std::to_string(c.d_k) + ", d_v " +
-                                                      std::to_string(c.d_v));
+        return make_error(ErrorCode::Unsupported,
+                          "the CUDA backend needs d_k a multiple of 8 and even d_v, both "
+                          "at most 256; got d_k " +
+                              std::to_string(c.d_k) + ", d_v " + std::to_string(c.d_v));
     if (c.heads.n_k > c.heads.n_q || c.heads.n_v > c.heads.n_q)
         return make_error(ErrorCode::Unsupported, "the CUDA backend needs n_k and n_v at most n_q");
     return {};
@@ -57,13 +58,13 @@ struct CudaForward::Impl {
     cuda::Stream stream = nullptr;
     cuda::MatmulContext* mm = nullptr;
     cuda::Graph* graph = nullptr;
-    std::vector<void*> allocations;   // the caches and activations below
-    std::vector<LayerCache> caches;   // [L]
+    std::vector<void*> allocations;  // the caches and activations below
+    std::vector<LayerCache> caches;  // [L]
     cuda::CacheType cache_type = cuda::CacheType::F16;
     // activations [B][...] (f32)
     float *x = nullptr, *xn = nullptr, *delta = nullptr, *q0 = nullptr, *q = nullptr, *aug_gate = nullptr,
           *aug_up = nullptr, *k = nullptr, *v = nullptr, *attn = nullptr, *ff_gate = nullptr, *ff_up = nullptr;
-    float* logits = nullptr;        // [B][V]
+    float* logits = nullptr;  // [B][V]
     float* attn_scratch = nullptr;
     size_t attn_scratch_bytes = 0;
     void* sel_scratch = nullptr;
@@ -211,14 +212,13 @@ struct CudaForward::Impl {
         if (tokens.empty()) return make_error(ErrorCode::InvalidArgument, "decode: no tokens");
         for (size_t i = 0; i < tokens.size(); ++i)
             if (tokens[i] < 0 || tokens[i] >= c->n_vocab)
-                return make_error(ErrorCode::InvalidArgument, "decode: token id " + std::to_string(tokens[i]) +
-                                                                  " at index " + std::to_string(i) +
-                                                                  " is outside the vocabulary of " +
-                                                                  std::to_string(c->n_vocab));
+                return make_error(ErrorCode::InvalidArgument,
+                                  "decode: token id " + std::to_string(tokens[i]) + " at index " + std::to_string(i) +
+                                      " is outside the vocabulary of " + std::to_string(c->n_vocab));
         if (position + static_cast<int64_t>(tokens.size()) > n_ctx)
-            return make_error(ErrorCode::InvalidArgument, "decode: " + std::to_string(tokens.size()) +
-                                                              " tokens do not fit: position " + std::to_string(position) +
-                                                              " of a context of " + std::to_string(n_ctx));
+            return make_error(ErrorCode::InvalidArgument,
+                              "decode: " + std::to_string(tokens.size()) + " tokens do not fit: position " +
+                                  std::to_string(position) + " of a context of " + std::to_string(n_ctx));
         return {};
     }
 
@@ -253,10 +253,19 @@ struct CudaForward::Impl {
             if (!vc) return vc.error();
             caches.push_back(LayerCache{*kc, *vc});
         }
-        for (auto [dst, n] : {std::pair{&x, B * H}, {&xn, B * H}, {&delta, B * H}, {&q0, B * qd}, {&q, B * qd},
-                              {&aug_gate, B * static_cast<size_t>(m.d_aug)}, {&aug_up, B * static_cast<size_t>(m.d_aug)},
-                              {&k, B * kd}, {&v, B * vd}, {&attn, B * od}, {&ff_gate, B * static_cast<size_t>(m.n_ff)},
-                              {&ff_up, B * static_cast<size_t>(m.n_ff)}, {&logits, B * static_cast<size_t>(m.n_vocab)}})
+        for (auto [dst, n] : {std::pair{&x, B * H},
+                              {&xn, B * H},
+                              {&delta, B * H},
+                              {&q0, B * qd},
+                              {&q, B * qd},
+                              {&aug_gate, B * static_cast<size_t>(m.d_aug)},
+                              {&aug_up, B * static_cast<size_t>(m.d_aug)},
+                              {&k, B * kd},
+                              {&v, B * vd},
+                              {&attn, B * od},
+                              {&ff_gate, B * static_cast<size_t>(m.n_ff)},
+                              {&ff_up, B * static_cast<size_t>(m.n_ff)},
+                              {&logits, B * static_cast<size_t>(m.n_vocab)}})
             SIGMA_TRY(alloc_f32(*dst, n));
         attn_scratch_bytes = cuda::attention_scratch_bytes(n_batch, m.heads.n_q, m.d_v);
         SIGMA_TRY(alloc_f32(attn_scratch, attn_scratch_bytes / sizeof(float)));
@@ -369,8 +378,9 @@ Expected<int32_t> CudaForward::decode_sample(int32_t token, float temperature, u
     if (Status st = d.check_tokens(one); !st) return st.error();
     const int start = d.position;
     Status st = d.run_chunk(one, false, start);
-    if (st) st = cuda::sample_temperature(d.sampled_dev(), d.logits, 1, d.c->n_vocab, temperature, seed,
-                                          d.counter_dev(), d.stream);
+    if (st)
+        st = cuda::sample_temperature(d.sampled_dev(), d.logits, 1, d.c->n_vocab, temperature, seed, d.counter_dev(),
+                                      d.stream);
     int32_t out = 0;
     if (st) st = cuda::copy_to_host(&out, d.sampled_dev(), sizeof(int32_t), d.stream);
     if (!st) {

@@ -25,8 +25,8 @@ struct CudaForwardParams {
     int n_batch = 256;        // tokens per forward call during prefill
     bool bf16_cache = false;  // K/V cache element type: f16 (default) or bf16
     int device = 0;
-    bool use_graph = true;    // replay the captured single-token step
-    bool selective_v = false; // decode only; see ops_attention.h for the rules
+    bool use_graph = true;     // replay the captured single-token step
+    bool selective_v = false;  // decode only; see ops_attention.h for the rules
     int selective_v_top_k = 100;
 };
 
@@ -43,7 +43,8 @@ public:
     static Expected<std::unique_ptr<CudaForward>> create(const ModelConfig& config, const ModelWeights& weights,
                                                          CudaForwardParams params);
     // Over weights already on device params.device (benchmarks: CudaWeights::random).
-    static Expected<std::unique_ptr<CudaForward>> create(const ModelConfig& config, std::unique_ptr<CudaWeights> weights,
+    static Expected<std::unique_ptr<CudaForward>> create(const ModelConfig& config,
+                                                         std::unique_ptr<CudaWeights> weights,
                                                          CudaForwardParams params);
     ~CudaForward();
     CudaForward(const CudaForward&) = delete;

@@ -49,11 +49,11 @@ struct DeviceWeight {
 
 struct DeviceLayerWeights {
     DeviceWeight wq, wk, wv, wo, q_gate, q_up, q_down, ffn_gate, ffn_up, ffn_down;  // q_*: AugQ only
-    float* attn_norm = nullptr;  // [H]
-    float* ffn_norm = nullptr;   // [H]
-    float* bq = nullptr;         // [n_q*d_k] or null
-    float* bk = nullptr;         // [n_k*d_k] or null
-    float* bv = nullptr;         // [n_v*d_v] or null
+    float* attn_norm = nullptr;                                                     // [H]
+    float* ffn_norm = nullptr;                                                      // [H]
+    float* bq = nullptr;                                                            // [n_q*d_k] or null
+    float* bk = nullptr;                                                            // [n_k*d_k] or null
+    float* bv = nullptr;                                                            // [n_v*d_v] or null
 };
 
 // Every weight the forward pass reads, on the current device (set_device first). Norms and biases
@@ -74,8 +74,8 @@ public:
     DeviceWeight token_embd, output;  // output is token_embd's copy when tied
     float* output_norm = nullptr;     // [H]
     std::vector<DeviceLayerWeights> layers;
-    size_t matmul_bytes = 0;          // every matrix a token multiplies (one embedding row aside)
-    double matmul_params = 0.0;       // their element count
+    size_t matmul_bytes = 0;     // every matrix a token multiplies (one embedding row aside)
+    double matmul_params = 0.0;  // their element count
 
 private:
     CudaWeights() = default;

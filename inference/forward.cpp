@@ -34,13 +34,13 @@ Status check_tensor(const TensorView* t, const std::string& what, int64_t in, in
     if (!t->data) return make_error(ErrorCode::Format, "tensor " + t->name + " (" + what + ") has no data");
     if (t->ne[0] != in || t->rows() != out) {
         return make_error(ErrorCode::Format, "tensor " + t->name + " (" + what + ") has shape " + shape_string(*t) +
-                                                 ", expected [" + std::to_string(in) + ", " + std::to_string(out) + "]");
+                                                 ", expected [" + std::to_string(in) + ", " + std::to_string(out) +
+                                                 "]");
     }
     const auto traits = type_traits(t->type);
-    const bool convertible = t->type == TensorType::F32 || t->type == TensorType::F16 ||
-                             t->type == TensorType::BF16 || t->type == TensorType::Q8_0 ||
-                             t->type == TensorType::Q4_0 || t->type == TensorType::Q4_K ||
-                             t->type == TensorType::Q5_K || t->type == TensorType::Q6_K;
+    const bool convertible = t->type == TensorType::F32 || t->type == TensorType::F16 || t->type == TensorType::BF16 ||
+                             t->type == TensorType::Q8_0 || t->type == TensorType::Q4_0 ||
+                             t->type == TensorType::Q4_K || t->type == TensorType::Q5_K || t->type == TensorType::Q6_K;
     if (!traits || !convertible || (compute && !type_is_supported_for_compute(t->type))) {
         return make_error(ErrorCode::Unsupported,
                           "tensor " + t->name + " (" + what + ") has type " + type_name(t->type) + ", not supported");
@@ -51,8 +51,8 @@ Status check_tensor(const TensorView* t, const std::string& what, int64_t in, in
                                                  std::to_string(traits->block_size));
     }
     if (t->nbytes != 0 && t->nbytes < row_bytes(t->type, in) * static_cast<size_t>(out)) {
-        return make_error(ErrorCode::Format, "tensor " + t->name + " (" + what + ") holds " + std::to_string(t->nbytes) +
-                                                 " bytes, fewer than its shape needs");
+        return make_error(ErrorCode::Format, "tensor " + t->name + " (" + what + ") holds " +
+                                                 std::to_string(t->nbytes) + " bytes, fewer than its shape needs");
     }
     return {};
 }
@@ -64,14 +64,16 @@ Status check_weights(const ModelConfig& c, const ModelWeights& w) {
         c.d_k <= 0 || c.d_k_cache <= 0 || c.d_v <= 0 || c.n_vocab <= 0 || c.d_aug < 0) {
         return make_error(ErrorCode::InvalidArgument, "model config has a non-positive dimension");
     }
-    if (c.d_k % 2 != 0) return make_error(ErrorCode::Unsupported, "RoPE needs an even key head size, got " + std::to_string(c.d_k));
+    if (c.d_k % 2 != 0)
+        return make_error(ErrorCode::Unsupported, "RoPE needs an even key head size, got " + std::to_string(c.d_k));
     if (!c.half_k && c.d_k_cache != c.d_k) {
-        return make_error(ErrorCode::InvalidArgument, "d_k_cache " + std::to_string(c.d_k_cache) + " differs from d_k " +
-                                                          std::to_string(c.d_k) + " without half-K");
+        return make_error(ErrorCode::InvalidArgument, "d_k_cache " + std::to_string(c.d_k_cache) +
+                                                          " differs from d_k " + std::to_string(c.d_k) +
+                                                          " without half-K");
     }
     if (static_cast<int>(w.layers.size()) != c.n_layer) {
-        return make_error(ErrorCode::Format, "model has " + std::to_string(w.layers.size()) + " layers of weights, config says " +
-                                                 std::to_string(c.n_layer));
+        return make_error(ErrorCode::Format, "model has " + std::to_string(w.layers.size()) +
+                                                 " layers of weights, config says " + std::to_string(c.n_layer));
     }
     const int64_t H = c.n_embd, qd = int64_t{c.heads.n_q} * c.d_k, kd = int64_t{c.heads.n_k} * c.d_k_cache;
     const int64_t vd = int64_t{c.heads.n_v} * c.d_v, od = int64_t{c.heads.n_q} * c.d_v;
@@ -142,8 +144,8 @@ Status allocate_forward_buffers(ForwardBuffers& b, const ModelConfig& c, const M
         b.bq.assign(bias ? L * qd : 0, 0.0f);
         b.bk.assign(bias ? L * kd : 0, 0.0f);
         b.bv.assign(bias ? L * vd : 0, 0.0f);
-        int64_t max_in = std::max<int64_t>({c.n_embd, static_cast<int64_t>(qd), c.d_aug, static_cast<int64_t>(od), c.n_ff,
-                                            c.d_k_cache});
+        int64_t max_in = std::max<int64_t>(
+            {c.n_embd, static_cast<int64_t>(qd), c.d_aug, static_cast<int64_t>(od), c.n_ff, c.d_k_cache});
         int64_t max_act = static_cast<int64_t>(B) * max_in;
         if (c.half_k) max_act = std::max<int64_t>(max_act, static_cast<int64_t>(T * kd));
         b.matmul.reserve(n_threads, max_in, max_act);
@@ -158,7 +160,8 @@ Status allocate_forward_buffers(ForwardBuffers& b, const ModelConfig& c, const M
         dequantize_row(lw.ffn_norm->type, lw.ffn_norm->data, b.ffn_norm.data() + l * H, static_cast<int64_t>(H));
         if (!b.bq.empty()) {
             if (!lw.bq || !lw.bk || !lw.bv)
-                return make_error(ErrorCode::Format, "layer " + std::to_string(l) + " lacks a q/k/v bias that layer 0 has");
+                return make_error(ErrorCode::Format,
+                                  "layer " + std::to_string(l) + " lacks a q/k/v bias that layer 0 has");
             dequantize_row(lw.bq->type, lw.bq->data, b.bq.data() + l * qd, static_cast<int64_t>(qd));
             dequantize_row(lw.bk->type, lw.bk->data, b.bk.data() + l * kd, static_cast<int64_t>(kd));
             dequantize_row(lw.bv->type, lw.bv->data, b.bv.data() + l * vd, static_cast<int64_t>(vd));

@@ -25,25 +25,25 @@ Status check_weights(const ModelConfig& config, const ModelWeights& weights);
 // n_q/n_k/n_v = head counts, d_k = score head size, d_kc = cached key head size, d_v = value head size,
 // A = d_aug, F = n_ff, V = n_vocab, P = thread count.
 struct ForwardBuffers {
-    std::vector<float> x;        // [B][H] residual stream
-    std::vector<float> xn;       // [B][H] normalised input of the current block
-    std::vector<float> delta;    // [B][H] output of W_O or W_down before the residual add
-    std::vector<float> q0;       // [B][n_q*d_k] W_Q·h (AugQ input)
-    std::vector<float> q;        // [B][n_q*d_k] query after AugQ and RoPE
-    std::vector<float> aug_gate; // [B][A] AugQ gate, then silu(gate)*up
-    std::vector<float> aug_up;   // [B][A]
-    std::vector<float> k;        // [B][n_k*d_kc] new keys
-    std::vector<float> v;        // [B][n_v*d_v] new values
-    std::vector<float> attn;     // [B][n_q*d_v] concatenated head outputs
-    std::vector<float> ff_gate;  // [B][F] then silu(gate)*up
-    std::vector<float> ff_up;    // [B][F]
-    std::vector<float> logits;   // [V] logits of the last token of a call
-    std::vector<float> k_cached; // half-K only: [T][n_k][d_kc] cached keys widened to float
-    std::vector<float> k_full;   // half-K only: [T][n_k][d_k] keys mapped up by k_up, then RoPE'd
-    std::vector<float> scores;   // [P][G][T] per-thread attention scores, G = largest head group
-    std::vector<int32_t> index;  // [P][T] per-thread selective-V positions
-    std::vector<int> head_groups;   // joint_head_groups(): boundaries of independent query-head runs
-    int max_group_heads = 1;        // G: the most query heads in one run
+    std::vector<float> x;                // [B][H] residual stream
+    std::vector<float> xn;               // [B][H] normalised input of the current block
+    std::vector<float> delta;            // [B][H] output of W_O or W_down before the residual add
+    std::vector<float> q0;               // [B][n_q*d_k] W_Q·h (AugQ input)
+    std::vector<float> q;                // [B][n_q*d_k] query after AugQ and RoPE
+    std::vector<float> aug_gate;         // [B][A] AugQ gate, then silu(gate)*up
+    std::vector<float> aug_up;           // [B][A]
+    std::vector<float> k;                // [B][n_k*d_kc] new keys
+    std::vector<float> v;                // [B][n_v*d_v] new values
+    std::vector<float> attn;             // [B][n_q*d_v] concatenated head outputs
+    std::vector<float> ff_gate;          // [B][F] then silu(gate)*up
+    std::vector<float> ff_up;            // [B][F]
+    std::vector<float> logits;           // [V] logits of the last token of a call
+    std::vector<float> k_cached;         // half-K only: [T][n_k][d_kc] cached keys widened to float
+    std::vector<float> k_full;           // half-K only: [T][n_k][d_k] keys mapped up by k_up, then RoPE'd
+    std::vector<float> scores;           // [P][G][T] per-thread attention scores, G = largest head group
+    std::vector<int32_t> index;          // [P][T] per-thread selective-V positions
+    std::vector<int> head_groups;        // joint_head_groups(): boundaries of independent query-head runs
+    int max_group_heads = 1;             // G: the most query heads in one run
     std::vector<KvRows> k_view, v_view;  // [n_k], [n_v]: the current layer's cached heads
     // Norm weights and biases widened to float once (they may be stored as F16 in a file).
     std::vector<float> attn_norm, ffn_norm;  // [L][H]

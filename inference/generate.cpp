@@ -23,10 +23,11 @@ Error cancel_error() { return make_error(ErrorCode::Cancelled, "generation cance
 Status check_logits(const float* logits, int n_vocab, int position) {
     for (int i = 0; i < n_vocab; ++i) {
         if (std::isfinite(logits[i])) continue;
-        return make_error(ErrorCode::Internal,
-                          std::string("generate: the model produced ") + (std::isnan(logits[i]) ? "a NaN" : "an infinite") +
-                              " logit (token id " + std::to_string(i) + ") at position " + std::to_string(position) +
-                              "; its weights are probably corrupt (NaN or infinite values)");
+        return make_error(ErrorCode::Internal, std::string("generate: the model produced ") +
+                                                   (std::isnan(logits[i]) ? "a NaN" : "an infinite") +
+                                                   " logit (token id " + std::to_string(i) + ") at position " +
+                                                   std::to_string(position) +
+                                                   "; its weights are probably corrupt (NaN or infinite values)");
     }
     return {};
 }
@@ -56,7 +57,7 @@ struct ConstraintRun {
     std::unique_ptr<ConstraintCursor> cursor;
     std::vector<uint8_t> allowed;  // [n_vocab]
     TokenTrie::CursorStack stack;
-    std::string text;              // the answer so far, for error messages
+    std::string text;  // the answer so far, for error messages
 };
 
 Status check_constraint(const Context& ctx, const GenerateParams& params) {
@@ -65,9 +66,9 @@ Status check_constraint(const Context& ctx, const GenerateParams& params) {
         return make_error(ErrorCode::InvalidArgument, "generate: a constraint needs the vocabulary's token trie");
     }
     if (params.token_trie->n_vocab() != ctx.n_vocab()) {
-        return make_error(ErrorCode::InvalidArgument,
-                          "generate: the token trie has " + std::to_string(params.token_trie->n_vocab()) +
-                              " tokens but the model has " + std::to_string(ctx.n_vocab()));
+        return make_error(ErrorCode::InvalidArgument, "generate: the token trie has " +
+                                                          std::to_string(params.token_trie->n_vocab()) +
+                                                          " tokens but the model has " + std::to_string(ctx.n_vocab()));
     }
     return {};
 }
@@ -100,7 +101,8 @@ Expected<GenerateStats> run_generation(Context& ctx, std::span<const int32_t> pr
     if (Status st = check_constraint(ctx, params); !st) return st.error();
     if (prompt.size() > static_cast<size_t>(ctx.n_ctx())) {
         return make_error(ErrorCode::InvalidArgument, "generate: prompt of " + std::to_string(prompt.size()) +
-                                                          " tokens exceeds the context length " + std::to_string(ctx.n_ctx()));
+                                                          " tokens exceeds the context length " +
+                                                          std::to_string(ctx.n_ctx()));
     }
     if (cancelled(cancel)) return cancel_error();
     stats.prompt_tokens = static_cast<int>(prompt.size());
@@ -142,10 +144,10 @@ Expected<GenerateStats> run_generation(Context& ctx, std::span<const int32_t> pr
                     stats.stopped_by_constraint = true;
                     break;
                 }
-                return make_error(ErrorCode::ConstraintDeadEnd,
-                                  "generate: the constraint allows no next token after " +
-                                      std::to_string(stats.generated_tokens) + " generated tokens; the answer so far: \"" +
-                                      text_tail(constrained.text) + "\"");
+                return make_error(ErrorCode::ConstraintDeadEnd, "generate: the constraint allows no next token after " +
+                                                                    std::to_string(stats.generated_tokens) +
+                                                                    " generated tokens; the answer so far: \"" +
+                                                                    text_tail(constrained.text) + "\"");
             }
             token = sampler.sample_masked(current, constrained.allowed);
         } else {
@@ -160,7 +162,8 @@ Expected<GenerateStats> run_generation(Context& ctx, std::span<const int32_t> pr
             const std::string& piece = constrained.trie->piece(token);
             // The mask said this piece is viable; a checker that now says otherwise broke its contract.
             if (!constrained.cursor->feed(piece)) {
-                return make_error(ErrorCode::Internal, "generate: the constraint rejected token " + std::to_string(token) +
+                return make_error(ErrorCode::Internal, "generate: the constraint rejected token " +
+                                                           std::to_string(token) +
                                                            " that its own mask allowed (a checker that is not "
                                                            "deterministic or not associative)");
             }

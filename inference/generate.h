@@ -18,9 +18,9 @@
 namespace sigma {
 
 struct GenerateParams {
-    int n_predict = 128;       // the most tokens to generate; < 0: until end of generation or context
+    int n_predict = 128;  // the most tokens to generate; < 0: until end of generation or context
     SamplerParams sampler;
-    bool stop_on_eog = true;   // stop (without emitting it) at a token is_eog says ends generation
+    bool stop_on_eog = true;  // stop (without emitting it) at a token is_eog says ends generation
 
     // Constrained decoding (constraint.h). When set, before each token every id whose piece would make
     // the answer text non-viable is masked out (the sampler never sees it), and the trie's
@@ -64,18 +64,18 @@ struct GeneratedCandidate {
     // model's log-probability: log softmax of the raw logits (temperature 1, before the repetition
     // penalty, the filters and the constraint mask). Comparable between candidates of one prompt.
     double logprob = 0.0;
-    uint64_t seed = 0;            // the sampler seed that drew it
-    GenerateStats stats;          // of this candidate's own run
+    uint64_t seed = 0;    // the sampler seed that drew it
+    GenerateStats stats;  // of this candidate's own run
 };
 
 struct NBestResult {
     std::vector<GeneratedCandidate> candidates;  // distinct answers, highest logprob first (ties: lower seed)
-    int attempts = 0;           // candidates sampled (params.n_best)
-    int duplicates = 0;         // of those, dropped as the same tokens as a better one
-    int dead_ends = 0;          // of those, dropped because the constraint allowed no token
-    double total_ms = 0.0;      // wall time of the whole call
-    double mask_ms = 0.0;       // summed over attempts
-    int masked_tokens = 0;      // summed over attempts
+    int attempts = 0;                            // candidates sampled (params.n_best)
+    int duplicates = 0;                          // of those, dropped as the same tokens as a better one
+    int dead_ends = 0;                           // of those, dropped because the constraint allowed no token
+    double total_ms = 0.0;                       // wall time of the whole call
+    double mask_ms = 0.0;                        // summed over attempts
+    int masked_tokens = 0;                       // summed over attempts
 };
 
 // Decodes the prompt (keeping the longest prefix already cached, always re-decoding at least its

@@ -22,16 +22,20 @@ namespace {
 constexpr uint32_t kMaxDims = 4;
 constexpr size_t kDefaultAlignment = 32;
 // Smallest possible encodings, used to reject absurd counts before anything is allocated.
-constexpr size_t kMinKvBytes = 8 + 4 + 1;               // key length, type, 1-byte value
+constexpr size_t kMinKvBytes = 8 + 4 + 1;                  // key length, type, 1-byte value
 constexpr size_t kMinTensorInfoBytes = 8 + 4 + 8 + 4 + 8;  // name length, n_dims, ne[0], type, offset
 
 bool is_integer_type(GgufType t) {
     switch (t) {
-        case GgufType::UINT8: case GgufType::INT8: case GgufType::UINT16: case GgufType::INT16:
-        case GgufType::UINT32: case GgufType::INT32: case GgufType::UINT64: case GgufType::INT64:
-            return true;
-        default:
-            return false;
+        case GgufType::UINT8:
+        case GgufType::INT8:
+        case GgufType::UINT16:
+        case GgufType::INT16:
+        case GgufType::UINT32:
+        case GgufType::INT32:
+        case GgufType::UINT64:
+        case GgufType::INT64: return true;
+        default: return false;
     }
 }
 
@@ -40,10 +44,17 @@ bool is_float_type(GgufType t) { return t == GgufType::FLOAT32 || t == GgufType:
 // Bytes of one scalar of this type; 0 for STRING and ARRAY (variable) and unknown ids.
 size_t scalar_size(GgufType t) {
     switch (t) {
-        case GgufType::UINT8: case GgufType::INT8: case GgufType::BOOL: return 1;
-        case GgufType::UINT16: case GgufType::INT16: return 2;
-        case GgufType::UINT32: case GgufType::INT32: case GgufType::FLOAT32: return 4;
-        case GgufType::UINT64: case GgufType::INT64: case GgufType::FLOAT64: return 8;
+        case GgufType::UINT8:
+        case GgufType::INT8:
+        case GgufType::BOOL: return 1;
+        case GgufType::UINT16:
+        case GgufType::INT16: return 2;
+        case GgufType::UINT32:
+        case GgufType::INT32:
+        case GgufType::FLOAT32: return 4;
+        case GgufType::UINT64:
+        case GgufType::INT64:
+        case GgufType::FLOAT64: return 8;
         default: return 0;
     }
 }
@@ -78,8 +89,7 @@ public:
     GgufParser(const uint8_t* data, size_t size, GgufFile& out) : data_(data), size_(size), out_(out) {}
 
     Status run() {
-        if (!parse_header() || !parse_metadata() || !parse_alignment() || !parse_tensor_infos() ||
-            !place_tensors()) {
+        if (!parse_header() || !parse_metadata() || !parse_alignment() || !parse_tensor_infos() || !place_tensors()) {
             return make_error(code_, "gguf: " + message_);
         }
         return Status{};
@@ -168,22 +178,69 @@ private:
     // One scalar into int_value/float_value/string_value.
     bool read_scalar(GgufType type, GgufKeyValue& kv, const std::string& what) {
         switch (type) {
-            case GgufType::UINT8: { uint8_t v; if (!read(v, what)) return false; kv.int_value = v; return true; }
-            case GgufType::INT8: { int8_t v; if (!read(v, what)) return false; kv.int_value = v; return true; }
-            case GgufType::UINT16: { uint16_t v; if (!read(v, what)) return false; kv.int_value = v; return true; }
-            case GgufType::INT16: { int16_t v; if (!read(v, what)) return false; kv.int_value = v; return true; }
-            case GgufType::UINT32: { uint32_t v; if (!read(v, what)) return false; kv.int_value = v; return true; }
-            case GgufType::INT32: { int32_t v; if (!read(v, what)) return false; kv.int_value = v; return true; }
+            case GgufType::UINT8: {
+                uint8_t v;
+                if (!read(v, what)) return false;
+                kv.int_value = v;
+                return true;
+            }
+            case GgufType::INT8: {
+                int8_t v;
+                if (!read(v, what)) return false;
+                kv.int_value = v;
+                return true;
+            }
+            case GgufType::UINT16: {
+                uint16_t v;
+                if (!read(v, what)) return false;
+                kv.int_value = v;
+                return true;
+            }
+            case GgufType::INT16: {
+                int16_t v;
+                if (!read(v, what)) return false;
+                kv.int_value = v;
+                return true;
+            }
+            case GgufType::UINT32: {
+                uint32_t v;
+                if (!read(v, what)) return false;
+                kv.int_value = v;
+                return true;
+            }
+            case GgufType::INT32: {
+                int32_t v;
+                if (!read(v, what)) return false;
+                kv.int_value = v;
+                return true;
+            }
             case GgufType::UINT64: {
-                uint64_t v; if (!read(v, what)) return false;
+                uint64_t v;
+                if (!read(v, what)) return false;
                 kv.int_value = static_cast<int64_t>(v);  // keeps the bits; documented in gguf.h
                 return true;
             }
-            case GgufType::INT64: { int64_t v; if (!read(v, what)) return false; kv.int_value = v; return true; }
-            case GgufType::FLOAT32: { float v; if (!read(v, what)) return false; kv.float_value = v; return true; }
-            case GgufType::FLOAT64: { double v; if (!read(v, what)) return false; kv.float_value = v; return true; }
+            case GgufType::INT64: {
+                int64_t v;
+                if (!read(v, what)) return false;
+                kv.int_value = v;
+                return true;
+            }
+            case GgufType::FLOAT32: {
+                float v;
+                if (!read(v, what)) return false;
+                kv.float_value = v;
+                return true;
+            }
+            case GgufType::FLOAT64: {
+                double v;
+                if (!read(v, what)) return false;
+                kv.float_value = v;
+                return true;
+            }
             case GgufType::BOOL: {
-                uint8_t v; if (!read(v, what)) return false;
+                uint8_t v;
+                if (!read(v, what)) return false;
                 if (v > 1) return fail(what + ": bool value " + std::to_string(v) + " is neither 0 nor 1");
                 kv.int_value = v;
                 return true;
@@ -285,7 +342,8 @@ private:
             for (uint32_t d = 0; d < n_dims; ++d) {
                 int64_t ne = 0;
                 if (!read(ne, what + " ne[" + std::to_string(d) + "]")) return false;
-                if (ne <= 0) return fail(what + ": ne[" + std::to_string(d) + "] = " + std::to_string(ne) + " is not positive");
+                if (ne <= 0)
+                    return fail(what + ": ne[" + std::to_string(d) + "] = " + std::to_string(ne) + " is not positive");
                 if (elements > std::numeric_limits<int64_t>::max() / ne) {
                     return fail(what + ": element count overflows (shape too large)");
                 }
@@ -305,8 +363,7 @@ private:
             const uint64_t blocks = static_cast<uint64_t>(t.ne[0] / traits->block_size);
             const uint64_t rows = static_cast<uint64_t>(elements / t.ne[0]);
             constexpr uint64_t kMaxBytes = std::numeric_limits<int64_t>::max();
-            if (blocks > kMaxBytes / traits->block_bytes ||
-                rows > kMaxBytes / (blocks * traits->block_bytes)) {
+            if (blocks > kMaxBytes / traits->block_bytes || rows > kMaxBytes / (blocks * traits->block_bytes)) {
                 return fail(what + ": byte size overflows (shape too large)");
             }
             t.nbytes = static_cast<size_t>(blocks * traits->block_bytes * rows);
@@ -349,10 +406,10 @@ private:
         for (size_t k = 1; k < order.size(); ++k) {
             const size_t prev = order[k - 1], cur = order[k];
             if (offsets_[prev] + out_.tensors_[prev].nbytes > offsets_[cur]) {
-                return fail("tensor '" + out_.tensors_[cur].name + "': data at offset " + std::to_string(offsets_[cur]) +
-                            " overlaps tensor '" + out_.tensors_[prev].name + "' (offset " +
-                            std::to_string(offsets_[prev]) + ", " + std::to_string(out_.tensors_[prev].nbytes) +
-                            " bytes)");
+                return fail("tensor '" + out_.tensors_[cur].name + "': data at offset " +
+                            std::to_string(offsets_[cur]) + " overlaps tensor '" + out_.tensors_[prev].name +
+                            "' (offset " + std::to_string(offsets_[prev]) + ", " +
+                            std::to_string(out_.tensors_[prev].nbytes) + " bytes)");
             }
         }
         return true;
@@ -393,13 +450,15 @@ const char* file_kind(mode_t mode) {
 Expected<std::unique_ptr<GgufFile>> GgufFile::open(const std::string& path) {
     const std::string where = "gguf: " + path + ": ";
     auto not_regular = [&](mode_t mode) {
-        return make_error(ErrorCode::Io, where + "is " + file_kind(mode) + ", not a regular file; a model must be a GGUF file");
+        return make_error(ErrorCode::Io,
+                          where + "is " + file_kind(mode) + ", not a regular file; a model must be a GGUF file");
     };
     // Only regular files are models. Checked before opening, since opening a FIFO for reading waits
     // for a writer, and again on the open descriptor (O_NONBLOCK keeps that open from waiting), in
     // case the path was swapped in between.
     struct stat st {};
-    if (::stat(path.c_str(), &st) != 0) return make_error(ErrorCode::Io, where + "cannot open (" + std::strerror(errno) + ")");
+    if (::stat(path.c_str(), &st) != 0)
+        return make_error(ErrorCode::Io, where + "cannot open (" + std::strerror(errno) + ")");
     if (!S_ISREG(st.st_mode)) return not_regular(st.st_mode);
     const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
     if (fd < 0) return make_error(ErrorCode::Io, where + "cannot open (" + std::strerror(errno) + ")");
@@ -421,8 +480,8 @@ Expected<std::unique_ptr<GgufFile>> GgufFile::open(const std::string& path) {
     const int map_errno = errno;
     ::close(fd);  // the mapping keeps the file alive
     if (map == MAP_FAILED) {
-        return make_error(ErrorCode::Io, where + "cannot map " + std::to_string(size) + " bytes (" +
-                                             std::strerror(map_errno) + ")");
+        return make_error(ErrorCode::Io,
+                          where + "cannot map " + std::to_string(size) + " bytes (" + std::strerror(map_errno) + ")");
     }
     auto parsed = parse(map, size);
     if (!parsed) {

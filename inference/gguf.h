@@ -17,8 +17,19 @@ namespace sigma {
 
 // GGUF metadata value types. Stored on disk: never renumber.
 enum class GgufType : uint32_t {
-    UINT8 = 0, INT8 = 1, UINT16 = 2, INT16 = 3, UINT32 = 4, INT32 = 5, FLOAT32 = 6,
-    BOOL = 7, STRING = 8, ARRAY = 9, UINT64 = 10, INT64 = 11, FLOAT64 = 12,
+    UINT8 = 0,
+    INT8 = 1,
+    UINT16 = 2,
+    INT16 = 3,
+    UINT32 = 4,
+    INT32 = 5,
+    FLOAT32 = 6,
+    BOOL = 7,
+    STRING = 8,
+    ARRAY = 9,
+    UINT64 = 10,
+    INT64 = 11,
+    FLOAT64 = 12,
 };
 
 const char* gguf_type_name(GgufType type);
@@ -54,7 +65,7 @@ public:
     uint32_t version() const { return version_; }
     size_t alignment() const { return alignment_; }
     size_t data_offset() const { return data_offset_; }  // start of the tensor data section
-    size_t size() const { return size_; }                 // bytes in the file
+    size_t size() const { return size_; }                // bytes in the file
 
     const std::vector<GgufKeyValue>& metadata() const { return metadata_; }
     const GgufKeyValue* find(std::string_view key) const;

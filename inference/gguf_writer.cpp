@@ -43,8 +43,10 @@ bool fits(GgufType type, int64_t v) {
         case GgufType::UINT16: return v >= 0 && v <= 0xffff;
         case GgufType::INT16: return v >= -32768 && v <= 32767;
         case GgufType::UINT32: return v >= 0 && v <= 0xffffffffLL;
-        case GgufType::INT32: return v >= std::numeric_limits<int32_t>::min() && v <= std::numeric_limits<int32_t>::max();
-        case GgufType::UINT64: case GgufType::INT64: return true;  // UINT64 keeps its bits in int64
+        case GgufType::INT32:
+            return v >= std::numeric_limits<int32_t>::min() && v <= std::numeric_limits<int32_t>::max();
+        case GgufType::UINT64:
+        case GgufType::INT64: return true;  // UINT64 keeps its bits in int64
         case GgufType::BOOL: return v == 0 || v == 1;
         default: return false;
     }
@@ -80,8 +82,8 @@ Status encode_kv(Encoder& e, const GgufKeyValue& kv) {
     }
     if (kv.type != GgufType::ARRAY) {
         if (!is_float(kv.type) && !fits(kv.type, kv.int_value)) {
-            return make_error(ErrorCode::InvalidArgument, what + std::to_string(kv.int_value) + " does not fit " +
-                                                              gguf_type_name(kv.type));
+            return make_error(ErrorCode::InvalidArgument,
+                              what + std::to_string(kv.int_value) + " does not fit " + gguf_type_name(kv.type));
         }
         if (!put_number(e, kv.type, kv.int_value, kv.float_value)) {
             return make_error(ErrorCode::InvalidArgument, what + "unsupported type " + gguf_type_name(kv.type));
@@ -127,11 +129,11 @@ GgufKeyValue& GgufWriter::slot(const std::string& key) {
     return metadata_.back();
 }
 
-#define SIGMA_GGUF_SET_INT(fn, ctype, gtype)                      \
-    void GgufWriter::fn(const std::string& key, ctype v) {        \
-        GgufKeyValue& kv = slot(key);                             \
-        kv.type = GgufType::gtype;                                \
-        kv.int_value = static_cast<int64_t>(v);                   \
+#define SIGMA_GGUF_SET_INT(fn, ctype, gtype)               \
+    void GgufWriter::fn(const std::string& key, ctype v) { \
+        GgufKeyValue& kv = slot(key);                      \
+        kv.type = GgufType::gtype;                         \
+        kv.int_value = static_cast<int64_t>(v);            \
     }
 SIGMA_GGUF_SET_INT(set_u8, uint8_t, UINT8)
 SIGMA_GGUF_SET_INT(set_i8, int8_t, INT8)
@@ -217,11 +219,13 @@ Status GgufWriter::check_tensor(const std::string& name, TensorType type, const 
                           what + "unknown tensor type id " + std::to_string(static_cast<uint32_t>(type)));
     }
     if (shape.empty() || shape.size() > 4) {
-        return make_error(ErrorCode::InvalidArgument, what + std::to_string(shape.size()) + " dimensions (1..4 allowed)");
+        return make_error(ErrorCode::InvalidArgument,
+                          what + std::to_string(shape.size()) + " dimensions (1..4 allowed)");
     }
     uint64_t rows = 1;
     for (size_t d = 0; d < shape.size(); ++d) {
-        if (shape[d] <= 0) return make_error(ErrorCode::InvalidArgument, what + "ne[" + std::to_string(d) + "] is not positive");
+        if (shape[d] <= 0)
+            return make_error(ErrorCode::InvalidArgument, what + "ne[" + std::to_string(d) + "] is not positive");
         if (d > 0) rows *= static_cast<uint64_t>(shape[d]);
     }
     if (shape[0] % traits->block_size != 0) {
@@ -240,7 +244,8 @@ Status GgufWriter::add_tensor(const std::string& name, TensorType type, const st
     if (!st) return st;
     if (nbytes != expected || (!data && nbytes != 0)) {
         return make_error(ErrorCode::InvalidArgument, "gguf writer: tensor '" + name + "': " + std::to_string(nbytes) +
-                                                          " bytes given, shape and type need " + std::to_string(expected));
+                                                          " bytes given, shape and type need " +
+                                                          std::to_string(expected));
     }
     PendingTensor t{name, type, shape, expected, {}, {}};
     t.bytes.assign(static_cast<const uint8_t*>(data), static_cast<const uint8_t*>(data) + nbytes);
@@ -248,7 +253,8 @@ Status GgufWriter::add_tensor(const std::string& name, TensorType type, const st
     return Status{};
 }
 
-Status GgufWriter::add_tensor(const std::string& name, TensorType type, const std::vector<int64_t>& shape, FillFn fill) {
+Status GgufWriter::add_tensor(const std::string& name, TensorType type, const std::vector<int64_t>& shape,
+                              FillFn fill) {
     size_t expected = 0;
     Status st = check_tensor(name, type, shape, expected);
     if (!st) return st;
@@ -296,7 +302,9 @@ Status GgufWriter::serialize(const Sink& sink) const {
 
 Status GgufWriter::write(const std::string& path) const {
     struct Closer {
-        void operator()(FILE* f) const { if (f) std::fclose(f); }
+        void operator()(FILE* f) const {
+            if (f) std::fclose(f);
+        }
     };
     std::unique_ptr<FILE, Closer> file(std::fopen(path.c_str(), "wb"));
     if (!file) {

@@ -46,8 +46,8 @@ public:
 
     // Adds a tensor with ggml-order shape (ne[0] first). The byte size follows from type and shape;
     // `nbytes` must match it. The bytes are copied.
-    Status add_tensor(const std::string& name, TensorType type, const std::vector<int64_t>& shape,
-                      const void* data, size_t nbytes);
+    Status add_tensor(const std::string& name, TensorType type, const std::vector<int64_t>& shape, const void* data,
+                      size_t nbytes);
     // Same, but the bytes are produced by `fill` during write(), so large models never sit in memory.
     Status add_tensor(const std::string& name, TensorType type, const std::vector<int64_t>& shape, FillFn fill);
     size_t tensor_count() const { return tensors_.size(); }

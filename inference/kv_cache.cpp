@@ -28,9 +28,10 @@ Expected<std::unique_ptr<KvCache>> KvCache::create(int n_layer, int n_ctx, int n
     c->k_.reset(new (std::nothrow) uint8_t[c->k_elements_ * c->element_bytes()]);
     c->v_.reset(new (std::nothrow) uint8_t[c->v_elements_ * c->element_bytes()]);
     if (!c->k_ || !c->v_) {
-        return make_error(ErrorCode::OutOfMemory, "kv cache: cannot allocate " +
-                                                      std::to_string((c->k_elements_ + c->v_elements_) * c->element_bytes()) +
-                                                      " bytes for n_ctx " + std::to_string(n_ctx));
+        return make_error(ErrorCode::OutOfMemory,
+                          "kv cache: cannot allocate " +
+                              std::to_string((c->k_elements_ + c->v_elements_) * c->element_bytes()) +
+                              " bytes for n_ctx " + std::to_string(n_ctx));
     }
     return c;
 }
@@ -53,7 +54,8 @@ void KvCache::store_k(int layer, int pos, const float* k) {
 
 void KvCache::store_v(int layer, int pos, const float* v) {
     for (int h = 0; h < n_v_; ++h)
-        store(v_.get(), ((static_cast<size_t>(layer) * n_v_ + h) * n_ctx_ + pos) * d_v_, v + static_cast<size_t>(h) * d_v_, d_v_);
+        store(v_.get(), ((static_cast<size_t>(layer) * n_v_ + h) * n_ctx_ + pos) * d_v_,
+              v + static_cast<size_t>(h) * d_v_, d_v_);
 }
 
 void KvCache::load_k(float* out, int layer, int pos, int head) const {

@@ -25,8 +25,8 @@ class KvCache {
 public:
     // Dimension legend: L = n_layer, T = n_ctx, n_k/n_v = key/value heads, d_kc = key head size as
     // cached, d_v = value head size.
-    static Expected<std::unique_ptr<KvCache>> create(int n_layer, int n_ctx, int n_k, int d_k_cache, int n_v,
-                                                     int d_v, KvType type);
+    static Expected<std::unique_ptr<KvCache>> create(int n_layer, int n_ctx, int n_k, int d_k_cache, int n_v, int d_v,
+                                                     KvType type);
 
     // k: [n_k * d_k_cache] floats of one token, stored (converted to the cache type) at (layer, pos).
     void store_k(int layer, int pos, const float* k);

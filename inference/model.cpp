@@ -63,8 +63,8 @@ private:
         const auto v = g_.get_int(key);
         if (!v) return format("metadata '" + key + "' must be an integer, found " + gguf_type_name(kv->type));
         if (*v < lo || *v > kMaxDim) {
-            return format("metadata '" + key + "' = " + std::to_string(*v) + " is outside " + std::to_string(lo) + ".." +
-                          std::to_string(kMaxDim));
+            return format("metadata '" + key + "' = " + std::to_string(*v) + " is outside " + std::to_string(lo) +
+                          ".." + std::to_string(kMaxDim));
         }
         out = static_cast<int>(*v);
         return Status{};
@@ -78,7 +78,8 @@ private:
         }
         const auto v = g_.get_float(key);
         if (!v) return format("metadata '" + key + "' must be a number, found " + gguf_type_name(kv->type));
-        if (!std::isfinite(*v) || *v <= 0.0) return format("metadata '" + key + "' = " + std::to_string(*v) + " must be positive");
+        if (!std::isfinite(*v) || *v <= 0.0)
+            return format("metadata '" + key + "' = " + std::to_string(*v) + " must be positive");
         out = static_cast<float>(*v);
         return Status{};
     }
@@ -111,7 +112,8 @@ private:
         if (!(st = read_int(p + "attention.head_count", c_.heads.n_q))) return st;
         if (!(st = read_positive_float(p + "attention.layer_norm_rms_epsilon", c_.rms_eps, 1e-5))) return st;
         if (!(st = read_positive_float(p + "rope.freq_base", c_.rope_theta, 10000.0))) return st;
-        if (c_.n_embd % c_.heads.n_q != 0 && (!g_.find(p + "attention.key_length") || !g_.find(p + "attention.value_length"))) {
+        if (c_.n_embd % c_.heads.n_q != 0 &&
+            (!g_.find(p + "attention.key_length") || !g_.find(p + "attention.value_length"))) {
             return format("embedding_length " + std::to_string(c_.n_embd) + " is not a multiple of head_count " +
                           std::to_string(c_.heads.n_q) + " and no key_length/value_length is given");
         }
@@ -128,21 +130,23 @@ private:
             if (!(st = read_int(p + "attention.head_count_kv", c_.heads.n_k, c_.heads.n_q))) return st;
             c_.heads.n_v = c_.heads.n_k;
             if (!(st = read_int(p + "attention.key_length", key_length, head_dim))) return st;
-            if (c_.half_k) return format("tensor 'blk.0.attn_k_up.weight' (half-K) is only defined for the sigma architecture");
+            if (c_.half_k)
+                return format("tensor 'blk.0.attn_k_up.weight' (half-K) is only defined for the sigma architecture");
             if (c_.heads.n_q % c_.heads.n_k != 0) {
                 return format("head_count " + std::to_string(c_.heads.n_q) + " is not a multiple of head_count_kv " +
                               std::to_string(c_.heads.n_k));
             }
         }
         if (c_.heads.n_k > c_.heads.n_q || c_.heads.n_v > c_.heads.n_q) {
-            return format("key heads (" + std::to_string(c_.heads.n_k) + ") and value heads (" + std::to_string(c_.heads.n_v) +
-                          ") must each be between 1 and the query heads (" + std::to_string(c_.heads.n_q) + ")");
+            return format("key heads (" + std::to_string(c_.heads.n_k) + ") and value heads (" +
+                          std::to_string(c_.heads.n_v) + ") must each be between 1 and the query heads (" +
+                          std::to_string(c_.heads.n_q) + ")");
         }
         c_.d_k_cache = key_length;
         if (c_.half_k) {
             if (key_length * 2 != c_.d_v) {
-                return format("half-K needs key_length = value_length / 2, found key_length " + std::to_string(key_length) +
-                              " and value_length " + std::to_string(c_.d_v));
+                return format("half-K needs key_length = value_length / 2, found key_length " +
+                              std::to_string(key_length) + " and value_length " + std::to_string(c_.d_v));
             }
             c_.d_k = c_.d_v;
         } else {
@@ -167,12 +171,14 @@ private:
                           shape_string(dims));
         }
         if (weight && !type_is_supported_for_compute(t->type)) {
-            return make_error(ErrorCode::Unsupported, "model: tensor '" + name + "' has type " + type_name(t->type) +
-                                                          ", which this engine cannot compute with (f32, f16, bf16, q8_0, q4_0, q4_k, q5_k, q6_k)");
+            return make_error(
+                ErrorCode::Unsupported,
+                "model: tensor '" + name + "' has type " + type_name(t->type) +
+                    ", which this engine cannot compute with (f32, f16, bf16, q8_0, q4_0, q4_k, q5_k, q6_k)");
         }
         if (!weight && t->type != TensorType::F32) {
-            return make_error(ErrorCode::Unsupported,
-                              "model: tensor '" + name + "' has type " + type_name(t->type) + "; norms and biases must be f32");
+            return make_error(ErrorCode::Unsupported, "model: tensor '" + name + "' has type " + type_name(t->type) +
+                                                          "; norms and biases must be f32");
         }
         return t;
     }
@@ -198,7 +204,9 @@ private:
             return format("tensor 'token_embd.weight' has shape " + shape_string(embd->ne, embd->n_dims) +
                           ", expected [" + std::to_string(H) + ", n_vocab]");
         }
-        if (embd->ne[1] > kMaxDim * 8) return format("tensor 'token_embd.weight': vocabulary of " + std::to_string(embd->ne[1]) + " rows is too large");
+        if (embd->ne[1] > kMaxDim * 8)
+            return format("tensor 'token_embd.weight': vocabulary of " + std::to_string(embd->ne[1]) +
+                          " rows is too large");
         c_.n_vocab = static_cast<int>(embd->ne[1]);
         const int64_t V = c_.n_vocab;
         if (!bind(w.token_embd, "token_embd.weight", {H, V}, true)) return err_;
@@ -230,9 +238,9 @@ private:
                 !bind(l.ffn_down, b + "ffn_down.weight", {F, H}, true)) {
                 return err_;
             }
-            if (c_.qkv_bias && (!bind(l.bq, b + "attn_q.bias", {q_width}, false) ||
-                                !bind(l.bk, b + "attn_k.bias", {k_width}, false) ||
-                                !bind(l.bv, b + "attn_v.bias", {v_width}, false))) {
+            if (c_.qkv_bias &&
+                (!bind(l.bq, b + "attn_q.bias", {q_width}, false) || !bind(l.bk, b + "attn_k.bias", {k_width}, false) ||
+                 !bind(l.bv, b + "attn_v.bias", {v_width}, false))) {
                 return err_;
             }
             if (c_.d_aug > 0) {
@@ -249,7 +257,9 @@ private:
             if (c_.half_k) {
                 if (!bind(l.k_up, b + "attn_k_up.weight", {c_.d_k_cache, c_.d_k}, true)) return err_;
             } else if (g_.find_tensor(b + "attn_k_up.weight")) {
-                return format("tensor '" + b + "attn_k_up.weight' is present but blk.0 has no attn_k_up (half-K must cover every layer)");
+                return format(
+                    "tensor '" + b +
+                    "attn_k_up.weight' is present but blk.0 has no attn_k_up (half-K must cover every layer)");
             }
         }
         return Status{};

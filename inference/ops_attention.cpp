@@ -77,8 +77,8 @@ void attention_dense(float* out, const float* q, const KvRows& k, int d_k, const
     dense_with(kv_kernels(), out, q, k, d_k, v, d_v, n_pos, scale, scores);
 }
 
-void attention_dense_scalar(float* out, const float* q, const KvRows& k, int d_k, const KvRows& v, int d_v,
-                            int n_pos, float scale, float* scores) {
+void attention_dense_scalar(float* out, const float* q, const KvRows& k, int d_k, const KvRows& v, int d_v, int n_pos,
+                            float scale, float* scores) {
     dense_with(KvKernels{kv_dot, kv_axpy}, out, q, k, d_k, v, d_v, n_pos, scale, scores);
 }
 

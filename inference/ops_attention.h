@@ -15,8 +15,8 @@ void attention_dense(float* out, const float* q, const KvRows& k, int d_k, const
                      float scale, float* scores);
 // attention_dense on named row kernels: _scalar on kv_dot/kv_axpy (the reference), _avx2 on their AVX2
 // twins (call only where the CPU has AVX2, FMA and F16C). attention_dense runs the best the CPU has.
-void attention_dense_scalar(float* out, const float* q, const KvRows& k, int d_k, const KvRows& v, int d_v,
-                            int n_pos, float scale, float* scores);
+void attention_dense_scalar(float* out, const float* q, const KvRows& k, int d_k, const KvRows& v, int d_v, int n_pos,
+                            float scale, float* scores);
 void attention_dense_avx2(float* out, const float* q, const KvRows& k, int d_k, const KvRows& v, int d_v, int n_pos,
                           float scale, float* scores);
 

@@ -19,13 +19,14 @@ constexpr int kHeadsPerPass = 4;  // query heads whose accumulators stay in regi
 template <bool F16>
 SIGMA_TARGET_AVX512F inline __m512 load16(const void* base, int64_t offset) {
     if constexpr (F16)
-        return _mm512_cvtph_ps(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(static_cast<const uint16_t*>(base) + offset)));
-    else
-        return _mm512_loadu_ps(static_cast<const float*>(base) + offset);
+        return _mm512_cvtph_ps(
+            _mm256_loadu_si256(reinterpret_cast<const __m256i*>(static_cast<const uint16_t*>(base) + offset)));
+    else return _mm512_loadu_ps(static_cast<const float*>(base) + offset);
 }
 
 template <int G, bool F16>
-SIGMA_TARGET_AVX512F void scores_pass(const float* const* q, const KvRows& k, int d_k, int n_pos, float scale, float* const* s) {
+SIGMA_TARGET_AVX512F void scores_pass(const float* const* q, const KvRows& k, int d_k, int n_pos, float scale,
+                                      float* const* s) {
     for (int p = 0; p < n_pos; ++p) {
         const int64_t row = p * k.row_stride;
         __m512 acc[G];
@@ -62,7 +63,8 @@ SIGMA_TARGET_AVX512F void scores_block16(const float* const* q, int n, const KvR
                                          float* const* s) {
     alignas(64) float kf[16 * kMaxBlockHead];
     for (int j = 0; j < 16; ++j)
-        for (int i = 0; i < d_k; i += 16) _mm512_store_ps(kf + j * d_k + i, load16<F16>(k.data, (p0 + j) * k.row_stride + i));
+        for (int i = 0; i < d_k; i += 16)
+            _mm512_store_ps(kf + j * d_k + i, load16<F16>(k.data, (p0 + j) * k.row_stride + i));
     const __m512 sc = _mm512_set1_ps(scale);
     for (int g = 0; g < n; ++g) {
         __m512 acc[16];
@@ -83,8 +85,8 @@ SIGMA_TARGET_AVX512F void scores_any(const float* const* q, int n, const KvRows&
         for (; p0 + 16 <= n_pos; p0 += 16) scores_block16<F16>(q, n, k, d_k, p0, scale, s);
     if (p0 == n_pos) return;
     // The last positions (fewer than 16), or every position of a very large head, one by one.
-    const KvRows rest{static_cast<const uint8_t*>(k.data) + static_cast<size_t>(p0) * k.row_stride * (F16 ? 2 : 4), k.type,
-                      k.row_stride};
+    const KvRows rest{static_cast<const uint8_t*>(k.data) + static_cast<size_t>(p0) * k.row_stride * (F16 ? 2 : 4),
+                      k.type, k.row_stride};
     for (int g = 0; g < n; g += kHeadsPerPass) {
         float* out[kHeadsPerPass];
         for (int i = 0; i < kHeadsPerPass && g + i < n; ++i) out[i] = s[g + i] + p0;
@@ -149,7 +151,8 @@ SIGMA_TARGET_AVX512F void wsum_heads(float* const* out, const float* const* a, c
 }
 
 template <bool F16>
-SIGMA_TARGET_AVX512F void wsum_any(float* const* out, const float* const* a, int n, const KvRows& v, int d_v, int n_pos) {
+SIGMA_TARGET_AVX512F void wsum_any(float* const* out, const float* const* a, int n, const KvRows& v, int d_v,
+                                   int n_pos) {
     for (int g = 0; g < n; g += kHeadsPerPass) {
         switch (n - g < kHeadsPerPass ? n - g : kHeadsPerPass) {
             case 1: wsum_heads<1, F16>(out + g, a + g, v, d_v, n_pos); break;

@@ -49,9 +49,9 @@ void for_each_run(int h0, int h1, HeadOf head_of, Fn fn) {
 
 }  // namespace
 
-void attention_dense_heads(float* out, const float* q, int h0, int h1, const HeadCounts& heads,
-                           const KvRows* k_rows, int d_k, const KvRows* v_rows, int d_v, int n_pos, float scale,
-                           float* scores, AttentionPath path) {
+void attention_dense_heads(float* out, const float* q, int h0, int h1, const HeadCounts& heads, const KvRows* k_rows,
+                           int d_k, const KvRows* v_rows, int d_v, int n_pos, float scale, float* scores,
+                           AttentionPath path) {
     if (h1 <= h0 || n_pos <= 0) return;
     if (path != AttentionPath::Avx512 || d_k % 16 != 0 || d_v % 16 != 0) {
         const auto per_head = path == AttentionPath::Scalar ? attention_dense_scalar : attention_dense_avx2;
@@ -62,26 +62,30 @@ void attention_dense_heads(float* out, const float* q, int h0, int h1, const Hea
     }
     auto row = [&](int i) { return scores + static_cast<size_t>(i - h0) * n_pos; };
     // Scores: each K head's rows once for all its query heads.
-    for_each_run(h0, h1, [&](int i) { return heads.k_head(i); }, [&](int kh, int a, int b) {
-        const float* qs[kMaxPointers];
-        float* ss[kMaxPointers];
-        for (int i = a; i < b; ++i) {
-            qs[i - a] = q + static_cast<size_t>(i) * d_k;
-            ss[i - a] = row(i);
-        }
-        kv_scores_avx512(qs, b - a, k_rows[kh], d_k, n_pos, scale, ss);
-    });
+    for_each_run(
+        h0, h1, [&](int i) { return heads.k_head(i); },
+        [&](int kh, int a, int b) {
+            const float* qs[kMaxPointers];
+            float* ss[kMaxPointers];
+            for (int i = a; i < b; ++i) {
+                qs[i - a] = q + static_cast<size_t>(i) * d_k;
+                ss[i - a] = row(i);
+            }
+            kv_scores_avx512(qs, b - a, k_rows[kh], d_k, n_pos, scale, ss);
+        });
     for (int i = h0; i < h1; ++i) softmax_avx512(row(i), n_pos);
     // Values: each V head's rows once for all its query heads.
-    for_each_run(h0, h1, [&](int i) { return heads.v_head(i); }, [&](int vh, int a, int b) {
-        const float* as[kMaxPointers];
-        float* os[kMaxPointers];
-        for (int i = a; i < b; ++i) {
-            as[i - a] = row(i);
-            os[i - a] = out + static_cast<size_t>(i) * d_v;
-        }
-        kv_weighted_sum_avx512(os, as, b - a, v_rows[vh], d_v, n_pos);
-    });
+    for_each_run(
+        h0, h1, [&](int i) { return heads.v_head(i); },
+        [&](int vh, int a, int b) {
+            const float* as[kMaxPointers];
+            float* os[kMaxPointers];
+            for (int i = a; i < b; ++i) {
+                as[i - a] = row(i);
+                os[i - a] = out + static_cast<size_t>(i) * d_v;
+            }
+            kv_weighted_sum_avx512(os, as, b - a, v_rows[vh], d_v, n_pos);
+        });
 }
 
 }  // namespace sigma

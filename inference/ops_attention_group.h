@@ -29,9 +29,9 @@ bool attention_path_available(AttentionPath path);
 // q: the token's [n_q][d_k] queries; out: the token's [n_q][d_v] outputs (only heads h0..h1-1 are
 // written); k_rows[n_k] / v_rows[n_v]: the layer's cached heads; scores: scratch of
 // (h1 - h0) * n_pos floats.
-void attention_dense_heads(float* out, const float* q, int h0, int h1, const HeadCounts& heads,
-                           const KvRows* k_rows, int d_k, const KvRows* v_rows, int d_v, int n_pos, float scale,
-                           float* scores, AttentionPath path);
+void attention_dense_heads(float* out, const float* q, int h0, int h1, const HeadCounts& heads, const KvRows* k_rows,
+                           int d_k, const KvRows* v_rows, int d_v, int n_pos, float scale, float* scores,
+                           AttentionPath path);
 
 // The AVX-512 kernels, exposed for the tests (call only where attention_path_available(Avx512)).
 // s[g][p] = scale * q_g · K_p for g < n_q_heads (any count), p < n_pos; d_k % 16 == 0.
@@ -40,7 +40,6 @@ void kv_scores_avx512(const float* const* q, int n_q_heads, const KvRows& k, int
 // s[p] <- exp(s[p] - max) / sum over p < n (in place).
 void softmax_avx512(float* s, int n);
 // out[g] = sum_p a[g][p] * V_p for g < n_heads; d_v % 16 == 0.
-void kv_weighted_sum_avx512(float* const* out, const float* const* a, int n_heads, const KvRows& v, int d_v,
-                            int n_pos);
+void kv_weighted_sum_avx512(float* const* out, const float* const* a, int n_heads, const KvRows& v, int d_v, int n_pos);
 
 }  // namespace sigma

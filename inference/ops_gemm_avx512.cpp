@@ -94,7 +94,8 @@ SIGMA_TARGET_AVX512_VNNI void pack_token_q8_k(const BlockQ8_K* b, const PanelFor
 // sum[g][t] = the integer sums of weight block b (B inputs) for row group g and token t0 + t: the
 // token's start value plus B / 4 vpdpbusd, each 4 weights of 16 rows times 4 broadcast bytes.
 template <int T, int B>
-SIGMA_TARGET_AVX512_VNNI inline void block_sums(const Panel& p, const Tokens& x, int64_t t0, int64_t b, __m512i sum[2][T]) {
+SIGMA_TARGET_AVX512_VNNI inline void block_sums(const Panel& p, const Tokens& x, int64_t t0, int64_t b,
+                                                __m512i sum[2][T]) {
 #pragma GCC unroll 4
     for (int t = 0; t < T; ++t) sum[0][t] = sum[1][t] = _mm512_set1_epi32(x.start(t0 + t)[b]);
     const uint8_t* wq = p.q + b * B * 32;
@@ -119,8 +120,8 @@ SIGMA_TARGET_AVX512_VNNI inline void block_sums(const Panel& p, const Tokens& x,
 // ws * sx move them to the float sums, which are 16 rows wide and so are stored without any
 // horizontal reduction.
 template <int T>
-SIGMA_TARGET_AVX512_VNNI void tile(const Panel& p, const Tokens& x, int64_t t0, int64_t i0, int64_t i1, float* y, int64_t out,
-                                   __mmask16 m0, __mmask16 m1, bool add) {
+SIGMA_TARGET_AVX512_VNNI void tile(const Panel& p, const Tokens& x, int64_t t0, int64_t i0, int64_t i1, float* y,
+                                   int64_t out, __mmask16 m0, __mmask16 m1, bool add) {
     constexpr int B = 32;
     __m512 acc[2][T];
     tile_sums_load<T>(acc, y + t0 * out, out, m0, m1, add);
@@ -142,8 +143,8 @@ SIGMA_TARGET_AVX512_VNNI void tile(const Panel& p, const Tokens& x, int64_t t0, 
 // blocks' float sums need only the weight scale ws (one multiply-add; Q4_K/Q5_K subtract wo times the
 // block's activation sum), and the activation scale multiplies each super-block's sum once, into y.
 template <int T, int B, bool kMins>
-SIGMA_TARGET_AVX512_VNNI void tile_k(const Panel& p, const Tokens& x, int64_t t0, int64_t i0, int64_t i1, float* y, int64_t out,
-                                     __mmask16 m0, __mmask16 m1, bool add) {
+SIGMA_TARGET_AVX512_VNNI void tile_k(const Panel& p, const Tokens& x, int64_t t0, int64_t i0, int64_t i1, float* y,
+                                     int64_t out, __mmask16 m0, __mmask16 m1, bool add) {
     constexpr int S = kQKBlockSize / B;  // blocks per super-block
     for (int64_t sb = i0 / kQKBlockSize; sb < i1 / kQKBlockSize; ++sb) {
         __m512 part[2][T];
@@ -183,8 +184,8 @@ SIGMA_TARGET_AVX512_VNNI void tile_k(const Panel& p, const Tokens& x, int64_t t0
 
 }  // namespace
 
-SIGMA_TARGET_AVX512_VNNI void gemm_avx512(float* y, const TensorView& w, const float* x, int64_t n_tokens, ThreadPool& pool,
-                                          uint8_t* token_scratch, uint8_t* row_scratch, void* q8) {
+SIGMA_TARGET_AVX512_VNNI void gemm_avx512(float* y, const TensorView& w, const float* x, int64_t n_tokens,
+                                          ThreadPool& pool, uint8_t* token_scratch, uint8_t* row_scratch, void* q8) {
     const int64_t in = w.ne[0], out = w.rows();
     const bool k_blocks = type_traits(w.type)->block_size == kQKBlockSize;
     const PanelFormat f = panel_format(w.type);
@@ -217,12 +218,9 @@ SIGMA_TARGET_AVX512_VNNI void gemm_avx512(float* y, const TensorView& w, const f
             const bool add = c0 > 0;
             for_each_token_tile(n_tokens, [&](auto tile_tokens, int64_t t0) {
                 constexpr int T = decltype(tile_tokens)::value;
-                if (!k_blocks)
-                    tile<T>(panel, tokens, t0, c0, c1, yp, out, m0, m1, add);
-                else if (f.min_offsets)
-                    tile_k<T, 32, true>(panel, tokens, t0, c0, c1, yp, out, m0, m1, add);
-                else
-                    tile_k<T, 16, false>(panel, tokens, t0, c0, c1, yp, out, m0, m1, add);
+                if (!k_blocks) tile<T>(panel, tokens, t0, c0, c1, yp, out, m0, m1, add);
+                else if (f.min_offsets) tile_k<T, 32, true>(panel, tokens, t0, c0, c1, yp, out, m0, m1, add);
+                else tile_k<T, 16, false>(panel, tokens, t0, c0, c1, yp, out, m0, m1, add);
             });
         }
     });

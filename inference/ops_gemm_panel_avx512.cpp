@@ -76,7 +76,8 @@ SIGMA_TARGET_AVX512_VNNI void decode_q4_0(const uint8_t* src, int64_t in, uint8_
 
 // Q4_K and Q5_K: sub-block j (32 weights) has scale d * sc[j] and offset dmin * m[j].
 template <bool Q5>
-SIGMA_TARGET_AVX512_VNNI void decode_q45_k(const uint8_t* src, int64_t in, uint8_t* q, float* ws, float* wo, int64_t stride) {
+SIGMA_TARGET_AVX512_VNNI void decode_q45_k(const uint8_t* src, int64_t in, uint8_t* q, float* ws, float* wo,
+                                           int64_t stride) {
     const float* table = fp16_table();
     const __m256i low = _mm256_set1_epi8(0xF), sixteen = _mm256_set1_epi8(16);
     for (int64_t bi = 0; bi < in / kQKBlockSize; ++bi) {
@@ -108,8 +109,10 @@ SIGMA_TARGET_AVX512_VNNI void decode_q45_k(const uint8_t* src, int64_t in, uint8
             if constexpr (Q5) {
                 const __m256i b_lo = _mm256_set1_epi8(static_cast<char>(1 << (2 * g)));
                 const __m256i b_hi = _mm256_set1_epi8(static_cast<char>(2 << (2 * g)));
-                lo = _mm256_or_si256(lo, _mm256_and_si256(_mm256_cmpeq_epi8(_mm256_and_si256(qh, b_lo), b_lo), sixteen));
-                hi = _mm256_or_si256(hi, _mm256_and_si256(_mm256_cmpeq_epi8(_mm256_and_si256(qh, b_hi), b_hi), sixteen));
+                lo =
+                    _mm256_or_si256(lo, _mm256_and_si256(_mm256_cmpeq_epi8(_mm256_and_si256(qh, b_lo), b_lo), sixteen));
+                hi =
+                    _mm256_or_si256(hi, _mm256_and_si256(_mm256_cmpeq_epi8(_mm256_and_si256(qh, b_hi), b_hi), sixteen));
             }
             _mm256_storeu_si256(reinterpret_cast<__m256i*>(dst + 64 * g), lo);
             _mm256_storeu_si256(reinterpret_cast<__m256i*>(dst + 64 * g + 32), hi);
@@ -132,7 +135,8 @@ SIGMA_TARGET_AVX512_VNNI void decode_q6_k(const uint8_t* src, int64_t in, uint8_
         for (int h = 0; h < 2; ++h) {
             __m256i parts[4];
             q6_k_unpack_half(blk.ql + 64 * h, blk.qh + 32 * h, parts);
-            for (int k = 0; k < 4; ++k) _mm256_storeu_si256(reinterpret_cast<__m256i*>(dst + 128 * h + 32 * k), parts[k]);
+            for (int k = 0; k < 4; ++k)
+                _mm256_storeu_si256(reinterpret_cast<__m256i*>(dst + 128 * h + 32 * k), parts[k]);
         }
         for (int j = 0; j < 16; ++j) ws[(16 * bi + j) * stride] = d * static_cast<float>(blk.scales[j]);  // exact
     }
@@ -148,7 +152,8 @@ SIGMA_TARGET_AVX512_VNNI inline __m256i load_row32(const uint8_t* row) {
 // stored at dst + k * step. A null row reads as zeros.
 SIGMA_TARGET_AVX512_VNNI void panel_transpose_16x32(const uint8_t* const rows[16], uint8_t* dst, int64_t step) {
     __m512i z[8];
-    for (int i = 0; i < 8; ++i) z[i] = _mm512_inserti64x4(_mm512_castsi256_si512(load_row32(rows[i])), load_row32(rows[i + 8]), 1);
+    for (int i = 0; i < 8; ++i)
+        z[i] = _mm512_inserti64x4(_mm512_castsi256_si512(load_row32(rows[i])), load_row32(rows[i + 8]), 1);
     // z[i] holds rows i and i + 8; an 8 x 8 word transpose in each 256-bit half follows.
     __m512i t[8], u[8];
     for (int i = 0; i < 4; ++i) {

@@ -36,7 +36,8 @@ constexpr int kGemmTileTokens = 4;  // tokens of every GEMM's register tile (wit
 template <typename Run>
 inline void for_each_token_tile(int64_t n_tokens, Run run) {
     int64_t t0 = 0;
-    for (; t0 + kGemmTileTokens <= n_tokens; t0 += kGemmTileTokens) run(std::integral_constant<int, kGemmTileTokens>{}, t0);
+    for (; t0 + kGemmTileTokens <= n_tokens; t0 += kGemmTileTokens)
+        run(std::integral_constant<int, kGemmTileTokens>{}, t0);
     switch (n_tokens - t0) {
         case 1: run(std::integral_constant<int, 1>{}, t0); break;
         case 2: run(std::integral_constant<int, 2>{}, t0); break;

@@ -20,7 +20,10 @@ void MatmulScratch::reserve(int n_threads, int64_t max_row_length, int64_t max_a
     q8_.reset(new BlockQ8_0[static_cast<size_t>(max_activation_elements / kQ8_0BlockSize + 1)]);
     q8k_.reset(new BlockQ8_K[static_cast<size_t>(max_activation_elements / kQKBlockSize + 1)]);
     // Sized for rows of max_row_length: every weight row the GEMM sees is at most that long.
-    gemm_tokens_.reset(new uint8_t[gemm_token_bytes(max_row_length) * static_cast<size_t>(max_activation_elements / std::max<int64_t>(max_row_length, 1) + 1) + 64]);
+    gemm_tokens_.reset(
+        new uint8_t[gemm_token_bytes(max_row_length) *
+                        static_cast<size_t>(max_activation_elements / std::max<int64_t>(max_row_length, 1) + 1) +
+                    64]);
     gemm_rows_.reset(new uint8_t[static_cast<size_t>(n_threads) * gemm_rows_bytes(max_row_length) + 64]);
 }
 
@@ -97,18 +100,55 @@ Kernels kernels_for(MatmulPath path) {
     // Q8_0 keeps AVX2's 4x2 tile on the AVX-512 path for two or three tokens (each weight block serves
     // both); a single token (decode) takes dot_q8_0_avx512, which prefetches the weights ahead.
     if (path == MatmulPath::Avx512 || path == MatmulPath::Avx512Bf16)
-        return {dot_f32_avx2,           dot_q8_0_avx512,      dot_f32_tile4x3_avx2, dot_q8_0_tile4x2_avx2,
-                quantize_row_q8_0_avx2, dot_f16_avx512,       dot_bf16_avx512,      true,
-                dot_q4_0_q8_0_avx512,   dot_q4_k_q8_k_avx512, dot_q5_k_q8_k_avx512, dot_q6_k_q8_k_avx512,
-                dot_q4_k_q8_k_x2_avx512, dot_q5_k_q8_k_x2_avx512, dot_q6_k_q8_k_x2_avx512, quantize_row_q8_k_avx512};
+        return {dot_f32_avx2,
+                dot_q8_0_avx512,
+                dot_f32_tile4x3_avx2,
+                dot_q8_0_tile4x2_avx2,
+                quantize_row_q8_0_avx2,
+                dot_f16_avx512,
+                dot_bf16_avx512,
+                true,
+                dot_q4_0_q8_0_avx512,
+                dot_q4_k_q8_k_avx512,
+                dot_q5_k_q8_k_avx512,
+                dot_q6_k_q8_k_avx512,
+                dot_q4_k_q8_k_x2_avx512,
+                dot_q5_k_q8_k_x2_avx512,
+                dot_q6_k_q8_k_x2_avx512,
+                quantize_row_q8_k_avx512};
     if (path == MatmulPath::Avx2)
-        return {dot_f32_avx2,           dot_q8_0_avx2,      dot_f32_tile4x3_avx2, dot_q8_0_tile4x2_avx2,
-                quantize_row_q8_0_avx2, dot_f16_avx2,       dot_bf16_avx2,        true,
-                dot_q4_0_q8_0_avx2,     dot_q4_k_q8_k_avx2, dot_q5_k_q8_k_avx2,   dot_q6_k_q8_k_avx2,
-                nullptr,                nullptr,            nullptr,              quantize_row_q8_k};
-    return {dot_f32_scalar,       dot_q8_0_scalar,      nullptr,              nullptr, quantize_q8_0_reference, nullptr, nullptr,
-            false,                dot_q4_0_q8_0_scalar, dot_q4_k_q8_k_scalar, dot_q5_k_q8_k_scalar, dot_q6_k_q8_k_scalar,
-            nullptr,              nullptr,              nullptr,              quantize_row_q8_k};
+        return {dot_f32_avx2,
+                dot_q8_0_avx2,
+                dot_f32_tile4x3_avx2,
+                dot_q8_0_tile4x2_avx2,
+                quantize_row_q8_0_avx2,
+                dot_f16_avx2,
+                dot_bf16_avx2,
+                true,
+                dot_q4_0_q8_0_avx2,
+                dot_q4_k_q8_k_avx2,
+                dot_q5_k_q8_k_avx2,
+                dot_q6_k_q8_k_avx2,
+                nullptr,
+                nullptr,
+                nullptr,
+                quantize_row_q8_k};
+    return {dot_f32_scalar,
+            dot_q8_0_scalar,
+            nullptr,
+            nullptr,
+            quantize_q8_0_reference,
+            nullptr,
+            nullptr,
+            false,
+            dot_q4_0_q8_0_scalar,
+            dot_q4_k_q8_k_scalar,
+            dot_q5_k_q8_k_scalar,
+            dot_q6_k_q8_k_scalar,
+            nullptr,
+            nullptr,
+            nullptr,
+            quantize_row_q8_k};
 }
 
 // y[t][o] for a weight type whose rows are dotted with 8-bit activations xq (Q8_0 or Q8_K blocks,
@@ -117,7 +157,8 @@ Kernels kernels_for(MatmulPath path) {
 template <typename W, typename X>
 void quant_rows_times_tokens(float* y, const uint8_t* base, size_t stride, int64_t out, const X* xq, int64_t x_blocks,
                              int64_t w_blocks, int64_t n_tokens, float (*dot)(const W*, const X*, int64_t),
-                             ThreadPool& pool, void (*dot2)(const W*, const X*, const X*, int64_t, float[2]) = nullptr) {
+                             ThreadPool& pool,
+                             void (*dot2)(const W*, const X*, const X*, int64_t, float[2]) = nullptr) {
     pool.parallel_for(out, [&](int64_t begin, int64_t end, int) {
         for (int64_t o = begin; o < end; ++o) {
             const W* row = reinterpret_cast<const W*>(base + static_cast<size_t>(o) * stride);
@@ -157,8 +198,8 @@ void rows_times_tokens(float* y, int64_t out, const float* const rows[kTile], in
 
 }  // namespace
 
-bool matmul(float* y, const TensorView& w, const float* x, int64_t n_tokens, ThreadPool& pool,
-            MatmulScratch& scratch, MatmulPath path) {
+bool matmul(float* y, const TensorView& w, const float* x, int64_t n_tokens, ThreadPool& pool, MatmulScratch& scratch,
+            MatmulPath path) {
     const int64_t in = w.ne[0];
     const int64_t out = w.rows();
     if (n_tokens <= 0 || out <= 0) return true;
@@ -173,7 +214,7 @@ bool matmul(float* y, const TensorView& w, const float* x, int64_t n_tokens, Thr
     if (avx512 && n_tokens >= kGemmMinTokens && gemm_supports(w.type, in) && in <= scratch.max_row_length() &&
         n_tokens * in <= scratch.max_activation_elements()) {
         void* q8 = type_traits(w.type)->block_size == kQKBlockSize ? static_cast<void*>(scratch.q8k_buffer())
-                                                                    : static_cast<void*>(scratch.q8_buffer());
+                                                                   : static_cast<void*>(scratch.q8_buffer());
         gemm_avx512(y, w, x, n_tokens, pool, scratch.gemm_tokens(), scratch.gemm_rows(), q8);
         return true;
     }
@@ -217,7 +258,9 @@ bool matmul(float* y, const TensorView& w, const float* x, int64_t n_tokens, Thr
                 for (int64_t b = begin; b < end; ++b) {
                     const int64_t r0 = b * kTile;
                     const int n_rows = static_cast<int>(std::min<int64_t>(kTile, out - r0));
-                    const auto half_dot = w.type == TensorType::F16 ? k.dot_f16 : w.type == TensorType::BF16 ? k.dot_bf16 : nullptr;
+                    const auto half_dot = w.type == TensorType::F16    ? k.dot_f16
+                                          : w.type == TensorType::BF16 ? k.dot_bf16
+                                                                       : nullptr;
                     if (half_dot && n_tokens < 3) {
                         // Decode: too few tokens for a tile, so read the half-precision row directly.
                         for (int r = 0; r < n_rows; ++r) {
@@ -258,7 +301,8 @@ bool matmul(float* y, const TensorView& w, const float* x, int64_t n_tokens, Thr
                     const int64_t r0 = b * kTile;
                     const int n_rows = static_cast<int>(std::min<int64_t>(kTile, out - r0));
                     const BlockQ8_0* rows[kTile] = {nullptr, nullptr, nullptr, nullptr};
-                    for (int r = 0; r < n_rows; ++r) rows[r] = reinterpret_cast<const BlockQ8_0*>(base + (r0 + r) * stride);
+                    for (int r = 0; r < n_rows; ++r)
+                        rows[r] = reinterpret_cast<const BlockQ8_0*>(base + (r0 + r) * stride);
                     int64_t t = 0;
                     if (k.tile_q8_0 && n_rows == kTile) {
                         float tile[8];
@@ -270,7 +314,8 @@ bool matmul(float* y, const TensorView& w, const float* x, int64_t n_tokens, Thr
                         }
                     }
                     for (; t < n_tokens; ++t)
-                        for (int r = 0; r < n_rows; ++r) y[t * out + r0 + r] = k.dot_q8_0(rows[r], xq + t * n_blocks, n_blocks);
+                        for (int r = 0; r < n_rows; ++r)
+                            y[t * out + r0 + r] = k.dot_q8_0(rows[r], xq + t * n_blocks, n_blocks);
                 }
             });
             return true;
@@ -295,11 +340,14 @@ bool matmul(float* y, const TensorView& w, const float* x, int64_t n_tokens, Thr
                 for (int64_t t = begin; t < end; ++t) k.quantize_q8_k(x + t * in, xq + t * n_blocks, in);
             });
             if (w.type == TensorType::Q4_K)
-                quant_rows_times_tokens(y, base, stride, out, xq, n_blocks, n_blocks, n_tokens, k.dot_q4_k, pool, k.dot2_q4_k);
+                quant_rows_times_tokens(y, base, stride, out, xq, n_blocks, n_blocks, n_tokens, k.dot_q4_k, pool,
+                                        k.dot2_q4_k);
             else if (w.type == TensorType::Q5_K)
-                quant_rows_times_tokens(y, base, stride, out, xq, n_blocks, n_blocks, n_tokens, k.dot_q5_k, pool, k.dot2_q5_k);
+                quant_rows_times_tokens(y, base, stride, out, xq, n_blocks, n_blocks, n_tokens, k.dot_q5_k, pool,
+                                        k.dot2_q5_k);
             else
-                quant_rows_times_tokens(y, base, stride, out, xq, n_blocks, n_blocks, n_tokens, k.dot_q6_k, pool, k.dot2_q6_k);
+                quant_rows_times_tokens(y, base, stride, out, xq, n_blocks, n_blocks, n_tokens, k.dot_q6_k, pool,
+                                        k.dot2_q6_k);
             return true;
         }
         default: return false;

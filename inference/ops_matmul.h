@@ -33,9 +33,9 @@ public:
     int n_threads() const { return n_threads_; }
 
 private:
-    std::unique_ptr<float[]> rows_;      // [n_threads][kRowTile][max_row_length]
-    std::unique_ptr<BlockQ8_0[]> q8_;    // [max_activation_elements / 32]
-    std::unique_ptr<BlockQ8_K[]> q8k_;   // [max_activation_elements / 256]: activations for K-quant weights
+    std::unique_ptr<float[]> rows_;           // [n_threads][kRowTile][max_row_length]
+    std::unique_ptr<BlockQ8_0[]> q8_;         // [max_activation_elements / 32]
+    std::unique_ptr<BlockQ8_K[]> q8k_;        // [max_activation_elements / 256]: activations for K-quant weights
     std::unique_ptr<uint8_t[]> gemm_tokens_;  // gemm_token_bytes(in) per token, for max_activation_elements
     std::unique_ptr<uint8_t[]> gemm_rows_;    // [n_threads] x gemm_rows_bytes(max_row_length)
     int64_t max_row_length_ = 0;
@@ -48,7 +48,7 @@ private:
 // Avx512Bf16 is Avx512 plus AVX512_BF16 for BF16 weights: their activations are rounded to bf16 (as
 // the 8-bit types quantise theirs), and vdpbf16ps sums the products in float.
 enum class MatmulPath { Scalar, Avx2, Avx512, Avx512Bf16 };
-MatmulPath matmul_default_path();  // from cpu_features(): the best path this CPU runs
+MatmulPath matmul_default_path();             // from cpu_features(): the best path this CPU runs
 bool matmul_path_available(MatmulPath path);  // this CPU (within SIGMA_CPU_PATH) runs that path
 
 // y[t][o] = sum_i W[o][i] * x[t][i] for t < n_tokens, o < out, i < in, where W.ne = {in, out},
@@ -62,8 +62,8 @@ bool matmul_path_available(MatmulPath path);  // this CPU (within SIGMA_CPU_PATH
 // Returns false (computing nothing) when the weight type is not one the engine computes with,
 // in is not a multiple of the type's block, or the scratch is too small; Context checks all
 // of this once at creation.
-bool matmul(float* y, const TensorView& w, const float* x, int64_t n_tokens, ThreadPool& pool,
-            MatmulScratch& scratch, MatmulPath path);
+bool matmul(float* y, const TensorView& w, const float* x, int64_t n_tokens, ThreadPool& pool, MatmulScratch& scratch,
+            MatmulPath path);
 inline bool matmul(float* y, const TensorView& w, const float* x, int64_t n_tokens, ThreadPool& pool,
                    MatmulScratch& scratch) {
     return matmul(y, w, x, n_tokens, pool, scratch, matmul_default_path());

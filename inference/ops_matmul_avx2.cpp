@@ -85,7 +85,9 @@ SIGMA_TARGET_AVX2 inline __m256 block_dot(__m256i w_abs, __m256i w, __m256i x) {
     const __m256i p16 = _mm256_maddubs_epi16(w_abs, _mm256_sign_epi8(x, w));
     return _mm256_cvtepi32_ps(_mm256_madd_epi16(p16, _mm256_set1_epi16(1)));
 }
-SIGMA_TARGET_AVX2 inline __m256i load_qs(const BlockQ8_0& b) { return _mm256_loadu_si256(reinterpret_cast<const __m256i*>(b.qs)); }
+SIGMA_TARGET_AVX2 inline __m256i load_qs(const BlockQ8_0& b) {
+    return _mm256_loadu_si256(reinterpret_cast<const __m256i*>(b.qs));
+}
 }  // namespace
 
 SIGMA_TARGET_AVX2 float dot_q8_0_avx2(const BlockQ8_0* w, const BlockQ8_0* x, int64_t n_blocks) {
@@ -170,7 +172,9 @@ void dot_f32_tile4x3_avx2(const float* const rows[4], const float* const tokens[
     for (int r = 0; r < 4; ++r)
         for (int t = 0; t < 3; ++t) out[r * 3 + t] = dot_f32_scalar(rows[r], tokens[t], n);
 }
-float dot_q8_0_avx2(const BlockQ8_0* w, const BlockQ8_0* x, int64_t n_blocks) { return dot_q8_0_scalar(w, x, n_blocks); }
+float dot_q8_0_avx2(const BlockQ8_0* w, const BlockQ8_0* x, int64_t n_blocks) {
+    return dot_q8_0_scalar(w, x, n_blocks);
+}
 void dot_q8_0_tile4x2_avx2(const BlockQ8_0* const rows[4], const BlockQ8_0* const tokens[2], int64_t n_blocks,
                            float out[8]) {
     for (int r = 0; r < 4; ++r)

@@ -18,9 +18,13 @@ namespace sigma {
 
 namespace {
 
-SIGMA_TARGET_AVX512_VNNI inline __m256i load32(const void* p) { return _mm256_loadu_si256(static_cast<const __m256i*>(p)); }
+SIGMA_TARGET_AVX512_VNNI inline __m256i load32(const void* p) {
+    return _mm256_loadu_si256(static_cast<const __m256i*>(p));
+}
 SIGMA_TARGET_AVX512_VNNI inline __m512i load64(const void* p) { return _mm512_loadu_si512(p); }
-SIGMA_TARGET_AVX512_VNNI inline __m512i join(__m256i lo, __m256i hi) { return _mm512_inserti64x4(_mm512_castsi256_si512(lo), hi, 1); }
+SIGMA_TARGET_AVX512_VNNI inline __m512i join(__m256i lo, __m256i hi) {
+    return _mm512_inserti64x4(_mm512_castsi256_si512(lo), hi, 1);
+}
 
 // Signed 32-byte blocks: |w| (unsigned) times x with w's sign, four products per int32 lane.
 SIGMA_TARGET_AVX512_VNNI inline __m256i signed_dot(__m256i w, __m256i x) {
@@ -57,7 +61,8 @@ SIGMA_TARGET_AVX512_VNNI float dot_q4_0_q8_0_avx512(const BlockQ4_0* w, const Bl
         const __m128i q = _mm_loadu_si128(reinterpret_cast<const __m128i*>(w[b].qs));
         const __m256i qs = _mm256_sub_epi8(_mm256_and_si256(_mm256_set_m128i(_mm_srli_epi16(q, 4), q), low), eight);
         const __m256i p = signed_dot(qs, load32(x[b].qs));
-        acc = _mm512_fmadd_ps(_mm512_set1_ps(table[w[b].d] * table[x[b].d]), _mm512_zextps256_ps512(_mm256_cvtepi32_ps(p)), acc);
+        acc = _mm512_fmadd_ps(_mm512_set1_ps(table[w[b].d] * table[x[b].d]),
+                              _mm512_zextps256_ps512(_mm256_cvtepi32_ps(p)), acc);
     }
     return _mm512_reduce_add_ps(acc);
 }
@@ -68,7 +73,8 @@ SIGMA_TARGET_AVX512_VNNI float dot_q4_0_q8_0_avx512(const BlockQ4_0* w, const Bl
 
 // Q4_K and Q5_K share the block layout but for Q5_K's fifth bit per weight (qh).
 template <int N, typename Block>
-SIGMA_TARGET_AVX512_VNNI inline void q45_k_rows(const Block* w, const BlockQ8_K* const* x, int64_t n_blocks, float* out) {
+SIGMA_TARGET_AVX512_VNNI inline void q45_k_rows(const Block* w, const BlockQ8_K* const* x, int64_t n_blocks,
+                                                float* out) {
     constexpr bool kQ5 = std::is_same_v<Block, BlockQ5_K>;
     const float* table = fp16_table();
     const __m256i low = _mm256_set1_epi8(0xF);
@@ -113,7 +119,8 @@ SIGMA_TARGET_AVX512_VNNI inline void q45_k_rows(const Block* w, const BlockQ8_K*
 }
 
 template <int N>
-SIGMA_TARGET_AVX512_VNNI inline void q6_k_rows(const BlockQ6_K* w, const BlockQ8_K* const* x, int64_t n_blocks, float* out) {
+SIGMA_TARGET_AVX512_VNNI inline void q6_k_rows(const BlockQ6_K* w, const BlockQ8_K* const* x, int64_t n_blocks,
+                                               float* out) {
     const float* table = fp16_table();
     const __m128i repeat4 = _mm_setr_epi8(0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2, 3, 3, 3, 3);
     __m512 acc[N];
@@ -181,7 +188,8 @@ SIGMA_TARGET_AVX512_VNNI float dot_q4_k_q8_k_avx512(const BlockQ4_K* w, const Bl
         // sum_j m_j * (bsums[2j] + bsums[2j+1]): each m_j twice, as int16, against the 16 sums
         const __m256i m16 = _mm256_cvtepu8_epi16(_mm_shuffle_epi8(_mm_cvtsi64_si128(m_bits), dup));
         const __m256i bsums = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(x[b].bsums));
-        mins = _mm256_fmadd_ps(_mm256_set1_ps(table[w[b].dmin] * x[b].d), _mm256_cvtepi32_ps(_mm256_madd_epi16(m16, bsums)), mins);
+        mins = _mm256_fmadd_ps(_mm256_set1_ps(table[w[b].dmin] * x[b].d),
+                               _mm256_cvtepi32_ps(_mm256_madd_epi16(m16, bsums)), mins);
         for (int g = 0; g < 4; ++g) {
             const __m256i q = load32(w[b].qs + 32 * g);
             const __m512i qq = join(_mm256_and_si256(q, low), _mm256_and_si256(_mm256_srli_epi16(q, 4), low));
@@ -192,8 +200,8 @@ SIGMA_TARGET_AVX512_VNNI float dot_q4_k_q8_k_avx512(const BlockQ4_K* w, const Bl
     return _mm512_reduce_add_ps(acc) - _mm512_reduce_add_ps(_mm512_zextps256_ps512(mins));
 }
 
-SIGMA_TARGET_AVX512_VNNI void dot_q4_k_q8_k_x2_avx512(const BlockQ4_K* w, const BlockQ8_K* x0, const BlockQ8_K* x1, int64_t n_blocks,
-                                                      float out[2]) {
+SIGMA_TARGET_AVX512_VNNI void dot_q4_k_q8_k_x2_avx512(const BlockQ4_K* w, const BlockQ8_K* x0, const BlockQ8_K* x1,
+                                                      int64_t n_blocks, float out[2]) {
     const BlockQ8_K* x[2] = {x0, x1};
     q45_k_rows<2>(w, x, n_blocks, out);
 }
@@ -204,8 +212,8 @@ SIGMA_TARGET_AVX512_VNNI float dot_q5_k_q8_k_avx512(const BlockQ5_K* w, const Bl
     return out;
 }
 
-SIGMA_TARGET_AVX512_VNNI void dot_q5_k_q8_k_x2_avx512(const BlockQ5_K* w, const BlockQ8_K* x0, const BlockQ8_K* x1, int64_t n_blocks,
-                                                      float out[2]) {
+SIGMA_TARGET_AVX512_VNNI void dot_q5_k_q8_k_x2_avx512(const BlockQ5_K* w, const BlockQ8_K* x0, const BlockQ8_K* x1,
+                                                      int64_t n_blocks, float out[2]) {
     const BlockQ8_K* x[2] = {x0, x1};
     q45_k_rows<2>(w, x, n_blocks, out);
 }
@@ -226,14 +234,15 @@ SIGMA_TARGET_AVX512_VNNI float dot_q6_k_q8_k_avx512(const BlockQ6_K* w, const Bl
         const __m128i sc8 = _mm_loadu_si128(reinterpret_cast<const __m128i*>(w[b].scales));
         const __m512 scales = _mm512_mul_ps(_mm512_set1_ps(d), _mm512_cvtepi32_ps(_mm512_cvtepi8_epi32(sc8)));
         const __m256i bsums = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(x[b].bsums));
-        offsets = _mm256_fmadd_ps(_mm256_set1_ps(32.0f * d), _mm256_cvtepi32_ps(_mm256_madd_epi16(_mm256_cvtepi8_epi16(sc8), bsums)),
-                                  offsets);
+        offsets = _mm256_fmadd_ps(_mm256_set1_ps(32.0f * d),
+                                  _mm256_cvtepi32_ps(_mm256_madd_epi16(_mm256_cvtepi8_epi16(sc8), bsums)), offsets);
         for (int h = 0; h < 2; ++h) {
             __m256i q[4];
             q6_k_unpack_half(w[b].ql + 64 * h, w[b].qh + 32 * h, q);
             const __m512i halves[2] = {join(q[0], q[1]), join(q[2], q[3])};
             for (int k = 0; k < 2; ++k) {
-                const __m512i p = _mm512_dpbusd_epi32(_mm512_setzero_si512(), halves[k], load64(x[b].qs + 128 * h + 64 * k));
+                const __m512i p =
+                    _mm512_dpbusd_epi32(_mm512_setzero_si512(), halves[k], load64(x[b].qs + 128 * h + 64 * k));
                 acc = _mm512_fmadd_ps(_mm512_cvtepi32_ps(p), _mm512_permutexvar_ps(pick[2 * h + k], scales), acc);
             }
         }
@@ -241,8 +250,8 @@ SIGMA_TARGET_AVX512_VNNI float dot_q6_k_q8_k_avx512(const BlockQ6_K* w, const Bl
     return _mm512_reduce_add_ps(acc) - _mm512_reduce_add_ps(_mm512_zextps256_ps512(offsets));
 }
 
-SIGMA_TARGET_AVX512_VNNI void dot_q6_k_q8_k_x2_avx512(const BlockQ6_K* w, const BlockQ8_K* x0, const BlockQ8_K* x1, int64_t n_blocks,
-                                                      float out[2]) {
+SIGMA_TARGET_AVX512_VNNI void dot_q6_k_q8_k_x2_avx512(const BlockQ6_K* w, const BlockQ8_K* x0, const BlockQ8_K* x1,
+                                                      int64_t n_blocks, float out[2]) {
     const BlockQ8_K* x[2] = {x0, x1};
     q6_k_rows<2>(w, x, n_blocks, out);
 }

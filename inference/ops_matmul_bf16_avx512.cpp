@@ -27,8 +27,8 @@ SIGMA_TARGET_AVX512_BF16 inline __m512bh as_bh(__m512i v) { return reinterpret_c
 // y[t][0..31] (+)= the panel chunk's 32 rows . token t0 + t over pairs [0, n_pairs) of the chunk
 // starting at input i0; chunk holds pair k of group g at (2k + g) * 64 bytes.
 template <int T>
-SIGMA_TARGET_AVX512_BF16 void tile(const uint8_t* chunk, int64_t n_pairs, const uint16_t* xb, int64_t in, int64_t t0, int64_t i0,
-                                   float* y, int64_t out, __mmask16 m0, __mmask16 m1, bool add) {
+SIGMA_TARGET_AVX512_BF16 void tile(const uint8_t* chunk, int64_t n_pairs, const uint16_t* xb, int64_t in, int64_t t0,
+                                   int64_t i0, float* y, int64_t out, __mmask16 m0, __mmask16 m1, bool add) {
     __m512 acc[2][T];
     tile_sums_load<T>(acc, y + t0 * out, out, m0, m1, add);
     for (int64_t k = 0; k < n_pairs; ++k) {
@@ -64,14 +64,15 @@ SIGMA_TARGET_AVX512_BF16 float dot_bf16_bf16_avx512(const uint16_t* w, const uin
         acc0 = _mm512_dpbf16_ps(acc0, as_bh(_mm512_loadu_si512(w + i)), as_bh(_mm512_loadu_si512(x + i)));
         acc1 = _mm512_dpbf16_ps(acc1, as_bh(_mm512_loadu_si512(w + i + 32)), as_bh(_mm512_loadu_si512(x + i + 32)));
     }
-    for (; i + 32 <= n; i += 32) acc0 = _mm512_dpbf16_ps(acc0, as_bh(_mm512_loadu_si512(w + i)), as_bh(_mm512_loadu_si512(x + i)));
+    for (; i + 32 <= n; i += 32)
+        acc0 = _mm512_dpbf16_ps(acc0, as_bh(_mm512_loadu_si512(w + i)), as_bh(_mm512_loadu_si512(x + i)));
     float s = _mm512_reduce_add_ps(_mm512_add_ps(acc0, acc1));
     for (; i < n; ++i) s += bf16_to_fp32(w[i]) * bf16_to_fp32(x[i]);
     return s;
 }
 
-SIGMA_TARGET_AVX512_BF16 void gemm_bf16_avx512(float* y, const TensorView& w, const uint16_t* xb, int64_t n_tokens, ThreadPool& pool,
-                                               uint8_t* row_scratch) {
+SIGMA_TARGET_AVX512_BF16 void gemm_bf16_avx512(float* y, const TensorView& w, const uint16_t* xb, int64_t n_tokens,
+                                               ThreadPool& pool, uint8_t* row_scratch) {
     const int64_t in = w.ne[0], out = w.rows();
     const size_t stride = row_bytes(w.type, in);
     const auto* base = static_cast<const uint8_t*>(w.data);

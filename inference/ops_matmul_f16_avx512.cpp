@@ -28,9 +28,11 @@ constexpr int64_t kChunkInputs = 128;  // inputs per pass: 32 rows of them in fl
 // input i of every row, stored at dst + i * step bytes.
 template <TensorType W>
 SIGMA_TARGET_AVX512_VNNI inline __m512 widen16(const uint8_t* row) {
-    if constexpr (W == TensorType::F16) return _mm512_cvtph_ps(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(row)));
+    if constexpr (W == TensorType::F16)
+        return _mm512_cvtph_ps(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(row)));
     if constexpr (W == TensorType::BF16)
-        return _mm512_castsi512_ps(_mm512_slli_epi32(_mm512_cvtepu16_epi32(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(row))), 16));
+        return _mm512_castsi512_ps(
+            _mm512_slli_epi32(_mm512_cvtepu16_epi32(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(row))), 16));
     return _mm512_loadu_ps(reinterpret_cast<const float*>(row));
 }
 
@@ -64,8 +66,8 @@ SIGMA_TARGET_AVX512_VNNI void widen_transpose_16x16(const uint8_t* const rows[16
 // y[t][0..31] (+)= the chunk's 32 rows . token t0 + t over its n inputs starting at i0; the chunk holds
 // input k of group g at (2k + g) * 64 bytes.
 template <int T>
-SIGMA_TARGET_AVX512_VNNI void tile(const uint8_t* chunk, int64_t n, const float* x, int64_t in, int64_t t0, int64_t i0, float* y,
-                                   int64_t out, __mmask16 m0, __mmask16 m1, bool add) {
+SIGMA_TARGET_AVX512_VNNI void tile(const uint8_t* chunk, int64_t n, const float* x, int64_t in, int64_t t0, int64_t i0,
+                                   float* y, int64_t out, __mmask16 m0, __mmask16 m1, bool add) {
     __m512 acc[2][T];
     tile_sums_load<T>(acc, y + t0 * out, out, m0, m1, add);
     const float* xt = x + t0 * in + i0;
@@ -90,7 +92,8 @@ SIGMA_TARGET_AVX512_VNNI float dot_half(const uint16_t* w, const float* x, int64
     const auto* bytes = reinterpret_cast<const uint8_t*>(w);
     int64_t i = 0;
     for (; i + 64 <= n; i += 64)
-        for (int j = 0; j < 4; ++j) acc[j] = _mm512_fmadd_ps(widen16<W>(bytes + 2 * (i + 16 * j)), _mm512_loadu_ps(x + i + 16 * j), acc[j]);
+        for (int j = 0; j < 4; ++j)
+            acc[j] = _mm512_fmadd_ps(widen16<W>(bytes + 2 * (i + 16 * j)), _mm512_loadu_ps(x + i + 16 * j), acc[j]);
     for (; i + 16 <= n; i += 16) acc[0] = _mm512_fmadd_ps(widen16<W>(bytes + 2 * i), _mm512_loadu_ps(x + i), acc[0]);
     float s = _mm512_reduce_add_ps(_mm512_add_ps(_mm512_add_ps(acc[0], acc[1]), _mm512_add_ps(acc[2], acc[3])));
     for (; i < n; ++i) s += (W == TensorType::F16 ? fp16_to_fp32(w[i]) : bf16_to_fp32(w[i])) * x[i];
@@ -99,11 +102,15 @@ SIGMA_TARGET_AVX512_VNNI float dot_half(const uint16_t* w, const float* x, int64
 
 }  // namespace
 
-SIGMA_TARGET_AVX512_VNNI float dot_f16_avx512(const uint16_t* w, const float* x, int64_t n) { return dot_half<TensorType::F16>(w, x, n); }
-SIGMA_TARGET_AVX512_VNNI float dot_bf16_avx512(const uint16_t* w, const float* x, int64_t n) { return dot_half<TensorType::BF16>(w, x, n); }
+SIGMA_TARGET_AVX512_VNNI float dot_f16_avx512(const uint16_t* w, const float* x, int64_t n) {
+    return dot_half<TensorType::F16>(w, x, n);
+}
+SIGMA_TARGET_AVX512_VNNI float dot_bf16_avx512(const uint16_t* w, const float* x, int64_t n) {
+    return dot_half<TensorType::BF16>(w, x, n);
+}
 
-SIGMA_TARGET_AVX512_VNNI void gemm_f16_avx512(float* y, const TensorView& w, const float* x, int64_t n_tokens, ThreadPool& pool,
-                                              uint8_t* row_scratch) {
+SIGMA_TARGET_AVX512_VNNI void gemm_f16_avx512(float* y, const TensorView& w, const float* x, int64_t n_tokens,
+                                              ThreadPool& pool, uint8_t* row_scratch) {
     const int64_t in = w.ne[0], out = w.rows();
     const size_t stride = row_bytes(w.type, in), elem = w.type == TensorType::F32 ? 4 : 2;
     const auto* base = static_cast<const uint8_t*>(w.data);
@@ -121,7 +128,8 @@ SIGMA_TARGET_AVX512_VNNI void gemm_f16_avx512(float* y, const TensorView& w, con
                 }
             const bool add = c0 > 0;
             for_each_token_tile(n_tokens, [&](auto tile_tokens, int64_t t0) {
-                tile<decltype(tile_tokens)::value>(chunk, c1 - c0, x, in, t0, c0, y + r0, out, masks.group0, masks.group1, add);
+                tile<decltype(tile_tokens)::value>(chunk, c1 - c0, x, in, t0, c0, y + r0, out, masks.group0,
+                                                   masks.group1, add);
             });
         }
     });

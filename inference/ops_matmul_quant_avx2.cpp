@@ -46,7 +46,8 @@ SIGMA_TARGET_AVX2 float dot_q4_0_q8_0_avx2(const BlockQ4_0* w, const BlockQ8_0* 
         const __m256i both = _mm256_set_m128i(_mm_srli_epi16(q, 4), q);
         const __m256i qs = _mm256_sub_epi8(_mm256_and_si256(both, low), eight);
         const __m256i y = load32(x[b].qs);
-        const __m256i p = _mm256_madd_epi16(_mm256_maddubs_epi16(_mm256_sign_epi8(qs, qs), _mm256_sign_epi8(y, qs)), ones);
+        const __m256i p =
+            _mm256_madd_epi16(_mm256_maddubs_epi16(_mm256_sign_epi8(qs, qs), _mm256_sign_epi8(y, qs)), ones);
         acc = _mm256_fmadd_ps(_mm256_set1_ps(table[w[b].d] * table[x[b].d]), _mm256_cvtepi32_ps(p), acc);
     }
     return hsum_ps(acc);
@@ -64,10 +65,13 @@ SIGMA_TARGET_AVX2 float dot_q4_k_q8_k_avx2(const BlockQ4_K* w, const BlockQ8_K* 
             const __m256i q = load32(w[b].qs + 32 * g);
             const __m256i lo = _mm256_and_si256(q, low);
             const __m256i hi = _mm256_and_si256(_mm256_srli_epi16(q, 4), low);
-            acc = _mm256_add_epi32(acc, scaled_dot(lo, load32(x[b].qs + 64 * g), _mm256_set1_epi16(static_cast<int16_t>(sc[2 * g]))));
-            acc = _mm256_add_epi32(acc, scaled_dot(hi, load32(x[b].qs + 64 * g + 32), _mm256_set1_epi16(static_cast<int16_t>(sc[2 * g + 1]))));
+            acc = _mm256_add_epi32(
+                acc, scaled_dot(lo, load32(x[b].qs + 64 * g), _mm256_set1_epi16(static_cast<int16_t>(sc[2 * g]))));
+            acc = _mm256_add_epi32(acc, scaled_dot(hi, load32(x[b].qs + 64 * g + 32),
+                                                   _mm256_set1_epi16(static_cast<int16_t>(sc[2 * g + 1]))));
         }
-        s += x[b].d * (table[w[b].d] * static_cast<float>(hsum_epi32(acc)) - table[w[b].dmin] * static_cast<float>(summ));
+        s += x[b].d *
+             (table[w[b].d] * static_cast<float>(hsum_epi32(acc)) - table[w[b].dmin] * static_cast<float>(summ));
     }
     return s;
 }
@@ -90,10 +94,13 @@ SIGMA_TARGET_AVX2 float dot_q5_k_q8_k_avx2(const BlockQ5_K* w, const BlockQ8_K* 
             const __m256i add_hi = _mm256_and_si256(_mm256_cmpeq_epi8(_mm256_and_si256(qh, bit_hi), bit_hi), sixteen);
             const __m256i lo = _mm256_or_si256(_mm256_and_si256(q, low), add_lo);
             const __m256i hi = _mm256_or_si256(_mm256_and_si256(_mm256_srli_epi16(q, 4), low), add_hi);
-            acc = _mm256_add_epi32(acc, scaled_dot(lo, load32(x[b].qs + 64 * g), _mm256_set1_epi16(static_cast<int16_t>(sc[2 * g]))));
-            acc = _mm256_add_epi32(acc, scaled_dot(hi, load32(x[b].qs + 64 * g + 32), _mm256_set1_epi16(static_cast<int16_t>(sc[2 * g + 1]))));
+            acc = _mm256_add_epi32(
+                acc, scaled_dot(lo, load32(x[b].qs + 64 * g), _mm256_set1_epi16(static_cast<int16_t>(sc[2 * g]))));
+            acc = _mm256_add_epi32(acc, scaled_dot(hi, load32(x[b].qs + 64 * g + 32),
+                                                   _mm256_set1_epi16(static_cast<int16_t>(sc[2 * g + 1]))));
         }
-        s += x[b].d * (table[w[b].d] * static_cast<float>(hsum_epi32(acc)) - table[w[b].dmin] * static_cast<float>(summ));
+        s += x[b].d *
+             (table[w[b].d] * static_cast<float>(hsum_epi32(acc)) - table[w[b].dmin] * static_cast<float>(summ));
     }
     return s;
 }
@@ -111,7 +118,8 @@ SIGMA_TARGET_AVX2 float dot_q6_k_q8_k_avx2(const BlockQ6_K* w, const BlockQ8_K* 
             q6_k_unpack_half(w[b].ql + 64 * h, w[b].qh + 32 * h, q);
             for (int k = 0; k < 4; ++k) {
                 const int j = 8 * h + 2 * k;  // sub-blocks j (bytes 0..15) and j + 1 (16..31)
-                const __m256i scale = _mm256_set_m128i(_mm_set1_epi16(w[b].scales[j + 1]), _mm_set1_epi16(w[b].scales[j]));
+                const __m256i scale =
+                    _mm256_set_m128i(_mm_set1_epi16(w[b].scales[j + 1]), _mm_set1_epi16(w[b].scales[j]));
                 acc = _mm256_add_epi32(acc, scaled_dot(q[k], load32(x[b].qs + 128 * h + 32 * k), scale));
             }
         }

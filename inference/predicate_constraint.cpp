@@ -55,9 +55,7 @@ public:
         if (bytes.empty()) return true;  // nothing new: the previous answer stands
         return owner_->viable_ && owner_->viable_(text_);
     }
-    bool complete() const override {
-        return whole_ == text_.size() && owner_->complete_ && owner_->complete_(text_);
-    }
+    bool complete() const override { return whole_ == text_.size() && owner_->complete_ && owner_->complete_(text_); }
     std::unique_ptr<ConstraintCursor> clone() const override { return std::make_unique<Cursor>(*this); }
     void copy_from(const ConstraintCursor& other) override {
         const auto& o = static_cast<const Cursor&>(other);

@@ -165,20 +165,22 @@ bool is_ascii_digit(uint32_t c) { return c >= '0' && c <= '9'; }
 bool is_punct_or_ascii_symbol(uint32_t c, uint8_t f, bool backtick) {
     if ((f & kCpPunctuation) && !(f & kCpWhitespace)) return true;
     switch (c) {
-        case '$': case '+': case '<': case '=': case '>': case '^': case '~': case '|':
-            return true;
-        case '`':
-            return backtick;
-        default:
-            return false;
+        case '$':
+        case '+':
+        case '<':
+        case '=':
+        case '>':
+        case '^':
+        case '~':
+        case '|': return true;
+        case '`': return backtick;
+        default: return false;
     }
 }
 
 // [0-9][0-9][0-9]
 size_t match_three_digits(const Cursor& cur, size_t pos) {
-    return (is_ascii_digit(cur.cp(pos)) && is_ascii_digit(cur.cp(pos + 1)) && is_ascii_digit(cur.cp(pos + 2)))
-               ? 3
-               : 0;
+    return (is_ascii_digit(cur.cp(pos)) && is_ascii_digit(cur.cp(pos + 1)) && is_ascii_digit(cur.cp(pos + 2))) ? 3 : 0;
 }
 
 // DeepSeek Coder's CJK pattern [一-龥ࠀ-一가-퟿]: U+0800..U+9FA5 and U+AC00..U+D7FF, except the
@@ -240,9 +242,7 @@ std::vector<std::string> pretokenize(PreTokenizer kind, std::string_view text) {
     };
 
     switch (kind) {
-        case PreTokenizer::Gpt2:
-            spans = isolate(cps, spans, gpt2);
-            break;
+        case PreTokenizer::Gpt2: spans = isolate(cps, spans, gpt2); break;
         case PreTokenizer::Llama3:
             spans = isolate(cps, spans, [](const Cursor& cur, size_t pos) { return match_llama3(cur, pos, 3); });
             break;
@@ -268,11 +268,11 @@ std::vector<std::string> pretokenize(PreTokenizer kind, std::string_view text) {
                 return run_with_optional_space(cur, pos, [](uint32_t, uint8_t f) { return is_letter_flags(f); });
             });
             spans = isolate(cps, spans, [](const Cursor& cur, size_t pos) {
-                return run_with_optional_space(cur, pos, [](uint32_t, uint8_t f) {
-                    return (f & kCpPunctuation) && !(f & kCpWhitespace);
-                });
+                return run_with_optional_space(
+                    cur, pos, [](uint32_t, uint8_t f) { return (f & kCpPunctuation) && !(f & kCpWhitespace); });
             });
-            spans = isolate(cps, spans, [](const Cursor& cur, size_t pos) { return run_of(cur, pos, is_deepseek_cjk); });
+            spans =
+                isolate(cps, spans, [](const Cursor& cur, size_t pos) { return run_of(cur, pos, is_deepseek_cjk); });
             spans = isolate(cps, spans, one_number);
             break;
         case PreTokenizer::Default:

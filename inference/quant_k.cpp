@@ -204,8 +204,10 @@ void dequantize_row_q4_k(const BlockQ4_K* src, float* dst, int64_t n) {
             kquant_scale_min(2 * g + 1, blk.scales, sc1, m1);
             const uint8_t* q = blk.qs + 32 * g;
             for (int l = 0; l < 32; ++l) {
-                y[64 * g + l] = d * static_cast<float>(sc0) * static_cast<float>(q[l] & 0xF) - dmin * static_cast<float>(m0);
-                y[64 * g + 32 + l] = d * static_cast<float>(sc1) * static_cast<float>(q[l] >> 4) - dmin * static_cast<float>(m1);
+                y[64 * g + l] =
+                    d * static_cast<float>(sc0) * static_cast<float>(q[l] & 0xF) - dmin * static_cast<float>(m0);
+                y[64 * g + 32 + l] =
+                    d * static_cast<float>(sc1) * static_cast<float>(q[l] >> 4) - dmin * static_cast<float>(m1);
             }
         }
     }
@@ -236,7 +238,8 @@ void dequantize_row_q5_k(const BlockQ5_K* src, float* dst, int64_t n) {
                 const int lo = (q[l] & 0xF) | (((blk.qh[l] >> (2 * g)) & 1) << 4);
                 const int hi = (q[l] >> 4) | (((blk.qh[l] >> (2 * g + 1)) & 1) << 4);
                 y[64 * g + l] = d * static_cast<float>(sc0) * static_cast<float>(lo) - dmin * static_cast<float>(m0);
-                y[64 * g + 32 + l] = d * static_cast<float>(sc1) * static_cast<float>(hi) - dmin * static_cast<float>(m1);
+                y[64 * g + 32 + l] =
+                    d * static_cast<float>(sc1) * static_cast<float>(hi) - dmin * static_cast<float>(m1);
             }
         }
     }
@@ -288,7 +291,8 @@ void quantize_row_q8_k(const float* src, BlockQ8_K* dst, int64_t n) {
         for (int i = 0; i < kQKBlockSize; ++i) amax = std::max(amax, std::fabs(x[i]));
         const float id = amax > 0 ? 127.0f / amax : 0.0f;
         dst[b].d = amax / 127.0f;
-        for (int i = 0; i < kQKBlockSize; ++i) dst[b].qs[i] = static_cast<int8_t>(std::clamp(round_int(x[i] * id), -127, 127));
+        for (int i = 0; i < kQKBlockSize; ++i)
+            dst[b].qs[i] = static_cast<int8_t>(std::clamp(round_int(x[i] * id), -127, 127));
         for (int j = 0; j < kQKBlockSize / 16; ++j) {
             int sum = 0;
             for (int i = 0; i < 16; ++i) sum += dst[b].qs[16 * j + i];
@@ -332,8 +336,8 @@ void quantize_row_q6_k(const float* src, BlockQ6_K* dst, int64_t n) {
             for (int i = 0; i < 32; ++i) {
                 blk.ql[64 * h + i] = static_cast<uint8_t>((l[i] & 0xF) | ((l[i + 64] & 0xF) << 4));
                 blk.ql[64 * h + 32 + i] = static_cast<uint8_t>((l[i + 32] & 0xF) | ((l[i + 96] & 0xF) << 4));
-                blk.qh[32 * h + i] = static_cast<uint8_t>((l[i] >> 4) | ((l[i + 32] >> 4) << 2) | ((l[i + 64] >> 4) << 4) |
-                                                          ((l[i + 96] >> 4) << 6));
+                blk.qh[32 * h + i] = static_cast<uint8_t>((l[i] >> 4) | ((l[i + 32] >> 4) << 2) |
+                                                          ((l[i + 64] >> 4) << 4) | ((l[i + 96] >> 4) << 6));
             }
         }
     }

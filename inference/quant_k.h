@@ -13,8 +13,8 @@ namespace sigma {
 // Nibble j of byte i: low nibbles hold weights 0..15, high nibbles weights 16..31.
 constexpr int kQ4_0BlockSize = 32;
 struct BlockQ4_0 {
-    uint16_t d;       // fp16 scale
-    uint8_t qs[16];   // 32 nibbles
+    uint16_t d;      // fp16 scale
+    uint8_t qs[16];  // 32 nibbles
 };
 static_assert(sizeof(BlockQ4_0) == 18, "block_q4_0 must be 18 bytes");
 
@@ -25,9 +25,9 @@ constexpr int kKScaleBytes = 12;  // 8 six-bit scales + 8 six-bit mins, packed
 // Q4_K: 8 sub-blocks of 32; weight = d * sc[j] * q - dmin * m[j], q in 0..15.
 // qs: 4 groups of 32 bytes; group g holds sub-block 2g in low nibbles, 2g+1 in high nibbles.
 struct BlockQ4_K {
-    uint16_t d;                      // fp16 super-scale of the sub-block scales
-    uint16_t dmin;                   // fp16 super-scale of the sub-block mins
-    uint8_t scales[kKScaleBytes];    // packed 6-bit (sc, m) x 8, see kquant_scale_min
+    uint16_t d;                    // fp16 super-scale of the sub-block scales
+    uint16_t dmin;                 // fp16 super-scale of the sub-block mins
+    uint8_t scales[kKScaleBytes];  // packed 6-bit (sc, m) x 8, see kquant_scale_min
     uint8_t qs[kQKBlockSize / 2];
 };
 static_assert(sizeof(BlockQ4_K) == 144, "block_q4_K must be 144 bytes");

@@ -8,8 +8,7 @@
 
 namespace sigma {
 
-SIGMA_TARGET_AVX512_VNNI void quantize_row_q8_k_avx512(const float* src,
-                                                       BlockQ8_K* dst, int64_t n) {
+SIGMA_TARGET_AVX512_VNNI void quantize_row_q8_k_avx512(const float* src, BlockQ8_K* dst, int64_t n) {
     constexpr int kRound = _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC;
     const __m512 zero = _mm512_setzero_ps(), half = _mm512_set1_ps(0.5f), minus_half = _mm512_set1_ps(-0.5f);
     const __m512i lo = _mm512_set1_epi32(-127), hi = _mm512_set1_epi32(127);

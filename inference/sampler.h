@@ -12,12 +12,13 @@
 namespace sigma {
 
 struct SamplerParams {
-    float temperature = 0.8f;         // <= 0: greedy (argmax after the penalty)
-    int top_k = 40;                   // <= 0 or >= n_vocab: off
-    float top_p = 0.95f;              // >= 1: off; keeps the smallest set whose probability reaches top_p
-    float min_p = 0.05f;              // <= 0: off; drops tokens below min_p * the top probability
-    float repetition_penalty = 1.0f;  // 1: off; a recent token's positive logit is divided by it, a negative one multiplied
-    int repetition_last_n = 64;       // how many recent tokens the penalty looks at
+    float temperature = 0.8f;  // <= 0: greedy (argmax after the penalty)
+    int top_k = 40;            // <= 0 or >= n_vocab: off
+    float top_p = 0.95f;       // >= 1: off; keeps the smallest set whose probability reaches top_p
+    float min_p = 0.05f;       // <= 0: off; drops tokens below min_p * the top probability
+    float repetition_penalty =
+        1.0f;                    // 1: off; a recent token's positive logit is divided by it, a negative one multiplied
+    int repetition_last_n = 64;  // how many recent tokens the penalty looks at
     uint64_t seed = 0;
 };
 
@@ -47,7 +48,7 @@ private:
         float logit;
         float p;
     };
-    double next_uniform();  // [0, 1), the same on every platform for a seed
+    double next_uniform();                      // [0, 1), the same on every platform for a seed
     void load_candidates(const float* logits);  // all ids, penalised
     int32_t choose(size_t n);                   // from candidates_[0, n)
 
@@ -58,7 +59,7 @@ private:
     std::vector<int32_t> history_;       // ring of the last repetition_last_n tokens
     size_t history_next_ = 0;
     size_t history_size_ = 0;
-    std::vector<uint8_t> penalised_;     // [n_vocab] marks, so each recent token is penalised once
+    std::vector<uint8_t> penalised_;  // [n_vocab] marks, so each recent token is penalised once
 };
 
 }  // namespace sigma

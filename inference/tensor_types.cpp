@@ -127,9 +127,7 @@ bool whole_blocks(TensorType type, int64_t n) {
 bool dequantize_row(TensorType type, const void* src, float* dst, int64_t n) {
     if (!whole_blocks(type, n)) return false;
     switch (type) {
-        case TensorType::F32:
-            std::memcpy(dst, src, static_cast<size_t>(n) * 4);
-            return true;
+        case TensorType::F32: std::memcpy(dst, src, static_cast<size_t>(n) * 4); return true;
         case TensorType::F16: {
             const auto* h = static_cast<const uint16_t*>(src);
             for (int64_t i = 0; i < n; ++i) dst[i] = fp16_to_fp32(h[i]);
@@ -159,9 +157,7 @@ bool dequantize_row(TensorType type, const void* src, float* dst, int64_t n) {
 bool quantize_row(TensorType type, const float* src, void* dst, int64_t n) {
     if (!whole_blocks(type, n)) return false;
     switch (type) {
-        case TensorType::F32:
-            std::memcpy(dst, src, static_cast<size_t>(n) * 4);
-            return true;
+        case TensorType::F32: std::memcpy(dst, src, static_cast<size_t>(n) * 4); return true;
         case TensorType::F16: {
             auto* h = static_cast<uint16_t*>(dst);
             for (int64_t i = 0; i < n; ++i) h[i] = fp32_to_fp16(src[i]);

@@ -12,9 +12,9 @@
 namespace sigma {
 
 struct TypeTraits {
-    const char* name;   // ggml's spelling: "f32", "q8_0", ...
-    int block_size;     // elements per block
-    size_t block_bytes; // bytes per block
+    const char* name;    // ggml's spelling: "f32", "q8_0", ...
+    int block_size;      // elements per block
+    size_t block_bytes;  // bytes per block
 };
 
 // Traits of a ggml type id this engine knows; nullopt for ids it does not.
@@ -34,7 +34,7 @@ uint16_t fp32_to_bf16(float f);
 // Q8_0: 32 int8 values with one fp16 scale. Layout identical to ggml's block_q8_0.
 constexpr int kQ8_0BlockSize = 32;
 struct BlockQ8_0 {
-    uint16_t d;       // fp16 scale
+    uint16_t d;  // fp16 scale
     int8_t qs[kQ8_0BlockSize];
 };
 static_assert(sizeof(BlockQ8_0) == 34, "block_q8_0 must be 34 bytes");

@@ -50,10 +50,10 @@ Expected<TokenTrie> TokenTrie::build(std::vector<std::string> pieces, std::span<
     // 1. One node per byte, in preorder. Each piece adds nodes for its bytes past the common prefix
     //    with the previous piece; its id attaches to its last byte's node, which is always the newest
     //    node, so ids come out in node order.
-    std::vector<uint8_t> byte_of;       // [n_byte_node]
-    std::vector<uint32_t> depth_of;     // [n_byte_node]
-    std::vector<uint32_t> tokens_of;    // [n_byte_node] how many ids end at the node
-    std::vector<uint32_t> path;         // path[d]: the node at depth d + 1 on the current piece's path
+    std::vector<uint8_t> byte_of;     // [n_byte_node]
+    std::vector<uint32_t> depth_of;   // [n_byte_node]
+    std::vector<uint32_t> tokens_of;  // [n_byte_node] how many ids end at the node
+    std::vector<uint32_t> path;       // path[d]: the node at depth d + 1 on the current piece's path
     const std::string* previous = nullptr;
     for (const int32_t id : order) {
         const std::string& p = pieces[static_cast<size_t>(id)];
@@ -136,7 +136,8 @@ Expected<TokenTrie> TokenTrie::build(std::vector<std::string> pieces, std::span<
             for (size_t w = 0; w < 4; ++w) up[w] |= set[w];
         }
     }
-    for (const int32_t id : order) trie.max_piece_length_ = std::max(trie.max_piece_length_, pieces[static_cast<size_t>(id)].size());
+    for (const int32_t id : order)
+        trie.max_piece_length_ = std::max(trie.max_piece_length_, pieces[static_cast<size_t>(id)].size());
     trie.pieces_ = std::move(pieces);
     return trie;
 }

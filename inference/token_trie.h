@@ -58,7 +58,8 @@ private:
     std::vector<uint32_t> node_token_begin_;  // [n_node + 1] the ids ending here: token_ids_[begin[i], begin[i+1])
     std::string labels_;                      // edge bytes of every node, in preorder
     std::vector<int32_t> token_ids_;          // ids of non-empty pieces, in preorder of their nodes
-    std::vector<ByteSet> node_subtree_bytes_; // [n_node] every byte on the edges of the node's subtree, its own included
+    std::vector<ByteSet>
+        node_subtree_bytes_;  // [n_node] every byte on the edges of the node's subtree, its own included
     size_t max_piece_length_ = 0;
     int max_depth_ = 0;
 };

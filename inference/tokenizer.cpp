@@ -18,8 +18,8 @@ constexpr std::string_view kSpmSpace = "\xE2\x96\x81";  // U+2581, SentencePiece
 
 // Tokens that end a generation wherever they appear in a vocabulary.
 constexpr std::string_view kEndOfGenerationTexts[] = {
-    "<|eot_id|>", "<|im_end|>", "<|end|>", "<end_of_turn>", "<|endoftext|>", "<|eom_id|>",
-    "<EOT>", "<|end_of_text|>", "<|fim_pad|>", "<|repo_name|>", "<|file_sep|>",
+    "<|eot_id|>", "<|im_end|>",      "<|end|>",     "<end_of_turn>", "<|endoftext|>", "<|eom_id|>",
+    "<EOT>",      "<|end_of_text|>", "<|fim_pad|>", "<|repo_name|>", "<|file_sep|>",
 };
 
 bool ascii_space(char c) { return c == ' ' || (c >= '\t' && c <= '\r'); }
@@ -179,7 +179,8 @@ Expected<std::unique_ptr<Tokenizer>> Tokenizer::from_vocab(VocabSpec spec) {
         const auto pre = pretokenizer_from_name(spec.pre);
         if (!pre) return make_error(ErrorCode::Unsupported, "tokenizer.ggml.pre '" + spec.pre + "' is not supported");
         t.pre_kind_ = *pre;
-        if (spec.merges.empty()) return make_error(ErrorCode::Format, "tokenizer.ggml.merges is missing for a gpt2 vocabulary");
+        if (spec.merges.empty())
+            return make_error(ErrorCode::Format, "tokenizer.ggml.merges is missing for a gpt2 vocabulary");
         default_bos = 11;  // llama.cpp's historical default for byte-level vocabularies
         default_eos = 11;
         t.add_bos_ = (*pre == PreTokenizer::Llama3);
@@ -214,7 +215,8 @@ Expected<std::unique_ptr<Tokenizer>> Tokenizer::from_vocab(VocabSpec spec) {
         const int32_t left = t.lookup(m.substr(0, space));
         const int32_t right = t.lookup(m.substr(space + 1));
         if (left < 0 || right < 0) continue;
-        t.merge_ranks_.emplace((static_cast<uint64_t>(left) << 32) | static_cast<uint32_t>(right), static_cast<int>(rank));
+        t.merge_ranks_.emplace((static_cast<uint64_t>(left) << 32) | static_cast<uint32_t>(right),
+                               static_cast<int>(rank));
     }
 
     const auto in_range = [n](int64_t id) { return id >= 0 && static_cast<size_t>(id) < n; };
@@ -228,8 +230,10 @@ Expected<std::unique_ptr<Tokenizer>> Tokenizer::from_vocab(VocabSpec spec) {
     if (spec.add_bos) t.add_bos_ = *spec.add_bos;
     if (spec.add_eos) t.add_eos_ = *spec.add_eos;
     if (spec.add_space_prefix) t.add_space_prefix_ = *spec.add_space_prefix;
-    if (t.add_bos_ && t.bos_ < 0) return make_error(ErrorCode::Format, "tokenizer.ggml.add_bos_token is set but there is no BOS token");
-    if (t.add_eos_ && t.eos_ < 0) return make_error(ErrorCode::Format, "tokenizer.ggml.add_eos_token is set but there is no EOS token");
+    if (t.add_bos_ && t.bos_ < 0)
+        return make_error(ErrorCode::Format, "tokenizer.ggml.add_bos_token is set but there is no BOS token");
+    if (t.add_eos_ && t.eos_ < 0)
+        return make_error(ErrorCode::Format, "tokenizer.ggml.add_eos_token is set but there is no EOS token");
 
     // End of generation: EOS, EOT/EOM when given, and the well-known end-of-turn spellings, which
     // are control tokens whatever the file says.
@@ -357,8 +361,8 @@ std::vector<int32_t> Tokenizer::encode(std::string_view text, bool add_special, 
 std::vector<int32_t> Tokenizer::encode_with_special_ranges(std::string_view text, bool add_special,
                                                            std::span<const TextRange> special_ranges) const {
     static const TextRange kNowhere{0, 0};  // an empty allow-list must still allow nothing
-    const std::span<const TextRange> allowed = special_ranges.empty() ? std::span<const TextRange>(&kNowhere, 1)
-                                                                       : special_ranges;
+    const std::span<const TextRange> allowed =
+        special_ranges.empty() ? std::span<const TextRange>(&kNowhere, 1) : special_ranges;
     return encode_fragments(text, partition_special(text, true, allowed), add_special);
 }
 
@@ -406,10 +410,8 @@ std::string Tokenizer::token_to_piece(int32_t id, bool special) const {
     const std::string& text = tokens_[static_cast<size_t>(id)];
     switch (info.type) {
         case TokenType::Control:
-        case TokenType::Unknown:
-            return special ? text : std::string();
-        case TokenType::UserDefined:
-            return text;
+        case TokenType::Unknown: return special ? text : std::string();
+        case TokenType::UserDefined: return text;
         case TokenType::Byte: {
             const int b = parse_byte_token(text);
             return b < 0 ? std::string() : std::string(1, static_cast<char>(b));
@@ -433,8 +435,7 @@ std::string Tokenizer::token_to_piece(int32_t id, bool special) const {
             return piece;
         }
         case TokenType::Undefined:
-        case TokenType::Unused:
-            return {};
+        case TokenType::Unused: return {};
     }
     return {};
 }

@@ -34,19 +34,19 @@ enum class TokenType : int32_t {
     Control = 3,      // BOS/EOS, chat markers: rendered only when asked, matched only with parse_special
     UserDefined = 4,  // added words: always matched as a whole, always rendered
     Unused = 5,
-    Byte = 6,         // <0xNN> byte fallback pieces
+    Byte = 6,  // <0xNN> byte fallback pieces
 };
 
 // Everything a tokenizer is built from; from_gguf fills it from the tokenizer.ggml.* keys, and
 // tests or tools may fill it by hand. Optional fields take the model's defaults when unset.
 struct VocabSpec {
-    std::string model;                 // "llama" (SentencePiece BPE) or "gpt2" (byte-level BPE)
-    std::string pre;                   // tokenizer.ggml.pre; empty means "default"
-    std::string name;                  // general.name, for the few per-model quirks
-    std::vector<std::string> tokens;   // id -> text
-    std::vector<float> scores;         // id -> merge score (SentencePiece); may be empty
-    std::vector<TokenType> types;      // id -> type; empty means all Normal
-    std::vector<std::string> merges;   // "left right", rank order (byte-level BPE)
+    std::string model;                // "llama" (SentencePiece BPE) or "gpt2" (byte-level BPE)
+    std::string pre;                  // tokenizer.ggml.pre; empty means "default"
+    std::string name;                 // general.name, for the few per-model quirks
+    std::vector<std::string> tokens;  // id -> text
+    std::vector<float> scores;        // id -> merge score (SentencePiece); may be empty
+    std::vector<TokenType> types;     // id -> type; empty means all Normal
+    std::vector<std::string> merges;  // "left right", rank order (byte-level BPE)
     std::optional<int64_t> bos, eos, unk, eot, eom, pad;
     std::optional<bool> add_bos, add_eos, add_space_prefix;
 };
@@ -129,7 +129,7 @@ private:
     };
     std::unordered_map<std::string, int32_t, TextHash, std::equal_to<>> token_to_id_;
     std::unordered_map<uint64_t, int> merge_ranks_;  // (left id << 32 | right id) -> rank
-    std::vector<int32_t> special_order_;  // control/user-defined/unknown ids, longest text first
+    std::vector<int32_t> special_order_;             // control/user-defined/unknown ids, longest text first
     std::unordered_set<int32_t> eog_;
     int32_t bos_ = -1, eos_ = -1, unk_ = -1;
     bool add_bos_ = false, add_eos_ = false, add_space_prefix_ = false;

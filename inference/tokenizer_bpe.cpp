@@ -23,8 +23,8 @@ void Tokenizer::encode_bpe(std::string_view word, std::vector<int32_t>& out) con
     for (size_t offset = 0; offset < word.size();) {
         const size_t len = std::min(utf8_sequence_length(static_cast<uint8_t>(word[offset])), word.size() - offset);
         const int index = static_cast<int>(symbols.size());
-        symbols.push_back({offset, len, index - 1, offset + len == word.size() ? -1 : index + 1,
-                           lookup(word.substr(offset, len))});
+        symbols.push_back(
+            {offset, len, index - 1, offset + len == word.size() ? -1 : index + 1, lookup(word.substr(offset, len))});
         offset += len;
     }
 

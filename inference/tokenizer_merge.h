@@ -20,7 +20,7 @@ struct BpeSymbol {
     size_t size;   // bytes; 0 once merged into its left neighbour
     int prev;
     int next;
-    int32_t id;    // the vocabulary token spelled by the bytes, or -1
+    int32_t id;  // the vocabulary token spelled by the bytes, or -1
 };
 
 // Merges the symbols of `text` until no adjacent pair merges. rank(left, right) gives a pair's rank
@@ -33,7 +33,7 @@ void bpe_merge(std::vector<BpeSymbol>& symbols, std::string_view text, Rank rank
         int left;
         int right;
         R rank;
-        size_t left_size;   // sizes when queued: a pair whose sides changed since is stale
+        size_t left_size;  // sizes when queued: a pair whose sides changed since is stale
         size_t right_size;
     };
     struct Later {  // a merges after b

@@ -25,8 +25,8 @@ void Tokenizer::encode_spm(std::string_view text, std::vector<int32_t>& out) con
         // its byte token without swallowing the (escaped) space after it.
         const size_t len = utf8_char_size(text, offset);
         const int index = static_cast<int>(symbols.size());
-        symbols.push_back({offset, len, index - 1, offset + len == text.size() ? -1 : index + 1,
-                           lookup(text.substr(offset, len))});
+        symbols.push_back(
+            {offset, len, index - 1, offset + len == text.size() ? -1 : index + 1, lookup(text.substr(offset, len))});
         offset += len;
     }
     if (symbols.empty()) return;

@@ -11,19 +11,19 @@ namespace sigma::cuda {
 
 namespace {
 
-constexpr int kThreads = 128;   // also the tile: positions scored per step
-constexpr int kMaxGroup = 16;   // query heads per block
+constexpr int kThreads = 128;  // also the tile: positions scored per step
+constexpr int kMaxGroup = 16;  // query heads per block
 constexpr int kMaxHeadDim = 256;
 
 // Legend: B rows, T positions, G query heads of the block (g < ng), d_k / d_v head sizes, S splits.
 struct AttnParams {
-    const float* q;        // [B][n_q][d_k]
-    const uint8_t* k;      // [B or 1][T][n_k][d_k] cache elements
-    const uint8_t* v;      // [B or 1][T][n_v][d_v]
+    const float* q;          // [B][n_q][d_k]
+    const uint8_t* k;        // [B or 1][T][n_k][d_k] cache elements
+    const uint8_t* v;        // [B or 1][T][n_v][d_v]
     const int32_t* seq_len;  // [B]
-    float* part_o;         // [B][n_q][S][d_v] unnormalised partial outputs
-    float* part_ml;        // [B][n_q][S][2] (running max, running sum)
-    HeadCounts heads;      // n_q, n_k, n_v and the head mapping
+    float* part_o;           // [B][n_q][S][d_v] unnormalised partial outputs
+    float* part_ml;          // [B][n_q][S][2] (running max, running sum)
+    HeadCounts heads;        // n_q, n_k, n_v and the head mapping
     int d_k, d_v;
     int64_t k_seq_stride, v_seq_stride;  // elements
     int group, n_splits;
@@ -43,12 +43,12 @@ __global__ void __launch_bounds__(kThreads) attention_split_kernel(AttnParams p)
     const int b = blockIdx.z, split = blockIdx.x, tid = threadIdx.x;
     const int q0 = blockIdx.y * p.group;
     const int ng = min(p.group, p.heads.n_q - q0);
-    float* q_sh = smem;                           // [G][d_k], pre-scaled
-    float* s_sh = q_sh + p.group * p.d_k;         // [G][kThreads] scores, then weights
-    float* o_sh = s_sh + p.group * kThreads;      // [G][d_v] running output
-    float* m_sh = o_sh + p.group * p.d_v;         // [G]
-    float* l_sh = m_sh + p.group;                 // [G]
-    float* f_sh = l_sh + p.group;                 // [G] rescale factor of this tile
+    float* q_sh = smem;                       // [G][d_k], pre-scaled
+    float* s_sh = q_sh + p.group * p.d_k;     // [G][kThreads] scores, then weights
+    float* o_sh = s_sh + p.group * kThreads;  // [G][d_v] running output
+    float* m_sh = o_sh + p.group * p.d_v;     // [G]
+    float* l_sh = m_sh + p.group;             // [G]
+    float* f_sh = l_sh + p.group;             // [G] rescale factor of this tile
 
     for (int i = tid; i < ng * p.d_k; i += kThreads)
         q_sh[i] = p.q[(static_cast<int64_t>(b) * p.heads.n_q + q0) * p.d_k + i] * p.scale;
@@ -151,8 +151,8 @@ __global__ void __launch_bounds__(kThreads) attention_split_kernel(AttnParams p)
             for (int g = 0; g < kMaxGroup; ++g) o[g] = make_float2(0.0f, 0.0f);
 #pragma unroll 4  // independent V loads in flight
             for (int i = pg; i < tl; i += n_pg) {
-                const uint32_t two =
-                    __ldg(reinterpret_cast<const uint32_t*>(vb + ((static_cast<int64_t>(tile) + i) * p.heads.n_v + vh) * p.d_v + d));
+                const uint32_t two = __ldg(reinterpret_cast<const uint32_t*>(
+                    vb + ((static_cast<int64_t>(tile) + i) * p.heads.n_v + vh) * p.d_v + d));
                 const float v0 = cache_to_f32<kBf16>(static_cast<uint16_t>(two & 0xffff));
                 const float v1 = cache_to_f32<kBf16>(static_cast<uint16_t>(two >> 16));
 #pragma unroll
@@ -259,7 +259,8 @@ Status attention(float* out, const float* q, const void* k_cache, const void* v_
     SIGMA_CUDA_REQUIRE(reinterpret_cast<uintptr_t>(k_cache) % 16 == 0 && reinterpret_cast<uintptr_t>(v_cache) % 4 == 0,
                        op, "caches must be aligned (K 16 bytes, V 4 bytes)");
     SIGMA_CUDA_REQUIRE(sh.k_seq_stride % 8 == 0 && sh.v_seq_stride % 2 == 0, op, "sequence strides break alignment");
-    SIGMA_CUDA_REQUIRE(scratch_bytes >= attention_scratch_bytes(sh.rows, sh.heads.n_q, sh.d_v), op, "scratch too small");
+    SIGMA_CUDA_REQUIRE(scratch_bytes >= attention_scratch_bytes(sh.rows, sh.heads.n_q, sh.d_v), op,
+                       "scratch too small");
     AttnParams p{};
     p.q = q;
     p.k = static_cast<const uint8_t*>(k_cache);
@@ -290,7 +291,8 @@ Status kv_store(void* cache, CacheType type, const float* rows, const int32_t* p
     SIGMA_CUDA_REQUIRE(cache && rows && pos, "kv_store", "null buffer");
     SIGMA_CUDA_REQUIRE(n_tokens > 0 && n_tokens <= 65535 && width > 0, "kv_store", "sizes out of range");
     const dim3 grid(static_cast<unsigned>(detail::ceil_div(width, 256)), static_cast<unsigned>(n_tokens));
-    if (type == CacheType::BF16) kv_store_kernel<true><<<grid, 256, 0, s>>>(static_cast<uint16_t*>(cache), rows, pos, width);
+    if (type == CacheType::BF16)
+        kv_store_kernel<true><<<grid, 256, 0, s>>>(static_cast<uint16_t*>(cache), rows, pos, width);
     else kv_store_kernel<false><<<grid, 256, 0, s>>>(static_cast<uint16_t*>(cache), rows, pos, width);
     cudaCheckLaunch("kv_store");
     return {};

@@ -148,7 +148,8 @@ __global__ void selective_kernel(float* out, const float* q, const uint16_t* k, 
         float acc = 0.0f;
         for (int j = 0; j < keep; ++j) {
             const int p = idx[j];
-            acc += __expf(s[p] - mx) * cache_val<kBf16>(vb + (static_cast<int64_t>(p) * sh.heads.n_v + vh) * sh.d_v + d);
+            acc +=
+                __expf(s[p] - mx) * cache_val<kBf16>(vb + (static_cast<int64_t>(p) * sh.heads.n_v + vh) * sh.d_v + d);
         }
         o[d] = acc * inv;
     }
@@ -179,8 +180,7 @@ Status attention_selective(float* out, const float* q, const void* k_cache, cons
     const auto* v = static_cast<const uint16_t*>(v_cache);
     if (type == CacheType::BF16)
         selective_kernel<true><<<grid, kThreads, 0, s>>>(out, q, k, v, seq_len, sh, top_k, scores, index);
-    else
-        selective_kernel<false><<<grid, kThreads, 0, s>>>(out, q, k, v, seq_len, sh, top_k, scores, index);
+    else selective_kernel<false><<<grid, kThreads, 0, s>>>(out, q, k, v, seq_len, sh, top_k, scores, index);
     cudaCheckLaunch("attention_selective");
     return {};
 }

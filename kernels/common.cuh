@@ -17,8 +17,8 @@ namespace sigma::cuda::detail {
 
 inline Error cuda_error(cudaError_t e, const char* what, const char* file, int line) {
     return make_error(e == cudaErrorMemoryAllocation ? ErrorCode::OutOfMemory : ErrorCode::Internal,
-                      std::string("CUDA error ") + cudaGetErrorName(e) + " (" + cudaGetErrorString(e) + ") in " +
-                          what + " at " + file + ":" + std::to_string(line));
+                      std::string("CUDA error ") + cudaGetErrorName(e) + " (" + cudaGetErrorString(e) + ") in " + what +
+                          " at " + file + ":" + std::to_string(line));
 }
 
 inline Error bad_shape(const std::string& op, const std::string& why) {
@@ -28,24 +28,26 @@ inline Error bad_shape(const std::string& op, const std::string& why) {
 }  // namespace sigma::cuda::detail
 
 // Returns an Error from the enclosing function (Status or Expected<T>) when a CUDA call fails.
-#define cudaCheck(expr)                                                                          \
-    do {                                                                                         \
-        const cudaError_t cuda_check_e_ = (expr);                                                \
-        if (cuda_check_e_ != cudaSuccess)                                                        \
+#define cudaCheck(expr)                                                                         \
+    do {                                                                                        \
+        const cudaError_t cuda_check_e_ = (expr);                                               \
+        if (cuda_check_e_ != cudaSuccess)                                                       \
             return ::sigma::cuda::detail::cuda_error(cuda_check_e_, #expr, __FILE__, __LINE__); \
     } while (0)
 
 // After a launch: reports a bad configuration (grid, shared memory) as an Error.
 #define cudaCheckLaunch(name) cudaCheck(cudaGetLastError())
 
-#define SIGMA_CUDA_REQUIRE(cond, op, why) \
-    do {                                  \
+#define SIGMA_CUDA_REQUIRE(cond, op, why)                              \
+    do {                                                               \
         if (!(cond)) return ::sigma::cuda::detail::bad_shape(op, why); \
     } while (0)
 
 namespace sigma::cuda::detail {
 
-__device__ __forceinline__ float bf16_bits_to_f32(uint16_t b) { return __uint_as_float(static_cast<uint32_t>(b) << 16); }
+__device__ __forceinline__ float bf16_bits_to_f32(uint16_t b) {
+    return __uint_as_float(static_cast<uint32_t>(b) << 16);
+}
 __device__ __forceinline__ float f16_bits_to_f32(uint16_t b) { return __half2float(__ushort_as_half(b)); }
 
 constexpr int kQ8Block = 32;

@@ -38,16 +38,16 @@ Status set_device(int device);
 
 // ---- VRAM estimate (so `--backend auto` can fall back with a reason) -----------------------------
 struct VramInputs {
-    size_t weight_bytes = 0;   // every tensor uploaded, as stored
+    size_t weight_bytes = 0;  // every tensor uploaded, as stored
     int n_layer = 0;
-    int n_ctx = 0;             // cache positions per sequence
-    int n_seq = 1;             // sequences with their own cache
-    int kv_width = 0;          // n_k*d_k + n_v*d_v elements per position per layer
+    int n_ctx = 0;     // cache positions per sequence
+    int n_seq = 1;     // sequences with their own cache
+    int kv_width = 0;  // n_k*d_k + n_v*d_v elements per position per layer
     size_t kv_element_bytes = 2;
-    int n_batch = 1;           // tokens per forward call (prefill chunk)
-    int max_row = 0;           // widest activation row (max of H, n_q*d_k, n_q*d_v, F, A)
+    int n_batch = 1;  // tokens per forward call (prefill chunk)
+    int max_row = 0;  // widest activation row (max of H, n_q*d_k, n_q*d_v, F, A)
     int n_vocab = 0;
-    int max_weight_in = 0;     // widest weight row (for the prefill dequantisation tile)
+    int max_weight_in = 0;  // widest weight row (for the prefill dequantisation tile)
 };
 struct VramEstimate {
     size_t weights = 0, kv_cache = 0, scratch = 0, total = 0;
@@ -140,7 +140,7 @@ struct AttentionShape {
     HeadCounts heads;  // n_q, n_k, n_v and the head mapping
     int d_k = 0, d_v = 0;
     int64_t k_seq_stride = 0, v_seq_stride = 0;  // elements between sequences' caches
-    int max_seq_len = 0;                          // upper bound of seq_len[] (sizes the split)
+    int max_seq_len = 0;                         // upper bound of seq_len[] (sizes the split)
     float scale = 1.0f;
 };
 // Scratch for the split partials: rows * n_q * kMaxSplits * (d_v + 2) floats.

@@ -163,7 +163,7 @@ Status fill_random_weights(void* dst, TensorType type, int64_t n, float scale, u
         if (type == TensorType::BF16) kind = 2;
         SIGMA_CUDA_REQUIRE(kind >= 0, "fill_random_weights", "type must be F32, F16, BF16 or Q8_0");
         random_plain_kernel<<<static_cast<int>(std::min<int64_t>((n + 255) / 256, 8192)), 256, 0, s>>>(dst, kind, n,
-                                                                                                        scale, seed);
+                                                                                                       scale, seed);
     }
     cudaCheckLaunch("fill_random_weights");
     return {};

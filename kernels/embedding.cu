@@ -62,7 +62,9 @@ Status embedding(float* out, const void* table, TensorType type, int n_embd, int
         case TensorType::Q5_K:
         case TensorType::Q6_K: {
             SIGMA_CUDA_REQUIRE(n_embd % detail::kQK == 0, "embedding", "K-quant rows need a multiple of 256");
-            const int kt = type == TensorType::Q4_K ? detail::kQ4K : type == TensorType::Q5_K ? detail::kQ5K : detail::kQ6K;
+            const int kt = type == TensorType::Q4_K   ? detail::kQ4K
+                           : type == TensorType::Q5_K ? detail::kQ5K
+                                                      : detail::kQ6K;
             const size_t rb = static_cast<size_t>(n_embd / detail::kQK) * detail::kquant_bytes(kt);
             if (kt == detail::kQ4K) embedding_kernel<4><<<grid, 256, 0, s>>>(out, t, n_embd, n_vocab, tokens, rb);
             else if (kt == detail::kQ5K) embedding_kernel<5><<<grid, 256, 0, s>>>(out, t, n_embd, n_vocab, tokens, rb);

@@ -18,8 +18,8 @@ __device__ __forceinline__ void fma8(float (&acc)[kGemvMaxTokens], int nt, const
         if (t < nt) {
             const float4 a = __ldg(reinterpret_cast<const float4*>(x + t * in + i));
             const float4 b = __ldg(reinterpret_cast<const float4*>(x + t * in + i + 4));
-            acc[t] += w[0] * a.x + w[1] * a.y + w[2] * a.z + w[3] * a.w + w[4] * b.x + w[5] * b.y + w[6] * b.z +
-                      w[7] * b.w;
+            acc[t] +=
+                w[0] * a.x + w[1] * a.y + w[2] * a.z + w[3] * a.w + w[4] * b.x + w[5] * b.y + w[6] * b.z + w[7] * b.w;
         }
     }
 }
@@ -70,14 +70,21 @@ __global__ void gemv_kernel(float* y, const uint8_t* w, int64_t in, int64_t out,
             if constexpr (kType == 0) {
                 const float4 a = __ldg(reinterpret_cast<const float4*>(wr) + i / 4);
                 const float4 b = __ldg(reinterpret_cast<const float4*>(wr) + i / 4 + 1);
-                wv[0] = a.x; wv[1] = a.y; wv[2] = a.z; wv[3] = a.w;
-                wv[4] = b.x; wv[5] = b.y; wv[6] = b.z; wv[7] = b.w;
+                wv[0] = a.x;
+                wv[1] = a.y;
+                wv[2] = a.z;
+                wv[3] = a.w;
+                wv[4] = b.x;
+                wv[5] = b.y;
+                wv[6] = b.z;
+                wv[7] = b.w;
             } else {
                 const uint4 raw = __ldg(reinterpret_cast<const uint4*>(wr) + i / 8);
                 const uint32_t words[4] = {raw.x, raw.y, raw.z, raw.w};
 #pragma unroll
                 for (int j = 0; j < 4; ++j) {
-                    const uint16_t lo = static_cast<uint16_t>(words[j] & 0xffff), hi = static_cast<uint16_t>(words[j] >> 16);
+                    const uint16_t lo = static_cast<uint16_t>(words[j] & 0xffff),
+                                   hi = static_cast<uint16_t>(words[j] >> 16);
                     wv[2 * j] = kType == 1 ? detail::f16_bits_to_f32(lo) : detail::bf16_bits_to_f32(lo);
                     wv[2 * j + 1] = kType == 1 ? detail::f16_bits_to_f32(hi) : detail::bf16_bits_to_f32(hi);
                 }
@@ -145,7 +152,8 @@ bool is_k_quant(TensorType type) {
 
 Status gemv(float* y, const void* w, TensorType type, int64_t in, int64_t out, const float* x, int n_tokens, Stream s) {
     SIGMA_CUDA_REQUIRE(matmul_supports(type), "gemv", "weight type must be F32, F16, BF16, Q8_0, Q4_K, Q5_K or Q6_K");
-    SIGMA_CUDA_REQUIRE(!is_k_quant(type) || in % detail::kQK == 0, "gemv", "K-quant row length must be a multiple of 256");
+    SIGMA_CUDA_REQUIRE(!is_k_quant(type) || in % detail::kQK == 0, "gemv",
+                       "K-quant row length must be a multiple of 256");
     SIGMA_CUDA_REQUIRE(in > 0 && out > 0 && n_tokens > 0, "gemv", "sizes must be positive");
     SIGMA_CUDA_REQUIRE(y && w && x, "gemv", "null buffer");
     SIGMA_CUDA_REQUIRE(type != TensorType::Q8_0 || in % detail::kQ8Block == 0, "gemv",

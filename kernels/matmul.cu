@@ -12,13 +12,13 @@ namespace sigma::cuda {
 
 namespace {
 
-#define cublasCheck(expr)                                                                                      \
-    do {                                                                                                       \
-        const cublasStatus_t cublas_check_e_ = (expr);                                                         \
-        if (cublas_check_e_ != CUBLAS_STATUS_SUCCESS)                                                          \
-            return make_error(ErrorCode::Internal, std::string("cuBLAS error ") +                              \
-                                                       cublasGetStatusString(cublas_check_e_) + " in " #expr   \
-                                                       " at " __FILE__ ":" + std::to_string(__LINE__));        \
+#define cublasCheck(expr)                                                                                            \
+    do {                                                                                                             \
+        const cublasStatus_t cublas_check_e_ = (expr);                                                               \
+        if (cublas_check_e_ != CUBLAS_STATUS_SUCCESS)                                                                \
+            return make_error(ErrorCode::Internal, std::string("cuBLAS error ") +                                    \
+                                                       cublasGetStatusString(cublas_check_e_) +                      \
+                                                       " in " #expr " at " __FILE__ ":" + std::to_string(__LINE__)); \
     } while (0)
 
 constexpr int64_t kTileElements = int64_t{16} << 20;  // dequantised weight tile: 32 MiB of f16
@@ -109,7 +109,8 @@ Status matmul(MatmulContext* m, float* y, const void* w, TensorType type, int64_
     SIGMA_CUDA_REQUIRE(m != nullptr, "matmul", "no matmul context");
     if (n_tokens <= kGemvMaxTokens) return gemv(y, w, type, in, out, x, n_tokens, m->stream);
     SIGMA_CUDA_REQUIRE(matmul_supports(type), "matmul", "weight type must be F32, F16, BF16, Q8_0, Q4_K, Q5_K or Q6_K");
-    SIGMA_CUDA_REQUIRE(!is_k_quant(type) || in % detail::kQK == 0, "matmul", "K-quant row length must be a multiple of 256");
+    SIGMA_CUDA_REQUIRE(!is_k_quant(type) || in % detail::kQK == 0, "matmul",
+                       "K-quant row length must be a multiple of 256");
     SIGMA_CUDA_REQUIRE(in > 0 && out > 0 && in < (int64_t{1} << 31) && out < (int64_t{1} << 31), "matmul",
                        "sizes out of range");
     SIGMA_CUDA_REQUIRE(type != TensorType::Q8_0 || in % detail::kQ8Block == 0, "matmul",
@@ -121,8 +122,8 @@ Status matmul(MatmulContext* m, float* y, const void* w, TensorType type, int64_
     if (type == TensorType::F32) {
         cublasCheck(cublasGemmEx(m->handle, CUBLAS_OP_T, CUBLAS_OP_N, static_cast<int>(out), n_tokens,
                                  static_cast<int>(in), &alpha, w, CUDA_R_32F, static_cast<int>(in), x, CUDA_R_32F,
-                                 static_cast<int>(in), &beta, y, CUDA_R_32F, static_cast<int>(out),
-                                 CUBLAS_COMPUTE_32F, CUBLAS_GEMM_DEFAULT));
+                                 static_cast<int>(in), &beta, y, CUDA_R_32F, static_cast<int>(out), CUBLAS_COMPUTE_32F,
+                                 CUBLAS_GEMM_DEFAULT));
         return {};
     }
     const bool quantised = type == TensorType::Q8_0 || is_k_quant(type);
@@ -155,9 +156,12 @@ Status matmul(MatmulContext* m, float* y, const void* w, TensorType type, int64_
         const int64_t rows = std::min(tile_rows, out - r0);
         const uint8_t* src = static_cast<const uint8_t*>(w) + static_cast<size_t>(r0) * src_row;
         const int g = grid_for(rows * in);
-        if (type == TensorType::Q4_K) dequant_kquant_f16_kernel<detail::kQ4K><<<g, 256, 0, s>>>(tile, src, in, rows * in);
-        else if (type == TensorType::Q5_K) dequant_kquant_f16_kernel<detail::kQ5K><<<g, 256, 0, s>>>(tile, src, in, rows * in);
-        else if (type == TensorType::Q6_K) dequant_kquant_f16_kernel<detail::kQ6K><<<g, 256, 0, s>>>(tile, src, in, rows * in);
+        if (type == TensorType::Q4_K)
+            dequant_kquant_f16_kernel<detail::kQ4K><<<g, 256, 0, s>>>(tile, src, in, rows * in);
+        else if (type == TensorType::Q5_K)
+            dequant_kquant_f16_kernel<detail::kQ5K><<<g, 256, 0, s>>>(tile, src, in, rows * in);
+        else if (type == TensorType::Q6_K)
+            dequant_kquant_f16_kernel<detail::kQ6K><<<g, 256, 0, s>>>(tile, src, in, rows * in);
         else dequant_q8_0_f16_kernel<<<g, 256, 0, s>>>(tile, src, rows * in);
         cudaCheckLaunch("matmul dequantise");
         cublasCheck(cublasGemmEx(m->handle, CUBLAS_OP_T, CUBLAS_OP_N, static_cast<int>(rows), n_tokens,

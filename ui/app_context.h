@@ -54,7 +54,7 @@ public:
     void set_data_dir(const QString& dir);
 
 signals:
-    void backendChanged();  // also when a model load starts, advances a stage or ends
+    void backendChanged();                        // also when a model load starts, advances a stage or ends
     void generationRate(double tokensPerSecond);  // live, from whichever panel is generating
     void redactOptionsChanged();
 

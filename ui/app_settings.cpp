@@ -27,9 +27,7 @@ AppSettings::BackendMode mode_from(const QString& s) {
 }
 }  // namespace
 
-QString settings_file(const QString& config_dir) {
-    return QDir(config_dir).filePath(QStringLiteral("sigma-ops.ini"));
-}
+QString settings_file(const QString& config_dir) { return QDir(config_dir).filePath(QStringLiteral("sigma-ops.ini")); }
 
 QList<ChatTemplateChoice> chat_template_choices() {
     // The names are the ones app::LocalBackendOptions::template_name accepts (the CLI's --template).
@@ -93,7 +91,7 @@ app::BackendChoice AppSettings::backend_choice() const {
         c.api_key = api_key;
     }
     // The local model's compute backend, in app::LocalBackendOptions' words.
-    c.compute_backend = backend == BackendMode::Cpu ? QStringLiteral("cpu")
+    c.compute_backend = backend == BackendMode::Cpu    ? QStringLiteral("cpu")
                         : backend == BackendMode::Cuda ? QStringLiteral("cuda")
                                                        : QStringLiteral("auto");
     c.model_path = model_path;

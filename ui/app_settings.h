@@ -18,7 +18,7 @@ struct AppSettings {
     // the reason shown. Cpu and Cuda never go remote.
     enum class BackendMode { Auto, Cpu, Remote, Cuda };
 
-    QString model_path;        // empty: the embedded default model
+    QString model_path;  // empty: the embedded default model
     // Stored on disk as the engine's template name: "" (the model file's own), "sigma", "llama3",
     // "chatml", "llama2". Never rename.
     QString chat_template;

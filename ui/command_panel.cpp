@@ -56,15 +56,16 @@ app::CommandResult result_from_json(const QJsonObject& o) {
     for (const auto& v : o.value(QStringLiteral("warnings")).toArray()) r.warnings << v.toString();
     for (const auto& v : o.value(QStringLiteral("alternatives")).toArray()) {
         const QJsonObject a = v.toObject();
-        r.alternatives << app::CommandAlternative{a.value(QStringLiteral("command")).toString(),
-                                                  a.value(QStringLiteral("risk")).toString(),
-                                                  a.value(QStringLiteral("valid")).toBool(),
-                                                  a.value(QStringLiteral("score")).toDouble()};
+        r.alternatives << app::CommandAlternative{
+            a.value(QStringLiteral("command")).toString(), a.value(QStringLiteral("risk")).toString(),
+            a.value(QStringLiteral("valid")).toBool(), a.value(QStringLiteral("score")).toDouble()};
     }
     for (const auto& v : o.value(QStringLiteral("flags")).toArray()) {
         const QJsonObject f = v.toObject();
-        app::FlagExplanation flag{f.value(QStringLiteral("flag")).toString(), f.value(QStringLiteral("meaning")).toString(),
-                                  f.value(QStringLiteral("value")).toString(), {},
+        app::FlagExplanation flag{f.value(QStringLiteral("flag")).toString(),
+                                  f.value(QStringLiteral("meaning")).toString(),
+                                  f.value(QStringLiteral("value")).toString(),
+                                  {},
                                   f.value(QStringLiteral("program")).toString()};
         for (const auto& d : f.value(QStringLiteral("details")).toArray())
             flag.details.push_back({d.toObject().value(QStringLiteral("item")).toString(),
@@ -137,14 +138,16 @@ CommandPanel::CommandPanel(AppContext* context, QWidget* parent)
     checked_ = new QLabel(box);
     checked_->setObjectName(QStringLiteral("commandChecked"));
     checked_->setWordWrap(true);
-    checked_->setToolTip(tr("Checked is not the same as right: the checks cover syntax, options and risk, not "
-                            "whether the command does what you asked. Read it before running it."));
+    checked_->setToolTip(
+        tr("Checked is not the same as right: the checks cover syntax, options and risk, not "
+           "whether the command does what you asked. Read it before running it."));
     bl->addWidget(checked_);
     warnings_ = new QLabel(box);
     warnings_->setObjectName(QStringLiteral("commandWarnings"));
     warnings_->setWordWrap(true);
     warnings_->setTextFormat(Qt::RichText);
-    warnings_->setStyleSheet(QStringLiteral("QLabel { background: #fff4d6; border-left: 4px solid #c98a00; padding: 4px; }"));
+    warnings_->setStyleSheet(
+        QStringLiteral("QLabel { background: #fff4d6; border-left: 4px solid #c98a00; padding: 4px; }"));
     warnings_->hide();
     bl->addWidget(warnings_);
     explanation_ = new QLabel(box);
@@ -168,7 +171,8 @@ CommandPanel::CommandPanel(AppContext* context, QWidget* parent)
     alternatives_ = new QTreeWidget(box);
     alternatives_->setObjectName(QStringLiteral("commandAlternatives"));
     alternatives_->setColumnCount(4);
-    alternatives_->setHeaderLabels({tr("Other candidates (double-click to use)"), tr("Risk"), tr("Valid"), tr("Score")});
+    alternatives_->setHeaderLabels(
+        {tr("Other candidates (double-click to use)"), tr("Risk"), tr("Valid"), tr("Score")});
     alternatives_->setRootIsDecorated(false);
     alternatives_->header()->setStretchLastSection(false);
     alternatives_->header()->setSectionResizeMode(0, QHeaderView::Stretch);
@@ -210,7 +214,9 @@ CommandPanel::CommandPanel(AppContext* context, QWidget* parent)
     connect(regenerate_, &QPushButton::clicked, this, &CommandPanel::regenerate);
     connect(edit_, &QPushButton::clicked, this, &CommandPanel::toggleEdit);
     connect(run_, &QPushButton::clicked, this, &CommandPanel::openRunDialog);
-    connect(command_, &QLineEdit::returnPressed, this, [this] { if (!command_->isReadOnly()) toggleEdit(); });
+    connect(command_, &QLineEdit::returnPressed, this, [this] {
+        if (!command_->isReadOnly()) toggleEdit();
+    });
     auto* send_key = new QShortcut(QKeySequence(Qt::CTRL | Qt::Key_Return), request_);
     send_key->setContext(Qt::WidgetShortcut);
     connect(send_key, &QShortcut::activated, this, &CommandPanel::send);
@@ -248,11 +254,12 @@ CommandPanel::CommandPanel(AppContext* context, QWidget* parent)
         }
     });
     connect(explain_job_, &GenerationJob::failed, this, &CommandPanel::on_failed);
-    connect(context_->history(), &HistoryService::jobRecorded, this, [this](quint64 ticket, qint64 id, const QString& warning) {
-        if (ticket != record_ticket_) return;
-        session_id_ = id;
-        if (!warning.isEmpty()) emit statusMessage(tr("Not saved to history: %1").arg(warning));
-    });
+    connect(context_->history(), &HistoryService::jobRecorded, this,
+            [this](quint64 ticket, qint64 id, const QString& warning) {
+                if (ticket != record_ticket_) return;
+                session_id_ = id;
+                if (!warning.isEmpty()) emit statusMessage(tr("Not saved to history: %1").arg(warning));
+            });
 }
 
 app::CommandRequest CommandPanel::current_request() const {
@@ -381,11 +388,13 @@ void CommandPanel::showResult(const app::CommandResult& result) {
         checked_->clear();
         checked_->setProperty("valid", QVariant());
     } else if (result.valid) {
-        checked_->setText(tr("<b style='color:#2e8b57'>✓ %1 OK</b> <span style='color:#555'>(not checked: whether it does what you asked)</span>")
+        checked_->setText(tr("<b style='color:#2e8b57'>✓ %1 OK</b> <span style='color:#555'>(not checked: whether it "
+                             "does what you asked)</span>")
                               .arg(what.toHtmlEscaped()));
         checked_->setProperty("valid", true);
     } else {
-        checked_->setText(tr("<b style='color:#c0392b'>✗ Not valid</b> — %1 found problems (below)").arg(what.toHtmlEscaped()));
+        checked_->setText(
+            tr("<b style='color:#c0392b'>✗ Not valid</b> — %1 found problems (below)").arg(what.toHtmlEscaped()));
         checked_->setProperty("valid", false);
     }
     QStringList warnings;
@@ -403,15 +412,21 @@ void CommandPanel::showResult(const app::CommandResult& result) {
     more_->clear();
     more_->hide();
     QString expl = result.explanation;
-    if (!result.reasons.isEmpty()) expl += (expl.isEmpty() ? QString() : QStringLiteral("\n")) + tr("Risk: %1").arg(result.reasons.join(QStringLiteral("; ")));
+    if (!result.reasons.isEmpty())
+        expl += (expl.isEmpty() ? QString() : QStringLiteral("\n")) +
+                tr("Risk: %1").arg(result.reasons.join(QStringLiteral("; ")));
     explanation_->setText(expl);
     QStringList lines;
     if (!result.valid) lines << tr("<b style='color:#c0392b'>Not valid</b>");
     for (const app::ValidationMessage& m : result.messages) {
-        const QString colour = m.severity == QLatin1String("error") ? QStringLiteral("#c0392b")
-                             : m.severity == QLatin1String("warning") ? QStringLiteral("#c98a00") : QStringLiteral("#555");
-        QString line = QStringLiteral("<span style='color:%1'>%2:</span> %3").arg(colour, m.severity.toHtmlEscaped(), m.text.toHtmlEscaped());
-        if (!m.suggestions.isEmpty()) line += tr(" — did you mean: <code>%1</code>").arg(m.suggestions.join(QStringLiteral(", ")).toHtmlEscaped());
+        const QString colour = m.severity == QLatin1String("error")     ? QStringLiteral("#c0392b")
+                               : m.severity == QLatin1String("warning") ? QStringLiteral("#c98a00")
+                                                                        : QStringLiteral("#555");
+        QString line = QStringLiteral("<span style='color:%1'>%2:</span> %3")
+                           .arg(colour, m.severity.toHtmlEscaped(), m.text.toHtmlEscaped());
+        if (!m.suggestions.isEmpty())
+            line +=
+                tr(" — did you mean: <code>%1</code>").arg(m.suggestions.join(QStringLiteral(", ")).toHtmlEscaped());
         lines << line;
     }
     messages_->setText(lines.join(QStringLiteral("<br>")));
@@ -452,8 +467,10 @@ void CommandPanel::copyCommand() {
 void CommandPanel::explainMore() {
     if (result_.command.isEmpty() || !context_->backend() || job_->running() || explain_job_->running()) return;
     app::GenerationRequest req;
-    req.messages = {{QStringLiteral("system"), QStringLiteral("You explain shell commands for site reliability engineers: what each part does and what could go wrong. Be brief.")},
-                    {QStringLiteral("user"), QStringLiteral("Explain: %1").arg(result_.command)}};
+    req.messages = {
+        {QStringLiteral("system"), QStringLiteral("You explain shell commands for site reliability engineers: what "
+                                                  "each part does and what could go wrong. Be brief.")},
+        {QStringLiteral("user"), QStringLiteral("Explain: %1").arg(result_.command)}};
     req.max_tokens = 256;
     // The command and the model's answer stay; the explanation has its own place.
     more_->clear();
@@ -488,7 +505,10 @@ void CommandPanel::openRunDialog() {
     if (!result_.valid) {
         QString problem;
         for (const app::ValidationMessage& m : result_.messages)
-            if (m.severity == QLatin1String("error")) { problem = m.text; break; }
+            if (m.severity == QLatin1String("error")) {
+                problem = m.text;
+                break;
+            }
         dialog_->set_not_valid(problem);
     }
     dialog_->setAttribute(Qt::WA_DeleteOnClose, false);

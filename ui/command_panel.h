@@ -89,7 +89,7 @@ private:
     app::CommandRequest last_request_;
     app::GenerationRequest last_generation_;
     qint64 replaces_session_ = 0;  // Regenerate: the history entry the new answer replaces
-    bool no_model_error_ = false;   // messages_ says no model is available
+    bool no_model_error_ = false;  // messages_ says no model is available
     qint64 session_id_ = 0;
     quint64 record_ticket_ = 0;
 };

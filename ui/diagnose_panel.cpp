@@ -42,7 +42,8 @@ namespace sigma::ui {
 namespace {
 
 domain::Severity severity_from(const QString& name) {
-    for (domain::Severity s : {domain::Severity::Critical, domain::Severity::High, domain::Severity::Medium, domain::Severity::Low})
+    for (domain::Severity s :
+         {domain::Severity::Critical, domain::Severity::High, domain::Severity::Medium, domain::Severity::Low})
         if (name == QLatin1String(domain::severity_name(s))) return s;
     return domain::Severity::Medium;
 }
@@ -107,7 +108,8 @@ app::DiagnoseResult result_from_json(const QJsonObject& o) {
 
 QString html_list(const std::vector<std::string>& items, const char* tag) {
     QString html = QStringLiteral("<%1>").arg(QLatin1String(tag));
-    for (const std::string& s : items) html += QStringLiteral("<li>%1</li>").arg(QString::fromStdString(s).toHtmlEscaped());
+    for (const std::string& s : items)
+        html += QStringLiteral("<li>%1</li>").arg(QString::fromStdString(s).toHtmlEscaped());
     return html + QStringLiteral("</%1>").arg(QLatin1String(tag));
 }
 
@@ -130,25 +132,28 @@ DiagnosePanel::DiagnosePanel(AppContext* context, QWidget* parent)
                     view_first_line_ = 1;
                     if (from_file_) view_->setPlainText(redacted_->isChecked() ? redacted_text_ : original_);
                     else if (redacted_->isChecked()) view_->setPlainText(redacted_text_);
-                    info_->setText(truncated ? tr("%1 MB log; the view shows the first 512 KB, the rules read all of it.")
-                                                   .arg(total / (1024.0 * 1024.0), 0, 'f', 1)
-                                             : QString());
+                    info_->setText(truncated
+                                       ? tr("%1 MB log; the view shows the first 512 KB, the rules read all of it.")
+                                             .arg(total / (1024.0 * 1024.0), 0, 'f', 1)
+                                       : QString());
                 });
         connect(analysis_, &LogAnalysis::finished, this, &DiagnosePanel::on_finished);
         window_ = new LogWindowReader(this);
-        connect(window_, &LogWindowReader::ready, this, [this](qint64 first, const QString& text, const QString& redacted) {
-            if (!from_file_) return;
-            original_ = text;
-            redacted_text_ = redacted;
-            view_first_line_ = first;
-            view_->setPlainText(redacted_->isChecked() ? redacted_text_ : original_);
-            const qint64 last = first + view_->document()->blockCount() - 1;
-            info_->setText(tr("Showing lines %1–%2 of %3, around the selected finding's evidence; the rules read all of it.")
-                               .arg(first)
-                               .arg(last)
-                               .arg(QFileInfo(source_path_).fileName()));
-            highlight(std::exchange(window_row_, -1));
-        });
+        connect(
+            window_, &LogWindowReader::ready, this, [this](qint64 first, const QString& text, const QString& redacted) {
+                if (!from_file_) return;
+                original_ = text;
+                redacted_text_ = redacted;
+                view_first_line_ = first;
+                view_->setPlainText(redacted_->isChecked() ? redacted_text_ : original_);
+                const qint64 last = first + view_->document()->blockCount() - 1;
+                info_->setText(
+                    tr("Showing lines %1–%2 of %3, around the selected finding's evidence; the rules read all of it.")
+                        .arg(first)
+                        .arg(last)
+                        .arg(QFileInfo(source_path_).fileName()));
+                highlight(std::exchange(window_row_, -1));
+            });
         connect(window_, &LogWindowReader::failed, this, [this](const QString& m) {
             window_row_ = -1;
             info_->setText(m);
@@ -163,7 +168,8 @@ DiagnosePanel::DiagnosePanel(AppContext* context, QWidget* parent)
     }
     const QFont mono = QFontDatabase::systemFont(QFontDatabase::FixedFont);
     auto* layout = new QVBoxLayout(this);
-    layout->addWidget(new QLabel(tr("<b>Diagnose</b> — paste a log or drop a file; findings cite their evidence."), this));
+    layout->addWidget(
+        new QLabel(tr("<b>Diagnose</b> — paste a log or drop a file; findings cite their evidence."), this));
     auto* row = new QHBoxLayout;
     auto* open = new QPushButton(tr("Open file…"), this);
     open->setObjectName(QStringLiteral("diagnoseOpen"));
@@ -195,7 +201,8 @@ DiagnosePanel::DiagnosePanel(AppContext* context, QWidget* parent)
     info_ = new QLabel(this);
     info_->setObjectName(QStringLiteral("diagnoseInfo"));
     info_->setWordWrap(true);
-    if (!pack_) info_->setText(tr("The diagnosis signatures could not be loaded: %1").arg(QString::fromStdString(error)));
+    if (!pack_)
+        info_->setText(tr("The diagnosis signatures could not be loaded: %1").arg(QString::fromStdString(error)));
     layout->addWidget(info_);
 
     auto* split = new QSplitter(Qt::Horizontal, this);
@@ -289,14 +296,14 @@ DiagnosePanel::DiagnosePanel(AppContext* context, QWidget* parent)
         summary_error_->show();
         emit summarised();
     });
-    connect(job_, &GenerationJob::token, this, [this](const QString&) {
-        summarise_->setText(tr("Summarising… %1 tokens").arg(job_->text().size()));
-    });
-    connect(context_->history(), &HistoryService::jobRecorded, this, [this](quint64 ticket, qint64 id, const QString& warning) {
-        if (ticket != record_ticket_) return;
-        session_id_ = id;
-        if (!warning.isEmpty()) emit statusMessage(tr("Not saved to history: %1").arg(warning));
-    });
+    connect(job_, &GenerationJob::token, this,
+            [this](const QString&) { summarise_->setText(tr("Summarising… %1 tokens").arg(job_->text().size())); });
+    connect(context_->history(), &HistoryService::jobRecorded, this,
+            [this](quint64 ticket, qint64 id, const QString& warning) {
+                if (ticket != record_ticket_) return;
+                session_id_ = id;
+                if (!warning.isEmpty()) emit statusMessage(tr("Not saved to history: %1").arg(warning));
+            });
     auto* esc = new QShortcut(QKeySequence(Qt::Key_Escape), this);
     esc->setContext(Qt::WidgetWithChildrenShortcut);
     connect(esc, &QShortcut::activated, this, [this] {
@@ -381,12 +388,14 @@ void DiagnosePanel::cancelAnalysis() {
 QString DiagnosePanel::session_title() const {
     // Logs often begin alike (a boot banner, the same service): the title says what was found, in
     // what, and when, so two loads of one log are told apart.
-    const QString found = result_.report.findings.empty() ? tr("No known signature")
-                                                          : QString::fromStdString(result_.report.findings.front().title);
+    const QString found = result_.report.findings.empty()
+                              ? tr("No known signature")
+                              : QString::fromStdString(result_.report.findings.front().title);
     const QString source = from_file_ && !source_path_.isEmpty()
                                ? QFileInfo(source_path_).fileName()
                                : tr("pasted log, %n line(s)", nullptr, static_cast<int>(result_.report.lines_read));
-    return tr("%1 — %2, %3").arg(found, source, QDateTime::currentDateTime().toString(QStringLiteral("yyyy-MM-dd HH:mm:ss")));
+    return tr("%1 — %2, %3")
+        .arg(found, source, QDateTime::currentDateTime().toString(QStringLiteral("yyyy-MM-dd HH:mm:ss")));
 }
 
 void DiagnosePanel::record(qint64 replaces) {
@@ -420,7 +429,9 @@ void DiagnosePanel::on_finished(const app::DiagnoseResult& result) {
         emit analysed();
         return;
     }
-    if (redacted_text_.isEmpty() && !from_file_) redacted_text_ = QString::fromStdString(domain::Redactor(context_->redact_options()).redact(original_.toStdString()));
+    if (redacted_text_.isEmpty() && !from_file_)
+        redacted_text_ =
+            QString::fromStdString(domain::Redactor(context_->redact_options()).redact(original_.toStdString()));
     record(0);
     emit statusMessage(tr("%n finding(s)", nullptr, static_cast<int>(result.report.findings.size())));
     emit analysed();
@@ -434,10 +445,12 @@ void DiagnosePanel::show_details() {
         // The selected finding's own category, cause, steps and commands.
         html += tr("<h3>%1</h3>").arg(QString::fromStdString(f->title).toHtmlEscaped());
         html += tr("<p>Category: <b>%1</b> · severity %2 · lines %3</p>")
-                    .arg(QString::fromStdString(f->category).toHtmlEscaped(), QString::fromLatin1(domain::severity_name(f->severity)),
+                    .arg(QString::fromStdString(f->category).toHtmlEscaped(),
+                         QString::fromLatin1(domain::severity_name(f->severity)),
                          FindingsModel::line_list(*f, 12).toHtmlEscaped());
         if (!f->explanation.empty())
-            html += tr("<p><b>Root cause</b> (rules): %1</p>").arg(QString::fromStdString(f->explanation).toHtmlEscaped());
+            html +=
+                tr("<p><b>Root cause</b> (rules): %1</p>").arg(QString::fromStdString(f->explanation).toHtmlEscaped());
         if (!f->root_causes.empty()) html += tr("<p><b>Possible causes</b></p>") + html_list(f->root_causes, "ul");
         if (!f->remediation.empty()) html += tr("<p><b>Next steps</b></p>") + html_list(f->remediation, "ol");
         for (const std::string& c : f->commands) commands << QString::fromStdString(c);
@@ -447,23 +460,26 @@ void DiagnosePanel::show_details() {
         if (!result_.report.nearest.empty()) {
             html += tr("<p><b>Closest categories</b></p><ul>");
             for (const domain::Finding& n : result_.report.nearest)
-                html += QStringLiteral("<li>%1 (%2)</li>").arg(QString::fromStdString(n.title).toHtmlEscaped(),
-                                                               QString::fromStdString(n.category).toHtmlEscaped());
+                html += QStringLiteral("<li>%1 (%2)</li>")
+                            .arg(QString::fromStdString(n.title).toHtmlEscaped(),
+                                 QString::fromStdString(n.category).toHtmlEscaped());
             html += QStringLiteral("</ul>");
         }
         commands = result_.commands;
     }
     // The model's summary is about the whole log, shown apart from the selected finding.
     if (result_.summary_source == QLatin1String("model")) {
-        html += tr("<hr><p><b>Model summary</b> (%1): %2</p>").arg(context_->backend_model().section(QLatin1Char('/'), -1).toHtmlEscaped(),
-                                                                  result_.root_cause.toHtmlEscaped());
+        html += tr("<hr><p><b>Model summary</b> (%1): %2</p>")
+                    .arg(context_->backend_model().section(QLatin1Char('/'), -1).toHtmlEscaped(),
+                         result_.root_cause.toHtmlEscaped());
         if (!result_.next_steps.isEmpty()) {
             html += QStringLiteral("<ol>");
             for (const QString& s : result_.next_steps) html += QStringLiteral("<li>%1</li>").arg(s.toHtmlEscaped());
             html += QStringLiteral("</ol>");
         }
     } else if (!result_.raw_output.trimmed().isEmpty()) {
-        html += tr("<hr><p><b>Model summary</b>: the answer did not follow the summary format, so the rules' findings above "
+        html += tr("<hr><p><b>Model summary</b>: the answer did not follow the summary format, so the rules' findings "
+                   "above "
                    "stand. As written:</p><pre>%1</pre>")
                     .arg(result_.raw_output.left(2000).toHtmlEscaped());
     }
@@ -520,7 +536,8 @@ void DiagnosePanel::setShowRedacted(bool on) {
     if (on) {
         if (!from_file_) {
             original_ = view_->toPlainText();
-            redacted_text_ = QString::fromStdString(domain::Redactor(context_->redact_options()).redact(original_.toStdString()));
+            redacted_text_ =
+                QString::fromStdString(domain::Redactor(context_->redact_options()).redact(original_.toStdString()));
         }
         view_->setPlainText(redacted_text_);
         view_->setReadOnly(true);
@@ -545,7 +562,8 @@ void DiagnosePanel::applyRedactOptions() {
         return;
     }
     if (redacted_->isChecked() && !from_file_) {
-        redacted_text_ = QString::fromStdString(domain::Redactor(context_->redact_options()).redact(original_.toStdString()));
+        redacted_text_ =
+            QString::fromStdString(domain::Redactor(context_->redact_options()).redact(original_.toStdString()));
         view_->setPlainText(redacted_text_);
     }
 }

@@ -49,8 +49,8 @@ public:
 
 public slots:
     void openFile(const QString& path);
-    void analyse();            // the text in the view
-    void summarise();          // optional model summary
+    void analyse();             // the text in the view
+    void summarise();           // optional model summary
     void showFinding(int row);  // highlights its evidence lines, fetching them first when not shown
     void setShowRedacted(bool on);
     void applyRedactOptions();  // the context's options, live: the view, history and prompt follow
@@ -103,7 +103,7 @@ private:
     QString original_;
     QString redacted_text_;
     app::DiagnoseResult result_;
-    QString source_path_;     // the file being diagnosed, when from_file_
+    QString source_path_;  // the file being diagnosed, when from_file_
     bool from_file_ = false;
     bool has_result_ = false;  // an analysis of the loaded input has finished
     bool rerun_ = false;       // the run in progress repeats one under old redaction options

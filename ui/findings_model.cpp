@@ -26,7 +26,8 @@ QString FindingsModel::line_list(const domain::Finding& finding, int max) {
     for (const domain::Evidence& e : finding.evidence) {
         ++total;
         if (items.size() >= max) continue;
-        items << (e.end_line() > e.line ? QStringLiteral("%1–%2").arg(e.line).arg(e.end_line()) : QString::number(e.line));
+        items << (e.end_line() > e.line ? QStringLiteral("%1–%2").arg(e.line).arg(e.end_line())
+                                        : QString::number(e.line));
     }
     QString text = items.join(QStringLiteral(", "));
     if (total > items.size()) text += tr(" … (%1 more)").arg(total - items.size());
@@ -62,7 +63,8 @@ QVariant FindingsModel::data(const QModelIndex& index, int role) const {
             return {};
         case Qt::ToolTipRole:
             if (index.column() == 2)
-                return tr("Evidence lines: %1 (%n matching line(s) in all)", nullptr, static_cast<int>(f->hits)).arg(line_list(*f, 50));
+                return tr("Evidence lines: %1 (%n matching line(s) in all)", nullptr, static_cast<int>(f->hits))
+                    .arg(line_list(*f, 50));
             return QString::fromStdString(f->explanation);
         case SeverityRole: return severity;
         case EvidenceLinesRole: {

@@ -97,7 +97,8 @@ HistoryPanel::HistoryPanel(AppContext* context, QWidget* parent)
     hits_ = new QTextBrowser(split);
     hits_->setObjectName(QStringLiteral("historyHits"));
     hits_->setOpenLinks(false);
-    hits_->setPlaceholderText(tr("Search results appear here as you type: requests, answers, findings and their evidence."));
+    hits_->setPlaceholderText(
+        tr("Search results appear here as you type: requests, answers, findings and their evidence."));
     split->addWidget(tree_);
     split->addWidget(hits_);
     split->setStretchFactor(0, 3);
@@ -176,7 +177,10 @@ HistoryPanel::HistoryPanel(AppContext* context, QWidget* parent)
     });
     auto* find = new QShortcut(QKeySequence::Find, this);
     find->setContext(Qt::WidgetWithChildrenShortcut);
-    connect(find, &QShortcut::activated, this, [this] { search_->setFocus(); search_->selectAll(); });
+    connect(find, &QShortcut::activated, this, [this] {
+        search_->setFocus();
+        search_->selectAll();
+    });
     auto* delete_key = new QShortcut(QKeySequence::Delete, tree_);
     delete_key->setContext(Qt::WidgetShortcut);
     connect(delete_key, &QShortcut::activated, this, &HistoryPanel::askDelete);
@@ -187,30 +191,34 @@ HistoryPanel::HistoryPanel(AppContext* context, QWidget* parent)
         // Results of a search must not outlive what they point at (a deleted session).
         if (searching_) runSearch();
     });
-    connect(h, &HistoryService::listed, this, [this](quint64 t, const QList<app::Session>& sessions, const QString& error) {
-        if (t != list_ticket_) return;
-        if (!error.isEmpty()) emit statusMessage(tr("History unavailable: %1").arg(error));
-        sessions_ = sessions;
-        apply_filter();
-        emit refreshed();
-    });
-    connect(h, &HistoryService::searched, this, [this](quint64 t, const QList<app::SearchHit>& hits, const QString& error) {
-        if (t != search_ticket_) return;
-        if (!searching_) return;  // the text was cleared meanwhile
-        QString html;
-        matches_.clear();
-        for (const app::SearchHit& hit : hits) matches_.insert(hit.session_id);
-        apply_filter();
-        if (!error.isEmpty()) html = tr("<p style='color:#c0392b'>Search failed: %1</p>").arg(error.toHtmlEscaped());
-        else if (hits.isEmpty()) html = tr("<p>No matches.</p>");
-        for (const app::SearchHit& hit : hits) {
-            html += QStringLiteral("<p><a href='session:%1'><b>%2</b></a> <i>(%3)</i><br>%4</p>")
-                        .arg(hit.session_id)
-                        .arg(hit.session_title.toHtmlEscaped(), app::panel_name(hit.panel), highlight_snippet(hit.snippet));
-        }
-        hits_->setHtml(html);
-        emit searchFinished(static_cast<int>(hits.size()));
-    });
+    connect(h, &HistoryService::listed, this,
+            [this](quint64 t, const QList<app::Session>& sessions, const QString& error) {
+                if (t != list_ticket_) return;
+                if (!error.isEmpty()) emit statusMessage(tr("History unavailable: %1").arg(error));
+                sessions_ = sessions;
+                apply_filter();
+                emit refreshed();
+            });
+    connect(h, &HistoryService::searched, this,
+            [this](quint64 t, const QList<app::SearchHit>& hits, const QString& error) {
+                if (t != search_ticket_) return;
+                if (!searching_) return;  // the text was cleared meanwhile
+                QString html;
+                matches_.clear();
+                for (const app::SearchHit& hit : hits) matches_.insert(hit.session_id);
+                apply_filter();
+                if (!error.isEmpty())
+                    html = tr("<p style='color:#c0392b'>Search failed: %1</p>").arg(error.toHtmlEscaped());
+                else if (hits.isEmpty()) html = tr("<p>No matches.</p>");
+                for (const app::SearchHit& hit : hits) {
+                    html += QStringLiteral("<p><a href='session:%1'><b>%2</b></a> <i>(%3)</i><br>%4</p>")
+                                .arg(hit.session_id)
+                                .arg(hit.session_title.toHtmlEscaped(), app::panel_name(hit.panel),
+                                     highlight_snippet(hit.snippet));
+                }
+                hits_->setHtml(html);
+                emit searchFinished(static_cast<int>(hits.size()));
+            });
     connect(h, &HistoryService::loaded, this, [this](quint64 t, const app::Session& s, const QString& error) {
         if (t != open_ticket_) return;
         if (!error.isEmpty()) {
@@ -221,7 +229,8 @@ HistoryPanel::HistoryPanel(AppContext* context, QWidget* parent)
         }
     });
     connect(h, &HistoryService::removed, this, [this](quint64, int count, const QString& error) {
-        const QString m = error.isEmpty() ? tr("Deleted %n session(s)", nullptr, count) : tr("Delete failed: %1").arg(error);
+        const QString m =
+            error.isEmpty() ? tr("Deleted %n session(s)", nullptr, count) : tr("Delete failed: %1").arg(error);
         show_notice(m, !error.isEmpty());
         emit statusMessage(m);
     });
@@ -234,34 +243,37 @@ HistoryPanel::HistoryPanel(AppContext* context, QWidget* parent)
     connect(h, &HistoryService::renamed, this, [this](quint64, const QString& error) {
         if (!error.isEmpty()) emit statusMessage(tr("Rename failed: %1").arg(error));
     });
-    connect(h, &HistoryService::loadedMany, this, [this](quint64 t, const QList<app::Session>& sessions, const QString& error) {
-        if (t != export_ticket_) return;
-        if (!error.isEmpty()) {
-            emit statusMessage(tr("Export failed: %1").arg(error));
-            emit exported(0);
-            return;
-        }
-        int written = 0;
-        QString failure;
-        for (const app::Session& s : sessions) {
-            const bool md = export_format_ == QLatin1String("markdown");
-            const QString name = md ? app::session_file_name(s)
-                                    : app::session_file_prefix(s) + app::session_slug(s.title) + QStringLiteral(".json");
-            QSaveFile f(QDir(export_dir_).filePath(name));
-            const QByteArray bytes = md ? app::render_session_markdown(s).toUtf8()
-                                        : QJsonDocument(session_json(s)).toJson(QJsonDocument::Indented);
-            if (!f.open(QIODevice::WriteOnly) || f.write(bytes) != bytes.size() || !f.commit()) {
-                failure = tr("cannot write %1: %2").arg(f.fileName(), f.errorString());
-                break;
-            }
-            ++written;
-        }
-        const QString m = failure.isEmpty() ? tr("Exported %n session(s) to %1", nullptr, written).arg(export_dir_)
-                                            : tr("Export failed: %1").arg(failure);
-        show_notice(m, !failure.isEmpty());
-        emit statusMessage(m);
-        emit exported(written);
-    });
+    connect(h, &HistoryService::loadedMany, this,
+            [this](quint64 t, const QList<app::Session>& sessions, const QString& error) {
+                if (t != export_ticket_) return;
+                if (!error.isEmpty()) {
+                    emit statusMessage(tr("Export failed: %1").arg(error));
+                    emit exported(0);
+                    return;
+                }
+                int written = 0;
+                QString failure;
+                for (const app::Session& s : sessions) {
+                    const bool md = export_format_ == QLatin1String("markdown");
+                    const QString name =
+                        md ? app::session_file_name(s)
+                           : app::session_file_prefix(s) + app::session_slug(s.title) + QStringLiteral(".json");
+                    QSaveFile f(QDir(export_dir_).filePath(name));
+                    const QByteArray bytes = md ? app::render_session_markdown(s).toUtf8()
+                                                : QJsonDocument(session_json(s)).toJson(QJsonDocument::Indented);
+                    if (!f.open(QIODevice::WriteOnly) || f.write(bytes) != bytes.size() || !f.commit()) {
+                        failure = tr("cannot write %1: %2").arg(f.fileName(), f.errorString());
+                        break;
+                    }
+                    ++written;
+                }
+                const QString m = failure.isEmpty()
+                                      ? tr("Exported %n session(s) to %1", nullptr, written).arg(export_dir_)
+                                      : tr("Export failed: %1").arg(failure);
+                show_notice(m, !failure.isEmpty());
+                emit statusMessage(m);
+                emit exported(written);
+            });
     refresh();
 }
 
@@ -270,9 +282,14 @@ QString HistoryPanel::highlight_snippet(const QString& snippet) {
     QString word;
     bool inside = false;
     for (QChar c : snippet) {
-        if (!inside && c == QLatin1Char('[')) { inside = true; word.clear(); continue; }
+        if (!inside && c == QLatin1Char('[')) {
+            inside = true;
+            word.clear();
+            continue;
+        }
         if (inside && c == QLatin1Char(']')) {
-            out += QStringLiteral("<span style='background:#ffe08a'>") + word.toHtmlEscaped() + QStringLiteral("</span>");
+            out +=
+                QStringLiteral("<span style='background:#ffe08a'>") + word.toHtmlEscaped() + QStringLiteral("</span>");
             inside = false;
             continue;
         }
@@ -344,8 +361,8 @@ void HistoryPanel::chooseExport(const QString& format) {
     }
     notice_->hide();
     const bool git = format == QLatin1String("git");
-    const QString dir = QFileDialog::getExistingDirectory(this, git ? tr("Export to git repository") : tr("Export to folder"),
-                                                          export_start_dir());
+    const QString dir = QFileDialog::getExistingDirectory(
+        this, git ? tr("Export to git repository") : tr("Export to folder"), export_start_dir());
     if (dir.isEmpty()) return;
     last_export_dir_ = dir;
     if (git) exportToGit(dir);

@@ -44,8 +44,8 @@ public slots:
     void runSearch();
     void openSelected();
     void renameSelected(const QString& title);
-    void askDelete();       // shows the confirm bar
-    void confirmDelete();   // deletes the selection
+    void askDelete();      // shows the confirm bar
+    void confirmDelete();  // deletes the selection
     void cancelDelete();
     // Writes one file per selected session into `dir` ("markdown" or "json"); returns via statusMessage.
     void exportSelection(const QString& dir, const QString& format);

@@ -60,9 +60,9 @@ quint64 HistoryService::post(Work&& work) {
     const quint64 ticket = ++last_ticket_;
     // The lambda runs on the worker's thread; it emits this object's signals, which reach GUI-thread
     // receivers queued (the receiver lives elsewhere), carrying only values.
-    QMetaObject::invokeMethod(worker_, [ticket, w = worker_, work = std::forward<Work>(work)]() mutable {
-        work(*w, ticket);
-    }, Qt::QueuedConnection);
+    QMetaObject::invokeMethod(
+        worker_, [ticket, w = worker_, work = std::forward<Work>(work)]() mutable { work(*w, ticket); },
+        Qt::QueuedConnection);
     return ticket;
 }
 
@@ -142,7 +142,10 @@ quint64 HistoryService::loadMany(const QList<qint64>& session_ids) {
         if (auto* store = w.store(&error)) {
             for (qint64 id : session_ids) {
                 auto s = store->get_session(id);
-                if (!s) { error = message_of(s.error()); break; }
+                if (!s) {
+                    error = message_of(s.error());
+                    break;
+                }
                 out.append(*s);
             }
         }
@@ -158,7 +161,10 @@ quint64 HistoryService::exportToGit(const QList<qint64>& session_ids, const QStr
         if (auto* store = w.store(&error)) {
             for (qint64 id : session_ids) {
                 auto s = store->get_session(id);
-                if (!s) { error = message_of(s.error()); break; }
+                if (!s) {
+                    error = message_of(s.error());
+                    break;
+                }
                 sessions.push_back(*s);
             }
         }

@@ -8,12 +8,14 @@ namespace sigma::ui {
 
 KqlHighlighter::KqlHighlighter(QTextDocument* document)
     : QSyntaxHighlighter(document),
-      keywords_(QStringLiteral(
-          "\\b(where|project|project-away|project-rename|project-reorder|extend|summarize|by|join|kind|on|union|"
-          "take|limit|top|order|sort|asc|desc|count|distinct|let|render|parse|mv-expand|make-series|"
-          "and|or|not|in|has|has_any|has_all|contains|startswith|endswith|matches|regex|between|"
-          "ago|now|bin|datetime|timespan|iff|case|isnull|isnotnull|isempty|isnotempty|tostring|toint|"
-          "tolong|todouble|dcount|avg|sum|min|max|percentile|countif|sumif|arg_max|arg_min|make_list|make_set|true|false)\\b"),
+      keywords_(
+          QStringLiteral(
+              "\\b(where|project|project-away|project-rename|project-reorder|extend|summarize|by|join|kind|on|union|"
+              "take|limit|top|order|sort|asc|desc|count|distinct|let|render|parse|mv-expand|make-series|"
+              "and|or|not|in|has|has_any|has_all|contains|startswith|endswith|matches|regex|between|"
+              "ago|now|bin|datetime|timespan|iff|case|isnull|isnotnull|isempty|isnotempty|tostring|toint|"
+              "tolong|todouble|dcount|avg|sum|min|max|percentile|countif|sumif|arg_max|arg_min|make_list|make_set|true|"
+              "false)\\b"),
           QRegularExpression::CaseInsensitiveOption),
       operators_(QStringLiteral("\\||==|!=|=~|!~|<=|>=|<|>|=|\\+|-|\\*|/|%")),
       strings_(QStringLiteral("@?\"(?:[^\"\\\\]|\\\\.)*\"|@?'(?:[^'\\\\]|\\\\.)*'")),

@@ -11,7 +11,7 @@
 namespace sigma::ui {
 
 struct TextRange {
-    int start = 0;   // characters from the start of the document
+    int start = 0;  // characters from the start of the document
     int length = 0;
     QString message;
 };

@@ -51,10 +51,12 @@ KqlPanel::KqlPanel(AppContext* context, QWidget* parent)
     const QFont mono = QFontDatabase::systemFont(QFontDatabase::FixedFont);
 
     auto* layout = new QVBoxLayout(this);
-    layout->addWidget(new QLabel(tr("<b>KQL</b> — ask a question; get a Kusto query checked against the schema."), this));
+    layout->addWidget(
+        new QLabel(tr("<b>KQL</b> — ask a question; get a Kusto query checked against the schema."), this));
     question_ = new QPlainTextEdit(this);
     question_->setObjectName(QStringLiteral("kqlQuestion"));
-    question_->setPlaceholderText(tr("e.g. failed sign-ins per user in the last day   (Ctrl+Enter to send, Esc to stop)"));
+    question_->setPlaceholderText(
+        tr("e.g. failed sign-ins per user in the last day   (Ctrl+Enter to send, Esc to stop)"));
     question_->setMaximumHeight(80);
     question_->setTabChangesFocus(true);  // Tab moves on; a question never needs a tab character
     layout->addWidget(question_);
@@ -62,7 +64,8 @@ KqlPanel::KqlPanel(AppContext* context, QWidget* parent)
     row->addWidget(new QLabel(tr("Schema:"), this));
     schema_box_ = new QComboBox(this);
     schema_box_->setObjectName(QStringLiteral("kqlSchema"));
-    schema_box_->addItem(schema_ ? tr("Built-in: Azure Monitor (%1 tables)").arg(schema_->tables.size()) : tr("Built-in (missing)"));
+    schema_box_->addItem(schema_ ? tr("Built-in: Azure Monitor (%1 tables)").arg(schema_->tables.size())
+                                 : tr("Built-in (missing)"));
     auto* import = new QPushButton(tr("Import schema…"), this);
     import->setObjectName(QStringLiteral("kqlImport"));
     row->addWidget(schema_box_, 1);
@@ -91,8 +94,9 @@ KqlPanel::KqlPanel(AppContext* context, QWidget* parent)
     status_ = new QLabel(this);
     status_->setObjectName(QStringLiteral("kqlValidity"));
     status_->setWordWrap(true);
-    status_->setToolTip(tr("Checked is not the same as right: the checks cover syntax and the schema (tables, columns, "
-                           "types), not whether the query answers the question."));
+    status_->setToolTip(
+        tr("Checked is not the same as right: the checks cover syntax and the schema (tables, columns, "
+           "types), not whether the query answers the question."));
     error_ = new QLabel(this);
     error_->setObjectName(QStringLiteral("kqlError"));
     error_->setWordWrap(true);
@@ -103,7 +107,8 @@ KqlPanel::KqlPanel(AppContext* context, QWidget* parent)
     warnings_->setObjectName(QStringLiteral("kqlWarnings"));
     warnings_->setWordWrap(true);
     warnings_->setTextFormat(Qt::RichText);
-    warnings_->setStyleSheet(QStringLiteral("QLabel { background: #fff4d6; border-left: 4px solid #c98a00; padding: 4px; }"));
+    warnings_->setStyleSheet(
+        QStringLiteral("QLabel { background: #fff4d6; border-left: 4px solid #c98a00; padding: 4px; }"));
     warnings_->hide();
     alternatives_ = new QListWidget(this);
     alternatives_->setObjectName(QStringLiteral("kqlAlternatives"));
@@ -151,7 +156,8 @@ KqlPanel::KqlPanel(AppContext* context, QWidget* parent)
     connect(repair_, &QPushButton::clicked, this, &KqlPanel::repair);
     connect(regenerate_, &QPushButton::clicked, this, &KqlPanel::regenerate);
     connect(import, &QPushButton::clicked, this, [this] {
-        const QString path = QFileDialog::getOpenFileName(this, tr("Import schema"), {}, tr("JSON (*.json);;All files (*)"));
+        const QString path =
+            QFileDialog::getOpenFileName(this, tr("Import schema"), {}, tr("JSON (*.json);;All files (*)"));
         if (!path.isEmpty()) importSchema(path);
     });
     connect(schema_box_, &QComboBox::currentIndexChanged, this, &KqlPanel::use_schema);
@@ -172,11 +178,12 @@ KqlPanel::KqlPanel(AppContext* context, QWidget* parent)
     connect(job_, &GenerationJob::failed, this, &KqlPanel::on_failed);
     connect(alternatives_, &QListWidget::itemActivated, this,
             [this](QListWidgetItem* item) { showAlternative(alternatives_->row(item)); });
-    connect(context_->history(), &HistoryService::jobRecorded, this, [this](quint64 ticket, qint64 id, const QString& warning) {
-        if (ticket != record_ticket_) return;
-        session_id_ = id;
-        if (!warning.isEmpty()) emit statusMessage(tr("Not saved to history: %1").arg(warning));
-    });
+    connect(context_->history(), &HistoryService::jobRecorded, this,
+            [this](quint64 ticket, qint64 id, const QString& warning) {
+                if (ticket != record_ticket_) return;
+                session_id_ = id;
+                if (!warning.isEmpty()) emit statusMessage(tr("Not saved to history: %1").arg(warning));
+            });
     // A model that becomes available clears the "no model" error it replaces.
     connect(context_, &AppContext::backendChanged, this, [this] {
         if (no_model_error_ && context_->backend() && context_->backend_ready()) {
@@ -211,23 +218,28 @@ void KqlPanel::importSchema(const QString& path) {
     loader_ = QThread::create([this, path] {
         std::string error;
         auto schema = domain::KqlSchema::load(path.toStdString(), &error);
-        QMetaObject::invokeMethod(this, [this, path, schema = std::move(schema), error]() mutable {
-            loader_->wait();
-            loader_->deleteLater();
-            loader_ = nullptr;
-            if (!schema || schema->tables.empty()) {
-                const QString m = tr("Cannot use %1: %2").arg(path, error.empty() ? tr("no tables") : QString::fromStdString(error));
-                emit statusMessage(m);
-                emit schemaLoaded(false, m);
-                return;
-            }
-            imported_ = std::move(schema);
-            while (schema_box_->count() > 1) schema_box_->removeItem(1);
-            schema_box_->addItem(tr("%1 (%2 tables)").arg(QFileInfo(path).fileName()).arg(imported_->tables.size()));
-            schema_box_->setCurrentIndex(1);
-            schema_ = &*imported_;
-            emit schemaLoaded(true, {});
-        }, Qt::QueuedConnection);
+        QMetaObject::invokeMethod(
+            this,
+            [this, path, schema = std::move(schema), error]() mutable {
+                loader_->wait();
+                loader_->deleteLater();
+                loader_ = nullptr;
+                if (!schema || schema->tables.empty()) {
+                    const QString m = tr("Cannot use %1: %2")
+                                          .arg(path, error.empty() ? tr("no tables") : QString::fromStdString(error));
+                    emit statusMessage(m);
+                    emit schemaLoaded(false, m);
+                    return;
+                }
+                imported_ = std::move(schema);
+                while (schema_box_->count() > 1) schema_box_->removeItem(1);
+                schema_box_->addItem(
+                    tr("%1 (%2 tables)").arg(QFileInfo(path).fileName()).arg(imported_->tables.size()));
+                schema_box_->setCurrentIndex(1);
+                schema_ = &*imported_;
+                emit schemaLoaded(true, {});
+            },
+            Qt::QueuedConnection);
     });
     loader_->start();
 }
@@ -259,7 +271,10 @@ void KqlPanel::send() {
     if (q.isEmpty() || job_->running()) return;
     show_error({});
     no_model_error_ = false;
-    if (!schema_) { show_error(tr("No schema: import one first")); return; }
+    if (!schema_) {
+        show_error(tr("No schema: import one first"));
+        return;
+    }
     if (!context_->backend()) {
         show_error(tr("No model is available: %1").arg(context_->backend_note()));
         no_model_error_ = true;
@@ -365,8 +380,9 @@ void KqlPanel::on_failed(const QString& message, bool cancelled) {
     const QString what = repairing_ ? tr("Repair failed") : tr("Generation failed");
     QString text = tr("%1: %2").arg(what, message);
     if (job_->last_error_kind() == app::BackendError::Kind::ContextOverflow)
-        text += tr(" — even with fewer examples the prompt does not fit the loaded model's context. Shorten the question, "
-                   "or choose a model with a longer context in Settings.");
+        text +=
+            tr(" — even with fewer examples the prompt does not fit the loaded model's context. Shorten the question, "
+               "or choose a model with a longer context in Settings.");
     show_error(text);
     emit statusMessage(what);
 }
@@ -408,7 +424,10 @@ void KqlPanel::on_done(const QString& text, const app::GenerationStats& stats) {
 
 void KqlPanel::checkQuery() {
     show_error({});
-    if (!schema_) { show_error(tr("No schema: import one first")); return; }
+    if (!schema_) {
+        show_error(tr("No schema: import one first"));
+        return;
+    }
     app::KqlResult r = task().check(query_->toPlainText());
     r.question = request_.question;
     r.repairs = result_.repairs;
@@ -425,7 +444,8 @@ void KqlPanel::showResult(const app::KqlResult& result) {
         const int start = char_offset(utf8, m.start);
         const int end = char_offset(utf8, m.start + m.length);
         ranges << TextRange{start, end - start, m.text};
-        lines << QStringLiteral("<span style='color:#c0392b'>%1</span> %2").arg(m.severity.toHtmlEscaped(), m.text.toHtmlEscaped());
+        lines << QStringLiteral("<span style='color:#c0392b'>%1</span> %2")
+                     .arg(m.severity.toHtmlEscaped(), m.text.toHtmlEscaped());
     }
     highlighter_->set_diagnostics(ranges);
     // The validity badge names what was checked, so a pass is not read as "this answers the question".
@@ -435,13 +455,14 @@ void KqlPanel::showResult(const app::KqlResult& result) {
         status_->setText(tr("<b style='color:#c0392b'>No query</b> — the model's answer held none"));
         status_->setProperty("valid", false);
     } else if (result.valid) {
-        status_->setText(tr("<b style='color:#2e8b57'>✓ %1 OK</b> against %2 <span style='color:#555'>(not checked: whether "
-                            "it answers the question)</span>")
-                             .arg(what.toHtmlEscaped(), schema_name().toHtmlEscaped()));
+        status_->setText(
+            tr("<b style='color:#2e8b57'>✓ %1 OK</b> against %2 <span style='color:#555'>(not checked: whether "
+               "it answers the question)</span>")
+                .arg(what.toHtmlEscaped(), schema_name().toHtmlEscaped()));
         status_->setProperty("valid", true);
     } else {
-        status_->setText(tr("<b style='color:#c0392b'>✗ Not valid</b> — %1 found problems (%n repair round(s))", nullptr,
-                            result.repairs)
+        status_->setText(tr("<b style='color:#c0392b'>✗ Not valid</b> — %1 found problems (%n repair round(s))",
+                            nullptr, result.repairs)
                              .arg(what.toHtmlEscaped()));
         status_->setProperty("valid", false);
     }

@@ -86,13 +86,16 @@ void LogAnalysis::start_file(const QString& path) {
         emit previewReady(text, redact_text(text, redact), total, head.size() < total);
         file.seek(0);
         int last = -1;
-        ProgressBuf buf(file, [this, total, &last](qint64 read) {
-            const int permille = total > 0 ? static_cast<int>(read * 1000 / total) : 1000;
-            if (permille != last) {
-                last = permille;
-                emit progress(permille);
-            }
-        }, stop);
+        ProgressBuf buf(
+            file,
+            [this, total, &last](qint64 read) {
+                const int permille = total > 0 ? static_cast<int>(read * 1000 / total) : 1000;
+                if (permille != last) {
+                    last = permille;
+                    emit progress(permille);
+                }
+            },
+            stop);
         std::istream in(&buf);
         const app::DiagnoseTask task(pack_, redact);
         app::DiagnoseResult result = task.analyse(in);

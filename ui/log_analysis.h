@@ -17,8 +17,8 @@ Q_DECLARE_METATYPE(sigma::app::DiagnoseResult)
 namespace sigma::ui {
 
 struct LogPreview {
-    QString text;           // the first preview_bytes of the log
-    QString redacted;       // the same text, redacted
+    QString text;      // the first preview_bytes of the log
+    QString redacted;  // the same text, redacted
     qint64 total_bytes = 0;
     bool truncated = false;  // the preview is shorter than the log
 };

@@ -74,9 +74,12 @@ void LogWindowReader::start(const QString& path, qint64 line, domain::RedactOpti
     stop_ = std::make_shared<std::atomic<bool>>(false);
     thread_.reset(QThread::create([this, path, line, redact, generation, stop = stop_] {
         auto report = [this, generation](auto&& emit_it) {
-            QMetaObject::invokeMethod(this, [this, generation, emit_it] {
-                if (generation == generation_) emit_it();
-            }, Qt::QueuedConnection);
+            QMetaObject::invokeMethod(
+                this,
+                [this, generation, emit_it] {
+                    if (generation == generation_) emit_it();
+                },
+                Qt::QueuedConnection);
         };
         QFile file(path);
         if (!file.open(QIODevice::ReadOnly)) {

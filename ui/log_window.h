@@ -17,8 +17,8 @@ namespace sigma::ui {
 class LogWindowReader : public QObject {
     Q_OBJECT
 public:
-    static constexpr qint64 kContextLines = 300;       // shown before and after the line asked for
-    static constexpr qint64 kMaxBytes = 512 * 1024;    // like the preview: quick to show
+    static constexpr qint64 kContextLines = 300;        // shown before and after the line asked for
+    static constexpr qint64 kMaxBytes = 512 * 1024;     // like the preview: quick to show
     static constexpr qint64 kMaxLineBytes = 16 * 1024;  // a longer line is cut (its number stays right)
 
     explicit LogWindowReader(QObject* parent = nullptr);

@@ -33,7 +33,8 @@ namespace sigma::ui {
 
 namespace {
 QSettings window_settings(const AppContext* context) {
-    return QSettings(QDir(context->paths().config_dir()).filePath(QStringLiteral("sigma-ops.ini")), QSettings::IniFormat);
+    return QSettings(QDir(context->paths().config_dir()).filePath(QStringLiteral("sigma-ops.ini")),
+                     QSettings::IniFormat);
 }
 // Where the local model runs, once loaded, with the engine's word on it (auto on the CPU: why not
 // CUDA; on CUDA: the device).
@@ -65,9 +66,10 @@ MainWindow::MainWindow(AppContext* context, QWidget* parent) : QMainWindow(paren
     sidebar_ = new QListWidget(central);
     sidebar_->setObjectName(QStringLiteral("sidebar"));
     sidebar_->setFixedWidth(150);
-    sidebar_->setStyleSheet(QStringLiteral("QListWidget { background: #1f2a36; color: #dfe6ee; border: none; font-size: 11pt; }"
-                                           "QListWidget::item { padding: 10px 14px; }"
-                                           "QListWidget::item:selected { background: #4fc3a1; color: #10161d; }"));
+    sidebar_->setStyleSheet(
+        QStringLiteral("QListWidget { background: #1f2a36; color: #dfe6ee; border: none; font-size: 11pt; }"
+                       "QListWidget::item { padding: 10px 14px; }"
+                       "QListWidget::item:selected { background: #4fc3a1; color: #10161d; }"));
     stack_ = new QStackedWidget(central);
     layout->addWidget(sidebar_);
     layout->addWidget(stack_, 1);
@@ -77,7 +79,10 @@ MainWindow::MainWindow(AppContext* context, QWidget* parent) : QMainWindow(paren
     diagnose_ = new DiagnosePanel(context_, stack_);
     kql_ = new KqlPanel(context_, stack_);
     history_ = new HistoryPanel(context_, stack_);
-    const struct { QString name; QWidget* page; } pages[] = {
+    const struct {
+        QString name;
+        QWidget* page;
+    } pages[] = {
         {tr("Commands"), commands_},
         {tr("Diagnose"), diagnose_},
         {tr("KQL"), kql_},
@@ -139,15 +144,18 @@ MainWindow::MainWindow(AppContext* context, QWidget* parent) : QMainWindow(paren
     // The load runs off the GUI thread; Cancel stops it and keeps whatever backend was there.
     connect(cancel_load_, &QPushButton::clicked, context_->loader(), &ModelLoad::cancel);
     connect(context_->loader(), &ModelLoad::progress, load_progress_, &QProgressBar::setValue);
-    connect(context_->loader(), &ModelLoad::cancelled, this, [this](const QString& m) { statusBar()->showMessage(m, 8000); });
+    connect(context_->loader(), &ModelLoad::cancelled, this,
+            [this](const QString& m) { statusBar()->showMessage(m, 8000); });
     connect(context_, &AppContext::backendChanged, this, &MainWindow::update_backend_status);
-    connect(context_, &AppContext::generationRate, this, [this](double rate) {
-        rate_->setText(tr("%1 tok/s").arg(rate, 0, 'f', 1));
-    });
-    connect(commands_, &CommandPanel::statusMessage, this, [this](const QString& m) { statusBar()->showMessage(m, 5000); });
-    connect(diagnose_, &DiagnosePanel::statusMessage, this, [this](const QString& m) { statusBar()->showMessage(m, 5000); });
+    connect(context_, &AppContext::generationRate, this,
+            [this](double rate) { rate_->setText(tr("%1 tok/s").arg(rate, 0, 'f', 1)); });
+    connect(commands_, &CommandPanel::statusMessage, this,
+            [this](const QString& m) { statusBar()->showMessage(m, 5000); });
+    connect(diagnose_, &DiagnosePanel::statusMessage, this,
+            [this](const QString& m) { statusBar()->showMessage(m, 5000); });
     connect(kql_, &KqlPanel::statusMessage, this, [this](const QString& m) { statusBar()->showMessage(m, 5000); });
-    connect(history_, &HistoryPanel::statusMessage, this, [this](const QString& m) { statusBar()->showMessage(m, 5000); });
+    connect(history_, &HistoryPanel::statusMessage, this,
+            [this](const QString& m) { statusBar()->showMessage(m, 5000); });
     update_backend_status();
     restore_state();
 }
@@ -185,9 +193,11 @@ void MainWindow::update_backend_status() {
                                                       : file_bytes > 0 && file_bytes < 1'000'000'000;
         if (small) {
             // A small model writes plausible answers that are often wrong: say so where the model is named.
-            const QString size = model_info_.parameters > 0 ? tr("%1 M parameters").arg(model_info_.parameters / 1e6, 0, 'f', 1)
-                                                            : tr("%1 MB file").arg(file_bytes / 1e6, 0, 'f', 1);
-            model_text = tr("Model: %1 — small (%2, %3-token context): check every answer").arg(name, size).arg(context);
+            const QString size = model_info_.parameters > 0
+                                     ? tr("%1 M parameters").arg(model_info_.parameters / 1e6, 0, 'f', 1)
+                                     : tr("%1 MB file").arg(file_bytes / 1e6, 0, 'f', 1);
+            model_text =
+                tr("Model: %1 — small (%2, %3-token context): check every answer").arg(name, size).arg(context);
             model_->setStyleSheet(QStringLiteral("QLabel { color: #8a5a00; }"));
         } else if (context > 0) {
             model_text = tr("Model: %1 (%2-token context)").arg(name).arg(context);
@@ -204,8 +214,9 @@ void MainWindow::update_backend_status() {
     const ModelLoad* load = context_->loader();
     if (load->active()) {
         load_progress_->setValue(load->percent());
-        load_progress_->setFormat(load->stage() == ModelLoad::Stage::Reading ? tr("Loading %1… %p%").arg(load->model_name())
-                                                                              : tr("Preparing %1…").arg(load->model_name()));
+        load_progress_->setFormat(load->stage() == ModelLoad::Stage::Reading
+                                      ? tr("Loading %1… %p%").arg(load->model_name())
+                                      : tr("Preparing %1…").arg(load->model_name()));
     }
     backend_->setText(text);
     backend_->setToolTip(text);
@@ -225,7 +236,8 @@ SettingsDialog* MainWindow::openSettings() {
         const AppSettings settings = dialog->settings();
         if (!settings.save(context_->paths().config_dir()))
             statusBar()->showMessage(tr("Settings could not be saved in %1").arg(context_->paths().config_dir()), 5000);
-        if (!settings.data_dir.isEmpty() && settings.data_dir != context_->paths().data_dir()) context_->set_data_dir(settings.data_dir);
+        if (!settings.data_dir.isEmpty() && settings.data_dir != context_->paths().data_dir())
+            context_->set_data_dir(settings.data_dir);
         context_->set_redact_options(settings.redact);
         // Reloading a model takes a while: only a changed backend setting rebuilds the backend.
         if (context_->backend() && same_backend(before, settings)) context_->set_temperature(settings.temperature);

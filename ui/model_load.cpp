@@ -60,7 +60,8 @@ void ModelLoad::start(const app::BackendChoice& choice, const QString& note) {
         QFile file(path);
         if (!file.open(QIODevice::ReadOnly)) {
             const QString error = file.errorString();
-            QMetaObject::invokeMethod(this, [this, generation, error] { on_read(generation, false, error); }, Qt::QueuedConnection);
+            QMetaObject::invokeMethod(
+                this, [this, generation, error] { on_read(generation, false, error); }, Qt::QueuedConnection);
             return;
         }
         const qint64 total = file.size();
@@ -76,17 +77,21 @@ void ModelLoad::start(const app::BackendChoice& choice, const QString& note) {
             const int percent = total > 0 ? static_cast<int>(std::min<qint64>(100, done * 100 / total)) : 100;
             if (percent != last) {
                 last = percent;
-                QMetaObject::invokeMethod(this, [this, generation, percent] {
-                    if (generation != generation_) return;
-                    percent_ = percent;
-                    emit progress(percent);
-                }, Qt::QueuedConnection);
+                QMetaObject::invokeMethod(
+                    this,
+                    [this, generation, percent] {
+                        if (generation != generation_) return;
+                        percent_ = percent;
+                        emit progress(percent);
+                    },
+                    Qt::QueuedConnection);
             }
         }
         if (stop->load()) return;
         const bool ok = done == total;
         const QString error = ok ? QString() : file.errorString();
-        QMetaObject::invokeMethod(this, [this, generation, ok, error] { on_read(generation, ok, error); }, Qt::QueuedConnection);
+        QMetaObject::invokeMethod(
+            this, [this, generation, ok, error] { on_read(generation, ok, error); }, Qt::QueuedConnection);
     }));
     reader_->setObjectName(QStringLiteral("sigma-model-read"));
     reader_->start();
@@ -161,7 +166,8 @@ void ModelLoad::fail(const QString& message) {
     }
     set_stage(Stage::Idle);
     if (context_->backend()) {
-        context_->set_backend_note(tr("could not load %1 (%2); still using %3").arg(model_name_, message, context_->backend_model()));
+        context_->set_backend_note(
+            tr("could not load %1 (%2); still using %3").arg(model_name_, message, context_->backend_model()));
     } else {
         context_->set_backend(nullptr, {}, {}, message);
     }
@@ -179,9 +185,9 @@ void ModelLoad::abandon() {
 void ModelLoad::cancel() {
     if (stage_ == Stage::Idle) return;
     abandon();
-    const QString message = context_->backend()
-                                ? tr("loading %1 was cancelled; still using %2").arg(model_name_, context_->backend_model())
-                                : tr("loading %1 was cancelled; no model is loaded").arg(model_name_);
+    const QString message =
+        context_->backend() ? tr("loading %1 was cancelled; still using %2").arg(model_name_, context_->backend_model())
+                            : tr("loading %1 was cancelled; no model is loaded").arg(model_name_);
     context_->set_backend_note(message);
     emit cancelled(message);
 }

@@ -23,7 +23,10 @@ void set_risk_badge(QLabel* badge, const QString& risk) {
     }
     badge->setText(text);
     badge->setProperty("risk", risk);
-    badge->setStyleSheet(QStringLiteral("QLabel { background: %1; color: white; border-radius: 4px; padding: 2px 8px; font-weight: bold; }").arg(colour));
+    badge->setStyleSheet(
+        QStringLiteral(
+            "QLabel { background: %1; color: white; border-radius: 4px; padding: 2px 8px; font-weight: bold; }")
+            .arg(colour));
 }
 
 QLabel* make_risk_badge(const QString& risk, QWidget* parent) {

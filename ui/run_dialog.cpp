@@ -19,8 +19,8 @@ RunDialog::RunDialog(const QString& command, const QString& risk, const QStringL
     setWindowTitle(tr("Run command"));
     setObjectName(QStringLiteral("runDialog"));
     // The runner's own verdict decides: the class is never lower than the one the caller shows.
-    const app::RunAssessment assessed =
-        app::CommandRunner::assess(command, domain::risk_from_text(risk.toStdString()).value_or(domain::Risk::Destructive));
+    const app::RunAssessment assessed = app::CommandRunner::assess(
+        command, domain::risk_from_text(risk.toStdString()).value_or(domain::Risk::Destructive));
     risk_ = assessed.risk;
     QStringList all_reasons = reasons;
     for (const QString& r : assessed.reasons)
@@ -47,7 +47,8 @@ RunDialog::RunDialog(const QString& command, const QString& risk, const QStringL
     not_valid_->hide();
     layout->addWidget(not_valid_);
     if (!assessed.valid) {
-        auto* invalid = new QLabel(tr("This command did not validate (%1), so it cannot be run.").arg(assessed.problem), this);
+        auto* invalid =
+            new QLabel(tr("This command did not validate (%1), so it cannot be run.").arg(assessed.problem), this);
         invalid->setObjectName(QStringLiteral("runInvalid"));
         invalid->setWordWrap(true);
         layout->addWidget(invalid);
@@ -64,8 +65,9 @@ RunDialog::RunDialog(const QString& command, const QString& risk, const QStringL
         layout->addWidget(prompt);
         typed_ = new QLineEdit(this);
         typed_->setObjectName(QStringLiteral("confirmProgram"));
-        typed_->setPlaceholderText(assessed.confirm_words.isEmpty() ? command.section(QLatin1Char(' '), 0, 0, QString::SectionSkipEmpty)
-                                                                    : assessed.confirm_words.join(tr(" or ")));
+        typed_->setPlaceholderText(assessed.confirm_words.isEmpty()
+                                       ? command.section(QLatin1Char(' '), 0, 0, QString::SectionSkipEmpty)
+                                       : assessed.confirm_words.join(tr(" or ")));
         layout->addWidget(typed_);
         connect(typed_, &QLineEdit::textChanged, this, &RunDialog::update_run_button);
     }
@@ -111,7 +113,8 @@ RunDialog::RunDialog(const QString& command, const QString& risk, const QStringL
 }
 
 app::Confirmation RunDialog::confirmation() const {
-    if (risk_ == domain::Risk::Destructive) return app::Confirmation::destructive(typed_ ? typed_->text().trimmed() : QString());
+    if (risk_ == domain::Risk::Destructive)
+        return app::Confirmation::destructive(typed_ ? typed_->text().trimmed() : QString());
     return app::Confirmation::confirmed();
 }
 
@@ -123,7 +126,8 @@ void RunDialog::set_not_valid(const QString& problem) {
 }
 
 bool RunDialog::can_run() const {
-    return not_valid_problem_.isEmpty() && !runner_.is_running() && app::CommandRunner::check(command_, risk_, confirmation()).isEmpty();
+    return not_valid_problem_.isEmpty() && !runner_.is_running() &&
+           app::CommandRunner::check(command_, risk_, confirmation()).isEmpty();
 }
 
 void RunDialog::update_run_button() {

@@ -35,7 +35,8 @@ namespace {
 const char* kLog =
     "Mar 02 14:19:58 dgx-a07 systemd[1]: Started Session 12 of user ops.\n"
     "Mar 02 14:20:02 dgx-a07 kubelet[900]: I0302 14:20:02 reconcile pod default/train-llm-0 Running\n"
-    "Mar 02 14:20:11 dgx-a07 kernel: NVRM: Xid (PCI:0000:b7:00): 79, pid='<unknown>', name=<unknown>, GPU has fallen off the bus.\n"
+    "Mar 02 14:20:11 dgx-a07 kernel: NVRM: Xid (PCI:0000:b7:00): 79, pid='<unknown>', name=<unknown>, GPU has fallen "
+    "off the bus.\n"
     "Mar 02 14:20:11 dgx-a07 kernel: NVRM: GPU 0000:b7:00.0: GPU has fallen off the bus.\n"
     "Mar 02 14:20:12 dgx-a07 kernel: NVRM: GPU 0000:b7:00.0: RmInitAdapter failed! (0x23:0x65:1417)\n"
     "Mar 02 14:20:30 dgx-a07 nv-hostengine[1822]: Unable to get GPU health for GPU 5\n"
@@ -52,9 +53,7 @@ struct Step {
     int wait_ms = 120000;
 };
 
-void say(const QString& text) {
-    std::fprintf(stderr, "[scenario] %s\n", qPrintable(text));
-}
+void say(const QString& text) { std::fprintf(stderr, "[scenario] %s\n", qPrintable(text)); }
 
 void save(QWidget* widget, const QString& dir, const QString& name) {
     const QString path = QDir(dir).filePath(name);
@@ -63,7 +62,9 @@ void save(QWidget* widget, const QString& dir, const QString& name) {
     if (qEnvironmentVariableIsSet("SIGMA_SCENARIO_DEBUG"))
         for (QWidget* w : widget->findChildren<QWidget*>())
             if (w->isVisible() && w->minimumSizeHint().width() > 700)
-                say(QStringLiteral("  wide: %1 %2 %3").arg(QString::fromLatin1(w->metaObject()->className()), w->objectName()).arg(w->minimumSizeHint().width()));
+                say(QStringLiteral("  wide: %1 %2 %3")
+                        .arg(QString::fromLatin1(w->metaObject()->className()), w->objectName())
+                        .arg(w->minimumSizeHint().width()));
 }
 
 }  // namespace
@@ -83,52 +84,68 @@ void run_screenshot_scenario(MainWindow* window, AppContext* context, const QStr
     // Grabs every panel (and Settings) at the window's current size, with `suffix` in the names.
     auto grab_all = [=](const QString& suffix) {
         std::vector<Step> steps;
-        const struct { int panel; const char* name; } pages[] = {{0, "commands"}, {1, "diagnose"}, {2, "kql"}, {3, "history"}};
+        const struct {
+            int panel;
+            const char* name;
+        } pages[] = {{0, "commands"}, {1, "diagnose"}, {2, "kql"}, {3, "history"}};
         for (const auto& p : pages) {
             steps.push_back({"show panel", [] { return true; }, [=] { window->set_current_panel(p.panel); }, 0});
-            steps.push_back({"grab panel", [] { return true; },
-                             [=] { save(window, out_dir, QStringLiteral("%1%2.png").arg(QLatin1String(p.name), suffix)); }, 0});
+            steps.push_back(
+                {"grab panel", [] { return true; },
+                 [=] { save(window, out_dir, QStringLiteral("%1%2.png").arg(QLatin1String(p.name), suffix)); }, 0});
         }
         steps.push_back({"open settings", [] { return true; }, [=] { *settings = window->openSettings(); }, 0});
-        steps.push_back({"grab settings", [] { return true; }, [=] {
+        steps.push_back({"grab settings", [] { return true; },
+                         [=] {
                              if (SettingsDialog* d = *settings) {
                                  save(d, out_dir, QStringLiteral("settings%1.png").arg(suffix));
                                  d->reject();
                              }
-                         }, 0});
+                         },
+                         0});
         return steps;
     };
 
     auto steps = std::make_shared<std::vector<Step>>();
-    steps->push_back({"wait for the model to load", [=] { return context->backend() && context->backend_ready(); }, [=] {
-                          say(QStringLiteral("model: %1").arg(context->backend_model()));
-                      }});
-    steps->push_back({"generate a command", [] { return true; }, [=] {
+    steps->push_back({"wait for the model to load", [=] { return context->backend() && context->backend_ready(); },
+                      [=] { say(QStringLiteral("model: %1").arg(context->backend_model())); }});
+    steps->push_back({"generate a command", [] { return true; },
+                      [=] {
                           window->set_current_panel(0);
                           commands->setRequest(QString::fromUtf8(kCommandRequest));
                           commands->send();
-                      }, 0});
-    steps->push_back({"command answered", [=] { return command_send->isEnabled(); }, [=] {
-                          say(QStringLiteral("command: %1 (%2)").arg(commands->result().command,
-                                                                     commands->result().valid ? QStringLiteral("valid")
-                                                                                              : QStringLiteral("not valid")));
+                      },
+                      0});
+    steps->push_back({"command answered", [=] { return command_send->isEnabled(); },
+                      [=] {
+                          say(QStringLiteral("command: %1 (%2)")
+                                  .arg(commands->result().command, commands->result().valid
+                                                                       ? QStringLiteral("valid")
+                                                                       : QStringLiteral("not valid")));
                       }});
-    steps->push_back({"diagnose a log", [] { return true; }, [=] {
+    steps->push_back({"diagnose a log", [] { return true; },
+                      [=] {
                           diagnose->log_view()->setPlainText(QString::fromUtf8(kLog));
                           diagnose->analyse();
-                      }, 0});
-    steps->push_back({"log diagnosed", [=] { return *diagnosed; }, [=] {
+                      },
+                      0});
+    steps->push_back({"log diagnosed", [=] { return *diagnosed; },
+                      [=] {
                           // The second finding, to show that details follow the selection.
                           if (diagnose->findings()->rowCount() > 1) diagnose->showFinding(1);
                       }});
-    steps->push_back({"ask a KQL question", [] { return true; }, [=] {
-                          kql->findChild<QPlainTextEdit*>(QStringLiteral("kqlQuestion"))->setPlainText(QString::fromUtf8(kKqlQuestion));
+    steps->push_back({"ask a KQL question", [] { return true; },
+                      [=] {
+                          kql->findChild<QPlainTextEdit*>(QStringLiteral("kqlQuestion"))
+                              ->setPlainText(QString::fromUtf8(kKqlQuestion));
                           kql->send();
-                      }, 0});
-    steps->push_back({"KQL answered (repairs included)", [=] { return kql_send->isEnabled(); }, [=] {
-                          say(QStringLiteral("query: %1 (%2)").arg(kql->result().query,
-                                                                   kql->result().valid ? QStringLiteral("valid")
-                                                                                       : QStringLiteral("not valid")));
+                      },
+                      0});
+    steps->push_back({"KQL answered (repairs included)", [=] { return kql_send->isEnabled(); },
+                      [=] {
+                          say(QStringLiteral("query: %1 (%2)")
+                                  .arg(kql->result().query,
+                                       kql->result().valid ? QStringLiteral("valid") : QStringLiteral("not valid")));
                           window->history()->refresh();
                       }});
     for (Step& s : grab_all(QString())) steps->push_back(std::move(s));

@@ -69,13 +69,17 @@ SettingsDialog::SettingsDialog(const AppSettings& s, QWidget* parent) : QDialog(
     auto* form = new QFormLayout;
     backend_ = new QComboBox(this);
     backend_->setObjectName(QStringLiteral("settingsBackend"));
-    backend_->addItem(tr("Auto (remote when set, else local, on CUDA when possible)"), backend_mode_name(AppSettings::BackendMode::Auto));
+    backend_->addItem(tr("Auto (remote when set, else local, on CUDA when possible)"),
+                      backend_mode_name(AppSettings::BackendMode::Auto));
     backend_->addItem(tr("Local CPU"), backend_mode_name(AppSettings::BackendMode::Cpu));
     backend_->addItem(tr("Local GPU (CUDA)"), backend_mode_name(AppSettings::BackendMode::Cuda));
     backend_->addItem(tr("Remote endpoint"), backend_mode_name(AppSettings::BackendMode::Remote));
     backend_->setCurrentIndex(std::max(0, backend_->findData(backend_mode_name(s.backend))));
-    backend_->setItemData(2, tr("Runs the model on the GPU; when this build or this machine cannot, the CPU is used and the "
-                                "status bar says why."), Qt::ToolTipRole);
+    backend_->setItemData(
+        2,
+        tr("Runs the model on the GPU; when this build or this machine cannot, the CPU is used and the "
+           "status bar says why."),
+        Qt::ToolTipRole);
     url_ = new QLineEdit(s.remote_url, this);
     url_->setObjectName(QStringLiteral("settingsUrl"));
     url_->setPlaceholderText(QStringLiteral("http://127.0.0.1:8080/v1"));
@@ -136,7 +140,8 @@ SettingsDialog::SettingsDialog(const AppSettings& s, QWidget* parent) : QDialog(
     connect(buttons, &QDialogButtonBox::accepted, this, &QDialog::accept);
     connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
     connect(browse, &QPushButton::clicked, this, [this] {
-        const QString path = QFileDialog::getOpenFileName(this, tr("Choose a model"), {}, tr("GGUF models (*.gguf);;All files (*)"));
+        const QString path =
+            QFileDialog::getOpenFileName(this, tr("Choose a model"), {}, tr("GGUF models (*.gguf);;All files (*)"));
         if (!path.isEmpty()) {
             model_->setText(path);
             inspectModel();
@@ -147,19 +152,21 @@ SettingsDialog::SettingsDialog(const AppSettings& s, QWidget* parent) : QDialog(
 }
 
 void SettingsDialog::set_loaded_model(const QString& name, int context_length) {
-    context_->setSpecialValueText(context_length > 0 ? tr("The model's own: %1 tokens (%2)").arg(context_length).arg(name)
-                                                     : tr("The model's own"));
-    context_->setToolTip(context_length > 0 ? tr("%1 runs with a %2-token context; prompts and answers must fit in it.")
-                                                  .arg(name)
-                                                  .arg(context_length)
-                                            : QString());
+    context_->setSpecialValueText(context_length > 0
+                                      ? tr("The model's own: %1 tokens (%2)").arg(context_length).arg(name)
+                                      : tr("The model's own"));
+    context_->setToolTip(
+        context_length > 0
+            ? tr("%1 runs with a %2-token context; prompts and answers must fit in it.").arg(name).arg(context_length)
+            : QString());
 }
 
 void SettingsDialog::accept() {
     const QString path = model_->text().trimmed();
     if (!path.isEmpty()) {
         // Read here, not only on the worker: saving an unusable path would leave the next start without a model.
-        const app::ModelInfo info = info_.path == path && (info_.ok || !info_.error.isEmpty()) ? info_ : app::read_model_info(path);
+        const app::ModelInfo info =
+            info_.path == path && (info_.ok || !info_.error.isEmpty()) ? info_ : app::read_model_info(path);
         if (!info.ok) {
             show_info(info);
             model_->setFocus();
@@ -201,12 +208,15 @@ void SettingsDialog::inspectModel() {
     model_info_->setText(tr("Reading %1…").arg(path));
     inspector_ = QThread::create([this, path] {
         app::ModelInfo info = app::read_model_info(path);
-        QMetaObject::invokeMethod(this, [this, info] {
-            inspector_->wait();
-            inspector_->deleteLater();
-            inspector_ = nullptr;
-            show_info(info);
-        }, Qt::QueuedConnection);
+        QMetaObject::invokeMethod(
+            this,
+            [this, info] {
+                inspector_->wait();
+                inspector_->deleteLater();
+                inspector_ = nullptr;
+                show_info(info);
+            },
+            Qt::QueuedConnection);
     });
     inspector_->start();
 }
@@ -215,7 +225,8 @@ void SettingsDialog::show_info(const app::ModelInfo& info) {
     info_ = info;
     QString text;
     if (!info.ok) {
-        text = tr("<span style='color:#c0392b'>Not usable: %1</span><br>Choose another file, or clear the field to use the "
+        text = tr("<span style='color:#c0392b'>Not usable: %1</span><br>Choose another file, or clear the field to use "
+                  "the "
                   "embedded default model.")
                    .arg(info.error.toHtmlEscaped());
     } else {

@@ -64,9 +64,10 @@ int bench_command(const BenchArgs& args) {
         for (const BenchResult& r : *results) std::printf("%s\n", bench_json_line(r, name).c_str());
         std::printf("{\"test\": \"read_bandwidth\", \"threads\": %d, \"gbps\": %.3f}\n", options->threads, bandwidth);
         if (peak > 0 && !results->empty())
-            std::printf("{\"test\": \"memory\", \"peak_rss_bytes\": %llu, \"model_bytes\": %llu, \"kv_cache_bytes\": %llu}\n",
-                        static_cast<unsigned long long>(peak), static_cast<unsigned long long>(results->front().model_bytes),
-                        static_cast<unsigned long long>(results->front().kv_cache_bytes));
+            std::printf(
+                "{\"test\": \"memory\", \"peak_rss_bytes\": %llu, \"model_bytes\": %llu, \"kv_cache_bytes\": %llu}\n",
+                static_cast<unsigned long long>(peak), static_cast<unsigned long long>(results->front().model_bytes),
+                static_cast<unsigned long long>(results->front().kv_cache_bytes));
         return kExitOk;
     }
     std::printf("%s\n", bench_table_header().c_str());
@@ -92,7 +93,8 @@ int bench_command(const BenchArgs& args) {
 
 void add_bench_command(CLI::App& root, CommandAction& action) {
     auto a = std::make_shared<BenchArgs>();
-    CLI::App* sub = root.add_subcommand("bench", "prompt and decode speed in llama-bench's table, against the memory bandwidth");
+    CLI::App* sub =
+        root.add_subcommand("bench", "prompt and decode speed in llama-bench's table, against the memory bandwidth");
     const struct {
         const char* name;
         const char* type;

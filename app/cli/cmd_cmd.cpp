@@ -55,7 +55,8 @@ void print_flags(const std::vector<FlagExplanation>& flags) {
     for (const FlagExplanation& f : flags) {
         std::cout << "  " << f.flag << (f.has_value ? " " + f.value : std::string()) << "  "
                   << (f.meaning.empty() ? std::string("(no description in the knowledge pack)") : f.meaning) << "\n";
-        for (const auto& d : f.details) std::cout << "      " << d.item << (d.meaning.empty() ? "" : ": " + d.meaning) << "\n";
+        for (const auto& d : f.details)
+            std::cout << "      " << d.item << (d.meaning.empty() ? "" : ": " + d.meaning) << "\n";
     }
 }
 
@@ -75,7 +76,8 @@ void print_message(const std::string& command, const CheckMessage& m) {
 
 // Checks one command (--validate) and prints the verdict; exit 1 when it does not validate.
 int validate_command(std::string command, bool json) {
-    if (command == "-") command = std::string(std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>());
+    if (command == "-")
+        command = std::string(std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>());
     while (!command.empty() && (command.back() == '\n' || command.back() == '\r')) command.pop_back();
 
     const CommandCheck c = sigma::domain::check_command(command);
@@ -101,7 +103,8 @@ struct CmdArgs {
 int run_cmd(const CmdArgs& a, const CLI::App& sub) {
     if (a.validate) {
         if (sub.count("REQUEST") > 0) return fail(kName, "give a REQUEST or --validate COMMAND, not both", kExitUsage);
-        const std::string job_only = first_given(sub, {"--shell", "--os", "--candidates", "--run", "--yes", "--yes-destructive"});
+        const std::string job_only =
+            first_given(sub, {"--shell", "--os", "--candidates", "--run", "--yes", "--yes-destructive"});
         for (const std::string& given : {job_only, first_given(sub, kJobOptionNames)})
             if (!given.empty()) return fail(kName, given + " applies to a REQUEST, not to --validate", kExitUsage);
         return validate_command(*a.validate, a.job.json);
@@ -115,7 +118,8 @@ int run_cmd(const CmdArgs& a, const CLI::App& sub) {
 
 void add_cmd_command(CLI::App& root, CommandAction& action) {
     auto a = std::make_shared<CmdArgs>();
-    CLI::App* sub = root.add_subcommand("cmd", "one checked shell or nvidia-smi command from a request in plain English");
+    CLI::App* sub =
+        root.add_subcommand("cmd", "one checked shell or nvidia-smi command from a request in plain English");
     sub->add_option("REQUEST", a->job.request, "what you want done, in plain English")->type_name("");
     sub->add_option("--validate", a->validate, "check COMMAND (- reads it from stdin) instead: options, fields, risk")
         ->type_name("COMMAND");

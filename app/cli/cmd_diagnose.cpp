@@ -33,11 +33,12 @@ void print_evidence(const sigma::domain::Evidence& e) {
 
 void print_finding(size_t n, const Finding& f) {
     std::cout << "[" << n << "] " << f.category << "  " << f.title << "\n"
-              << "    severity " << sigma::domain::severity_name(f.severity) << ", score " << f.score << ", "
-              << f.hits << (f.hits == 1 ? " matching line" : " matching lines") << "\n";
+              << "    severity " << sigma::domain::severity_name(f.severity) << ", score " << f.score << ", " << f.hits
+              << (f.hits == 1 ? " matching line" : " matching lines") << "\n";
     std::cout << "    Evidence:\n";
     for (const auto& e : f.evidence) print_evidence(e);
-    if (f.evidence.size() < f.hits) std::cout << "      (" << f.hits - f.evidence.size() << " more matching lines not shown)\n";
+    if (f.evidence.size() < f.hits)
+        std::cout << "      (" << f.hits - f.evidence.size() << " more matching lines not shown)\n";
     if (!f.explanation.empty()) std::cout << "    What it means: " << f.explanation << "\n";
     if (!f.root_causes.empty()) {
         std::cout << "    Likely root causes:\n";
@@ -124,7 +125,8 @@ int run_diagnose(const DiagnoseArgs& a, const CLI::App& sub) {
 
 void add_diagnose_command(CLI::App& root, CommandAction& action) {
     auto a = std::make_shared<DiagnoseArgs>();
-    CLI::App* sub = root.add_subcommand("diagnose", "findings with evidence lines, root cause and next steps from a log");
+    CLI::App* sub =
+        root.add_subcommand("diagnose", "findings with evidence lines, root cause and next steps from a log");
     sub->add_option("FILE", a->job.input, "the log to read (- or nothing: standard input)")->type_name("");
     sub->add_flag("--no-model", a->no_model, "the rules engine alone: findings, no model summary");
     sub->add_flag("--json", a->job.json, "print one JSON object on stdout");

@@ -83,8 +83,7 @@ domain::CaseScore eval_cmdgen(const Shared& s, const domain::Json& c) {
     if (!set.ok) error = set.error.message;
     const QString raw = set.answers.isEmpty() ? QString() : set.answers.front().text;
     const app::CommandResult result = task.finish_candidates(req, set.answers, set.stats);
-    domain::CaseScore score =
-        domain::score_cmdgen_case(c, result.command.toStdString(), domain::EvalMode::Generated);
+    domain::CaseScore score = domain::score_cmdgen_case(c, result.command.toStdString(), domain::EvalMode::Generated);
     score.details.set("raw_output", raw.toStdString());
     score.details.set("prompt_tokens", set.stats.prompt_tokens);
     if (!error.isEmpty()) score.details.set("error", error.toStdString());
@@ -93,7 +92,8 @@ domain::CaseScore eval_cmdgen(const Shared& s, const domain::Json& c) {
 
 domain::CaseScore eval_kql(const Shared& s, const domain::Json& c, const domain::KqlSchema& schema,
                            const domain::KqlTableHints& hints) {
-    if (!s.backend) return domain::score_kql_case(c, c.get_string("reference"), schema, domain::EvalMode::Deterministic);
+    if (!s.backend)
+        return domain::score_kql_case(c, c.get_string("reference"), schema, domain::EvalMode::Deterministic);
     const app::KqlTask task(schema, hints, s.corpus ? &*s.corpus : nullptr);
     app::KqlRequest req;
     req.question = QString::fromStdString(c.get_string("prompt"));
@@ -116,7 +116,8 @@ domain::CaseScore eval_kql(const Shared& s, const domain::Json& c, const domain:
         if (!next) break;
         g = *next;
     }
-    domain::CaseScore score = domain::score_kql_case(c, result.query.toStdString(), schema, domain::EvalMode::Generated);
+    domain::CaseScore score =
+        domain::score_kql_case(c, result.query.toStdString(), schema, domain::EvalMode::Generated);
     score.details.set("repairs", result.repairs);
     score.details.set("raw_output", raw.toStdString());
     if (!error.isEmpty()) score.details.set("error", error.toStdString());
@@ -233,7 +234,8 @@ int run_eval(const EvalArgs& args) {
 
 void add_eval_command(CLI::App& root, CommandAction& action) {
     auto a = std::make_shared<EvalArgs>();
-    CLI::App* sub = root.add_subcommand("eval", "score a cmdgen, kql or diagnosis suite (JSON lines) on a model or the rules");
+    CLI::App* sub =
+        root.add_subcommand("eval", "score a cmdgen, kql or diagnosis suite (JSON lines) on a model or the rules");
     sub->add_option("SUITE", a->suite_path, "the suite: one JSON case per line")->type_name("");
     sub->add_flag("--no-model", a->no_model, "score the deterministic layer on the suite's own references");
     sub->add_option("--schema", a->schema_path, "the KQL tables (default: the built-in schema)")->type_name("FILE");

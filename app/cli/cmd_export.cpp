@@ -48,19 +48,22 @@ int run_export(const ExportArgs& args) {
     const auto& author_option = args.author;
     const auto& db_option = args.db;
     const bool json = args.json;
-    if (!git_dir || git_dir->empty()) return fail(kName, "--git DIR is required (the repository to export into)", kExitUsage);
+    if (!git_dir || git_dir->empty())
+        return fail(kName, "--git DIR is required (the repository to export into)", kExitUsage);
 
     QDateTime since;
     if (since_option) {
         since = parse_since(QString::fromStdString(*since_option));
         if (!since.isValid())
-            return fail(kName, "--since expects a date (2026-03-01) or an ISO date-time, got '" + *since_option + "'", kExitUsage);
+            return fail(kName, "--since expects a date (2026-03-01) or an ISO date-time, got '" + *since_option + "'",
+                        kExitUsage);
     }
     app::GitAuthor author;
     if (author_option) {
         static const QRegularExpression kAuthor(QStringLiteral("^\\s*([^<>]*[^<>\\s])\\s*<([^<>\\s]+)>\\s*$"));
         const auto m = kAuthor.match(QString::fromStdString(*author_option));
-        if (!m.hasMatch()) return fail(kName, "--author expects \"Name <email>\", got '" + *author_option + "'", kExitUsage);
+        if (!m.hasMatch())
+            return fail(kName, "--author expects \"Name <email>\", got '" + *author_option + "'", kExitUsage);
         author.name = m.captured(1);
         author.email = m.captured(2);
     }
@@ -68,7 +71,8 @@ int run_export(const ExportArgs& args) {
     const QString path = history_db_path(db_option);
     app::HistoryStore store;
     if (auto s = open_existing_history(store, path); !s) return fail(kName, s.error().message);
-    if (!store.is_open()) return fail(kName, "there is no history database at " + path.toStdString() + "; nothing to export");
+    if (!store.is_open())
+        return fail(kName, "there is no history database at " + path.toStdString() + "; nothing to export");
     auto sessions = store.sessions_since(since);
     if (!sessions) return fail(kName, sessions.error().message);
     auto result = app::GitExporter::export_sessions(QString::fromStdString(*git_dir), *sessions, author, since);
@@ -90,7 +94,8 @@ int run_export(const ExportArgs& args) {
         std::cout << result->summary.toStdString() << "; no commit made.\n";
         return kExitOk;
     }
-    std::cout << "Committed " << result->commit_id.left(12).toStdString() << ": " << result->summary.toStdString() << "\n";
+    std::cout << "Committed " << result->commit_id.left(12).toStdString() << ": " << result->summary.toStdString()
+              << "\n";
     for (const QString& f : result->written) std::cout << "  wrote   " << f.toStdString() << "\n";
     for (const QString& f : result->removed) std::cout << "  removed " << f.toStdString() << "\n";
     return kExitOk;

@@ -143,14 +143,15 @@ int run_search(HistoryStore* store, const QString& text, int limit, bool json) {
     for (const app::SearchHit& h : hits) {
         const QString where = h.turn_id ? QStringLiteral("session %1, turn %2").arg(h.session_id).arg(*h.turn_id)
                                         : QStringLiteral("session %1, title").arg(h.session_id);
-        print(QStringLiteral("%1 [%2] %3\n    %4\n").arg(where, app::panel_name(h.panel), h.session_title.simplified(), h.snippet.simplified()));
+        print(QStringLiteral("%1 [%2] %3\n    %4\n")
+                  .arg(where, app::panel_name(h.panel), h.session_title.simplified(), h.snippet.simplified()));
     }
     return kExitOk;
 }
 
 struct HistoryArgs {
-    std::vector<std::string> words;    // ACTION, then its TEXT or IDs
-    std::optional<std::string> db;     // --db FILE
+    std::vector<std::string> words;  // ACTION, then its TEXT or IDs
+    std::optional<std::string> db;   // --db FILE
     bool json = false;
     std::optional<std::string> panel;  // --panel P
     std::optional<int> limit;          // -n, --limit N
@@ -189,7 +190,9 @@ int run_history(const HistoryArgs& args) {
     filter.offset = offset_option.value_or(0);
     if (panel_option) {
         filter.panel = app::panel_from_name(QString::fromStdString(*panel_option));
-        if (!filter.panel) return fail(kName, "unknown panel '" + *panel_option + "' (expected commands, diagnose or kql)", kExitUsage);
+        if (!filter.panel)
+            return fail(kName, "unknown panel '" + *panel_option + "' (expected commands, diagnose or kql)",
+                        kExitUsage);
     }
     std::vector<qint64> ids;
     if (cmd == "show" || cmd == "delete") {
@@ -218,10 +221,8 @@ int run_history(const HistoryArgs& args) {
     if (cmd == "show") {
         auto session = store.get_session(ids.front());
         if (!session) return fail(kName, session.error().message);
-        if (json)
-            print_json(session_json(*session));
-        else
-            print(app::render_session_markdown(*session));
+        if (json) print_json(session_json(*session));
+        else print(app::render_session_markdown(*session));
         return kExitOk;
     }
     auto deleted = store.delete_sessions(ids);

@@ -74,7 +74,8 @@ struct KqlArgs {
 int run_kql(const KqlArgs& a, const CLI::App& sub) {
     if (a.validate) {
         if (sub.count("QUESTION") > 0) return fail("kql", "give a QUESTION or --validate QUERY, not both", kExitUsage);
-        for (const std::string& given : {first_given(sub, {"--repairs", "--candidates"}), first_given(sub, kJobOptionNames)})
+        for (const std::string& given :
+             {first_given(sub, {"--repairs", "--candidates"}), first_given(sub, kJobOptionNames)})
             if (!given.empty()) return fail("kql", given + " applies to a QUESTION, not to --validate", kExitUsage);
         return validate_query(*a.validate, a.job.schema_path, a.job.json);
     }

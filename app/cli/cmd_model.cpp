@@ -40,8 +40,11 @@ std::string printable(const std::string& s) {
     std::string out;
     for (unsigned char c : s) {
         if (c == '\n') out += "\\n";
-        else if (c < 0x20 || c == 0x7f) { char b[8]; std::snprintf(b, sizeof b, "\\x%02x", c); out += b; }
-        else out += static_cast<char>(c);
+        else if (c < 0x20 || c == 0x7f) {
+            char b[8];
+            std::snprintf(b, sizeof b, "\\x%02x", c);
+            out += b;
+        } else out += static_cast<char>(c);
         if (out.size() > 80) return out + "...";
     }
     return out;
@@ -52,7 +55,8 @@ void print_token(const GgufFile& g, const char* label, const char* key) {
     if (!id) return;
     const auto* tokens = g.get_string_array("tokenizer.ggml.tokens");
     std::string text;
-    if (tokens && *id >= 0 && static_cast<size_t>(*id) < tokens->size()) text = " '" + printable((*tokens)[static_cast<size_t>(*id)]) + "'";
+    if (tokens && *id >= 0 && static_cast<size_t>(*id) < tokens->size())
+        text = " '" + printable((*tokens)[static_cast<size_t>(*id)]) + "'";
     std::printf("  %-15s %lld%s\n", label, static_cast<long long>(*id), text.c_str());
 }
 
@@ -62,16 +66,19 @@ void print_tokenizer(const GgufFile& g) {
     std::printf("  %-15s %s\n", "model", g.get_string("tokenizer.ggml.model").value_or("(none)").c_str());
     std::printf("  %-15s %s\n", "pre", g.get_string("tokenizer.ggml.pre").value_or("(none)").c_str());
     std::printf("  %-15s %zu\n", "vocab size", tokens ? tokens->size() : size_t{0});
-    if (const auto* merges = g.get_string_array("tokenizer.ggml.merges")) std::printf("  %-15s %zu\n", "merges", merges->size());
+    if (const auto* merges = g.get_string_array("tokenizer.ggml.merges"))
+        std::printf("  %-15s %zu\n", "merges", merges->size());
     print_token(g, "bos", "tokenizer.ggml.bos_token_id");
     print_token(g, "eos", "tokenizer.ggml.eos_token_id");
-    if (const auto add_bos = g.get_bool("tokenizer.ggml.add_bos_token")) std::printf("  %-15s %s\n", "add bos", *add_bos ? "yes" : "no");
+    if (const auto add_bos = g.get_bool("tokenizer.ggml.add_bos_token"))
+        std::printf("  %-15s %s\n", "add bos", *add_bos ? "yes" : "no");
     const auto tmpl = g.get_string("tokenizer.chat_template");
     if (!tmpl) {
         std::printf("  %-15s none\n", "chat template");
     } else {
         const std::string first = tmpl->substr(0, tmpl->find('\n'));
-        std::printf("  %-15s present (%zu bytes), first line: %s\n", "chat template", tmpl->size(), printable(first).c_str());
+        std::printf("  %-15s present (%zu bytes), first line: %s\n", "chat template", tmpl->size(),
+                    printable(first).c_str());
     }
 }
 
@@ -85,7 +92,10 @@ void print_file(const GgufFile& g, const std::string& path) {
 }
 
 void print_tensors(const GgufFile& g) {
-    struct Totals { size_t count = 0; size_t bytes = 0; };
+    struct Totals {
+        size_t count = 0;
+        size_t bytes = 0;
+    };
     std::map<std::string, Totals> by_type;
     double params = 0;
     for (const TensorView& t : g.tensors()) {
@@ -94,9 +104,11 @@ void print_tensors(const GgufFile& g) {
         s.bytes += t.nbytes;
         params += static_cast<double>(t.elements());
     }
-    std::printf("tensors:          %zu, %s parameters (%.0f)\n", g.tensors().size(), human_count(params).c_str(), params);
+    std::printf("tensors:          %zu, %s parameters (%.0f)\n", g.tensors().size(), human_count(params).c_str(),
+                params);
     for (const auto& [name, s] : by_type) {
-        std::printf("  %-6s %5zu tensors  %s\n", name.c_str(), s.count, human_bytes(static_cast<double>(s.bytes)).c_str());
+        std::printf("  %-6s %5zu tensors  %s\n", name.c_str(), s.count,
+                    human_bytes(static_cast<double>(s.bytes)).c_str());
     }
 }
 
@@ -131,9 +143,12 @@ void print_memory(const Model& m) {
     std::printf("context length:   %d tokens\n", c.n_ctx_train);
     std::printf("memory:\n");
     std::printf("  %-28s %s\n", "weights (file, mmapped)", human_bytes(static_cast<double>(m.file_bytes())).c_str());
-    std::printf("  %-28s %s\n", ("KV cache f16 @ " + std::to_string(c.n_ctx_train)).c_str(), human_bytes(elements * 2).c_str());
-    std::printf("  %-28s %s\n", ("KV cache f32 @ " + std::to_string(c.n_ctx_train)).c_str(), human_bytes(elements * 4).c_str());
-    std::printf("  %-28s %s\n", "total with f16 KV", human_bytes(static_cast<double>(m.file_bytes()) + elements * 2).c_str());
+    std::printf("  %-28s %s\n", ("KV cache f16 @ " + std::to_string(c.n_ctx_train)).c_str(),
+                human_bytes(elements * 2).c_str());
+    std::printf("  %-28s %s\n", ("KV cache f32 @ " + std::to_string(c.n_ctx_train)).c_str(),
+                human_bytes(elements * 4).c_str());
+    std::printf("  %-28s %s\n", "total with f16 KV",
+                human_bytes(static_cast<double>(m.file_bytes()) + elements * 2).c_str());
 }
 
 struct ModelArgs {
@@ -142,7 +157,8 @@ struct ModelArgs {
 };
 
 int run_model(const ModelArgs& args, const CLI::App& sub) {
-    if (args.action != "info" || sub.count("FILE") == 0) return fail("model", "usage: sigma model info FILE", kExitUsage);
+    if (args.action != "info" || sub.count("FILE") == 0)
+        return fail("model", "usage: sigma model info FILE", kExitUsage);
     const std::string& path = args.path;
 
     auto model = Model::load(path);
@@ -170,7 +186,8 @@ int run_model(const ModelArgs& args, const CLI::App& sub) {
 
 void add_model_command(CLI::App& root, CommandAction& action) {
     auto a = std::make_shared<ModelArgs>();
-    CLI::App* sub = root.add_subcommand("model", "what a GGUF holds (config, tensors, tokenizer) and the memory it needs");
+    CLI::App* sub =
+        root.add_subcommand("model", "what a GGUF holds (config, tensors, tokenizer) and the memory it needs");
     sub->add_option("ACTION", a->action, "info (the only one)")->type_name("");
     sub->add_option("FILE", a->path, "the GGUF file")->type_name("");
     sub->footer("Example:\n  sigma model info resources/models/sigma-ops.gguf");

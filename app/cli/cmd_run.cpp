@@ -83,10 +83,13 @@ int run_generation(const RunArgs& args) {
         std::optional<ChatTemplate> tmpl;
         if (template_name) {
             tmpl = chat_template_from_name(*template_name);
-            if (!tmpl) return fail("run", "unknown --template '" + *template_name + "' (llama3, chatml, llama2, sigma)", kExitUsage);
+            if (!tmpl)
+                return fail("run", "unknown --template '" + *template_name + "' (llama3, chatml, llama2, sigma)",
+                            kExitUsage);
         } else if (auto jinja = (*model)->gguf().get_string("tokenizer.chat_template")) {
             tmpl = detect_chat_template(*jinja);
-            if (!tmpl) return fail("run", "the model's chat template is not one this build renders; pass --template NAME");
+            if (!tmpl)
+                return fail("run", "the model's chat template is not one this build renders; pass --template NAME");
         } else {
             tmpl = default_chat_template((*model)->config().arch_name);
             std::cerr << "note: the model has no chat template; using " << chat_template_name(*tmpl)
@@ -100,8 +103,9 @@ int run_generation(const RunArgs& args) {
 
     ContextParams cp;
     const int n_ctx_train = (*model)->config().n_ctx_train;
-    cp.n_ctx = ctx_len && *ctx_len > 0 ? static_cast<int>(*ctx_len)
-                                       : (n_ctx_train > 0 ? std::min(n_ctx_train, kDefaultMaxContext) : kDefaultMaxContext);
+    cp.n_ctx = ctx_len && *ctx_len > 0
+                   ? static_cast<int>(*ctx_len)
+                   : (n_ctx_train > 0 ? std::min(n_ctx_train, kDefaultMaxContext) : kDefaultMaxContext);
     cp.n_threads = threads ? static_cast<int>(*threads) : 0;
     cp.backend = backend;
     auto ctx = Context::create(*model, cp);
@@ -141,9 +145,8 @@ int run_generation(const RunArgs& args) {
         if (stats.error().code == ErrorCode::Cancelled) return fail("run", "interrupted");
         return fail("run", stats.error().message);
     }
-    const std::string where = (*ctx)->backend() == ComputeBackend::Cuda
-                                  ? "cuda"
-                                  : std::to_string((*ctx)->n_threads()) + " threads";
+    const std::string where =
+        (*ctx)->backend() == ComputeBackend::Cuda ? "cuda" : std::to_string((*ctx)->n_threads()) + " threads";
     std::fprintf(stderr, "prompt: %d tokens (%d reused), %.1f tok/s | generated: %d tokens, %.1f tok/s | %s\n",
                  stats->prompt_tokens, stats->reused_tokens, stats->prompt_tokens_per_s(), stats->generated_tokens,
                  stats->decode_tokens_per_s(), where.c_str());
@@ -173,7 +176,8 @@ void add_run_command(CLI::App& root, CommandAction& action) {
         ->check(integer_in(0, 1 << 24))
         ->type_name("N");
     sub->add_flag("--chat", a->chat, "wrap the prompt as one user message in the model's chat template");
-    sub->add_option("--template", a->template_name, "with --chat: llama3, chatml, llama2 or sigma instead of the model's")
+    sub->add_option("--template", a->template_name,
+                    "with --chat: llama3, chatml, llama2 or sigma instead of the model's")
         ->type_name("NAME");
     sub->add_option("--top-k", a->top_k, "keep the K likeliest tokens (default 40; 0: off)")
         ->check(integer_in(std::numeric_limits<int>::min(), std::numeric_limits<int>::max()))

@@ -95,14 +95,17 @@ int run_serve(const ServeArgs& args) {
     const auto& threads = args.threads;
     const auto& queue = args.queue;
     const auto& backend_request = args.backend;
-    if (model.has_value() == remote.has_value()) return fail("serve", "give exactly one of -m FILE or --remote URL", kExitUsage);
+    if (model.has_value() == remote.has_value())
+        return fail("serve", "give exactly one of -m FILE or --remote URL", kExitUsage);
     if (remote && (template_name || ctx || threads || backend_request))
         return fail("serve", "--template, --ctx, --threads and --backend apply to -m FILE only", kExitUsage);
 
     sigma::app::OpenAiServerOptions options;
     const QString host_text = QString::fromStdString(host.value_or("127.0.0.1"));
-    options.host = host_text == QLatin1String("localhost") ? QHostAddress(QHostAddress::LocalHost) : QHostAddress(host_text);
-    if (options.host.isNull()) return fail("serve", "--host '" + host_text.toStdString() + "' is not an IP address", kExitUsage);
+    options.host =
+        host_text == QLatin1String("localhost") ? QHostAddress(QHostAddress::LocalHost) : QHostAddress(host_text);
+    if (options.host.isNull())
+        return fail("serve", "--host '" + host_text.toStdString() + "' is not an IP address", kExitUsage);
     options.port = static_cast<quint16>(port.value_or(8080));
 
     // The key: --api-key, --api-key-file, then SIGMA_API_KEY. The last two keep it out of the
@@ -111,8 +114,9 @@ int run_serve(const ServeArgs& args) {
     if (api_key) {
         if (api_key->empty()) return fail("serve", "--api-key must not be empty", kExitUsage);
         options.api_key = QString::fromStdString(*api_key);
-        std::fprintf(stderr, "sigma serve: note: --api-key is visible to other local users in the process list; "
-                             "SIGMA_API_KEY or --api-key-file FILE keep it out of it\n");
+        std::fprintf(stderr,
+                     "sigma serve: note: --api-key is visible to other local users in the process list; "
+                     "SIGMA_API_KEY or --api-key-file FILE keep it out of it\n");
     } else if (api_key_file) {
         std::string error;
         options.api_key = read_key_file(QString::fromStdString(*api_key_file), error);
@@ -133,8 +137,9 @@ int run_serve(const ServeArgs& args) {
                             "give --api-key-file FILE (or --api-key K), listen on 127.0.0.1, or pass "
                             "--allow-insecure-bind to accept the risk",
                         kExitUsage);
-        std::fprintf(stderr, "sigma serve: warning: listening on %s without an API key (--allow-insecure-bind): anyone "
-                             "who can reach this address can use the server\n",
+        std::fprintf(stderr,
+                     "sigma serve: warning: listening on %s without an API key (--allow-insecure-bind): anyone "
+                     "who can reach this address can use the server\n",
                      host_text.toUtf8().constData());
         options.allow_insecure_bind = true;
     }
@@ -160,16 +165,17 @@ int run_serve(const ServeArgs& args) {
         bool ok = false;
         QString message;
         QEventLoop loop;
-        QObject::connect(local.get(), &sigma::app::LocalBackend::loadFinished, &loop, [&](bool success, const QString& m) {
-            ok = success;
-            message = m;
-            loop.quit();
-        });
+        QObject::connect(local.get(), &sigma::app::LocalBackend::loadFinished, &loop,
+                         [&](bool success, const QString& m) {
+                             ok = success;
+                             message = m;
+                             loop.quit();
+                         });
         loop.exec();
         if (!ok) return fail("serve", message.toStdString());
-        print_backend_line(requested,
-                           local->compute_backend() == QLatin1String("cuda") ? ComputeBackend::Cuda : ComputeBackend::Cpu,
-                           local->backend_note().toStdString());
+        print_backend_line(
+            requested, local->compute_backend() == QLatin1String("cuda") ? ComputeBackend::Cuda : ComputeBackend::Cpu,
+            local->backend_note().toStdString());
         backend = std::move(local);
     } else {
         sigma::app::RemoteBackendOptions ro;
@@ -206,14 +212,19 @@ int run_serve(const ServeArgs& args) {
 
 void add_serve_command(CLI::App& root, CommandAction& action) {
     auto a = std::make_shared<ServeArgs>();
-    CLI::App* sub = root.add_subcommand("serve", "an OpenAI-compatible server on a local model (-m) or a remote one (--remote)");
+    CLI::App* sub =
+        root.add_subcommand("serve", "an OpenAI-compatible server on a local model (-m) or a remote one (--remote)");
     sub->add_option("-m,--model", a->model, "the GGUF model to serve")->type_name("FILE");
     sub->add_option("--remote", a->remote, "relay to this OpenAI-compatible server instead")->type_name("URL");
     sub->add_option("--host", a->host, "the address to listen on (default 127.0.0.1)")->type_name("H");
-    sub->add_option("--port", a->port, "the port (default 8080; 0: any free one)")->check(integer_in(0, 65535))->type_name("P");
+    sub->add_option("--port", a->port, "the port (default 8080; 0: any free one)")
+        ->check(integer_in(0, 65535))
+        ->type_name("P");
     sub->add_option("--api-key-file", a->api_key_file, "the key clients must send, read from FILE")->type_name("FILE");
-    sub->add_option("--api-key", a->api_key, "the key clients must send (visible in ps; else SIGMA_API_KEY)")->type_name("K");
-    sub->add_flag("--allow-insecure-bind", a->allow_insecure_bind, "listen off loopback without a key (anyone may use it)");
+    sub->add_option("--api-key", a->api_key, "the key clients must send (visible in ps; else SIGMA_API_KEY)")
+        ->type_name("K");
+    sub->add_flag("--allow-insecure-bind", a->allow_insecure_bind,
+                  "listen off loopback without a key (anyone may use it)");
     sub->add_option("--queue", a->queue, "requests that may wait behind the running one (0 to 1024; default 8)")
         ->check(integer_in(0, 1024))
         ->type_name("N");

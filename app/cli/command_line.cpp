@@ -41,7 +41,8 @@ std::vector<const CLI::App*> all_commands(const CLI::App& root) {
 
 }  // namespace
 
-CommandLine::CommandLine() : root_("Sigma Ops: an offline assistant for operators of systems and GPU clusters.", "sigma") {
+CommandLine::CommandLine()
+    : root_("Sigma Ops: an offline assistant for operators of systems and GPU clusters.", "sigma") {
     root_.set_help_flag("-h,--help", "print this help and exit");
     // One command per line: without the limit CLI11 would start a second command at a word such as
     // "run" in `sigma history search run`.
@@ -134,7 +135,8 @@ int CommandLine::help(const std::string& command) const {
 int CommandLine::usage_error(const CLI::App* command, const std::string& message) const {
     const std::string name = command ? "sigma " + command->get_name() : std::string("sigma");
     std::cerr << name << ": " << message << "\n"
-              << "Run '" << name << " --help' for " << (command ? "its arguments and options" : "the commands") << ".\n";
+              << "Run '" << name << " --help' for " << (command ? "its arguments and options" : "the commands")
+              << ".\n";
     return kExitUsage;
 }
 

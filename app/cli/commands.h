@@ -22,12 +22,12 @@ void add_cmd_command(CLI::App& root, CommandAction& action);       // sigma cmd 
 void add_kql_command(CLI::App& root, CommandAction& action);       // sigma kql "QUESTION" | --validate "QUERY"
 void add_diagnose_command(CLI::App& root, CommandAction& action);  // sigma diagnose [FILE|-]
 void add_eval_command(CLI::App& root, CommandAction& action);      // sigma eval SUITE.jsonl
-void add_history_command(CLI::App& root, CommandAction& action);   // sigma history list|search TEXT|show ID|delete ID...
-void add_export_command(CLI::App& root, CommandAction& action);    // sigma export --git DIR
-void add_serve_command(CLI::App& root, CommandAction& action);     // sigma serve -m FILE | --remote URL
-void add_run_command(CLI::App& root, CommandAction& action);       // sigma run -m FILE -p TEXT
-void add_model_command(CLI::App& root, CommandAction& action);     // sigma model info FILE
-void add_bench_command(CLI::App& root, CommandAction& action);     // sigma bench -m FILE
+void add_history_command(CLI::App& root, CommandAction& action);  // sigma history list|search TEXT|show ID|delete ID...
+void add_export_command(CLI::App& root, CommandAction& action);   // sigma export --git DIR
+void add_serve_command(CLI::App& root, CommandAction& action);    // sigma serve -m FILE | --remote URL
+void add_run_command(CLI::App& root, CommandAction& action);      // sigma run -m FILE -p TEXT
+void add_model_command(CLI::App& root, CommandAction& action);    // sigma model info FILE
+void add_bench_command(CLI::App& root, CommandAction& action);    // sigma bench -m FILE
 
 // Makes `run` the action once `sub` is parsed (CLI11 calls back after the whole line is read).
 inline void on_parsed(CLI::App& sub, CommandAction& action, CommandAction run) {

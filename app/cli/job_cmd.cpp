@@ -43,7 +43,8 @@ void print_result(const app::CommandResult& r) {
         std::cerr << "  " << f.flag.toStdString() << (f.value.isEmpty() ? "" : " " + f.value.toStdString()) << ": "
                   << f.meaning.toStdString() << "\n";
         for (const auto& d : f.details)
-            if (!d.meaning.isEmpty()) std::cerr << "      " << d.item.toStdString() << ": " << d.meaning.toStdString() << "\n";
+            if (!d.meaning.isEmpty())
+                std::cerr << "      " << d.item.toStdString() << ": " << d.meaning.toStdString() << "\n";
     }
     for (const auto& a : r.alternatives)
         // Other candidates are the model's text as written: a secret it echoed is not repeated here.
@@ -73,7 +74,8 @@ int run_command_job(const CommandJobArgs& args) {
     const bool yes = args.yes;
     const bool yes_destructive = args.yes_destructive;
     const JobOptions& options = args.options;
-    if (args.request.find_first_not_of(" \t\r\n") == std::string::npos) return fail(kName, "the request is empty", kExitUsage);
+    if (args.request.find_first_not_of(" \t\r\n") == std::string::npos)
+        return fail(kName, "the request is empty", kExitUsage);
 
     auto qt = ensure_qt_app();
     QString kind, model;
@@ -95,7 +97,8 @@ int run_command_job(const CommandJobArgs& args) {
     const app::CommandResult result = task.finish_candidates(req, gen.answers, gen.stats);
 
     const qint64 session =
-        save_job(kName, options, {app::Panel::Commands, req.request, result.raw_output, result.to_json(), result.stats, model, kind});
+        save_job(kName, options,
+                 {app::Panel::Commands, req.request, result.raw_output, result.to_json(), result.stats, model, kind});
 
     if (json) {
         print_json_result(result.to_json(), session);
@@ -103,7 +106,8 @@ int run_command_job(const CommandJobArgs& args) {
         print_result(result);
     }
     std::cerr << "timings: prompt " << result.stats.prompt_tokens << " tokens in " << result.stats.prompt_ms
-              << " ms, answer " << result.stats.completion_tokens << " tokens in " << result.stats.generate_ms << " ms\n";
+              << " ms, answer " << result.stats.completion_tokens << " tokens in " << result.stats.generate_ms
+              << " ms\n";
 
     if (!run) return result.valid ? kExitOk : kExitFailure;
 
@@ -113,8 +117,9 @@ int run_command_job(const CommandJobArgs& args) {
     const auto stated = domain::risk_from_text(result.risk.toStdString()).value_or(domain::Risk::Destructive);
     const app::RunAssessment assessed = app::CommandRunner::assess(result.command, stated);
     if (!result.valid || !assessed.valid)
-        return fail(kName, "not running: the command did not validate" +
-                               (assessed.problem.isEmpty() ? std::string() : " (" + assessed.problem.toStdString() + ")"));
+        return fail(kName,
+                    "not running: the command did not validate" +
+                        (assessed.problem.isEmpty() ? std::string() : " (" + assessed.problem.toStdString() + ")"));
     const domain::Risk risk = assessed.risk;
     std::cerr << "about to run (" << domain::risk_text(risk) << "): " << result.command.toStdString() << "\n";
     for (const QString& reason : assessed.reasons) std::cerr << "  - " << reason.toStdString() << "\n";
@@ -122,13 +127,15 @@ int run_command_job(const CommandJobArgs& args) {
     if (risk == domain::Risk::Destructive) {
         if (!yes_destructive)
             return fail(kName, "not running: the command is destructive; pass --yes-destructive to run it");
-        if (assessed.confirm_words.isEmpty()) return fail(kName, "not running: cannot tell which program is destructive");
+        if (assessed.confirm_words.isEmpty())
+            return fail(kName, "not running: cannot tell which program is destructive");
         QString program = assessed.confirm_words.front();
         if (isatty(STDIN_FILENO)) {
             std::cerr << "Type the program name (" << assessed.confirm_words.join(" or ").toStdString()
                       << ") to run this destructive command: " << std::flush;
             std::string answer;
-            if (!std::getline(std::cin, answer) || !assessed.confirm_words.contains(QString::fromStdString(answer).trimmed()))
+            if (!std::getline(std::cin, answer) ||
+                !assessed.confirm_words.contains(QString::fromStdString(answer).trimmed()))
                 return fail(kName, "not running: the program name was not confirmed");
             program = QString::fromStdString(answer).trimmed();
         }
@@ -154,9 +161,11 @@ int run_command_job(const CommandJobArgs& args) {
         e.output_excerpt = ran.output_excerpt;
         e.host = QHostInfo::localHostName();
         const app::RecordOutcome saved = app::record_execution(options.db_path, e);
-        if (!saved.warning.isEmpty()) std::cerr << "sigma cmd: warning: execution not saved: " << saved.warning.toStdString() << "\n";
+        if (!saved.warning.isEmpty())
+            std::cerr << "sigma cmd: warning: execution not saved: " << saved.warning.toStdString() << "\n";
     }
-    std::cerr << "exit code " << ran.exit_code << (ran.timed_out ? " (timed out)" : "") << " after " << ran.duration_ms << " ms\n";
+    std::cerr << "exit code " << ran.exit_code << (ran.timed_out ? " (timed out)" : "") << " after " << ran.duration_ms
+              << " ms\n";
     return ran.exit_code == 0 ? kExitOk : kExitFailure;
 }
 

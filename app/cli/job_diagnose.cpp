@@ -44,14 +44,16 @@ int run_diagnose_job(const DiagnoseJobArgs& args) {
         if (!backend) return kExitFailure;
         const app::BlockingResult gen = app::generate_blocking(*backend, task.prepare(result), options.timeout_ms);
         if (gen.ok) result = task.finish(std::move(result), gen.text, gen.stats);
-        else std::cerr << "sigma diagnose: warning: the model's summary failed (" << gen.error.message.toStdString()
-                       << "); showing the rules engine's\n";
+        else
+            std::cerr << "sigma diagnose: warning: the model's summary failed (" << gen.error.message.toStdString()
+                      << "); showing the rules engine's\n";
     }
 
-    const QString request = input.empty() || input == "-" ? QStringLiteral("(log from standard input)")
-                                                          : QString::fromStdString(input);
+    const QString request =
+        input.empty() || input == "-" ? QStringLiteral("(log from standard input)") : QString::fromStdString(input);
     const qint64 session =
-        save_job(kName, options, {app::Panel::Diagnose, request, result.raw_output, result.to_json(), result.stats, model, kind});
+        save_job(kName, options,
+                 {app::Panel::Diagnose, request, result.raw_output, result.to_json(), result.stats, model, kind});
     if (json) {
         print_json_result(result.to_json(), session);
         return kExitOk;
@@ -72,7 +74,8 @@ int run_diagnose_job(const DiagnoseJobArgs& args) {
             std::cout << "  L" << e.line << ": " << e.text << (e.reason.empty() ? "" : "  [" + e.reason + "]") << "\n";
     }
     if (!result.root_cause.isEmpty())
-        std::cout << "root cause (" << result.summary_source.toStdString() << "): " << result.root_cause.toStdString() << "\n";
+        std::cout << "root cause (" << result.summary_source.toStdString() << "): " << result.root_cause.toStdString()
+                  << "\n";
     for (const QString& s : result.next_steps) std::cout << "next: " << s.toStdString() << "\n";
     for (const QString& c : result.commands) std::cout << "evidence command: " << c.toStdString() << "\n";
     return kExitOk;

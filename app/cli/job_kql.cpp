@@ -29,7 +29,8 @@ int run_kql_job(const KqlJobArgs& args) {
     if (args.repairs) req.max_repairs = *args.repairs;
     if (args.candidates) req.candidates = *args.candidates;
     const JobOptions& options = args.options;
-    if (args.question.find_first_not_of(" \t\r\n") == std::string::npos) return fail(kName, "the question is empty", kExitUsage);
+    if (args.question.find_first_not_of(" \t\r\n") == std::string::npos)
+        return fail(kName, "the question is empty", kExitUsage);
 
     std::string error;
     std::optional<domain::KqlSchema> loaded;
@@ -70,12 +71,14 @@ int run_kql_job(const KqlJobArgs& args) {
     }
 
     const qint64 session =
-        save_job(kName, options, {app::Panel::Kql, req.question, result.raw_output, result.to_json(), result.stats, model, kind});
+        save_job(kName, options,
+                 {app::Panel::Kql, req.question, result.raw_output, result.to_json(), result.stats, model, kind});
     if (json) {
         print_json_result(result.to_json(), session);
     } else {
         std::cout << result.query.toStdString() << "\n";
-        std::cerr << (result.valid ? "valid" : "INVALID") << "; tables: " << result.tables.join(", ").toStdString() << "\n";
+        std::cerr << (result.valid ? "valid" : "INVALID") << "; tables: " << result.tables.join(", ").toStdString()
+                  << "\n";
         for (const auto& d : result.diagnostics)
             std::cerr << d.severity.toStdString() << " at " << d.start << ": " << d.text.toStdString() << "\n";
         for (const QString& w : result.warnings) std::cerr << "warning: " << w.toStdString() << "\n";

@@ -39,7 +39,8 @@ void add_job_options(CLI::App& sub, JobOptions& o) {
     text("--remote", o.backend.remote_url, "URL", "an OpenAI-compatible server to ask instead of a local model");
     text("--api-key", o.backend.api_key, "K", "the --remote server's key (else SIGMA_REMOTE_API_KEY)");
     text("--remote-model", o.backend.remote_model, "NAME", "the model name sent to the --remote server");
-    text("--template", o.backend.template_name, "NAME", "chat template of a local model: llama3, chatml, llama2 or sigma");
+    text("--template", o.backend.template_name, "NAME",
+         "chat template of a local model: llama3, chatml, llama2 or sigma");
     sub.add_option("-t,--threads", o.backend.n_threads, "CPU threads (0, the default: all hardware threads)")
         ->check(integer_in(0, 1024))
         ->type_name("N");
@@ -51,7 +52,8 @@ void add_job_options(CLI::App& sub, JobOptions& o) {
            "seconds one generation may take (default 300)")
         ->check(integer_in(1, 86400))
         ->type_name("SECONDS");
-    add_backend_option(sub, [&o](BackendRequest b) { o.backend.compute_backend = QString::fromLatin1(backend_name(b)); });
+    add_backend_option(sub,
+                       [&o](BackendRequest b) { o.backend.compute_backend = QString::fromLatin1(backend_name(b)); });
     text("--db", o.db_path, "FILE", "the history database (default: history.sqlite in the data directory)");
     sub.add_flag("--no-history", o.no_history, "keep nothing in the history");
 }

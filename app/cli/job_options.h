@@ -20,7 +20,7 @@ namespace sigma::cli {
 
 struct JobOptions {
     app::BackendChoice backend;
-    QString db_path;        // --db FILE, else the data directory's history.sqlite (set by add_job_options)
+    QString db_path;          // --db FILE, else the data directory's history.sqlite (set by add_job_options)
     int timeout_ms = 300000;  // --timeout SECONDS for one generation
     bool no_history = false;  // --no-history: keep nothing
 };
@@ -37,12 +37,13 @@ void print_backend_line(BackendRequest requested, ComputeBackend used, const std
 void add_job_options(CLI::App& sub, JobOptions& options);
 // Their names, for a mode that takes none of them (cmd --validate, diagnose --no-model).
 inline constexpr std::initializer_list<const char*> kJobOptionNames = {
-    "--model", "--remote", "--api-key", "--remote-model", "--template", "--threads",
-    "--ctx",   "--timeout", "--db",     "--no-history",   "--backend"};
+    "--model", "--remote",  "--api-key", "--remote-model", "--template", "--threads",
+    "--ctx",   "--timeout", "--db",      "--no-history",   "--backend"};
 
 // Builds the backend and waits for a local model to load. On failure prints the error (naming the
 // command) and returns null.
-std::unique_ptr<app::Backend> open_backend(const char* command, const JobOptions& options, QString* kind, QString* model);
+std::unique_ptr<app::Backend> open_backend(const char* command, const JobOptions& options, QString* kind,
+                                           QString* model);
 
 // Saves a finished job unless --no-history; returns the session id (0 when not saved, after a
 // warning on stderr naming why).

@@ -48,9 +48,12 @@ CLI::Validator integer_in(long long lo, long long hi) {
                 value = std::to_string(*v);  // CLI11 would read "010" as octal
                 return {};
             }
-            const bool open_above = hi == std::numeric_limits<long long>::max() || hi == std::numeric_limits<int>::max();
-            const bool open_below = lo == std::numeric_limits<long long>::min() || lo == std::numeric_limits<int>::min();
-            if (open_above && !open_below) return "must be at least " + std::to_string(lo) + ", got " + in_quotes(value);
+            const bool open_above =
+                hi == std::numeric_limits<long long>::max() || hi == std::numeric_limits<int>::max();
+            const bool open_below =
+                lo == std::numeric_limits<long long>::min() || lo == std::numeric_limits<int>::min();
+            if (open_above && !open_below)
+                return "must be at least " + std::to_string(lo) + ", got " + in_quotes(value);
             if (open_below && !open_above) return "must be at most " + std::to_string(hi) + ", got " + in_quotes(value);
             return "must be from " + std::to_string(lo) + " to " + std::to_string(hi) + ", got " + in_quotes(value);
         },

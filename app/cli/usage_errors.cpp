@@ -26,7 +26,9 @@ std::string parse_error_text(const CLI::ParseError& error) {
 
 namespace {
 
-std::string without_dashes(const std::string& word) { return word.substr(std::min(word.find_first_not_of('-'), word.size())); }
+std::string without_dashes(const std::string& word) {
+    return word.substr(std::min(word.find_first_not_of('-'), word.size()));
+}
 
 }  // namespace
 
@@ -76,7 +78,8 @@ std::string leftover_text(const CLI::App& app, const std::string& argument) {
 
 std::string unknown_command_text(const CLI::App& root, const std::string& word) {
     std::vector<std::string> commands{"help"};
-    for (const CLI::App* sub : root.get_subcommands([](const CLI::App*) { return true; })) commands.push_back(sub->get_name());
+    for (const CLI::App* sub : root.get_subcommands([](const CLI::App*) { return true; }))
+        commands.push_back(sub->get_name());
     return "unknown command '" + word + "'" + did_you_mean(nearest_spellings(word, commands));
 }
 

@@ -10,9 +10,9 @@ namespace sigma::domain {
 
 namespace {
 bool is_stopword(const std::string& t) {
-    static const char* const kStop[] = {"the", "a", "an", "of", "to", "in", "on", "for", "is", "are", "and", "or",
-                                        "with", "by", "from", "at", "it", "this", "that", "be", "as", "each",
-                                        "every", "all", "me", "my", "i", "please", "do", "does"};
+    static const char* const kStop[] = {"the", "a",    "an",    "of",  "to",   "in", "on", "for",    "is",   "are",
+                                        "and", "or",   "with",  "by",  "from", "at", "it", "this",   "that", "be",
+                                        "as",  "each", "every", "all", "me",   "my", "i",  "please", "do",   "does"};
     for (const char* w : kStop)
         if (t == w) return true;
     return false;
@@ -23,7 +23,9 @@ bool is_stopword(const std::string& t) {
 void fold_plural(std::string& t) {
     const size_t n = t.size();
     if (n <= 3 || t.back() != 's') return;
-    auto ends = [&](std::string_view suf) { return t.size() >= suf.size() && t.compare(n - suf.size(), suf.size(), suf) == 0; };
+    auto ends = [&](std::string_view suf) {
+        return t.size() >= suf.size() && t.compare(n - suf.size(), suf.size(), suf) == 0;
+    };
     if (ends("ss") || (ends("us") && n > 4) || ends("is")) return;  // "gpus" folds, "status" stays
     if (ends("ies") && n > 4) t.replace(n - 3, 3, "y");
     else if (ends("sses") || ends("xes")) t.resize(n - 2);

@@ -86,15 +86,14 @@ std::string nvsmi_value(const NvsmiCatalog& cat, const NvsmiOption* opt, const s
         }
         case NvsmiArg::FormatList:
         case NvsmiArg::IdList:
-        case NvsmiArg::IntList:
-            return sorted_set(split_commas(value));
+        case NvsmiArg::IntList: return sorted_set(split_commas(value));
         case NvsmiArg::Enum:
         case NvsmiArg::Optional:
             for (const NvsmiValue& v : opt->values)
-                if (upper(v.value) == upper(value) || (!v.name.empty() && upper(v.name) == upper(value))) return v.value;
+                if (upper(v.value) == upper(value) || (!v.name.empty() && upper(v.name) == upper(value)))
+                    return v.value;
             return value;
-        default:
-            return value;
+        default: return value;
     }
 }
 
@@ -114,14 +113,16 @@ Canon canonical(const ShellCatalog& shell, const NvsmiCatalog& nvsmi, const Simp
             c.options.emplace_back(name, nvsmi_value(nvsmi, nvsmi_option(nvsmi, n.invocation.subcommand, name), value));
     } else if (const ShellSpec* tool = shell.find(cmd.program.text)) {
         c.program = tool->name;  // egrep and grep differ in behaviour only by -E, kept as an option below
-        if (program_basename(cmd.program.text) != tool->name) c.options.emplace_back("program", program_basename(cmd.program.text));
+        if (program_basename(cmd.program.text) != tool->name)
+            c.options.emplace_back("program", program_basename(cmd.program.text));
         const ToolArgs ta = shell.walk(*tool, cmd.args);
         c.subcommand = ta.subcommand_path;
         const ShellOption* count_option = tool->find_option("-n");
         for (const ToolArgs::Opt& o : ta.options) {
             std::string name = o.option ? o.option->name() : o.written;
             // head -20 is head -n 20.
-            if (o.written == "-NUM" && count_option && count_option->arg == ShellOption::Arg::Required) name = count_option->name();
+            if (o.written == "-NUM" && count_option && count_option->arg == ShellOption::Arg::Required)
+                name = count_option->name();
             c.options.emplace_back(name, o.has_value ? o.value : "");
         }
         for (size_t p : ta.positionals) c.positionals.push_back(cmd.args[p].text);
@@ -148,7 +149,9 @@ Canon canonical(const ShellCatalog& shell, const NvsmiCatalog& nvsmi, const Simp
 
 }  // namespace
 
-bool commands_exact(std::string_view a, std::string_view b) { return normalize_whitespace(a) == normalize_whitespace(b); }
+bool commands_exact(std::string_view a, std::string_view b) {
+    return normalize_whitespace(a) == normalize_whitespace(b);
+}
 
 bool commands_equivalent(const ShellCatalog& shell, const NvsmiCatalog& nvsmi, std::string_view a, std::string_view b) {
     if (commands_exact(a, b)) return true;

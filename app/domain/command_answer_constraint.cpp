@@ -29,11 +29,13 @@ struct Words {
         sorted.erase(std::unique(sorted.begin(), sorted.end()), sorted.end());
     }
     bool has_prefix(std::string_view p) const {
-        auto it = std::lower_bound(sorted.begin(), sorted.end(), p, [](const std::string& a, std::string_view b) { return a < b; });
+        auto it = std::lower_bound(sorted.begin(), sorted.end(), p,
+                                   [](const std::string& a, std::string_view b) { return a < b; });
         return it != sorted.end() && starts_with(*it, p);
     }
     bool has(std::string_view w) const {
-        return std::binary_search(sorted.begin(), sorted.end(), w, [](std::string_view a, std::string_view b) { return a < b; });
+        return std::binary_search(sorted.begin(), sorted.end(), w,
+                                  [](std::string_view a, std::string_view b) { return a < b; });
     }
 };
 
@@ -44,7 +46,8 @@ std::string upper(std::string_view s) {
 }
 
 bool all_digits(std::string_view s) {
-    return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)); });
+    return !s.empty() &&
+           std::all_of(s.begin(), s.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)); });
 }
 
 // One nvidia-smi option list (top level or a subcommand's).
@@ -61,7 +64,8 @@ struct NvsmiOptions {
         if (!o.long_name.empty()) by_spelling.emplace_back(o.long_name, &o);
     }
     void finish() {
-        std::sort(by_spelling.begin(), by_spelling.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+        std::sort(by_spelling.begin(), by_spelling.end(),
+                  [](const auto& a, const auto& b) { return a.first < b.first; });
         for (const auto& [s, o] : by_spelling) spellings.add(s);
         spellings.finish();
     }
@@ -98,8 +102,8 @@ std::shared_ptr<const CommandGrammar> build_command_grammar(const ShellCatalog& 
     for (const ShellSpec& t : shell.tools()) {
         g->programs.add(t.name);
         for (const std::string& a : t.aliases) g->programs.add(a);
-        const bool destroys = t.risk.risk == Risk::Destructive && t.subcommands.empty() && t.read_only_options.empty() &&
-                              !t.wraps.present && !t.shell;
+        const bool destroys = t.risk.risk == Risk::Destructive && t.subcommands.empty() &&
+                              t.read_only_options.empty() && !t.wraps.present && !t.shell;
         if (!destroys) {
             g->look_programs.add(t.name);
             for (const std::string& a : t.aliases) g->look_programs.add(a);
@@ -166,7 +170,7 @@ namespace {
 struct CommandRules {
     std::shared_ptr<const CommandGrammar> grammar;
     CommandConstraintOptions options;
-    std::vector<std::string> id_literals;     // numbers the request gives as GPU ids ("GPU 1", "devices 4,5")
+    std::vector<std::string> id_literals;  // numbers the request gives as GPU ids ("GPU 1", "devices 4,5")
     // The most the request asks for (request_intent): ReadOnly for a question, Destructive only when
     // it asks to delete/kill/reset, else ChangesState. Options, programs and the line above it are refused.
     Risk allowed = Risk::Destructive;
@@ -181,24 +185,24 @@ struct CommandState {
     uint32_t key_pos = 0;
     // The shell line.
     std::string line;
-    std::string word;          // the current word, quotes removed
-    std::string op;            // an operator being read: | || & && ; > >> < >& &> ...
-    char quote = 0;            // ' or " while inside quotes
-    bool escape = false;       // after a backslash
-    bool word_open = false;    // a word has started (it may be empty: '')
-    bool word_quoted = false;  // part of the word was quoted, escaped or expands ($)
-    bool all_free = false;     // unlexed syntax met: nothing is checked until the line ends
-    bool segment_free = false; // a wrapper or uncatalogued subcommand: this segment's words are free
+    std::string word;           // the current word, quotes removed
+    std::string op;             // an operator being read: | || & && ; > >> < >& &> ...
+    char quote = 0;             // ' or " while inside quotes
+    bool escape = false;        // after a backslash
+    bool word_open = false;     // a word has started (it may be empty: '')
+    bool word_quoted = false;   // part of the word was quoted, escaped or expands ($)
+    bool all_free = false;      // unlexed syntax met: nothing is checked until the line ends
+    bool segment_free = false;  // a wrapper or uncatalogued subcommand: this segment's words are free
     Role role = Role::Program;
     Role role_after_redirect = Role::Program;
     bool segment_has_program = false;
     const ToolOptions* tool = nullptr;  // checked options of the segment's program
     bool nvsmi = false;
     const NvsmiOptions* nv_options = nullptr;
-    int nv_args = 0;                       // words after nvidia-smi
+    int nv_args = 0;                            // words after nvidia-smi
     const NvsmiOption* nv_value_for = nullptr;  // the next word is this option's value
     bool nv_value_optional = false;
-    bool shell_value_pending = false;      // the next word is a shell option's value
+    bool shell_value_pending = false;  // the next word is a shell option's value
     bool end_of_options = false;
     uint32_t explanation_bytes = 0;
 };
@@ -257,12 +261,14 @@ bool nvsmi_value_ok(const CommandRules& r, const NvsmiOption& o, std::string_vie
         case NvsmiArg::IntList:
         case NvsmiArg::ClockPair:
             for (char c : value)
-                if (!std::isdigit(static_cast<unsigned char>(c)) && c != ',' && c != '.' && c != '-' && c != '+') return false;
+                if (!std::isdigit(static_cast<unsigned char>(c)) && c != ',' && c != '.' && c != '-' && c != '+')
+                    return false;
             return !final || !value.empty();
         case NvsmiArg::IdList:
             return list([&](std::string_view item, bool done) {
                 if (done && item.empty()) return false;
-                if (item.empty() || !std::isdigit(static_cast<unsigned char>(item[0]))) return true;  // GPU-..., MIG-...
+                if (item.empty() || !std::isdigit(static_cast<unsigned char>(item[0])))
+                    return true;                                     // GPU-..., MIG-...
                 if (r.options.literals && !r.id_literals.empty()) {  // the request names the GPUs: only those
                     for (const std::string& lit : r.id_literals)
                         if (done ? lit == item : starts_with(lit, item)) return true;
@@ -277,8 +283,7 @@ bool nvsmi_value_ok(const CommandRules& r, const NvsmiOption& o, std::string_vie
             });
         case NvsmiArg::None:
         case NvsmiArg::String:
-        case NvsmiArg::File:
-            break;
+        case NvsmiArg::File: break;
     }
     return !final || !value.empty();
 }
@@ -316,8 +321,7 @@ bool word_ok(const CommandRules& r, const CommandState& s, bool final, char next
         case Role::Program:
             if (s.word_quoted) return false;
             // Only a request to destroy starts a program that always destroys (the pack's destructive tools).
-            if (r.above(Risk::Destructive))
-                return final ? g.look_programs.has(w) : g.look_programs.has_prefix(w);
+            if (r.above(Risk::Destructive)) return final ? g.look_programs.has(w) : g.look_programs.has_prefix(w);
             return final ? g.programs.has(w) : g.programs.has_prefix(w);
         case Role::Arg: break;
     }
@@ -325,7 +329,8 @@ bool word_ok(const CommandRules& r, const CommandState& s, bool final, char next
     if (s.nvsmi) {
         const bool value = s.nv_value_for && !(s.nv_value_optional && !w.empty() && w[0] == '-');
         // Quotes only around free-text values (a file name): options, fields and ids are plain words.
-        if (s.word_quoted && !(value && (s.nv_value_for->arg == NvsmiArg::String || s.nv_value_for->arg == NvsmiArg::File)))
+        if (s.word_quoted &&
+            !(value && (s.nv_value_for->arg == NvsmiArg::String || s.nv_value_for->arg == NvsmiArg::File)))
             return false;
         if (value) return nvsmi_value_ok(r, *s.nv_value_for, w, final);
         if (!w.empty() && w[0] == '-') {
@@ -505,7 +510,8 @@ public:
         bytes = {};
         auto printable = [&](std::string_view except) {
             for (int b = 0x20; b < 0x7F; ++b)
-                if (except.find(static_cast<char>(b)) == std::string_view::npos) byte_set_add(bytes, static_cast<unsigned char>(b));
+                if (except.find(static_cast<char>(b)) == std::string_view::npos)
+                    byte_set_add(bytes, static_cast<unsigned char>(b));
             return true;
         };
         if (s_.phase == Phase::Explanation) return printable("");
@@ -662,8 +668,7 @@ private:
                 return op_prefix_ok(s_.op);
             case '(':
             case ')':
-            case '`':
-                return fail();  // subshells and substitutions: one plain pipeline is the answer (quote them)
+            case '`': return fail();  // subshells and substitutions: one plain pipeline is the answer (quote them)
             case '$':
                 if (!s_.op.empty() && !end_op()) return false;
                 s_.word_open = true;
@@ -686,7 +691,6 @@ public:
 private:
     std::shared_ptr<const CommandRules> rules_;
 };
-
 
 }  // namespace
 

@@ -51,7 +51,8 @@ std::string CatalogueEntry::line() const {
     return meaning.empty() ? head : head + ": " + meaning;
 }
 
-std::unique_ptr<CommandCatalogueIndex> CommandCatalogueIndex::build(const ShellCatalog& shell, const NvsmiCatalog& nvsmi) {
+std::unique_ptr<CommandCatalogueIndex> CommandCatalogueIndex::build(const ShellCatalog& shell,
+                                                                    const NvsmiCatalog& nvsmi) {
     auto idx = std::make_unique<CommandCatalogueIndex>();
     auto add = [&](CatalogueEntry e, const std::string& text) {
         idx->index_.add(std::to_string(idx->entries_.size()), text);
@@ -67,7 +68,8 @@ std::unique_ptr<CommandCatalogueIndex> CommandCatalogueIndex::build(const ShellC
     }
     for (const std::string& s : nvsmi.display_sections()) {
         const std::string meaning = nvsmi.display_section_meaning(s);
-        add({CatalogueEntry::Kind::Section, "-d", s, short_meaning(meaning), 0}, spaced(s) + " " + meaning + " gpu nvidia");
+        add({CatalogueEntry::Kind::Section, "-d", s, short_meaning(meaning), 0},
+            spaced(s) + " " + meaning + " gpu nvidia");
     }
     auto add_nvsmi_options = [&](const std::vector<NvsmiOption>& opts, const std::string& owner) {
         for (const NvsmiOption& o : opts) {

@@ -32,8 +32,8 @@ const std::set<std::string>& catalogue_words() {
         for (const std::string& s : cat->display_sections())
             for (const std::string& w : Bm25Index::tokenize(s)) out.insert(w);
         // Too general to claim anything on their own.
-        for (const char* w : {"gpu", "name", "id", "current", "max", "default", "enforced", "total", "mode",
-                              "index", "count", "used", "process", "pid", "memory", "time", "timestamp"})
+        for (const char* w : {"gpu", "name", "id", "current", "max", "default", "enforced", "total", "mode", "index",
+                              "count", "used", "process", "pid", "memory", "time", "timestamp"})
             out.erase(w);
         return out;
     }();

@@ -18,10 +18,11 @@ namespace {
 // Words too common in requests to say which flag is meant.
 bool generic_word(const std::string& w) {
     static const std::set<std::string> kGeneric{
-        "show", "list", "display", "print", "get", "report", "check", "please", "node", "server", "box", "host",
-        "machine", "need", "help", "quick", "one", "hey", "thank", "thanks", "bash", "what", "which", "how", "me",
-        "all", "every", "each", "this", "that", "with", "gpu", "device", "current", "use", "using", "only", "now",
-        "can", "you", "i", "want", "find", "tell", "give"};
+        "show",   "list",   "display", "print",   "get",   "report", "check",   "please", "node",
+        "server", "box",    "host",    "machine", "need",  "help",   "quick",   "one",    "hey",
+        "thank",  "thanks", "bash",    "what",    "which", "how",    "me",      "all",    "every",
+        "each",   "this",   "that",    "with",    "gpu",   "device", "current", "use",    "using",
+        "only",   "now",    "can",     "you",     "i",     "want",   "find",    "tell",   "give"};
     return kGeneric.count(w) > 0;
 }
 
@@ -62,7 +63,8 @@ Relevance relevance_of(std::string_view request, std::string_view command) {
             have.insert(item_words.begin(), item_words.end());
             if (f.flag.starts_with("--query") || f.flag == "-d" || f.flag == "--display") {
                 ++items;
-                if (std::any_of(item_words.begin(), item_words.end(), [&](const std::string& w) { return req.count(w) > 0; }))
+                if (std::any_of(item_words.begin(), item_words.end(),
+                                [&](const std::string& w) { return req.count(w) > 0; }))
                     ++matching;
             }
         }

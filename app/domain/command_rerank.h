@@ -16,10 +16,10 @@ namespace sigma::domain {
 
 struct CommandCandidate {
     std::string command;
-    std::string explanation;      // the model's; may be empty
-    double logprob = 0.0;         // summed log-probability of the answer; 0 when unknown
-    int order = 0;                // generation order (0 = the greedy answer)
-    std::string repaired_from;    // the model's command when this one is a repair of it
+    std::string explanation;    // the model's; may be empty
+    double logprob = 0.0;       // summed log-probability of the answer; 0 when unknown
+    int order = 0;              // generation order (0 = the greedy answer)
+    std::string repaired_from;  // the model's command when this one is a repair of it
 };
 
 struct RerankOptions {

@@ -27,7 +27,8 @@ CheckMessage message(Sev sev, std::string text, const ShellWord& w, std::vector<
 void unknown_program(const ShellCatalog& shell, const SimpleCommand& cmd, std::vector<CheckMessage>& out) {
     const std::string& name = cmd.program.text;
     if (name.find('/') != std::string::npos) {
-        out.push_back(message(Sev::Warning, "'" + name + "' is a local program; its options are not checked", cmd.program));
+        out.push_back(
+            message(Sev::Warning, "'" + name + "' is a local program; its options are not checked", cmd.program));
         return;
     }
     std::vector<std::string> names = shell.names();
@@ -36,7 +37,8 @@ void unknown_program(const ShellCatalog& shell, const SimpleCommand& cmd, std::v
         out.push_back(message(Sev::Error, "unknown program '" + name + "'", cmd.program, near));
         return;
     }
-    out.push_back(message(Sev::Warning, "unknown program '" + name + "' (not in the catalogue; not checked)", cmd.program, near));
+    out.push_back(
+        message(Sev::Warning, "unknown program '" + name + "' (not in the catalogue; not checked)", cmd.program, near));
 }
 
 }  // namespace
@@ -59,7 +61,9 @@ CommandCheck check_command(const ShellCatalog& shell, const NvsmiCatalog& nvsmi,
     for (const SimpleCommand& cmd : parsed.commands) {
         if (cmd.program.text.empty()) continue;
         if (cmd.program.expands) {
-            c.messages.push_back(message(Sev::Warning, "the program name '" + cmd.program.text + "' is computed at run time; not checked", cmd.program));
+            c.messages.push_back(message(
+                Sev::Warning, "the program name '" + cmd.program.text + "' is computed at run time; not checked",
+                cmd.program));
             continue;
         }
         if (program_basename(cmd.program.text) == "nvidia-smi") {

@@ -27,7 +27,8 @@ void rank_causes_first(std::vector<Finding>& findings, const std::vector<Cascade
         if (!sc) continue;
         for (size_t j = 0; j < n; ++j) {
             if (j == i || !is_strong(j)) continue;
-            if (std::find(sc->yields_to.begin(), sc->yields_to.end(), findings[j].category) == sc->yields_to.end()) continue;
+            if (std::find(sc->yields_to.begin(), sc->yields_to.end(), findings[j].category) == sc->yields_to.end())
+                continue;
             penalised[i] = true;
             if (!is_strong(i) || first(j, i)) below[i].push_back(j);
         }
@@ -55,7 +56,8 @@ void rank_causes_first(std::vector<Finding>& findings, const std::vector<Cascade
         bool changed = false;
         for (size_t i = 0; i < n; ++i)
             for (size_t j : below[i]) {
-                if (below[j].end() != std::find(below[j].begin(), below[j].end(), i)) continue;  // mutual: leave to scores
+                if (below[j].end() != std::find(below[j].begin(), below[j].end(), i))
+                    continue;  // mutual: leave to scores
                 if (findings[i].score >= findings[j].score) {
                     findings[i].score = round2(findings[j].score - 0.01);
                     changed = true;

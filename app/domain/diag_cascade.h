@@ -11,8 +11,8 @@
 namespace sigma::domain {
 
 struct CascadeFact {
-    double max_weight = 0;        // strongest pattern of the finding
-    size_t first_strong_line = 0; // first line matched with weight >= strong (0 = none)
+    double max_weight = 0;         // strongest pattern of the finding
+    size_t first_strong_line = 0;  // first line matched with weight >= strong (0 = none)
 };
 
 // Adjusts findings[i].score (facts[i] describes findings[i]) so that each consequence ranks below its

@@ -23,11 +23,11 @@ struct CPattern {
     int category = 0;
     Kind kind = Kind::Text;
     double weight = 0;
-    int lit = -1;               // Text / NonZero: the literal
+    int lit = -1;  // Text / NonZero: the literal
     size_t lit_len = 0;
-    std::vector<int> all_lits;  // All: every literal
-    std::vector<int> none_lits; // must be absent from the line
-    std::string column;         // CsvColumn: header text (lower case) and expected value
+    std::vector<int> all_lits;   // All: every literal
+    std::vector<int> none_lits;  // must be absent from the line
+    std::string column;          // CsvColumn: header text (lower case) and expected value
     std::string equals;
     bool csv_nonzero = false;
     std::string desc;
@@ -39,9 +39,9 @@ constexpr double kSxidWeight = 10.0;
 constexpr double kStrongForYield = 7.0;  // a cause this strong pushes its consequences down (and orders cascades)
 constexpr double kYieldPenalty = 3.0;
 constexpr size_t kMaxNearEvidence = 3;
-constexpr double kPartialShare = 0.5;   // near-miss credit of an `all` pattern missing a literal
-constexpr double kBlockedShare = 0.3;   // near-miss credit of a pattern excluded by its `none` list
-constexpr double kNearValueShare = 0.5; // near-miss credit of a value just below its limit
+constexpr double kPartialShare = 0.5;    // near-miss credit of an `all` pattern missing a literal
+constexpr double kBlockedShare = 0.3;    // near-miss credit of a pattern excluded by its `none` list
+constexpr double kNearValueShare = 0.5;  // near-miss credit of a value just below its limit
 
 double severity_bonus(Severity s) {
     switch (s) {
@@ -61,7 +61,7 @@ struct DiagEngine::Compiled {
     std::vector<int> xid_pattern = std::vector<int>(kMaxXid, -1);  // xid number -> pattern
     int sxid_pattern = -1;
     int xid_lit = -1;
-    std::vector<int> csv_patterns;  // evaluated on every line (they keep a column across lines)
+    std::vector<int> csv_patterns;       // evaluated on every line (they keep a column across lines)
     std::map<std::string, int> lit_ids;  // dedupe: key = flags + text
     std::vector<int> numeric_pattern;    // [numeric_rules()] pattern index, -1 when the pack lacks the category
     std::vector<int> trigger_lits;       // literals of numeric_triggers()
@@ -165,8 +165,8 @@ bool is_digit(char c) { return c >= '0' && c <= '9'; }
 // Parses the Xid number after "xid" at `start`: "Xid (PCI:0000:3b:00): 79,", "Xid 79", "XID: 48",
 // "xid=13", "Xid119". Returns -1 when no number follows. *sxid is set for NVSwitch "SXid".
 int parse_xid(std::string_view line, size_t start, bool* sxid) {
-    *sxid = start > 0 && (line[start - 1] == 'S' || line[start - 1] == 's') &&
-            (start < 2 || !is_alpha(line[start - 2]));
+    *sxid =
+        start > 0 && (line[start - 1] == 'S' || line[start - 1] == 's') && (start < 2 || !is_alpha(line[start - 2]));
     size_t j = start + 3;
     if (j < line.size() && is_alpha(line[j])) return -1;  // "xids", "xidden"
     while (j < line.size() && line[j] == ' ') ++j;
@@ -198,7 +198,8 @@ int parse_xid(std::string_view line, size_t start, bool* sxid) {
 bool nonzero_after(std::string_view line, size_t pos) {
     size_t j = pos;
     size_t guard = 0;
-    while (j < line.size() && line[j] != ':' && line[j] != '=' && line[j] != ',' && !is_digit(line[j]) && guard++ < 48) ++j;
+    while (j < line.size() && line[j] != ':' && line[j] != '=' && line[j] != ',' && !is_digit(line[j]) && guard++ < 48)
+        ++j;
     if (j >= line.size() || (line[j] != ':' && line[j] != '=' && line[j] != ',')) return false;
     ++j;
     while (j < line.size() && (line[j] == ' ' || line[j] == '\t' || line[j] == '"')) ++j;
@@ -251,10 +252,10 @@ struct CategoryState {
     size_t line_stamp = 0;  // last logical line that matched
     double line_best = 0;   // best weight on the current line
     int line_best_pattern = -1;
-    size_t line_best_pos = 0;  // offset of the best match in the logical line
-    size_t first_strong_line = 0;  // first physical line with a match of weight >= kStrongForYield
+    size_t line_best_pos = 0;                           // offset of the best match in the logical line
+    size_t first_strong_line = 0;                       // first physical line with a match of weight >= kStrongForYield
     std::vector<std::pair<double, Evidence>> evidence;  // (keep priority, line)
-    double near = 0;                                     // best near-miss credit
+    double near = 0;                                    // best near-miss credit
     std::vector<std::pair<double, Evidence>> near_evidence;
 };
 
@@ -436,7 +437,8 @@ DiagnosisReport DiagEngine::run(std::istream& in, const DiagOptions& opt) const 
                 // Near misses, kept for an "unknown" answer: an `all` pattern missing a literal, or a
                 // pattern its `none` list excluded.
                 double share = 0;
-                if (!ok && cp.kind == Kind::All && 2 * present >= cp.all_lits.size()) share = kPartialShare * double(present) / double(cp.all_lits.size());
+                if (!ok && cp.kind == Kind::All && 2 * present >= cp.all_lits.size())
+                    share = kPartialShare * double(present) / double(cp.all_lits.size());
                 else if (ok && blocked) share = kBlockedShare;
                 const double near = share * cp.weight;
                 CategoryState& st = cats[cp.category];
@@ -454,7 +456,8 @@ DiagnosisReport DiagEngine::run(std::istream& in, const DiagOptions& opt) const 
             if (st.line_best_pattern < 0) continue;
             pat_was_best[st.line_best_pattern] = true;
             st.max_weight = std::max(st.max_weight, st.line_best);
-            if (st.first_strong_line == 0 && st.line_best >= kStrongForYield) st.first_strong_line = ll.line_of(st.line_best_pos);
+            if (st.first_strong_line == 0 && st.line_best >= kStrongForYield)
+                st.first_strong_line = ll.line_of(st.line_best_pos);
             // Keep the first line of every distinct pattern, then the strongest lines, so that the
             // evidence shows each kind of signature instead of many copies of one.
             const double prio = st.line_best + (pat_hits[st.line_best_pattern] == 1 ? 100.0 : 0.0);
@@ -508,7 +511,8 @@ DiagnosisReport DiagEngine::run(std::istream& in, const DiagOptions& opt) const 
         f.severity = sc.severity;
         f.hits = cats[ci].lines;
         for (auto& pe : kept) f.evidence.push_back(std::move(pe.second));
-        std::sort(f.evidence.begin(), f.evidence.end(), [](const Evidence& a, const Evidence& b) { return a.line < b.line; });
+        std::sort(f.evidence.begin(), f.evidence.end(),
+                  [](const Evidence& a, const Evidence& b) { return a.line < b.line; });
         f.explanation = sc.explanation;
         f.root_causes = sc.root_causes;
         f.remediation = sc.remediation;
@@ -657,9 +661,16 @@ std::string sanitize_utf8(std::string_view s) {
         }
         size_t len = 0;
         uint32_t cp = 0;
-        if (c >= 0xC2 && c <= 0xDF) { len = 2; cp = c & 0x1F; }
-        else if (c >= 0xE0 && c <= 0xEF) { len = 3; cp = c & 0x0F; }
-        else if (c >= 0xF0 && c <= 0xF4) { len = 4; cp = c & 0x07; }
+        if (c >= 0xC2 && c <= 0xDF) {
+            len = 2;
+            cp = c & 0x1F;
+        } else if (c >= 0xE0 && c <= 0xEF) {
+            len = 3;
+            cp = c & 0x0F;
+        } else if (c >= 0xF0 && c <= 0xF4) {
+            len = 4;
+            cp = c & 0x07;
+        }
         bool ok = len > 0 && i + len <= s.size();
         for (size_t k = 1; ok && k < len; ++k) {
             const unsigned char cc = static_cast<unsigned char>(s[i + k]);

@@ -21,11 +21,11 @@ struct DiagOptions {
     size_t max_line_bytes = 64 * 1024;  // bytes of one line that are matched; the rest is skipped
     size_t max_total_bytes = 0;         // stop after this many input bytes (0 = read everything)
     size_t max_evidence_per_finding = 8;
-    size_t max_evidence_text = 2048;    // bytes of a cited line kept (a window around the match)
+    size_t max_evidence_text = 2048;  // bytes of a cited line kept (a window around the match)
     size_t max_findings = 8;
-    double min_strong_weight = 5.0;     // a category needs a pattern at least this strong to be a finding
-    bool join_wrapped_lines = true;     // match a line a terminal or web page wrapped as one line
-    size_t max_nearest = 2;             // categories shown as nearest when the answer is "unknown"
+    double min_strong_weight = 5.0;  // a category needs a pattern at least this strong to be a finding
+    bool join_wrapped_lines = true;  // match a line a terminal or web page wrapped as one line
+    size_t max_nearest = 2;          // categories shown as nearest when the answer is "unknown"
 };
 
 struct Evidence {
@@ -33,8 +33,8 @@ struct Evidence {
     std::string text;     // the line (valid UTF-8; a window of it when the line is long)
     std::string pattern;  // the signature that matched, e.g. "fallen off the bus" or "Xid 79"
     double weight = 0.0;
-    size_t last_line = 0; // last line of a match that a wrap split over lines (0 or == line: one line)
-    std::string reason;   // why a value rule fired, e.g. "GPU temperature 91 C ≥ slowdown threshold 90 C"
+    size_t last_line = 0;  // last line of a match that a wrap split over lines (0 or == line: one line)
+    std::string reason;    // why a value rule fired, e.g. "GPU temperature 91 C ≥ slowdown threshold 90 C"
 
     size_t end_line() const { return last_line > line ? last_line : line; }
 };
@@ -43,8 +43,8 @@ struct Finding {
     std::string category;  // a category id (stored: never rename)
     std::string title;
     Severity severity = Severity::Medium;
-    double score = 0.0;    // rank: strongest pattern + support from other patterns + severity
-    size_t hits = 0;       // matching lines
+    double score = 0.0;              // rank: strongest pattern + support from other patterns + severity
+    size_t hits = 0;                 // matching lines
     std::vector<Evidence> evidence;  // sorted by line
     std::string explanation;
     std::vector<std::string> root_causes;
@@ -60,11 +60,12 @@ struct DiagnosisReport {
     std::vector<Finding> nearest;
     size_t lines_read = 0;
     size_t bytes_read = 0;
-    size_t truncated_lines = 0;        // lines longer than max_line_bytes (only their head was matched)
-    bool input_truncated = false;      // reading stopped at max_total_bytes
+    size_t truncated_lines = 0;    // lines longer than max_line_bytes (only their head was matched)
+    bool input_truncated = false;  // reading stopped at max_total_bytes
 
     bool truncated() const { return truncated_lines > 0 || input_truncated; }
-    std::vector<size_t> cited_lines() const;  // every evidence line (all lines of a wrapped one) of every finding, sorted, unique
+    std::vector<size_t> cited_lines()
+        const;  // every evidence line (all lines of a wrapped one) of every finding, sorted, unique
     Json to_json() const;
 };
 

@@ -80,8 +80,8 @@ bool starts_with_tag(std::string_view s) {
 
 // "ERROR ...", "WARN  [main] ...": a log level word opens a record.
 bool starts_with_level(std::string_view s) {
-    static constexpr std::string_view kLevels[] = {"TRACE", "DEBUG", "INFO", "NOTICE", "WARN", "WARNING",
-                                                   "ERROR", "ERR", "FATAL", "CRITICAL", "PANIC"};
+    static constexpr std::string_view kLevels[] = {"TRACE", "DEBUG", "INFO",  "NOTICE",   "WARN", "WARNING",
+                                                   "ERROR", "ERR",   "FATAL", "CRITICAL", "PANIC"};
     for (std::string_view l : kLevels)
         if (s.size() > l.size() && s.substr(0, l.size()) == l &&
             (s[l.size()] == ' ' || s[l.size()] == ':' || s[l.size()] == '[' || s[l.size()] == '\t'))
@@ -93,10 +93,12 @@ bool starts_with_level(std::string_view s) {
 bool is_progress_bar(std::string_view s) {
     return s.find("%|") != std::string_view::npos || s.find("it/s") != std::string_view::npos ||
            s.find("s/it") != std::string_view::npos || s.find("\xE2\x94\x81") != std::string_view::npos ||  // ━
-           s.find("\xE2\x96\x88") != std::string_view::npos;                                            // █
+           s.find("\xE2\x96\x88") != std::string_view::npos;                                                // █
 }
 
-bool has_space_run(std::string_view s) { return s.find("   ") != std::string_view::npos || s.find('\t') != std::string_view::npos; }
+bool has_space_run(std::string_view s) {
+    return s.find("   ") != std::string_view::npos || s.find('\t') != std::string_view::npos;
+}
 
 // The first token's shape (letters -> a, digits -> 9): lines of one stream share it
 // ("gpu-b3:5510:5597", "2025-11-18T10:01:02Z", "node14").
@@ -156,8 +158,8 @@ bool starts_log_record(std::string_view line) {
     // "<134>" (a syslog priority) and "<IP_1>" (a redacted address) open records; other redaction
     // placeholders ("<HOST_2>") may sit anywhere, the start of a wrapped line included.
     if (c == '<') return line.size() > 1 && (is_digit(line[1]) || line.substr(0, 3) == "<IP");
-    if (c == '[' || c == '{' || c == '$' || c == '#' || c == '>' || c == '|' || c == '+' || c == '=' ||
-        c == '-' || c == '*' || c == '%' || c == '(')
+    if (c == '[' || c == '{' || c == '$' || c == '#' || c == '>' || c == '|' || c == '+' || c == '=' || c == '-' ||
+        c == '*' || c == '%' || c == '(')
         return true;
     return starts_with_timestamp(line) || starts_with_month_or_day(line) || starts_with_glog(line) ||
            starts_with_tag(line) || starts_with_level(line) || is_progress_bar(line);

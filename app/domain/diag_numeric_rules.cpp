@@ -140,9 +140,9 @@ const std::vector<NumericRuleInfo>& numeric_rules() {
 }
 
 const std::vector<std::string>& numeric_triggers() {
-    static const std::vector<std::string> t = {"temp", "%", "RESTARTS", "MEMORY(bytes)", "limits:", "MEM USAGE",
-                                               "MiB /", "GiB /", "Mem:", "ATTRIBUTE_NAME",
-                                               "Uncorr. ECC"};
+    static const std::vector<std::string> t = {
+        "temp",  "%",     "RESTARTS", "MEMORY(bytes)",  "limits:",    "MEM USAGE",
+        "MiB /", "GiB /", "Mem:",     "ATTRIBUTE_NAME", "Uncorr. ECC"};
     return t;
 }
 
@@ -180,7 +180,8 @@ void NumericRules::on_line(const LogicalLine& l, bool triggered, std::vector<Num
 
         // A new GPU block of nvidia-smi -q ("GPU 00000000:3B:00.0") starts fresh thresholds.
         if (t.size() > 12 && t.substr(0, 4) == "GPU " && t.find(':') != std::string_view::npos && is_digit(t[4])) {
-            cur_ = slowdown_ = shutdown_ = max_op_ = mem_cur_ = mem_max_ = margin_ = margin_slowdown_ = margin_shutdown_ = {};
+            cur_ = slowdown_ = shutdown_ = max_op_ = mem_cur_ = mem_max_ = margin_ = margin_slowdown_ =
+                margin_shutdown_ = {};
             fired_slowdown_ = fired_shutdown_ = fired_max_op_ = fired_mem_ = fired_margin_ = fired_near_ = false;
         }
 
@@ -266,7 +267,8 @@ void NumericRules::on_line(const LogicalLine& l, bool triggered, std::vector<Num
             for (size_t i = 2; i + 1 < toks.size(); ++i) {
                 int pct = 0;
                 if (!is_percent_token(toks[i].text, &pct)) continue;
-                if (!is_digit(toks[i - 1].text[0]) || !is_digit(toks[i - 2].text[0]) || toks[i + 1].text[0] != '/') break;
+                if (!is_digit(toks[i - 1].text[0]) || !is_digit(toks[i - 2].text[0]) || toks[i + 1].text[0] != '/')
+                    break;
                 const bool full = pct >= 100 || (pct >= 98 && zero_size(toks[i - 1].text));
                 if (pct < 90) break;
                 NumericHit h;
@@ -314,9 +316,10 @@ void NumericRules::on_line(const LogicalLine& l, bool triggered, std::vector<Num
                 const double avail = parse_byte_quantity(toks[6].text);
                 if (total > 0 && avail >= 0 && avail < 0.10 * total) {
                     const bool hit = avail < 0.02 * total;
-                    out.push_back({kHostMemoryExhausted, !hit, line, 0, std::string(seg), static_cast<size_t>(seg.find("Mem:")),
-                                   "available memory " + std::string(toks[6].text) + " of " + std::string(toks[1].text) +
-                                       " total (" + fmt(std::round(1000.0 * avail / total) / 10.0) + "%)"});
+                    out.push_back(
+                        {kHostMemoryExhausted, !hit, line, 0, std::string(seg), static_cast<size_t>(seg.find("Mem:")),
+                         "available memory " + std::string(toks[6].text) + " of " + std::string(toks[1].text) +
+                             " total (" + fmt(std::round(1000.0 * avail / total) / 10.0) + "%)"});
                 }
             }
         }
@@ -382,7 +385,12 @@ void NumericRules::temperature_sentence(const LogicalLine& l, std::vector<Numeri
     if (!found || value < 10 || value > 150 || limit < 30 || limit > 150) return;
     const bool hit = value >= limit;
     if (!hit && value < limit - 8) return;
-    NumericHit h{kTempOverThreshold, !hit, l.first_line, l.segments() > 1 ? l.last_line() : 0, std::string(seg), vpos,
+    NumericHit h{kTempOverThreshold,
+                 !hit,
+                 l.first_line,
+                 l.segments() > 1 ? l.last_line() : 0,
+                 std::string(seg),
+                 vpos,
                  "temperature " + fmt(value) + " C " + (hit ? "≥" : "<") + " threshold " + fmt(limit) + " C"};
     out.push_back(std::move(h));
 }
@@ -411,8 +419,8 @@ void NumericRules::check_temperatures(std::vector<NumericHit>& out) {
         if (slowdown_.set && !fired_slowdown_ && !fired_near_ && cur_.v >= slowdown_.v - 8) {
             fired_near_ = true;
             fire(kGpuTempSlowdown, cur_, slowdown_,
-                 "GPU temperature " + fmt(cur_.v) + " C, " + fmt(slowdown_.v - cur_.v) + " C below the slowdown threshold " +
-                     fmt(slowdown_.v) + " C",
+                 "GPU temperature " + fmt(cur_.v) + " C, " + fmt(slowdown_.v - cur_.v) +
+                     " C below the slowdown threshold " + fmt(slowdown_.v) + " C",
                  true);
         }
     }
@@ -455,9 +463,10 @@ void NumericRules::table_row(std::string_view seg, size_t line, std::vector<Nume
                 const std::string_view pct = column_value(seg, toks, mem_limit_pct_.index, mem_limit_pct_.offset);
                 const int p = parse_int(pct);
                 if (p >= 85) {
-                    out.push_back({kContainerMemoryAtLimit, p < 95, line, 0, std::string(seg),
-                                   static_cast<size_t>(pct.data() - seg.data()),
-                                   "pod " + std::string(name) + " memory at " + std::to_string(p) + "% of its limit (%MEM/L)"});
+                    out.push_back(
+                        {kContainerMemoryAtLimit, p < 95, line, 0, std::string(seg),
+                         static_cast<size_t>(pct.data() - seg.data()),
+                         "pod " + std::string(name) + " memory at " + std::to_string(p) + "% of its limit (%MEM/L)"});
                 }
             }
             break;
@@ -467,7 +476,8 @@ void NumericRules::table_row(std::string_view seg, size_t line, std::vector<Nume
             const double b = parse_byte_quantity(mem);
             if (b > 0 && (!top_max_.set || b > top_max_.v)) {
                 top_max_ = {true, b, line, std::string(seg), static_cast<size_t>(mem.data() - seg.data())};
-                top_name_ = std::string(column_value(seg, toks, name_.index, name_.offset)) + " (" + std::string(mem) + ")";
+                top_name_ =
+                    std::string(column_value(seg, toks, name_.index, name_.offset)) + " (" + std::string(mem) + ")";
                 fired_limit_ = false;
                 check_memory_limit(out);
             }
@@ -480,7 +490,8 @@ void NumericRules::table_row(std::string_view seg, size_t line, std::vector<Nume
                 const double used = parse_byte_quantity(toks[i].text), limit = parse_byte_quantity(toks[i + 2].text);
                 if (used < 0 || limit <= 0) continue;
                 if (used >= 0.85 * limit)
-                    out.push_back({kContainerMemoryAtLimit, used < 0.95 * limit, line, 0, std::string(seg), toks[i].offset,
+                    out.push_back({kContainerMemoryAtLimit, used < 0.95 * limit, line, 0, std::string(seg),
+                                   toks[i].offset,
                                    "container " + std::string(toks[1].text) + " memory " + std::string(toks[i].text) +
                                        (used >= 0.95 * limit ? " ≥ 95% of" : " near") + " its limit " +
                                        std::string(toks[i + 2].text)});
@@ -494,8 +505,8 @@ void NumericRules::table_row(std::string_view seg, size_t line, std::vector<Nume
             const int value = parse_int(toks[3].text), thresh = parse_int(toks[5].text);
             if (value >= 0 && thresh > 0 && value <= thresh)
                 out.push_back({kSmartBelowThreshold, false, line, 0, std::string(seg), toks[3].offset,
-                               "SMART " + std::string(toks[1].text) + " value " + std::to_string(value) + " ≤ threshold " +
-                                   std::to_string(thresh)});
+                               "SMART " + std::string(toks[1].text) + " value " + std::to_string(value) +
+                                   " ≤ threshold " + std::to_string(thresh)});
             break;
         }
         case Table::NvidiaSmi: {

@@ -26,12 +26,12 @@ const std::vector<std::string>& numeric_triggers();
 
 struct NumericHit {
     int rule = 0;
-    bool near = false;    // the value is close to its limit but below it: a near miss, not a finding
-    size_t line = 0;      // 1-based physical line cited
-    size_t last_line = 0; // last physical line when the value and its limit sit on one wrapped record
-    std::string text;     // that line (the record)
-    size_t pos = 0;       // offset of the value in text
-    std::string reason;   // e.g. "GPU temperature 91 C ≥ slowdown threshold 90 C"
+    bool near = false;     // the value is close to its limit but below it: a near miss, not a finding
+    size_t line = 0;       // 1-based physical line cited
+    size_t last_line = 0;  // last physical line when the value and its limit sit on one wrapped record
+    std::string text;      // that line (the record)
+    size_t pos = 0;        // offset of the value in text
+    std::string reason;    // e.g. "GPU temperature 91 C ≥ slowdown threshold 90 C"
 };
 
 class NumericRules {

@@ -28,12 +28,32 @@ std::optional<Severity> parse_severity(std::string_view name) {
 }
 
 const std::vector<std::string>& diagnosis_category_ids() {
-    static const std::vector<std::string> ids = {
-        "gpu_fallen_off_bus", "gpu_ecc_uncorrectable", "gpu_nvlink_error", "gpu_app_fault", "gpu_gsp_timeout",
-        "gpu_thermal_slowdown", "cuda_out_of_memory", "nccl_timeout", "nccl_network_error", "driver_library_mismatch",
-        "host_oom_killer", "k8s_oomkilled", "k8s_crashloop", "k8s_image_pull", "disk_full", "disk_io_error",
-        "filesystem_readonly", "tls_cert_expired", "dns_resolution", "connection_refused", "segfault",
-        "too_many_open_files", "permission_denied", "ssh_bruteforce", "systemd_unit_failed", "unknown"};
+    static const std::vector<std::string> ids = {"gpu_fallen_off_bus",
+                                                 "gpu_ecc_uncorrectable",
+                                                 "gpu_nvlink_error",
+                                                 "gpu_app_fault",
+                                                 "gpu_gsp_timeout",
+                                                 "gpu_thermal_slowdown",
+                                                 "cuda_out_of_memory",
+                                                 "nccl_timeout",
+                                                 "nccl_network_error",
+                                                 "driver_library_mismatch",
+                                                 "host_oom_killer",
+                                                 "k8s_oomkilled",
+                                                 "k8s_crashloop",
+                                                 "k8s_image_pull",
+                                                 "disk_full",
+                                                 "disk_io_error",
+                                                 "filesystem_readonly",
+                                                 "tls_cert_expired",
+                                                 "dns_resolution",
+                                                 "connection_refused",
+                                                 "segfault",
+                                                 "too_many_open_files",
+                                                 "permission_denied",
+                                                 "ssh_bruteforce",
+                                                 "systemd_unit_failed",
+                                                 "unknown"};
     return ids;
 }
 
@@ -138,7 +158,8 @@ std::optional<SignaturePack> SignaturePack::from_json(const Json& sig, const Jso
     for (const auto& cat : pack.categories)
         for (const auto& y : cat.yields_to)
             if (!pack.find(y) || y == cat.id)
-                return fail(error, "signatures: category '" + cat.id + "' yields to unknown category '" + y + "'"), std::nullopt;
+                return fail(error, "signatures: category '" + cat.id + "' yields to unknown category '" + y + "'"),
+                       std::nullopt;
     if (!xid.is_null()) {
         if (!xid["xids"].is_array()) return fail(error, "xid: missing xids array"), std::nullopt;
         for (const Json& x : xid["xids"].as_array()) {

@@ -25,12 +25,12 @@ struct SignaturePattern {
     std::vector<std::string> all;
     std::string nonzero;
     std::string csv_column;
-    std::string equals;         // csv_column: the value (case-insensitive) that matches
-    bool csv_nonzero = false;   // csv_column: match a number > 0 instead
+    std::string equals;             // csv_column: the value (case-insensitive) that matches
+    bool csv_nonzero = false;       // csv_column: match a number > 0 instead
     std::vector<std::string> none;  // the line must contain none of these (case-insensitive)
     bool case_sensitive = false;
     bool word = false;
-    double weight = 1.0;  // >= strong threshold: identifies the category; below: only supports it
+    double weight = 1.0;           // >= strong threshold: identifies the category; below: only supports it
     std::string describe() const;  // short human form, e.g. "fallen off the bus" or "Thermal Slowdown + Active"
 };
 

@@ -106,8 +106,8 @@ CaseScore score_diagnosis_case(const Json& item, const DiagnosisReport& report) 
     const auto evidence = item.get_string_list("evidence");
     size_t found = 0;
     for (const std::string& e : evidence) {
-        const bool in_cited =
-            std::any_of(cited.begin(), cited.end(), [&](std::string_view l) { return l.find(e) != std::string_view::npos; });
+        const bool in_cited = std::any_of(cited.begin(), cited.end(),
+                                          [&](std::string_view l) { return l.find(e) != std::string_view::npos; });
         if (in_cited) ++found;
     }
     s.metrics.emplace_back("category", report.category == item.get_string("category") ? 1.0 : 0.0);

@@ -16,7 +16,7 @@ enum class SuiteKind { CmdGen, Kql, Diagnosis };
 const char* suite_kind_name(SuiteKind kind);
 
 struct EvalSuite {
-    std::string name;         // file name without directory and .jsonl
+    std::string name;  // file name without directory and .jsonl
     SuiteKind kind = SuiteKind::CmdGen;
     std::vector<Json> cases;  // one object per line, as read
 };
@@ -32,9 +32,9 @@ std::optional<EvalSuite> load_suite(const std::string& path, std::string* error)
 // Per-case metric values (0..1) in a fixed order, averaged into suite metrics.
 struct CaseScore {
     std::string id;
-    std::string output;                        // what was scored (command, query or category)
+    std::string output;  // what was scored (command, query or category)
     std::vector<std::pair<std::string, double>> metrics;
-    Json details = Json::object();             // extra fields for --json results
+    Json details = Json::object();  // extra fields for --json results
 };
 
 struct SuiteReport {

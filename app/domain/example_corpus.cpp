@@ -54,7 +54,8 @@ std::optional<ExampleCorpus> ExampleCorpus::load(const std::string& dir, std::st
                    [&](const Json& j, const std::string& where) {
                        CommandExample e{j.get_string("request"), j.get_string("command"), j.get_string("explanation"),
                                         j.get_string("risk")};
-                       if (e.request.empty() || e.command.empty()) return fail(error, where + ": needs request and command");
+                       if (e.request.empty() || e.command.empty())
+                           return fail(error, where + ": needs request and command");
                        if (e.risk != "read-only" && e.risk != "changes-state" && e.risk != "destructive")
                            return fail(error, where + ": risk must be read-only, changes-state or destructive");
                        c.command_index_.add(std::to_string(c.commands_.size()), e.request + "\n" + e.command);
@@ -64,7 +65,8 @@ std::optional<ExampleCorpus> ExampleCorpus::load(const std::string& dir, std::st
         read_jsonl(dir + "/kql.jsonl", error,
                    [&](const Json& j, const std::string& where) {
                        KqlExample e{j.get_string("question"), j.get_string("query"), j.get_string_list("tables")};
-                       if (e.question.empty() || e.query.empty()) return fail(error, where + ": needs question and query");
+                       if (e.question.empty() || e.query.empty())
+                           return fail(error, where + ": needs question and query");
                        std::string text = e.question;
                        for (const auto& t : e.tables) text += " " + t;
                        c.kql_index_.add(std::to_string(c.kql_.size()), text);

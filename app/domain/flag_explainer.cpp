@@ -14,13 +14,14 @@ namespace sigma::domain {
 
 namespace {
 
-constexpr int kMaxDepth = 8;        // wrapped commands inside wrapped commands (watch "timeout 5 ...")
+constexpr int kMaxDepth = 8;         // wrapped commands inside wrapped commands (watch "timeout 5 ...")
 constexpr size_t kMaxMeaning = 240;  // longer field descriptions are cut at a sentence end
 
 bool iequal(std::string_view a, std::string_view b) {
     if (a.size() != b.size()) return false;
     for (size_t i = 0; i < a.size(); ++i)
-        if (std::tolower(static_cast<unsigned char>(a[i])) != std::tolower(static_cast<unsigned char>(b[i]))) return false;
+        if (std::tolower(static_cast<unsigned char>(a[i])) != std::tolower(static_cast<unsigned char>(b[i])))
+            return false;
     return true;
 }
 
@@ -105,9 +106,15 @@ void nvsmi_details(const NvsmiCatalog& cat, const NvsmiOption& o, FlagExplanatio
         case NvsmiArg::FieldList: {
             const NvsmiQuery* q = cat.find_query(o.long_name);
             for (const std::string& f : split_list(v)) {
-                if (!q || !q->fields_known) { e.details.push_back({f, ""}); continue; }
+                if (!q || !q->fields_known) {
+                    e.details.push_back({f, ""});
+                    continue;
+                }
                 const NvsmiField* field = q->find(f);
-                if (!field) { e.details.push_back({f, "not a field of " + o.long_name}); continue; }
+                if (!field) {
+                    e.details.push_back({f, "not a field of " + o.long_name});
+                    continue;
+                }
                 std::string m = short_text(field->description);
                 if (field->name != f) m = "same as " + field->name + (m.empty() ? "" : ": " + m);
                 e.details.push_back({f, m});
@@ -153,8 +160,7 @@ void nvsmi_details(const NvsmiCatalog& cat, const NvsmiOption& o, FlagExplanatio
             }
             break;
         }
-        default:
-            break;
+        default: break;
     }
 }
 
@@ -292,12 +298,12 @@ std::string numeric_meaning(const ShellSpec& tool, const std::string& v) {
     return "";
 }
 
-constexpr Named kFindTypes[] = {{"f", "regular file"}, {"d", "directory"},     {"l", "symbolic link"},
-                                 {"s", "socket"},       {"p", "named pipe (FIFO)"}, {"b", "block device"},
-                                 {"c", "character device"}};
+constexpr Named kFindTypes[] = {{"f", "regular file"},    {"d", "directory"},         {"l", "symbolic link"},
+                                {"s", "socket"},          {"p", "named pipe (FIFO)"}, {"b", "block device"},
+                                {"c", "character device"}};
 
 // Syslog priorities as journalctl -p takes them (name or number).
-constexpr Named kPriorities[] = {{"0", "emerg"}, {"1", "alert"},  {"2", "crit"}, {"3", "err"},
+constexpr Named kPriorities[] = {{"0", "emerg"},   {"1", "alert"},  {"2", "crit"}, {"3", "err"},
                                  {"4", "warning"}, {"5", "notice"}, {"6", "info"}, {"7", "debug"}};
 
 std::string priority_text(std::string_view p) {
@@ -314,8 +320,13 @@ std::string find_amount(const std::string& flag, const std::string& v) {
     std::string unit;
     if (flag == "-size") {
         const char u = n.empty() ? 0 : n.back();
-        const char* name = u == 'c' ? "bytes" : u == 'k' ? "KiB" : u == 'M' ? "MiB" : u == 'G' ? "GiB"
-                         : u == 'w' ? "two-byte words" : u == 'b' ? "512-byte blocks" : nullptr;
+        const char* name = u == 'c'   ? "bytes"
+                           : u == 'k' ? "KiB"
+                           : u == 'M' ? "MiB"
+                           : u == 'G' ? "GiB"
+                           : u == 'w' ? "two-byte words"
+                           : u == 'b' ? "512-byte blocks"
+                                      : nullptr;
         if (name) n.pop_back();
         unit = name ? name : "512-byte blocks";
         if (!all_digits(n)) return "";
@@ -353,8 +364,7 @@ void shell_details(const ShellSpec& tool, FlagExplanation& e) {
             const std::string a = priority_text(e.value.substr(0, dots)), b = priority_text(e.value.substr(dots + 2));
             e.details.push_back({e.value, a.empty() || b.empty() ? "" : "from " + a + " to " + b});
         }
-    }
-    else if ((tool.name == "kill" || tool.name == "timeout") && (e.flag == "-s" || e.flag == "--signal"))
+    } else if ((tool.name == "kill" || tool.name == "timeout") && (e.flag == "-s" || e.flag == "--signal"))
         e.details.push_back({e.value, signal_meaning(e.value)});
 }
 
@@ -419,7 +429,8 @@ void explain_tool(const ShellCatalog& cat, const ShellSpec& tool, const std::vec
 }
 
 // Options of a catalogue-less program: every word that looks like one, the value after '='.
-void explain_unknown(const std::string& program, const std::vector<ShellWord>& args, std::vector<FlagExplanation>& out) {
+void explain_unknown(const std::string& program, const std::vector<ShellWord>& args,
+                     std::vector<FlagExplanation>& out) {
     for (const ShellWord& w : args) {
         if (w.text.size() < 2 || w.text[0] != '-') continue;
         if (w.text == "--") break;

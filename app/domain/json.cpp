@@ -58,7 +58,8 @@ private:
         return false;
     }
     void skip_ws() {
-        while (pos_ < s_.size() && (s_[pos_] == ' ' || s_[pos_] == '\t' || s_[pos_] == '\n' || s_[pos_] == '\r')) ++pos_;
+        while (pos_ < s_.size() && (s_[pos_] == ' ' || s_[pos_] == '\t' || s_[pos_] == '\n' || s_[pos_] == '\r'))
+            ++pos_;
     }
     bool literal(std::string_view word) {
         if (s_.substr(pos_, word.size()) != word) return fail("invalid literal");
@@ -78,9 +79,21 @@ private:
             out = Json(std::move(str));
             return true;
         }
-        if (c == 't') { if (!literal("true")) return false; out = Json(true); return true; }
-        if (c == 'f') { if (!literal("false")) return false; out = Json(false); return true; }
-        if (c == 'n') { if (!literal("null")) return false; out = Json(); return true; }
+        if (c == 't') {
+            if (!literal("true")) return false;
+            out = Json(true);
+            return true;
+        }
+        if (c == 'f') {
+            if (!literal("false")) return false;
+            out = Json(false);
+            return true;
+        }
+        if (c == 'n') {
+            if (!literal("null")) return false;
+            out = Json();
+            return true;
+        }
         if (c == '-' || (c >= '0' && c <= '9')) return parse_number(out);
         return fail("unexpected character");
     }
@@ -139,7 +152,8 @@ private:
                 case 'u': {
                     uint32_t cp = 0;
                     if (!parse_hex4(cp)) return false;
-                    if (cp >= 0xD800 && cp <= 0xDBFF && pos_ + 6 <= s_.size() && s_[pos_] == '\\' && s_[pos_ + 1] == 'u') {
+                    if (cp >= 0xD800 && cp <= 0xDBFF && pos_ + 6 <= s_.size() && s_[pos_] == '\\' &&
+                        s_[pos_ + 1] == 'u') {
                         pos_ += 2;
                         uint32_t low = 0;
                         if (!parse_hex4(low)) return false;
@@ -172,8 +186,14 @@ private:
             items.push_back(std::move(item));
             skip_ws();
             if (pos_ >= s_.size()) return fail("unterminated array");
-            if (s_[pos_] == ',') { ++pos_; continue; }
-            if (s_[pos_] == ']') { ++pos_; break; }
+            if (s_[pos_] == ',') {
+                ++pos_;
+                continue;
+            }
+            if (s_[pos_] == ']') {
+                ++pos_;
+                break;
+            }
             return fail("expected ',' or ']'");
         }
         out = Json(std::move(items));
@@ -203,8 +223,14 @@ private:
             obj.set(std::move(key), std::move(value));
             skip_ws();
             if (pos_ >= s_.size()) return fail("unterminated object");
-            if (s_[pos_] == ',') { ++pos_; continue; }
-            if (s_[pos_] == '}') { ++pos_; break; }
+            if (s_[pos_] == ',') {
+                ++pos_;
+                continue;
+            }
+            if (s_[pos_] == '}') {
+                ++pos_;
+                break;
+            }
             return fail("expected ',' or '}'");
         }
         out = std::move(obj);

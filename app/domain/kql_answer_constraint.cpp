@@ -17,28 +17,173 @@ namespace {
 bool starts_with(std::string_view s, std::string_view p) { return s.substr(0, p.size()) == p; }
 
 // Operators that may follow a pipe.
-constexpr std::string_view kTabular[] = {
-    "where", "filter", "project", "project-away", "project-keep", "project-rename", "project-reorder", "extend",
-    "summarize", "count", "sort", "order", "top", "top-nested", "take", "limit", "distinct", "join", "union",
-    "lookup", "render", "mv-expand", "mv-apply", "parse", "parse-where", "make-series", "evaluate", "sample",
-    "sample-distinct", "search", "as", "serialize", "getschema", "invoke", "facet", "fork", "scan", "reduce",
-    "partition", "consume", "find", "print", "range", "datatable"};
+constexpr std::string_view kTabular[] = {"where",
+                                         "filter",
+                                         "project",
+                                         "project-away",
+                                         "project-keep",
+                                         "project-rename",
+                                         "project-reorder",
+                                         "extend",
+                                         "summarize",
+                                         "count",
+                                         "sort",
+                                         "order",
+                                         "top",
+                                         "top-nested",
+                                         "take",
+                                         "limit",
+                                         "distinct",
+                                         "join",
+                                         "union",
+                                         "lookup",
+                                         "render",
+                                         "mv-expand",
+                                         "mv-apply",
+                                         "parse",
+                                         "parse-where",
+                                         "make-series",
+                                         "evaluate",
+                                         "sample",
+                                         "sample-distinct",
+                                         "search",
+                                         "as",
+                                         "serialize",
+                                         "getschema",
+                                         "invoke",
+                                         "facet",
+                                         "fork",
+                                         "scan",
+                                         "reduce",
+                                         "partition",
+                                         "consume",
+                                         "find",
+                                         "print",
+                                         "range",
+                                         "datatable"};
 
 // Other words of the language (clauses, join kinds, string operators, literals, chart types).
-constexpr std::string_view kKeywords[] = {
-    "by", "and", "or", "not", "in", "in~", "has", "has_cs", "has_any", "has_all", "hasprefix", "hasprefix_cs",
-    "hassuffix", "hassuffix_cs", "contains", "contains_cs", "startswith", "startswith_cs", "endswith",
-    "endswith_cs", "matches", "regex", "like", "between", "asc", "desc", "nulls", "first", "last", "kind", "on",
-    "with", "withsource", "inner", "innerunique", "leftouter", "rightouter", "fullouter", "leftanti",
-    "rightanti", "leftsemi", "rightsemi", "leftantisemi", "rightantisemi", "anti", "semi", "true", "false",
-    "null", "let", "step", "from", "to", "of", "isfuzzy", "bin", "timechart", "barchart", "columnchart",
-    "piechart", "linechart", "areachart", "scatterchart", "table", "card", "stackedareachart", "anomalychart",
-    "pivotchart", "ladderchart", "timepivot", "treemap", "$left", "$right", "typeof", "bool", "boolean", "int",
-    "long", "real", "double", "decimal", "string", "datetime", "timespan", "dynamic", "guid", "time", "date",
-    "others", "with_itemindex", "bagexpansion", "default", "hint.strategy", "hint.shufflekey", "title",
-    "xtitle", "ytitle", "xcolumn", "ycolumns", "series", "legend", "visible", "hidden", "kind", "unstacked",
-    "stacked", "stacked100", "ysplit", "panels", "axes", "linear", "log", "accumulate", "xaxis", "yaxis",
-    "ymin", "ymax", "xmin", "xmax", "bagpack", "pack"};
+constexpr std::string_view kKeywords[] = {"by",
+                                          "and",
+                                          "or",
+                                          "not",
+                                          "in",
+                                          "in~",
+                                          "has",
+                                          "has_cs",
+                                          "has_any",
+                                          "has_all",
+                                          "hasprefix",
+                                          "hasprefix_cs",
+                                          "hassuffix",
+                                          "hassuffix_cs",
+                                          "contains",
+                                          "contains_cs",
+                                          "startswith",
+                                          "startswith_cs",
+                                          "endswith",
+                                          "endswith_cs",
+                                          "matches",
+                                          "regex",
+                                          "like",
+                                          "between",
+                                          "asc",
+                                          "desc",
+                                          "nulls",
+                                          "first",
+                                          "last",
+                                          "kind",
+                                          "on",
+                                          "with",
+                                          "withsource",
+                                          "inner",
+                                          "innerunique",
+                                          "leftouter",
+                                          "rightouter",
+                                          "fullouter",
+                                          "leftanti",
+                                          "rightanti",
+                                          "leftsemi",
+                                          "rightsemi",
+                                          "leftantisemi",
+                                          "rightantisemi",
+                                          "anti",
+                                          "semi",
+                                          "true",
+                                          "false",
+                                          "null",
+                                          "let",
+                                          "step",
+                                          "from",
+                                          "to",
+                                          "of",
+                                          "isfuzzy",
+                                          "bin",
+                                          "timechart",
+                                          "barchart",
+                                          "columnchart",
+                                          "piechart",
+                                          "linechart",
+                                          "areachart",
+                                          "scatterchart",
+                                          "table",
+                                          "card",
+                                          "stackedareachart",
+                                          "anomalychart",
+                                          "pivotchart",
+                                          "ladderchart",
+                                          "timepivot",
+                                          "treemap",
+                                          "$left",
+                                          "$right",
+                                          "typeof",
+                                          "bool",
+                                          "boolean",
+                                          "int",
+                                          "long",
+                                          "real",
+                                          "double",
+                                          "decimal",
+                                          "string",
+                                          "datetime",
+                                          "timespan",
+                                          "dynamic",
+                                          "guid",
+                                          "time",
+                                          "date",
+                                          "others",
+                                          "with_itemindex",
+                                          "bagexpansion",
+                                          "default",
+                                          "hint.strategy",
+                                          "hint.shufflekey",
+                                          "title",
+                                          "xtitle",
+                                          "ytitle",
+                                          "xcolumn",
+                                          "ycolumns",
+                                          "series",
+                                          "legend",
+                                          "visible",
+                                          "hidden",
+                                          "kind",
+                                          "unstacked",
+                                          "stacked",
+                                          "stacked100",
+                                          "ysplit",
+                                          "panels",
+                                          "axes",
+                                          "linear",
+                                          "log",
+                                          "accumulate",
+                                          "xaxis",
+                                          "yaxis",
+                                          "ymin",
+                                          "ymax",
+                                          "xmin",
+                                          "xmax",
+                                          "bagpack",
+                                          "pack"};
 
 // Tabular operators after which (and after their ", " at depth 0) a new name may be defined.
 bool defines(std::string_view op) {
@@ -53,21 +198,23 @@ struct Names {
         sorted.erase(std::unique(sorted.begin(), sorted.end()), sorted.end());
     }
     bool has_prefix(std::string_view p) const {
-        auto it = std::lower_bound(sorted.begin(), sorted.end(), p, [](const std::string& a, std::string_view b) { return a < b; });
+        auto it = std::lower_bound(sorted.begin(), sorted.end(), p,
+                                   [](const std::string& a, std::string_view b) { return a < b; });
         return it != sorted.end() && starts_with(*it, p);
     }
     bool has(std::string_view w) const {
-        return std::binary_search(sorted.begin(), sorted.end(), w, [](std::string_view a, std::string_view b) { return a < b; });
+        return std::binary_search(sorted.begin(), sorted.end(), w,
+                                  [](std::string_view a, std::string_view b) { return a < b; });
     }
 };
 
 struct KqlRules {
     const KqlSchema* schema = nullptr;
     KqlConstraintOptions options;
-    Names words;                 // keywords, operators, functions, tables
+    Names words;  // keywords, operators, functions, tables
     Names tabular;
     Names all_columns;
-    std::vector<Names> table_columns;      // [table index in schema]
+    std::vector<Names> table_columns;        // [table index in schema]
     std::vector<std::string> name_prefixes;  // count_, avg_, ... (columns aggregates name)
 };
 
@@ -78,20 +225,20 @@ struct KqlState {
     std::string tok;
     Lex lex = Lex::Between;
     char quote = 0;
-    bool verbatim = false;     // @'...': no escapes
+    bool verbatim = false;  // @'...': no escapes
     bool escape = false;
-    int depth = 0;             // parentheses
-    int raw_depth = 0;         // inside datetime(...) / dynamic(...): free until its parenthesis closes
-    std::string stage;         // the tabular operator of this pipe stage
+    int depth = 0;               // parentheses
+    int raw_depth = 0;           // inside datetime(...) / dynamic(...): free until its parenthesis closes
+    std::string stage;           // the tabular operator of this pipe stage
     bool expect_tabular = true;  // the next identifier must be a tabular operator (or a table at the start)
-    bool at_start = true;      // no token yet
-    bool def_position = false; // the next identifier may be a new name
-    bool need_assign = false;  // a new name was written: '=' must follow
-    bool assign_eq = false;    // just saw that '='
-    bool after_dot = false;    // the next identifier is a dynamic property
-    bool raw_next = false;     // the previous identifier was datetime/dynamic/timespan...
+    bool at_start = true;        // no token yet
+    bool def_position = false;   // the next identifier may be a new name
+    bool need_assign = false;    // a new name was written: '=' must follow
+    bool assign_eq = false;      // just saw that '='
+    bool after_dot = false;      // the next identifier is a dynamic property
+    bool raw_next = false;       // the previous identifier was datetime/dynamic/timespan...
     std::string last_ident;
-    std::vector<int> tables;   // schema indexes of the tables named so far
+    std::vector<int> tables;  // schema indexes of the tables named so far
     std::vector<std::string> defined;
 };
 
@@ -110,7 +257,8 @@ bool column_known(const KqlRules& r, const KqlState& s, std::string_view w, bool
         if (starts_with(w, p)) {
             const std::string_view rest = w.substr(p.size());
             if (rest.empty()) return true;  // count_
-            if (s.tables.empty() ? (final ? r.all_columns.has(rest) : r.all_columns.has_prefix(rest)) : false) return true;
+            if (s.tables.empty() ? (final ? r.all_columns.has(rest) : r.all_columns.has_prefix(rest)) : false)
+                return true;
             for (int t : s.tables) {
                 const Names& n = r.table_columns[static_cast<size_t>(t)];
                 if (final ? n.has(rest) : n.has_prefix(rest)) return true;
@@ -148,7 +296,8 @@ public:
     }
 
     bool complete() const override {
-        if (s_.lex == Lex::String || s_.lex == Lex::Raw || s_.depth != 0 || s_.need_assign || s_.text.empty()) return false;
+        if (s_.lex == Lex::String || s_.lex == Lex::Raw || s_.depth != 0 || s_.need_assign || s_.text.empty())
+            return false;
         KqlState end = s_;
         if (!end_token_of(end, ' ')) return false;
         if (end.need_assign) return false;
@@ -181,8 +330,8 @@ private:
             s.tok.clear();
             s.lex = Lex::Between;
             if (!ident_ok(r, s, w, true)) return false;
-            const bool known = !r.options.names || s.after_dot || s.expect_tabular || r.words.has(w) ||
-                               column_known(r, s, w, true);
+            const bool known =
+                !r.options.names || s.after_dot || s.expect_tabular || r.words.has(w) || column_known(r, s, w, true);
             if (s.def_position && !known) {
                 s.need_assign = true;
                 s.defined.push_back(w);
@@ -216,8 +365,10 @@ private:
             for (char& c : unit) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
             if (kql_is_timespan_unit(unit)) return true;
             // 1e3, 1.5e-3 (the sign arrives as an operator and is accepted by the validator).
-            return unit == "e" || (unit.size() > 1 && unit[0] == 'e' &&
-                                   std::all_of(unit.begin() + 1, unit.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)); }));
+            return unit == "e" ||
+                   (unit.size() > 1 && unit[0] == 'e' && std::all_of(unit.begin() + 1, unit.end(), [](char c) {
+                        return std::isdigit(static_cast<unsigned char>(c));
+                    }));
         }
         return true;
     }
@@ -333,9 +484,7 @@ private:
                 --s_.depth;
                 s_.def_position = false;
                 return true;
-            case ',':
-                s_.def_position = s_.depth == 0 && defines(s_.stage);
-                return true;
+            case ',': s_.def_position = s_.depth == 0 && defines(s_.stage); return true;
             case '.':
                 s_.after_dot = true;
                 s_.def_position = false;

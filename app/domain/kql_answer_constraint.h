@@ -20,6 +20,7 @@ struct KqlConstraintOptions {
 };
 
 // `schema` is borrowed and must outlive the constraint and its cursors.
-std::unique_ptr<AnswerConstraint> make_kql_constraint(const KqlSchema& schema, const KqlConstraintOptions& options = {});
+std::unique_ptr<AnswerConstraint> make_kql_constraint(const KqlSchema& schema,
+                                                      const KqlConstraintOptions& options = {});
 
 }  // namespace sigma::domain

@@ -13,24 +13,24 @@ struct KqlPipeline;
 
 struct KqlExpr {
     enum class Kind {
-        Literal,   // text holds the literal; lit says which kind
-        Name,      // a column, table, variable or ['bracketed'] name; text is the name
-        Call,      // text(args...)
-        Unary,     // text is "-" or "+"; args[0]
-        Binary,    // args[0] text args[1] (arithmetic, comparison, string operators, and/or)
-        In,        // args[0] text (in, !in, in~, !in~, has_any, has_all) (args[1..]); or a subquery in sub
-        Between,   // args[0] [!]between (args[1] .. args[2])
-        Member,    // args[0].text
-        Index,     // args[0][args[1]]
-        Star,      // * in count(*), arg_max(x, *), project-away wildcards
-        Tabular,   // a parenthesised pipeline; sub
+        Literal,  // text holds the literal; lit says which kind
+        Name,     // a column, table, variable or ['bracketed'] name; text is the name
+        Call,     // text(args...)
+        Unary,    // text is "-" or "+"; args[0]
+        Binary,   // args[0] text args[1] (arithmetic, comparison, string operators, and/or)
+        In,       // args[0] text (in, !in, in~, !in~, has_any, has_all) (args[1..]); or a subquery in sub
+        Between,  // args[0] [!]between (args[1] .. args[2])
+        Member,   // args[0].text
+        Index,    // args[0][args[1]]
+        Star,     // * in count(*), arg_max(x, *), project-away wildcards
+        Tabular,  // a parenthesised pipeline; sub
     };
     enum class Lit { None, Long, Real, String, Bool, Null, Timespan, Datetime, Dynamic, Guid, Typed };
 
     Kind kind = Kind::Literal;
     Lit lit = Lit::None;
     std::string text;
-    size_t start = 0, length = 0;  // the whole expression's bytes
+    size_t start = 0, length = 0;        // the whole expression's bytes
     size_t op_start = 0, op_length = 0;  // the operator or name token (for diagnostics)
     std::vector<std::unique_ptr<KqlExpr>> args;
     std::unique_ptr<KqlPipeline> sub;

@@ -20,9 +20,10 @@ bool contains_aggregate(const KqlExpr& e) {
     return false;
 }
 
-const char* const kChartTypes[] = {"table", "list", "barchart", "piechart", "ladderchart", "timechart", "linechart",
-                                   "anomalychart", "pivotchart", "areachart", "stackedareachart", "scatterchart",
-                                   "timepivot", "columnchart", "card", "treemap", "3Dchart", "plotly", "graph"};
+const char* const kChartTypes[] = {
+    "table",        "list",       "barchart",  "piechart",         "ladderchart",  "timechart", "linechart",
+    "anomalychart", "pivotchart", "areachart", "stackedareachart", "scatterchart", "timepivot", "columnchart",
+    "card",         "treemap",    "3Dchart",   "plotly",           "graph"};
 
 }  // namespace
 
@@ -60,7 +61,8 @@ std::vector<KqlDiagnostic> KqlChecker::check(const KqlQuery& query) {
                 if (!inner.body) continue;
                 Symbol is;
                 KqlRowType r = pipeline(*inner.body);
-                is.tabular = !inner.body->ops.empty() || (inner.body->source && inner.body->source->kind != KqlExpr::Kind::Literal);
+                is.tabular = !inner.body->ops.empty() ||
+                             (inner.body->source && inner.body->source->kind != KqlExpr::Kind::Literal);
                 is.row = r;
                 if (!is.tabular) is.type = KqlType::Unknown;
                 scopes_.back()[inner.name] = std::move(is);
@@ -79,8 +81,8 @@ std::vector<KqlDiagnostic> KqlChecker::check(const KqlQuery& query) {
                 if (s.kind == KqlExpr::Kind::Tabular) tabular = true;
                 if (s.kind == KqlExpr::Kind::Name && !lookup(s.text) && schema_.find_table(s.text)) tabular = true;
                 if (s.kind == KqlExpr::Kind::Name && lookup(s.text) && lookup(s.text)->tabular) tabular = true;
-                if (s.kind == KqlExpr::Kind::Call && (s.text == "materialize" || s.text == "table" ||
-                                                      (lookup(s.text) && lookup(s.text)->tabular)))
+                if (s.kind == KqlExpr::Kind::Call &&
+                    (s.text == "materialize" || s.text == "table" || (lookup(s.text) && lookup(s.text)->tabular)))
                     tabular = true;
             }
             sym.tabular = tabular;
@@ -105,8 +107,9 @@ KqlRowType KqlChecker::pipeline(const KqlPipeline& pl) {
     bool has_input = false;
     if (pl.source) {
         if (pl.ops.empty() && pl.source->kind != KqlExpr::Kind::Name && pl.source->kind != KqlExpr::Kind::Tabular &&
-            !(pl.source->kind == KqlExpr::Kind::Call && (pl.source->text == "materialize" || pl.source->text == "table" ||
-                                                         (lookup(pl.source->text) && lookup(pl.source->text)->lambda)))) {
+            !(pl.source->kind == KqlExpr::Kind::Call &&
+              (pl.source->text == "materialize" || pl.source->text == "table" ||
+               (lookup(pl.source->text) && lookup(pl.source->text)->lambda)))) {
             type_of(*pl.source, row, Ctx::Scalar);  // a scalar query such as `print`-less `1 + 1`
             --depth_;
             return KqlRowType{{}, true};
@@ -144,9 +147,7 @@ KqlRowType KqlChecker::source(const KqlExpr& e) {
             type_of(e, KqlRowType{}, Ctx::Scalar);
             return KqlRowType{};  // a scalar piped into operators: Kusto gives it no columns
         }
-        default:
-            type_of(e, KqlRowType{}, Ctx::Scalar);
-            return KqlRowType{};
+        default: type_of(e, KqlRowType{}, Ctx::Scalar); return KqlRowType{};
     }
 }
 
@@ -233,13 +234,13 @@ KqlRowType KqlChecker::op_extend(const std::vector<KqlNamedExpr>& items, const K
             }
             declared.push_back(n);
             KqlType nt = it.names.size() > 1 ? KqlType::Unknown : t;
-            auto c = std::find_if(out.columns.begin(), out.columns.end(), [&](const KqlColumn& k) { return k.name == n; });
-            if (c != out.columns.end())
-                c->type = nt;
-            else
-                out.columns.push_back({n, nt});
+            auto c =
+                std::find_if(out.columns.begin(), out.columns.end(), [&](const KqlColumn& k) { return k.name == n; });
+            if (c != out.columns.end()) c->type = nt;
+            else out.columns.push_back({n, nt});
         }
-        if (it.names.empty() && it.expr->kind != KqlExpr::Kind::Name) add_column(out, inferred_name(*it.expr), t, false, it);
+        if (it.names.empty() && it.expr->kind != KqlExpr::Kind::Name)
+            add_column(out, inferred_name(*it.expr), t, false, it);
     }
     return out;
 }
@@ -249,7 +250,8 @@ void KqlChecker::aggregate_columns(const KqlNamedExpr& it, const KqlRowType& in,
     if (failed()) return;
     const KqlExpr& e = *it.expr;
     if (!contains_aggregate(e)) {
-        error(e, "The expression '" + std::string(e.kind == KqlExpr::Kind::Name || e.kind == KqlExpr::Kind::Call ? e.text : "") +
+        error(e, "The expression '" +
+                     std::string(e.kind == KqlExpr::Kind::Name || e.kind == KqlExpr::Kind::Call ? e.text : "") +
                      "' is not an aggregate function; summarize needs one such as count(), sum() or avg().");
         return;
     }
@@ -318,12 +320,14 @@ KqlRowType KqlChecker::op_make_series(const KqlOperator& op, const KqlRowType& i
     if (failed()) return out;
     if (!op.range.empty() && op.range.back() && op.range.back()->kind != KqlExpr::Kind::Call) {
         KqlType step = range.back();
-        bool ok = step == KqlType::Unknown || axis == KqlType::Unknown || axis == KqlType::Dynamic ||
-                  ((axis == KqlType::DateTime || axis == KqlType::TimeSpan) ? step == KqlType::TimeSpan
-                                                                            : kql_is_numeric(axis) && kql_is_numeric(step));
+        bool ok =
+            step == KqlType::Unknown || axis == KqlType::Unknown || axis == KqlType::Dynamic ||
+            ((axis == KqlType::DateTime || axis == KqlType::TimeSpan) ? step == KqlType::TimeSpan
+                                                                      : kql_is_numeric(axis) && kql_is_numeric(step));
         if (!ok) {
             error(*op.range.back(), "The type '" + std::string(kql_type_name(step)) +
-                                        "' is not an appropriate interval type for '" + std::string(kql_type_name(axis)) + "'");
+                                        "' is not an appropriate interval type for '" +
+                                        std::string(kql_type_name(axis)) + "'");
             return out;
         }
     }
@@ -371,7 +375,8 @@ KqlRowType KqlChecker::apply(const KqlOperator& op, KqlRowType in, bool has_inpu
                 return in;
             }
             const std::string& from = it.expr->text;
-            auto c = std::find_if(out.columns.begin(), out.columns.end(), [&](const KqlColumn& k) { return k.name == from; });
+            auto c = std::find_if(out.columns.begin(), out.columns.end(),
+                                  [&](const KqlColumn& k) { return k.name == from; });
             if (c == out.columns.end()) {
                 if (!in.open) {
                     name_type(*it.expr, in);
@@ -381,7 +386,8 @@ KqlRowType KqlChecker::apply(const KqlOperator& op, KqlRowType in, bool has_inpu
                 continue;
             }
             if (it.names[0] != from && out.find(it.names[0])) {
-                error(it.name_start, it.name_length, "A column with the name '" + it.names[0] + "' is already declared.");
+                error(it.name_start, it.name_length,
+                      "A column with the name '" + it.names[0] + "' is already declared.");
                 return in;
             }
             c->name = it.names[0];
@@ -401,15 +407,18 @@ KqlRowType KqlChecker::apply(const KqlOperator& op, KqlRowType in, bool has_inpu
     }
     if (w == "count") return KqlRowType{{{"Count", KqlType::Long}}, false};
     if (w == "getschema")
-        return KqlRowType{{{"ColumnName", KqlType::String}, {"ColumnOrdinal", KqlType::Long},
-                           {"DataType", KqlType::String}, {"ColumnType", KqlType::String}},
+        return KqlRowType{{{"ColumnName", KqlType::String},
+                           {"ColumnOrdinal", KqlType::Long},
+                           {"DataType", KqlType::String},
+                           {"ColumnType", KqlType::String}},
                           false};
     if (w == "join" || w == "lookup") return op_join(op, in);
     if (w == "union") return op_union(op, in, has_input);
     if (w == "render") {
         const std::string& chart = op.params.empty() ? std::string() : op.params[0].value;
         if (std::find(std::begin(kChartTypes), std::end(kChartTypes), chart) == std::end(kChartTypes))
-            error(op.params[0].start, op.params[0].length, "Unknown chart type '" + chart + "' (timechart, barchart, piechart, table...)");
+            error(op.params[0].start, op.params[0].length,
+                  "Unknown chart type '" + chart + "' (timechart, barchart, piechart, table...)");
         return in;
     }
     if (w == "parse" || w == "parse-where") {
@@ -425,11 +434,10 @@ KqlRowType KqlChecker::apply(const KqlOperator& op, KqlRowType in, bool has_inpu
                 }
                 t = *parsed;
             }
-            auto c = std::find_if(out.columns.begin(), out.columns.end(), [&](const KqlColumn& k) { return k.name == cap.names[0]; });
-            if (c != out.columns.end())
-                c->type = t;
-            else
-                out.columns.push_back({cap.names[0], t});
+            auto c = std::find_if(out.columns.begin(), out.columns.end(),
+                                  [&](const KqlColumn& k) { return k.name == cap.names[0]; });
+            if (c != out.columns.end()) c->type = t;
+            else out.columns.push_back({cap.names[0], t});
         }
         return out;
     }
@@ -473,7 +481,9 @@ KqlRowType KqlChecker::apply(const KqlOperator& op, KqlRowType in, bool has_inpu
                 error(*agg.expr, "top-nested needs an aggregate function after by, such as count() or sum()");
                 break;
             }
-            add_column(out, agg.names.empty() ? "aggregated_" + (of_name.empty() ? out.columns.back().name : of_name) : agg.names[0],
+            add_column(out,
+                       agg.names.empty() ? "aggregated_" + (of_name.empty() ? out.columns.back().name : of_name)
+                                         : agg.names[0],
                        at, !agg.names.empty(), agg);
         }
         return out;
@@ -496,7 +506,9 @@ KqlRowType KqlChecker::apply(const KqlOperator& op, KqlRowType in, bool has_inpu
         KqlType t = KqlType::Long;
         for (const auto& r : op.range)
             if (r) t = type_of(*r, in, Ctx::Scalar);
-        return KqlRowType{{{op.items[0].names[0], op.range.empty() || !op.range[0] ? t : type_of(*op.range[0], in, Ctx::Scalar)}}, false};
+        return KqlRowType{
+            {{op.items[0].names[0], op.range.empty() || !op.range[0] ? t : type_of(*op.range[0], in, Ctx::Scalar)}},
+            false};
     }
     if (w == "datatable") {
         KqlRowType out;

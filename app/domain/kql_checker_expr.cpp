@@ -23,11 +23,33 @@ int category(KqlType t) {
 }
 
 bool is_string_operator(const std::string& op) {
-    static const char* kOps[] = {"has", "has_cs", "contains", "contains_cs", "startswith", "startswith_cs",
-                                 "endswith", "endswith_cs", "hasprefix", "hasprefix_cs", "hassuffix",
-                                 "hassuffix_cs", "=~", "!~", "matches regex", "!has", "!has_cs", "!contains",
-                                 "!contains_cs", "!startswith", "!startswith_cs", "!endswith", "!endswith_cs",
-                                 "!hasprefix", "!hasprefix_cs", "!hassuffix", "!hassuffix_cs"};
+    static const char* kOps[] = {"has",
+                                 "has_cs",
+                                 "contains",
+                                 "contains_cs",
+                                 "startswith",
+                                 "startswith_cs",
+                                 "endswith",
+                                 "endswith_cs",
+                                 "hasprefix",
+                                 "hasprefix_cs",
+                                 "hassuffix",
+                                 "hassuffix_cs",
+                                 "=~",
+                                 "!~",
+                                 "matches regex",
+                                 "!has",
+                                 "!has_cs",
+                                 "!contains",
+                                 "!contains_cs",
+                                 "!startswith",
+                                 "!startswith_cs",
+                                 "!endswith",
+                                 "!endswith_cs",
+                                 "!hasprefix",
+                                 "!hasprefix_cs",
+                                 "!hassuffix",
+                                 "!hassuffix_cs"};
     return std::find(std::begin(kOps), std::end(kOps), op) != std::end(kOps);
 }
 
@@ -135,7 +157,8 @@ KqlType KqlChecker::type_of(const KqlExpr& e, const KqlRowType& row, Ctx ctx) {
             }
             KqlType t = type_of(base, row, ctx);
             if (!loose(t)) {
-                error_op(e, "The name '" + e.text + "' does not refer to any known column, table, variable or function.");
+                error_op(e,
+                         "The name '" + e.text + "' does not refer to any known column, table, variable or function.");
             }
             return t == KqlType::Unknown ? t : KqlType::Dynamic;
         }
@@ -169,8 +192,9 @@ KqlType KqlChecker::type_of(const KqlExpr& e, const KqlRowType& row, Ctx ctx) {
             KqlType hi = type_of(*e.args[2], row, ctx);
             if (failed()) return KqlType::Bool;
             if (v == KqlType::String || v == KqlType::Bool) {
-                error_op(e, "The operator 'between' is not defined for the operand types " + std::string(kql_type_name(v)) +
-                                ", " + std::string(kql_type_name(lo)) + " and " + std::string(kql_type_name(hi)) + ".");
+                error_op(e, "The operator 'between' is not defined for the operand types " +
+                                std::string(kql_type_name(v)) + ", " + std::string(kql_type_name(lo)) + " and " +
+                                std::string(kql_type_name(hi)) + ".");
             } else if (category(v) != 0) {
                 for (const KqlExpr* b : {e.args[1].get(), e.args[2].get()}) {
                     KqlType bt = b == e.args[1].get() ? lo : hi;
@@ -211,8 +235,8 @@ KqlType KqlChecker::name_type(const KqlExpr& e, const KqlRowType& row) {
     return KqlType::Unknown;
 }
 
-bool KqlChecker::check_arg(const KqlFunction& f, size_t i, KqlType t, const KqlExpr& arg, const std::vector<KqlType>& all,
-                           const KqlExpr& call) {
+bool KqlChecker::check_arg(const KqlFunction& f, size_t i, KqlType t, const KqlExpr& arg,
+                           const std::vector<KqlType>& all, const KqlExpr& call) {
     std::string_view kinds = f.args;
     const bool repeat = !kinds.empty() && kinds.back() == '+';
     if (repeat) kinds.remove_suffix(1);
@@ -253,18 +277,19 @@ bool KqlChecker::check_arg(const KqlFunction& f, size_t i, KqlType t, const KqlE
         case 'T':
             if (t == KqlType::String || t == KqlType::Bool || t == KqlType::Guid)
                 return fail_call("The function '" + std::string(f.name) + "' is not compatible with arguments (" +
-                            std::string(kql_type_name(t)) + ")");
+                                 std::string(kql_type_name(t)) + ")");
             break;
         case 'S':
             if (t == KqlType::String || t == KqlType::Bool || t == KqlType::Guid || dyn) {
                 if (std::string_view(f.name).rfind("avg", 0) == 0)
                     return fail_call("The function '" + std::string(f.name) + "' is not compatible with arguments (" +
-                                std::string(kql_type_name(t)) + ")");
+                                     std::string(kql_type_name(t)) + ")");
                 return fail("The argument value must be summable: a number, timespan or datetime.");
             }
             break;
         case 'o':
-            if (dyn) return fail("The argument value must be orderable: a number, timespan, datetime, string or boolean.");
+            if (dyn)
+                return fail("The argument value must be orderable: a number, timespan, datetime, string or boolean.");
             break;
         case 'y':
             if (!dyn) return fail("The expression value must be a dynamic array or bag.");
@@ -274,29 +299,32 @@ bool KqlChecker::check_arg(const KqlFunction& f, size_t i, KqlType t, const KqlE
             KqlType v = all[0], w = all[1];
             bool ok = true;
             if (!kql_is_numeric(v) && v != KqlType::DateTime && v != KqlType::TimeSpan) ok = false;
-            if ((v == KqlType::DateTime || v == KqlType::TimeSpan) && w != KqlType::Unknown && w != KqlType::TimeSpan) ok = false;
+            if ((v == KqlType::DateTime || v == KqlType::TimeSpan) && w != KqlType::Unknown && w != KqlType::TimeSpan)
+                ok = false;
             if (kql_is_numeric(v) && w != KqlType::Unknown && !kql_is_numeric(w)) ok = false;
             if (!ok)
                 return fail_call("The function '" + std::string(f.name) + "' is not compatible with arguments (" +
                                  std::string(kql_type_name(v)) + ", " + std::string(kql_type_name(w)) + ")");
             break;
         }
-        default:
-            break;
+        default: break;
     }
     // datetime_diff('minutes', ...): the part name is checked when written as a literal.
     if (kind == 'w' && i == 0 && arg.kind == KqlExpr::Kind::Literal &&
         (std::string_view(f.name) == "datetime_diff" || std::string_view(f.name) == "datetime_add" ||
          std::string_view(f.name) == "datetime_part")) {
-        static const char* kParts[] = {"year", "quarter", "month", "week", "day", "hour", "minute", "second",
-                                       "millisecond", "microsecond", "nanosecond"};
+        static const char* kParts[] = {"year",   "quarter", "month",       "week",        "day",       "hour",
+                                       "minute", "second",  "millisecond", "microsecond", "nanosecond"};
         std::string v = arg.text;
         for (char& c : v) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
         bool known = std::find(std::begin(kParts), std::end(kParts), v) != std::end(kParts);
-        if (std::string_view(f.name) == "datetime_part" && (v == "dayofyear" || v == "weekofyear" || v == "week_of_year")) known = true;
+        if (std::string_view(f.name) == "datetime_part" &&
+            (v == "dayofyear" || v == "weekofyear" || v == "week_of_year"))
+            known = true;
         if (!known)
-            return fail("The expression must be one of the values: year, quarter, month, week, day, hour, minute, "
-                        "second, millisecond, microsecond, nanosecond.");
+            return fail(
+                "The expression must be one of the values: year, quarter, month, week, day, hour, minute, "
+                "second, millisecond, microsecond, nanosecond.");
     }
     return true;
 }
@@ -305,12 +333,15 @@ KqlType KqlChecker::call_type(const KqlExpr& e, const KqlRowType& row, Ctx ctx) 
     const std::string& name = e.text;
     if (const Symbol* s = lookup(name); s && s->lambda) {
         for (const auto& a : e.args) {
-            if (a->kind == KqlExpr::Kind::Tabular || (a->kind == KqlExpr::Kind::Name && (schema_.find_table(a->text) || (lookup(a->text) && lookup(a->text)->tabular))))
+            if (a->kind == KqlExpr::Kind::Tabular ||
+                (a->kind == KqlExpr::Kind::Name &&
+                 (schema_.find_table(a->text) || (lookup(a->text) && lookup(a->text)->tabular))))
                 source(*a);
-            else
-                type_of(*a, row, Ctx::Scalar);
+            else type_of(*a, row, Ctx::Scalar);
         }
-        if (e.args.size() > s->lambda->params.size()) error_op(e, "The function '" + name + "' expects " + std::to_string(s->lambda->params.size()) + " arguments.");
+        if (e.args.size() > s->lambda->params.size())
+            error_op(e,
+                     "The function '" + name + "' expects " + std::to_string(s->lambda->params.size()) + " arguments.");
         return s->tabular ? KqlType::Unknown : s->type;
     }
     const KqlFunction* f = kql_find_function(name);
@@ -319,7 +350,8 @@ KqlType KqlChecker::call_type(const KqlExpr& e, const KqlRowType& row, Ctx ctx) 
             error_op(e, "The tabular function '" + name + "' cannot be used as a scalar value here");
             return KqlType::Unknown;
         }
-        error_op(e, "The name '" + name + "' does not refer to any known function." + suggest(name, kql_function_names()));
+        error_op(e,
+                 "The name '" + name + "' does not refer to any known function." + suggest(name, kql_function_names()));
         return KqlType::Unknown;
     }
     if (f->aggregate && ctx != Ctx::Aggregate) {
@@ -333,8 +365,7 @@ KqlType KqlChecker::call_type(const KqlExpr& e, const KqlRowType& row, Ctx ctx) 
             expect = std::to_string(f->min_args) + (f->min_args == 1 ? " argument." : " arguments.");
         else if (f->max_args < 0)
             expect = "at least " + std::to_string(f->min_args) + (f->min_args == 1 ? " argument." : " arguments.");
-        else
-            expect = "between " + std::to_string(f->min_args) + " and " + std::to_string(f->max_args) + " arguments.";
+        else expect = "between " + std::to_string(f->min_args) + " and " + std::to_string(f->max_args) + " arguments.";
         error_op(e, "The function '" + name + "' expects " + expect);
         return KqlType::Unknown;
     }
@@ -356,7 +387,8 @@ KqlType KqlChecker::call_type(const KqlExpr& e, const KqlRowType& row, Ctx ctx) 
             types.push_back(KqlType::Unknown);
             continue;
         }
-        types.push_back(a->kind == KqlExpr::Kind::Tabular ? (pipeline(*a->sub), KqlType::Unknown) : type_of(*a, row, inner));
+        types.push_back(a->kind == KqlExpr::Kind::Tabular ? (pipeline(*a->sub), KqlType::Unknown)
+                                                          : type_of(*a, row, inner));
         if (failed()) return KqlType::Unknown;
     }
     for (size_t i = 0; i < types.size(); ++i)
@@ -481,7 +513,8 @@ std::string KqlChecker::inferred_name(const KqlExpr& e) const {
     if (!f) return {};
     if (f->naming == 'f') return e.args.empty() ? std::string() : inferred_name(*e.args[0]);
     if (f->naming == 'p') {
-        std::string inner = e.args.empty() || e.args[0]->kind == KqlExpr::Kind::Star ? std::string() : inferred_name(*e.args[0]);
+        std::string inner =
+            e.args.empty() || e.args[0]->kind == KqlExpr::Kind::Star ? std::string() : inferred_name(*e.args[0]);
         return std::string(f->prefix) + "_" + inner;
     }
     return {};

@@ -31,8 +31,8 @@ bool glob_match(std::string_view pat, std::string_view s) {
     return p == pat.size();
 }
 
-const char* const kJoinKinds[] = {"inner", "innerunique", "leftouter", "rightouter", "fullouter", "leftanti",
-                                  "rightanti", "leftsemi", "rightsemi", "leftantisemi", "rightantisemi", "anti"};
+const char* const kJoinKinds[] = {"inner",     "innerunique", "leftouter", "rightouter",   "fullouter",     "leftanti",
+                                  "rightanti", "leftsemi",    "rightsemi", "leftantisemi", "rightantisemi", "anti"};
 
 }  // namespace
 
@@ -52,14 +52,17 @@ KqlRowType KqlChecker::op_columns(const KqlOperator& op, const KqlRowType& in) {
             std::vector<std::string> names;
             for (const KqlColumn& c : in.columns) names.push_back(c.name);
             error(e, wild ? "The name '" + e.text + "' does not refer to any known column."
-                          : "The name '" + e.text + "' does not refer to any known column, table, variable or function." +
+                          : "The name '" + e.text +
+                                "' does not refer to any known column, table, variable or function." +
                                 suggest(e.text, names));
             return in;
         }
     }
     KqlRowType out;
     out.open = in.open;
-    auto is_matched = [&](const std::string& n) { return std::find(matched.begin(), matched.end(), n) != matched.end(); };
+    auto is_matched = [&](const std::string& n) {
+        return std::find(matched.begin(), matched.end(), n) != matched.end();
+    };
     if (op.name == "project-away") {
         for (const KqlColumn& c : in.columns)
             if (!is_matched(c.name)) out.columns.push_back(c);
@@ -85,13 +88,12 @@ KqlRowType KqlChecker::op_mv_expand(const KqlOperator& op, const KqlRowType& in)
             error(s, it.expr->start + it.expr->length - s, "The expression must have the type dynamic.");
             return out;
         }
-        KqlType rt = it.type_name.empty() ? KqlType::Dynamic : kql_type_from_name(it.type_name).value_or(KqlType::Unknown);
+        KqlType rt =
+            it.type_name.empty() ? KqlType::Dynamic : kql_type_from_name(it.type_name).value_or(KqlType::Unknown);
         std::string n = it.names.empty() ? inferred_name(*it.expr) : it.names[0];
         auto c = std::find_if(out.columns.begin(), out.columns.end(), [&](const KqlColumn& k) { return k.name == n; });
-        if (!n.empty() && c != out.columns.end())
-            c->type = rt;
-        else
-            add_column(out, n, rt, false, it);
+        if (!n.empty() && c != out.columns.end()) c->type = rt;
+        else add_column(out, n, rt, false, it);
     }
     for (const KqlParam& p : op.params)
         if (p.name == "with_itemindex") out.columns.push_back({p.value, KqlType::Long});
@@ -104,8 +106,9 @@ KqlRowType KqlChecker::op_join(const KqlOperator& op, const KqlRowType& left) {
     for (const KqlParam& p : op.params) {
         if (p.name != "kind") continue;
         kind = p.value;
-        bool ok = op.name == "lookup" ? (kind == "leftouter" || kind == "inner")
-                                      : std::find(std::begin(kJoinKinds), std::end(kJoinKinds), kind) != std::end(kJoinKinds);
+        bool ok = op.name == "lookup"
+                      ? (kind == "leftouter" || kind == "inner")
+                      : std::find(std::begin(kJoinKinds), std::end(kJoinKinds), kind) != std::end(kJoinKinds);
         if (!ok) {
             error(p.value_start, p.value_length, "Unknown " + op.name + " kind '" + kind + "'");
             return left;
@@ -137,7 +140,8 @@ KqlRowType KqlChecker::op_join(const KqlOperator& op, const KqlRowType& left) {
                 if (!r.open && !r.find(side->text)) {
                     std::vector<std::string> names;
                     for (const KqlColumn& c : r.columns) names.push_back(c.name);
-                    error_op(*side, "The name '" + side->text + "' does not refer to any known column, table, variable or function." +
+                    error_op(*side, "The name '" + side->text +
+                                        "' does not refer to any known column, table, variable or function." +
                                         suggest(side->text, names));
                     return left;
                 }
@@ -154,7 +158,8 @@ KqlRowType KqlChecker::op_join(const KqlOperator& op, const KqlRowType& left) {
     out.open = left.open || right.open;
     KqlNamedExpr none;
     for (const KqlColumn& c : right.columns) {
-        if (op.name == "lookup" && std::find(right_keys.begin(), right_keys.end(), c.name) != right_keys.end()) continue;
+        if (op.name == "lookup" && std::find(right_keys.begin(), right_keys.end(), c.name) != right_keys.end())
+            continue;
         add_column(out, c.name, c.type, false, none);
     }
     return out;
@@ -205,7 +210,8 @@ KqlRowType KqlChecker::op_union(const KqlOperator& op, const KqlRowType& in, boo
     for (const auto& entry : merged) {
         const std::string& name = entry.first;  // not a structured binding: lambdas capture it below
         const std::vector<KqlType>& types = entry.second;
-        if (inner && std::any_of(legs.begin(), legs.end(), [&](const KqlRowType& l) { return !l.find(name); })) continue;
+        if (inner && std::any_of(legs.begin(), legs.end(), [&](const KqlRowType& l) { return !l.find(name); }))
+            continue;
         if (types.size() == 1) {
             out.columns.push_back({name, types[0]});
         } else {

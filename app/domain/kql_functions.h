@@ -14,16 +14,16 @@ namespace sigma::domain {
 struct KqlFunction {
     const char* name;
     int min_args;
-    int max_args;       // -1: any number
-    bool aggregate;     // only valid in summarize / make-series aggregates (and top-nested)
-    char result;        // b i l r m(decimal) s d(datetime) t(timespan) y(dynamic) g(guid); 0/1: the type of
-                        // that argument; C: common type of the value arguments; A: avg; U: sum; ?: unknown
-    const char* args;   // per argument: a any, b bool, s string or dynamic, w string, d datetime,
-                        // t timespan, n number, I integer, T not string/bool/guid, S summable
-                        // (number/timespan/datetime), o orderable, y dynamic, B bin value and size;
-                        // a trailing '+' repeats the last kind for every further argument
-    char naming;        // c: ColumnN, f: the first argument's name, p: prefix_firstarg, x: special
-    const char* prefix; // for p naming: count -> count_, make_list -> list_
+    int max_args;        // -1: any number
+    bool aggregate;      // only valid in summarize / make-series aggregates (and top-nested)
+    char result;         // b i l r m(decimal) s d(datetime) t(timespan) y(dynamic) g(guid); 0/1: the type of
+                         // that argument; C: common type of the value arguments; A: avg; U: sum; ?: unknown
+    const char* args;    // per argument: a any, b bool, s string or dynamic, w string, d datetime,
+                         // t timespan, n number, I integer, T not string/bool/guid, S summable
+                         // (number/timespan/datetime), o orderable, y dynamic, B bin value and size;
+                         // a trailing '+' repeats the last kind for every further argument
+    char naming;         // c: ColumnN, f: the first argument's name, p: prefix_firstarg, x: special
+    const char* prefix;  // for p naming: count -> count_, make_list -> list_
 };
 
 // nullptr when the name is not a known function (names are case-sensitive, as in Kusto).

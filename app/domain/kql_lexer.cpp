@@ -11,7 +11,9 @@ namespace sigma::domain {
 
 namespace {
 
-bool ident_start(char c) { return std::isalpha(static_cast<unsigned char>(c)) || c == '_' || static_cast<unsigned char>(c) >= 0x80; }
+bool ident_start(char c) {
+    return std::isalpha(static_cast<unsigned char>(c)) || c == '_' || static_cast<unsigned char>(c) >= 0x80;
+}
 bool ident_char(char c) { return ident_start(c) || std::isdigit(static_cast<unsigned char>(c)); }
 bool digit(char c) { return std::isdigit(static_cast<unsigned char>(c)) != 0; }
 
@@ -23,14 +25,13 @@ std::string lower(std::string_view s) {
 
 // Operator names written with a hyphen; the lexer joins them so the parser sees one word.
 constexpr std::array<std::string_view, 14> kHyphenated = {
-    "project-away", "project-keep", "project-rename", "project-reorder", "project-smart", "mv-expand",
-    "mv-apply", "make-series", "make-graph", "top-nested", "top-hitters", "sample-distinct", "parse-where",
-    "parse-kv"};
+    "project-away", "project-keep", "project-rename", "project-reorder", "project-smart",   "mv-expand",   "mv-apply",
+    "make-series",  "make-graph",   "top-nested",     "top-hitters",     "sample-distinct", "parse-where", "parse-kv"};
 
 // Word operators that take a leading '!' (negation) as one token.
 constexpr std::array<std::string_view, 16> kNegatable = {
-    "has", "has_cs", "contains", "contains_cs", "startswith", "startswith_cs", "endswith", "endswith_cs",
-    "hasprefix", "hasprefix_cs", "hassuffix", "hassuffix_cs", "in", "between", "has_all", "has_any"};
+    "has",       "has_cs",       "contains",  "contains_cs",  "startswith", "startswith_cs", "endswith", "endswith_cs",
+    "hasprefix", "hasprefix_cs", "hassuffix", "hassuffix_cs", "in",         "between",       "has_all",  "has_any"};
 
 template <size_t N>
 bool contains(const std::array<std::string_view, N>& set, std::string_view w) {
@@ -79,7 +80,8 @@ private:
     void next() {
         const size_t s = i_;
         const char c = q_[i_];
-        if ((c == '@' || c == 'h' || c == 'H') && (at(i_ + 1) == '\'' || at(i_ + 1) == '"')) return string_lit(s, c == '@');
+        if ((c == '@' || c == 'h' || c == 'H') && (at(i_ + 1) == '\'' || at(i_ + 1) == '"'))
+            return string_lit(s, c == '@');
         if ((c == 'h' || c == 'H') && at(i_ + 1) == '@' && (at(i_ + 2) == '\'' || at(i_ + 2) == '"')) {
             ++i_;
             return string_lit(s, true);
@@ -150,7 +152,8 @@ private:
     }
 
     void number(size_t s) {
-        if (q_[i_] == '0' && (at(i_ + 1) == 'x' || at(i_ + 1) == 'X') && std::isxdigit(static_cast<unsigned char>(at(i_ + 2)))) {
+        if (q_[i_] == '0' && (at(i_ + 1) == 'x' || at(i_ + 1) == 'X') &&
+            std::isxdigit(static_cast<unsigned char>(at(i_ + 2)))) {
             i_ += 2;
             while (std::isxdigit(static_cast<unsigned char>(at(i_)))) ++i_;
         } else {
@@ -195,7 +198,8 @@ private:
         // datetime(2024-01-01T10:00Z), time(1.02:03:04), guid(74be...): the contents are not KQL
         // tokens, so they come back as one String token between the parentheses.
         std::string word = lower(q_.substr(s, i_ - s));
-        if (word == "datetime" || word == "date" || word == "time" || word == "timespan" || word == "guid") raw_parens();
+        if (word == "datetime" || word == "date" || word == "time" || word == "timespan" || word == "guid")
+            raw_parens();
     }
 
     void raw_parens() {
@@ -229,8 +233,8 @@ private:
                 return;
             }
         }
-        static constexpr std::array<std::string_view, 14> kTwo = {"==", "!=", "<>", "<=", ">=", "=~", "!~", "..", "=>",
-                                                                   "<|", "->", "--", "::", "&&"};
+        static constexpr std::array<std::string_view, 14> kTwo = {"==", "!=", "<>", "<=", ">=", "=~", "!~",
+                                                                  "..", "=>", "<|", "->", "--", "::", "&&"};
         std::string_view two = q_.substr(i_, 2);
         if (two.size() == 2 && contains(kTwo, two) && two != "--" && two != "&&" && two != "<|" && two != "::") {
             i_ += 2;
@@ -250,7 +254,8 @@ private:
             shown = std::string("'") + c + "'";
         } else {
             static const char* hex = "0123456789ABCDEF";
-            shown = std::string("byte 0x") + hex[(static_cast<unsigned char>(c) >> 4) & 15] + hex[static_cast<unsigned char>(c) & 15];
+            shown = std::string("byte 0x") + hex[(static_cast<unsigned char>(c) >> 4) & 15] +
+                    hex[static_cast<unsigned char>(c) & 15];
         }
         error(s, i_, "unexpected character " + shown);
     }
@@ -263,10 +268,16 @@ private:
 }  // namespace
 
 bool kql_is_timespan_unit(std::string_view w) {
-    static constexpr std::array<std::string_view, 30> kUnits = {
-        "d", "day", "days", "h", "hr", "hrs", "hour", "hours", "m", "min", "minute", "minutes", "s", "sec",
-        "second", "seconds", "ms", "milli", "millis", "millisecond", "milliseconds", "microsecond",
-        "microseconds", "tick", "ticks", "nanosecond", "nanoseconds", "microsec", "millisec", "microseconds"};
+    static constexpr std::array<std::string_view, 30> kUnits = {"d",           "day",          "days",
+                                                                "h",           "hr",           "hrs",
+                                                                "hour",        "hours",        "m",
+                                                                "min",         "minute",       "minutes",
+                                                                "s",           "sec",          "second",
+                                                                "seconds",     "ms",           "milli",
+                                                                "millis",      "millisecond",  "milliseconds",
+                                                                "microsecond", "microseconds", "tick",
+                                                                "ticks",       "nanosecond",   "nanoseconds",
+                                                                "microsec",    "millisec",     "microseconds"};
     return contains(kUnits, w);
 }
 

@@ -12,20 +12,20 @@ namespace sigma::domain {
 
 enum class KqlTok {
     End,
-    Ident,      // names and keywords: Heartbeat, where, project-away, $left
-    Number,     // 5, 2.5, 1e3, 0x1F
-    Timespan,   // 5m, 1.5h, 100ms, 2d
-    String,     // '..', "..", @'..', h"..", ```..```
-    Op,         // punctuation and symbolic or word operators: | ( ) == !has =~ ..
-    Error,      // a character or literal the language does not allow; text says why
+    Ident,     // names and keywords: Heartbeat, where, project-away, $left
+    Number,    // 5, 2.5, 1e3, 0x1F
+    Timespan,  // 5m, 1.5h, 100ms, 2d
+    String,    // '..', "..", @'..', h"..", ```..```
+    Op,        // punctuation and symbolic or word operators: | ( ) == !has =~ ..
+    Error,     // a character or literal the language does not allow; text says why
 };
 
 struct KqlToken {
     KqlTok kind = KqlTok::End;
-    std::string text;     // the token as written (for Error: the message)
-    size_t start = 0;     // byte offset in the query
-    size_t length = 0;    // bytes
-    std::string value;    // String: decoded contents
+    std::string text;   // the token as written (for Error: the message)
+    size_t start = 0;   // byte offset in the query
+    size_t length = 0;  // bytes
+    std::string value;  // String: decoded contents
 };
 
 // Tokens of the whole query, ending with one End token at the query's length. Never fails: bad

@@ -97,8 +97,7 @@ void KqlParserImpl::lambda(KqlStatement& st) {
     }
     if (!expect_op(")") || !expect_op("{")) return;
     while (!failed()) {
-        while (accept_op(";")) {
-        }
+        while (accept_op(";")) {}
         if (is_op("}")) break;
         KqlStatement inner;
         statement(inner);
@@ -220,8 +219,9 @@ void KqlParserImpl::params(KqlOperator& op, std::initializer_list<std::string_vi
             k += 2;
         }
         static const std::initializer_list<std::string_view> kHints = {
-            "strategy", "shufflekey", "num_partitions", "materialized", "remote", "concurrency", "spread",
-            "progressive_top", "distribution", "pass_filters", "pass_filters_column"};
+            "strategy",           "shufflekey", "num_partitions",  "materialized", "remote",
+            "concurrency",        "spread",     "progressive_top", "distribution", "pass_filters",
+            "pass_filters_column"};
         bool known = is_one_of(name, names) || (name.rfind("hint.", 0) == 0 && is_one_of(name.substr(5), kHints));
         if (!known || !is_op("=", k)) return;
         KqlParam prm;
@@ -335,10 +335,10 @@ void KqlParserImpl::tabular_operator(KqlOperator& op) {
         op.open = true;
     } else if (w == "top-nested") {
         top_nested(op);
-    } else if (w == "mv-apply" || w == "invoke" || w == "fork" ||
-               w == "facet" || w == "partition" || w == "scan" || w == "make-graph" || w == "graph-match" ||
-               w == "top-hitters" || w == "parse-kv" || w == "project-smart" || w == "reduce" ||
-               w == "consume" || w == "execute-and-cache" || w == "assert-schema" || w == "lookup-contains") {
+    } else if (w == "mv-apply" || w == "invoke" || w == "fork" || w == "facet" || w == "partition" || w == "scan" ||
+               w == "make-graph" || w == "graph-match" || w == "top-hitters" || w == "parse-kv" ||
+               w == "project-smart" || w == "reduce" || w == "consume" || w == "execute-and-cache" ||
+               w == "assert-schema" || w == "lookup-contains") {
         begin_op(op);
         op.open = true;
         skip_to_pipe();
@@ -541,9 +541,8 @@ void KqlParserImpl::column_patterns(KqlOperator& op, bool allow_order) {
         e->start = e->op_start = s;
         e->length = e->op_length = prev_end() - s;
         it.expr = std::move(e);
-        if (allow_order && (accept_word("asc") || accept_word("desc") || accept_word("granny-asc") ||
-                            accept_word("granny-desc"))) {
-        }
+        if (allow_order &&
+            (accept_word("asc") || accept_word("desc") || accept_word("granny-asc") || accept_word("granny-desc"))) {}
         op.items.push_back(std::move(it));
         if (!accept_op(",")) break;
     }

@@ -20,8 +20,8 @@ int KqlParserImpl::level_of(const KqlToken& t) const {
     if (t.kind != KqlTok::Op) return -1;
     const std::string& s = t.text;
     if (s == ":") return 2;  // search Column:"value", also accepted by where
-    if (s == "==" || s == "!=" || s == "<>" || s == "<" || s == "<=" || s == ">" || s == ">=" || s == "=~" || s == "!~" ||
-        s[0] == '!')
+    if (s == "==" || s == "!=" || s == "<>" || s == "<" || s == "<=" || s == ">" || s == ">=" || s == "=~" ||
+        s == "!~" || s[0] == '!')
         return 2;
     if (s == "+" || s == "-") return 3;
     if (s == "*" || s == "/" || s == "%") return 4;
@@ -37,8 +37,8 @@ KqlExprPtr KqlParserImpl::binary_level(int level) {
         const KqlToken op = cur();
         ++p_;
         std::string o = op.text;
-        if (level == 2 && (o == "in" || o == "in~" || o == "!in" || o == "!in~" || o == "has_any" ||
-                           o == "has_all" || o == "!has_any" || o == "!has_all")) {
+        if (level == 2 && (o == "in" || o == "in~" || o == "!in" || o == "!in~" || o == "has_any" || o == "has_all" ||
+                           o == "!has_any" || o == "!has_all")) {
             left = in_list(std::move(left), op);
             continue;
         }
@@ -263,10 +263,8 @@ KqlExprPtr KqlParserImpl::primary() {
             finish(*e, t.start);
             return e;
         }
-        case KqlTok::Ident:
-            return ident_primary();
-        case KqlTok::Op:
-            break;
+        case KqlTok::Ident: return ident_primary();
+        case KqlTok::Op: break;
         default:
             error_at(t, t.kind == KqlTok::End ? "Expected: an expression, found the end of the query"
                                               : "Expected: an expression");

@@ -21,10 +21,10 @@ inline bool is_one_of(std::string_view w, std::initializer_list<std::string_view
 }
 
 inline bool is_compare_word(std::string_view w) {
-    return is_one_of(w, {"has", "has_cs", "contains", "contains_cs", "startswith", "startswith_cs", "endswith",
-                         "endswith_cs", "hasprefix", "hasprefix_cs", "hassuffix", "hassuffix_cs", "matches",
-                         "in", "in~", "has_any", "has_all", "between", "like", "notlike", "notcontains",
-                         "notcontainscs", "notbetween"});
+    return is_one_of(w, {"has",      "has_cs",      "contains",    "contains_cs",   "startswith", "startswith_cs",
+                         "endswith", "endswith_cs", "hasprefix",   "hasprefix_cs",  "hassuffix",  "hassuffix_cs",
+                         "matches",  "in",          "in~",         "has_any",       "has_all",    "between",
+                         "like",     "notlike",     "notcontains", "notcontainscs", "notbetween"});
 }
 
 class KqlParserImpl {
@@ -54,6 +54,7 @@ public:
         r.diagnostics = std::move(diags_);
         return r;
     }
+
 private:
     // ---- token helpers ----
     const KqlToken& cur() const { return toks_[p_]; }
@@ -97,7 +98,8 @@ private:
         KqlParserImpl& p;
         bool ok;
         explicit DepthGuard(KqlParserImpl& parser) : p(parser), ok(++parser.depth_ <= kKqlMaxDepth) {
-            if (!ok) p.error_here("The query is nested too deeply (more than " + std::to_string(kKqlMaxDepth) + " levels)");
+            if (!ok)
+                p.error_here("The query is nested too deeply (more than " + std::to_string(kKqlMaxDepth) + " levels)");
         }
         ~DepthGuard() { --p.depth_; }
     };
@@ -153,7 +155,8 @@ private:
         bool add() {
             ++links;
             if (++p.depth_ <= kKqlMaxDepth) return true;
-            p.error_here("The expression is too long or nested too deeply (more than " + std::to_string(kKqlMaxDepth) + " levels)");
+            p.error_here("The expression is too long or nested too deeply (more than " + std::to_string(kKqlMaxDepth) +
+                         " levels)");
             return false;
         }
         ~ChainGuard() { p.depth_ -= links; }

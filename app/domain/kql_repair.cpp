@@ -130,16 +130,15 @@ KqlRepair repair_kql(std::string_view question, std::string_view query, const Kq
             }
         if (!d || d->length == 0 || d->start + d->length > r.query.size()) break;
         const std::string name = r.query.substr(d->start, d->length);
-        if (!ident_start(name.front()) ||
-            !std::all_of(name.begin(), name.end(), [](char c) { return ident_char(c); }))
+        if (!ident_start(name.front()) || !std::all_of(name.begin(), name.end(), [](char c) { return ident_char(c); }))
             break;
         std::string replacement;
         if (d->message.find("known table") != std::string::npos && !ranked.empty()) {
             replacement = ranked.front().table;
         } else if (d->message.find("column") != std::string::npos) {
             const auto tables = kql_referenced_tables(r.query, schema);
-            const KqlTable* table = schema.find_table(tables.empty() ? (ranked.empty() ? "" : ranked.front().table)
-                                                                     : tables.front());
+            const KqlTable* table =
+                schema.find_table(tables.empty() ? (ranked.empty() ? "" : ranked.front().table) : tables.front());
             if (table) replacement = nearest_column(name, question, *table);
         }
         if (replacement.empty() || replacement == name) break;

@@ -21,9 +21,9 @@ struct KqlRepair {
 };
 
 struct KqlRepairOptions {
-    bool retable = true;       // swap the table for the ranker's when the question is about another
-    bool rename = true;        // nearest valid name for unknown columns and tables
-    bool drop_stages = true;   // drop failing stages from the end as a last resort
+    bool retable = true;      // swap the table for the ranker's when the question is about another
+    bool rename = true;       // nearest valid name for unknown columns and tables
+    bool drop_stages = true;  // drop failing stages from the end as a last resort
 };
 
 KqlRepair repair_kql(std::string_view question, std::string_view query, const KqlSchema& schema,

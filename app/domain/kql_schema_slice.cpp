@@ -22,7 +22,6 @@ std::string lower(std::string_view s) {
     return out;
 }
 
-
 }  // namespace
 
 std::vector<std::string> identifier_words(std::string_view identifier) {
@@ -41,7 +40,8 @@ std::vector<std::string> identifier_words(std::string_view identifier) {
         const bool upper = std::isupper(static_cast<unsigned char>(c));
         const bool prev_lower = i > 0 && (std::islower(static_cast<unsigned char>(identifier[i - 1])) ||
                                           std::isdigit(static_cast<unsigned char>(identifier[i - 1])));
-        const bool next_lower = i + 1 < identifier.size() && std::islower(static_cast<unsigned char>(identifier[i + 1]));
+        const bool next_lower =
+            i + 1 < identifier.size() && std::islower(static_cast<unsigned char>(identifier[i + 1]));
         const bool prev_upper = i > 0 && std::isupper(static_cast<unsigned char>(identifier[i - 1]));
         // Word starts: "podRestart" at 'R'; "AADNon" at 'N' (an upper run followed by lower).
         if (upper && (prev_lower || (prev_upper && next_lower))) flush();

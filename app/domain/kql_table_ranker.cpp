@@ -42,10 +42,14 @@ std::vector<std::string> words_of(std::string_view text) {
 // Operators' synonyms for words in table names ("sign-ins" for SignInLogs, "pods" for Kube...).
 std::vector<std::string> expand(const std::string& w) {
     static const std::map<std::string, std::vector<std::string>> kSynonyms{
-        {"signin", {"sign", "login", "logon"}}, {"kube", {"kubernete", "k8", "aks", "cluster"}},
-        {"aad", {"entra", "azure", "ad"}},      {"w3ciislog", {"iis"}},
-        {"vm", {"virtual"}},                    {"app", {"application"}},
-        {"dns", {"dns"}},                       {"insight", {"metric"}},
+        {"signin", {"sign", "login", "logon"}},
+        {"kube", {"kubernete", "k8", "aks", "cluster"}},
+        {"aad", {"entra", "azure", "ad"}},
+        {"w3ciislog", {"iis"}},
+        {"vm", {"virtual"}},
+        {"app", {"application"}},
+        {"dns", {"dns"}},
+        {"insight", {"metric"}},
     };
     std::vector<std::string> out{w};
     auto it = kSynonyms.find(w);
@@ -130,7 +134,8 @@ std::vector<KqlTableScore> rank_kql_tables(std::string_view question, const KqlS
             if (w.size() > 2 && qset.count(w)) score += 0.35 * idf(w);
         out.push_back({table.name, score});
     }
-    std::stable_sort(out.begin(), out.end(), [](const KqlTableScore& a, const KqlTableScore& b) { return a.score > b.score; });
+    std::stable_sort(out.begin(), out.end(),
+                     [](const KqlTableScore& a, const KqlTableScore& b) { return a.score > b.score; });
     return out;
 }
 

@@ -55,7 +55,8 @@ std::vector<std::string> names_in(std::string_view query) {
     std::vector<std::string> out;
     for (size_t i = 0; i < toks.size(); ++i) {
         if (toks[i].kind == KqlTok::Ident) out.push_back(toks[i].text);
-        if (toks[i].kind == KqlTok::String && i > 0 && toks[i - 1].text == "[" && i + 1 < toks.size() && toks[i + 1].text == "]")
+        if (toks[i].kind == KqlTok::String && i > 0 && toks[i - 1].text == "[" && i + 1 < toks.size() &&
+            toks[i + 1].text == "]")
             out.push_back(toks[i].value);
     }
     return out;
@@ -93,7 +94,8 @@ double kql_token_jaccard(std::string_view a, std::string_view b) {
     auto set_of = [](std::string_view q) {
         std::set<std::string> s;
         for (const KqlToken& t : kql_tokenize(q.substr(0, std::min(q.size(), kKqlMaxQueryBytes))))
-            if (t.kind != KqlTok::End) s.insert(t.kind == KqlTok::Error ? std::string(q.substr(t.start, t.length)) : t.text);
+            if (t.kind != KqlTok::End)
+                s.insert(t.kind == KqlTok::Error ? std::string(q.substr(t.start, t.length)) : t.text);
         return s;
     };
     std::set<std::string> sa = set_of(a), sb = set_of(b);

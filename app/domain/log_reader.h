@@ -17,8 +17,8 @@ public:
     // max_total_bytes (0 = unlimited) have been consumed.
     bool next(std::string_view& line);
 
-    size_t line_number() const { return line_number_; }         // 1-based number of the last line read
-    bool line_truncated() const { return line_truncated_; }     // the last line was longer than the cap
+    size_t line_number() const { return line_number_; }      // 1-based number of the last line read
+    bool line_truncated() const { return line_truncated_; }  // the last line was longer than the cap
     size_t bytes_read() const { return bytes_read_; }
     size_t truncated_lines() const { return truncated_lines_; }  // lines cut so far
     bool input_truncated() const { return input_truncated_; }    // stopped at max_total_bytes
@@ -28,9 +28,9 @@ private:
     std::istream& in_;
     size_t max_line_;
     size_t max_total_;
-    std::string buf_;    // read chunk
-    size_t pos_ = 0;     // next unread byte in buf_
-    std::string line_;   // current line (at most max_line_ bytes)
+    std::string buf_;   // read chunk
+    size_t pos_ = 0;    // next unread byte in buf_
+    std::string line_;  // current line (at most max_line_ bytes)
     size_t line_number_ = 0;
     size_t bytes_read_ = 0;
     size_t truncated_lines_ = 0;

@@ -19,24 +19,45 @@ struct ArgName {
     const char* text;
 };
 const ArgName kArgNames[] = {
-    {NvsmiArg::None, "none"},         {NvsmiArg::Int, "int"},           {NvsmiArg::Number, "number"},
-    {NvsmiArg::IdList, "id_list"},    {NvsmiArg::IntList, "int_list"},  {NvsmiArg::Enum, "enum"},
-    {NvsmiArg::Letters, "letters"},   {NvsmiArg::String, "string"},     {NvsmiArg::File, "file"},
-    {NvsmiArg::ClockPair, "clock_pair"}, {NvsmiArg::DisplayList, "display_list"},
-    {NvsmiArg::FormatList, "format_list"}, {NvsmiArg::FieldList, "field_list"}, {NvsmiArg::Optional, "optional"},
+    {NvsmiArg::None, "none"},
+    {NvsmiArg::Int, "int"},
+    {NvsmiArg::Number, "number"},
+    {NvsmiArg::IdList, "id_list"},
+    {NvsmiArg::IntList, "int_list"},
+    {NvsmiArg::Enum, "enum"},
+    {NvsmiArg::Letters, "letters"},
+    {NvsmiArg::String, "string"},
+    {NvsmiArg::File, "file"},
+    {NvsmiArg::ClockPair, "clock_pair"},
+    {NvsmiArg::DisplayList, "display_list"},
+    {NvsmiArg::FormatList, "format_list"},
+    {NvsmiArg::FieldList, "field_list"},
+    {NvsmiArg::Optional, "optional"},
 };
 
 bool parse_option(const Json& j, NvsmiOption& o, std::string& err) {
     o.short_name = j.get_string("short");
     o.long_name = j.get_string("long");
-    if (o.long_name.empty()) { err = "an option has no \"long\" spelling"; return false; }
+    if (o.long_name.empty()) {
+        err = "an option has no \"long\" spelling";
+        return false;
+    }
     const std::string arg = j.get_string("arg", "none");
     bool found = false;
     for (const ArgName& a : kArgNames)
-        if (arg == a.text) { o.arg = a.arg; found = true; }
-    if (!found) { err = "option " + o.long_name + " has unknown arg type '" + arg + "'"; return false; }
+        if (arg == a.text) {
+            o.arg = a.arg;
+            found = true;
+        }
+    if (!found) {
+        err = "option " + o.long_name + " has unknown arg type '" + arg + "'";
+        return false;
+    }
     auto risk = risk_from_text(j.get_string("risk", "read-only"));
-    if (!risk) { err = "option " + o.long_name + " has unknown risk '" + j.get_string("risk") + "'"; return false; }
+    if (!risk) {
+        err = "option " + o.long_name + " has unknown risk '" + j.get_string("risk") + "'";
+        return false;
+    }
     o.risk = *risk;
     for (const Json& v : j["values"].as_array()) o.values.push_back({v.get_string("value"), v.get_string("name")});
     o.requires_one_of = j.get_string_list("requires_one_of");
@@ -48,7 +69,8 @@ bool parse_option(const Json& j, NvsmiOption& o, std::string& err) {
 bool iequal(std::string_view a, std::string_view b) {
     if (a.size() != b.size()) return false;
     for (size_t i = 0; i < a.size(); ++i)
-        if (std::tolower(static_cast<unsigned char>(a[i])) != std::tolower(static_cast<unsigned char>(b[i]))) return false;
+        if (std::tolower(static_cast<unsigned char>(a[i])) != std::tolower(static_cast<unsigned char>(b[i])))
+            return false;
     return true;
 }
 
@@ -63,11 +85,17 @@ std::string meaning_in(const std::vector<std::pair<std::string, std::string>>& t
 bool parse_meanings(const Json& j, const std::vector<std::string>& known, const char* what,
                     std::vector<std::pair<std::string, std::string>>& out, std::string& err) {
     if (j.is_null()) return true;
-    if (!j.is_object()) { err = std::string(what) + " is not an object"; return false; }
+    if (!j.is_object()) {
+        err = std::string(what) + " is not an object";
+        return false;
+    }
     for (const auto& [k, v] : j.as_object()) {
         bool listed = false;
         for (const std::string& n : known) listed = listed || n == k;
-        if (!listed || !v.is_string()) { err = std::string(what) + " has a bad entry '" + k + "'"; return false; }
+        if (!listed || !v.is_string()) {
+            err = std::string(what) + " has a bad entry '" + k + "'";
+            return false;
+        }
         out.emplace_back(k, v.as_string());
     }
     return true;

@@ -13,8 +13,22 @@
 namespace sigma::domain {
 
 // Argument kinds, stored in the pack as text (see FORMAT.md): never rename.
-enum class NvsmiArg { None, Int, Number, IdList, IntList, Enum, Letters, String, File, ClockPair,
-                      DisplayList, FormatList, FieldList, Optional };
+enum class NvsmiArg {
+    None,
+    Int,
+    Number,
+    IdList,
+    IntList,
+    Enum,
+    Letters,
+    String,
+    File,
+    ClockPair,
+    DisplayList,
+    FormatList,
+    FieldList,
+    Optional
+};
 const char* nvsmi_arg_text(NvsmiArg a);
 
 struct NvsmiValue {
@@ -41,8 +55,8 @@ struct NvsmiField {
 };
 
 struct NvsmiQuery {
-    std::string option;        // "--query-gpu"
-    bool fields_known = false; // false when no field list was captured for it
+    std::string option;         // "--query-gpu"
+    bool fields_known = false;  // false when no field list was captured for it
     std::vector<NvsmiField> fields;
     const NvsmiField* find(std::string_view name_or_alias) const;
 };

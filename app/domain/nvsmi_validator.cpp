@@ -37,11 +37,13 @@ std::string trim(const std::string& s) {
 }
 
 bool all_digits(const std::string& s) {
-    return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)); });
+    return !s.empty() &&
+           std::all_of(s.begin(), s.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)); });
 }
 
 bool is_hex(const std::string& s) {
-    return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return std::isxdigit(static_cast<unsigned char>(c)); });
+    return !s.empty() &&
+           std::all_of(s.begin(), s.end(), [](char c) { return std::isxdigit(static_cast<unsigned char>(c)); });
 }
 
 bool iequals(const std::string& a, const std::string& b) {
@@ -54,9 +56,8 @@ bool iequals(const std::string& a, const std::string& b) {
 bool is_gpu_id(const std::string& s) {
     if (all_digits(s)) return true;
     if ((s.rfind("GPU-", 0) == 0 || s.rfind("MIG-", 0) == 0) && s.size() > 4) {
-        return std::all_of(s.begin() + 4, s.end(), [](char c) {
-            return std::isxdigit(static_cast<unsigned char>(c)) || c == '-' || c == '/';
-        });
+        return std::all_of(s.begin() + 4, s.end(),
+                           [](char c) { return std::isxdigit(static_cast<unsigned char>(c)) || c == '-' || c == '/'; });
     }
     const size_t dot = s.rfind('.');
     if (dot == std::string::npos || dot + 2 != s.size() || !is_hex(s.substr(dot + 1))) return false;
@@ -90,14 +91,16 @@ public:
             if (!sub_) {
                 std::vector<std::string> names;
                 for (const auto& s : cat_.subcommands()) names.push_back(s.name);
-                add(Sev::Error, "unknown nvidia-smi subcommand '" + args[0].text + "'", suggest(args[0].text, names), args[0]);
+                add(Sev::Error, "unknown nvidia-smi subcommand '" + args[0].text + "'", suggest(args[0].text, names),
+                    args[0]);
                 return;
             }
             out_.invocation.subcommand = sub_->name;
             i = 1;
             if (!sub_->options_known) {
-                add(Sev::Warning, "the options of 'nvidia-smi " + sub_->name + "' are not in the catalogue; they are not checked",
-                    {}, args[0]);
+                add(Sev::Warning,
+                    "the options of 'nvidia-smi " + sub_->name + "' are not in the catalogue; they are not checked", {},
+                    args[0]);
                 raise(sub_->risk, "nvidia-smi " + sub_->name + ": options not catalogued; class from its description");
                 for (size_t k = 1; k < args.size(); ++k) out_.invocation.options.emplace_back(args[k].text, "");
                 return;
@@ -110,8 +113,7 @@ public:
             if (t.size() < 2 || t[0] != '-') {
                 if (!sub_ && cat_.find_subcommand(t))
                     add(Sev::Error, "subcommand '" + t + "' must come first: nvidia-smi " + t + " ...", {}, w);
-                else
-                    add(Sev::Error, "unexpected argument '" + t + "'", {}, w);
+                else add(Sev::Error, "unexpected argument '" + t + "'", {}, w);
                 ++i;
                 continue;
             }
@@ -170,7 +172,8 @@ public:
     }
 
 private:
-    void add(Sev sev, std::string text, std::vector<std::string> sugg, const ShellWord& w, size_t off = 0, size_t len = 0) {
+    void add(Sev sev, std::string text, std::vector<std::string> sugg, const ShellWord& w, size_t off = 0,
+             size_t len = 0) {
         CheckMessage m;
         m.severity = sev;
         m.text = std::move(text);
@@ -198,7 +201,8 @@ private:
             while (!summary.empty() && (summary.back() == '.' || summary.back() == ':')) summary.pop_back();
             const std::string shown = written == opt.long_name ? written : written + " (" + opt.long_name + ")";
             raise(opt.risk, "nvidia-smi " + std::string(sub_ ? sub_->name + " " : "") + shown + ": " + summary +
-                                (opt.risk == Risk::Destructive ? " (running work on the GPU is lost)" : " (changes device settings)"));
+                                (opt.risk == Risk::Destructive ? " (running work on the GPU is lost)"
+                                                               : " (changes device settings)"));
         }
     }
 
@@ -234,21 +238,26 @@ private:
         if (!sub_) {
             for (const NvsmiSubcommand& s : cat_.subcommands()) {
                 if (s.find_option(name)) {
-                    add(Sev::Error, "'" + name + "' is an option of 'nvidia-smi " + s.name + "', not of nvidia-smi itself",
+                    add(Sev::Error,
+                        "'" + name + "' is an option of 'nvidia-smi " + s.name + "', not of nvidia-smi itself",
                         {"nvidia-smi " + s.name + " " + name}, w, 0, name.size());
                     return;
                 }
             }
         } else if (cat_.find_option(name)) {
-            add(Sev::Error, "'" + name + "' is not an option of 'nvidia-smi " + sub_->name + "' (it is a top-level option)",
+            add(Sev::Error,
+                "'" + name + "' is not an option of 'nvidia-smi " + sub_->name + "' (it is a top-level option)",
                 suggest(name, nvsmi_spellings(opts)), w, 0, name.size());
             return;
         }
-        add(Sev::Error, "unknown " + std::string(sub_ ? "'nvidia-smi " + sub_->name + "' " : "nvidia-smi ") + "option '" + name + "'",
+        add(Sev::Error,
+            "unknown " + std::string(sub_ ? "'nvidia-smi " + sub_->name + "' " : "nvidia-smi ") + "option '" + name +
+                "'",
             suggest(name, nvsmi_spellings(opts)), w, 0, name.size());
     }
 
-    bool check_enum(const NvsmiOption& opt, const std::string& name, const std::string& value, const ShellWord& w, size_t off) {
+    bool check_enum(const NvsmiOption& opt, const std::string& name, const std::string& value, const ShellWord& w,
+                    size_t off) {
         for (const NvsmiValue& v : opt.values)
             if (iequals(v.value, value) || (!v.name.empty() && iequals(v.name, value))) return true;
         std::vector<std::string> cands;
@@ -257,11 +266,13 @@ private:
             if (!v.name.empty()) cands.push_back(v.name);
         }
         auto sugg = suggest(value, cands);
-        add(Sev::Error, "bad value '" + value + "' for " + name + ": expected " + describe(opt), sugg, w, off, value.size());
+        add(Sev::Error, "bad value '" + value + "' for " + name + ": expected " + describe(opt), sugg, w, off,
+            value.size());
         return false;
     }
 
-    void check_value(const NvsmiOption& opt, const std::string& name, const std::string& value, const ShellWord& w, size_t off) {
+    void check_value(const NvsmiOption& opt, const std::string& name, const std::string& value, const ShellWord& w,
+                     size_t off) {
         auto bad = [&](const std::string& why) {
             add(Sev::Error, "bad value '" + value + "' for " + name + ": expected " + why, {}, w, off, value.size());
         };
@@ -271,28 +282,34 @@ private:
                 break;
             case NvsmiArg::Number: {
                 const size_t dot = value.find('.');
-                const bool ok = dot == std::string::npos ? all_digits(value)
-                                                         : all_digits(value.substr(0, dot)) && all_digits(value.substr(dot + 1));
+                const bool ok = dot == std::string::npos
+                                    ? all_digits(value)
+                                    : all_digits(value.substr(0, dot)) && all_digits(value.substr(dot + 1));
                 if (!ok) bad(describe(opt));
                 break;
             }
             case NvsmiArg::IdList:
                 for (const std::string& p : split_commas(value))
-                    if (!is_gpu_id(trim(p))) { bad(describe(opt)); break; }
+                    if (!is_gpu_id(trim(p))) {
+                        bad(describe(opt));
+                        break;
+                    }
                 break;
             case NvsmiArg::IntList:
                 for (const std::string& p : split_commas(value))
-                    if (!all_digits(trim(p))) { bad(describe(opt)); break; }
+                    if (!all_digits(trim(p))) {
+                        bad(describe(opt));
+                        break;
+                    }
                 break;
             case NvsmiArg::ClockPair: {
                 const auto parts = split_commas(value);
-                if (parts.size() > 2 || !std::all_of(parts.begin(), parts.end(), [](const std::string& p) { return all_digits(p); }))
+                if (parts.size() > 2 ||
+                    !std::all_of(parts.begin(), parts.end(), [](const std::string& p) { return all_digits(p); }))
                     bad(describe(opt));
                 break;
             }
-            case NvsmiArg::Enum:
-                check_enum(opt, name, value, w, off);
-                break;
+            case NvsmiArg::Enum: check_enum(opt, name, value, w, off); break;
             case NvsmiArg::Letters: {
                 bool ok = !value.empty();
                 for (char c : value) {
@@ -317,12 +334,9 @@ private:
                 list_check(name, value, w, off, allowed, "--format value", false);
                 break;
             }
-            case NvsmiArg::FieldList:
-                field_check(opt, value, w, off);
-                break;
+            case NvsmiArg::FieldList: field_check(opt, value, w, off); break;
             case NvsmiArg::None:
-            case NvsmiArg::Optional:
-                break;
+            case NvsmiArg::Optional: break;
         }
     }
 
@@ -334,8 +348,9 @@ private:
             bool ok = false;
             for (const std::string& a : allowed) ok = ok || (ignore_case ? iequals(a, item) : a == item);
             if (!ok) {
-                add(Sev::Error, item.empty() ? "empty " + std::string(what) + " in " + name
-                                             : "unknown " + std::string(what) + " '" + item + "' in " + name,
+                add(Sev::Error,
+                    item.empty() ? "empty " + std::string(what) + " in " + name
+                                 : "unknown " + std::string(what) + " '" + item + "' in " + name,
                     suggest(item, allowed), w, off + pos, std::max<size_t>(raw.size(), 1));
             }
             pos += raw.size() + 1;
@@ -345,7 +360,8 @@ private:
     void field_check(const NvsmiOption& opt, const std::string& value, const ShellWord& w, size_t off) {
         const NvsmiQuery* q = cat_.find_query(opt.long_name);
         if (!q || !q->fields_known) {
-            add(Sev::Warning, "the fields of " + opt.long_name + " are not in the catalogue; they are not checked", {}, w);
+            add(Sev::Warning, "the fields of " + opt.long_name + " are not in the catalogue; they are not checked", {},
+                w);
             return;
         }
         std::vector<std::string> names;
@@ -366,9 +382,11 @@ private:
                 if (!owners.empty()) {
                     std::string list;
                     for (size_t k = 0; k < owners.size(); ++k) list += (k ? ", " : "") + owners[k];
-                    add(Sev::Error, "'" + field + "' is a field of " + list + ", not of " + opt.long_name, owners, w, off + pos, len);
+                    add(Sev::Error, "'" + field + "' is a field of " + list + ", not of " + opt.long_name, owners, w,
+                        off + pos, len);
                 } else {
-                    add(Sev::Error, "unknown " + opt.long_name + " field '" + field + "'", suggest(field, names), w, off + pos, len);
+                    add(Sev::Error, "unknown " + opt.long_name + " field '" + field + "'", suggest(field, names), w,
+                        off + pos, len);
                 }
             }
             pos += raw.size() + 1;
@@ -393,21 +411,26 @@ private:
     void combinations() {
         std::vector<std::string> queries;
         for (const NvsmiOption* o : seen_)
-            if (o->arg == NvsmiArg::FieldList && std::find(queries.begin(), queries.end(), o->long_name) == queries.end())
+            if (o->arg == NvsmiArg::FieldList &&
+                std::find(queries.begin(), queries.end(), o->long_name) == queries.end())
                 queries.push_back(o->long_name);
         if (queries.size() > 1)
-            add(Sev::Error, "only one --query-* option is allowed per call (found " + queries[0] + " and " + queries[1] + ")",
-                {}, word_of(queries[1]));
+            add(Sev::Error,
+                "only one --query-* option is allowed per call (found " + queries[0] + " and " + queries[1] + ")", {},
+                word_of(queries[1]));
         if (has("--format") && queries.empty())
-            add(Sev::Error, "--format applies only to a --query-* option (e.g. --query-gpu=...)", {}, word_of("--format"));
+            add(Sev::Error, "--format applies only to a --query-* option (e.g. --query-gpu=...)", {},
+                word_of("--format"));
         if (!queries.empty() && !has("--format"))
-            add(Sev::Error, queries[0] + " needs --format=csv", {queries[0] + "=... --format=csv"}, word_of(queries[0]));
+            add(Sev::Error, queries[0] + " needs --format=csv", {queries[0] + "=... --format=csv"},
+                word_of(queries[0]));
         if (has("--format")) {
             bool csv = false;
             for (const auto& [n, v] : out_.invocation.options)
                 if (n == "--format")
                     for (const std::string& p : split_commas(v)) csv = csv || trim(p) == "csv";
-            if (!csv) add(Sev::Error, "--format must include csv (e.g. --format=csv,noheader)", {}, word_of("--format"));
+            if (!csv)
+                add(Sev::Error, "--format must include csv (e.g. --format=csv,noheader)", {}, word_of("--format"));
         }
         if (has("--query") && !queries.empty())
             add(Sev::Error, "-q/--query cannot be combined with " + queries[0], {}, word_of(queries[0]));
@@ -422,7 +445,8 @@ private:
         for (size_t a = 0; a < seen_.size(); ++a)
             for (size_t b = a + 1; b < seen_.size(); ++b)
                 if (seen_[a] == seen_[b] && seen_[a]->arg != NvsmiArg::FieldList) {
-                    add(Sev::Warning, "option " + seen_[a]->spelling() + " is given more than once", {}, word_of(seen_[a]->long_name));
+                    add(Sev::Warning, "option " + seen_[a]->spelling() + " is given more than once", {},
+                        word_of(seen_[a]->long_name));
                     a = b = seen_.size();
                 }
     }
@@ -440,8 +464,9 @@ NvsmiCheck check_nvsmi(const NvsmiCatalog& catalog, const SimpleCommand& cmd) {
     NvsmiCheck out;
     Checker(catalog, cmd, out).run();
     if (out.reasons.empty())
-        out.reasons.push_back(out.invocation.subcommand.empty() ? "nvidia-smi only reads GPU information"
-                                                                : "nvidia-smi " + out.invocation.subcommand + " only reads GPU information");
+        out.reasons.push_back(out.invocation.subcommand.empty()
+                                  ? "nvidia-smi only reads GPU information"
+                                  : "nvidia-smi " + out.invocation.subcommand + " only reads GPU information");
     return out;
 }
 

@@ -16,7 +16,7 @@ namespace sigma::domain {
 
 // The invocation in canonical form: options by long name, in the order written.
 struct NvsmiInvocation {
-    std::string subcommand;                                   // empty at top level
+    std::string subcommand;                                    // empty at top level
     std::vector<std::pair<std::string, std::string>> options;  // (long name, value or "")
 };
 

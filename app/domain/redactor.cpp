@@ -43,7 +43,9 @@ size_t run(std::string_view s, size_t i, bool (*pred)(char), size_t max = 16384)
     return j - i;
 }
 
-bool token_char(char c) { return alnum(c) || c == '-' || c == '.' || c == '_' || c == '~' || c == '+' || c == '/' || c == '='; }
+bool token_char(char c) {
+    return alnum(c) || c == '-' || c == '.' || c == '_' || c == '~' || c == '+' || c == '/' || c == '=';
+}
 bool b64url(char c) { return alnum(c) || c == '-' || c == '_'; }
 bool ident_char(char c) { return alnum(c) || c == '_' || c == '-' || c == '.'; }
 bool value_char(char c) {
@@ -54,11 +56,16 @@ bool local_char(char c) { return alnum(c) || c == '.' || c == '_' || c == '%' ||
 bool label_char(char c) { return alnum(c) || c == '-'; }
 
 // --- secrets ---------------------------------------------------------------------------------
-const char* const kSecretKeys[] = {"password", "passwd", "pwd", "pass", "passphrase", "secret", "token", "apikey",
-                                   "api_key", "api-key", "accesskey", "access_key", "secretkey", "secret_key",
-                                   "privatekey", "private_key", "private-key", "private_key_id", "accountkey",
-                                   "sharedaccesskey", "sharedaccesssignature", "client_secret", "credential",
-                                   "credentials", "sig", "auth_token", "access_token", "refresh_token", "id_token"};
+const char* const kSecretKeys[] = {"password",      "passwd",          "pwd",
+                                   "pass",          "passphrase",      "secret",
+                                   "token",         "apikey",          "api_key",
+                                   "api-key",       "accesskey",       "access_key",
+                                   "secretkey",     "secret_key",      "privatekey",
+                                   "private_key",   "private-key",     "private_key_id",
+                                   "accountkey",    "sharedaccesskey", "sharedaccesssignature",
+                                   "client_secret", "credential",      "credentials",
+                                   "sig",           "auth_token",      "access_token",
+                                   "refresh_token", "id_token"};
 
 // True when `ident` ends with a secret key name at a word boundary: after a non-letter or digit
 // ("db_password", "x-api-key") or at a camelCase hump ("dbPassword", "ClientSecret").
@@ -84,7 +91,9 @@ bool token_run_char(char c) { return base64_char(c) || c == '-' || c == '_'; }
 bool space(char c) { return c == ' ' || c == '\t'; }
 bool quote(char c) { return c == '"' || c == '\''; }
 // Characters of a URL's user-info or a password after "user:": anything up to a space or quote.
-bool userinfo_char(char c) { return c != ' ' && c != '\t' && c != '"' && c != '\'' && c != '<' && c != '>' && c != '`'; }
+bool userinfo_char(char c) {
+    return c != ' ' && c != '\t' && c != '"' && c != '\'' && c != '<' && c != '>' && c != '`';
+}
 bool url_path_char(char c) { return userinfo_char(c) && c != ')' && c != ']' && c != '}' && c != ','; }
 
 // Positions where the character class (upper, lower, digit, other) changes.
@@ -197,7 +206,8 @@ Match scan_url_credentials(std::string_view s, size_t i) {
     const bool has_scheme = j != i;
     // User-info: up to the last '@' before the path.
     size_t end = j;
-    while (end < s.size() && end - j < 256 && userinfo_char(s[end]) && s[end] != '/' && s[end] != '?' && s[end] != '#') ++end;
+    while (end < s.size() && end - j < 256 && userinfo_char(s[end]) && s[end] != '/' && s[end] != '?' && s[end] != '#')
+        ++end;
     const std::string_view info = s.substr(j, end - j);
     const size_t at = info.rfind('@');
     if (at == std::string_view::npos || at == 0 || j + at + 1 >= s.size() || !label_char(s[j + at + 1])) return {};
@@ -213,7 +223,8 @@ Match scan_url_credentials(std::string_view s, size_t i) {
     return {j - i + at, value_off, at - colon - 1, "SECRET"};
 }
 
-bool prefix_run(std::string_view s, size_t i, std::string_view prefix, bool (*pred)(char), size_t min_len, size_t* len) {
+bool prefix_run(std::string_view s, size_t i, std::string_view prefix, bool (*pred)(char), size_t min_len,
+                size_t* len) {
     if (s.compare(i, prefix.size(), prefix) != 0) return false;
     const size_t n = run(s, i + prefix.size(), pred);
     if (n < min_len) return false;
@@ -224,7 +235,8 @@ bool prefix_run(std::string_view s, size_t i, std::string_view prefix, bool (*pr
 Match scan_secret(std::string_view s, size_t i) {
     size_t len = 0;
     // Tokens recognised by their prefix.
-    static const char* const kAwsIdPrefixes[] = {"AKIA", "ASIA", "AGPA", "AIDA", "AROA", "AIPA", "ANPA", "ANVA", "ABIA", "ACCA"};
+    static const char* const kAwsIdPrefixes[] = {"AKIA", "ASIA", "AGPA", "AIDA", "AROA",
+                                                 "AIPA", "ANPA", "ANVA", "ABIA", "ACCA"};
     for (const char* p : kAwsIdPrefixes) {
         if (s.compare(i, 4, p) != 0 || i + 20 > s.size()) continue;
         bool ok = true;
@@ -243,7 +255,9 @@ Match scan_secret(std::string_view s, size_t i) {
         const size_t n = run(s, i + 5, [](char c) { return alnum(c) || c == '-'; });
         if (n >= 10) return {5 + n, 0, 5 + n, "SECRET"};
     }
-    if (prefix_run(s, i, "xapp-", [](char c) { return alnum(c) || c == '-'; }, 10, &len)) return {len, 0, len, "SECRET"};
+    if (prefix_run(
+            s, i, "xapp-", [](char c) { return alnum(c) || c == '-'; }, 10, &len))
+        return {len, 0, len, "SECRET"};
     for (const char* p : {"sk-", "sk_live_", "sk_test_", "rk_live_", "rk_test_"}) {
         if (prefix_run(s, i, p, b64url, 16, &len)) {
             const std::string_view t = s.substr(i, len);
@@ -277,13 +291,15 @@ Match scan_secret(std::string_view s, size_t i) {
                 bool single_token = true;
                 if (scheme > 0 && j + scheme + 1 < s.size() && s[j + scheme] == ' ' && !space(s[j + scheme + 1])) {
                     const std::string low = lowered(s.substr(j, scheme));
-                    single_token = low == "bearer" || low == "basic" || low == "token" || low == "bot" || low == "apikey";
+                    single_token =
+                        low == "bearer" || low == "basic" || low == "token" || low == "bot" || low == "apikey";
                     v = j + scheme + 1;
                 }
                 const char closing = i > 0 && quote(s[i - 1]) ? s[i - 1] : '\0';
                 size_t e = v;
                 if (single_token) {
-                    while (e < s.size() && !space(s[e]) && !quote(s[e]) && s[e] != '<' && s[e] != ',' && s[e] != ';') ++e;
+                    while (e < s.size() && !space(s[e]) && !quote(s[e]) && s[e] != '<' && s[e] != ',' && s[e] != ';')
+                        ++e;
                 } else {
                     while (e < s.size() && s[e] != closing && s[e] != '<') ++e;
                     while (e > v && space(s[e - 1])) --e;
@@ -303,8 +319,9 @@ Match scan_secret(std::string_view s, size_t i) {
         for (size_t k = 1; k < t.size(); ++k)
             case_changes += alnum(t[k]) && alnum(t[k - 1]) && !digit(t[k]) && !digit(t[k - 1]) &&
                             ((t[k] >= 'a') != (t[k - 1] >= 'a'));
-        const bool encoded = std::any_of(t.begin(), t.end(), [](char c) { return digit(c) || c == '=' || c == '+' || c == '/'; }) ||
-                             case_changes >= 4;
+        const bool encoded =
+            std::any_of(t.begin(), t.end(), [](char c) { return digit(c) || c == '=' || c == '+' || c == '/'; }) ||
+            case_changes >= 4;
         if (n >= 8 && encoded && (i + 6 + n == s.size() || !ident_char(s[i + 6 + n]))) return {6 + n, 6, n, "SECRET"};
     }
     if (s.compare(i, 3, "eyJ") == 0) {
@@ -328,7 +345,8 @@ Match scan_secret(std::string_view s, size_t i) {
         if (quoted) ++j;
         const size_t n = run(s, j, userinfo_char, 256);
         const size_t colon = s.substr(j, n).find(':');
-        if (colon != std::string_view::npos && colon + 1 < n) return {j + n - i, j + colon + 1 - i, n - colon - 1, "SECRET"};
+        if (colon != std::string_view::npos && colon + 1 < n)
+            return {j + n - i, j + colon + 1 - i, n - colon - 1, "SECRET"};
     }
     // key=value / key: value where the key names a secret.
     const size_t id = run(s, i, ident_char, 65);
@@ -391,7 +409,8 @@ Match scan_email(std::string_view s, size_t i) {
     size_t labels = 0;
     std::string tld;
     const size_t d = domain_len(s, i + l + 1, &labels, &tld);
-    if (labels < 2 || tld.size() < 2 || !std::all_of(tld.begin(), tld.end(), [](char c) { return c >= 'a' && c <= 'z'; }))
+    if (labels < 2 || tld.size() < 2 ||
+        !std::all_of(tld.begin(), tld.end(), [](char c) { return c >= 'a' && c <= 'z'; }))
         return {};
     return {l + 1 + d, 0, l + 1 + d, "EMAIL"};
 }
@@ -484,13 +503,15 @@ Match scan_ipv6(std::string_view s, size_t i) {
     return {len, 0, len, "IP"};
 }
 
-const char* const kHostSuffixes[] = {"com", "net", "org", "io", "dev", "ai", "app", "cloud", "co", "biz", "info",
-                                     "edu", "gov", "mil", "us", "uk", "de", "fr", "jp", "cn", "nl", "eu", "ca", "au",
-                                     "in", "br", "ch", "se", "internal", "local", "lan", "corp", "home", "intra",
-                                     "private", "svc", "example", "test", "localdomain"};
-const char* const kPublicDomains[] = {"docker.io", "ghcr.io", "gcr.io", "quay.io", "nvcr.io", "k8s.io",
-                                      "kubernetes.io", "github.com", "nvidia.com", "pypi.org", "microsoft.com",
-                                      "ubuntu.com", "debian.org", "letsencrypt.org", "registry.k8s.io"};
+const char* const kHostSuffixes[] = {"com",  "net",   "org",     "io",  "dev",      "ai",    "app",        "cloud",
+                                     "co",   "biz",   "info",    "edu", "gov",      "mil",   "us",         "uk",
+                                     "de",   "fr",    "jp",      "cn",  "nl",       "eu",    "ca",         "au",
+                                     "in",   "br",    "ch",      "se",  "internal", "local", "lan",        "corp",
+                                     "home", "intra", "private", "svc", "example",  "test",  "localdomain"};
+const char* const kPublicDomains[] = {"docker.io",  "ghcr.io",         "gcr.io",         "quay.io",
+                                      "nvcr.io",    "k8s.io",          "kubernetes.io",  "github.com",
+                                      "nvidia.com", "pypi.org",        "microsoft.com",  "ubuntu.com",
+                                      "debian.org", "letsencrypt.org", "registry.k8s.io"};
 
 Match scan_fqdn(std::string_view s, size_t i) {
     size_t labels = 0;
@@ -533,16 +554,20 @@ void Redactor::learn_prefix_host(std::string_view line) {
     };
     auto remember = [&](std::string_view host) {
         // Needs a lower-case letter: "ERROR", "INFO" and other level words are not hosts.
-        if (host.size() < 2 || host.size() > 63 || !std::any_of(host.begin(), host.end(), [](char c) { return c >= 'a' && c <= 'z'; }))
+        if (host.size() < 2 || host.size() > 63 ||
+            !std::any_of(host.begin(), host.end(), [](char c) { return c >= 'a' && c <= 'z'; }))
             return;
         for (char c : host)
             if (!ident_char(c)) return;
-        if (std::find(known_hosts_.begin(), known_hosts_.end(), host) == known_hosts_.end()) known_hosts_.emplace_back(host);
+        if (std::find(known_hosts_.begin(), known_hosts_.end(), host) == known_hosts_.end())
+            known_hosts_.emplace_back(host);
     };
     size_t p = 0;
     std::string_view first = tok(p);
-    static const char* const months[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
-    const bool month = first.size() == 3 && std::any_of(std::begin(months), std::end(months), [&](const char* m) { return first == m; });
+    static const char* const months[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                         "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+    const bool month = first.size() == 3 &&
+                       std::any_of(std::begin(months), std::end(months), [&](const char* m) { return first == m; });
     if (month) {
         std::string_view day = tok(p), time = tok(p);
         if (day.empty() || !std::all_of(day.begin(), day.end(), digit) || time.size() < 8 || time[2] != ':') return;
@@ -689,7 +714,8 @@ std::string Redactor::redact_words(std::string_view s) {
             if (options_.secrets) m = scan_secret(s, i);
             if (!m.len && options_.emails) m = scan_email(s, i);
             if (!m.len && (options_.uuids || options_.cloud_ids)) {
-                const bool prefixed = (s.compare(i, 4, "GPU-") == 0 || s.compare(i, 4, "MIG-") == 0) && is_uuid_at(s, i + 4);
+                const bool prefixed =
+                    (s.compare(i, 4, "GPU-") == 0 || s.compare(i, 4, "MIG-") == 0) && is_uuid_at(s, i + 4);
                 if (prefixed && options_.uuids) m = {40, 4, 36, "UUID"};
                 else if (!prefixed && prev != '-' && is_uuid_at(s, i)) {
                     const char* cls = uuid_class(s, i);

@@ -33,35 +33,39 @@ bool in(const std::array<std::string_view, N>& list, std::string_view w) {
 }
 
 constexpr std::array<std::string_view, 40> kCourtesy{
-    "please", "pls", "hey", "hi", "hello", "need", "help", "quick", "one", "can", "could", "would", "you",
-    "i", "want", "to", "like", "kindly", "on", "this", "that", "the", "node", "box", "server", "host",
-    "machine", "here", "bash", "now", "just", "ok", "okay", "also", "so", "let's", "lets", "we", "me", "a"};
+    "please", "pls",   "hey",  "hi",   "hello",  "need",  "help",    "quick",  "one",  "can",
+    "could",  "would", "you",  "i",    "want",   "to",    "like",    "kindly", "on",   "this",
+    "that",   "the",   "node", "box",  "server", "host",  "machine", "here",   "bash", "now",
+    "just",   "ok",    "okay", "also", "so",     "let's", "lets",    "we",     "me",   "a"};
 
 constexpr std::array<std::string_view, 94> kRead{
-    "show", "list", "display", "print", "printing", "get", "report", "check", "count", "find", "search",
-    "grep", "view", "see", "tell", "query", "monitor", "watch", "tail", "follow", "describe", "inspect",
-    "look", "fetch", "read", "dump", "output", "compare", "summarize", "summarise", "measure", "collect",
-    "sample", "trace", "track", "stream", "keep", "test", "ping", "verify", "diff", "what", "which", "who",
-    "where", "when", "why", "how", "is", "are", "does", "do", "did", "was", "were", "has", "top", "lookup",
-    "resolve", "determine", "identify", "confirm", "examine", "cat", "peek", "preview", "estimate",
-    "calculate", "total", "sum", "average", "status", "pmon", "dmon", "any", "anything", "whats", "what's",
-    "who's", "how's", "where's", "usage", "info", "details", "version", "versions", "summary", "health",
-    "stats", "temps", "util", "utilization", "uptime", "avg"};
+    "show",    "list",        "display",   "print",    "printing",  "get",       "report",   "check",   "count",
+    "find",    "search",      "grep",      "view",     "see",       "tell",      "query",    "monitor", "watch",
+    "tail",    "follow",      "describe",  "inspect",  "look",      "fetch",     "read",     "dump",    "output",
+    "compare", "summarize",   "summarise", "measure",  "collect",   "sample",    "trace",    "track",   "stream",
+    "keep",    "test",        "ping",      "verify",   "diff",      "what",      "which",    "who",     "where",
+    "when",    "why",         "how",       "is",       "are",       "does",      "do",       "did",     "was",
+    "were",    "has",         "top",       "lookup",   "resolve",   "determine", "identify", "confirm", "examine",
+    "cat",     "peek",        "preview",   "estimate", "calculate", "total",     "sum",      "average", "status",
+    "pmon",    "dmon",        "any",       "anything", "whats",     "what's",    "who's",    "how's",   "where's",
+    "usage",   "info",        "details",   "version",  "versions",  "summary",   "health",   "stats",   "temps",
+    "util",    "utilization", "uptime",    "avg"};
 
 constexpr std::array<std::string_view, 36> kDestructive{
-    "delete", "remove", "rm", "drop", "purge", "wipe", "erase", "truncate", "kill", "terminate", "reset",
-    "reboot", "shutdown", "poweroff", "halt", "drain", "evict", "format", "mkfs", "overwrite", "destroy",
-    "force", "empty", "prune", "uninstall", "clear", "shred", "zap", "nuke", "flush", "unmount", "umount",
-    "detach", "deregister", "decommission", "obliterate"};
+    "delete",    "remove",    "rm",      "drop",     "purge",    "wipe",   "erase",      "truncate",     "kill",
+    "terminate", "reset",     "reboot",  "shutdown", "poweroff", "halt",   "drain",      "evict",        "format",
+    "mkfs",      "overwrite", "destroy", "force",    "empty",    "prune",  "uninstall",  "clear",        "shred",
+    "zap",       "nuke",      "flush",   "unmount",  "umount",   "detach", "deregister", "decommission", "obliterate"};
 
 constexpr std::array<std::string_view, 76> kChange{
-    "set", "enable", "disable", "turn", "switch", "restart", "stop", "start", "scale", "cordon", "uncordon",
-    "apply", "create", "make", "add", "install", "update", "upgrade", "change", "modify", "edit", "rename",
-    "move", "mv", "copy", "cp", "lock", "unlock", "limit", "cap", "raise", "lower", "increase", "decrease",
-    "give", "grant", "revoke", "chmod", "chown", "mount", "load", "unload", "reload", "rollback", "roll",
-    "rollout", "restore", "deploy", "patch", "label", "annotate", "taint", "untaint", "tag", "write",
-    "append", "compress", "extract", "unpack", "archive", "backup", "sync", "download", "upload", "fix",
-    "clean", "cleanup", "block", "allow", "deny", "configure", "pin", "assign", "resize", "attach", "pause"};
+    "set",       "enable", "disable",  "turn",     "switch", "restart", "stop",     "start",   "scale",  "cordon",
+    "uncordon",  "apply",  "create",   "make",     "add",    "install", "update",   "upgrade", "change", "modify",
+    "edit",      "rename", "move",     "mv",       "copy",   "cp",      "lock",     "unlock",  "limit",  "cap",
+    "raise",     "lower",  "increase", "decrease", "give",   "grant",   "revoke",   "chmod",   "chown",  "mount",
+    "load",      "unload", "reload",   "rollback", "roll",   "rollout", "restore",  "deploy",  "patch",  "label",
+    "annotate",  "taint",  "untaint",  "tag",      "write",  "append",  "compress", "extract", "unpack", "archive",
+    "backup",    "sync",   "download", "upload",   "fix",    "clean",   "cleanup",  "block",   "allow",  "deny",
+    "configure", "pin",    "assign",   "resize",   "attach", "pause"};
 
 }  // namespace
 
@@ -81,15 +85,15 @@ const char* request_intent_text(RequestIntent intent) {
 bool one_slip(std::string_view typed, std::string_view verb) {
     if (verb.size() < 5 || typed == verb || typed.empty() || typed[0] != verb[0]) return false;
     // An inflection is another word, not a slip: "restarts" and "deleted" describe, they do not ask.
-    if (typed.starts_with(verb) && (typed.substr(verb.size()) == "s" || typed.substr(verb.size()) == "d"))
-        return false;
+    if (typed.starts_with(verb) && (typed.substr(verb.size()) == "s" || typed.substr(verb.size()) == "d")) return false;
     const size_t a = typed.size(), b = verb.size();
     if (a == b) {
         std::vector<size_t> diff;
         for (size_t i = 0; i < a; ++i)
             if (typed[i] != verb[i]) diff.push_back(i);
         if (diff.size() == 1) return verb.size() >= 6;
-        return diff.size() == 2 && diff[1] == diff[0] + 1 && typed[diff[0]] == verb[diff[1]] && typed[diff[1]] == verb[diff[0]];
+        return diff.size() == 2 && diff[1] == diff[0] + 1 && typed[diff[0]] == verb[diff[1]] &&
+               typed[diff[1]] == verb[diff[0]];
     }
     const std::string_view longer = a > b ? typed : verb, shorter = a > b ? verb : typed;
     if (longer.size() != shorter.size() + 1) return false;
@@ -123,10 +127,11 @@ IntentReading read_intent(std::string_view request) {
             return true;
         }
         // "power limit", "the cap", "default set" name a thing: those words change only as verbs.
-        static constexpr std::array<std::string_view, 8> kAlsoNouns{"limit", "cap", "lock", "set", "block", "tag", "label", "patch"};
+        static constexpr std::array<std::string_view, 8> kAlsoNouns{"limit", "cap", "lock",  "set",
+                                                                    "block", "tag", "label", "patch"};
         static constexpr std::array<std::string_view, 17> kNounBefore{
-            "power", "memory", "mem", "clock", "rate", "file", "the", "a", "its", "their", "current", "default", "max",
-            "min", "enforced", "soft", "hard"};
+            "power", "memory",  "mem",     "clock", "rate", "file",     "the",  "a",   "its",
+            "their", "current", "default", "max",   "min",  "enforced", "soft", "hard"};
         if (in(kAlsoNouns, w) && index > 0 && in(kNounBefore, words[index - 1])) return false;
         if (in(kChange, w) && !followed_by_me) {
             r = {RequestIntent::Change, w, Risk::ChangesState};

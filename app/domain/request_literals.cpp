@@ -19,7 +19,8 @@ bool is_word_char(char c) {
 }
 
 bool all_digits(std::string_view s) {
-    return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)); });
+    return !s.empty() &&
+           std::all_of(s.begin(), s.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)); });
 }
 
 bool has_alpha(std::string_view s) {
@@ -33,18 +34,17 @@ std::string lower(std::string_view s) {
 }
 
 constexpr std::array<std::pair<std::string_view, std::string_view>, 24> kNumberWords{{
-    {"zero", "0"},     {"one", "1"},        {"two", "2"},       {"three", "3"},    {"four", "4"},
-    {"five", "5"},     {"six", "6"},        {"seven", "7"},     {"eight", "8"},    {"nine", "9"},
-    {"ten", "10"},     {"eleven", "11"},    {"twelve", "12"},   {"fifteen", "15"}, {"twenty", "20"},
-    {"thirty", "30"},  {"forty", "40"},     {"fifty", "50"},    {"sixty", "60"},   {"hundred", "100"},
-    {"thousand", "1000"}, {"dozen", "12"},  {"single", "1"},    {"once", "1"},
+    {"zero", "0"},    {"one", "1"},       {"two", "2"},         {"three", "3"},   {"four", "4"},   {"five", "5"},
+    {"six", "6"},     {"seven", "7"},     {"eight", "8"},       {"nine", "9"},    {"ten", "10"},   {"eleven", "11"},
+    {"twelve", "12"}, {"fifteen", "15"},  {"twenty", "20"},     {"thirty", "30"}, {"forty", "40"}, {"fifty", "50"},
+    {"sixty", "60"},  {"hundred", "100"}, {"thousand", "1000"}, {"dozen", "12"},  {"single", "1"}, {"once", "1"},
 }};
 
 // Hyphenated English words are not names of things ("read-only", "sign-ins").
 bool english_hyphenated(std::string_view w) {
-    static constexpr std::array<std::string_view, 16> kTails{"only", "in", "ins", "time", "readable", "based",
-                                                             "level", "wide", "side", "date", "like", "running",
-                                                             "memory", "interactive", "style", "free"};
+    static constexpr std::array<std::string_view, 16> kTails{
+        "only", "in",   "ins",  "time",    "readable", "based",       "level", "wide",
+        "side", "date", "like", "running", "memory",   "interactive", "style", "free"};
     const std::string l = lower(w);
     const size_t dash = l.rfind('-');
     if (dash == std::string::npos) return false;
@@ -54,10 +54,9 @@ bool english_hyphenated(std::string_view w) {
 }
 
 bool has_file_extension(std::string_view w) {
-    static constexpr std::array<std::string_view, 26> kExt{"log", "txt", "sh", "py", "conf", "cfg", "json", "yaml",
-                                                           "yml", "gz", "tar", "tgz", "zip", "csv", "out", "err",
-                                                           "ini", "xml", "pem", "crt", "key", "service", "bz2",
-                                                           "xz", "so", "toml"};
+    static constexpr std::array<std::string_view, 26> kExt{
+        "log", "txt", "sh",  "py",  "conf", "cfg", "json", "yaml", "yml",     "gz",  "tar", "tgz", "zip",
+        "csv", "out", "err", "ini", "xml",  "pem", "crt",  "key",  "service", "bz2", "xz",  "so",  "toml"};
     const size_t dot = w.rfind('.');
     if (dot == std::string_view::npos || dot == 0 || dot + 1 >= w.size()) return false;
     const std::string ext = lower(w.substr(dot + 1));
@@ -97,7 +96,7 @@ size_t pci_bus_id_length(std::string_view s) {
 }
 
 bool classify(std::string_view w, LiteralKind* kind) {
-    if (w.empty() || w.front() == '-') return false;  // an option, or a stray dash
+    if (w.empty() || w.front() == '-') return false;                                       // an option, or a stray dash
     if (all_digits(w) || (w.size() > 1 && w.front() == '+' && all_digits(w.substr(1)))) {  // find -mtime +3
         *kind = LiteralKind::Number;
         return true;
@@ -127,7 +126,8 @@ std::vector<Literal> scan(std::string_view text, bool command) {
     while (i < text.size()) {
         const char c = text[i];
         // An apostrophe inside an English word ("who's", "don't") opens no quote in a request.
-        if (!command && c == '\'' && i > 0 && i + 1 < text.size() && std::isalpha(static_cast<unsigned char>(text[i - 1])) &&
+        if (!command && c == '\'' && i > 0 && i + 1 < text.size() &&
+            std::isalpha(static_cast<unsigned char>(text[i - 1])) &&
             std::isalpha(static_cast<unsigned char>(text[i + 1]))) {
             while (i < text.size() && (text[i] == '\'' || std::isalpha(static_cast<unsigned char>(text[i])))) ++i;
             continue;
@@ -142,7 +142,8 @@ std::vector<Literal> scan(std::string_view text, bool command) {
             const size_t end = text.find(c, i + 1);
             const size_t stop = end == std::string_view::npos ? text.size() : end;
             std::string_view body = text.substr(i + 1, stop - i - 1);
-            const bool program_text = body.find('{') != std::string_view::npos || body.find('$') != std::string_view::npos;
+            const bool program_text =
+                body.find('{') != std::string_view::npos || body.find('$') != std::string_view::npos;
             if (!body.empty() && !program_text && c != '`' && body.size() <= 80) {
                 out.push_back({LiteralKind::Quoted, std::string(body), i + 1, body.size()});
                 // A count inside a quoted value ("--since '5 minutes ago'") is the request's number too.
@@ -150,8 +151,10 @@ std::vector<Literal> scan(std::string_view text, bool command) {
                     for (size_t k = 0; k < body.size();) {
                         size_t e = k;
                         while (e < body.size() && std::isdigit(static_cast<unsigned char>(body[e]))) ++e;
-                        const bool alone = e > k && (k == 0 || body[k - 1] == ' ') && (e == body.size() || body[e] == ' ');
-                        if (alone) out.push_back({LiteralKind::Number, std::string(body.substr(k, e - k)), i + 1 + k, e - k});
+                        const bool alone =
+                            e > k && (k == 0 || body[k - 1] == ' ') && (e == body.size() || body[e] == ' ');
+                        if (alone)
+                            out.push_back({LiteralKind::Number, std::string(body.substr(k, e - k)), i + 1 + k, e - k});
                         k = e > k ? e : k + 1;
                     }
                 }
@@ -176,8 +179,8 @@ std::vector<Literal> scan(std::string_view text, bool command) {
         const size_t start = i;
         i = j;
         if (command && segment_start) {
-            static constexpr std::array<std::string_view, 8> kWrappers{"sudo", "watch", "timeout", "nice", "env",
-                                                                       "time", "xargs", "nohup"};
+            static constexpr std::array<std::string_view, 8> kWrappers{"sudo", "watch", "timeout", "nice",
+                                                                       "env",  "time",  "xargs",   "nohup"};
             const bool wrapper = std::find(kWrappers.begin(), kWrappers.end(), word) != kWrappers.end();
             if (!wrapper) {
                 segment_start = false;
@@ -211,12 +214,13 @@ std::vector<Literal> scan(std::string_view text, bool command) {
             const std::string l = lower(word);
             // "the one at ...", "quick one:", "which one" use "one" as a pronoun, not a count.
             static constexpr std::array<std::string_view, 16> kPronounBefore{
-                "the", "which", "this", "that", "each", "every", "any", "no", "quick", "a", "another", "last",
-                "first", "new", "other", "only"};
+                "the",   "which", "this",    "that", "each",  "every", "any",   "no",
+                "quick", "a",     "another", "last", "first", "new",   "other", "only"};
             const bool pronoun = l == "one" && std::find(kPronounBefore.begin(), kPronounBefore.end(),
                                                          lower(previous_word)) != kPronounBefore.end();
             for (const auto& [name, digits] : kNumberWords)
-                if (l == name && !pronoun) out.push_back({LiteralKind::Number, std::string(digits), start, word.size()});
+                if (l == name && !pronoun)
+                    out.push_back({LiteralKind::Number, std::string(digits), start, word.size()});
         }
         if (command && nvsmi && program == "nvidia-smi" && subcommand.empty() && nvsmi->find_subcommand(word))
             subcommand = std::string(word);
@@ -305,31 +309,34 @@ bool number_names_gpu(std::string_view request, size_t start) {
         return w;
     };
     for (int steps = 0; steps < 12 && i > 0; ++steps) {
-        while (i > 0 && (request[i - 1] == ' ' || request[i - 1] == ',' || request[i - 1] == '#' || request[i - 1] == '&'))
+        while (i > 0 &&
+               (request[i - 1] == ' ' || request[i - 1] == ',' || request[i - 1] == '#' || request[i - 1] == '&'))
             --i;
         size_t b = 0;
         const std::string w = lower_word_before(i, &b);
         if (w.empty()) return false;
         std::string sorted_w = w;
         std::sort(sorted_w.begin(), sorted_w.end());
-        for (std::string g : {"gpu", "gpus", "device", "devices", "card", "cards", "index", "indices", "indexes", "id", "ids"}) {
+        for (std::string g :
+             {"gpu", "gpus", "device", "devices", "card", "cards", "index", "indices", "indexes", "id", "ids"}) {
             if (w == g) return true;
             // Swapped letters in a longer word ("deivces"): a request's typo still names the GPUs.
             std::sort(g.begin(), g.end());
             if (w.size() >= 5 && sorted_w == g) return true;
         }
-        const bool number = std::all_of(w.begin(), w.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)); });
+        const bool number =
+            std::all_of(w.begin(), w.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)); });
         if (!number && w != "and" && w != "or") return false;
         i = b;
     }
     return false;
 }
 
-
 namespace {
 
 bool digits_only(std::string_view s) {
-    return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)) != 0; });
+    return !s.empty() &&
+           std::all_of(s.begin(), s.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)) != 0; });
 }
 
 std::vector<std::string> split_list(std::string_view v) {

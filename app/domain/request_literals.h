@@ -15,8 +15,8 @@ enum class LiteralKind { Number, Name, Path, Quoted };
 
 struct Literal {
     LiteralKind kind = LiteralKind::Number;
-    std::string text;   // "7", "gpu-node-7", "/var/log/syslog", "OutOfMemory"
-    size_t start = 0;   // byte offset in the text it was found in
+    std::string text;  // "7", "gpu-node-7", "/var/log/syslog", "OutOfMemory"
+    size_t start = 0;  // byte offset in the text it was found in
     size_t length = 0;
 };
 
@@ -30,9 +30,9 @@ std::vector<Literal> request_literals(std::string_view request);
 std::vector<Literal> command_literals(std::string_view command);
 
 struct LiteralCoverage {
-    int request_total = 0;    // literals the request names
-    int covered = 0;          // of those, found in the command
-    int ungrounded = 0;       // numbers/names/paths in the command that the request never named
+    int request_total = 0;  // literals the request names
+    int covered = 0;        // of those, found in the command
+    int ungrounded = 0;     // numbers/names/paths in the command that the request never named
 };
 LiteralCoverage literal_coverage(std::string_view request, std::string_view command);
 

@@ -24,8 +24,8 @@ std::string resources_dir() {
     fs::path exe = fs::read_symlink("/proc/self/exe", ec);
     if (!ec) {
         fs::path dir = exe.parent_path();
-        for (const fs::path& candidate : {dir / ".." / "share" / "sigma-ops" / "resources",
-                                          dir / ".." / ".." / "resources", dir / "resources"}) {
+        for (const fs::path& candidate :
+             {dir / ".." / "share" / "sigma-ops" / "resources", dir / ".." / ".." / "resources", dir / "resources"}) {
             if (is_dir(candidate / "knowledge")) return fs::weakly_canonical(candidate, ec).string();
         }
     }

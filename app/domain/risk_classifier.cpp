@@ -39,8 +39,8 @@ constexpr int kMaxWrapDepth = 8;
 }
 
 bool ArgView::spelled(const ToolArgs::Opt& o, const char* n) const {
-    return o.written == n ||
-           (o.option && std::find(o.option->spellings.begin(), o.option->spellings.end(), n) != o.option->spellings.end());
+    return o.written == n || (o.option && std::find(o.option->spellings.begin(), o.option->spellings.end(), n) !=
+                                              o.option->spellings.end());
 }
 
 bool ArgView::has(std::initializer_list<const char*> names) const {
@@ -76,7 +76,8 @@ std::vector<std::string> ArgView::values_of(std::initializer_list<const char*> n
 
 void Classifier::raise(Risk r, std::string reason) {
     out.risk = max_risk(out.risk, r);
-    if (std::find(out.reasons.begin(), out.reasons.end(), reason) == out.reasons.end()) out.reasons.push_back(std::move(reason));
+    if (std::find(out.reasons.begin(), out.reasons.end(), reason) == out.reasons.end())
+        out.reasons.push_back(std::move(reason));
 }
 
 const char* Classifier::generic(Risk r) {
@@ -98,7 +99,8 @@ void Classifier::redirections(const SimpleCommand& cmd, const Context& ctx) {
         } else if (r.target.rfind("/dev/", 0) == 0) {
             continue;  // null, tty, std streams
         } else if (const std::string why = protected_path_reason(r.target); !why.empty()) {
-            raise(Risk::Destructive, shown + (r.op.find(">>") != std::string::npos ? " appends to " : " overwrites ") + why);
+            raise(Risk::Destructive,
+                  shown + (r.op.find(">>") != std::string::npos ? " appends to " : " overwrites ") + why);
         } else if (r.op.find(">>") != std::string::npos) {
             raise(Risk::ChangesState, shown + " appends to a file");
         } else {
@@ -118,8 +120,8 @@ void Classifier::nested_line(const std::string& text, const Context& ctx) {
     bind_loops(p, ctx);
 }
 
-void Classifier::wrapped(const std::vector<SimpleCommand>& all, size_t index, size_t start, const ShellSpec& spec, const Context& ctx,
-                         int hops) {
+void Classifier::wrapped(const std::vector<SimpleCommand>& all, size_t index, size_t start, const ShellSpec& spec,
+                         const Context& ctx, int hops) {
     const std::vector<ShellWord>& args = all[index].args;
     if (start >= args.size()) return;
     // Wrappers that hand a shell their words (ssh HOST, watch, su -c) run them as a command line;
@@ -141,7 +143,8 @@ void Classifier::wrapped(const std::vector<SimpleCommand>& all, size_t index, si
         for (size_t k = 0; k < start; ++k) {
             const std::string& t = args[k].text;
             const size_t eq = t.find('=');
-            if (eq != std::string::npos && eq > 0 && t[0] != '-') inner.env.emplace_back(t.substr(0, eq), t.substr(eq + 1));
+            if (eq != std::string::npos && eq > 0 && t[0] != '-')
+                inner.env.emplace_back(t.substr(0, eq), t.substr(eq + 1));
         }
     inner.program = args[start];
     inner.args.assign(args.begin() + static_cast<long>(start) + 1, args.end());
@@ -154,8 +157,10 @@ void Classifier::wrapped(const std::vector<SimpleCommand>& all, size_t index, si
     const ShellWord& first_word = args[start];
     const std::string name = program_basename(first_word.text);
     const bool known = shell.find(first_word.text) || name == "nvidia-smi" || name == "eval";
-    if (!known && !first_word.expands && first_word.text.find('/') == std::string::npos && hops < 3 && start + 1 < args.size()) {
-        raise(Risk::ReadOnly, ctx.via + ": '" + first_word.text + "' is no catalogued program and may be an option's value, so '" +
+    if (!known && !first_word.expands && first_word.text.find('/') == std::string::npos && hops < 3 &&
+        start + 1 < args.size()) {
+        raise(Risk::ReadOnly, ctx.via + ": '" + first_word.text +
+                                  "' is no catalogued program and may be an option's value, so '" +
                                   args[start + 1].text + "' is judged as the command too");
         wrapped(all, index, start + 1, spec, ctx, hops + 1);
     }
@@ -169,8 +174,9 @@ void Classifier::command(const std::vector<SimpleCommand>& all, size_t index, co
         return;
     }
     if (cmd.sudo)
-        raise(Risk::ChangesState, cmd.sudo_user.empty() || cmd.sudo_user == "root" ? "sudo: runs with root privileges"
-                                                                                  : "sudo -u " + cmd.sudo_user + ": runs as another user");
+        raise(Risk::ChangesState, cmd.sudo_user.empty() || cmd.sudo_user == "root"
+                                      ? "sudo: runs with root privileges"
+                                      : "sudo -u " + cmd.sudo_user + ": runs as another user");
     redirections(cmd, ctx);
     env_assignments(cmd, ctx);
     const std::string prefix = ctx.prefix();
@@ -181,9 +187,9 @@ void Classifier::command(const std::vector<SimpleCommand>& all, size_t index, co
     }
     if (cmd.program.expands) {
         if (computes_from_network(cmd.program.text))
-            raise(Risk::Destructive, prefix + "the program '" + cmd.program.text + "' is downloaded or decoded at run time");
-        else
-            raise(Risk::ChangesState, prefix + "the program '" + cmd.program.text + "' is computed at run time");
+            raise(Risk::Destructive,
+                  prefix + "the program '" + cmd.program.text + "' is downloaded or decoded at run time");
+        else raise(Risk::ChangesState, prefix + "the program '" + cmd.program.text + "' is computed at run time");
         return;
     }
     // A program word with '=' or blanks in it is no catalogued tool, whatever its last path part says.
@@ -239,8 +245,8 @@ bool is_number(const std::string& t) {
 
 // Help and version options: they print and exit, but only when nothing else is asked for.
 bool info_spelling(const std::string& s) {
-    return s == "--help" || s == "-help" || s == "--usage" || s == "-?" || s == "--version" || s == "-version" || s == "-V" ||
-           s == "-VV" || s == "-v" || s == "-h";
+    return s == "--help" || s == "-help" || s == "--usage" || s == "-?" || s == "--version" || s == "-version" ||
+           s == "-V" || s == "-VV" || s == "-v" || s == "-h";
 }
 
 // An option is help or version when one of its spellings says so; a lone short spelling (-v, -V, -h)
@@ -249,7 +255,8 @@ bool info_option(const ToolArgs::Opt& o) {
     if (o.option) {
         bool named = false;
         for (const std::string& sp : o.option->spellings) {
-            if (sp == "--help" || sp == "--version" || sp == "-help" || sp == "-version" || sp == "--usage") return true;
+            if (sp == "--help" || sp == "--version" || sp == "-help" || sp == "-version" || sp == "--usage")
+                return true;
             named = named || sp.size() > 2;
         }
         if (named) return false;
@@ -290,7 +297,8 @@ std::optional<Classifier::ReadOnlyMode> Classifier::read_only_override(const Arg
     const ToolArgs& ta = av.ta;
     std::vector<std::string> options, words;  // the read-only spellings and words of the whole chain
     for (const ShellSpec* s : ta.chain)
-        for (const std::string& ro : s->read_only_options) (ro.size() > 1 && ro[0] == '-' ? options : words).push_back(ro);
+        for (const std::string& ro : s->read_only_options)
+            (ro.size() > 1 && ro[0] == '-' ? options : words).push_back(ro);
     std::string path = ta.chain.front()->name;
     for (const std::string& sub : ta.subcommand_path) path += " " + sub;
     const DryRunOptions* dry = nullptr;
@@ -302,7 +310,8 @@ std::optional<Classifier::ReadOnlyMode> Classifier::read_only_override(const Arg
     const ShellSpec& tool = *ta.chain.front();
     static const char* kStopAtOperand[] = {"kill", "perl", "ruby", "node", "php", "lua", "Rscript", "java"};
     const bool stops = tool.shell || tool.script_runner ||
-                       std::any_of(std::begin(kStopAtOperand), std::end(kStopAtOperand), [&](const char* t) { return tool.name == t; });
+                       std::any_of(std::begin(kStopAtOperand), std::end(kStopAtOperand),
+                                   [&](const char* t) { return tool.name == t; });
     const size_t first_operand = stops && !ta.positionals.empty() ? ta.positionals.front() : av.cmd.args.size();
     const auto own = [&](size_t k) { return ta.options[k].word < first_operand; };
 
@@ -319,7 +328,8 @@ std::optional<Classifier::ReadOnlyMode> Classifier::read_only_override(const Arg
         const bool undone = std::string(dry->path) == "apt" && av.has({"-o", "--option", "-c", "--config-file"});
         for (const char* d : dry->spellings) {
             if (!undone && av.surely_has(d) && !stops)
-                return ReadOnlyMode{ReadOnlyMode::DryRun, std::string(d) + ": a dry run, it only reports what it would do"};
+                return ReadOnlyMode{ReadOnlyMode::DryRun,
+                                    std::string(d) + ": a dry run, it only reports what it would do"};
             options.erase(std::remove(options.begin(), options.end(), std::string(d)), options.end());
         }
     }
@@ -349,8 +359,8 @@ std::optional<Classifier::ReadOnlyMode> Classifier::read_only_override(const Arg
             return ReadOnlyMode{ReadOnlyMode::Words, shown + ": " + generic(Risk::ReadOnly)};
         }
     }
-    if (!info.empty() && only_info && ta.positionals.empty() && ta.subcommand_path.empty() && ta.unknown_subcommand.empty() &&
-        ta.wrapped_start >= av.cmd.args.size())
+    if (!info.empty() && only_info && ta.positionals.empty() && ta.subcommand_path.empty() &&
+        ta.unknown_subcommand.empty() && ta.wrapped_start >= av.cmd.args.size())
         return ReadOnlyMode{ReadOnlyMode::Info, info + ": prints information and exits"};
 
     const std::string& n = ta.chain.front()->name;
@@ -360,12 +370,14 @@ std::optional<Classifier::ReadOnlyMode> Classifier::read_only_override(const Arg
         auto o = av.value_of({"-O"});
         if (o && *o == "-") return ReadOnlyMode{ReadOnlyMode::Mode, "-O -: prints the download to stdout"};
     }
-    if (n == "tee" && std::all_of(av.positional.begin(), av.positional.end(), [](const std::string& a) { return a == "/dev/null"; }))
+    if (n == "tee" &&
+        std::all_of(av.positional.begin(), av.positional.end(), [](const std::string& a) { return a == "/dev/null"; }))
         return ReadOnlyMode{ReadOnlyMode::Mode, ": copies its input to stdout only"};
     return std::nullopt;
 }
 
-void Classifier::tool_rules(const std::vector<SimpleCommand>& all, size_t index, const ShellSpec& tool, const Context& ctx) {
+void Classifier::tool_rules(const std::vector<SimpleCommand>& all, size_t index, const ShellSpec& tool,
+                            const Context& ctx) {
     std::vector<SimpleCommand> list(all);
     // Options that take two values (mpirun --mca KEY VALUE): the pack gives one, so the two are
     // joined into one word before the walk.
@@ -373,7 +385,8 @@ void Classifier::tool_rules(const std::vector<SimpleCommand>& all, size_t index,
         std::vector<ShellWord>& a = list[index].args;
         for (size_t k = 0; k + 2 < a.size(); ++k) {
             const std::string& t = a[k].text;
-            if (t == "--mca" || t == "-mca" || t == "--gmca" || t == "-gmca" || t == "-genv" || t == "--genv" || t == "-env") {
+            if (t == "--mca" || t == "-mca" || t == "--gmca" || t == "-gmca" || t == "-genv" || t == "--genv" ||
+                t == "-env") {
                 a[k + 1].text += " " + a[k + 2].text;
                 a.erase(a.begin() + static_cast<long>(k) + 2);
                 ++k;
@@ -391,13 +404,15 @@ void Classifier::tool_rules(const std::vector<SimpleCommand>& all, size_t index,
         const std::optional<size_t> w = ambiguous_value_word(ta, cmd.args);
         if (!w) break;
         raise(Risk::ReadOnly, ctx.prefix() + program_basename(cmd.program.text) + " " + cmd.args[*w - 1].text +
-                                  ": not catalogued, so the line is also judged with '" + cmd.args[*w].text + "' as its value");
+                                  ": not catalogued, so the line is also judged with '" + cmd.args[*w].text +
+                                  "' as its value");
         cmd.args.erase(cmd.args.begin() + static_cast<long>(*w));
         judge_reading(list, index, tool, ctx);
     }
 }
 
-void Classifier::judge_reading(const std::vector<SimpleCommand>& all, size_t index, const ShellSpec& tool, const Context& ctx) {
+void Classifier::judge_reading(const std::vector<SimpleCommand>& all, size_t index, const ShellSpec& tool,
+                               const Context& ctx) {
     const SimpleCommand& cmd = all[index];
     const std::vector<ShellWord>& args = cmd.args;
     const ToolArgs ta = shell.walk(tool, args);
@@ -430,7 +445,8 @@ void Classifier::judge_reading(const std::vector<SimpleCommand>& all, size_t ind
     if (!ta.unknown_subcommand.empty()) {
         // What cannot be judged is never read-only.
         base.risk = max_risk(spec.subcommand_default.value_or(spec.risk.risk), Risk::ChangesState);
-        base_reason = label + ": subcommand '" + ta.unknown_subcommand + "' is not catalogued, so it is not judged read-only";
+        base_reason =
+            label + ": subcommand '" + ta.unknown_subcommand + "' is not catalogued, so it is not judged read-only";
     } else if (!spec.subcommands.empty() && spec.no_subcommand) {
         base.risk = *spec.no_subcommand;
     }
@@ -455,8 +471,9 @@ void Classifier::judge_reading(const std::vector<SimpleCommand>& all, size_t ind
                 auto it = s->option_risk.find(key);
                 if (it == s->option_risk.end() && !o.option) it = s->option_risk.find(o.written);
                 if (it != s->option_risk.end())
-                    raise(it->second.risk, prefix + label + " " + o.written + ": " +
-                                               (it->second.reason.empty() ? generic(it->second.risk) : it->second.reason));
+                    raise(it->second.risk,
+                          prefix + label + " " + o.written + ": " +
+                              (it->second.reason.empty() ? generic(it->second.risk) : it->second.reason));
             }
         }
         // The operands of a listing are what it lists.
@@ -476,8 +493,10 @@ void Classifier::judge_reading(const std::vector<SimpleCommand>& all, size_t ind
                     if (w.empty() || w[0] != '-') words.push_back(w);
             if (!words.empty())
                 for (const std::string& p : av.positional)
-                    if (std::find(words.begin(), words.end(), p) == words.end() && !is_number(p) && p.find('/') == std::string::npos)
-                        raise(own, prefix + label + " " + p + ": " + (spec.risk.reason.empty() ? generic(own) : spec.risk.reason));
+                    if (std::find(words.begin(), words.end(), p) == words.end() && !is_number(p) &&
+                        p.find('/') == std::string::npos)
+                        raise(own, prefix + label + " " + p + ": " +
+                                       (spec.risk.reason.empty() ? generic(own) : spec.risk.reason));
         }
         danger_rules(all, index, tool, av, label, ctx);
     }
@@ -499,7 +518,8 @@ void Classifier::judge_reading(const std::vector<SimpleCommand>& all, size_t ind
     // su, docker exec -i C sh) is the script it runs.
     if (!tool.shell && spec.wraps.present && ta.wrapped_start >= args.size()) {
         for (const ShellRedirection& r : cmd.redirections)
-            if (r.op == "<<<" || r.op == "<<" || r.op == "<<-") nested_line(r.target, ctx.inner(prefix + label + " " + r.op));
+            if (r.op == "<<<" || r.op == "<<" || r.op == "<<-")
+                nested_line(r.target, ctx.inner(prefix + label + " " + r.op));
     }
     if (tool.shell) {
         if (auto c = av.value_of({"-c"})) {
@@ -508,16 +528,19 @@ void Classifier::judge_reading(const std::vector<SimpleCommand>& all, size_t ind
             pipe_to_interpreter(all, index, prefix + label);
         }
         for (const ShellRedirection& r : cmd.redirections) {
-            if (r.op == "<<<" || r.op == "<<" || r.op == "<<-") nested_line(r.target, ctx.inner(prefix + label + " " + r.op));
+            if (r.op == "<<<" || r.op == "<<" || r.op == "<<-")
+                nested_line(r.target, ctx.inner(prefix + label + " " + r.op));
         }
     }
-    if (tool.script_runner && cmd.stdin_from_pipe && (av.positional.empty() || av.positional[0] == "-") && !av.has({"-c", "-m"}))
+    if (tool.script_runner && cmd.stdin_from_pipe && (av.positional.empty() || av.positional[0] == "-") &&
+        !av.has({"-c", "-m"}))
         pipe_to_interpreter(all, index, prefix + label);
     // at and batch run the commands they read, later.
     if ((tool.name == "at" || tool.name == "batch") && !av.has({"-f", "-l", "-d", "-r", "-c"})) {
         if (cmd.stdin_from_pipe) pipe_to_interpreter(all, index, prefix + label);
         for (const ShellRedirection& r : cmd.redirections)
-            if (r.op == "<<<" || r.op == "<<" || r.op == "<<-") nested_line(r.target, ctx.inner(prefix + label + " " + r.op));
+            if (r.op == "<<<" || r.op == "<<" || r.op == "<<-")
+                nested_line(r.target, ctx.inner(prefix + label + " " + r.op));
     }
     // crontab - (or no file) installs the lines it reads: judge each job's command.
     if (tool.name == "crontab" && (av.positional.empty() || av.positional[0] == "-") && !av.has({"-l", "-r", "-e"})) {
@@ -557,20 +580,24 @@ void Classifier::judge_reading(const std::vector<SimpleCommand>& all, size_t ind
 
 void Classifier::pipe_to_interpreter(const std::vector<SimpleCommand>& all, size_t index, const std::string& label) {
     const size_t first = std::min(all[index].pipeline_first, index);
-    static const char* kDownloaders[] = {"curl", "wget", "fetch", "nc", "ncat", "netcat", "socat", "ssh", "scp", "aria2c"};
-    static const char* kDecoders[] = {"base64", "base32", "xxd", "openssl", "gzip", "gunzip", "zcat", "bzcat", "xzcat",
-                                      "zstdcat", "uudecode", "rev", "tr", "gpg", "unzip", "bunzip2", "unxz", "zstd", "xz", "bzip2"};
+    static const char* kDownloaders[] = {"curl",   "wget",  "fetch", "nc",  "ncat",
+                                         "netcat", "socat", "ssh",   "scp", "aria2c"};
+    static const char* kDecoders[] = {"base64", "base32",  "xxd",     "openssl",  "gzip", "gunzip", "zcat",
+                                      "bzcat",  "xzcat",   "zstdcat", "uudecode", "rev",  "tr",     "gpg",
+                                      "unzip",  "bunzip2", "unxz",    "zstd",     "xz",   "bzip2"};
     bool literal_only = index > first;
     for (size_t k = first; k < index; ++k) {
         const std::string up = effective_program(shell, all[k]);
         for (const char* d : kDownloaders)
             if (up == d) {
-                raise(Risk::Destructive, label + ": runs a script downloaded by " + up + " without showing it (pipe to a shell)");
+                raise(Risk::Destructive,
+                      label + ": runs a script downloaded by " + up + " without showing it (pipe to a shell)");
                 return;
             }
         for (const char* d : kDecoders)
             if (up == d) {
-                raise(Risk::Destructive, label + ": runs code decoded by " + up + " without showing it (pipe to a shell)");
+                raise(Risk::Destructive,
+                      label + ": runs code decoded by " + up + " without showing it (pipe to a shell)");
                 return;
             }
         if (all[k].program.expands) {
@@ -597,9 +624,11 @@ void Classifier::pipe_to_interpreter(const std::vector<SimpleCommand>& all, size
 }
 
 bool computes_from_network(const std::string& text) {
-    if (text.find("$(") == std::string::npos && text.find('`') == std::string::npos && text.find("<(") == std::string::npos)
+    if (text.find("$(") == std::string::npos && text.find('`') == std::string::npos &&
+        text.find("<(") == std::string::npos)
         return false;
-    static const char* kSources[] = {"curl", "wget", "fetch", "nc ", "ncat", "base64", "xxd", "openssl", "socat", "ssh "};
+    static const char* kSources[] = {"curl",   "wget", "fetch",   "nc ",   "ncat",
+                                     "base64", "xxd",  "openssl", "socat", "ssh "};
     for (const char* s : kSources)
         if (text.find(s) != std::string::npos) return true;
     return false;
@@ -614,7 +643,8 @@ bool substitute(std::string& text, const std::string& name, const std::string& v
         for (size_t p = text.find(pattern); p != std::string::npos; p = text.find(pattern, p + value.size())) {
             const size_t end = p + pattern.size();
             // $NAME must not run on into a longer name ($NAMES).
-            if (pattern[1] != '{' && end < text.size() && (std::isalnum(static_cast<unsigned char>(text[end])) || text[end] == '_')) {
+            if (pattern[1] != '{' && end < text.size() &&
+                (std::isalnum(static_cast<unsigned char>(text[end])) || text[end] == '_')) {
                 p += 1;
                 continue;
             }
@@ -633,8 +663,9 @@ void Classifier::bind_loops(const ShellParseResult& parsed, const Context& ctx) 
     constexpr size_t kMaxLoopWords = 16;
     for (const ShellLoop& loop : parsed.loops) {
         if (loop.unbounded)
-            raise(Risk::ReadOnly, ctx.prefix() + "'" + loop.keyword + "' loop never ends on its own" +
-                                      (loop.break_seen ? " unless its break is reached" : ": it runs until interrupted"));
+            raise(Risk::ReadOnly,
+                  ctx.prefix() + "'" + loop.keyword + "' loop never ends on its own" +
+                      (loop.break_seen ? " unless its break is reached" : ": it runs until interrupted"));
         if (loop.variable.empty() || loop.words.empty()) continue;
         for (size_t w = 0; w < loop.words.size() && w < kMaxLoopWords; ++w) {
             const std::string& value = loop.words[w].text;
@@ -649,7 +680,8 @@ void Classifier::bind_loops(const ShellParseResult& parsed, const Context& ctx) 
                         changed = true;
                         a.glob = a.glob || loop.words[w].glob;
                     }
-                for (ShellRedirection& r : copy.redirections) changed = substitute(r.target, loop.variable, value) || changed;
+                for (ShellRedirection& r : copy.redirections)
+                    changed = substitute(r.target, loop.variable, value) || changed;
                 if (changed) indexes.push_back(bound.size());
                 copy.pipeline_first = 0;
                 bound.push_back(std::move(copy));
@@ -659,7 +691,8 @@ void Classifier::bind_loops(const ShellParseResult& parsed, const Context& ctx) 
                 Classifier sub{shell, nvsmi, r};
                 sub.command(bound, i, ctx);
                 if (static_cast<int>(r.risk) <= static_cast<int>(out.risk)) continue;
-                for (const std::string& reason : r.reasons) raise(r.risk, "with " + loop.variable + "=" + value + ": " + reason);
+                for (const std::string& reason : r.reasons)
+                    raise(r.risk, "with " + loop.variable + "=" + value + ": " + reason);
             }
         }
     }
@@ -684,7 +717,8 @@ std::string effective_program(const ShellCatalog& shell, const SimpleCommand& cm
     return name;
 }
 
-RiskReport classify_command(const ShellCatalog& shell, const NvsmiCatalog& nvsmi, const std::vector<SimpleCommand>& all, size_t index) {
+RiskReport classify_command(const ShellCatalog& shell, const NvsmiCatalog& nvsmi, const std::vector<SimpleCommand>& all,
+                            size_t index) {
     RiskReport r;
     if (index >= all.size()) return r;
     risk_detail::Classifier c{shell, nvsmi, r};
@@ -699,7 +733,8 @@ void merge(RiskReport& total, RiskReport&& r, const std::string& note = {}) {
     total.risk = max_risk(total.risk, r.risk);
     for (std::string& s : r.reasons) {
         if (!note.empty()) s = note + s;
-        if (std::find(total.reasons.begin(), total.reasons.end(), s) == total.reasons.end()) total.reasons.push_back(std::move(s));
+        if (std::find(total.reasons.begin(), total.reasons.end(), s) == total.reasons.end())
+            total.reasons.push_back(std::move(s));
     }
 }
 
@@ -709,10 +744,12 @@ RiskReport classify_line(const ShellCatalog& shell, const NvsmiCatalog& nvsmi, c
     RiskReport total;
     if (!parsed.ok) {
         total.risk = Risk::ChangesState;
-        total.reasons.push_back("the command could not be parsed (" + parsed.error + "), so it is not treated as read-only");
+        total.reasons.push_back("the command could not be parsed (" + parsed.error +
+                                "), so it is not treated as read-only");
         return total;
     }
-    for (size_t i = 0; i < parsed.commands.size(); ++i) merge(total, classify_command(shell, nvsmi, parsed.commands, i));
+    for (size_t i = 0; i < parsed.commands.size(); ++i)
+        merge(total, classify_command(shell, nvsmi, parsed.commands, i));
 
     RiskReport bound;
     risk_detail::Classifier c{shell, nvsmi, bound};

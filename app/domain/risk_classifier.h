@@ -27,8 +27,8 @@ struct RiskReport {
 };
 
 // Classifies one simple command (`all` and `index` give its pipeline neighbours, for "curl | sh").
-RiskReport classify_command(const ShellCatalog& shell, const NvsmiCatalog& nvsmi,
-                            const std::vector<SimpleCommand>& all, size_t index);
+RiskReport classify_command(const ShellCatalog& shell, const NvsmiCatalog& nvsmi, const std::vector<SimpleCommand>& all,
+                            size_t index);
 
 // The program a command finally runs, looking through wrappers that take no arguments of their own
 // before the command (nice, nohup, time, stdbuf, command, exec, env A=1, sudo): "nice curl" -> curl.

@@ -70,8 +70,8 @@ struct Classifier {
     // Judges the command a wrapper runs from args[start]. A first word that is no catalogued program
     // and no path may be a value of an uncatalogued option (srun --mpi pmix CMD, mpirun --mca btl tcp
     // CMD): the words after it are judged as the command too, up to three words on.
-    void wrapped(const std::vector<SimpleCommand>& all, size_t index, size_t start, const ShellSpec& spec, const Context& ctx,
-                 int hops = 0);
+    void wrapped(const std::vector<SimpleCommand>& all, size_t index, size_t start, const ShellSpec& spec,
+                 const Context& ctx, int hops = 0);
     void tool_rules(const std::vector<SimpleCommand>& all, size_t index, const ShellSpec& tool, const Context& ctx);
     void redirections(const SimpleCommand& cmd, const Context& ctx);
     void pipe_to_interpreter(const std::vector<SimpleCommand>& all, size_t index, const std::string& label);
@@ -116,7 +116,8 @@ struct Classifier {
     void env_assignments(const SimpleCommand& cmd, const Context& ctx);
     // Variables set for the rest of the shell (FOO=... alone, export FOO=...): PROMPT_COMMAND,
     // LD_PRELOAD, PAGER, ... arm what later commands run.
-    void armed_variables(const std::vector<std::pair<std::string, std::string>>& vars, const Context& ctx, const std::string& label);
+    void armed_variables(const std::vector<std::pair<std::string, std::string>>& vars, const Context& ctx,
+                         const std::string& label);
     void nvidia_smi_writes(const SimpleCommand& cmd, const Context& ctx);
     void computed_code(const SimpleCommand& cmd, const std::string& name, const Context& ctx);
     // A file the command writes: changes-state, or destructive on a device or a protected path.

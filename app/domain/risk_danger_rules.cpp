@@ -10,8 +10,8 @@
 
 namespace sigma::domain::risk_detail {
 
-void Classifier::danger_rules(const std::vector<SimpleCommand>& all, size_t index, const ShellSpec& tool, const ArgView& av,
-                              const std::string& label, const Context& ctx) {
+void Classifier::danger_rules(const std::vector<SimpleCommand>& all, size_t index, const ShellSpec& tool,
+                              const ArgView& av, const std::string& label, const Context& ctx) {
     const SimpleCommand& cmd = all[index];
     const ToolArgs& ta = av.ta;
     const std::string& n = tool.name;
@@ -27,8 +27,7 @@ void Classifier::danger_rules(const std::vector<SimpleCommand>& all, size_t inde
             const std::string& t = w.text;
             if (t == "/" || t == "/*" || t == "~" || t == "~/" || t == "$HOME" || t == "*" || t == "." || t == "..")
                 raise(Risk::Destructive, p + " " + t + ": deletes a whole tree (/, ~, * or .)");
-            else if (w.glob)
-                raise(Risk::Destructive, p + " " + t + ": deletes every file the glob matches");
+            else if (w.glob) raise(Risk::Destructive, p + " " + t + ": deletes every file the glob matches");
             else if (recursive)
                 raise(Risk::Destructive, p + (force ? " -rf " : " -r ") + t + ": deletes a whole directory tree");
             else if (t == "{}" || w.expands)
@@ -62,12 +61,15 @@ void Classifier::danger_rules(const std::vector<SimpleCommand>& all, size_t inde
         const bool recursive = av.has({"-R"});
         bool open_mode = false;
         for (const std::string& a : av.positional)
-            open_mode = open_mode || a == "777" || a == "0777" || a == "a+rwx" || a == "ugo+rwx" || a == "o+w" || a == "a+w" || a == "666";
-        if (recursive && open_mode && n == "chmod") raise(Risk::Destructive, p + " -R 777: opens a whole tree to every user");
+            open_mode = open_mode || a == "777" || a == "0777" || a == "a+rwx" || a == "ugo+rwx" || a == "o+w" ||
+                        a == "a+w" || a == "666";
+        if (recursive && open_mode && n == "chmod")
+            raise(Risk::Destructive, p + " -R 777: opens a whole tree to every user");
         if (recursive)
             for (size_t k = 1; k < av.positional.size(); ++k)
-                if (!protected_path_reason(av.positional[k]).empty() || av.positional[k] == "/" )
-                    raise(Risk::Destructive, p + " -R " + av.positional[k] + ": rewrites ownership or permissions of a system tree");
+                if (!protected_path_reason(av.positional[k]).empty() || av.positional[k] == "/")
+                    raise(Risk::Destructive,
+                          p + " -R " + av.positional[k] + ": rewrites ownership or permissions of a system tree");
     } else if (n == "kill") {
         // kill -l 1 names signal 1; with -l or -L before the operands kill signals nothing
         // (kill -s KILL 1 -l signals PID 1: options end at the first operand).
@@ -79,7 +81,8 @@ void Classifier::danger_rules(const std::vector<SimpleCommand>& all, size_t inde
             if (a == "-1") raise(Risk::Destructive, p + " -1: signals every process");
         }
         for (const ToolArgs::Opt& o : ta.options)
-            if (o.written == "-NUM" && o.word > 0 && o.value == "1") raise(Risk::Destructive, p + " -1: signals every process");
+            if (o.written == "-NUM" && o.word > 0 && o.value == "1")
+                raise(Risk::Destructive, p + " -1: signals every process");
     } else if (n == "kubectl" && !ta.subcommand_path.empty() && ta.subcommand_path[0] == "scale") {
         for (size_t k = 0; k < cmd.args.size(); ++k) {
             const std::string& t = cmd.args[k].text;
@@ -90,14 +93,14 @@ void Classifier::danger_rules(const std::vector<SimpleCommand>& all, size_t inde
         if (auto x = av.value_of({"-X"})) {
             std::string m = *x;
             for (char& c : m) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-            if (m == "POST" || m == "PUT" || m == "PATCH") raise(Risk::ChangesState, p + " -X " + m + ": sends a request that changes the server");
+            if (m == "POST" || m == "PUT" || m == "PATCH")
+                raise(Risk::ChangesState, p + " -X " + m + ": sends a request that changes the server");
             if (m == "DELETE") raise(Risk::Destructive, p + " -X DELETE: deletes a resource on the server");
         }
     } else if (n == "tar") {
         if (av.has({"-c"}) || av.has({"-r"}) || av.has({"-u"}) || av.has({"-A"}) || av.has({"--delete"}))
             raise(Risk::ChangesState, p + ": writes an archive");
-        else if (av.has({"-x"}))
-            raise(Risk::ChangesState, p + " -x: extracts files, overwriting existing ones");
+        else if (av.has({"-x"})) raise(Risk::ChangesState, p + " -x: extracts files, overwriting existing ones");
     } else if (n == "git" && !ta.subcommand_path.empty() && ta.subcommand_path[0] == "push") {
         for (const std::string& a : av.positional)
             if (!a.empty() && a[0] == '+') raise(Risk::Destructive, p + " " + a + ": force-pushes a refspec");
@@ -106,7 +109,9 @@ void Classifier::danger_rules(const std::vector<SimpleCommand>& all, size_t inde
     } else if (n == "ifconfig") {
         // ifconfig IFACE alone shows it; any word after the interface sets something (an address,
         // hw ether, promisc, txqueuelen, ...).
-        if (av.positional.size() >= 2) raise(Risk::ChangesState, p + " " + av.positional[0] + " " + av.positional[1] + ": configures the interface");
+        if (av.positional.size() >= 2)
+            raise(Risk::ChangesState,
+                  p + " " + av.positional[0] + " " + av.positional[1] + ": configures the interface");
     } else if (n == "pkill" || n == "killall") {
         // A pattern that matches every process, or every process of root, is as bad as kill -1.
         static const char* kEverything[] = {".", ".*", "^", "^.*", ".+", "*", "", "$"};
@@ -116,12 +121,24 @@ void Classifier::danger_rules(const std::vector<SimpleCommand>& all, size_t inde
                 if (regex && a == e) raise(Risk::Destructive, p + " '" + a + "': the pattern matches every process");
         for (const std::string& u : av.values_of({"-u", "-U", "--euid", "--uid", "--user"}))
             if ((u == "root" || u == "0") && (av.positional.empty() || n == "killall"))
-                raise(Risk::Destructive, p + " -u " + u + ": signals every process of root, the system's services included");
+                raise(Risk::Destructive,
+                      p + " -u " + u + ": signals every process of root, the system's services included");
     } else if (n == "firewall-cmd") {
         for (const ShellWord& w : cmd.args) {
             const std::string t = w.text.substr(0, w.text.find('='));
-            static const char* kChanging[] = {"--add-", "--remove-", "--set-", "--new-", "--delete-", "--change-", "--load-", "--reset-",
-                                              "--runtime-to-permanent", "--complete-reload", "--lockdown-", "--direct", "--policy-"};
+            static const char* kChanging[] = {"--add-",
+                                              "--remove-",
+                                              "--set-",
+                                              "--new-",
+                                              "--delete-",
+                                              "--change-",
+                                              "--load-",
+                                              "--reset-",
+                                              "--runtime-to-permanent",
+                                              "--complete-reload",
+                                              "--lockdown-",
+                                              "--direct",
+                                              "--policy-"};
             for (const char* c : kChanging)
                 if (t.rfind(c, 0) == 0) {
                     raise(Risk::ChangesState, p + " " + t + ": changes the firewall");
@@ -152,35 +169,39 @@ struct VerbSpec {
 // iproute2 command words per object, as `ip OBJECT help` lists them. Any prefix of a word is that
 // word (iproute2's matches()); a prefix of several is judged as the worst of them.
 constexpr Verb R = Verb::ReadOnly, C = Verb::ChangesState, D = Verb::Destructive, X = Verb::Exec;
-const VerbSpec kAddressVerbs[] = {{"add", C},  {"change", C},  {"chg", C},      {"replace", C}, {"delete", C}, {"list", R}, {"show", R},
-                                  {"lst", R},  {"flush", D},   {"save", R},     {"showdump", R}, {"restore", C}, {"help", R}};
-const VerbSpec kRouteVerbs[] = {{"add", C},  {"change", C}, {"chg", C},  {"replace", C}, {"prepend", C}, {"append", C},
-                                {"test", C}, {"delete", C}, {"list", R}, {"show", R},    {"lst", R},     {"get", R},
-                                {"flush", D}, {"save", R},  {"restore", C}, {"showdump", R}, {"help", R}};
-const VerbSpec kNeighVerbs[] = {{"add", C}, {"change", C}, {"chg", C}, {"replace", C}, {"delete", C}, {"list", R},
-                                {"show", R}, {"lst", R},   {"flush", D}, {"get", R},   {"help", R}};
-const VerbSpec kLinkVerbs[] = {{"add", C},  {"set", C},    {"change", C},  {"replace", C},  {"delete", C}, {"show", R}, {"lst", R},
-                               {"list", R}, {"xstats", R}, {"afstats", R}, {"property", C}, {"altname", C}, {"help", R}};
-const VerbSpec kRuleVerbs[] = {{"list", R}, {"lst", R}, {"show", R}, {"add", C}, {"delete", C}, {"flush", D},
-                               {"save", R}, {"restore", C}, {"help", R}};
-const VerbSpec kNetnsVerbs[] = {{"list", R}, {"lst", R},  {"add", C},   {"attach", C}, {"set", C},     {"delete", C}, {"identify", R},
-                                {"pids", R}, {"exec", X}, {"monitor", R}, {"list-id", R}, {"help", R}};
+const VerbSpec kAddressVerbs[] = {{"add", C},      {"change", C},  {"chg", C}, {"replace", C}, {"delete", C},
+                                  {"list", R},     {"show", R},    {"lst", R}, {"flush", D},   {"save", R},
+                                  {"showdump", R}, {"restore", C}, {"help", R}};
+const VerbSpec kRouteVerbs[] = {{"add", C},      {"change", C}, {"chg", C},    {"replace", C}, {"prepend", C},
+                                {"append", C},   {"test", C},   {"delete", C}, {"list", R},    {"show", R},
+                                {"lst", R},      {"get", R},    {"flush", D},  {"save", R},    {"restore", C},
+                                {"showdump", R}, {"help", R}};
+const VerbSpec kNeighVerbs[] = {{"add", C},  {"change", C}, {"chg", C},   {"replace", C}, {"delete", C}, {"list", R},
+                                {"show", R}, {"lst", R},    {"flush", D}, {"get", R},     {"help", R}};
+const VerbSpec kLinkVerbs[] = {{"add", C},      {"set", C},     {"change", C}, {"replace", C}, {"delete", C},
+                               {"show", R},     {"lst", R},     {"list", R},   {"xstats", R},  {"afstats", R},
+                               {"property", C}, {"altname", C}, {"help", R}};
+const VerbSpec kRuleVerbs[] = {{"list", R},  {"lst", R},  {"show", R},    {"add", C}, {"delete", C},
+                               {"flush", D}, {"save", R}, {"restore", C}, {"help", R}};
+const VerbSpec kNetnsVerbs[] = {{"list", R}, {"lst", R},     {"add", C},      {"attach", C},
+                                {"set", C},  {"delete", C},  {"identify", R}, {"pids", R},
+                                {"exec", X}, {"monitor", R}, {"list-id", R},  {"help", R}};
 const VerbSpec kVrfVerbs[] = {{"show", R}, {"list", R}, {"exec", X}, {"identify", R}, {"pids", R}, {"help", R}};
 // Objects without their own list, and rdma: every command word iproute2 and rdma use.
-const VerbSpec kAnyVerbs[] = {{"show", R},     {"list", R},     {"lst", R},     {"get", R},      {"help", R},     {"save", R},
-                              {"showdump", R}, {"xstats", R},   {"afstats", R}, {"identify", R}, {"pids", R},     {"count", R},
-                              {"monitor", R},  {"add", C},      {"change", C},  {"chg", C},      {"replace", C},  {"prepend", C},
-                              {"append", C},   {"test", C},     {"delete", C},  {"del", C},      {"set", C},      {"restore", C},
-                              {"attach", C},   {"detach", C},   {"property", C}, {"altname", C}, {"update", C},   {"allocate", C},
-                              {"expire", C},   {"bind", C},     {"unbind", C},  {"prl", C},      {"flush", D},    {"deleteall", D},
-                              {"exec", X}};
+const VerbSpec kAnyVerbs[] = {
+    {"show", R},      {"list", R},     {"lst", R},      {"get", R},     {"help", R},   {"save", R},     {"showdump", R},
+    {"xstats", R},    {"afstats", R},  {"identify", R}, {"pids", R},    {"count", R},  {"monitor", R},  {"add", C},
+    {"change", C},    {"chg", C},      {"replace", C},  {"prepend", C}, {"append", C}, {"test", C},     {"delete", C},
+    {"del", C},       {"set", C},      {"restore", C},  {"attach", C},  {"detach", C}, {"property", C}, {"altname", C},
+    {"update", C},    {"allocate", C}, {"expire", C},   {"bind", C},    {"unbind", C}, {"prl", C},      {"flush", D},
+    {"deleteall", D}, {"exec", X}};
 
 // ip's objects in the order it matches them (ip.c): the first one the word is a prefix of.
-const char* const kIpObjects[] = {"address", "addrlabel", "maddress", "route",  "rule",    "neighbor", "neighbour", "ntable",
-                                  "ntbl",    "link",      "l2tp",     "fou",    "ila",     "macsec",   "tunnel",    "tunl",
-                                  "tuntap",  "tap",       "token",    "tcpmetrics", "tcp_metrics", "monitor", "xfrm", "mroute",
-                                  "mrule",   "netns",     "netconf",  "vrf",    "sr",      "nexthop",  "mptcp",     "ioam",
-                                  "stats",   "help"};
+const char* const kIpObjects[] = {"address", "addrlabel", "maddress", "route", "rule",  "neighbor",   "neighbour",
+                                  "ntable",  "ntbl",      "link",     "l2tp",  "fou",   "ila",        "macsec",
+                                  "tunnel",  "tunl",      "tuntap",   "tap",   "token", "tcpmetrics", "tcp_metrics",
+                                  "monitor", "xfrm",      "mroute",   "mrule", "netns", "netconf",    "vrf",
+                                  "sr",      "nexthop",   "mptcp",    "ioam",  "stats", "help"};
 
 bool prefix_of(const std::string& word, const char* full) {
     const std::string f = full;
@@ -198,8 +219,8 @@ const VerbSpec* resolve_verb(const std::string& word, const VerbSpec (&verbs)[N]
 
 }  // namespace
 
-void Classifier::netlink_words(const std::vector<SimpleCommand>& all, size_t index, const ArgView& av, const std::string& label,
-                               const Context& ctx) {
+void Classifier::netlink_words(const std::vector<SimpleCommand>& all, size_t index, const ArgView& av,
+                               const std::string& label, const Context& ctx) {
     (void)all;
     (void)index;
     const std::vector<ShellWord>& args = av.cmd.args;
@@ -214,8 +235,11 @@ void Classifier::netlink_words(const std::vector<SimpleCommand>& all, size_t ind
             if (t.rfind("--", 0) == 0) t.erase(0, 1);
             const bool batch = prefix_of(t, "-batch");
             const bool value = batch || prefix_of(t, "-netns") ||
-                               (n == "ip" && (prefix_of(t, "-loops") || prefix_of(t, "-family") || (t.size() >= 3 && prefix_of(t, "-rcvbuf"))));
-            if (batch) raise(Risk::ChangesState, p + " " + args[k].text + ": runs commands read from a file, which cannot be judged");
+                               (n == "ip" && (prefix_of(t, "-loops") || prefix_of(t, "-family") ||
+                                              (t.size() >= 3 && prefix_of(t, "-rcvbuf"))));
+            if (batch)
+                raise(Risk::ChangesState,
+                      p + " " + args[k].text + ": runs commands read from a file, which cannot be judged");
             if (value) ++k;
             continue;
         }
@@ -231,7 +255,8 @@ void Classifier::netlink_words(const std::vector<SimpleCommand>& all, size_t ind
                 break;
             }
         if (object.empty()) {
-            raise(Risk::ChangesState, p + " " + object_word + ": not an object this catalogue knows, so not judged read-only");
+            raise(Risk::ChangesState,
+                  p + " " + object_word + ": not an object this catalogue knows, so not judged read-only");
             return;
         }
         if (object == "monitor" || object == "help") return;
@@ -246,7 +271,8 @@ void Classifier::netlink_words(const std::vector<SimpleCommand>& all, size_t ind
         for (size_t k = 0; k <= w; ++k) shown += " " + args[words[k]].text;
         const std::string& t = args[words[w]].text;
         if (!spec) {
-            raise(Risk::ChangesState, shown + ": not a command word this catalogue knows for " + object + ", so not judged read-only");
+            raise(Risk::ChangesState,
+                  shown + ": not a command word this catalogue knows for " + object + ", so not judged read-only");
             return;
         }
         if (t != spec->word) shown += " (" + object + " " + spec->word + ")";
@@ -255,12 +281,16 @@ void Classifier::netlink_words(const std::vector<SimpleCommand>& all, size_t ind
             // ip netns exec NAME CMD, ip vrf exec NAME CMD; ip -all netns exec CMD has no NAME.
             const bool all_ns = av.has({"-all", "--all", "-a"});
             const size_t cmd_word = w + (all_ns ? 1 : 2);
-            raise(Risk::ChangesState, shown + ": runs a command in " + (object == "vrf" ? "a VRF" : "a network namespace"));
+            raise(Risk::ChangesState,
+                  shown + ": runs a command in " + (object == "vrf" ? "a VRF" : "a network namespace"));
             if (cmd_word < words.size()) run_words(args, words[cmd_word], ctx.inner(p + " exec"));
             return;
         }
-        const Risk r = *v == Verb::Destructive ? Risk::Destructive : *v == Verb::ChangesState ? Risk::ChangesState : Risk::ReadOnly;
-        if (r != Risk::ReadOnly) raise(r, shown + ": " + (r == Risk::Destructive ? "removes every entry it matches" : generic(r)));
+        const Risk r = *v == Verb::Destructive    ? Risk::Destructive
+                       : *v == Verb::ChangesState ? Risk::ChangesState
+                                                  : Risk::ReadOnly;
+        if (r != Risk::ReadOnly)
+            raise(r, shown + ": " + (r == Risk::Destructive ? "removes every entry it matches" : generic(r)));
     };
     if (at >= words.size()) return;
     if (n == "rdma") {

@@ -23,7 +23,8 @@ std::string lower(std::string s) {
 }
 
 bool harmless_sink(const std::string& path) {
-    return path.empty() || path == "-" || path == "/dev/null" || path == "/dev/stdout" || path == "/dev/stderr" || path == "/dev/tty";
+    return path.empty() || path == "-" || path == "/dev/null" || path == "/dev/stdout" || path == "/dev/stderr" ||
+           path == "/dev/tty";
 }
 
 // `--name=value`, `--name value`, `-xVALUE` or `-x value` in the raw words; the first match.
@@ -34,7 +35,8 @@ std::optional<std::string> raw_value(const std::vector<ShellWord>& args, std::in
             const std::string name = n;
             if (t == name && k + 1 < args.size()) return args[k + 1].text;
             if (name.rfind("--", 0) == 0 && t.rfind(name + "=", 0) == 0) return t.substr(name.size() + 1);
-            if (name.size() == 2 && name[0] == '-' && name[1] != '-' && t.size() > 2 && t.rfind(name, 0) == 0 && t[1] != '-')
+            if (name.size() == 2 && name[0] == '-' && name[1] != '-' && t.size() > 2 && t.rfind(name, 0) == 0 &&
+                t[1] != '-')
                 return t.substr(2);
         }
     }
@@ -50,30 +52,61 @@ bool raw_has(const std::vector<ShellWord>& args, std::initializer_list<const cha
 
 // Variables whose value a program runs or loads.
 bool code_running_variable(const std::string& name) {
-    static const char* kNames[] = {"PAGER",     "GIT_PAGER",  "MANPAGER",     "SYSTEMD_PAGER", "EDITOR",          "VISUAL",
-                                   "GIT_EDITOR", "GIT_SSH",   "GIT_SSH_COMMAND", "GIT_EXTERNAL_DIFF", "GIT_ASKPASS", "SSH_ASKPASS",
-                                   "LESSOPEN",  "LESSCLOSE",  "BASH_ENV",     "ENV",           "PROMPT_COMMAND",  "LD_PRELOAD",
-                                   "LD_LIBRARY_PATH", "LD_AUDIT", "PERL5OPT", "PERL5LIB",     "PYTHONSTARTUP",   "PYTHONPATH",
-                                   "NODE_OPTIONS", "RUBYOPT",  "GIT_CONFIG_GLOBAL", "GIT_DIR", "KUBECONFIG_EXEC", "SHELLOPTS",
-                                   "BROWSER",  "TAR_OPTIONS",  "GZIP",         "IFS",           "PATH"};
+    static const char* kNames[] = {"PAGER",
+                                   "GIT_PAGER",
+                                   "MANPAGER",
+                                   "SYSTEMD_PAGER",
+                                   "EDITOR",
+                                   "VISUAL",
+                                   "GIT_EDITOR",
+                                   "GIT_SSH",
+                                   "GIT_SSH_COMMAND",
+                                   "GIT_EXTERNAL_DIFF",
+                                   "GIT_ASKPASS",
+                                   "SSH_ASKPASS",
+                                   "LESSOPEN",
+                                   "LESSCLOSE",
+                                   "BASH_ENV",
+                                   "ENV",
+                                   "PROMPT_COMMAND",
+                                   "LD_PRELOAD",
+                                   "LD_LIBRARY_PATH",
+                                   "LD_AUDIT",
+                                   "PERL5OPT",
+                                   "PERL5LIB",
+                                   "PYTHONSTARTUP",
+                                   "PYTHONPATH",
+                                   "NODE_OPTIONS",
+                                   "RUBYOPT",
+                                   "GIT_CONFIG_GLOBAL",
+                                   "GIT_DIR",
+                                   "KUBECONFIG_EXEC",
+                                   "SHELLOPTS",
+                                   "BROWSER",
+                                   "TAR_OPTIONS",
+                                   "GZIP",
+                                   "IFS",
+                                   "PATH"};
     for (const char* n : kNames)
         if (name == n) return true;
     return false;
 }
 
 bool runs_value_as_command(const std::string& name) {
-    return name == "PAGER" || name == "GIT_PAGER" || name == "MANPAGER" || name == "SYSTEMD_PAGER" || name == "EDITOR" ||
-           name == "VISUAL" || name == "GIT_EDITOR" || name == "GIT_SSH_COMMAND" || name == "PROMPT_COMMAND" || name == "LESSOPEN" ||
-           name == "LESSCLOSE" || name == "GIT_EXTERNAL_DIFF" || name == "BROWSER";
+    return name == "PAGER" || name == "GIT_PAGER" || name == "MANPAGER" || name == "SYSTEMD_PAGER" ||
+           name == "EDITOR" || name == "VISUAL" || name == "GIT_EDITOR" || name == "GIT_SSH_COMMAND" ||
+           name == "PROMPT_COMMAND" || name == "LESSOPEN" || name == "LESSCLOSE" || name == "GIT_EXTERNAL_DIFF" ||
+           name == "BROWSER";
 }
 
 // git configuration keys whose value is a program or script to run.
 bool git_key_runs_code(const std::string& key_in, const std::string& value) {
     const std::string key = lower(key_in);
     if (key.rfind("alias.", 0) == 0) return !value.empty() && value[0] == '!';
-    static const char* kParts[] = {"pager", "editor", "sshcommand", "fsmonitor", "hookspath", "askpass", "gitproxy", "external",
-                                   "helper", "program", "textconv", "command", "driver", ".cmd", "hook", ".clean", ".smudge",
-                                   ".process", "include", "exec", "proxy", "receivepack", "uploadpack", "shell"};
+    static const char* kParts[] = {"pager",    "editor",   "sshcommand", "fsmonitor",   "hookspath",  "askpass",
+                                   "gitproxy", "external", "helper",     "program",     "textconv",   "command",
+                                   "driver",   ".cmd",     "hook",       ".clean",      ".smudge",    ".process",
+                                   "include",  "exec",     "proxy",      "receivepack", "uploadpack", "shell"};
     for (const char* p : kParts)
         if (key.find(p) != std::string::npos) return true;
     return false;
@@ -81,15 +114,74 @@ bool git_key_runs_code(const std::string& key_in, const std::string& value) {
 
 // Options of docker/podman run and create that take a value.
 bool docker_value_option(const std::string& t) {
-    static const char* kOpts[] = {"-v", "--volume", "-e", "--env", "--name", "-p", "--publish", "-w", "--workdir", "-u", "--user",
-                                  "--entrypoint", "--network", "--net", "--mount", "--gpus", "--runtime", "--pid", "--ipc", "-h",
-                                  "--hostname", "--shm-size", "--cpus", "-m", "--memory", "--env-file", "--label", "-l", "--cap-add",
-                                  "--cap-drop", "--device", "--restart", "--platform", "--ulimit", "--security-opt", "--tmpfs",
-                                  "--add-host", "--dns", "--log-driver", "--log-opt", "--cidfile", "--cgroupns", "--userns", "--uts",
-                                  "--volumes-from", "--health-cmd", "--stop-signal", "--pull", "--memory-swap", "--cpuset-cpus", "-a",
-                                  "--attach", "--group-add", "--ip", "--mac-address", "--init-path", "--expose", "--link", "--label-file",
-                                  "--stop-timeout", "--pids-limit", "--oom-score-adj", "--blkio-weight", "--cpu-shares", "-c",
-                                  "--storage-opt", "--sysctl", "--annotation"};
+    static const char* kOpts[] = {"-v",
+                                  "--volume",
+                                  "-e",
+                                  "--env",
+                                  "--name",
+                                  "-p",
+                                  "--publish",
+                                  "-w",
+                                  "--workdir",
+                                  "-u",
+                                  "--user",
+                                  "--entrypoint",
+                                  "--network",
+                                  "--net",
+                                  "--mount",
+                                  "--gpus",
+                                  "--runtime",
+                                  "--pid",
+                                  "--ipc",
+                                  "-h",
+                                  "--hostname",
+                                  "--shm-size",
+                                  "--cpus",
+                                  "-m",
+                                  "--memory",
+                                  "--env-file",
+                                  "--label",
+                                  "-l",
+                                  "--cap-add",
+                                  "--cap-drop",
+                                  "--device",
+                                  "--restart",
+                                  "--platform",
+                                  "--ulimit",
+                                  "--security-opt",
+                                  "--tmpfs",
+                                  "--add-host",
+                                  "--dns",
+                                  "--log-driver",
+                                  "--log-opt",
+                                  "--cidfile",
+                                  "--cgroupns",
+                                  "--userns",
+                                  "--uts",
+                                  "--volumes-from",
+                                  "--health-cmd",
+                                  "--stop-signal",
+                                  "--pull",
+                                  "--memory-swap",
+                                  "--cpuset-cpus",
+                                  "-a",
+                                  "--attach",
+                                  "--group-add",
+                                  "--ip",
+                                  "--mac-address",
+                                  "--init-path",
+                                  "--expose",
+                                  "--link",
+                                  "--label-file",
+                                  "--stop-timeout",
+                                  "--pids-limit",
+                                  "--oom-score-adj",
+                                  "--blkio-weight",
+                                  "--cpu-shares",
+                                  "-c",
+                                  "--storage-opt",
+                                  "--sysctl",
+                                  "--annotation"};
     for (const char* o : kOpts)
         if (t == o) return true;
     return false;
@@ -111,7 +203,8 @@ std::vector<std::string> ssh_local_commands(const std::vector<ShellWord>& args) 
         std::string value = setting.substr(sep + 1);
         const size_t b = value.find_first_not_of("= \t");
         value = b == std::string::npos ? "" : value.substr(b);
-        if ((key == "proxycommand" || key == "localcommand" || key == "knownhostscommand") && !value.empty() && lower(value) != "none")
+        if ((key == "proxycommand" || key == "localcommand" || key == "knownhostscommand") && !value.empty() &&
+            lower(value) != "none")
             out.push_back(value);
     }
     return out;
@@ -144,24 +237,30 @@ void Classifier::touch_target(const std::string& path, const std::string& what, 
 void Classifier::env_assignments(const SimpleCommand& cmd, const Context& ctx) {
     for (const auto& [name, value] : cmd.env) {
         if (!code_running_variable(name) || cmd.program.text.empty()) continue;
-        raise(Risk::ChangesState, ctx.prefix() + name + "=" + value + ": the program runs or loads what this variable names");
+        raise(Risk::ChangesState,
+              ctx.prefix() + name + "=" + value + ": the program runs or loads what this variable names");
         if (runs_value_as_command(name) && !value.empty()) nested_line(value, ctx.inner(ctx.prefix() + name));
     }
 }
 
-void Classifier::armed_variables(const std::vector<std::pair<std::string, std::string>>& vars, const Context& ctx, const std::string& label) {
+void Classifier::armed_variables(const std::vector<std::pair<std::string, std::string>>& vars, const Context& ctx,
+                                 const std::string& label) {
     // A variable set for the rest of the shell: what later commands run or load.
     for (const auto& [name, value] : vars) {
-        const bool loader = name == "LD_PRELOAD" || name == "LD_AUDIT" || name == "BASH_ENV" || name == "ENV" || name == "PERL5OPT" ||
-                            name == "NODE_OPTIONS" || name == "RUBYOPT" || name == "PYTHONSTARTUP" || name == "SHELLOPTS" ||
-                            name == "PROMPT_COMMAND" || name == "LESSOPEN" || name == "LESSCLOSE" || name == "GIT_SSH_COMMAND" ||
-                            name == "GIT_SSH" || name == "GIT_EXTERNAL_DIFF" || name == "GIT_ASKPASS" || name == "SSH_ASKPASS";
-        if (loader) raise(Risk::ChangesState, label + " " + name + "=" + value + ": later commands run or load what this variable names");
+        const bool loader =
+            name == "LD_PRELOAD" || name == "LD_AUDIT" || name == "BASH_ENV" || name == "ENV" || name == "PERL5OPT" ||
+            name == "NODE_OPTIONS" || name == "RUBYOPT" || name == "PYTHONSTARTUP" || name == "SHELLOPTS" ||
+            name == "PROMPT_COMMAND" || name == "LESSOPEN" || name == "LESSCLOSE" || name == "GIT_SSH_COMMAND" ||
+            name == "GIT_SSH" || name == "GIT_EXTERNAL_DIFF" || name == "GIT_ASKPASS" || name == "SSH_ASKPASS";
+        if (loader)
+            raise(Risk::ChangesState,
+                  label + " " + name + "=" + value + ": later commands run or load what this variable names");
         if (!runs_value_as_command(name) || value.empty()) continue;
         // EDITOR=vim and PAGER=less name a plain pager or editor: nothing to judge.
         const ShellParseResult parsed = parse_shell(value);
         if (parsed.ok && parsed.commands.size() == 1 && parsed.commands[0].args.empty() && !loader) {
-            static const char* kPlain[] = {"less", "more", "most", "cat", "vi", "vim", "nvim", "nano", "emacs", "ed", "code", "view"};
+            static const char* kPlain[] = {"less", "more", "most",  "cat", "vi",   "vim",
+                                           "nvim", "nano", "emacs", "ed",  "code", "view"};
             const std::string prog = program_basename(parsed.commands[0].program.text);
             if (std::any_of(std::begin(kPlain), std::end(kPlain), [&](const char* k) { return prog == k; })) continue;
         }
@@ -188,16 +287,15 @@ void Classifier::computed_code(const SimpleCommand& cmd, const std::string& name
     if (computed) {
         if (computes_from_network(joined))
             raise(Risk::Destructive, label + ": runs code downloaded or decoded at run time without showing it");
-        else
-            raise(Risk::ChangesState, label + ": runs text computed at run time, which cannot be judged");
+        else raise(Risk::ChangesState, label + ": runs text computed at run time, which cannot be judged");
         return;
     }
     raise(Risk::ChangesState, label + ": runs its arguments as a command line");
     nested_line(joined, ctx.inner(label));
 }
 
-bool Classifier::effect_rules(const std::vector<SimpleCommand>& all, size_t index, const ShellSpec& tool, const ArgView& av,
-                              const std::string& label, const Context& ctx) {
+bool Classifier::effect_rules(const std::vector<SimpleCommand>& all, size_t index, const ShellSpec& tool,
+                              const ArgView& av, const std::string& label, const Context& ctx) {
     const SimpleCommand& cmd = all[index];
     const std::vector<ShellWord>& args = cmd.args;
     const std::string& n = tool.name;
@@ -207,11 +305,13 @@ bool Classifier::effect_rules(const std::vector<SimpleCommand>& all, size_t inde
     // Process substitutions and $(...) feeding an interpreter or source: the code is not visible.
     if (tool.shell || tool.script_runner || n == "source" || n == ".") {
         for (const ShellWord& w : args)
-            if (computes_from_network(w.text)) raise(Risk::Destructive, p + " " + w.text + ": runs code downloaded at run time without showing it");
+            if (computes_from_network(w.text))
+                raise(Risk::Destructive, p + " " + w.text + ": runs code downloaded at run time without showing it");
     }
 
     if (tool.awk_script) {
-        const bool from_file = av.has({"-f", "--file", "-E", "--exec"}) || raw_has(args, {"-f", "--file", "-E", "--exec"});
+        const bool from_file =
+            av.has({"-f", "--file", "-E", "--exec"}) || raw_has(args, {"-f", "--file", "-E", "--exec"});
         if (from_file) raise(Risk::ChangesState, p + " -f: runs an awk program from a file, which cannot be judged");
         std::vector<std::string> programs = av.values_of({"-e", "--source"});
         size_t files_from = 0;
@@ -233,7 +333,8 @@ bool Classifier::effect_rules(const std::vector<SimpleCommand>& all, size_t inde
                 raise(Risk::ChangesState, p + ": the program runs the command '" + c + "'");
                 nested_line(c, ctx.inner(p + " system()"));
             }
-            if (fx.runs_hidden) raise(Risk::ChangesState, p + ": the program runs a command built at run time, which cannot be judged");
+            if (fx.runs_hidden)
+                raise(Risk::ChangesState, p + ": the program runs a command built at run time, which cannot be judged");
             for (const std::string& w : fx.writes) write_target(w, "the program writes this file", p);
             if (fx.writes_hidden) raise(Risk::ChangesState, p + ": the program writes a file whose name is computed");
         }
@@ -242,7 +343,8 @@ bool Classifier::effect_rules(const std::vector<SimpleCommand>& all, size_t inde
     if (n == "sed") {
         const bool sandbox = av.has({"--sandbox"}) || raw_has(args, {"--sandbox"});
         const bool from_file = av.has({"-f", "--file"});
-        if (from_file && !sandbox) raise(Risk::ChangesState, p + " -f: runs a sed script from a file, which cannot be judged");
+        if (from_file && !sandbox)
+            raise(Risk::ChangesState, p + " -f: runs a sed script from a file, which cannot be judged");
         std::vector<std::string> scripts = av.values_of({"-e", "--expression"});
         size_t files_from = 0;
         if (scripts.empty() && !from_file && !pos.empty()) {
@@ -258,7 +360,8 @@ bool Classifier::effect_rules(const std::vector<SimpleCommand>& all, size_t inde
                     raise(Risk::ChangesState, p + ": the script runs the command '" + c + "' (e)");
                     nested_line(c, ctx.inner(p + " e"));
                 }
-                if (fx.runs_hidden) raise(Risk::ChangesState, p + ": the script runs text as a command (e), which cannot be judged");
+                if (fx.runs_hidden)
+                    raise(Risk::ChangesState, p + ": the script runs text as a command (e), which cannot be judged");
                 for (const std::string& w : fx.writes) write_target(w, "the script writes this file (w)", p);
             }
         }
@@ -356,7 +459,8 @@ bool Classifier::effect_rules(const std::vector<SimpleCommand>& all, size_t inde
                 }
             }
         }
-        if (auto f = raw_value(args, {"-o", "-O", "--log-file", "--LOG-FILE"})) write_target(*f, "copies its input to this file", p);
+        if (auto f = raw_value(args, {"-o", "-O", "--log-file", "--LOG-FILE"}))
+            write_target(*f, "copies its input to this file", p);
         if (auto pager = raw_value(args, {"-P", "--pager"}); pager && n == "man") {
             raise(Risk::ChangesState, p + " --pager: runs '" + *pager + "' as a program");
             nested_line(*pager, ctx.inner(p + " --pager"));
@@ -370,11 +474,13 @@ bool Classifier::effect_rules(const std::vector<SimpleCommand>& all, size_t inde
     if (n == "nc" || n == "ncat" || n == "netcat" || n == "socat") {
         for (size_t k = 0; k < args.size(); ++k) {
             const std::string& t = args[k].text;
-            const bool exec_opt = t == "-e" || t == "-c" || t == "--exec" || t == "--sh-exec" || t == "--lua-exec" ||
-                                  t.rfind("--exec=", 0) == 0 || t.rfind("--sh-exec=", 0) == 0 || t.rfind("--lua-exec=", 0) == 0 ||
-                                  (t.size() > 2 && (t.rfind("-e", 0) == 0 || t.rfind("-c", 0) == 0) && t[1] != '-' && n != "socat");
+            const bool exec_opt =
+                t == "-e" || t == "-c" || t == "--exec" || t == "--sh-exec" || t == "--lua-exec" ||
+                t.rfind("--exec=", 0) == 0 || t.rfind("--sh-exec=", 0) == 0 || t.rfind("--lua-exec=", 0) == 0 ||
+                (t.size() > 2 && (t.rfind("-e", 0) == 0 || t.rfind("-c", 0) == 0) && t[1] != '-' && n != "socat");
             const std::string up = lower(t);
-            const bool socat_exec = n == "socat" && (up.find("exec:") != std::string::npos || up.find("system:") != std::string::npos);
+            const bool socat_exec =
+                n == "socat" && (up.find("exec:") != std::string::npos || up.find("system:") != std::string::npos);
             if ((exec_opt && n != "socat") || socat_exec)
                 raise(Risk::Destructive, p + " " + t + ": connects a program to the network (a remote shell)");
         }
@@ -460,12 +566,14 @@ bool Classifier::effect_rules(const std::vector<SimpleCommand>& all, size_t inde
             nested_line(c, ctx.inner(p + " -o"));
         }
         if (n == "scp" || n == "sftp")
-            if (auto prog = raw_value(words, {"-S"})) raise(Risk::ChangesState, p + " -S " + *prog + ": runs this program instead of ssh");
+            if (auto prog = raw_value(words, {"-S"}))
+                raise(Risk::ChangesState, p + " -S " + *prog + ": runs this program instead of ssh");
         if (n == "rsync") {
             // -e/--rsh names the remote shell program; anything but ssh or rsh is code to judge.
             if (auto rsh = raw_value(words, {"-e", "--rsh"})) {
                 const ShellParseResult parsed = parse_shell(*rsh);
-                const std::string prog = parsed.ok && !parsed.commands.empty() ? program_basename(parsed.commands[0].program.text) : "";
+                const std::string prog =
+                    parsed.ok && !parsed.commands.empty() ? program_basename(parsed.commands[0].program.text) : "";
                 if (prog != "ssh" && prog != "rsh") {
                     raise(Risk::ChangesState, p + " -e '" + *rsh + "': runs this program as the remote shell");
                     nested_line(*rsh, ctx.inner(p + " -e"));
@@ -474,7 +582,8 @@ bool Classifier::effect_rules(const std::vector<SimpleCommand>& all, size_t inde
             // --rsync-path is run by the remote shell on the other host.
             if (auto rp = raw_value(words, {"--rsync-path"})) {
                 const ShellParseResult parsed = parse_shell(*rp);
-                if (!(parsed.ok && parsed.commands.size() == 1 && program_basename(parsed.commands[0].program.text) == "rsync")) {
+                if (!(parsed.ok && parsed.commands.size() == 1 &&
+                      program_basename(parsed.commands[0].program.text) == "rsync")) {
                     raise(Risk::ChangesState, p + " --rsync-path='" + *rp + "': runs this command on the remote host");
                     nested_line(*rp, ctx.inner(p + " --rsync-path"));
                 }
@@ -484,7 +593,8 @@ bool Classifier::effect_rules(const std::vector<SimpleCommand>& all, size_t inde
     }
     if (n == "sbatch" || n == "srun" || n == "salloc") {
         // Only the job's own options: what follows is the command it runs.
-        const std::vector<ShellWord> own(args.begin(), args.begin() + static_cast<long>(std::min(av.ta.wrapped_start, args.size())));
+        const std::vector<ShellWord> own(args.begin(),
+                                         args.begin() + static_cast<long>(std::min(av.ta.wrapped_start, args.size())));
         // sbatch --wrap CMD runs CMD in the job's shell; the prologs and epilogs are programs it runs.
         if (auto w = raw_value(own, {"--wrap"})) nested_line(*w, ctx.inner(p + " --wrap"));
         for (const char* opt : {"--prolog", "--epilog", "--task-prolog", "--task-epilog"})
@@ -500,24 +610,29 @@ bool Classifier::effect_rules(const std::vector<SimpleCommand>& all, size_t inde
         // flock LOCK -c CMD and script -c CMD hand CMD to a shell.
         // flock LOCK -c CMD: the walk reads -c as the start of the wrapped command.
         size_t own = std::min(av.ta.wrapped_start, args.size());
-        if (own < args.size() && (args[own].text == "-c" || args[own].text.rfind("--command", 0) == 0)) own = args.size();
+        if (own < args.size() && (args[own].text == "-c" || args[own].text.rfind("--command", 0) == 0))
+            own = args.size();
         const std::vector<ShellWord> words(args.begin(), args.begin() + static_cast<long>(own));
         if (auto c = raw_value(words, {"-c", "--command"})) {
             nested_line(*c, ctx.inner(p + " -c"));
             return true;
         }
         if (n == "script")
-            if (auto f = std::find_if(pos.begin(), pos.end(), [](const std::string& a) { return !a.empty(); }); f != pos.end())
+            if (auto f = std::find_if(pos.begin(), pos.end(), [](const std::string& a) { return !a.empty(); });
+                f != pos.end())
                 write_target(*f, "records the session into this file", p);
         return false;
     }
     if (n == "time") {
-        if (auto o = raw_value(std::vector<ShellWord>(args.begin(), args.begin() + static_cast<long>(std::min(av.ta.wrapped_start, args.size()))),
-                               {"-o", "--output"}))
+        if (auto o = raw_value(
+                std::vector<ShellWord>(args.begin(),
+                                       args.begin() + static_cast<long>(std::min(av.ta.wrapped_start, args.size()))),
+                {"-o", "--output"}))
             write_target(*o, "writes the timing report to this file", p);
         return false;
     }
-    if (n == "gcc" || n == "g++" || n == "clang" || n == "clang++" || n == "nvcc" || n == "ld" || n == "cc" || n == "c++") {
+    if (n == "gcc" || n == "g++" || n == "clang" || n == "clang++" || n == "nvcc" || n == "ld" || n == "cc" ||
+        n == "c++") {
         // -o FILE is where the compiler or linker writes its output.
         for (size_t k = 0; k < args.size(); ++k) {
             const std::string& t = args[k].text;
@@ -540,7 +655,8 @@ bool Classifier::effect_rules(const std::vector<SimpleCommand>& all, size_t inde
                 run_words(args, k + 1, ctx.inner(p + " --args"));
                 break;
             }
-            if ((t == "-ex" || t == "--ex" || t == "-eval-command" || t == "--eval-command" || t == "-iex" || t == "--init-eval-command") &&
+            if ((t == "-ex" || t == "--ex" || t == "-eval-command" || t == "--eval-command" || t == "-iex" ||
+                 t == "--init-eval-command") &&
                 k + 1 < args.size()) {
                 std::string c = args[k + 1].text;
                 const size_t b = c.find_first_not_of(" \t");
@@ -570,7 +686,8 @@ bool Classifier::effect_rules(const std::vector<SimpleCommand>& all, size_t inde
             std::vector<ShellWord> rest(args.begin() + static_cast<long>(k) + 2, args.end());
             if (tool == "rm" || tool == "remove") words = {word("rm")};
             else if (tool == "remove_directory") words = {word("rm"), word("-r")};
-            else if (tool == "copy" || tool == "copy_directory" || tool == "copy_if_different" || tool == "copy_directory_if_different")
+            else if (tool == "copy" || tool == "copy_directory" || tool == "copy_if_different" ||
+                     tool == "copy_directory_if_different")
                 words = {word("cp"), word("-r")};
             else if (tool == "rename") words = {word("mv")};
             else if (tool == "touch" || tool == "touch_nocreate") words = {word("touch")};
@@ -602,9 +719,11 @@ bool Classifier::effect_rules(const std::vector<SimpleCommand>& all, size_t inde
             for (size_t k = av.ta.positionals.front(); k < args.size(); ++k) words.push_back(args[k].text);
             std::string text;
             if (sub == "send-keys" || sub == "send") {
-                static const char* kKeys[] = {"Enter", "C-m", "KPEnter", "C-j", "Escape", "Tab", "BSpace", "C-c", "C-d", "C-z", "C-l", "Space", "Up", "Down", "Left", "Right"};
+                static const char* kKeys[] = {"Enter", "C-m", "KPEnter", "C-j",   "Escape", "Tab",  "BSpace", "C-c",
+                                              "C-d",   "C-z", "C-l",     "Space", "Up",     "Down", "Left",   "Right"};
                 for (const std::string& w : words)
-                    if (std::none_of(std::begin(kKeys), std::end(kKeys), [&](const char* k) { return w == k; })) text += (text.empty() ? "" : " ") + w;
+                    if (std::none_of(std::begin(kKeys), std::end(kKeys), [&](const char* k) { return w == k; }))
+                        text += (text.empty() ? "" : " ") + w;
             } else if (sub == "if-shell" || sub == "if") {
                 text = words[0];
             } else {
@@ -619,7 +738,8 @@ bool Classifier::effect_rules(const std::vector<SimpleCommand>& all, size_t inde
         if (auto x = raw_value(args, {"-X"}); x && *x == "stuff" && !pos.empty()) {
             std::string text = pos[0];
             for (const char* nl : {"\\n", "\\r", "^M", "\n"})
-                for (size_t q; (q = text.find(nl)) != std::string::npos;) text.replace(q, std::string(nl).size(), " ; ");
+                for (size_t q; (q = text.find(nl)) != std::string::npos;)
+                    text.replace(q, std::string(nl).size(), " ; ");
             nested_line(text, ctx.inner(p + " -X stuff"));
         } else if (!av.ta.positionals.empty() && !raw_has(args, {"-X", "-r", "-R", "-x", "-ls", "-list", "-wipe"})) {
             run_words(args, av.ta.positionals.front(), ctx.inner(p));
@@ -688,8 +808,7 @@ bool Classifier::effect_rules(const std::vector<SimpleCommand>& all, size_t inde
         }
         if (n == "install" && av.has({"-d"}))
             for (const std::string& d : pos) write_target(d, "creates this directory", p);
-        else if (dest)
-            write_target(*dest, "writes into this destination", p);
+        else if (dest) write_target(*dest, "writes into this destination", p);
         if (n == "mv")
             for (size_t k = 0; k + (dest && !av.value_of({"-t", "--target-directory"}) ? 1 : 0) < pos.size(); ++k)
                 touch_target(pos[k], "moves away", p);
@@ -715,9 +834,12 @@ bool Classifier::effect_rules(const std::vector<SimpleCommand>& all, size_t inde
     }
     if (n == "truncate") {
         const std::string size = av.value_of({"-s", "--size"}).value_or(raw_value(args, {"-s", "--size"}).value_or(""));
-        const bool shrinks = size == "0" || (!size.empty() && (size[0] == '-' || size[0] == '<' || size[0] == '/' || size[0] == '%'));
+        const bool shrinks =
+            size == "0" || (!size.empty() && (size[0] == '-' || size[0] == '<' || size[0] == '/' || size[0] == '%'));
         for (const std::string& f : pos) {
-            if (shrinks) raise(Risk::Destructive, p + " -s " + size + " " + f + ": empties or shrinks the file, losing its data");
+            if (shrinks)
+                raise(Risk::Destructive,
+                      p + " -s " + size + " " + f + ": empties or shrinks the file, losing its data");
             touch_target(f, "truncates", p);
         }
         return false;
@@ -726,7 +848,8 @@ bool Classifier::effect_rules(const std::vector<SimpleCommand>& all, size_t inde
         // Creating a file or folder destroys nothing: only system trees make it destructive.
         for (const std::string& f : pos) {
             const std::string why = protected_path_reason(f);
-            if (why.rfind("system tree", 0) == 0 || why.rfind("the device", 0) == 0 || why == "a login script or SSH key file")
+            if (why.rfind("system tree", 0) == 0 || why.rfind("the device", 0) == 0 ||
+                why == "a login script or SSH key file")
                 raise(Risk::Destructive, p + " " + f + ": creates a file or folder in " + why);
         }
         return false;
@@ -740,7 +863,8 @@ bool Classifier::effect_rules(const std::vector<SimpleCommand>& all, size_t inde
         if (auto dir = raw_value(args, {"-C", "--directory"}); dir && (av.has({"-x"}) || raw_has(args, {"--extract"})))
             write_target(*dir, "extracts files into this folder", p);
         // Programs tar runs, even while only listing (tar -tf x.tar -I CMD).
-        for (const char* opt : {"-I", "--use-compress-program", "--to-command", "-F", "--info-script", "--new-volume-script", "--rsh-command"})
+        for (const char* opt : {"-I", "--use-compress-program", "--to-command", "-F", "--info-script",
+                                "--new-volume-script", "--rsh-command"})
             if (auto prog = raw_value(args, {opt})) {
                 raise(Risk::ChangesState, p + " " + opt + ": runs '" + *prog + "' as a program");
                 nested_line(*prog, ctx.inner(p + " " + opt));
@@ -750,7 +874,8 @@ bool Classifier::effect_rules(const std::vector<SimpleCommand>& all, size_t inde
             if (t.rfind("--checkpoint-action=", 0) != 0) continue;
             const std::string action = t.substr(20);
             if (action.rfind("exec=", 0) == 0) {
-                raise(Risk::ChangesState, p + " --checkpoint-action: runs '" + action.substr(5) + "' at each checkpoint");
+                raise(Risk::ChangesState,
+                      p + " --checkpoint-action: runs '" + action.substr(5) + "' at each checkpoint");
                 nested_line(action.substr(5), ctx.inner(p + " --checkpoint-action"));
             }
         }
@@ -774,7 +899,8 @@ bool Classifier::effect_rules(const std::vector<SimpleCommand>& all, size_t inde
     }
     if (n == "curl") {
         if (auto f = av.value_of({"-o", "--output"})) write_target(*f, "writes the download to this file", p);
-        for (const char* opt : {"-D", "--trace", "--trace-ascii", "--stderr", "--libcurl", "--etag-save", "--hsts", "--alt-svc", "-c"})
+        for (const char* opt :
+             {"-D", "--trace", "--trace-ascii", "--stderr", "--libcurl", "--etag-save", "--hsts", "--alt-svc", "-c"})
             if (auto f = av.value_of({opt})) write_target(*f, "writes to this file", p);
         if (auto d = av.value_of({"--output-dir"})) write_target(*d, "writes downloads into this folder", p);
         return false;
@@ -788,11 +914,13 @@ bool Classifier::effect_rules(const std::vector<SimpleCommand>& all, size_t inde
             raise(Risk::ChangesState, p + ": loads an engine or provider library, which runs its code");
         return false;
     }
-    if ((n == "docker" || n == "kubectl") && !av.ta.subcommand_path.empty() && av.ta.subcommand_path.back() == "cp" && pos.size() >= 2) {
+    if ((n == "docker" || n == "kubectl") && !av.ta.subcommand_path.empty() && av.ta.subcommand_path.back() == "cp" &&
+        pos.size() >= 2) {
         // docker cp C:/x DEST and kubectl cp POD:/x DEST write DEST on this machine.
         const std::string& dest = pos.back();
         const size_t colon = dest.find(':');
-        if (colon == std::string::npos || dest.find('/') < colon) write_target(dest, "copies from the container into this path", p);
+        if (colon == std::string::npos || dest.find('/') < colon)
+            write_target(dest, "copies from the container into this path", p);
         return false;
     }
     if (n == "vi" || n == "vim" || n == "nvim" || n == "ex" || n == "view") {
@@ -813,9 +941,9 @@ bool Classifier::effect_rules(const std::vector<SimpleCommand>& all, size_t inde
     if (n == "ansible") {
         // The command and shell modules (command is the default) run -a on every host.
         const std::string module = raw_value(args, {"-m", "--module-name"}).value_or("command");
-        if (auto a = raw_value(args, {"-a", "--args"}); a && (module == "command" || module == "shell" || module == "raw" ||
-                                                              module == "ansible.builtin.command" || module == "ansible.builtin.shell" ||
-                                                              module == "ansible.builtin.raw")) {
+        if (auto a = raw_value(args, {"-a", "--args"});
+            a && (module == "command" || module == "shell" || module == "raw" || module == "ansible.builtin.command" ||
+                  module == "ansible.builtin.shell" || module == "ansible.builtin.raw")) {
             raise(Risk::ChangesState, p + " -m " + module + ": runs '" + *a + "' on the hosts");
             nested_line(*a, ctx.inner(p + " -a"));
         }
@@ -823,8 +951,10 @@ bool Classifier::effect_rules(const std::vector<SimpleCommand>& all, size_t inde
     }
     if (n == "wget") {
         if (auto f = av.value_of({"-O", "--output-document"})) write_target(*f, "writes the download to this file", p);
-        if (auto f = av.value_of({"-o", "--output-file", "-a", "--append-output"})) write_target(*f, "writes its log to this file", p);
-        if (auto d = av.value_of({"-P", "--directory-prefix"})) write_target(*d, "writes downloads into this folder", p);
+        if (auto f = av.value_of({"-o", "--output-file", "-a", "--append-output"}))
+            write_target(*f, "writes its log to this file", p);
+        if (auto d = av.value_of({"-P", "--directory-prefix"}))
+            write_target(*d, "writes downloads into this folder", p);
         return false;
     }
     if (n == "docker" && !av.ta.subcommand_path.empty() &&
@@ -846,25 +976,30 @@ bool Classifier::effect_rules(const std::vector<SimpleCommand>& all, size_t inde
                 value = args[++k].text;
             }
             if (opt == "--privileged") host_access.push_back("--privileged");
-            if ((opt == "-v" || opt == "--volume") && (value.rfind("/:", 0) == 0 || value.rfind("/etc", 0) == 0 ||
-                                                       value.rfind("/var/run/docker.sock", 0) == 0 || value.rfind("/dev", 0) == 0 ||
-                                                       value.rfind("/boot", 0) == 0 || value.rfind("/root", 0) == 0))
+            if ((opt == "-v" || opt == "--volume") &&
+                (value.rfind("/:", 0) == 0 || value.rfind("/etc", 0) == 0 ||
+                 value.rfind("/var/run/docker.sock", 0) == 0 || value.rfind("/dev", 0) == 0 ||
+                 value.rfind("/boot", 0) == 0 || value.rfind("/root", 0) == 0))
                 host_access.push_back(opt + " " + value);
-            if (opt == "--mount" && (value.find("source=/,") != std::string::npos || value.find("src=/,") != std::string::npos ||
-                                     (value.size() >= 9 && value.substr(value.size() - 9) == "source=/")))
+            if (opt == "--mount" &&
+                (value.find("source=/,") != std::string::npos || value.find("src=/,") != std::string::npos ||
+                 (value.size() >= 9 && value.substr(value.size() - 9) == "source=/")))
                 host_access.push_back("--mount " + value);
             if ((opt == "--pid" || opt == "--userns" || opt == "--ipc" || opt == "--uts") && value == "host")
                 host_access.push_back(opt + "=host");
-            if (opt == "--cap-add" && (lower(value) == "sys_admin" || lower(value) == "all")) host_access.push_back("--cap-add " + value);
+            if (opt == "--cap-add" && (lower(value) == "sys_admin" || lower(value) == "all"))
+                host_access.push_back("--cap-add " + value);
             if (opt == "--entrypoint") entrypoint = value;
         }
-        for (const std::string& h : host_access) raise(Risk::ChangesState, p + " " + h + ": gives the container access to the host");
+        for (const std::string& h : host_access)
+            raise(Risk::ChangesState, p + " " + h + ": gives the container access to the host");
         const size_t image = k;
         std::string inner_text = entrypoint;
         for (size_t c = image + 1; c < args.size(); ++c) inner_text += (inner_text.empty() ? "" : " ") + args[c].text;
         if (image >= args.size()) return true;
         if (inner_text.empty()) {
-            if (!host_access.empty()) raise(Risk::Destructive, p + ": runs the image's own command with access to the host");
+            if (!host_access.empty())
+                raise(Risk::Destructive, p + ": runs the image's own command with access to the host");
             return true;
         }
         RiskReport inner_report;
@@ -872,7 +1007,8 @@ bool Classifier::effect_rules(const std::vector<SimpleCommand>& all, size_t inde
         {
             const ShellParseResult parsed = parse_shell(inner_text);
             if (parsed.ok) {
-                for (size_t c = 0; c < parsed.commands.size(); ++c) sub.command(parsed.commands, c, ctx.inner(p + " (in the container)"));
+                for (size_t c = 0; c < parsed.commands.size(); ++c)
+                    sub.command(parsed.commands, c, ctx.inner(p + " (in the container)"));
             } else {
                 sub.raise(Risk::ChangesState, p + ": runs a command that cannot be parsed");
             }

@@ -88,10 +88,8 @@ InlineEffects scan_awk_program(std::string_view s) {
                 size_t k = j;
                 skip_blanks(s, k);
                 std::string text;
-                if (k < s.size() && s[k] == '(' && awk_literal_operand(s, k + 1, &text))
-                    fx.commands.push_back(text);
-                else
-                    fx.runs_hidden = true;
+                if (k < s.size() && s[k] == '(' && awk_literal_operand(s, k + 1, &text)) fx.commands.push_back(text);
+                else fx.runs_hidden = true;
             } else if (word == "getline" && last_was_string) {
                 // handled at the '|' below; a bare getline reads input
             }
@@ -118,16 +116,12 @@ InlineEffects scan_awk_program(std::string_view s) {
             skip_blanks(s, k);
             if (starts_word(s, k, "getline")) {
                 // "cmd" | getline: the string before the pipe is the command.
-                if (last_was_string)
-                    fx.commands.push_back(last_string);
-                else
-                    fx.runs_hidden = true;
+                if (last_was_string) fx.commands.push_back(last_string);
+                else fx.runs_hidden = true;
             } else if (in_print && paren == 0) {
                 std::string text;
-                if (awk_literal_operand(s, k, &text))
-                    fx.commands.push_back(text);
-                else
-                    fx.runs_hidden = true;
+                if (awk_literal_operand(s, k, &text)) fx.commands.push_back(text);
+                else fx.runs_hidden = true;
             }
             i = k;
             last_was_string = false;
@@ -159,8 +153,11 @@ namespace {
 void skip_sed_address(std::string_view s, size_t& i) {
     for (int part = 0; part < 2; ++part) {
         skip_blanks(s, i);
-        if (i < s.size() && (std::isdigit(static_cast<unsigned char>(s[i])) || s[i] == '$' || s[i] == '+' || s[i] == '~')) {
-            while (i < s.size() && (std::isdigit(static_cast<unsigned char>(s[i])) || s[i] == '$' || s[i] == '~' || s[i] == '+')) ++i;
+        if (i < s.size() &&
+            (std::isdigit(static_cast<unsigned char>(s[i])) || s[i] == '$' || s[i] == '+' || s[i] == '~')) {
+            while (i < s.size() &&
+                   (std::isdigit(static_cast<unsigned char>(s[i])) || s[i] == '$' || s[i] == '~' || s[i] == '+'))
+                ++i;
         } else if (i < s.size() && (s[i] == '/' || s[i] == '\\')) {
             char delim = '/';
             if (s[i] == '\\' && i + 1 < s.size()) {
@@ -209,7 +206,9 @@ InlineEffects scan_sed_script(std::string_view s) {
     InlineEffects fx;
     size_t i = 0;
     while (i < s.size()) {
-        while (i < s.size() && (std::isspace(static_cast<unsigned char>(s[i])) || s[i] == ';' || s[i] == '{' || s[i] == '}')) ++i;
+        while (i < s.size() &&
+               (std::isspace(static_cast<unsigned char>(s[i])) || s[i] == ';' || s[i] == '{' || s[i] == '}'))
+            ++i;
         if (i >= s.size()) break;
         if (s[i] == '#') {
             while (i < s.size() && s[i] != '\n') ++i;
@@ -249,10 +248,8 @@ InlineEffects scan_sed_script(std::string_view s) {
             }
             case 'e': {
                 const std::string command = rest_of_line(s, i);
-                if (command.empty())
-                    fx.runs_hidden = true;  // runs the pattern space
-                else
-                    fx.commands.push_back(command);
+                if (command.empty()) fx.runs_hidden = true;  // runs the pattern space
+                else fx.commands.push_back(command);
                 break;
             }
             case 'w':
@@ -277,10 +274,13 @@ InlineEffects scan_sed_script(std::string_view s) {
             case 'q':
             case 'Q':
                 // Text, file to read, label or exit code up to the end of the line (or ';' for labels).
-                while (i < s.size() && s[i] != '\n' && !((cmd == 'b' || cmd == 't' || cmd == 'T' || cmd == 'q' || cmd == 'Q' || cmd == 'l' || cmd == 'L') && s[i] == ';')) ++i;
+                while (i < s.size() && s[i] != '\n' &&
+                       !((cmd == 'b' || cmd == 't' || cmd == 'T' || cmd == 'q' || cmd == 'Q' || cmd == 'l' ||
+                          cmd == 'L') &&
+                         s[i] == ';'))
+                    ++i;
                 break;
-            default:
-                break;  // one-letter commands: d D p P n N g G h H x z = and unknown letters
+            default: break;  // one-letter commands: d D p P n N g G h H x z = and unknown letters
         }
     }
     return fx;

@@ -48,8 +48,8 @@ std::string strip_glob_tail(const std::string& p) {
 bool is_device_path(std::string_view path) {
     const std::string p = lexical(path);
     if (!below(p, "/dev") || p == "/dev") return false;
-    static constexpr std::array<std::string_view, 9> kHarmless = {"/dev/null", "/dev/zero",  "/dev/stdout",
-                                                                  "/dev/stderr", "/dev/stdin", "/dev/tty",
+    static constexpr std::array<std::string_view, 9> kHarmless = {"/dev/null",   "/dev/zero",    "/dev/stdout",
+                                                                  "/dev/stderr", "/dev/stdin",   "/dev/tty",
                                                                   "/dev/random", "/dev/urandom", "/dev/full"};
     if (std::find(kHarmless.begin(), kHarmless.end(), p) != kHarmless.end()) return false;
     return !below(p, "/dev/fd") && !below(p, "/dev/pts") && !below(p, "/dev/shm");
@@ -69,8 +69,9 @@ std::string protected_path_reason(std::string_view path) {
     {
         const size_t slash = path.rfind('/');
         const std::string_view base = slash == std::string_view::npos ? path : path.substr(slash + 1);
-        if (path.find("/.ssh/") != std::string_view::npos || base == ".ssh" || base == ".bashrc" || base == ".profile" ||
-            base == ".bash_profile" || base == ".bash_login" || base == ".zshrc" || base == ".zprofile" || base == "authorized_keys")
+        if (path.find("/.ssh/") != std::string_view::npos || base == ".ssh" || base == ".bashrc" ||
+            base == ".profile" || base == ".bash_profile" || base == ".bash_login" || base == ".zshrc" ||
+            base == ".zprofile" || base == "authorized_keys")
             return "a login script or SSH key file";
         if (path.rfind("~root", 0) == 0) return "root's home directory";
     }
@@ -83,13 +84,13 @@ std::string protected_path_reason(std::string_view path) {
     if (p == "/dev") return "the device tree /dev";
     if (below(p, "/dev")) return is_device_path(p) ? "the device " + p : "";
     static constexpr std::array<std::string_view, 16> kTrees = {
-        "/etc",     "/boot",     "/usr",   "/bin",  "/sbin", "/lib", "/lib32", "/lib64",
-        "/libx32",  "/var/lib",  "/var/log", "/var/spool", "/sys", "/proc", "/root", "/var/cache/apt"};
+        "/etc",    "/boot",    "/usr",     "/bin",       "/sbin", "/lib",  "/lib32", "/lib64",
+        "/libx32", "/var/lib", "/var/log", "/var/spool", "/sys",  "/proc", "/root",  "/var/cache/apt"};
     for (std::string_view t : kTrees)
         if (below(p, t)) return "system tree " + std::string(t);
-    static constexpr std::array<std::string_view, 15> kRoots = {
-        "/home", "/var", "/opt", "/srv", "/mnt", "/media", "/data", "/scratch",
-        "/lustre", "/gpfs", "/nfs", "/raid", "/datasets", "/run", "/snap"};
+    static constexpr std::array<std::string_view, 15> kRoots = {"/home",  "/var",  "/opt",      "/srv",    "/mnt",
+                                                                "/media", "/data", "/scratch",  "/lustre", "/gpfs",
+                                                                "/nfs",   "/raid", "/datasets", "/run",    "/snap"};
     for (std::string_view r : kRoots) {
         if (!below(p, r)) continue;
         // The root itself, or one level below it (/home/alice, /mnt/data).

@@ -53,13 +53,22 @@ bool parse_spec(const std::string& name, const Json& j, ShellSpec& s, std::strin
     s.name = name;
     if (j.is_string() || j.is_array()) {  // shorthand: "read-only" or ["destructive", "why"]
         auto n = parse_note(j);
-        if (!n) { err = "bad risk for " + name; return false; }
+        if (!n) {
+            err = "bad risk for " + name;
+            return false;
+        }
         s.risk = *n;
         return true;
     }
-    if (!j.is_object()) { err = "entry " + name + " is not an object"; return false; }
+    if (!j.is_object()) {
+        err = "entry " + name + " is not an object";
+        return false;
+    }
     auto n = parse_note(j["risk"].is_null() ? Json("read-only") : j["risk"]);
-    if (!n) { err = "bad risk for " + name; return false; }
+    if (!n) {
+        err = "bad risk for " + name;
+        return false;
+    }
     s.risk = *n;
     if (const Json* r = j.find("reason")) s.risk.reason = r->as_string();
     s.aliases = j.get_string_list("aliases");
@@ -73,11 +82,17 @@ bool parse_spec(const std::string& name, const Json& j, ShellSpec& s, std::strin
     s.awk_script = j["awk_script"].as_bool();
     for (const std::string& o : j.get_string_list("options")) {
         ShellOption opt;
-        if (!parse_option_spec(o, opt)) { err = name + ": bad option spec '" + o + "'"; return false; }
+        if (!parse_option_spec(o, opt)) {
+            err = name + ": bad option spec '" + o + "'";
+            return false;
+        }
         s.options.push_back(std::move(opt));
     }
     if (const Json* sm = j.find("summaries"); sm && !sm->is_null()) {
-        if (!sm->is_object()) { err = name + ": \"summaries\" is not an object"; return false; }
+        if (!sm->is_object()) {
+            err = name + ": \"summaries\" is not an object";
+            return false;
+        }
         for (const auto& [k, v] : sm->as_object()) {
             // A summary for an option the entry does not list would never be shown: a pack error.
             ShellOption* o = nullptr;
@@ -93,7 +108,10 @@ bool parse_spec(const std::string& name, const Json& j, ShellSpec& s, std::strin
     }
     for (const auto& [k, v] : j["option_risk"].as_object()) {
         auto note = parse_note(v);
-        if (!note) { err = name + ": bad option_risk for " + k; return false; }
+        if (!note) {
+            err = name + ": bad option_risk for " + k;
+            return false;
+        }
         const ShellOption* o = s.find_option(k);
         s.option_risk[o ? o->name() : k] = *note;
     }
@@ -105,7 +123,10 @@ bool parse_spec(const std::string& name, const Json& j, ShellSpec& s, std::strin
     if (const Json* p = j.find("assignment_risk"); p && !p->is_null()) s.assignment_risk = parse_note(*p);
     for (const auto& [k, v] : j["risky_words"].as_object()) {
         auto r = risk_from_text(v.as_string());
-        if (!r) { err = name + ": bad risky_words entry " + k; return false; }
+        if (!r) {
+            err = name + ": bad risky_words entry " + k;
+            return false;
+        }
         s.risky_words[k] = *r;
     }
     for (const auto& [k, v] : j["subcommands"].as_object()) {
@@ -186,7 +207,8 @@ std::optional<ShellCatalog> ShellCatalog::load(const std::string& path, std::str
     std::string perr;
     auto doc = Json::parse(ss.str(), &perr);
     if (!doc) return fail(perr);
-    if ((*doc)["format_version"].as_int(-1) != 1) return fail("unsupported format_version (this build reads version 1)");
+    if ((*doc)["format_version"].as_int(-1) != 1)
+        return fail("unsupported format_version (this build reads version 1)");
     ShellCatalog c;
     std::string err;
     for (const Json& t : (*doc)["tools"].as_array()) {
@@ -286,9 +308,10 @@ ToolArgs ShellCatalog::walk(const ShellSpec& tool, const std::vector<ShellWord>&
         const bool tar_bundle = spec.style == "tar" && i == 0 && !t.empty() && t[0] != '-' && r.chain.size() == 1;
         // A wrapper stops reading options once its own operands are complete (ssh HOST CMD,
         // timeout 5 CMD): what follows is the wrapped command even when it starts with '-'.
-        const bool wrapped_here = spec.wraps.present && !spec.wraps.after_double_dash && spec.wraps.skip_positionals > 0 &&
-                                  positionals_here >= spec.wraps.skip_positionals;
-        const bool looks_option = !end_of_options && !wrapped_here && t.size() > 1 && t[0] == '-' && spec.style != "operands";
+        const bool wrapped_here = spec.wraps.present && !spec.wraps.after_double_dash &&
+                                  spec.wraps.skip_positionals > 0 && positionals_here >= spec.wraps.skip_positionals;
+        const bool looks_option =
+            !end_of_options && !wrapped_here && t.size() > 1 && t[0] == '-' && spec.style != "operands";
         if (looks_option || tar_bundle) {
             const std::string tok = tar_bundle ? "-" + t : t;
             const size_t shift = tar_bundle ? 1 : 0;
@@ -297,7 +320,10 @@ ToolArgs ShellCatalog::walk(const ShellSpec& tool, const std::vector<ShellWord>&
                 const std::string name = tok.substr(0, eq);
                 const ShellOption* o = find_in_chain(r.chain, name);
                 if (!o) o = find_long_prefix(r.chain, name);
-                if (!o) { unknown(name, i, 0); continue; }
+                if (!o) {
+                    unknown(name, i, 0);
+                    continue;
+                }
                 ToolArgs::Opt opt{o, name, "", false, i};
                 if (eq != std::string::npos) {
                     opt.value = tok.substr(eq + 1);
@@ -317,7 +343,8 @@ ToolArgs ShellCatalog::walk(const ShellSpec& tool, const std::vector<ShellWord>&
             {
                 const size_t eq = spec.style == "gnu" ? std::string::npos : tok.find('=');
                 const std::string name = tok.substr(0, eq);
-                if (const ShellOption* o = find_in_chain(r.chain, name); o && (name.size() > 2 || spec.style != "tar")) {
+                if (const ShellOption* o = find_in_chain(r.chain, name);
+                    o && (name.size() > 2 || spec.style != "tar")) {
                     ToolArgs::Opt opt{o, name, "", false, i};
                     if (eq != std::string::npos) {
                         opt.value = tok.substr(eq + 1);
@@ -345,7 +372,8 @@ ToolArgs ShellCatalog::walk(const ShellSpec& tool, const std::vector<ShellWord>&
             }
             if (spec.signal_option) {
                 bool upper = tok.size() > 2;
-                for (size_t k = 1; k < tok.size(); ++k) upper = upper && std::isupper(static_cast<unsigned char>(tok[k]));
+                for (size_t k = 1; k < tok.size(); ++k)
+                    upper = upper && std::isupper(static_cast<unsigned char>(tok[k]));
                 if (upper) {
                     r.options.push_back(ToolArgs::Opt{nullptr, "-SIGNAL", tok.substr(1), true, i});
                     continue;

@@ -23,7 +23,7 @@ struct RiskNote {
 
 struct ShellOption {
     enum class Arg { None, Required, Optional };  // Optional: only as --opt=value / -oVALUE
-    std::vector<std::string> spellings;            // "-n", "--lines"
+    std::vector<std::string> spellings;           // "-n", "--lines"
     Arg arg = Arg::None;
     std::string summary;  // one line from the pack's "summaries"; may be empty
     const std::string& name() const { return spellings.front(); }
@@ -31,11 +31,11 @@ struct ShellOption {
 
 struct ShellWraps {
     bool present = false;
-    int skip_positionals = 0;       // positionals (timeout's duration, ssh's host) before the command
-    bool join_string = false;       // a single word holding a whole command line (watch "a | b")
-    bool skip_assignments = false;  // env FOO=1 cmd
-    bool after_double_dash = false; // kubectl exec POD -- cmd
-    std::string default_command;    // xargs with no command runs echo
+    int skip_positionals = 0;           // positionals (timeout's duration, ssh's host) before the command
+    bool join_string = false;           // a single word holding a whole command line (watch "a | b")
+    bool skip_assignments = false;      // env FOO=1 cmd
+    bool after_double_dash = false;     // kubectl exec POD -- cmd
+    std::string default_command;        // xargs with no command runs echo
     std::optional<RiskNote> none_risk;  // class when no command is given (ssh HOST: a login shell)
 };
 
@@ -81,8 +81,8 @@ struct ToolArgs {
     std::vector<std::string> subcommand_path;
     std::string unknown_subcommand;
     std::vector<Opt> options;
-    std::vector<size_t> positionals;  // indexes into args
-    size_t wrapped_start = SIZE_MAX;  // index into args where a wrapped command starts
+    std::vector<size_t> positionals;     // indexes into args
+    size_t wrapped_start = SIZE_MAX;     // index into args where a wrapped command starts
     std::vector<CheckMessage> messages;  // unknown options of fully catalogued tools, missing values
     const ShellSpec& spec() const { return *chain.back(); }
 };

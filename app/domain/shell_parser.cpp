@@ -39,11 +39,20 @@ size_t find_invalid_utf8(std::string_view t) {
         const auto c = static_cast<unsigned char>(t[i]);
         size_t n = 0;
         uint32_t cp = 0;
-        if (c < 0x80) { ++i; continue; }
-        if ((c & 0xE0) == 0xC0) { n = 1; cp = c & 0x1F; }
-        else if ((c & 0xF0) == 0xE0) { n = 2; cp = c & 0x0F; }
-        else if ((c & 0xF8) == 0xF0) { n = 3; cp = c & 0x07; }
-        else return i;
+        if (c < 0x80) {
+            ++i;
+            continue;
+        }
+        if ((c & 0xE0) == 0xC0) {
+            n = 1;
+            cp = c & 0x1F;
+        } else if ((c & 0xF0) == 0xE0) {
+            n = 2;
+            cp = c & 0x0F;
+        } else if ((c & 0xF8) == 0xF0) {
+            n = 3;
+            cp = c & 0x07;
+        } else return i;
         for (size_t k = 1; k <= n; ++k) {
             if (i + k >= t.size()) return i;
             const auto cc = static_cast<unsigned char>(t[i + k]);
@@ -69,9 +78,9 @@ bool is_name_char(char c) { return std::isalnum(static_cast<unsigned char>(c)) |
 namespace {
 
 bool is_keyword(const std::string& w) {
-    static const std::array<const char*, 18> kKeywords = {"if",   "then", "else", "elif",   "fi", "for",
-                                                          "while", "until", "do",  "done",  "case", "esac",
-                                                          "function", "select", "{", "}", "[[", "]]"};
+    static const std::array<const char*, 18> kKeywords = {"if",       "then",   "else", "elif", "fi",   "for",
+                                                          "while",    "until",  "do",   "done", "case", "esac",
+                                                          "function", "select", "{",    "}",    "[[",   "]]"};
     for (const char* k : kKeywords)
         if (w == k) return true;
     return false;
@@ -166,8 +175,9 @@ bool Parser::finish() {
     for (size_t i = first_; i < out_.size(); ++i) {
         for (ShellRedirection& r : out_[i].redirections) {
             if (!r.heredoc) continue;
-            auto it = std::lower_bound(bodies_.begin(), bodies_.end(), r.start,
-                                       [](const std::pair<size_t, std::string>& b, size_t key) { return b.first < key; });
+            auto it =
+                std::lower_bound(bodies_.begin(), bodies_.end(), r.start,
+                                 [](const std::pair<size_t, std::string>& b, size_t key) { return b.first < key; });
             if (it != bodies_.end() && it->first == r.start) r.target = it->second;
         }
     }
@@ -248,14 +258,29 @@ bool Parser::parse_list(int depth, bool in_case, size_t& count, ListStop& stop) 
         const char d = s_[pos_];
         op_pos = pos_;
         ShellOp op = ShellOp::None;
-        if (d == '&' && peek(1) == '&') { op = ShellOp::And; op_text = "&&"; pos_ += 2; need_command = true; }
-        else if (d == '|' && peek(1) == '|') { op = ShellOp::Or; op_text = "||"; pos_ += 2; need_command = true; }
-        else if (d == ';' && (peek(1) == ';' || peek(1) == '&') && in_case) continue;
-        else if (d == ';' && peek(1) == ';') return fail("';;' ends a case item; it is not valid outside 'case ... esac'", pos_);
-        else if (d == ';') { op = ShellOp::Seq; ++pos_; }
-        else if (d == '&') { op = ShellOp::Background; ++pos_; }
-        else if (d == '\n') { op = ShellOp::Seq; newline(); }
-        else if (d == ')') continue;
+        if (d == '&' && peek(1) == '&') {
+            op = ShellOp::And;
+            op_text = "&&";
+            pos_ += 2;
+            need_command = true;
+        } else if (d == '|' && peek(1) == '|') {
+            op = ShellOp::Or;
+            op_text = "||";
+            pos_ += 2;
+            need_command = true;
+        } else if (d == ';' && (peek(1) == ';' || peek(1) == '&') && in_case) continue;
+        else if (d == ';' && peek(1) == ';')
+            return fail("';;' ends a case item; it is not valid outside 'case ... esac'", pos_);
+        else if (d == ';') {
+            op = ShellOp::Seq;
+            ++pos_;
+        } else if (d == '&') {
+            op = ShellOp::Background;
+            ++pos_;
+        } else if (d == '\n') {
+            op = ShellOp::Seq;
+            newline();
+        } else if (d == ')') continue;
         else return fail(std::string("unexpected '") + d + "'", pos_);
         if (!out_.empty()) out_.back().next = op;
     }
@@ -381,8 +406,7 @@ bool Parser::parse_simple(int depth) {
     if (i < words.size() && words[i].text == "sudo") {
         const size_t sudo_index = i++;
         if (!parse_sudo(words, i, cmd)) return false;
-        while (i < words.size() &&
-               is_assignment(std::string(s_.substr(words[i].start - base_, words[i].length)))) {
+        while (i < words.size() && is_assignment(std::string(s_.substr(words[i].start - base_, words[i].length)))) {
             const size_t eq = words[i].text.find('=');
             cmd.env.emplace_back(words[i].text.substr(0, eq), words[i].text.substr(eq + 1));
             ++i;
@@ -417,14 +441,17 @@ bool Parser::is_assignment(const std::string& raw) {
 // sudo's own options; leaves `i` at the first word of the command it runs.
 bool Parser::parse_sudo(const std::vector<ShellWord>& words, size_t& i, SimpleCommand& cmd) {
     static const std::string kShortWithArg = "ugCDprtTUh";
-    static const std::array<const char*, 10> kLongWithArg = {"--user", "--group", "--chdir", "--prompt",
-                                                             "--close-from", "--host", "--role", "--type",
-                                                             "--command-timeout", "--other-user"};
+    static const std::array<const char*, 10> kLongWithArg = {
+        "--user", "--group", "--chdir", "--prompt",          "--close-from",
+        "--host", "--role",  "--type",  "--command-timeout", "--other-user"};
     while (i < words.size()) {
         const std::string& t = words[i].text;
         if (t.size() < 2 || t[0] != '-') break;
         cmd.sudo_args.push_back(words[i]);
-        if (t == "--") { ++i; break; }
+        if (t == "--") {
+            ++i;
+            break;
+        }
         if (t.rfind("--", 0) == 0) {
             const size_t eq = t.find('=');
             const std::string name = t.substr(0, eq);
@@ -433,7 +460,8 @@ bool Parser::parse_sudo(const std::vector<ShellWord>& words, size_t& i, SimpleCo
             for (const char* l : kLongWithArg) takes = takes || name == l;
             ++i;
             if (takes && eq == std::string::npos) {
-                if (i >= words.size()) return fail("sudo option " + name + " needs a value", words[i - 1].start - base_);
+                if (i >= words.size())
+                    return fail("sudo option " + name + " needs a value", words[i - 1].start - base_);
                 if (name == "--user") cmd.sudo_user = words[i].text;
                 cmd.sudo_args.push_back(words[i]);
                 ++i;
@@ -449,7 +477,8 @@ bool Parser::parse_sudo(const std::vector<ShellWord>& words, size_t& i, SimpleCo
             if (k + 1 < t.size()) {
                 value = t.substr(k + 1);
             } else {
-                if (i >= words.size()) return fail(std::string("sudo option -") + o + " needs a value", words[i - 1].start - base_);
+                if (i >= words.size())
+                    return fail(std::string("sudo option -") + o + " needs a value", words[i - 1].start - base_);
                 value = words[i].text;
                 cmd.sudo_args.push_back(words[i]);
                 ++i;
@@ -482,7 +511,10 @@ bool Parser::parse_redirection(int depth, ShellRedirection& r) {
     } else if (s_[pos_] == '>') {
         ++pos_;
         if (!at_end() && (s_[pos_] == '>' || s_[pos_] == '|')) ++pos_;
-        else if (!at_end() && s_[pos_] == '&') { ++pos_; r.dup = true; }
+        else if (!at_end() && s_[pos_] == '&') {
+            ++pos_;
+            r.dup = true;
+        }
     } else {  // '<'
         ++pos_;
         if (!at_end() && s_[pos_] == '<') {
@@ -491,10 +523,15 @@ bool Parser::parse_redirection(int depth, ShellRedirection& r) {
             } else {
                 ++pos_;
                 r.heredoc = true;
-                if (!at_end() && s_[pos_] == '-') { ++pos_; strip_tabs = true; }
+                if (!at_end() && s_[pos_] == '-') {
+                    ++pos_;
+                    strip_tabs = true;
+                }
             }
-        } else if (!at_end() && s_[pos_] == '&') { ++pos_; r.dup = true; }
-        else if (!at_end() && s_[pos_] == '>') ++pos_;
+        } else if (!at_end() && s_[pos_] == '&') {
+            ++pos_;
+            r.dup = true;
+        } else if (!at_end() && s_[pos_] == '>') ++pos_;
     }
     r.op = std::string(s_.substr(start, pos_ - start));
     r.start = abs(start);
@@ -589,7 +626,8 @@ bool Parser::parse_backticks(int depth, std::string& text) {
     }
     ++pos_;
     text += std::string(s_.substr(open, pos_ - open));
-    if (depth + 1 > kShellMaxDepth) return fail("nesting deeper than " + std::to_string(kShellMaxDepth) + " levels", open);
+    if (depth + 1 > kShellMaxDepth)
+        return fail("nesting deeper than " + std::to_string(kShellMaxDepth) + " levels", open);
     const size_t mark = out_.size();
     Parser sub(inner, abs(open + 1), sink_);
     if (!sub.parse_top(depth + 1)) return fail(sub.error(), sub.error_pos() - base_);
@@ -638,7 +676,9 @@ bool Parser::parse_arith(int depth, size_t open, bool dollar) {
         } else if (c == ')') {
             if (level == 0) {
                 if (peek(1) != ')')
-                    return fail(std::string("')' closes the arithmetic '") + (dollar ? "$((" : "((") + "' opened here; '))' expected", open);
+                    return fail(std::string("')' closes the arithmetic '") + (dollar ? "$((" : "((") +
+                                    "' opened here; '))' expected",
+                                open);
                 pos_ += 2;
                 return true;
             }
@@ -682,7 +722,8 @@ bool Parser::parse_dollar(int depth, ShellWord& w) {
     } else {
         ++pos_;
         while (!at_end() && is_name_char(s_[pos_])) ++pos_;
-        if (pos_ == start + 1 && !at_end() && std::string_view("?#$!@*-0123456789").find(s_[pos_]) != std::string_view::npos)
+        if (pos_ == start + 1 && !at_end() &&
+            std::string_view("?#$!@*-0123456789").find(s_[pos_]) != std::string_view::npos)
             ++pos_;
     }
     w.text += std::string(s_.substr(start, pos_ - start));
@@ -729,7 +770,10 @@ bool Parser::parse_word(int depth, ShellWord& w, bool regex) {
         if (is_word_end(c)) break;
         if (c == '\\') {
             if (pos_ + 1 >= s_.size()) return fail("backslash at the end of the line escapes nothing", pos_);
-            if (peek(1) == '\n') { pos_ += 2; continue; }
+            if (peek(1) == '\n') {
+                pos_ += 2;
+                continue;
+            }
             w.text += s_[pos_ + 1];
             w.quoted = true;
             pos_ += 2;
@@ -767,8 +811,12 @@ bool Parser::parse_double_quoted(int depth, ShellWord& w) {
     while (true) {
         if (at_end()) return fail("unterminated double quote", open);
         const char c = s_[pos_];
-        if (c == '"') { ++pos_; return true; }
-        if (c == '\\' && pos_ + 1 < s_.size() && std::string_view("$`\"\\\n").find(s_[pos_ + 1]) != std::string_view::npos) {
+        if (c == '"') {
+            ++pos_;
+            return true;
+        }
+        if (c == '\\' && pos_ + 1 < s_.size() &&
+            std::string_view("$`\"\\\n").find(s_[pos_ + 1]) != std::string_view::npos) {
             if (s_[pos_ + 1] != '\n') w.text += s_[pos_ + 1];
             pos_ += 2;
         } else if (c == '$' && (peek(1) == '(' || peek(1) == '{' || is_name_char(peek(1)))) {
@@ -790,7 +838,10 @@ bool Parser::parse_ansi_c(ShellWord& w) {
     while (true) {
         if (at_end()) return fail("unterminated $'...' quote", open);
         const char c = s_[pos_];
-        if (c == '\'') { ++pos_; return true; }
+        if (c == '\'') {
+            ++pos_;
+            return true;
+        }
         if (c == '\\' && pos_ + 1 < s_.size()) {
             const char e = s_[pos_ + 1];
             w.text += e == 'n' ? '\n' : e == 't' ? '\t' : e;

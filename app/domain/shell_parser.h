@@ -15,8 +15,8 @@ namespace sigma::domain {
 // as written; their inner commands are parsed into the command list as well.
 struct ShellWord {
     std::string text;
-    size_t start = 0;   // byte offset in the line
-    size_t length = 0;  // bytes in the line, quotes included
+    size_t start = 0;      // byte offset in the line
+    size_t length = 0;     // bytes in the line, quotes included
     bool quoted = false;   // some part was quoted or escaped
     bool expands = false;  // contains $..., `...` or a leading ~
     bool glob = false;     // contains an unquoted * ? or [
@@ -25,9 +25,9 @@ struct ShellWord {
 
 // A redirection such as "> out", "2>&1", "&>> log", "< in", "<<< text", "<<EOF".
 struct ShellRedirection {
-    std::string op;      // as written without spaces: ">", ">>", "2>", "2>&", "&>", "<", "<<<", ">|", "<<", "<<-"
-    std::string target;  // file word after quote removal, the fd of a duplication ("1"), or a here-document's body
-    bool dup = false;    // fd duplication (2>&1, >&2, <&0, >&-): no file involved
+    std::string op;          // as written without spaces: ">", ">>", "2>", "2>&", "&>", "<", "<<<", ">|", "<<", "<<-"
+    std::string target;      // file word after quote removal, the fd of a duplication ("1"), or a here-document's body
+    bool dup = false;        // fd duplication (2>&1, >&2, <&0, >&-): no file involved
     bool heredoc = false;    // "<<" / "<<-": target is the body (lines up to the delimiter, each ending in '\n')
     bool inherited = false;  // copied from an enclosing compound command ("done > out", "} 2>&1"); start/length
                              // point at the redirection after that compound
@@ -61,14 +61,14 @@ struct SimpleCommand {
 
 // A for/select/while/until loop, in the order the keywords appear.
 struct ShellLoop {
-    std::string keyword;     // "for", "select", "while", "until"
-    bool unbounded = false;  // never ends on its own: while true / while : / while [ 1 ] / while sleep N /
-                             // until false / for ((;;)); flagged even when a break is seen
-    bool break_seen = false; // a break, exit or return command appears in its body
-    size_t start = 0;        // the keyword
-    size_t length = 0;       // up to and including 'done'
-    std::string variable;            // for/select NAME; empty for other loops
-    std::vector<ShellWord> words;    // for/select NAME in WORDS: the words, as parsed
+    std::string keyword;           // "for", "select", "while", "until"
+    bool unbounded = false;        // never ends on its own: while true / while : / while [ 1 ] / while sleep N /
+                                   // until false / for ((;;)); flagged even when a break is seen
+    bool break_seen = false;       // a break, exit or return command appears in its body
+    size_t start = 0;              // the keyword
+    size_t length = 0;             // up to and including 'done'
+    std::string variable;          // for/select NAME; empty for other loops
+    std::vector<ShellWord> words;  // for/select NAME in WORDS: the words, as parsed
 };
 
 struct ShellParseResult {
@@ -81,8 +81,8 @@ struct ShellParseResult {
     // compound command reads a pipe, each command it runs has stdin_from_pipe set.
     std::vector<SimpleCommand> commands;
     std::vector<ShellLoop> loops;
-    std::string error;                    // names the problem when !ok
-    size_t error_pos = 0;                 // byte offset of the problem
+    std::string error;     // names the problem when !ok
+    size_t error_pos = 0;  // byte offset of the problem
 };
 
 constexpr size_t kShellMaxInputBytes = 128 * 1024;

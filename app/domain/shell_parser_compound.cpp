@@ -92,13 +92,25 @@ bool Parser::parse_compound(int depth) {
         }
     } else {
         const std::string_view kw = word_here();
-        if (kw == "{") { ok = parse_group(depth); closing = "}"; }
-        else if (kw == "[[") { ok = parse_test(depth); closing = "]]"; }
-        else if (kw == "if") { ok = parse_if(depth); closing = "fi"; }
-        else if (kw == "for" || kw == "select") { ok = parse_for(depth); closing = "done"; }
-        else if (kw == "while" || kw == "until") { ok = parse_while(depth); closing = "done"; }
-        else if (kw == "case") { ok = parse_case(depth); closing = "esac"; }
-        else if (kw == "function") return parse_function(depth);
+        if (kw == "{") {
+            ok = parse_group(depth);
+            closing = "}";
+        } else if (kw == "[[") {
+            ok = parse_test(depth);
+            closing = "]]";
+        } else if (kw == "if") {
+            ok = parse_if(depth);
+            closing = "fi";
+        } else if (kw == "for" || kw == "select") {
+            ok = parse_for(depth);
+            closing = "done";
+        } else if (kw == "while" || kw == "until") {
+            ok = parse_while(depth);
+            closing = "done";
+        } else if (kw == "case") {
+            ok = parse_case(depth);
+            closing = "esac";
+        } else if (kw == "function") return parse_function(depth);
         else return fail("expected a command", pos_);
     }
     if (!ok) return false;
@@ -126,7 +138,8 @@ bool Parser::compound_tail(int depth, size_t mark, const std::string& closing) {
         if (in_substitution(i)) continue;
         sink_.copied_redirections += redirections.size();
         if (sink_.copied_redirections > kShellMaxCopiedRedirections)
-            return fail("too many redirections on nested compound commands to track", redirections.front().start - base_);
+            return fail("too many redirections on nested compound commands to track",
+                        redirections.front().start - base_);
         for (const ShellRedirection& r : redirections) out_[i].redirections.push_back(r);
     }
     return true;
@@ -247,7 +260,10 @@ bool Parser::parse_for(int depth) {
                     skip_blanks(false);
                     if (at_end()) return fail("unterminated '" + kw + "': 'do' expected " + after, open);
                     const char c = s_[pos_];
-                    if (c == ';') { ++pos_; break; }
+                    if (c == ';') {
+                        ++pos_;
+                        break;
+                    }
                     if (c == '\n') break;
                     const bool proc_subst = (c == '<' || c == '>') && peek(1) == '(';
                     if (is_meta(c) && !proc_subst) return fail("'do' expected " + after + ", found '" + c + "'", pos_);
@@ -359,13 +375,22 @@ bool Parser::parse_case(int depth) {
             skip_blanks(false);
             if (at_end()) return fail("unterminated 'case': 'esac' expected", open);
             const char c = s_[pos_];
-            if (is_meta(c) || c == '\n') return fail(std::string("case pattern expected before '") + (c == '\n' ? std::string("newline") : std::string(1, c)) + "'", pos_);
+            if (is_meta(c) || c == '\n')
+                return fail(std::string("case pattern expected before '") +
+                                (c == '\n' ? std::string("newline") : std::string(1, c)) + "'",
+                            pos_);
             ShellWord pattern;
             if (!parse_word(depth, pattern)) return false;
             skip_blanks(false);
             if (at_end()) return fail("unterminated 'case': ')' expected after the pattern", open);
-            if (s_[pos_] == '|') { ++pos_; continue; }
-            if (s_[pos_] == ')') { ++pos_; break; }
+            if (s_[pos_] == '|') {
+                ++pos_;
+                continue;
+            }
+            if (s_[pos_] == ')') {
+                ++pos_;
+                break;
+            }
             return fail("')' expected after the case pattern", pos_);
         }
         size_t count = 0;

@@ -60,7 +60,7 @@ private:
     void skip_blanks(bool newlines);
     void newline();  // consumes one '\n' and reads the here-document bodies it starts
     void read_heredocs();
-    bool finish();   // checks no here-document is left open and stores the bodies
+    bool finish();  // checks no here-document is left open and stores the bodies
 
     // Parses a list of pipelines up to the end, a ')', a case item end (;; ;& ;;&) when `in_case`,
     // or a reserved closing word in command position. `count` gets the number of pipelines.

@@ -25,7 +25,11 @@ std::vector<std::string> shell_tokens(std::string_view line) {
     size_t i = 0;
     while (i < line.size()) {
         const char c = line[i];
-        if (is_blank(c) || c == '\n') { flush(); ++i; continue; }
+        if (is_blank(c) || c == '\n') {
+            flush();
+            ++i;
+            continue;
+        }
         if (c == '\'' || c == '"') {
             in_word = true;
             size_t j = i + 1;
@@ -37,7 +41,12 @@ std::vector<std::string> shell_tokens(std::string_view line) {
             i = j < line.size() ? j + 1 : j;
             continue;
         }
-        if (c == '\\' && i + 1 < line.size()) { in_word = true; cur += line[i + 1]; i += 2; continue; }
+        if (c == '\\' && i + 1 < line.size()) {
+            in_word = true;
+            cur += line[i + 1];
+            i += 2;
+            continue;
+        }
         if (c == '|' || c == '&' || c == ';' || c == '(' || c == ')' || c == '<' || c == '>') {
             // Redirections keep their fd: "2>" and "2>&1" are single tokens.
             std::string op;
@@ -55,7 +64,8 @@ std::vector<std::string> shell_tokens(std::string_view line) {
                 ++j;
                 if (op.size() >= 3) break;
             }
-            while (!op.empty() && op.back() == '&' && j < line.size() && std::isdigit(static_cast<unsigned char>(line[j]))) {
+            while (!op.empty() && op.back() == '&' && j < line.size() &&
+                   std::isdigit(static_cast<unsigned char>(line[j]))) {
                 op += line[j];
                 ++j;
                 break;
@@ -82,7 +92,10 @@ std::string normalize_whitespace(std::string_view line) {
             pending_space = !out.empty();
             continue;
         }
-        if (pending_space) { out += ' '; pending_space = false; }
+        if (pending_space) {
+            out += ' ';
+            pending_space = false;
+        }
         out += c;
         if (quote) {
             if (c == '\\' && quote == '"' && i + 1 < line.size()) out += line[++i];

@@ -43,7 +43,8 @@ size_t edit_distance(std::string_view a, std::string_view b, size_t cap) {
     return prev[m];
 }
 
-std::vector<std::string> suggest(std::string_view word, const std::vector<std::string>& candidates, size_t max_results) {
+std::vector<std::string> suggest(std::string_view word, const std::vector<std::string>& candidates,
+                                 size_t max_results) {
     std::vector<std::pair<size_t, size_t>> scored;  // (distance, index)
     if (word.empty() || word.size() > 256) return {};
     const size_t limit = std::min<size_t>(3, std::max<size_t>(1, word.size() / 3));

@@ -33,7 +33,8 @@ std::vector<std::string_view> split_lines(std::string_view text) {
 bool keyed(std::string_view line, std::string_view key, std::string_view* value) {
     line = trim(line);
     // Tolerate markdown emphasis around the key: "**command:**".
-    while (!line.empty() && (line.front() == '*' || line.front() == '-' || line.front() == '#')) line = trim(line.substr(1));
+    while (!line.empty() && (line.front() == '*' || line.front() == '-' || line.front() == '#'))
+        line = trim(line.substr(1));
     if (line.size() < key.size() + 1) return false;
     for (size_t i = 0; i < key.size(); ++i)
         if (std::tolower(static_cast<unsigned char>(line[i])) != key[i]) return false;
@@ -231,7 +232,8 @@ std::vector<ChatTurn> build_diagnosis_messages(std::string_view findings, std::s
 
 std::string format_diagnosis_answer(std::string_view category, std::string_view root_cause,
                                     const std::vector<std::string>& next_steps) {
-    std::string out = "category: " + std::string(category) + "\nroot cause: " + std::string(root_cause) + "\nnext steps:";
+    std::string out =
+        "category: " + std::string(category) + "\nroot cause: " + std::string(root_cause) + "\nnext steps:";
     for (const std::string& s : next_steps) out += "\n- " + s;
     return out;
 }

@@ -9,9 +9,9 @@
 namespace sigma {
 
 enum class ErrorCode {
-    Io,            // the file could not be opened, read or mapped
-    Format,        // the bytes are not what the format says (magic, version, counts, offsets)
-    Unsupported,   // valid, but something this engine does not implement (architecture, type)
+    Io,           // the file could not be opened, read or mapped
+    Format,       // the bytes are not what the format says (magic, version, counts, offsets)
+    Unsupported,  // valid, but something this engine does not implement (architecture, type)
     InvalidArgument,
     OutOfMemory,
     Cancelled,
@@ -66,8 +66,8 @@ private:
 
 // Early return: evaluates `expr` (a Status) and, when it is an error, returns that error from the
 // calling function (which returns a Status or an Expected). The one such macro of the engine.
-#define SIGMA_TRY(expr)                              \
-    do {                                             \
-        ::sigma::Status sigma_try_ = (expr);         \
-        if (!sigma_try_) return sigma_try_.error();  \
+#define SIGMA_TRY(expr)                             \
+    do {                                            \
+        ::sigma::Status sigma_try_ = (expr);        \
+        if (!sigma_try_) return sigma_try_.error(); \
     } while (0)

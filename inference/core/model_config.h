@@ -30,23 +30,23 @@ struct HeadCounts {
 
 struct ModelConfig {
     Arch arch = Arch::Llama;
-    std::string arch_name;      // "llama", "qwen2", "sigma"
+    std::string arch_name;  // "llama", "qwen2", "sigma"
     int n_layer = 0;
-    int n_embd = 0;             // hidden size H
-    int n_ff = 0;               // SwiGLU inner width
-    HeadCounts heads;           // n_q, n_k, n_v and the head mapping
-    int d_k = 0;                // query/key head size used for scores (after half-K up-projection: d_v)
-    int d_k_cache = 0;          // key head size stored in the KV cache (half-K: d_v / 2, else d_k)
-    int d_v = 0;                // value head size
-    int d_aug = 0;              // AugQ inner width; 0 = no AugQ
-    bool half_k = false;        // attn_k_up present: cached K is d_k_cache wide, mapped up at attention time
+    int n_embd = 0;       // hidden size H
+    int n_ff = 0;         // SwiGLU inner width
+    HeadCounts heads;     // n_q, n_k, n_v and the head mapping
+    int d_k = 0;          // query/key head size used for scores (after half-K up-projection: d_v)
+    int d_k_cache = 0;    // key head size stored in the KV cache (half-K: d_v / 2, else d_k)
+    int d_v = 0;          // value head size
+    int d_aug = 0;        // AugQ inner width; 0 = no AugQ
+    bool half_k = false;  // attn_k_up present: cached K is d_k_cache wide, mapped up at attention time
     int n_vocab = 0;
-    int n_ctx_train = 0;        // the longest context the model allows
+    int n_ctx_train = 0;  // the longest context the model allows
     float rms_eps = 1e-5f;
     float rope_theta = 10000.0f;
     RopeStyle rope_style = RopeStyle::Normal;
-    bool qkv_bias = false;      // qwen2
-    bool tied_output = false;   // output projection shares token_embd
+    bool qkv_bias = false;     // qwen2
+    bool tied_output = false;  // output projection shares token_embd
 };
 
 }  // namespace sigma

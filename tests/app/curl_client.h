@@ -21,9 +21,10 @@ public:
     // args: extra curl arguments (method, headers, data, URL). -s -S and the status suffix are added.
     explicit CurlCall(const QStringList& args) {
         process_ = std::make_unique<QProcess>();
-        process_->start(QStringLiteral("curl"), QStringList{QStringLiteral("-s"), QStringLiteral("-S"),
-                                                            QStringLiteral("--max-time"), QStringLiteral("60"),
-                                                            QStringLiteral("-w"), QStringLiteral("\n%{http_code}")} + args);
+        process_->start(QStringLiteral("curl"),
+                        QStringList{QStringLiteral("-s"), QStringLiteral("-S"), QStringLiteral("--max-time"),
+                                    QStringLiteral("60"), QStringLiteral("-w"), QStringLiteral("\n%{http_code}")} +
+                            args);
     }
     bool finished() const { return process_->state() == QProcess::NotRunning; }
     CurlResult wait() {

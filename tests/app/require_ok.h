@@ -5,8 +5,8 @@
 #include <QtTest>
 
 // Stops the test with the error's message unless `expr` (an Expected or Status) is ok.
-#define REQUIRE_OK(expr)                                                         \
-    do {                                                                         \
-        const auto& r_ = (expr);                                                 \
-        QVERIFY2(r_.ok(), r_.ok() ? "" : r_.error().message.c_str());            \
+#define REQUIRE_OK(expr)                                              \
+    do {                                                              \
+        const auto& r_ = (expr);                                      \
+        QVERIFY2(r_.ok(), r_.ok() ? "" : r_.error().message.c_str()); \
     } while (0)

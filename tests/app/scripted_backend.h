@@ -11,7 +11,7 @@
 class ScriptedBackend : public sigma::app::Backend {
 public:
     QStringList pieces{QStringLiteral("Hello"), QStringLiteral(" world")};
-    bool hold = false;          // keep requests running until release()
+    bool hold = false;              // keep requests running until release()
     bool fail_after_first = false;  // emit one piece, then fail with Internal
     QList<sigma::app::GenerationRequest> requests;
     QList<quint64> cancelled;
@@ -24,21 +24,27 @@ public:
             held_.append(id);
             return id;
         }
-        QMetaObject::invokeMethod(this, [this, id] { play(id); }, Qt::QueuedConnection);
+        QMetaObject::invokeMethod(
+            this, [this, id] { play(id); }, Qt::QueuedConnection);
         return id;
     }
     void cancel(quint64 id) override {
         if (!held_.removeOne(id)) return;
         cancelled.append(id);
-        QMetaObject::invokeMethod(this, [this, id] {
-            emit failed(id, {sigma::app::BackendError::Kind::Cancelled, QStringLiteral("cancelled"), 0});
-        }, Qt::QueuedConnection);
+        QMetaObject::invokeMethod(
+            this,
+            [this, id] {
+                emit failed(id, {sigma::app::BackendError::Kind::Cancelled, QStringLiteral("cancelled"), 0});
+            },
+            Qt::QueuedConnection);
     }
     QString model_name() const override { return QStringLiteral("scripted-model"); }
     void release() {
         const QList<quint64> ids = held_;
         held_.clear();
-        for (quint64 id : ids) QMetaObject::invokeMethod(this, [this, id] { play(id); }, Qt::QueuedConnection);
+        for (quint64 id : ids)
+            QMetaObject::invokeMethod(
+                this, [this, id] { play(id); }, Qt::QueuedConnection);
     }
 
 private:

@@ -32,7 +32,8 @@ public:
         return "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nConnection: close\r\n\r\n";
     }
     static QByteArray chunk(const QString& text) {
-        return "data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"" + text.toUtf8() + "\"},\"finish_reason\":null}]}\n\n";
+        return "data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"" + text.toUtf8() +
+               "\"},\"finish_reason\":null}]}\n\n";
     }
 
 private:

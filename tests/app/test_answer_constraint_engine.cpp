@@ -102,7 +102,8 @@ private slots:
                 ++probes;
             }
             // The free-text states: an explanation, a quoted pattern, a KQL string.
-            for (const char* text : {"command: ls -la\nexplanation: lists fi", "command: grep -c 'err", "Heartbeat | where Computer has 'ab"}) {
+            for (const char* text : {"command: ls -la\nexplanation: lists fi", "command: grep -c 'err",
+                                     "Heartbeat | where Computer has 'ab"}) {
                 auto cursor = engine.start();
                 if (!cursor->feed(text)) continue;
                 auto a = trie->mask(*cursor, fast, stack);
@@ -145,7 +146,8 @@ private slots:
             int completes = 0, at_limit = 0, dead_ends = 0;
             for (int run = 0; run < 1000; ++run) {
                 std::vector<int32_t> prompt(1 + rng() % 6);
-                for (int32_t& t : prompt) t = static_cast<int32_t>(3 + rng() % static_cast<unsigned>(trie->n_vocab() - 3));
+                for (int32_t& t : prompt)
+                    t = static_cast<int32_t>(3 + rng() % static_cast<unsigned>(trie->n_vocab() - 3));
                 GenerateParams g;
                 g.n_predict = 40;
                 g.sampler.temperature = 1.0f;
@@ -173,7 +175,8 @@ private slots:
                     ++at_limit;
                 }
             }
-            qInfo("%s: 1000 runs, %d complete, %d viable at the limit, %d dead ends", p.name, completes, at_limit, dead_ends);
+            qInfo("%s: 1000 runs, %d complete, %d viable at the limit, %d dead ends", p.name, completes, at_limit,
+                  dead_ends);
             // The vocabulary has a token for every byte, so a viable text always has a next token:
             // a dead end would mean a state called viable that no answer continues.
             QCOMPARE(dead_ends, 0);

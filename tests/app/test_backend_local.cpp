@@ -181,7 +181,8 @@ private slots:
         QCOMPARE(loaded.size(), 1);
         QVERIFY(!loaded.first().at(0).toBool());
         // Every later request reports the same.
-        QCOMPARE(generate_blocking(backend, ask(QStringLiteral("again")), 120000).error.kind, BackendError::Kind::ModelLoad);
+        QCOMPARE(generate_blocking(backend, ask(QStringLiteral("again")), 120000).error.kind,
+                 BackendError::Kind::ModelLoad);
     }
 
     void missingFileAndTemplate() {

@@ -112,7 +112,8 @@ private slots:
             {"cmd", "-m", model_, "list gpus", "--no-history", "--backend", "tpu"},
             {"kql", "-m", model_, "failed sign-ins", "--no-history", "--backend", "tpu"},
             {"diagnose", "-m", model_, "-", "--no-history", "--backend", "tpu"},
-            {"eval", QStringLiteral(SIGMA_SOURCE_DIR "/tests/data/eval/cmdgen.dev.jsonl"), "-m", model_, "--backend", "tpu"},
+            {"eval", QStringLiteral(SIGMA_SOURCE_DIR "/tests/data/eval/cmdgen.dev.jsonl"), "-m", model_, "--backend",
+             "tpu"},
             {"serve", "-m", model_, "--port", "0", "--backend", "tpu"},
             {"bench", "-m", model_, "-p", "4", "-n", "2", "--backend", "tpu"},
         };
@@ -149,16 +150,18 @@ private slots:
         const QString log = dir_.filePath("xid.log");
         QFile f(log);
         QVERIFY(f.open(QIODevice::WriteOnly));
-        f.write("Nov 18 10:01:02 gpu-node-7 kernel: NVRM: Xid (PCI:0000:86:00): 79, pid=1, GPU has fallen off the bus.\n");
+        f.write(
+            "Nov 18 10:01:02 gpu-node-7 kernel: NVRM: Xid (PCI:0000:86:00): 79, pid=1, GPU has fallen off the bus.\n");
         f.close();
-        const Run autoRun = run({"diagnose", "-m", model_, log, "--template", "chatml", "--no-history", "--json",
-                                 "--backend", "auto"});
+        const Run autoRun =
+            run({"diagnose", "-m", model_, log, "--template", "chatml", "--no-history", "--json", "--backend", "auto"});
         QVERIFY2(autoRun.code == 0 || autoRun.code == 1, qPrintable(autoRun.err));
         QVERIFY2(autoRun.err.contains(cuda_runs_ ? "backend: cuda (" : "backend: cpu ("), qPrintable(autoRun.err));
     }
 
     void benchReportsTheBackendItRanOn() {
-        const Run json = run({"bench", "-m", model_, "-p", "8", "-n", "4", "-r", "1", "-t", "1", "--backend", "cpu", "--json"});
+        const Run json =
+            run({"bench", "-m", model_, "-p", "8", "-n", "4", "-r", "1", "-t", "1", "--backend", "cpu", "--json"});
         QVERIFY2(json.code == 0, qPrintable(json.err));
         int tests = 0;
         for (const QString& line : json.out.split('\n', Qt::SkipEmptyParts)) {
@@ -180,7 +183,8 @@ private slots:
         QVERIFY2(table.code == 0, qPrintable(table.err));
         const QString used = cuda_runs_ ? "cuda" : "cpu";
         QVERIFY2(table.out.contains("| " + used + (used == "cpu" ? "     |" : "    |")), qPrintable(table.out));
-        if (!cuda_runs_) QVERIFY2(table.err.contains("backend: cpu (") && names_a_cuda_reason(table.err), qPrintable(table.err));
+        if (!cuda_runs_)
+            QVERIFY2(table.err.contains("backend: cpu (") && names_a_cuda_reason(table.err), qPrintable(table.err));
 
         const Run cuda = run({"bench", "-m", model_, "-p", "8", "-n", "4", "-r", "1", "--backend", "cuda", "--json"});
         if (!cuda_runs_) {
@@ -236,7 +240,8 @@ private slots:
             QSignalSpy loaded(&bad, &sigma::app::LocalBackend::loadFinished);
             QVERIFY(loaded.wait(60000));
             QVERIFY(!loaded.first().at(0).toBool());
-            QVERIFY2(loaded.first().at(1).toString().contains("got 'tpu'"), qPrintable(loaded.first().at(1).toString()));
+            QVERIFY2(loaded.first().at(1).toString().contains("got 'tpu'"),
+                     qPrintable(loaded.first().at(1).toString()));
             QVERIFY(bad.compute_backend().isEmpty());
         }
         sigma::app::BackendChoice choice;

@@ -67,8 +67,8 @@ private slots:
     }
 
     void commandJobPrintsOneJsonObjectAndRecordsTheSession() {
-        const Run r = run({"cmd", "-m", model_, "show the memory used on every GPU", "--template", "chatml",
-                           "--db", db_, "--json"});
+        const Run r = run(
+            {"cmd", "-m", model_, "show the memory used on every GPU", "--template", "chatml", "--db", db_, "--json"});
         QVERIFY2(r.code == 0 || r.code == 1, qPrintable(r.err));
         const QJsonObject o = json_line(r.out);
         for (const char* key : {"command", "explanation", "risk", "reasons", "valid", "messages", "session"})
@@ -100,8 +100,8 @@ private slots:
 
     void noHistoryKeepsNothing() {
         const QString other = dir_.filePath("none.sqlite");
-        const Run r = run({"cmd", "-m", model_, "uptime please", "--template", "chatml", "--db", other,
-                           "--no-history", "--json"});
+        const Run r = run(
+            {"cmd", "-m", model_, "uptime please", "--template", "chatml", "--db", other, "--no-history", "--json"});
         QVERIFY2(r.code == 0 || r.code == 1, qPrintable(r.err));
         QVERIFY(json_line(r.out).value("session").isNull());
         QVERIFY(!QFile::exists(other));
@@ -141,7 +141,8 @@ private slots:
         const struct {
             const char* question;
             const char* table;
-        } asks[] = {{"failed sign-ins by user today", "SigninLogs"}, {"count error events per computer in the last day", "Event"}};
+        } asks[] = {{"failed sign-ins by user today", "SigninLogs"},
+                    {"count error events per computer in the last day", "Event"}};
         for (const auto& a : asks) {
             r = run({"kql", a.question, "--db", db_, "--json"}, {}, env);
             QVERIFY2(r.code == 0, qPrintable(r.err));
@@ -152,8 +153,8 @@ private slots:
     }
 
     void kqlJobRepairsAtMostAsAsked() {
-        const Run r = run({"kql", "-m", model_, "failed sign-ins by user today", "--template", "chatml",
-                           "--repairs", "1", "--db", db_, "--json"});
+        const Run r = run({"kql", "-m", model_, "failed sign-ins by user today", "--template", "chatml", "--repairs",
+                           "1", "--db", db_, "--json"});
         QVERIFY2(r.code == 0 || r.code == 1, qPrintable(r.err));
         const QJsonObject o = json_line(r.out);
         for (const char* key : {"query", "valid", "diagnostics", "tables", "columns", "repairs", "session"})
@@ -174,7 +175,8 @@ private slots:
     }
 
     void evalNoModelScoresTheSharedSuite() {
-        const Run r = run({"eval", QStringLiteral(SIGMA_SOURCE_DIR "/tests/data/eval/cmdgen.dev.jsonl"), "--no-model", "--json"});
+        const Run r =
+            run({"eval", QStringLiteral(SIGMA_SOURCE_DIR "/tests/data/eval/cmdgen.dev.jsonl"), "--no-model", "--json"});
         QCOMPARE(r.code, 0);
         const QJsonObject o = json_line(r.out);
         QCOMPARE(o.value("suite").toString(), QStringLiteral("cmdgen.dev"));
@@ -188,7 +190,8 @@ private slots:
                            "--template", "chatml", "--json"});
         QCOMPARE(r.code, 0);
         const QJsonObject metrics = json_line(r.out).value("metrics").toObject();
-        for (const char* key : {"exact", "equivalent", "valid", "risk", "cmd_score"}) QVERIFY2(metrics.contains(key), key);
+        for (const char* key : {"exact", "equivalent", "valid", "risk", "cmd_score"})
+            QVERIFY2(metrics.contains(key), key);
         QVERIFY(r.err.contains("[12/12]"));
     }
 

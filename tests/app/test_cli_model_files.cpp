@@ -30,9 +30,10 @@ private slots:
     void a_named_pipe_is_refused_at_once() {
         const QString fifo = dir_.filePath(QStringLiteral("model.gguf"));
         QCOMPARE(::mkfifo(fifo.toLocal8Bit().constData(), 0600), 0);
-        for (const QStringList& args : {QStringList{QStringLiteral("model"), QStringLiteral("info"), fifo},
-                                        QStringList{QStringLiteral("run"), QStringLiteral("-m"), fifo, QStringLiteral("-p"),
-                                                    QStringLiteral("hi"), QStringLiteral("-n"), QStringLiteral("2")}}) {
+        for (const QStringList& args :
+             {QStringList{QStringLiteral("model"), QStringLiteral("info"), fifo},
+              QStringList{QStringLiteral("run"), QStringLiteral("-m"), fifo, QStringLiteral("-p"), QStringLiteral("hi"),
+                          QStringLiteral("-n"), QStringLiteral("2")}}) {
             QElapsedTimer clock;
             clock.start();
             const Run r = run_sigma(args, {}, QProcessEnvironment::systemEnvironment(), {}, 20000);
@@ -64,11 +65,13 @@ private slots:
         const Run run = run_sigma({QStringLiteral("run"), QStringLiteral("-m"), path, QStringLiteral("-p"),
                                    QStringLiteral("hello"), QStringLiteral("-n"), QStringLiteral("8")});
         QVERIFY2(run.code != 0 && run.code != -1 && run.code != -2, qPrintable(QString::number(run.code) + run.err));
-        QVERIFY2(run.err.contains(QStringLiteral("NaN logit")) && run.err.contains(QStringLiteral("corrupt")), qPrintable(run.err));
+        QVERIFY2(run.err.contains(QStringLiteral("NaN logit")) && run.err.contains(QStringLiteral("corrupt")),
+                 qPrintable(run.err));
         QVERIFY2(!run.out.contains(QChar(0)), "NUL bytes were printed");
 
-        const Run cmd = run_sigma({QStringLiteral("cmd"), QStringLiteral("show gpu memory"), QStringLiteral("-m"), path,
-                                   QStringLiteral("--template"), QStringLiteral("chatml"), QStringLiteral("--no-history")});
+        const Run cmd =
+            run_sigma({QStringLiteral("cmd"), QStringLiteral("show gpu memory"), QStringLiteral("-m"), path,
+                       QStringLiteral("--template"), QStringLiteral("chatml"), QStringLiteral("--no-history")});
         QVERIFY2(cmd.code != 0 && cmd.code != -1 && cmd.code != -2, qPrintable(QString::number(cmd.code) + cmd.err));
         QVERIFY2(cmd.err.contains(QStringLiteral("NaN logit")), qPrintable(cmd.err));
     }

@@ -17,7 +17,9 @@ namespace {
 // One streamed completion whose content is `text`, JSON-escaped properly.
 QByteArray completion(const QString& text) {
     const QJsonObject delta{{QStringLiteral("content"), text}};
-    const QJsonObject choice{{QStringLiteral("index"), 0}, {QStringLiteral("delta"), delta}, {QStringLiteral("finish_reason"), QJsonValue()}};
+    const QJsonObject choice{{QStringLiteral("index"), 0},
+                             {QStringLiteral("delta"), delta},
+                             {QStringLiteral("finish_reason"), QJsonValue()}};
     const QJsonObject chunk{{QStringLiteral("choices"), QJsonArray{choice}}};
     QByteArray body = ScriptedHttpServer::stream_head();
     body += "data: " + QJsonDocument(chunk).toJson(QJsonDocument::Compact) + "\n\n";
@@ -33,8 +35,8 @@ struct Outcome {
 // Runs the built sigma against `server` while this process keeps serving (QProcess, not blocking).
 Outcome run_cmd(ScriptedHttpServer& server, const QStringList& extra) {
     QProcess p;
-    QStringList args{QStringLiteral("cmd"), QStringLiteral("show me the files"), QStringLiteral("--remote"), server.base_url(),
-                     QStringLiteral("--no-history")};
+    QStringList args{QStringLiteral("cmd"), QStringLiteral("show me the files"), QStringLiteral("--remote"),
+                     server.base_url(), QStringLiteral("--no-history")};
     args += extra;
     p.start(sigma_test::sigma_path(), args);
     p.closeWriteChannel();
@@ -54,7 +56,8 @@ private slots:
     void codeRunningAnswerNeedsConfirmation() {
         QTemporaryDir dir;
         const QString marker = dir.filePath(QStringLiteral("pwned"));
-        ScriptedHttpServer server({{completion(QStringLiteral("command: awk 'BEGIN{system(\"touch %1\")}'\nexplanation: lists files").arg(marker))}});
+        ScriptedHttpServer server({{completion(
+            QStringLiteral("command: awk 'BEGIN{system(\"touch %1\")}'\nexplanation: lists files").arg(marker))}});
         const Outcome o = run_cmd(server, {QStringLiteral("--run")});
         QVERIFY2(o.code != 0, qPrintable(o.err));
         QVERIFY2(o.err.contains(QStringLiteral("changes state")), qPrintable(o.err));
@@ -83,8 +86,10 @@ private slots:
     void invalidAnswerNeverRuns() {
         QTemporaryDir dir;
         const QString marker = dir.filePath(QStringLiteral("ran"));
-        ScriptedHttpServer server({{completion(QStringLiteral("command: ls --no-such-option && touch %1\nexplanation: x").arg(marker))}});
-        const Outcome o = run_cmd(server, {QStringLiteral("--run"), QStringLiteral("--yes-destructive"), QStringLiteral("--yes")});
+        ScriptedHttpServer server(
+            {{completion(QStringLiteral("command: ls --no-such-option && touch %1\nexplanation: x").arg(marker))}});
+        const Outcome o =
+            run_cmd(server, {QStringLiteral("--run"), QStringLiteral("--yes-destructive"), QStringLiteral("--yes")});
         QVERIFY2(o.code != 0, qPrintable(o.err));
         QVERIFY2(o.err.contains(QStringLiteral("did not validate")), qPrintable(o.err));
         QVERIFY(!QFile::exists(marker));
@@ -93,7 +98,8 @@ private slots:
     void readOnlyAnswerRuns() {
         QTemporaryDir dir;
         QFile(dir.filePath(QStringLiteral("visible.txt"))).open(QIODevice::WriteOnly);
-        ScriptedHttpServer server({{completion(QStringLiteral("command: ls %1\nexplanation: lists files").arg(dir.path()))}});
+        ScriptedHttpServer server(
+            {{completion(QStringLiteral("command: ls %1\nexplanation: lists files").arg(dir.path()))}});
         const Outcome o = run_cmd(server, {QStringLiteral("--run")});
         QVERIFY2(o.code == 0, qPrintable(o.err));
         QVERIFY2(o.err.contains(QStringLiteral("about to run (read-only)")), qPrintable(o.err));

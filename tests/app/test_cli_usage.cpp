@@ -20,11 +20,13 @@ Run run(const QStringList& args, const QByteArray& input = {}) { return sigma_te
 const QStringList kCommands = {"cmd", "kql", "diagnose", "eval", "history", "export", "serve", "run", "model", "bench"};
 
 // The options every model job shares (app/cli/job_options.cpp).
-const QStringList kJobOptions = {"-m,--model", "--remote", "--api-key", "--remote-model", "--template", "-t,--threads",
-                                 "--ctx",      "--timeout", "--backend", "--db",          "--no-history"};
+const QStringList kJobOptions = {"-m,--model", "--remote",     "--api-key",   "--remote-model",
+                                 "--template", "-t,--threads", "--ctx",       "--timeout",
+                                 "--backend",  "--db",         "--no-history"};
 
 QString describe(const QStringList& args, const Run& r) {
-    return "sigma " + args.join(' ') + ": exit " + QString::number(r.code) + "\nstdout:\n" + r.out + "\nstderr:\n" + r.err;
+    return "sigma " + args.join(' ') + ": exit " + QString::number(r.code) + "\nstdout:\n" + r.out + "\nstderr:\n" +
+           r.err;
 }
 
 }  // namespace
@@ -73,35 +75,47 @@ private slots:
         QTest::addColumn<QString>("command");
         QTest::addColumn<QStringList>("options");
         QTest::newRow("cmd") << "cmd"
-                             << QStringList{"REQUEST", "--validate", "--json", "--shell", "--os", "--candidates", "--run",
-                                            "-y,--yes", "--yes-destructive"} +
+                             << QStringList{"REQUEST",      "--validate", "--json",   "--shell",          "--os",
+                                            "--candidates", "--run",      "-y,--yes", "--yes-destructive"} +
                                     kJobOptions;
         QTest::newRow("kql") << "kql"
-                             << QStringList{"QUESTION", "--validate", "--schema", "--json", "--repairs", "--candidates"} +
+                             << QStringList{"QUESTION", "--validate", "--schema",
+                                            "--json",   "--repairs",  "--candidates"} +
                                     kJobOptions;
         QTest::newRow("diagnose") << "diagnose" << QStringList{"FILE", "--no-model", "--json"} + kJobOptions;
         QTest::newRow("eval") << "eval"
-                              << QStringList{"SUITE", "--no-model", "--schema", "--json", "--candidates", "--no-rerank",
-                                             "--no-repair", "--no-examples", "--constraints", "--no-constraints",
-                                             "--slice", "--no-slice"} +
+                              << QStringList{"SUITE",         "--no-model",       "--schema",    "--json",
+                                             "--candidates",  "--no-rerank",      "--no-repair", "--no-examples",
+                                             "--constraints", "--no-constraints", "--slice",     "--no-slice"} +
                                      kJobOptions;
-        QTest::newRow("history") << "history" << QStringList{"ACTION", "--db", "--json", "--panel", "-n,--limit", "--offset"};
+        QTest::newRow("history") << "history"
+                                 << QStringList{"ACTION", "--db", "--json", "--panel", "-n,--limit", "--offset"};
         QTest::newRow("export") << "export" << QStringList{"--git", "--since", "--author", "--db", "--json"};
-        QTest::newRow("serve") << "serve"
-                               << QStringList{"-m,--model", "--remote", "--host", "--port", "--api-key-file", "--api-key",
-                                              "--allow-insecure-bind", "--queue", "--template", "-c,--ctx",
-                                              "-t,--threads", "--backend"};
+        QTest::newRow("serve") << "serve" << QStringList{"-m,--model",
+                                                         "--remote",
+                                                         "--host",
+                                                         "--port",
+                                                         "--api-key-file",
+                                                         "--api-key",
+                                                         "--allow-insecure-bind",
+                                                         "--queue",
+                                                         "--template",
+                                                         "-c,--ctx",
+                                                         "-t,--threads",
+                                                         "--backend"};
         QTest::newRow("run") << "run"
-                             << QStringList{"-m,--model", "-p,--prompt", "-n,--n-predict", "--temp", "--seed", "-t,--threads",
-                                            "-c,--ctx", "--chat", "--template", "--top-k", "--top-p", "--min-p",
-                                            "--repeat-penalty", "--backend"};
+                             << QStringList{"-m,--model",   "-p,--prompt", "-n,--n-predict",   "--temp",     "--seed",
+                                            "-t,--threads", "-c,--ctx",    "--chat",           "--template", "--top-k",
+                                            "--top-p",      "--min-p",     "--repeat-penalty", "--backend"};
         QTest::newRow("model") << "model" << QStringList{"ACTION", "FILE"};
-        QTest::newRow("bench") << "bench" << QStringList{"-m", "-p", "-n", "-d", "-t", "-r", "--fill", "--backend", "--json"};
+        QTest::newRow("bench") << "bench"
+                               << QStringList{"-m", "-p", "-n", "-d", "-t", "-r", "--fill", "--backend", "--json"};
     }
     void everyCommandHelpNamesEachOption() {
         QFETCH(QString, command);
         QFETCH(QStringList, options);
-        for (const QStringList& args : {QStringList{command, "--help"}, QStringList{command, "-h"}, QStringList{"help", command}}) {
+        for (const QStringList& args :
+             {QStringList{command, "--help"}, QStringList{command, "-h"}, QStringList{"help", command}}) {
             const Run r = run(args);
             QVERIFY2(r.code == 0 && r.err.isEmpty(), qPrintable(describe(args, r)));
             QVERIFY2(r.out.contains("Usage: sigma " + command + " "), qPrintable(describe(args, r)));
@@ -119,7 +133,8 @@ private slots:
         QTest::addColumn<QString>("expected");
         QTest::newRow("cmd --jsn") << QStringList{"cmd", "--jsn", "list gpus"}
                                    << "sigma cmd: unknown option '--jsn'; did you mean '--json'?";
-        QTest::newRow("cmd -json") << QStringList{"cmd", "-json", "list gpus"} << "unknown option '-json'; did you mean '--json'?";
+        QTest::newRow("cmd -json") << QStringList{"cmd", "-json", "list gpus"}
+                                   << "unknown option '-json'; did you mean '--json'?";
         QTest::newRow("kql --shema") << QStringList{"kql", "--shema", "t.json", "failed sign-ins"}
                                      << "sigma kql: unknown option '--shema'; did you mean '--schema'?";
         QTest::newRow("diagnose --no-modle") << QStringList{"diagnose", "--no-modle", "x.log"}
@@ -128,7 +143,8 @@ private slots:
                                           << "unknown option '--no-rernak'; did you mean '--no-rerank'?";
         QTest::newRow("history --jsno") << QStringList{"history", "list", "--jsno"}
                                         << "unknown option '--jsno'; did you mean '--json'?";
-        QTest::newRow("export --gti") << QStringList{"export", "--gti", "dir"} << "unknown option '--gti'; did you mean '--git'?";
+        QTest::newRow("export --gti") << QStringList{"export", "--gti", "dir"}
+                                      << "unknown option '--gti'; did you mean '--git'?";
         QTest::newRow("serve --prot") << QStringList{"serve", "--prot", "8080"}
                                       << "unknown option '--prot'; did you mean '--port'?";
         QTest::newRow("run --tmep") << QStringList{"run", "-m", "x.gguf", "-p", "hi", "--tmep", "0"}
@@ -137,7 +153,8 @@ private slots:
                                      << "unknown option '--top-x'; did you mean '--top-k' or '--top-p'?";
         QTest::newRow("bench --jsn") << QStringList{"bench", "-m", "x.gguf", "--jsn"} << "did you mean '--json'?";
         QTest::newRow("model --hepl") << QStringList{"model", "info", "--hepl"} << "did you mean '--help'?";
-        QTest::newRow("with a value") << QStringList{"cmd", "--sehll=zsh", "x"} << "unknown option '--sehll'; did you mean '--shell'?";
+        QTest::newRow("with a value") << QStringList{"cmd", "--sehll=zsh", "x"}
+                                      << "unknown option '--sehll'; did you mean '--shell'?";
     }
     void misspeltOptionsGetASuggestion() {
         QFETCH(QStringList, args);
@@ -162,15 +179,19 @@ private slots:
     void unknownCommandsGetASuggestion_data() {
         QTest::addColumn<QStringList>("args");
         QTest::addColumn<QString>("expected");
-        QTest::newRow("cmdd") << QStringList{"cmdd", "list gpus"} << "sigma: unknown command 'cmdd'; did you mean 'cmd'?";
-        QTest::newRow("diagnsoe") << QStringList{"diagnsoe", "x.log"} << "unknown command 'diagnsoe'; did you mean 'diagnose'?";
-        QTest::newRow("histroy") << QStringList{"histroy", "list"} << "unknown command 'histroy'; did you mean 'history'?";
+        QTest::newRow("cmdd") << QStringList{"cmdd", "list gpus"}
+                              << "sigma: unknown command 'cmdd'; did you mean 'cmd'?";
+        QTest::newRow("diagnsoe") << QStringList{"diagnsoe", "x.log"}
+                                  << "unknown command 'diagnsoe'; did you mean 'diagnose'?";
+        QTest::newRow("histroy") << QStringList{"histroy", "list"}
+                                 << "unknown command 'histroy'; did you mean 'history'?";
         QTest::newRow("help kqll") << QStringList{"help", "kqll"} << "unknown command 'kqll'; did you mean 'kql'?";
         QTest::newRow("nothing near") << QStringList{"frobnicate"} << "unknown command 'frobnicate'\n";
-        QTest::newRow("an option before the command") << QStringList{"--json", "cmd", "--validate", "ls"}
-                                                      << "option '--json' goes after the command";
-        QTest::newRow("history action") << QStringList{"history", "lsit"}
-                                        << "unknown subcommand 'lsit' (expected list, search, show or delete); did you mean 'list'?";
+        QTest::newRow("an option before the command")
+            << QStringList{"--json", "cmd", "--validate", "ls"} << "option '--json' goes after the command";
+        QTest::newRow("history action")
+            << QStringList{"history", "lsit"}
+            << "unknown subcommand 'lsit' (expected list, search, show or delete); did you mean 'list'?";
     }
     void unknownCommandsGetASuggestion() {
         QFETCH(QStringList, args);
@@ -189,10 +210,12 @@ private slots:
         QTest::newRow("threads word") << QStringList{"cmd", "list gpus", "-t", "many"}
                                       << "sigma cmd: --threads expects an integer, got 'many'";
         QTest::newRow("ctx") << QStringList{"kql", "q", "--ctx", "-5"} << "--ctx must be from 0 to 16777216, got '-5'";
-        QTest::newRow("timeout") << QStringList{"diagnose", "x.log", "--timeout", "0"} << "--timeout must be from 1 to 86400, got '0'";
+        QTest::newRow("timeout") << QStringList{"diagnose", "x.log", "--timeout", "0"}
+                                 << "--timeout must be from 1 to 86400, got '0'";
         QTest::newRow("port") << QStringList{"serve", "--remote", "http://127.0.0.1:9/v1", "--port", "70000"}
                               << "--port must be from 0 to 65535, got '70000'";
-        QTest::newRow("repairs") << QStringList{"kql", "q", "--repairs", "9"} << "--repairs must be from 0 to 5, got '9'";
+        QTest::newRow("repairs") << QStringList{"kql", "q", "--repairs", "9"}
+                                 << "--repairs must be from 0 to 5, got '9'";
         QTest::newRow("candidates") << QStringList{"eval", "s.jsonl", "--candidates", "0"}
                                     << "--candidates must be from 1 to 16, got '0'";
         QTest::newRow("temp") << QStringList{"run", "--temp", "-1"} << "--temp must be at least 0, got '-1'";
@@ -200,10 +223,14 @@ private slots:
         QTest::newRow("repeat penalty") << QStringList{"run", "--repeat-penalty", "0"}
                                         << "--repeat-penalty must be more than 0, got '0'";
         QTest::newRow("n-predict") << QStringList{"run", "-n", "-2"} << "--n-predict must be at least -1, got '-2'";
-        QTest::newRow("offset") << QStringList{"history", "list", "--offset", "-1"} << "--offset must be at least 0, got '-1'";
-        QTest::newRow("limit") << QStringList{"history", "list", "-n", "0"} << "--limit must be from 1 to 10000, got '0'";
-        QTest::newRow("backend") << QStringList{"cmd", "x", "--backend", "tpu"} << "--backend must be auto, cpu or cuda, got 'tpu'";
-        QTest::newRow("missing value") << QStringList{"run", "-p", "hi", "-m"} << "sigma run: --model needs a value (FILE)";
+        QTest::newRow("offset") << QStringList{"history", "list", "--offset", "-1"}
+                                << "--offset must be at least 0, got '-1'";
+        QTest::newRow("limit") << QStringList{"history", "list", "-n", "0"}
+                               << "--limit must be from 1 to 10000, got '0'";
+        QTest::newRow("backend") << QStringList{"cmd", "x", "--backend", "tpu"}
+                                 << "--backend must be auto, cpu or cuda, got 'tpu'";
+        QTest::newRow("missing value") << QStringList{"run", "-p", "hi", "-m"}
+                                       << "sigma run: --model needs a value (FILE)";
     }
     void badValuesNameTheOptionAndTheValue() {
         QFETCH(QStringList, args);
@@ -217,15 +244,15 @@ private slots:
     void aModeRefusesTheOtherModesOptions_data() {
         QTest::addColumn<QStringList>("args");
         QTest::addColumn<QString>("expected");
-        QTest::newRow("cmd --validate --run") << QStringList{"cmd", "--validate", "ls", "--run"}
-                                              << "--run applies to a REQUEST, not to --validate";
+        QTest::newRow("cmd --validate --run")
+            << QStringList{"cmd", "--validate", "ls", "--run"} << "--run applies to a REQUEST, not to --validate";
         QTest::newRow("cmd --validate -m") << QStringList{"cmd", "--validate", "ls", "-m", "x.gguf"}
                                            << "--model applies to a REQUEST, not to --validate";
         QTest::newRow("cmd both") << QStringList{"cmd", "list gpus", "--validate", "ls"} << "not both";
         QTest::newRow("kql --validate --repairs") << QStringList{"kql", "--validate", "T", "--repairs", "1"}
                                                   << "--repairs applies to a QUESTION, not to --validate";
-        QTest::newRow("diagnose --no-model --remote") << QStringList{"diagnose", "--no-model", "--remote", "http://x"}
-                                                      << "--remote has no use with --no-model";
+        QTest::newRow("diagnose --no-model --remote")
+            << QStringList{"diagnose", "--no-model", "--remote", "http://x"} << "--remote has no use with --no-model";
     }
     void aModeRefusesTheOtherModesOptions() {
         QFETCH(QStringList, args);

@@ -25,8 +25,8 @@ class TestCommandRunner : public QObject {
 private slots:
     void success() {
         CommandRunner runner;
-        const ExecutionResult r = runner.run(QStringLiteral("echo hello; echo oops >&2"), Risk::ReadOnly,
-                                             Confirmation::confirmed());
+        const ExecutionResult r =
+            runner.run(QStringLiteral("echo hello; echo oops >&2"), Risk::ReadOnly, Confirmation::confirmed());
         QVERIFY2(r.started, qPrintable(r.error));
         QCOMPARE(r.exit_code, 0);
         QVERIFY(r.output_excerpt.contains(QStringLiteral("hello\n")));
@@ -50,7 +50,8 @@ private slots:
         CommandRunner runner;
         RunOptions o;
         o.timeout_ms = 20000;
-        const ExecutionResult r = runner.run(QStringLiteral("cat; echo end"), Risk::ReadOnly, Confirmation::confirmed(), o);
+        const ExecutionResult r =
+            runner.run(QStringLiteral("cat; echo end"), Risk::ReadOnly, Confirmation::confirmed(), o);
         QCOMPARE(r.exit_code, 0);
         QCOMPARE(r.output_excerpt, QStringLiteral("end\n"));
         QVERIFY(!r.timed_out);
@@ -64,9 +65,9 @@ private slots:
         o.kill_grace_ms = 200;
         o.working_dir = dir.path();
         // A child that ignores SIGTERM and writes its pid: the group kill must still end it.
-        const ExecutionResult r = runner.run(
-            QStringLiteral("(trap '' TERM; sh -c 'echo $$ > child.pid; exec sleep 30') & wait"),
-            Risk::ReadOnly, Confirmation::confirmed(), o);
+        const ExecutionResult r =
+            runner.run(QStringLiteral("(trap '' TERM; sh -c 'echo $$ > child.pid; exec sleep 30') & wait"),
+                       Risk::ReadOnly, Confirmation::confirmed(), o);
         QVERIFY(r.started);
         QVERIFY(r.timed_out);
         QVERIFY(!r.cancelled);
@@ -111,8 +112,9 @@ private slots:
         RunOptions o;
         o.excerpt_bytes = 1000;
         // 20000 numbered lines: far beyond the excerpt; the last line must be kept.
-        const ExecutionResult r = runner.run(QStringLiteral("i=0; while [ $i -lt 20000 ]; do echo line$i; i=$((i+1)); done"),
-                                             Risk::ReadOnly, Confirmation::confirmed(), o);
+        const ExecutionResult r =
+            runner.run(QStringLiteral("i=0; while [ $i -lt 20000 ]; do echo line$i; i=$((i+1)); done"), Risk::ReadOnly,
+                       Confirmation::confirmed(), o);
         QCOMPARE(r.exit_code, 0);
         QVERIFY(r.output_truncated);
         QVERIFY(r.output_bytes > 100000);
@@ -125,7 +127,8 @@ private slots:
         CommandRunner runner;
         RunOptions o;
         o.excerpt_bytes = 5;  // "é" is two bytes: the cut lands inside one of them
-        const ExecutionResult r = runner.run(QStringLiteral("printf 'ééé'"), Risk::ReadOnly, Confirmation::confirmed(), o);
+        const ExecutionResult r =
+            runner.run(QStringLiteral("printf 'ééé'"), Risk::ReadOnly, Confirmation::confirmed(), o);
         QVERIFY(r.output_truncated);
         QCOMPARE(r.output_excerpt, QStringLiteral("éé"));
     }
@@ -138,21 +141,29 @@ private slots:
         QTest::addColumn<QString>("destructive_program");
         QTest::addColumn<QString>("reason");
         QTest::newRow("no confirmation") << "touch x" << int(Risk::ChangesState) << int(Confirmation::Kind::None) << ""
-                                         << "" << "without the user's confirmation";
+                                         << ""
+                                         << "without the user's confirmation";
         QTest::newRow("read-only still needs one") << "ls" << int(Risk::ReadOnly) << int(Confirmation::Kind::None) << ""
-                                                   << "" << "without the user's confirmation";
+                                                   << ""
+                                                   << "without the user's confirmation";
         QTest::newRow("destructive, plain confirmation")
-            << "rm -rf build" << int(Risk::Destructive) << int(Confirmation::Kind::Confirmed) << "" << ""
+            << "rm -rf build" << int(Risk::Destructive) << int(Confirmation::Kind::Confirmed) << ""
+            << ""
             << "confirm by typing the program name";
-        QTest::newRow("destructive, wrong name") << "sudo rm -rf build" << int(Risk::Destructive)
-                                                 << int(Confirmation::Kind::Destructive) << "rmdir" << ""
-                                                 << "typed 'rmdir' but its programs are rm";
-        QTest::newRow("destructive, empty name") << "rm -rf build" << int(Risk::Destructive)
-                                                 << int(Confirmation::Kind::Destructive) << "  " << "" << "empty";
+        QTest::newRow("destructive, wrong name")
+            << "sudo rm -rf build" << int(Risk::Destructive) << int(Confirmation::Kind::Destructive) << "rmdir"
+            << ""
+            << "typed 'rmdir' but its programs are rm";
+        QTest::newRow("destructive, empty name")
+            << "rm -rf build" << int(Risk::Destructive) << int(Confirmation::Kind::Destructive) << "  "
+            << ""
+            << "empty";
         QTest::newRow("destructive, not the flagged program")
-            << "ls && rm -rf build" << int(Risk::Destructive) << int(Confirmation::Kind::Destructive) << "ls" << "rm"
+            << "ls && rm -rf build" << int(Risk::Destructive) << int(Confirmation::Kind::Destructive) << "ls"
+            << "rm"
             << "typed 'ls' but the program is 'rm'";
-        QTest::newRow("empty command") << "  " << int(Risk::ReadOnly) << int(Confirmation::Kind::Confirmed) << "" << ""
+        QTest::newRow("empty command") << "  " << int(Risk::ReadOnly) << int(Confirmation::Kind::Confirmed) << ""
+                                       << ""
                                        << "empty command";
     }
     void refusals() {

@@ -93,7 +93,8 @@ HeadInfo read_head(const QString& dir, const QString& path) {
         if (!path.isEmpty() && git_tree_entry_bypath(&entry, tree, path.toUtf8().constData()) == 0) {
             git_blob* blob = nullptr;
             if (git_blob_lookup(&blob, repo, git_tree_entry_id(entry)) == 0) {
-                info.file = QByteArray(static_cast<const char*>(git_blob_rawcontent(blob)), int(git_blob_rawsize(blob)));
+                info.file =
+                    QByteArray(static_cast<const char*>(git_blob_rawcontent(blob)), int(git_blob_rawsize(blob)));
                 git_blob_free(blob);
             }
             git_tree_entry_free(entry);
@@ -156,7 +157,8 @@ private slots:
     void exports_are_incremental() {
         QTemporaryDir tmp;
         const QString dir = tmp.path();  // exists and is empty: initialised in place
-        std::vector<Session> sessions{make_session(1, QStringLiteral("first"), 1), make_session(2, QStringLiteral("second"), 1)};
+        std::vector<Session> sessions{make_session(1, QStringLiteral("first"), 1),
+                                      make_session(2, QStringLiteral("second"), 1)};
         REQUIRE_OK(GitExporter::export_sessions(dir, sessions, kAda));
 
         auto again = GitExporter::export_sessions(dir, sessions, kAda);
@@ -164,7 +166,8 @@ private slots:
         QVERIFY(!again->committed);
         QCOMPARE(again->unchanged_count, 2);
         QCOMPARE(again->summary, QStringLiteral("Nothing new to export: 2 sessions unchanged"));
-        QCOMPARE(git(dir, {QStringLiteral("rev-list"), QStringLiteral("--count"), QStringLiteral("HEAD")}), QStringLiteral("1\n"));
+        QCOMPARE(git(dir, {QStringLiteral("rev-list"), QStringLiteral("--count"), QStringLiteral("HEAD")}),
+                 QStringLiteral("1\n"));
 
         // One session grows, one is new, one stays as it was.
         Turn t;
@@ -180,7 +183,8 @@ private slots:
         QVERIFY(next->committed);
         QCOMPARE(next->summary, QStringLiteral("Export 2 sessions (1 new, 1 updated)"));
         QCOMPARE(next->unchanged_count, 1);
-        QCOMPARE(git(dir, {QStringLiteral("rev-list"), QStringLiteral("--count"), QStringLiteral("HEAD")}), QStringLiteral("2\n"));
+        QCOMPARE(git(dir, {QStringLiteral("rev-list"), QStringLiteral("--count"), QStringLiteral("HEAD")}),
+                 QStringLiteral("2\n"));
         const QString names = git(dir, {QStringLiteral("show"), QStringLiteral("HEAD"), QStringLiteral("--name-status"),
                                         QStringLiteral("--format=")});
         QCOMPARE(names, QStringLiteral("M\tsessions/2026-04-02-2-second.md\nA\tsessions/2026-04-03-7-third.md\n"));
@@ -195,7 +199,8 @@ private slots:
         QCOMPARE(renamed->removed, QStringList({QStringLiteral("sessions/2026-04-02-1-first.md")}));
         const QString moved = git(dir, {QStringLiteral("show"), QStringLiteral("HEAD"), QStringLiteral("--name-status"),
                                         QStringLiteral("--no-renames"), QStringLiteral("--format=")});
-        QCOMPARE(moved, QStringLiteral("A\tsessions/2026-04-02-1-first-renamed.md\nD\tsessions/2026-04-02-1-first.md\n"));
+        QCOMPARE(moved,
+                 QStringLiteral("A\tsessions/2026-04-02-1-first-renamed.md\nD\tsessions/2026-04-02-1-first.md\n"));
         QVERIFY(!QFileInfo::exists(QDir(dir).filePath(QStringLiteral("sessions/2026-04-02-1-first.md"))));
         QCOMPARE(git(dir, {QStringLiteral("status"), QStringLiteral("--porcelain")}), QString());
     }
@@ -215,7 +220,8 @@ private slots:
         REQUIRE_OK(r);
         QVERIFY(r->committed);
         // The export commits only its own file; the user's staged README stays staged.
-        QCOMPARE(git(dir, {QStringLiteral("show"), QStringLiteral("HEAD"), QStringLiteral("--name-only"), QStringLiteral("--format=")}),
+        QCOMPARE(git(dir, {QStringLiteral("show"), QStringLiteral("HEAD"), QStringLiteral("--name-only"),
+                           QStringLiteral("--format=")}),
                  QStringLiteral("sessions/2026-04-02-2-second.md\n"));
         QCOMPARE(git(dir, {QStringLiteral("status"), QStringLiteral("--porcelain")}), QStringLiteral("A  README.md\n"));
     }
@@ -224,8 +230,11 @@ private slots:
         QTemporaryDir tmp;
         const QString dir = tmp.path();
         QCOMPARE(git(dir, {QStringLiteral("init"), QStringLiteral("-q")}), QString());
-        QCOMPARE(git(dir, {QStringLiteral("config"), QStringLiteral("user.name"), QStringLiteral("Repo Owner")}), QString());
-        QCOMPARE(git(dir, {QStringLiteral("config"), QStringLiteral("user.email"), QStringLiteral("owner@example.net")}), QString());
+        QCOMPARE(git(dir, {QStringLiteral("config"), QStringLiteral("user.name"), QStringLiteral("Repo Owner")}),
+                 QString());
+        QCOMPARE(
+            git(dir, {QStringLiteral("config"), QStringLiteral("user.email"), QStringLiteral("owner@example.net")}),
+            QString());
         auto r = GitExporter::export_sessions(dir, {make_session(1, QStringLiteral("first"), 1)});
         REQUIRE_OK(r);
         QCOMPARE(git(dir, {QStringLiteral("log"), QStringLiteral("--format=%an <%ae>")}),
@@ -242,7 +251,8 @@ private slots:
         auto none = GitExporter::export_sessions(tmp.path(), sessions, kAda, kT0.addDays(20));
         REQUIRE_OK(none);
         QVERIFY(!none->committed);
-        QVERIFY2(none->summary.startsWith(QStringLiteral("Nothing to export: no sessions updated since")), qPrintable(none->summary));
+        QVERIFY2(none->summary.startsWith(QStringLiteral("Nothing to export: no sessions updated since")),
+                 qPrintable(none->summary));
     }
 
     void exports_from_the_store() {
@@ -258,7 +268,8 @@ private slots:
         Turn t;
         t.session_id = *id;
         t.request = QStringLiteral("failed sign-ins per country");
-        t.raw_output = QStringLiteral("SigninLogs\n| where ResultType != 0\n| summarize count() by Location\n```\nnot a fence end");
+        t.raw_output = QStringLiteral(
+            "SigninLogs\n| where ResultType != 0\n| summarize count() by Location\n```\nnot a fence end");
         t.created_at = kT0.addSecs(1);
         REQUIRE_OK(store.add_turn(t));
         auto all = store.sessions_since({});
@@ -271,21 +282,30 @@ private slots:
         QVERIFY(text.startsWith("# Sign-in failures `by` country\n"));
         QVERIFY(text.contains("- Panel: kql\n"));
         // The stored ``` sits inside a longer fence, so it cannot close the block.
-        QVERIFY2(text.contains("````text\nSigninLogs\n| where ResultType != 0\n| summarize count() by Location\n```\nnot a fence end\n````\n"),
+        QVERIFY2(text.contains("````text\nSigninLogs\n| where ResultType != 0\n| summarize count() by "
+                               "Location\n```\nnot a fence end\n````\n"),
                  text.constData());
     }
 
     void refusals_name_the_problem_data() {
         QTest::addColumn<QString>("setup");
         QTest::addColumn<QString>("expected");
-        QTest::newRow("path is a file") << "file" << "exists and is not a folder";
-        QTest::newRow("foreign folder") << "foreign" << "is not a git repository and is not empty";
-        QTest::newRow("locked") << "locked" << "is locked: ";
-        QTest::newRow("modified export") << "modified" << "uncommitted changes to exported files (sessions/2026-04-02-1-first.md)";
-        QTest::newRow("stray file") << "untracked" << "uncommitted changes to exported files (sessions/notes.md)";
-        QTest::newRow("staged deletion") << "staged" << "uncommitted changes to exported files (sessions/2026-04-02-1-first.md)";
-        QTest::newRow("bare") << "bare" << "is a bare repository";
-        QTest::newRow("bad author") << "author" << "invalid git author";
+        QTest::newRow("path is a file") << "file"
+                                        << "exists and is not a folder";
+        QTest::newRow("foreign folder") << "foreign"
+                                        << "is not a git repository and is not empty";
+        QTest::newRow("locked") << "locked"
+                                << "is locked: ";
+        QTest::newRow("modified export") << "modified"
+                                         << "uncommitted changes to exported files (sessions/2026-04-02-1-first.md)";
+        QTest::newRow("stray file") << "untracked"
+                                    << "uncommitted changes to exported files (sessions/notes.md)";
+        QTest::newRow("staged deletion") << "staged"
+                                         << "uncommitted changes to exported files (sessions/2026-04-02-1-first.md)";
+        QTest::newRow("bare") << "bare"
+                              << "is a bare repository";
+        QTest::newRow("bad author") << "author"
+                                    << "invalid git author";
     }
     void refusals_name_the_problem() {
         QFETCH(QString, setup);
@@ -304,16 +324,19 @@ private slots:
         } else if (setup == QLatin1String("foreign")) {
             QVERIFY(write(QDir(dir).filePath(QStringLiteral("thesis.tex")), "\\documentclass{article}"));
         } else if (setup == QLatin1String("bare")) {
-            QCOMPARE(git(tmp.path(), {QStringLiteral("init"), QStringLiteral("-q"), QStringLiteral("--bare"), dir}), QString());
+            QCOMPARE(git(tmp.path(), {QStringLiteral("init"), QStringLiteral("-q"), QStringLiteral("--bare"), dir}),
+                     QString());
         } else if (setup == QLatin1String("author")) {
             author.name = QStringLiteral("Mallory <evil>");
         } else {
             REQUIRE_OK(GitExporter::export_sessions(dir, sessions, kAda));
             sessions[0].turns[0].raw_output = QStringLiteral("changed since");  // so the export would write
             const QString exported = QDir(dir).filePath(path_of(sessions[0]));
-            if (setup == QLatin1String("locked")) QVERIFY(write(QDir(dir).filePath(QStringLiteral(".git/index.lock")), ""));
+            if (setup == QLatin1String("locked"))
+                QVERIFY(write(QDir(dir).filePath(QStringLiteral(".git/index.lock")), ""));
             if (setup == QLatin1String("modified")) QVERIFY(write(exported, "edited by hand\n"));
-            if (setup == QLatin1String("untracked")) QVERIFY(write(QDir(dir).filePath(QStringLiteral("sessions/notes.md")), "mine\n"));
+            if (setup == QLatin1String("untracked"))
+                QVERIFY(write(QDir(dir).filePath(QStringLiteral("sessions/notes.md")), "mine\n"));
             if (setup == QLatin1String("staged"))
                 QCOMPARE(git(dir, {QStringLiteral("rm"), QStringLiteral("-q"), path_of(sessions[0])}), QString());
         }
@@ -322,7 +345,8 @@ private slots:
         QVERIFY(!r.ok());
         const QString message = QString::fromStdString(r.error().message);
         QVERIFY2(message.contains(expected), qPrintable(message));
-        QVERIFY2(message.contains(QFileInfo(dir).absoluteFilePath()) || setup == QLatin1String("author"), qPrintable(message));
+        QVERIFY2(message.contains(QFileInfo(dir).absoluteFilePath()) || setup == QLatin1String("author"),
+                 qPrintable(message));
         if (setup == QLatin1String("locked")) QVERIFY(message.contains(QStringLiteral("index.lock")));
         // Nothing was committed.
         QCOMPARE(git(dir, {QStringLiteral("rev-parse"), QStringLiteral("HEAD")}), head_before);
@@ -330,7 +354,8 @@ private slots:
     }
 
     void slugs_and_file_names() {
-        QCOMPARE(session_slug(QStringLiteral("  GPU 3: Xid 79 — fell off the bus!! ")), QStringLiteral("gpu-3-xid-79-fell-off-the-bus"));
+        QCOMPARE(session_slug(QStringLiteral("  GPU 3: Xid 79 — fell off the bus!! ")),
+                 QStringLiteral("gpu-3-xid-79-fell-off-the-bus"));
         QCOMPARE(session_slug(QStringLiteral("¿¡ !?")), QStringLiteral("session"));
         QCOMPARE(session_slug(QString(200, QLatin1Char('a'))).size(), 48);
         Session s = make_session(42, QStringLiteral("../../etc/passwd"), 0);

@@ -28,8 +28,8 @@ RemoteBackendOptions fast_options(const QString& url) {
 }
 
 QByteArray choice_chunk(int index, const QString& text) {
-    return "data: {\"choices\":[{\"index\":" + QByteArray::number(index) + ",\"delta\":{\"content\":\"" + text.toUtf8() +
-           "\"},\"finish_reason\":null}]}\n\n";
+    return "data: {\"choices\":[{\"index\":" + QByteArray::number(index) + ",\"delta\":{\"content\":\"" +
+           text.toUtf8() + "\"},\"finish_reason\":null}]}\n\n";
 }
 
 GenerationRequest simple_request() {
@@ -45,8 +45,8 @@ class TestGroundedPipeline : public QObject {
 private slots:
     void remoteNBestThroughN() {
         ScriptedHttpServer server({{ScriptedHttpServer::stream_head() + choice_chunk(0, "command: nvidia-smi -r") +
-                                        choice_chunk(1, "command: nvidia-smi --query-gpu=") + choice_chunk(1, "memory.used --format=csv") +
-                                        "data: [DONE]\n\n",
+                                        choice_chunk(1, "command: nvidia-smi --query-gpu=") +
+                                        choice_chunk(1, "memory.used --format=csv") + "data: [DONE]\n\n",
                                     After::Close}});
         RemoteBackend backend(fast_options(server.base_url()));
         const CandidateSet set = generate_candidates(backend, simple_request(), 2, 10000);
@@ -60,7 +60,8 @@ private slots:
 
     void remoteWithoutNGetsSingleAnswersRanked() {
         // A server that ignores `n` answers one choice per request: the rest are asked one by one.
-        const QByteArray one = ScriptedHttpServer::stream_head() + ScriptedHttpServer::chunk("command: ls") + "data: [DONE]\n\n";
+        const QByteArray one =
+            ScriptedHttpServer::stream_head() + ScriptedHttpServer::chunk("command: ls") + "data: [DONE]\n\n";
         ScriptedHttpServer server({{one, After::Close}, {one, After::Close}, {one, After::Close}});
         RemoteBackend backend(fast_options(server.base_url()));
         const CandidateSet set = generate_candidates(backend, simple_request(), 3, 10000);
@@ -77,7 +78,9 @@ private slots:
         req.request = QStringLiteral("which processes are using GPU 1");
         const QList<GeneratedAnswer> answers{
             {QStringLiteral("command: nvidia-smi -i 1 -r\nexplanation: Resets GPU 1."), 0.0},
-            {QStringLiteral("command: nvidia-smi --query-compute-apps=pid,process_name --format=csv -i 1\nexplanation: Lists processes."), 0.0}};
+            {QStringLiteral("command: nvidia-smi --query-compute-apps=pid,process_name --format=csv -i 1\nexplanation: "
+                            "Lists processes."),
+             0.0}};
         const CommandResult r = task.finish_candidates(req, answers, {});
         QVERIFY(r.valid);
         QCOMPARE(r.risk, QStringLiteral("read-only"));
@@ -115,14 +118,18 @@ private slots:
         for (const CommandAlternative& a : r.alternatives) QVERIFY(a.risk != QStringLiteral("read-only"));
         QCOMPARE(r.alternatives.first().risk, QStringLiteral("destructive"));
         // The read-only candidate wins even when a changing one ranks higher on everything else.
-        r = task.finish_candidates(req, {{QStringLiteral("command: nvidia-smi -i 0 -pm 1"), -0.1},
-                                         {QStringLiteral("command: nvidia-smi -L"), -9.0}}, {});
+        r = task.finish_candidates(req,
+                                   {{QStringLiteral("command: nvidia-smi -i 0 -pm 1"), -0.1},
+                                    {QStringLiteral("command: nvidia-smi -L"), -9.0}},
+                                   {});
         QVERIFY(r.valid);
         QCOMPARE(r.risk, QStringLiteral("read-only"));
         // A request that names no action gets the read-only candidate when there is one.
         req.request = QStringLiteral("rss of process 7781");
-        r = task.finish_candidates(req, {{QStringLiteral("command: pkill -9 -u bob python"), -0.1},
-                                         {QStringLiteral("command: ps -o rss= -p 7781"), -9.0}}, {});
+        r = task.finish_candidates(req,
+                                   {{QStringLiteral("command: pkill -9 -u bob python"), -0.1},
+                                    {QStringLiteral("command: ps -o rss= -p 7781"), -9.0}},
+                                   {});
         QCOMPARE(r.risk, QStringLiteral("read-only"));
         // A change above what the request asked for is offered with a warning, never silently.
         req.request = QStringLiteral("enable persistence mode on GPU 0");
@@ -138,13 +145,19 @@ private slots:
         CommandRequest req;
         req.request = QStringLiteral("scale deployment llm-serve in ml-train to 7 replicas");
         const CommandResult r = task.finish(
-            req, QStringLiteral("command: kubectl scale deployment web-app -n kube-system --replicas=3\nexplanation: Scales it."), {});
+            req,
+            QStringLiteral(
+                "command: kubectl scale deployment web-app -n kube-system --replicas=3\nexplanation: Scales it."),
+            {});
         QCOMPARE(r.command, QStringLiteral("kubectl scale deployment llm-serve -n ml-train --replicas=7"));
         QVERIFY(!r.warnings.isEmpty());  // says it was repaired
 
         req.request = QStringLiteral("show memory used on every GPU");
         const CommandResult m = task.finish(
-            req, QStringLiteral("command: nvidia-smi --query-gpu=memory.used --format=csv\nexplanation: Shows PCIe link width."), {});
+            req,
+            QStringLiteral(
+                "command: nvidia-smi --query-gpu=memory.used --format=csv\nexplanation: Shows PCIe link width."),
+            {});
         QVERIFY(!m.explanation.contains(QStringLiteral("PCIe")));  // the wrong explanation was replaced
         QVERIFY(m.explanation.contains(QStringLiteral("memory.used")));
     }
@@ -157,7 +170,8 @@ private slots:
         const KqlTask task(schema, hints, nullptr);
         KqlRequest req;
         req.question = QStringLiteral("syslog messages from the kernel facility in the last hour");
-        const KqlResult r = task.finish(req, QStringLiteral("InsightsMetrics | where TimeGenerated > ago(1h) | where Facility == \"kern\""), {});
+        const KqlResult r = task.finish(
+            req, QStringLiteral("InsightsMetrics | where TimeGenerated > ago(1h) | where Facility == \"kern\""), {});
         QVERIFY2(r.valid, qPrintable(r.query));
         QCOMPARE(r.tables, QStringList{QStringLiteral("Syslog")});
         QVERIFY(!r.warnings.isEmpty());

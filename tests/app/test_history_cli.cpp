@@ -41,11 +41,13 @@ private:
 private slots:
     void initTestCase() {
         QVERIFY(dir_.isValid());
-        QVERIFY2(QFileInfo::exists(sigma_path()), qPrintable(QStringLiteral("the sigma CLI is not built at ") + sigma_path()));
+        QVERIFY2(QFileInfo::exists(sigma_path()),
+                 qPrintable(QStringLiteral("the sigma CLI is not built at ") + sigma_path()));
         db_ = dir_.filePath(QStringLiteral("history.sqlite"));
         HistoryStore store;
         REQUIRE_OK(store.open(db_));
-        auto add = [&](Panel panel, const QString& title, const QString& request, const QString& output, int minutes) -> qint64 {
+        auto add = [&](Panel panel, const QString& title, const QString& request, const QString& output,
+                       int minutes) -> qint64 {
             Session s;
             s.panel = panel;
             s.title = title;
@@ -71,22 +73,23 @@ private slots:
     void list_prints_sessions_newest_first() {
         const Run r = run({QStringLiteral("history"), QStringLiteral("list"), QStringLiteral("--db"), db_});
         QCOMPARE(r.code, 0);
-        QVERIFY2(r.out.indexOf(QStringLiteral("Failed sign-ins")) < r.out.indexOf(QStringLiteral("GPU clocks")), qPrintable(r.out));
+        QVERIFY2(r.out.indexOf(QStringLiteral("Failed sign-ins")) < r.out.indexOf(QStringLiteral("GPU clocks")),
+                 qPrintable(r.out));
         QVERIFY(r.out.contains(QStringLiteral("diagnose")));
         QCOMPARE(r.err, QString());
     }
 
     void list_json_filters_by_panel() {
-        const Run r = run({QStringLiteral("history"), QStringLiteral("list"), QStringLiteral("--panel"), QStringLiteral("diagnose"),
-                           QStringLiteral("--json"), QStringLiteral("--db"), db_});
+        const Run r = run({QStringLiteral("history"), QStringLiteral("list"), QStringLiteral("--panel"),
+                           QStringLiteral("diagnose"), QStringLiteral("--json"), QStringLiteral("--db"), db_});
         QCOMPARE(r.code, 0);
         const QJsonArray a = QJsonDocument::fromJson(r.out.toUtf8()).array();
         QCOMPARE(a.size(), 1);
         QCOMPARE(a[0].toObject()[QStringLiteral("id")].toInteger(), disk_);
         QCOMPARE(a[0].toObject()[QStringLiteral("panel")].toString(), QStringLiteral("diagnose"));
         QCOMPARE(a[0].toObject()[QStringLiteral("turn_count")].toInt(), 1);
-        const Run limited = run({QStringLiteral("history"), QStringLiteral("list"), QStringLiteral("--limit"), QStringLiteral("2"),
-                                 QStringLiteral("--json"), QStringLiteral("--db"), db_});
+        const Run limited = run({QStringLiteral("history"), QStringLiteral("list"), QStringLiteral("--limit"),
+                                 QStringLiteral("2"), QStringLiteral("--json"), QStringLiteral("--db"), db_});
         QCOMPARE(QJsonDocument::fromJson(limited.out.toUtf8()).array().size(), 2);
     }
 
@@ -106,8 +109,8 @@ private slots:
     }
 
     void search_prints_snippets() {
-        const Run r = run({QStringLiteral("history"), QStringLiteral("search"), QStringLiteral("nvidia-smi"), QStringLiteral("--json"),
-                           QStringLiteral("--db"), db_});
+        const Run r = run({QStringLiteral("history"), QStringLiteral("search"), QStringLiteral("nvidia-smi"),
+                           QStringLiteral("--json"), QStringLiteral("--db"), db_});
         QCOMPARE(r.code, 0);
         const QJsonArray a = QJsonDocument::fromJson(r.out.toUtf8()).array();
         QCOMPARE(a.size(), 1);
@@ -124,20 +127,22 @@ private slots:
     }
 
     void show_prints_markdown_or_json() {
-        const Run r = run({QStringLiteral("history"), QStringLiteral("show"), QString::number(kql_), QStringLiteral("--db"), db_});
+        const Run r = run(
+            {QStringLiteral("history"), QStringLiteral("show"), QString::number(kql_), QStringLiteral("--db"), db_});
         QCOMPARE(r.code, 0);
         HistoryStore store;
         REQUIRE_OK(store.open(db_));
         auto s = store.get_session(kql_);
         REQUIRE_OK(s);
         QCOMPARE(r.out, render_session_markdown(*s));
-        const Run j = run({QStringLiteral("history"), QStringLiteral("show"), QString::number(kql_), QStringLiteral("--json"),
-                           QStringLiteral("--db"), db_});
+        const Run j = run({QStringLiteral("history"), QStringLiteral("show"), QString::number(kql_),
+                           QStringLiteral("--json"), QStringLiteral("--db"), db_});
         const QJsonObject o = QJsonDocument::fromJson(j.out.toUtf8()).object();
         QCOMPARE(o[QStringLiteral("title")].toString(), QStringLiteral("Failed sign-ins"));
         QCOMPARE(o[QStringLiteral("turns")].toArray()[0].toObject()[QStringLiteral("raw_output")].toString(),
                  QStringLiteral("SigninLogs | where ResultType != 0"));
-        const Run missing = run({QStringLiteral("history"), QStringLiteral("show"), QStringLiteral("9999"), QStringLiteral("--db"), db_});
+        const Run missing = run(
+            {QStringLiteral("history"), QStringLiteral("show"), QStringLiteral("9999"), QStringLiteral("--db"), db_});
         QCOMPARE(missing.code, 1);
         QVERIFY2(missing.err.contains(QStringLiteral("no session with id 9999")), qPrintable(missing.err));
     }
@@ -153,10 +158,13 @@ private slots:
         QTest::newRow("show word id") << QStringList{"history", "show", "latest"} << "'latest' is not a session ID";
         QTest::newRow("search without text") << QStringList{"history", "search"} << "needs the TEXT";
         QTest::newRow("delete without id") << QStringList{"history", "delete"} << "at least one session ID";
-        QTest::newRow("panel on search") << QStringList{"history", "search", "x", "--panel", "kql"} << "apply to 'history list' only";
+        QTest::newRow("panel on search") << QStringList{"history", "search", "x", "--panel", "kql"}
+                                         << "apply to 'history list' only";
         QTest::newRow("export without git") << QStringList{"export"} << "--git DIR is required";
-        QTest::newRow("export bad since") << QStringList{"export", "--git", "x", "--since", "yesterday"} << "--since expects a date";
-        QTest::newRow("export bad author") << QStringList{"export", "--git", "x", "--author", "bob"} << "--author expects";
+        QTest::newRow("export bad since")
+            << QStringList{"export", "--git", "x", "--since", "yesterday"} << "--since expects a date";
+        QTest::newRow("export bad author")
+            << QStringList{"export", "--git", "x", "--author", "bob"} << "--author expects";
         QTest::newRow("export stray") << QStringList{"export", "--git", "x", "extra"} << "unexpected argument 'extra'";
     }
     void usage_errors() {
@@ -171,8 +179,13 @@ private slots:
     void export_commits_then_reports_nothing_new() {
         QTemporaryDir tmp;
         const QString repo = tmp.filePath(QStringLiteral("journal"));
-        const QStringList base{QStringLiteral("export"), QStringLiteral("--git"), repo, QStringLiteral("--db"), db_,
-                               QStringLiteral("--author"), QStringLiteral("Grace Oncall <grace@example.org>")};
+        const QStringList base{QStringLiteral("export"),
+                               QStringLiteral("--git"),
+                               repo,
+                               QStringLiteral("--db"),
+                               db_,
+                               QStringLiteral("--author"),
+                               QStringLiteral("Grace Oncall <grace@example.org>")};
         const Run first = run(base);
         QCOMPARE(first.code, 0);
         QVERIFY2(first.out.startsWith(QStringLiteral("Committed ")), qPrintable(first.out + first.err));
@@ -190,7 +203,8 @@ private slots:
         QCOMPARE(again.code, 0);
         QCOMPARE(again.out, QStringLiteral("Nothing new to export: 3 sessions unchanged; no commit made.\n"));
 
-        const Run later = run(base + QStringList{QStringLiteral("--since"), QStringLiteral("2030-01-01"), QStringLiteral("--json")});
+        const Run later =
+            run(base + QStringList{QStringLiteral("--since"), QStringLiteral("2030-01-01"), QStringLiteral("--json")});
         QCOMPARE(later.code, 0);
         const QJsonObject o = QJsonDocument::fromJson(later.out.toUtf8()).object();
         QCOMPARE(o[QStringLiteral("committed")].toBool(), false);
@@ -201,24 +215,29 @@ private slots:
         QFile f(QDir(foreign).filePath(QStringLiteral("cat.jpg")));
         QVERIFY(f.open(QIODevice::WriteOnly));
         f.close();
-        const Run refused = run({QStringLiteral("export"), QStringLiteral("--git"), foreign, QStringLiteral("--db"), db_});
+        const Run refused =
+            run({QStringLiteral("export"), QStringLiteral("--git"), foreign, QStringLiteral("--db"), db_});
         QCOMPARE(refused.code, 1);
         QVERIFY2(refused.err.contains(QStringLiteral("is not a git repository")), qPrintable(refused.err));
     }
 
     // Last: it changes the shared database.
     void delete_removes_and_names_unknown_ids() {
-        const Run unknown = run({QStringLiteral("history"), QStringLiteral("delete"), QString::number(gpu_), QStringLiteral("4242"),
-                                 QStringLiteral("--db"), db_});
+        const Run unknown = run({QStringLiteral("history"), QStringLiteral("delete"), QString::number(gpu_),
+                                 QStringLiteral("4242"), QStringLiteral("--db"), db_});
         QCOMPARE(unknown.code, 1);
         QVERIFY2(unknown.err.contains(QStringLiteral("no session with id 4242")), qPrintable(unknown.err));
-        const Run r = run({QStringLiteral("history"), QStringLiteral("delete"), QString::number(gpu_), QString::number(disk_),
-                           QStringLiteral("--db"), db_});
+        const Run r = run({QStringLiteral("history"), QStringLiteral("delete"), QString::number(gpu_),
+                           QString::number(disk_), QStringLiteral("--db"), db_});
         QCOMPARE(r.code, 0);
-        QCOMPARE(r.out, QStringLiteral("Deleted session %1 [commands] GPU clocks (1 turn)\nDeleted session %2 [diagnose] Disk full (1 turn)\n")
-                            .arg(gpu_)
-                            .arg(disk_));
-        const Run left = run({QStringLiteral("history"), QStringLiteral("list"), QStringLiteral("--json"), QStringLiteral("--db"), db_});
+        QCOMPARE(
+            r.out,
+            QStringLiteral(
+                "Deleted session %1 [commands] GPU clocks (1 turn)\nDeleted session %2 [diagnose] Disk full (1 turn)\n")
+                .arg(gpu_)
+                .arg(disk_));
+        const Run left = run(
+            {QStringLiteral("history"), QStringLiteral("list"), QStringLiteral("--json"), QStringLiteral("--db"), db_});
         const QJsonArray a = QJsonDocument::fromJson(left.out.toUtf8()).array();
         QCOMPARE(a.size(), 1);
         QCOMPARE(a[0].toObject()[QStringLiteral("id")].toInteger(), kql_);

@@ -260,10 +260,8 @@ private slots:
             t.request = sigma::test::crash_turn_request(i);
             t.raw_output = sigma::test::crash_turn_output(i);
             auto r = store.add_turn(t);
-            if (r.ok())
-                ++written;
-            else
-                message = QString::fromStdString(r.error().message);
+            if (r.ok()) ++written;
+            else message = QString::fromStdString(r.error().message);
         }
         QVERIFY2(!message.isEmpty(), "the page limit never stopped a write");
         QVERIFY2(message.contains(QStringLiteral("is full")), qPrintable(message));

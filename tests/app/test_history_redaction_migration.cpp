@@ -44,8 +44,10 @@ private slots:
             t.result_json = QStringLiteral("{\"command\":\"nvidia-smi\"}");
             QVERIFY(store.add_turn(t).ok());
         }
-        const QString mix = QStringLiteral("my creds %1 %2 password=%3 -----BEGIN RSA PRIVATE KEY-----\n%4\n-----END RSA PRIVATE KEY-----")
-                                .arg(kAws, kGithub, kPassword, kPemBody);
+        const QString mix =
+            QStringLiteral(
+                "my creds %1 %2 password=%3 -----BEGIN RSA PRIVATE KEY-----\n%4\n-----END RSA PRIVATE KEY-----")
+                .arg(kAws, kGithub, kPassword, kPemBody);
         {
             // What an older build left behind: the secrets verbatim (the FTS triggers index them) at v3.
             RawDb raw(path);
@@ -53,13 +55,16 @@ private slots:
             const QString quoted = QString(mix).replace(QLatin1Char('\''), QStringLiteral("''"));
             QVERIFY(raw.exec(QStringLiteral("UPDATE sessions SET title = '%1'").arg(quoted)));
             QVERIFY(raw.exec(QStringLiteral("UPDATE turns SET request = '%1', raw_output = '%1', result_text = '%1', "
-                                            "result_json = json_object('command', '%1')").arg(quoted)));
+                                            "result_json = json_object('command', '%1')")
+                                 .arg(quoted)));
             QVERIFY(raw.exec(QStringLiteral("INSERT INTO executions (session_id, command, output_excerpt, started_at) "
                                             "VALUES (%1, 'curl -u admin:%2 https://x', '%3', '2026-01-01')")
                                  .arg(session)
                                  .arg(kPassword, quoted)));
             QVERIFY(raw.exec(QStringLiteral("PRAGMA user_version = 3")));
-            QCOMPARE(raw.scalar(QStringLiteral("SELECT count(*) FROM turns_fts WHERE turns_fts MATCH '%1'").arg(kAws)).toInt(), 1);
+            QCOMPARE(raw.scalar(QStringLiteral("SELECT count(*) FROM turns_fts WHERE turns_fts MATCH '%1'").arg(kAws))
+                         .toInt(),
+                     1);
         }
         {
             HistoryStore store;
@@ -72,21 +77,29 @@ private slots:
         }
         RawDb raw(path);
         QCOMPARE(raw.scalar(QStringLiteral("PRAGMA user_version")).toInt(), history_sql::kSchemaVersion);
-        const QString dump = raw.scalar(QStringLiteral(
-                                            "SELECT group_concat(title || model, ' ') FROM sessions")).toString() +
-                             raw.scalar(QStringLiteral("SELECT group_concat(request || raw_output || result_json || result_text, ' ') "
-                                                       "FROM turns")).toString() +
-                             raw.scalar(QStringLiteral("SELECT group_concat(command || output_excerpt, ' ') FROM executions")).toString();
+        const QString dump =
+            raw.scalar(QStringLiteral("SELECT group_concat(title || model, ' ') FROM sessions")).toString() +
+            raw.scalar(QStringLiteral("SELECT group_concat(request || raw_output || result_json || result_text, ' ') "
+                                      "FROM turns"))
+                .toString() +
+            raw.scalar(QStringLiteral("SELECT group_concat(command || output_excerpt, ' ') FROM executions"))
+                .toString();
         QVERIFY(!dump.isEmpty());
         QVERIFY2(dump.contains(QStringLiteral("my creds")), qPrintable(dump));  // ordinary words stay
-        for (const QString& secret : {kAws, kGithub, kPassword, kPemBody}) QVERIFY2(!dump.contains(secret), qPrintable(dump));
-        QCOMPARE(raw.scalar(QStringLiteral("SELECT count(*) FROM turns_fts WHERE turns_fts MATCH '%1'").arg(kAws)).toInt(), 0);
-        QCOMPARE(raw.scalar(QStringLiteral("SELECT count(*) FROM sessions_fts WHERE sessions_fts MATCH '%1'").arg(kAws)).toInt(), 0);
+        for (const QString& secret : {kAws, kGithub, kPassword, kPemBody})
+            QVERIFY2(!dump.contains(secret), qPrintable(dump));
+        QCOMPARE(
+            raw.scalar(QStringLiteral("SELECT count(*) FROM turns_fts WHERE turns_fts MATCH '%1'").arg(kAws)).toInt(),
+            0);
+        QCOMPARE(raw.scalar(QStringLiteral("SELECT count(*) FROM sessions_fts WHERE sessions_fts MATCH '%1'").arg(kAws))
+                     .toInt(),
+                 0);
         // The file itself: freed pages are zeroed and the index merged, so the bytes are gone too.
         QFile file(path);
         QVERIFY(file.open(QIODevice::ReadOnly));
         const QByteArray bytes = file.readAll();
-        for (const QString& secret : {kAws, kGithub, kPassword}) QVERIFY2(!bytes.contains(secret.toUtf8()), qPrintable(secret));
+        for (const QString& secret : {kAws, kGithub, kPassword})
+            QVERIFY2(!bytes.contains(secret.toUtf8()), qPrintable(secret));
     }
 };
 

@@ -78,9 +78,10 @@ private slots:
         auto id = store.create_session(make_session(Panel::Diagnose, QStringLiteral("Xid 79 on node a3"), kT0));
         REQUIRE_OK(id);
         auto t1 = store.add_turn(make_turn(*id, QStringLiteral("why did the job die"),
-                                                 QStringLiteral("GPU fell off the bus"), kT0.addSecs(5)));
+                                           QStringLiteral("GPU fell off the bus"), kT0.addSecs(5)));
         REQUIRE_OK(t1);
-        auto t2 = store.add_turn(make_turn(*id, QStringLiteral("and now?"), QStringLiteral("reset it"), kT0.addSecs(9)));
+        auto t2 =
+            store.add_turn(make_turn(*id, QStringLiteral("and now?"), QStringLiteral("reset it"), kT0.addSecs(9)));
         REQUIRE_OK(t2);
         Execution e;
         e.session_id = *id;
@@ -135,9 +136,13 @@ private slots:
     void recorders_store_secrets_redacted_for_every_caller() {
         // The CLI jobs and the GUI panels both record through record_job / record_execution.
         const QString path = db_path("recorded.sqlite");
-        JobRecord job{Panel::Kql, QStringLiteral("sign-ins for db_password=hunter2 user=bob"),
+        JobRecord job{Panel::Kql,
+                      QStringLiteral("sign-ins for db_password=hunter2 user=bob"),
                       QStringLiteral("curl -H 'Authorization: Bearer abcdef0123456789xyz' https://10.0.0.7/"),
-                      QJsonObject{{"query", "SigninLogs"}}, {}, QStringLiteral("m.gguf"), QStringLiteral("local")};
+                      QJsonObject{{"query", "SigninLogs"}},
+                      {},
+                      QStringLiteral("m.gguf"),
+                      QStringLiteral("local")};
         const RecordOutcome rec = record_job(path, job);
         QVERIFY2(rec.session_id > 0, qPrintable(rec.warning));
         Execution e;
@@ -156,7 +161,8 @@ private slots:
         QVERIFY2(!t.request.contains("hunter2") && t.request.contains("user=bob"), qPrintable(t.request));
         QVERIFY2(!got->title.contains("hunter2"), qPrintable(got->title));
         // Only secrets: the address stays, the bearer token goes.
-        QVERIFY2(!t.raw_output.contains("abcdef0123456789xyz") && t.raw_output.contains("10.0.0.7"), qPrintable(t.raw_output));
+        QVERIFY2(!t.raw_output.contains("abcdef0123456789xyz") && t.raw_output.contains("10.0.0.7"),
+                 qPrintable(t.raw_output));
         QCOMPARE(got->executions.size(), size_t(1));
         QVERIFY2(!got->executions[0].output_excerpt.contains("wJalrXUtnFEMI") &&
                      got->executions[0].output_excerpt.contains("HOME=/root"),
@@ -196,7 +202,8 @@ private slots:
         std::vector<qint64> ids;
         const Panel panels[] = {Panel::Commands, Panel::Diagnose, Panel::Kql, Panel::Commands, Panel::Commands};
         for (int i = 0; i < 5; ++i) {
-            auto id = store.create_session(make_session(panels[i], QStringLiteral("session %1").arg(i), kT0.addSecs(i * 60)));
+            auto id =
+                store.create_session(make_session(panels[i], QStringLiteral("session %1").arg(i), kT0.addSecs(i * 60)));
             REQUIRE_OK(id);
             ids.push_back(*id);
         }
@@ -269,7 +276,8 @@ private slots:
         REQUIRE_OK(store.open(path));
         auto keep = store.create_session(make_session(Panel::Commands, QStringLiteral("keep me")));
         auto gone = store.create_session(make_session(Panel::Commands, QStringLiteral("remove me")));
-        auto turn = store.add_turn(make_turn(*gone, QStringLiteral("restart kubelet"), QStringLiteral("systemctl restart kubelet")));
+        auto turn = store.add_turn(
+            make_turn(*gone, QStringLiteral("restart kubelet"), QStringLiteral("systemctl restart kubelet")));
         REQUIRE_OK(store.add_turn(make_turn(*keep, QStringLiteral("list pods"), QStringLiteral("kubectl get pods"))));
         Execution e;
         e.session_id = *gone;
@@ -309,9 +317,11 @@ private slots:
         auto a = store.create_session(make_session(Panel::Commands, QStringLiteral("GPU memory")));
         auto b = store.create_session(make_session(Panel::Diagnose, QStringLiteral("OOM killer")));
         auto ta = store.add_turn(make_turn(*a, QStringLiteral("show memory use per GPU"),
-                                                 QStringLiteral("nvidia-smi --query-gpu=memory.used --format=csv")));
-        QVERIFY(store.add_turn(make_turn(*b, QStringLiteral("why was postgres killed"),
-                                         QStringLiteral("the kernel OOM killer chose postgres"))).ok());
+                                           QStringLiteral("nvidia-smi --query-gpu=memory.used --format=csv")));
+        QVERIFY(store
+                    .add_turn(make_turn(*b, QStringLiteral("why was postgres killed"),
+                                        QStringLiteral("the kernel OOM killer chose postgres")))
+                    .ok());
 
         auto hits = store.search(QStringLiteral("nvidia-smi"));
         REQUIRE_OK(hits);
@@ -361,8 +371,10 @@ private slots:
         REQUIRE_OK(store.open(db_path("hostile.sqlite")));
         if (store.list_sessions()->empty()) {
             auto id = store.create_session(make_session(Panel::Commands, QStringLiteral("cleanup")));
-            QVERIFY(store.add_turn(make_turn(*id, QStringLiteral("delete the tmp folder at the café"),
-                                             QStringLiteral("rm -rf /var/tmp/build"))).ok());
+            QVERIFY(store
+                        .add_turn(make_turn(*id, QStringLiteral("delete the tmp folder at the café"),
+                                            QStringLiteral("rm -rf /var/tmp/build")))
+                        .ok());
         }
         auto hits = store.search(text);
         REQUIRE_OK(hits);
@@ -389,7 +401,8 @@ private slots:
                 "NULL, exit_code INTEGER NOT NULL DEFAULT 0, duration_ms INTEGER NOT NULL DEFAULT 0, output_excerpt "
                 "TEXT NOT NULL DEFAULT '', host TEXT NOT NULL DEFAULT '', started_at TEXT NOT NULL)",
                 "CREATE INDEX executions_by_session ON executions (session_id)",
-                "CREATE VIRTUAL TABLE turns_fts USING fts5(request, raw_output, content = 'turns', content_rowid = 'id')",
+                "CREATE VIRTUAL TABLE turns_fts USING fts5(request, raw_output, content = 'turns', content_rowid = "
+                "'id')",
                 "CREATE VIRTUAL TABLE sessions_fts USING fts5(title, content = 'sessions', content_rowid = 'id')",
                 "CREATE TRIGGER turns_fts_insert AFTER INSERT ON turns BEGIN INSERT INTO turns_fts (rowid, request, "
                 "raw_output) VALUES (new.id, new.request, new.raw_output); END",
@@ -421,7 +434,9 @@ private slots:
         store.close();
         RawDb raw(path);
         QCOMPARE(raw.scalar(QStringLiteral("PRAGMA user_version")).toInt(), history_sql::kSchemaVersion);
-        QCOMPARE(raw.scalar(QStringLiteral("SELECT count(*) FROM sqlite_master WHERE name = 'sessions_by_updated'")).toInt(), 1);
+        QCOMPARE(
+            raw.scalar(QStringLiteral("SELECT count(*) FROM sqlite_master WHERE name = 'sessions_by_updated'")).toInt(),
+            1);
         QCOMPARE(raw.scalar(QStringLiteral("SELECT pinned FROM sessions WHERE id = 7")).toInt(), 1);
     }
 
@@ -488,11 +503,26 @@ private slots:
         QTest::addColumn<QString>("xdg_data");
         QTest::addColumn<QString>("setter");
         QTest::addColumn<QString>("expected");
-        QTest::newRow("home fallback") << "" << "" << "" << "/home/op/.local/share/sigma-ops/history.sqlite";
-        QTest::newRow("xdg") << "" << "/xdg/data" << "" << "/xdg/data/sigma-ops/history.sqlite";
-        QTest::newRow("relative xdg ignored") << "" << "rel/data" << "" << "/home/op/.local/share/sigma-ops/history.sqlite";
-        QTest::newRow("sigma env wins") << "/srv/sigma/" << "/xdg/data" << "" << "/srv/sigma/history.sqlite";
-        QTest::newRow("setter wins") << "/srv/sigma" << "/xdg/data" << "/mnt/usb/ops" << "/mnt/usb/ops/history.sqlite";
+        QTest::newRow("home fallback") << ""
+                                       << ""
+                                       << ""
+                                       << "/home/op/.local/share/sigma-ops/history.sqlite";
+        QTest::newRow("xdg") << ""
+                             << "/xdg/data"
+                             << ""
+                             << "/xdg/data/sigma-ops/history.sqlite";
+        QTest::newRow("relative xdg ignored") << ""
+                                              << "rel/data"
+                                              << ""
+                                              << "/home/op/.local/share/sigma-ops/history.sqlite";
+        QTest::newRow("sigma env wins") << "/srv/sigma/"
+                                        << "/xdg/data"
+                                        << ""
+                                        << "/srv/sigma/history.sqlite";
+        QTest::newRow("setter wins") << "/srv/sigma"
+                                     << "/xdg/data"
+                                     << "/mnt/usb/ops"
+                                     << "/mnt/usb/ops/history.sqlite";
     }
     void data_paths_follow_overrides_then_xdg() {
         QFETCH(QString, sigma_data);

@@ -44,7 +44,8 @@ namespace {
 // The request from the report, and more: every secret in it must vanish everywhere.
 const QString kCommandRequest = QStringLiteral(
     "show gpu memory, my creds AKIAIOSFODNN7EXAMPLE ghp_aBcDeFgHiJkLmNoPqRsTuVwXyZ0123456789 password=Hunter2Secret "
-    "Authorization: Bearer sk-live-9f8e7d6c5b4a39281706 -----BEGIN RSA PRIVATE KEY----- MIIEowIBAAKCAQEA7zQ -----END RSA "
+    "Authorization: Bearer sk-live-9f8e7d6c5b4a39281706 -----BEGIN RSA PRIVATE KEY----- MIIEowIBAAKCAQEA7zQ -----END "
+    "RSA "
     "PRIVATE KEY-----");
 const QString kKqlQuestion = QStringLiteral(
     "sign-ins from postgres://ops:PgPa55word77@db.internal:5432/prod with key AIzaSyA1b2C3d4E5f6G7h8I9j0KlMnOpQrStUvW "
@@ -52,7 +53,8 @@ const QString kKqlQuestion = QStringLiteral(
     "Server=tcp:sql1,1433;User Id=sa;Password=Adm1n two words;Encrypt=True;");
 // A log whose private key body lines would match a signature if the rules engine saw them.
 const QString kLog = QStringLiteral(
-    "Jan 12 03:04:05 node7 kernel: NVRM: Xid (PCI:0000:3b:00): 79, pid=1234, GPU has fallen off the bus. token=tok9f8e7d6c5b4a\n"
+    "Jan 12 03:04:05 node7 kernel: NVRM: Xid (PCI:0000:3b:00): 79, pid=1234, GPU has fallen off the bus. "
+    "token=tok9f8e7d6c5b4a\n"
     "Jan 12 03:04:06 node7 app[311]: loading -----BEGIN RSA PRIVATE KEY-----\n"
     "Jan 12 03:04:06 node7 app[311]: MIIEowIBAAKCAQEAxK3yB0dy GPU has fallen off the bus\n"
     "Jan 12 03:04:06 node7 app[311]: q83Jd9KeyBodyTwo NVRM: Xid 79 fallen off the bus\n"
@@ -62,13 +64,20 @@ const QString kLog = QStringLiteral(
 const QString kEcho = QStringLiteral("glpat-xYz123AbC456dEf789gH");
 
 const QStringList kSecrets = {
-    QStringLiteral("AKIAIOSFODNN7EXAMPLE"), QStringLiteral("ghp_aBcDeFgHiJkLmNoPqRsTuVwXyZ0123456789"),
-    QStringLiteral("Hunter2Secret"),        QStringLiteral("sk-live-9f8e7d6c5b4a39281706"),
-    QStringLiteral("MIIEowIBAAKCAQEA7zQ"),  QStringLiteral("PgPa55word77"),
-    QStringLiteral("AIzaSyA1b2C3d4E5f6G7h8I9j0KlMnOpQrStUvW"), QStringLiteral("xoxb-1234567890-0987654321-AbCdEfGhIjKlMnOp"),
-    QStringLiteral("Adm1n two words"),      QStringLiteral("tok9f8e7d6c5b4a"),
-    QStringLiteral("MIIEowIBAAKCAQEAxK3yB0dy"), QStringLiteral("q83Jd9KeyBodyTwo"),
-    QStringLiteral("LogPa55Secret"),        kEcho,
+    QStringLiteral("AKIAIOSFODNN7EXAMPLE"),
+    QStringLiteral("ghp_aBcDeFgHiJkLmNoPqRsTuVwXyZ0123456789"),
+    QStringLiteral("Hunter2Secret"),
+    QStringLiteral("sk-live-9f8e7d6c5b4a39281706"),
+    QStringLiteral("MIIEowIBAAKCAQEA7zQ"),
+    QStringLiteral("PgPa55word77"),
+    QStringLiteral("AIzaSyA1b2C3d4E5f6G7h8I9j0KlMnOpQrStUvW"),
+    QStringLiteral("xoxb-1234567890-0987654321-AbCdEfGhIjKlMnOp"),
+    QStringLiteral("Adm1n two words"),
+    QStringLiteral("tok9f8e7d6c5b4a"),
+    QStringLiteral("MIIEowIBAAKCAQEAxK3yB0dy"),
+    QStringLiteral("q83Jd9KeyBodyTwo"),
+    QStringLiteral("LogPa55Secret"),
+    kEcho,
 };
 
 // The secret, or the first secret, found in `text` (case-insensitively: the FTS index lower-cases).
@@ -82,10 +91,11 @@ QString find_secret(const QString& text) {
     return {};
 }
 
-#define VERIFY_CLEAN(text, where)                                                                             \
-    do {                                                                                                      \
-        const QString found_ = find_secret(text);                                                             \
-        QVERIFY2(found_.isEmpty(), qPrintable(QStringLiteral("'%1' in %2: %3").arg(found_, where, QString(text).left(600)))); \
+#define VERIFY_CLEAN(text, where)                                                                           \
+    do {                                                                                                    \
+        const QString found_ = find_secret(text);                                                           \
+        QVERIFY2(found_.isEmpty(),                                                                          \
+                 qPrintable(QStringLiteral("'%1' in %2: %3").arg(found_, where, QString(text).left(600)))); \
     } while (0)
 
 QByteArray answer(const QString& text) {
@@ -143,16 +153,19 @@ private:
             QVERIFY(db.open());
             for (const QString& t : column_texts(db, QStringLiteral("SELECT title, model, backend FROM sessions")))
                 VERIFY_CLEAN(t, QStringLiteral("sessions"));
-            const QStringList turns = column_texts(db, QStringLiteral("SELECT request, raw_output, result_json FROM turns"));
+            const QStringList turns =
+                column_texts(db, QStringLiteral("SELECT request, raw_output, result_json FROM turns"));
             QVERIFY(turns.size() >= 9);
             for (const QString& t : turns) VERIFY_CLEAN(t, QStringLiteral("turns"));
             for (const QString& t : column_texts(db, QStringLiteral("SELECT command, output_excerpt FROM executions")))
                 VERIFY_CLEAN(t, QStringLiteral("executions"));
             // The indexes' own words, not the content tables they point at.
             QSqlQuery q(db);
-            QVERIFY2(q.exec(QStringLiteral("CREATE VIRTUAL TABLE temp.turns_words USING fts5vocab(main, 'turns_fts', 'row')")),
+            QVERIFY2(q.exec(QStringLiteral(
+                         "CREATE VIRTUAL TABLE temp.turns_words USING fts5vocab(main, 'turns_fts', 'row')")),
                      qPrintable(q.lastError().text()));
-            QVERIFY(q.exec(QStringLiteral("CREATE VIRTUAL TABLE temp.session_words USING fts5vocab(main, 'sessions_fts', 'row')")));
+            QVERIFY(q.exec(QStringLiteral(
+                "CREATE VIRTUAL TABLE temp.session_words USING fts5vocab(main, 'sessions_fts', 'row')")));
             const QStringList words = column_texts(db, QStringLiteral("SELECT term FROM temp.turns_words")) +
                                       column_texts(db, QStringLiteral("SELECT term FROM temp.session_words"));
             QVERIFY(words.contains(QStringLiteral("gpu")));  // ordinary words are indexed
@@ -183,10 +196,11 @@ private slots:
     void initTestCase() { QVERIFY(dir_.isValid()); }
 
     void every_job_redacts_what_it_sends_stores_and_exports() {
-        ScriptedHttpServer server({{answer(QStringLiteral("nvidia-smi --query-gpu=memory.used --format=csv\n# uses ") + kEcho)},
-                                   {answer(QStringLiteral("SigninLogs | where TimeGenerated > ago(1h) // ") + kEcho)},
-                                   {answer(QStringLiteral("category: gpu_fallen_off_bus\nroot cause: the GPU left the bus ") + kEcho +
-                                           QStringLiteral("\nnext steps:\n- drain the node"))}});
+        ScriptedHttpServer server(
+            {{answer(QStringLiteral("nvidia-smi --query-gpu=memory.used --format=csv\n# uses ") + kEcho)},
+             {answer(QStringLiteral("SigninLogs | where TimeGenerated > ago(1h) // ") + kEcho)},
+             {answer(QStringLiteral("category: gpu_fallen_off_bus\nroot cause: the GPU left the bus ") + kEcho +
+                     QStringLiteral("\nnext steps:\n- drain the node"))}});
         QVERIFY(server.isListening());
         RemoteBackend backend(remote(server));
         std::string error;
@@ -199,12 +213,13 @@ private slots:
         BlockingResult gen = generate_blocking(backend, commands.prepare(creq), 20000);
         QVERIFY2(gen.ok, qPrintable(gen.error.message));
         const CommandResult cres = commands.finish(creq, gen.text, gen.stats);
-        RecordOutcome rec = record_job(db_path(), {Panel::Commands, creq.request, cres.raw_output, cres.to_json(), cres.stats,
-                                                   backend.model_name(), QStringLiteral("remote")});
+        RecordOutcome rec = record_job(db_path(), {Panel::Commands, creq.request, cres.raw_output, cres.to_json(),
+                                                   cres.stats, backend.model_name(), QStringLiteral("remote")});
         QVERIFY2(rec.session_id > 0, qPrintable(rec.warning));
         Execution e;
         e.session_id = rec.session_id;
-        e.command = QStringLiteral("curl -H 'Authorization: Bearer sk-live-9f8e7d6c5b4a39281706' https://api.example.com");
+        e.command =
+            QStringLiteral("curl -H 'Authorization: Bearer sk-live-9f8e7d6c5b4a39281706' https://api.example.com");
         e.output_excerpt = QStringLiteral("AWS_ACCESS_KEY_ID=AKIAIOSFODNN7EXAMPLE\npassword=Hunter2Secret\n");
         QVERIFY(record_execution(db_path(), e).warning.isEmpty());
 
@@ -234,8 +249,8 @@ private slots:
         gen = generate_blocking(backend, diagnose.prepare(dres), 20000);
         QVERIFY2(gen.ok, qPrintable(gen.error.message));
         dres = diagnose.finish(std::move(dres), gen.text, gen.stats);
-        rec = record_job(db_path(), {Panel::Diagnose, kLog, dres.raw_output, dres.to_json(), dres.stats, backend.model_name(),
-                                     QStringLiteral("remote")});
+        rec = record_job(db_path(), {Panel::Diagnose, kLog, dres.raw_output, dres.to_json(), dres.stats,
+                                     backend.model_name(), QStringLiteral("remote")});
         QVERIFY2(rec.session_id > 0, qPrintable(rec.warning));
 
         // What reached the server: the raw request and its decoded JSON body, for all three jobs.
@@ -244,8 +259,9 @@ private slots:
             VERIFY_CLEAN(QString::fromUtf8(r), QStringLiteral("a request to the remote backend"));
             const QJsonDocument body = QJsonDocument::fromJson(r.mid(r.indexOf("\r\n\r\n") + 4));
             QVERIFY(body.isObject());
-            VERIFY_CLEAN(QString::fromUtf8(QJsonDocument(body.object().value(QStringLiteral("messages")).toArray()).toJson()),
-                         QStringLiteral("the remote prompt"));
+            VERIFY_CLEAN(
+                QString::fromUtf8(QJsonDocument(body.object().value(QStringLiteral("messages")).toArray()).toJson()),
+                QStringLiteral("the remote prompt"));
         }
         QVERIFY(server.requests[0].contains("show gpu memory, my creds"));  // the request itself is still sent
 
@@ -288,9 +304,10 @@ private slots:
             q.bindValue(QStringLiteral(":session_id"), id);
             q.bindValue(QStringLiteral(":request"), kCommandRequest + QStringLiteral("\n") + kLog);
             q.bindValue(QStringLiteral(":raw_output"), QStringLiteral("echo ") + kEcho);
-            q.bindValue(QStringLiteral(":result_json"),
-                        QStringLiteral("{\"command\":\"mysql --password Hunter2Secret\",\"flags\":[{\"flag\":\"--password\","
-                                       "\"value\":\"Hunter2Secret\"}],\"api_key\":\"sk-live-9f8e7d6c5b4a39281706\"}"));
+            q.bindValue(
+                QStringLiteral(":result_json"),
+                QStringLiteral("{\"command\":\"mysql --password Hunter2Secret\",\"flags\":[{\"flag\":\"--password\","
+                               "\"value\":\"Hunter2Secret\"}],\"api_key\":\"sk-live-9f8e7d6c5b4a39281706\"}"));
             q.bindValue(QStringLiteral(":result_text"), QStringLiteral(""));
             q.bindValue(QStringLiteral(":prompt_tokens"), 1);
             q.bindValue(QStringLiteral(":completion_tokens"), 1);
@@ -321,7 +338,8 @@ private slots:
         GenerationRequest g;
         g.messages = {{QStringLiteral("system"), QStringLiteral("You write commands.")},
                       {QStringLiteral("user"), kCommandRequest},
-                      {QStringLiteral("assistant"), QStringLiteral("export GITHUB_TOKEN=ghp_aBcDeFgHiJkLmNoPqRsTuVwXyZ0123456789")},
+                      {QStringLiteral("assistant"),
+                       QStringLiteral("export GITHUB_TOKEN=ghp_aBcDeFgHiJkLmNoPqRsTuVwXyZ0123456789")},
                       {QStringLiteral("user"), kLog}};
         BlockingResult r = generate_blocking(backend, g, 20000);
         QVERIFY2(r.ok, qPrintable(r.error.message));
@@ -329,7 +347,10 @@ private slots:
         VERIFY_CLEAN(QString::fromUtf8(server.requests[0]), QStringLiteral("the raw prompt"));
         // One redactor for the whole conversation: the token repeated in two messages keeps one name.
         const QJsonArray messages =
-            QJsonDocument::fromJson(server.requests[0].mid(server.requests[0].indexOf("\r\n\r\n") + 4)).object().value("messages").toArray();
+            QJsonDocument::fromJson(server.requests[0].mid(server.requests[0].indexOf("\r\n\r\n") + 4))
+                .object()
+                .value("messages")
+                .toArray();
         QCOMPARE(messages.size(), 4);
         const QString user = messages[1].toObject().value("content").toString();
         const QString assistant = messages[2].toObject().value("content").toString();
@@ -346,14 +367,19 @@ private slots:
         r = generate_blocking(backend, plain, 20000);
         QVERIFY2(r.ok, qPrintable(r.error.message));
         const QJsonArray sent =
-            QJsonDocument::fromJson(server.requests[1].mid(server.requests[1].indexOf("\r\n\r\n") + 4)).object().value("messages").toArray();
+            QJsonDocument::fromJson(server.requests[1].mid(server.requests[1].indexOf("\r\n\r\n") + 4))
+                .object()
+                .value("messages")
+                .toArray();
         QCOMPARE(sent.size(), plain.messages.size());
-        for (int i = 0; i < sent.size(); ++i) QCOMPARE(sent[i].toObject().value("content").toString(), plain.messages[i].content);
+        for (int i = 0; i < sent.size(); ++i)
+            QCOMPARE(sent[i].toObject().value("content").toString(), plain.messages[i].content);
     }
 
     void the_cli_jobs_and_export_leak_nothing() {
         // The reported case end to end: `sigma cmd|kql|diagnose --remote`, then `sigma export --git`.
-        ScriptedHttpServer server({{answer(QStringLiteral("nvidia-smi --query-gpu=memory.used --format=csv # ") + kEcho)}});
+        ScriptedHttpServer server(
+            {{answer(QStringLiteral("nvidia-smi --query-gpu=memory.used --format=csv # ") + kEcho)}});
         const QString db = dir_.filePath(QStringLiteral("cli.sqlite"));
         const QString log = dir_.filePath(QStringLiteral("node7.log"));
         {
@@ -361,22 +387,25 @@ private slots:
             QVERIFY(f.open(QIODevice::WriteOnly));
             f.write(kLog.toUtf8());
         }
-        const QStringList common = {QStringLiteral("--remote"), server.base_url(), QStringLiteral("--api-key"),
-                                    QStringLiteral("test-key"), QStringLiteral("--db"), db, QStringLiteral("--timeout"),
-                                    QStringLiteral("30")};
-        for (const QStringList& job : {QStringList{QStringLiteral("cmd"), kCommandRequest},
-                                       QStringList{QStringLiteral("kql"), kKqlQuestion, QStringLiteral("--repairs"), QStringLiteral("0")},
-                                       QStringList{QStringLiteral("diagnose"), log}}) {
+        const QStringList common = {QStringLiteral("--remote"),  server.base_url(),      QStringLiteral("--api-key"),
+                                    QStringLiteral("test-key"),  QStringLiteral("--db"), db,
+                                    QStringLiteral("--timeout"), QStringLiteral("30")};
+        for (const QStringList& job :
+             {QStringList{QStringLiteral("cmd"), kCommandRequest},
+              QStringList{QStringLiteral("kql"), kKqlQuestion, QStringLiteral("--repairs"), QStringLiteral("0")},
+              QStringList{QStringLiteral("diagnose"), log}}) {
             const sigma_test::Run r = run_sigma_async(job + common);
-            QVERIFY2(r.code == 0 || r.code == 1, qPrintable(job.first() + QStringLiteral(": ") + QString::number(r.code) + r.err));
+            QVERIFY2(r.code == 0 || r.code == 1,
+                     qPrintable(job.first() + QStringLiteral(": ") + QString::number(r.code) + r.err));
             VERIFY_CLEAN(r.err, job.first() + QStringLiteral("'s messages"));
         }
         QVERIFY(server.requests.size() >= 3);
-        for (const QByteArray& r : server.requests) VERIFY_CLEAN(QString::fromUtf8(r), QStringLiteral("a request from the CLI"));
+        for (const QByteArray& r : server.requests)
+            VERIFY_CLEAN(QString::fromUtf8(r), QStringLiteral("a request from the CLI"));
         check_database_at(db);
         const QString repo = dir_.filePath(QStringLiteral("cli-export"));
-        const sigma_test::Run exported = run_sigma_async({QStringLiteral("export"), QStringLiteral("--git"), repo,
-                                                          QStringLiteral("--db"), db});
+        const sigma_test::Run exported =
+            run_sigma_async({QStringLiteral("export"), QStringLiteral("--git"), repo, QStringLiteral("--db"), db});
         QVERIFY2(exported.code == 0, qPrintable(exported.err));
         check_repository(repo);
     }
@@ -427,8 +456,10 @@ private:
             VERIFY_CLEAN(QString::fromUtf8(f.readAll()), QStringLiteral("exported file ") + path);
         }
         QVERIFY(files > 0);
-        VERIFY_CLEAN(git(repo, {QStringLiteral("log"), QStringLiteral("--format=%B")}), QStringLiteral("the commit messages"));
-        VERIFY_CLEAN(git(repo, {QStringLiteral("ls-tree"), QStringLiteral("-r"), QStringLiteral("--name-only"), QStringLiteral("HEAD")}),
+        VERIFY_CLEAN(git(repo, {QStringLiteral("log"), QStringLiteral("--format=%B")}),
+                     QStringLiteral("the commit messages"));
+        VERIFY_CLEAN(git(repo, {QStringLiteral("ls-tree"), QStringLiteral("-r"), QStringLiteral("--name-only"),
+                                QStringLiteral("HEAD")}),
                      QStringLiteral("the committed file names"));
         VERIFY_CLEAN(git(repo, {QStringLiteral("log"), QStringLiteral("-p")}), QStringLiteral("the committed files"));
     }

@@ -73,12 +73,13 @@ class TestRemoteBackend : public QObject {
     Q_OBJECT
 private slots:
     void goodStream() {
-        ScriptedHttpServer server({{ScriptedHttpServer::stream_head() + ScriptedHttpServer::chunk("Hel") + ": ping\n\n" +
-                                        ScriptedHttpServer::chunk("lo") +
-                                        "data: {\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"length\"}]}\n\n"
-                                        "data: {\"choices\":[],\"usage\":{\"prompt_tokens\":5,\"completion_tokens\":2}}\n\n"
-                                        "data: [DONE]\n\n",
-                                    After::StayOpen}});
+        ScriptedHttpServer server(
+            {{ScriptedHttpServer::stream_head() + ScriptedHttpServer::chunk("Hel") + ": ping\n\n" +
+                  ScriptedHttpServer::chunk("lo") +
+                  "data: {\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"length\"}]}\n\n"
+                  "data: {\"choices\":[],\"usage\":{\"prompt_tokens\":5,\"completion_tokens\":2}}\n\n"
+                  "data: [DONE]\n\n",
+              After::StayOpen}});
         RemoteBackendOptions o = fast_options(server.base_url());
         o.api_key = QStringLiteral("sekret");
         RemoteBackend backend(o);
@@ -141,7 +142,8 @@ private slots:
     }
 
     void stallMidStreamTimesOut() {
-        ScriptedHttpServer server({{ScriptedHttpServer::stream_head() + ScriptedHttpServer::chunk("partial"), After::StayOpen}});
+        ScriptedHttpServer server(
+            {{ScriptedHttpServer::stream_head() + ScriptedHttpServer::chunk("partial"), After::StayOpen}});
         RemoteBackendOptions o = fast_options(server.base_url());
         o.idle_timeout_ms = 300;
         RemoteBackend backend(o);
@@ -162,17 +164,20 @@ private slots:
         QVERIFY(out.failed);
         QCOMPARE(out.error.kind, BackendError::Kind::Http);
         QCOMPARE(out.error.http_status, 401);
-        QVERIFY2(out.error.message.contains(QStringLiteral("Incorrect API key provided")), qPrintable(out.error.message));
+        QVERIFY2(out.error.message.contains(QStringLiteral("Incorrect API key provided")),
+                 qPrintable(out.error.message));
         QVERIFY(out.error.message.contains(QStringLiteral("401")));
         QCOMPARE(server.connections(), 1);  // 4xx other than 429 is not retried
     }
 
     void serverErrorsAreRetriedThenSucceed() {
         const QByteArray busy = "HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\nConnection: close\r\n\r\n";
-        const QByteArray limited = "HTTP/1.1 429 Too Many Requests\r\nRetry-After: 0\r\nContent-Length: 0\r\nConnection: close\r\n\r\n";
-        ScriptedHttpServer server({{busy, After::Close},
-                                   {limited, After::Close},
-                                   {ScriptedHttpServer::stream_head() + ScriptedHttpServer::chunk("ok") + "data: [DONE]\n\n", After::Close}});
+        const QByteArray limited =
+            "HTTP/1.1 429 Too Many Requests\r\nRetry-After: 0\r\nContent-Length: 0\r\nConnection: close\r\n\r\n";
+        ScriptedHttpServer server(
+            {{busy, After::Close},
+             {limited, After::Close},
+             {ScriptedHttpServer::stream_head() + ScriptedHttpServer::chunk("ok") + "data: [DONE]\n\n", After::Close}});
         RemoteBackend backend(fast_options(server.base_url()));
         const Outcome out = run(backend);
         QVERIFY2(out.finished, qPrintable(out.error.message));
@@ -181,8 +186,9 @@ private slots:
     }
 
     void retriesAreBounded() {
-        const QByteArray busy = "HTTP/1.1 500 Internal Server Error\r\nContent-Type: application/json\r\nContent-Length: 31\r\n"
-                                "Connection: close\r\n\r\n{\"error\":{\"message\":\"boom!!\"}}";
+        const QByteArray busy =
+            "HTTP/1.1 500 Internal Server Error\r\nContent-Type: application/json\r\nContent-Length: 31\r\n"
+            "Connection: close\r\n\r\n{\"error\":{\"message\":\"boom!!\"}}";
         ScriptedHttpServer server({{busy, After::Close}});
         RemoteBackend backend(fast_options(server.base_url()));
         const Outcome out = run(backend);
@@ -198,16 +204,20 @@ private slots:
         QTest::addColumn<QString>("expected_text");
         const QByteArray head = ScriptedHttpServer::stream_head();
         QTest::newRow("garbage lines") << head + "hello there\nthis is not sse\n" << int(After::Close) << QString();
-        QTest::newRow("truncated json") << head + "data: {\"choices\":[{\"delta\":{\"cont\n\n" << int(After::Close) << QString();
+        QTest::newRow("truncated json") << head + "data: {\"choices\":[{\"delta\":{\"cont\n\n"
+                                        << int(After::Close) << QString();
         QTest::newRow("not json") << head + "data: <html>\n\n" << int(After::Close) << QString();
         QTest::newRow("closed mid-stream") << head + ScriptedHttpServer::chunk("a") + ScriptedHttpServer::chunk("b")
                                            << int(After::Close) << QStringLiteral("ab");
-        QTest::newRow("cut inside an event") << head + ScriptedHttpServer::chunk("a") + "data: {\"choi"
-                                             << int(After::Close) << QStringLiteral("a");
-        QTest::newRow("connection reset") << head + ScriptedHttpServer::chunk("a") << int(After::Abort) << QStringLiteral("a");
-        QTest::newRow("endless line") << head + "data: " + QByteArray(3 << 20, 'x') << int(After::StayOpen) << QString();
-        QTest::newRow("chunked body cut") << QByteArray("HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\n"
-                                                        "Transfer-Encoding: chunked\r\n\r\n10\r\ndata: [DO")
+        QTest::newRow("cut inside an event")
+            << head + ScriptedHttpServer::chunk("a") + "data: {\"choi" << int(After::Close) << QStringLiteral("a");
+        QTest::newRow("connection reset")
+            << head + ScriptedHttpServer::chunk("a") << int(After::Abort) << QStringLiteral("a");
+        QTest::newRow("endless line") << head + "data: " + QByteArray(3 << 20, 'x') << int(After::StayOpen)
+                                      << QString();
+        QTest::newRow("chunked body cut") << QByteArray(
+                                                 "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\n"
+                                                 "Transfer-Encoding: chunked\r\n\r\n10\r\ndata: [DO")
                                           << int(After::Close) << QString();
     }
     void malformedStreams() {
@@ -225,7 +235,8 @@ private slots:
     }
 
     void jsonAnswerToAStreamRequest() {
-        const QByteArray body = R"({"choices":[{"index":0,"message":{"role":"assistant","content":"whole"},"finish_reason":"stop"}],"usage":{"prompt_tokens":3,"completion_tokens":1}})";
+        const QByteArray body =
+            R"({"choices":[{"index":0,"message":{"role":"assistant","content":"whole"},"finish_reason":"stop"}],"usage":{"prompt_tokens":3,"completion_tokens":1}})";
         ScriptedHttpServer server({{"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: " +
                                         QByteArray::number(body.size()) + "\r\n\r\n" + body,
                                     After::StayOpen}});

@@ -17,11 +17,15 @@ using namespace sigma::app;
 
 namespace {
 
-const QByteArray kChat = R"({"model":"m","messages":[{"role":"system","content":"be brief"},{"role":"user","content":"hi"}]})";
+const QByteArray kChat =
+    R"({"model":"m","messages":[{"role":"system","content":"be brief"},{"role":"user","content":"hi"}]})";
 
 QStringList post(const QUrl& base, const QByteArray& body, const QStringList& extra = {}) {
-    return QStringList{QStringLiteral("-X"), QStringLiteral("POST"), QStringLiteral("-H"),
-                       QStringLiteral("Content-Type: application/json"), QStringLiteral("--data-binary"),
+    return QStringList{QStringLiteral("-X"),
+                       QStringLiteral("POST"),
+                       QStringLiteral("-H"),
+                       QStringLiteral("Content-Type: application/json"),
+                       QStringLiteral("--data-binary"),
                        QString::fromUtf8(body)} +
            extra + QStringList{base.toString() + QStringLiteral("/v1/chat/completions")};
 }
@@ -94,7 +98,8 @@ private slots:
         QVERIFY(server.listen());
         QByteArray body = kChat;
         body.replace("\"model\":\"m\"", "\"model\":\"m\",\"stream\":true,\"stream_options\":{\"include_usage\":true}");
-        const CurlResult r = CurlCall(QStringList{QStringLiteral("-N"), QStringLiteral("-i")} + post(server.base_url(), body)).wait();
+        const CurlResult r =
+            CurlCall(QStringList{QStringLiteral("-N"), QStringLiteral("-i")} + post(server.base_url(), body)).wait();
         QCOMPARE(r.http_status, 200);
         QVERIFY(r.body.contains("Content-Type: text/event-stream"));
         QVERIFY(r.body.contains("Transfer-Encoding: chunked"));
@@ -110,12 +115,22 @@ private slots:
             QCOMPARE(c.value(QStringLiteral("model")).toString(), QStringLiteral("m"));
             const QJsonArray choices = c.value(QStringLiteral("choices")).toArray();
             if (i == 0)
-                QCOMPARE(choices.at(0).toObject().value(QStringLiteral("delta")).toObject().value(QStringLiteral("role")).toString(),
+                QCOMPARE(choices.at(0)
+                             .toObject()
+                             .value(QStringLiteral("delta"))
+                             .toObject()
+                             .value(QStringLiteral("role"))
+                             .toString(),
                          QStringLiteral("assistant"));
             if (c.contains(QStringLiteral("usage")))
                 usage_total = c.value(QStringLiteral("usage")).toObject().value(QStringLiteral("total_tokens")).toInt();
             if (choices.isEmpty()) continue;
-            text += choices.at(0).toObject().value(QStringLiteral("delta")).toObject().value(QStringLiteral("content")).toString();
+            text += choices.at(0)
+                        .toObject()
+                        .value(QStringLiteral("delta"))
+                        .toObject()
+                        .value(QStringLiteral("content"))
+                        .toString();
             if (choices.at(0).toObject().value(QStringLiteral("finish_reason")).isString())
                 finish = choices.at(0).toObject().value(QStringLiteral("finish_reason")).toString();
         }
@@ -151,22 +166,32 @@ private slots:
         QTest::addColumn<QString>("message_part");
         QTest::newRow("not json") << QByteArray("{\"messages\": [") << QString() << "not valid JSON";
         QTest::newRow("not an object") << QByteArray("[1,2]") << QString() << "JSON object";
-        QTest::newRow("no messages") << QByteArray("{\"model\":\"x\"}") << "messages" << "'messages' is required";
-        QTest::newRow("messages not array") << QByteArray("{\"messages\":\"hi\"}") << "messages" << "must be an array";
-        QTest::newRow("empty messages") << QByteArray("{\"messages\":[]}") << "messages" << "must not be empty";
-        QTest::newRow("bad role") << QByteArray(R"({"messages":[{"role":"wizard","content":"x"}]})") << "messages[0].role"
+        QTest::newRow("no messages") << QByteArray("{\"model\":\"x\"}") << "messages"
+                                     << "'messages' is required";
+        QTest::newRow("messages not array") << QByteArray("{\"messages\":\"hi\"}") << "messages"
+                                            << "must be an array";
+        QTest::newRow("empty messages") << QByteArray("{\"messages\":[]}") << "messages"
+                                        << "must not be empty";
+        QTest::newRow("bad role") << QByteArray(R"({"messages":[{"role":"wizard","content":"x"}]})")
+                                  << "messages[0].role"
                                   << "must be one of";
         QTest::newRow("content number") << QByteArray(R"({"messages":[{"role":"user","content":5}]})")
-                                        << "messages[0].content" << "must be a string";
-        QTest::newRow("max_tokens string") << QByteArray(R"({"messages":[{"role":"user","content":"x"}],"max_tokens":"9"})")
-                                           << "max_tokens" << "integer";
+                                        << "messages[0].content"
+                                        << "must be a string";
+        QTest::newRow("max_tokens string")
+            << QByteArray(R"({"messages":[{"role":"user","content":"x"}],"max_tokens":"9"})") << "max_tokens"
+            << "integer";
         QTest::newRow("max_tokens zero") << QByteArray(R"({"messages":[{"role":"user","content":"x"}],"max_tokens":0})")
-                                         << "max_tokens" << "integer";
-        QTest::newRow("temperature string") << QByteArray(R"({"messages":[{"role":"user","content":"x"}],"temperature":"hot"})")
-                                            << "temperature" << "number";
+                                         << "max_tokens"
+                                         << "integer";
+        QTest::newRow("temperature string")
+            << QByteArray(R"({"messages":[{"role":"user","content":"x"}],"temperature":"hot"})") << "temperature"
+            << "number";
         QTest::newRow("stream string") << QByteArray(R"({"messages":[{"role":"user","content":"x"}],"stream":"yes"})")
-                                       << "stream" << "boolean";
-        QTest::newRow("n two") << QByteArray(R"({"messages":[{"role":"user","content":"x"}],"n":2})") << "n" << "must be 1";
+                                       << "stream"
+                                       << "boolean";
+        QTest::newRow("n two") << QByteArray(R"({"messages":[{"role":"user","content":"x"}],"n":2})") << "n"
+                               << "must be 1";
         QTest::newRow("stop number") << QByteArray(R"({"messages":[{"role":"user","content":"x"}],"stop":3})") << "stop"
                                      << "string";
     }
@@ -197,13 +222,17 @@ private slots:
         big.write("\"}]}");
         big.close();
         const CurlResult r = CurlCall({QStringLiteral("-X"), QStringLiteral("POST"), QStringLiteral("-H"),
-                                       QStringLiteral("Content-Type: application/json"), QStringLiteral("--data-binary"),
-                                       QLatin1Char('@') + big.fileName(),
+                                       QStringLiteral("Content-Type: application/json"),
+                                       QStringLiteral("--data-binary"), QLatin1Char('@') + big.fileName(),
                                        server.base_url().toString() + QStringLiteral("/v1/chat/completions")})
                                  .wait();
         QCOMPARE(r.http_status, 413);
-        QVERIFY2(json(r.body).value(QStringLiteral("error")).toObject().value(QStringLiteral("message")).toString().contains(
-                     QStringLiteral("over the limit")),
+        QVERIFY2(json(r.body)
+                     .value(QStringLiteral("error"))
+                     .toObject()
+                     .value(QStringLiteral("message"))
+                     .toString()
+                     .contains(QStringLiteral("over the limit")),
                  r.body.constData());
         QVERIFY(backend.requests.isEmpty());
     }
@@ -218,12 +247,16 @@ private slots:
         QCOMPARE(missing.http_status, 401);
         QCOMPARE(json(missing.body).value(QStringLiteral("error")).toObject().value(QStringLiteral("code")).toString(),
                  QStringLiteral("invalid_api_key"));
-        const CurlResult wrong = CurlCall(post(server.base_url(), kChat, {QStringLiteral("-H"), QStringLiteral("Authorization: Bearer nope")})).wait();
+        const CurlResult wrong = CurlCall(post(server.base_url(), kChat,
+                                               {QStringLiteral("-H"), QStringLiteral("Authorization: Bearer nope")}))
+                                     .wait();
         QCOMPARE(wrong.http_status, 401);
         const CurlResult models = CurlCall({server.base_url().toString() + QStringLiteral("/v1/models")}).wait();
         QCOMPARE(models.http_status, 401);
         QVERIFY(backend.requests.isEmpty());
-        const CurlResult right = CurlCall(post(server.base_url(), kChat, {QStringLiteral("-H"), QStringLiteral("Authorization: Bearer k-123")})).wait();
+        const CurlResult right = CurlCall(post(server.base_url(), kChat,
+                                               {QStringLiteral("-H"), QStringLiteral("Authorization: Bearer k-123")}))
+                                     .wait();
         QCOMPARE(right.http_status, 200);
     }
 
@@ -234,7 +267,8 @@ private slots:
         const CurlResult nf = CurlCall({server.base_url().toString() + QStringLiteral("/v1/embeddings")}).wait();
         QCOMPARE(nf.http_status, 404);
         QVERIFY(json(nf.body).contains(QStringLiteral("error")));
-        const CurlResult wrong = CurlCall({server.base_url().toString() + QStringLiteral("/v1/chat/completions")}).wait();
+        const CurlResult wrong =
+            CurlCall({server.base_url().toString() + QStringLiteral("/v1/chat/completions")}).wait();
         QCOMPARE(wrong.http_status, 405);
     }
 
@@ -291,8 +325,9 @@ private slots:
         QVERIFY(socket.waitForConnected(10000));
         QByteArray body = kChat;
         body.replace("\"model\":\"m\"", "\"stream\":true");
-        socket.write("POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: " +
-                     QByteArray::number(body.size()) + "\r\n\r\n" + body);
+        socket.write(
+            "POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: " +
+            QByteArray::number(body.size()) + "\r\n\r\n" + body);
         QTRY_COMPARE_WITH_TIMEOUT(backend.running(), 1, 30000);
         socket.abort();
         QTRY_COMPARE_WITH_TIMEOUT(backend.cancelled.size(), 1, 30000);
@@ -312,8 +347,8 @@ private slots:
         // Two requests in one write: both are answered, in order, on the same connection.
         socket.write("GET /v1/models HTTP/1.1\r\nHost: x\r\n\r\nGET /health HTTP/1.1\r\nHost: x\r\n\r\n");
         QByteArray got;
-        QTRY_VERIFY_WITH_TIMEOUT((got += socket.readAll()).count("HTTP/1.1 200 OK") == 2 && got.endsWith("{\"status\":\"ok\"}"),
-                                 30000);
+        QTRY_VERIFY_WITH_TIMEOUT(
+            (got += socket.readAll()).count("HTTP/1.1 200 OK") == 2 && got.endsWith("{\"status\":\"ok\"}"), 30000);
         QVERIFY(got.indexOf("\"object\":\"list\"") < got.indexOf("\"status\":\"ok\""));
         QCOMPARE(socket.state(), QAbstractSocket::ConnectedState);
         // "Connection: close" is honoured.

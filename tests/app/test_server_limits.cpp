@@ -35,7 +35,8 @@ struct Response {
     QByteArray header(const QByteArray& name) const {
         for (const QByteArray& line : head.split('\n')) {
             const qsizetype colon = line.indexOf(':');
-            if (colon > 0 && line.left(colon).trimmed().toLower() == name.toLower()) return line.mid(colon + 1).trimmed();
+            if (colon > 0 && line.left(colon).trimmed().toLower() == name.toLower())
+                return line.mid(colon + 1).trimmed();
         }
         return {};
     }
@@ -155,7 +156,8 @@ std::unique_ptr<Served> start_serve(const QStringList& extra, const QProcessEnvi
         s->process->waitForReadyRead(500);
     s->first_line = s->process->readLine().trimmed();
     const qsizetype colon = s->first_line.lastIndexOf(':');
-    if (s->first_line.startsWith("listening on http://") && colon > 0) s->port = static_cast<quint16>(s->first_line.mid(colon + 1).toUInt());
+    if (s->first_line.startsWith("listening on http://") && colon > 0)
+        s->port = static_cast<quint16>(s->first_line.mid(colon + 1).toUInt());
     // The line after listening goes to stderr; what came before it (warnings) is read with it.
     for (int i = 0; i < 50 && s->port > 0 && !s->stderr_text.contains("OpenAI-compatible API at"); ++i) {
         s->process->waitForReadyRead(100);
@@ -192,10 +194,10 @@ private slots:
         QVERIFY(constant_time_equal("", ""));
         QVERIFY(constant_time_equal("k-123", "k-123"));
         QVERIFY(constant_time_equal(QByteArrayView("a\0b", 3), QByteArrayView("a\0b", 3)));
-        QVERIFY(!constant_time_equal("k-124", "k-123"));   // last byte
-        QVERIFY(!constant_time_equal("j-123", "k-123"));   // first byte
-        QVERIFY(!constant_time_equal("k-12", "k-123"));    // a prefix of the key
-        QVERIFY(!constant_time_equal("k-1234", "k-123"));  // the key and more
+        QVERIFY(!constant_time_equal("k-124", "k-123"));       // last byte
+        QVERIFY(!constant_time_equal("j-123", "k-123"));       // first byte
+        QVERIFY(!constant_time_equal("k-12", "k-123"));        // a prefix of the key
+        QVERIFY(!constant_time_equal("k-1234", "k-123"));      // the key and more
         QVERIFY(!constant_time_equal("k-123k-123", "k-123"));  // the key twice (wraps around in the loop)
         QVERIFY(!constant_time_equal("", "k-123"));
         QVERIFY(!constant_time_equal("k-123", ""));
@@ -249,7 +251,8 @@ private slots:
         QCOMPARE(r.header("retry-after"), QByteArray("2"));
         QCOMPARE(r.header("connection"), QByteArray("close"));
         QCOMPARE(error_of(r).value(QStringLiteral("code")).toString(), QStringLiteral("too_many_connections"));
-        QVERIFY2(error_of(r).value(QStringLiteral("message")).toString().contains(QStringLiteral("per client")), r.body.constData());
+        QVERIFY2(error_of(r).value(QStringLiteral("message")).toString().contains(QStringLiteral("per client")),
+                 r.body.constData());
         QTRY_VERIFY_WITH_TIMEOUT(fifth.closed(), 30000);
         // The silent ones still hold their slots; one leaving frees one.
         QCOMPARE(server.connection_count(), 4);
@@ -286,7 +289,8 @@ private slots:
             if (r.status == 503) {
                 ++full;
                 QCOMPARE(r.header("retry-after"), QByteArray("2"));
-                QVERIFY(error_of(r).value(QStringLiteral("message")).toString().contains(QStringLiteral("server is full")));
+                QVERIFY(
+                    error_of(r).value(QStringLiteral("message")).toString().contains(QStringLiteral("server is full")));
             }
         }
         QCOMPARE(ok, 8);
@@ -357,7 +361,10 @@ private slots:
         c.write("POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n{\"mess");
         QTRY_VERIFY_WITH_TIMEOUT(!c.responses().isEmpty(), 30000);
         QCOMPARE(c.responses().first().status, 408);
-        QVERIFY(error_of(c.responses().first()).value(QStringLiteral("message")).toString().contains(QStringLiteral("body")));
+        QVERIFY(error_of(c.responses().first())
+                    .value(QStringLiteral("message"))
+                    .toString()
+                    .contains(QStringLiteral("body")));
         QTRY_COMPARE_WITH_TIMEOUT(server.connection_count(), 0, 30000);
         QVERIFY(backend.requests.isEmpty());
     }
@@ -420,8 +427,10 @@ private slots:
         backend.release();
         QTRY_COMPARE_WITH_TIMEOUT(c.responses().size(), 3, 30000);
         const QList<Response> r = c.responses();
-        QCOMPARE(QJsonDocument::fromJson(r[0].body).object().value(QStringLiteral("id")).toString(), QStringLiteral("chatcmpl-sigma-1"));
-        QCOMPARE(QJsonDocument::fromJson(r[1].body).object().value(QStringLiteral("id")).toString(), QStringLiteral("chatcmpl-sigma-2"));
+        QCOMPARE(QJsonDocument::fromJson(r[0].body).object().value(QStringLiteral("id")).toString(),
+                 QStringLiteral("chatcmpl-sigma-1"));
+        QCOMPARE(QJsonDocument::fromJson(r[1].body).object().value(QStringLiteral("id")).toString(),
+                 QStringLiteral("chatcmpl-sigma-2"));
         QCOMPARE(r[2].body, QByteArray(R"({"status":"ok"})"));
         QTRY_COMPARE_WITH_TIMEOUT(server.connection_count(), 0, 30000);
         QVERIFY(backend.cancelled.isEmpty());
@@ -459,8 +468,10 @@ private slots:
         backend.release();
         QTRY_COMPARE_WITH_TIMEOUT(c.responses().size(), 3, 30000);
         const QList<Response> r = c.responses();
-        QCOMPARE(QJsonDocument::fromJson(r[0].body).object().value(QStringLiteral("id")).toString(), QStringLiteral("chatcmpl-sigma-1"));
-        QCOMPARE(QJsonDocument::fromJson(r[1].body).object().value(QStringLiteral("id")).toString(), QStringLiteral("chatcmpl-sigma-2"));
+        QCOMPARE(QJsonDocument::fromJson(r[0].body).object().value(QStringLiteral("id")).toString(),
+                 QStringLiteral("chatcmpl-sigma-1"));
+        QCOMPARE(QJsonDocument::fromJson(r[1].body).object().value(QStringLiteral("id")).toString(),
+                 QStringLiteral("chatcmpl-sigma-2"));
         QCOMPARE(r[2].body, QByteArray(R"({"status":"ok"})"));
     }
 
@@ -473,7 +484,8 @@ private slots:
         OpenAiServer server(backend, o);
         QVERIFY(server.listen());
         RawClient c(server.port());
-        c.write("POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nContent-Length: 200000\r\n\r\n" + QByteArray(200000, 'a'));
+        c.write("POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nContent-Length: 200000\r\n\r\n" +
+                QByteArray(200000, 'a'));
         QTRY_VERIFY_WITH_TIMEOUT(!c.responses().isEmpty(), 30000);
         QCOMPARE(c.responses().first().status, 413);
         QTRY_VERIFY_WITH_TIMEOUT(c.closed(), 30000);
@@ -518,7 +530,8 @@ private slots:
         QVERIFY(server.listen());
         const auto status_with = [&](const QByteArray& auth) {
             RawClient c(server.port());
-            c.write("GET /v1/models HTTP/1.1\r\nHost: x\r\n" + (auth.isEmpty() ? QByteArray() : "Authorization: " + auth + "\r\n") + "\r\n");
+            c.write("GET /v1/models HTTP/1.1\r\nHost: x\r\n" +
+                    (auth.isEmpty() ? QByteArray() : "Authorization: " + auth + "\r\n") + "\r\n");
             for (int i = 0; i < 300 && c.responses().isEmpty(); ++i) QTest::qWait(100);
             return c.responses().isEmpty() ? 0 : c.responses().first().status;
         };
@@ -543,17 +556,20 @@ private slots:
         QVERIFY(p.readAllStandardOutput().isEmpty());  // it never listened
         const QByteArray err = p.readAllStandardError();
         QVERIFY2(err.contains("refusing to listen on 0.0.0.0 without an API key"), err.constData());
-        QVERIFY2(err.contains("--allow-insecure-bind") && err.contains("SIGMA_API_KEY") && err.contains("--api-key-file"),
-                 err.constData());
+        QVERIFY2(
+            err.contains("--allow-insecure-bind") && err.contains("SIGMA_API_KEY") && err.contains("--api-key-file"),
+            err.constData());
     }
 
     void serveAllowsNonLoopbackWithTheFlagAndWarns() {
         if (!QFile::exists(sigma_binary())) QSKIP("the sigma executable is not built (SIGMA_BIN_DIR)");
-        auto s = start_serve({QStringLiteral("--host"), QStringLiteral("0.0.0.0"), QStringLiteral("--allow-insecure-bind")},
-                             env_without_key());
+        auto s =
+            start_serve({QStringLiteral("--host"), QStringLiteral("0.0.0.0"), QStringLiteral("--allow-insecure-bind")},
+                        env_without_key());
         QVERIFY2(s->port > 0, s->first_line.constData());
         QVERIFY2(s->first_line.startsWith("listening on http://0.0.0.0:"), s->first_line.constData());
-        QVERIFY2(s->stderr_text.contains("warning: listening on 0.0.0.0 without an API key"), s->stderr_text.constData());
+        QVERIFY2(s->stderr_text.contains("warning: listening on 0.0.0.0 without an API key"),
+                 s->stderr_text.constData());
         QCOMPARE(blocking_get(s->port, "/v1/models"), 200);  // no key is asked for, as warned
     }
 
@@ -563,7 +579,8 @@ private slots:
         env.insert(QStringLiteral("SIGMA_API_KEY"), QStringLiteral("env-key-42"));
         auto s = start_serve({}, env);
         QVERIFY2(s->port > 0, s->first_line.constData());
-        QVERIFY2(s->first_line.startsWith("listening on http://127.0.0.1:"), s->first_line.constData());  // the default host
+        QVERIFY2(s->first_line.startsWith("listening on http://127.0.0.1:"),
+                 s->first_line.constData());  // the default host
         QCOMPARE(blocking_get(s->port, "/v1/models"), 401);
         QCOMPARE(blocking_get(s->port, "/v1/models", "env-key-4"), 401);
         QCOMPARE(blocking_get(s->port, "/v1/models", "env-key-42"), 200);
@@ -582,7 +599,8 @@ private slots:
         QProcessEnvironment env = env_without_key();
         env.insert(QStringLiteral("SIGMA_API_KEY"), QStringLiteral("env-key-loses"));  // the file wins
         // A key makes a non-loopback host acceptable, with no warning.
-        auto s = start_serve({QStringLiteral("--host"), QStringLiteral("0.0.0.0"), QStringLiteral("--api-key-file"), path}, env);
+        auto s = start_serve(
+            {QStringLiteral("--host"), QStringLiteral("0.0.0.0"), QStringLiteral("--api-key-file"), path}, env);
         QVERIFY2(s->port > 0, s->first_line.constData());
         QVERIFY2(!s->stderr_text.contains("warning"), s->stderr_text.constData());
         QCOMPARE(blocking_get(s->port, "/v1/models", "file-key-7"), 200);
@@ -604,8 +622,12 @@ private slots:
             QByteArray message;
         };
         const QList<Case> cases = {
-            {{QStringLiteral("--api-key"), QStringLiteral("a"), QStringLiteral("--api-key-file"), empty}, 2, "not both"},
-            {{QStringLiteral("--api-key-file"), dir.filePath(QStringLiteral("missing"))}, 1, "cannot read --api-key-file"},
+            {{QStringLiteral("--api-key"), QStringLiteral("a"), QStringLiteral("--api-key-file"), empty},
+             2,
+             "not both"},
+            {{QStringLiteral("--api-key-file"), dir.filePath(QStringLiteral("missing"))},
+             1,
+             "cannot read --api-key-file"},
             {{QStringLiteral("--api-key-file"), empty}, 1, "is empty"},
         };
         for (const Case& c : cases) {

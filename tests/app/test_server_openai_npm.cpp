@@ -24,7 +24,8 @@ private slots:
         if (node.isEmpty()) QSKIP("node is not installed");
         const QString modules = qEnvironmentVariable("SIGMA_OPENAI_NODE_MODULES");
         if (modules.isEmpty() || !QFile::exists(modules + QStringLiteral("/openai/package.json")))
-            QSKIP("the 'openai' npm package is not installed (run tools/test.sh, which sets SIGMA_OPENAI_NODE_MODULES)");
+            QSKIP(
+                "the 'openai' npm package is not installed (run tools/test.sh, which sets SIGMA_OPENAI_NODE_MODULES)");
 
         QTemporaryDir dir;
         const QString model = dir.filePath(QStringLiteral("tiny.gguf"));

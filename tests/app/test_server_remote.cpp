@@ -184,7 +184,8 @@ private slots:
         f.write("not a model");
         f.close();
         QProcess p;
-        p.start(sigma_binary(), {QStringLiteral("serve"), QStringLiteral("-m"), bad, QStringLiteral("--port"), QStringLiteral("0")});
+        p.start(sigma_binary(),
+                {QStringLiteral("serve"), QStringLiteral("-m"), bad, QStringLiteral("--port"), QStringLiteral("0")});
         QVERIFY(p.waitForFinished(60000));
         QCOMPARE(p.exitCode(), 1);
         QVERIFY(p.readAllStandardOutput().isEmpty());

@@ -38,10 +38,10 @@ private slots:
         QTest::newRow("multi-line data") << QByteArray("data: one\ndata: two\nid: 7\n\n")
                                          << QList<QByteArray>{"one\ntwo"};
         QTest::newRow("no space after colon") << QByteArray("data:x\n\n") << QList<QByteArray>{"x"};
-        QTest::newRow("event without data is dropped") << QByteArray("event: ping\n\ndata: y\n\n")
-                                                       << QList<QByteArray>{"y"};
-        QTest::newRow("garbage lines ignored") << QByteArray("hello world\n{not sse}\ndata: z\n\n")
-                                               << QList<QByteArray>{"z"};
+        QTest::newRow("event without data is dropped")
+            << QByteArray("event: ping\n\ndata: y\n\n") << QList<QByteArray>{"y"};
+        QTest::newRow("garbage lines ignored")
+            << QByteArray("hello world\n{not sse}\ndata: z\n\n") << QList<QByteArray>{"z"};
         QTest::newRow("unterminated last event") << QByteArray("data: a\n\ndata: b\n") << QList<QByteArray>{"a"};
     }
     void splitAtEveryByte() {

@@ -38,7 +38,8 @@ private slots:
         QCOMPARE(g.messages.last().content, req.request);
         bool saw_nvsmi = false;
         for (const ChatMessage& m : g.messages)
-            if (m.role == QLatin1String("assistant") && m.content.contains(QLatin1String("nvidia-smi"))) saw_nvsmi = true;
+            if (m.role == QLatin1String("assistant") && m.content.contains(QLatin1String("nvidia-smi")))
+                saw_nvsmi = true;
         QVERIFY2(saw_nvsmi, "a GPU memory request should retrieve nvidia-smi examples");
     }
 
@@ -47,7 +48,9 @@ private slots:
         CommandRequest req;
         req.request = QStringLiteral("memory used per GPU as csv");
         const CommandResult r = task.finish(
-            req, QStringLiteral("command: nvidia-smi --query-gpu=index,memory.used --format=csv\nexplanation: Memory per GPU."),
+            req,
+            QStringLiteral(
+                "command: nvidia-smi --query-gpu=index,memory.used --format=csv\nexplanation: Memory per GPU."),
             {});
         QCOMPARE(r.command, QStringLiteral("nvidia-smi --query-gpu=index,memory.used --format=csv"));
         QVERIFY(r.valid);
@@ -56,7 +59,8 @@ private slots:
         QCOMPARE(r.flags.size(), 2);
         QVERIFY(!r.flags[0].meaning.isEmpty());
         const QJsonObject j = r.to_json();
-        for (const char* key : {"command", "explanation", "risk", "reasons", "valid", "messages"}) QVERIFY2(j.contains(key), key);
+        for (const char* key : {"command", "explanation", "risk", "reasons", "valid", "messages"})
+            QVERIFY2(j.contains(key), key);
         // Each flag: its value apart from the option, and each query field described.
         const QJsonObject query = j.value(QStringLiteral("flags")).toArray().at(0).toObject();
         QCOMPARE(query.value(QStringLiteral("flag")).toString(), QStringLiteral("--query-gpu"));
@@ -138,7 +142,11 @@ private slots:
 
         const GenerationRequest g = task.prepare(r);
         QVERIFY(g.messages.last().content.contains(QLatin1String("gpu_fallen_off_bus")));
-        r = task.finish(r, QStringLiteral("category: gpu_fallen_off_bus\nroot cause: The GPU dropped off PCIe.\nnext steps:\n- Reseat the card"), {});
+        r = task.finish(
+            r,
+            QStringLiteral(
+                "category: gpu_fallen_off_bus\nroot cause: The GPU dropped off PCIe.\nnext steps:\n- Reseat the card"),
+            {});
         QCOMPARE(r.summary_source, QStringLiteral("model"));
         QCOMPARE(r.root_cause, QStringLiteral("The GPU dropped off PCIe."));
         QCOMPARE(r.next_steps, QStringList{"Reseat the card"});

@@ -26,7 +26,9 @@ std::string name_of(const Layout& l) {
 }
 
 uint16_t to_cache(float v, cuda::CacheType t) { return t == cuda::CacheType::F16 ? fp32_to_fp16(v) : fp32_to_bf16(v); }
-double from_cache(uint16_t b, cuda::CacheType t) { return t == cuda::CacheType::F16 ? fp16_to_fp32(b) : bf16_to_fp32(b); }
+double from_cache(uint16_t b, cuda::CacheType t) {
+    return t == cuda::CacheType::F16 ? fp16_to_fp32(b) : bf16_to_fp32(b);
+}
 
 // Dense reference in double for row b: query q [n_q][d_k], positions [0, len) of caches k/v.
 void reference_row(std::vector<double>& out, const float* q, const uint16_t* k, const uint16_t* v, cuda::CacheType t,
@@ -189,9 +191,9 @@ int main() {
 
     for (const Layout& l : {layouts[0], layouts[2], layouts[4]}) {
         run_selective(r, rng, l, 300, 100, 2);
-        run_selective(r, rng, l, 50, 100, 1);   // top_k >= len: dense
+        run_selective(r, rng, l, 50, 100, 1);  // top_k >= len: dense
         run_selective(r, rng, l, 1000, 1, 1);
-        run_selective(r, rng, l, 257, 0, 1);    // 0 keeps all
+        run_selective(r, rng, l, 257, 0, 1);  // 0 keeps all
     }
 
     DeviceBuffer<float> d(16);

@@ -87,9 +87,11 @@ void test_on_device(Runner& r) {
     for (int i = 0; i < 20; ++i) prompt.push_back((i * 53 + 9) % V);
     auto ref = (*cpu)->decode_all_logits(prompt);
     auto got = (*gpu)->decode_all_logits(prompt);
-    if (!r.ok(ref ? Status{} : Status{ref.error()}, "cpu logits") || !r.ok(got ? Status{} : Status{got.error()}, "cuda logits"))
+    if (!r.ok(ref ? Status{} : Status{ref.error()}, "cpu logits") ||
+        !r.ok(got ? Status{} : Status{got.error()}, "cuda logits"))
         return;
-    r.below(nmse(*got, std::vector<double>(ref->begin(), ref->end())), 1e-5, "Context on CUDA: prefill logits (f32 model)");
+    r.below(nmse(*got, std::vector<double>(ref->begin(), ref->end())), 1e-5,
+            "Context on CUDA: prefill logits (f32 model)");
     r.check((*gpu)->position() == 20 && (*gpu)->common_prefix(prompt) == 20, "the CUDA context records its tokens");
 
     // Truncate and decode the tail again: the last logits are those of the full prefill.
@@ -108,20 +110,31 @@ void test_on_device(Runner& r) {
     gp.n_predict = 8;
     gp.sampler.temperature = 0.0f;
     std::vector<int32_t> a, b;
-    auto sa = generate(**cpu, prompt, gp, {}, [&](int32_t t) { a.push_back(t); return true; });
-    auto sb = generate(**gpu, prompt, gp, {}, [&](int32_t t) { b.push_back(t); return true; });
-    if (!r.ok(sa ? Status{} : Status{sa.error()}, "cpu generate") || !r.ok(sb ? Status{} : Status{sb.error()}, "cuda generate"))
+    auto sa = generate(**cpu, prompt, gp, {}, [&](int32_t t) {
+        a.push_back(t);
+        return true;
+    });
+    auto sb = generate(**gpu, prompt, gp, {}, [&](int32_t t) {
+        b.push_back(t);
+        return true;
+    });
+    if (!r.ok(sa ? Status{} : Status{sa.error()}, "cpu generate") ||
+        !r.ok(sb ? Status{} : Status{sb.error()}, "cuda generate"))
         return;
     r.check(a == b && a.size() == 8, "greedy generation gives the CPU's tokens on CUDA");
     std::vector<int32_t> longer = prompt;
     longer.insert(longer.end(), b.begin(), b.end());
     std::vector<int32_t> c;
-    auto sc = generate(**gpu, longer, gp, {}, [&](int32_t t) { c.push_back(t); return true; });
+    auto sc = generate(**gpu, longer, gp, {}, [&](int32_t t) {
+        c.push_back(t);
+        return true;
+    });
     r.check(sc && sc->reused_tokens >= 20, "a follow-up prompt reuses the cached prefix on CUDA");
 
     const int pos = (*gpu)->position();
     const int32_t bad[1] = {V};
-    r.check(!(*gpu)->decode(bad).ok() && (*gpu)->position() == pos, "a token out of range is an error that changes nothing");
+    r.check(!(*gpu)->decode(bad).ok() && (*gpu)->position() == pos,
+            "a token out of range is an error that changes nothing");
 }
 
 }  // namespace

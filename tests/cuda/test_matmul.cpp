@@ -20,7 +20,8 @@ void run_case(Runner& r, std::mt19937& rng, cuda::MatmulContext* ctx, TensorType
     const size_t rb = row_bytes(type, c.in);
     auto wf = random_floats(rng, static_cast<size_t>(c.in * c.out));
     std::vector<uint8_t> w(rb * static_cast<size_t>(c.out));
-    for (int64_t o = 0; o < c.out; ++o) quantize_row(type, wf.data() + o * c.in, w.data() + static_cast<size_t>(o) * rb, c.in);
+    for (int64_t o = 0; o < c.out; ++o)
+        quantize_row(type, wf.data() + o * c.in, w.data() + static_cast<size_t>(o) * rb, c.in);
     auto x = random_floats(rng, static_cast<size_t>(c.in) * c.tokens);
     // reference: the weights as the CPU reads them, products summed in double
     std::vector<float> row(static_cast<size_t>(c.in));
@@ -29,7 +30,8 @@ void run_case(Runner& r, std::mt19937& rng, cuda::MatmulContext* ctx, TensorType
         dequantize_row(type, w.data() + static_cast<size_t>(o) * rb, row.data(), c.in);
         for (int t = 0; t < c.tokens; ++t) {
             double s = 0.0;
-            for (int64_t i = 0; i < c.in; ++i) s += static_cast<double>(row[static_cast<size_t>(i)]) * x[static_cast<size_t>(t * c.in + i)];
+            for (int64_t i = 0; i < c.in; ++i)
+                s += static_cast<double>(row[static_cast<size_t>(i)]) * x[static_cast<size_t>(t * c.in + i)];
             ref[static_cast<size_t>(t * c.out + o)] = s;
         }
     }
@@ -46,12 +48,13 @@ void run_case(Runner& r, std::mt19937& rng, cuda::MatmulContext* ctx, TensorType
     const bool exactish = gemv_only || c.tokens <= cuda::kGemvMaxTokens || type == TensorType::F32;
     const double limit = exactish ? 1e-9 : (type == TensorType::BF16 ? 1e-4 : 1e-5);
     r.below(nmse(dy.download(), ref), limit,
-            std::string(gemv_only ? "gemv " : "matmul ") + type_name(type) + " in=" + std::to_string(c.in) + " out=" +
-                std::to_string(c.out) + " tokens=" + std::to_string(c.tokens));
+            std::string(gemv_only ? "gemv " : "matmul ") + type_name(type) + " in=" + std::to_string(c.in) +
+                " out=" + std::to_string(c.out) + " tokens=" + std::to_string(c.tokens));
 }
 
 // K-quants: random well-formed blocks, reference rows from the engine's plain dequantiser.
-void run_kquant(Runner& r, std::mt19937& rng, cuda::MatmulContext* ctx, TensorType type, const Case& c, bool gemv_only) {
+void run_kquant(Runner& r, std::mt19937& rng, cuda::MatmulContext* ctx, TensorType type, const Case& c,
+                bool gemv_only) {
     auto w = random_kquant(rng, type, c.in * c.out);
     const size_t rb = row_bytes(type, c.in);
     auto x = random_floats(rng, static_cast<size_t>(c.in) * c.tokens);
@@ -62,7 +65,8 @@ void run_kquant(Runner& r, std::mt19937& rng, cuda::MatmulContext* ctx, TensorTy
                 std::string("CPU dequantiser ") + type_name(type));
         for (int t = 0; t < c.tokens; ++t) {
             double s = 0.0;
-            for (int64_t i = 0; i < c.in; ++i) s += static_cast<double>(row[static_cast<size_t>(i)]) * x[static_cast<size_t>(t * c.in + i)];
+            for (int64_t i = 0; i < c.in; ++i)
+                s += static_cast<double>(row[static_cast<size_t>(i)]) * x[static_cast<size_t>(t * c.in + i)];
             ref[static_cast<size_t>(t * c.out + o)] = s;
         }
     }
@@ -77,8 +81,8 @@ void run_kquant(Runner& r, std::mt19937& rng, cuda::MatmulContext* ctx, TensorTy
     r.ok(cuda::device_sync(), "k-quant matmul sync");
     const bool exactish = gemv_only || c.tokens <= cuda::kGemvMaxTokens;
     r.below(nmse(dy.download(), ref), exactish ? 1e-9 : 1e-5,
-            std::string(gemv_only ? "gemv " : "matmul ") + type_name(type) + " in=" + std::to_string(c.in) + " out=" +
-                std::to_string(c.out) + " tokens=" + std::to_string(c.tokens));
+            std::string(gemv_only ? "gemv " : "matmul ") + type_name(type) + " in=" + std::to_string(c.in) +
+                " out=" + std::to_string(c.out) + " tokens=" + std::to_string(c.tokens));
 }
 
 }  // namespace
@@ -92,7 +96,7 @@ int main() {
     auto ctx = cuda::matmul_context_create(*stream, cuda::matmul_scratch_bytes(2048, 1000, 64));
     if (!r.ok(ctx ? Status{} : Status{ctx.error()}, "matmul context")) return r.finish("test_matmul");
     // A stream-ordered context: the default-stream uploads above must be visible before it runs.
-    const std::vector<Case> cases = {{32, 1, 1}, {64, 17, 1}, {96, 33, 2}, {256, 100, 4}, {2048, 130, 1},
+    const std::vector<Case> cases = {{32, 1, 1},     {64, 17, 1},  {96, 33, 2},     {256, 100, 4},  {2048, 130, 1},
                                      {512, 1000, 3}, {128, 64, 5}, {1024, 257, 33}, {2048, 300, 64}};
     for (TensorType type : {TensorType::F32, TensorType::F16, TensorType::BF16, TensorType::Q8_0}) {
         for (const Case& c : cases) {
@@ -101,7 +105,8 @@ int main() {
         }
     }
     for (TensorType type : {TensorType::Q4_K, TensorType::Q5_K, TensorType::Q6_K}) {
-        for (const Case& c : {Case{256, 1, 1}, Case{256, 70, 3}, Case{2048, 129, 1}, Case{1536, 40, 4}, Case{512, 300, 20}}) {
+        for (const Case& c :
+             {Case{256, 1, 1}, Case{256, 70, 3}, Case{2048, 129, 1}, Case{1536, 40, 4}, Case{512, 300, 20}}) {
             run_kquant(r, rng, *ctx, type, c, false);
             if (c.tokens > cuda::kGemvMaxTokens) run_kquant(r, rng, *ctx, type, c, true);
         }

@@ -82,8 +82,8 @@ int32_t check_greedy(Runner& r, const float* cpu, int V, int32_t got, double mar
     const double gap = static_cast<double>(cpu[best]) - cpu[second];
     if (got != best && got == second && gap <= margin) {
         ++near_ties;
-        std::printf("  %s: near tie accepted: device %d, CPU %d, CPU gap %.3g <= margin %.3g\n", what.c_str(), got, best,
-                    gap, margin);
+        std::printf("  %s: near tie accepted: device %d, CPU %d, CPU gap %.3g <= margin %.3g\n", what.c_str(), got,
+                    best, gap, margin);
         return best;
     }
     r.check(got == best, what + ": device token " + std::to_string(got) + ", CPU argmax " + std::to_string(best) +
@@ -128,7 +128,8 @@ void run_model(Runner& r, const ModelCase& c) {
         if (!r.ok(rl ? Status{} : Status{rl.error()}, "cpu decode") ||
             !r.ok(gl ? Status{} : Status{gl.error()}, "cuda decode " + c.name))
             return;
-        const std::string what = c.name + " decode step " + std::to_string(step) + " at position " + std::to_string(37 + step);
+        const std::string what =
+            c.name + " decode step " + std::to_string(step) + " at position " + std::to_string(37 + step);
         r.below(nmse(std::vector<float>(*gl, *gl + V), widen(*rl, static_cast<size_t>(V))), limit, what);
         const int32_t device_argmax = static_cast<int32_t>(std::max_element(*gl, *gl + V) - *gl);
         token = check_greedy(r, *rl, V, device_argmax, tie_margin(*rl, V, limit), what + " argmax", near_ties);
@@ -158,7 +159,8 @@ void run_model(Runner& r, const ModelCase& c) {
     const int32_t bad[2] = {1, V};
     r.check(!(*gpu)->decode(bad).ok() && (*gpu)->position() == pos, c.name + " token id out of range is an error");
     std::vector<int32_t> too_many(static_cast<size_t>(256 - pos + 1), 1);
-    r.check(!(*gpu)->decode(too_many).ok() && (*gpu)->position() == pos, c.name + " overflowing the context is an error");
+    r.check(!(*gpu)->decode(too_many).ok() && (*gpu)->position() == pos,
+            c.name + " overflowing the context is an error");
 }
 
 // Selective V on both sides (top_k 8 of ~40 positions). Scores differ in the last bits between the
@@ -202,7 +204,8 @@ void run_vram(Runner& r) {
     r.check(ok && ok->fits && ok->total >= ok->weights + ok->kv_cache && ok->weights > 0, "a tiny model fits");
     // n_ctx 2^30: a KV cache of hundreds of GiB
     auto no = cuda_vram_check(model->config(), model->weights(), 0, 1 << 30, n_batch);
-    r.check(no && !no->fits && no->reason.find("free") != std::string::npos, "a huge context does not fit, with a reason");
+    r.check(no && !no->fits && no->reason.find("free") != std::string::npos,
+            "a huge context does not fit, with a reason");
     if (no) std::printf("  reason: %s\n", no->reason.c_str());
 }
 

@@ -50,8 +50,8 @@ void test_rope(Runner& r, std::mt19937& rng) {
             dp.upload(pos);
             r.ok(cuda::rope(dx.get(), dp.get(), n_tokens, n_heads, head_dim, 50000.0f, style, nullptr), "rope launch");
             r.below(nmse(dx.download(), widen(ref)), 1e-12,
-                    std::string("rope ") + (style == RopeStyle::NeoX ? "neox" : "normal") + " d=" +
-                        std::to_string(head_dim));
+                    std::string("rope ") + (style == RopeStyle::NeoX ? "neox" : "normal") +
+                        " d=" + std::to_string(head_dim));
         }
     }
     DeviceBuffer<float> dx(8);
@@ -82,7 +82,8 @@ void test_elementwise(Runner& r, std::mt19937& rng) {
     const int rows = 4, n = 33;
     auto y = random_floats(rng, rows * n), bias = random_floats(rng, n);
     std::vector<double> ref(y.size());
-    for (int i = 0; i < rows * n; ++i) ref[static_cast<size_t>(i)] = static_cast<double>(y[static_cast<size_t>(i)]) + bias[static_cast<size_t>(i % n)];
+    for (int i = 0; i < rows * n; ++i)
+        ref[static_cast<size_t>(i)] = static_cast<double>(y[static_cast<size_t>(i)]) + bias[static_cast<size_t>(i % n)];
     DeviceBuffer<float> dy(y.size()), db(bias.size());
     dy.upload(y);
     db.upload(bias);

@@ -50,7 +50,8 @@ int main() {
         counter.upload({0});
         r.ok(cuda::sample_temperature(dt.get(), dl.get(), 1, n_vocab, 1e-5f, 11, counter.get(), nullptr),
              "temperature launch");
-        r.check(dt.download() == std::vector<int32_t>{want}, "temperature 1e-5 picks the argmax, vocab " + std::to_string(n_vocab));
+        r.check(dt.download() == std::vector<int32_t>{want},
+                "temperature 1e-5 picks the argmax, vocab " + std::to_string(n_vocab));
     }
     // Frequencies: 4 tokens with probabilities 0.1 0.2 0.3 0.4 at T = 1 (and sharper at T = 0.5).
     for (float temp : {1.0f, 0.5f}) {

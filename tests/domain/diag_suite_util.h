@@ -35,8 +35,8 @@ inline std::vector<Case> load_cases(const std::string& path, std::string* error)
             *error = path + ":" + std::to_string(n) + ": " + err;
             return {};
         }
-        cases.push_back({j->get_string("id"), j->get_string("category"), j->get_string("log"),
-                         j->get_string_list("evidence")});
+        cases.push_back(
+            {j->get_string("id"), j->get_string("category"), j->get_string("log"), j->get_string_list("evidence")});
     }
     return cases;
 }
@@ -72,7 +72,8 @@ inline Score score(const std::vector<Case>& cases, const sigma::domain::DiagEngi
         }
         s.evidence_ok += ev_ok;
         if (!cat_ok || !ev_ok)
-            s.failures += c.id + ": want " + c.category + " got " + r.category + (ev_ok ? "" : " (evidence missing)") + "\n";
+            s.failures +=
+                c.id + ": want " + c.category + " got " + r.category + (ev_ok ? "" : " (evidence missing)") + "\n";
     }
     return s;
 }

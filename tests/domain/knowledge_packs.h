@@ -27,20 +27,20 @@ Pack load_or_empty(const std::string& path) {
 }
 
 inline const sigma::domain::ShellCatalog& shell_catalog() {
-    static const auto c = load_or_empty<sigma::domain::ShellCatalog>(
-        std::string(SIGMA_SOURCE_DIR) + "/resources/knowledge/shell/tools.json");
+    static const auto c = load_or_empty<sigma::domain::ShellCatalog>(std::string(SIGMA_SOURCE_DIR) +
+                                                                     "/resources/knowledge/shell/tools.json");
     return c;
 }
 
 inline const sigma::domain::NvsmiCatalog& nvsmi_catalog() {
-    static const auto c = load_or_empty<sigma::domain::NvsmiCatalog>(
-        std::string(SIGMA_SOURCE_DIR) + "/resources/knowledge/nvidia-smi/nvidia-smi.json");
+    static const auto c = load_or_empty<sigma::domain::NvsmiCatalog>(std::string(SIGMA_SOURCE_DIR) +
+                                                                     "/resources/knowledge/nvidia-smi/nvidia-smi.json");
     return c;
 }
 
 inline const sigma::domain::SignaturePack& diagnosis_pack() {
-    static const auto p = load_or_empty<sigma::domain::SignaturePack>(
-        std::string(SIGMA_SOURCE_DIR) + "/resources/knowledge/diagnosis");
+    static const auto p =
+        load_or_empty<sigma::domain::SignaturePack>(std::string(SIGMA_SOURCE_DIR) + "/resources/knowledge/diagnosis");
     return p;
 }
 

@@ -103,12 +103,12 @@ TEST(CommandConstraint, RejectsWhatTheCataloguesDoNotHave) {
     auto c = make_command_constraint(grammar, "show memory used on GPUs 4,5 as csv");
     EXPECT_TRUE(c->viable("command: nvidia-smi -i 4,5 --query-gpu=memory.u"));
     EXPECT_TRUE(c->complete(answer("nvidia-smi -i 4,5 --query-gpu=memory.used --format=csv")));
-    EXPECT_FALSE(c->viable("command: nvidai"));                                   // no such program
-    EXPECT_FALSE(c->viable("command: nvidia-smi --query-gpu=memory.usd,"));       // no such field
-    EXPECT_FALSE(c->viable("command: nvidia-smi --query-compute-apps=clocks.gr")); // a field of another family
-    EXPECT_FALSE(c->viable("command: nvidia-smi -q -d CLOKK"));                   // no such section
-    EXPECT_FALSE(c->viable("command: nvidia-smi --format=json"));                 // no such format value
-    EXPECT_FALSE(c->viable("command: nvidia-smi -i 3 "));                         // the request names 4 and 5
+    EXPECT_FALSE(c->viable("command: nvidai"));                                     // no such program
+    EXPECT_FALSE(c->viable("command: nvidia-smi --query-gpu=memory.usd,"));         // no such field
+    EXPECT_FALSE(c->viable("command: nvidia-smi --query-compute-apps=clocks.gr"));  // a field of another family
+    EXPECT_FALSE(c->viable("command: nvidia-smi -q -d CLOKK"));                     // no such section
+    EXPECT_FALSE(c->viable("command: nvidia-smi --format=json"));                   // no such format value
+    EXPECT_FALSE(c->viable("command: nvidia-smi -i 3 "));                           // the request names 4 and 5
     // With no GPU named by number, ids are indexes or PCI bus ids (a count is not taken for an id).
     auto samples = make_command_constraint(grammar, "take 10 samples of gpu stats with dmon");
     EXPECT_TRUE(samples->viable("command: nvidia-smi dmon -c 10 "));
@@ -129,8 +129,10 @@ TEST(CommandConstraint, RejectsWhatTheCataloguesDoNotHave) {
     EXPECT_FALSE(q->viable("command: wipefs "));
     EXPECT_TRUE(make_command_constraint(grammar, "reset GPU 1")->viable("command: nvidia-smi -i 1 -r\n"));
     // A request that asks for no destruction never gets a destructive option.
-    EXPECT_FALSE(make_command_constraint(grammar, "enable persistence mode on GPU 0")->viable("command: nvidia-smi -i 0 -r "));
-    EXPECT_TRUE(make_command_constraint(grammar, "enable persistence mode on GPU 0")->viable("command: nvidia-smi -i 0 -pm 1\n"));
+    EXPECT_FALSE(
+        make_command_constraint(grammar, "enable persistence mode on GPU 0")->viable("command: nvidia-smi -i 0 -r "));
+    EXPECT_TRUE(make_command_constraint(grammar, "enable persistence mode on GPU 0")
+                    ->viable("command: nvidia-smi -i 0 -pm 1\n"));
     // Off switches.
     CommandConstraintOptions loose;
     loose.options = false;
@@ -163,12 +165,12 @@ TEST(KqlConstraint, RejectsUnknownNamesAndUnfinishedQueries) {
     EXPECT_TRUE(c->complete("Heartbeat | where TimeGenerated > ago(1h) | summarize count() by Computer"));
     EXPECT_TRUE(c->viable("Heartbeat | summarize n = count() by Computer | order by n desc"));
     EXPECT_TRUE(c->viable("Heartbeat | summarize count() by Computer | order by count_ desc"));
-    EXPECT_FALSE(c->viable("Heartbeet"));                        // no such table
-    EXPECT_FALSE(c->viable("Heartbeat | whre"));                 // no such operator
-    EXPECT_FALSE(c->viable("Heartbeat | where PodName"));        // a column of another table
+    EXPECT_FALSE(c->viable("Heartbeet"));                            // no such table
+    EXPECT_FALSE(c->viable("Heartbeat | whre"));                     // no such operator
+    EXPECT_FALSE(c->viable("Heartbeat | where PodName"));            // a column of another table
     EXPECT_FALSE(c->viable("Heartbeat | where Computer == 'a'\n"));  // one line
     EXPECT_FALSE(c->viable("Heartbeat | where Nope == 1"));
-    EXPECT_FALSE(c->complete("Heartbeat | where"));              // does not validate yet
+    EXPECT_FALSE(c->complete("Heartbeat | where"));  // does not validate yet
     EXPECT_FALSE(c->complete("Heartbeat | where Computer == 'a"));
     EXPECT_TRUE(c->viable("Heartbeat | where Computer has 'free text \" here"));
     KqlConstraintOptions loose;

@@ -15,7 +15,9 @@ using namespace sigma::domain;
 
 namespace {
 
-bool eq(const char* a, const char* b) { return commands_equivalent(sigma_test::shell_catalog(), sigma_test::nvsmi_catalog(), a, b); }
+bool eq(const char* a, const char* b) {
+    return commands_equivalent(sigma_test::shell_catalog(), sigma_test::nvsmi_catalog(), a, b);
+}
 
 }  // namespace
 
@@ -28,12 +30,15 @@ TEST(CmdCompare, Exact) {
 
 TEST(CmdCompare, EquivalentPerReadme) {
     // Short and long spellings, = or space, option order.
-    EXPECT_TRUE(eq("nvidia-smi -i 0 --query-gpu=temperature.gpu --format=csv", "nvidia-smi --id=0 --query-gpu=temperature.gpu --format=csv"));
+    EXPECT_TRUE(eq("nvidia-smi -i 0 --query-gpu=temperature.gpu --format=csv",
+                   "nvidia-smi --id=0 --query-gpu=temperature.gpu --format=csv"));
     EXPECT_TRUE(eq("nvidia-smi -i 0 --query-gpu=temperature.gpu --format=csv,noheader,nounits",
                    "nvidia-smi --query-gpu=temperature.gpu --format=csv,noheader,nounits -i 0"));
     EXPECT_TRUE(eq("nvidia-smi --query-gpu=a,b --format=csv", "nvidia-smi --query-gpu=a,b --format=csv"));
-    EXPECT_TRUE(eq("nvidia-smi --query-gpu=name,memory.used --format=csv", "nvidia-smi --query-gpu=memory.used,name --format=csv"));
-    EXPECT_TRUE(eq("nvidia-smi --query-gpu=name --format=csv,noheader", "nvidia-smi --format=noheader,csv --query-gpu name"));
+    EXPECT_TRUE(eq("nvidia-smi --query-gpu=name,memory.used --format=csv",
+                   "nvidia-smi --query-gpu=memory.used,name --format=csv"));
+    EXPECT_TRUE(
+        eq("nvidia-smi --query-gpu=name --format=csv,noheader", "nvidia-smi --format=noheader,csv --query-gpu name"));
     EXPECT_TRUE(eq("nvidia-smi --query-gpu=gpu_name --format=csv", "nvidia-smi --query-gpu=name --format=csv"));
     EXPECT_TRUE(eq("nvidia-smi topo -m", "nvidia-smi topo --matrix"));
     EXPECT_TRUE(eq("nvidia-smi -i 2 -pm 1", "nvidia-smi --id=2 --persistence-mode=ENABLED"));
@@ -56,7 +61,9 @@ TEST(CmdCompare, EquivalentPerReadme) {
     EXPECT_FALSE(eq("cp a b", "cp b a"));  // positionals keep their order
     EXPECT_FALSE(eq("ps aux | head", "ps aux ; head"));
     EXPECT_FALSE(eq("ls", "ls | wc -l"));
-    EXPECT_FALSE(eq("ls 'x", "ls 'x"  " y"));
+    EXPECT_FALSE(eq("ls 'x",
+                    "ls 'x"
+                    " y"));
     EXPECT_FALSE(eq("systemctl restart docker", "systemctl stop docker"));
 }
 
@@ -77,7 +84,8 @@ TEST(CmdCompare, DevSuiteAcceptsAreEquivalentToTheirReference) {
             // or sudo and are equivalent.
             const bool differs = a.find("-n 10") != std::string::npos || a.find(".service") != std::string::npos ||
                                  a.find("-type f") != std::string::npos || a.find("-eo") != std::string::npos;
-            EXPECT_EQ(commands_equivalent(sigma_test::shell_catalog(), sigma_test::nvsmi_catalog(), ref, a), !differs) << ref << " vs " << a;
+            EXPECT_EQ(commands_equivalent(sigma_test::shell_catalog(), sigma_test::nvsmi_catalog(), ref, a), !differs)
+                << ref << " vs " << a;
             ++checked;
         }
     }
@@ -91,7 +99,8 @@ TEST(CmdCompare, TokenF1) {
     EXPECT_DOUBLE_EQ(cmd_token_f1("ls", "df"), 0.0);
     // generated: df -h / (3 tokens), reference: df -h (2 tokens): P = 2/3, R = 1, F1 = 0.8
     EXPECT_NEAR(cmd_token_f1("df -h /", "df -h"), 0.8, 1e-12);
-    EXPECT_NEAR(cmd_token_f1("journalctl -u nginx --since \"1 hour ago\"", "journalctl -u nginx --since '1 hour ago'"), 1.0, 1e-12);
+    EXPECT_NEAR(cmd_token_f1("journalctl -u nginx --since \"1 hour ago\"", "journalctl -u nginx --since '1 hour ago'"),
+                1.0, 1e-12);
     EXPECT_GT(cmd_token_f1("ps aux | head -n 10", "ps aux | head -n 11"), 0.8);
     std::string garbage(1 << 20, '|');
     EXPECT_GE(cmd_token_f1(garbage, "ls"), 0.0);

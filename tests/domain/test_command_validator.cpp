@@ -51,7 +51,8 @@ TEST(CommandValidator, DevSuiteReferencesValidateWithTheirRisk) {
             ++commands;
             const CommandCheck c = check(cmd);
             EXPECT_TRUE(c.valid) << j->get_string("id") << ": " << cmd << " -> " << describe(c);
-            EXPECT_EQ(risk_text(c.risk), j->get_string("risk")) << j->get_string("id") << ": " << cmd << " -> " << describe(c);
+            EXPECT_EQ(risk_text(c.risk), j->get_string("risk"))
+                << j->get_string("id") << ": " << cmd << " -> " << describe(c);
             EXPECT_FALSE(c.reasons.empty());
         }
     }
@@ -345,6 +346,7 @@ TEST(CommandValidator, HostileInput) {
     }
     // Nested wrappers are bounded.
     std::string nested = "ls";
-    for (int i = 0; i < 20; ++i) nested = "bash -c " + std::string(1, '"') + "timeout 1 " + nested + std::string(1, '"');
+    for (int i = 0; i < 20; ++i)
+        nested = "bash -c " + std::string(1, '"') + "timeout 1 " + nested + std::string(1, '"');
     (void)check(nested);
 }

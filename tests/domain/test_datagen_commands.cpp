@@ -113,7 +113,8 @@ TEST(DatagenWriter, NoEvalSuitePromptAppears) {
     const auto r = run(o);
     std::set<std::string> norm;
     for (const auto& p : prompts) norm.insert(normalise(p));
-    for (const Record& rec : r.writer->records()) EXPECT_FALSE(norm.count(normalise(rec.example.request))) << rec.example.request;
+    for (const Record& rec : r.writer->records())
+        EXPECT_FALSE(norm.count(normalise(rec.example.request))) << rec.example.request;
     if (!r.writer->records().empty()) {
         CorpusWriter w(5, 0.05);
         w.add_eval_prompts({r.writer->records().front().example.request});

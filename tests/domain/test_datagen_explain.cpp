@@ -52,12 +52,15 @@ TEST(DatagenHeldOutSuites, CommittedFilesLoadAsSuites) {
     const std::string dir = std::string(SIGMA_SOURCE_DIR) + "/resources/train/";
     std::vector<std::string> eval_prompts;
     std::string err;
-    ASSERT_TRUE(CorpusWriter::load_eval_prompts(std::string(SIGMA_SOURCE_DIR) + "/tests/data/eval", &eval_prompts, &err)) << err;
+    ASSERT_TRUE(
+        CorpusWriter::load_eval_prompts(std::string(SIGMA_SOURCE_DIR) + "/tests/data/eval", &eval_prompts, &err))
+        << err;
     std::set<std::string> banned;
     for (const auto& p : eval_prompts) banned.insert(normalise(p));
-    const std::pair<const char*, domain::SuiteKind> files[] = {{"heldout.cmdgen.jsonl", domain::SuiteKind::CmdGen},
-                                                               {"heldout.kql.jsonl", domain::SuiteKind::Kql},
-                                                               {"heldout.diagnosis.jsonl", domain::SuiteKind::Diagnosis}};
+    const std::pair<const char*, domain::SuiteKind> files[] = {
+        {"heldout.cmdgen.jsonl", domain::SuiteKind::CmdGen},
+        {"heldout.kql.jsonl", domain::SuiteKind::Kql},
+        {"heldout.diagnosis.jsonl", domain::SuiteKind::Diagnosis}};
     for (const auto& [name, kind] : files) {
         const auto suite = domain::load_suite(dir + name, &err);
         ASSERT_TRUE(suite.has_value()) << name << ": " << err;

@@ -36,7 +36,8 @@ TEST(RequestStyle, LiteralsSurviveEveryStyle) {
         "ping 10.0.0.12 4 times",
     };
     RequestStyle always;
-    always.number_words = always.fragment = always.drop_articles = always.lower_gpu = always.context = always.typo = 1.0;
+    always.number_words = always.fragment = always.drop_articles = always.lower_gpu = always.context = always.typo =
+        1.0;
     size_t changed = 0;
     for (uint64_t seed = 1; seed <= 400; ++seed) {
         Rng rng(seed);
@@ -54,11 +55,14 @@ TEST(RequestStyle, NumbersBecomeWordsOnlyAlone) {
     words_only.number_words = 1.0;
     words_only.fragment = words_only.drop_articles = words_only.lower_gpu = words_only.context = words_only.typo = 0.0;
     Rng rng(1);
-    EXPECT_EQ(humanise_request("show the last 10 lines of app.log", rng, words_only), "show the last ten lines of app.log");
-    EXPECT_EQ(humanise_request("GPU 3 temperature every 5 seconds?", rng, words_only), "GPU three temperature every five seconds?");
+    EXPECT_EQ(humanise_request("show the last 10 lines of app.log", rng, words_only),
+              "show the last ten lines of app.log");
+    EXPECT_EQ(humanise_request("GPU 3 temperature every 5 seconds?", rng, words_only),
+              "GPU three temperature every five seconds?");
     // Lists, ranges, sizes, addresses and numbers without a word stay digits.
     EXPECT_EQ(humanise_request("devices 2,5 and lines 160-246", rng, words_only), "devices 2,5 and lines 160-246");
-    EXPECT_EQ(humanise_request("files over 500M on 10.0.0.2 port 8080", rng, words_only), "files over 500M on 10.0.0.2 port 8080");
+    EXPECT_EQ(humanise_request("files over 500M on 10.0.0.2 port 8080", rng, words_only),
+              "files over 500M on 10.0.0.2 port 8080");
     EXPECT_EQ(humanise_request("gpus 1 and 3", rng, words_only), "gpus 1 and 3");
     for (int n = 0; n <= 120; ++n) {
         const std::string_view w = number_word(n);
@@ -90,7 +94,8 @@ TEST(RequestStyle, CommandPromptsCarryThePipelinesSlice) {
             ++with;
             EXPECT_EQ(system.substr(at + 33), domain::command_catalogue_slice(rec.example.request, *index));
         }
-        for (const char* w : {" two ", " five ", " ten ", " twenty "}) worded += rec.example.request.find(w) != std::string::npos;
+        for (const char* w : {" two ", " five ", " ten ", " twenty "})
+            worded += rec.example.request.find(w) != std::string::npos;
     }
     ASSERT_GT(total, 200u);
     EXPECT_GT(with, total * 3 / 4);

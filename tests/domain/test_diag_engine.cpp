@@ -53,9 +53,9 @@ TEST(LiteralMatcher, FindsOverlappingCaseAndWordLiterals) {
     EXPECT_TRUE(has(she, 1));
     EXPECT_TRUE(has(he, 2));
     EXPECT_TRUE(has(hers, 2));
-    EXPECT_TRUE(has(sig, 20));   // only the upper-case one
+    EXPECT_TRUE(has(sig, 20));  // only the upper-case one
     EXPECT_FALSE(has(sig, 11));
-    EXPECT_TRUE(has(eio, 29));   // whole word only, not inside LEIOX
+    EXPECT_TRUE(has(eio, 29));  // whole word only, not inside LEIOX
     EXPECT_EQ(std::count_if(hits.begin(), hits.end(), [&](auto& h) { return h.first == eio; }), 1);
 }
 
@@ -87,7 +87,8 @@ TEST(DiagEngine, MixedLogRanksTheSpecificCauseFirstAndKeepsTheOthers) {
     DiagEngine e(sigma_test::diagnosis_pack());
     const std::string log =
         "dial tcp 10.0.0.9:5432: connect: connection refused\n"
-        "[Rank 1] Watchdog caught collective operation timeout: WorkNCCL(SeqNum=5) ran for 600001 milliseconds before timing out.\n"
+        "[Rank 1] Watchdog caught collective operation timeout: WorkNCCL(SeqNum=5) ran for 600001 milliseconds before "
+        "timing out.\n"
         "write /data/x: no space left on device\n";
     auto r = e.run_text(log);
     ASSERT_GE(r.findings.size(), 3u);
@@ -100,7 +101,8 @@ TEST(DiagEngine, MixedLogRanksTheSpecificCauseFirstAndKeepsTheOthers) {
     auto r2 = e.run_text(log.substr(0, log.rfind("write")));
     EXPECT_EQ(r2.category, "nccl_timeout");
     // Xid 79 beats the NCCL timeout it caused.
-    auto r3 = e.run_text(log.substr(0, log.rfind("write")) + "NVRM: Xid (PCI:0000:ca:00): 79, GPU has fallen off the bus.\n");
+    auto r3 =
+        e.run_text(log.substr(0, log.rfind("write")) + "NVRM: Xid (PCI:0000:ca:00): 79, GPU has fallen off the bus.\n");
     EXPECT_EQ(r3.category, "gpu_fallen_off_bus");
 }
 
@@ -109,9 +111,11 @@ TEST(DiagEngine, ConsequencesRankBelowTheirCauses) {
     // A rank ran out of GPU memory; the others then timed out in the collective.
     auto r = e.run_text(
         "[rank3] torch.OutOfMemoryError: CUDA out of memory. Tried to allocate 2.00 GiB\n"
-        "[rank0]:[E ProcessGroupNCCL.cpp:563] [Rank 0] Watchdog caught collective operation timeout: WorkNCCL(SeqNum=9) ran for 600001 milliseconds before timing out.\n"
+        "[rank0]:[E ProcessGroupNCCL.cpp:563] [Rank 0] Watchdog caught collective operation timeout: "
+        "WorkNCCL(SeqNum=9) ran for 600001 milliseconds before timing out.\n"
         "[rank0]:[E ProcessGroupNCCL.cpp:577] [Rank 0] Some NCCL operations have failed or timed out.\n"
-        "[rank1]:[E ProcessGroupNCCL.cpp:563] [Rank 1] Watchdog caught collective operation timeout: WorkNCCL(SeqNum=9) ran for 600001 milliseconds before timing out.\n");
+        "[rank1]:[E ProcessGroupNCCL.cpp:563] [Rank 1] Watchdog caught collective operation timeout: "
+        "WorkNCCL(SeqNum=9) ran for 600001 milliseconds before timing out.\n");
     EXPECT_EQ(r.category, "cuda_out_of_memory");
     ASSERT_EQ(r.findings.size(), 2u);
     EXPECT_EQ(r.findings[1].category, "nccl_timeout");
@@ -123,14 +127,18 @@ TEST(DiagEngine, ConsequencesRankBelowTheirCauses) {
                   .category,
               "permission_denied");
     // Without a cause the unit failure itself is the diagnosis.
-    EXPECT_EQ(e.run_text("systemd[1]: app.service: Failed with result 'exit-code'.\nsystemd[1]: Failed to start app.service.\n").category,
-              "systemd_unit_failed");
+    EXPECT_EQ(
+        e.run_text(
+             "systemd[1]: app.service: Failed with result 'exit-code'.\nsystemd[1]: Failed to start app.service.\n")
+            .category,
+        "systemd_unit_failed");
     // The application-fault Xids that follow a double-bit ECC error are consequences.
-    EXPECT_EQ(e.run_text("NVRM: Xid (PCI:0000:4e:00): 13, pid=1, Graphics Exception\n"
-                         "NVRM: Xid (PCI:0000:4e:00): 43, pid=1, Ch 00000010\n"
-                         "NVRM: Xid (PCI:0000:4e:00): 48, pid=1, An uncorrectable double bit error (DBE) has been detected\n")
-                  .category,
-              "gpu_ecc_uncorrectable");
+    EXPECT_EQ(
+        e.run_text("NVRM: Xid (PCI:0000:4e:00): 13, pid=1, Graphics Exception\n"
+                   "NVRM: Xid (PCI:0000:4e:00): 43, pid=1, Ch 00000010\n"
+                   "NVRM: Xid (PCI:0000:4e:00): 48, pid=1, An uncorrectable double bit error (DBE) has been detected\n")
+            .category,
+        "gpu_ecc_uncorrectable");
 }
 
 TEST(DiagEngine, OomKillerVersusKubernetesOomKilled) {
@@ -155,15 +163,17 @@ TEST(DiagEngine, EvidenceUsesOneBasedLineNumbersAndHandlesCrlf) {
 
 TEST(DiagEngine, NvidiaSmiCountersMustBeNonZero) {
     DiagEngine e(sigma_test::diagnosis_pack());
-    EXPECT_EQ(e.run_text("            DRAM Uncorrectable            : 0\n      HW Thermal Slowdown : Not Active").category,
-              "unknown");
+    EXPECT_EQ(
+        e.run_text("            DRAM Uncorrectable            : 0\n      HW Thermal Slowdown : Not Active").category,
+        "unknown");
     EXPECT_EQ(e.run_text("            DRAM Uncorrectable            : 3").category, "gpu_ecc_uncorrectable");
     EXPECT_EQ(e.run_text("            HW Thermal Slowdown           : Active").category, "gpu_thermal_slowdown");
 }
 
 TEST(DiagEngine, CsvColumnsFollowTheirHeaderUntilTheTableEnds) {
     DiagEngine e(sigma_test::diagnosis_pack());
-    const std::string header = "index, clocks_event_reasons.hw_thermal_slowdown, ecc.errors.uncorrected.volatile.total\n";
+    const std::string header =
+        "index, clocks_event_reasons.hw_thermal_slowdown, ecc.errors.uncorrected.volatile.total\n";
     EXPECT_EQ(e.run_text(header + "0, Not Active, 0\n1, [N/A], 0\n").category, "unknown");
     auto hot = e.run_text(header + "0, Not Active, 0\n1, Active, 0\n");
     EXPECT_EQ(hot.category, "gpu_thermal_slowdown");
@@ -184,7 +194,8 @@ TEST(DiagEngine, HealthyNvidiaSmiOutputIsUnknown) {
     auto r = e.run(in);
     EXPECT_GT(r.lines_read, 300u);
     EXPECT_EQ(r.category, "unknown") << (r.findings.empty() ? "" : r.findings[0].evidence[0].text);
-    EXPECT_EQ(e.run_text("        HW Thermal Slowdown                            : 4123 us").category, "gpu_thermal_slowdown");
+    EXPECT_EQ(e.run_text("        HW Thermal Slowdown                            : 4123 us").category,
+              "gpu_thermal_slowdown");
 }
 
 TEST(DiagEngine, EvidencePerFindingIsCappedOnLongLogs) {
@@ -278,8 +289,9 @@ TEST(SignaturePack, EvidenceCommandsAreReadOnly) {
     // Nothing that changes state may be suggested as an evidence command.
     for (const auto& c : sigma_test::diagnosis_pack().categories)
         for (const auto& cmd : c.commands)
-            for (const char* bad : {"nvidia-smi -r", "rm ", "reboot", "kill ", "restart", "systemctl start", "systemctl stop", " > ", "delete",
-                                    "--gpu-reset", "mkfs", "fsck", "reset-failed", "modprobe"})
+            for (const char* bad :
+                 {"nvidia-smi -r", "rm ", "reboot", "kill ", "restart", "systemctl start", "systemctl stop", " > ",
+                  "delete", "--gpu-reset", "mkfs", "fsck", "reset-failed", "modprobe"})
                 EXPECT_EQ(cmd.find(bad), std::string::npos) << c.id << ": " << cmd;
 }
 
@@ -289,21 +301,25 @@ TEST(SignaturePack, RejectsMalformedPacksWithANamedError) {
     EXPECT_FALSE(SignaturePack::from_json(parse(R"({"format_version":2,"categories":[]})"), Json(), &err));
     EXPECT_NE(err.find("format_version"), std::string::npos);
     EXPECT_FALSE(SignaturePack::from_json(
-        parse(R"({"format_version":1,"categories":[{"id":"a","severity":"high","patterns":[{"text":"x","all":["y"],"weight":5}]}]})"),
+        parse(
+            R"({"format_version":1,"categories":[{"id":"a","severity":"high","patterns":[{"text":"x","all":["y"],"weight":5}]}]})"),
         Json(), &err));
     EXPECT_NE(err.find("'a'"), std::string::npos);
     EXPECT_FALSE(SignaturePack::from_json(
         parse(R"({"format_version":1,"categories":[{"id":"a","severity":"urgent","patterns":[]}]})"), Json(), &err));
     EXPECT_NE(err.find("severity"), std::string::npos);
-    EXPECT_FALSE(SignaturePack::from_json(parse(R"({"format_version":1,"categories":[{"id":"a","severity":"low","patterns":[]}]})"),
-                                          parse(R"({"xids":[{"xid":79,"category":"nope"}]})"), &err));
+    EXPECT_FALSE(SignaturePack::from_json(
+        parse(R"({"format_version":1,"categories":[{"id":"a","severity":"low","patterns":[]}]})"),
+        parse(R"({"xids":[{"xid":79,"category":"nope"}]})"), &err));
     EXPECT_NE(err.find("nope"), std::string::npos);
     EXPECT_FALSE(SignaturePack::from_json(
-        parse(R"({"format_version":1,"categories":[{"id":"a","severity":"low","patterns":[{"csv_column":"x","weight":5}]}]})"),
+        parse(
+            R"({"format_version":1,"categories":[{"id":"a","severity":"low","patterns":[{"csv_column":"x","weight":5}]}]})"),
         Json(), &err));
     EXPECT_NE(err.find("csv_column"), std::string::npos) << err;
     EXPECT_FALSE(SignaturePack::from_json(
-        parse(R"({"format_version":1,"categories":[{"id":"a","severity":"low","patterns":[],"yields_to":["b"]}]})"), Json(), &err));
+        parse(R"({"format_version":1,"categories":[{"id":"a","severity":"low","patterns":[],"yields_to":["b"]}]})"),
+        Json(), &err));
     EXPECT_NE(err.find("'b'"), std::string::npos) << err;
     EXPECT_FALSE(SignaturePack::load("/nonexistent-dir", &err));
     EXPECT_NE(err.find("/nonexistent-dir/signatures.json"), std::string::npos);
@@ -314,7 +330,8 @@ TEST(SignaturePack, RejectsMalformedPacksWithANamedError) {
 TEST(LineJoiner, JudgesContinuationsByHowLinesStart) {
     const std::string dmesg = "[Mon Mar  3 02:14:52 2025] NVRM: Xid (PCI:0000:18:00): 79, pid=0, GPU has fal";
     EXPECT_TRUE(continues_wrapped_line(dmesg, dmesg, "len off the bus."));
-    EXPECT_TRUE(continues_wrapped_line(dmesg, dmesg, "GPU has fallen off the bus."));  // a prefixed log: any unprefixed line
+    EXPECT_TRUE(
+        continues_wrapped_line(dmesg, dmesg, "GPU has fallen off the bus."));  // a prefixed log: any unprefixed line
     EXPECT_FALSE(continues_wrapped_line(dmesg, dmesg, "[Mon Mar  3 02:14:53 2025] NVRM: GPU 0000:18:00.0: lost"));
     EXPECT_FALSE(continues_wrapped_line(dmesg, dmesg, "    indented detail"));
     EXPECT_FALSE(continues_wrapped_line(dmesg, "short line", "continues?"));
@@ -324,14 +341,16 @@ TEST(LineJoiner, JudgesContinuationsByHowLinesStart) {
     EXPECT_FALSE(continues_wrapped_line(bare, bare, "torch.cuda.OutOfMemoryError: CUDA out of memory."));
     // Rows of one table are never joined, nor lines of one stream prefix.
     const std::string row = "report-worker-5c6f7d9b8-zzt7q       0/1     OOMKilled   3 (45s ago)   12m   extra columns";
-    EXPECT_FALSE(continues_wrapped_line(row, row, "redis-0                             1/1     Running     0             14d"));
+    EXPECT_FALSE(
+        continues_wrapped_line(row, row, "redis-0                             1/1     Running     0             14d"));
     const std::string nccl = "gpu-b3:5510:5597 [7] NCCL WARN Net : Connection closed by remote peer 10.8.1.13<41032>";
     EXPECT_FALSE(continues_wrapped_line(nccl, nccl, "gpu-b3:5510:5597 [7] NCCL INFO transport/net_socket.cc:566 -> 6"));
 }
 
 TEST(DiagEngine, MidWordWrapIsJoinedAndCitedFromItsFirstLine) {
     DiagEngine e(sigma_test::diagnosis_pack());
-    const std::string log = "boot ok\n[  812.3] NVRM: GPU 0000:02:00.0: the driver reports that the GPU has fal\nlen off the bus.\nnext";
+    const std::string log =
+        "boot ok\n[  812.3] NVRM: GPU 0000:02:00.0: the driver reports that the GPU has fal\nlen off the bus.\nnext";
     auto r = e.run_text(log);
     ASSERT_EQ(r.category, "gpu_fallen_off_bus");
     ASSERT_FALSE(r.findings[0].evidence.empty());
@@ -357,8 +376,9 @@ TEST(DiagEngine, WordWrappedTracebackMessageIsJoined) {
 
 TEST(DiagEngine, TemperatureAgainstItsThresholdsWithTheReason) {
     DiagEngine e(sigma_test::diagnosis_pack());
-    const std::string block = "GPU 00000000:1B:00.0\n    Temperature\n        GPU Current Temp                  : %d C\n"
-                              "        GPU Shutdown Temp                 : 98 C\n        GPU Slowdown Temp                 : 90 C\n";
+    const std::string block =
+        "GPU 00000000:1B:00.0\n    Temperature\n        GPU Current Temp                  : %d C\n"
+        "        GPU Shutdown Temp                 : 98 C\n        GPU Slowdown Temp                 : 90 C\n";
     auto with = [&](int t) {
         std::string s = block;
         s.replace(s.find("%d"), 2, std::to_string(t));
@@ -385,35 +405,43 @@ TEST(DiagEngine, TemperatureAgainstItsThresholdsWithTheReason) {
     EXPECT_EQ(with(40).nearest.size(), 0u);
 
     // Newer drivers print the margin to T.Limit; a margin at or past the slowdown margin is a slowdown.
-    EXPECT_EQ(e.run_text("    GPU T.Limit Temp : -3 C\n    GPU Slowdown T.Limit Temp : -2 C\n").category, "gpu_thermal_slowdown");
+    EXPECT_EQ(e.run_text("    GPU T.Limit Temp : -3 C\n    GPU Slowdown T.Limit Temp : -2 C\n").category,
+              "gpu_thermal_slowdown");
     EXPECT_EQ(e.run_text("    GPU T.Limit Temp : 41 C\n    GPU Slowdown T.Limit Temp : -2 C\n").category, "unknown");
-    EXPECT_EQ(e.run_text("GPU 6: temperature 94 C exceeds the configured threshold of 90 C").category, "gpu_thermal_slowdown");
+    EXPECT_EQ(e.run_text("GPU 6: temperature 94 C exceeds the configured threshold of 90 C").category,
+              "gpu_thermal_slowdown");
     EXPECT_EQ(e.run_text("GPU 6: temperature 64 C, threshold 90 C").category, "unknown");
 }
 
 TEST(DiagEngine, ValuesAtTheirLimits) {
     DiagEngine e(sigma_test::diagnosis_pack());
-    auto df = e.run_text("Filesystem      Size  Used Avail Use% Mounted on\n/dev/sda2       916G  611G  259G  71% /\n"
-                         "/dev/nvme1n1    3.5T  3.5T     0 100% /var/lib/docker\n");
+    auto df = e.run_text(
+        "Filesystem      Size  Used Avail Use% Mounted on\n/dev/sda2       916G  611G  259G  71% /\n"
+        "/dev/nvme1n1    3.5T  3.5T     0 100% /var/lib/docker\n");
     ASSERT_EQ(df.category, "disk_full");
     EXPECT_EQ(df.cited_lines(), (std::vector<size_t>{1, 3}));
     EXPECT_NE(df.findings[0].evidence.back().reason.find("/var/lib/docker 100% used"), std::string::npos);
-    EXPECT_EQ(e.run_text("Filesystem Size Used Avail Use% Mounted on\n/dev/sda2 916G 611G 259G 71% /\n").category, "unknown");
+    EXPECT_EQ(e.run_text("Filesystem Size Used Avail Use% Mounted on\n/dev/sda2 916G 611G 259G 71% /\n").category,
+              "unknown");
     // A progress bar at 100% is not a filesystem.
-    EXPECT_EQ(e.run_text("Downloading: 100%|██████████| 1.2G/1.2G [00:10<00:00, 120MB/s]\n100% 5/5 /tmp\n").category, "unknown");
+    EXPECT_EQ(e.run_text("Downloading: 100%|██████████| 1.2G/1.2G [00:10<00:00, 120MB/s]\n100% 5/5 /tmp\n").category,
+              "unknown");
 
-    auto pods = e.run_text("NAME          READY   STATUS    RESTARTS      AGE\nnotifier-7d   0/1     Error     23 (5m ago)   97m\n"
-                           "mailer-6c     1/1     Running   0             4d\n");
+    auto pods = e.run_text(
+        "NAME          READY   STATUS    RESTARTS      AGE\nnotifier-7d   0/1     Error     23 (5m ago)   97m\n"
+        "mailer-6c     1/1     Running   0             4d\n");
     ASSERT_EQ(pods.category, "k8s_crashloop");
     EXPECT_EQ(pods.findings[0].evidence[0].reason, "pod notifier-7d restarted 23 times (status Error, ready 0/1)");
 
-    auto top = e.run_text("NAME        CPU(cores)   MEMORY(bytes)\nworker-1    812m         1019Mi\n"
-                          "    Limits:\n      cpu:     2\n      memory:  1Gi\n");
+    auto top = e.run_text(
+        "NAME        CPU(cores)   MEMORY(bytes)\nworker-1    812m         1019Mi\n"
+        "    Limits:\n      cpu:     2\n      memory:  1Gi\n");
     EXPECT_EQ(top.category, "k8s_oomkilled");
     EXPECT_EQ(top.cited_lines(), (std::vector<size_t>{2, 5}));
 
-    auto smart = e.run_text("ID# ATTRIBUTE_NAME          FLAG     VALUE WORST THRESH TYPE      UPDATED  WHEN_FAILED RAW_VALUE\n"
-                            "  5 Reallocated_Sector_Ct   0x0033   005   005   010    Pre-fail  Always       -       3912\n");
+    auto smart = e.run_text(
+        "ID# ATTRIBUTE_NAME          FLAG     VALUE WORST THRESH TYPE      UPDATED  WHEN_FAILED RAW_VALUE\n"
+        "  5 Reallocated_Sector_Ct   0x0033   005   005   010    Pre-fail  Always       -       3912\n");
     EXPECT_EQ(smart.category, "disk_io_error");
     EXPECT_EQ(parse_byte_quantity("1Gi"), 1024.0 * 1024 * 1024);
     EXPECT_EQ(parse_byte_quantity("1.5GiB"), 1.5 * 1024 * 1024 * 1024);
@@ -423,8 +451,10 @@ TEST(DiagEngine, ValuesAtTheirLimits) {
 
 TEST(DiagEngine, TheFirstGpuFailureOfACascadeRanksFirst) {
     DiagEngine e(sigma_test::diagnosis_pack());
-    const std::string nvlink = "NVRM: Xid (PCI:0000:ca:00): 74, pid=7, name=python3, NVLink: fatal error detected on link 11\n";
-    const std::string gsp = "NVRM: Xid (PCI:0000:ca:00): 119, pid=7, Timeout after 6s of waiting for RPC response from GPU0 GSP!\n";
+    const std::string nvlink =
+        "NVRM: Xid (PCI:0000:ca:00): 74, pid=7, name=python3, NVLink: fatal error detected on link 11\n";
+    const std::string gsp =
+        "NVRM: Xid (PCI:0000:ca:00): 119, pid=7, Timeout after 6s of waiting for RPC response from GPU0 GSP!\n";
     const std::string bus = "NVRM: Xid (PCI:0000:ca:00): 79, pid=7, GPU has fallen off the bus.\n";
     EXPECT_EQ(e.run_text(nvlink + gsp + bus).category, "gpu_nvlink_error");
     EXPECT_EQ(e.run_text(bus + gsp + nvlink).category, "gpu_fallen_off_bus");
@@ -436,7 +466,8 @@ TEST(DiagEngine, TheFirstGpuFailureOfACascadeRanksFirst) {
 
 TEST(DiagEngine, UnknownNamesTheNearestCategories) {
     DiagEngine e(sigma_test::diagnosis_pack());
-    auto r = e.run_text("GPU 5: NVLink link 3 state changed\nsomething about certificate renewal that will expire soon\n");
+    auto r =
+        e.run_text("GPU 5: NVLink link 3 state changed\nsomething about certificate renewal that will expire soon\n");
     EXPECT_EQ(r.category, "unknown");
     EXPECT_TRUE(r.findings.empty());
     ASSERT_GE(r.nearest.size(), 1u);
@@ -460,10 +491,12 @@ TEST(DiagEngine, RestartChatterDoesNotOutweighOneDecisiveLine) {
     DiagEngine e(sigma_test::diagnosis_pack());
     std::string log;
     for (int i = 0; i < 40; ++i)
-        log += "Oct 14 10:01:05 node7 systemd[1]: gpu-agent.service: Main process exited, code=exited, status=1/FAILURE\n"
-               "Oct 14 10:01:05 node7 systemd[1]: gpu-agent.service: Failed with result 'exit-code'.\n"
-               "Oct 14 10:01:10 node7 systemd[1]: gpu-agent.service: Scheduled restart job, restart counter is at " +
-               std::to_string(i) + ".\nOct 14 10:01:10 node7 CRON[22101]: (root) CMD (command -v debian-sa1 > /dev/null)\n";
+        log +=
+            "Oct 14 10:01:05 node7 systemd[1]: gpu-agent.service: Main process exited, code=exited, status=1/FAILURE\n"
+            "Oct 14 10:01:05 node7 systemd[1]: gpu-agent.service: Failed with result 'exit-code'.\n"
+            "Oct 14 10:01:10 node7 systemd[1]: gpu-agent.service: Scheduled restart job, restart counter is at " +
+            std::to_string(i) +
+            ".\nOct 14 10:01:10 node7 CRON[22101]: (root) CMD (command -v debian-sa1 > /dev/null)\n";
     log += "Oct 14 10:01:11 node7 kernel: NVRM: GPU 0000:01:00.0: RmInitAdapter failed! (0x26:0xffff:1601)\n";
     auto r = e.run_text(log);
     EXPECT_EQ(r.category, "gpu_fallen_off_bus");

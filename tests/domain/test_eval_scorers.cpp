@@ -56,7 +56,8 @@ TEST(EvalScorers, CmdgenGeneratedOutputs) {
 }
 
 TEST(EvalScorers, CmdgenNoModelReportsOnlyDeterministicMetrics) {
-    const Json item = parse(R"({"id":"c2","kind":"shell","risk":"read-only","prompt":"disk","reference":"df -h","accept":[]})");
+    const Json item =
+        parse(R"({"id":"c2","kind":"shell","risk":"read-only","prompt":"disk","reference":"df -h","accept":[]})");
     const CaseScore s = score_cmdgen_case(item, "df -h", EvalMode::Deterministic);
     ASSERT_EQ(s.metrics.size(), 2u);
     EXPECT_EQ(s.metrics[0].first, "valid");
@@ -67,7 +68,8 @@ TEST(EvalScorers, KqlRecallAndSimilarity) {
     std::string err;
     const KqlSchema& schema = KqlSchema::builtin(&err);
     ASSERT_FALSE(schema.tables.empty()) << err;
-    const Json item = parse(R"({"id":"k1","prompt":"p","reference":"Perf | where CounterName == \"x\" | summarize avg(CounterValue) by Computer",
+    const Json item = parse(
+        R"({"id":"k1","prompt":"p","reference":"Perf | where CounterName == \"x\" | summarize avg(CounterValue) by Computer",
         "tables":["Perf"],"columns":["CounterName","CounterValue","Computer"]})");
     CaseScore s = score_kql_case(item, "Perf | summarize avg(CounterValue) by Computer", schema, EvalMode::Generated);
     EXPECT_EQ(metric(s, "valid"), 1.0);

@@ -38,7 +38,8 @@ TEST(EvalSuite, NamesTheBadLine) {
     EXPECT_FALSE(load_suite("/nonexistent/suite.jsonl", &err));
     EXPECT_NE(err.find("cannot open"), std::string::npos);
 
-    auto p = write_temp("sigma-eval-bad.jsonl", "{\"id\":\"a\",\"log\":\"x\",\"category\":\"disk_full\",\"evidence\":[]}\n{oops\n");
+    auto p = write_temp("sigma-eval-bad.jsonl",
+                        "{\"id\":\"a\",\"log\":\"x\",\"category\":\"disk_full\",\"evidence\":[]}\n{oops\n");
     EXPECT_FALSE(load_suite(p, &err));
     EXPECT_NE(err.find(":2: malformed JSON"), std::string::npos) << err;
 

@@ -161,7 +161,8 @@ TEST(ExampleCorpus, KqlQueriesValidateAgainstTheSchemaAndNameTheirTables) {
         for (const auto& d : v.diagnostics) messages += d.message + "; ";
         EXPECT_TRUE(v.valid) << k.query << ": " << messages;
         const auto used = kql_referenced_tables(k.query, *schema);
-        for (const auto& t : k.tables) EXPECT_NE(std::find(used.begin(), used.end(), t), used.end()) << t << " in " << k.query;
+        for (const auto& t : k.tables)
+            EXPECT_NE(std::find(used.begin(), used.end(), t), used.end()) << t << " in " << k.query;
     }
 }
 
@@ -206,7 +207,8 @@ TEST(ExampleCorpus, NothingFromTheEvaluationSuitesAppearsVerbatim) {
                 const std::string s = j->get_string(key);
                 if (s.size() < 12) continue;  // too short to be a meaningful copy ("df -h")
                 ++checked;
-                for (const auto& v : values) EXPECT_EQ(v.find(s), std::string::npos) << suite << " " << key << ": " << s;
+                for (const auto& v : values)
+                    EXPECT_EQ(v.find(s), std::string::npos) << suite << " " << key << ": " << s;
             }
             if (std::string(suite) == "diagnosis.dev.jsonl") {
                 // No log line of length >= 40 is reused either.

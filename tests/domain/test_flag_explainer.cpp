@@ -266,10 +266,24 @@ TEST(FlagExplainer, UnknownOptionsAreListedWithoutMeaning) {
 }
 
 TEST(FlagExplainer, GarbageNeverCrashes) {
-    const char* inputs[] = {"", "   ", "'unterminated", "| | |", "nvidia-smi --query-gpu=", "nvidia-smi -d",
-                            "nvidia-smi -i", "nvidia-smi --format=,,,", "ps --sort=", "kill -", "-", "--",
-                            "watch \"watch \\\"watch \\\\\\\"ls -l\\\\\\\"\\\"\"", "nvidia-smi dmon -s \xff",
-                            "$(rm -rf /) -x", "timeout", "ssh host -- --", "a\x01b -c"};
+    const char* inputs[] = {"",
+                            "   ",
+                            "'unterminated",
+                            "| | |",
+                            "nvidia-smi --query-gpu=",
+                            "nvidia-smi -d",
+                            "nvidia-smi -i",
+                            "nvidia-smi --format=,,,",
+                            "ps --sort=",
+                            "kill -",
+                            "-",
+                            "--",
+                            "watch \"watch \\\"watch \\\\\\\"ls -l\\\\\\\"\\\"\"",
+                            "nvidia-smi dmon -s \xff",
+                            "$(rm -rf /) -x",
+                            "timeout",
+                            "ssh host -- --",
+                            "a\x01b -c"};
     for (const char* in : inputs) {
         const auto v = explain_flags(in);
         for (const auto& f : v) EXPECT_FALSE(f.flag.empty()) << in;
@@ -284,8 +298,7 @@ TEST(FlagExplainer, GarbageNeverCrashes) {
 TEST(FlagExplainerPacks, NvsmiMeaningTablesAreStrict) {
     const NvsmiCatalog* cat = NvsmiCatalog::builtin();
     ASSERT_NE(cat, nullptr);
-    for (const std::string& s : cat->display_sections())
-        EXPECT_FALSE(cat->display_section_meaning(s).empty()) << s;
+    for (const std::string& s : cat->display_sections()) EXPECT_FALSE(cat->display_section_meaning(s).empty()) << s;
     for (const std::string& s : cat->format_values()) EXPECT_FALSE(cat->format_value_meaning(s).empty()) << s;
     size_t described = 0, total = 0;
     for (const NvsmiQuery& q : cat->queries())
@@ -296,8 +309,9 @@ TEST(FlagExplainerPacks, NvsmiMeaningTablesAreStrict) {
     EXPECT_EQ(described, total);
 
     std::string err;
-    const std::string bad = write_temp("nvsmi_bad_meanings.json",
-        R"({"format_version": 1, "options": [{"long": "--query"}], "display_sections": ["ECC"],
+    const std::string bad =
+        write_temp("nvsmi_bad_meanings.json",
+                   R"({"format_version": 1, "options": [{"long": "--query"}], "display_sections": ["ECC"],
             "display_section_meanings": {"POWER": "not a listed section"}})");
     EXPECT_FALSE(NvsmiCatalog::load(bad, &err).has_value());
     EXPECT_NE(err.find("display_section_meanings"), std::string::npos) << err;
@@ -305,12 +319,14 @@ TEST(FlagExplainerPacks, NvsmiMeaningTablesAreStrict) {
 
 TEST(FlagExplainerPacks, ShellSummariesNameRealOptions) {
     std::string err;
-    const std::string bad = write_temp("shell_bad_summary.json",
+    const std::string bad = write_temp(
+        "shell_bad_summary.json",
         R"({"format_version": 1, "tools": [{"name": "df", "options": ["-h|--human-readable"], "summaries": {"-z": "made up"}}]})");
     EXPECT_FALSE(ShellCatalog::load(bad, &err).has_value());
     EXPECT_NE(err.find("'-z'"), std::string::npos) << err;
 
-    const std::string good = write_temp("shell_good_summary.json",
+    const std::string good = write_temp(
+        "shell_good_summary.json",
         R"({"format_version": 1, "tools": [{"name": "df", "options": ["-h|--human-readable"], "summaries": {"--human-readable": "sizes"}}]})");
     auto c = ShellCatalog::load(good, &err);
     ASSERT_TRUE(c.has_value()) << err;

@@ -31,11 +31,14 @@ TEST(RequestLiterals, FindsKindsAndNumberWords) {
 TEST(RequestLiterals, CopiesRequestValuesKindByKind) {
     EXPECT_EQ(copy_request_literals("show the last ten lines of /var/log/syslog", "tail -n 20 /var/log/syslog"),
               "tail -n 10 /var/log/syslog");
-    EXPECT_EQ(copy_request_literals("ssh into gpu-node-7 and show uptime", "ssh gpu-node-3 uptime"), "ssh gpu-node-7 uptime");
-    EXPECT_EQ(copy_request_literals("who listens on port 8080", "ss -ltnp 'sport = :3000'"), "ss -ltnp 'sport = :3000'");
+    EXPECT_EQ(copy_request_literals("ssh into gpu-node-7 and show uptime", "ssh gpu-node-3 uptime"),
+              "ssh gpu-node-7 uptime");
+    EXPECT_EQ(copy_request_literals("who listens on port 8080", "ss -ltnp 'sport = :3000'"),
+              "ss -ltnp 'sport = :3000'");
     EXPECT_EQ(copy_request_literals("what is listening on port 8080", "lsof -i :3000"), "lsof -i :8080");
     // An enum value (-pm 0) is not a request value; the GPU id is.
-    EXPECT_EQ(copy_request_literals("disable persistence mode on GPU 4", "nvidia-smi -i 3 -pm 0"), "nvidia-smi -i 4 -pm 0");
+    EXPECT_EQ(copy_request_literals("disable persistence mode on GPU 4", "nvidia-smi -i 3 -pm 0"),
+              "nvidia-smi -i 4 -pm 0");
     EXPECT_EQ(copy_request_literals("scale deployment llm-serve in ml-train to 7 replicas",
                                     "kubectl scale deployment web-app -n kube-system --replicas=3"),
               "kubectl scale deployment llm-serve -n ml-train --replicas=7");
@@ -43,7 +46,8 @@ TEST(RequestLiterals, CopiesRequestValuesKindByKind) {
     EXPECT_EQ(copy_request_literals("show memory used on every GPU", "nvidia-smi --query-gpu=memory.used --format=csv"),
               "nvidia-smi --query-gpu=memory.used --format=csv");
     // awk's $2 is not a value.
-    EXPECT_EQ(copy_request_literals("print column 3 of data.csv", "awk '{print $2}' data.csv"), "awk '{print $2}' data.csv");
+    EXPECT_EQ(copy_request_literals("print column 3 of data.csv", "awk '{print $2}' data.csv"),
+              "awk '{print $2}' data.csv");
 }
 
 TEST(RequestLiterals, Coverage) {
@@ -51,7 +55,9 @@ TEST(RequestLiterals, Coverage) {
     EXPECT_EQ(c.request_total, 2);
     EXPECT_EQ(c.covered, 2);
     EXPECT_EQ(c.ungrounded, 0);
-    EXPECT_EQ(literal_coverage("show memory used on every GPU", "nvidia-smi -i 0 --query-gpu=memory.used --format=csv").ungrounded, 1);
+    EXPECT_EQ(literal_coverage("show memory used on every GPU", "nvidia-smi -i 0 --query-gpu=memory.used --format=csv")
+                  .ungrounded,
+              1);
 }
 
 TEST(RequestLiterals, ApostrophesBusIdsSignsAndQuotedCounts) {
@@ -93,8 +99,11 @@ TEST(RequestLiterals, GpuNumbersKeepTheirRole) {
     EXPECT_EQ(misplaced_gpu_numbers("Take 15 samples of gpu stats with dmon", "nvidia-smi dmon -i 15"), 1);
     EXPECT_EQ(misplaced_gpu_numbers("Take 15 samples of gpu stats with dmon", "nvidia-smi dmon -c 15"), 0);
     EXPECT_EQ(misplaced_gpu_numbers("collect twenty samples", "nvidia-smi --id=20 dmon"), 1);
-    EXPECT_EQ(misplaced_gpu_numbers("sm clock on devices 2,5 every 5 seconds", "nvidia-smi -i 2,5 -l 5 --query-gpu=clocks.sm --format=csv"), 0);
-    EXPECT_EQ(misplaced_gpu_numbers("sm clock on devices 2,5", "nvidia-smi -i 0 -l 5 --query-gpu=clocks.sm --format=csv"), 1);
+    EXPECT_EQ(misplaced_gpu_numbers("sm clock on devices 2,5 every 5 seconds",
+                                    "nvidia-smi -i 2,5 -l 5 --query-gpu=clocks.sm --format=csv"),
+              0);
+    EXPECT_EQ(
+        misplaced_gpu_numbers("sm clock on devices 2,5", "nvidia-smi -i 0 -l 5 --query-gpu=clocks.sm --format=csv"), 1);
     // A number given both ways is not judged; numbers of other programs are not ids.
     EXPECT_EQ(misplaced_gpu_numbers("gpu 2 every 2 seconds", "nvidia-smi -l 2 -i 2"), 0);
     EXPECT_EQ(misplaced_gpu_numbers("last 6 lines for gpu 6", "tail -n 6 gpu.log"), 0);
@@ -141,9 +150,10 @@ TEST(RequestIntent, GuardWarnsAboveIntent) {
 
 TEST(CommandRerank, OrderFollowsValidityIntentLiteralsAndRelevance) {
     // A question must not get the destructive reset, even when the model answered it first.
-    auto ranked = rerank_commands("which processes are using GPU 1",
-                                  {{"nvidia-smi -i 1 -r", "", 0.0, 0, {}},
-                                   {"nvidia-smi -i 1 --query-compute-apps=pid,process_name --format=csv", "", 0.0, 1, {}}});
+    auto ranked =
+        rerank_commands("which processes are using GPU 1",
+                        {{"nvidia-smi -i 1 -r", "", 0.0, 0, {}},
+                         {"nvidia-smi -i 1 --query-compute-apps=pid,process_name --format=csv", "", 0.0, 1, {}}});
     ASSERT_EQ(ranked.size(), 2u);
     EXPECT_EQ(ranked[0].check.risk, Risk::ReadOnly);
     // Relevance: memory.used answers "memory used", a clock section does not.
@@ -152,13 +162,16 @@ TEST(CommandRerank, OrderFollowsValidityIntentLiteralsAndRelevance) {
                               {"nvidia-smi --query-gpu=memory.used --format=csv", "", 0.0, 1, {}}});
     EXPECT_EQ(ranked[0].candidate.command, "nvidia-smi --query-gpu=memory.used --format=csv");
     // Literals: the request's GPU id beats another.
-    ranked = rerank_commands("show utilization of GPU 3", {{"nvidia-smi -i 2 --query-gpu=utilization.gpu --format=csv", "", 0, 0, {}},
-                                                           {"nvidia-smi -i 3 --query-gpu=utilization.gpu --format=csv", "", 0, 1, {}}});
+    ranked = rerank_commands("show utilization of GPU 3",
+                             {{"nvidia-smi -i 2 --query-gpu=utilization.gpu --format=csv", "", 0, 0, {}},
+                              {"nvidia-smi -i 3 --query-gpu=utilization.gpu --format=csv", "", 0, 1, {}}});
     EXPECT_EQ(ranked[0].candidate.command, "nvidia-smi -i 3 --query-gpu=utilization.gpu --format=csv");
     // Numbers in their roles: the GPU named stays an id, a count stays a count.
-    ranked = rerank_commands("pmon for gpu 6 only", {{"nvidia-smi pmon -c 6", "", -1.0, 0, {}}, {"nvidia-smi pmon -i 6", "", -1.5, 1, {}}});
+    ranked = rerank_commands("pmon for gpu 6 only",
+                             {{"nvidia-smi pmon -c 6", "", -1.0, 0, {}}, {"nvidia-smi pmon -i 6", "", -1.5, 1, {}}});
     EXPECT_EQ(ranked[0].candidate.command, "nvidia-smi pmon -i 6");
-    ranked = rerank_commands("collect 20 device monitoring samples", {{"nvidia-smi dmon -i 20", "", -1.0, 0, {}}, {"nvidia-smi dmon -c 20", "", -1.5, 1, {}}});
+    ranked = rerank_commands("collect 20 device monitoring samples",
+                             {{"nvidia-smi dmon -i 20", "", -1.0, 0, {}}, {"nvidia-smi dmon -c 20", "", -1.5, 1, {}}});
     EXPECT_EQ(ranked[0].candidate.command, "nvidia-smi dmon -c 20");
     // Invalid ranks last; a change request prefers the state-changing answer over a no-op.
     ranked = rerank_commands("enable persistence mode on GPU 0",
@@ -182,8 +195,10 @@ TEST(CommandRepair, UnknownFieldBecomesNearestValid) {
 TEST(CommandExplanation, ComposedFromFlagsAndChecked) {
     const std::string e = compose_explanation("nvidia-smi --query-gpu=memory.used --format=csv");
     EXPECT_NE(e.find("memory.used"), std::string::npos);
-    EXPECT_TRUE(explanation_matches("Shows the memory used on every GPU as CSV.", "nvidia-smi --query-gpu=memory.used --format=csv"));
-    EXPECT_FALSE(explanation_matches("Shows the PCIe link generation.", "nvidia-smi --query-gpu=memory.used --format=csv"));
+    EXPECT_TRUE(explanation_matches("Shows the memory used on every GPU as CSV.",
+                                    "nvidia-smi --query-gpu=memory.used --format=csv"));
+    EXPECT_FALSE(
+        explanation_matches("Shows the PCIe link generation.", "nvidia-smi --query-gpu=memory.used --format=csv"));
     EXPECT_FALSE(explanation_matches("Resets GPU 3.", "nvidia-smi -i 1 -r"));
 }
 
@@ -218,8 +233,9 @@ TEST(KqlTableRanker, RightTableFirstOnTheHeldOutSplit) {
 TEST(KqlRepair, TableColumnAndStage) {
     const KqlTableHints hints = KqlTableHints::load_default();
     // The wrong table for the question is swapped, and its column follows.
-    KqlRepair r = repair_kql("syslog messages from the kernel facility in the last hour",
-                             "InsightsMetrics | where TimeGenerated > ago(1h) | where Facility == \"kern\"", schema(), hints);
+    KqlRepair r =
+        repair_kql("syslog messages from the kernel facility in the last hour",
+                   "InsightsMetrics | where TimeGenerated > ago(1h) | where Facility == \"kern\"", schema(), hints);
     EXPECT_TRUE(r.valid);
     EXPECT_EQ(kql_referenced_tables(r.query, schema()).front(), "Syslog");
     // A misspelt column becomes the nearest valid one.
@@ -229,6 +245,7 @@ TEST(KqlRepair, TableColumnAndStage) {
     // What cannot be renamed is dropped stage by stage, so the answer validates.
     r = repair_kql("count heartbeats", "Heartbeat | count | where (((", schema(), hints);
     EXPECT_TRUE(r.valid);
-    EXPECT_TRUE(kql_table_warning("syslog messages from the kernel", "InsightsMetrics | take 5", schema(), hints).size() > 0);
+    EXPECT_TRUE(
+        kql_table_warning("syslog messages from the kernel", "InsightsMetrics | take 5", schema(), hints).size() > 0);
     EXPECT_TRUE(kql_table_warning("syslog messages from the kernel", "Syslog | take 5", schema(), hints).empty());
 }

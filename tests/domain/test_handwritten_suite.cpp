@@ -33,7 +33,8 @@ const Packs& packs() {
         std::string err;
         x.shell = ShellCatalog::load(std::string(SIGMA_SOURCE_DIR) + "/resources/knowledge/shell/tools.json", &err);
         EXPECT_TRUE(x.shell) << err;
-        x.nvsmi = NvsmiCatalog::load(std::string(SIGMA_SOURCE_DIR) + "/resources/knowledge/nvidia-smi/nvidia-smi.json", &err);
+        x.nvsmi =
+            NvsmiCatalog::load(std::string(SIGMA_SOURCE_DIR) + "/resources/knowledge/nvidia-smi/nvidia-smi.json", &err);
         EXPECT_TRUE(x.nvsmi) << err;
         return x;
     }();

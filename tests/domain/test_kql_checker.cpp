@@ -18,7 +18,8 @@ KqlValidation check(const std::string& q) { return validate_kql(q, sigma_test::e
 ::testing::AssertionResult valid(const std::string& q) {
     KqlValidation v = check(q);
     if (v.valid) return ::testing::AssertionSuccess();
-    return ::testing::AssertionFailure() << q << "\n  -> " << v.diagnostics[0].message << " at " << v.diagnostics[0].start;
+    return ::testing::AssertionFailure() << q << "\n  -> " << v.diagnostics[0].message << " at "
+                                         << v.diagnostics[0].start;
 }
 
 // The query is invalid and its first error covers `token` (its first occurrence at or after `from`)
@@ -57,23 +58,29 @@ TEST(KqlChecker, ColumnsDroppedEarlierAreErrorsLater) {
     EXPECT_TRUE(error_at("Heartbeat | distinct Computer | project OSType", "OSType"));
     EXPECT_TRUE(error_at("Heartbeat | count | project Computer", "Computer", "", 20));
     EXPECT_TRUE(error_at("Heartbeat | getschema | project Computer", "Computer"));
-    EXPECT_TRUE(error_at("Perf | summarize avg(CounterValue) by Computer | where CounterValue > 1", "CounterValue", "", 45));
+    EXPECT_TRUE(
+        error_at("Perf | summarize avg(CounterValue) by Computer | where CounterValue > 1", "CounterValue", "", 45));
     EXPECT_TRUE(error_at("Perf | summarize c = count() by Computer | order by count_", "count_"));
     EXPECT_TRUE(error_at("Heartbeat | project-keep Comp* | project OSType", "OSType"));
-    EXPECT_TRUE(valid("Heartbeat | where TimeGenerated > ago(1h) | top 5 by TimeGenerated | order by Computer | project OSType"));
+    EXPECT_TRUE(valid(
+        "Heartbeat | where TimeGenerated > ago(1h) | top 5 by TimeGenerated | order by Computer | project OSType"));
 }
 
 TEST(KqlChecker, SummarizeNamesColumnsAsKustoDoes) {
-    EXPECT_TRUE(valid("Perf | summarize count(), avg(CounterValue), dcount(Computer), countif(CounterValue > 1) by "
-                      "bin(TimeGenerated, 1h) | project TimeGenerated, count_, avg_CounterValue, dcount_Computer, countif_"));
-    EXPECT_TRUE(valid("Perf | summarize make_list(Computer), make_set(ObjectName), percentile(CounterValue, 95), "
-                      "percentiles(CounterValue, 50, 99.5) | project list_Computer, set_ObjectName, "
-                      "percentile_CounterValue_95, percentile_CounterValue_50, percentile_CounterValue_99_5"));
+    EXPECT_TRUE(
+        valid("Perf | summarize count(), avg(CounterValue), dcount(Computer), countif(CounterValue > 1) by "
+              "bin(TimeGenerated, 1h) | project TimeGenerated, count_, avg_CounterValue, dcount_Computer, countif_"));
+    EXPECT_TRUE(
+        valid("Perf | summarize make_list(Computer), make_set(ObjectName), percentile(CounterValue, 95), "
+              "percentiles(CounterValue, 50, 99.5) | project list_Computer, set_ObjectName, "
+              "percentile_CounterValue_95, percentile_CounterValue_50, percentile_CounterValue_99_5"));
     EXPECT_TRUE(valid("Perf | summarize arg_max(TimeGenerated, *) by Computer | project CounterValue, ObjectName"));
     EXPECT_TRUE(valid("Perf | summarize arg_min(CounterValue, TimeGenerated) by Computer | project TimeGenerated"));
     EXPECT_TRUE(valid("Perf | summarize avg(CounterValue), avg(CounterValue) | project avg_CounterValue1"));
-    EXPECT_TRUE(valid("Perf | summarize count() by tostring(CounterValue), tolower(Computer) | project CounterValue, Column1"));
-    EXPECT_TRUE(valid("Perf | summarize max(strlen(Computer)), sum(CounterValue * 2) | project max_strlen_Computer, sum_"));
+    EXPECT_TRUE(
+        valid("Perf | summarize count() by tostring(CounterValue), tolower(Computer) | project CounterValue, Column1"));
+    EXPECT_TRUE(
+        valid("Perf | summarize max(strlen(Computer)), sum(CounterValue * 2) | project max_strlen_Computer, sum_"));
     EXPECT_TRUE(error_at("Perf | summarize count() by tolower(Computer) | project Computer", "Computer", "", 45));
     EXPECT_TRUE(error_at("Perf | summarize Computer = count() by Computer", "Computer", "already declared"));
     EXPECT_TRUE(error_at("Perf | summarize strlen(Computer)", "strlen(Computer)", "aggregate"));
@@ -90,17 +97,20 @@ TEST(KqlChecker, JoinLookupUnionAndFriendsShapeTheirOutput) {
     EXPECT_TRUE(error_at("Perf | join kind=outer (Heartbeat) on Computer", "outer", "kind"));
     EXPECT_TRUE(error_at("Perf | lookup (Heartbeat) on Computer | project Computer1", "Computer1"));
     EXPECT_TRUE(valid("Perf | union Heartbeat | project OSType, CounterValue"));
-    EXPECT_TRUE(valid("Perf | project Computer, CounterValue | union (Heartbeat | project Computer, CounterValue = 1) "
-                      "| project CounterValue_real, CounterValue_long"));
+    EXPECT_TRUE(
+        valid("Perf | project Computer, CounterValue | union (Heartbeat | project Computer, CounterValue = 1) "
+              "| project CounterValue_real, CounterValue_long"));
     EXPECT_TRUE(valid("union withsource=T Perf, Heartbeat | summarize count() by T"));
     EXPECT_TRUE(error_at("union Perf, Heartbeatt", "Heartbeatt"));
     EXPECT_TRUE(error_at("union Foo*", "Foo*"));
     EXPECT_TRUE(valid("Perf | mv-expand with_itemindex=i x = split(Computer, '.') | project i, x"));
     EXPECT_TRUE(error_at("Perf | mv-expand Computer", "Computer", "dynamic"));
     EXPECT_TRUE(valid("Perf | parse Computer with a:int '.' b | where a > 1 | project b"));
-    EXPECT_TRUE(valid("Perf | make-series avg(CounterValue) on TimeGenerated step 1h by Computer | project Computer, "
-                      "avg_CounterValue, TimeGenerated"));
-    EXPECT_TRUE(error_at("Perf | make-series avg(CounterValue) on TimeGenerated step 1 by Computer", "1", "interval", 52));
+    EXPECT_TRUE(
+        valid("Perf | make-series avg(CounterValue) on TimeGenerated step 1h by Computer | project Computer, "
+              "avg_CounterValue, TimeGenerated"));
+    EXPECT_TRUE(
+        error_at("Perf | make-series avg(CounterValue) on TimeGenerated step 1 by Computer", "1", "interval", 52));
     EXPECT_TRUE(valid("Perf | as P | join (P | take 1) on Computer | count"));
     EXPECT_TRUE(valid("Perf | serialize n = row_number() | project n"));
     EXPECT_TRUE(valid("print x = 1, 'a' | project x, print_1"));
@@ -139,8 +149,9 @@ TEST(KqlChecker, TypeErrorsMicrosoftsParserAlsoReports) {
     EXPECT_TRUE(error_at("Perf | extend x = strlen(Computer, 1)", "strlen", "expects 1 argument"));
     EXPECT_TRUE(error_at("Perf | extend x = case(true, 1)", "case", "at least 3"));
     EXPECT_TRUE(valid("Perf | where TimeGenerated between (ago(2h) .. ago(1h)) and CounterValue between (1 .. 2.5)"));
-    EXPECT_TRUE(valid("Perf | extend age = now() - TimeGenerated | where age > 1h | extend d = todynamic(Computer) | "
-                      "where d.x > 1 and d['y'] has 'z' | extend e = d[0] + 1"));
+    EXPECT_TRUE(
+        valid("Perf | extend age = now() - TimeGenerated | where age > 1h | extend d = todynamic(Computer) | "
+              "where d.x > 1 and d['y'] has 'z' | extend e = d[0] + 1"));
     EXPECT_TRUE(valid("Perf | where Computer == 1 and TimeGenerated == 1"));  // == is lenient in Kusto
 }
 

@@ -61,13 +61,15 @@ std::string oracle_dir() {
     candidates.push_back(std::string(SIGMA_SOURCE_DIR) + "/tools/.deps/kql-oracle");
     for (const std::string& c : candidates) {
         std::error_code ec;
-        if (fs::exists(c + "/check.js", ec) && fs::exists(c + "/node_modules/@kusto/language-service-next", ec)) return c;
+        if (fs::exists(c + "/check.js", ec) && fs::exists(c + "/node_modules/@kusto/language-service-next", ec))
+            return c;
     }
     return {};
 }
 
 // Runs check.js over the queries; one verdict per query, or an empty vector when node fails.
-std::vector<bool> run_oracle(const std::string& dir, const std::string& schema_path, const std::vector<std::string>& queries) {
+std::vector<bool> run_oracle(const std::string& dir, const std::string& schema_path,
+                             const std::vector<std::string>& queries) {
     fs::path tmp = fs::temp_directory_path() / ("sigma-kql-oracle-" + std::to_string(::getpid()) + ".jsonl");
     {
         std::ofstream out(tmp);
@@ -164,7 +166,9 @@ TEST(KqlCorpus, ErrorPositionsMostlyMatchMicrosoftsParser) {
 
 TEST(KqlCorpus, StoredLabelsMatchTheLiveOracle) {
     const std::string dir = oracle_dir();
-    if (dir.empty()) GTEST_SKIP() << "Microsoft's KQL parser (an outside oracle) is not installed: tools/test.sh installs it from npm when shared/oracles/kql is beside the checkout";
+    if (dir.empty())
+        GTEST_SKIP() << "Microsoft's KQL parser (an outside oracle) is not installed: tools/test.sh installs it from "
+                        "npm when shared/oracles/kql is beside the checkout";
     auto cases = corpus();
     std::vector<std::string> queries;
     for (const Case& c : cases) queries.push_back(c.query);

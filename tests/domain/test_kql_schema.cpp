@@ -14,7 +14,8 @@ using namespace sigma::domain;
 
 TEST(KqlSchema, LoadsTheShortForm) {
     std::string err;
-    auto s = KqlSchema::parse(R"({"database": "d", "tables": {"T": {"a": "string", "b": "long", "c": "datetime"}}})", &err);
+    auto s =
+        KqlSchema::parse(R"({"database": "d", "tables": {"T": {"a": "string", "b": "long", "c": "datetime"}}})", &err);
     ASSERT_TRUE(s) << err;
     EXPECT_EQ(s->database, "d");
     ASSERT_NE(s->find_table("T"), nullptr);
@@ -66,10 +67,10 @@ TEST(KqlSchema, BuiltinPackCoversTheEvalSchemaExactly) {
     std::string err;
     const KqlSchema& pack = KqlSchema::builtin(&err);
     ASSERT_FALSE(pack.tables.empty()) << err;
-    for (const char* t : {"AzureDiagnostics", "SecurityEvent", "SigninLogs", "AuditLogs", "ContainerInventory",
-                          "KubeNodeInventory", "KubeEvents", "InsightsMetrics", "AppTraces", "AppExceptions",
-                          "AppDependencies", "Usage", "Update", "W3CIISLog", "CommonSecurityLog", "Alert", "AzureMetrics",
-                          "VMConnection"})
+    for (const char* t :
+         {"AzureDiagnostics", "SecurityEvent", "SigninLogs", "AuditLogs", "ContainerInventory", "KubeNodeInventory",
+          "KubeEvents", "InsightsMetrics", "AppTraces", "AppExceptions", "AppDependencies", "Usage", "Update",
+          "W3CIISLog", "CommonSecurityLog", "Alert", "AzureMetrics", "VMConnection"})
         EXPECT_NE(pack.find_table(t), nullptr) << t;
     // Every table of the eval schema is in the pack with the same columns and types, so that a query
     // valid against one is valid against the other.
@@ -84,7 +85,9 @@ TEST(KqlSchema, BuiltinPackCoversTheEvalSchemaExactly) {
             EXPECT_EQ(p->columns[i].type, t.columns[i].type) << t.name << "." << t.columns[i].name;
         }
     }
-    EXPECT_TRUE(validate_kql("AzureDiagnostics | where TimeGenerated > ago(1h) | summarize count() by ResourceProvider", pack).valid);
+    EXPECT_TRUE(
+        validate_kql("AzureDiagnostics | where TimeGenerated > ago(1h) | summarize count() by ResourceProvider", pack)
+            .valid);
     EXPECT_TRUE(validate_kql("W3CIISLog | where scStatus == '500' | summarize count() by csUriStem", pack).valid);
     EXPECT_FALSE(validate_kql("AzureMetrics | where MetricName == 'x' | project Foo", pack).valid);
 }
@@ -93,8 +96,9 @@ TEST(KqlValidator, ReferencedTablesAndColumns) {
     std::string err;
     auto s = KqlSchema::load(std::string(SIGMA_SOURCE_DIR) + "/tests/data/kql/schema.json", &err);
     ASSERT_TRUE(s) << err;
-    const char* q = "Perf | where CounterName == 'x' | join (Heartbeat | project Computer, OSType) on Computer "
-                    "| summarize n = count() by ['OSType'], Computer | where n > 1";
+    const char* q =
+        "Perf | where CounterName == 'x' | join (Heartbeat | project Computer, OSType) on Computer "
+        "| summarize n = count() by ['OSType'], Computer | where n > 1";
     EXPECT_EQ(kql_referenced_tables(q, *s), (std::vector<std::string>{"Perf", "Heartbeat"}));
     EXPECT_EQ(kql_referenced_columns(q, *s), (std::vector<std::string>{"CounterName", "Computer", "OSType"}));
     EXPECT_TRUE(kql_referenced_tables("Nothing | take 1", *s).empty());

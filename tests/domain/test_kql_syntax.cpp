@@ -22,8 +22,9 @@ std::vector<std::string> texts(std::string_view q) {
 
 TEST(KqlLexer, SplitsOperatorsLiteralsAndHyphenatedNames) {
     auto toks = kql_tokenize("T | project-away a | where b !has 'x' and c in~ (1) and d !in ('y') | mv-expand e");
-    std::vector<std::string> expect = {"T", "|", "project-away", "a", "|", "where", "b", "!has", "'x'", "and", "c", "in~",
-                                       "(", "1", ")", "and", "d", "!in", "(", "'y'", ")", "|", "mv-expand", "e"};
+    std::vector<std::string> expect = {
+        "T", "|", "project-away", "a", "|",   "where", "b",   "!has", "'x'", "and",       "c", "in~", "(",
+        "1", ")", "and",          "d", "!in", "(",     "'y'", ")",    "|",   "mv-expand", "e"};
     EXPECT_EQ(texts("T | project-away a | where b !has 'x' and c in~ (1) and d !in ('y') | mv-expand e"), expect);
     EXPECT_EQ(toks.back().kind, KqlTok::End);
     EXPECT_EQ(toks[2].start, 4u);
@@ -46,8 +47,8 @@ TEST(KqlLexer, ReadsTimespansNumbersAndStrings) {
 }
 
 TEST(KqlLexer, ReportsBadLiteralsAndCharactersAsErrorTokens) {
-    for (const char* q : {"T | where a == 'open", "T | extend x = 5xyz", "T | where a == # 1", "T | where a == '\\q'",
-                          "T\x01"}) {
+    for (const char* q :
+         {"T | where a == 'open", "T | extend x = 5xyz", "T | where a == # 1", "T | where a == '\\q'", "T\x01"}) {
         auto toks = kql_tokenize(q);
         bool has_error = false;
         for (const auto& t : toks) has_error = has_error || t.kind == KqlTok::Error;
@@ -90,7 +91,8 @@ TEST(KqlParser, ParsesEveryTabularOperator) {
         "Perf | where a between (1 .. 10) and b !between (ago(1d) .. now()) and c matches regex '^x'",
         "Perf | where a in (dynamic([1, 2])) and b has_any ('x', 'y') and d.e[0].f == 1",
         "Perf | evaluate bag_unpack(d) | mv-apply x = y on (take 1) | fork (take 1) (take 2)",
-        "T | extend x = datetime(2024-01-01 10:00), y = time(1.02:03:04), z = dynamic({\"a\": [1]}), g = guid(74be27de-1e4e-49d9-b579-fe0b331d3642)",
+        "T | extend x = datetime(2024-01-01 10:00), y = time(1.02:03:04), z = dynamic({\"a\": [1]}), g = "
+        "guid(74be27de-1e4e-49d9-b579-fe0b331d3642)",
     };
     for (const char* q : queries) {
         auto r = kql_parse(q);
@@ -148,12 +150,14 @@ TEST(KqlParser, ReportsSyntaxErrorsAtTheFaultyToken) {
         auto r = kql_parse(c.query);
         ASSERT_FALSE(r.ok()) << c.query;
         EXPECT_EQ(r.diagnostics[0].start, c.start) << c.query << " -> " << r.diagnostics[0].message;
-        EXPECT_NE(r.diagnostics[0].message.find(c.message_part), std::string::npos) << c.query << " -> " << r.diagnostics[0].message;
+        EXPECT_NE(r.diagnostics[0].message.find(c.message_part), std::string::npos)
+            << c.query << " -> " << r.diagnostics[0].message;
     }
 }
 
 TEST(KqlParser, DeepNestingIsAnErrorNotACrash) {
-    for (const std::string& open : {std::string("("), std::string("f("), std::string("-"), std::string("(T | where ")}) {
+    for (const std::string& open :
+         {std::string("("), std::string("f("), std::string("-"), std::string("(T | where ")}) {
         std::string q = "T | where ";
         for (int i = 0; i < 10000; ++i) q += open;
         q += "1";

@@ -32,7 +32,8 @@ std::vector<Include> includes_under(const std::string& folder) {
     std::vector<Include> out;
     for (const auto& entry : fs::recursive_directory_iterator(root / folder)) {
         const std::string ext = entry.path().extension().string();
-        if (!entry.is_regular_file() || (ext != ".h" && ext != ".hpp" && ext != ".cpp" && ext != ".cu" && ext != ".cuh"))
+        if (!entry.is_regular_file() ||
+            (ext != ".h" && ext != ".hpp" && ext != ".cpp" && ext != ".cu" && ext != ".cuh"))
             continue;
         std::ifstream in(entry.path());
         std::string text;
@@ -85,7 +86,8 @@ TEST(Layering, KernelsIncludeNoQtAndOfTheEngineOnlyItsCore) {
         EXPECT_FALSE(is_qt(i)) << where(i);
         EXPECT_FALSE(starts_with(i.target, "app/") || starts_with(i.target, "ui/")) << where(i);
         if (i.target.find("inference/") != std::string::npos) {
-            EXPECT_TRUE(starts_with(i.target, "inference/core/")) << where(i) << " (only inference/core/ lies below kernels)";
+            EXPECT_TRUE(starts_with(i.target, "inference/core/"))
+                << where(i) << " (only inference/core/ lies below kernels)";
         }
     }
     EXPECT_GT(seen, 10u);

@@ -91,8 +91,9 @@ TEST(NvsmiCatalog, LoadsAndRejectsDamagedPacks) {
     EXPECT_FALSE(NvsmiCatalog::load("/nonexistent/nvidia-smi.json", &err));
     EXPECT_NE(err.find("cannot open"), std::string::npos);
     const std::string bad = std::string(SIGMA_BINARY_DIR) + "/nvsmi_bad_pack.json";
-    for (const char* text : {"{", "{\"format_version\": 2, \"options\": []}", "{\"format_version\": 1, \"options\": []}",
-                             "{\"format_version\": 1, \"options\": [{\"long\": \"--x\", \"arg\": \"blob\"}]}"}) {
+    for (const char* text :
+         {"{", "{\"format_version\": 2, \"options\": []}", "{\"format_version\": 1, \"options\": []}",
+          "{\"format_version\": 1, \"options\": [{\"long\": \"--x\", \"arg\": \"blob\"}]}"}) {
         std::ofstream(bad) << text;
         err.clear();
         EXPECT_FALSE(NvsmiCatalog::load(bad, &err)) << text;
@@ -130,7 +131,8 @@ TEST(NvsmiCatalog, EveryHelpOptionIsCatalogued) {
     const std::string block = text.substr(d0 + 34, d1 - d0 - 34);
     const std::regex upper(R"(\b[A-Z][A-Z_]{2,}\b)");
     size_t sections = 0;
-    for (auto it = std::sregex_iterator(block.begin(), block.end(), upper); it != std::sregex_iterator(); ++it, ++sections) {
+    for (auto it = std::sregex_iterator(block.begin(), block.end(), upper); it != std::sregex_iterator();
+         ++it, ++sections) {
         const auto& ds = sigma_test::nvsmi_catalog().display_sections();
         EXPECT_NE(std::find(ds.begin(), ds.end(), it->str()), ds.end()) << it->str();
     }

@@ -40,7 +40,9 @@ public:
         return s;
     }
     template <typename T>
-    const T& one_of(const std::vector<T>& v) { return v[pick(v.size())]; }
+    const T& one_of(const std::vector<T>& v) {
+        return v[pick(v.size())];
+    }
 
     // A password with a letter and a digit, as real ones have.
     std::string password() { return chars(kUpper, 1) + chars(kPassword, 8 + pick(12)) + std::to_string(pick(90) + 10); }
@@ -68,24 +70,27 @@ public:
             }
             case 4: {
                 const std::string a = chars(kBase64, 64), b = chars(kBase64, 20) + "==";
-                return {"{\"type\": \"service_account\", \"private_key\": \"-----BEGIN PRIVATE KEY-----\\n" + a + "\\n" + b +
-                            "\\n-----END PRIVATE KEY-----\\n\", \"client_email\": \"svc@proj.iam.gserviceaccount.com\"}",
-                        {a, b}};
+                return {
+                    "{\"type\": \"service_account\", \"private_key\": \"-----BEGIN PRIVATE KEY-----\\n" + a + "\\n" +
+                        b +
+                        "\\n-----END PRIVATE KEY-----\\n\", \"client_email\": \"svc@proj.iam.gserviceaccount.com\"}",
+                    {a, b}};
             }
             case 5: {
                 const std::string key = chars(kBase64, 86) + "==";
-                return {"DefaultEndpointsProtocol=https;AccountName=acct" + std::to_string(pick(99)) + ";AccountKey=" + key +
-                            ";EndpointSuffix=core.windows.net",
+                return {"DefaultEndpointsProtocol=https;AccountName=acct" + std::to_string(pick(99)) +
+                            ";AccountKey=" + key + ";EndpointSuffix=core.windows.net",
                         {key}};
             }
             case 6: {
                 const std::string sig = chars(kAlnum, 30) + "%2B" + chars(kAlnum, 10) + "%3D";
-                return {"https://acct.blob.core.windows.net/logs?sv=2022-11-02&ss=b&sp=r&se=2030-01-01&sig=" + sig, {sig}};
+                return {"https://acct.blob.core.windows.net/logs?sv=2022-11-02&ss=b&sp=r&se=2030-01-01&sig=" + sig,
+                        {sig}};
             }
             case 7: {
                 const std::string secret = chars(kAlnum, 3) + "8Q~" + chars(kBase64Url, 30);
-                const std::vector<std::string> names = {"client_secret=", "AZURE_CLIENT_SECRET=", "\"clientSecret\": \"",
-                                                        "ClientSecret: "};
+                const std::vector<std::string> names = {
+                    "client_secret=", "AZURE_CLIENT_SECRET=", "\"clientSecret\": \"", "ClientSecret: "};
                 const std::string& name = one_of(names);
                 return {name + secret + (name.back() == '"' ? "\"" : ""), {secret}};
             }
@@ -103,8 +108,9 @@ public:
                 return {"gitlab " + t, {t}};
             }
             case 11: {
-                const std::string t = std::string("xox") + "abpr"[pick(4)] + "-" + std::to_string(1000000000 + pick(999999)) +
-                                      "-" + std::to_string(1000000000 + pick(999999)) + "-" + chars(kAlnum, 24);
+                const std::string t = std::string("xox") + "abpr"[pick(4)] + "-" +
+                                      std::to_string(1000000000 + pick(999999)) + "-" +
+                                      std::to_string(1000000000 + pick(999999)) + "-" + chars(kAlnum, 24);
                 return {"slack " + t, {t}};
             }
             case 12: {
@@ -112,14 +118,15 @@ public:
                 return {"webhook https://hooks.slack.com/services/" + path, {path}};
             }
             case 13: {
-                const std::string t = "eyJ" + chars(kBase64Url, 30) + "." + chars(kBase64Url, 40) + "." + chars(kBase64Url, 43);
+                const std::string t =
+                    "eyJ" + chars(kBase64Url, 30) + "." + chars(kBase64Url, 40) + "." + chars(kBase64Url, 43);
                 return {"jwt " + t, {t}};
             }
             case 14: {
-                const std::vector<std::string> keys = {"password=", "passwd: ", "secret: ", "token=", "api_key=", "db_password=",
-                                                       "apiKey: ", "PASSWORD=", "x-api-key: ", "refresh_token=",
-                                                       "\"password\": \"", "secret='", "--password ", "--token ",
-                                                       "--client-secret "};
+                const std::vector<std::string> keys = {"password=",   "passwd: ",       "secret: ",         "token=",
+                                                       "api_key=",    "db_password=",   "apiKey: ",         "PASSWORD=",
+                                                       "x-api-key: ", "refresh_token=", "\"password\": \"", "secret='",
+                                                       "--password ", "--token ",       "--client-secret "};
                 const std::string& key = one_of(keys);
                 const std::string value = password();
                 const char close = key.back() == '"' || key.back() == '\'' ? key.back() : '\0';
@@ -127,8 +134,8 @@ public:
             }
             case 15: {
                 const std::string t = chars(kBase64Url, 28) + "." + chars(kBase64Url, 12);
-                const std::vector<std::string> forms = {"Authorization: Bearer ", "-H 'Authorization: Bearer ", "bearer ",
-                                                        "Proxy-Authorization: Bearer "};
+                const std::vector<std::string> forms = {"Authorization: Bearer ", "-H 'Authorization: Bearer ",
+                                                        "bearer ", "Proxy-Authorization: Bearer "};
                 const std::string& form = one_of(forms);
                 return {form + t + (form[0] == '-' ? "'" : ""), {t}};
             }
@@ -138,10 +145,10 @@ public:
             }
             case 17: {
                 const std::string pw = password();
-                const std::vector<std::string> schemes = {"https://", "postgres://", "postgresql://", "mysql://", "redis://",
-                                                          "amqp://", "mongodb+srv://"};
-                return {one_of(schemes) + "svc" + std::to_string(pick(99)) + ":" + pw + "@db" + std::to_string(pick(9)) +
-                            ".internal:5432/prod",
+                const std::vector<std::string> schemes = {"https://", "postgres://", "postgresql://", "mysql://",
+                                                          "redis://", "amqp://",     "mongodb+srv://"};
+                return {one_of(schemes) + "svc" + std::to_string(pick(99)) + ":" + pw + "@db" +
+                            std::to_string(pick(9)) + ".internal:5432/prod",
                         {pw}};
             }
             case 18: {
@@ -151,14 +158,15 @@ public:
             case 19: {
                 const std::string pw = password(), pw2 = password();
                 if (pick(2))
-                    return {"Server=tcp:sql" + std::to_string(pick(9)) + ",1433;Database=ops;User Id=sa;Password=" + pw +
-                                ";Encrypt=True;",
+                    return {"Server=tcp:sql" + std::to_string(pick(9)) +
+                                ",1433;Database=ops;User Id=sa;Password=" + pw + ";Encrypt=True;",
                             {pw}};
                 return {"Driver={ODBC Driver 18};Server=db;UID=ops;PWD={" + pw + ";" + pw2 + "};", {pw, pw2}};
             }
             case 20: {
                 const std::string body = chars(kBase64, 16 + pick(48));
-                const std::vector<std::string> kinds = {"RSA PRIVATE KEY", "PRIVATE KEY", "EC PRIVATE KEY", "OPENSSH PRIVATE KEY"};
+                const std::vector<std::string> kinds = {"RSA PRIVATE KEY", "PRIVATE KEY", "EC PRIVATE KEY",
+                                                        "OPENSSH PRIVATE KEY"};
                 const std::string& kind = one_of(kinds);
                 return {"-----BEGIN " + kind + "----- " + body + " -----END " + kind + "-----", {body}};
             }
@@ -166,13 +174,15 @@ public:
                 // A multi-line block, possibly with a log prefix on every line.
                 const std::vector<std::string> prefixes = {"", "", "Jan 12 03:04:05 node7 app[311]: ", "  "};
                 const std::string& prefix = one_of(prefixes);
-                const std::vector<std::string> kinds = {"RSA PRIVATE KEY", "PRIVATE KEY", "CERTIFICATE", "ENCRYPTED PRIVATE KEY"};
+                const std::vector<std::string> kinds = {"RSA PRIVATE KEY", "PRIVATE KEY", "CERTIFICATE",
+                                                        "ENCRYPTED PRIVATE KEY"};
                 const std::string& kind = one_of(kinds);
                 Piece p;
                 p.text = prefix + "-----BEGIN " + kind + "-----\n";
                 const size_t lines = 1 + pick(5);
                 for (size_t k = 0; k < lines; ++k) {
-                    const std::string body = chars(kBase64, k + 1 == lines ? 4 + pick(40) : 64) + (k + 1 == lines ? "==" : "");
+                    const std::string body =
+                        chars(kBase64, k + 1 == lines ? 4 + pick(40) : 64) + (k + 1 == lines ? "==" : "");
                     p.text += prefix + body + "\n";
                     p.secrets.push_back(body);
                 }
@@ -184,11 +194,24 @@ public:
 
     const std::string& word() {
         static const std::vector<std::string> words = {
-            "show",     "gpu",         "memory",   "usage",      "restart",  "kubelet", "pods",     "namespace",
-            "nvidia-smi", "--query-gpu=memory.used", "failed", "timeout", "latency", "throttling", "driver",
-            "ecc",      "Xid",         "79",       "temperature", "node",    "disk",    "SigninLogs", "where",
-            "summarize", "count()",    "by",       "Computer",   "why",      "does",    "my",       "job",
-            "crash",    "NCCL",        "WARN",     "OOMKilled",  "sha256:9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"};
+            "show",        "gpu",
+            "memory",      "usage",
+            "restart",     "kubelet",
+            "pods",        "namespace",
+            "nvidia-smi",  "--query-gpu=memory.used",
+            "failed",      "timeout",
+            "latency",     "throttling",
+            "driver",      "ecc",
+            "Xid",         "79",
+            "temperature", "node",
+            "disk",        "SigninLogs",
+            "where",       "summarize",
+            "count()",     "by",
+            "Computer",    "why",
+            "does",        "my",
+            "job",         "crash",
+            "NCCL",        "WARN",
+            "OOMKilled",   "sha256:9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"};
         return one_of(words);
     }
 
@@ -241,10 +264,13 @@ void check(const Case& c, const std::string& out, const char* mode) {
     for (const std::string& s : c.secrets) {
         const std::string piece = leaked(out, s);
         EXPECT_TRUE(piece.empty()) << mode << ": '" << piece << "' of secret '" << s << "' survived in:\n"
-                                   << c.text << "\n---\n" << out;
+                                   << c.text << "\n---\n"
+                                   << out;
     }
     for (const std::string& w : c.words)
-        EXPECT_NE(out.find(w), std::string::npos) << mode << ": word '" << w << "' was lost in:\n" << c.text << "\n---\n" << out;
+        EXPECT_NE(out.find(w), std::string::npos) << mode << ": word '" << w << "' was lost in:\n"
+                                                  << c.text << "\n---\n"
+                                                  << out;
     EXPECT_EQ(std::count(out.begin(), out.end(), '\n'), std::count(c.text.begin(), c.text.end(), '\n')) << mode;
 }
 
@@ -255,11 +281,13 @@ void run_cases(uint64_t seed, bool multi_line, int count) {
         const Case c = make_case(g, multi_line);
         const std::string secrets_only = sigma::domain::redact_secrets(c.text);
         check(c, secrets_only, "secrets only");
-        EXPECT_EQ(sigma::domain::redact_secrets(secrets_only), secrets_only) << "redacting twice changed:\n" << secrets_only;
+        EXPECT_EQ(sigma::domain::redact_secrets(secrets_only), secrets_only) << "redacting twice changed:\n"
+                                                                             << secrets_only;
 
         Redactor full;
         const std::string out = full.redact(c.text);
-        for (const std::string& s : c.secrets) EXPECT_TRUE(leaked(out, s).empty()) << "full: secret '" << s << "' in\n" << out;
+        for (const std::string& s : c.secrets)
+            EXPECT_TRUE(leaked(out, s).empty()) << "full: secret '" << s << "' in\n" << out;
         EXPECT_EQ(full.restore(out), c.text);
         if (!failed_before && ::testing::Test::HasFailure()) {
             ADD_FAILURE() << "seed " << seed << " case " << k;
@@ -280,8 +308,10 @@ TEST(RedactorProperty, ManySecretsAcrossLines) {
 
 TEST(RedactorProperty, TheReportedRequestIsRedactedEverywhere) {
     const std::string request =
-        "show gpu memory, my creds AKIAIOSFODNN7EXAMPLE ghp_aBcDeFgHiJkLmNoPqRsTuVwXyZ0123456789 password=Hunter2Secret "
-        "Authorization: Bearer sk-live-9f8e7d6c5b4a39281706 -----BEGIN RSA PRIVATE KEY----- MIIEowIBAAKCAQEA7zQ -----END "
+        "show gpu memory, my creds AKIAIOSFODNN7EXAMPLE ghp_aBcDeFgHiJkLmNoPqRsTuVwXyZ0123456789 "
+        "password=Hunter2Secret "
+        "Authorization: Bearer sk-live-9f8e7d6c5b4a39281706 -----BEGIN RSA PRIVATE KEY----- MIIEowIBAAKCAQEA7zQ "
+        "-----END "
         "RSA PRIVATE KEY-----";
     const std::string out = sigma::domain::redact_secrets(request);
     for (const char* secret : {"AKIAIOSFODNN7EXAMPLE", "ghp_aBcDeFgHiJkLmNoPqRsTuVwXyZ0123456789", "Hunter2Secret",

@@ -26,7 +26,8 @@ const ShellCatalog& shell() {
 const NvsmiCatalog& nvsmi() {
     static std::optional<NvsmiCatalog> c = [] {
         std::string err;
-        auto r = NvsmiCatalog::load(std::string(SIGMA_SOURCE_DIR) + "/resources/knowledge/nvidia-smi/nvidia-smi.json", &err);
+        auto r =
+            NvsmiCatalog::load(std::string(SIGMA_SOURCE_DIR) + "/resources/knowledge/nvidia-smi/nvidia-smi.json", &err);
         EXPECT_TRUE(r) << err;
         return r;
     }();
@@ -207,7 +208,10 @@ TEST(RiskClassifier, UnparsableLineIsNotReadOnly) {
 
 TEST(RiskClassifier, EveryCataloguedToolHasAClassAndUnknownIsNeverReadOnly) {
     for (const ShellSpec& t : shell().tools()) {
-        const std::string line = t.name == "[" ? "[ -f x ]" : t.name == "[[" ? "[[ -f x ]]" : t.name == "((" ? "(( i++ ))" : t.name;
+        const std::string line = t.name == "["    ? "[ -f x ]"
+                                 : t.name == "[[" ? "[[ -f x ]]"
+                                 : t.name == "((" ? "(( i++ ))"
+                                                  : t.name;
         const RiskReport r = classify(line);
         EXPECT_FALSE(r.reasons.empty()) << t.name;
     }

@@ -57,7 +57,8 @@ std::vector<Case> load_corpus() {
 const ShellCatalog& shell() {
     static const ShellCatalog* c = [] {
         std::string err;
-        static auto r = ShellCatalog::load(std::string(SIGMA_SOURCE_DIR) + "/resources/knowledge/shell/tools.json", &err);
+        static auto r =
+            ShellCatalog::load(std::string(SIGMA_SOURCE_DIR) + "/resources/knowledge/shell/tools.json", &err);
         EXPECT_TRUE(r) << err;
         return &*r;
     }();
@@ -67,7 +68,8 @@ const ShellCatalog& shell() {
 const NvsmiCatalog& nvsmi() {
     static const NvsmiCatalog* c = [] {
         std::string err;
-        static auto r = NvsmiCatalog::load(std::string(SIGMA_SOURCE_DIR) + "/resources/knowledge/nvidia-smi/nvidia-smi.json", &err);
+        static auto r =
+            NvsmiCatalog::load(std::string(SIGMA_SOURCE_DIR) + "/resources/knowledge/nvidia-smi/nvidia-smi.json", &err);
         EXPECT_TRUE(r) << err;
         return &*r;
     }();
@@ -108,7 +110,8 @@ TEST(RiskHostileCorpus, AtLeastThreeHundredLinesNoneUnderClassified) {
 }
 
 TEST(RiskHostileCorpus, WrappingNeverLowersTheClass) {
-    const char* wrappers[] = {"env %s", "nice %s", "nohup %s", "timeout 9 %s", "sudo %s", "time %s", "command %s", "busybox %s"};
+    const char* wrappers[] = {"env %s",  "nice %s", "nohup %s",   "timeout 9 %s",
+                              "sudo %s", "time %s", "command %s", "busybox %s"};
     size_t checked = 0;
     for (const Case& c : load_corpus()) {
         if (c.line.find('\n') != std::string::npos || c.line.find('\'') != std::string::npos) continue;
@@ -122,7 +125,8 @@ TEST(RiskHostileCorpus, WrappingNeverLowersTheClass) {
             std::string wrapped = w;
             wrapped.replace(wrapped.find("%s"), 2, c.line);
             const RiskReport r = classify(wrapped);
-            EXPECT_GE(static_cast<int>(r.risk), static_cast<int>(base)) << wrapped << " dropped below " << risk_text(base) << joined(r);
+            EXPECT_GE(static_cast<int>(r.risk), static_cast<int>(base))
+                << wrapped << " dropped below " << risk_text(base) << joined(r);
             ++checked;
         }
         const RiskReport b = classify("bash -c '" + c.line + "'");

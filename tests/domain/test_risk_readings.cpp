@@ -31,7 +31,8 @@ const ShellCatalog& shell() {
 const NvsmiCatalog& nvsmi() {
     static std::optional<NvsmiCatalog> c = [] {
         std::string err;
-        auto r = NvsmiCatalog::load(std::string(SIGMA_SOURCE_DIR) + "/resources/knowledge/nvidia-smi/nvidia-smi.json", &err);
+        auto r =
+            NvsmiCatalog::load(std::string(SIGMA_SOURCE_DIR) + "/resources/knowledge/nvidia-smi/nvidia-smi.json", &err);
         EXPECT_TRUE(r) << err;
         return r;
     }();
@@ -161,8 +162,9 @@ TEST(RiskReadings, AWordAfterAnUncataloguedOptionMayBeItsValue) {
 }
 
 TEST(RiskReadings, UncataloguedSubcommandsAreNeverReadOnly) {
-    for (const char* line : {"docker compose frobnicate", "docker volume frob pgdata", "git remote set-head origin main",
-                             "openssl frobnicate", "conda env config vars set X=1"}) {
+    for (const char* line :
+         {"docker compose frobnicate", "docker volume frob pgdata", "git remote set-head origin main",
+          "openssl frobnicate", "conda env config vars set X=1"}) {
         const RiskReport r = classify(line);
         EXPECT_NE(r.risk, Risk::ReadOnly) << line << " -> " << joined(r);
         EXPECT_NE(joined(r).find("not catalogued"), std::string::npos) << line << " -> " << joined(r);

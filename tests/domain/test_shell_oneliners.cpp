@@ -161,13 +161,15 @@ TEST(ShellOneliners, SpotChecks) {
     ASSERT_EQ(r.loops.size(), 1u);
     EXPECT_FALSE(r.loops[0].unbounded);
 
-    r = corpus_parse(all, "for pod in $(kubectl get pods -n prod -o name); do kubectl logs \"$pod\" -n prod --tail=5; done");
+    r = corpus_parse(all,
+                     "for pod in $(kubectl get pods -n prod -o name); do kubectl logs \"$pod\" -n prod --tail=5; done");
     ASSERT_TRUE(r.ok) << r.error;
     EXPECT_EQ(programs(r), (std::vector<std::string>{"kubectl", "kubectl"}));
     EXPECT_EQ(r.commands[0].args[0].text, "get");
     EXPECT_EQ(r.commands[1].args[0].text, "logs");
 
-    r = corpus_parse(all, "while true; do nvidia-smi --query-gpu=utilization.gpu,memory.used --format=csv,noheader; sleep 2; done");
+    r = corpus_parse(
+        all, "while true; do nvidia-smi --query-gpu=utilization.gpu,memory.used --format=csv,noheader; sleep 2; done");
     ASSERT_TRUE(r.ok) << r.error;
     EXPECT_EQ(programs(r), (std::vector<std::string>{"true", "nvidia-smi", "sleep"}));
     EXPECT_EQ(depths(r), (std::vector<int>{1, 1, 1}));
@@ -182,7 +184,8 @@ TEST(ShellOneliners, SpotChecks) {
     EXPECT_TRUE(r.loops[0].unbounded);
     EXPECT_TRUE(r.loops[0].break_seen);
 
-    r = corpus_parse(all, "for ((;;)); do date; nvidia-smi --query-gpu=power.draw --format=csv,noheader; sleep 10; done");
+    r = corpus_parse(all,
+                     "for ((;;)); do date; nvidia-smi --query-gpu=power.draw --format=csv,noheader; sleep 10; done");
     ASSERT_TRUE(r.ok) << r.error;
     EXPECT_TRUE(r.loops[0].unbounded);
     r = corpus_parse(all, "until [ -f /tmp/ready ]; do sleep 1; done && ./start.sh");
@@ -215,11 +218,15 @@ TEST(ShellOneliners, SpotChecks) {
     ASSERT_EQ(r.commands.size(), 1u);
     EXPECT_TRUE(r.commands[0].redirections.at(0).writes());
 
-    r = corpus_parse(all, "if ping -c1 -W1 gw >/dev/null; then echo up; elif ping -c1 -W1 8.8.8.8 >/dev/null; then echo \"gw down, internet up\"; else echo \"no network\"; fi");
+    r = corpus_parse(all,
+                     "if ping -c1 -W1 gw >/dev/null; then echo up; elif ping -c1 -W1 8.8.8.8 >/dev/null; then echo "
+                     "\"gw down, internet up\"; else echo \"no network\"; fi");
     ASSERT_TRUE(r.ok) << r.error;
     EXPECT_EQ(programs(r), (std::vector<std::string>{"ping", "echo", "ping", "echo", "echo"}));
 
-    r = corpus_parse(all, "case \"$(hostname)\" in gpu-*|dgx-*) nvidia-smi -L ;; login*) echo \"login node\" ;; *) echo unknown ;; esac");
+    r = corpus_parse(
+        all,
+        "case \"$(hostname)\" in gpu-*|dgx-*) nvidia-smi -L ;; login*) echo \"login node\" ;; *) echo unknown ;; esac");
     ASSERT_TRUE(r.ok) << r.error;
     EXPECT_EQ(programs(r), (std::vector<std::string>{"hostname", "nvidia-smi", "echo", "echo"}));
     EXPECT_EQ(depths(r), (std::vector<int>{1, 1, 1, 1}));
@@ -235,12 +242,15 @@ TEST(ShellOneliners, SpotChecks) {
     EXPECT_EQ(programs(r), (std::vector<std::string>{"nvidia-smi", "wc", "((", "echo"}));
     EXPECT_EQ(r.commands[2].args.at(0).text, "$(nvidia-smi -L | wc -l) == 8");
 
-    r = corpus_parse(all, "function drain_node { kubectl cordon \"$1\" && kubectl drain \"$1\" --ignore-daemonsets; }; drain_node gpu-node-04");
+    r = corpus_parse(all,
+                     "function drain_node { kubectl cordon \"$1\" && kubectl drain \"$1\" --ignore-daemonsets; }; "
+                     "drain_node gpu-node-04");
     ASSERT_TRUE(r.ok) << r.error;
     EXPECT_EQ(programs(r), (std::vector<std::string>{"kubectl", "kubectl", "drain_node"}));
     EXPECT_EQ(depths(r), (std::vector<int>{1, 1, 0}));
 
-    r = corpus_parse(all, "cat <<'EOF' | kubectl apply -f -\napiVersion: v1\nkind: Namespace\nmetadata:\n  name: ml-batch\nEOF");
+    r = corpus_parse(
+        all, "cat <<'EOF' | kubectl apply -f -\napiVersion: v1\nkind: Namespace\nmetadata:\n  name: ml-batch\nEOF");
     ASSERT_TRUE(r.ok) << r.error;
     EXPECT_EQ(programs(r), (std::vector<std::string>{"cat", "kubectl"}));
     ASSERT_EQ(r.commands[0].redirections.size(), 1u);
@@ -255,12 +265,13 @@ TEST(ShellOneliners, SpotChecks) {
     EXPECT_EQ(r.commands[0].redirections.at(1).op, "<<-");
     EXPECT_EQ(r.commands[0].redirections.at(1).target, "host: $(hostname)\nkernel: $(uname -r)\n");
 
-    r = corpus_parse(all, "while read -r ns pod; do kubectl delete pod \"$pod\" -n \"$ns\"; done < <(kubectl get pods -A --no-headers | awk '$4==\"Evicted\"{print $1, $2}')");
+    r = corpus_parse(all,
+                     "while read -r ns pod; do kubectl delete pod \"$pod\" -n \"$ns\"; done < <(kubectl get pods -A "
+                     "--no-headers | awk '$4==\"Evicted\"{print $1, $2}')");
     ASSERT_TRUE(r.ok) << r.error;
     EXPECT_EQ(programs(r), (std::vector<std::string>{"read", "kubectl", "kubectl", "awk"}));
     EXPECT_EQ(depths(r), (std::vector<int>{1, 1, 1, 1}));
     EXPECT_EQ(r.commands[1].args.at(0).text, "delete");
-
 }
 
 TEST(ShellOneliners, InvalidLinesAreRefusedWithTheProblemNamed) {

@@ -244,8 +244,9 @@ TEST(ShellParserCompound, WhileUntilAndUnboundedLoops) {
     EXPECT_TRUE(r.loops[0].unbounded);
     EXPECT_FALSE(r.loops[0].break_seen);
 
-    const char* unbounded[] = {"while :; do date; done", "while [ 1 ]; do date; done", "while [ true ]; do date; done",
-                               "while sleep 2; do date; done", "while ((1)); do date; done", "until false; do date; done",
+    const char* unbounded[] = {"while :; do date; done",           "while [ 1 ]; do date; done",
+                               "while [ true ]; do date; done",    "while sleep 2; do date; done",
+                               "while ((1)); do date; done",       "until false; do date; done",
                                "while true; do date; break; done", "while /bin/true; do date; done"};
     for (const char* line : unbounded) {
         r = parse_shell(line);
@@ -253,9 +254,13 @@ TEST(ShellParserCompound, WhileUntilAndUnboundedLoops) {
         ASSERT_EQ(r.loops.size(), 1u) << line;
         EXPECT_TRUE(r.loops[0].unbounded) << line;
     }
-    const char* bounded[] = {"while read -r l; do echo $l; done < f", "until [ -f /tmp/ready ]; do sleep 1; done",
-                             "while ! true; do date; done", "until true; do date; done", "while [ $n -lt 3 ]; do date; done",
-                             "while false; do date; done", "for x in a; do date; done"};
+    const char* bounded[] = {"while read -r l; do echo $l; done < f",
+                             "until [ -f /tmp/ready ]; do sleep 1; done",
+                             "while ! true; do date; done",
+                             "until true; do date; done",
+                             "while [ $n -lt 3 ]; do date; done",
+                             "while false; do date; done",
+                             "for x in a; do date; done"};
     for (const char* line : bounded) {
         r = parse_shell(line);
         ASSERT_TRUE(r.ok) << line << ": " << r.error;
@@ -277,7 +282,9 @@ TEST(ShellParserCompound, WhileUntilAndUnboundedLoops) {
 }
 
 TEST(ShellParserCompound, IfElifElse) {
-    auto r = parse_shell("if systemctl is-active -q nginx; then echo up; elif pgrep nginx; then echo odd; else systemctl start nginx; fi");
+    auto r = parse_shell(
+        "if systemctl is-active -q nginx; then echo up; elif pgrep nginx; then echo odd; else systemctl start nginx; "
+        "fi");
     ASSERT_TRUE(r.ok) << r.error;
     EXPECT_EQ(programs(r), (std::vector<std::string>{"systemctl", "echo", "pgrep", "echo", "systemctl"}));
     EXPECT_EQ(depths(r), (std::vector<int>{1, 1, 1, 1, 1}));
@@ -292,7 +299,8 @@ TEST(ShellParserCompound, IfElifElse) {
 }
 
 TEST(ShellParserCompound, CaseItems) {
-    auto r = parse_shell("case \"$1\" in start|stop) systemctl $1 nginx ;; (status) systemctl status nginx;& *) echo usage ;;& esac");
+    auto r = parse_shell(
+        "case \"$1\" in start|stop) systemctl $1 nginx ;; (status) systemctl status nginx;& *) echo usage ;;& esac");
     ASSERT_TRUE(r.ok) << r.error;
     EXPECT_EQ(programs(r), (std::vector<std::string>{"systemctl", "systemctl", "echo"}));
     EXPECT_EQ(depths(r), (std::vector<int>{1, 1, 1}));

@@ -36,14 +36,14 @@ TEST_P(CommandAnswer, Parses) {
 
 INSTANTIATE_TEST_SUITE_P(
     Shapes, CommandAnswer,
-    ::testing::Values(
-        CommandCase{"command: nvidia-smi -L\nexplanation: Lists GPUs.", "nvidia-smi -L", "Lists GPUs."},
-        CommandCase{"Command: `df -h /`\nExplanation: disk use", "df -h /", "disk use"},
-        CommandCase{"**Command:** `free -m`", "free -m", ""},
-        CommandCase{"Here you go:\n```bash\n$ nvidia-smi topo -m\n```\nThis shows topology.", "nvidia-smi topo -m", ""},
-        CommandCase{"```\nfind /var/log \\\n  -name '*.gz'\n```", "find /var/log -name '*.gz'", ""},
-        CommandCase{"command:\n```sh\nls -la\n```\nexplanation: lists", "ls -la", "lists"},
-        CommandCase{"\n  uptime  \n", "uptime", ""}));
+    ::testing::Values(CommandCase{"command: nvidia-smi -L\nexplanation: Lists GPUs.", "nvidia-smi -L", "Lists GPUs."},
+                      CommandCase{"Command: `df -h /`\nExplanation: disk use", "df -h /", "disk use"},
+                      CommandCase{"**Command:** `free -m`", "free -m", ""},
+                      CommandCase{"Here you go:\n```bash\n$ nvidia-smi topo -m\n```\nThis shows topology.",
+                                  "nvidia-smi topo -m", ""},
+                      CommandCase{"```\nfind /var/log \\\n  -name '*.gz'\n```", "find /var/log -name '*.gz'", ""},
+                      CommandCase{"command:\n```sh\nls -la\n```\nexplanation: lists", "ls -la", "lists"},
+                      CommandCase{"\n  uptime  \n", "uptime", ""}));
 
 TEST(CommandAnswer, EmptyAnswerSaysWhy) {
     ParsedCommand p = parse_command_answer("   \n\n");
@@ -69,8 +69,8 @@ TEST(KqlPrompt, RepairTurnListsDiagnostics) {
 }
 
 TEST(DiagnosisAnswer, RoundTripsTheTaughtFormat) {
-    const std::string text = format_diagnosis_answer("disk_full", "The root volume is full.",
-                                                     {"Run df -h", "Clean /var/log"});
+    const std::string text =
+        format_diagnosis_answer("disk_full", "The root volume is full.", {"Run df -h", "Clean /var/log"});
     ParsedDiagnosis p = parse_diagnosis_answer(text);
     ASSERT_TRUE(p.found);
     EXPECT_EQ(p.category, "disk_full");

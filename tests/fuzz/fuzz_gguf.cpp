@@ -33,7 +33,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     size_t tensor_bytes = 0;
     for (const sigma::TensorView& t : g.tensors()) {
         const auto* p = static_cast<const uint8_t*>(t.data);
-        require(p >= bytes.data() && t.nbytes <= bytes.size() && p - bytes.data() <= static_cast<std::ptrdiff_t>(bytes.size() - t.nbytes));
+        require(p >= bytes.data() && t.nbytes <= bytes.size() &&
+                p - bytes.data() <= static_cast<std::ptrdiff_t>(bytes.size() - t.nbytes));
         checksum += p[0] + p[t.nbytes - 1];
         tensor_bytes += t.nbytes;
         require(g.find_tensor(t.name) == &t);

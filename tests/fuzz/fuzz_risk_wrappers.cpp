@@ -50,11 +50,12 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     // the wrapper cannot mistake for one of its own options (assignments and sudo are the shell's,
     // so a wrapper in front of them would run a different command).
     const SimpleCommand& first = parsed.commands.front();
-    if (parsed.commands.size() != 1 || first.depth != 0 || first.start != 0 || first.program.text.empty() || !parsed.loops.empty() ||
-        !first.env.empty() || first.sudo ||
-        first.program.text[0] == '-' || first.program.text.find('=') != std::string::npos)
+    if (parsed.commands.size() != 1 || first.depth != 0 || first.start != 0 || first.program.text.empty() ||
+        !parsed.loops.empty() || !first.env.empty() || first.sudo || first.program.text[0] == '-' ||
+        first.program.text.find('=') != std::string::npos)
         return 0;
-    for (const char* w : {"sudo ", "env ", "nice ", "nohup ", "time ", "timeout 5 ", "command ", "busybox ", "stdbuf -oL "}) {
+    for (const char* w :
+         {"sudo ", "env ", "nice ", "nohup ", "time ", "timeout 5 ", "command ", "busybox ", "stdbuf -oL "}) {
         const std::string wrapped = w + line;
         const ShellParseResult p = parse_shell(wrapped);
         if (!p.ok) continue;

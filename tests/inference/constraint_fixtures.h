@@ -167,8 +167,8 @@ public:
 // One of a few shell commands, optionally after one leading space, judged on the whole text.
 inline const std::vector<std::string>& shell_commands() {
     static const std::vector<std::string> commands = {
-        "nvidia-smi -q", "nvidia-smi -L", "nvidia-smi --query-gpu=name,memory.used --format=csv",
-        "ls -la /var/log", "df -h", "df -h /var"};
+        "nvidia-smi -q",   "nvidia-smi -L", "nvidia-smi --query-gpu=name,memory.used --format=csv",
+        "ls -la /var/log", "df -h",         "df -h /var"};
     return commands;
 }
 inline std::string_view strip_one_space(std::string_view text) {
@@ -178,8 +178,9 @@ inline std::unique_ptr<Constraint> make_shell_constraint() {
     return std::make_unique<PredicateConstraint>(
         [](std::string_view text) {
             text = strip_one_space(text);
-            return std::any_of(shell_commands().begin(), shell_commands().end(),
-                               [&](const std::string& c) { return std::string_view(c).substr(0, text.size()) == text; });
+            return std::any_of(shell_commands().begin(), shell_commands().end(), [&](const std::string& c) {
+                return std::string_view(c).substr(0, text.size()) == text;
+            });
         },
         [](std::string_view text) {
             text = strip_one_space(text);
@@ -207,9 +208,8 @@ inline std::unique_ptr<Constraint> make_utf8_constraint() {
         }
         return chars <= 8;
     };
-    return std::make_unique<PredicateConstraint>(viable, [viable](std::string_view text) {
-        return !text.empty() && viable(text);
-    });
+    return std::make_unique<PredicateConstraint>(
+        viable, [viable](std::string_view text) { return !text.empty() && viable(text); });
 }
 
 }  // namespace sigma::test

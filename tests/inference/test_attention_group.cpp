@@ -147,11 +147,11 @@ TEST_P(AttentionGroupTest, MatchesThePerHeadFormula) {
 }
 
 const Case kCases[] = {
-    {{32, 8, 8}, 64, 64, 1, KvType::F16},     {{32, 8, 8}, 64, 64, 37, KvType::F16},
-    {{32, 8, 8}, 64, 64, 1000, KvType::F16},  {{32, 4, 16}, 64, 64, 513, KvType::F16},
-    {{32, 4, 16}, 64, 64, 16, KvType::F32},   {{6, 2, 3}, 16, 48, 33, KvType::F16},
-    {{5, 1, 5}, 32, 80, 17, KvType::F32},     {{8, 8, 8}, 128, 128, 200, KvType::F16},
-    {{16, 1, 16}, 48, 16, 65, KvType::F16},   {{4, 4, 2}, 24, 40, 9, KvType::F32},  // sizes not /16: fallback
+    {{32, 8, 8}, 64, 64, 1, KvType::F16},    {{32, 8, 8}, 64, 64, 37, KvType::F16},
+    {{32, 8, 8}, 64, 64, 1000, KvType::F16}, {{32, 4, 16}, 64, 64, 513, KvType::F16},
+    {{32, 4, 16}, 64, 64, 16, KvType::F32},  {{6, 2, 3}, 16, 48, 33, KvType::F16},
+    {{5, 1, 5}, 32, 80, 17, KvType::F32},    {{8, 8, 8}, 128, 128, 200, KvType::F16},
+    {{16, 1, 16}, 48, 16, 65, KvType::F16},  {{4, 4, 2}, 24, 40, 9, KvType::F32},  // sizes not /16: fallback
 };
 
 INSTANTIATE_TEST_SUITE_P(Shapes, AttentionGroupTest,
@@ -172,7 +172,8 @@ TEST(SoftmaxAvx512, MatchesDoubleSoftmaxIncludingUnderflowAndTails) {
         for (int p = 0; p < n; ++p) sum += (want[static_cast<size_t>(p)] = std::exp(s[static_cast<size_t>(p)] - max));
         softmax_avx512(s.data(), n);
         for (int p = 0; p < n; ++p)
-            EXPECT_NEAR(s[static_cast<size_t>(p)], want[static_cast<size_t>(p)] / sum, 1e-6 * want[static_cast<size_t>(p)] / sum + 1e-12)
+            EXPECT_NEAR(s[static_cast<size_t>(p)], want[static_cast<size_t>(p)] / sum,
+                        1e-6 * want[static_cast<size_t>(p)] / sum + 1e-12)
                 << "n " << n << " p " << p;
         EXPECT_EQ(s[static_cast<size_t>(n)], 123.0f) << "wrote past the row";
         if (n > 2) {

@@ -139,10 +139,11 @@ TEST(BenchFillArgs, DefaultIsPrefillAndBadValuesNameTheOption) {
 
 std::shared_ptr<const Model> small_sigma_file() {
     const std::string path =
-        (std::filesystem::temp_directory_path() / ("sigma_bench_fill_" + std::to_string(::getpid()) + ".gguf")).string();
-    auto o = mkmodel::parse_args({"-o", path, "--arch", "sigma", "--layers", "2", "--hidden", "256", "--heads", "8",
-                                  "--heads-k", "2", "--heads-v", "4", "--augq", "128", "--ffn", "512", "--ctx", "128",
-                                  "--vocab", "300", "--type", "q8_0"});
+        (std::filesystem::temp_directory_path() / ("sigma_bench_fill_" + std::to_string(::getpid()) + ".gguf"))
+            .string();
+    auto o = mkmodel::parse_args({"-o",      path,  "--arch",    "sigma", "--layers",  "2",   "--hidden", "256",
+                                  "--heads", "8",   "--heads-k", "2",     "--heads-v", "4",   "--augq",   "128",
+                                  "--ffn",   "512", "--ctx",     "128",   "--vocab",   "300", "--type",   "q8_0"});
     EXPECT_TRUE(o.ok()) << (o.ok() ? "" : o.error().message);
     if (!o.ok()) return nullptr;
     EXPECT_TRUE(mkmodel::write_model(*o).ok());

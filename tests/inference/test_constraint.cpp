@@ -25,10 +25,43 @@ using test::JsonNameConstraint;
 // Pieces glued from fragments that matter to the test constraints, split UTF-8 characters, NUL and
 // 0xFF, with empty pieces and duplicates mixed in. Ids 0..35 are the single letters and digits.
 std::vector<std::string> random_pieces(int n, uint64_t seed) {
-    const std::vector<std::string> fragments = {
-        "{", "\"", "name", ":", "\":\"", "\"}", "}", ",", " ", "_", "-", "nvidia", "-smi", " -", "q", "L", "ls",
-        "la", "/var", "/log", "df", "h", "=", ".", "\xC3", "\xA9", "\xC3\xA9", "\xE2", "\x82\xAC", "\xE2\x82\xAC",
-        "\xF0\x9F", "\x98\x80", "\xF0\x9F\x98\x80", "\xFF", std::string(1, '\0'), "query-gpu", "--format=csv"};
+    const std::vector<std::string> fragments = {"{",
+                                                "\"",
+                                                "name",
+                                                ":",
+                                                "\":\"",
+                                                "\"}",
+                                                "}",
+                                                ",",
+                                                " ",
+                                                "_",
+                                                "-",
+                                                "nvidia",
+                                                "-smi",
+                                                " -",
+                                                "q",
+                                                "L",
+                                                "ls",
+                                                "la",
+                                                "/var",
+                                                "/log",
+                                                "df",
+                                                "h",
+                                                "=",
+                                                ".",
+                                                "\xC3",
+                                                "\xA9",
+                                                "\xC3\xA9",
+                                                "\xE2",
+                                                "\x82\xAC",
+                                                "\xE2\x82\xAC",
+                                                "\xF0\x9F",
+                                                "\x98\x80",
+                                                "\xF0\x9F\x98\x80",
+                                                "\xFF",
+                                                std::string(1, '\0'),
+                                                "query-gpu",
+                                                "--format=csv"};
     std::vector<std::string> pieces;
     for (char c = 'a'; c <= 'z'; ++c) pieces.emplace_back(1, c);
     for (char c = '0'; c <= '9'; ++c) pieces.emplace_back(1, c);
@@ -44,8 +77,9 @@ std::vector<std::string> random_pieces(int n, uint64_t seed) {
             const int parts = 1 + rng.below(4);
             for (int k = 0; k < parts; ++k) {
                 const int r = rng.below(static_cast<int>(fragments.size()) + 36);
-                p += r < static_cast<int>(fragments.size()) ? fragments[static_cast<size_t>(r)]
-                                                            : pieces[static_cast<size_t>(r - static_cast<int>(fragments.size()))];
+                p += r < static_cast<int>(fragments.size())
+                         ? fragments[static_cast<size_t>(r)]
+                         : pieces[static_cast<size_t>(r - static_cast<int>(fragments.size()))];
             }
             pieces.push_back(p);
         }
@@ -80,7 +114,8 @@ int compare_on_random_prefixes(const TokenTrie& trie, const Constraint& constrai
             ++compared;
             std::vector<int32_t> choices;
             for (size_t id = 0; id < slow.size(); ++id) {
-                if (slow[id] && !trie.is_end_of_generation(static_cast<int32_t>(id))) choices.push_back(static_cast<int32_t>(id));
+                if (slow[id] && !trie.is_end_of_generation(static_cast<int32_t>(id)))
+                    choices.push_back(static_cast<int32_t>(id));
             }
             if (choices.empty()) break;
             const int32_t pick = choices[static_cast<size_t>(rng.below(static_cast<int>(choices.size())))];

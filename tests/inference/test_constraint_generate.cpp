@@ -22,13 +22,14 @@ constexpr int32_t kControl = 1;  // a control token: an empty piece that ends no
 // The tiny models' vocabulary: every byte the test constraints need as a token of its own, plus
 // longer pieces so answers come in several shapes.
 std::vector<std::string> model_pieces() {
-    std::vector<std::string> p = {"", "", "{", "{\"", "\"", "name", "\":\"", ":", "\"}", "}", "_", "-", ",",
-                                  " ", "/", "=", "."};
+    std::vector<std::string> p = {"",  "",  "{", "{\"", "\"", "name", "\":\"", ":", "\"}",
+                                  "}", "_", "-", ",",   " ",  "/",    "=",     "."};
     for (char c = 'a'; c <= 'z'; ++c) p.emplace_back(1, c);
     for (char c = '0'; c <= '9'; ++c) p.emplace_back(1, c);
-    for (const char* s : {"nvidia-smi", " -q", " -L", "ls", " -la", " /var/log", "df", " -h", " /var", "smi",
-                          "nvidia", " --", "query-gpu", "name,memory", ".used", "--format=csv", "12", "345", "ab",
-                          "xyz", "\"}\"", "~"}) {
+    for (const char* s :
+         {"nvidia-smi", " -q",    " -L",   "ls",        " -la",        " /var/log", "df",           " -h", " /var",
+          "smi",        "nvidia", " --",   "query-gpu", "name,memory", ".used",     "--format=csv", "12",  "345",
+          "ab",         "xyz",    "\"}\"", "~"}) {
         p.emplace_back(s);
     }
     return p;
@@ -147,8 +148,8 @@ TEST_F(ConstrainedGenerate, EndTokensKeptInTheStreamAppearOnlyAtCompleteTexts) {
         GenerateParams g = params(digits, 1, static_cast<uint64_t>(run), 30);
         g.stop_on_eog = false;
         std::vector<int32_t> out;
-        auto stats = generate(*models_[static_cast<size_t>(run % 3)].ctx, ref::random_tokens(3, trie_->n_vocab(), 99), g,
-                              is_end, [&](int32_t t) {
+        auto stats = generate(*models_[static_cast<size_t>(run % 3)].ctx, ref::random_tokens(3, trie_->n_vocab(), 99),
+                              g, is_end, [&](int32_t t) {
                                   out.push_back(t);
                                   return true;
                               });
@@ -204,7 +205,8 @@ TEST_F(ConstrainedGenerate, NoAllowedTokenIsADeadEndError) {
         EXPECT_NE(stats.error().message.find("\"ab\""), std::string::npos) << stats.error().message;
         EXPECT_EQ(text_of(*trie_, out), "ab");  // delivered before the dead end
     }
-    const PredicateConstraint nothing([](std::string_view t) { return t.empty(); }, [](std::string_view) { return false; });
+    const PredicateConstraint nothing([](std::string_view t) { return t.empty(); },
+                                      [](std::string_view) { return false; });
     auto stats = generate(*models_[1].ctx, std::vector<int32_t>{3, 4}, params(nothing, 1, 1, 20), is_end, nullptr);
     ASSERT_FALSE(stats.ok());
     EXPECT_EQ(stats.error().code, ErrorCode::ConstraintDeadEnd);

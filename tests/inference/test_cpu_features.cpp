@@ -30,8 +30,8 @@ TEST(CpuFeatures, AForcedPathCapsEveryKernelChoice) {
     const std::string forced = env ? env : "";
     if (forced.empty()) GTEST_SKIP() << "SIGMA_CPU_PATH is not set (ctest runs this once per forced path)";
     const sigma::CpuFeatures& f = sigma::cpu_features();
-    using sigma::MatmulPath;
     using sigma::AttentionPath;
+    using sigma::MatmulPath;
     if (forced == "scalar") {
         EXPECT_FALSE(f.avx2 || f.fma || f.f16c || f.avx512f || f.avx512vnni || f.avx512bf16);
         EXPECT_FALSE(f.level_avx2());

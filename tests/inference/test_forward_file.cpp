@@ -27,7 +27,8 @@ struct FileCase {
 };
 
 std::string temp_path(const std::string& name) {
-    return (std::filesystem::temp_directory_path() / ("sigma_fwdfile_" + std::to_string(::getpid()) + "_" + name)).string();
+    return (std::filesystem::temp_directory_path() / ("sigma_fwdfile_" + std::to_string(::getpid()) + "_" + name))
+        .string();
 }
 
 std::shared_ptr<const Model> write_and_load(const FileCase& c) {

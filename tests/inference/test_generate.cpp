@@ -123,10 +123,13 @@ TEST(Generate, CancelFlagGivesCancelled) {
     auto ctx = f.ctx();
     std::atomic<bool> cancel{false};
     int calls = 0;
-    auto r = generate(*ctx, f.prompt, greedy(20), nullptr, [&](int32_t) {
-        if (++calls == 2) cancel = true;
-        return true;
-    }, &cancel);
+    auto r = generate(
+        *ctx, f.prompt, greedy(20), nullptr,
+        [&](int32_t) {
+            if (++calls == 2) cancel = true;
+            return true;
+        },
+        &cancel);
     ASSERT_FALSE(r.ok());
     EXPECT_EQ(r.error().code, ErrorCode::Cancelled);
     EXPECT_EQ(calls, 2);
@@ -135,7 +138,8 @@ TEST(Generate, CancelFlagGivesCancelled) {
 TEST(Generate, BadPromptsAreErrors) {
     Fixture f;
     auto ctx = f.ctx(8);
-    EXPECT_EQ(generate(*ctx, std::vector<int32_t>{}, greedy(3), nullptr, nullptr).error().code, ErrorCode::InvalidArgument);
+    EXPECT_EQ(generate(*ctx, std::vector<int32_t>{}, greedy(3), nullptr, nullptr).error().code,
+              ErrorCode::InvalidArgument);
     EXPECT_FALSE(generate(*ctx, ref::random_tokens(9, 67, 1), greedy(3), nullptr, nullptr).ok());
     EXPECT_FALSE(generate(*ctx, std::vector<int32_t>{1, 500}, greedy(3), nullptr, nullptr).ok());
 }

@@ -21,7 +21,11 @@ struct Raw {
     Raw& u32(uint32_t v) { return put(v); }
     Raw& u64(uint64_t v) { return put(v); }
     Raw& i64(int64_t v) { return put(v); }
-    Raw& str(const std::string& s) { u64(s.size()); b += s; return *this; }
+    Raw& str(const std::string& s) {
+        u64(s.size());
+        b += s;
+        return *this;
+    }
     Raw& header(uint64_t n_tensors, uint64_t n_kv, uint32_t version = 3) {
         b += "GGUF";
         return u32(version).u64(n_tensors).u64(n_kv);
@@ -34,8 +38,14 @@ struct Raw {
         for (int64_t n : ne) i64(n);
         return u32(type).u64(offset);
     }
-    Raw& pad(size_t alignment = 32) { b.append((alignment - b.size() % alignment) % alignment, '\0'); return *this; }
-    Raw& zeros(size_t n) { b.append(n, '\0'); return *this; }
+    Raw& pad(size_t alignment = 32) {
+        b.append((alignment - b.size() % alignment) % alignment, '\0');
+        return *this;
+    }
+    Raw& zeros(size_t n) {
+        b.append(n, '\0');
+        return *this;
+    }
     template <typename T>
     Raw& put(T v) {
         char raw[sizeof(T)];
@@ -121,9 +131,11 @@ TEST(GgufCorrupt, MetadataProblems) {
     expect_error(Raw().header(0, 2).kv_u32("dup", 1).kv_u32("dup", 2).b, "metadata 'dup': duplicate key");
     // Arrays: nested, absurdly long, strings inside running past the end.
     expect_error(Raw().header(0, 1).str("arr").u32(9).u32(9).u64(1).b, "metadata 'arr': nested arrays");
-    expect_error(Raw().header(0, 1).str("arr").u32(9).u32(4).u64(uint64_t{1} << 61).b, "array of 2305843009213693952 uint32");
+    expect_error(Raw().header(0, 1).str("arr").u32(9).u32(4).u64(uint64_t{1} << 61).b,
+                 "array of 2305843009213693952 uint32");
     expect_error(Raw().header(0, 1).str("arr").u32(9).u32(8).u64(uint64_t{1} << 59).b, "runs past the end");
-    expect_error(Raw().header(0, 1).str("arr").u32(9).u32(8).u64(2).str("ok").u64(99).b, "metadata 'arr'[1]: string length 99");
+    expect_error(Raw().header(0, 1).str("arr").u32(9).u32(8).u64(2).str("ok").u64(99).b,
+                 "metadata 'arr'[1]: string length 99");
     expect_error(Raw().header(0, 1).str("arr").u32(9).u32(42).u64(0).b, "unknown value type id 42");
 }
 
@@ -151,7 +163,8 @@ TEST(GgufCorrupt, TensorShapeAndTypeProblems) {
 
 TEST(GgufCorrupt, TensorPlacementProblems) {
     // Offset not a multiple of the alignment.
-    expect_error(Raw().header(1, 0).tensor("t", {4}, 0, 8).pad().zeros(64).b, "tensor 't': data offset 8 is not a multiple of the alignment 32");
+    expect_error(Raw().header(1, 0).tensor("t", {4}, 0, 8).pad().zeros(64).b,
+                 "tensor 't': data offset 8 is not a multiple of the alignment 32");
     // Data past the end of the file.
     expect_error(Raw().header(1, 0).tensor("blk.3.attn_q.weight", {8}, 0, 64).pad().zeros(64).b,
                  "tensor 'blk.3.attn_q.weight': data offset 64 + 32 bytes is outside the file");

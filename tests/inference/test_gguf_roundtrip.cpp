@@ -29,7 +29,8 @@ std::vector<uint8_t> bytes_of(const GgufWriter& w) {
 }
 
 std::string temp_path(const std::string& name) {
-    return (std::filesystem::temp_directory_path() / ("sigma_test_" + std::to_string(::getpid()) + "_" + name)).string();
+    return (std::filesystem::temp_directory_path() / ("sigma_test_" + std::to_string(::getpid()) + "_" + name))
+        .string();
 }
 
 }  // namespace
@@ -82,9 +83,9 @@ TEST(GgufRoundTrip, EveryScalarType) {
 
 TEST(GgufRoundTrip, EveryArrayType) {
     GgufWriter w;
-    const GgufType int_types[] = {GgufType::UINT8, GgufType::INT8, GgufType::UINT16, GgufType::INT16,
-                                  GgufType::UINT32, GgufType::INT32, GgufType::UINT64, GgufType::INT64,
-                                  GgufType::BOOL};
+    const GgufType int_types[] = {GgufType::UINT8,  GgufType::INT8,   GgufType::UINT16,
+                                  GgufType::INT16,  GgufType::UINT32, GgufType::INT32,
+                                  GgufType::UINT64, GgufType::INT64,  GgufType::BOOL};
     for (GgufType t : int_types) w.set_int_array(std::string("a.") + gguf_type_name(t), t, {0, 1, 1, 0, 1});
     w.set_int_array("a.int32.signed", GgufType::INT32, {-7, 2147483647, -2147483647 - 1});
     w.set_float_array("a.float32", GgufType::FLOAT32, {0.5, -1.25, 1048576.0});

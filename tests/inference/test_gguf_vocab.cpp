@@ -10,7 +10,10 @@ namespace fs = std::filesystem;
 
 TEST(GgufVocab, EverySharedVocabularyParses) {
     const fs::path dir = fs::path(SIGMA_SHARED_DIR) / "vocab";
-    if (!fs::exists(dir)) GTEST_SKIP() << "no " << dir << " (llama.cpp's test vocabularies, an outside oracle: set -DSIGMA_SHARED_DIR to a folder holding vocab/)";
+    if (!fs::exists(dir))
+        GTEST_SKIP()
+            << "no " << dir
+            << " (llama.cpp's test vocabularies, an outside oracle: set -DSIGMA_SHARED_DIR to a folder holding vocab/)";
     int files = 0;
     for (const auto& entry : fs::directory_iterator(dir)) {
         if (entry.path().extension() != ".gguf") continue;
@@ -34,7 +37,10 @@ TEST(GgufVocab, EverySharedVocabularyParses) {
 
 TEST(GgufVocab, LlamaSpmHas32000TokensWithScoresAndTypes) {
     const fs::path path = fs::path(SIGMA_SHARED_DIR) / "vocab" / "ggml-vocab-llama-spm.gguf";
-    if (!fs::exists(path)) GTEST_SKIP() << "no " << path << " (llama.cpp's test vocabularies, an outside oracle: set -DSIGMA_SHARED_DIR to a folder holding vocab/)";
+    if (!fs::exists(path))
+        GTEST_SKIP()
+            << "no " << path
+            << " (llama.cpp's test vocabularies, an outside oracle: set -DSIGMA_SHARED_DIR to a folder holding vocab/)";
     auto file = sigma::GgufFile::open(path.string());
     ASSERT_TRUE(file.ok()) << file.error().message;
     const sigma::GgufFile& g = **file;

@@ -16,17 +16,25 @@ namespace {
 struct Golden {
     const char* name;
     ref::TinySpec spec;
-    std::vector<int32_t> probe_ids;     // vocabulary ids whose last-position logits are pinned
-    std::vector<double> probe_logits;   // their values (from the double reference when pinned)
-    std::vector<int32_t> greedy;        // 8 greedy tokens after the prompt
+    std::vector<int32_t> probe_ids;    // vocabulary ids whose last-position logits are pinned
+    std::vector<double> probe_logits;  // their values (from the double reference when pinned)
+    std::vector<int32_t> greedy;       // 8 greedy tokens after the prompt
 };
 
 const std::vector<int32_t> kPrompt = {1, 17, 42, 5, 63, 29, 8};
 
 std::vector<Golden> goldens() {
     return {
-        Golden{"llama", ref::llama_spec(), {0, 13, 29, 66}, {-0.406364, 1.356039, -1.598245, 0.027984}, {28, 43, 23, 36, 13, 33, 11, 63}},
-        Golden{"sigma", ref::sigma_spec(), {0, 13, 29, 66}, {-0.800315, 0.749337, 1.484136, 1.511020}, {59, 51, 23, 16, 49, 23, 16, 49}},
+        Golden{"llama",
+               ref::llama_spec(),
+               {0, 13, 29, 66},
+               {-0.406364, 1.356039, -1.598245, 0.027984},
+               {28, 43, 23, 36, 13, 33, 11, 63}},
+        Golden{"sigma",
+               ref::sigma_spec(),
+               {0, 13, 29, 66},
+               {-0.800315, 0.749337, 1.484136, 1.511020},
+               {59, 51, 23, 16, 49, 23, 16, 49}},
     };
 }
 

@@ -63,10 +63,11 @@ TEST_P(FloatMatmul, EveryPathMatchesDoubleDotProductsOfItsOperands) {
                             }
                             const float got = y[static_cast<size_t>(t * out + o)];
                             ASSERT_NEAR(got, want, 1e-5 * mag + 1e-6)
-                                << type_name(type) << " in " << in << " path " << matmul_path_name(path) << " threads " << threads << " tokens "
-                                << n_tokens << " row " << o;
+                                << type_name(type) << " in " << in << " path " << matmul_path_name(path) << " threads "
+                                << threads << " tokens " << n_tokens << " row " << o;
                             // bf16 activations are within 2^-9 of the float ones
-                            ASSERT_NEAR(got, exact, 4e-3 * mag + 1e-6) << "in " << in << " path " << matmul_path_name(path);
+                            ASSERT_NEAR(got, exact, 4e-3 * mag + 1e-6)
+                                << "in " << in << " path " << matmul_path_name(path);
                         }
                 }
             }
@@ -101,7 +102,9 @@ TEST_P(FloatMatmul, BatchedTokensAgreeWithOneAtATime) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Types, FloatMatmul, ::testing::Values(TensorType::F32, TensorType::F16, TensorType::BF16),
-                         [](const ::testing::TestParamInfo<TensorType>& info) { return std::string(type_name(info.param)); });
+                         [](const ::testing::TestParamInfo<TensorType>& info) {
+                             return std::string(type_name(info.param));
+                         });
 
 TEST(Bf16Activations, RoundingIsNearestEven) {
     if (!matmul_path_available(MatmulPath::Avx512Bf16)) GTEST_SKIP() << "no AVX512_BF16 on this CPU";

@@ -36,7 +36,8 @@ std::vector<float> quantised_activations(TensorType weight_type, const std::vect
             std::vector<BlockQ8_K> q(static_cast<size_t>(in / kQKBlockSize));
             quantize_row_q8_k(x.data() + t * in, q.data(), in);
             for (int64_t i = 0; i < in; ++i)
-                out[static_cast<size_t>(t * in + i)] = q[static_cast<size_t>(i / kQKBlockSize)].d * q[static_cast<size_t>(i / kQKBlockSize)].qs[i % kQKBlockSize];
+                out[static_cast<size_t>(t * in + i)] = q[static_cast<size_t>(i / kQKBlockSize)].d *
+                                                       q[static_cast<size_t>(i / kQKBlockSize)].qs[i % kQKBlockSize];
         } else {
             std::vector<uint8_t> q(row_bytes(TensorType::Q8_0, in));
             quantize_row(TensorType::Q8_0, x.data() + t * in, q.data(), in);
@@ -80,8 +81,8 @@ TEST_P(QuantMatmul, EveryPathMatchesDoubleDotProductsOfTheQuantisedOperands) {
                         // Integer sums are exact: only float rounding (and, on SIMD paths, the rare
                         // activation rounding tie) separates the kernel from the quantised operands.
                         ASSERT_NEAR(got, want, 1e-4 * mag + 1e-6)
-                            << type_name(type) << " " << matmul_path_name(path) << " threads " << threads << " tokens " << n_tokens
-                            << " row " << o;
+                            << type_name(type) << " " << matmul_path_name(path) << " threads " << threads << " tokens "
+                            << n_tokens << " row " << o;
                         // and 8-bit activations stay close to the float product
                         ASSERT_NEAR(got, exact, 1e-2 * mag + 1e-6) << type_name(type) << " " << matmul_path_name(path);
                     }
@@ -116,7 +117,8 @@ TEST_P(QuantMatmul, BatchedTokensAgreeWithOneAtATime) {
                 if (path == MatmulPath::Avx512 || path == MatmulPath::Avx512Bf16)
                     ASSERT_NEAR(a, b, 2e-6 * mag) << type_name(type) << " token " << t << " row " << o;
                 else
-                    ASSERT_EQ(a, b) << type_name(type) << " " << matmul_path_name(path) << " token " << t << " row " << o;
+                    ASSERT_EQ(a, b) << type_name(type) << " " << matmul_path_name(path) << " token " << t << " row "
+                                    << o;
             }
         }
     }
@@ -140,7 +142,8 @@ TEST_P(QuantMatmul, SimdPathsAgreeWithTheScalarKernels) {
     for (MatmulPath path : matmul_paths_here()) {
         std::vector<float> y(ref.size(), NAN);
         ASSERT_TRUE(matmul(y.data(), w.view, x.data(), n_tokens, pool, scratch, path));
-        for (size_t i = 0; i < y.size(); ++i) EXPECT_NEAR(y[i], ref[i], 1e-3 * scale) << matmul_path_name(path) << " " << i;
+        for (size_t i = 0; i < y.size(); ++i)
+            EXPECT_NEAR(y[i], ref[i], 1e-3 * scale) << matmul_path_name(path) << " " << i;
     }
 }
 
@@ -193,8 +196,11 @@ TEST(QuantKernels, Avx512Q8_0DotMatchesScalarIntegerSums) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Types, QuantMatmul,
-                         ::testing::Values(TensorType::Q8_0, TensorType::Q4_0, TensorType::Q4_K, TensorType::Q5_K, TensorType::Q6_K),
-                         [](const ::testing::TestParamInfo<TensorType>& info) { return std::string(type_name(info.param)); });
+                         ::testing::Values(TensorType::Q8_0, TensorType::Q4_0, TensorType::Q4_K, TensorType::Q5_K,
+                                           TensorType::Q6_K),
+                         [](const ::testing::TestParamInfo<TensorType>& info) {
+                             return std::string(type_name(info.param));
+                         });
 
 }  // namespace
 }  // namespace sigma

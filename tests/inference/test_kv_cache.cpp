@@ -48,7 +48,8 @@ TEST(KvCache, HalfKCachesHalfWidthKeys) {
     auto ctx = make_context(*m, p);
     ASSERT_TRUE(ctx);
     EXPECT_EQ(m->config.d_k_cache * 2, m->config.d_v);
-    EXPECT_EQ(ctx->kv_cache().k_bytes(), size_t(m->config.n_layer) * 16 * m->config.heads.n_k * m->config.d_k_cache * 4);
+    EXPECT_EQ(ctx->kv_cache().k_bytes(),
+              size_t(m->config.n_layer) * 16 * m->config.heads.n_k * m->config.d_k_cache * 4);
 }
 
 TEST(KvCache, StoresAndLoadsRowsAtTheirPositions) {

@@ -150,7 +150,8 @@ TEST(MkModel, LargeSyntheticVocabularyIsUnique) {
 TEST(MkModel, VocabularyFromAGeneratedFile) {
     // The source: a model of this generator with a 320-token synthetic vocabulary.
     mkmodel::Options src_options = tiny(2);
-    src_options.output = (std::filesystem::temp_directory_path() / ("sigma_mk_vocab_" + std::to_string(::getpid()) + ".gguf")).string();
+    src_options.output =
+        (std::filesystem::temp_directory_path() / ("sigma_mk_vocab_" + std::to_string(::getpid()) + ".gguf")).string();
     ASSERT_TRUE(mkmodel::write_model(src_options).ok());
     mkmodel::Options o = tiny(1);
     o.vocab = 0;
@@ -179,7 +180,10 @@ TEST(MkModel, VocabularyFromAGeneratedFile) {
 // The same from a real-world vocabulary file: llama.cpp's Llama 2 SentencePiece vocabulary.
 TEST(MkModel, VocabularyFromFile) {
     const std::string vocab = std::string(SIGMA_SHARED_DIR) + "/vocab/ggml-vocab-llama-spm.gguf";
-    if (!std::filesystem::exists(vocab)) GTEST_SKIP() << "no " << vocab << " (llama.cpp's test vocabularies, an outside oracle: set -DSIGMA_SHARED_DIR to a folder holding vocab/)";
+    if (!std::filesystem::exists(vocab))
+        GTEST_SKIP()
+            << "no " << vocab
+            << " (llama.cpp's test vocabularies, an outside oracle: set -DSIGMA_SHARED_DIR to a folder holding vocab/)";
     mkmodel::Options o = tiny(1);
     o.vocab = 0;
     o.vocab_from = vocab;
@@ -225,9 +229,10 @@ TEST(MkModel, WeightsStayInTheirRanges) {
 }
 
 TEST(MkModel, ParseArguments) {
-    auto o = mkmodel::parse_args({"-o", "m.gguf", "--arch", "qwen2", "--layers", "3", "--hidden=128", "--heads", "8",
-                                  "--heads-k", "2", "--ffn", "256", "--ctx", "4096", "--vocab", "512", "--type",
-                                  "bf16", "--seed", "99", "--tied", "--rope-theta", "1e6"});
+    auto o =
+        mkmodel::parse_args({"-o",  "m.gguf",    "--arch", "qwen2",  "--layers", "3",      "--hidden=128", "--heads",
+                             "8",   "--heads-k", "2",      "--ffn",  "256",      "--ctx",  "4096",         "--vocab",
+                             "512", "--type",    "bf16",   "--seed", "99",       "--tied", "--rope-theta", "1e6"});
     ASSERT_TRUE(o.ok()) << o.error().message;
     EXPECT_EQ(o->output, "m.gguf");
     EXPECT_EQ(o->arch, "qwen2");
@@ -246,15 +251,28 @@ TEST(MkModel, OptionErrorsNameTheOption) {
     EXPECT_NE(option_error({"--vocab", "300"}).message.find("-o FILE is required"), std::string::npos);
     EXPECT_NE(option_error({"-o", "x", "--vocab", "299"}).message.find("at least 300"), std::string::npos);
     EXPECT_NE(option_error({"-o", "x"}).message.find("--vocab N or --vocab-from"), std::string::npos);
-    EXPECT_NE(option_error({"-o", "x", "--vocab", "300", "--type", "q4_1"}).message.find("--type: 'q4_1'"), std::string::npos);
-    EXPECT_NE(option_error({"-o", "x", "--vocab", "300", "--layers", "two"}).message.find("--layers: 'two'"), std::string::npos);
-    EXPECT_NE(option_error({"-o", "x", "--vocab", "300", "--frobnicate", "1"}).message.find("unknown option '--frobnicate'"), std::string::npos);
-    EXPECT_NE(option_error({"-o", "x", "--vocab", "300", "--arch", "gpt2"}).message.find("--arch 'gpt2'"), std::string::npos);
-    EXPECT_NE(option_error({"-o", "x", "--vocab", "300", "--heads-k", "2", "--heads-v", "4"}).message.find("--heads-v must equal --heads-k"), std::string::npos);
-    EXPECT_NE(option_error({"-o", "x", "--vocab", "300", "--half-k"}).message.find("--half-k is only for --arch sigma"), std::string::npos);
-    EXPECT_NE(option_error({"-o", "x", "--vocab", "300", "--arch", "sigma", "--heads-k", "8"}).message.find("must not exceed --heads"), std::string::npos);
-    EXPECT_NE(option_error({"-o", "x", "--vocab", "300", "--ffn", "100", "--type", "q8_0"}).message.find("--ffn = 100"), std::string::npos);
-    EXPECT_NE(option_error({"-o", "x", "--vocab", "300", "--hidden", "60", "--heads", "8"}).message.find("not a multiple of --heads"), std::string::npos);
+    EXPECT_NE(option_error({"-o", "x", "--vocab", "300", "--type", "q4_1"}).message.find("--type: 'q4_1'"),
+              std::string::npos);
+    EXPECT_NE(option_error({"-o", "x", "--vocab", "300", "--layers", "two"}).message.find("--layers: 'two'"),
+              std::string::npos);
+    EXPECT_NE(
+        option_error({"-o", "x", "--vocab", "300", "--frobnicate", "1"}).message.find("unknown option '--frobnicate'"),
+        std::string::npos);
+    EXPECT_NE(option_error({"-o", "x", "--vocab", "300", "--arch", "gpt2"}).message.find("--arch 'gpt2'"),
+              std::string::npos);
+    EXPECT_NE(option_error({"-o", "x", "--vocab", "300", "--heads-k", "2", "--heads-v", "4"})
+                  .message.find("--heads-v must equal --heads-k"),
+              std::string::npos);
+    EXPECT_NE(option_error({"-o", "x", "--vocab", "300", "--half-k"}).message.find("--half-k is only for --arch sigma"),
+              std::string::npos);
+    EXPECT_NE(option_error({"-o", "x", "--vocab", "300", "--arch", "sigma", "--heads-k", "8"})
+                  .message.find("must not exceed --heads"),
+              std::string::npos);
+    EXPECT_NE(option_error({"-o", "x", "--vocab", "300", "--ffn", "100", "--type", "q8_0"}).message.find("--ffn = 100"),
+              std::string::npos);
+    EXPECT_NE(option_error({"-o", "x", "--vocab", "300", "--hidden", "60", "--heads", "8"})
+                  .message.find("not a multiple of --heads"),
+              std::string::npos);
     EXPECT_NE(option_error({"-o", "x", "--vocab"}).message.find("--vocab: missing value"), std::string::npos);
 }
 

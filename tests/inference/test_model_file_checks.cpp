@@ -28,7 +28,8 @@ using namespace sigma;
 namespace {
 
 std::string temp_path(const std::string& name) {
-    return (std::filesystem::temp_directory_path() / ("sigma_file_checks_" + std::to_string(::getpid()) + "_" + name)).string();
+    return (std::filesystem::temp_directory_path() / ("sigma_file_checks_" + std::to_string(::getpid()) + "_" + name))
+        .string();
 }
 
 // Runs `open` on another thread; if it has not returned within a few seconds it is stuck in open(),

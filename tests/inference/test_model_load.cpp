@@ -18,7 +18,8 @@ using namespace sigma;
 namespace {
 
 std::string temp_path(const std::string& name) {
-    return (std::filesystem::temp_directory_path() / ("sigma_model_" + std::to_string(::getpid()) + "_" + name)).string();
+    return (std::filesystem::temp_directory_path() / ("sigma_model_" + std::to_string(::getpid()) + "_" + name))
+        .string();
 }
 
 // A small model: 2 layers, hidden 64, 4 heads, synthetic vocabulary of 300.
@@ -248,7 +249,8 @@ TEST(ModelLoadErrors, MissingTensor) {
     e.tensor = [](GgufWriter&, const TensorView& t) { return t.name != "blk.1.ffn_up.weight"; };
     Error err = load_error(small("llama"), e);
     EXPECT_EQ(err.code, ErrorCode::Format);
-    EXPECT_NE(err.message.find("tensor 'blk.1.ffn_up.weight' is missing (expected shape [64, 96])"), std::string::npos) << err.message;
+    EXPECT_NE(err.message.find("tensor 'blk.1.ffn_up.weight' is missing (expected shape [64, 96])"), std::string::npos)
+        << err.message;
 }
 
 TEST(ModelLoadErrors, MissingAugQTensor) {
@@ -291,19 +293,23 @@ TEST(ModelLoadErrors, NormMustBeF32) {
 TEST(ModelLoadErrors, MissingOrBadMetadata) {
     Edit missing;
     missing.metadata = [](GgufWriter& w) { w.remove("llama.block_count"); };
-    EXPECT_NE(load_error(small("llama"), missing).message.find("metadata 'llama.block_count' is missing"), std::string::npos);
+    EXPECT_NE(load_error(small("llama"), missing).message.find("metadata 'llama.block_count' is missing"),
+              std::string::npos);
     Edit zero_heads;
     zero_heads.metadata = [](GgufWriter& w) { w.set_u32("llama.attention.head_count", 0); };
-    EXPECT_NE(load_error(small("llama"), zero_heads).message.find("'llama.attention.head_count' = 0 is outside"), std::string::npos);
+    EXPECT_NE(load_error(small("llama"), zero_heads).message.find("'llama.attention.head_count' = 0 is outside"),
+              std::string::npos);
     Edit too_many_k;
     too_many_k.metadata = [](GgufWriter& w) { w.set_u32("sigma.attention.head_count_k", 5); };
     EXPECT_NE(load_error(small("sigma"), too_many_k).message.find("key heads (5)"), std::string::npos);
     Edit not_multiple;
     not_multiple.metadata = [](GgufWriter& w) { w.set_u32("llama.attention.head_count_kv", 3); };
-    EXPECT_NE(load_error(small("llama"), not_multiple).message.find("not a multiple of head_count_kv 3"), std::string::npos);
+    EXPECT_NE(load_error(small("llama"), not_multiple).message.find("not a multiple of head_count_kv 3"),
+              std::string::npos);
     Edit wrong_type;
     wrong_type.metadata = [](GgufWriter& w) { w.set_string("llama.context_length", "long"); };
-    EXPECT_NE(load_error(small("llama"), wrong_type).message.find("'llama.context_length' must be an integer"), std::string::npos);
+    EXPECT_NE(load_error(small("llama"), wrong_type).message.find("'llama.context_length' must be an integer"),
+              std::string::npos);
 }
 
 TEST(ModelLoadErrors, VocabularyOnlyAndMissingFiles) {
@@ -322,13 +328,15 @@ TEST(ModelLoadErrors, SigmaVariantsMustBeConsistent) {
     half.half_k = true;
     Edit wide_keys;
     wide_keys.metadata = [](GgufWriter& w) { w.set_u32("sigma.attention.key_length", 16); };
-    EXPECT_NE(load_error(half, wide_keys).message.find("half-K needs key_length = value_length / 2"), std::string::npos);
+    EXPECT_NE(load_error(half, wide_keys).message.find("half-K needs key_length = value_length / 2"),
+              std::string::npos);
 
     mkmodel::Options augq = small("sigma");
     augq.augq = 32;
     Edit no_width;
     no_width.metadata = [](GgufWriter& w) { w.set_u32("sigma.attention.augq_length", 0); };
-    EXPECT_NE(load_error(augq, no_width).message.find("'blk.0.attn_q_gate.weight' is present but sigma.attention.augq_length is 0"),
+    EXPECT_NE(load_error(augq, no_width)
+                  .message.find("'blk.0.attn_q_gate.weight' is present but sigma.attention.augq_length is 0"),
               std::string::npos);
 
     Edit odd_keys;

@@ -56,7 +56,9 @@ TEST_P(MatmulTest, MatchesDoubleDotProducts) {
     for (int64_t t = 0; t < n_tokens; ++t) {
         for (int64_t o = 0; o < out; ++o) {
             double s = 0.0;
-            for (int64_t i = 0; i < in; ++i) s += static_cast<double>(w.values[static_cast<size_t>(o * in + i)]) * x[static_cast<size_t>(t * in + i)];
+            for (int64_t i = 0; i < in; ++i)
+                s +=
+                    static_cast<double>(w.values[static_cast<size_t>(o * in + i)]) * x[static_cast<size_t>(t * in + i)];
             max_ref = std::max(max_ref, std::fabs(s));
             max_diff = std::max(max_diff, std::fabs(s - y[static_cast<size_t>(t * out + o)]));
         }
@@ -64,12 +66,15 @@ TEST_P(MatmulTest, MatchesDoubleDotProducts) {
     EXPECT_LT(max_diff / max_ref, tol) << type_name(mc.type);
 }
 
-INSTANTIATE_TEST_SUITE_P(
-    TypesPathsThreads, MatmulTest,
-    ::testing::Values(MatmulCase{TensorType::F32, MatmulPath::Scalar, 1}, MatmulCase{TensorType::F16, MatmulPath::Scalar, 2},
-                      MatmulCase{TensorType::BF16, MatmulPath::Scalar, 3}, MatmulCase{TensorType::Q8_0, MatmulPath::Scalar, 2},
-                      MatmulCase{TensorType::F32, MatmulPath::Avx2, 2}, MatmulCase{TensorType::F16, MatmulPath::Avx2, 1},
-                      MatmulCase{TensorType::BF16, MatmulPath::Avx2, 2}, MatmulCase{TensorType::Q8_0, MatmulPath::Avx2, 3}));
+INSTANTIATE_TEST_SUITE_P(TypesPathsThreads, MatmulTest,
+                         ::testing::Values(MatmulCase{TensorType::F32, MatmulPath::Scalar, 1},
+                                           MatmulCase{TensorType::F16, MatmulPath::Scalar, 2},
+                                           MatmulCase{TensorType::BF16, MatmulPath::Scalar, 3},
+                                           MatmulCase{TensorType::Q8_0, MatmulPath::Scalar, 2},
+                                           MatmulCase{TensorType::F32, MatmulPath::Avx2, 2},
+                                           MatmulCase{TensorType::F16, MatmulPath::Avx2, 1},
+                                           MatmulCase{TensorType::BF16, MatmulPath::Avx2, 2},
+                                           MatmulCase{TensorType::Q8_0, MatmulPath::Avx2, 3}));
 
 TEST(Matmul, Avx2AndScalarQ8AgreeExactlyOnIntegerSums) {
     if (!matmul_path_available(MatmulPath::Avx2)) GTEST_SKIP() << "no AVX2 on this CPU";
@@ -107,10 +112,8 @@ TEST(Matmul, BatchedTokensGiveTheSameBitsAsOneAtATime) {
                 ASSERT_TRUE(matmul(single.data(), w.view, x.data() + t * in, 1, pool, scratch, path));
                 for (int64_t o = 0; o < out; ++o) {
                     const float a = single[static_cast<size_t>(o)], b = batched[static_cast<size_t>(t * out + o)];
-                    if (gemm)
-                        EXPECT_NEAR(a, b, 2e-6f * std::max(1.0f, std::fabs(a))) << "token " << t << " row " << o;
-                    else
-                        EXPECT_EQ(a, b) << type_name(type) << " token " << t << " row " << o;
+                    if (gemm) EXPECT_NEAR(a, b, 2e-6f * std::max(1.0f, std::fabs(a))) << "token " << t << " row " << o;
+                    else EXPECT_EQ(a, b) << type_name(type) << " token " << t << " row " << o;
                 }
             }
         }
@@ -150,7 +153,8 @@ TEST(Rmsnorm, DividesByRootMeanSquare) {
     std::vector<float> y(4);
     rmsnorm(y.data(), x.data(), w.data(), 4, 1e-5f);
     const double rms = std::sqrt((1.0 + 4.0 + 9.0 + 16.0) / 4.0 + 1e-5);
-    for (int i = 0; i < 4; ++i) EXPECT_NEAR(y[static_cast<size_t>(i)], x[static_cast<size_t>(i)] / rms * w[static_cast<size_t>(i)], 1e-6);
+    for (int i = 0; i < 4; ++i)
+        EXPECT_NEAR(y[static_cast<size_t>(i)], x[static_cast<size_t>(i)] / rms * w[static_cast<size_t>(i)], 1e-6);
 }
 
 TEST(Rope, PositionZeroIsIdentityAndNormsArePreserved) {
@@ -197,7 +201,7 @@ TEST(Swiglu, IsSiluOfGateTimesUp) {
 // One head, 4 positions, d = 2, F32 rows: small enough to check by hand.
 struct TinyAttention {
     std::vector<float> k = {1, 0, 0, 1, -1, 0, 2, 0};  // K_p rows
-    std::vector<float> v = {1, 2, 3, 4, 5, 6, 7, 8};  // V_p rows
+    std::vector<float> v = {1, 2, 3, 4, 5, 6, 7, 8};   // V_p rows
     std::vector<float> q = {1.0f, 0.5f};
     KvRows krows() const { return KvRows{k.data(), KvType::F32, 2}; }
     KvRows vrows() const { return KvRows{v.data(), KvType::F32, 2}; }
@@ -240,7 +244,8 @@ TEST(Attention, SelectiveWithTopKAtLeastPositionsEqualsDense) {
     std::vector<int32_t> index(4);
     attention_dense(dense.data(), a.q.data(), a.krows(), 2, a.vrows(), 2, 4, 0.7f, scores.data());
     for (int k : {4, 5, 100}) {
-        attention_selective(sel.data(), a.q.data(), a.krows(), 2, a.vrows(), 2, 4, 0.7f, k, scores.data(), index.data());
+        attention_selective(sel.data(), a.q.data(), a.krows(), 2, a.vrows(), 2, 4, 0.7f, k, scores.data(),
+                            index.data());
         EXPECT_EQ(dense, sel) << "top_k " << k;
     }
 }
@@ -254,7 +259,8 @@ TEST(Attention, F16RowsReadBackAsTheirRoundedValues) {
         (*cache)->store_v(0, p, a.v.data() + 2 * p);
     }
     std::vector<float> f16(2), f32(2), scores(4);
-    attention_dense(f16.data(), a.q.data(), (*cache)->k_rows(0, 0), 2, (*cache)->v_rows(0, 0), 2, 4, 1.0f, scores.data());
+    attention_dense(f16.data(), a.q.data(), (*cache)->k_rows(0, 0), 2, (*cache)->v_rows(0, 0), 2, 4, 1.0f,
+                    scores.data());
     attention_dense(f32.data(), a.q.data(), a.krows(), 2, a.vrows(), 2, 4, 1.0f, scores.data());
     // These small integers are exact in fp16.
     EXPECT_FLOAT_EQ(f16[0], f32[0]);

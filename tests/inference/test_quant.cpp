@@ -57,9 +57,9 @@ void put_k_scales(uint8_t* s) {
     std::memset(s, 0, 12);
     s[0] = 2;
     s[4] = 4;
-    s[1] = 1 | (2 << 6);   // sc1 = 1; top bits of sc5 (35 >> 4 = 2)
-    s[5] = 0 | (3 << 6);   // m1 = 0; top bits of m5 (49 >> 4 = 3)
-    s[9] = 3 | (1 << 4);   // low nibbles of sc5 (35 & 15) and m5 (49 & 15)
+    s[1] = 1 | (2 << 6);  // sc1 = 1; top bits of sc5 (35 >> 4 = 2)
+    s[5] = 0 | (3 << 6);  // m1 = 0; top bits of m5 (49 >> 4 = 3)
+    s[9] = 3 | (1 << 4);  // low nibbles of sc5 (35 & 15) and m5 (49 & 15)
 }
 
 TEST(QuantLayout, KScaleUnpacking) {
@@ -117,10 +117,10 @@ TEST(QuantLayout, Q6_KHandBuiltBlock) {
     sc[6] = 1;   // 96..111
     sc[9] = 4;   // 144..159
     put_half(b.data() + 208, 0.5f);
-    b[0] = 0x5A;        // ql[0]: weight 0 low nibble 10, weight 64 low nibble 5
-    b[32] = 0x3F;       // ql[32]: weight 32 low 15, weight 96 low 3
-    b[128 + 0] = 0xD9;  // qh[0]: top bits 01 (w0), 10 (w32), 01 (w64), 11 (w96)
-    b[64 + 20] = 0x0C;  // second half, ql[64 + 20]: weight 148 low nibble 12
+    b[0] = 0x5A;              // ql[0]: weight 0 low nibble 10, weight 64 low nibble 5
+    b[32] = 0x3F;             // ql[32]: weight 32 low 15, weight 96 low 3
+    b[128 + 0] = 0xD9;        // qh[0]: top bits 01 (w0), 10 (w32), 01 (w64), 11 (w96)
+    b[64 + 20] = 0x0C;        // second half, ql[64 + 20]: weight 148 low nibble 12
     b[128 + 32 + 20] = 0x02;  // qh[32 + 20]: weight 148 top bits 10
     const auto y = dequant(TensorType::Q6_K, b, 256);
     EXPECT_EQ(y[0], 0.5f * 3 * (26 - 32));
@@ -213,23 +213,25 @@ TEST(QuantQ8K, Avx512QuantiserGivesTheReferenceBits) {
     std::fill(x.begin() + 256, x.begin() + 512, 0.0f);  // an all-zero block: scale 0, all q 0
     // exact halves after scaling: block 2 holds 0.5-step multiples of max/127, which round away from zero
     for (int i = 0; i < 256; ++i) x[static_cast<size_t>(512 + i)] = static_cast<float>((i % 21) - 10) * 0.5f;
-    x[512] = 127.0f;                                    // its max, so the scale is exactly 1
+    x[512] = 127.0f;  // its max, so the scale is exactly 1
     x[900] = -0.0f;
-    x[1100] = std::nanf("");                            // a NaN is skipped by the max, and clamps to -127
-    x[1400] = std::numeric_limits<float>::infinity();   // scale infinite, every q 0 but this one
+    x[1100] = std::nanf("");                           // a NaN is skipped by the max, and clamps to -127
+    x[1400] = std::numeric_limits<float>::infinity();  // scale infinite, every q 0 but this one
     std::vector<BlockQ8_K> want(static_cast<size_t>(n / kQKBlockSize)), got(want.size());
     quantize_row_q8_k(x.data(), want.data(), n);
     quantize_row_q8_k_avx512(x.data(), got.data(), n);
     for (size_t b = 0; b < want.size(); ++b) {
-        EXPECT_EQ(std::memcmp(&want[b].d, &got[b].d, sizeof(float)), 0) << "block " << b << ": " << want[b].d << " vs " << got[b].d;
-        for (int i = 0; i < kQKBlockSize; ++i) ASSERT_EQ(want[b].qs[i], got[b].qs[i]) << "block " << b << " value " << i;
-        for (int j = 0; j < kQKBlockSize / 16; ++j) ASSERT_EQ(want[b].bsums[j], got[b].bsums[j]) << "block " << b << " sum " << j;
+        EXPECT_EQ(std::memcmp(&want[b].d, &got[b].d, sizeof(float)), 0)
+            << "block " << b << ": " << want[b].d << " vs " << got[b].d;
+        for (int i = 0; i < kQKBlockSize; ++i)
+            ASSERT_EQ(want[b].qs[i], got[b].qs[i]) << "block " << b << " value " << i;
+        for (int j = 0; j < kQKBlockSize / 16; ++j)
+            ASSERT_EQ(want[b].bsums[j], got[b].bsums[j]) << "block " << b << " sum " << j;
     }
     EXPECT_EQ(want[2].d, 1.0f);
     EXPECT_EQ(want[2].qs[1], -5);  // -4.5 rounds away from zero
     EXPECT_EQ(want[2].qs[3], -4);  // -3.5 too
 }
-
 
 }  // namespace
 }  // namespace sigma

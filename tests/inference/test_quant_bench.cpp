@@ -18,9 +18,10 @@ namespace {
 
 std::shared_ptr<const Model> tiny_model(const std::string& type, bool tied) {
     const std::string path =
-        (std::filesystem::temp_directory_path() / ("sigma_bench_" + std::to_string(::getpid()) + type + ".gguf")).string();
-    std::vector<std::string> a{"-o", path, "--layers", "3", "--hidden", "256", "--heads", "4", "--heads-k", "2",
-                               "--ffn", "512", "--ctx", "256", "--vocab", "300", "--type", type};
+        (std::filesystem::temp_directory_path() / ("sigma_bench_" + std::to_string(::getpid()) + type + ".gguf"))
+            .string();
+    std::vector<std::string> a{"-o",    path,  "--layers", "3",   "--hidden", "256", "--heads", "4", "--heads-k", "2",
+                               "--ffn", "512", "--ctx",    "256", "--vocab",  "300", "--type",  type};
     if (tied) a.push_back("--tied");
     auto o = mkmodel::parse_args(a);
     EXPECT_TRUE(o.ok());
@@ -79,8 +80,8 @@ TEST(BenchBytes, WeightsOnceEmbeddingOneRowPlusKvAtDepth) {
         EXPECT_EQ(decode_bytes_per_token(c, model->weights(), KvType::F32, 100).kv, 2 * at100.kv);
         EXPECT_EQ(at100.total(), at100.weights + at100.kv);
         const uint64_t params = parameter_count(model->weights());
-        EXPECT_EQ(params, 300u * 256u * (tied ? 1u : 2u) + 256u + 3u * (2u * 256u + 256u * 256u + 2u * 256u * 128u +
-                                                                     256u * 256u + 3u * 256u * 512u));
+        EXPECT_EQ(params, 300u * 256u * (tied ? 1u : 2u) + 256u +
+                              3u * (2u * 256u + 256u * 256u + 2u * 256u * 128u + 256u * 256u + 3u * 256u * 512u));
     }
 }
 
@@ -110,13 +111,14 @@ TEST(BenchRun, OneResultPerTestWithItsAccounting) {
     EXPECT_EQ(tg.threads, 2);
     EXPECT_EQ(tg.model_bytes, model->file_bytes());
     EXPECT_TRUE(std::isfinite(tg.tokens_per_s));
-    EXPECT_EQ(tg.bytes_per_token, decode_bytes_per_token(model->config(), model->weights(), KvType::F16, 7 + 1).total());
+    EXPECT_EQ(tg.bytes_per_token,
+              decode_bytes_per_token(model->config(), model->weights(), KvType::F16, 7 + 1).total());
     EXPECT_DOUBLE_EQ(tg.achieved_gbps, static_cast<double>(tg.bytes_per_token) * tg.tokens_per_s / 1e9);
     EXPECT_DOUBLE_EQ(tg.bandwidth_share, tg.achieved_gbps / 10.0);
     EXPECT_EQ(pp.bytes_per_token, 0u);
     const std::string json = bench_json_line(tg, "m\"x");
-    for (const char* key : {"\"test\": \"tg3\"", "\"tokens_per_s\":", "\"stddev\":", "\"threads\": 2", "\"backend\": \"cpu\"",
-                            "\"model_bytes\":", "\"depth\": 7", "\"model\": \"m\\\"x\""})
+    for (const char* key : {"\"test\": \"tg3\"", "\"tokens_per_s\":", "\"stddev\":", "\"threads\": 2",
+                            "\"backend\": \"cpu\"", "\"model_bytes\":", "\"depth\": 7", "\"model\": \"m\\\"x\""})
         EXPECT_NE(json.find(key), std::string::npos) << key << " in " << json;
     EXPECT_NE(bench_table_row(tg, "m").find("tg3 @ d7"), std::string::npos);
     // A context longer than the model allows is an error, not a crash.

@@ -18,13 +18,22 @@ namespace sigma {
 namespace {
 
 std::string temp_path(const std::string& name) {
-    return (std::filesystem::temp_directory_path() / ("sigma_qfwd_" + std::to_string(::getpid()) + "_" + name)).string();
+    return (std::filesystem::temp_directory_path() / ("sigma_qfwd_" + std::to_string(::getpid()) + "_" + name))
+        .string();
 }
 
 mkmodel::Options small_options(const std::string& arch, const std::string& type) {
-    auto parsed = mkmodel::parse_args({"-o", temp_path(arch + "_" + type + ".gguf"), "--arch", arch, "--layers", "2",
-                                       "--hidden", "256", "--heads", "4", "--heads-k", "2", "--ffn", "512", "--ctx", "128",
-                                       "--vocab", "300", "--type", type, "--seed", "4"});
+    auto parsed = mkmodel::parse_args({"-o",        temp_path(arch + "_" + type + ".gguf"),
+                                       "--arch",    arch,
+                                       "--layers",  "2",
+                                       "--hidden",  "256",
+                                       "--heads",   "4",
+                                       "--heads-k", "2",
+                                       "--ffn",     "512",
+                                       "--ctx",     "128",
+                                       "--vocab",   "300",
+                                       "--type",    type,
+                                       "--seed",    "4"});
     EXPECT_TRUE(parsed.ok()) << (parsed.ok() ? "" : parsed.error().message);
     return parsed.ok() ? parsed.value() : mkmodel::Options{};
 }
@@ -53,7 +62,8 @@ TEST_P(QuantForward, LoadedModelMatchesReference) {
     auto logits = (*ctx)->decode_all_logits(tokens);
     ASSERT_TRUE(logits.ok()) << logits.error().message;
     // The weights are the same; activations are quantised to 8 bits on the fly (as for Q8_0 weights).
-    EXPECT_LT(ref::normalized_max_error(logits->data(), expected.data(), expected.size()), 5e-2) << c.arch << " " << c.type;
+    EXPECT_LT(ref::normalized_max_error(logits->data(), expected.data(), expected.size()), 5e-2)
+        << c.arch << " " << c.type;
 }
 
 INSTANTIATE_TEST_SUITE_P(Generated, QuantForward,
@@ -102,7 +112,8 @@ TEST(QuantMix, FileRecordsTheMixAndItsTensorTypes) {
 }
 
 TEST(QuantMix, RowLengthsThatAreNotWholeSuperBlocksAreRejected) {
-    auto parsed = mkmodel::parse_args({"-o", temp_path("bad.gguf"), "--hidden", "64", "--vocab", "300", "--type", "q4_k"});
+    auto parsed =
+        mkmodel::parse_args({"-o", temp_path("bad.gguf"), "--hidden", "64", "--vocab", "300", "--type", "q4_k"});
     ASSERT_TRUE(parsed.ok());
     Status st = mkmodel::validate(*parsed);
     ASSERT_FALSE(st.ok());

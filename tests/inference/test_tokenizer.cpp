@@ -32,9 +32,12 @@ std::unique_ptr<Tokenizer> shared_vocab(const std::string& name) {
     return std::move(tok.value());
 }
 
-#define REQUIRE_VOCAB(var, name)                                             \
-    auto var = shared_vocab(name);                                           \
-    if (!var) GTEST_SKIP() << "no ggml-vocab-" << name << ".gguf under " << SIGMA_SHARED_DIR << "/vocab (llama.cpp's test vocabularies, an outside oracle: set -DSIGMA_SHARED_DIR to a folder holding vocab/)";
+#define REQUIRE_VOCAB(var, name)                                                                                 \
+    auto var = shared_vocab(name);                                                                               \
+    if (!var)                                                                                                    \
+        GTEST_SKIP() << "no ggml-vocab-" << name << ".gguf under " << SIGMA_SHARED_DIR                           \
+                     << "/vocab (llama.cpp's test vocabularies, an outside oracle: set -DSIGMA_SHARED_DIR to a " \
+                        "folder holding vocab/)";
 
 // A SentencePiece vocabulary: <unk> <s> </s>, the 256 byte tokens, then `words` with their scores.
 VocabSpec toy_spm(const std::vector<std::pair<std::string, float>>& words) {
@@ -74,12 +77,27 @@ std::vector<std::string> pieces(const Tokenizer& tok, const std::vector<int32_t>
 struct GgufBytes {
     std::vector<uint8_t> bytes;
     uint64_t count = 0;
-    void u32(uint32_t v) { for (int i = 0; i < 4; ++i) bytes.push_back(static_cast<uint8_t>(v >> (8 * i))); }
-    void u64(uint64_t v) { for (int i = 0; i < 8; ++i) bytes.push_back(static_cast<uint8_t>(v >> (8 * i))); }
-    void str(const std::string& s) { u64(s.size()); bytes.insert(bytes.end(), s.begin(), s.end()); }
-    void kv_string(const std::string& k, const std::string& v) { str(k); u32(8); str(v); ++count; }
+    void u32(uint32_t v) {
+        for (int i = 0; i < 4; ++i) bytes.push_back(static_cast<uint8_t>(v >> (8 * i)));
+    }
+    void u64(uint64_t v) {
+        for (int i = 0; i < 8; ++i) bytes.push_back(static_cast<uint8_t>(v >> (8 * i)));
+    }
+    void str(const std::string& s) {
+        u64(s.size());
+        bytes.insert(bytes.end(), s.begin(), s.end());
+    }
+    void kv_string(const std::string& k, const std::string& v) {
+        str(k);
+        u32(8);
+        str(v);
+        ++count;
+    }
     void kv_ints(const std::string& k, const std::vector<int32_t>& v) {
-        str(k); u32(9); u32(5); u64(v.size());
+        str(k);
+        u32(9);
+        u32(5);
+        u64(v.size());
         for (int32_t x : v) u32(static_cast<uint32_t>(x));
         ++count;
     }
@@ -101,13 +119,11 @@ TEST(TokenizerSpm, MergesTheHighestScoringPairFirst) {
     // "abc": "ab" and "bc" are both tokens; "bc" scores higher, so "a" stays alone.
     auto tok = build(toy_spm({{"\xE2\x96\x81", -1}, {"a", -2}, {"b", -2}, {"c", -2}, {"ab", -5}, {"bc", -3}}));
     ASSERT_NE(tok, nullptr);
-    EXPECT_EQ(pieces(*tok, tok->encode("abc", false, false)),
-              (std::vector<std::string>{"\xE2\x96\x81", "a", "bc"}));
+    EXPECT_EQ(pieces(*tok, tok->encode("abc", false, false)), (std::vector<std::string>{"\xE2\x96\x81", "a", "bc"}));
     // With "ab" scoring higher the split flips.
     auto tok2 = build(toy_spm({{"\xE2\x96\x81", -1}, {"a", -2}, {"b", -2}, {"c", -2}, {"ab", -1}, {"bc", -3}}));
     ASSERT_NE(tok2, nullptr);
-    EXPECT_EQ(pieces(*tok2, tok2->encode("abc", false, false)),
-              (std::vector<std::string>{"\xE2\x96\x81", "ab", "c"}));
+    EXPECT_EQ(pieces(*tok2, tok2->encode("abc", false, false)), (std::vector<std::string>{"\xE2\x96\x81", "ab", "c"}));
 }
 
 TEST(TokenizerSpm, UnknownCharactersFallBackToBytes) {
@@ -149,7 +165,11 @@ TEST(TokenizerSpm, UserDefinedTokensAreAlwaysWholeAndPhi3StripsAfterThem) {
     REQUIRE_VOCAB(tok, "phi-3");
     // "</s>" is user-defined in Phi-3: matched even without parse_special; the space after it goes.
     const auto ids = tok->encode("a</s> b", false, false);
-    EXPECT_EQ(pieces(*tok, ids), (std::vector<std::string>{"\xE2\x96\x81" "a", "</s>", "\xE2\x96\x81" "b"}));
+    EXPECT_EQ(pieces(*tok, ids), (std::vector<std::string>{"\xE2\x96\x81"
+                                                           "a",
+                                                           "</s>",
+                                                           "\xE2\x96\x81"
+                                                           "b"}));
     // <|user|> and <|end|> are control tokens; <|end|> ends a turn.
     const auto chat = tok->encode("<|user|>\nHi<|end|>", false, true);
     ASSERT_GE(chat.size(), 3u);
@@ -297,7 +317,8 @@ TEST(TokenizerRobustness, MalformedUtf8NeverFails) {
 TEST(TokenizerRobustness, OneMegabyteInputs) {
     std::mt19937 rng(1234);
     std::string text;
-    const char* samples[] = {"Hello, world! ", "нещо на Български ", "我想在apple工作 ", "3333 ", "\n\n\t  ", "🦙.cpp "};
+    const char* samples[] = {"Hello, world! ", "нещо на Български ", "我想在apple工作 ",
+                             "3333 ",          "\n\n\t  ",           "🦙.cpp "};
     while (text.size() < (1u << 20)) text += samples[rng() % 6];
     std::string noise(1u << 20, '\0');
     for (char& c : noise) c = static_cast<char>(rng() & 0xFF);
@@ -380,10 +401,10 @@ TEST(StreamDecoder, EveryChunkIsWellFormedUtf8) {
 
 TEST(Unicode, CategoriesAndUtf8Helpers) {
     EXPECT_TRUE(sigma::cp_is_letter('a'));
-    EXPECT_TRUE(sigma::cp_is_letter(0x0416));   // Ж
-    EXPECT_TRUE(sigma::cp_is_letter(0x6211));   // 我
+    EXPECT_TRUE(sigma::cp_is_letter(0x0416));  // Ж
+    EXPECT_TRUE(sigma::cp_is_letter(0x6211));  // 我
     EXPECT_TRUE(sigma::cp_is_number('7'));
-    EXPECT_TRUE(sigma::cp_is_number(0x0663));   // Arabic-Indic three
+    EXPECT_TRUE(sigma::cp_is_number(0x0663));  // Arabic-Indic three
     EXPECT_TRUE(sigma::cp_is_punctuation(','));
     EXPECT_FALSE(sigma::cp_is_punctuation('$'));  // a symbol
     EXPECT_TRUE(sigma::cp_is_whitespace(0x3000));
@@ -401,7 +422,10 @@ TEST(Unicode, CategoriesAndUtf8Helpers) {
     EXPECT_EQ(sigma::utf8_incomplete_tail("ab\xE2\x82"), 2u);
     EXPECT_EQ(sigma::utf8_incomplete_tail("ab\xC3\xA9"), 0u);
     EXPECT_EQ(sigma::utf8_incomplete_tail("ab\xFF"), 0u);  // malformed, not unfinished
-    EXPECT_EQ(sigma::utf8_sanitize("a\xFF" "b"), "a\xEF\xBF\xBD" "b");
+    EXPECT_EQ(sigma::utf8_sanitize("a\xFF"
+                                   "b"),
+              "a\xEF\xBF\xBD"
+              "b");
 
     // GPT-2 byte alphabet: printable bytes map to themselves, space to U+0120 ('Ġ'), and back.
     EXPECT_EQ(sigma::byte_to_gpt2_codepoint('A'), uint32_t{'A'});

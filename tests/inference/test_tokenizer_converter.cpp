@@ -23,8 +23,9 @@ class Converter : public ::testing::Test {
 protected:
     void SetUp() override {
         if (!have_python()) GTEST_SKIP() << "python3 is not installed (tools/lib/vocab_deps.sh installs it)";
-        dir_ = fs::temp_directory_path() / ("sigma-vocab-test-" + std::to_string(::testing::UnitTest::GetInstance()->random_seed()) +
-                                            "-" + ::testing::UnitTest::GetInstance()->current_test_info()->name());
+        dir_ = fs::temp_directory_path() /
+               ("sigma-vocab-test-" + std::to_string(::testing::UnitTest::GetInstance()->random_seed()) + "-" +
+                ::testing::UnitTest::GetInstance()->current_test_info()->name());
         fs::create_directories(dir_);
     }
     void TearDown() override {
@@ -54,8 +55,8 @@ protected:
 // A byte-level BPE vocabulary that spells "hello" in four merges, with added tokens around a hole
 // (id 14 is named by nothing).
 std::string tokenizer_json(bool merges_as_lists) {
-    const std::string merges = merges_as_lists ? R"([["h","e"],["l","l"],["he","ll"],["hell","o"]])"
-                                               : R"(["h e","l l","he ll","hell o"])";
+    const std::string merges =
+        merges_as_lists ? R"([["h","e"],["l","l"],["he","ll"],["hell","o"]])" : R"(["h e","l l","he ll","hell o"])";
     return R"({"version":"1.0","added_tokens":[
         {"id":12,"content":"<|im_start|>","special":true},
         {"id":13,"content":"<think>","special":false},
@@ -65,7 +66,8 @@ std::string tokenizer_json(bool merges_as_lists) {
         {"type":"Split","pattern":{"Regex":"(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\\r\\n\\p{L}\\p{N}]?\\p{L}+|\\p{N}| ?[^\\s\\p{L}\\p{N}]+[\\r\\n]*|\\s*[\\r\\n]+|\\s+(?!\\S)|\\s+"},"behavior":"Isolated","invert":false},
         {"type":"ByteLevel","add_prefix_space":false,"trim_offsets":false,"use_regex":false}]},
       "model":{"type":"BPE","vocab":{"h":0,"e":1,"l":2,"o":3,"\u0120":4,"he":5,"ll":6,"hell":7,"hello":8,"x":9,"y":10,"z":11},
-               "merges":)" + merges + "}}";
+               "merges":)" +
+           merges + "}}";
 }
 
 const char* kConfig = R"({"bos_token":null,"eos_token":"<|im_end|>","add_bos_token":false,

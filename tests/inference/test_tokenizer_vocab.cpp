@@ -87,7 +87,10 @@ bool decode_is_lossy(const Tokenizer& tok, const std::string& text) {
 void check_vocab(const std::string& name, const fs::path& gguf) {
     const fs::path inp = vocab_dir() / (name + ".gguf.inp");
     const fs::path out = vocab_dir() / (name + ".gguf.out");
-    if (!fs::exists(inp) || !fs::exists(out)) GTEST_SKIP() << "no test strings for " << name << " in " << vocab_dir() << " (llama.cpp's test vocabularies, an outside oracle: set -DSIGMA_SHARED_DIR to a folder holding vocab/)";
+    if (!fs::exists(inp) || !fs::exists(out))
+        GTEST_SKIP()
+            << "no test strings for " << name << " in " << vocab_dir()
+            << " (llama.cpp's test vocabularies, an outside oracle: set -DSIGMA_SHARED_DIR to a folder holding vocab/)";
     const auto tok = load(gguf);
     ASSERT_NE(tok, nullptr);
     const std::vector<Case> cases = read_cases(inp, out);
@@ -110,7 +113,10 @@ void check_vocab(const std::string& name, const fs::path& gguf) {
 
 void check_shared(const std::string& name) {
     const fs::path gguf = vocab_dir() / ("ggml-vocab-" + name + ".gguf");
-    if (!fs::exists(gguf)) GTEST_SKIP() << "no " << gguf << " (llama.cpp's test vocabularies, an outside oracle: set -DSIGMA_SHARED_DIR to a folder holding vocab/)";
+    if (!fs::exists(gguf))
+        GTEST_SKIP()
+            << "no " << gguf
+            << " (llama.cpp's test vocabularies, an outside oracle: set -DSIGMA_SHARED_DIR to a folder holding vocab/)";
     check_vocab("ggml-vocab-" + name, gguf);
 }
 

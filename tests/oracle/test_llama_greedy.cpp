@@ -29,8 +29,8 @@ using sigma::domain::Json;
 
 namespace {
 
-constexpr int kSteps = 24;             // greedy steps compared per model
-constexpr int kMinDecisiveSteps = 8;   // steps whose top-2 gap exceeds the margin: the test must decide something
+constexpr int kSteps = 24;            // greedy steps compared per model
+constexpr int kMinDecisiveSteps = 8;  // steps whose top-2 gap exceeds the margin: the test must decide something
 constexpr int kThreads = 2;
 constexpr const char* kPrompt = "The quick brown fox jumps over the lazy dog. Once upon a time, in a land far away,";
 
@@ -93,9 +93,10 @@ std::vector<Step> oracle_steps(const std::string& dir, const std::string& model,
         return s;
     };
     const std::string script = std::string(SIGMA_SOURCE_DIR) + "/tools/oracle/llama_greedy.mjs";
-    const std::string cmd = "SIGMA_LLAMA_ORACLE=" + shell_quote(dir) + " node " + shell_quote(script) + " -m " + shell_quote(model) +
-                            " --ids " + join(prompt, prompt.size()) + " --force " + join(tokens, tokens.size()) +
-                            " -n " + std::to_string(tokens.size()) + " --threads " + std::to_string(kThreads);
+    const std::string cmd = "SIGMA_LLAMA_ORACLE=" + shell_quote(dir) + " node " + shell_quote(script) + " -m " +
+                            shell_quote(model) + " --ids " + join(prompt, prompt.size()) + " --force " +
+                            join(tokens, tokens.size()) + " -n " + std::to_string(tokens.size()) + " --threads " +
+                            std::to_string(kThreads);
     std::string out, err;
     if (const int rc = run(cmd, &out, &err); rc != 0) {
         *error = "oracle exited with " + std::to_string(rc) + ": " + err;
@@ -129,7 +130,7 @@ std::vector<Step> oracle_steps(const std::string& dir, const std::string& model,
 }
 
 struct Report {
-    std::string error;                    // the comparison could not run
+    std::string error;  // the comparison could not run
     int matched = 0, decisive = 0;
     float max_logit_diff = 0.0f;
     std::vector<std::string> violations;  // steps where the engines disagree beyond the stated margins
@@ -165,7 +166,7 @@ protected:
         o.layers = 2;
         o.hidden = 256;  // K-quant rows need multiples of 256
         o.heads = 4;
-        o.heads_k = 2;   // grouped-query attention, as llama.cpp reads head_count_kv
+        o.heads_k = 2;  // grouped-query attention, as llama.cpp reads head_count_kv
         o.ffn = 512;
         o.ctx = 256;
         o.vocab_from = vocab;
@@ -188,7 +189,8 @@ protected:
             const std::string dst = (dir_ / (std::string(type) + ".gguf")).string();
             const std::string cmd = "SIGMA_LLAMA_ORACLE_LIB=" +
                                     shell_quote(oracle_ + "/node_modules/@node-llama-cpp/linux-x64/bins/linux-x64") +
-                                    " python3 " + shell_quote(quantize) + " " + shell_quote(o.output) + " " + shell_quote(dst) + " " + type;
+                                    " python3 " + shell_quote(quantize) + " " + shell_quote(o.output) + " " +
+                                    shell_quote(dst) + " " + type;
             if (run(cmd, &out, &err) != 0) {
                 setup_error_ = std::string("llama.cpp could not quantise to ") + type + ": " + err;
                 return;
@@ -230,10 +232,15 @@ protected:
         gp.sampler.temperature = 0.0f;  // greedy: argmax, lower id on a tie
         gp.stop_on_eog = false;         // llama.cpp's steps do not stop either
         std::vector<int32_t> tokens;
-        auto stats = sigma::generate(**ctx, prompt, gp, [](int32_t) { return false; },
-                                     [&](int32_t id) { tokens.push_back(id); return true; });
+        auto stats = sigma::generate(
+            **ctx, prompt, gp, [](int32_t) { return false; },
+            [&](int32_t id) {
+                tokens.push_back(id);
+                return true;
+            });
         if (!stats) return r.fail(stats.error().message);
-        if (tokens.size() != static_cast<size_t>(kSteps)) return r.fail("the engine generated " + std::to_string(tokens.size()) + " tokens");
+        if (tokens.size() != static_cast<size_t>(kSteps))
+            return r.fail("the engine generated " + std::to_string(tokens.size()) + " tokens");
         r.tokens = tokens;
         // Piece by piece, as a continuation prints (decode() would drop the first piece's leading space).
         for (int32_t id : tokens) r.text += (*tokenizer)->token_to_piece(id);
@@ -266,20 +273,22 @@ protected:
                                        std::to_string(s.top1_logit) + " vs " + std::to_string(s.forced_logit) +
                                        "), which is no near-tie");
             }
-            for (auto [id, ref] : {std::pair{s.top1, s.top1_logit}, std::pair{s.top2, s.top2_logit},
-                                   std::pair{mine, s.forced_logit}}) {
+            for (auto [id, ref] :
+                 {std::pair{s.top1, s.top1_logit}, std::pair{s.top2, s.top2_logit}, std::pair{mine, s.forced_logit}}) {
                 const float diff = std::fabs(row[id] - ref);
                 r.max_logit_diff = std::max(r.max_logit_diff, diff);
                 if (!(diff < logit_tolerance)) {
-                    r.violations.push_back("step " + std::to_string(i) + " token " + std::to_string(id) + ": engine logit " +
-                                           std::to_string(row[id]) + ", llama.cpp " + std::to_string(ref));
+                    r.violations.push_back("step " + std::to_string(i) + " token " + std::to_string(id) +
+                                           ": engine logit " + std::to_string(row[id]) + ", llama.cpp " +
+                                           std::to_string(ref));
                 }
             }
         }
-        std::printf("%s vs llama.cpp on %s: %d/%d greedy steps match, %d decisive (top-2 gap >= %.3f), largest logit "
-                    "difference %.4f, %zu violations\n",
-                    file.c_str(), oracle_file.c_str(), r.matched, kSteps, r.decisive, static_cast<double>(margin),
-                    static_cast<double>(r.max_logit_diff), r.violations.size());
+        std::printf(
+            "%s vs llama.cpp on %s: %d/%d greedy steps match, %d decisive (top-2 gap >= %.3f), largest logit "
+            "difference %.4f, %zu violations\n",
+            file.c_str(), oracle_file.c_str(), r.matched, kSteps, r.decisive, static_cast<double>(margin),
+            static_cast<double>(r.max_logit_diff), r.violations.size());
         return r;
     }
 
@@ -297,10 +306,10 @@ protected:
             return;
         }
         std::string out, err;
-        const int rc = run(shell_quote(sigma) + " run -m " + shell_quote((dir_ / file).string()) + " -p " +
-                               shell_quote(kPrompt) + " -n " + std::to_string(kSteps) + " --temp 0 -t " +
-                               std::to_string(kThreads),
-                           &out, &err);
+        const int rc =
+            run(shell_quote(sigma) + " run -m " + shell_quote((dir_ / file).string()) + " -p " + shell_quote(kPrompt) +
+                    " -n " + std::to_string(kSteps) + " --temp 0 -t " + std::to_string(kThreads),
+                &out, &err);
         ASSERT_EQ(rc, 0) << err;
         EXPECT_EQ(out, r.text + "\n") << "sigma run --temp 0 did not print the greedy tokens' text";
     }

@@ -39,7 +39,8 @@ Vec mat_vec(const Mat& w, const Vec& x) {
     Vec y(static_cast<size_t>(w.rows), 0.0);
     for (int64_t r = 0; r < w.rows; ++r) {
         double s = 0.0;
-        for (int64_t c = 0; c < w.cols; ++c) s += w.data[static_cast<size_t>(r * w.cols + c)] * x[static_cast<size_t>(c)];
+        for (int64_t c = 0; c < w.cols; ++c)
+            s += w.data[static_cast<size_t>(r * w.cols + c)] * x[static_cast<size_t>(c)];
         y[static_cast<size_t>(r)] = s;
     }
     return y;
@@ -83,8 +84,9 @@ std::vector<double> reference_logits(const ModelConfig& c, const ModelWeights& w
     // Residual stream of every position.
     std::vector<Vec> x(static_cast<size_t>(n));
     for (int t = 0; t < n; ++t)
-        x[static_cast<size_t>(t)] = Vec(embd.data.begin() + static_cast<std::ptrdiff_t>(tokens[static_cast<size_t>(t)]) * H,
-                                        embd.data.begin() + static_cast<std::ptrdiff_t>(tokens[static_cast<size_t>(t)] + 1) * H);
+        x[static_cast<size_t>(t)] =
+            Vec(embd.data.begin() + static_cast<std::ptrdiff_t>(tokens[static_cast<size_t>(t)]) * H,
+                embd.data.begin() + static_cast<std::ptrdiff_t>(tokens[static_cast<size_t>(t)] + 1) * H);
 
     for (int l = 0; l < c.n_layer; ++l) {
         const LayerWeights& lw = w.layers[static_cast<size_t>(l)];
@@ -92,8 +94,16 @@ std::vector<double> reference_logits(const ModelConfig& c, const ModelWeights& w
         const Mat wq = widen(lw.wq), wk = widen(lw.wk), wv = widen(lw.wv), wo = widen(lw.wo);
         const Mat ffn_gate = widen(lw.ffn_gate), ffn_up = widen(lw.ffn_up), ffn_down = widen(lw.ffn_down);
         Mat bq, bk, bv, q_gate, q_up, q_down, k_up;
-        if (lw.bq) { bq = widen(lw.bq); bk = widen(lw.bk); bv = widen(lw.bv); }
-        if (c.d_aug > 0) { q_gate = widen(lw.q_gate); q_up = widen(lw.q_up); q_down = widen(lw.q_down); }
+        if (lw.bq) {
+            bq = widen(lw.bq);
+            bk = widen(lw.bk);
+            bv = widen(lw.bv);
+        }
+        if (c.d_aug > 0) {
+            q_gate = widen(lw.q_gate);
+            q_up = widen(lw.q_up);
+            q_down = widen(lw.q_down);
+        }
         if (c.half_k) k_up = widen(lw.k_up);
 
         // q, k (as the score sees it: [n_k][d_k], rotated), v for every position.
@@ -142,7 +152,9 @@ std::vector<double> reference_logits(const ModelConfig& c, const ModelWeights& w
                 std::vector<int> keep(static_cast<size_t>(t + 1));
                 std::iota(keep.begin(), keep.end(), 0);
                 if (options.selective_top_k > 0 && options.selective_top_k < t + 1) {
-                    std::stable_sort(keep.begin(), keep.end(), [&](int a, int b) { return s[static_cast<size_t>(a)] > s[static_cast<size_t>(b)]; });
+                    std::stable_sort(keep.begin(), keep.end(), [&](int a, int b) {
+                        return s[static_cast<size_t>(a)] > s[static_cast<size_t>(b)];
+                    });
                     keep.resize(static_cast<size_t>(options.selective_top_k));
                 }
                 double mx = -INFINITY, sum = 0.0;
@@ -151,7 +163,8 @@ std::vector<double> reference_logits(const ModelConfig& c, const ModelWeights& w
                 for (int p : keep) {
                     const double a = std::exp(s[static_cast<size_t>(p)] - mx) / sum;
                     for (int d = 0; d < c.d_v; ++d)
-                        o[static_cast<size_t>(i * c.d_v + d)] += a * V[static_cast<size_t>(p)][static_cast<size_t>(vh * c.d_v + d)];
+                        o[static_cast<size_t>(i * c.d_v + d)] +=
+                            a * V[static_cast<size_t>(p)][static_cast<size_t>(vh * c.d_v + d)];
                 }
             }
             const Vec attn = mat_vec(wo, o);

@@ -36,7 +36,8 @@ public:
     Builder(TinyModel& m, uint64_t seed) : m_(m), rng_(seed) {}
 
     // A tensor {in, out} of `type`, values uniform in [center - amp, center + amp].
-    const TensorView* tensor(const std::string& name, int64_t in, int64_t out, TensorType type, float center, float amp) {
+    const TensorView* tensor(const std::string& name, int64_t in, int64_t out, TensorType type, float center,
+                             float amp) {
         if (type == TensorType::Q8_0 && in % kQ8_0BlockSize != 0) type = TensorType::F16;
         std::vector<float> values(static_cast<size_t>(in * out));
         for (auto& v : values) v = center + rng_.uniform(-amp, amp);

@@ -19,10 +19,10 @@ struct TinySpec {
     int n_embd = 64;
     int n_ff = 96;
     HeadCounts heads{4, 2, 2};  // n_q, n_k, n_v
-    int head_dim = 16;     // d_k (and d_v unless d_v is set)
-    int d_v = 0;           // 0 = head_dim
-    int d_aug = 0;         // AugQ width; 0 = none
-    bool half_k = false;   // cache K at d_v/2, map up with k_up (forces d_k = d_v)
+    int head_dim = 16;          // d_k (and d_v unless d_v is set)
+    int d_v = 0;                // 0 = head_dim
+    int d_aug = 0;              // AugQ width; 0 = none
+    bool half_k = false;        // cache K at d_v/2, map up with k_up (forces d_k = d_v)
     int n_vocab = 67;
     int n_ctx_train = 64;
     TensorType weight_type = TensorType::F32;  // matrices; norms and biases stay F32
@@ -56,9 +56,9 @@ class Rng {
 public:
     explicit Rng(uint64_t seed) : state_(seed) {}
     uint64_t next();
-    double uniform();                  // [0, 1)
+    double uniform();  // [0, 1)
     float uniform(float lo, float hi);
-    int below(int n);                  // [0, n)
+    int below(int n);  // [0, n)
 
 private:
     uint64_t state_;

@@ -83,7 +83,8 @@ int cmd_logits(int argc, char** argv) {
     auto logits = ctx->decode_all_logits(ids);
     if (!logits) return fail(logits.error().message);
     std::ofstream out(argv[3], std::ios::binary);
-    out.write(reinterpret_cast<const char*>(logits->data()), static_cast<std::streamsize>(logits->size() * sizeof(float)));
+    out.write(reinterpret_cast<const char*>(logits->data()),
+              static_cast<std::streamsize>(logits->size() * sizeof(float)));
     return out ? 0 : fail(std::string("cannot write ") + argv[3]);
 }
 
@@ -94,7 +95,8 @@ int cmd_encode(int argc, char** argv, bool chat) {
     std::string line;
     while (std::getline(std::cin, line)) {
         std::istringstream fields(line);
-        std::vector<std::string> parts{std::istream_iterator<std::string>(fields), std::istream_iterator<std::string>()};
+        std::vector<std::string> parts{std::istream_iterator<std::string>(fields),
+                                       std::istream_iterator<std::string>()};
         std::vector<std::string> texts(parts.size());
         for (size_t i = 0; i < parts.size(); ++i)  // "-" stands for an empty text
             if (parts[i] != "-" && !from_hex(parts[i], texts[i])) return fail("malformed hex on input: " + parts[i]);

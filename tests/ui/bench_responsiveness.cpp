@@ -50,7 +50,8 @@ private slots:
         const QString path = env.dir.filePath(QStringLiteral("50mb.log"));
         QFile f(path);
         QVERIFY(f.open(QIODevice::WriteOnly));
-        const QByteArray line = "Mar 02 14:19:00 dgx-a07 kubelet[900]: I0302 reconcile pod default/train-0 ok status=Running\n";
+        const QByteArray line =
+            "Mar 02 14:19:00 dgx-a07 kubelet[900]: I0302 reconcile pod default/train-0 ok status=Running\n";
         QByteArray block;
         while (block.size() < 1024 * 1024) block += line;
         for (int i = 0; i < 50; ++i) f.write(block);
@@ -69,9 +70,11 @@ private slots:
         QSignalSpy shown(&panel, &sigma::ui::DiagnosePanel::evidenceShown);
         GapProbe window_probe;
         auto* table = panel.findChild<QTableView*>(QStringLiteral("diagnoseFindings"));
-        QTest::mouseClick(table->viewport(), Qt::LeftButton, {}, table->visualRect(panel.findings()->index(0, 1)).center());
+        QTest::mouseClick(table->viewport(), Qt::LeftButton, {},
+                          table->visualRect(panel.findings()->index(0, 1)).center());
         QTRY_VERIFY_WITH_TIMEOUT(!shown.isEmpty(), 120000);
-        qInfo("max GUI gap while the evidence at the end of a 50 MB log was fetched and shown: %lld ms", window_probe.max_gap());
+        qInfo("max GUI gap while the evidence at the end of a 50 MB log was fetched and shown: %lld ms",
+              window_probe.max_gap());
         QVERIFY(panel.log_view()->textCursor().block().text().contains(QStringLiteral("fallen off the bus")));
     }
 
@@ -85,8 +88,8 @@ private slots:
         GapProbe probe;
         panel.send();
         QTRY_VERIFY_WITH_TIMEOUT(!shown.isEmpty(), 120000);
-        qInfo("max GUI gap while a tiny model generated %d tokens: %lld ms",
-              panel.result().stats.completion_tokens, probe.max_gap());
+        qInfo("max GUI gap while a tiny model generated %d tokens: %lld ms", panel.result().stats.completion_tokens,
+              probe.max_gap());
     }
 };
 

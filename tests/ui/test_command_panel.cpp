@@ -34,11 +34,17 @@ CommandResult fixed_result() {
     r.risk = QStringLiteral("read-only");
     r.reasons = {QStringLiteral("nvidia-smi queries only read state")};
     r.valid = true;
-    r.messages = {{QStringLiteral("warning"), QStringLiteral("unknown field memroy"), {QStringLiteral("memory.used")}, 0, 0}};
-    r.flags = {{QStringLiteral("--query-gpu"), QStringLiteral("the fields to print"), QStringLiteral("memory.used"),
+    r.messages = {
+        {QStringLiteral("warning"), QStringLiteral("unknown field memroy"), {QStringLiteral("memory.used")}, 0, 0}};
+    r.flags = {{QStringLiteral("--query-gpu"),
+                QStringLiteral("the fields to print"),
+                QStringLiteral("memory.used"),
                 {{QStringLiteral("memory.used"), QStringLiteral("memory allocated by active contexts")}},
                 QStringLiteral("nvidia-smi")},
-               {QStringLiteral("--format"), QStringLiteral("comma-separated output"), QStringLiteral("csv"), {},
+               {QStringLiteral("--format"),
+                QStringLiteral("comma-separated output"),
+                QStringLiteral("csv"),
+                {},
                 QStringLiteral("nvidia-smi")}};
     return r;
 }
@@ -98,7 +104,8 @@ private slots:
         QCOMPARE(shown.count(), 1);
         QVERIFY(text->isReadOnly());
         QCOMPARE(panel.result().command, QStringLiteral("rm -rf /var/lib/sigma-test"));
-        QCOMPARE(panel.result().risk, sigma::app::CommandTask::check(QStringLiteral("rm -rf /var/lib/sigma-test")).risk);
+        QCOMPARE(panel.result().risk,
+                 sigma::app::CommandTask::check(QStringLiteral("rm -rf /var/lib/sigma-test")).risk);
         QCOMPARE(panel.result().risk, QStringLiteral("destructive"));
         QCOMPARE(child<QLabel>(&panel, "riskBadge")->property("risk").toString(), QStringLiteral("destructive"));
     }
@@ -210,7 +217,8 @@ private slots:
         if (!r.valid) QVERIFY(!r.messages.isEmpty());
         QVERIFY(window.rate_label()->text().contains(QStringLiteral("tok/s")));
         QVERIFY(window.backend_label()->text().contains(QStringLiteral("Local CPU")) ||
-                window.backend_label()->text().contains(QStringLiteral("Local CUDA")));  // auto uses a GPU when there is one
+                window.backend_label()->text().contains(
+                    QStringLiteral("Local CUDA")));  // auto uses a GPU when there is one
         QTRY_COMPARE_WITH_TIMEOUT(recorded.count(), 1, 10000);
         QVERIFY(recorded.first().at(1).toLongLong() > 0);
         QVERIFY(child<QPushButton>(panel, "commandSend")->isEnabled());

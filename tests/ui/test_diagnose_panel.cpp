@@ -32,7 +32,8 @@ using sigma::ui::DiagnosePanel;
 namespace {
 const QString kLog = QStringLiteral(
     "Mar 02 14:20:10 dgx-a07 systemd[1]: Started Session 12 of user ops.\n"
-    "Mar 02 14:20:11 dgx-a07 kernel: NVRM: Xid (PCI:0000:b7:00): 79, pid='<unknown>', name=<unknown>, GPU has fallen off the bus.\n"
+    "Mar 02 14:20:11 dgx-a07 kernel: NVRM: Xid (PCI:0000:b7:00): 79, pid='<unknown>', name=<unknown>, GPU has fallen "
+    "off the bus.\n"
     "Mar 02 14:20:11 dgx-a07 kernel: NVRM: GPU 0000:b7:00.0: GPU has fallen off the bus.\n"
     "Mar 02 14:20:12 dgx-a07 kernel: NVRM: GPU 0000:b7:00.0: RmInitAdapter failed! (0x23:0x65:1417)\n"
     "Mar 02 14:20:30 dgx-a07 sshd[2211]: Accepted publickey for ops from 10.1.2.3 port 51122\n");
@@ -75,7 +76,8 @@ private slots:
         table->selectRow(0);
         const auto marks = panel->log_view()->extraSelections();
         QVERIFY(!marks.isEmpty());
-        const auto lines = panel->findings()->index(0, 0).data(sigma::ui::FindingsModel::EvidenceLinesRole).value<QList<qulonglong>>();
+        const auto lines =
+            panel->findings()->index(0, 0).data(sigma::ui::FindingsModel::EvidenceLinesRole).value<QList<qulonglong>>();
         QCOMPARE(marks.size(), lines.size());
         QCOMPARE(qulonglong(marks.first().cursor.blockNumber() + 1), lines.first());
         QVERIFY(marks.first().cursor.block().text().contains(QStringLiteral("fallen off the bus")));
@@ -107,13 +109,15 @@ private slots:
         UiTestEnv env;
         auto* scripted = new ScriptedBackend;
         scripted->pieces = {QStringLiteral("CATEGORY: gpu_fallen_off_bus\nROOT CAUSE: the GPU left the bus\n")};
-        env.context->set_backend(std::unique_ptr<sigma::app::Backend>(scripted), QStringLiteral("remote"), QStringLiteral("scripted"));
+        env.context->set_backend(std::unique_ptr<sigma::app::Backend>(scripted), QStringLiteral("remote"),
+                                 QStringLiteral("scripted"));
         sigma::ui::MainWindow window(env.context.get());
         window.show();
         DiagnosePanel* panel = window.diagnose();
         const QString ip = QStringLiteral("10.20.30.40");
         QString log = kLog;
-        log.replace(QStringLiteral("GPU has fallen off the bus.\n"), QStringLiteral("GPU has fallen off the bus. peer ") + ip + QLatin1Char('\n'));
+        log.replace(QStringLiteral("GPU has fallen off the bus.\n"),
+                    QStringLiteral("GPU has fallen off the bus. peer ") + ip + QLatin1Char('\n'));
         auto* toggle = panel->findChild<QCheckBox*>(QStringLiteral("diagnoseRedacted"));
         auto* summarise = panel->findChild<QPushButton*>(QStringLiteral("diagnoseSummarise"));
 
@@ -163,7 +167,8 @@ private slots:
         QTRY_VERIFY_WITH_TIMEOUT(!analysed.isEmpty(), 30000);
         auto* summarise = panel.findChild<QPushButton*>(QStringLiteral("diagnoseSummarise"));
         QVERIFY(!summarise->isEnabled());  // no model yet
-        env.context->set_backend(std::make_unique<ScriptedBackend>(), QStringLiteral("remote"), QStringLiteral("scripted"));
+        env.context->set_backend(std::make_unique<ScriptedBackend>(), QStringLiteral("remote"),
+                                 QStringLiteral("scripted"));
         QVERIFY(summarise->isEnabled());
         env.context->set_backend(nullptr, {}, {});
         QVERIFY(!summarise->isEnabled());
@@ -193,7 +198,8 @@ private slots:
         const QString path = env.dir.filePath(QStringLiteral("large.log"));
         QFile f(path);
         QVERIFY(f.open(QIODevice::WriteOnly));
-        const QByteArray filler = "Mar 02 14:19:00 dgx-a07 kubelet[900]: I0302 reconcile pod default/train-0 ok status=Running\n";
+        const QByteArray filler =
+            "Mar 02 14:19:00 dgx-a07 kubelet[900]: I0302 reconcile pod default/train-0 ok status=Running\n";
         const int filler_lines = 60000;  // about 5.5 MB, ten times the preview
         for (int i = 0; i < filler_lines; ++i) f.write(filler);
         f.write(kLog.toUtf8());
@@ -207,13 +213,15 @@ private slots:
         panel.openFile(path);
         QTRY_VERIFY_WITH_TIMEOUT(!analysed.isEmpty(), 60000);
         QCOMPARE(panel.result().category, QStringLiteral("gpu_fallen_off_bus"));
-        const auto lines = panel.findings()->index(0, 0).data(sigma::ui::FindingsModel::EvidenceLinesRole).value<QList<qulonglong>>();
+        const auto lines =
+            panel.findings()->index(0, 0).data(sigma::ui::FindingsModel::EvidenceLinesRole).value<QList<qulonglong>>();
         QVERIFY(!lines.isEmpty());
         QVERIFY(lines.first() > qulonglong(filler_lines));
         QVERIFY(panel.log_view()->document()->blockCount() < filler_lines);  // the preview does not reach it
 
         auto* table = panel.findChild<QTableView*>(QStringLiteral("diagnoseFindings"));
-        QTest::mouseClick(table->viewport(), Qt::LeftButton, {}, table->visualRect(panel.findings()->index(0, 1)).center());
+        QTest::mouseClick(table->viewport(), Qt::LeftButton, {},
+                          table->visualRect(panel.findings()->index(0, 1)).center());
         QTRY_VERIFY_WITH_TIMEOUT(!shown.isEmpty(), 30000);
         QCOMPARE(shown.first().at(0).toInt(), 0);
         QVERIFY(panel.view_first_line() > 1);
@@ -225,7 +233,8 @@ private slots:
         QCOMPARE(panel.log_view()->textCursor().blockNumber(), marks.first().cursor.blockNumber());
         // The window's lines are the file's: the line before the evidence is the one the file has there.
         const QStringList file_lines = kLog.split(QLatin1Char('\n'));
-        QCOMPARE(panel.log_view()->document()->findBlockByNumber(marks.first().cursor.blockNumber() - 1).text(), file_lines.at(0));
+        QCOMPARE(panel.log_view()->document()->findBlockByNumber(marks.first().cursor.blockNumber() - 1).text(),
+                 file_lines.at(0));
         // The redacted view of the window hides its host names too.
         panel.findChild<QCheckBox*>(QStringLiteral("diagnoseRedacted"))->setChecked(true);
         QVERIFY(!panel.log_view()->toPlainText().contains(QStringLiteral("dgx-a07")));

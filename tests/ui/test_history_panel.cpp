@@ -126,8 +126,9 @@ private slots:
         // Bulk delete: select both Today sessions, the confirm bar appears, nothing is deleted until confirmed.
         auto* tree = panel.findChild<QTreeView*>(QStringLiteral("historyTree"));
         const QModelIndex today = panel.model()->index(HistoryModel::Today, 0);
-        tree->selectionModel()->select(QItemSelection(panel.model()->index(0, 0, today), panel.model()->index(1, 0, today)),
-                                       QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
+        tree->selectionModel()->select(
+            QItemSelection(panel.model()->index(0, 0, today), panel.model()->index(1, 0, today)),
+            QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
         QCOMPARE(panel.selected_ids().size(), 2);
         QTest::mouseClick(panel.findChild<QPushButton*>(QStringLiteral("historyDelete")), Qt::LeftButton);
         auto* bar = panel.findChild<QWidget*>(QStringLiteral("historyConfirmBar"));
@@ -149,7 +150,8 @@ private slots:
         UiTestEnv env;
         sigma::app::HistoryStore store;
         QVERIFY(store.open(env.db_path()));
-        const qint64 id = add_session(store, Panel::Commands, QStringLiteral("list gpus"), QStringLiteral("list the gpus"));
+        const qint64 id =
+            add_session(store, Panel::Commands, QStringLiteral("list gpus"), QStringLiteral("list the gpus"));
         HistoryPanel panel(env.context.get());
         QTRY_COMPARE_WITH_TIMEOUT(panel.model()->session_count(), 1, 10000);
         auto* tree = panel.findChild<QTreeView*>(QStringLiteral("historyTree"));

@@ -57,9 +57,12 @@ private slots:
         QCOMPARE(format_at(query, bad + 15).underlineStyle(), QTextCharFormat::WaveUnderline);
         QVERIFY(format_at(query, 0).underlineStyle() != QTextCharFormat::WaveUnderline);
         // Colours: a keyword, a string and a comment each get their own.
-        const QColor keyword = format_at(query, static_cast<int>(text.indexOf(QStringLiteral("where")))).foreground().color();
-        const QColor string = format_at(query, static_cast<int>(text.indexOf(QStringLiteral("\"x\"")))).foreground().color();
-        const QColor comment = format_at(query, static_cast<int>(text.indexOf(QStringLiteral("// typo")))).foreground().color();
+        const QColor keyword =
+            format_at(query, static_cast<int>(text.indexOf(QStringLiteral("where")))).foreground().color();
+        const QColor string =
+            format_at(query, static_cast<int>(text.indexOf(QStringLiteral("\"x\"")))).foreground().color();
+        const QColor comment =
+            format_at(query, static_cast<int>(text.indexOf(QStringLiteral("// typo")))).foreground().color();
         QVERIFY(keyword != string && string != comment && keyword != comment);
 
         // Fixing the column clears the underline and names the table and column used.
@@ -68,7 +71,8 @@ private slots:
         QVERIFY(panel.result().valid);
         QVERIFY(panel.highlighter()->diagnostics().isEmpty());
         QVERIFY(panel.result().tables.contains(QStringLiteral("SigninLogs")));
-        QVERIFY(panel.findChild<QLabel*>(QStringLiteral("kqlUsed"))->text().contains(QStringLiteral("UserPrincipalName")));
+        QVERIFY(
+            panel.findChild<QLabel*>(QStringLiteral("kqlUsed"))->text().contains(QStringLiteral("UserPrincipalName")));
         QApplication::clipboard()->clear();
         QTest::mouseClick(panel.findChild<QPushButton*>(QStringLiteral("kqlCopy")), Qt::LeftButton);
         QCOMPARE(QApplication::clipboard()->text(), panel.result().query);

@@ -22,7 +22,8 @@ private slots:
         QCOMPARE(sidebar->count(), 4);
         QStringList names;
         for (int i = 0; i < sidebar->count(); ++i) names << sidebar->item(i)->text();
-        QCOMPARE(names, (QStringList{QStringLiteral("Commands"), QStringLiteral("Diagnose"), QStringLiteral("KQL"), QStringLiteral("History")}));
+        QCOMPARE(names, (QStringList{QStringLiteral("Commands"), QStringLiteral("Diagnose"), QStringLiteral("KQL"),
+                                     QStringLiteral("History")}));
         QVERIFY(!window.windowIcon().isNull());
     }
 

@@ -76,7 +76,8 @@ private slots:
         QCOMPARE(env.context->backend_model(), QStringLiteral("second.gguf"));
         QVERIFY(!load->active());
         QVERIFY(!bar->isVisible());
-        QVERIFY(window.findChild<QLabel*>(QStringLiteral("statusModel"))->text().contains(QStringLiteral("second.gguf")));
+        QVERIFY(
+            window.findChild<QLabel*>(QStringLiteral("statusModel"))->text().contains(QStringLiteral("second.gguf")));
     }
 
     void cancelKeepsThePreviousBackend() {
@@ -100,8 +101,10 @@ private slots:
         QVERIFY(!load->active());
         QVERIFY(!cancel->isVisible());
         const QString message = cancelled.first().at(0).toString();
-        QVERIFY2(message.contains(QStringLiteral("cancelled")) && message.contains(QStringLiteral("second.gguf")), qPrintable(message));
-        QVERIFY2(window.backend_label()->text().contains(QStringLiteral("cancelled")), qPrintable(window.backend_label()->text()));
+        QVERIFY2(message.contains(QStringLiteral("cancelled")) && message.contains(QStringLiteral("second.gguf")),
+                 qPrintable(message));
+        QVERIFY2(window.backend_label()->text().contains(QStringLiteral("cancelled")),
+                 qPrintable(window.backend_label()->text()));
         // Whatever was still under way winds down without replacing the backend.
         QTRY_VERIFY_WITH_TIMEOUT(!load->busy(), 60000);
         QTest::qWait(50);

@@ -88,25 +88,31 @@ public:
             held_ << id;
             return id;
         }
-        QMetaObject::invokeMethod(this, [this, id, over] {
-            if (over) {
-                emit failed(id, {BackendError::Kind::ContextOverflow,
-                                 QStringLiteral("the prompt has 596 tokens but the context holds 512"), 0});
-                return;
-            }
-            emit tokenReceived(id, answer);
-            sigma::app::GenerationStats stats;
-            stats.completion_tokens = 3;
-            stats.finish_reason = QStringLiteral("stop");
-            emit finished(id, stats);
-        }, Qt::QueuedConnection);
+        QMetaObject::invokeMethod(
+            this,
+            [this, id, over] {
+                if (over) {
+                    emit failed(id, {BackendError::Kind::ContextOverflow,
+                                     QStringLiteral("the prompt has 596 tokens but the context holds 512"), 0});
+                    return;
+                }
+                emit tokenReceived(id, answer);
+                sigma::app::GenerationStats stats;
+                stats.completion_tokens = 3;
+                stats.finish_reason = QStringLiteral("stop");
+                emit finished(id, stats);
+            },
+            Qt::QueuedConnection);
         return id;
     }
     void cancel(quint64 id) override {
         if (!held_.removeOne(id)) return;
-        QMetaObject::invokeMethod(this, [this, id] {
-            emit failed(id, {BackendError::Kind::Cancelled, QStringLiteral("cancelled"), 0});
-        }, Qt::QueuedConnection);
+        QMetaObject::invokeMethod(
+            this,
+            [this, id] {
+                emit failed(id, {BackendError::Kind::Cancelled, QStringLiteral("cancelled"), 0});
+            },
+            Qt::QueuedConnection);
     }
     QString model_name() const override { return QStringLiteral("test-model"); }
 
@@ -178,11 +184,14 @@ CommandResult checked_result() {
 // Xid 79 first, then an ECC error and a host OOM kill: three findings of different categories.
 const QString kThreeFindings = QStringLiteral(
     "Mar 02 14:20:10 dgx-a07 systemd[1]: Started Session 12 of user ops.\n"
-    "Mar 02 14:20:11 dgx-a07 kernel: NVRM: Xid (PCI:0000:b7:00): 79, pid='<unknown>', name=<unknown>, GPU has fallen off the bus.\n"
+    "Mar 02 14:20:11 dgx-a07 kernel: NVRM: Xid (PCI:0000:b7:00): 79, pid='<unknown>', name=<unknown>, GPU has fallen "
+    "off the bus.\n"
     "Mar 02 14:20:12 dgx-a07 kernel: NVRM: GPU 0000:b7:00.0: GPU has fallen off the bus.\n"
     "Mar 02 14:21:00 dgx-a07 sshd[2211]: Accepted publickey for ops from 10.1.2.3 port 51122\n"
-    "Mar 02 14:22:40 dgx-a07 kernel: NVRM: Xid (PCI:0000:3b:00): 48, pid=4242, name=python, An uncorrectable double bit error (DBE) has been detected on GPU in the framebuffer.\n"
-    "Mar 02 14:23:00 dgx-a07 kernel: Out of memory: Killed process 5151 (python) total-vm:92000000kB, anon-rss:80000000kB\n"
+    "Mar 02 14:22:40 dgx-a07 kernel: NVRM: Xid (PCI:0000:3b:00): 48, pid=4242, name=python, An uncorrectable double "
+    "bit error (DBE) has been detected on GPU in the framebuffer.\n"
+    "Mar 02 14:23:00 dgx-a07 kernel: Out of memory: Killed process 5151 (python) total-vm:92000000kB, "
+    "anon-rss:80000000kB\n"
     "Mar 02 14:23:01 dgx-a07 kernel: oom-kill:constraint=CONSTRAINT_NONE,task=python,pid=5151,uid=1000\n");
 
 bool analyse(DiagnosePanel& panel, const QString& log) {
@@ -413,7 +422,9 @@ private slots:
         emit window.history()->openSession(s);
         QVERIFY(child<QLabel>(window.commands(), "commandWarnings")->text().contains(QStringLiteral("resets GPU 0")));
         QCOMPARE(child<QTreeWidget>(window.commands(), "commandAlternatives")->topLevelItemCount(), 2);
-        QVERIFY(child<QLabel>(window.commands(), "commandChecked")->text().contains(QStringLiteral("syntax, options and fields OK")));
+        QVERIFY(child<QLabel>(window.commands(), "commandChecked")
+                    ->text()
+                    .contains(QStringLiteral("syntax, options and fields OK")));
     }
 
     // 6. A bad model path is refused in Settings with the whole reason; a bad saved path falls back
@@ -442,8 +453,10 @@ private slots:
         QSignalSpy finished(env.context->loader(), &sigma::ui::ModelLoad::finished);
         sigma::ui::install_backend(env.context.get(), s);
         QTRY_VERIFY_WITH_TIMEOUT(env.context->backend() && env.context->backend_ready(), 60000);
-        QCOMPARE(QFileInfo(env.context->backend_model()).fileName(), QFileInfo(sigma::app::default_model_path()).fileName());
-        QVERIFY2(env.context->backend_note().contains(QStringLiteral("could not load")), qPrintable(env.context->backend_note()));
+        QCOMPARE(QFileInfo(env.context->backend_model()).fileName(),
+                 QFileInfo(sigma::app::default_model_path()).fileName());
+        QVERIFY2(env.context->backend_note().contains(QStringLiteral("could not load")),
+                 qPrintable(env.context->backend_note()));
 
         // The red "no model" error in Commands goes once a model is there.
         UiTestEnv empty;
@@ -590,7 +603,10 @@ private slots:
         QTRY_COMPARE(history->model()->session_count(), 2);
         // A log whose evidence comes after 6,000 characters of routine lines.
         QString log;
-        for (int i = 0; i < 100; ++i) log += QStringLiteral("Mar 02 14:19:%1 dgx-a07 systemd[1]: Started Session %2 of user ops.\n").arg(i % 60, 2, 10, QLatin1Char('0')).arg(i);
+        for (int i = 0; i < 100; ++i)
+            log += QStringLiteral("Mar 02 14:19:%1 dgx-a07 systemd[1]: Started Session %2 of user ops.\n")
+                       .arg(i % 60, 2, 10, QLatin1Char('0'))
+                       .arg(i);
         QVERIFY(log.size() > 6000);
         log += kThreeFindings;
         QVERIFY(analyse(*window.diagnose(), log));
@@ -615,7 +631,10 @@ private slots:
         QString word;
         const QString explanation = QString::fromStdString(window.diagnose()->findings()->finding(0)->explanation);
         for (const QString& w : explanation.split(QRegularExpression(QStringLiteral("[^A-Za-z]+")), Qt::SkipEmptyParts))
-            if (w.size() >= 6 && !log.contains(w, Qt::CaseInsensitive)) { word = w; break; }
+            if (w.size() >= 6 && !log.contains(w, Qt::CaseInsensitive)) {
+                word = w;
+                break;
+            }
         QVERIFY2(!word.isEmpty(), qPrintable(explanation));
         child<QLineEdit>(history, "historySearch")->setText(word);
         QVERIFY(searched.wait(3000));
@@ -656,7 +675,9 @@ private slots:
 
         window.set_current_panel(0);
         CommandResult r = checked_result();
-        r.command = QStringLiteral("nvidia-smi --query-gpu=index,name,memory.used,memory.total,temperature.gpu,utilization.gpu --format=csv -l 5");
+        r.command = QStringLiteral(
+            "nvidia-smi --query-gpu=index,name,memory.used,memory.total,temperature.gpu,utilization.gpu --format=csv "
+            "-l 5");
         window.commands()->showResult(r);
         QCOMPARE(child<QLineEdit>(window.commands(), "commandText")->cursorPosition(), 0);
 

@@ -25,12 +25,15 @@ private slots:
         // reports the end of this 8 MB analysis (every thread idle). Skipped until that is found, so
         // that CI does not fail by chance; SIGMA_RUN_FLAKY=1 runs it.
         if (!qEnvironmentVariableIsSet("SIGMA_RUN_FLAKY"))
-            QSKIP("skipped: the panel intermittently misses the end of an 8 MB analysis (under investigation); SIGMA_RUN_FLAKY=1 runs it");
+            QSKIP(
+                "skipped: the panel intermittently misses the end of an 8 MB analysis (under investigation); "
+                "SIGMA_RUN_FLAKY=1 runs it");
         UiTestEnv env;
         const QString path = env.dir.filePath(QStringLiteral("8mb.log"));
         QFile f(path);
         QVERIFY(f.open(QIODevice::WriteOnly));
-        const QByteArray line = "Mar 02 14:19:00 dgx-a07 kubelet[900]: I0302 reconcile pod default/train-0 ok status=Running\n";
+        const QByteArray line =
+            "Mar 02 14:19:00 dgx-a07 kubelet[900]: I0302 reconcile pod default/train-0 ok status=Running\n";
         QByteArray block;
         while (block.size() < 1024 * 1024) block += line;
         for (int i = 0; i < 8; ++i) f.write(block);
@@ -44,10 +47,13 @@ private slots:
         QVERIFY(analysis);
         QThread* gui = QThread::currentThread();
         std::atomic<bool> finished_on_gui{false}, finished{false};
-        QObject::connect(analysis, &sigma::ui::LogAnalysis::finished, analysis, [&] {
-            finished_on_gui = QThread::currentThread() == gui;
-            finished = true;
-        }, Qt::DirectConnection);
+        QObject::connect(
+            analysis, &sigma::ui::LogAnalysis::finished, analysis,
+            [&] {
+                finished_on_gui = QThread::currentThread() == gui;
+                finished = true;
+            },
+            Qt::DirectConnection);
         panel.openFile(path);
         QVERIFY2(analysed.isEmpty(), "openFile read and diagnosed the log before returning");
         QTRY_VERIFY_WITH_TIMEOUT(!analysed.isEmpty(), 120000);  // inside the 300 s function watchdog
@@ -58,7 +64,8 @@ private slots:
         // Its evidence is the last line of the file, beyond what the view holds: a worker reads it.
         QSignalSpy shown(&panel, &sigma::ui::DiagnosePanel::evidenceShown);
         auto* table = panel.findChild<QTableView*>(QStringLiteral("diagnoseFindings"));
-        QTest::mouseClick(table->viewport(), Qt::LeftButton, {}, table->visualRect(panel.findings()->index(0, 1)).center());
+        QTest::mouseClick(table->viewport(), Qt::LeftButton, {},
+                          table->visualRect(panel.findings()->index(0, 1)).center());
         QVERIFY2(shown.isEmpty(), "the click read the evidence window before returning");
         QTRY_VERIFY_WITH_TIMEOUT(!shown.isEmpty(), 120000);
         QVERIFY(panel.log_view()->textCursor().block().text().contains(QStringLiteral("fallen off the bus")));

@@ -120,12 +120,14 @@ private slots:
         // ChatML: saved, reaches the backend, and the same file loads.
         apply(QStringLiteral("ChatML"));
         QCOMPARE(AppSettings::load(env.context->paths().config_dir()).chat_template, QStringLiteral("chatml"));
-        QCOMPARE(AppSettings::load(env.context->paths().config_dir()).backend_choice().template_name, QStringLiteral("chatml"));
+        QCOMPARE(AppSettings::load(env.context->paths().config_dir()).backend_choice().template_name,
+                 QStringLiteral("chatml"));
         QTRY_VERIFY_WITH_TIMEOUT(env.context->backend_ready(), 30000);
         QVERIFY(env.context->backend_model().contains(QStringLiteral("tiny.gguf")));
         // Reopened, the dialog shows the saved choice.
         sigma::ui::SettingsDialog* again = window.openSettings();
-        QCOMPARE(again->findChild<QComboBox*>(QStringLiteral("settingsTemplate"))->currentText(), QStringLiteral("ChatML"));
+        QCOMPARE(again->findChild<QComboBox*>(QStringLiteral("settingsTemplate"))->currentText(),
+                 QStringLiteral("ChatML"));
         QCOMPARE(again->settings().chat_template, QStringLiteral("chatml"));
         again->reject();
     }
@@ -148,7 +150,8 @@ private slots:
             auto* backend = dialog->findChild<QComboBox*>(QStringLiteral("settingsBackend"));
             backend->setFocus();
             QTest::keyClick(backend, Qt::Key_Home);
-            for (int i = 0; i < backend->count() && backend->currentText() != backend_label; ++i) QTest::keyClick(backend, Qt::Key_Down);
+            for (int i = 0; i < backend->count() && backend->currentText() != backend_label; ++i)
+                QTest::keyClick(backend, Qt::Key_Down);
             QCOMPARE(backend->currentText(), backend_label);
             QTest::mouseClick(dialog->findChild<QDialogButtonBox*>()->button(QDialogButtonBox::Ok), Qt::LeftButton);
         };
@@ -170,20 +173,23 @@ private slots:
         const QString status = window.backend_label()->text();
 #ifdef SIGMA_HAVE_CUDA
         // A CUDA build runs there when the machine has a device, else says why not.
-        QVERIFY2(status.contains(QStringLiteral("Local CUDA")) ||
-                     (status.contains(QStringLiteral("Local CPU")) && status.contains(QStringLiteral("CUDA unavailable"))),
+        QVERIFY2(status.contains(QStringLiteral("Local CUDA")) || (status.contains(QStringLiteral("Local CPU")) &&
+                                                                   status.contains(QStringLiteral("CUDA unavailable"))),
                  qPrintable(status));
 #else
         QVERIFY2(status.contains(QStringLiteral("Local CPU")), qPrintable(status));
-        QVERIFY2(status.contains(QStringLiteral("CUDA unavailable")) && status.contains(QStringLiteral("no CUDA")), qPrintable(status));
+        QVERIFY2(status.contains(QStringLiteral("CUDA unavailable")) && status.contains(QStringLiteral("no CUDA")),
+                 qPrintable(status));
 #endif
 
         apply(choices.at(1));
         QCOMPARE(AppSettings::load(env.context->paths().config_dir()).backend, AppSettings::BackendMode::Cpu);
         QTRY_VERIFY_WITH_TIMEOUT(!env.context->loader()->active(), 60000);
         QVERIFY(env.context->backend_ready());
-        QVERIFY2(window.backend_label()->text().contains(QStringLiteral("Local CPU")), qPrintable(window.backend_label()->text()));
-        QVERIFY2(!window.backend_label()->text().contains(QStringLiteral("CUDA")), qPrintable(window.backend_label()->text()));
+        QVERIFY2(window.backend_label()->text().contains(QStringLiteral("Local CPU")),
+                 qPrintable(window.backend_label()->text()));
+        QVERIFY2(!window.backend_label()->text().contains(QStringLiteral("CUDA")),
+                 qPrintable(window.backend_label()->text()));
     }
 
     void unreachableRemoteFallsBackWithReason() {

@@ -95,7 +95,8 @@ public:
                 case kRisk: {
                     unsigned left = 0;
                     for (unsigned r = 0; r < 3; ++r) {
-                        if ((risks_ >> r & 1u) && pos_ < kRisks[r].size() && c == static_cast<unsigned char>(kRisks[r][pos_])) {
+                        if ((risks_ >> r & 1u) && pos_ < kRisks[r].size() &&
+                            c == static_cast<unsigned char>(kRisks[r][pos_])) {
                             left |= 1u << r;
                         }
                     }
@@ -107,8 +108,7 @@ public:
                     }
                     return true;
                 }
-                case kDone:
-                    return false;
+                case kDone: return false;
             }
             return false;
         }
@@ -133,8 +133,8 @@ private:
 std::unique_ptr<Constraint> make_shell_constraint() {
     static const std::vector<std::string> lines = {
         "nvidia-smi --query-gpu=index,name,memory.used,memory.total,utilization.gpu --format=csv",
-        "nvidia-smi --query-gpu=index,temperature.gpu,power.draw --format=csv,noheader",
-        "nvidia-smi -q -d MEMORY,ECC", "nvidia-smi topo -m", "nvidia-smi -L"};
+        "nvidia-smi --query-gpu=index,temperature.gpu,power.draw --format=csv,noheader", "nvidia-smi -q -d MEMORY,ECC",
+        "nvidia-smi topo -m", "nvidia-smi -L"};
     auto strip = [](std::string_view t) { return !t.empty() && t[0] == ' ' ? t.substr(1) : t; };
     return std::make_unique<PredicateConstraint>(
         [=](std::string_view t) {
@@ -189,8 +189,9 @@ MaskTiming time_mask(const TokenTrie& trie, const Constraint& c, std::string_vie
 }
 
 void print_mask(const char* vocab, const char* state, const MaskTiming& t) {
-    std::printf("{\"vocab\": \"%s\", \"state\": \"%s\", \"allowed\": %d, \"mask_us\": %.1f, \"brute_force_us\": %.1f}\n",
-                vocab, state, t.allowed, t.median_us, t.brute_us);
+    std::printf(
+        "{\"vocab\": \"%s\", \"state\": \"%s\", \"allowed\": %d, \"mask_us\": %.1f, \"brute_force_us\": %.1f}\n", vocab,
+        state, t.allowed, t.median_us, t.brute_us);
 }
 
 void mask_table(const char* vocab, const TokenTrie& trie, int reps) {
@@ -200,7 +201,8 @@ void mask_table(const char* vocab, const TokenTrie& trie, int reps) {
     print_mask(vocab, "json start", time_mask(trie, json, "", reps));
     const JsonCommandConstraint json_plain(/*use_free_bytes=*/false);
     print_mask(vocab, "json string body", time_mask(trie, json, "{\"command\":\"nvidia-smi -q", reps));
-    print_mask(vocab, "json string body, no free bytes", time_mask(trie, json_plain, "{\"command\":\"nvidia-smi -q", reps));
+    print_mask(vocab, "json string body, no free bytes",
+               time_mask(trie, json_plain, "{\"command\":\"nvidia-smi -q", reps));
     print_mask(vocab, "json risk enum", time_mask(trie, json, "{\"command\":\"df -h\",\"risk\":\"", reps));
     print_mask(vocab, "shell (whole-text adapter) start", time_mask(trie, *shell, "", reps));
     print_mask(vocab, "shell (whole-text adapter) mid", time_mask(trie, *shell, " nvidia-smi --query-gpu=", reps));
@@ -221,10 +223,12 @@ RunTiming run(Context& ctx, const Tokenizer& tok, const TokenTrie& trie, const s
     g.constraint = c;
     g.token_trie = c ? &trie : nullptr;
     RunTiming r;
-    auto stats = generate(ctx, prompt, g, [&](int32_t t) { return tok.is_eog(t); }, [&](int32_t t) {
-        r.text += tok.token_to_piece(t);
-        return true;
-    });
+    auto stats = generate(
+        ctx, prompt, g, [&](int32_t t) { return tok.is_eog(t); },
+        [&](int32_t t) {
+            r.text += tok.token_to_piece(t);
+            return true;
+        });
     if (!stats) {
         std::printf("{\"error\": \"%s\"}\n", stats.error().message.c_str());
         return r;
@@ -255,8 +259,9 @@ int main(int argc, char** argv) {
         std::fprintf(stderr, "sigma-bench-constraint: %s\n", trie.error().message.c_str());
         return 1;
     }
-    std::printf("{\"model\": \"%s\", \"n_vocab\": %d, \"trie_nodes\": %d, \"trie_depth\": %d, \"trie_build_ms\": %.2f}\n",
-                path.c_str(), trie->n_vocab(), trie->n_node(), trie->max_depth(), build_ms);
+    std::printf(
+        "{\"model\": \"%s\", \"n_vocab\": %d, \"trie_nodes\": %d, \"trie_depth\": %d, \"trie_build_ms\": %.2f}\n",
+        path.c_str(), trie->n_vocab(), trie->n_node(), trie->max_depth(), build_ms);
 
     ContextParams cp;
     cp.n_ctx = 512;
@@ -285,10 +290,11 @@ int main(int argc, char** argv) {
             for (char& ch : shown) {
                 if (ch == '"' || ch == '\\' || static_cast<unsigned char>(ch) < 0x20) ch = '\'';
             }
-            std::printf("{\"default_model_generation\": \"%s\", \"threads\": %d, \"tokens\": %d, \"decode_step_ms\": %.3f, "
-                        "\"mask_ms_per_token\": %.4f, \"mask_share_of_step\": %.3f, \"complete\": %s, \"text\": \"%s\"}\n",
-                        k.name, (*ctx)->n_threads(), s.generated_tokens, step_ms, mask_ms,
-                        step_ms > 0 ? mask_ms / step_ms : 0.0, s.constraint_complete ? "true" : "false", shown.c_str());
+            std::printf(
+                "{\"default_model_generation\": \"%s\", \"threads\": %d, \"tokens\": %d, \"decode_step_ms\": %.3f, "
+                "\"mask_ms_per_token\": %.4f, \"mask_share_of_step\": %.3f, \"complete\": %s, \"text\": \"%s\"}\n",
+                k.name, (*ctx)->n_threads(), s.generated_tokens, step_ms, mask_ms,
+                step_ms > 0 ? mask_ms / step_ms : 0.0, s.constraint_complete ? "true" : "false", shown.c_str());
         }
     }
     mask_table("default model", *trie, 200);
@@ -316,8 +322,10 @@ int main(int argc, char** argv) {
         std::fprintf(stderr, "sigma-bench-constraint: %s\n", big.error().message.c_str());
         return 1;
     }
-    std::printf("{\"vocab\": \"synthetic\", \"n_vocab\": %d, \"trie_nodes\": %d, \"trie_depth\": %d, \"trie_build_ms\": %.1f}\n",
-                big->n_vocab(), big->n_node(), big->max_depth(), big_build_ms);
+    std::printf(
+        "{\"vocab\": \"synthetic\", \"n_vocab\": %d, \"trie_nodes\": %d, \"trie_depth\": %d, \"trie_build_ms\": "
+        "%.1f}\n",
+        big->n_vocab(), big->n_node(), big->max_depth(), big_build_ms);
     mask_table("synthetic 128k", *big, 50);
     return 0;
 }

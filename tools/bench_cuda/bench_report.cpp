@@ -47,7 +47,8 @@ std::string Report::text() const {
         for (size_t c = 0; c < head.cells.size(); ++c) out += pad(head.cells[c].first, width[c]) + "  ";
         out += "\n";
         for (const Row& r : rows) {
-            for (size_t c = 0; c < r.cells.size() && c < width.size(); ++c) out += pad(r.cells[c].second, width[c]) + "  ";
+            for (size_t c = 0; c < r.cells.size() && c < width.size(); ++c)
+                out += pad(r.cells[c].second, width[c]) + "  ";
             out += "\n";
         }
     }

@@ -29,7 +29,9 @@ struct Options {
     bool f16_cache = false;  // attention phase: bf16 unless --cache f16
 };
 
-bool has_phase(const Options& o, const char* p) { return ("," + o.phases + ",").find(std::string(",") + p + ",") != std::string::npos; }
+bool has_phase(const Options& o, const char* p) {
+    return ("," + o.phases + ",").find(std::string(",") + p + ",") != std::string::npos;
+}
 
 double median(std::vector<double> v) {
     if (v.empty()) return 0.0;
@@ -37,17 +39,15 @@ double median(std::vector<double> v) {
     return v[v.size() / 2];
 }
 
-double now_s() {
-    return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
-}
+double now_s() { return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count(); }
 
-#define BENCH_TRY(expr)                                                        \
-    do {                                                                       \
-        Status st_ = (expr);                                                   \
-        if (!st_) {                                                            \
-            std::fprintf(stderr, "error: %s\n", st_.error().message.c_str());  \
-            return false;                                                      \
-        }                                                                      \
+#define BENCH_TRY(expr)                                                       \
+    do {                                                                      \
+        Status st_ = (expr);                                                  \
+        if (!st_) {                                                           \
+            std::fprintf(stderr, "error: %s\n", st_.error().message.c_str()); \
+            return false;                                                     \
+        }                                                                     \
     } while (0)
 
 template <typename T>
@@ -83,16 +83,22 @@ struct Bandwidth {
 bool phase_bandwidth(const Options& o, cuda::Stream s, cuda::Timer* timer, int sm, Report& report, Bandwidth& bw) {
     const size_t bytes = size_t{1} << 30;
     void *a = nullptr, *b = nullptr, *sink = nullptr;
-    if (!take(cuda::device_alloc(bytes), a) || !take(cuda::device_alloc(bytes), b) || !take(cuda::device_alloc(64), sink))
+    if (!take(cuda::device_alloc(bytes), a) || !take(cuda::device_alloc(bytes), b) ||
+        !take(cuda::device_alloc(64), sink))
         return false;
     BENCH_TRY(cuda::fill_random_weights(a, TensorType::F32, static_cast<int64_t>(bytes / 4), 1.0f, 3, s));
     const int iters = o.quick ? 5 : 20;
     double ms = 0.0;
-    bool ok = time_events(s, timer, 2, iters, [&](int) { return cuda::copy_device(b, a, bytes, s); }, ms);
+    bool ok = time_events(
+        s, timer, 2, iters, [&](int) { return cuda::copy_device(b, a, bytes, s); }, ms);
     bw.copy_gbs = ok ? 2.0 * bytes / (ms * 1e-3) / 1e9 : 0.0;
-    ok = ok && time_events(s, timer, 2, iters, [&](int) {
-        return cuda::read_probe(static_cast<float*>(sink), static_cast<const float*>(a), bytes / 4, sm, s);
-    }, ms);
+    ok = ok &&
+         time_events(
+             s, timer, 2, iters,
+             [&](int) {
+                 return cuda::read_probe(static_cast<float*>(sink), static_cast<const float*>(a), bytes / 4, sm, s);
+             },
+             ms);
     bw.read_gbs = ok ? bytes / (ms * 1e-3) / 1e9 : 0.0;
     cuda::device_free(a);
     cuda::device_free(b);
@@ -122,8 +128,9 @@ bool phase_attention(const Options& o, cuda::Stream s, cuda::Timer* timer, int s
     void *k = nullptr, *v = nullptr, *q = nullptr, *out = nullptr, *scratch = nullptr, *lens = nullptr;
     const size_t scratch_bytes = cuda::attention_scratch_bytes(16, n_q, d);
     if (!take(cuda::device_alloc(max_elems * 2), k) || !take(cuda::device_alloc(max_elems * 2), v) ||
-        !take(cuda::device_alloc(size_t{16} * n_q * d * 4), q) || !take(cuda::device_alloc(size_t{16} * n_q * d * 4), out) ||
-        !take(cuda::device_alloc(scratch_bytes), scratch) || !take(cuda::device_alloc(16 * 4), lens))
+        !take(cuda::device_alloc(size_t{16} * n_q * d * 4), q) ||
+        !take(cuda::device_alloc(size_t{16} * n_q * d * 4), out) || !take(cuda::device_alloc(scratch_bytes), scratch) ||
+        !take(cuda::device_alloc(16 * 4), lens))
         return false;
     BENCH_TRY(cuda::fill_random_weights(k, tt, static_cast<int64_t>(max_elems), 1.0f, 5, s));
     BENCH_TRY(cuda::fill_random_weights(v, tt, static_cast<int64_t>(max_elems), 1.0f, 6, s));
@@ -147,22 +154,31 @@ bool phase_attention(const Options& o, cuda::Stream s, cuda::Timer* timer, int s
                 const size_t case_k = static_cast<size_t>(batch) * prefix * l.n_k * d;
                 const size_t case_v = static_cast<size_t>(batch) * prefix * l.n_v * d;
                 const size_t bytes = (case_k + case_v) * 2;
-                const int rot = static_cast<int>(std::clamp<size_t>((size_t{512} << 20) / bytes, 1, std::min<size_t>(k_elems / case_k, 32)));
+                const int rot = static_cast<int>(
+                    std::clamp<size_t>((size_t{512} << 20) / bytes, 1, std::min<size_t>(k_elems / case_k, 32)));
                 const int iters = o.quick ? 20 : 100;
                 double ms = 0.0;
-                bool ok = time_events(s, timer, 5, iters, [&](int i) {
-                    const size_t r = static_cast<size_t>(i % rot);
-                    return cuda::attention(static_cast<float*>(out), static_cast<const float*>(q),
-                                           static_cast<const uint16_t*>(k) + r * case_k,
-                                           static_cast<const uint16_t*>(v) + r * case_v, ct,
-                                           static_cast<const int32_t*>(lens), sh, static_cast<float*>(scratch),
-                                           scratch_bytes, sm, s);
-                }, ms);
+                bool ok = time_events(
+                    s, timer, 5, iters,
+                    [&](int i) {
+                        const size_t r = static_cast<size_t>(i % rot);
+                        return cuda::attention(static_cast<float*>(out), static_cast<const float*>(q),
+                                               static_cast<const uint16_t*>(k) + r * case_k,
+                                               static_cast<const uint16_t*>(v) + r * case_v, ct,
+                                               static_cast<const int32_t*>(lens), sh, static_cast<float*>(scratch),
+                                               scratch_bytes, sm, s);
+                    },
+                    ms);
                 if (!ok) return false;
                 const double us = ms * 1e3, gbs = bytes / (ms * 1e-3) / 1e9;
                 Row row;
-                row.str("layout", l.name).num("batch", batch, 0).num("prefix", prefix, 0).num("KV MB", bytes / 1e6, 1)
-                    .num("us", us, 1).num("GB/s", gbs, 0).num("% read bw", 100.0 * gbs / bw.read_gbs, 0)
+                row.str("layout", l.name)
+                    .num("batch", batch, 0)
+                    .num("prefix", prefix, 0)
+                    .num("KV MB", bytes / 1e6, 1)
+                    .num("us", us, 1)
+                    .num("GB/s", gbs, 0)
+                    .num("% read bw", 100.0 * gbs / bw.read_gbs, 0)
                     .num("% copy bw", 100.0 * gbs / bw.copy_gbs, 0);
                 if (l.n_k == 16) {
                     std_us = us;
@@ -234,10 +250,14 @@ bool phase_model(const Options& o, const Bandwidth& bw, Report& report) {
                     const double bytes = static_cast<double>(bench::decode_step_bytes(model));
                     const double floor_ms = bytes / (bw.copy_gbs * 1e9) * 1e3;
                     const double med = median(ms);
-                    report.add("decode step (batch 1, token in, token out)",
-                               Row().str("model", name).num("prefix", prefix, 0).num("GB read", bytes / 1e9, 2)
-                                   .num("floor ms", floor_ms, 3).num("ms/token", med, 3).num("x floor", med / floor_ms, 2)
-                                   .num("tok/s", 1e3 / med, 0));
+                    report.add("decode step (batch 1, token in, token out)", Row()
+                                                                                 .str("model", name)
+                                                                                 .num("prefix", prefix, 0)
+                                                                                 .num("GB read", bytes / 1e9, 2)
+                                                                                 .num("floor ms", floor_ms, 3)
+                                                                                 .num("ms/token", med, 3)
+                                                                                 .num("x floor", med / floor_ms, 2)
+                                                                                 .num("tok/s", 1e3 / med, 0));
                 }
             }
             if (prefill) {
@@ -259,8 +279,9 @@ bool phase_model(const Options& o, const Bandwidth& bw, Report& report) {
                     if (r > 0) sec.push_back(b - a);  // the first run warms cuBLAS up
                 }
                 const double s = median(sec);
-                report.add("prefill (2048-token prompt, chunks of 512)",
-                           Row().str("model", name).num("s", s, 3).num("tok/s", n / s, 0).num("TFLOP/s", flops / s / 1e12, 1));
+                report.add(
+                    "prefill (2048-token prompt, chunks of 512)",
+                    Row().str("model", name).num("s", s, 3).num("tok/s", n / s, 0).num("TFLOP/s", flops / s / 1e12, 1));
             }
         }
     }
@@ -287,8 +308,9 @@ bool parse(int argc, char** argv, Options& o) {
 int main(int argc, char** argv) {
     Options o;
     if (!parse(argc, argv, o)) {
-        std::fprintf(stderr, "usage: sigma-bench-cuda [--json FILE] [--phases bw,attn,decode,prefill] [--quick] "
-                             "[--cache bf16|f16]\n");
+        std::fprintf(stderr,
+                     "usage: sigma-bench-cuda [--json FILE] [--phases bw,attn,decode,prefill] [--quick] "
+                     "[--cache bf16|f16]\n");
         return 2;
     }
     if (cuda::device_count() == 0) {
@@ -306,7 +328,9 @@ int main(int argc, char** argv) {
     cuda::Timer* timer = nullptr;
     if (!take(cuda::stream_create(), s) || !take(cuda::timer_create(), timer)) return 1;
     Report report;
-    report.add("device", Row().str("name", info->name).num("SMs", info->sm_count, 0)
+    report.add("device", Row()
+                             .str("name", info->name)
+                             .num("SMs", info->sm_count, 0)
                              .num("GiB", static_cast<double>(info->total_bytes) / (1u << 30), 1));
     Bandwidth bw;
     bool ok = true;

@@ -13,7 +13,9 @@
 namespace sigma::datagen {
 
 namespace {
-size_t scaled(size_t base, double scale) { return std::max<size_t>(1, static_cast<size_t>(std::lround(static_cast<double>(base) * scale))); }
+size_t scaled(size_t base, double scale) {
+    return std::max<size_t>(1, static_cast<size_t>(std::lround(static_cast<double>(base) * scale)));
+}
 }  // namespace
 
 bool generate_all(const domain::ExampleCorpus& corpus, const DatagenOptions& options, DatagenResult* result,

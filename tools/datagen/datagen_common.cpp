@@ -15,7 +15,9 @@ uint64_t Rng::next() {
 
 size_t Rng::below(size_t n) { return n == 0 ? 0 : static_cast<size_t>(next() % n); }
 
-int Rng::range(int lo, int hi) { return hi <= lo ? lo : lo + static_cast<int>(below(static_cast<size_t>(hi - lo + 1))); }
+int Rng::range(int lo, int hi) {
+    return hi <= lo ? lo : lo + static_cast<int>(below(static_cast<size_t>(hi - lo + 1)));
+}
 
 bool Rng::chance(double p) { return static_cast<double>(next() >> 11) * (1.0 / 9007199254740992.0) < p; }
 

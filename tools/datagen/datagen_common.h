@@ -19,11 +19,13 @@ class Rng {
 public:
     explicit Rng(uint64_t seed) : state_(seed) {}
     uint64_t next();
-    size_t below(size_t n);  // uniform in [0, n); 0 when n == 0
+    size_t below(size_t n);     // uniform in [0, n); 0 when n == 0
     int range(int lo, int hi);  // inclusive
     bool chance(double p);
     template <class T>
-    const T& pick(const std::vector<T>& v) { return v[below(v.size())]; }
+    const T& pick(const std::vector<T>& v) {
+        return v[below(v.size())];
+    }
     Rng fork(std::string_view salt);  // an independent stream derived from this one and a label
 
 private:
@@ -40,8 +42,8 @@ struct Example {
     std::string family;  // e.g. "cmd/nvsmi.temperature/p2"
     std::string request;
     std::vector<domain::ChatTurn> messages;
-    std::string risk;    // commands: the validator's class
-    domain::Json eval;   // suite-format record (without "id"); null when the example has none
+    std::string risk;   // commands: the validator's class
+    domain::Json eval;  // suite-format record (without "id"); null when the example has none
 };
 
 struct GenCounts {

@@ -24,56 +24,100 @@ struct Named {
 // skipped at run time, so a pack from another driver cannot produce an invalid command.
 const std::vector<Named>& gpu_fields() {
     static const std::vector<Named> f = {
-        {"name", "name"}, {"index", "index"}, {"uuid", "UUID"}, {"serial", "serial number"},
-        {"pci.bus_id", "PCI bus id"}, {"driver_version", "driver version"}, {"vbios_version", "VBIOS version"},
-        {"memory.total", "total memory"}, {"memory.used", "used memory"}, {"memory.free", "free memory"},
-        {"memory.reserved", "reserved memory"}, {"utilization.gpu", "GPU utilization"},
-        {"utilization.memory", "memory utilization"}, {"temperature.gpu", "temperature"},
-        {"temperature.memory", "memory temperature"}, {"power.draw", "power draw"}, {"power.limit", "power limit"},
-        {"power.max_limit", "maximum power limit"}, {"power.default_limit", "default power limit"},
-        {"enforced.power.limit", "enforced power limit"}, {"fan.speed", "fan speed"}, {"pstate", "performance state"},
-        {"clocks.sm", "SM clock"}, {"clocks.mem", "memory clock"}, {"clocks.gr", "graphics clock"},
-        {"clocks.max.sm", "maximum SM clock"}, {"clocks.max.mem", "maximum memory clock"},
-        {"persistence_mode", "persistence mode"}, {"compute_mode", "compute mode"},
-        {"ecc.mode.current", "current ECC mode"}, {"ecc.errors.corrected.volatile.total", "corrected ECC errors since boot"},
+        {"name", "name"},
+        {"index", "index"},
+        {"uuid", "UUID"},
+        {"serial", "serial number"},
+        {"pci.bus_id", "PCI bus id"},
+        {"driver_version", "driver version"},
+        {"vbios_version", "VBIOS version"},
+        {"memory.total", "total memory"},
+        {"memory.used", "used memory"},
+        {"memory.free", "free memory"},
+        {"memory.reserved", "reserved memory"},
+        {"utilization.gpu", "GPU utilization"},
+        {"utilization.memory", "memory utilization"},
+        {"temperature.gpu", "temperature"},
+        {"temperature.memory", "memory temperature"},
+        {"power.draw", "power draw"},
+        {"power.limit", "power limit"},
+        {"power.max_limit", "maximum power limit"},
+        {"power.default_limit", "default power limit"},
+        {"enforced.power.limit", "enforced power limit"},
+        {"fan.speed", "fan speed"},
+        {"pstate", "performance state"},
+        {"clocks.sm", "SM clock"},
+        {"clocks.mem", "memory clock"},
+        {"clocks.gr", "graphics clock"},
+        {"clocks.max.sm", "maximum SM clock"},
+        {"clocks.max.mem", "maximum memory clock"},
+        {"persistence_mode", "persistence mode"},
+        {"compute_mode", "compute mode"},
+        {"ecc.mode.current", "current ECC mode"},
+        {"ecc.errors.corrected.volatile.total", "corrected ECC errors since boot"},
         {"ecc.errors.uncorrected.volatile.total", "uncorrected ECC errors since boot"},
         {"ecc.errors.uncorrected.aggregate.total", "lifetime uncorrected ECC errors"},
-        {"retired_pages.pending", "pending page retirement"}, {"mig.mode.current", "current MIG mode"},
-        {"pcie.link.gen.current", "current PCIe generation"}, {"pcie.link.width.current", "current PCIe link width"},
-        {"pcie.link.gen.max", "maximum PCIe generation"}, {"clocks_event_reasons.active", "active clock event reasons"},
+        {"retired_pages.pending", "pending page retirement"},
+        {"mig.mode.current", "current MIG mode"},
+        {"pcie.link.gen.current", "current PCIe generation"},
+        {"pcie.link.width.current", "current PCIe link width"},
+        {"pcie.link.gen.max", "maximum PCIe generation"},
+        {"clocks_event_reasons.active", "active clock event reasons"},
         {"clocks_event_reasons.hw_thermal_slowdown", "hardware thermal slowdown flag"},
-        {"clocks_event_reasons.sw_power_cap", "software power cap flag"}, {"count", "GPU count"},
-        {"timestamp", "timestamp"}, {"display_mode", "display mode"}, {"encoder.stats.sessionCount", "encoder session count"},
+        {"clocks_event_reasons.sw_power_cap", "software power cap flag"},
+        {"count", "GPU count"},
+        {"timestamp", "timestamp"},
+        {"display_mode", "display mode"},
+        {"encoder.stats.sessionCount", "encoder session count"},
     };
     return f;
 }
 
 const std::vector<Named>& app_fields() {
-    static const std::vector<Named> f = {{"pid", "PID"}, {"process_name", "process name"}, {"used_memory", "used memory"},
-                                         {"gpu_uuid", "GPU UUID"}, {"gpu_bus_id", "GPU bus id"}, {"gpu_name", "GPU name"}};
+    static const std::vector<Named> f = {
+        {"pid", "PID"},           {"process_name", "process name"}, {"used_memory", "used memory"},
+        {"gpu_uuid", "GPU UUID"}, {"gpu_bus_id", "GPU bus id"},     {"gpu_name", "GPU name"}};
     return f;
 }
 
 const std::vector<Named>& formats() {
-    static const std::vector<Named> f = {{"csv", "as CSV"}, {"csv", "in csv format"}, {"csv,noheader", "as CSV without a header"},
-                                         {"csv,noheader,nounits", "without header or units"}, {"csv,nounits", "as CSV without units"},
-                                         {"csv,noheader,nounits", "as bare values"}, {"csv", ""}};
+    static const std::vector<Named> f = {{"csv", "as CSV"},
+                                         {"csv", "in csv format"},
+                                         {"csv,noheader", "as CSV without a header"},
+                                         {"csv,noheader,nounits", "without header or units"},
+                                         {"csv,nounits", "as CSV without units"},
+                                         {"csv,noheader,nounits", "as bare values"},
+                                         {"csv", ""}};
     return f;
 }
 
 const std::vector<Named>& sections() {
-    static const std::vector<Named> f = {
-        {"MEMORY", "memory"}, {"UTILIZATION", "utilization"}, {"ECC", "ECC"}, {"TEMPERATURE", "temperature"},
-        {"POWER", "power"}, {"CLOCK", "clock"}, {"COMPUTE", "compute mode"}, {"PIDS", "process"},
-        {"PERFORMANCE", "performance and throttling"}, {"PAGE_RETIREMENT", "page retirement"},
-        {"ACCOUNTING", "accounting"}, {"VOLTAGE", "voltage"}, {"ROW_REMAPPER", "row remapper"},
-        {"ENCODER_STATS", "encoder statistics"}, {"GSP_FIRMWARE_VERSION", "GSP firmware version"}};
+    static const std::vector<Named> f = {{"MEMORY", "memory"},
+                                         {"UTILIZATION", "utilization"},
+                                         {"ECC", "ECC"},
+                                         {"TEMPERATURE", "temperature"},
+                                         {"POWER", "power"},
+                                         {"CLOCK", "clock"},
+                                         {"COMPUTE", "compute mode"},
+                                         {"PIDS", "process"},
+                                         {"PERFORMANCE", "performance and throttling"},
+                                         {"PAGE_RETIREMENT", "page retirement"},
+                                         {"ACCOUNTING", "accounting"},
+                                         {"VOLTAGE", "voltage"},
+                                         {"ROW_REMAPPER", "row remapper"},
+                                         {"ENCODER_STATS", "encoder statistics"},
+                                         {"GSP_FIRMWARE_VERSION", "GSP firmware version"}};
     return f;
 }
 
 const std::vector<Named>& dmon_groups() {
-    static const std::vector<Named> f = {{"pu", "power and utilization"}, {"u", "utilization"}, {"p", "power and temperature"},
-                                         {"c", "clock"}, {"m", "memory"}, {"e", "ECC and PCIe replay"}, {"t", "PCIe throughput"},
+    static const std::vector<Named> f = {{"pu", "power and utilization"},
+                                         {"u", "utilization"},
+                                         {"p", "power and temperature"},
+                                         {"c", "clock"},
+                                         {"m", "memory"},
+                                         {"e", "ECC and PCIe replay"},
+                                         {"t", "PCIe throughput"},
                                          {"pucm", "power, utilization, clock and memory"}};
     return f;
 }
@@ -111,34 +155,46 @@ void field_slots(const std::vector<Named>& pool, size_t max_n, const std::string
 }
 
 Slots make_slots(Rng& rng, const std::vector<Named>& gpu_pool) {
-    static const std::vector<std::string> dirs = {"/var/log", "/data", "/home", "/tmp", "/opt/models", "/scratch", "/var/lib/docker",
-                                                  "/mnt/datasets", "/srv/checkpoints", "/var/cache", "/home/ubuntu", "/raid/ckpt"};
-    static const std::vector<std::string> logs = {"/var/log/syslog", "/var/log/nginx/access.log", "/var/log/messages", "app.log",
-                                                  "/var/log/kern.log", "train.log", "/var/log/auth.log", "/var/log/nginx/error.log"};
-    static const std::vector<std::string> ns = {"default", "prod", "staging", "kube-system", "ml-train", "inference", "monitoring",
-                                                "gpu-operator", "ingress-nginx", "research", "dev"};
-    static const std::vector<std::string> pods = {"trainer-0", "api-7d9f8c6b5-x2kqp", "web-5f6d7c8b9-abcde", "worker-2",
-                                                  "llm-serve-6c8d9-7zq", "redis-0", "postgres-1", "nccl-test-launcher",
-                                                  "etl-job-28391-k2p9d", "prometheus-server-0"};
-    static const std::vector<std::string> deploys = {"api", "web", "llm-serve", "gateway", "worker", "frontend", "ingest", "scheduler"};
-    static const std::vector<std::string> units = {"nginx", "docker", "kubelet", "sshd", "nvidia-persistenced", "containerd",
-                                                   "nvidia-fabricmanager", "dcgm", "postgresql", "slurmd", "chronyd"};
-    static const std::vector<std::string> hosts = {"gpu-node-01", "node14", "db01.internal", "10.0.0.12", "backup-host",
-                                                   "compute-7", "dgx-a100-03", "login01"};
-    static const std::vector<std::string> domains = {"example.com", "api.example.com", "registry.internal.example.org",
-                                                     "github.com", "login.microsoftonline.com", "grafana.example.net"};
+    static const std::vector<std::string> dirs = {"/var/log",         "/data",      "/home",           "/tmp",
+                                                  "/opt/models",      "/scratch",   "/var/lib/docker", "/mnt/datasets",
+                                                  "/srv/checkpoints", "/var/cache", "/home/ubuntu",    "/raid/ckpt"};
+    static const std::vector<std::string> logs = {"/var/log/syslog",   "/var/log/nginx/access.log", "/var/log/messages",
+                                                  "app.log",           "/var/log/kern.log",         "train.log",
+                                                  "/var/log/auth.log", "/var/log/nginx/error.log"};
+    static const std::vector<std::string> ns = {"default",       "prod",      "staging",    "kube-system",
+                                                "ml-train",      "inference", "monitoring", "gpu-operator",
+                                                "ingress-nginx", "research",  "dev"};
+    static const std::vector<std::string> pods = {"trainer-0",          "api-7d9f8c6b5-x2kqp", "web-5f6d7c8b9-abcde",
+                                                  "worker-2",           "llm-serve-6c8d9-7zq", "redis-0",
+                                                  "postgres-1",         "nccl-test-launcher",  "etl-job-28391-k2p9d",
+                                                  "prometheus-server-0"};
+    static const std::vector<std::string> deploys = {"api",    "web",      "llm-serve", "gateway",
+                                                     "worker", "frontend", "ingest",    "scheduler"};
+    static const std::vector<std::string> units = {
+        "nginx", "docker",     "kubelet", "sshd",   "nvidia-persistenced", "containerd", "nvidia-fabricmanager",
+        "dcgm",  "postgresql", "slurmd",  "chronyd"};
+    static const std::vector<std::string> hosts = {"gpu-node-01", "node14",    "db01.internal", "10.0.0.12",
+                                                   "backup-host", "compute-7", "dgx-a100-03",   "login01"};
+    static const std::vector<std::string> domains = {
+        "example.com", "api.example.com",           "registry.internal.example.org",
+        "github.com",  "login.microsoftonline.com", "grafana.example.net"};
     static const std::vector<std::string> ifaces = {"eth0", "ens5", "ib0", "bond0", "enp65s0f0", "eno1"};
-    static const std::vector<std::string> patterns = {"ERROR", "timeout", "Xid", "OutOfMemory", "refused", "panic", "WARN",
-                                                      "segfault", "NCCL", "denied"};
+    static const std::vector<std::string> patterns = {"ERROR", "timeout", "Xid",      "OutOfMemory", "refused",
+                                                      "panic", "WARN",    "segfault", "NCCL",        "denied"};
     static const std::vector<std::string> pattern2s = {"INFO", "DEBUG", "localhost", "8081", "false"};
-    static const std::vector<std::string> procs = {"python3", "nginx", "java", "dockerd", "postgres", "torchrun", "redis-server"};
-    static const std::vector<std::string> images = {"nvidia/cuda:12.4.1-base-ubuntu22.04", "nvcr.io/nvidia/pytorch:24.05-py3",
-                                                    "ubuntu:22.04", "nvidia/cuda:12.2.0-runtime-ubuntu22.04"};
-    static const std::vector<std::string> containers = {"web", "api", "redis", "trainer", "db", "grafana", "prometheus"};
+    static const std::vector<std::string> procs = {"python3",  "nginx",    "java",        "dockerd",
+                                                   "postgres", "torchrun", "redis-server"};
+    static const std::vector<std::string> images = {"nvidia/cuda:12.4.1-base-ubuntu22.04",
+                                                    "nvcr.io/nvidia/pytorch:24.05-py3", "ubuntu:22.04",
+                                                    "nvidia/cuda:12.2.0-runtime-ubuntu22.04"};
+    static const std::vector<std::string> containers = {"web", "api",     "redis",     "trainer",
+                                                        "db",  "grafana", "prometheus"};
     static const std::vector<std::string> exts = {".log", ".py", ".json", ".yaml", ".conf", ".tar.gz", ".pt", ".csv"};
     static const std::vector<std::string> disks = {"/dev/sda", "/dev/sdb", "/dev/nvme0n1", "/dev/nvme1n1"};
-    static const std::vector<std::string> nodes = {"gpu-node-01", "gpu-node-07", "worker-3", "aks-gpu-12345678-vmss000002", "node14"};
-    static const std::vector<std::string> buses = {"0000:3b:00.0", "0000:86:00.0", "0000:af:00.0", "0000:18:00.0", "0000:d8:00.0"};
+    static const std::vector<std::string> nodes = {"gpu-node-01", "gpu-node-07", "worker-3",
+                                                   "aks-gpu-12345678-vmss000002", "node14"};
+    static const std::vector<std::string> buses = {"0000:3b:00.0", "0000:86:00.0", "0000:af:00.0", "0000:18:00.0",
+                                                   "0000:d8:00.0"};
     Slots s;
     const int gpu = rng.range(0, 7);
     int gpu2 = rng.range(0, 7);
@@ -164,16 +220,20 @@ Slots make_slots(Rng& rng, const std::vector<Named>& gpu_pool) {
     const int lo = rng.range(6, 14) * 100;
     s["clk_lo"] = std::to_string(lo);
     s["clk_hi"] = std::to_string(lo + rng.range(2, 8) * 100);
-    s["file"] = rng.pick(std::vector<std::string>{"gpu-report.txt", "/tmp/nvsmi.txt", "smi.log", "/var/tmp/gpu_state.txt"});
+    s["file"] =
+        rng.pick(std::vector<std::string>{"gpu-report.txt", "/tmp/nvsmi.txt", "smi.log", "/var/tmp/gpu_state.txt"});
     s["bus"] = rng.pick(buses);
     s["dir"] = rng.pick(dirs);
     std::string d2 = rng.pick(dirs);
     s["dir2"] = d2 == s["dir"] ? "/backup" : d2;
     s["log"] = rng.pick(logs);
-    s["conf"] = rng.pick(std::vector<std::string>{"/etc/nginx/nginx.conf", "config.yaml", "/etc/app/app.conf", "settings.ini"});
+    s["conf"] =
+        rng.pick(std::vector<std::string>{"/etc/nginx/nginx.conf", "config.yaml", "/etc/app/app.conf", "settings.ini"});
     s["script"] = rng.pick(std::vector<std::string>{"deploy.sh", "run.sh", "backup.sh", "./start.sh"});
-    s["cert"] = rng.pick(std::vector<std::string>{"server.crt", "/etc/ssl/certs/site.pem", "tls.crt", "/etc/nginx/ssl/cert.pem"});
-    s["tarball"] = rng.pick(std::vector<std::string>{"backup.tar.gz", "logs.tgz", "/tmp/archive.tar.gz", "release.tar.gz"});
+    s["cert"] = rng.pick(
+        std::vector<std::string>{"server.crt", "/etc/ssl/certs/site.pem", "tls.crt", "/etc/nginx/ssl/cert.pem"});
+    s["tarball"] =
+        rng.pick(std::vector<std::string>{"backup.tar.gz", "logs.tgz", "/tmp/archive.tar.gz", "release.tar.gz"});
     s["size"] = rng.pick(std::vector<std::string>{"100M", "500M", "1G", "2G", "10G", "50M"});
     s["days"] = std::to_string(rng.pick(std::vector<int>{3, 7, 14, 30, 60, 90}));
     s["ext"] = rng.pick(exts);
@@ -185,7 +245,8 @@ Slots make_slots(Rng& rng, const std::vector<Named>& gpu_pool) {
     s["unit"] = rng.pick(units);
     s["host"] = rng.pick(hosts);
     s["domain"] = rng.pick(domains);
-    s["url"] = "https://" + rng.pick(domains) + rng.pick(std::vector<std::string>{"/", "/healthz", "/api/v1/status", "/login"});
+    s["url"] = "https://" + rng.pick(domains) +
+               rng.pick(std::vector<std::string>{"/", "/healthz", "/api/v1/status", "/login"});
     s["ip"] = rng.pick(std::vector<std::string>{"8.8.8.8", "1.1.1.1", "10.0.0.2", "192.168.1.1", "10.96.0.10"});
     s["port"] = std::to_string(rng.pick(std::vector<int>{22, 80, 443, 3000, 5432, 6379, 8080, 8443, 9090, 29500}));
     s["iface"] = rng.pick(ifaces);
@@ -251,10 +312,10 @@ void generate_commands(const domain::ExampleCorpus& corpus, const CmdGenOptions&
                 }
                 std::string request = tidy(fill(intent->phrasings[p], slots));
                 // Light framing operators add around a request; the template's words stay the core.
-                static const std::vector<std::string> before = {"", "", "", "", "", "hey, ", "quick one: ", "on this node, ",
-                                                                "need help: ", "please "};
-                static const std::vector<std::string> after = {"", "", "", "", "", " please", " on this server", " thanks",
-                                                               " (bash)", " on the box"};
+                static const std::vector<std::string> before = {
+                    "", "", "", "", "", "hey, ", "quick one: ", "on this node, ", "need help: ", "please "};
+                static const std::vector<std::string> after = {
+                    "", "", "", "", "", " please", " on this server", " thanks", " (bash)", " on the box"};
                 request = rng.pick(before) + request + rng.pick(after);
                 if (rng.chance(0.5)) request = capitalise(request);
                 RequestStyle style;

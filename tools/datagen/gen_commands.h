@@ -28,7 +28,7 @@ const std::vector<CmdIntent>& shell_intents();
 
 struct CmdGenOptions {
     uint64_t seed = 1;
-    size_t per_phrasing = 8;  // slot draws per (intent, phrasing)
+    size_t per_phrasing = 8;    // slot draws per (intent, phrasing)
     double typo_rate = 0.12;    // requests with one typo (request_style.h)
     double slice_share = 0.85;  // prompts that carry the catalogue slice, as the pipeline's do
 };

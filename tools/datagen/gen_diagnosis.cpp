@@ -27,14 +27,22 @@ std::string hex(Rng& rng, int digits) {
 
 Slots log_slots(Rng& rng) {
     Slots s;
-    static const std::vector<std::string> hosts = {"node14", "gpu-node-07", "dgx-a100-03", "worker-3", "ip-10-0-3-17", "hpc-gpu-112", "web-01"};
-    static const std::vector<std::string> procs = {"python3", "python", "torchrun", "java", "node", "postgres", "nginx", "pt_main_thread"};
-    static const std::vector<std::string> units = {"nginx", "myapp", "kubelet", "nvidia-fabricmanager", "postgresql", "dcgm-exporter", "gunicorn", "slurmd"};
-    static const std::vector<std::string> pods = {"trainer-0", "api-7d9f8c6b5-x2kqp", "web-5f6d7c8b9-abcde", "worker-2", "llm-serve-6c8d9-7zq"};
-    static const std::vector<std::string> images = {"registry.example.com/team/app:1.4.2", "nvcr.io/nvidia/pytorch:24.05-py3", "ghcr.io/acme/api:v2", "myrepo/worker:latest"};
+    static const std::vector<std::string> hosts = {"node14",       "gpu-node-07", "dgx-a100-03", "worker-3",
+                                                   "ip-10-0-3-17", "hpc-gpu-112", "web-01"};
+    static const std::vector<std::string> procs = {"python3", "python",   "torchrun", "java",
+                                                   "node",    "postgres", "nginx",    "pt_main_thread"};
+    static const std::vector<std::string> units = {"nginx",      "myapp",         "kubelet",  "nvidia-fabricmanager",
+                                                   "postgresql", "dcgm-exporter", "gunicorn", "slurmd"};
+    static const std::vector<std::string> pods = {"trainer-0", "api-7d9f8c6b5-x2kqp", "web-5f6d7c8b9-abcde", "worker-2",
+                                                  "llm-serve-6c8d9-7zq"};
+    static const std::vector<std::string> images = {"registry.example.com/team/app:1.4.2",
+                                                    "nvcr.io/nvidia/pytorch:24.05-py3", "ghcr.io/acme/api:v2",
+                                                    "myrepo/worker:latest"};
     static const std::vector<std::string> users = {"admin", "test", "oracle", "ubuntu", "postgres", "git", "user1"};
-    static const std::vector<std::string> domains = {"api.example.com", "registry.internal", "pypi.org", "db.prod.svc.cluster.local", "auth.example.net"};
-    static const std::vector<std::string> paths = {"/data/ckpt/step_12000.pt", "/var/lib/app/cache.db", "/tmp/out.bin", "/mnt/shared/results.csv", "/etc/app/app.conf"};
+    static const std::vector<std::string> domains = {"api.example.com", "registry.internal", "pypi.org",
+                                                     "db.prod.svc.cluster.local", "auth.example.net"};
+    static const std::vector<std::string> paths = {"/data/ckpt/step_12000.pt", "/var/lib/app/cache.db", "/tmp/out.bin",
+                                                   "/mnt/shared/results.csv", "/etc/app/app.conf"};
     const char* buses[] = {"0000:3b:00", "0000:86:00", "0000:af:00", "0000:18:00", "0000:d8:00", "0000:5e:00"};
     s["pci"] = buses[rng.below(6)];
     s["pcis"] = s["pci"].substr(5);
@@ -57,7 +65,8 @@ Slots log_slots(Rng& rng) {
     s["image"] = rng.pick(images);
     s["age"] = std::to_string(rng.range(1, 59)) + rng.pick(std::vector<std::string>{"s", "m", "h"});
     s["user"] = rng.pick(users);
-    s["ip"] = std::to_string(rng.range(11, 223)) + "." + std::to_string(rng.range(0, 255)) + "." + std::to_string(rng.range(0, 255)) + "." + std::to_string(rng.range(1, 254));
+    s["ip"] = std::to_string(rng.range(11, 223)) + "." + std::to_string(rng.range(0, 255)) + "." +
+              std::to_string(rng.range(0, 255)) + "." + std::to_string(rng.range(1, 254));
     s["port"] = std::to_string(rng.range(1024, 65000));
     s["port2"] = std::to_string(rng.range(1024, 65000));
     s["domain"] = rng.pick(domains);
@@ -83,8 +92,12 @@ struct Framer {
         char buf[96];
         if (kernel && style == 0) std::snprintf(buf, sizeof buf, "[Tue Nov 18 %02d:%02d:%02d 2025] ", h, m, sec);
         else if (kernel && style == 1) std::snprintf(buf, sizeof buf, "[%12.6f] ", 1200.0 + mono);
-        else if (style == 3) std::snprintf(buf, sizeof buf, "2025-11-18T%02d:%02d:%02d.%06d+00:00 %s %s: ", h, m, sec, static_cast<int>(rng.below(999999)), host.c_str(), kernel ? "kernel" : program.c_str());
-        else std::snprintf(buf, sizeof buf, "Nov 18 %02d:%02d:%02d %s %s: ", h, m, sec, host.c_str(), kernel ? "kernel" : program.c_str());
+        else if (style == 3)
+            std::snprintf(buf, sizeof buf, "2025-11-18T%02d:%02d:%02d.%06d+00:00 %s %s: ", h, m, sec,
+                          static_cast<int>(rng.below(999999)), host.c_str(), kernel ? "kernel" : program.c_str());
+        else
+            std::snprintf(buf, sizeof buf, "Nov 18 %02d:%02d:%02d %s %s: ", h, m, sec, host.c_str(),
+                          kernel ? "kernel" : program.c_str());
         return buf;
     }
 
@@ -120,10 +133,11 @@ std::string join_lines(const std::vector<std::string>& lines) {
 std::string answer_for(const domain::SignatureCategory* c, Rng& rng) {
     if (!c) {
         return domain::format_diagnosis_answer(
-            "unknown", rng.pick(std::vector<std::string>{
-                           "No known failure signature matches these lines; they look like routine messages.",
-                           "Nothing in this excerpt identifies a known problem: the lines are normal startup and status output.",
-                           "The rules found no strong signature, and the lines themselves show no error."}),
+            "unknown",
+            rng.pick(std::vector<std::string>{
+                "No known failure signature matches these lines; they look like routine messages.",
+                "Nothing in this excerpt identifies a known problem: the lines are normal startup and status output.",
+                "The rules found no strong signature, and the lines themselves show no error."}),
             {"Collect the log around the time the problem was seen (journalctl --since, kubectl logs --previous).",
              rng.pick(std::vector<std::string>{"Paste the lines with the first error, not only the last messages.",
                                                "Include kernel messages (dmesg -T) if hardware is suspected."})});
@@ -138,7 +152,8 @@ std::string answer_for(const domain::SignatureCategory* c, Rng& rng) {
     std::vector<std::string> steps;
     for (const auto& r : c->remediation)
         if (steps.empty() || rng.chance(0.75)) steps.push_back(r);
-    if (!c->commands.empty() && rng.chance(0.4)) steps.push_back("Run `" + rng.pick(c->commands) + "` to collect more evidence.");
+    if (!c->commands.empty() && rng.chance(0.4))
+        steps.push_back("Run `" + rng.pick(c->commands) + "` to collect more evidence.");
     return domain::format_diagnosis_answer(c->id, cause, steps);
 }
 
@@ -174,7 +189,8 @@ void generate_diagnosis(const DiagGenOptions& options, CorpusWriter& out, GenCou
     const auto& noise = noise_lines();
     Rng rng(options.seed ^ hash_text("diagnosis"));
 
-    auto build = [&](const std::string& intended, const std::string& family, const std::vector<const std::string*>& problem) {
+    auto build = [&](const std::string& intended, const std::string& family,
+                     const std::vector<const std::string*>& problem) {
         const Slots slots = log_slots(rng);
         Framer f;
         f.style = static_cast<int>(rng.below(4));
@@ -220,7 +236,8 @@ void generate_diagnosis(const DiagGenOptions& options, CorpusWriter& out, GenCou
         for (size_t t = 0; t < templates.size(); ++t) {
             for (size_t draw = 0; draw < options.per_template; ++draw) {
                 std::vector<const std::string*> problem{&templates[t]};
-                if (templates.size() > 1 && rng.chance(0.4)) problem.push_back(&templates[(t + 1 + rng.below(templates.size() - 1)) % templates.size()]);
+                if (templates.size() > 1 && rng.chance(0.4))
+                    problem.push_back(&templates[(t + 1 + rng.below(templates.size() - 1)) % templates.size()]);
                 if (!companions.empty() && rng.chance(options.second_problem_rate)) {
                     const auto& other = *rng.pick(companions);
                     problem.push_back(&rng.pick(other));

@@ -11,9 +11,14 @@ namespace sigma::datagen {
 namespace {
 
 const std::vector<std::string>& question_forms() {
-    static const std::vector<std::string> q = {
-        "what does `{cmd}` do?", "explain {cmd}", "what is `{cmd}` for?", "explain this command: {cmd}",
-        "what happens if I run {cmd}?", "meaning of `{cmd}`", "is `{cmd}` safe to run? what does it do", "describe: {cmd}"};
+    static const std::vector<std::string> q = {"what does `{cmd}` do?",
+                                               "explain {cmd}",
+                                               "what is `{cmd}` for?",
+                                               "explain this command: {cmd}",
+                                               "what happens if I run {cmd}?",
+                                               "meaning of `{cmd}`",
+                                               "is `{cmd}` safe to run? what does it do",
+                                               "describe: {cmd}"};
     return q;
 }
 
@@ -33,9 +38,9 @@ std::string sentence(std::string s) {
 
 std::string risk_note(domain::Risk r) {
     switch (r) {
-    case domain::Risk::ReadOnly: return "";
-    case domain::Risk::ChangesState: return " It changes the GPU's or system's state.";
-    case domain::Risk::Destructive: return " It is destructive: processes using it are killed.";
+        case domain::Risk::ReadOnly: return "";
+        case domain::Risk::ChangesState: return " It changes the GPU's or system's state.";
+        case domain::Risk::Destructive: return " It is destructive: processes using it are killed.";
     }
     return "";
 }
@@ -50,14 +55,14 @@ std::string arg_value(const domain::NvsmiOption& o) {
     using A = domain::NvsmiArg;
     if (!o.values.empty()) return o.values.front().value;
     switch (o.arg) {
-    case A::Int: return "5";
-    case A::Number: return "250";
-    case A::IdList: return "0";
-    case A::IntList: return "0";
-    case A::File: return "out.txt";
-    case A::ClockPair: return "1200,1800";
-    case A::String: return "node1";
-    default: return "";
+        case A::Int: return "5";
+        case A::Number: return "250";
+        case A::IdList: return "0";
+        case A::IntList: return "0";
+        case A::File: return "out.txt";
+        case A::ClockPair: return "1200,1800";
+        case A::String: return "node1";
+        default: return "";
     }
 }
 
@@ -78,10 +83,12 @@ void generate_explanations(const ExplainGenOptions& options, CorpusWriter& out, 
         ex.request = rng.chance(0.5) ? capitalise(question) : question;
         ex.risk = domain::risk_text(check.risk);
         ex.messages = domain::build_command_messages(ex.request, "bash", "Linux", {});
-        ex.messages.push_back({"assistant", domain::format_command_answer(command, sentence(explanation) + risk_note(check.risk))});
+        ex.messages.push_back(
+            {"assistant", domain::format_command_answer(command, sentence(explanation) + risk_note(check.risk))});
         out.add(std::move(ex), counts);
     };
-    auto ask = [&](const std::vector<std::string>& forms, const std::string& key, const std::string& value, size_t* form) {
+    auto ask = [&](const std::vector<std::string>& forms, const std::string& key, const std::string& value,
+                   size_t* form) {
         *form = rng.below(forms.size());
         return fill(forms[*form], {{key, value}});
     };
@@ -127,7 +134,8 @@ void generate_explanations(const ExplainGenOptions& options, CorpusWriter& out, 
                 if (rng.chance(0.5)) continue;
                 const std::string cmd = "nvidia-smi " + query.option + "=" + f.name + " --format=csv";
                 const std::string q = ask(field_forms(), "field", f.name, &form);
-                std::string expl = "Queries " + f.name + " (" + field_words(f.name) + ") with " + query.option + " and prints it as CSV";
+                std::string expl = "Queries " + f.name + " (" + field_words(f.name) + ") with " + query.option +
+                                   " and prints it as CSV";
                 if (!f.aliases.empty()) expl += "; " + f.aliases.front() + " is another name for it";
                 add("explain/nvsmi-field/q" + std::to_string(form), q, cmd, expl);
             }

@@ -29,7 +29,8 @@ const std::map<std::string, std::vector<std::string>>& column_values() {
         {"Heartbeat.OSType", {"Linux", "Windows"}},
         {"Heartbeat.Category", {"Direct Agent", "Azure Monitor Agent"}},
         {"Perf.ObjectName", {"Processor", "Memory", "Logical Disk", "Network Adapter"}},
-        {"Perf.CounterName", {"% Processor Time", "% Used Memory", "% Free Space", "Available MBytes", "Free Megabytes"}},
+        {"Perf.CounterName",
+         {"% Processor Time", "% Used Memory", "% Free Space", "Available MBytes", "Free Megabytes"}},
         {"Event.EventLevelName", {"Error", "Warning", "Information"}},
         {"Event.EventLog", {"System", "Application"}},
         {"Event.Source", {"Service Control Manager", "Microsoft-Windows-Kernel-Power", "disk", "Application Error"}},
@@ -53,9 +54,11 @@ const std::map<std::string, std::vector<std::string>>& column_values() {
         {"SigninLogs.ResultType", {"0", "50126", "50053", "50074"}},
         {"SigninLogs.AppDisplayName", {"Azure Portal", "Microsoft Teams", "Office 365 Exchange Online"}},
         {"SigninLogs.Location", {"US", "DE", "IN", "GB"}},
-        {"SecurityEvent.Activity", {"4625 - An account failed to log on.", "4624 - An account was successfully logged on."}},
+        {"SecurityEvent.Activity",
+         {"4625 - An account failed to log on.", "4624 - An account was successfully logged on."}},
         {"SecurityEvent.AccountType", {"User", "Machine"}},
-        {"AzureDiagnostics.Category", {"ApplicationGatewayAccessLog", "AzureFirewallNetworkRule", "kube-audit", "SQLSecurityAuditEvents"}},
+        {"AzureDiagnostics.Category",
+         {"ApplicationGatewayAccessLog", "AzureFirewallNetworkRule", "kube-audit", "SQLSecurityAuditEvents"}},
         {"AzureDiagnostics.ResourceProvider", {"MICROSOFT.NETWORK", "MICROSOFT.SQL", "MICROSOFT.KEYVAULT"}},
         {"AuditLogs.Result", {"success", "failure"}},
         {"AuditLogs.Category", {"UserManagement", "GroupManagement", "ApplicationManagement"}},
@@ -88,24 +91,52 @@ const std::map<std::string, std::vector<std::string>>& column_values() {
 
 const std::map<std::string, std::string>& table_words() {
     static const std::map<std::string, std::string> w = {
-        {"Heartbeat", "agent heartbeats"}, {"Perf", "performance counters"}, {"Syslog", "syslog messages"},
-        {"Event", "Windows events"}, {"AzureActivity", "Azure activity log entries"}, {"ContainerLogV2", "container logs"},
-        {"ContainerLog", "container log lines"}, {"KubePodInventory", "pod inventory records"}, {"KubeEvents", "Kubernetes events"},
-        {"InsightsMetrics", "container insights metrics"}, {"AppRequests", "app requests"}, {"AppExceptions", "app exceptions"},
-        {"AppDependencies", "dependency calls"}, {"SigninLogs", "sign-ins"}, {"SecurityEvent", "security events"},
-        {"AzureDiagnostics", "Azure diagnostics records"}, {"AuditLogs", "Entra audit log entries"},
-        {"ContainerInventory", "container inventory records"}, {"KubeNodeInventory", "node inventory records"},
-        {"KubeServices", "Kubernetes services"}, {"AppTraces", "app traces"}, {"AppPageViews", "page views"},
-        {"AppAvailabilityResults", "availability test results"}, {"AppMetrics", "app metrics"},
-        {"AppPerformanceCounters", "app performance counters"}, {"Usage", "ingestion usage records"},
-        {"Update", "update assessment records"}, {"UpdateSummary", "update summaries"}, {"W3CIISLog", "IIS log entries"},
-        {"CommonSecurityLog", "firewall (CEF) log entries"}, {"Alert", "alerts"}, {"SecurityAlert", "security alerts"},
-        {"SecurityIncident", "security incidents"}, {"AzureMetrics", "Azure metric records"},
-        {"VMConnection", "VM network connections"}, {"VMProcess", "VM processes"}, {"VMComputer", "VM inventory records"},
-        {"NetworkMonitoring", "network monitoring results"}, {"AADNonInteractiveUserSignInLogs", "non-interactive sign-ins"},
-        {"StorageBlobLogs", "blob storage operations"}, {"ContainerNodeInventory", "container node inventory records"},
-        {"KubeMonAgentEvents", "monitoring agent events"}, {"DeviceEvents", "device events"}, {"DnsEvents", "DNS events"},
-        {"WindowsFirewall", "Windows firewall log entries"}, {"ConfigurationChange", "configuration changes"}};
+        {"Heartbeat", "agent heartbeats"},
+        {"Perf", "performance counters"},
+        {"Syslog", "syslog messages"},
+        {"Event", "Windows events"},
+        {"AzureActivity", "Azure activity log entries"},
+        {"ContainerLogV2", "container logs"},
+        {"ContainerLog", "container log lines"},
+        {"KubePodInventory", "pod inventory records"},
+        {"KubeEvents", "Kubernetes events"},
+        {"InsightsMetrics", "container insights metrics"},
+        {"AppRequests", "app requests"},
+        {"AppExceptions", "app exceptions"},
+        {"AppDependencies", "dependency calls"},
+        {"SigninLogs", "sign-ins"},
+        {"SecurityEvent", "security events"},
+        {"AzureDiagnostics", "Azure diagnostics records"},
+        {"AuditLogs", "Entra audit log entries"},
+        {"ContainerInventory", "container inventory records"},
+        {"KubeNodeInventory", "node inventory records"},
+        {"KubeServices", "Kubernetes services"},
+        {"AppTraces", "app traces"},
+        {"AppPageViews", "page views"},
+        {"AppAvailabilityResults", "availability test results"},
+        {"AppMetrics", "app metrics"},
+        {"AppPerformanceCounters", "app performance counters"},
+        {"Usage", "ingestion usage records"},
+        {"Update", "update assessment records"},
+        {"UpdateSummary", "update summaries"},
+        {"W3CIISLog", "IIS log entries"},
+        {"CommonSecurityLog", "firewall (CEF) log entries"},
+        {"Alert", "alerts"},
+        {"SecurityAlert", "security alerts"},
+        {"SecurityIncident", "security incidents"},
+        {"AzureMetrics", "Azure metric records"},
+        {"VMConnection", "VM network connections"},
+        {"VMProcess", "VM processes"},
+        {"VMComputer", "VM inventory records"},
+        {"NetworkMonitoring", "network monitoring results"},
+        {"AADNonInteractiveUserSignInLogs", "non-interactive sign-ins"},
+        {"StorageBlobLogs", "blob storage operations"},
+        {"ContainerNodeInventory", "container node inventory records"},
+        {"KubeMonAgentEvents", "monitoring agent events"},
+        {"DeviceEvents", "device events"},
+        {"DnsEvents", "DNS events"},
+        {"WindowsFirewall", "Windows firewall log entries"},
+        {"ConfigurationChange", "configuration changes"}};
     return w;
 }
 
@@ -119,14 +150,15 @@ struct Window {
     std::string kql, human;
 };
 const std::vector<Window>& windows() {
-    static const std::vector<Window> w = {{"15m", "15 minutes"}, {"30m", "30 minutes"}, {"1h", "hour"}, {"2h", "2 hours"},
-                                          {"6h", "6 hours"}, {"12h", "12 hours"}, {"24h", "24 hours"}, {"1d", "day"},
-                                          {"3d", "3 days"}, {"7d", "7 days"}, {"7d", "week"}, {"30d", "30 days"}};
+    static const std::vector<Window> w = {{"15m", "15 minutes"}, {"30m", "30 minutes"}, {"1h", "hour"},
+                                          {"2h", "2 hours"},     {"6h", "6 hours"},     {"12h", "12 hours"},
+                                          {"24h", "24 hours"},   {"1d", "day"},         {"3d", "3 days"},
+                                          {"7d", "7 days"},      {"7d", "week"},        {"30d", "30 days"}};
     return w;
 }
 const std::vector<Window>& bins() {
-    static const std::vector<Window> b = {{"1m", "1 minute"}, {"5m", "5 minute"}, {"15m", "15 minute"}, {"1h", "hourly"},
-                                          {"30m", "30 minute"}, {"1d", "daily"}};
+    static const std::vector<Window> b = {{"1m", "1 minute"}, {"5m", "5 minute"},   {"15m", "15 minute"},
+                                          {"1h", "hourly"},   {"30m", "30 minute"}, {"1d", "daily"}};
     return b;
 }
 
@@ -140,56 +172,115 @@ struct Pattern {
 
 const std::vector<Pattern>& patterns() {
     static const std::vector<Pattern> p = {
-        {"count_window", {}, {"how many {T_h} in the last {win_h}?", "count {T_h} from the past {win_h}", "number of {T_h} over the last {win_h}"},
+        {"count_window",
+         {},
+         {"how many {T_h} in the last {win_h}?", "count {T_h} from the past {win_h}",
+          "number of {T_h} over the last {win_h}"},
          "{T} | where TimeGenerated > ago({win}) | count"},
-        {"count_by", {"grp"}, {"count {T_h} by {grp_h} in the last {win_h}", "how many {T_h} per {grp_h} over the past {win_h}?",
-                               "{T_h} per {grp_h}, last {win_h}", "break down {T_h} by {grp_h} for the last {win_h}"},
+        {"count_by",
+         {"grp"},
+         {"count {T_h} by {grp_h} in the last {win_h}", "how many {T_h} per {grp_h} over the past {win_h}?",
+          "{T_h} per {grp_h}, last {win_h}", "break down {T_h} by {grp_h} for the last {win_h}"},
          "{T} | where TimeGenerated > ago({win}) | summarize count() by {grp}"},
-        {"filter_eq", {"str"}, {"show {T_h} where {str_h} is {val} in the last {win_h}", "{T_h} with {str_h} {val} from the past {win_h}",
-                                "list the {T_h} whose {str_h} equals {val} (last {win_h})"},
+        {"filter_eq",
+         {"str"},
+         {"show {T_h} where {str_h} is {val} in the last {win_h}", "{T_h} with {str_h} {val} from the past {win_h}",
+          "list the {T_h} whose {str_h} equals {val} (last {win_h})"},
          "{T} | where TimeGenerated > ago({win}) | where {str} == \"{val}\""},
-        {"filter_count_by", {"str", "grp"}, {"count {T_h} with {str_h} {val} by {grp_h} over the last {win_h}",
-                                             "per {grp_h}, how many {T_h} had {str_h} {val} in the past {win_h}?"},
+        {"filter_count_by",
+         {"str", "grp"},
+         {"count {T_h} with {str_h} {val} by {grp_h} over the last {win_h}",
+          "per {grp_h}, how many {T_h} had {str_h} {val} in the past {win_h}?"},
          "{T} | where TimeGenerated > ago({win}) | where {str} == \"{val}\" | summarize count() by {grp}"},
-        {"agg_by", {"num", "grp"}, {"{agg_h} {num_h} per {grp_h} over the last {win_h}", "what is the {agg_h} {num_h} by {grp_h} in the past {win_h}?",
-                                    "show {agg_h} {num_h} of {T_h} grouped by {grp_h}, last {win_h}"},
+        {"agg_by",
+         {"num", "grp"},
+         {"{agg_h} {num_h} per {grp_h} over the last {win_h}",
+          "what is the {agg_h} {num_h} by {grp_h} in the past {win_h}?",
+          "show {agg_h} {num_h} of {T_h} grouped by {grp_h}, last {win_h}"},
          "{T} | where TimeGenerated > ago({win}) | summarize {agg}({num}) by {grp}"},
-        {"percentile", {"num", "grp"}, {"{pct}th percentile of {num_h} by {grp_h} in the last {win_h}", "p{pct} {num_h} per {grp_h}, past {win_h}"},
+        {"percentile",
+         {"num", "grp"},
+         {"{pct}th percentile of {num_h} by {grp_h} in the last {win_h}", "p{pct} {num_h} per {grp_h}, past {win_h}"},
          "{T} | where TimeGenerated > ago({win}) | summarize percentile({num}, {pct}) by {grp}"},
-        {"timechart", {}, {"chart {T_h} over time in {bin_h} bins for the last {win_h}", "{bin_h} trend of {T_h} over the past {win_h} as a timechart",
-                           "plot the count of {T_h} per {bin_h} bucket, last {win_h}"},
+        {"timechart",
+         {},
+         {"chart {T_h} over time in {bin_h} bins for the last {win_h}",
+          "{bin_h} trend of {T_h} over the past {win_h} as a timechart",
+          "plot the count of {T_h} per {bin_h} bucket, last {win_h}"},
          "{T} | where TimeGenerated > ago({win}) | summarize count() by bin(TimeGenerated, {bin}) | render timechart"},
-        {"bin_agg", {"num"}, {"{agg_h} {num_h} in {bin_h} bins over the last {win_h}", "{num_h} {agg_h} per {bin_h} interval, past {win_h}"},
+        {"bin_agg",
+         {"num"},
+         {"{agg_h} {num_h} in {bin_h} bins over the last {win_h}",
+          "{num_h} {agg_h} per {bin_h} interval, past {win_h}"},
          "{T} | where TimeGenerated > ago({win}) | summarize {agg}({num}) by bin(TimeGenerated, {bin})"},
-        {"top_by_count", {"grp"}, {"top {n} {grp_h} by number of {T_h}", "which {n} {grp_h} values have the most {T_h}?", "the {n} noisiest {grp_h} in {T_h}"},
+        {"top_by_count",
+         {"grp"},
+         {"top {n} {grp_h} by number of {T_h}", "which {n} {grp_h} values have the most {T_h}?",
+          "the {n} noisiest {grp_h} in {T_h}"},
          "{T} | summarize Total = count() by {grp} | top {n} by Total desc"},
-        {"top_by_num", {"num"}, {"top {n} {T_h} by {num_h}", "the {n} {T_h} with the highest {num_h}", "{n} largest {num_h} values in {T_h}"},
+        {"top_by_num",
+         {"num"},
+         {"top {n} {T_h} by {num_h}", "the {n} {T_h} with the highest {num_h}", "{n} largest {num_h} values in {T_h}"},
          "{T} | top {n} by {num} desc"},
-        {"distinct", {"grp"}, {"list the distinct {grp_h} values in {T_h}", "which {grp_h} values appear in {T_h}?", "unique {grp_h} of {T_h}"},
+        {"distinct",
+         {"grp"},
+         {"list the distinct {grp_h} values in {T_h}", "which {grp_h} values appear in {T_h}?",
+          "unique {grp_h} of {T_h}"},
          "{T} | distinct {grp}"},
-        {"dcount", {"grp"}, {"how many different {grp_h} values in {T_h} over the last {win_h}?", "distinct count of {grp_h} in {T_h}, past {win_h}"},
+        {"dcount",
+         {"grp"},
+         {"how many different {grp_h} values in {T_h} over the last {win_h}?",
+          "distinct count of {grp_h} in {T_h}, past {win_h}"},
          "{T} | where TimeGenerated > ago({win}) | summarize dcount({grp})"},
-        {"today", {"grp"}, {"{T_h} per {grp_h} since midnight", "count {T_h} by {grp_h} today", "today's {T_h} by {grp_h}"},
+        {"today",
+         {"grp"},
+         {"{T_h} per {grp_h} since midnight", "count {T_h} by {grp_h} today", "today's {T_h} by {grp_h}"},
          "{T} | where TimeGenerated > startofday(now()) | summarize count() by {grp}"},
-        {"between", {}, {"{T_h} between {a} and {b} days ago", "show {T_h} from {a} to {b} days back"},
+        {"between",
+         {},
+         {"{T_h} between {a} and {b} days ago", "show {T_h} from {a} to {b} days back"},
          "{T} | where TimeGenerated between (ago({b}d) .. ago({a}d))"},
-        {"project", {"grp", "str"}, {"show time, {grp_h} and {str_h} of the latest {n} {T_h}", "last {n} {T_h} with their {grp_h} and {str_h}"},
+        {"project",
+         {"grp", "str"},
+         {"show time, {grp_h} and {str_h} of the latest {n} {T_h}", "last {n} {T_h} with their {grp_h} and {str_h}"},
          "{T} | project TimeGenerated, {grp}, {str} | top {n} by TimeGenerated desc"},
-        {"last_seen", {"grp"}, {"when was each {grp_h} last seen in {T_h}?", "latest time per {grp_h} in {T_h}"},
+        {"last_seen",
+         {"grp"},
+         {"when was each {grp_h} last seen in {T_h}?", "latest time per {grp_h} in {T_h}"},
          "{T} | summarize LastSeen = max(TimeGenerated) by {grp}"},
-        {"stale", {"grp"}, {"which {grp_h} values have not appeared in {T_h} for {win_h}?", "{grp_h} silent in {T_h} for more than {win_h}"},
+        {"stale",
+         {"grp"},
+         {"which {grp_h} values have not appeared in {T_h} for {win_h}?",
+          "{grp_h} silent in {T_h} for more than {win_h}"},
          "{T} | summarize LastSeen = max(TimeGenerated) by {grp} | where LastSeen < ago({win})"},
-        {"iff", {"num"}, {"label {T_h} as high when {num_h} is above {thr}, otherwise normal, and count each", "how many {T_h} have {num_h} over {thr} vs not?"},
+        {"iff",
+         {"num"},
+         {"label {T_h} as high when {num_h} is above {thr}, otherwise normal, and count each",
+          "how many {T_h} have {num_h} over {thr} vs not?"},
          "{T} | extend Level = iff({num} > {thr}, \"high\", \"normal\") | summarize count() by Level"},
-        {"case", {"num"}, {"bucket {T_h} by {num_h}: over {thr2} high, over {thr} medium, else low", "count {T_h} in low/medium/high bands of {num_h}"},
-         "{T} | extend Band = case({num} > {thr2}, \"high\", {num} > {thr}, \"medium\", \"low\") | summarize count() by Band"},
-        {"has_text", {"msg"}, {"{T_h} whose {msg_h} mentions {word} in the last {win_h}", "search {T_h} for {word} in {msg_h}, past {win_h}"},
+        {"case",
+         {"num"},
+         {"bucket {T_h} by {num_h}: over {thr2} high, over {thr} medium, else low",
+          "count {T_h} in low/medium/high bands of {num_h}"},
+         "{T} | extend Band = case({num} > {thr2}, \"high\", {num} > {thr}, \"medium\", \"low\") | summarize count() "
+         "by Band"},
+        {"has_text",
+         {"msg"},
+         {"{T_h} whose {msg_h} mentions {word} in the last {win_h}",
+          "search {T_h} for {word} in {msg_h}, past {win_h}"},
          "{T} | where TimeGenerated > ago({win}) | where {msg} has \"{word}\""},
-        {"bool_false", {"bool"}, {"{T_h} where {bool_h} is false over the last {win_h}", "failed {T_h} (no {bool_h}) in the past {win_h}"},
+        {"bool_false",
+         {"bool"},
+         {"{T_h} where {bool_h} is false over the last {win_h}", "failed {T_h} (no {bool_h}) in the past {win_h}"},
          "{T} | where TimeGenerated > ago({win}) | where {bool} == false"},
-        {"bool_rate", {"bool", "grp"}, {"failure rate of {T_h} by {grp_h} over the last {win_h}", "share of {T_h} without {bool_h} per {grp_h}"},
-         "{T} | where TimeGenerated > ago({win}) | summarize Failures = countif({bool} == false), Total = count() by {grp} | extend FailureRate = todouble(Failures) / Total"},
-        {"dyn_field", {"dyn"}, {"show {dyn_h} as text for the latest {n} {T_h}", "extract {dyn_h} from {T_h} as a string, last {n}"},
+        {"bool_rate",
+         {"bool", "grp"},
+         {"failure rate of {T_h} by {grp_h} over the last {win_h}", "share of {T_h} without {bool_h} per {grp_h}"},
+         "{T} | where TimeGenerated > ago({win}) | summarize Failures = countif({bool} == false), Total = count() by "
+         "{grp} | extend FailureRate = todouble(Failures) / Total"},
+        {"dyn_field",
+         {"dyn"},
+         {"show {dyn_h} as text for the latest {n} {T_h}", "extract {dyn_h} from {T_h} as a string, last {n}"},
          "{T} | top {n} by TimeGenerated desc | extend Detail = tostring(parse_json(tostring({dyn})))"},
     };
     return p;
@@ -214,24 +305,25 @@ TableInfo describe(const KqlTable& t) {
         if (c.name == "TimeGenerated" || c.name.starts_with("_")) continue;
         const std::string lower = col_words(c.name);
         switch (c.type) {
-        case KqlType::String:
-            if (!values_for(t.name, c.name).empty()) info.str.push_back(c.name);
-            if (lower.find("message") != std::string::npos || lower.find("description") != std::string::npos ||
-                c.name == "LogEntry" || c.name == "SyslogMessage")
-                info.msg.push_back(c.name);
-            else if (lower.find(" id") == std::string::npos && lower != "id" && lower.find("ip") == std::string::npos &&
-                     lower.find("url") == std::string::npos && lower.find("uri") == std::string::npos &&
-                     lower.find("uid") == std::string::npos)
-                info.grp.push_back(c.name);
-            break;
-        case KqlType::Int:
-        case KqlType::Long:
-        case KqlType::Real:
-            if (c.name.find("ID") == std::string::npos && c.name.find("Id") == std::string::npos) info.num.push_back(c.name);
-            break;
-        case KqlType::Dynamic: info.dyn.push_back(c.name); break;
-        case KqlType::Bool: info.boolc.push_back(c.name); break;
-        default: break;
+            case KqlType::String:
+                if (!values_for(t.name, c.name).empty()) info.str.push_back(c.name);
+                if (lower.find("message") != std::string::npos || lower.find("description") != std::string::npos ||
+                    c.name == "LogEntry" || c.name == "SyslogMessage")
+                    info.msg.push_back(c.name);
+                else if (lower.find(" id") == std::string::npos && lower != "id" &&
+                         lower.find("ip") == std::string::npos && lower.find("url") == std::string::npos &&
+                         lower.find("uri") == std::string::npos && lower.find("uid") == std::string::npos)
+                    info.grp.push_back(c.name);
+                break;
+            case KqlType::Int:
+            case KqlType::Long:
+            case KqlType::Real:
+                if (c.name.find("ID") == std::string::npos && c.name.find("Id") == std::string::npos)
+                    info.num.push_back(c.name);
+                break;
+            case KqlType::Dynamic: info.dyn.push_back(c.name); break;
+            case KqlType::Bool: info.boolc.push_back(c.name); break;
+            default: break;
         }
     }
     return info;
@@ -270,10 +362,14 @@ std::string break_query(const std::string& query, const Slots& s, Rng& rng) {
     for (const char* k : {"grp", "num", "str"})
         if (auto it = s.find(k); it != s.end()) {
             options.push_back({it->second, misspell(it->second, rng)});
-            options.push_back({it->second, rng.pick(std::vector<std::string>{"Hostname", "Severity", "PodName", "Duration", "Status"})});
+            options.push_back({it->second, rng.pick(std::vector<std::string>{"Hostname", "Severity", "PodName",
+                                                                             "Duration", "Status"})});
         }
-    static const std::vector<std::pair<std::string, std::string>> functions = {
-        {"count()", "cout()"}, {"ago(", "ag("}, {"dcount(", "dcont("}, {"percentile(", "percentil("}, {"max(", "maxx("}};
+    static const std::vector<std::pair<std::string, std::string>> functions = {{"count()", "cout()"},
+                                                                               {"ago(", "ag("},
+                                                                               {"dcount(", "dcont("},
+                                                                               {"percentile(", "percentil("},
+                                                                               {"max(", "maxx("}};
     for (const auto& f : functions)
         if (query.find(f.first) != std::string::npos) options.push_back(f);
     const auto& [from, to] = rng.pick(options);
@@ -286,7 +382,8 @@ std::string break_query(const std::string& query, const Slots& s, Rng& rng) {
 
 }  // namespace
 
-void generate_kql(const domain::ExampleCorpus& corpus, const KqlGenOptions& options, CorpusWriter& out, GenCounts& counts) {
+void generate_kql(const domain::ExampleCorpus& corpus, const KqlGenOptions& options, CorpusWriter& out,
+                  GenCounts& counts) {
     std::string err;
     const domain::KqlSchema& schema = domain::KqlSchema::builtin(&err);
     if (schema.tables.empty()) {
@@ -315,7 +412,8 @@ void generate_kql(const domain::ExampleCorpus& corpus, const KqlGenOptions& opti
                     s["bin_h"] = bin.human;
                     const int agg = static_cast<int>(rng.below(4));
                     s["agg"] = std::vector<std::string>{"avg", "max", "min", "sum"}[static_cast<size_t>(agg)];
-                    s["agg_h"] = std::vector<std::string>{"average", "maximum", "minimum", "total"}[static_cast<size_t>(agg)];
+                    s["agg_h"] =
+                        std::vector<std::string>{"average", "maximum", "minimum", "total"}[static_cast<size_t>(agg)];
                     s["pct"] = rng.pick(std::vector<std::string>{"50", "90", "95", "99"});
                     s["n"] = std::to_string(rng.pick(std::vector<int>{3, 5, 10, 20, 25}));
                     const int a = rng.range(1, 5);
@@ -324,7 +422,8 @@ void generate_kql(const domain::ExampleCorpus& corpus, const KqlGenOptions& opti
                     const int thr = rng.pick(std::vector<int>{10, 50, 80, 100, 500, 1000});
                     s["thr"] = std::to_string(thr);
                     s["thr2"] = std::to_string(thr * 2);
-                    s["word"] = rng.pick(std::vector<std::string>{"error", "timeout", "denied", "failed", "OOM", "restart"});
+                    s["word"] =
+                        rng.pick(std::vector<std::string>{"error", "timeout", "denied", "failed", "OOM", "restart"});
                     const std::string query = fill(p.query, s);
                     const auto v = domain::validate_kql(query, schema);
                     if (!v.valid) {
@@ -332,10 +431,10 @@ void generate_kql(const domain::ExampleCorpus& corpus, const KqlGenOptions& opti
                         continue;
                     }
                     std::string question = fill(p.phrasings[ph], s);
-                    static const std::vector<std::string> before = {"", "", "", "", "", "", "KQL: ", "Log Analytics: ",
-                                                                    "kusto query - ", "query: "};
-                    static const std::vector<std::string> after = {"", "", "", "", "", "", " (KQL)", " please",
-                                                                   " in Log Analytics", " as a kusto query"};
+                    static const std::vector<std::string> before = {
+                        "", "", "", "", "", "", "KQL: ", "Log Analytics: ", "kusto query - ", "query: "};
+                    static const std::vector<std::string> after = {
+                        "", "", "", "", "", "", " (KQL)", " please", " in Log Analytics", " as a kusto query"};
                     question = rng.pick(before) + question + rng.pick(after);
                     if (rng.chance(0.5)) question = capitalise(question);
                     if (rng.chance(options.typo_rate)) question = add_typo(question, rng);
@@ -343,7 +442,8 @@ void generate_kql(const domain::ExampleCorpus& corpus, const KqlGenOptions& opti
                     const auto used = domain::kql_referenced_tables(query, schema);
                     bool covered = true;
                     for (const auto& u : used)
-                        covered = covered && std::find(slice.tables.begin(), slice.tables.end(), u) != slice.tables.end();
+                        covered =
+                            covered && std::find(slice.tables.begin(), slice.tables.end(), u) != slice.tables.end();
                     if (!covered) {
                         counts.drop("table not in the schema slice");
                         continue;
@@ -361,7 +461,8 @@ void generate_kql(const domain::ExampleCorpus& corpus, const KqlGenOptions& opti
                     // A share of repair dialogues: the broken query, the validator's messages, the fix.
                     if (rng.chance(options.repair_share)) {
                         const std::string broken = break_query(query, s, rng);
-                        const auto bv = broken.empty() ? domain::KqlValidation{true, {}} : domain::validate_kql(broken, schema);
+                        const auto bv =
+                            broken.empty() ? domain::KqlValidation{true, {}} : domain::validate_kql(broken, schema);
                         if (!bv.valid) {
                             std::vector<std::string> msgs;
                             for (const auto& d : bv.diagnostics) msgs.push_back(d.message);

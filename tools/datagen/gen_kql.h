@@ -18,6 +18,7 @@ struct KqlGenOptions {
     double typo_rate = 0.02;
 };
 
-void generate_kql(const domain::ExampleCorpus& corpus, const KqlGenOptions& options, CorpusWriter& out, GenCounts& counts);
+void generate_kql(const domain::ExampleCorpus& corpus, const KqlGenOptions& options, CorpusWriter& out,
+                  GenCounts& counts);
 
 }  // namespace sigma::datagen

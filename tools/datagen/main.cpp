@@ -71,10 +71,13 @@ int main(int argc, char** argv) {
     size_t heldout = 0;
     for (const auto& r : w.records()) heldout += r.heldout ? 1 : 0;
     for (const auto& [name, c] : result.counts) {
-        const double rate = c.generated + c.dropped ? 100.0 * static_cast<double>(c.dropped) / static_cast<double>(c.generated + c.dropped) : 0.0;
+        const double rate = c.generated + c.dropped
+                                ? 100.0 * static_cast<double>(c.dropped) / static_cast<double>(c.generated + c.dropped)
+                                : 0.0;
         std::printf("%-12s generated %7zu  dropped %6zu (%.1f%%)\n", name.c_str(), c.generated, c.dropped, rate);
         for (const auto& [why, n] : c.drop_reasons) std::printf("    %6zu  %s\n", n, why.c_str());
     }
-    std::printf("total %zu examples (%zu held out), %zu bytes of training JSONL\n", w.records().size(), heldout, corpus_text.size());
+    std::printf("total %zu examples (%zu held out), %zu bytes of training JSONL\n", w.records().size(), heldout,
+                corpus_text.size());
     return 0;
 }

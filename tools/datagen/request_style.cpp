@@ -96,8 +96,8 @@ std::string add_one_typo(std::string s, Rng& rng) {
 }  // namespace
 
 std::string_view number_word(int n) {
-    static constexpr std::array<std::string_view, 13> small{"zero", "one", "two",   "three", "four",   "five",  "six",
-                                                            "seven", "eight", "nine", "ten", "eleven", "twelve"};
+    static constexpr std::array<std::string_view, 13> small{"zero",  "one",   "two",  "three", "four",   "five",  "six",
+                                                            "seven", "eight", "nine", "ten",   "eleven", "twelve"};
     if (n >= 0 && n <= 12) return small[static_cast<size_t>(n)];
     switch (n) {
         case 15: return "fifteen";
@@ -135,15 +135,30 @@ std::string humanise_request(std::string_view request, Rng& rng, const RequestSt
     out = join_spaces(words);
     if (rng.chance(style.typo)) out = add_one_typo(out, rng);
     if (rng.chance(style.context)) {
-        static const std::vector<std::string> before = {
-            "on the box with the new A100s, ", "before I drain this node, ", "training job is slow - ",
-            "for the incident ticket: ",       "on the H100 node, ",         "logged into the login node, ",
-            "quick sanity check: ",            "oncall here, ",              "after the driver update, ",
-            "jobs keep failing - ",            "on this dgx, ",              "for the capacity review, "};
-        static const std::vector<std::string> after = {
-            " - need it for a postmortem", " (ubuntu 22.04)",          " asap",           " before the maintenance window",
-            " on the dgx",                 " pls",                     " for the handover", " right now",
-            " on this worker",             " - the users are complaining", " real quick",  " from a root shell"};
+        static const std::vector<std::string> before = {"on the box with the new A100s, ",
+                                                        "before I drain this node, ",
+                                                        "training job is slow - ",
+                                                        "for the incident ticket: ",
+                                                        "on the H100 node, ",
+                                                        "logged into the login node, ",
+                                                        "quick sanity check: ",
+                                                        "oncall here, ",
+                                                        "after the driver update, ",
+                                                        "jobs keep failing - ",
+                                                        "on this dgx, ",
+                                                        "for the capacity review, "};
+        static const std::vector<std::string> after = {" - need it for a postmortem",
+                                                       " (ubuntu 22.04)",
+                                                       " asap",
+                                                       " before the maintenance window",
+                                                       " on the dgx",
+                                                       " pls",
+                                                       " for the handover",
+                                                       " right now",
+                                                       " on this worker",
+                                                       " - the users are complaining",
+                                                       " real quick",
+                                                       " from a root shell"};
         if (rng.chance(0.5)) out = rng.pick(before) + out;
         else out += rng.pick(after);
     }

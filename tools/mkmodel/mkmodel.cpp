@@ -63,7 +63,9 @@ enum class Kind { Linear, Norm, Bias };
 void fill_tensor(uint64_t seed, const std::string& name, Kind kind, TensorType type, int64_t in, int64_t rows,
                  void* dst) {
     Rng rng(seed, name);
-    const float scale = kind == Kind::Linear ? std::sqrt(3.0f / static_cast<float>(in)) : kind == Kind::Norm ? 0.1f : 0.02f;
+    const float scale = kind == Kind::Linear ? std::sqrt(3.0f / static_cast<float>(in))
+                        : kind == Kind::Norm ? 0.1f
+                                             : 0.02f;
     const float offset = kind == Kind::Norm ? 1.0f : 0.0f;
     std::vector<float> row(static_cast<size_t>(in) + 1);
     const size_t stride = row_bytes(type, in);
@@ -129,7 +131,8 @@ Error bad(const std::string& message) { return make_error(ErrorCode::InvalidArgu
 const char* usage() {
     return "usage: sigma-mkmodel -o FILE [--arch llama|qwen2|sigma] [--layers N] [--hidden N] [--heads N]\n"
            "                     [--heads-k N] [--heads-v N] [--ffn N] [--augq N] [--ctx N]\n"
-           "                     (--vocab N | --vocab-from VOCAB.gguf) [--type f32|f16|bf16|q8_0|q4_0|q4_k|q5_k|q6_k|q4_k_m|q5_k_m]\n"
+           "                     (--vocab N | --vocab-from VOCAB.gguf) [--type "
+           "f32|f16|bf16|q8_0|q4_0|q4_k|q5_k|q6_k|q4_k_m|q5_k_m]\n"
            "                     [--seed S]\n"
            "                     [--head-dim N] [--half-k] [--tied] [--rope-theta X]\n";
 }
@@ -165,8 +168,10 @@ Expected<Options> parse_args(const std::vector<std::string>& args) {
             return Status{};
         };
         Status st;
-        if (opt == "-o" || opt == "--output") { o.output = value; have_output = true; }
-        else if (opt == "--arch") o.arch = value;
+        if (opt == "-o" || opt == "--output") {
+            o.output = value;
+            have_output = true;
+        } else if (opt == "--arch") o.arch = value;
         else if (opt == "--layers") st = integer(o.layers, 1);
         else if (opt == "--hidden") st = integer(o.hidden, 1);
         else if (opt == "--heads") st = integer(o.heads, 1);
@@ -202,7 +207,9 @@ Expected<Options> parse_args(const std::vector<std::string>& args) {
             else if (value == "q6_k") o.type = TensorType::Q6_K;
             else if (value == "q4_k_m") o.type = TensorType::Q4_K;
             else if (value == "q5_k_m") o.type = TensorType::Q5_K;
-            else return bad("--type: '" + value + "' is not one of f32, f16, bf16, q8_0, q4_0, q4_k, q5_k, q6_k, q4_k_m, q5_k_m");
+            else
+                return bad("--type: '" + value +
+                           "' is not one of f32, f16, bf16, q8_0, q4_0, q4_k, q5_k, q6_k, q4_k_m, q5_k_m");
             o.k_mix = value == "q4_k_m" || value == "q5_k_m";
         } else {
             return bad("unknown option '" + opt + "'");
@@ -215,30 +222,42 @@ Expected<Options> parse_args(const std::vector<std::string>& args) {
 
 Status validate(const Options& o) {
     const bool sigma = o.arch == "sigma";
-    if (o.arch != "llama" && o.arch != "qwen2" && !sigma) return bad("--arch '" + o.arch + "' is not llama, qwen2 or sigma");
-    if (o.layers < 1 || o.hidden < 1 || o.heads < 1 || o.ctx < 1) return bad("--layers, --hidden, --heads and --ctx must be >= 1");
+    if (o.arch != "llama" && o.arch != "qwen2" && !sigma)
+        return bad("--arch '" + o.arch + "' is not llama, qwen2 or sigma");
+    if (o.layers < 1 || o.hidden < 1 || o.heads < 1 || o.ctx < 1)
+        return bad("--layers, --hidden, --heads and --ctx must be >= 1");
     const Dims d = derive(o);
     if (d.heads_k > o.heads || d.heads_v > o.heads) return bad("--heads-k and --heads-v must not exceed --heads");
     if (!sigma) {
         if (d.heads_v != d.heads_k) return bad("--heads-v must equal --heads-k for " + o.arch + " (one head_count_kv)");
-        if (o.heads % d.heads_k != 0) return bad("--heads " + std::to_string(o.heads) + " is not a multiple of --heads-k " + std::to_string(d.heads_k));
+        if (o.heads % d.heads_k != 0)
+            return bad("--heads " + std::to_string(o.heads) + " is not a multiple of --heads-k " +
+                       std::to_string(d.heads_k));
         if (o.augq > 0) return bad("--augq is only for --arch sigma");
         if (o.half_k) return bad("--half-k is only for --arch sigma");
     }
     if (o.head_dim == 0 && o.hidden % o.heads != 0) {
-        return bad("--hidden " + std::to_string(o.hidden) + " is not a multiple of --heads " + std::to_string(o.heads) + " (or give --head-dim)");
+        return bad("--hidden " + std::to_string(o.hidden) + " is not a multiple of --heads " + std::to_string(o.heads) +
+                   " (or give --head-dim)");
     }
     if (d.d_v % 2 != 0) return bad("head dim " + std::to_string(d.d_v) + " must be even (RoPE rotates pairs)");
-    if (o.half_k && d.d_k_cache % 2 != 0) return bad("--half-k needs a head dim divisible by 4, got " + std::to_string(d.d_v));
+    if (o.half_k && d.d_k_cache % 2 != 0)
+        return bad("--half-k needs a head dim divisible by 4, got " + std::to_string(d.d_v));
     if ((o.vocab > 0) == !o.vocab_from.empty()) return bad("give exactly one of --vocab N or --vocab-from FILE");
     if (o.vocab > 0 && o.vocab < kMinVocab) {
-        return bad("--vocab " + std::to_string(o.vocab) + " is too small: a synthetic vocabulary needs at least " + std::to_string(kMinVocab) + " tokens");
+        return bad("--vocab " + std::to_string(o.vocab) + " is too small: a synthetic vocabulary needs at least " +
+                   std::to_string(kMinVocab) + " tokens");
     }
     const auto traits = type_traits(o.type);
     const int block = traits ? traits->block_size : 1;
-    const struct { const char* what; int64_t n; } rows[] = {
-        {"--hidden", o.hidden}, {"--heads * head dim", int64_t{o.heads} * d.d_v}, {"--ffn", d.ffn},
-        {"--augq", o.augq}, {"cached key head dim", o.half_k ? d.d_k_cache : block}};
+    const struct {
+        const char* what;
+        int64_t n;
+    } rows[] = {{"--hidden", o.hidden},
+                {"--heads * head dim", int64_t{o.heads} * d.d_v},
+                {"--ffn", d.ffn},
+                {"--augq", o.augq},
+                {"cached key head dim", o.half_k ? d.d_k_cache : block}};
     for (const auto& r : rows) {
         if (r.n % block != 0) {
             return bad(std::string("--type ") + type_name(o.type) + " needs row lengths that are multiples of " +

@@ -13,24 +13,24 @@
 namespace sigma::mkmodel {
 
 struct Options {
-    std::string output;           // -o FILE
-    std::string arch = "llama";   // llama | qwen2 | sigma
+    std::string output;          // -o FILE
+    std::string arch = "llama";  // llama | qwen2 | sigma
     int layers = 2;
     int hidden = 64;
-    int heads = 4;                // query heads
-    int heads_k = 0;              // 0 = heads (llama/qwen2: head_count_kv)
-    int heads_v = 0;              // 0 = heads_k
-    int ffn = 0;                  // 0 = 4 * hidden
-    int augq = 0;                 // sigma only: AugQ width, 0 = none
+    int heads = 4;    // query heads
+    int heads_k = 0;  // 0 = heads (llama/qwen2: head_count_kv)
+    int heads_v = 0;  // 0 = heads_k
+    int ffn = 0;      // 0 = 4 * hidden
+    int augq = 0;     // sigma only: AugQ width, 0 = none
     int ctx = 2048;
-    int vocab = 0;                // synthetic SentencePiece vocabulary of this many tokens
-    std::string vocab_from;       // or: copy tokenizer.* from this GGUF
+    int vocab = 0;           // synthetic SentencePiece vocabulary of this many tokens
+    std::string vocab_from;  // or: copy tokenizer.* from this GGUF
     TensorType type = TensorType::F32;
-    bool k_mix = false;           // --type q4_k_m|q5_k_m: `type` for most weights, Q6_K where weight_type says
+    bool k_mix = false;  // --type q4_k_m|q5_k_m: `type` for most weights, Q6_K where weight_type says
     uint64_t seed = 1;
-    int head_dim = 0;             // 0 = hidden / heads
-    bool half_k = false;          // sigma only: cached K is head_dim/2 wide, attn_k_up maps it back
-    bool tied = false;            // no output.weight
+    int head_dim = 0;     // 0 = hidden / heads
+    bool half_k = false;  // sigma only: cached K is head_dim/2 wide, attn_k_up maps it back
+    bool tied = false;    // no output.weight
     double rope_theta = 10000.0;
 };
 

@@ -22,7 +22,10 @@ class PieceSource {
 public:
     std::string next() {
         for (;;) {
-            if (stage_ == 0) { ++stage_; return kSpace; }
+            if (stage_ == 0) {
+                ++stage_;
+                return kSpace;
+            }
             if (stage_ == 1) {
                 if (c_ <= 0x7e) return std::string(1, static_cast<char>(c_++));
                 ++stage_;
@@ -51,7 +54,8 @@ private:
     // Groups of one letter use both cases; longer ones only lower case (as frequent pieces do).
     static uint64_t limit(int length) {
         uint64_t n = length == 1 ? 52 : 1;
-        if (length > 1) for (int i = 0; i < length; ++i) n *= 26;
+        if (length > 1)
+            for (int i = 0; i < length; ++i) n *= 26;
         return n;
     }
     static std::string letters(uint64_t i, int length) {
