@@ -92,10 +92,18 @@ private slots:
         QVERIFY2(json_line(r.out).contains("command"), qPrintable(r.err));
     }
 
-    void runRefusesWhatDidNotValidate() {
-        const Run r = run({"cmd", "-m", model_, "list gpus", "--template", "chatml", "--db", db_, "--run"});
-        QCOMPARE(r.code, 1);
-        QVERIFY2(r.err.contains("not running"), qPrintable(r.err));
+    // Whatever a random model answers, a question never gets a command that changes the system: the
+    // answer is read-only or none is offered. (Refusals by --run are test_cli_run_safety's, with a
+    // scripted backend, so nothing a random model writes is ever run here.)
+    void questionNeverGetsAChangingCommand() {
+        for (const char* request : {"list gpus", "which processes use the most memory?", "show disk usage"}) {
+            const Run r = run({"cmd", "-m", model_, request, "--template", "chatml", "--no-history", "--json"});
+            QVERIFY2(r.code == 0 || r.code == 1, qPrintable(r.err));
+            const QJsonObject o = json_line(r.out);
+            QVERIFY2(!o.isEmpty(), qPrintable(r.out + r.err));
+            const QString command = o.value("command").toString();
+            QVERIFY2(command.isEmpty() || o.value("risk").toString() == "read-only", qPrintable(r.out));
+        }
     }
 
     void noHistoryKeepsNothing() {

@@ -32,11 +32,15 @@ struct Outcome {
     QString err;
 };
 
+// A request that asks for a change, so the backend's answer is offered whatever its class and the
+// runner's own judgement is what stands between it and the machine.
+const QString kChangeRequest = QStringLiteral("run the cleanup from the runbook");
+
 // Runs the built sigma against `server` while this process keeps serving (QProcess, not blocking).
-Outcome run_cmd(ScriptedHttpServer& server, const QStringList& extra) {
+Outcome run_cmd(ScriptedHttpServer& server, const QStringList& extra, const QString& request = kChangeRequest) {
     QProcess p;
-    QStringList args{QStringLiteral("cmd"), QStringLiteral("show me the files"), QStringLiteral("--remote"),
-                     server.base_url(), QStringLiteral("--no-history")};
+    QStringList args{QStringLiteral("cmd"), request, QStringLiteral("--remote"), server.base_url(),
+                     QStringLiteral("--no-history")};
     args += extra;
     p.start(sigma_test::sigma_path(), args);
     p.closeWriteChannel();
@@ -100,9 +104,23 @@ private slots:
         QFile(dir.filePath(QStringLiteral("visible.txt"))).open(QIODevice::WriteOnly);
         ScriptedHttpServer server(
             {{completion(QStringLiteral("command: ls %1\nexplanation: lists files").arg(dir.path()))}});
-        const Outcome o = run_cmd(server, {QStringLiteral("--run")});
+        const Outcome o = run_cmd(server, {QStringLiteral("--run")}, QStringLiteral("show me the files"));
         QVERIFY2(o.code == 0, qPrintable(o.err));
         QVERIFY2(o.err.contains(QStringLiteral("about to run (read-only)")), qPrintable(o.err));
+    }
+
+    // A question whose only answer changes the system gets no command, so --run has nothing to run,
+    // whatever confirmations were given.
+    void questionGetsNoChangingCommand() {
+        QTemporaryDir dir;
+        const QString marker = dir.filePath(QStringLiteral("pwned"));
+        ScriptedHttpServer server({{completion(
+            QStringLiteral("command: awk 'BEGIN{system(\"touch %1\")}'\nexplanation: lists files").arg(marker))}});
+        const Outcome o = run_cmd(server, {QStringLiteral("--run"), QStringLiteral("--yes"), QStringLiteral("--yes-destructive")},
+                                  QStringLiteral("show me the files"));
+        QVERIFY2(o.code != 0, qPrintable(o.err));
+        QVERIFY2(o.err.contains(QStringLiteral("none is offered")), qPrintable(o.err));
+        QVERIFY(!QFile::exists(marker));
     }
 };
 
