@@ -28,9 +28,13 @@ namespace {
 constexpr const char* kName = "cmd";
 
 void print_result(const app::CommandResult& r) {
-    std::cout << r.command.toStdString() << "\n";
-    std::cerr << "risk: " << r.risk.toStdString() << (r.valid ? "" : " (INVALID)") << "\n";
-    for (const QString& reason : r.reasons) std::cerr << "  - " << reason.toStdString() << "\n";
+    // No command offered (a question whose every candidate changes the system): nothing on stdout,
+    // and no risk line for a command that does not exist; the message says why.
+    if (!r.command.isEmpty()) {
+        std::cout << r.command.toStdString() << "\n";
+        std::cerr << "risk: " << r.risk.toStdString() << (r.valid ? "" : " (INVALID)") << "\n";
+        for (const QString& reason : r.reasons) std::cerr << "  - " << reason.toStdString() << "\n";
+    }
     for (const auto& m : r.messages) {
         std::cerr << m.severity.toStdString() << ": " << m.text.toStdString();
         if (!m.suggestions.isEmpty()) std::cerr << " (did you mean " << m.suggestions.join(", ").toStdString() << "?)";

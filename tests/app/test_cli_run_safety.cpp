@@ -116,8 +116,9 @@ private slots:
         const QString marker = dir.filePath(QStringLiteral("pwned"));
         ScriptedHttpServer server({{completion(
             QStringLiteral("command: awk 'BEGIN{system(\"touch %1\")}'\nexplanation: lists files").arg(marker))}});
-        const Outcome o = run_cmd(server, {QStringLiteral("--run"), QStringLiteral("--yes"), QStringLiteral("--yes-destructive")},
-                                  QStringLiteral("show me the files"));
+        const Outcome o =
+            run_cmd(server, {QStringLiteral("--run"), QStringLiteral("--yes"), QStringLiteral("--yes-destructive")},
+                    QStringLiteral("show me the files"));
         QVERIFY2(o.code != 0, qPrintable(o.err));
         QVERIFY2(o.err.contains(QStringLiteral("none is offered")), qPrintable(o.err));
         QVERIFY(!QFile::exists(marker));
