@@ -15,31 +15,13 @@
 #include "app/domain/command_validator.h"
 #include "app/domain/eval_suite.h"
 #include "app/domain/json.h"
+#include "knowledge_packs.h"
 
 using namespace sigma::domain;
 
 namespace {
 
 const std::string kSuite = std::string(SIGMA_SOURCE_DIR) + "/resources/train/heldout.handwritten.cmdgen.jsonl";
-
-struct Packs {
-    std::optional<ShellCatalog> shell;
-    std::optional<NvsmiCatalog> nvsmi;
-};
-
-const Packs& packs() {
-    static Packs p = [] {
-        Packs x;
-        std::string err;
-        x.shell = ShellCatalog::load(std::string(SIGMA_SOURCE_DIR) + "/resources/knowledge/shell/tools.json", &err);
-        EXPECT_TRUE(x.shell) << err;
-        x.nvsmi =
-            NvsmiCatalog::load(std::string(SIGMA_SOURCE_DIR) + "/resources/knowledge/nvidia-smi/nvidia-smi.json", &err);
-        EXPECT_TRUE(x.nvsmi) << err;
-        return x;
-    }();
-    return p;
-}
 
 const EvalSuite& suite() {
     static const EvalSuite s = [] {
@@ -145,7 +127,7 @@ TEST(HandwrittenSuite, EveryCommandValidatesWithTheCaseRisk) {
         std::vector<std::string> commands{c.get_string("reference")};
         for (const std::string& a : c.get_string_list("accept")) commands.push_back(a);
         for (const std::string& cmd : commands) {
-            const CommandCheck check = check_command(*packs().shell, *packs().nvsmi, cmd);
+            const CommandCheck check = check_command(sigma_test::shell_catalog(), sigma_test::nvsmi_catalog(), cmd);
             std::string messages;
             for (const auto& m : check.messages) messages += m.text + "; ";
             EXPECT_TRUE(check.valid) << id << ": invalid: " << cmd << " {" << messages << "}";

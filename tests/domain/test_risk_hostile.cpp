@@ -10,6 +10,7 @@
 
 #include "app/domain/nvsmi_catalog.h"
 #include "app/domain/risk_classifier.h"
+#include "knowledge_packs.h"
 #include "app/domain/shell_catalog.h"
 #include "app/domain/shell_parser.h"
 
@@ -54,27 +55,9 @@ std::vector<Case> load_corpus() {
     return cases;
 }
 
-const ShellCatalog& shell() {
-    static const ShellCatalog* c = [] {
-        std::string err;
-        static auto r =
-            ShellCatalog::load(std::string(SIGMA_SOURCE_DIR) + "/resources/knowledge/shell/tools.json", &err);
-        EXPECT_TRUE(r) << err;
-        return &*r;
-    }();
-    return *c;
-}
+const ShellCatalog& shell() { return sigma_test::shell_catalog(); }
 
-const NvsmiCatalog& nvsmi() {
-    static const NvsmiCatalog* c = [] {
-        std::string err;
-        static auto r =
-            NvsmiCatalog::load(std::string(SIGMA_SOURCE_DIR) + "/resources/knowledge/nvidia-smi/nvidia-smi.json", &err);
-        EXPECT_TRUE(r) << err;
-        return &*r;
-    }();
-    return *c;
-}
+const NvsmiCatalog& nvsmi() { return sigma_test::nvsmi_catalog(); }
 
 RiskReport classify(const std::string& line) { return classify_line(shell(), nvsmi(), parse_shell(line)); }
 

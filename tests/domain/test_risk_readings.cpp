@@ -11,6 +11,7 @@
 
 #include "app/domain/nvsmi_catalog.h"
 #include "app/domain/risk_classifier.h"
+#include "knowledge_packs.h"
 #include "app/domain/shell_catalog.h"
 #include "app/domain/shell_parser.h"
 
@@ -18,26 +19,9 @@ using namespace sigma::domain;
 
 namespace {
 
-const ShellCatalog& shell() {
-    static std::optional<ShellCatalog> c = [] {
-        std::string err;
-        auto r = ShellCatalog::load(std::string(SIGMA_SOURCE_DIR) + "/resources/knowledge/shell/tools.json", &err);
-        EXPECT_TRUE(r) << err;
-        return r;
-    }();
-    return *c;
-}
+const ShellCatalog& shell() { return sigma_test::shell_catalog(); }
 
-const NvsmiCatalog& nvsmi() {
-    static std::optional<NvsmiCatalog> c = [] {
-        std::string err;
-        auto r =
-            NvsmiCatalog::load(std::string(SIGMA_SOURCE_DIR) + "/resources/knowledge/nvidia-smi/nvidia-smi.json", &err);
-        EXPECT_TRUE(r) << err;
-        return r;
-    }();
-    return *c;
-}
+const NvsmiCatalog& nvsmi() { return sigma_test::nvsmi_catalog(); }
 
 RiskReport classify(const std::string& line) {
     const ShellParseResult p = parse_shell(line);
