@@ -862,6 +862,10 @@ bool Classifier::effect_rules(const std::vector<SimpleCommand>& all, size_t inde
     if (n == "tar") {
         if (auto dir = raw_value(args, {"-C", "--directory"}); dir && (av.has({"-x"}) || raw_has(args, {"--extract"})))
             write_target(*dir, "extracts files into this folder", p);
+        // Creating, appending to or deleting from an archive writes the file named by -f.
+        if (av.has({"-c", "--create", "-r", "--append", "-u", "--update", "-A", "--catenate", "--concatenate",
+                    "--delete"}))
+            if (auto archive = av.value_of({"-f", "--file"})) write_target(*archive, "writes the archive", p);
         // Programs tar runs, even while only listing (tar -tf x.tar -I CMD).
         for (const char* opt : {"-I", "--use-compress-program", "--to-command", "-F", "--info-script",
                                 "--new-volume-script", "--rsh-command"})
