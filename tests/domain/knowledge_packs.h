@@ -12,7 +12,9 @@
 #include "app/domain/diag_signatures.h"
 #include "app/domain/kql_schema.h"
 #include "app/domain/nvsmi_catalog.h"
+#include "app/domain/risk_classifier.h"
 #include "app/domain/shell_catalog.h"
+#include "app/domain/shell_parser.h"
 
 namespace sigma_test {
 
@@ -49,6 +51,20 @@ inline std::string eval_kql_schema_path() { return std::string(SIGMA_SOURCE_DIR)
 
 inline const sigma::domain::KqlSchema& eval_kql_schema() {
     static const auto s = load_or_empty<sigma::domain::KqlSchema>(eval_kql_schema_path());
+    return s;
+}
+
+// A line parsed (a parse failure fails the test) and classified against the packs above.
+inline sigma::domain::RiskReport classify(const std::string& line) {
+    const sigma::domain::ShellParseResult p = sigma::domain::parse_shell(line);
+    EXPECT_TRUE(p.ok) << line << ": " << p.error;
+    return sigma::domain::classify_line(shell_catalog(), nvsmi_catalog(), p);
+}
+
+// A verdict's reasons on one line, for failure messages and substring checks.
+inline std::string joined_reasons(const sigma::domain::RiskReport& r) {
+    std::string s;
+    for (const auto& x : r.reasons) s += x + " | ";
     return s;
 }
 

@@ -6,29 +6,17 @@
 
 #include "app/domain/nvsmi_catalog.h"
 #include "app/domain/risk_classifier.h"
-#include "knowledge_packs.h"
 #include "app/domain/shell_catalog.h"
 #include "app/domain/shell_parser.h"
+#include "knowledge_packs.h"
 
 using namespace sigma::domain;
 
 namespace {
 
-const ShellCatalog& shell() { return sigma_test::shell_catalog(); }
+using sigma_test::classify;
 
-const NvsmiCatalog& nvsmi() { return sigma_test::nvsmi_catalog(); }
-
-RiskReport classify(const std::string& line) {
-    const ShellParseResult p = parse_shell(line);
-    EXPECT_TRUE(p.ok) << line << ": " << p.error;
-    return classify_line(shell(), nvsmi(), p);
-}
-
-std::string joined(const RiskReport& r) {
-    std::string s;
-    for (const auto& x : r.reasons) s += x + " | ";
-    return s;
-}
+std::string joined(const RiskReport& r) { return sigma_test::joined_reasons(r); }
 
 struct Rule {
     const char* line;
@@ -184,14 +172,14 @@ TEST(RiskClassifier, SubstitutionsAreJudgedToo) {
 
 TEST(RiskClassifier, UnparsableLineIsNotReadOnly) {
     const ShellParseResult p = parse_shell("ls 'open");
-    const RiskReport r = classify_line(shell(), nvsmi(), p);
+    const RiskReport r = classify_line(sigma_test::shell_catalog(), sigma_test::nvsmi_catalog(), p);
     EXPECT_EQ(r.risk, Risk::ChangesState);
     ASSERT_FALSE(r.reasons.empty());
     EXPECT_NE(r.reasons[0].find("could not be parsed"), std::string::npos);
 }
 
 TEST(RiskClassifier, EveryCataloguedToolHasAClassAndUnknownIsNeverReadOnly) {
-    for (const ShellSpec& t : shell().tools()) {
+    for (const ShellSpec& t : sigma_test::shell_catalog().tools()) {
         const std::string line = t.name == "["    ? "[ -f x ]"
                                  : t.name == "[[" ? "[[ -f x ]]"
                                  : t.name == "((" ? "(( i++ ))"

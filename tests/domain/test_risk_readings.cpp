@@ -11,29 +11,17 @@
 
 #include "app/domain/nvsmi_catalog.h"
 #include "app/domain/risk_classifier.h"
-#include "knowledge_packs.h"
 #include "app/domain/shell_catalog.h"
 #include "app/domain/shell_parser.h"
+#include "knowledge_packs.h"
 
 using namespace sigma::domain;
 
 namespace {
 
-const ShellCatalog& shell() { return sigma_test::shell_catalog(); }
+using sigma_test::classify;
 
-const NvsmiCatalog& nvsmi() { return sigma_test::nvsmi_catalog(); }
-
-RiskReport classify(const std::string& line) {
-    const ShellParseResult p = parse_shell(line);
-    EXPECT_TRUE(p.ok) << line << ": " << p.error;
-    return classify_line(shell(), nvsmi(), p);
-}
-
-std::string joined(const RiskReport& r) {
-    std::string s;
-    for (const auto& x : r.reasons) s += x + " | ";
-    return s;
-}
+std::string joined(const RiskReport& r) { return sigma_test::joined_reasons(r); }
 
 struct Case {
     const char* line;
