@@ -113,6 +113,10 @@ struct Classifier {
     // itself (env -S, parallel, docker run), so the generic wrapper walk must not.
     bool effect_rules(const std::vector<SimpleCommand>& all, size_t index, const ShellSpec& tool, const ArgView& av,
                       const std::string& label, const Context& ctx);
+    // The file tools' writes, moves, deletes and permission changes (risk_file_rules.cpp); true when
+    // `tool` is one of them (its effects are then judged).
+    bool file_rules(const SimpleCommand& cmd, const ShellSpec& tool, const ArgView& av, const std::string& p,
+                    const Context& ctx);
     void env_assignments(const SimpleCommand& cmd, const Context& ctx);
     // Variables set for the rest of the shell (FOO=... alone, export FOO=...): PROMPT_COMMAND,
     // LD_PRELOAD, PAGER, ... arm what later commands run.
@@ -127,6 +131,11 @@ struct Classifier {
 };
 
 using domain::effective_program;
+
+// Raw words, before the catalogue reads them: `--name=value`, `--name value`, `-xVALUE` or
+// `-x value` (the first match), and whether any of the names is written.
+std::optional<std::string> raw_value(const std::vector<ShellWord>& args, std::initializer_list<const char*> names);
+bool raw_has(const std::vector<ShellWord>& args, std::initializer_list<const char*> names);
 
 // True when a word's text runs a download or decoder at run time ($(curl ...), <(wget ...)).
 bool computes_from_network(const std::string& text);
