@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Regenerates resources/train/ (corpus.jsonl.gz for tools/train/run.sh, the held-out chats and the
-# held-out eval suites) with sigma-datagen. Needs cmake, ninja or make and a C++20 compiler; no Qt.
+# held-out eval suites) with sigma-datagen. Needs cmake, ninja or make, a C++20 compiler and
+# nlohmann-json3-dev; no Qt.
 # Not the training: run tools/train/run.sh afterwards. Deterministic for a given SEED and SCALE.
 #
 # Environment: BUILD (default build-datagen), SEED (20261126), SCALE (2), SIGMA_TESTS (OFF).

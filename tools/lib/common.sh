@@ -11,7 +11,7 @@ SIGMA_JOBS="${SIGMA_JOBS:-$(nproc)}"
 SIGMA_APT_PACKAGES=(
   build-essential cmake ninja-build pkg-config git ca-certificates
   qt6-base-dev libqt6sql6-sqlite
-  libgl-dev libsqlite3-dev libgit2-dev libgtest-dev libcli11-dev clang-format
+  libgl-dev libsqlite3-dev libgit2-dev libgtest-dev libcli11-dev nlohmann-json3-dev clang-format
   clang libclang-rt-14-dev curl
 )
 # Installed from Debian only when the command is missing: a machine may already have Node.js from
