@@ -11,16 +11,25 @@ namespace sigma::domain {
 
 namespace {
 
+// Marks the end of a clause among the words.
+constexpr std::string_view kClause = "|";
+
 std::vector<std::string> words_of(std::string_view text) {
     std::vector<std::string> out;
     std::string cur;
-    for (char c : text) {
+    for (size_t i = 0; i < text.size(); ++i) {
+        const char c = text[i];
         if (std::isalpha(static_cast<unsigned char>(c)) || c == '\'') {
             cur += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
         } else {
             if (!cur.empty()) out.push_back(cur);
             cur.clear();
             if (c == '?') out.emplace_back("?");
+            // A clause ends at , . ; : ! and a dash between blanks ("..., restart it", "... - set it").
+            const bool dash = c == '-' && i > 0 && text[i - 1] == ' ' && i + 1 < text.size() && text[i + 1] == ' ';
+            const bool end = c == ',' || c == ';' || c == '!' || dash ||
+                             ((c == '.' || c == ':') && (i + 1 == text.size() || text[i + 1] == ' '));
+            if (end && !out.empty() && out.back() != kClause) out.emplace_back(kClause);
         }
     }
     if (!cur.empty()) out.push_back(cur);
@@ -51,13 +60,14 @@ constexpr std::array<std::string_view, 94> kRead{
     "usage",   "info",        "details",   "version",  "versions",  "summary",   "health",   "stats",   "temps",
     "util",    "utilization", "uptime",    "avg"};
 
-constexpr std::array<std::string_view, 36> kDestructive{
-    "delete",    "remove",    "rm",      "drop",     "purge",    "wipe",   "erase",      "truncate",     "kill",
-    "terminate", "reset",     "reboot",  "shutdown", "poweroff", "halt",   "drain",      "evict",        "format",
-    "mkfs",      "overwrite", "destroy", "force",    "empty",    "prune",  "uninstall",  "clear",        "shred",
-    "zap",       "nuke",      "flush",   "unmount",  "umount",   "detach", "deregister", "decommission", "obliterate"};
+constexpr std::array<std::string_view, 37> kDestructive{
+    "delete",    "remove",     "rm",           "drop",       "purge",    "wipe",     "erase",   "truncate",
+    "kill",      "terminate",  "reset",        "reboot",     "shutdown", "poweroff", "halt",    "drain",
+    "evict",     "format",     "mkfs",         "overwrite",  "destroy",  "force",    "empty",   "prune",
+    "uninstall", "clear",      "shred",        "zap",        "nuke",     "flush",    "unmount", "umount",
+    "detach",    "deregister", "decommission", "obliterate", "tear"};
 
-constexpr std::array<std::string_view, 76> kChange{
+constexpr std::array<std::string_view, 87> kChange{
     "set",       "enable", "disable",  "turn",     "switch", "restart", "stop",     "start",   "scale",  "cordon",
     "uncordon",  "apply",  "create",   "make",     "add",    "install", "update",   "upgrade", "change", "modify",
     "edit",      "rename", "move",     "mv",       "copy",   "cp",      "lock",     "unlock",  "limit",  "cap",
@@ -65,7 +75,8 @@ constexpr std::array<std::string_view, 76> kChange{
     "load",      "unload", "reload",   "rollback", "roll",   "rollout", "restore",  "deploy",  "patch",  "label",
     "annotate",  "taint",  "untaint",  "tag",      "write",  "append",  "compress", "extract", "unpack", "archive",
     "backup",    "sync",   "download", "upload",   "fix",    "clean",   "cleanup",  "block",   "allow",  "deny",
-    "configure", "pin",    "assign",   "resize",   "attach", "pause"};
+    "configure", "pin",    "assign",   "resize",   "attach", "pause",   "put",      "flip",    "bounce", "remount",
+    "untar",     "cancel", "forward",  "pull",     "record", "save",    "unzip"};
 
 }  // namespace
 
@@ -119,9 +130,30 @@ IntentReading read_intent(std::string_view request) {
         else if (std::string_view r = slipped(kRead, w); !r.empty()) w = std::string(r);
     }
     IntentReading r;
-    auto decide = [&](const std::string& w, size_t index) -> bool {
+    // clause_start: the word begins a clause, after courtesy words; "is", "are", "does" ... ask only
+    // there ("is mig enabled?"), elsewhere they state ("gpu 5 is stuck, put it back").
+    auto decide = [&](const std::string& w, size_t index, bool clause_start) -> bool {
         // "give me ..." and "make a list" read; "give x execute permission" changes.
         const bool followed_by_me = index + 1 < words.size() && (words[index + 1] == "me" || words[index + 1] == "us");
+        const std::string& next = index + 1 < words.size() ? words[index + 1] : words[index];
+        const std::string& before = index > 0 ? words[index - 1] : words[index];
+        // A verb as the first word of a noun phrase ("restart policy", "load avg", "write support")
+        // or as a participle ("it's set to", "was reset") is no request to act.
+        static constexpr std::array<std::string_view, 11> kNounAfter{"policy",  "policies", "count",   "counts",
+                                                                     "avg",     "average",  "history", "reason",
+                                                                     "reasons", "support",  "status"};
+        static constexpr std::array<std::string_view, 9> kParticipleBefore{"it's", "is",   "was",   "been", "be",
+                                                                           "are",  "were", "being", "got"};
+        if ((in(kChange, w) || in(kDestructive, w)) &&
+            ((index + 1 < words.size() && in(kNounAfter, next)) || (index > 0 && in(kParticipleBefore, before))))
+            return false;
+        if (w == "get" && next == "rid") {
+            r = {RequestIntent::Change, "get rid", Risk::Destructive};
+            return true;
+        }
+        static constexpr std::array<std::string_view, 8> kStatements{"is",   "are", "was", "were",
+                                                                     "does", "do",  "did", "has"};
+        if (!clause_start && in(kStatements, w)) return false;
         if (in(kDestructive, w)) {
             r = {RequestIntent::Change, w, Risk::Destructive};
             return true;
@@ -129,9 +161,9 @@ IntentReading read_intent(std::string_view request) {
         // "power limit", "the cap", "default set" name a thing: those words change only as verbs.
         static constexpr std::array<std::string_view, 8> kAlsoNouns{"limit", "cap", "lock",  "set",
                                                                     "block", "tag", "label", "patch"};
-        static constexpr std::array<std::string_view, 17> kNounBefore{
-            "power", "memory",  "mem",     "clock", "rate", "file",     "the",  "a",   "its",
-            "their", "current", "default", "max",   "min",  "enforced", "soft", "hard"};
+        static constexpr std::array<std::string_view, 18> kNounBefore{
+            "power", "memory",  "mem",     "clock", "rate", "file",     "the",  "a",    "its",
+            "their", "current", "default", "max",   "min",  "enforced", "soft", "hard", "product"};
         if (in(kAlsoNouns, w) && index > 0 && in(kNounBefore, words[index - 1])) return false;
         if (in(kChange, w) && !followed_by_me) {
             r = {RequestIntent::Change, w, Risk::ChangesState};
@@ -145,11 +177,25 @@ IntentReading read_intent(std::string_view request) {
     };
     size_t i = 0;
     while (i < words.size() && in(kCourtesy, words[i])) ++i;
-    if (i < words.size() && decide(words[i], i)) return r;
-    // No leading verb ("pmon for gpu 6", "dmesg with human time"): the first cue anywhere decides,
-    // and a question mark reads.
-    for (size_t j = i; j < words.size(); ++j)
-        if (decide(words[j], j)) return r;
+    if (i < words.size() && decide(words[i], i, true)) return r;
+    // No leading verb: a change verb that begins a later clause ("grafana is frozen, restart it"), else the
+    // first cue anywhere ("pmon for gpu 6", "dmesg with human time"); a question mark reads.
+    for (size_t j = i; j < words.size(); ++j) {
+        if (words[j] != kClause) continue;
+        size_t k = j + 1;
+        while (k < words.size() && in(kCourtesy, words[k])) ++k;
+        if (k < words.size() && (in(kChange, words[k]) || in(kDestructive, words[k])) && decide(words[k], k, true))
+            return r;
+    }
+    bool clause_start = true;
+    for (size_t j = i; j < words.size(); ++j) {
+        if (words[j] == kClause) {
+            clause_start = true;
+            continue;
+        }
+        if (decide(words[j], j, clause_start)) return r;
+        clause_start = clause_start && in(kCourtesy, words[j]);
+    }
     if (std::find(words.begin(), words.end(), "?") != words.end()) return {RequestIntent::Read, "?", Risk::ReadOnly};
     return r;
 }

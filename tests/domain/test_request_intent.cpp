@@ -1,0 +1,54 @@
+// Request intent read from how people write: a change asked for in a later clause after a
+// statement, verbs used as nouns or participles, and "is/does" that state rather than ask.
+#include <gtest/gtest.h>
+
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "app/domain/request_intent.h"
+
+using namespace sigma::domain;
+
+namespace {
+
+void expect_intents(const std::vector<std::pair<std::string, RequestIntent>>& cases) {
+    for (const auto& [request, intent] : cases) {
+        const IntentReading r = read_intent(request);
+        EXPECT_EQ(request_intent_text(r.intent), std::string(request_intent_text(intent)))
+            << request << " (cue \"" << r.cue << "\")";
+    }
+}
+
+}  // namespace
+
+TEST(RequestIntent, ChangeInALaterClauseAfterAStatement) {
+    expect_intents({
+        {"grafana container is frozen, restart it", RequestIntent::Change},
+        {"the new api build in prod is broken, roll it back", RequestIntent::Change},
+        {"gpu 5 is stuck in exclusive mode. put it back to DEFAULT", RequestIntent::Change},
+        {"nobody should use gpu 7 while we debug it - set compute mode prohibited", RequestIntent::Change},
+        {"before I drain this node, do a reset of gpu 6", RequestIntent::Change},
+        // A question in a later clause still reads.
+        {"compute mode on gpu 5, did someone set it to exclusive?", RequestIntent::Read},
+        {"the disk on /data is full?", RequestIntent::Read},
+    });
+    EXPECT_EQ(read_intent("get rid of namespace scratch-test entirely").allowed, Risk::Destructive);
+    EXPECT_EQ(read_intent("tear down the compute instances on gpu 3").allowed, Risk::Destructive);
+}
+
+TEST(RequestIntent, VerbsAsNounsAndParticiplesDoNotAct) {
+    expect_intents({
+        {"restart policy of the redis-cache container?", RequestIntent::Read},
+        {"load avg", RequestIntent::Read},
+        {"p2p write support between gpus", RequestIntent::Unknown},
+        {"default power limit on gpu 0 vs whatever it's set to now", RequestIntent::Unknown},
+        {"nodes with their gpu product label", RequestIntent::Unknown},
+        // The same verbs still act where they are verbs.
+        {"restart the redis-cache container", RequestIntent::Change},
+        {"set the power limit to 250 W", RequestIntent::Change},
+        {"flip persistence mode on everywhere before the job starts", RequestIntent::Change},
+        {"bounce slurmd on this node", RequestIntent::Change},
+        {"cancel my job 771204", RequestIntent::Change},
+    });
+}
