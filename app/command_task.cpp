@@ -8,6 +8,7 @@
 #include "app/domain/command_answer_constraint.h"
 #include "app/domain/command_catalogue_slice.h"
 #include "app/domain/command_explanation.h"
+#include "app/domain/command_proposals.h"
 #include "app/domain/command_rerank.h"
 #include "app/domain/command_validator.h"
 #include "app/domain/example_corpus.h"
@@ -186,6 +187,16 @@ CommandResult CommandTask::finish_candidates(const CommandRequest& request, cons
         }
         ++order;
     }
+    // The catalogue's proposals join what the model answered; they never answer alone.
+    if (request.proposals && !candidates.empty()) {
+        if (const domain::NvsmiCatalog* nvsmi = domain::NvsmiCatalog::builtin()) {
+            for (const std::string& command : domain::propose_commands(req, *nvsmi)) {
+                domain::CommandCandidate p{command, {}, 0.0, order++, {}};
+                p.proposed = true;
+                candidates.push_back(p);
+            }
+        }
+    }
     if (candidates.empty()) {
         r.valid = false;
         r.messages.push_back(
@@ -263,6 +274,8 @@ CommandResult CommandTask::finish_candidates(const CommandRequest& request, cons
             ? QStringLiteral("syntax, programs, options, nvidia-smi fields and risk checked; %1 candidate(s) ranked")
                   .arg(ranked.size())
             : QStringLiteral("checked: does not validate");
+    if (best.candidate.proposed)
+        r.checked += QStringLiteral("; composed from the nvidia-smi catalogue for the request's words");
     for (size_t i = 1; i < ranked.size() && i <= 4; ++i) {
         const domain::RankedCommand& alt = ranked[i];
         r.alternatives.push_back({q(alt.candidate.command), QString::fromLatin1(domain::risk_text(alt.check.risk)),

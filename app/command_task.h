@@ -32,6 +32,9 @@ struct CommandRequest {
     // The catalogue slice in the prompt: the nvidia-smi fields, sections and options and the shell
     // tools' options whose descriptions best match the request. Off by default: measured (README).
     bool catalogue_slice = false;
+    // Read-only nvidia-smi queries composed from the catalogue for the request's words join the
+    // model's candidates (app/domain/command_proposals.h); the reranker chooses. Measured (README).
+    bool proposals = true;
     static constexpr int kDefaultCandidates = 8;
 };
 

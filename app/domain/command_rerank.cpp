@@ -10,6 +10,7 @@
 
 #include "app/domain/bm25.h"
 #include "app/domain/flag_explainer.h"
+#include "app/domain/nvsmi_catalog.h"
 
 namespace sigma::domain {
 
@@ -101,6 +102,46 @@ bool apply_suggestions(std::string& command, const CommandCheck& check) {
     return true;
 }
 
+// The canonical fields of a command's --query-* list, each as "option field", without index and
+// timestamp (which label rows); empty when it has no --query-* list.
+std::set<std::string> query_fields(std::string_view command) {
+    std::set<std::string> out;
+    const size_t at = command.find("--query-");
+    const size_t eq = command.find('=', at == std::string_view::npos ? command.size() : at);
+    if (at == std::string_view::npos || eq == std::string_view::npos || command.find(' ', at) < eq) return out;
+    const std::string option(command.substr(at, eq - at));
+    size_t b = eq + 1;
+    const size_t e = std::min(command.find(' ', b), command.size());
+    const NvsmiCatalog* nvsmi = NvsmiCatalog::builtin();
+    const NvsmiQuery* query = nullptr;
+    if (nvsmi)
+        for (const NvsmiQuery& q : nvsmi->queries())
+            if (q.option == option) query = &q;
+    while (b < e) {
+        size_t c = std::min(command.find(',', b), e);
+        std::string name(command.substr(b, c - b));
+        if (query)
+            if (const NvsmiField* f = query->find(name)) name = f->name;
+        if (!name.empty() && name != "index" && name != "timestamp") out.insert(option + " " + name);
+        b = c + 1;
+    }
+    return out;
+}
+
+// Share of the proposals' fields a candidate's fields agree with (Jaccard of the sets), best over the
+// proposals; 0 without proposals or a --query-* list.
+double catalogue_agreement(const std::set<std::string>& fields, const std::vector<std::set<std::string>>& proposals) {
+    double best = 0.0;
+    if (fields.empty()) return best;
+    for (const std::set<std::string>& p : proposals) {
+        size_t both = 0;
+        for (const std::string& f : fields) both += p.count(f);
+        const size_t either = fields.size() + p.size() - both;
+        if (either > 0) best = std::max(best, static_cast<double>(both) / static_cast<double>(either));
+    }
+    return best;
+}
+
 }  // namespace
 
 double command_relevance(std::string_view request, std::string_view command) {
@@ -142,6 +183,19 @@ std::vector<RankedCommand> rerank_commands(std::string_view request, const std::
         index.emplace(key, ranked.size());
         ranked.push_back(std::move(r));
     }
+    // A proposal has no log-probability: it is scored as the model's average answer.
+    double logprob_sum = 0.0;
+    int logprob_count = 0;
+    std::vector<std::set<std::string>> proposal_fields;
+    for (const CommandCandidate& c : candidates) {
+        if (c.proposed) {
+            proposal_fields.push_back(query_fields(c.command));
+        } else if (c.logprob != 0.0) {
+            logprob_sum += c.logprob;
+            ++logprob_count;
+        }
+    }
+    const double average_logprob = logprob_count > 0 ? logprob_sum / logprob_count : 0.0;
     for (RankedCommand& r : ranked) {
         double s = 0.0;
         if (!r.check.valid) s -= 100.0;
@@ -168,7 +222,10 @@ std::vector<RankedCommand> rerank_commands(std::string_view request, const std::
         r.relevance = rel.recall;
         if (options.relevance) s += 4.0 * rel.recall + 2.0 * rel.precision;
         if (options.votes) s += 0.7 * (r.votes - 1);
-        if (r.candidate.logprob != 0.0) s += options.logprob_weight * r.candidate.logprob;
+        // Agreement with the fields the catalogue found for the request's words.
+        if (options.relevance) s += 4.0 * catalogue_agreement(query_fields(r.candidate.command), proposal_fields);
+        if (r.candidate.proposed && r.candidate.logprob == 0.0) s += options.logprob_weight * average_logprob;
+        else if (r.candidate.logprob != 0.0) s += options.logprob_weight * r.candidate.logprob;
         else s -= 0.25 * r.candidate.order;  // no log-probabilities: the greedy answer first
         if (!r.candidate.repaired_from.empty()) s -= 0.1;
         r.score = s;

@@ -1,6 +1,7 @@
-// Command candidates ranked: N answers of the model (and their deterministic repairs) checked by the
-// validator and scored by validity, intent–risk agreement, the request's literals, relevance of the
-// flags' catalogue meanings to the request, votes and the model's log-probability.
+// Command candidates ranked: N answers of the model, their deterministic repairs and the catalogue's
+// proposals, checked by the validator and scored by validity, intent–risk agreement, the request's
+// literals, relevance of the flags' catalogue meanings to the request, agreement with the proposals'
+// query fields, votes and the model's log-probability.
 // Not a generator: the caller brings the candidates; nothing here runs a model.
 #pragma once
 
@@ -20,6 +21,7 @@ struct CommandCandidate {
     double logprob = 0.0;       // summed log-probability of the answer; 0 when unknown
     int order = 0;              // generation order (0 = the greedy answer)
     std::string repaired_from;  // the model's command when this one is a repair of it
+    bool proposed = false;      // composed from the catalogue (command_proposals.h), not generated
 };
 
 struct RerankOptions {
