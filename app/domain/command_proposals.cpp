@@ -327,7 +327,11 @@ std::string gpu_selection(std::string_view request) {
         } else if (l.kind == LiteralKind::Name &&
                    (l.text.starts_with("GPU-") || l.text.starts_with("MIG-") ||
                     (l.text.find(':') != std::string::npos && l.text.find('.') != std::string::npos))) {
-            return l.text;
+            // Only the characters of a bus id or UUID reach the command line: never a shell word.
+            const bool plain = std::all_of(l.text.begin(), l.text.end(), [](char c) {
+                return std::isalnum(static_cast<unsigned char>(c)) || c == ':' || c == '.' || c == '-';
+            });
+            if (plain) return l.text;
         }
     }
     std::string out;

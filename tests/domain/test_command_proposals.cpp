@@ -73,6 +73,21 @@ TEST(CommandProposals, NoneForChangesOtherViewsFilesAndOtherTools) {
         EXPECT_EQ(proposal(request), "") << request;
 }
 
+// Request text reaches the command only as digits, catalogue field names and bus ids or UUIDs.
+TEST(CommandProposals, NoShellWordFromTheRequestReachesTheCommand) {
+    int proposed = 0;
+    for (const char* request :
+         {"uuid of GPU-$(reboot) please", "uuid of the gpu at 0000:3b:00.0;rm", "temps of gpu `id`",
+          "gpu temps every 5 s > /etc/passwd", "gpu temps | sh", "gpu temps && reboot"}) {
+        for (const std::string& p : propose_commands(request, sigma_test::nvsmi_catalog())) {
+            ++proposed;
+            EXPECT_EQ(p.find_first_of("$`;|&><()'\"\\"), std::string::npos) << request << " -> " << p;
+            EXPECT_EQ(check_command(p).risk, Risk::ReadOnly) << request << " -> " << p;
+        }
+    }
+    EXPECT_GE(proposed, 3);  // the queries are still proposed, without the shell words
+}
+
 TEST(CommandProposals, MatchesFieldsByShorthandAndKeepsListItemsApart) {
     // The fields as a sorted list: their order is the order they were found in.
     const auto fields = [](const std::string& request) {
