@@ -4,10 +4,12 @@
 
 #include <fstream>
 
-#include "app/domain/json.h"
+#include "app/domain/json_parse.h"
 #include "app/domain/resource_paths.h"
 
 namespace sigma::domain {
+
+using nlohmann::ordered_json;
 
 namespace {
 
@@ -27,7 +29,7 @@ bool read_jsonl(const std::string& path, std::string* error, F&& on_item) {
         ++n;
         if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
         std::string perr;
-        auto j = Json::parse(line, &perr);
+        auto j = parse_json(line, &perr);
         const std::string where = path + ":" + std::to_string(n);
         if (!j || !j->is_object()) return fail(error, where + ": " + (j ? "not an object" : perr));
         if (!on_item(*j, where)) return false;
@@ -51,9 +53,9 @@ std::optional<ExampleCorpus> ExampleCorpus::load(const std::string& dir, std::st
     ExampleCorpus c;
     const bool ok =
         read_jsonl(dir + "/cmd.jsonl", error,
-                   [&](const Json& j, const std::string& where) {
-                       CommandExample e{j.get_string("request"), j.get_string("command"), j.get_string("explanation"),
-                                        j.get_string("risk")};
+                   [&](const ordered_json& j, const std::string& where) {
+                       CommandExample e{json_string(j, "request"), json_string(j, "command"),
+                                        json_string(j, "explanation"), json_string(j, "risk")};
                        if (e.request.empty() || e.command.empty())
                            return fail(error, where + ": needs request and command");
                        if (e.risk != "read-only" && e.risk != "changes-state" && e.risk != "destructive")
@@ -63,8 +65,8 @@ std::optional<ExampleCorpus> ExampleCorpus::load(const std::string& dir, std::st
                        return true;
                    }) &&
         read_jsonl(dir + "/kql.jsonl", error,
-                   [&](const Json& j, const std::string& where) {
-                       KqlExample e{j.get_string("question"), j.get_string("query"), j.get_string_list("tables")};
+                   [&](const ordered_json& j, const std::string& where) {
+                       KqlExample e{json_string(j, "question"), json_string(j, "query"), json_strings(j, "tables")};
                        if (e.question.empty() || e.query.empty())
                            return fail(error, where + ": needs question and query");
                        std::string text = e.question;
@@ -73,8 +75,8 @@ std::optional<ExampleCorpus> ExampleCorpus::load(const std::string& dir, std::st
                        c.kql_.push_back(std::move(e));
                        return true;
                    }) &&
-        read_jsonl(dir + "/diagnosis.jsonl", error, [&](const Json& j, const std::string& where) {
-            DiagnosisExample e{j.get_string("log"), j.get_string("category"), j.get_string("summary")};
+        read_jsonl(dir + "/diagnosis.jsonl", error, [&](const ordered_json& j, const std::string& where) {
+            DiagnosisExample e{json_string(j, "log"), json_string(j, "category"), json_string(j, "summary")};
             if (e.log.empty() || e.category.empty()) return fail(error, where + ": needs log and category");
             c.diagnosis_index_.add(std::to_string(c.diagnoses_.size()), e.log + "\n" + e.summary);
             c.diagnoses_.push_back(std::move(e));

@@ -7,9 +7,12 @@
 #include <mutex>
 #include <sstream>
 
+#include "app/domain/json_parse.h"
 #include "app/domain/resource_paths.h"
 
 namespace sigma::domain {
+
+using nlohmann::ordered_json;
 
 namespace {
 
@@ -76,39 +79,39 @@ const KqlTable* KqlSchema::find_table(std::string_view name) const {
     return nullptr;
 }
 
-std::optional<KqlSchema> KqlSchema::from_json(const Json& j, std::string* error) {
+std::optional<KqlSchema> KqlSchema::from_json(const ordered_json& j, std::string* error) {
     KqlSchema s;
     if (!j.is_object()) {
         set_error(error, "a KQL schema must be a JSON object");
         return std::nullopt;
     }
-    if (const Json* dbs = j.find("Databases")) {
-        if (!dbs->is_object() || dbs->as_object().empty()) {
+    if (const ordered_json* dbs = json_find(j, "Databases")) {
+        if (!dbs->is_object() || dbs->empty()) {
             set_error(error, "\"Databases\" must be an object with at least one database");
             return std::nullopt;
         }
         bool first = true;
-        for (const auto& [db_key, db] : dbs->as_object()) {
-            if (first) s.database = db.get_string("Name", db_key);
+        for (const auto& [db_key, db] : dbs->items()) {
+            if (first) s.database = json_string(db, "Name", db_key);
             first = false;
-            const Json* tables = db.find("Tables");
+            const ordered_json* tables = json_find(db, "Tables");
             if (tables && !tables->is_object()) {
                 set_error(error, "database '" + db_key + "': \"Tables\" must be an object");
                 return std::nullopt;
             }
             if (!tables) continue;
-            for (const auto& [t_key, tj] : tables->as_object()) {
+            for (const auto& [t_key, tj] : tables->items()) {
                 KqlTable t;
-                t.name = tj.get_string("Name", t_key);
-                const Json* cols = tj.find("OrderedColumns");
+                t.name = json_string(tj, "Name", t_key);
+                const ordered_json* cols = json_find(tj, "OrderedColumns");
                 if (!cols || !cols->is_array()) {
                     set_error(error, "table '" + t.name + "' has no \"OrderedColumns\" array");
                     return std::nullopt;
                 }
-                for (const Json& c : cols->as_array()) {
-                    std::string type = c.get_string("CslType");
-                    if (type.empty()) type = c.get_string("Type");
-                    if (!add_column(t, c.get_string("Name"), type, error)) return std::nullopt;
+                for (const ordered_json& c : *cols) {
+                    std::string type = json_string(c, "CslType");
+                    if (type.empty()) type = json_string(c, "Type");
+                    if (!add_column(t, json_string(c, "Name"), type, error)) return std::nullopt;
                 }
                 if (s.find_table(t.name)) continue;  // the same table in two databases: keep the first
                 s.tables.push_back(std::move(t));
@@ -116,25 +119,25 @@ std::optional<KqlSchema> KqlSchema::from_json(const Json& j, std::string* error)
         }
         return s;
     }
-    const Json* tables = j.find("tables");
+    const ordered_json* tables = json_find(j, "tables");
     if (!tables || !tables->is_object()) {
         set_error(error, "a KQL schema needs \"tables\" (short form) or \"Databases\" (Kusto form)");
         return std::nullopt;
     }
-    s.database = j.get_string("database", "db");
-    for (const auto& [name, cols] : tables->as_object()) {
+    s.database = json_string(j, "database", "db");
+    for (const auto& [name, cols] : tables->items()) {
         KqlTable t;
         t.name = name;
         if (!cols.is_object()) {
             set_error(error, "table '" + name + "' must map column names to types");
             return std::nullopt;
         }
-        for (const auto& [cname, ctype] : cols.as_object()) {
+        for (const auto& [cname, ctype] : cols.items()) {
             if (!ctype.is_string()) {
                 set_error(error, "column '" + name + "." + cname + "' must have a type name string");
                 return std::nullopt;
             }
-            if (!add_column(t, cname, ctype.as_string(), error)) return std::nullopt;
+            if (!add_column(t, cname, json_text(ctype), error)) return std::nullopt;
         }
         s.tables.push_back(std::move(t));
     }
@@ -143,7 +146,7 @@ std::optional<KqlSchema> KqlSchema::from_json(const Json& j, std::string* error)
 
 std::optional<KqlSchema> KqlSchema::parse(std::string_view text, std::string* error) {
     std::string perr;
-    auto j = Json::parse(text, &perr);
+    auto j = parse_json(text, &perr);
     if (!j) {
         set_error(error, "the KQL schema is not valid JSON: " + perr);
         return std::nullopt;

@@ -8,7 +8,7 @@
 #include <string_view>
 #include <vector>
 
-#include "app/domain/json.h"
+#include <nlohmann/json_fwd.hpp>
 
 namespace sigma::domain {
 
@@ -42,7 +42,7 @@ public:
     // Either `{"database": "db", "tables": {"T": {"col": "type"}}}` or Kusto's
     // `.show database schema as json`: `{"Databases": {"db": {"Name", "Tables": {"T": {"Name",
     // "OrderedColumns": [{"Name", "CslType"}]}}}}}` (tables of every database are merged).
-    static std::optional<KqlSchema> from_json(const Json& j, std::string* error = nullptr);
+    static std::optional<KqlSchema> from_json(const nlohmann::ordered_json& j, std::string* error = nullptr);
     static std::optional<KqlSchema> parse(std::string_view text, std::string* error = nullptr);
     static std::optional<KqlSchema> load(const std::string& path, std::string* error = nullptr);
 

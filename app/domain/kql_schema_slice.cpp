@@ -8,11 +8,13 @@
 #include <set>
 #include <sstream>
 
-#include "app/domain/json.h"
+#include "app/domain/json_parse.h"
 #include "app/domain/kql_table_ranker.h"
 #include "app/domain/resource_paths.h"
 
 namespace sigma::domain {
+
+using nlohmann::ordered_json;
 
 namespace {
 
@@ -59,12 +61,13 @@ KqlTableHints KqlTableHints::load_default() {
     if (!in) return h;
     std::stringstream ss;
     ss << in.rdbuf();
-    auto j = Json::parse(ss.str());
+    auto j = parse_json(ss.str());
     if (!j) return h;
-    for (const auto& [table, words] : (*j)["hints"].as_object()) {
+    for (const auto& [table, words] : json_object(*j, "hints").items()) {
         std::vector<std::string> list;
-        for (const Json& w : words.as_array())
-            if (w.is_string()) list.push_back(lower(w.as_string()));
+        if (words.is_array())
+            for (const ordered_json& w : words)
+                if (w.is_string()) list.push_back(lower(json_text(w)));
         h.hints.emplace_back(table, std::move(list));
     }
     return h;

@@ -1,4 +1,4 @@
-// NvsmiCatalog: reads the versioned JSON pack with Json::parse and checks its shape, so a damaged
+// NvsmiCatalog: reads the versioned JSON pack with parse_json and checks its shape, so a damaged
 // pack is an error with a message rather than a half-empty catalogue. Not a writer of packs.
 #include "app/domain/nvsmi_catalog.h"
 
@@ -7,10 +7,12 @@
 #include <mutex>
 #include <sstream>
 
-#include "app/domain/json.h"
+#include "app/domain/json_parse.h"
 #include "app/domain/resource_paths.h"
 
 namespace sigma::domain {
+
+using nlohmann::ordered_json;
 
 namespace {
 
@@ -35,14 +37,14 @@ const ArgName kArgNames[] = {
     {NvsmiArg::Optional, "optional"},
 };
 
-bool parse_option(const Json& j, NvsmiOption& o, std::string& err) {
-    o.short_name = j.get_string("short");
-    o.long_name = j.get_string("long");
+bool parse_option(const ordered_json& j, NvsmiOption& o, std::string& err) {
+    o.short_name = json_string(j, "short");
+    o.long_name = json_string(j, "long");
     if (o.long_name.empty()) {
         err = "an option has no \"long\" spelling";
         return false;
     }
-    const std::string arg = j.get_string("arg", "none");
+    const std::string arg = json_string(j, "arg", "none");
     bool found = false;
     for (const ArgName& a : kArgNames)
         if (arg == a.text) {
@@ -53,16 +55,17 @@ bool parse_option(const Json& j, NvsmiOption& o, std::string& err) {
         err = "option " + o.long_name + " has unknown arg type '" + arg + "'";
         return false;
     }
-    auto risk = risk_from_text(j.get_string("risk", "read-only"));
+    auto risk = risk_from_text(json_string(j, "risk", "read-only"));
     if (!risk) {
-        err = "option " + o.long_name + " has unknown risk '" + j.get_string("risk") + "'";
+        err = "option " + o.long_name + " has unknown risk '" + json_string(j, "risk") + "'";
         return false;
     }
     o.risk = *risk;
-    for (const Json& v : j["values"].as_array()) o.values.push_back({v.get_string("value"), v.get_string("name")});
-    o.requires_one_of = j.get_string_list("requires_one_of");
-    o.value_optional = j["value_optional"].as_bool();
-    o.summary = j.get_string("summary");
+    for (const ordered_json& v : json_array(j, "values"))
+        o.values.push_back({json_string(v, "value"), json_string(v, "name")});
+    o.requires_one_of = json_strings(j, "requires_one_of");
+    o.value_optional = json_bool(j, "value_optional");
+    o.summary = json_string(j, "summary");
     return true;
 }
 
@@ -82,21 +85,21 @@ std::string meaning_in(const std::vector<std::pair<std::string, std::string>>& t
 
 // An optional {name: sentence} table whose names must all be among `known`: a meaning for a section
 // or value the pack does not list means the pack is damaged.
-bool parse_meanings(const Json& j, const std::vector<std::string>& known, const char* what,
+bool parse_meanings(const ordered_json& j, const std::vector<std::string>& known, const char* what,
                     std::vector<std::pair<std::string, std::string>>& out, std::string& err) {
     if (j.is_null()) return true;
     if (!j.is_object()) {
         err = std::string(what) + " is not an object";
         return false;
     }
-    for (const auto& [k, v] : j.as_object()) {
+    for (const auto& [k, v] : j.items()) {
         bool listed = false;
         for (const std::string& n : known) listed = listed || n == k;
         if (!listed || !v.is_string()) {
             err = std::string(what) + " has a bad entry '" + k + "'";
             return false;
         }
-        out.emplace_back(k, v.as_string());
+        out.emplace_back(k, json_text(v));
     }
     return true;
 }
@@ -169,41 +172,41 @@ std::optional<NvsmiCatalog> NvsmiCatalog::load(const std::string& path, std::str
     std::stringstream ss;
     ss << in.rdbuf();
     std::string perr;
-    auto doc = Json::parse(ss.str(), &perr);
+    auto doc = parse_json(ss.str(), &perr);
     if (!doc) return fail(perr);
-    if ((*doc)["format_version"].as_int(-1) != 1)
+    if (json_int(*doc, "format_version", -1) != 1)
         return fail("unsupported format_version (this build reads version 1)");
     NvsmiCatalog c;
     std::string err;
-    for (const Json& j : (*doc)["options"].as_array()) {
+    for (const ordered_json& j : json_array(*doc, "options")) {
         NvsmiOption o;
         if (!parse_option(j, o, err)) return fail(err);
         c.options_.push_back(std::move(o));
     }
     if (c.options_.empty()) return fail("no options");
-    c.display_sections_ = doc->get_string_list("display_sections");
-    c.format_values_ = doc->get_string_list("format_values");
-    if (!parse_meanings((*doc)["display_section_meanings"], c.display_sections_, "display_section_meanings",
+    c.display_sections_ = json_strings(*doc, "display_sections");
+    c.format_values_ = json_strings(*doc, "format_values");
+    if (!parse_meanings(json_member(*doc, "display_section_meanings"), c.display_sections_, "display_section_meanings",
                         c.section_meanings_, err) ||
-        !parse_meanings((*doc)["format_value_meanings"], c.format_values_, "format_value_meanings", c.format_meanings_,
-                        err))
+        !parse_meanings(json_member(*doc, "format_value_meanings"), c.format_values_, "format_value_meanings",
+                        c.format_meanings_, err))
         return fail(err);
-    for (const auto& [name, q] : (*doc)["queries"].as_object()) {
+    for (const auto& [name, q] : json_object(*doc, "queries").items()) {
         NvsmiQuery query;
         query.option = name;
-        query.fields_known = q["fields_known"].as_bool();
-        for (const Json& f : q["fields"].as_array())
-            query.fields.push_back({f.get_string("name"), f.get_string_list("aliases"), f.get_string("description")});
+        query.fields_known = json_bool(q, "fields_known");
+        for (const ordered_json& f : json_array(q, "fields"))
+            query.fields.push_back({json_string(f, "name"), json_strings(f, "aliases"), json_string(f, "description")});
         c.queries_.push_back(std::move(query));
     }
-    for (const Json& s : (*doc)["subcommands"].as_array()) {
+    for (const ordered_json& s : json_array(*doc, "subcommands")) {
         NvsmiSubcommand sub;
-        sub.name = s.get_string("name");
-        sub.options_known = s["options_known"].as_bool();
-        auto risk = risk_from_text(s.get_string("risk", "read-only"));
+        sub.name = json_string(s, "name");
+        sub.options_known = json_bool(s, "options_known");
+        auto risk = risk_from_text(json_string(s, "risk", "read-only"));
         if (sub.name.empty() || !risk) return fail("a subcommand has no name or an unknown risk");
         sub.risk = *risk;
-        for (const Json& j : s["options"].as_array()) {
+        for (const ordered_json& j : json_array(s, "options")) {
             NvsmiOption o;
             if (!parse_option(j, o, err)) return fail("subcommand " + sub.name + ": " + err);
             sub.options.push_back(std::move(o));

@@ -7,10 +7,12 @@
 #include <mutex>
 #include <sstream>
 
-#include "app/domain/json.h"
+#include "app/domain/json_parse.h"
 #include "app/domain/resource_paths.h"
 
 namespace sigma::domain {
+
+using nlohmann::ordered_json;
 
 namespace {
 
@@ -35,21 +37,21 @@ bool parse_option_spec(const std::string& spec, ShellOption& o) {
     return !o.spellings.empty();
 }
 
-std::optional<RiskNote> parse_note(const Json& j) {
+std::optional<RiskNote> parse_note(const ordered_json& j) {
     if (j.is_string()) {
-        auto r = risk_from_text(j.as_string());
+        auto r = risk_from_text(json_text(j));
         if (!r) return std::nullopt;
         return RiskNote{*r, ""};
     }
-    if (j.is_array() && j.as_array().size() == 2) {
-        auto r = risk_from_text(j.as_array()[0].as_string());
+    if (j.is_array() && j.size() == 2) {
+        auto r = risk_from_text(json_text(j[0]));
         if (!r) return std::nullopt;
-        return RiskNote{*r, j.as_array()[1].as_string()};
+        return RiskNote{*r, json_text(j[1])};
     }
     return std::nullopt;
 }
 
-bool parse_spec(const std::string& name, const Json& j, ShellSpec& s, std::string& err) {
+bool parse_spec(const std::string& name, const ordered_json& j, ShellSpec& s, std::string& err) {
     s.name = name;
     if (j.is_string() || j.is_array()) {  // shorthand: "read-only" or ["destructive", "why"]
         auto n = parse_note(j);
@@ -64,23 +66,24 @@ bool parse_spec(const std::string& name, const Json& j, ShellSpec& s, std::strin
         err = "entry " + name + " is not an object";
         return false;
     }
-    auto n = parse_note(j["risk"].is_null() ? Json("read-only") : j["risk"]);
+    const ordered_json& risk = json_member(j, "risk");
+    auto n = parse_note(risk.is_null() ? ordered_json("read-only") : risk);
     if (!n) {
         err = "bad risk for " + name;
         return false;
     }
     s.risk = *n;
-    if (const Json* r = j.find("reason")) s.risk.reason = r->as_string();
-    s.aliases = j.get_string_list("aliases");
-    s.style = j.get_string("style", "gnu");
-    s.options_complete = j["options_complete"].as_bool();
-    s.numeric_option = j["numeric_option"].as_bool();
-    s.signal_option = j["signal_option"].as_bool();
-    s.prefix_match = j["prefix_match"].as_bool();
-    s.shell = j["shell"].as_bool();
-    s.script_runner = j["script_runner"].as_bool();
-    s.awk_script = j["awk_script"].as_bool();
-    for (const std::string& o : j.get_string_list("options")) {
+    if (const ordered_json* r = json_find(j, "reason")) s.risk.reason = json_text(*r);
+    s.aliases = json_strings(j, "aliases");
+    s.style = json_string(j, "style", "gnu");
+    s.options_complete = json_bool(j, "options_complete");
+    s.numeric_option = json_bool(j, "numeric_option");
+    s.signal_option = json_bool(j, "signal_option");
+    s.prefix_match = json_bool(j, "prefix_match");
+    s.shell = json_bool(j, "shell");
+    s.script_runner = json_bool(j, "script_runner");
+    s.awk_script = json_bool(j, "awk_script");
+    for (const std::string& o : json_strings(j, "options")) {
         ShellOption opt;
         if (!parse_option_spec(o, opt)) {
             err = name + ": bad option spec '" + o + "'";
@@ -88,25 +91,25 @@ bool parse_spec(const std::string& name, const Json& j, ShellSpec& s, std::strin
         }
         s.options.push_back(std::move(opt));
     }
-    if (const Json* sm = j.find("summaries"); sm && !sm->is_null()) {
+    if (const ordered_json* sm = json_find(j, "summaries"); sm && !sm->is_null()) {
         if (!sm->is_object()) {
             err = name + ": \"summaries\" is not an object";
             return false;
         }
-        for (const auto& [k, v] : sm->as_object()) {
+        for (const auto& [k, v] : sm->items()) {
             // A summary for an option the entry does not list would never be shown: a pack error.
             ShellOption* o = nullptr;
             for (ShellOption& opt : s.options)
                 for (const std::string& sp : opt.spellings)
                     if (sp == k) o = &opt;
-            if (!o || !v.is_string() || v.as_string().empty()) {
+            if (!o || !v.is_string() || json_text(v).empty()) {
                 err = name + ": summary for '" + k + "', which is not one of its options";
                 return false;
             }
-            o->summary = v.as_string();
+            o->summary = json_text(v);
         }
     }
-    for (const auto& [k, v] : j["option_risk"].as_object()) {
+    for (const auto& [k, v] : json_object(j, "option_risk").items()) {
         auto note = parse_note(v);
         if (!note) {
             err = name + ": bad option_risk for " + k;
@@ -115,36 +118,37 @@ bool parse_spec(const std::string& name, const Json& j, ShellSpec& s, std::strin
         const ShellOption* o = s.find_option(k);
         s.option_risk[o ? o->name() : k] = *note;
     }
-    for (const std::string& o : j.get_string_list("read_only_options")) {
+    for (const std::string& o : json_strings(j, "read_only_options")) {
         const ShellOption* opt = s.find_option(o);
         s.read_only_options.push_back(opt ? opt->name() : o);
     }
-    if (const Json* p = j.find("positional_risk"); p && !p->is_null()) s.positional_risk = parse_note(*p);
-    if (const Json* p = j.find("assignment_risk"); p && !p->is_null()) s.assignment_risk = parse_note(*p);
-    for (const auto& [k, v] : j["risky_words"].as_object()) {
-        auto r = risk_from_text(v.as_string());
+    if (const ordered_json* p = json_find(j, "positional_risk"); p && !p->is_null()) s.positional_risk = parse_note(*p);
+    if (const ordered_json* p = json_find(j, "assignment_risk"); p && !p->is_null()) s.assignment_risk = parse_note(*p);
+    for (const auto& [k, v] : json_object(j, "risky_words").items()) {
+        auto r = risk_from_text(json_text(v));
         if (!r) {
             err = name + ": bad risky_words entry " + k;
             return false;
         }
         s.risky_words[k] = *r;
     }
-    for (const auto& [k, v] : j["subcommands"].as_object()) {
+    for (const auto& [k, v] : json_object(j, "subcommands").items()) {
         ShellSpec sub;
         if (!parse_spec(k, v, sub, err)) return false;
         s.subcommands.push_back(std::move(sub));
     }
-    if (const Json* d = j.find("subcommand_default")) s.subcommand_default = risk_from_text(d->as_string());
-    if (const Json* d = j.find("no_subcommand")) s.no_subcommand = risk_from_text(d->as_string());
-    s.subcommand_position = static_cast<int>(j["subcommand_position"].as_int(1));
-    if (const Json* w = j.find("wraps"); w && w->is_object()) {
+    if (const ordered_json* d = json_find(j, "subcommand_default"))
+        s.subcommand_default = risk_from_text(json_text(*d));
+    if (const ordered_json* d = json_find(j, "no_subcommand")) s.no_subcommand = risk_from_text(json_text(*d));
+    s.subcommand_position = static_cast<int>(json_int(j, "subcommand_position", 1));
+    if (const ordered_json* w = json_find(j, "wraps"); w && w->is_object()) {
         s.wraps.present = true;
-        s.wraps.skip_positionals = static_cast<int>((*w)["skip_positionals"].as_int(0));
-        s.wraps.join_string = (*w)["join_string"].as_bool();
-        s.wraps.skip_assignments = (*w)["skip_assignments"].as_bool();
-        s.wraps.after_double_dash = (*w)["after_double_dash"].as_bool();
-        s.wraps.default_command = w->get_string("default_command");
-        if (const Json* nr = w->find("none_risk")) s.wraps.none_risk = parse_note(*nr);
+        s.wraps.skip_positionals = static_cast<int>(json_int(*w, "skip_positionals", 0));
+        s.wraps.join_string = json_bool(*w, "join_string");
+        s.wraps.skip_assignments = json_bool(*w, "skip_assignments");
+        s.wraps.after_double_dash = json_bool(*w, "after_double_dash");
+        s.wraps.default_command = json_string(*w, "default_command");
+        if (const ordered_json* nr = json_find(*w, "none_risk")) s.wraps.none_risk = parse_note(*nr);
     }
     return true;
 }
@@ -205,15 +209,15 @@ std::optional<ShellCatalog> ShellCatalog::load(const std::string& path, std::str
     std::stringstream ss;
     ss << in.rdbuf();
     std::string perr;
-    auto doc = Json::parse(ss.str(), &perr);
+    auto doc = parse_json(ss.str(), &perr);
     if (!doc) return fail(perr);
-    if ((*doc)["format_version"].as_int(-1) != 1)
+    if (json_int(*doc, "format_version", -1) != 1)
         return fail("unsupported format_version (this build reads version 1)");
     ShellCatalog c;
     std::string err;
-    for (const Json& t : (*doc)["tools"].as_array()) {
+    for (const ordered_json& t : json_array(*doc, "tools")) {
         ShellSpec s;
-        const std::string name = t.get_string("name");
+        const std::string name = json_string(t, "name");
         if (name.empty()) return fail("a tool has no name");
         if (!parse_spec(name, t, s, err)) return fail(err);
         c.tools_.push_back(std::move(s));
