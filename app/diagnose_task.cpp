@@ -9,6 +9,7 @@
 #include <string>
 
 #include "app/domain/diag_prompt.h"
+#include "app/domain/json_parse.h"
 #include "app/domain/task_prompt.h"
 
 namespace sigma::app {
@@ -75,7 +76,7 @@ QJsonArray to_array(const QStringList& list) {
 }  // namespace
 
 QJsonObject DiagnoseResult::to_json() const {
-    QJsonObject o = QJsonDocument::fromJson(QByteArray::fromStdString(report.to_json().dump())).object();
+    QJsonObject o = QJsonDocument::fromJson(QByteArray::fromStdString(domain::dump_json(report.to_json()))).object();
     o.insert("category", category);
     o.insert("root_cause", root_cause);
     o.insert("next_steps", to_array(next_steps));

@@ -15,6 +15,7 @@
 #include "app/cli/option_checks.h"
 #include "app/domain/diag_engine.h"
 #include "app/domain/diag_signatures.h"
+#include "app/domain/json_parse.h"
 
 namespace sigma::cli {
 
@@ -104,7 +105,7 @@ int diagnose_without_model(const std::string& file, bool json) {
         report = engine.run(in);
         if (in.bad()) return fail("diagnose", "error reading " + file);
     }
-    if (json) std::cout << report.to_json().dump() << "\n";
+    if (json) std::cout << domain::dump_json(report.to_json()) << "\n";
     else print_report(report);
     return kExitOk;
 }

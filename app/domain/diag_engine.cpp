@@ -13,6 +13,7 @@
 #include "app/domain/diag_cascade.h"
 #include "app/domain/diag_line_joiner.h"
 #include "app/domain/diag_numeric_rules.h"
+#include "app/domain/json_parse.h"
 
 namespace sigma::domain {
 
@@ -589,62 +590,62 @@ std::vector<size_t> DiagnosisReport::cited_lines() const {
     return {lines.begin(), lines.end()};
 }
 
-static Json string_array(const std::vector<std::string>& v) {
-    Json a = Json::array();
-    for (const auto& s : v) a.push(Json(s));
+static nlohmann::ordered_json string_array(const std::vector<std::string>& v) {
+    nlohmann::ordered_json a = nlohmann::ordered_json::array();
+    for (const auto& s : v) a.push_back(s);
     return a;
 }
 
-static Json evidence_json(const Evidence& e) {
-    Json eo = Json::object();
-    eo.set("line", Json(e.line));
-    if (e.end_line() > e.line) eo.set("last_line", Json(e.end_line()));
-    eo.set("text", Json(e.text));
-    eo.set("pattern", Json(e.pattern));
-    if (!e.reason.empty()) eo.set("reason", Json(e.reason));
+static nlohmann::ordered_json evidence_json(const Evidence& e) {
+    nlohmann::ordered_json eo = nlohmann::ordered_json::object();
+    eo["line"] = e.line;
+    if (e.end_line() > e.line) eo["last_line"] = e.end_line();
+    eo["text"] = e.text;
+    eo["pattern"] = e.pattern;
+    if (!e.reason.empty()) eo["reason"] = e.reason;
     return eo;
 }
 
-Json DiagnosisReport::to_json() const {
-    Json j = Json::object();
-    j.set("category", Json(category));
-    Json fs = Json::array();
+nlohmann::ordered_json DiagnosisReport::to_json() const {
+    nlohmann::ordered_json j = nlohmann::ordered_json::object();
+    j["category"] = category;
+    nlohmann::ordered_json fs = nlohmann::ordered_json::array();
     for (const Finding& f : findings) {
-        Json o = Json::object();
-        o.set("category", Json(f.category));
-        o.set("title", Json(f.title));
-        o.set("severity", Json(severity_name(f.severity)));
-        o.set("score", Json(f.score));
-        o.set("hits", Json(f.hits));
-        Json ev = Json::array();
-        for (const Evidence& e : f.evidence) ev.push(evidence_json(e));
-        o.set("evidence", std::move(ev));
-        o.set("explanation", Json(f.explanation));
-        o.set("root_causes", string_array(f.root_causes));
-        o.set("next_steps", string_array(f.remediation));
-        o.set("commands", string_array(f.commands));
-        fs.push(std::move(o));
+        nlohmann::ordered_json o = nlohmann::ordered_json::object();
+        o["category"] = f.category;
+        o["title"] = f.title;
+        o["severity"] = severity_name(f.severity);
+        o["score"] = json_number(f.score);
+        o["hits"] = f.hits;
+        nlohmann::ordered_json ev = nlohmann::ordered_json::array();
+        for (const Evidence& e : f.evidence) ev.push_back(evidence_json(e));
+        o["evidence"] = std::move(ev);
+        o["explanation"] = f.explanation;
+        o["root_causes"] = string_array(f.root_causes);
+        o["next_steps"] = string_array(f.remediation);
+        o["commands"] = string_array(f.commands);
+        fs.push_back(std::move(o));
     }
-    j.set("findings", std::move(fs));
+    j["findings"] = std::move(fs);
     if (!nearest.empty()) {
-        Json ns = Json::array();
+        nlohmann::ordered_json ns = nlohmann::ordered_json::array();
         for (const Finding& f : nearest) {
-            Json o = Json::object();
-            o.set("category", Json(f.category));
-            o.set("title", Json(f.title));
-            o.set("score", Json(f.score));
-            Json ev = Json::array();
-            for (const Evidence& e : f.evidence) ev.push(evidence_json(e));
-            o.set("almost_matched", std::move(ev));
-            ns.push(std::move(o));
+            nlohmann::ordered_json o = nlohmann::ordered_json::object();
+            o["category"] = f.category;
+            o["title"] = f.title;
+            o["score"] = json_number(f.score);
+            nlohmann::ordered_json ev = nlohmann::ordered_json::array();
+            for (const Evidence& e : f.evidence) ev.push_back(evidence_json(e));
+            o["almost_matched"] = std::move(ev);
+            ns.push_back(std::move(o));
         }
-        j.set("nearest", std::move(ns));
+        j["nearest"] = std::move(ns);
     }
-    j.set("lines_read", Json(lines_read));
-    j.set("bytes_read", Json(bytes_read));
-    j.set("truncated", Json(truncated()));
-    j.set("truncated_lines", Json(truncated_lines));
-    j.set("input_truncated", Json(input_truncated));
+    j["lines_read"] = lines_read;
+    j["bytes_read"] = bytes_read;
+    j["truncated"] = truncated();
+    j["truncated_lines"] = truncated_lines;
+    j["input_truncated"] = input_truncated;
     return j;
 }
 

@@ -11,8 +11,9 @@
 #include <string_view>
 #include <vector>
 
+#include <nlohmann/json_fwd.hpp>
+
 #include "app/domain/diag_signatures.h"
-#include "app/domain/json.h"
 #include "app/domain/pattern.h"
 
 namespace sigma::domain {
@@ -66,7 +67,7 @@ struct DiagnosisReport {
     bool truncated() const { return truncated_lines > 0 || input_truncated; }
     std::vector<size_t> cited_lines()
         const;  // every evidence line (all lines of a wrapped one) of every finding, sorted, unique
-    Json to_json() const;
+    nlohmann::ordered_json to_json() const;
 };
 
 class DiagEngine {

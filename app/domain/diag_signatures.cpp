@@ -5,9 +5,12 @@
 #include <fstream>
 #include <sstream>
 
+#include "app/domain/json_parse.h"
 #include "app/domain/resource_paths.h"
 
 namespace sigma::domain {
+
+using nlohmann::ordered_json;
 
 const char* severity_name(Severity s) {
     switch (s) {
@@ -85,70 +88,74 @@ static bool fail(std::string* error, const std::string& message) {
     return false;
 }
 
-static bool read_strings(const Json& v, const std::string& where, std::vector<std::string>& out, std::string* error) {
+static bool read_strings(const ordered_json& v, const std::string& where, std::vector<std::string>& out,
+                         std::string* error) {
     if (v.is_null()) return true;
     if (!v.is_array()) return fail(error, where + ": expected an array of strings");
-    for (const Json& s : v.as_array()) {
+    for (const ordered_json& s : v) {
         if (!s.is_string()) return fail(error, where + ": expected an array of strings");
-        out.push_back(s.as_string());
+        out.push_back(json_text(s));
     }
     return true;
 }
 
-static bool read_pattern(const Json& j, const std::string& where, SignaturePattern& p, std::string* error) {
+static bool read_pattern(const ordered_json& j, const std::string& where, SignaturePattern& p, std::string* error) {
     if (!j.is_object()) return fail(error, where + ": a pattern must be an object");
-    p.text = j.get_string("text");
-    p.nonzero = j.get_string("nonzero");
-    if (!read_strings(j["all"], where + ".all", p.all, error)) return false;
-    if (!read_strings(j["none"], where + ".none", p.none, error)) return false;
-    p.csv_column = j.get_string("csv_column");
-    p.equals = j.get_string("equals");
-    p.csv_nonzero = j["csv_nonzero"].as_bool(false);
+    p.text = json_string(j, "text");
+    p.nonzero = json_string(j, "nonzero");
+    if (!read_strings(json_member(j, "all"), where + ".all", p.all, error)) return false;
+    if (!read_strings(json_member(j, "none"), where + ".none", p.none, error)) return false;
+    p.csv_column = json_string(j, "csv_column");
+    p.equals = json_string(j, "equals");
+    p.csv_nonzero = json_bool(j, "csv_nonzero", false);
     const int kinds = (!p.text.empty()) + (!p.nonzero.empty()) + (!p.all.empty()) + (!p.csv_column.empty());
     if (kinds != 1) return fail(error, where + ": needs exactly one of text, all, nonzero, csv_column");
     if (!p.csv_column.empty() && p.equals.empty() == !p.csv_nonzero)
         return fail(error, where + ": csv_column needs exactly one of equals, csv_nonzero");
     for (const auto& s : p.all)
         if (s.empty()) return fail(error, where + ".all: empty literal");
-    p.case_sensitive = j["case_sensitive"].as_bool(false);
-    p.word = j["word"].as_bool(false);
-    if (!j["weight"].is_number()) return fail(error, where + ": missing numeric weight");
-    p.weight = j["weight"].as_number();
+    p.case_sensitive = json_bool(j, "case_sensitive", false);
+    p.word = json_bool(j, "word", false);
+    if (!json_member(j, "weight").is_number()) return fail(error, where + ": missing numeric weight");
+    p.weight = json_double(j, "weight");
     if (p.weight <= 0 || p.weight > 100) return fail(error, where + ": weight must be in (0, 100]");
     return true;
 }
 
-std::optional<SignaturePack> SignaturePack::from_json(const Json& sig, const Json& xid, std::string* error) {
+std::optional<SignaturePack> SignaturePack::from_json(const ordered_json& sig, const ordered_json& xid,
+                                                      std::string* error) {
     SignaturePack pack;
     if (!sig.is_object()) return fail(error, "signatures: top level must be an object"), std::nullopt;
-    pack.format_version = static_cast<int>(sig["format_version"].as_int(0));
+    pack.format_version = static_cast<int>(json_int(sig, "format_version", 0));
     if (pack.format_version != 1) {
         fail(error, "signatures: unsupported format_version " + std::to_string(pack.format_version) + " (expected 1)");
         return std::nullopt;
     }
-    if (!sig["categories"].is_array()) return fail(error, "signatures: missing categories array"), std::nullopt;
-    for (const Json& c : sig["categories"].as_array()) {
+    if (!json_member(sig, "categories").is_array())
+        return fail(error, "signatures: missing categories array"), std::nullopt;
+    for (const ordered_json& c : json_array(sig, "categories")) {
         SignatureCategory cat;
-        cat.id = c.get_string("id");
+        cat.id = json_string(c, "id");
         const std::string where = "signatures: category '" + cat.id + "'";
         if (cat.id.empty()) return fail(error, "signatures: a category has no id"), std::nullopt;
         if (pack.find(cat.id)) return fail(error, where + " appears twice"), std::nullopt;
-        cat.title = c.get_string("title", cat.id);
-        auto sev = parse_severity(c.get_string("severity"));
+        cat.title = json_string(c, "title", cat.id);
+        auto sev = parse_severity(json_string(c, "severity"));
         if (!sev) return fail(error, where + ": severity must be critical, high, medium or low"), std::nullopt;
         cat.severity = *sev;
-        cat.explanation = c.get_string("explanation");
-        if (!c["cascade"].is_null() && !c["cascade"].is_string())
+        cat.explanation = json_string(c, "explanation");
+        if (const ordered_json& cascade = json_member(c, "cascade"); !cascade.is_null() && !cascade.is_string())
             return fail(error, where + ".cascade must be a string"), std::nullopt;
-        cat.cascade = c.get_string("cascade");
-        if (!read_strings(c["root_causes"], where + ".root_causes", cat.root_causes, error) ||
-            !read_strings(c["remediation"], where + ".remediation", cat.remediation, error) ||
-            !read_strings(c["commands"], where + ".commands", cat.commands, error) ||
-            !read_strings(c["yields_to"], where + ".yields_to", cat.yields_to, error))
+        cat.cascade = json_string(c, "cascade");
+        if (!read_strings(json_member(c, "root_causes"), where + ".root_causes", cat.root_causes, error) ||
+            !read_strings(json_member(c, "remediation"), where + ".remediation", cat.remediation, error) ||
+            !read_strings(json_member(c, "commands"), where + ".commands", cat.commands, error) ||
+            !read_strings(json_member(c, "yields_to"), where + ".yields_to", cat.yields_to, error))
             return std::nullopt;
-        if (!c["patterns"].is_array()) return fail(error, where + ": missing patterns array"), std::nullopt;
+        if (!json_member(c, "patterns").is_array())
+            return fail(error, where + ": missing patterns array"), std::nullopt;
         size_t i = 0;
-        for (const Json& pj : c["patterns"].as_array()) {
+        for (const ordered_json& pj : json_array(c, "patterns")) {
             SignaturePattern p;
             if (!read_pattern(pj, where + " pattern " + std::to_string(i++), p, error)) return std::nullopt;
             cat.patterns.push_back(std::move(p));
@@ -161,14 +168,14 @@ std::optional<SignaturePack> SignaturePack::from_json(const Json& sig, const Jso
                 return fail(error, "signatures: category '" + cat.id + "' yields to unknown category '" + y + "'"),
                        std::nullopt;
     if (!xid.is_null()) {
-        if (!xid["xids"].is_array()) return fail(error, "xid: missing xids array"), std::nullopt;
-        for (const Json& x : xid["xids"].as_array()) {
+        if (!json_member(xid, "xids").is_array()) return fail(error, "xid: missing xids array"), std::nullopt;
+        for (const ordered_json& x : json_array(xid, "xids")) {
             XidEntry e;
-            e.xid = static_cast<int>(x["xid"].as_int(-1));
-            e.name = x.get_string("name");
-            e.meaning = x.get_string("meaning");
-            e.category = x.get_string("category");
-            e.weight = x["weight"].as_number(10.0);
+            e.xid = static_cast<int>(json_int(x, "xid", -1));
+            e.name = json_string(x, "name");
+            e.meaning = json_string(x, "meaning");
+            e.category = json_string(x, "category");
+            e.weight = json_double(x, "weight", 10.0);
             const std::string where = "xid: entry " + std::to_string(e.xid);
             if (e.xid <= 0) return fail(error, "xid: an entry has no positive xid number"), std::nullopt;
             if (pack.find_xid(e.xid)) return fail(error, where + " appears twice"), std::nullopt;
@@ -180,7 +187,7 @@ std::optional<SignaturePack> SignaturePack::from_json(const Json& sig, const Jso
     return pack;
 }
 
-static std::optional<Json> read_json_file(const std::string& path, std::string* error) {
+static std::optional<ordered_json> read_json_file(const std::string& path, std::string* error) {
     std::ifstream in(path, std::ios::binary);
     if (!in) {
         fail(error, "cannot open " + path);
@@ -189,7 +196,7 @@ static std::optional<Json> read_json_file(const std::string& path, std::string* 
     std::ostringstream ss;
     ss << in.rdbuf();
     std::string perr;
-    auto j = Json::parse(ss.str(), &perr);
+    auto j = parse_json(ss.str(), &perr);
     if (!j) fail(error, path + ": " + perr);
     return j;
 }

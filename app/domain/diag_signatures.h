@@ -7,7 +7,7 @@
 #include <string_view>
 #include <vector>
 
-#include "app/domain/json.h"
+#include <nlohmann/json_fwd.hpp>
 
 namespace sigma::domain {
 
@@ -69,7 +69,8 @@ struct SignaturePack {
 
     // Builds a pack from parsed JSON (signatures, and xid table which may be null). Returns nullopt
     // and an error naming the offending entry when the data is malformed.
-    static std::optional<SignaturePack> from_json(const Json& signatures, const Json& xids, std::string* error);
+    static std::optional<SignaturePack> from_json(const nlohmann::ordered_json& signatures,
+                                                  const nlohmann::ordered_json& xids, std::string* error);
     // Loads <dir>/signatures.json and <dir>/xid.json.
     static std::optional<SignaturePack> load(const std::string& dir, std::string* error);
     // Loads from knowledge_path("diagnosis").

@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "app/domain/diag_engine.h"
-#include "app/domain/json.h"
+#include "app/domain/json_parse.h"
 
 namespace diagtest {
 
@@ -30,13 +30,14 @@ inline std::vector<Case> load_cases(const std::string& path, std::string* error)
         ++n;
         if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
         std::string err;
-        auto j = sigma::domain::Json::parse(line, &err);
+        auto j = sigma::domain::parse_json(line, &err);
         if (!j) {
             *error = path + ":" + std::to_string(n) + ": " + err;
             return {};
         }
-        cases.push_back(
-            {j->get_string("id"), j->get_string("category"), j->get_string("log"), j->get_string_list("evidence")});
+        using sigma::domain::json_string;
+        cases.push_back({json_string(*j, "id"), json_string(*j, "category"), json_string(*j, "log"),
+                         sigma::domain::json_strings(*j, "evidence")});
     }
     return cases;
 }

@@ -11,10 +11,12 @@
 #include "app/domain/diag_engine.h"
 #include "app/domain/diag_line_joiner.h"
 #include "app/domain/diag_numeric_rules.h"
+#include "app/domain/json_parse.h"
 #include "app/domain/pattern.h"
 #include "knowledge_packs.h"
 
 using namespace sigma::domain;
+using nlohmann::ordered_json;
 
 namespace {
 // An endless-looking stream: `count` copies of `line` + '\n' without holding them in memory.
@@ -236,9 +238,11 @@ TEST(DiagEngine, BinaryGarbageGivesValidUtf8AndNoCrash) {
     junk += "\n\xff\xfe Segmentation fault \xc3\x28 (core dumped)\n";
     auto r = e.run_text(junk);
     EXPECT_EQ(r.category, "segfault");
-    const std::string dumped = r.to_json().dump();
+    // nlohmann's own dump() throws on invalid UTF-8 (dump_json would replace it): the report has none.
+    std::string dumped;
+    EXPECT_NO_THROW(dumped = r.to_json().dump());
     std::string err;
-    EXPECT_TRUE(Json::parse(dumped, &err).has_value()) << err;
+    EXPECT_TRUE(parse_json(dumped, &err).has_value()) << err;
     EXPECT_EQ(sanitize_utf8(r.findings[0].evidence.back().text), r.findings[0].evidence.back().text);
 }
 
@@ -257,16 +261,16 @@ TEST(DiagEngine, StopsAtMaxTotalBytes) {
 TEST(DiagEngine, JsonCarriesTheFindingFields) {
     DiagEngine e(sigma_test::diagnosis_pack());
     auto j = e.run_text("x\nNVRM: Xid (PCI:0000:3b:00): 79, GPU has fallen off the bus.").to_json();
-    EXPECT_EQ(j.get_string("category"), "gpu_fallen_off_bus");
-    const Json& f = j["findings"].as_array().at(0);
-    EXPECT_EQ(f.get_string("severity"), "critical");
-    EXPECT_EQ(f["evidence"].as_array().at(0)["line"].as_int(), 2);
-    EXPECT_FALSE(f.get_string_list("root_causes").empty());
-    EXPECT_FALSE(f.get_string_list("next_steps").empty());
-    EXPECT_FALSE(f.get_string_list("commands").empty());
-    EXPECT_FALSE(f.get_string("explanation").empty());
-    EXPECT_EQ(j["lines_read"].as_int(), 2);
-    EXPECT_FALSE(j["truncated"].as_bool(true));
+    EXPECT_EQ(json_string(j, "category"), "gpu_fallen_off_bus");
+    const ordered_json& f = json_array(j, "findings").at(0);
+    EXPECT_EQ(json_string(f, "severity"), "critical");
+    EXPECT_EQ(json_int(json_array(f, "evidence").at(0), "line"), 2);
+    EXPECT_FALSE(json_strings(f, "root_causes").empty());
+    EXPECT_FALSE(json_strings(f, "next_steps").empty());
+    EXPECT_FALSE(json_strings(f, "commands").empty());
+    EXPECT_FALSE(json_string(f, "explanation").empty());
+    EXPECT_EQ(json_int(j, "lines_read"), 2);
+    EXPECT_FALSE(json_bool(j, "truncated", true));
 }
 
 TEST(SignaturePack, EveryCategoryIsPresentWithAdviceAndCommands) {
@@ -297,16 +301,17 @@ TEST(SignaturePack, EvidenceCommandsAreReadOnly) {
 
 TEST(SignaturePack, RejectsMalformedPacksWithANamedError) {
     std::string err;
-    auto parse = [](const char* s) { return *Json::parse(s); };
-    EXPECT_FALSE(SignaturePack::from_json(parse(R"({"format_version":2,"categories":[]})"), Json(), &err));
+    auto parse = [](const char* s) { return *parse_json(s); };
+    EXPECT_FALSE(SignaturePack::from_json(parse(R"({"format_version":2,"categories":[]})"), ordered_json(), &err));
     EXPECT_NE(err.find("format_version"), std::string::npos);
     EXPECT_FALSE(SignaturePack::from_json(
         parse(
             R"({"format_version":1,"categories":[{"id":"a","severity":"high","patterns":[{"text":"x","all":["y"],"weight":5}]}]})"),
-        Json(), &err));
+        ordered_json(), &err));
     EXPECT_NE(err.find("'a'"), std::string::npos);
     EXPECT_FALSE(SignaturePack::from_json(
-        parse(R"({"format_version":1,"categories":[{"id":"a","severity":"urgent","patterns":[]}]})"), Json(), &err));
+        parse(R"({"format_version":1,"categories":[{"id":"a","severity":"urgent","patterns":[]}]})"), ordered_json(),
+        &err));
     EXPECT_NE(err.find("severity"), std::string::npos);
     EXPECT_FALSE(SignaturePack::from_json(
         parse(R"({"format_version":1,"categories":[{"id":"a","severity":"low","patterns":[]}]})"),
@@ -315,11 +320,11 @@ TEST(SignaturePack, RejectsMalformedPacksWithANamedError) {
     EXPECT_FALSE(SignaturePack::from_json(
         parse(
             R"({"format_version":1,"categories":[{"id":"a","severity":"low","patterns":[{"csv_column":"x","weight":5}]}]})"),
-        Json(), &err));
+        ordered_json(), &err));
     EXPECT_NE(err.find("csv_column"), std::string::npos) << err;
     EXPECT_FALSE(SignaturePack::from_json(
         parse(R"({"format_version":1,"categories":[{"id":"a","severity":"low","patterns":[],"yields_to":["b"]}]})"),
-        Json(), &err));
+        ordered_json(), &err));
     EXPECT_NE(err.find("'b'"), std::string::npos) << err;
     EXPECT_FALSE(SignaturePack::load("/nonexistent-dir", &err));
     EXPECT_NE(err.find("/nonexistent-dir/signatures.json"), std::string::npos);
@@ -391,7 +396,7 @@ TEST(DiagEngine, TemperatureAgainstItsThresholdsWithTheReason) {
         reason = reason || ev.reason == "GPU temperature 91 C ≥ slowdown threshold 90 C";
     EXPECT_TRUE(reason);
     EXPECT_EQ(hot.cited_lines(), (std::vector<size_t>{3, 5}));
-    EXPECT_NE(hot.to_json().dump().find("slowdown threshold 90 C"), std::string::npos);
+    EXPECT_NE(dump_json(hot.to_json()).find("slowdown threshold 90 C"), std::string::npos);
 
     // Below the threshold: unknown, with thermal as the nearest category and the reason.
     auto warm = with(85);
@@ -473,7 +478,7 @@ TEST(DiagEngine, UnknownNamesTheNearestCategories) {
     ASSERT_GE(r.nearest.size(), 1u);
     EXPECT_LE(r.nearest.size(), 2u);
     for (const Finding& f : r.nearest) EXPECT_FALSE(f.evidence.empty()) << f.category;
-    const std::string json = r.to_json().dump();
+    const std::string json = dump_json(r.to_json());
     EXPECT_NE(json.find("\"nearest\""), std::string::npos);
     EXPECT_NE(json.find("almost_matched"), std::string::npos);
     // A diagnosis has no nearest list.

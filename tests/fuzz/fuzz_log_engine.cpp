@@ -10,7 +10,7 @@
 #include "app/domain/bm25.h"
 #include "app/domain/diag_engine.h"
 #include "app/domain/diag_signatures.h"
-#include "app/domain/json.h"
+#include "app/domain/json_parse.h"
 #include "app/domain/redactor.h"
 
 using namespace sigma::domain;
@@ -27,7 +27,7 @@ const SignaturePack& pack() {
           {"id":"gpu_ecc_uncorrectable","severity":"critical","patterns":[{"nonzero":"DRAM Uncorrectable","weight":10}]},
           {"id":"segfault","severity":"high","patterns":[{"text":"SIGSEGV","weight":10,"case_sensitive":true,"word":true}]}]})";
         const char* xid = R"({"format_version":1,"xids":[{"xid":79,"category":"gpu_fallen_off_bus","weight":13}]})";
-        return *SignaturePack::from_json(*Json::parse(sig), *Json::parse(xid), nullptr);
+        return *SignaturePack::from_json(*parse_json(sig), *parse_json(xid), nullptr);
     }();
     return p;
 }
@@ -56,7 +56,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
             if (e.line == 0 || e.line > r.lines_read) __builtin_trap();
     }
     if ((r.category == "unknown") != r.findings.empty()) __builtin_trap();
-    if (!Json::parse(r.to_json().dump())) __builtin_trap();
+    if (!parse_json(dump_json(r.to_json()))) __builtin_trap();
 
     Redactor red;
     const std::string redacted = red.redact(text);
