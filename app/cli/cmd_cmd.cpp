@@ -13,6 +13,7 @@
 #include "app/cli/option_checks.h"
 #include "app/domain/command_validator.h"
 #include "app/domain/flag_explainer.h"
+#include "app/domain/json_parse.h"
 
 namespace sigma::cli {
 
@@ -20,31 +21,31 @@ namespace {
 
 constexpr const char* kName = "cmd";
 
+using nlohmann::ordered_json;
 using sigma::domain::CheckMessage;
 using sigma::domain::CommandCheck;
 using sigma::domain::FlagExplanation;
-using sigma::domain::Json;
 
 // The same keys as the model-backed job's "flags": flag, meaning, and value/details when present.
-Json flags_json(const std::vector<FlagExplanation>& flags) {
-    Json out = Json::array();
+ordered_json flags_json(const std::vector<FlagExplanation>& flags) {
+    ordered_json out = ordered_json::array();
     for (const FlagExplanation& f : flags) {
-        Json o = Json::object();
-        o.set("program", Json(f.program));
-        o.set("flag", Json(f.flag));
-        o.set("meaning", Json(f.meaning));
-        if (f.has_value) o.set("value", Json(f.value));
+        ordered_json o = ordered_json::object();
+        o["program"] = f.program;
+        o["flag"] = f.flag;
+        o["meaning"] = f.meaning;
+        if (f.has_value) o["value"] = f.value;
         if (!f.details.empty()) {
-            Json details = Json::array();
+            ordered_json details = ordered_json::array();
             for (const auto& d : f.details) {
-                Json item = Json::object();
-                item.set("item", Json(d.item));
-                item.set("meaning", Json(d.meaning));
-                details.push(std::move(item));
+                ordered_json item = ordered_json::object();
+                item["item"] = d.item;
+                item["meaning"] = d.meaning;
+                details.push_back(std::move(item));
             }
-            o.set("details", std::move(details));
+            o["details"] = std::move(details);
         }
-        out.push(std::move(o));
+        out.push_back(std::move(o));
     }
     return out;
 }
@@ -83,9 +84,9 @@ int validate_command(std::string command, bool json) {
     const CommandCheck c = sigma::domain::check_command(command);
     const std::vector<FlagExplanation> flags = sigma::domain::explain_flags(command);
     if (json) {
-        sigma::domain::Json out = sigma::domain::command_check_json(c);
-        out.set("flags", flags_json(flags));
-        std::cout << out.dump() << "\n";
+        ordered_json out = sigma::domain::command_check_json(c);
+        out["flags"] = flags_json(flags);
+        std::cout << sigma::domain::dump_json(out) << "\n";
         return c.valid ? kExitOk : kExitFailure;
     }
     std::cout << (c.valid ? "VALID" : "INVALID") << "  risk: " << sigma::domain::risk_text(c.risk) << "\n";

@@ -9,6 +9,7 @@
 #include "app/cli/commands.h"
 #include "app/cli/jobs.h"
 #include "app/cli/option_checks.h"
+#include "app/domain/json_parse.h"
 #include "app/domain/kql_schema.h"
 #include "app/domain/kql_validator.h"
 
@@ -57,7 +58,7 @@ int validate_query(std::string query, const std::optional<std::string>& schema_p
 
     const domain::KqlValidation v = domain::validate_kql(query, *schema);
     if (json) {
-        std::cout << domain::kql_validation_json(v).dump() << "\n";
+        std::cout << domain::dump_json(domain::kql_validation_json(v)) << "\n";
     } else if (v.valid) {
         std::cout << "valid KQL (" << schema->tables.size() << " tables in the schema)\n";
     } else {

@@ -3,6 +3,7 @@
 // Not the risk rules themselves: those are RiskClassifier's.
 #include "app/domain/command_validator.h"
 
+#include "app/domain/json_parse.h"
 #include "app/domain/nvsmi_validator.h"
 #include "app/domain/shell_parser.h"
 
@@ -103,26 +104,22 @@ CommandCheck check_command(std::string_view line) {
     return check_command(*shell, *nvsmi, line);
 }
 
-Json command_check_json(const CommandCheck& c) {
-    Json o = Json::object();
-    o.set("valid", c.valid);
-    o.set("risk", risk_text(c.risk));
-    Json reasons = Json::array();
-    for (const std::string& r : c.reasons) reasons.push(r);
-    o.set("reasons", std::move(reasons));
-    Json msgs = Json::array();
+nlohmann::ordered_json command_check_json(const CommandCheck& c) {
+    nlohmann::ordered_json o = nlohmann::ordered_json::object();
+    o["valid"] = c.valid;
+    o["risk"] = risk_text(c.risk);
+    o["reasons"] = c.reasons;
+    nlohmann::ordered_json msgs = nlohmann::ordered_json::array();
     for (const CheckMessage& m : c.messages) {
-        Json j = Json::object();
-        j.set("severity", severity_text(m.severity));
-        j.set("message", m.text);
-        Json s = Json::array();
-        for (const std::string& x : m.suggestions) s.push(x);
-        j.set("suggestions", std::move(s));
-        j.set("start", m.start);
-        j.set("length", m.length);
-        msgs.push(std::move(j));
+        nlohmann::ordered_json j = nlohmann::ordered_json::object();
+        j["severity"] = severity_text(m.severity);
+        j["message"] = m.text;
+        j["suggestions"] = m.suggestions;
+        j["start"] = m.start;
+        j["length"] = m.length;
+        msgs.push_back(std::move(j));
     }
-    o.set("messages", std::move(msgs));
+    o["messages"] = std::move(msgs);
     return o;
 }
 

@@ -7,7 +7,8 @@
 #include <string_view>
 #include <vector>
 
-#include "app/domain/json.h"
+#include <nlohmann/json_fwd.hpp>
+
 #include "app/domain/nvsmi_catalog.h"
 #include "app/domain/risk_classifier.h"
 #include "app/domain/shell_catalog.h"
@@ -35,6 +36,6 @@ CommandCheck check_command(std::string_view line);
 CommandCheck check_command(const ShellCatalog& shell, const NvsmiCatalog& nvsmi, std::string_view line);
 
 // {"valid", "risk", "reasons", "messages": [{"severity", "message", "suggestions", "start", "length"}]}
-Json command_check_json(const CommandCheck& c);
+nlohmann::ordered_json command_check_json(const CommandCheck& c);
 
 }  // namespace sigma::domain

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <set>
 
+#include "app/domain/json_parse.h"
 #include "app/domain/kql_checker.h"
 #include "app/domain/kql_lexer.h"
 #include "app/domain/kql_parser.h"
@@ -31,19 +32,19 @@ KqlValidation validate_kql(std::string_view query, const KqlSchema& schema) {
     return v;
 }
 
-Json kql_validation_json(const KqlValidation& v) {
-    Json diags = Json::array();
+nlohmann::ordered_json kql_validation_json(const KqlValidation& v) {
+    nlohmann::ordered_json diags = nlohmann::ordered_json::array();
     for (const KqlDiagnostic& d : v.diagnostics) {
-        Json o = Json::object();
-        o.set("message", d.message);
-        o.set("start", d.start);
-        o.set("length", d.length);
-        o.set("severity", d.severity);
-        diags.push(std::move(o));
+        nlohmann::ordered_json o = nlohmann::ordered_json::object();
+        o["message"] = d.message;
+        o["start"] = d.start;
+        o["length"] = d.length;
+        o["severity"] = d.severity;
+        diags.push_back(std::move(o));
     }
-    Json out = Json::object();
-    out.set("valid", v.valid);
-    out.set("diagnostics", std::move(diags));
+    nlohmann::ordered_json out = nlohmann::ordered_json::object();
+    out["valid"] = v.valid;
+    out["diagnostics"] = std::move(diags);
     return out;
 }
 

@@ -7,7 +7,8 @@
 #include <string_view>
 #include <vector>
 
-#include "app/domain/json.h"
+#include <nlohmann/json_fwd.hpp>
+
 #include "app/domain/kql_ast.h"
 #include "app/domain/kql_schema.h"
 
@@ -24,7 +25,7 @@ constexpr size_t kKqlMaxQueryBytes = 1u << 20;
 KqlValidation validate_kql(std::string_view query, const KqlSchema& schema);
 
 // {"valid": bool, "diagnostics": [{"message", "start", "length", "severity"}]}
-Json kql_validation_json(const KqlValidation& v);
+nlohmann::ordered_json kql_validation_json(const KqlValidation& v);
 
 // Schema tables named in the query, in order of first use, without duplicates.
 std::vector<std::string> kql_referenced_tables(std::string_view query, const KqlSchema& schema);

@@ -8,9 +8,11 @@
 #include <string>
 
 #include "app/domain/command_validator.h"
+#include "app/domain/json_parse.h"
 #include "knowledge_packs.h"
 
 using namespace sigma::domain;
+using nlohmann::ordered_json;
 
 namespace {
 
@@ -42,17 +44,17 @@ TEST(CommandValidator, DevSuiteReferencesValidateWithTheirRisk) {
     while (std::getline(in, line)) {
         if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
         std::string err;
-        auto j = Json::parse(line, &err);
+        auto j = parse_json(line, &err);
         ASSERT_TRUE(j) << err;
         ++cases;
-        std::vector<std::string> all{j->get_string("reference")};
-        for (const std::string& a : j->get_string_list("accept")) all.push_back(a);
+        std::vector<std::string> all{json_string(*j, "reference")};
+        for (const std::string& a : json_strings(*j, "accept")) all.push_back(a);
         for (const std::string& cmd : all) {
             ++commands;
             const CommandCheck c = check(cmd);
-            EXPECT_TRUE(c.valid) << j->get_string("id") << ": " << cmd << " -> " << describe(c);
-            EXPECT_EQ(risk_text(c.risk), j->get_string("risk"))
-                << j->get_string("id") << ": " << cmd << " -> " << describe(c);
+            EXPECT_TRUE(c.valid) << json_string(*j, "id") << ": " << cmd << " -> " << describe(c);
+            EXPECT_EQ(risk_text(c.risk), json_string(*j, "risk"))
+                << json_string(*j, "id") << ": " << cmd << " -> " << describe(c);
             EXPECT_FALSE(c.reasons.empty());
         }
     }
@@ -307,18 +309,18 @@ TEST(CommandValidator, GnuOptionPrefixesAndClusters) {
 
 TEST(CommandValidator, JsonShape) {
     const CommandCheck c = check("nvidia-smi --query-gpu=memory.usd --format=csv");
-    const Json j = command_check_json(c);
-    EXPECT_FALSE(j["valid"].as_bool(true));
-    EXPECT_EQ(j.get_string("risk"), "read-only");
-    ASSERT_TRUE(j["reasons"].is_array());
-    ASSERT_EQ(j["messages"].as_array().size(), 1u);
-    const Json& m = j["messages"].as_array()[0];
-    EXPECT_EQ(m.get_string("severity"), "error");
-    EXPECT_EQ(m["suggestions"].as_array().at(0).as_string(), "memory.used");
-    EXPECT_EQ(m["start"].as_int(), 23);
-    EXPECT_EQ(m["length"].as_int(), 10);
+    const ordered_json j = command_check_json(c);
+    EXPECT_FALSE(json_bool(j, "valid", true));
+    EXPECT_EQ(json_string(j, "risk"), "read-only");
+    ASSERT_TRUE(json_member(j, "reasons").is_array());
+    ASSERT_EQ(json_array(j, "messages").size(), 1u);
+    const ordered_json& m = json_array(j, "messages")[0];
+    EXPECT_EQ(json_string(m, "severity"), "error");
+    EXPECT_EQ(json_text(json_array(m, "suggestions").at(0)), "memory.used");
+    EXPECT_EQ(json_int(m, "start"), 23);
+    EXPECT_EQ(json_int(m, "length"), 10);
     std::string err;
-    EXPECT_TRUE(Json::parse(j.dump(), &err)) << err;
+    EXPECT_TRUE(parse_json(dump_json(j), &err)) << err;
 }
 
 TEST(CommandValidator, HostileInput) {
@@ -329,7 +331,7 @@ TEST(CommandValidator, HostileInput) {
     c = check("ls \xFF\xFE");
     EXPECT_FALSE(c.valid);
     std::string err;
-    EXPECT_TRUE(Json::parse(command_check_json(c).dump(), &err)) << err;
+    EXPECT_TRUE(parse_json(dump_json(command_check_json(c)), &err)) << err;
     uint32_t x = 7;
     for (int round = 0; round < 300; ++round) {
         std::string g;

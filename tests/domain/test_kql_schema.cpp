@@ -6,11 +6,12 @@
 #include <fstream>
 #include <string>
 
-#include "app/domain/json.h"
+#include "app/domain/json_parse.h"
 #include "app/domain/kql_schema.h"
 #include "app/domain/kql_validator.h"
 
 using namespace sigma::domain;
+using nlohmann::ordered_json;
 
 TEST(KqlSchema, LoadsTheShortForm) {
     std::string err;
@@ -118,14 +119,14 @@ TEST(KqlValidator, JsonOutputShape) {
     std::string err;
     auto s = KqlSchema::load(std::string(SIGMA_SOURCE_DIR) + "/tests/data/kql/schema.json", &err);
     ASSERT_TRUE(s) << err;
-    Json ok = kql_validation_json(validate_kql("Perf | take 1", *s));
-    EXPECT_EQ(ok.dump(), R"({"valid":true,"diagnostics":[]})");
-    Json bad = kql_validation_json(validate_kql("Perf | take x", *s));
-    EXPECT_FALSE(bad["valid"].as_bool(true));
-    ASSERT_EQ(bad["diagnostics"].as_array().size(), 1u);
-    const Json& d = bad["diagnostics"].as_array()[0];
-    EXPECT_EQ(d["start"].as_int(), 12);
-    EXPECT_EQ(d["length"].as_int(), 1);
-    EXPECT_EQ(d.get_string("severity"), "Error");
-    EXPECT_NE(d.get_string("message").find("'x'"), std::string::npos);
+    ordered_json ok = kql_validation_json(validate_kql("Perf | take 1", *s));
+    EXPECT_EQ(dump_json(ok), R"({"valid":true,"diagnostics":[]})");
+    ordered_json bad = kql_validation_json(validate_kql("Perf | take x", *s));
+    EXPECT_FALSE(json_bool(bad, "valid", true));
+    ASSERT_EQ(json_array(bad, "diagnostics").size(), 1u);
+    const ordered_json& d = json_array(bad, "diagnostics")[0];
+    EXPECT_EQ(json_int(d, "start"), 12);
+    EXPECT_EQ(json_int(d, "length"), 1);
+    EXPECT_EQ(json_string(d, "severity"), "Error");
+    EXPECT_NE(json_string(d, "message").find("'x'"), std::string::npos);
 }

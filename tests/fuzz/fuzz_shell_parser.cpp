@@ -12,6 +12,7 @@
 #include "app/domain/cmd_compare.h"
 #include "app/domain/command_validator.h"
 #include "app/domain/flag_explainer.h"
+#include "app/domain/json_parse.h"
 #include "app/domain/shell_parser.h"
 #include "app/domain/shell_tokens.h"
 
@@ -35,7 +36,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     if (!parsed.ok && (check.valid || check.risk == Risk::ReadOnly)) std::abort();
     for (const CheckMessage& m : check.messages)
         if (m.start > size) std::abort();
-    (void)command_check_json(check).dump();
+    (void)dump_json(command_check_json(check));
 
     // Explaining the flags never fails; an unparsable line has nothing to explain.
     const std::vector<FlagExplanation> flags = explain_flags(std::string(text));

@@ -4,11 +4,12 @@
 #include <iostream>
 #include <string>
 
-#include "app/domain/json.h"
+#include "app/domain/json_parse.h"
 #include "app/domain/kql_schema.h"
 #include "app/domain/kql_validator.h"
 
 using namespace sigma::domain;
+using nlohmann::ordered_json;
 
 int main(int argc, char** argv) {
     std::string error;
@@ -26,20 +27,20 @@ int main(int argc, char** argv) {
     std::string line;
     while (std::getline(std::cin, line)) {
         if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
-        auto item = Json::parse(line, &error);
-        Json out = Json::object();
+        auto item = parse_json(line, &error);
+        ordered_json out = ordered_json::object();
         if (!item) {
-            out.set("ok", false);
-            out.set("error", "bad input line: " + error);
-            std::cout << out.dump() << "\n";
+            out["ok"] = false;
+            out["error"] = "bad input line: " + error;
+            std::cout << dump_json(out) << "\n";
             continue;
         }
-        KqlValidation v = validate_kql((*item)["query"].as_string(), *schema);
-        Json j = kql_validation_json(v);
-        if (const Json* id = item->find("id")) out.set("id", *id);
-        out.set("ok", v.valid);
-        out.set("diagnostics", j["diagnostics"]);
-        std::cout << out.dump() << "\n";
+        KqlValidation v = validate_kql(json_string(*item, "query"), *schema);
+        ordered_json j = kql_validation_json(v);
+        if (const ordered_json* id = json_find(*item, "id")) out["id"] = *id;
+        out["ok"] = v.valid;
+        out["diagnostics"] = std::move(j["diagnostics"]);
+        std::cout << dump_json(out) << "\n";
     }
     return 0;
 }
