@@ -35,7 +35,7 @@ struct CommandRequest {
     // Read-only nvidia-smi queries composed from the catalogue for the request's words join the
     // model's candidates (app/domain/command_proposals.h); the reranker chooses. Measured (README).
     bool proposals = true;
-    static constexpr int kDefaultCandidates = 8;
+    static constexpr int kDefaultCandidates = 12;
 };
 
 struct ValidationMessage {
