@@ -21,6 +21,7 @@
 #include "app/domain/eval_scorers.h"
 #include "app/domain/eval_suite.h"
 #include "app/domain/example_corpus.h"
+#include "app/domain/json_parse.h"
 #include "app/domain/kql_schema.h"
 #include "app/domain/kql_schema_slice.h"
 #include "app/kql_task.h"
@@ -67,11 +68,12 @@ QString generate(const Shared& s, const app::GenerationRequest& g, app::Generati
     return r.text;
 }
 
-domain::CaseScore eval_cmdgen(const Shared& s, const domain::Json& c) {
-    if (!s.backend) return domain::score_cmdgen_case(c, c.get_string("reference"), domain::EvalMode::Deterministic);
+domain::CaseScore eval_cmdgen(const Shared& s, const nlohmann::ordered_json& c) {
+    if (!s.backend)
+        return domain::score_cmdgen_case(c, domain::json_string(c, "reference"), domain::EvalMode::Deterministic);
     const app::CommandTask task(s.corpus ? &*s.corpus : nullptr);
     app::CommandRequest req;
-    req.request = QString::fromStdString(c.get_string("prompt"));
+    req.request = QString::fromStdString(domain::json_string(c, "prompt"));
     req.candidates = s.candidates.value_or(req.candidates);
     req.rerank = s.rerank;
     req.repair = s.repair;
@@ -84,19 +86,19 @@ domain::CaseScore eval_cmdgen(const Shared& s, const domain::Json& c) {
     const QString raw = set.answers.isEmpty() ? QString() : set.answers.front().text;
     const app::CommandResult result = task.finish_candidates(req, set.answers, set.stats);
     domain::CaseScore score = domain::score_cmdgen_case(c, result.command.toStdString(), domain::EvalMode::Generated);
-    score.details.set("raw_output", raw.toStdString());
-    score.details.set("prompt_tokens", set.stats.prompt_tokens);
-    if (!error.isEmpty()) score.details.set("error", error.toStdString());
+    score.details["raw_output"] = raw.toStdString();
+    score.details["prompt_tokens"] = set.stats.prompt_tokens;
+    if (!error.isEmpty()) score.details["error"] = error.toStdString();
     return score;
 }
 
-domain::CaseScore eval_kql(const Shared& s, const domain::Json& c, const domain::KqlSchema& schema,
+domain::CaseScore eval_kql(const Shared& s, const nlohmann::ordered_json& c, const domain::KqlSchema& schema,
                            const domain::KqlTableHints& hints) {
     if (!s.backend)
-        return domain::score_kql_case(c, c.get_string("reference"), schema, domain::EvalMode::Deterministic);
+        return domain::score_kql_case(c, domain::json_string(c, "reference"), schema, domain::EvalMode::Deterministic);
     const app::KqlTask task(schema, hints, s.corpus ? &*s.corpus : nullptr);
     app::KqlRequest req;
-    req.question = QString::fromStdString(c.get_string("prompt"));
+    req.question = QString::fromStdString(domain::json_string(c, "prompt"));
     req.candidates = s.candidates.value_or(req.candidates);
     req.rerank = s.rerank;
     req.repair = s.repair;
@@ -118,14 +120,14 @@ domain::CaseScore eval_kql(const Shared& s, const domain::Json& c, const domain:
     }
     domain::CaseScore score =
         domain::score_kql_case(c, result.query.toStdString(), schema, domain::EvalMode::Generated);
-    score.details.set("repairs", result.repairs);
-    score.details.set("raw_output", raw.toStdString());
-    if (!error.isEmpty()) score.details.set("error", error.toStdString());
+    score.details["repairs"] = result.repairs;
+    score.details["raw_output"] = raw.toStdString();
+    if (!error.isEmpty()) score.details["error"] = error.toStdString();
     return score;
 }
 
-domain::CaseScore eval_diagnosis(const Shared& s, const domain::Json& c, const app::DiagnoseTask& task) {
-    app::DiagnoseResult result = task.analyse_text(QString::fromStdString(c.get_string("log")));
+domain::CaseScore eval_diagnosis(const Shared& s, const nlohmann::ordered_json& c, const app::DiagnoseTask& task) {
+    app::DiagnoseResult result = task.analyse_text(QString::fromStdString(domain::json_string(c, "log")));
     QString error;
     if (s.backend && !result.report.findings.empty()) {
         app::GenerationStats stats;
@@ -135,7 +137,7 @@ domain::CaseScore eval_diagnosis(const Shared& s, const domain::Json& c, const a
     // The category is the pipeline's (rules, or the model's when the rules found nothing).
     result.report.category = result.category.toStdString();
     domain::CaseScore score = domain::score_diagnosis_case(c, result.report);
-    if (!error.isEmpty()) score.details.set("error", error.toStdString());
+    if (!error.isEmpty()) score.details["error"] = error.toStdString();
     return score;
 }
 
@@ -213,17 +215,17 @@ int run_eval(const EvalArgs& args) {
     }
 
     for (size_t i = 0; i < total; ++i) {
-        const domain::Json& c = suite->cases[i];
+        const nlohmann::ordered_json& c = suite->cases[i];
         switch (suite->kind) {
             case domain::SuiteKind::CmdGen: report.cases.push_back(eval_cmdgen(shared, c)); break;
             case domain::SuiteKind::Kql: report.cases.push_back(eval_kql(shared, c, *schema, hints)); break;
             case domain::SuiteKind::Diagnosis: report.cases.push_back(eval_diagnosis(shared, c, *diagnose)); break;
         }
-        progress(i + 1, total, c.get_string("id"));
+        progress(i + 1, total, domain::json_string(c, "id"));
     }
     domain::aggregate(report);
     if (json) {
-        std::cout << domain::report_to_json(report).dump() << "\n";
+        std::cout << domain::dump_json(domain::report_to_json(report)) << "\n";
     } else {
         std::cout << domain::report_to_table(report);
     }

@@ -12,6 +12,8 @@
 
 namespace sigma::domain {
 
+using nlohmann::ordered_json;
+
 namespace {
 
 double recall(const std::vector<std::string>& expected, const std::vector<std::string>& found) {
@@ -34,21 +36,15 @@ std::vector<std::string_view> split_lines(std::string_view text) {
     return lines;
 }
 
-Json string_array(const std::vector<std::string>& items) {
-    Json a = Json::array();
-    for (const std::string& s : items) a.push(s);
-    return a;
-}
-
 }  // namespace
 
-CaseScore score_cmdgen_case(const Json& item, const std::string& command, EvalMode mode) {
+CaseScore score_cmdgen_case(const ordered_json& item, const std::string& command, EvalMode mode) {
     CaseScore s;
-    s.id = item.get_string("id");
+    s.id = json_string(item, "id");
     s.output = command;
-    const std::string reference = item.get_string("reference");
+    const std::string reference = json_string(item, "reference");
     std::vector<std::string> targets{reference};
-    for (const std::string& a : item.get_string_list("accept")) targets.push_back(a);
+    for (const std::string& a : json_strings(item, "accept")) targets.push_back(a);
 
     const CommandCheck check = check_command(command);
     const std::string risk = risk_text(check.risk);
@@ -64,58 +60,58 @@ CaseScore score_cmdgen_case(const Json& item, const std::string& command, EvalMo
     // The suites' "valid": the validator passes and every program is a known one.
     const bool valid = check.valid && check.unknown_programs.empty();
     s.metrics.emplace_back("valid", valid ? 1.0 : 0.0);
-    s.metrics.emplace_back("risk", risk == item.get_string("risk") ? 1.0 : 0.0);
+    s.metrics.emplace_back("risk", risk == json_string(item, "risk") ? 1.0 : 0.0);
     if (mode == EvalMode::Generated) s.metrics.emplace_back("cmd_score", cmd_token_f1(command, reference));
 
-    s.details.set("risk_class", risk).set("expected_risk", item.get_string("risk"));
-    s.details.set("reasons", string_array(check.reasons));
-    Json messages = Json::array();
-    for (const auto& m : check.messages) messages.push(m.text);
-    s.details.set("messages", std::move(messages));
+    s.details["risk_class"] = risk;
+    s.details["expected_risk"] = json_string(item, "risk");
+    s.details["reasons"] = check.reasons;
+    ordered_json messages = ordered_json::array();
+    for (const auto& m : check.messages) messages.push_back(m.text);
+    s.details["messages"] = std::move(messages);
     return s;
 }
 
-CaseScore score_kql_case(const Json& item, const std::string& query, const KqlSchema& schema, EvalMode mode) {
+CaseScore score_kql_case(const ordered_json& item, const std::string& query, const KqlSchema& schema, EvalMode mode) {
     CaseScore s;
-    s.id = item.get_string("id");
+    s.id = json_string(item, "id");
     s.output = query;
     const KqlValidation v = validate_kql(query, schema);
     const auto tables = kql_referenced_tables(query, schema);
     const auto columns = kql_referenced_columns(query, schema);
     s.metrics.emplace_back("valid", v.valid ? 1.0 : 0.0);
-    s.metrics.emplace_back("tables", recall(item.get_string_list("tables"), tables));
-    s.metrics.emplace_back("columns", recall(item.get_string_list("columns"), columns));
+    s.metrics.emplace_back("tables", recall(json_strings(item, "tables"), tables));
+    s.metrics.emplace_back("columns", recall(json_strings(item, "columns"), columns));
     if (mode == EvalMode::Generated)
-        s.metrics.emplace_back("similarity", kql_token_jaccard(query, item.get_string("reference")));
-    Json diags = Json::array();
-    for (const auto& d : v.diagnostics) diags.push(d.message);
-    s.details.set("diagnostics", std::move(diags));
+        s.metrics.emplace_back("similarity", kql_token_jaccard(query, json_string(item, "reference")));
+    ordered_json diags = ordered_json::array();
+    for (const auto& d : v.diagnostics) diags.push_back(d.message);
+    s.details["diagnostics"] = std::move(diags);
     return s;
 }
 
-CaseScore score_diagnosis_case(const Json& item, const DiagnosisReport& report) {
+CaseScore score_diagnosis_case(const ordered_json& item, const DiagnosisReport& report) {
     CaseScore s;
-    s.id = item.get_string("id");
+    s.id = json_string(item, "id");
     s.output = report.category;
-    const std::string log = item.get_string("log");
+    const std::string log = json_string(item, "log");
     const auto lines = split_lines(log);
     std::vector<std::string_view> cited;
     for (size_t n : report.cited_lines())
         if (n >= 1 && n <= lines.size()) cited.push_back(lines[n - 1]);
 
-    const auto evidence = item.get_string_list("evidence");
+    const auto evidence = json_strings(item, "evidence");
     size_t found = 0;
     for (const std::string& e : evidence) {
         const bool in_cited = std::any_of(cited.begin(), cited.end(),
                                           [&](std::string_view l) { return l.find(e) != std::string_view::npos; });
         if (in_cited) ++found;
     }
-    s.metrics.emplace_back("category", report.category == item.get_string("category") ? 1.0 : 0.0);
+    s.metrics.emplace_back("category", report.category == json_string(item, "category") ? 1.0 : 0.0);
     s.metrics.emplace_back("evidence",
                            evidence.empty() ? 1.0 : static_cast<double>(found) / static_cast<double>(evidence.size()));
-    Json lines_json = Json::array();
-    for (size_t n : report.cited_lines()) lines_json.push(n);
-    s.details.set("expected_category", item.get_string("category")).set("cited_lines", std::move(lines_json));
+    s.details["expected_category"] = json_string(item, "category");
+    s.details["cited_lines"] = report.cited_lines();
     return s;
 }
 

@@ -7,7 +7,7 @@
 
 #include "app/domain/diag_engine.h"
 #include "app/domain/eval_suite.h"
-#include "app/domain/json.h"
+#include "app/domain/json_parse.h"
 #include "app/domain/kql_schema.h"
 
 namespace sigma::domain {
@@ -18,13 +18,14 @@ enum class EvalMode {
 };
 
 // cmdgen: exact, equivalent, valid, risk, cmd_score (Generated); valid, risk (Deterministic).
-CaseScore score_cmdgen_case(const Json& item, const std::string& command, EvalMode mode);
+CaseScore score_cmdgen_case(const nlohmann::ordered_json& item, const std::string& command, EvalMode mode);
 
 // kql: valid, tables, columns, similarity (Generated); valid, tables, columns (Deterministic).
-CaseScore score_kql_case(const Json& item, const std::string& query, const KqlSchema& schema, EvalMode mode);
+CaseScore score_kql_case(const nlohmann::ordered_json& item, const std::string& query, const KqlSchema& schema,
+                         EvalMode mode);
 
 // diagnosis: category and evidence (the share of the case's evidence strings found inside a line
 // the diagnosis cites).
-CaseScore score_diagnosis_case(const Json& item, const DiagnosisReport& report);
+CaseScore score_diagnosis_case(const nlohmann::ordered_json& item, const DiagnosisReport& report);
 
 }  // namespace sigma::domain

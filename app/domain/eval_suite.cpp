@@ -15,11 +15,11 @@ const char* suite_kind_name(SuiteKind kind) {
     return "unknown";
 }
 
-std::optional<SuiteKind> detect_case_kind(const Json& item) {
+std::optional<SuiteKind> detect_case_kind(const nlohmann::ordered_json& item) {
     if (!item.is_object()) return std::nullopt;
-    if (item.find("log") && item.find("category")) return SuiteKind::Diagnosis;
-    if (item.find("reference") && item.find("tables")) return SuiteKind::Kql;
-    if (item.find("reference") && item.find("prompt") && (item.find("kind") || item.find("risk")))
+    if (item.contains("log") && item.contains("category")) return SuiteKind::Diagnosis;
+    if (item.contains("reference") && item.contains("tables")) return SuiteKind::Kql;
+    if (item.contains("reference") && item.contains("prompt") && (item.contains("kind") || item.contains("risk")))
         return SuiteKind::CmdGen;
     return std::nullopt;
 }
@@ -43,7 +43,7 @@ std::optional<EvalSuite> load_suite(const std::string& path, std::string* error)
         ++line_no;
         if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
         std::string perr;
-        auto item = Json::parse(line, &perr);
+        auto item = parse_json(line, &perr);
         if (!item) return fail(path + ":" + std::to_string(line_no) + ": malformed JSON: " + perr);
         auto k = detect_case_kind(*item);
         if (!k) return fail(path + ":" + std::to_string(line_no) + ": not a cmdgen, kql or diagnosis case");
@@ -51,7 +51,8 @@ std::optional<EvalSuite> load_suite(const std::string& path, std::string* error)
             return fail(path + ":" + std::to_string(line_no) + ": a " + suite_kind_name(*k) + " case in a " +
                         suite_kind_name(*kind) + " suite");
         kind = k;
-        if (item->get_string("id").empty()) return fail(path + ":" + std::to_string(line_no) + ": case has no \"id\"");
+        if (json_string(*item, "id").empty())
+            return fail(path + ":" + std::to_string(line_no) + ": case has no \"id\"");
         suite.cases.push_back(std::move(*item));
     }
     if (in.bad()) return fail("error reading suite '" + path + "'");
@@ -80,23 +81,25 @@ void aggregate(SuiteReport& report) {
         report.metrics.emplace_back(sums[i].first, counts[i] ? sums[i].second / static_cast<double>(counts[i]) : 0.0);
 }
 
-Json report_to_json(const SuiteReport& report) {
-    Json metrics = Json::object();
-    for (const auto& [name, value] : report.metrics) metrics.set(name, value);
-    Json results = Json::array();
+nlohmann::ordered_json report_to_json(const SuiteReport& report) {
+    nlohmann::ordered_json metrics = nlohmann::ordered_json::object();
+    for (const auto& [name, value] : report.metrics) metrics[name] = json_number(value);
+    nlohmann::ordered_json results = nlohmann::ordered_json::array();
     for (const CaseScore& c : report.cases) {
-        Json r = Json::object();
-        r.set("id", c.id).set("output", c.output);
-        for (const auto& [name, value] : c.metrics) r.set(name, value);
-        for (const auto& [key, value] : c.details.as_object()) r.set(key, value);
-        results.push(std::move(r));
+        nlohmann::ordered_json r = nlohmann::ordered_json::object();
+        r["id"] = c.id;
+        r["output"] = c.output;
+        for (const auto& [name, value] : c.metrics) r[name] = json_number(value);
+        if (c.details.is_object())
+            for (const auto& [key, value] : c.details.items()) r[key] = value;
+        results.push_back(std::move(r));
     }
-    Json out = Json::object();
-    out.set("suite", report.suite)
-        .set("kind", suite_kind_name(report.kind))
-        .set("cases", report.cases.size())
-        .set("metrics", std::move(metrics))
-        .set("results", std::move(results));
+    nlohmann::ordered_json out = nlohmann::ordered_json::object();
+    out["suite"] = report.suite;
+    out["kind"] = suite_kind_name(report.kind);
+    out["cases"] = report.cases.size();
+    out["metrics"] = std::move(metrics);
+    out["results"] = std::move(results);
     return out;
 }
 

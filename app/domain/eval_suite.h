@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "app/domain/json.h"
+#include "app/domain/json_parse.h"
 
 namespace sigma::domain {
 
@@ -18,12 +18,12 @@ const char* suite_kind_name(SuiteKind kind);
 struct EvalSuite {
     std::string name;  // file name without directory and .jsonl
     SuiteKind kind = SuiteKind::CmdGen;
-    std::vector<Json> cases;  // one object per line, as read
+    std::vector<nlohmann::ordered_json> cases;  // one object per line, as read
 };
 
 // Detects a case's suite kind from its fields: {"log","category"} -> diagnosis; {"reference","tables"}
 // -> kql; {"reference","prompt"} with "kind" or "risk" -> cmdgen.
-std::optional<SuiteKind> detect_case_kind(const Json& item);
+std::optional<SuiteKind> detect_case_kind(const nlohmann::ordered_json& item);
 
 // Reads a JSONL suite. Blank lines are skipped; a malformed line, a line of another kind, or a case
 // without an id is an error naming the line number.
@@ -34,7 +34,7 @@ struct CaseScore {
     std::string id;
     std::string output;  // what was scored (command, query or category)
     std::vector<std::pair<std::string, double>> metrics;
-    Json details = Json::object();  // extra fields for --json results
+    nlohmann::ordered_json details = nlohmann::ordered_json::object();  // extra fields for --json results
 };
 
 struct SuiteReport {
@@ -48,7 +48,7 @@ struct SuiteReport {
 void aggregate(SuiteReport& report);
 
 // {"suite", "kind", "cases", "metrics": {...}, "results": [{"id", "output", ...metrics, ...details}]}
-Json report_to_json(const SuiteReport& report);
+nlohmann::ordered_json report_to_json(const SuiteReport& report);
 // A plain-text table: one row per metric with its mean as a percentage.
 std::string report_to_table(const SuiteReport& report);
 

@@ -34,7 +34,7 @@ TEST(DatagenDiagnosis, EngineAgreesAndPromptMatchesThePipeline) {
     for (const Record& rec : r.writer->records()) {
         const auto& m = rec.example.messages;
         ASSERT_EQ(m.size(), 3u);
-        const std::string intended = rec.example.eval.get_string("category");
+        const std::string intended = domain::json_string(rec.example.eval, "category");
         auto report = domain::diagnose_text(rec.example.request, *pack);
         EXPECT_EQ(report.category, intended);
         domain::redact_report_evidence(report);
@@ -46,8 +46,8 @@ TEST(DatagenDiagnosis, EngineAgreesAndPromptMatchesThePipeline) {
         ASSERT_TRUE(parsed.found) << m[2].content;
         EXPECT_EQ(parsed.category, intended);
         EXPECT_FALSE(parsed.next_steps.empty());
-        for (const auto& ev : rec.example.eval["evidence"].as_array())
-            EXPECT_NE(rec.example.request.find(ev.as_string()), std::string::npos) << ev.as_string();
+        for (const auto& ev : domain::json_array(rec.example.eval, "evidence"))
+            EXPECT_NE(rec.example.request.find(domain::json_text(ev)), std::string::npos) << domain::json_text(ev);
         categories.insert(intended);
     }
     for (const auto& id : domain::diagnosis_category_ids()) EXPECT_TRUE(categories.count(id)) << id;

@@ -67,8 +67,8 @@ TEST(DatagenHeldOutSuites, CommittedFilesLoadAsSuites) {
         EXPECT_EQ(suite->kind, kind) << name;
         EXPECT_GT(suite->cases.size(), 20u) << name;
         for (const auto& c : suite->cases) {
-            EXPECT_FALSE(banned.count(normalise(c.get_string("prompt")))) << c.get_string("prompt");
-            EXPECT_FALSE(banned.count(normalise(c.get_string("log"))));
+            EXPECT_FALSE(banned.count(normalise(domain::json_string(c, "prompt")))) << domain::json_string(c, "prompt");
+            EXPECT_FALSE(banned.count(normalise(domain::json_string(c, "log"))));
         }
     }
 }

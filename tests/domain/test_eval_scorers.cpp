@@ -6,6 +6,7 @@
 #include "app/domain/kql_validator.h"
 
 using namespace sigma::domain;
+using nlohmann::ordered_json;
 
 namespace {
 double metric(const CaseScore& s, const std::string& name) {
@@ -14,15 +15,15 @@ double metric(const CaseScore& s, const std::string& name) {
     ADD_FAILURE() << "no metric " << name;
     return -1;
 }
-Json parse(const char* text) {
-    auto j = Json::parse(text);
+ordered_json parse(const char* text) {
+    auto j = parse_json(text);
     EXPECT_TRUE(j.has_value()) << text;
-    return j ? *j : Json();
+    return j ? *j : ordered_json();
 }
 }  // namespace
 
 TEST(EvalScorers, CmdgenGeneratedOutputs) {
-    const Json item = parse(R"({"id":"c1","kind":"nvidia-smi","risk":"read-only",
+    const ordered_json item = parse(R"({"id":"c1","kind":"nvidia-smi","risk":"read-only",
         "prompt":"temp of gpu 0","reference":"nvidia-smi -i 0 --query-gpu=temperature.gpu --format=csv,noheader,nounits",
         "accept":["nvidia-smi --id=0 --query-gpu=temperature.gpu --format=csv,noheader,nounits"]})");
     // Same options in another order and spelling: equivalent, not exact.
@@ -52,11 +53,11 @@ TEST(EvalScorers, CmdgenGeneratedOutputs) {
     // A destructive command where read-only was asked: the risk metric fails.
     s = score_cmdgen_case(item, "nvidia-smi -r -i 0", EvalMode::Generated);
     EXPECT_EQ(metric(s, "risk"), 0.0);
-    EXPECT_EQ(s.details.get_string("risk_class"), "destructive");
+    EXPECT_EQ(json_string(s.details, "risk_class"), "destructive");
 }
 
 TEST(EvalScorers, CmdgenNoModelReportsOnlyDeterministicMetrics) {
-    const Json item =
+    const ordered_json item =
         parse(R"({"id":"c2","kind":"shell","risk":"read-only","prompt":"disk","reference":"df -h","accept":[]})");
     const CaseScore s = score_cmdgen_case(item, "df -h", EvalMode::Deterministic);
     ASSERT_EQ(s.metrics.size(), 2u);
@@ -68,7 +69,7 @@ TEST(EvalScorers, KqlRecallAndSimilarity) {
     std::string err;
     const KqlSchema& schema = KqlSchema::builtin(&err);
     ASSERT_FALSE(schema.tables.empty()) << err;
-    const Json item = parse(
+    const ordered_json item = parse(
         R"({"id":"k1","prompt":"p","reference":"Perf | where CounterName == \"x\" | summarize avg(CounterValue) by Computer",
         "tables":["Perf"],"columns":["CounterName","CounterValue","Computer"]})");
     CaseScore s = score_kql_case(item, "Perf | summarize avg(CounterValue) by Computer", schema, EvalMode::Generated);
@@ -81,16 +82,17 @@ TEST(EvalScorers, KqlRecallAndSimilarity) {
     s = score_kql_case(item, "Perff | take 1", schema, EvalMode::Generated);
     EXPECT_EQ(metric(s, "valid"), 0.0);
     EXPECT_EQ(metric(s, "tables"), 0.0);
-    EXPECT_FALSE(s.details["diagnostics"].as_array().empty());
+    EXPECT_FALSE(json_array(s.details, "diagnostics").empty());
 }
 
 TEST(EvalScorers, DiagnosisCategoryAndEvidence) {
     std::string err;
     auto pack = SignaturePack::load_default(&err);
     ASSERT_TRUE(pack) << err;
-    const Json item = parse(R"({"id":"d1","category":"disk_full","evidence":["No space left on device","missing text"],
+    const ordered_json item =
+        parse(R"({"id":"d1","category":"disk_full","evidence":["No space left on device","missing text"],
         "log":"starting job\nwrite /data/out.bin: No space left on device\ndone"})");
-    const DiagnosisReport report = diagnose_text(item.get_string("log"), *pack);
+    const DiagnosisReport report = diagnose_text(json_string(item, "log"), *pack);
     const CaseScore s = score_diagnosis_case(item, report);
     EXPECT_EQ(metric(s, "category"), 1.0);
     EXPECT_EQ(metric(s, "evidence"), 0.5);  // one of the two evidence strings is in a cited line

@@ -14,10 +14,11 @@
 
 #include "app/domain/command_validator.h"
 #include "app/domain/eval_suite.h"
-#include "app/domain/json.h"
+#include "app/domain/json_parse.h"
 #include "knowledge_packs.h"
 
 using namespace sigma::domain;
+using nlohmann::ordered_json;
 
 namespace {
 
@@ -61,12 +62,12 @@ std::set<std::string> jsonl_field(const std::string& path, const std::string& fi
         ++n;
         if (normalise(line).empty()) continue;
         std::string err;
-        const auto j = Json::parse(line, &err);
+        const auto j = parse_json(line, &err);
         if (!j) {
             ADD_FAILURE() << path << ":" << n << ": " << err;
             continue;
         }
-        const std::string value = j->get_string(field);
+        const std::string value = json_string(*j, field);
         if (!value.empty()) out.insert(normalise(value));
     }
     return out;
@@ -83,18 +84,18 @@ TEST(HandwrittenSuite, LoadsAsACmdgenSuiteOfAtLeast200Cases) {
 
 TEST(HandwrittenSuite, FieldsHoldAllowedValues) {
     size_t nvsmi = 0, shell = 0, changes = 0, destructive = 0;
-    for (const Json& c : suite().cases) {
-        const std::string id = c.get_string("id");
-        const std::string kind = c.get_string("kind");
-        const std::string risk = c.get_string("risk");
+    for (const ordered_json& c : suite().cases) {
+        const std::string id = json_string(c, "id");
+        const std::string kind = json_string(c, "kind");
+        const std::string risk = json_string(c, "risk");
         EXPECT_TRUE(kind == "nvidia-smi" || kind == "shell") << id << ": kind " << kind;
         EXPECT_TRUE(risk == "read-only" || risk == "changes-state" || risk == "destructive") << id << ": risk " << risk;
-        EXPECT_FALSE(normalise(c.get_string("prompt")).empty()) << id;
-        EXPECT_FALSE(normalise(c.get_string("reference")).empty()) << id;
-        const Json* accept = c.find("accept");
+        EXPECT_FALSE(normalise(json_string(c, "prompt")).empty()) << id;
+        EXPECT_FALSE(normalise(json_string(c, "reference")).empty()) << id;
+        const ordered_json* accept = json_find(c, "accept");
         EXPECT_TRUE(accept && accept->is_array()) << id << ": accept must be an array";
         // An nvidia-smi case's reference runs nvidia-smi (possibly under sudo); a shell case's does not.
-        const std::string ref = c.get_string("reference");
+        const std::string ref = json_string(c, "reference");
         const bool runs_nvsmi = ref.rfind("nvidia-smi", 0) == 0 || ref.rfind("sudo nvidia-smi", 0) == 0;
         EXPECT_EQ(kind == "nvidia-smi", runs_nvsmi) << id << ": kind " << kind << " but reference " << ref;
         nvsmi += kind == "nvidia-smi";
@@ -111,21 +112,21 @@ TEST(HandwrittenSuite, FieldsHoldAllowedValues) {
 
 TEST(HandwrittenSuite, IdsAndPromptsAreUnique) {
     std::set<std::string> ids, prompts;
-    for (const Json& c : suite().cases) {
-        const std::string id = c.get_string("id");
+    for (const ordered_json& c : suite().cases) {
+        const std::string id = json_string(c, "id");
         EXPECT_TRUE(ids.insert(id).second) << "duplicate id " << id;
-        EXPECT_TRUE(prompts.insert(normalise(c.get_string("prompt"))).second)
-            << id << ": duplicate prompt '" << c.get_string("prompt") << "'";
+        EXPECT_TRUE(prompts.insert(normalise(json_string(c, "prompt"))).second)
+            << id << ": duplicate prompt '" << json_string(c, "prompt") << "'";
     }
 }
 
 TEST(HandwrittenSuite, EveryCommandValidatesWithTheCaseRisk) {
     size_t checked = 0;
-    for (const Json& c : suite().cases) {
-        const std::string id = c.get_string("id");
-        const std::string risk = c.get_string("risk");
-        std::vector<std::string> commands{c.get_string("reference")};
-        for (const std::string& a : c.get_string_list("accept")) commands.push_back(a);
+    for (const ordered_json& c : suite().cases) {
+        const std::string id = json_string(c, "id");
+        const std::string risk = json_string(c, "risk");
+        std::vector<std::string> commands{json_string(c, "reference")};
+        for (const std::string& a : json_strings(c, "accept")) commands.push_back(a);
         for (const std::string& cmd : commands) {
             const CommandCheck check = check_command(sigma_test::shell_catalog(), sigma_test::nvsmi_catalog(), cmd);
             std::string messages;
@@ -148,9 +149,9 @@ TEST(HandwrittenSuite, NoPromptRepeatsAnotherSuiteOrTheExamples) {
     ASSERT_FALSE(dev.empty());
     ASSERT_FALSE(heldout.empty());
     ASSERT_FALSE(examples.empty());
-    for (const Json& c : suite().cases) {
-        const std::string p = normalise(c.get_string("prompt"));
-        const std::string id = c.get_string("id");
+    for (const ordered_json& c : suite().cases) {
+        const std::string p = normalise(json_string(c, "prompt"));
+        const std::string id = json_string(c, "id");
         EXPECT_FALSE(dev.count(p)) << id << " repeats a prompt of cmdgen.dev.jsonl: " << p;
         EXPECT_FALSE(heldout.count(p)) << id << " repeats a prompt of heldout.cmdgen.jsonl: " << p;
         EXPECT_FALSE(examples.count(p)) << id << " repeats a request of examples/cmd.jsonl: " << p;

@@ -5,6 +5,7 @@
 #include "app/domain/kql_schema_slice.h"
 
 using namespace sigma::domain;
+using nlohmann::ordered_json;
 
 TEST(KqlSchemaSlice, SplitsIdentifiersIntoWords) {
     EXPECT_EQ(identifier_words("KubePodInventory"), (std::vector<std::string>{"kube", "pod", "inventory"}));
@@ -43,9 +44,9 @@ TEST(KqlSchemaSlice, CoversTheDevSuitesTables) {
     const KqlSchema& schema = KqlSchema::builtin(&err);
     const KqlTableHints hints = KqlTableHints::load_default();
     size_t covered = 0, expected = 0;
-    for (const Json& c : suite->cases) {
-        const KqlSchemaSlice s = kql_schema_slice(c.get_string("prompt"), schema, hints, 3);
-        for (const std::string& t : c.get_string_list("tables")) {
+    for (const ordered_json& c : suite->cases) {
+        const KqlSchemaSlice s = kql_schema_slice(json_string(c, "prompt"), schema, hints, 3);
+        for (const std::string& t : json_strings(c, "tables")) {
             ++expected;
             if (std::find(s.tables.begin(), s.tables.end(), t) != s.tables.end()) ++covered;
         }

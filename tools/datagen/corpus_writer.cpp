@@ -10,7 +10,7 @@
 
 namespace sigma::datagen {
 
-using domain::Json;
+using nlohmann::ordered_json;
 
 CorpusWriter::CorpusWriter(uint64_t seed, double heldout_share) : seed_(seed), heldout_share_(heldout_share) {}
 
@@ -37,13 +37,14 @@ bool CorpusWriter::load_eval_prompts(const std::string& dir, std::vector<std::st
             ++n;
             if (normalise(line).empty()) continue;
             std::string perr;
-            auto j = Json::parse(line, &perr);
+            auto j = domain::parse_json(line, &perr);
             if (!j || !j->is_object()) {
                 if (error) *error = path + ":" + std::to_string(n) + ": " + (j ? "not an object" : perr);
                 return false;
             }
             for (const char* key : {"prompt", "log"})
-                if (const Json* v = j->find(key); v && v->is_string()) out->push_back(v->as_string());
+                if (const ordered_json* v = domain::json_find(*j, key); v && v->is_string())
+                    out->push_back(v->get<std::string>());
         }
     }
     return true;
@@ -85,20 +86,20 @@ bool CorpusWriter::add(Example e, GenCounts& counts) {
 }
 
 std::string CorpusWriter::to_jsonl_line(const Record& r) {
-    Json messages = Json::array();
+    ordered_json messages = ordered_json::array();
     for (const auto& t : r.example.messages) {
-        Json m = Json::object();
-        m.set("role", t.role);
-        m.set("content", t.content);
-        messages.push(std::move(m));
+        ordered_json m = ordered_json::object();
+        m["role"] = t.role;
+        m["content"] = t.content;
+        messages.push_back(std::move(m));
     }
-    Json o = Json::object();
-    o.set("messages", std::move(messages));
-    o.set("task", r.example.task);
-    o.set("split", r.heldout ? "heldout" : "train");
-    o.set("family", r.example.family);
-    if (!r.example.risk.empty()) o.set("risk", r.example.risk);
-    return o.dump();
+    ordered_json o = ordered_json::object();
+    o["messages"] = std::move(messages);
+    o["task"] = r.example.task;
+    o["split"] = r.heldout ? "heldout" : "train";
+    o["family"] = r.example.family;
+    if (!r.example.risk.empty()) o["risk"] = r.example.risk;
+    return domain::dump_json(o);
 }
 
 std::string CorpusWriter::corpus_jsonl(bool heldout) const {
@@ -125,10 +126,10 @@ std::string CorpusWriter::heldout_suite_jsonl(const std::string& task, const std
         if (!r.heldout || r.example.task != task || !r.example.eval.is_object()) continue;
         char id[32];
         std::snprintf(id, sizeof id, "%s-%05zu", id_prefix.c_str(), ++n);
-        Json o = Json::object();
-        o.set("id", std::string(id));
-        for (const auto& [k, v] : r.example.eval.as_object()) o.set(k, v);
-        out += o.dump();
+        ordered_json o = ordered_json::object();
+        o["id"] = std::string(id);
+        for (const auto& [k, v] : r.example.eval.items()) o[k] = v;
+        out += domain::dump_json(o);
         out += '\n';
     }
     return out;

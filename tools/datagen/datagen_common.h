@@ -9,7 +9,7 @@
 #include <string_view>
 #include <vector>
 
-#include "app/domain/json.h"
+#include "app/domain/json_parse.h"
 #include "app/domain/task_prompt.h"
 
 namespace sigma::datagen {
@@ -42,8 +42,8 @@ struct Example {
     std::string family;  // e.g. "cmd/nvsmi.temperature/p2"
     std::string request;
     std::vector<domain::ChatTurn> messages;
-    std::string risk;   // commands: the validator's class
-    domain::Json eval;  // suite-format record (without "id"); null when the example has none
+    std::string risk;             // commands: the validator's class
+    nlohmann::ordered_json eval;  // suite-format record (without "id"); null when the example has none
 };
 
 struct GenCounts {

@@ -340,12 +340,12 @@ void generate_commands(const domain::ExampleCorpus& corpus, const CmdGenOptions&
                     slice = domain::command_catalogue_slice(request, *slice_index);
                 ex.messages = domain::build_command_messages(request, "bash", "Linux", shots, slice);
                 ex.messages.push_back({"assistant", domain::format_command_answer(command, explanation)});
-                domain::Json ev = domain::Json::object();
-                ev.set("kind", intent->kind);
-                ev.set("risk", intent->risk);
-                ev.set("prompt", request);
-                ev.set("reference", command);
-                ev.set("accept", domain::Json::array());
+                nlohmann::ordered_json ev = nlohmann::ordered_json::object();
+                ev["kind"] = intent->kind;
+                ev["risk"] = intent->risk;
+                ev["prompt"] = request;
+                ev["reference"] = command;
+                ev["accept"] = nlohmann::ordered_json::array();
                 ex.eval = std::move(ev);
                 out.add(std::move(ex), counts);
             }

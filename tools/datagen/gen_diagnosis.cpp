@@ -158,8 +158,8 @@ std::string answer_for(const domain::SignatureCategory* c, Rng& rng) {
 }
 
 // The first pattern text of the top finding that appears verbatim in its cited line (suite format).
-domain::Json evidence_of(const domain::DiagnosisReport& report) {
-    domain::Json a = domain::Json::array();
+nlohmann::ordered_json evidence_of(const domain::DiagnosisReport& report) {
+    nlohmann::ordered_json a = nlohmann::ordered_json::array();
     if (report.findings.empty()) return a;
     auto lower = [](std::string s) {
         for (char& ch : s) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
@@ -168,7 +168,7 @@ domain::Json evidence_of(const domain::DiagnosisReport& report) {
     for (const auto& e : report.findings.front().evidence) {
         const size_t at = e.pattern.empty() ? std::string::npos : lower(e.text).find(lower(e.pattern));
         if (at != std::string::npos) {
-            a.push(e.text.substr(at, e.pattern.size()));  // the line's own spelling
+            a.push_back(e.text.substr(at, e.pattern.size()));  // the line's own spelling
             break;
         }
     }
@@ -210,7 +210,7 @@ void generate_diagnosis(const DiagGenOptions& options, CorpusWriter& out, GenCou
             counts.drop("engine says " + report.category + " for " + intended);
             return;
         }
-        const domain::Json evidence = evidence_of(report);
+        const nlohmann::ordered_json evidence = evidence_of(report);
         domain::redact_report_evidence(report);
         const auto prompt = domain::build_diagnosis_prompt_text(report);
         Example ex;
@@ -219,10 +219,10 @@ void generate_diagnosis(const DiagGenOptions& options, CorpusWriter& out, GenCou
         ex.request = text;
         ex.messages = domain::build_diagnosis_messages(prompt.findings, prompt.excerpt);
         ex.messages.push_back({"assistant", answer_for(pack->find(intended), rng)});
-        domain::Json ev = domain::Json::object();
-        ev.set("category", intended);
-        ev.set("evidence", evidence);
-        ev.set("log", text);
+        nlohmann::ordered_json ev = nlohmann::ordered_json::object();
+        ev["category"] = intended;
+        ev["evidence"] = evidence;
+        ev["log"] = text;
         ex.eval = std::move(ev);
         out.add(std::move(ex), counts);
     };

@@ -472,15 +472,15 @@ void generate_kql(const domain::ExampleCorpus& corpus, const KqlGenOptions& opti
                         }
                     }
                     ex.messages.push_back({"assistant", domain::format_kql_answer(query)});
-                    domain::Json ev = domain::Json::object();
-                    ev.set("prompt", question);
-                    ev.set("reference", query);
-                    domain::Json tj = domain::Json::array(), cj = domain::Json::array();
-                    for (const auto& u : used) tj.push(u);
-                    for (const auto& c : domain::kql_referenced_columns(query, schema)) cj.push(c);
-                    ev.set("tables", std::move(tj));
-                    ev.set("columns", std::move(cj));
-                    if (ex.family.starts_with("kql/repair/")) ev = domain::Json();  // not a one-shot eval case
+                    nlohmann::ordered_json ev = nlohmann::ordered_json::object();
+                    ev["prompt"] = question;
+                    ev["reference"] = query;
+                    nlohmann::ordered_json tj = nlohmann::ordered_json::array(), cj = nlohmann::ordered_json::array();
+                    for (const auto& u : used) tj.push_back(u);
+                    for (const auto& c : domain::kql_referenced_columns(query, schema)) cj.push_back(c);
+                    ev["tables"] = std::move(tj);
+                    ev["columns"] = std::move(cj);
+                    if (ex.family.starts_with("kql/repair/")) ev = nullptr;  // not a one-shot eval case
                     ex.eval = std::move(ev);
                     out.add(std::move(ex), counts);
                 }
