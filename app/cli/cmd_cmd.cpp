@@ -11,6 +11,7 @@
 #include "app/cli/commands.h"
 #include "app/cli/jobs.h"
 #include "app/cli/option_checks.h"
+#include "app/command_task.h"
 #include "app/domain/command_validator.h"
 #include "app/domain/flag_explainer.h"
 #include "app/domain/json_parse.h"
@@ -127,7 +128,9 @@ void add_cmd_command(CLI::App& root, CommandAction& action) {
     sub->add_flag("--json", a->job.json, "print one JSON object on stdout");
     sub->add_option("--shell", a->job.shell, "the shell the command is for (default bash)")->type_name("S");
     sub->add_option("--os", a->job.os, "the operating system it is for (default Linux)")->type_name("OS");
-    sub->add_option("--candidates", a->job.candidates, "answers to sample and rank (1 to 16; default 8)")
+    sub->add_option("--candidates", a->job.candidates,
+                    "answers to sample and rank (1 to 16; default " +
+                        std::to_string(app::CommandRequest::kDefaultCandidates) + ")")
         ->check(integer_in(1, 16))
         ->type_name("K");
     sub->add_flag("--run", a->job.run, "run the command after its checks (asks first unless read-only)");

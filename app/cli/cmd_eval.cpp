@@ -45,11 +45,12 @@ void progress(size_t done, size_t total, const std::string& id) {
 
 struct Shared {
     std::optional<domain::ExampleCorpus> corpus;
-    // Ablation switches (--candidates K, --no-rerank, --no-repair, --no-examples).
+    // Ablation switches (--candidates K, --no-rerank, --no-repair, --no-examples, --no-proposals).
     std::optional<int> candidates;  // --candidates K; else each task's own default
     bool rerank = true;
     bool repair = true;
     bool examples = true;
+    bool proposals = true;
     // --constraints / --no-constraints, --slice / --no-slice: override the tasks' defaults.
     std::optional<bool> constrain;
     std::optional<bool> slice;
@@ -79,6 +80,7 @@ domain::CaseScore eval_cmdgen(const Shared& s, const nlohmann::ordered_json& c) 
     req.repair = s.repair;
     req.constrain = s.constrain.value_or(req.constrain);
     req.catalogue_slice = s.slice.value_or(req.catalogue_slice);
+    req.proposals = s.proposals;
     if (!s.examples) req.example_count = 0;
     QString error;
     const app::CandidateSet set = app::generate_candidates(*s.backend, task.prepare(req), req.candidates, s.timeout_ms);
@@ -150,6 +152,7 @@ struct EvalArgs {
     bool no_rerank = false;
     bool no_repair = false;
     bool no_examples = false;
+    bool no_proposals = false;
     bool constraints = false;
     bool no_constraints = false;
     bool slice = false;
@@ -175,6 +178,7 @@ int run_eval(const EvalArgs& args) {
     shared.rerank = !args.no_rerank;
     shared.repair = !args.no_repair;
     shared.examples = !args.no_examples;
+    shared.proposals = !args.no_proposals;
     if (args.constraints || args.no_constraints) shared.constrain = args.constraints;
     if (args.slice || args.no_slice) shared.slice = args.slice;
     std::unique_ptr<app::Backend> backend;
@@ -248,6 +252,8 @@ void add_eval_command(CLI::App& root, CommandAction& action) {
     sub->add_flag("--no-rerank", a->no_rerank, "take the first answer instead of the best ranked");
     sub->add_flag("--no-repair", a->no_repair, "no repair round on validator errors");
     sub->add_flag("--no-examples", a->no_examples, "no few-shot examples in the prompt");
+    sub->add_flag("--no-proposals", a->no_proposals,
+                  "no nvidia-smi queries composed from the catalogue among the candidates");
     sub->add_flag("--constraints", a->constraints, "constrained decoding on (default: on for commands, off for KQL)");
     sub->add_flag("--no-constraints", a->no_constraints, "constrained decoding off");
     sub->add_flag("--slice", a->slice, "the nvidia-smi catalogue slice in command prompts (default off)");

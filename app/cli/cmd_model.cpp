@@ -118,9 +118,9 @@ void print_config(const ModelConfig& c) {
     row("n_layer", c.n_layer);
     row("n_embd", c.n_embd);
     row("n_ff", c.n_ff);
-    row("n_head (q)", c.heads.n_q);
-    row("n_head_k", c.heads.n_k);
-    row("n_head_v", c.heads.n_v);
+    row("n_q (heads)", c.heads.n_q);
+    row("n_k (heads)", c.heads.n_k);
+    row("n_v (heads)", c.heads.n_v);
     row("d_k", c.d_k);
     row("d_k_cache", c.d_k_cache);
     row("d_v", c.d_v);

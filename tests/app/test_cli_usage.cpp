@@ -86,7 +86,8 @@ private slots:
         QTest::newRow("eval") << "eval"
                               << QStringList{"SUITE",         "--no-model",       "--schema",    "--json",
                                              "--candidates",  "--no-rerank",      "--no-repair", "--no-examples",
-                                             "--constraints", "--no-constraints", "--slice",     "--no-slice"} +
+                                             "--constraints", "--no-constraints", "--slice",     "--no-slice",
+                                             "--no-proposals"} +
                                      kJobOptions;
         QTest::newRow("history") << "history"
                                  << QStringList{"ACTION", "--db", "--json", "--panel", "-n,--limit", "--offset"};
