@@ -10,7 +10,7 @@
 
 #include "app/constraint_adapter.h"
 #include "app/domain/command_answer_constraint.h"
-#include "app/domain/json.h"
+#include "app/domain/json_parse.h"
 #include "app/domain/kql_answer_constraint.h"
 #include "app/domain/kql_schema.h"
 #include "app/domain/task_prompt.h"
@@ -30,9 +30,9 @@ std::vector<std::string> references(const char* file, bool commands, size_t limi
     std::ifstream in(std::string(SIGMA_SOURCE_DIR) + "/resources/train/" + file);
     std::string line;
     while (std::getline(in, line) && out.size() < limit) {
-        auto j = domain::Json::parse(line);
+        auto j = domain::parse_json(line);
         if (!j) continue;
-        const std::string ref = j->get_string("reference");
+        const std::string ref = domain::json_string(*j, "reference");
         out.push_back(commands ? domain::format_command_answer(ref, "shows it.") : ref);
     }
     return out;

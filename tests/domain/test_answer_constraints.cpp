@@ -8,22 +8,23 @@
 #include <string>
 
 #include "app/domain/command_answer_constraint.h"
-#include "app/domain/json.h"
+#include "app/domain/json_parse.h"
 #include "app/domain/kql_answer_constraint.h"
 #include "app/domain/kql_schema.h"
 #include "app/domain/task_prompt.h"
 
 using namespace sigma::domain;
+using nlohmann::ordered_json;
 
 namespace {
 
-std::vector<Json> read_jsonl(const std::string& path) {
-    std::vector<Json> out;
+std::vector<ordered_json> read_jsonl(const std::string& path) {
+    std::vector<ordered_json> out;
     std::ifstream in(path);
     std::string line;
     while (std::getline(in, line)) {
         if (line.empty()) continue;
-        auto j = Json::parse(line);
+        auto j = parse_json(line);
         if (j) out.push_back(std::move(*j));
     }
     return out;
@@ -49,19 +50,19 @@ TEST(CommandConstraint, EveryPrefixOfEveryHeldOutReferenceIsViable) {
     const auto cases = read_jsonl(kResources + "heldout.cmdgen.jsonl");
     ASSERT_GT(cases.size(), 500u);
     int failures = 0;
-    for (const Json& c : cases) {
-        const std::string prompt = c.get_string("prompt");
+    for (const ordered_json& c : cases) {
+        const std::string prompt = json_string(c, "prompt");
         auto constraint = make_command_constraint(grammar, prompt);
-        std::vector<std::string> refs{c.get_string("reference")};
-        if (const Json* acc = c.find("accept"); acc && acc->is_array())
-            for (const Json& a : acc->as_array()) refs.push_back(a.as_string());
+        std::vector<std::string> refs{json_string(c, "reference")};
+        if (const ordered_json* acc = json_find(c, "accept"); acc && acc->is_array())
+            for (const ordered_json& a : *acc) refs.push_back(json_text(a));
         for (const std::string& ref : refs) {
             const std::string text = answer(ref);
             const long at = first_rejected(*constraint, text);
             const bool complete = at < 0 && constraint->complete(text);
             if (at >= 0 || !complete) {
                 if (++failures <= 20)
-                    ADD_FAILURE() << c.get_string("id") << ": " << prompt << "\n  " << ref << "\n  rejected at byte "
+                    ADD_FAILURE() << json_string(c, "id") << ": " << prompt << "\n  " << ref << "\n  rejected at byte "
                                   << at << ": '" << text.substr(0, static_cast<size_t>(std::max(0L, at + 1))) << "'";
             }
         }
@@ -71,9 +72,9 @@ TEST(CommandConstraint, EveryPrefixOfEveryHeldOutReferenceIsViable) {
 
 TEST(CommandConstraint, EveryPrefixOfTheDevSuiteIsViable) {
     auto grammar = builtin_command_grammar();
-    for (const Json& c : read_jsonl(std::string(SIGMA_SOURCE_DIR) + "/tests/data/eval/cmdgen.dev.jsonl")) {
-        auto constraint = make_command_constraint(grammar, c.get_string("prompt"));
-        EXPECT_EQ(first_rejected(*constraint, answer(c.get_string("reference"))), -1) << c.get_string("reference");
+    for (const ordered_json& c : read_jsonl(std::string(SIGMA_SOURCE_DIR) + "/tests/data/eval/cmdgen.dev.jsonl")) {
+        auto constraint = make_command_constraint(grammar, json_string(c, "prompt"));
+        EXPECT_EQ(first_rejected(*constraint, answer(json_string(c, "reference"))), -1) << json_string(c, "reference");
     }
 }
 
@@ -84,13 +85,13 @@ TEST(KqlConstraint, EveryPrefixOfEveryHeldOutReferenceIsViable) {
     const auto cases = read_jsonl(kResources + "heldout.kql.jsonl");
     ASSERT_GT(cases.size(), 600u);
     int failures = 0;
-    for (const Json& c : cases) {
-        const std::string ref = c.get_string("reference");
+    for (const ordered_json& c : cases) {
+        const std::string ref = json_string(c, "reference");
         const long at = first_rejected(*constraint, ref);
         const bool complete = at < 0 && constraint->complete(ref);
         if (at >= 0 || !complete) {
             if (++failures <= 20)
-                ADD_FAILURE() << c.get_string("id") << ": " << ref << "\n  rejected at byte " << at << ": '"
+                ADD_FAILURE() << json_string(c, "id") << ": " << ref << "\n  rejected at byte " << at << ": '"
                               << ref.substr(0, static_cast<size_t>(std::max(0L, at + 1))) << "'"
                               << (at < 0 ? " (not complete)" : "");
         }

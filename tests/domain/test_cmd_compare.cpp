@@ -6,7 +6,7 @@
 #include <string>
 
 #include "app/domain/cmd_compare.h"
-#include "app/domain/json.h"
+#include "app/domain/json_parse.h"
 #include "app/domain/nvsmi_catalog.h"
 #include "app/domain/shell_catalog.h"
 #include "knowledge_packs.h"
@@ -73,12 +73,12 @@ TEST(CmdCompare, DevSuiteAcceptsAreEquivalentToTheirReference) {
     std::string line;
     size_t checked = 0;
     while (std::getline(in, line)) {
-        auto j = Json::parse(line);
+        auto j = parse_json(line);
         if (!j) continue;
-        const std::string ref = j->get_string("reference");
+        const std::string ref = json_string(*j, "reference");
         EXPECT_TRUE(commands_exact(ref, ref));
         EXPECT_DOUBLE_EQ(cmd_token_f1(ref, ref), 1.0);
-        for (const std::string& a : j->get_string_list("accept")) {
+        for (const std::string& a : json_strings(*j, "accept")) {
             // Variants with a different value (-n 10, nginx.service), an extra filter (-type f) or another
             // option set (ps -eo) are accepted by exact match only; the rest differ in spelling, order
             // or sudo and are equivalent.

@@ -10,7 +10,7 @@
 
 #include "app/domain/diag_engine.h"
 #include "app/domain/example_corpus.h"
-#include "app/domain/json.h"
+#include "app/domain/json_parse.h"
 #include "app/domain/kql_schema.h"
 #include "app/domain/kql_validator.h"
 #include "app/domain/nvsmi_catalog.h"
@@ -192,19 +192,19 @@ TEST(ExampleCorpus, NothingFromTheEvaluationSuitesAppearsVerbatim) {
     std::istringstream lines(corpus_text);
     std::string line;
     while (std::getline(lines, line)) {
-        auto j = Json::parse(line);
-        if (!j) continue;
-        for (const auto& [key, v] : j->as_object())
-            if (v.is_string()) values.push_back(v.as_string());
+        auto j = parse_json(line);
+        if (!j || !j->is_object()) continue;
+        for (const auto& [key, v] : j->items())
+            if (v.is_string()) values.push_back(json_text(v));
     }
     size_t checked = 0;
     for (const char* suite : {"cmdgen.dev.jsonl", "kql.dev.jsonl", "diagnosis.dev.jsonl"}) {
         std::istringstream in(read_file(dir + "/" + suite));
         while (std::getline(in, line)) {
-            auto j = Json::parse(line);
+            auto j = parse_json(line);
             if (!j) continue;
             for (const char* key : {"prompt", "reference", "log"}) {
-                const std::string s = j->get_string(key);
+                const std::string s = json_string(*j, key);
                 if (s.size() < 12) continue;  // too short to be a meaningful copy ("df -h")
                 ++checked;
                 for (const auto& v : values)
@@ -212,7 +212,7 @@ TEST(ExampleCorpus, NothingFromTheEvaluationSuitesAppearsVerbatim) {
             }
             if (std::string(suite) == "diagnosis.dev.jsonl") {
                 // No log line of length >= 40 is reused either.
-                std::istringstream log(j->get_string("log"));
+                std::istringstream log(json_string(*j, "log"));
                 std::string l;
                 while (std::getline(log, l)) {
                     if (l.size() < 40) continue;

@@ -8,7 +8,7 @@
 
 #include "app/domain/command_explanation.h"
 #include "app/domain/command_rerank.h"
-#include "app/domain/json.h"
+#include "app/domain/json_parse.h"
 #include "app/domain/kql_repair.h"
 #include "app/domain/kql_table_ranker.h"
 #include "app/domain/kql_validator.h"
@@ -216,13 +216,13 @@ TEST(KqlTableRanker, RightTableFirstOnTheHeldOutSplit) {
     std::string line;
     int total = 0, first = 0;
     while (std::getline(in, line)) {
-        auto j = Json::parse(line);
+        auto j = parse_json(line);
         ASSERT_TRUE(j.has_value());
-        const auto& tables = (*j)["tables"].as_array();
+        const auto& tables = json_array(*j, "tables");
         if (tables.empty()) continue;
-        const auto ranked = rank_kql_tables((*j)["prompt"].as_string(), schema(), hints);
+        const auto ranked = rank_kql_tables(json_string(*j, "prompt"), schema(), hints);
         ++total;
-        if (ranked.front().table == tables.front().as_string()) ++first;
+        if (ranked.front().table == json_text(tables.front())) ++first;
     }
     ASSERT_GT(total, 100);
     const double share = static_cast<double>(first) / total;

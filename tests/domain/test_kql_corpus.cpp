@@ -11,12 +11,13 @@
 #include <string>
 #include <vector>
 
-#include "app/domain/json.h"
+#include "app/domain/json_parse.h"
 #include "app/domain/kql_schema.h"
 #include "app/domain/kql_validator.h"
 #include "knowledge_packs.h"
 
 using namespace sigma::domain;
+using nlohmann::ordered_json;
 namespace fs = std::filesystem;
 
 namespace {
@@ -30,14 +31,14 @@ struct Case {
 const std::string kCorpus = std::string(SIGMA_SOURCE_DIR) + "/tests/data/kql/corpus.jsonl";
 const std::string kSchema = sigma_test::eval_kql_schema_path();
 
-std::vector<Json> read_jsonl(const std::string& path) {
-    std::vector<Json> out;
+std::vector<ordered_json> read_jsonl(const std::string& path) {
+    std::vector<ordered_json> out;
     std::ifstream in(path);
     std::string line;
     while (std::getline(in, line)) {
         if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
         std::string err;
-        auto j = Json::parse(line, &err);
+        auto j = parse_json(line, &err);
         EXPECT_TRUE(j) << path << ": " << err;
         if (j) out.push_back(std::move(*j));
     }
@@ -46,10 +47,10 @@ std::vector<Json> read_jsonl(const std::string& path) {
 
 std::vector<Case> corpus() {
     std::vector<Case> out;
-    for (const Json& j : read_jsonl(kCorpus)) {
-        EXPECT_TRUE(j.find("oracle_ok") && j["oracle_ok"].is_bool()) << j.dump();
-        out.push_back({j.get_string("id"), j.get_string("query"), j["oracle_ok"].as_bool(),
-                       j["oracle_start"].as_int(-1), j["oracle_length"].as_int(-1)});
+    for (const ordered_json& j : read_jsonl(kCorpus)) {
+        EXPECT_TRUE(json_member(j, "oracle_ok").is_boolean()) << dump_json(j);
+        out.push_back({json_string(j, "id"), json_string(j, "query"), json_bool(j, "oracle_ok"),
+                       json_int(j, "oracle_start", -1), json_int(j, "oracle_length", -1)});
     }
     return out;
 }
@@ -74,9 +75,9 @@ std::vector<bool> run_oracle(const std::string& dir, const std::string& schema_p
     {
         std::ofstream out(tmp);
         for (const std::string& q : queries) {
-            Json line = Json::object();
-            line.set("query", q);
-            out << line.dump() << "\n";
+            ordered_json line = ordered_json::object();
+            line["query"] = q;
+            out << dump_json(line) << "\n";
         }
     }
     std::string cmd = "node '" + dir + "/check.js' '" + schema_path + "' < '" + tmp.string() + "' 2>/dev/null";
@@ -90,8 +91,8 @@ std::vector<bool> run_oracle(const std::string& dir, const std::string& schema_p
         std::istringstream lines(text);
         std::string line;
         while (std::getline(lines, line)) {
-            auto j = Json::parse(line);
-            if (j) verdicts.push_back((*j)["ok"].as_bool());
+            auto j = parse_json(line);
+            if (j) verdicts.push_back(json_bool(*j, "ok"));
         }
     }
     std::error_code ec;
@@ -192,14 +193,14 @@ TEST(KqlCorpus, EveryEvalReferenceQueryIsValid) {
     for (const auto& entry : fs::directory_iterator(eval, ec)) {
         const std::string name = entry.path().filename().string();
         if (name.rfind("kql.", 0) != 0 || entry.path().extension() != ".jsonl") continue;
-        for (const Json& j : read_jsonl(entry.path().string())) {
-            const std::string ref = j.get_string("reference");
+        for (const ordered_json& j : read_jsonl(entry.path().string())) {
+            const std::string ref = json_string(j, "reference");
             KqlValidation v = validate_kql(ref, s);
-            EXPECT_TRUE(v.valid) << name << " " << j.get_string("id") << ": " << ref << "\n  -> "
+            EXPECT_TRUE(v.valid) << name << " " << json_string(j, "id") << ": " << ref << "\n  -> "
                                  << (v.diagnostics.empty() ? "" : v.diagnostics[0].message);
-            for (const std::string& t : j.get_string_list("tables")) {
+            for (const std::string& t : json_strings(j, "tables")) {
                 auto tables = kql_referenced_tables(ref, s);
-                EXPECT_NE(std::find(tables.begin(), tables.end(), t), tables.end()) << j.get_string("id") << " " << t;
+                EXPECT_NE(std::find(tables.begin(), tables.end(), t), tables.end()) << json_string(j, "id") << " " << t;
             }
             ++checked;
         }

@@ -17,7 +17,7 @@
 #include <string>
 #include <vector>
 
-#include "app/domain/json.h"
+#include "app/domain/json_parse.h"
 #include "inference/context.h"
 #include "inference/generate.h"
 #include "inference/model.h"
@@ -25,7 +25,8 @@
 #include "tools/mkmodel/mkmodel.h"
 
 namespace fs = std::filesystem;
-using sigma::domain::Json;
+using nlohmann::ordered_json;
+using sigma::domain::json_array;
 
 namespace {
 
@@ -103,25 +104,30 @@ std::vector<Step> oracle_steps(const std::string& dir, const std::string& model,
         return {};
     }
     std::string parse_error;
-    auto json = Json::parse(out, &parse_error);
+    auto json = sigma::domain::parse_json(out, &parse_error);
     if (!json) {
         *error = "oracle output is not JSON (" + parse_error + "): " + out.substr(0, 200);
         return {};
     }
     std::vector<Step> steps;
-    for (const Json& s : (*json)["steps"].as_array()) {
-        const auto& top = s["top"].as_array();
-        if (top.size() != 2) {
+    for (const ordered_json& s : json_array(*json, "steps")) {
+        const auto& top = json_array(s, "top");
+        // Each of the two: [token id, logit].
+        auto pair_ok = [](const ordered_json& p) {
+            return p.is_array() && p.size() == 2 && p[0].is_number() && p[1].is_number();
+        };
+        if (top.size() != 2 || !pair_ok(top[0]) || !pair_ok(top[1])) {
             *error = "an oracle step lacks its top-2 logits";
             return {};
         }
         Step step;
-        step.top1 = static_cast<int32_t>(top[0].as_array().at(0).as_int());
-        step.top1_logit = static_cast<float>(top[0].as_array().at(1).as_number());
-        step.top2 = static_cast<int32_t>(top[1].as_array().at(0).as_int());
-        step.top2_logit = static_cast<float>(top[1].as_array().at(1).as_number());
-        if (const Json* f = s.find("forced"); f && (*f)["logit"].is_number()) {
-            step.forced_logit = static_cast<float>((*f)["logit"].as_number());
+        step.top1 = static_cast<int32_t>(sigma::domain::json_as_int(top[0][0]));
+        step.top1_logit = top[0][1].get<float>();
+        step.top2 = static_cast<int32_t>(sigma::domain::json_as_int(top[1][0]));
+        step.top2_logit = top[1][1].get<float>();
+        if (const ordered_json* f = sigma::domain::json_find(s, "forced");
+            f && sigma::domain::json_member(*f, "logit").is_number()) {
+            step.forced_logit = static_cast<float>(sigma::domain::json_double(*f, "logit"));
         }
         steps.push_back(step);
     }
