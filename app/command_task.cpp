@@ -242,7 +242,8 @@ CommandResult CommandTask::finish_candidates(const CommandRequest& request, cons
         }
         std::rotate(ranked.begin(), looks, looks + 1);
     } else if (intent.intent == domain::RequestIntent::Unknown && ranked.front().check.risk != domain::Risk::ReadOnly) {
-        // A request that names no action ("rss of process 7781") gets the least effect the model offers:
+        // A request with no action word but a word of change ("persistence off on gpu 2") gets the least
+        // effect the model offers:
         // a valid read-only candidate when there is one; otherwise the change, with its warning below.
         const auto looks = std::find_if(ranked.begin(), ranked.end(), [](const domain::RankedCommand& c) {
             return c.check.valid && c.check.risk == domain::Risk::ReadOnly;

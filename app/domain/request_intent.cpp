@@ -197,7 +197,14 @@ IntentReading read_intent(std::string_view request) {
         clause_start = clause_start && in(kCourtesy, words[j]);
     }
     if (std::find(words.begin(), words.end(), "?") != words.end()) return {RequestIntent::Read, "?", Risk::ReadOnly};
-    return r;
+    // No cue at all: a noun phrase ("rss of process 7781", "fan % on all cards") asks to look, unless
+    // it carries a word of change anywhere ("persistence off on gpu 2", "needs 4 replicas", a verb
+    // used as a noun): then it stays unknown.
+    static constexpr std::array<std::string_view, 8> kChangeWords{"off",  "back", "up",       "down",
+                                                                  "onto", "into", "replicas", "replica"};
+    for (const std::string& w : words)
+        if (in(kChange, w) || in(kDestructive, w) || in(kChangeWords, w)) return r;
+    return {RequestIntent::Read, "no change named", Risk::ReadOnly};
 }
 
 std::string intent_risk_warning(const IntentReading& intent, Risk risk) {

@@ -124,13 +124,24 @@ private slots:
                                    {});
         QVERIFY(r.valid);
         QCOMPARE(r.risk, QStringLiteral("read-only"));
-        // A request that names no action gets the read-only candidate when there is one.
+        // A phrase that names no change looks: the read-only candidate, and none when every one changes.
         req.request = QStringLiteral("rss of process 7781");
         r = task.finish_candidates(req,
                                    {{QStringLiteral("command: pkill -9 -u bob python"), -0.1},
                                     {QStringLiteral("command: ps -o rss= -p 7781"), -9.0}},
                                    {});
         QCOMPARE(r.risk, QStringLiteral("read-only"));
+        r = task.finish_candidates(req, {{QStringLiteral("command: pkill -9 -u bob python"), -0.1}}, {});
+        QVERIFY(r.command.isEmpty());
+        // A request with no action word but a word of change gets the least effect offered.
+        req.request = QStringLiteral("persistence off on gpu 2 only");
+        r = task.finish_candidates(req,
+                                   {{QStringLiteral("command: nvidia-smi -i 2 -pm 0"), -0.1},
+                                    {QStringLiteral("command: nvidia-smi -i 2 -q -d PERFORMANCE"), -9.0}},
+                                   {});
+        QCOMPARE(r.risk, QStringLiteral("read-only"));
+        r = task.finish_candidates(req, {{QStringLiteral("command: nvidia-smi -i 2 -pm 0"), -0.1}}, {});
+        QCOMPARE(r.command, QStringLiteral("nvidia-smi -i 2 -pm 0"));
         // A change above what the request asked for is offered with a warning, never silently.
         req.request = QStringLiteral("enable persistence mode on GPU 0");
         r = task.finish(req, QStringLiteral("command: nvidia-smi -r -i 0"), {});

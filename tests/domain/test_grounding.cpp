@@ -129,8 +129,9 @@ TEST(RequestIntent, TyposAndFragments) {
     EXPECT_EQ(read_intent("any zombie procs").intent, RequestIntent::Read);
     EXPECT_EQ(read_intent("whats eating space in /var/lib/docker").intent, RequestIntent::Read);
     EXPECT_EQ(read_intent("gpu utilization per card").intent, RequestIntent::Read);
-    // An inflection describes: "restarts" is no request to restart.
-    EXPECT_EQ(read_intent("pods with restarts in prod").intent, RequestIntent::Unknown);
+    // An inflection describes: "restarts" is no request to restart, and a phrase that names no
+    // change asks to look.
+    EXPECT_EQ(read_intent("pods with restarts in prod").intent, RequestIntent::Read);
     EXPECT_EQ(read_intent("scale deployment api to 3 replicas").intent, RequestIntent::Change);
     EXPECT_EQ(read_intent("restsrt kubelet").intent, RequestIntent::Change);
     // Nouns a letter away from a verb stay nouns.

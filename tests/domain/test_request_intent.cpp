@@ -37,6 +37,19 @@ TEST(RequestIntent, ChangeInALaterClauseAfterAStatement) {
     EXPECT_EQ(read_intent("tear down the compute instances on gpu 3").allowed, Risk::Destructive);
 }
 
+TEST(RequestIntent, APhraseThatNamesNoChangeLooks) {
+    expect_intents({
+        {"rss of process 7781", RequestIntent::Read},
+        {"fan % on all cards", RequestIntent::Read},
+        {"kernel release + arch", RequestIntent::Read},
+        // A word of change keeps it open: these ask for changes without a leading verb.
+        {"persistence off on gpu 2 only", RequestIntent::Unknown},
+        {"gpu 1 volatile ecc counts back to 0 pls", RequestIntent::Unknown},
+        {"triton in inference needs 4 replicas", RequestIntent::Unknown},
+        {"dcgm-exporter should come up on boot", RequestIntent::Unknown},
+    });
+}
+
 TEST(RequestIntent, VerbsAsNounsAndParticiplesDoNotAct) {
     expect_intents({
         {"restart policy of the redis-cache container?", RequestIntent::Read},
