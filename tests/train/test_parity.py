@@ -70,7 +70,7 @@ class Parity(lib.unittest.TestCase):
         return rel
 
     def test_sigma_augq_diffqkv(self):
-        cfg = SigmaConfig(n_vocab=N_VOCAB, n_layer=2, n_embd=64, n_ff=128, n_head=4, n_head_k=1, n_head_v=2,
+        cfg = SigmaConfig(n_vocab=N_VOCAB, n_layer=2, n_embd=64, n_ff=128, n_q=4, n_k=1, n_v=2,
                           d_k=16, d_v=16, d_aug=96, n_ctx=64, rope_theta=500.0)
         self.check(cfg, "sigma", "f32", 1e-4)
         self.check(cfg, "sigma", "f16", 2e-2)
@@ -79,18 +79,18 @@ class Parity(lib.unittest.TestCase):
 
     def test_sigma_uneven_heads_untied(self):
         # 6 q / 3 k / 2 v heads, d_k != d_v, untied output, no AugQ
-        cfg = SigmaConfig(n_vocab=N_VOCAB, n_layer=3, n_embd=64, n_ff=96, n_head=6, n_head_k=3, n_head_v=2,
+        cfg = SigmaConfig(n_vocab=N_VOCAB, n_layer=3, n_embd=64, n_ff=96, n_q=6, n_k=3, n_v=2,
                           d_k=8, d_v=16, d_aug=0, n_ctx=32, rms_eps=1e-6, tied_output=False)
         self.check(cfg, "uneven", "f32", 1e-4)
 
     def test_llama(self):
-        cfg = SigmaConfig(n_vocab=N_VOCAB, n_layer=2, n_embd=64, n_ff=128, n_head=4, n_head_k=2, n_head_v=2,
+        cfg = SigmaConfig(n_vocab=N_VOCAB, n_layer=2, n_embd=64, n_ff=128, n_q=4, n_k=2, n_v=2,
                           d_k=16, d_v=16, n_ctx=32, arch="llama")
         self.check(cfg, "llama", "f32", 1e-4)
 
     def test_wrong_model_is_caught(self):
         # The comparison can fail: a model whose RoPE runs on (i, i+d/2) pairs differs from the engine.
-        cfg = SigmaConfig(n_vocab=N_VOCAB, n_layer=1, n_embd=64, n_ff=64, n_head=4, n_head_k=2, n_head_v=4,
+        cfg = SigmaConfig(n_vocab=N_VOCAB, n_layer=1, n_embd=64, n_ff=64, n_q=4, n_k=2, n_v=4,
                           d_k=16, d_v=16, n_ctx=32)
         model, path = export_random(cfg, "wrong", "f32")
         import model as model_module
@@ -132,7 +132,7 @@ class Parity(lib.unittest.TestCase):
 
     def test_gguf_layout(self):
         # Tensor data is aligned and shapes are in ggml order {in, out}.
-        cfg = SigmaConfig(n_vocab=N_VOCAB, n_layer=1, n_embd=32, n_ff=64, n_head=2, n_head_k=1, n_head_v=1,
+        cfg = SigmaConfig(n_vocab=N_VOCAB, n_layer=1, n_embd=32, n_ff=64, n_q=2, n_k=1, n_v=1,
                           d_k=16, d_v=16, d_aug=48, n_ctx=16)
         _, path = export_random(cfg, "layout", "q8_0")
         with open(path, "rb") as f:

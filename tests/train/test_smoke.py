@@ -4,6 +4,7 @@
 # PyTorch's logits and greedily generates what PyTorch generates; and run.sh end to end.
 # Not a quality test: the model is tiny; it only has to learn enough to lower its held-out loss.
 import csv
+import json
 import os
 import subprocess
 import sys
@@ -117,12 +118,41 @@ class Smoke(lib.unittest.TestCase):
             trained = [float(r["eval_loss"]) for r in csv.DictReader(f) if r["eval_loss"]]
         self.assertAlmostEqual(first, min(trained), delta=0.05)  # the saved (fp16) weights, not a fresh start
 
+    def test_old_key_run_exports_and_continues(self):
+        # A run directory written before the head counts were spelt n_q/n_k/n_v (shards whose config
+        # says n_head, n_head_k, n_head_v) exports to the same GGUF and still starts a new run.
+        old = lib.work_path("old-keys-out")
+        os.makedirs(old, exist_ok=True)
+        for n in os.listdir(self.out):
+            if n.startswith("weights-"):
+                shard = torch.load(os.path.join(self.out, n), map_location="cpu")
+                d = json.loads(shard["config"])
+                for old_key, new_key in (("n_head", "n_q"), ("n_head_k", "n_k"), ("n_head_v", "n_v")):
+                    d[old_key] = d.pop(new_key)
+                shard["config"] = json.dumps(d, indent=1, sort_keys=True)
+                torch.save(shard, os.path.join(old, n))
+        path = lib.work_path("old-keys-f32.gguf")
+        rc, log = run_tool("export_gguf.py", "--weights", old, "--tokenizer", os.path.join(self.out, "tokenizer.json"),
+                           "--out", path, "--type", "f32")
+        self.assertEqual(rc, 0, log)
+        with open(self.f32, "rb") as a, open(path, "rb") as b:
+            self.assertEqual(a.read(), b.read())
+        out = lib.work_path("old-keys-init-out")
+        rc, log = run_tool("train.py", "--corpus", self.corpus, "--tokenizer", self.tok_path, "--out", out,
+                           "--init", old, "--steps", 1, "--batch", 2, "--seq", 64, "--eval-every", 0,
+                           "--eval-frac", 0.05)
+        self.assertEqual(rc, 0, log)
+        self.assertIn("initialised from", log)
+        written = json.loads(torch.load(os.path.join(out, "weights-00.pt"), map_location="cpu")["config"])
+        self.assertEqual((written["n_q"], written["n_k"], written["n_v"]), (d["n_head"], d["n_head_k"], d["n_head_v"]))
+        self.assertFalse([k for k in written if k.startswith("n_head")], written)
+
     def test_gguf_reads_back_as_trained_weights(self):
         import import_gguf
         cfg, state = export_gguf.load_weights([self.out])
         for path, tol in ((self.f32, 0.0), (self.q8, 0.02)):
             got_cfg, got = import_gguf.load_gguf_weights(path)
-            for k in ("arch", "n_layer", "n_embd", "n_ff", "n_head", "n_head_k", "n_head_v", "d_k", "d_v", "d_aug",
+            for k in ("arch", "n_layer", "n_embd", "n_ff", "n_q", "n_k", "n_v", "d_k", "d_v", "d_aug",
                       "n_ctx", "n_vocab", "tied_output"):
                 self.assertEqual(got_cfg[k], cfg[k], k)
             self.assertEqual(sorted(got), sorted(state))

@@ -114,7 +114,7 @@ def model_kvs(cfg, name, wtype):
         (p + "context_length", T_UINT32, cfg["n_ctx"]),
         (p + "embedding_length", T_UINT32, cfg["n_embd"]),
         (p + "feed_forward_length", T_UINT32, cfg["n_ff"]),
-        (p + "attention.head_count", T_UINT32, cfg["n_head"]),
+        (p + "attention.head_count", T_UINT32, cfg["n_q"]),
         (p + "attention.key_length", T_UINT32, cfg["d_k"]),
         (p + "attention.value_length", T_UINT32, cfg["d_v"]),
         (p + "attention.layer_norm_rms_epsilon", T_FLOAT32, cfg["rms_eps"]),
@@ -124,12 +124,12 @@ def model_kvs(cfg, name, wtype):
     ]
     if arch == "sigma":
         kvs += [
-            (p + "attention.head_count_k", T_UINT32, cfg["n_head_k"]),
-            (p + "attention.head_count_v", T_UINT32, cfg["n_head_v"]),
+            (p + "attention.head_count_k", T_UINT32, cfg["n_k"]),
+            (p + "attention.head_count_v", T_UINT32, cfg["n_v"]),
             (p + "attention.augq_length", T_UINT32, cfg["d_aug"]),
         ]
     else:
-        kvs.append((p + "attention.head_count_kv", T_UINT32, cfg["n_head_k"]))
+        kvs.append((p + "attention.head_count_kv", T_UINT32, cfg["n_k"]))
     return kvs
 
 
@@ -138,6 +138,8 @@ def model_kvs(cfg, name, wtype):
 def load_weights(paths):
     """Joins train.py's shards (files or a directory of weights-*.pt) -> (config dict, {key: array})."""
     import torch  # only the weight path needs torch; the vocabulary export does not
+
+    from model import normalize_config  # shards of earlier runs may use the old head-count keys
 
     files = []
     for p in paths:
@@ -150,8 +152,8 @@ def load_weights(paths):
         if not isinstance(shard, dict) or "config" not in shard or "tensors" not in shard:
             raise ExportError(f"{f}: not a weight shard written by train.py")
         if config is None:
-            config = json.loads(shard["config"])
-        elif json.loads(shard["config"]) != config:
+            config = normalize_config(json.loads(shard["config"]))
+        elif normalize_config(json.loads(shard["config"])) != config:
             raise ExportError(f"{f}: its config differs from the other shards'")
         for k, v in shard["tensors"].items():
             if k in state:

@@ -58,7 +58,7 @@ def load_gguf_weights(path):
         "n_ctx": need("context_length"),
         "n_embd": need("embedding_length"),
         "n_ff": need("feed_forward_length"),
-        "n_head": need("attention.head_count"),
+        "n_q": need("attention.head_count"),
         "d_k": need("attention.key_length"),
         "d_v": need("attention.value_length"),
         "rms_eps": float(need("attention.layer_norm_rms_epsilon")),
@@ -66,10 +66,10 @@ def load_gguf_weights(path):
         "tied_output": "output.weight" not in names,
     }
     if arch == "sigma":
-        cfg.update(n_head_k=need("attention.head_count_k"), n_head_v=need("attention.head_count_v"),
+        cfg.update(n_k=need("attention.head_count_k"), n_v=need("attention.head_count_v"),
                    d_aug=need("attention.augq_length"))
     else:
-        cfg.update(n_head_k=need("attention.head_count_kv"), n_head_v=need("attention.head_count_kv"), d_aug=0)
+        cfg.update(n_k=need("attention.head_count_kv"), n_v=need("attention.head_count_kv"), d_aug=0)
     state = {}
     for name, ttype, ne, raw in tensors:
         parts = name.split(".")

@@ -16,9 +16,9 @@ class SigmaConfig:
     n_layer: int = 2
     n_embd: int = 64
     n_ff: int = 128
-    n_head: int = 4          # n_q
-    n_head_k: int = 1        # n_k
-    n_head_v: int = 2        # n_v
+    n_q: int = 4             # query heads
+    n_k: int = 1             # key heads
+    n_v: int = 2             # value heads
     d_k: int = 16            # query/key head width (scores)
     d_v: int = 16            # value head width
     d_aug: int = 0           # AugQ inner width; 0 = no AugQ
@@ -30,20 +30,20 @@ class SigmaConfig:
 
     def check(self):
         """Raises ValueError naming the first dimension the engine would reject."""
-        for name in ("n_vocab", "n_layer", "n_embd", "n_ff", "n_head", "n_head_k", "n_head_v", "d_k", "d_v", "n_ctx"):
+        for name in ("n_vocab", "n_layer", "n_embd", "n_ff", "n_q", "n_k", "n_v", "d_k", "d_v", "n_ctx"):
             if getattr(self, name) <= 0:
                 raise ValueError(f"config: {name} must be positive, got {getattr(self, name)}")
         if self.d_aug < 0:
             raise ValueError("config: d_aug must be >= 0")
         if self.d_k % 2:
             raise ValueError(f"config: d_k {self.d_k} must be even (RoPE rotates pairs)")
-        if self.n_head_k > self.n_head or self.n_head_v > self.n_head:
+        if self.n_k > self.n_q or self.n_v > self.n_q:
             raise ValueError("config: key and value heads must not outnumber query heads")
         if self.arch == "llama":
-            if self.n_head_k != self.n_head_v or self.d_aug or self.n_head % self.n_head_k:
+            if self.n_k != self.n_v or self.d_aug or self.n_q % self.n_k:
                 raise ValueError("config: llama needs n_k == n_v dividing n_q and no AugQ")
-            if self.d_k != self.d_v or self.d_k * self.n_head != self.n_embd:
-                raise ValueError("config: llama needs d_k == d_v == n_embd / n_head")
+            if self.d_k != self.d_v or self.d_k * self.n_q != self.n_embd:
+                raise ValueError("config: llama needs d_k == d_v == n_embd / n_q")
         elif self.arch != "sigma":
             raise ValueError(f"config: arch {self.arch!r} is not sigma or llama")
         return self
@@ -53,7 +53,23 @@ class SigmaConfig:
 
     @staticmethod
     def from_dict(d):
-        return SigmaConfig(**d).check()
+        return SigmaConfig(**normalize_config(d)).check()
+
+
+# The head-count keys' old spellings, still read from --config files and weight shards.
+OLD_HEAD_KEYS = {"n_head": "n_q", "n_head_k": "n_k", "n_head_v": "n_v"}
+
+
+def normalize_config(d):
+    """A copy of config dict d with the old head-count keys (n_head, n_head_k, n_head_v) renamed to
+    n_q, n_k, n_v. Raises ValueError where d spells one count both ways."""
+    out = dict(d)
+    for old, new in OLD_HEAD_KEYS.items():
+        if old in out:
+            if new in out:
+                raise ValueError(f"config: both {old} and {new} given; {old} is the old name of {new}")
+            out[new] = out.pop(old)
+    return out
 
 
 class RMSNorm(nn.Module):
@@ -91,7 +107,7 @@ class Block(nn.Module):
     def __init__(self, c: SigmaConfig):
         super().__init__()
         self.c = c
-        qd, kd, vd, od = c.n_head * c.d_k, c.n_head_k * c.d_k, c.n_head_v * c.d_v, c.n_head * c.d_v
+        qd, kd, vd, od = c.n_q * c.d_k, c.n_k * c.d_k, c.n_v * c.d_v, c.n_q * c.d_v
         self.attn_norm = RMSNorm(c.n_embd, c.rms_eps)
         self.attn_q = nn.Linear(c.n_embd, qd, bias=False)
         if c.d_aug > 0:
@@ -106,9 +122,9 @@ class Block(nn.Module):
         self.ffn_up = nn.Linear(c.n_embd, c.n_ff, bias=False)
         self.ffn_down = nn.Linear(c.n_ff, c.n_embd, bias=False)
         # DiffQKV head mapping, consecutive groups: query head i reads K head i*n_k//n_q, V head i*n_v//n_q.
-        self.register_buffer("k_index", torch.tensor([i * c.n_head_k // c.n_head for i in range(c.n_head)]),
+        self.register_buffer("k_index", torch.tensor([i * c.n_k // c.n_q for i in range(c.n_q)]),
                              persistent=False)
-        self.register_buffer("v_index", torch.tensor([i * c.n_head_v // c.n_head for i in range(c.n_head)]),
+        self.register_buffer("v_index", torch.tensor([i * c.n_v // c.n_q for i in range(c.n_q)]),
                              persistent=False)
 
     def attention(self, q, k, v):
@@ -133,13 +149,13 @@ class Block(nn.Module):
         q = self.attn_q(h)
         if c.d_aug > 0:  # AugQ, no residual: q = W_qdown( silu(W_qgate q0) * (W_qup q0) )
             q = self.attn_q_down(F.silu(self.attn_q_gate(q)) * self.attn_q_up(q))
-        k = self.attn_k(h).view(B, T, c.n_head_k, c.d_k)
-        v = self.attn_v(h).view(B, T, c.n_head_v, c.d_v)
-        q = apply_rope(q.view(B, T, c.n_head, c.d_k), cos, sin)
+        k = self.attn_k(h).view(B, T, c.n_k, c.d_k)
+        v = self.attn_v(h).view(B, T, c.n_v, c.d_v)
+        q = apply_rope(q.view(B, T, c.n_q, c.d_k), cos, sin)
         k = apply_rope(k, cos, sin)
         # Training widens K and V to the query heads; the engine's cache never does.
         o = self.attention(q, k[:, :, self.k_index], v[:, :, self.v_index])
-        x = x + self.attn_output(o.reshape(B, T, c.n_head * c.d_v))
+        x = x + self.attn_output(o.reshape(B, T, c.n_q * c.d_v))
         h = self.ffn_norm(x)
         return x + self.ffn_down(F.silu(self.ffn_gate(h)) * self.ffn_up(h))
 

@@ -22,13 +22,13 @@ import torch.nn.functional as F
 
 import bpe
 import tokenizer_train
-from model import SigmaConfig, SigmaModel
+from model import SigmaConfig, SigmaModel, normalize_config
 
 # Sizes: "base" is the shipped model (see README.md for why), "smoke" runs in seconds on a CPU.
 PRESETS = {
-    "base": dict(n_layer=8, n_embd=512, n_ff=1408, n_head=8, n_head_k=2, n_head_v=4, d_k=64, d_v=64, d_aug=768,
+    "base": dict(n_layer=8, n_embd=512, n_ff=1408, n_q=8, n_k=2, n_v=4, d_k=64, d_v=64, d_aug=768,
                  n_ctx=1024, rope_theta=10000.0),
-    "smoke": dict(n_layer=2, n_embd=64, n_ff=128, n_head=4, n_head_k=1, n_head_v=2, d_k=16, d_v=16, d_aug=96,
+    "smoke": dict(n_layer=2, n_embd=64, n_ff=128, n_q=4, n_k=1, n_v=2, d_k=16, d_v=16, d_aug=96,
                   n_ctx=128, rope_theta=10000.0),
 }
 
@@ -157,7 +157,7 @@ def build_config(args, n_vocab):
     d = dict(PRESETS[args.preset])
     if args.config:
         with open(args.config, encoding="utf-8") as f:
-            d.update(json.load(f))
+            d.update(normalize_config(json.load(f)))
     if args.seq:
         d["n_ctx"] = max(d["n_ctx"], args.seq)
     d["n_vocab"] = n_vocab
