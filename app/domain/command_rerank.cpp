@@ -62,7 +62,9 @@ Relevance relevance_of(std::string_view request, std::string_view command) {
             for (const std::string& w : Bm25Index::tokenize(d.item)) item_words.insert(w);
             for (const std::string& w : Bm25Index::tokenize(d.meaning)) item_words.insert(w);
             have.insert(item_words.begin(), item_words.end());
-            if (f.flag.starts_with("--query") || f.flag == "-d" || f.flag == "--display") {
+            // Row labels (index, timestamp) answer no word of a request: they count for no field.
+            const bool label = d.item == "index" || d.item == "timestamp";
+            if ((f.flag.starts_with("--query") || f.flag == "-d" || f.flag == "--display") && !label) {
                 ++items;
                 if (std::any_of(item_words.begin(), item_words.end(),
                                 [&](const std::string& w) { return req.count(w) > 0; }))
