@@ -33,6 +33,12 @@ void fold_plural(std::string& t) {
 }
 }  // namespace
 
+std::string Bm25Index::folded(std::string_view word) {
+    std::string w(word);
+    fold_plural(w);
+    return w;
+}
+
 std::vector<std::string> Bm25Index::tokenize(std::string_view text) {
     std::vector<std::string> out;
     std::string cur;

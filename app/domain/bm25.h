@@ -32,6 +32,8 @@ public:
     // function words are dropped and plurals folded ("gpus" -> "gpu"). Tokens longer than 64 bytes
     // are cut so that a pasted blob cannot make huge terms.
     static std::vector<std::string> tokenize(std::string_view text);
+    // One word with its plural folded as tokenize folds it ("gpus" -> "gpu", "status" stays).
+    static std::string folded(std::string_view word);
 
 private:
     struct Posting {

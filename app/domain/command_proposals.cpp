@@ -12,6 +12,7 @@
 #include <map>
 #include <set>
 
+#include "app/domain/bm25.h"
 #include "app/domain/request_intent.h"
 #include "app/domain/request_literals.h"
 
@@ -79,9 +80,16 @@ std::string synonym(const std::string& w) {
                                                          {"throttled", "event"},
                                                          {"throttling", "event"},
                                                          {"maximum", "max"},
+                                                         {"ids", "id"},
                                                          {"minimum", "min"}};
     auto it = kSyn.find(w);
     return it == kSyn.end() ? w : it->second;
+}
+
+std::string lower(std::string_view s) {
+    std::string out(s);
+    for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return out;
 }
 
 // Field-name parts spelled short in the catalogue.
@@ -93,11 +101,6 @@ std::string part_synonym(const std::string& p) {
     return p;
 }
 
-std::string fold_plural(const std::string& w) {
-    if (w.size() >= 3 && w.back() == 's' && w[w.size() - 2] != 's') return w.substr(0, w.size() - 1);
-    return w;
-}
-
 // Equal, an abbreviation of the part (temp, util), or the part with an ending (timestamped, clocks);
 // a short part is not a prefix of any longer word ("mig" is not "might").
 bool word_matches_part(const std::string& w, const std::string& p) {
@@ -107,7 +110,7 @@ bool word_matches_part(const std::string& w, const std::string& p) {
 }
 
 bool matches(const std::string& word, const std::string& part) {
-    const std::string folded = fold_plural(word);
+    const std::string folded = Bm25Index::folded(word);
     for (const std::string& c : {word, synonym(word), folded, synonym(folded)})
         if (word_matches_part(c, part)) return true;
     return false;
@@ -179,8 +182,6 @@ std::vector<NamePart> name_parts(std::string_view name) {
 
 // Parts that a field's default reading carries without being asked for (memory.total, mode.current).
 bool default_part(const std::string& p) { return p == "current" || p == "total" || p == "gpu"; }
-
-std::string lower(std::string_view s);
 
 struct Scored {
     double score = 0.0;
@@ -260,12 +261,6 @@ Scored score_name(std::string_view name, const std::vector<Word>& unclaimed, con
     return best;
 }
 
-std::string lower(std::string_view s) {
-    std::string out(s);
-    for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    return out;
-}
-
 bool contains_any(const std::string& text, std::initializer_list<std::string_view> needles) {
     for (std::string_view n : needles)
         if (text.find(n) != std::string::npos) return true;
@@ -296,8 +291,8 @@ std::vector<std::string> plain_words(const std::string& text) {
 }
 
 // "-l 5" / "-lms 250" for "every 5 s", "every two seconds", "at 250 ms intervals", "every second".
-std::string loop_option(std::string_view request, const std::string& text) {
-    for (const Literal& l : request_literals(request)) {
+std::string loop_option(const std::vector<Literal>& literals, const std::string& text) {
+    for (const Literal& l : literals) {
         if (l.kind != LiteralKind::Number || l.start + l.length > text.size()) continue;
         size_t after = l.start + l.length;
         while (after < text.size() && text[after] == ' ') ++after;
@@ -319,9 +314,9 @@ std::string loop_option(std::string_view request, const std::string& text) {
 
 // The -i value: the GPU ids the request names (numbers after gpu/device/card), or one PCI bus id or
 // GPU UUID; empty for all GPUs.
-std::string gpu_selection(std::string_view request) {
+std::string gpu_selection(std::string_view request, const std::vector<Literal>& literals) {
     std::vector<std::string> ids;
-    for (const Literal& l : request_literals(request)) {
+    for (const Literal& l : literals) {
         if (l.kind == LiteralKind::Number && number_names_gpu(request, l.start)) {
             if (std::find(ids.begin(), ids.end(), l.text) == ids.end()) ids.push_back(l.text);
         } else if (l.kind == LiteralKind::Name &&
@@ -402,8 +397,9 @@ std::vector<FieldMatch> match_query_fields(std::string_view request, const Nvsmi
 }
 
 std::vector<std::string> propose_commands(std::string_view request, const NvsmiCatalog& catalog) {
-    const IntentReading intent = read_intent(request);
-    if (intent.intent == RequestIntent::Change) return {};
+    // Only a request read as looking: a change, or a phrase that carries a word of change
+    // ("persistence off on gpu 2"), gets no query.
+    if (read_intent(request).intent != RequestIntent::Read) return {};
     const std::string text = lower(request);
     const std::vector<std::string> words = plain_words(text);
     // Output a --query-gpu line cannot give: other views, reports, orderings and per-process lines.
@@ -414,21 +410,9 @@ std::vector<std::string> propose_commands(std::string_view request, const NvsmiC
         return {};
     const bool processes = has_word(words, {"process", "processes", "procs", "pid", "pids", "apps", "app"});
     if (contains_any(text, {"nvidia-smi -", "--query", "--format", "how many"})) return {};
-    for (const Literal& l : request_literals(request))
+    const std::vector<Literal> literals = request_literals(request);
+    for (const Literal& l : literals)
         if (l.kind == LiteralKind::Path) return {};  // written to or read from a file: not a plain query
-    // A request with no action word may still ask for a change ("persistence off on gpu 2"): no
-    // query is proposed for it.
-    if (intent.intent == RequestIntent::Unknown) {
-        static const std::set<std::string> kChangeWords{
-            "set",    "flip", "turn",    "enable", "disable", "reset", "clear",  "zero",       "put",   "lock",
-            "unlock", "pin",  "restore", "stock",  "back",    "off",   "target", "prohibited", "change"};
-        for (size_t i = 0; i < words.size(); ++i) {
-            // "whatever it's set to now" describes the setting; "set it to 250" asks for it.
-            const bool participle = i > 0 && (words[i - 1] == "it's" || words[i - 1] == "is" || words[i - 1] == "was" ||
-                                              words[i - 1] == "are");
-            if (kChangeWords.count(words[i]) && !participle) return {};
-        }
-    }
     const std::string option = processes ? "--query-compute-apps" : "--query-gpu";
     std::vector<FieldMatch> fields = match_query_fields(request, catalog, option);
     if (processes) {
@@ -439,7 +423,7 @@ std::vector<std::string> propose_commands(std::string_view request, const NvsmiC
     // About a GPU: the request says so, or its first field is named word for word ("driver version").
     const bool gpu_words = has_word(words, {"gpu", "gpus", "card", "cards", "vram", "ecc", "vbios", "pstate", "pstates",
                                             "cuda", "nvidia-smi", "hbm", "sm"}) ||
-                           !gpu_selection(request).empty();
+                           !gpu_selection(request, literals).empty();
     if (!gpu_words && fields.front().score < 2.0) return {};
     std::string list;
     for (const FieldMatch& f : fields) list += (list.empty() ? "" : ",") + f.field;
@@ -453,10 +437,10 @@ std::vector<std::string> propose_commands(std::string_view request, const NvsmiC
                                     "nor units"}))
         format += ",nounits";
     std::string command = "nvidia-smi";
-    const std::string ids = gpu_selection(request);
+    const std::string ids = gpu_selection(request, literals);
     if (!ids.empty()) command += " -i " + ids;
     command += " " + option + "=" + list + " --format=" + format;
-    const std::string loop = loop_option(request, text);
+    const std::string loop = loop_option(literals, text);
     if (!loop.empty()) command += " " + loop;
     return {command};
 }

@@ -78,6 +78,26 @@ constexpr std::array<std::string_view, 87> kChange{
     "configure", "pin",    "assign",   "resize",   "attach", "pause",   "put",      "flip",    "bounce", "remount",
     "untar",     "cancel", "forward",  "pull",     "record", "save",    "unzip"};
 
+// Is the verb at words[index] no request to act here? As the first word of a noun phrase ("restart
+// policy", "load avg", "write support"), as a participle ("it's set to", "was reset"), or as a noun
+// after a noun or article ("power limit", "the cap", "default set").
+bool not_a_verb_here(const std::vector<std::string>& words, size_t index) {
+    static constexpr std::array<std::string_view, 11> kNounAfter{
+        "policy", "policies", "count", "counts", "avg", "average", "history", "reason", "reasons", "support", "status"};
+    static constexpr std::array<std::string_view, 9> kParticipleBefore{"it's", "is",   "was",   "been", "be",
+                                                                       "are",  "were", "being", "got"};
+    static constexpr std::array<std::string_view, 8> kAlsoNouns{"limit", "cap", "lock",  "set",
+                                                                "block", "tag", "label", "patch"};
+    static constexpr std::array<std::string_view, 18> kNounBefore{
+        "power", "memory",  "mem",     "clock", "rate", "file",     "the",  "a",    "its",
+        "their", "current", "default", "max",   "min",  "enforced", "soft", "hard", "product"};
+    const std::string& w = words[index];
+    if (index + 1 < words.size() && in(kNounAfter, words[index + 1])) return true;
+    if (index == 0) return false;
+    const std::string& before = words[index - 1];
+    return in(kParticipleBefore, before) || (in(kAlsoNouns, w) && in(kNounBefore, before));
+}
+
 }  // namespace
 
 const char* request_intent_text(RequestIntent intent) {
@@ -136,17 +156,7 @@ IntentReading read_intent(std::string_view request) {
         // "give me ..." and "make a list" read; "give x execute permission" changes.
         const bool followed_by_me = index + 1 < words.size() && (words[index + 1] == "me" || words[index + 1] == "us");
         const std::string& next = index + 1 < words.size() ? words[index + 1] : words[index];
-        const std::string& before = index > 0 ? words[index - 1] : words[index];
-        // A verb as the first word of a noun phrase ("restart policy", "load avg", "write support")
-        // or as a participle ("it's set to", "was reset") is no request to act.
-        static constexpr std::array<std::string_view, 11> kNounAfter{"policy",  "policies", "count",   "counts",
-                                                                     "avg",     "average",  "history", "reason",
-                                                                     "reasons", "support",  "status"};
-        static constexpr std::array<std::string_view, 9> kParticipleBefore{"it's", "is",   "was",   "been", "be",
-                                                                           "are",  "were", "being", "got"};
-        if ((in(kChange, w) || in(kDestructive, w)) &&
-            ((index + 1 < words.size() && in(kNounAfter, next)) || (index > 0 && in(kParticipleBefore, before))))
-            return false;
+        if ((in(kChange, w) || in(kDestructive, w)) && not_a_verb_here(words, index)) return false;
         if (w == "get" && next == "rid") {
             r = {RequestIntent::Change, "get rid", Risk::Destructive};
             return true;
@@ -158,13 +168,6 @@ IntentReading read_intent(std::string_view request) {
             r = {RequestIntent::Change, w, Risk::Destructive};
             return true;
         }
-        // "power limit", "the cap", "default set" name a thing: those words change only as verbs.
-        static constexpr std::array<std::string_view, 8> kAlsoNouns{"limit", "cap", "lock",  "set",
-                                                                    "block", "tag", "label", "patch"};
-        static constexpr std::array<std::string_view, 18> kNounBefore{
-            "power", "memory",  "mem",     "clock", "rate", "file",     "the",  "a",    "its",
-            "their", "current", "default", "max",   "min",  "enforced", "soft", "hard", "product"};
-        if (in(kAlsoNouns, w) && index > 0 && in(kNounBefore, words[index - 1])) return false;
         if (in(kChange, w) && !followed_by_me) {
             r = {RequestIntent::Change, w, Risk::ChangesState};
             return true;
@@ -197,13 +200,15 @@ IntentReading read_intent(std::string_view request) {
         clause_start = clause_start && in(kCourtesy, words[j]);
     }
     if (std::find(words.begin(), words.end(), "?") != words.end()) return {RequestIntent::Read, "?", Risk::ReadOnly};
-    // No cue at all: a noun phrase ("rss of process 7781", "fan % on all cards") asks to look, unless
-    // it carries a word of change anywhere ("persistence off on gpu 2", "needs 4 replicas", a verb
-    // used as a noun): then it stays unknown.
+    // No cue at all: a noun phrase ("rss of process 7781", "fan % on all cards", "default power limit
+    // vs whatever it's set to") asks to look, unless it carries a word of change that is no participle
+    // ("persistence off on gpu 2", "needs 4 replicas"): then it stays unknown.
     static constexpr std::array<std::string_view, 8> kChangeWords{"off",  "back", "up",       "down",
                                                                   "onto", "into", "replicas", "replica"};
-    for (const std::string& w : words)
-        if (in(kChange, w) || in(kDestructive, w) || in(kChangeWords, w)) return r;
+    for (size_t j = 0; j < words.size(); ++j) {
+        const std::string& w = words[j];
+        if (((in(kChange, w) || in(kDestructive, w)) && !not_a_verb_here(words, j)) || in(kChangeWords, w)) return r;
+    }
     return {RequestIntent::Read, "no change named", Risk::ReadOnly};
 }
 
