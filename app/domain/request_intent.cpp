@@ -82,8 +82,9 @@ constexpr std::array<std::string_view, 87> kChange{
 // policy", "load avg", "write support"), as a participle ("it's set to", "was reset"), or as a noun
 // after a noun or article ("power limit", "the cap", "default set").
 bool not_a_verb_here(const std::vector<std::string>& words, size_t index) {
-    static constexpr std::array<std::string_view, 11> kNounAfter{
-        "policy", "policies", "count", "counts", "avg", "average", "history", "reason", "reasons", "support", "status"};
+    static constexpr std::array<std::string_view, 13> kNounAfter{"policy",  "policies", "count",  "counts",  "avg",
+                                                                 "average", "history",  "reason", "reasons", "support",
+                                                                 "status",  "device",   "devices"};
     static constexpr std::array<std::string_view, 9> kParticipleBefore{"it's", "is",   "was",   "been", "be",
                                                                        "are",  "were", "being", "got"};
     static constexpr std::array<std::string_view, 8> kAlsoNouns{"limit", "cap", "lock",  "set",
@@ -96,6 +97,19 @@ bool not_a_verb_here(const std::vector<std::string>& words, size_t index) {
     if (index == 0) return false;
     const std::string& before = words[index - 1];
     return in(kParticipleBefore, before) || (in(kAlsoNouns, w) && in(kNounBefore, before));
+}
+
+// Is the verb at words[index] negated in its clause ("don't reset gpu 0", "never enable ...", "no
+// need to restart")? A negated verb asks for nothing.
+bool negated(const std::vector<std::string>& words, size_t index) {
+    static constexpr std::array<std::string_view, 11> kNegators{
+        "don't", "dont", "not", "never", "without", "no", "nor", "won't", "shouldn't", "mustn't", "avoid"};
+    for (size_t back = 1; back <= 3 && back <= index; ++back) {
+        const std::string& w = words[index - back];
+        if (w == kClause) return false;
+        if (in(kNegators, w)) return true;
+    }
+    return false;
 }
 
 }  // namespace
@@ -156,7 +170,8 @@ IntentReading read_intent(std::string_view request) {
         // "give me ..." and "make a list" read; "give x execute permission" changes.
         const bool followed_by_me = index + 1 < words.size() && (words[index + 1] == "me" || words[index + 1] == "us");
         const std::string& next = index + 1 < words.size() ? words[index + 1] : words[index];
-        if ((in(kChange, w) || in(kDestructive, w)) && not_a_verb_here(words, index)) return false;
+        if ((in(kChange, w) || in(kDestructive, w)) && (not_a_verb_here(words, index) || negated(words, index)))
+            return false;
         if (w == "get" && next == "rid") {
             r = {RequestIntent::Change, "get rid", Risk::Destructive};
             return true;
@@ -207,7 +222,9 @@ IntentReading read_intent(std::string_view request) {
                                                                   "onto", "into", "replicas", "replica"};
     for (size_t j = 0; j < words.size(); ++j) {
         const std::string& w = words[j];
-        if (((in(kChange, w) || in(kDestructive, w)) && !not_a_verb_here(words, j)) || in(kChangeWords, w)) return r;
+        if (((in(kChange, w) || in(kDestructive, w)) && !not_a_verb_here(words, j) && !negated(words, j)) ||
+            in(kChangeWords, w))
+            return r;
     }
     return {RequestIntent::Read, "no change named", Risk::ReadOnly};
 }

@@ -66,3 +66,17 @@ TEST(RequestIntent, VerbsAsNounsAndParticiplesDoNotAct) {
         {"cancel my job 771204", RequestIntent::Change},
     });
 }
+
+TEST(RequestIntent, NegatedVerbsAskForNothing) {
+    expect_intents({
+        {"don't reset gpu 0, just show its state", RequestIntent::Read},
+        {"never enable persistence mode on gpu 2", RequestIntent::Read},
+        {"no need to restart nginx, show its status", RequestIntent::Read},
+        {"block devices with their fs types", RequestIntent::Read},
+        // A negation in an earlier clause leaves a later verb alone.
+        {"not the docs: restart nginx", RequestIntent::Change},
+        {"No, delete it", RequestIntent::Change},
+        {"restart nginx without downtime", RequestIntent::Change},
+        {"block port 8080 on the firewall", RequestIntent::Change},
+    });
+}
