@@ -13,7 +13,11 @@
 #include <set>
 
 #include "app/domain/bm25.h"
+#include "app/domain/nvsmi_setting_proposals.h"
+#include "app/domain/nvsmi_view_proposals.h"
+#include "app/domain/proposal_words.h"
 #include "app/domain/request_intent.h"
+#include "app/domain/shell_idiom_proposals.h"
 #include "app/domain/request_literals.h"
 
 namespace sigma::domain {
@@ -84,12 +88,6 @@ std::string synonym(const std::string& w) {
                                                          {"minimum", "min"}};
     auto it = kSyn.find(w);
     return it == kSyn.end() ? w : it->second;
-}
-
-std::string lower(std::string_view s) {
-    std::string out(s);
-    for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    return out;
 }
 
 // Field-name parts spelled short in the catalogue.
@@ -181,7 +179,7 @@ std::vector<NamePart> name_parts(std::string_view name) {
 }
 
 // Parts that a field's default reading carries without being asked for (memory.total, mode.current).
-bool default_part(const std::string& p) { return p == "current" || p == "total" || p == "gpu"; }
+bool default_part(const std::string& p) { return p == "current" || p == "total" || p == "gpu" || p == "draw"; }
 
 struct Scored {
     double score = 0.0;
@@ -200,7 +198,7 @@ Scored score_name_from(std::string_view name, const std::vector<Word>& unclaimed
     Scored s;
     s.spelling = std::string(name);
     std::map<int, int> per_phrase;
-    const std::string whole = lower(name);
+    const std::string whole = lower_text(name);
     std::vector<size_t> order;
     for (size_t wi = 0; wi < unclaimed.size(); ++wi)
         if (unclaimed[wi].phrase == first) order.push_back(wi);
@@ -261,79 +259,6 @@ Scored score_name(std::string_view name, const std::vector<Word>& unclaimed, con
     return best;
 }
 
-bool contains_any(const std::string& text, std::initializer_list<std::string_view> needles) {
-    for (std::string_view n : needles)
-        if (text.find(n) != std::string::npos) return true;
-    return false;
-}
-
-// Whole-word presence ("top" is not "topology").
-bool has_word(const std::vector<std::string>& words, std::initializer_list<std::string_view> wanted) {
-    for (const std::string& w : words)
-        for (std::string_view x : wanted)
-            if (w == x) return true;
-    return false;
-}
-
-std::vector<std::string> plain_words(const std::string& text) {
-    std::vector<std::string> out;
-    std::string cur;
-    for (char c : text) {
-        if (std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '\'') {
-            cur += c;
-        } else if (!cur.empty()) {
-            out.push_back(cur);
-            cur.clear();
-        }
-    }
-    if (!cur.empty()) out.push_back(cur);
-    return out;
-}
-
-// "-l 5" / "-lms 250" for "every 5 s", "every two seconds", "at 250 ms intervals", "every second".
-std::string loop_option(const std::vector<Literal>& literals, const std::string& text) {
-    for (const Literal& l : literals) {
-        if (l.kind != LiteralKind::Number || l.start + l.length > text.size()) continue;
-        size_t after = l.start + l.length;
-        while (after < text.size() && text[after] == ' ') ++after;
-        size_t end = after;
-        while (end < text.size() && std::isalpha(static_cast<unsigned char>(text[end]))) ++end;
-        const std::string unit = text.substr(after, end - after);
-        const std::string before = text.substr(l.start >= 6 ? l.start - 6 : 0, l.start >= 6 ? 6 : l.start);
-        const bool every = before.find("every") != std::string::npos;
-        const bool interval = text.compare(end, 10, " interval") == 0 || text.compare(end, 11, " intervals") == 0;
-        if (!every && !interval) continue;
-        if (unit == "ms" || unit == "msec" || unit == "milliseconds" || unit == "millisecond") return "-lms " + l.text;
-        if (unit == "s" || unit == "sec" || unit == "secs" || unit == "second" || unit == "seconds")
-            return "-l " + l.text;
-    }
-    if (text.find("every second") != std::string::npos || text.find("every sec ") != std::string::npos) return "-l 1";
-    if (text.find("every minute") != std::string::npos) return "-l 60";
-    return {};
-}
-
-// The -i value: the GPU ids the request names (numbers after gpu/device/card), or one PCI bus id or
-// GPU UUID; empty for all GPUs.
-std::string gpu_selection(std::string_view request, const std::vector<Literal>& literals) {
-    std::vector<std::string> ids;
-    for (const Literal& l : literals) {
-        if (l.kind == LiteralKind::Number && number_names_gpu(request, l.start)) {
-            if (std::find(ids.begin(), ids.end(), l.text) == ids.end()) ids.push_back(l.text);
-        } else if (l.kind == LiteralKind::Name &&
-                   (l.text.starts_with("GPU-") || l.text.starts_with("MIG-") ||
-                    (l.text.find(':') != std::string::npos && l.text.find('.') != std::string::npos))) {
-            // Only the characters of a bus id or UUID reach the command line: never a shell word.
-            const bool plain = std::all_of(l.text.begin(), l.text.end(), [](char c) {
-                return std::isalnum(static_cast<unsigned char>(c)) || c == ':' || c == '.' || c == '-';
-            });
-            if (plain) return l.text;
-        }
-    }
-    std::string out;
-    for (const std::string& id : ids) out += (out.empty() ? "" : ",") + id;
-    return out;
-}
-
 }  // namespace
 
 std::vector<FieldMatch> match_query_fields(std::string_view request, const NvsmiCatalog& catalog,
@@ -342,7 +267,7 @@ std::vector<FieldMatch> match_query_fields(std::string_view request, const Nvsmi
     for (const NvsmiQuery& q : catalog.queries())
         if (q.option == option) query = &q;
     if (!query) return {};
-    std::string text = lower(request);
+    std::string text = lower_text(request);
     if (option == "--query-compute-apps") {
         // "GPU name" of a process is the field gpu_name, not the process's name.
         for (const std::string_view field : {"gpu name", "gpu uuid", "gpu bus id", "gpu bus", "gpu serial"}) {
@@ -396,17 +321,21 @@ std::vector<FieldMatch> match_query_fields(std::string_view request, const Nvsmi
     return chosen;
 }
 
-std::vector<std::string> propose_commands(std::string_view request, const NvsmiCatalog& catalog) {
+namespace {
+
+// The --query-* line for the request, or none.
+std::vector<std::string> query_proposal(std::string_view request, const NvsmiCatalog& catalog) {
     // Only a request read as looking: a change, or a phrase that carries a word of change
     // ("persistence off on gpu 2"), gets no query.
     if (read_intent(request).intent != RequestIntent::Read) return {};
-    const std::string text = lower(request);
+    const std::string text = lower_text(request);
     const std::vector<std::string> words = plain_words(text);
     // Output a --query-gpu line cannot give: other views, reports, orderings and per-process lines.
-    if (has_word(words, {"dmon", "pmon",     "topo",    "topology", "matrix",    "xml",       "section",  "sections",
-                         "sort", "sorted",   "hottest", "coolest",  "biggest",   "top",       "highest",  "lowest",
-                         "most", "rank",     "nvlink",  "instance", "instances", "slices",    "profiles", "placements",
-                         "-q",   "sessions", "grep",    "file",     "address",   "addresses", "cause",    "accounted"}))
+    if (has_word(words, {"dmon",     "pmon",      "topo",       "topology",  "matrix",   "xml",      "section",
+                         "sections", "sort",      "sorted",     "hottest",   "coolest",  "biggest",  "top",
+                         "highest",  "lowest",    "most",       "rank",      "nvlink",   "instance", "instances",
+                         "slices",   "profiles",  "placements", "-q",        "sessions", "grep",     "file",
+                         "address",  "addresses", "cause",      "accounted", "detailed", "details"}))
         return {};
     const bool processes = has_word(words, {"process", "processes", "procs", "pid", "pids", "apps", "app"});
     if (contains_any(text, {"nvidia-smi -", "--query", "--format", "how many"})) return {};
@@ -443,6 +372,22 @@ std::vector<std::string> propose_commands(std::string_view request, const NvsmiC
     const std::string loop = loop_option(literals, text);
     if (!loop.empty()) command += " " + loop;
     return {command};
+}
+
+}  // namespace
+
+std::vector<std::string> propose_commands(std::string_view request, const NvsmiCatalog& catalog) {
+    std::vector<std::string> out = propose_shell_idioms(request);
+    // A request about another tool's view of the GPUs (the scheduler's, a container's) is not
+    // answered by nvidia-smi on this host.
+    if (has_word(plain_words(lower_text(request)),
+                 {"kubectl", "kubernetes", "k8s", "pod", "pods", "slurm", "sinfo", "squeue", "scontrol", "dcgmi",
+                  "dcgm", "docker", "container", "containers", "helm"}))
+        return out;
+    for (std::string& c : query_proposal(request, catalog)) out.push_back(std::move(c));
+    for (std::string& c : propose_nvsmi_views(request, catalog)) out.push_back(std::move(c));
+    for (std::string& c : propose_nvsmi_settings(request)) out.push_back(std::move(c));
+    return out;
 }
 
 }  // namespace sigma::domain

@@ -130,6 +130,61 @@ std::set<std::string> query_fields(std::string_view command) {
     return out;
 }
 
+// What a command without a --query-* list asks for, as terms of its first pipeline stage: for
+// nvidia-smi its subcommand and each option with its value in the short spelling ("dmon", "-s=pu",
+// "-c=15"; the GPU selection -i is the literals' concern and no term), for other programs each word
+// ("tail", "-n", "5", "/var/log/syslog").
+std::set<std::string> command_terms(std::string_view command) {
+    std::set<std::string> out;
+    std::vector<std::string> words;
+    std::string cur;
+    for (const char c : command) {
+        if (c == '|' || c == ';' || c == '&' || c == '>') break;
+        if (c == ' ') {
+            if (!cur.empty()) words.push_back(cur);
+            cur.clear();
+        } else {
+            cur += c;
+        }
+    }
+    if (!cur.empty()) words.push_back(cur);
+    if (words.empty()) return out;
+    if (words.front() != "nvidia-smi") {
+        out.insert(words.begin(), words.end());
+        return out;
+    }
+    const NvsmiCatalog* nvsmi = NvsmiCatalog::builtin();
+    const NvsmiSubcommand* sub = nullptr;
+    size_t i = 1;
+    if (i < words.size() && !words[i].starts_with("-")) {
+        if (nvsmi) sub = nvsmi->find_subcommand(words[i]);
+        out.insert(words[i++]);
+    }
+    for (; i < words.size(); ++i) {
+        std::string option = words[i], value;
+        if (!option.starts_with("-")) continue;
+        const size_t eq = option.find('=');
+        if (eq != std::string::npos) {
+            value = option.substr(eq + 1);
+            option.resize(eq);
+        }
+        const NvsmiOption* o = nullptr;
+        if (nvsmi) o = sub ? sub->find_option(option) : nvsmi->find_option(option);
+        if (o && !o->short_name.empty()) option = o->short_name;
+        const bool takes_value = o && o->arg != NvsmiArg::None && !o->value_optional;
+        if (takes_value && value.empty() && i + 1 < words.size()) value = words[++i];
+        if (option == "-i") continue;
+        out.insert(value.empty() ? option : option + "=" + value);
+    }
+    return out;
+}
+
+// The terms agreement is measured on: the --query-* fields of a query, else the command's terms.
+std::set<std::string> proposal_terms(std::string_view command) {
+    std::set<std::string> fields = query_fields(command);
+    return fields.empty() && command.find("--query-") == std::string_view::npos ? command_terms(command) : fields;
+}
+
 // Share of the proposals' fields a candidate's fields agree with (Jaccard of the sets), best over the
 // proposals; 0 without proposals or a --query-* list.
 double catalogue_agreement(const std::set<std::string>& fields, const std::vector<std::set<std::string>>& proposals) {
@@ -185,19 +240,19 @@ std::vector<RankedCommand> rerank_commands(std::string_view request, const std::
         index.emplace(key, ranked.size());
         ranked.push_back(std::move(r));
     }
-    // A proposal has no log-probability: it is scored as the model's average answer.
-    double logprob_sum = 0.0;
-    int logprob_count = 0;
+    // A proposal has no log-probability: it is scored as the model's best answer, so the terms the
+    // model cannot judge (the request's values, the catalogue's reading) decide between them.
+    double best_logprob = 0.0;
+    bool have_logprob = false;
     std::vector<std::set<std::string>> proposal_fields;
     for (const CommandCandidate& c : candidates) {
         if (c.proposed) {
-            proposal_fields.push_back(query_fields(c.command));
+            proposal_fields.push_back(proposal_terms(c.command));
         } else if (c.logprob != 0.0) {
-            logprob_sum += c.logprob;
-            ++logprob_count;
+            best_logprob = have_logprob ? std::max(best_logprob, c.logprob) : c.logprob;
+            have_logprob = true;
         }
     }
-    const double average_logprob = logprob_count > 0 ? logprob_sum / logprob_count : 0.0;
     for (RankedCommand& r : ranked) {
         double s = 0.0;
         if (!r.check.valid) s -= 100.0;
@@ -225,8 +280,8 @@ std::vector<RankedCommand> rerank_commands(std::string_view request, const std::
         if (options.relevance) s += 4.0 * rel.recall + 2.0 * rel.precision;
         if (options.votes) s += 0.7 * (r.votes - 1);
         // Agreement with the fields the catalogue found for the request's words.
-        if (options.relevance) s += 4.0 * catalogue_agreement(query_fields(r.candidate.command), proposal_fields);
-        if (r.candidate.proposed && r.candidate.logprob == 0.0) s += options.logprob_weight * average_logprob;
+        if (options.relevance) s += 4.0 * catalogue_agreement(proposal_terms(r.candidate.command), proposal_fields);
+        if (r.candidate.proposed && r.candidate.logprob == 0.0) s += options.logprob_weight * best_logprob;
         else if (r.candidate.logprob != 0.0) s += options.logprob_weight * r.candidate.logprob;
         else s -= 0.25 * r.candidate.order;  // no log-probabilities: the greedy answer first
         if (!r.candidate.repaired_from.empty()) s -= 0.1;

@@ -99,11 +99,17 @@ private slots:
         const CommandTask task(nullptr);
         CommandRequest req;
         req.request = QStringLiteral("collect 8 device monitoring samples");
-        const CommandResult r = task.finish_candidates(
+        req.proposals = false;  // the catalogue's dmon proposal would answer it (see below)
+        CommandResult r = task.finish_candidates(
             req, {{QStringLiteral("command: nvidia-smi -i 0 -d MEMORY | top 2 to 2 of each \"node"), 0.0}}, {});
         QVERIFY(r.valid);
         QCOMPARE(r.command, QStringLiteral("nvidia-smi -i 0"));
         QVERIFY(r.warnings.join(QLatin1Char(' ')).contains(QStringLiteral("repaired from")));
+        // With the proposals, the catalogue's dmon view for the request's count wins over the cut line.
+        req.proposals = true;
+        r = task.finish_candidates(
+            req, {{QStringLiteral("command: nvidia-smi -i 0 -d MEMORY | top 2 to 2 of each \"node"), 0.0}}, {});
+        QCOMPARE(r.command, QStringLiteral("nvidia-smi dmon -c 8"));
     }
 
     void riskAboveIntentIsWarnedNeverSilent() {
@@ -146,11 +152,17 @@ private slots:
         QCOMPARE(r.command, QStringLiteral("nvidia-smi -i 2 -pm 0"));
         // A change above what the request asked for is offered with a warning, never silently.
         req.request = QStringLiteral("enable persistence mode on GPU 0");
+        req.proposals = false;
         r = task.finish(req, QStringLiteral("command: nvidia-smi -r -i 0"), {});
         QCOMPARE(r.risk, QStringLiteral("destructive"));
         bool warned = false;
         for (const QString& w : r.warnings) warned |= w.contains(QStringLiteral("more than the request"));
         QVERIFY2(warned, qPrintable(r.warnings.join(" | ")));
+        // With the proposals, the catalogue's setting for the request answers it instead.
+        req.proposals = true;
+        r = task.finish(req, QStringLiteral("command: nvidia-smi -r -i 0"), {});
+        QCOMPARE(r.command, QStringLiteral("nvidia-smi -i 0 -pm 1"));
+        QCOMPARE(r.risk, QStringLiteral("changes-state"));
     }
 
     void literalsCopiedAndExplanationMatches() {

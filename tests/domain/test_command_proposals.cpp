@@ -1,6 +1,8 @@
 // Catalogue proposals: the nvidia-smi queries composed for a request's words, the requests that get
-// none (changes, other views, files, requests not about a GPU), that every proposal over the project's
-// held-out requests validates as read-only, and how the reranker weighs proposals against answers.
+// none (changes, other views, files, requests not about a GPU), the views (-q sections, dmon, pmon,
+// topo, MIG and NVLink listings) and settings composed from the catalogue, that every proposal over
+// the project's held-out requests validates and changes nothing unless the request asks for a change,
+// and how the reranker weighs proposals against answers.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -13,6 +15,7 @@
 #include "app/domain/command_rerank.h"
 #include "app/domain/command_validator.h"
 #include "app/domain/json_parse.h"
+#include "app/domain/request_intent.h"
 #include "knowledge_packs.h"
 
 using namespace sigma::domain;
@@ -22,6 +25,24 @@ namespace {
 std::string proposal(const std::string& request) {
     const std::vector<std::string> p = propose_commands(request, sigma_test::nvsmi_catalog());
     return p.empty() ? std::string() : p.front();
+}
+
+// The --query-* proposal of a request, or "".
+std::string query_proposal(const std::string& request) {
+    for (const std::string& p : propose_commands(request, sigma_test::nvsmi_catalog()))
+        if (p.find("--query-") != std::string::npos) return p;
+    return {};
+}
+
+// Is one of the request's proposals equivalent to `expected`? The proposals are listed on failure.
+testing::AssertionResult proposes(const std::string& request, const std::string& expected) {
+    std::string all;
+    for (const std::string& p : propose_commands(request, sigma_test::nvsmi_catalog())) {
+        if (commands_equivalent(sigma_test::shell_catalog(), sigma_test::nvsmi_catalog(), p, expected))
+            return testing::AssertionSuccess();
+        all += "\n  proposed: " + p;
+    }
+    return testing::AssertionFailure() << request << "\n  expected: " << expected << (all.empty() ? "\n  (none)" : all);
 }
 
 }  // namespace
@@ -56,7 +77,7 @@ TEST(CommandProposals, FieldsIdsLoopsAndFormatFromTheRequest) {
     }
 }
 
-TEST(CommandProposals, NoneForChangesOtherViewsFilesAndOtherTools) {
+TEST(CommandProposals, NoQueryForChangesOtherViewsFilesAndOtherTools) {
     for (const char* request : {
              "set the power limit of gpu 0 to 250 W",         // a change
              "persistence off on gpu 2 only",                 // a change with no action verb
@@ -69,8 +90,81 @@ TEST(CommandProposals, NoneForChangesOtherViewsFilesAndOtherTools) {
              "ping 10.20.0.15 five times",                    // not about a GPU
              "is the clock synced with ntp",                  // idem
              "nvidia-smi --query-gpu=memory.used",            // already a command
+             "show detailed ECC error counts for all GPUs",   // the -q report
          })
-        EXPECT_EQ(proposal(request), "") << request;
+        EXPECT_EQ(query_proposal(request), "") << request;
+    // Nothing at all for requests about other tools or no GPU (ping gets its shell idiom only).
+    EXPECT_EQ(propose_commands("ping 10.20.0.15 five times", sigma_test::nvsmi_catalog()),
+              std::vector<std::string>{"ping -c 5 10.20.0.15"});
+    for (const char* request : {"is the clock synced with ntp", "how many gpus does gpu-node-4 advertise to kubernetes",
+                                "which pods on node 7 use gpus", "log gpu 7 temp every 10 s into /tmp/gpu7.csv"})
+        EXPECT_TRUE(propose_commands(request, sigma_test::nvsmi_catalog()).empty()) << request;
+}
+
+TEST(CommandProposals, ViewsFromTheCataloguesSectionsLettersAndSubcommands) {
+    const std::vector<std::pair<std::string, std::string>> cases = {
+        {"Show detailed ECC error counts for all GPUs", "nvidia-smi -q -d ECC"},
+        {"memory + utilization sections of the long report, gpu 4", "nvidia-smi -q -d MEMORY,UTILIZATION -i 4"},
+        {"clocks section for gpu 0, repeat every 5 sec", "nvidia-smi -q -d CLOCK -i 0 -l 5"},
+        {"supported clocks section of gpu 1", "nvidia-smi -q -d SUPPORTED_CLOCKS -i 1"},
+        {"I need the -q output in xml for gpu 0", "nvidia-smi -q -x -i 0"},
+        {"full details for GPU-5b2e6f0a-1c3d-4e5f-8a9b-0c1d2e3f4a5b",
+         "nvidia-smi -q -i GPU-5b2e6f0a-1c3d-4e5f-8a9b-0c1d2e3f4a5b"},
+        {"Take 15 samples of gpu stats with dmon", "nvidia-smi dmon -c 15"},
+        {"collect 6 device monitoring samples", "nvidia-smi dmon -c 6"},
+        {"dmon power & temp for gpu 1, every 5s, 12 samples", "nvidia-smi dmon -i 1 -s p -d 5 -c 12"},
+        {"pcie rx/tx throughput via dmon, thirty samples", "nvidia-smi dmon -s t -c 30"},
+        {"dmon with date and time columns", "nvidia-smi dmon -o DT"},
+        {"pmon for gpu 4 only", "nvidia-smi pmon -i 4"},
+        {"pmon on gpu 0 every 2 sec, sm util + fb mem", "nvidia-smi pmon -i 0 -s um -d 2"},
+        {"show how the GPUs are connected to each other (topology matrix)", "nvidia-smi topo -m"},
+        {"can the cards do p2p reads with each other", "nvidia-smi topo -p2p r"},
+        {"numa node of the memory nearest gpu 0", "nvidia-smi topo -M -i 0"},
+        {"mig slices on this box? list em", "nvidia-smi mig -lgi"},
+        {"list compute instances inside the mig slices on gpu 0", "nvidia-smi mig -lci -i 0"},
+        {"which mig profiles can i carve gpu 1 into", "nvidia-smi mig -lgip -i 1"},
+        {"nvlink capabilities of link 0 on gpu 1", "nvidia-smi nvlink -c -i 1 -l 0"},
+        {"nvlink error counters on gpu 3", "nvidia-smi nvlink -e -i 3"},
+        {"any active nvenc sessions?", "nvidia-smi encodersessions"},
+        {"how many gpus does this node have", "nvidia-smi -L | wc -l"},
+    };
+    for (const auto& [request, expected] : cases) EXPECT_TRUE(proposes(request, expected));
+    // "report" is a verb, not the -q report; "encoder session count" is a query field.
+    EXPECT_EQ(propose_commands("report UUID and graphics clock on devices 4,5", sigma_test::nvsmi_catalog()).size(),
+              1u);
+    EXPECT_EQ(propose_commands("report encoder session count on devices 1,3", sigma_test::nvsmi_catalog()).size(), 1u);
+}
+
+TEST(CommandProposals, SettingsOnlyForRequestsThatAskForAChange) {
+    const std::vector<std::pair<std::string, std::string>> cases = {
+        {"Enable persistence mode on GPU 2", "nvidia-smi -i 2 -pm 1"},
+        {"turn off persistence mode on gpu 1", "nvidia-smi -i 1 -pm 0"},
+        {"Reset GPU 1", "nvidia-smi -i 1 -r"},
+        {"PDU keeps tripping, cap gpus 4,5,6,7 at 300 watts", "nvidia-smi -i 4,5,6,7 -pl 300"},
+        {"put gpu 2 in exclusive process mode", "nvidia-smi -i 2 -c EXCLUSIVE_PROCESS"},
+        {"gpu 5 is stuck in exclusive mode. put it back to DEFAULT", "nvidia-smi -i 5 -c DEFAULT"},
+        {"set compute mode prohibited on gpu 7", "nvidia-smi -i 7 -c PROHIBITED"},
+        {"pin gpu 0 graphics clock at 1410 MHz", "nvidia-smi -i 0 -lgc 1410,1410"},
+        {"lock memory clock on gpu 1 to 1593", "nvidia-smi -i 1 -lmc 1593,1593"},
+        {"set app clocks on gpu 2 to mem 1215 / graphics 1410", "nvidia-smi -i 2 -ac 1215,1410"},
+        {"unlock the gpu clocks on gpu 0 again", "nvidia-smi -i 0 -rgc"},
+        {"put the application clocks on gpu 3 back to stock", "nvidia-smi -i 3 -rac"},
+        {"disable mig on gpu 0", "nvidia-smi -i 0 -mig 0"},
+        {"turn on accounting on all gpus", "nvidia-smi -am 1"},
+        {"clear the nvlink error counters on gpu 2", "nvidia-smi nvlink -re -i 2"},
+        {"tear down the compute instances on gpu 3", "nvidia-smi mig -dci -i 3"},
+        {"kill off mig gpu instance id 2 on gpu 0", "nvidia-smi mig -dgi -gi 2 -i 0"},
+    };
+    for (const auto& [request, expected] : cases) EXPECT_TRUE(proposes(request, expected));
+    // Questions about the same settings, and changes whose value the request does not give, get no
+    // command that changes anything.
+    for (const char* request :
+         {"is persistence mode on for gpu 2?", "what's the power cap on gpu 0 in watts",
+          "which compute mode is gpu 7 in, exclusive or default?", "are the app clocks on gpu 2 locked?",
+          "is mig enabled on gpu 0", "set the power limit on gpu 0", "lock the memory clock on gpu 1"}) {
+        for (const std::string& p : propose_commands(request, sigma_test::nvsmi_catalog()))
+            EXPECT_EQ(check_command(p).risk, Risk::ReadOnly) << request << " -> " << p;
+    }
 }
 
 // Request text reaches the command only as digits, catalogue field names and bus ids or UUIDs.
@@ -78,14 +172,22 @@ TEST(CommandProposals, NoShellWordFromTheRequestReachesTheCommand) {
     int proposed = 0;
     for (const char* request :
          {"uuid of GPU-$(reboot) please", "uuid of the gpu at 0000:3b:00.0;rm", "temps of gpu `id`",
-          "gpu temps every 5 s > /etc/passwd", "gpu temps | sh", "gpu temps && reboot"}) {
+          "gpu temps every 5 s > /etc/passwd", "gpu temps | sh", "gpu temps && reboot", "dmon for gpu $(id), 5 samples",
+          "ecc section of the -q report; rm -rf / for gpu 1", "nvlink errors on gpu 2 `reboot`"}) {
         for (const std::string& p : propose_commands(request, sigma_test::nvsmi_catalog())) {
             ++proposed;
             EXPECT_EQ(p.find_first_of("$`;|&><()'\"\\"), std::string::npos) << request << " -> " << p;
             EXPECT_EQ(check_command(p).risk, Risk::ReadOnly) << request << " -> " << p;
         }
     }
-    EXPECT_GE(proposed, 3);  // the queries are still proposed, without the shell words
+    EXPECT_GE(proposed, 4);  // the queries and views are still proposed, without the shell words
+    // A change request's values are digits and catalogue names only.
+    for (const char* request : {"set the power limit of gpu 0 to $(reboot) 250 watts; rm -rf /",
+                                "carve a 3g.40gb;reboot instance out of gpu 0", "reset gpu 1 && reboot",
+                                "lock gpu 0 graphics clock at `id` 1410 MHz"}) {
+        for (const std::string& p : propose_commands(request, sigma_test::nvsmi_catalog()))
+            EXPECT_EQ(p.find_first_of("$`;&><()'\"\\"), std::string::npos) << request << " -> " << p;
+    }
 }
 
 TEST(CommandProposals, MatchesFieldsByShorthandAndKeepsListItemsApart) {
@@ -109,10 +211,11 @@ TEST(CommandProposals, MatchesFieldsByShorthandAndKeepsListItemsApart) {
     EXPECT_EQ(fields("restart the web server"), "");
 }
 
-// Over every request of the project's held-out command suites, a proposal always validates and is
-// read-only, and none is made for a request whose reference changes the system.
-TEST(CommandProposals, EveryProposalOnTheHeldOutSuitesIsAValidReadOnlyQuery) {
-    int proposed = 0, cases = 0;
+// Over every request of the project's held-out command suites, a proposal always validates; it is
+// read-only unless the request reads as a change, a request whose reference is read-only gets no
+// change, and only a request whose reference is destructive gets a destructive proposal.
+TEST(CommandProposals, EveryProposalOnTheHeldOutSuitesValidatesAndChangesOnlyWhenAsked) {
+    int proposed = 0, cases = 0, changes = 0;
     for (const char* suite :
          {"/resources/train/heldout.cmdgen.jsonl", "/resources/train/heldout.handwritten.cmdgen.jsonl"}) {
         std::ifstream in(std::string(SIGMA_SOURCE_DIR) + suite);
@@ -127,13 +230,21 @@ TEST(CommandProposals, EveryProposalOnTheHeldOutSuitesIsAValidReadOnlyQuery) {
                 ++proposed;
                 const CommandCheck check = check_command(p);
                 EXPECT_TRUE(check.valid) << request << " -> " << p;
-                EXPECT_EQ(check.risk, Risk::ReadOnly) << request << " -> " << p;
-                EXPECT_NE(json_string(*c, "risk"), "destructive") << request << " -> " << p;
+                const std::string expected = json_string(*c, "risk");
+                if (read_intent(request).intent != RequestIntent::Change || expected == "read-only") {
+                    EXPECT_EQ(check.risk, Risk::ReadOnly) << request << " -> " << p;
+                } else {
+                    ++changes;
+                }
+                if (check.risk == Risk::Destructive) {
+                    EXPECT_EQ(expected, "destructive") << request << " -> " << p;
+                }
             }
         }
     }
     EXPECT_GT(cases, 700);
-    EXPECT_GT(proposed, 50);
+    EXPECT_GT(proposed, 150);
+    EXPECT_GT(changes, 10);
 }
 
 TEST(CommandProposals, RerankerWeighsAgreementWithTheCatalogue) {
@@ -158,4 +269,25 @@ TEST(CommandProposals, RerankerWeighsAgreementWithTheCatalogue) {
     // With reranking off, proposals carry no agreement and the model's first answer leads.
     ranked = rerank_commands("gpu temps", {help, wrong, proposed}, {false, false, false, false, 0.0});
     EXPECT_EQ(ranked[0].candidate.command, help.command);
+}
+
+TEST(CommandProposals, RerankerWeighsAgreementWithAView) {
+    // The model's dmon answers pick metrics and ids the request did not ask for; the proposal, which
+    // agrees with the request, leads, and an answer sharing its options gains in proportion.
+    CommandCandidate metrics{"nvidia-smi dmon -s m -c 15", "", -1.0, 0, {}};
+    CommandCandidate ids{"nvidia-smi -i 15", "", -1.5, 1, {}};
+    CommandCandidate proposed{"nvidia-smi dmon -c 15", "", 0.0, 2, {}};
+    proposed.proposed = true;
+    const std::string request = "take 15 samples of gpu stats with dmon";
+    auto ranked = rerank_commands(request, {metrics, ids, proposed});
+    ASSERT_EQ(ranked.size(), 3u);
+    EXPECT_EQ(ranked[0].candidate.command, proposed.command);
+    const auto score_of = [](const std::vector<RankedCommand>& r, const std::string& command) {
+        for (const RankedCommand& c : r)
+            if (c.candidate.command == command) return c.score;
+        return -1e9;
+    };
+    const double alone = score_of(rerank_commands(request, {metrics, ids}), metrics.command);
+    // dmon and -c=15 shared, -s=m not: Jaccard 2/3 of the weight 4.
+    EXPECT_NEAR(score_of(ranked, metrics.command) - alone, 4.0 * 2.0 / 3.0, 1e-9);
 }
