@@ -14,7 +14,39 @@ namespace {
 // Marks the end of a clause among the words.
 constexpr std::string_view kClause = "|";
 
-std::vector<std::string> words_of(std::string_view text) {
+// A file, path, host or key=value token ("deploy.yaml", "/usr/local/bin/restart-all", "kill_old.py",
+// "10.0.4.21") names something; the words inside it ask for nothing. Blanked, keeping the punctuation
+// that ends it ("..., restart it" still ends a clause).
+std::string blank_names(std::string_view text) {
+    std::string out(text);
+    size_t i = 0;
+    while (i < out.size()) {
+        while (i < out.size() && std::isspace(static_cast<unsigned char>(out[i]))) ++i;
+        size_t end = i;
+        while (end < out.size() && !std::isspace(static_cast<unsigned char>(out[end]))) ++end;
+        size_t core = end;
+        while (core > i && std::string_view(",;:!?.)\"'").find(out[core - 1]) != std::string_view::npos) --core;
+        // "give./start.sh" (a blank left out): the word before "./" stays a word.
+        const size_t glued = std::string_view(out.data() + i, core - i).find("./");
+        if (glued != std::string_view::npos && glued > 0 &&
+            std::isalpha(static_cast<unsigned char>(out[i + glued - 1])))
+            i += glued;
+        const std::string_view token(out.data() + i, core - i);
+        bool name = token.starts_with("/") || token.starts_with("./") || token.starts_with("~/") ||
+                    token.find('_') != std::string_view::npos || token.find('=') != std::string_view::npos;
+        for (size_t k = 1; k + 1 < token.size() && !name; ++k)
+            name = token[k] == '.' && std::isalnum(static_cast<unsigned char>(token[k + 1])) &&
+                   std::isalnum(static_cast<unsigned char>(token[k - 1]));
+        if (name)
+            for (size_t k = i; k < core; ++k) out[k] = ' ';
+        i = end;
+    }
+    return out;
+}
+
+std::vector<std::string> words_of(std::string_view raw) {
+    const std::string blanked = blank_names(raw);
+    const std::string_view text = blanked;
     std::vector<std::string> out;
     std::string cur;
     for (size_t i = 0; i < text.size(); ++i) {

@@ -80,3 +80,17 @@ TEST(RequestIntent, NegatedVerbsAskForNothing) {
         {"block port 8080 on the firewall", RequestIntent::Change},
     });
 }
+
+TEST(RequestIntent, WordsInsideFileAndHostNamesAskForNothing) {
+    expect_intents({
+        {"lines 20 through 40 of deploy.yaml", RequestIntent::Read},
+        {"show /usr/local/bin/restart-all", RequestIntent::Read},
+        {"last 10 lines of kill_old.log", RequestIntent::Read},
+        {"what's in delete-me.tar.gz", RequestIntent::Read},
+        // The verbs around names still act.
+        {"restart nginx.service", RequestIntent::Change},
+        {"delete /tmp/nccl-debug.txt", RequestIntent::Change},
+        {"run deploy.sh, then restart it", RequestIntent::Change},
+        {"Give./start.sh execute permission", RequestIntent::Change},
+    });
+}
