@@ -357,7 +357,8 @@ std::vector<std::string> query_proposal(std::string_view request, const NvsmiCat
     std::string list;
     for (const FieldMatch& f : fields) list += (list.empty() ? "" : ",") + f.field;
     std::string format = "csv";
-    const bool bare = contains_any(text, {"bare", "plain int", "plain number", "just the number", "raw number"});
+    const bool bare = contains_any(text, {"bare", "plain int", "plain number", "just the number", "raw number",
+                                          "values only", "only the values", "just the values", "numbers only"});
     if (bare ||
         contains_any(text, {"no header", "noheader", "without header", "without a header", "without the header",
                             "skip the header", "drop the header", "headerless", "just the value", "only the value"}))

@@ -77,7 +77,8 @@ std::string clock_setting(const std::vector<std::string>& words, const std::stri
     }
     if (undo) {
         if (app) return "nvidia-smi -rac";
-        return memory && !has_word(words, {"graphics", "gpu", "sm"}) ? "nvidia-smi -rmc" : "nvidia-smi -rgc";
+        const bool graphics = has_word(words, {"graphics", "sm"}) || contains_any(text, {"gpu clock", "core clock"});
+        return memory && !graphics ? "nvidia-smi -rmc" : "nvidia-smi -rgc";
     }
     if (!has_word(words, {"lock", "pin", "fix", "hold", "locked", "pinned"}) || numbers.empty()) return {};
     const std::string low = numbers[0].text;

@@ -269,6 +269,11 @@ std::vector<std::string> propose_nvsmi_views(std::string_view request, const Nvs
     if (has_word(words, {"sessions"}) && has_word(words, {"nvenc", "encoder", "encode"}) && !has_word(words, {"count"}))
         out.push_back("nvidia-smi encodersessions");
     if (has_word(words, {"excluded", "blacklisted", "blocklisted", "blacklist"})) out.push_back("nvidia-smi -B");
+    if (contains_any(text, {"list the gpus", "list all gpus", "list all the gpus", "list gpus", "list the cards"}))
+        out.push_back("nvidia-smi -L");
+    if (has_word(words, {"version"}) && has_word(words, {"nvidia-smi"}) &&
+        !has_word(words, {"driver", "cuda", "vbios"}))
+        out.push_back("nvidia-smi --version");
     if (contains_any(text, {"how many gpu", "how many cards", "number of gpus", "gpu count", "count the gpus"}))
         out.push_back("nvidia-smi -L | wc -l");
     return out;

@@ -89,7 +89,7 @@ std::string loop_option(const std::vector<Literal>& request_literals, const std:
         size_t end = 0;
         const std::string unit = unit_after(l, text, &end);
         const std::string before = text.substr(l.start >= 6 ? l.start - 6 : 0, l.start >= 6 ? 6 : l.start);
-        const bool every = before.find("every") != std::string::npos;
+        const bool every = before.find("every") != std::string::npos || before.find("each") != std::string::npos;
         const bool interval = text.compare(end, 10, " interval") == 0 || text.compare(end, 11, " intervals") == 0;
         if (!every && !interval) continue;
         if (milliseconds_unit(unit)) return "-lms " + l.text;
@@ -107,8 +107,8 @@ std::string interval_seconds(const std::vector<Literal>& request_literals, const
         const std::string unit = unit_after(l, text, &end);
         if (!seconds_unit(unit)) continue;
         const std::string before = text.substr(l.start >= 12 ? l.start - 12 : 0, l.start >= 12 ? 12 : l.start);
-        const bool every = before.find("every") != std::string::npos || before.find("interval") != std::string::npos ||
-                           before.find("delay") != std::string::npos;
+        const bool every = before.find("every") != std::string::npos || before.find("each") != std::string::npos ||
+                           before.find("interval") != std::string::npos || before.find("delay") != std::string::npos;
         const bool after = text.compare(end, 9, " interval") == 0 || text.compare(end, 6, " apart") == 0 ||
                            text.compare(end, 6, " delay") == 0;
         if (every || after) return l.text;

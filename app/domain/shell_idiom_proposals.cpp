@@ -191,7 +191,8 @@ std::string time_window(std::string_view request, const std::string& text) {
 std::optional<std::string> journal_idiom(std::string_view request, const std::vector<Token>& tokens,
                                          const std::vector<std::string>& words, const std::string& text) {
     if (!has_word(words, {"logs", "log", "journal"}) || has_word(words, {"lines", "line"}) ||
-        has_word(words, {"container", "pod", "docker", "kubectl", "kernel", "dmesg", "file", "nginx's"}) ||
+        has_word(words, {"container", "pod", "kubectl", "kernel", "dmesg", "file", "nginx's"}) ||
+        (has_word(words, {"docker"}) && !has_word(words, {"service", "daemon", "dockerd"})) ||
         first_path(tokens))  // a log file is read with tail or grep, not the journal
         return std::nullopt;
     static const std::set<std::string> kNotUnits{"the",    "a",     "all",    "my",   "system", "service", "services",
@@ -245,6 +246,7 @@ std::optional<std::string> find_idiom(std::string_view request, const std::vecto
     for (const Token& t : tokens)
         if (t.text.starts_with("*.") && t.text.size() <= 12 && safe_value(t.text.substr(1))) name = t.text;
     if (name.empty() && has_word(words, {"compressed", "gzipped"})) name = "*.gz";
+    if (name.empty() && contains_any(text, {"log files", ".log files"})) name = "*.log";
     if (!name.empty()) tests += " -name \"" + name + "\"";
     const std::string older = number_before(literals, text, {"days", "day"});
     if (!older.empty() && contains_any(text, {"older than", "more than"})) tests += " -mtime +" + older;
@@ -274,7 +276,7 @@ std::optional<std::string> find_idiom(std::string_view request, const std::vecto
 // A host name or address written after `at` ("ping 10.20.0.15", "resolve mlflow.corp.example.com"):
 // letters, digits, dots and dashes, with a dot or a digit so that no plain word passes.
 std::string host_after(const std::vector<Token>& tokens, size_t at) {
-    for (size_t i = at; i < tokens.size() && i <= at + 2; ++i) {
+    for (size_t i = at; i < tokens.size() && i <= at + 4; ++i) {
         const std::string& h = tokens[i].text;
         const bool chars = !h.empty() && std::all_of(h.begin(), h.end(), [](char c) {
             return std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '-';
@@ -292,14 +294,18 @@ void system_idioms(std::string_view request, const std::vector<Token>& tokens, c
     std::string mount;
     for (const Token& t : tokens)
         if (t.text.starts_with("/") && safe_value(t.text) && mount.empty()) mount = t.text;
-    if (has_word(words, {"inodes", "inode"})) {
+    if (speaks_of_gpus(request)) {
+        // GPU memory and reports are nvidia-smi's ("full" of the -q report is no full disk).
+    } else if (has_word(words, {"inodes", "inode"})) {
         out.push_back("df -i" + (mount.empty() ? std::string() : " " + mount));
-    } else if (contains_any(text, {"disk space", "disk usage", "free space", "space left", "full?", " full ",
-                                   "filesystem usage", "filesystems usage"}) &&
+    } else if (contains_any(text, {"disk space", "disk usage", "disk free", "free space", "space left", "full?",
+                                   " full ", "filesystem usage", "filesystems usage"}) &&
                !contains_any(text, {"eating", "biggest", "largest", "what's using", "whats using", "under "})) {
         out.push_back("df -h" + (mount.empty() ? std::string() : " " + mount));
     }
-    if (has_word(words, {"ram", "memory", "mem"}) && has_word(words, {"free", "available", "used"}) &&
+    if (has_word(words, {"ram", "memory", "mem"}) &&
+        (has_word(words, {"free", "available", "used"}) ||
+         contains_any(text, {"in gigs", "in gb", "in gib", "gigabytes", "in mb", "in mib", "megabytes"})) &&
         !has_word(words, {"process", "pid", "container", "pod"}) && !speaks_of_gpus(request) && mount.empty()) {
         if (contains_any(text, {"in gigs", "in gb", "in gib", "gigabytes"})) out.push_back("free -g");
         else if (contains_any(text, {"in mb", "in mib", "megabytes"})) out.push_back("free -m");
@@ -311,10 +317,13 @@ void system_idioms(std::string_view request, const std::vector<Token>& tokens, c
         const std::string n = number_before(request_literals(request), text, {"times", "pings", "packets"});
         if (!host.empty()) out.push_back("ping -c " + (n.empty() ? std::string("4") : n) + " " + host);
     }
-    const size_t resolve = find_token(tokens, {"resolve", "resolves", "lookup", "dns"});
+    size_t resolve = find_token(tokens, {"resolve", "resolves", "lookup", "dns"});
+    if (resolve == std::string::npos && contains_any(text, {"look up", "a record", "ip of "}))
+        resolve = find_token(tokens, {"up", "record", "of"});
     if (resolve != std::string::npos) {
         const std::string host = host_after(tokens, resolve + 1);
-        if (!host.empty() && !has_word(words, {"reverse", "reverse-resolve"})) out.push_back("dig +short " + host);
+        if (host.find('.') != std::string::npos && !has_word(words, {"reverse", "reverse-resolve"}))
+            out.push_back("dig +short " + host);
     }
     if (has_word(words, {"reverse", "reverse-resolve", "ptr"})) {
         for (const Token& t : tokens)
@@ -322,6 +331,35 @@ void system_idioms(std::string_view request, const std::vector<Token>& tokens, c
                 out.push_back("dig -x " + t.text + " +short");
                 break;
             }
+    }
+    if (contains_any(text, {"cpu info", "cpu details", "cpu model", "cpu architecture"})) out.push_back("lscpu");
+    if (has_word(words, {"listening", "listen"}) && has_word(words, {"port", "ports", "sockets"})) {
+        const bool tcp = has_word(words, {"tcp"}), udp = has_word(words, {"udp"});
+        out.push_back(tcp && !udp ? "ss -tlnp" : udp && !tcp ? "ss -ulnp" : "ss -tulnp");
+    }
+    if (contains_any(text, {"mounted filesystems", "mounted file systems", "list the mounts", "list mounts"}))
+        out.push_back("findmnt");
+    else if (has_word(words, {"mounted"}) && !mount.empty()) out.push_back("findmnt " + mount);
+    if (has_word(words, {"ip", "address", "addr"})) {
+        // Interface names: eth0, ens5, enp3s0, ib0, bond0, wlan0.
+        for (const Token& t : tokens) {
+            const std::string& w = t.lower;
+            const bool iface =
+                w.size() <= 15 && safe_value(w) && std::isdigit(static_cast<unsigned char>(w.back())) &&
+                (w.starts_with("eth") || w.starts_with("ens") || w.starts_with("enp") || w.starts_with("ib") ||
+                 w.starts_with("bond") || w.starts_with("wlan") || w.starts_with("eno"));
+            if (iface) {
+                out.push_back("ip addr show " + t.text);
+                break;
+            }
+        }
+    }
+    const size_t port = find_token(tokens, {"port"});
+    if (port != std::string::npos && port + 1 < tokens.size() && is_number(tokens[port + 1].text) &&
+        has_word(words, {"open", "reachable", "listening", "accepting"})) {
+        const size_t on = find_token(tokens, {"on", "at", "of"}, port + 2);
+        const std::string host = on == std::string::npos ? std::string() : host_after(tokens, on + 1);
+        if (!host.empty()) out.push_back("nc -zv " + host + " " + tokens[port + 1].text);
     }
     const size_t mx = find_token(tokens, {"mx"});
     if (mx != std::string::npos) {
@@ -331,6 +369,50 @@ void system_idioms(std::string_view request, const std::vector<Token>& tokens, c
 }
 
 }  // namespace
+
+// The node a request names: "node gpu-a07" (a name with a digit); empty when none.
+std::string named_node(const std::vector<Token>& tokens) {
+    const size_t node = find_token(tokens, {"node"});
+    if (node == std::string::npos || node + 1 >= tokens.size()) return {};
+    const std::string& n = tokens[node + 1].text;
+    const bool digit =
+        std::any_of(n.begin(), n.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)); });
+    return digit && safe_value(n) ? n : std::string();
+}
+
+// kubectl for "pods in the kube-system namespace", "logs of pod web-5d8f in prod", "all pods in every
+// namespace"; slurm for "my jobs", "slurm node states".
+void cluster_idioms(const std::vector<Token>& tokens, const std::vector<std::string>& words, const std::string& text,
+                    std::vector<std::string>& out) {
+    const size_t pods = find_token(tokens, {"pods"});
+    if (pods != std::string::npos && !has_word(words, {"logs", "log", "describe", "events"})) {
+        if (contains_any(text, {"every namespace", "all namespaces", "all the namespaces", "cluster-wide"})) {
+            out.push_back("kubectl get pods -A");
+        } else {
+            std::string ns = namespace_after(tokens, pods + 1);
+            // "in the kube-system namespace"
+            for (size_t i = pods + 1; i + 2 < tokens.size() && ns.empty(); ++i)
+                if (tokens[i].lower == "the" && (tokens[i + 2].lower == "namespace" || tokens[i + 2].lower == "ns") &&
+                    safe_value(tokens[i + 1].text))
+                    ns = tokens[i + 1].text;
+            if (ns == "the") ns.clear();
+            if (!ns.empty()) out.push_back("kubectl get pods -n " + ns);
+        }
+    }
+    const size_t pod = find_token(tokens, {"pod"});
+    if (pod != std::string::npos && pod + 1 < tokens.size() && has_word(words, {"logs", "log"}) &&
+        safe_value(tokens[pod + 1].text) && tokens[pod + 1].lower != "the") {
+        const std::string ns = namespace_after(tokens, pod + 2);
+        out.push_back("kubectl logs " + tokens[pod + 1].text + (ns.empty() ? "" : " -n " + ns));
+    }
+    if (has_word(words, {"slurm", "squeue", "sinfo"}) || contains_any(text, {"my jobs", "my slurm jobs"})) {
+        if (contains_any(text, {"my jobs", "my slurm jobs", "my queued jobs"})) out.push_back("squeue --me");
+        else if (!named_node(tokens).empty()) out.push_back("scontrol show node " + named_node(tokens));
+        else if (has_word(words, {"node", "nodes", "partition", "partitions"}) &&
+                 !has_word(words, {"drained", "down", "why"}))
+            out.push_back("sinfo");
+    }
+}
 
 std::vector<std::string> propose_shell_idioms(std::string_view request) {
     const IntentReading intent = read_intent(request);
@@ -353,6 +435,27 @@ std::vector<std::string> propose_shell_idioms(std::string_view request) {
         }
         if (file && contains_any(text, {"how many lines", "count the lines", "count lines", "number of lines"})) {
             if (auto p = pattern_after(request, tokens)) out.push_back("grep -c '" + *p + "' " + *file);
+        } else if (file &&
+                   (has_word(words, {"search", "grep"}) || contains_any(text, {"lines with ", "lines containing "}))) {
+            // "search /var/log/syslog for oom-killer", "grep timeout in app.log", "lines with X in FILE".
+            std::optional<std::string> p = pattern_after(request, tokens);
+            const size_t at = find_token(tokens, {"for", "grep", "with"});
+            if (!p && at != std::string::npos && at + 1 < tokens.size()) {
+                const std::string& w = tokens[at + 1].text;
+                if (!w.empty() && w != *file && std::all_of(w.begin(), w.end(), [](char c) {
+                        return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '.' || c == ':' ||
+                               c == '-';
+                    }))
+                    p = w;
+            }
+            if (p && *p != *file) {
+                std::string flags;
+                if (contains_any(text,
+                                 {"case-insensitive", "case insensitive", "ignore case", "ignoring case", "any case"}))
+                    flags += " -i";
+                if (contains_any(text, {"line number", "line numbers", "line no"})) flags += " -n";
+                out.push_back("grep" + flags + " '" + *p + "' " + *file);
+            }
         } else if (file && contains_any(text, {"how many times does ", "how often does "})) {
             // "how many times does NCCL WARN show up in job.out": the words before the verb.
             const size_t at = text.find("does ") + 5;
@@ -379,6 +482,7 @@ std::vector<std::string> propose_shell_idioms(std::string_view request) {
             out.push_back("dcgmi health -c");
         if (auto c = journal_idiom(request, tokens, words, text)) out.push_back(*c);
         system_idioms(request, tokens, words, text, out);
+        cluster_idioms(tokens, words, text, out);
         if (auto c = find_idiom(request, tokens, words, text, false)) out.push_back(*c);
     } else {
         if (intent.allowed == Risk::Destructive &&
@@ -395,6 +499,14 @@ std::vector<std::string> propose_shell_idioms(std::string_view request) {
                 safe_value(tokens[into + 1].text))
                 c += " -C " + tokens[into + 1].text;
             out.push_back(c);
+        }
+        const size_t deployment = find_token(tokens, {"deployment", "deploy"});
+        const std::string replicas = number_before(request_literals(request), text, {"replicas", "replica"});
+        if (intent.cue == "scale" && deployment != std::string::npos && deployment + 1 < tokens.size() &&
+            !replicas.empty() && safe_value(tokens[deployment + 1].text)) {
+            const std::string ns = namespace_after(tokens, deployment + 2);
+            out.push_back("kubectl scale deployment " + tokens[deployment + 1].text + (ns.empty() ? "" : " -n " + ns) +
+                          " --replicas=" + replicas);
         }
         const size_t pod = find_token(tokens, {"pod"});
         if (pod != std::string::npos && pod + 1 < tokens.size() &&

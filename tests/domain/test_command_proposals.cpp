@@ -127,6 +127,11 @@ TEST(CommandProposals, ViewsFromTheCataloguesSectionsLettersAndSubcommands) {
         {"nvlink error counters on gpu 3", "nvidia-smi nvlink -e -i 3"},
         {"any active nvenc sessions?", "nvidia-smi encodersessions"},
         {"how many gpus does this node have", "nvidia-smi -L | wc -l"},
+        {"list the gpus", "nvidia-smi -L"},
+        {"nvidia-smi version", "nvidia-smi --version"},
+        {"power draw of every gpu, refresh each 2 seconds", "nvidia-smi --query-gpu=power.draw --format=csv -l 2"},
+        {"current graphics and memory clocks, gpu 1, values only",
+         "nvidia-smi -i 1 --query-gpu=clocks.gr,clocks.mem --format=csv,noheader,nounits"},
     };
     for (const auto& [request, expected] : cases) EXPECT_TRUE(proposes(request, expected));
     // "report" is a verb, not the -q report; "encoder session count" is a query field.
@@ -148,6 +153,7 @@ TEST(CommandProposals, SettingsOnlyForRequestsThatAskForAChange) {
         {"lock memory clock on gpu 1 to 1593", "nvidia-smi -i 1 -lmc 1593,1593"},
         {"set app clocks on gpu 2 to mem 1215 / graphics 1410", "nvidia-smi -i 2 -ac 1215,1410"},
         {"unlock the gpu clocks on gpu 0 again", "nvidia-smi -i 0 -rgc"},
+        {"reset the memory clocks on gpu 0", "nvidia-smi -i 0 -rmc"},
         {"put the application clocks on gpu 3 back to stock", "nvidia-smi -i 3 -rac"},
         {"disable mig on gpu 0", "nvidia-smi -i 0 -mig 0"},
         {"turn on accounting on all gpus", "nvidia-smi -am 1"},

@@ -105,6 +105,36 @@ TEST(ShellIdiomProposals, DiskMemoryReachabilityAndNames) {
                 << request << " -> " << p;
 }
 
+TEST(ShellIdiomProposals, SearchesPortsMountsInterfacesAndClusters) {
+    const std::vector<std::pair<std::string, std::string>> cases = {
+        {"search /var/log/syslog for oom-killer", "grep 'oom-killer' /var/log/syslog"},
+        {"case-insensitive search for timeout in /var/log/nginx/error.log",
+         "grep -i 'timeout' /var/log/nginx/error.log"},
+        {"log files modified in the last 2 days under /var/log", "find /var/log -type f -name \"*.log\" -mtime -2"},
+        {"disk free on /home", "df -h /home"},
+        {"memory in megabytes", "free -m"},
+        {"cpu info", "lscpu"},
+        {"list listening tcp ports with their processes", "ss -tlnp"},
+        {"mounted filesystems", "findmnt"},
+        {"is /mnt/lustre mounted", "findmnt /mnt/lustre"},
+        {"ip address of eth0", "ip addr show eth0"},
+        {"look up the A record of grafana.example.com", "dig +short grafana.example.com"},
+        {"is port 443 open on web01.prod", "nc -zv web01.prod 443"},
+        {"docker service logs for the last 30 minutes", "journalctl -u docker --since \"30 minutes ago\""},
+        {"pods in the kube-system namespace", "kubectl get pods -n kube-system"},
+        {"List pods in namespace default", "kubectl get pods -n default"},
+        {"all pods in every namespace", "kubectl get pods -A"},
+        {"logs of pod web-5d8f in prod", "kubectl logs web-5d8f -n prod"},
+        {"scale deployment api to 4 replicas in prod", "kubectl scale deployment api -n prod --replicas=4"},
+        {"my slurm jobs", "squeue --me"},
+        {"what does slurm think of node gpu-a07", "scontrol show node gpu-a07"},
+    };
+    for (const auto& [request, expected] : cases) EXPECT_TRUE(proposes(request, expected));
+    // An interface is no host to resolve, and a GPU report's "full" is no full disk.
+    for (const std::string& p : propose_shell_idioms("ip of ens5?")) EXPECT_EQ(p.find("dig"), std::string::npos) << p;
+    EXPECT_TRUE(propose_shell_idioms("temperature section of the full query for gpu 3").empty());
+}
+
 TEST(ShellIdiomProposals, ChangesOnlyWhenAskedAndNothingWithoutValues) {
     // A question about a pod or an archive gets no delete or extract; a look gets no chmod.
     for (const char* request : {"why did the pod api-7d9 in dev restart", "is deploy.sh executable?",
@@ -132,14 +162,29 @@ TEST(ShellIdiomProposals, ChangesOnlyWhenAskedAndNothingWithoutValues) {
 // Request text reaches a proposal only as path, name and pattern characters.
 TEST(ShellIdiomProposals, NoShellWordFromTheRequestReachesTheCommand) {
     int proposed = 0;
-    for (const char* request :
-         {"last 5 lines of /var/log/syslog;reboot", "last 5 lines of $(reboot)/x.log", "first 3 lines of `id`.txt",
-          "how many lines in app.log contain a';reboot;'", "how many lines in app.log contain $(id)",
-          "lines 1-5 of /etc/passwd|sh", "give ./x.sh;rm execute permission", "extract /tmp/a.tgz into /$(id)",
-          "delete pod web-1;reboot in prod", "remove the pod web-1 from prod&&reboot",
-          "how many times does a'b show up in x.log", "last 5 lines of /var/log/syslog", "ping $(reboot).example.com",
-          "resolve a.b;reboot", "mx records for x.org|sh", "is /data;reboot full?",
-          "kubelet logs;reboot, last 5 minutes", "find files over 5G in /srv;reboot"}) {
+    for (const char* request : {"last 5 lines of /var/log/syslog;reboot",
+                                "last 5 lines of $(reboot)/x.log",
+                                "first 3 lines of `id`.txt",
+                                "how many lines in app.log contain a';reboot;'",
+                                "how many lines in app.log contain $(id)",
+                                "lines 1-5 of /etc/passwd|sh",
+                                "give ./x.sh;rm execute permission",
+                                "extract /tmp/a.tgz into /$(id)",
+                                "delete pod web-1;reboot in prod",
+                                "remove the pod web-1 from prod&&reboot",
+                                "how many times does a'b show up in x.log",
+                                "last 5 lines of /var/log/syslog",
+                                "ping $(reboot).example.com",
+                                "resolve a.b;reboot",
+                                "mx records for x.org|sh",
+                                "is /data;reboot full?",
+                                "kubelet logs;reboot, last 5 minutes",
+                                "find files over 5G in /srv;reboot",
+                                "search /var/log/syslog for $(reboot)",
+                                "is port 22 open on `id`.prod",
+                                "pods in the $(id) namespace",
+                                "logs of pod web;reboot in prod",
+                                "scale deployment api;reboot to 4 replicas in prod"}) {
         for (const std::string& p : propose_shell_idioms(request)) {
             ++proposed;
             // The only quotes are the ones the idiom wrote around a pattern or a sed range.
