@@ -460,6 +460,19 @@ void Classifier::judge_reading(const std::vector<SimpleCommand>& all, size_t ind
     }
     raise(base.risk, prefix + base_reason);
 
+    // Words of a command that find -exec/-ok runs belong to that command (judged by the danger rules).
+    const auto inside_exec = [&](size_t word) {
+        const auto& args = av.cmd.args;
+        for (size_t k = 0; k < word && k < args.size(); ++k) {
+            const std::string& t = args[k].text;
+            if (t != "-exec" && t != "-execdir" && t != "-ok" && t != "-okdir") continue;
+            size_t e = k + 1;
+            while (e < args.size() && args[e].text != ";" && args[e].text != "+") ++e;
+            if (word > k && word < e) return true;
+            k = e;
+        }
+        return false;
+    };
     // A dry run does none of what the tool's options and words would do.
     if (!av.dry_run) {
         for (size_t k = 0; k < ta.options.size(); ++k) {
@@ -474,6 +487,26 @@ void Classifier::judge_reading(const std::vector<SimpleCommand>& all, size_t ind
                     raise(it->second.risk,
                           prefix + label + " " + o.written + ": " +
                               (it->second.reason.empty() ? generic(it->second.risk) : it->second.reason));
+            }
+            // An option the catalogue does not know, on a tool that has options which change the
+            // system, cannot be judged: never read-only. One that begins with a risky option's name
+            // ("-delete-emptydir-data") is read as that option.
+            if (!o.option && o.written.size() > 1 && o.word < ta.wrapped_start && !inside_exec(o.word)) {
+                bool judged = false;
+                for (const ShellSpec* s : ta.chain)
+                    for (const auto& [name, note] : s->option_risk)
+                        if (name.size() >= 3 && name != o.written && o.written.starts_with(name) &&
+                            !std::isalnum(static_cast<unsigned char>(o.written[name.size()]))) {
+                            raise(note.risk, prefix + label + " " + o.written + ": read as " + name + ": " +
+                                                 (note.reason.empty() ? generic(note.risk) : note.reason));
+                            judged = true;
+                        }
+                const bool risky_tool = std::any_of(ta.chain.begin(), ta.chain.end(),
+                                                    [](const ShellSpec* s) { return !s->option_risk.empty(); });
+                if (!judged && risky_tool)
+                    raise(Risk::ChangesState, prefix + label + " " + o.written +
+                                                  ": not a catalogued option of a tool whose options can change "
+                                                  "the system, so it is not judged read-only");
             }
         }
         // The operands of a listing are what it lists.
