@@ -223,7 +223,8 @@ TEST(CommandProposals, MatchesFieldsByShorthandAndKeepsListItemsApart) {
 TEST(CommandProposals, EveryProposalOnTheHeldOutSuitesValidatesAndChangesOnlyWhenAsked) {
     int proposed = 0, cases = 0, changes = 0;
     for (const char* suite :
-         {"/resources/train/heldout.cmdgen.jsonl", "/resources/train/heldout.handwritten.cmdgen.jsonl"}) {
+         {"/resources/train/heldout.cmdgen.jsonl", "/resources/train/heldout.handwritten.cmdgen.jsonl",
+          "/resources/train/heldout.handwritten2.cmdgen.jsonl"}) {
         std::ifstream in(std::string(SIGMA_SOURCE_DIR) + suite);
         ASSERT_TRUE(in) << suite;
         std::string line;
@@ -248,7 +249,7 @@ TEST(CommandProposals, EveryProposalOnTheHeldOutSuitesValidatesAndChangesOnlyWhe
             }
         }
     }
-    EXPECT_GT(cases, 700);
+    EXPECT_GT(cases, 850);
     EXPECT_GT(proposed, 150);
     EXPECT_GT(changes, 10);
 }
