@@ -177,7 +177,7 @@ std::string report_view(const std::vector<std::string>& words, const std::string
     return command;
 }
 
-std::string topo_view(const std::vector<std::string>& words, const std::string& text, const std::string& ids) {
+std::string topo_view(const std::vector<std::string>& words, const std::string& ids) {
     const bool cue = has_word(
         words, {"topo", "topology", "matrix", "interconnect", "hops", "p2p", "nvme", "gds", "numa", "affinity"});
     if (!cue) return {};
@@ -202,7 +202,6 @@ std::string topo_view(const std::vector<std::string>& words, const std::string& 
     } else {
         return {};
     }
-    (void)text;
     return "nvidia-smi topo " + option;
 }
 
@@ -264,7 +263,7 @@ std::vector<std::string> propose_nvsmi_views(std::string_view request, const Nvs
     std::vector<std::string> out;
     for (std::string command :
          {monitor_view(words, text, literals, ids, catalog), report_view(words, text, literals, ids, catalog),
-          topo_view(words, text, ids), mig_view(words, text, ids), nvlink_view(words, text, literals, ids)})
+          topo_view(words, ids), mig_view(words, text, ids), nvlink_view(words, text, literals, ids)})
         if (!command.empty()) out.push_back(std::move(command));
     if (has_word(words, {"sessions"}) && has_word(words, {"nvenc", "encoder", "encode"}) && !has_word(words, {"count"}))
         out.push_back("nvidia-smi encodersessions");
