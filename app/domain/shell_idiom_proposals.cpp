@@ -127,6 +127,15 @@ std::optional<std::string> line_range(const std::vector<Token>& tokens) {
     return "sed -n '" + a + "," + b + "p' " + *file;
 }
 
+// A grep pattern the idioms may copy: letters, digits, _ . : - (and blanks when `phrase`), nothing a
+// shell or grep reads specially inside single quotes.
+bool pattern_text(std::string_view p, bool phrase) {
+    return !p.empty() && std::all_of(p.begin(), p.end(), [phrase](char c) {
+        return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '.' || c == ':' || c == '-' ||
+               (phrase && c == ' ');
+    });
+}
+
 // The pattern after "contain(s)/containing/mentioning/with": one word or a quoted phrase of safe characters.
 std::optional<std::string> pattern_after(std::string_view request, const std::vector<Token>& tokens) {
     const std::string text(request);
@@ -135,24 +144,14 @@ std::optional<std::string> pattern_after(std::string_view request, const std::ve
         const size_t b = a == std::string::npos ? a : text.find(q, a + 1);
         if (b != std::string::npos && b > a + 1) {
             const std::string p = text.substr(a + 1, b - a - 1);
-            if (std::all_of(p.begin(), p.end(), [](char c) {
-                    return std::isalnum(static_cast<unsigned char>(c)) || c == ' ' || c == '_' || c == '.' ||
-                           c == ':' || c == '-';
-                }))
-                return p;
+            if (pattern_text(p, true)) return p;
         }
     }
     const size_t at =
         find_token(tokens, {"contain", "contains", "containing", "mention", "mentions", "mentioning", "matching"});
     if (at == std::string::npos || at + 1 >= tokens.size()) return std::nullopt;
     const std::string& p = tokens[at + 1].text;
-    if (!std::all_of(p.begin(), p.end(),
-                     [](char c) {
-                         return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '.' || c == ':' ||
-                                c == '-';
-                     }) ||
-        p.empty())
-        return std::nullopt;
+    if (!pattern_text(p, false)) return std::nullopt;
     return p;
 }
 
@@ -442,11 +441,7 @@ std::vector<std::string> propose_shell_idioms(std::string_view request) {
             const size_t at = find_token(tokens, {"for", "grep", "with"});
             if (!p && at != std::string::npos && at + 1 < tokens.size()) {
                 const std::string& w = tokens[at + 1].text;
-                if (!w.empty() && w != *file && std::all_of(w.begin(), w.end(), [](char c) {
-                        return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '.' || c == ':' ||
-                               c == '-';
-                    }))
-                    p = w;
+                if (w != *file && pattern_text(w, false)) p = w;
             }
             if (p && *p != *file) {
                 std::string flags;
@@ -464,11 +459,7 @@ std::vector<std::string> propose_shell_idioms(std::string_view request) {
                 end = std::min(end, text.find(verb, at));
             if (end != std::string::npos && end > at) {
                 const std::string p(request.substr(at, end - at));
-                if (std::all_of(p.begin(), p.end(), [](char c) {
-                        return std::isalnum(static_cast<unsigned char>(c)) || c == ' ' || c == '_' || c == '.' ||
-                               c == ':' || c == '-';
-                    }))
-                    out.push_back("grep -c '" + p + "' " + *file);
+                if (pattern_text(p, true)) out.push_back("grep -c '" + p + "' " + *file);
             }
         }
         if (file && contains_any(text, {"contents of", "what's in", "whats in", "files in"}) &&
