@@ -41,6 +41,14 @@ double log_probability(const float* logits, int n_vocab, int32_t token) {
     return static_cast<double>(logits[token] - max_logit) - std::log(sum);
 }
 
+// The id of the highest logit (the lowest id among equals): the model's own choice before any mask.
+int32_t most_likely(const float* logits, int n_vocab) {
+    int32_t best = 0;
+    for (int32_t i = 1; i < n_vocab; ++i)
+        if (logits[i] > logits[best]) best = i;
+    return best;
+}
+
 // The last bytes of the answer, printable, for an error message.
 std::string text_tail(const std::string& text) {
     constexpr size_t kTail = 48;
@@ -130,6 +138,7 @@ Expected<GenerateStats> run_generation(Context& ctx, std::span<const int32_t> pr
     if (Status st = check_logits(current, ctx.n_vocab(), ctx.position() - 1); !st) return st.error();
 
     start = std::chrono::steady_clock::now();
+    bool reached_complete = false;  // the answer text has been complete at some token
     for (int i = 0; params.n_predict < 0 || i < params.n_predict; ++i) {
         if (cancelled(cancel)) return cancel_error();
         int32_t token = -1;
@@ -149,6 +158,8 @@ Expected<GenerateStats> run_generation(Context& ctx, std::span<const int32_t> pr
                                                                     " generated tokens; the answer so far: \"" +
                                                                     text_tail(constrained.text) + "\"");
             }
+            if (!constrained.allowed[static_cast<size_t>(most_likely(current, ctx.n_vocab()))])
+                ++stats.overridden_tokens;
             token = sampler.sample_masked(current, constrained.allowed);
         } else {
             token = sampler.sample(current);
@@ -174,6 +185,17 @@ Expected<GenerateStats> run_generation(Context& ctx, std::span<const int32_t> pr
         if (on_token && !on_token(token)) {
             stats.stopped_by_callback = true;
             break;
+        }
+        if (constrained.cursor && !reached_complete) {
+            reached_complete = constrained.cursor->complete();
+            if (!reached_complete && params.incomplete_limit > 0 && stats.generated_tokens >= params.incomplete_limit) {
+                stats.stopped_by_incomplete_limit = true;
+                break;
+            }
+            if (!reached_complete && params.override_limit > 0 && stats.overridden_tokens >= params.override_limit) {
+                stats.stopped_by_override_limit = true;
+                break;
+            }
         }
         if (params.n_predict >= 0 && i + 1 >= params.n_predict) break;  // no need to decode the last one
         if (ctx.position() >= ctx.n_ctx()) {

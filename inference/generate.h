@@ -30,6 +30,16 @@ struct GenerateParams {
     // borrowed for the call and only read, so one trie and one constraint may serve several threads.
     const Constraint* constraint = nullptr;
     const TokenTrie* token_trie = nullptr;
+    // With a constraint: the most tokens a run may generate before its answer text first becomes
+    // complete (ConstraintCursor::complete). A run that reaches it stops as a length stop does
+    // (stopped_by_incomplete_limit), keeping its tokens. A model that the constraint will not let finish
+    // (a line that cannot end as written) otherwise runs on to n_predict. 0: no limit.
+    int incomplete_limit = 0;
+    // With a constraint: a run whose text is not yet complete stops (stopped_by_override_limit, as a
+    // length stop) once the mask has refused the model's most likely token this many times: the model
+    // is fighting the constraint (a line it wants to end that may not end as written), and what it
+    // writes after that is not an answer. 0: no limit.
+    int override_limit = 0;
     // generate_n_best: how many candidates to sample (>= 1). generate() streams one answer: it wants 1.
     int n_best = 1;
 };
@@ -46,9 +56,12 @@ struct GenerateStats {
     // With a constraint: the text is complete and the constraint allows nothing more (no end token was
     // needed, e.g. a vocabulary without one).
     bool stopped_by_constraint = false;
-    bool constraint_complete = false;  // with a constraint: the answer was a complete valid text at the stop
-    int masked_tokens = 0;             // tokens sampled under a constraint mask
-    double mask_ms = 0.0;              // time spent computing those masks (part of decode_ms)
+    bool stopped_by_incomplete_limit = false;  // params.incomplete_limit tokens and the text not yet complete
+    bool stopped_by_override_limit = false;    // params.override_limit refusals and the text not yet complete
+    bool constraint_complete = false;          // with a constraint: the answer was a complete valid text at the stop
+    int overridden_tokens = 0;  // with a constraint: steps where the mask refused the model's most likely token
+    int masked_tokens = 0;      // tokens sampled under a constraint mask
+    double mask_ms = 0.0;       // time spent computing those masks (part of decode_ms)
 
     double prompt_tokens_per_s() const {
         return prompt_ms > 0 ? (prompt_tokens - reused_tokens) * 1000.0 / prompt_ms : 0.0;

@@ -1,12 +1,16 @@
 // Constrained generation on random-weight tiny models: 1,000 generations under JSON, digit-list and
 // shell constraints with greedy and sampled decoding all give viable texts that end (by an end token
 // or by the constraint) only when complete; N-best candidates honour the constraint and carry their
-// summed log-probabilities; a constraint that allows no token gives ConstraintDeadEnd.
+// summed log-probabilities; a constraint that allows no token gives ConstraintDeadEnd; a run that
+// never becomes complete stops at its incomplete limit, and one the mask keeps overriding at its
+// override limit (counted as a replay of the model's own choices says).
 // Not the mask itself (test_constraint.cpp compares the trie with its brute-force twin).
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "inference/generate.h"
@@ -299,6 +303,99 @@ TEST_F(ConstrainedGenerate, NBestCandidatesHonourTheConstraintAndCarryTheirLogPr
             }
         }
     }
+}
+
+// Lower-case letters, never a complete text: a model it holds runs until something else stops it.
+PredicateConstraint never_complete() {
+    return PredicateConstraint(
+        [](std::string_view t) { return std::all_of(t.begin(), t.end(), [](char c) { return c >= 'a' && c <= 'z'; }); },
+        [](std::string_view) { return false; });
+}
+
+TEST_F(ConstrainedGenerate, TheIncompleteLimitStopsAnAnswerThatNeverBecameComplete) {
+    const PredicateConstraint letters = never_complete();
+    for (int setting = 0; setting < 3; ++setting) {
+        GenerateParams g = params(letters, setting, 5, 30);
+        auto unlimited = generate(*models_[0].ctx, std::vector<int32_t>{3, 4}, g, is_end, nullptr);
+        ASSERT_TRUE(unlimited.ok()) << unlimited.error().message;
+        EXPECT_EQ(unlimited->generated_tokens, 30);
+        EXPECT_FALSE(unlimited->stopped_by_incomplete_limit);
+        g.incomplete_limit = 7;
+        std::vector<int32_t> out;
+        auto limited = generate(*models_[0].ctx, std::vector<int32_t>{3, 4}, g, is_end, [&](int32_t t) {
+            out.push_back(t);
+            return true;
+        });
+        ASSERT_TRUE(limited.ok()) << limited.error().message;
+        EXPECT_EQ(limited->generated_tokens, 7);
+        EXPECT_EQ(out.size(), 7u);
+        EXPECT_TRUE(limited->stopped_by_incomplete_limit);
+        EXPECT_FALSE(limited->constraint_complete);
+        EXPECT_TRUE(viable(letters, text_of(*trie_, out)));
+    }
+}
+
+TEST_F(ConstrainedGenerate, TheIncompleteLimitSparesAnAnswerThatWasCompleteOnce) {
+    // A digit list is complete after its first digit; a comma makes it incomplete again, which the
+    // limit no longer judges: it is about reaching a complete text at all.
+    const test::DigitListConstraint digits;
+    int past_the_limit = 0;
+    for (int run = 0; run < 30; ++run) {
+        GenerateParams g = params(digits, 1, static_cast<uint64_t>(run), 12);
+        g.incomplete_limit = 1;
+        auto stats =
+            generate(*models_[static_cast<size_t>(run % 3)].ctx, std::vector<int32_t>{3, 4, 5}, g, is_end, nullptr);
+        ASSERT_TRUE(stats.ok()) << stats.error().message;
+        EXPECT_FALSE(stats->stopped_by_incomplete_limit) << "run " << run;
+        past_the_limit += stats->generated_tokens > 1 ? 1 : 0;
+    }
+    EXPECT_GT(past_the_limit, 0);
+}
+
+TEST_F(ConstrainedGenerate, TheOverrideLimitStopsAModelFightingItsConstraint) {
+    const PredicateConstraint letters = never_complete();
+    const std::vector<int32_t> prompt = {4, 5, 6};
+    int stopped = 0;
+    for (size_t m = 0; m < models_.size(); ++m) {
+        for (int setting = 0; setting < 3; ++setting) {
+            GenerateParams g = params(letters, setting, 21, 40);
+            g.override_limit = 3;
+            std::vector<int32_t> out;
+            auto stats = generate(*models_[m].ctx, prompt, g, is_end, [&](int32_t t) {
+                out.push_back(t);
+                return true;
+            });
+            ASSERT_TRUE(stats.ok()) << stats.error().message;
+            // Replayed: at how many steps was the model's most likely token one the mask refuses (not a
+            // non-empty run of letters)?
+            auto replay = Context::create(models_[m].tiny->config, models_[m].tiny->weights, ContextParams{});
+            std::vector<int32_t> all = prompt;
+            all.insert(all.end(), out.begin(), out.end());
+            auto logits = replay.value()->decode_all_logits(all);
+            ASSERT_TRUE(logits.ok());
+            const size_t n_vocab = static_cast<size_t>(trie_->n_vocab());
+            int refused = 0;
+            for (size_t i = 0; i < out.size(); ++i) {
+                const float* row = logits.value().data() + (prompt.size() - 1 + i) * n_vocab;
+                const auto best = static_cast<int32_t>(std::max_element(row, row + n_vocab) - row);
+                const std::string& piece = trie_->piece(best);
+                const bool allowed =
+                    best != kEnd && !piece.empty() &&
+                    std::all_of(piece.begin(), piece.end(), [](char c) { return c >= 'a' && c <= 'z'; });
+                refused += allowed ? 0 : 1;
+            }
+            EXPECT_EQ(stats->overridden_tokens, refused) << "model " << m << ", setting " << setting;
+            if (stats->stopped_by_override_limit) {
+                ++stopped;
+                EXPECT_EQ(stats->overridden_tokens, 3);
+                EXPECT_LE(stats->generated_tokens, 40);
+            } else {
+                EXPECT_LT(stats->overridden_tokens, 3);
+                EXPECT_EQ(stats->generated_tokens, 40);
+            }
+        }
+    }
+    EXPECT_GT(stopped, 0);
 }
 
 TEST_F(ConstrainedGenerate, GreedyNBestGivesOneCandidate) {
