@@ -39,6 +39,12 @@ struct GenerationRequest {
     // accepts (app/domain/answer_constraint.h; immutable, shared read-only). Local: every token is
     // masked with it; remote: ignored (the tasks still check what comes back). Null: unconstrained.
     std::shared_ptr<const domain::AnswerConstraint> constraint;
+    // Local, with a constraint: an answer not yet complete after this many tokens stops there, as at
+    // max_tokens (0: no limit). Remote: ignored.
+    int incomplete_limit = 0;
+    // Local, with a constraint: an answer not yet complete stops once the constraint has refused the
+    // model's most likely token this many times (0: no limit). Remote: ignored.
+    int override_limit = 0;
 };
 
 // One answer of an N-best request: its text and, when the backend knows it, the summed

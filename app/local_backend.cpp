@@ -196,6 +196,8 @@ void LocalWorker::run(quint64 id, const GenerationRequest& request) {
         constraint.emplace(request.constraint);
         gp.constraint = &*constraint;
         gp.token_trie = &*token_trie_;
+        gp.incomplete_limit = std::max(0, request.incomplete_limit);
+        gp.override_limit = std::max(0, request.override_limit);
     }
     if (request.n_best > 1) {
         run_n_best(id, request, prompt, gp);

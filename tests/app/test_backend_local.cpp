@@ -6,6 +6,7 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include "app/domain/command_answer_constraint.h"
 #include "app/local_backend.h"
 #include "inference/chat_template.h"
 #include "inference/context.h"
@@ -16,6 +17,7 @@
 #include "tiny_model.h"
 
 using namespace sigma::app;
+namespace domain = sigma::domain;
 
 namespace {
 
@@ -124,6 +126,30 @@ private slots:
         QVERIFY(cut.ok);
         QCOMPARE(cut.text, full.text.left(full.text.indexOf(stop)));
         QCOMPARE(cut.stats.finish_reason, QStringLiteral("stop"));
+    }
+
+    void anAnswerNotCompleteByItsLimitsStops() {
+        LocalBackend backend(options(model_));
+        GenerationRequest request = ask(QStringLiteral("show disk usage"), 40);
+        // "command: ...\nexplanation: ..." takes more than three tokens of this vocabulary.
+        request.constraint = domain::make_command_constraint(domain::builtin_command_grammar(), "show disk usage");
+        const BlockingResult unlimited = generate_blocking(backend, request, 120000);
+        QVERIFY2(unlimited.ok, qPrintable(unlimited.error.message));
+        QVERIFY(unlimited.stats.completion_tokens > 3);
+        request.incomplete_limit = 3;
+        const BlockingResult limited = generate_blocking(backend, request, 120000);
+        QVERIFY2(limited.ok, qPrintable(limited.error.message));
+        QCOMPARE(limited.stats.completion_tokens, 3);
+        QCOMPARE(limited.stats.finish_reason, QStringLiteral("length"));
+        QVERIFY(unlimited.text.startsWith(limited.text));
+        // A random model's own choice is rarely the format's next byte: the mask refuses it at once.
+        request.incomplete_limit = 0;
+        request.override_limit = 1;
+        const BlockingResult overridden = generate_blocking(backend, request, 120000);
+        QVERIFY2(overridden.ok, qPrintable(overridden.error.message));
+        QVERIFY(overridden.stats.completion_tokens < unlimited.stats.completion_tokens);
+        QCOMPARE(overridden.stats.finish_reason, QStringLiteral("length"));
+        QVERIFY(unlimited.text.startsWith(overridden.text));
     }
 
     void contextOverflow() {
