@@ -3,6 +3,7 @@
 #include "app/domain/command_answer_constraint.h"
 
 #include <algorithm>
+#include <array>
 #include <cctype>
 #include <map>
 #include <mutex>
@@ -10,6 +11,7 @@
 #include "app/domain/command_validator.h"
 #include "app/domain/request_intent.h"
 #include "app/domain/request_literals.h"
+#include "app/domain/risk_classifier.h"
 
 namespace sigma::domain {
 
@@ -85,7 +87,9 @@ public:
     const ShellCatalog* shell = nullptr;
     const NvsmiCatalog* nvsmi = nullptr;
     Words programs;
-    Words look_programs;  // programs a question may start: all but those that always destroy
+    // startable[r]: the programs a line may start when the request allows class r at most: those some
+    // line can run at that class or lower (risk_floor). A line that starts any other cannot end.
+    std::array<Words, 3> startable;
     std::map<std::string, ToolOptions, std::less<>> tools;  // program name or alias -> checked options
     NvsmiOptions nvsmi_top;
     std::map<std::string, NvsmiOptions, std::less<>> nvsmi_subcommands;  // only those with catalogued options
@@ -102,11 +106,10 @@ std::shared_ptr<const CommandGrammar> build_command_grammar(const ShellCatalog& 
     for (const ShellSpec& t : shell.tools()) {
         g->programs.add(t.name);
         for (const std::string& a : t.aliases) g->programs.add(a);
-        const bool destroys = t.risk.risk == Risk::Destructive && t.subcommands.empty() &&
-                              t.read_only_options.empty() && !t.wraps.present && !t.shell;
-        if (!destroys) {
-            g->look_programs.add(t.name);
-            for (const std::string& a : t.aliases) g->look_programs.add(a);
+        const int floor = static_cast<int>(risk_floor(t));
+        for (int r = floor; r < 3; ++r) {
+            g->startable[static_cast<size_t>(r)].add(t.name);
+            for (const std::string& a : t.aliases) g->startable[static_cast<size_t>(r)].add(a);
         }
         const bool checked = t.options_complete && t.subcommands.empty() && !t.wraps.present && !t.signal_option &&
                              (t.style == "gnu" || t.style == "single-dash" || t.style == "single-dash-long");
@@ -124,8 +127,10 @@ std::shared_ptr<const CommandGrammar> build_command_grammar(const ShellCatalog& 
     }
     g->programs.add("nvidia-smi");
     g->programs.finish();
-    g->look_programs.add("nvidia-smi");
-    g->look_programs.finish();
+    for (Words& w : g->startable) {
+        w.add("nvidia-smi");
+        w.finish();
+    }
     for (const NvsmiOption& o : nvsmi.options()) g->nvsmi_top.add(o);
     g->nvsmi_top.finish();
     for (const NvsmiSubcommand& s : nvsmi.subcommands()) {
@@ -320,8 +325,12 @@ bool word_ok(const CommandRules& r, const CommandState& s, bool final, char next
         case Role::Redirect: return true;
         case Role::Program:
             if (s.word_quoted) return false;
-            // Only a request to destroy starts a program that always destroys (the pack's destructive tools).
-            if (r.above(Risk::Destructive)) return final ? g.look_programs.has(w) : g.look_programs.has_prefix(w);
+            // A question never starts a program that always changes something, and only a request to
+            // destroy starts one that always destroys (pkill for "rss of process 7781" could never end).
+            if (r.options.hold_to_intent) {
+                const Words& allowed = g.startable[static_cast<size_t>(r.allowed)];
+                return final ? allowed.has(w) : allowed.has_prefix(w);
+            }
             return final ? g.programs.has(w) : g.programs.has_prefix(w);
         case Role::Arg: break;
     }

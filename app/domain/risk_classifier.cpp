@@ -733,6 +733,17 @@ void Classifier::bind_loops(const ShellParseResult& parsed, const Context& ctx) 
 
 }  // namespace risk_detail
 
+Risk risk_floor(const ShellSpec& tool) {
+    if (!tool.subcommands.empty() || !tool.read_only_options.empty() || tool.wraps.present || tool.shell ||
+        tool.script_runner || tool.style == "tar")
+        return Risk::ReadOnly;
+    for (const risk_detail::DryRunOptions& d : risk_detail::kDryRuns)
+        if (tool.name == d.path) return Risk::ReadOnly;
+    // read_only_override's own modes beyond the catalogue's read-only options.
+    if (tool.name == "tar" || tool.name == "wget" || tool.name == "tee") return Risk::ReadOnly;
+    return tool.risk.risk;
+}
+
 std::string effective_program(const ShellCatalog& shell, const SimpleCommand& cmd) {
     // Look through every catalogued wrapper that execs its command (nice, timeout, srun, env A=1,
     // numactl, ...): the pack's walk finds where the wrapped command starts.

@@ -18,6 +18,7 @@ inline Risk max_risk(Risk a, Risk b) { return static_cast<int>(a) >= static_cast
 
 class ShellCatalog;
 class NvsmiCatalog;
+struct ShellSpec;
 struct SimpleCommand;
 struct ShellParseResult;
 
@@ -33,6 +34,11 @@ RiskReport classify_command(const ShellCatalog& shell, const NvsmiCatalog& nvsmi
 // The program a command finally runs, looking through wrappers that take no arguments of their own
 // before the command (nice, nohup, time, stdbuf, command, exec, env A=1, sudo): "nice curl" -> curl.
 std::string effective_program(const ShellCatalog& shell, const SimpleCommand& cmd);
+
+// The lowest class any line that runs `tool` can get: its own class, unless something a line may add
+// lowers it (subcommands, read-only options or words, a dry-run option, a wrapped command, a shell or
+// interpreter, tar -t, wget -O -, tee /dev/null). Everything else on a line only raises the class.
+Risk risk_floor(const ShellSpec& tool);
 
 // Classifies every command of a parsed line; the overall class is the maximum.
 RiskReport classify_line(const ShellCatalog& shell, const NvsmiCatalog& nvsmi, const ShellParseResult& parsed);

@@ -143,6 +143,30 @@ TEST(CommandConstraint, RejectsWhatTheCataloguesDoNotHave) {
     EXPECT_FALSE(l->viable("command: nvidai"));
 }
 
+TEST(CommandConstraint, AQuestionStartsOnlyProgramsThatCanRunReadOnly) {
+    auto grammar = builtin_command_grammar();
+    // pkill always signals: for a question its line could never end, so its first word is refused.
+    auto q = make_command_constraint(grammar, "rss of process 7781");
+    EXPECT_FALSE(q->viable("command: pkill "));
+    EXPECT_FALSE(q->viable("command: ps aux | pkill "));
+    EXPECT_FALSE(q->viable("command: ps aux; wipefs "));
+    EXPECT_TRUE(q->viable("command: pk"));  // pkg-config, pkexec: still possible
+    EXPECT_TRUE(q->viable("command: ps -o rss= -p 7781\n"));
+    EXPECT_TRUE(q->viable("command: kill -l\n"));  // kill lists its signals read-only
+    EXPECT_TRUE(q->viable("command: tar -tzf x.tgz\n"));
+    // A request to change something may start it; only a request to destroy starts wipefs.
+    auto kill = make_command_constraint(grammar, "kill the python processes of user bob");
+    EXPECT_TRUE(kill->viable("command: pkill -u bob python\n"));
+    auto change = make_command_constraint(grammar, "reload nginx's configuration");
+    EXPECT_TRUE(change->viable("command: pkill -HUP nginx\n"));
+    EXPECT_FALSE(change->viable("command: wipefs "));
+    EXPECT_TRUE(make_command_constraint(grammar, "wipe the signatures off /dev/sdb")->viable("command: wipefs "));
+    // Without the intent hold every catalogued program may start a line.
+    CommandConstraintOptions free;
+    free.hold_to_intent = false;
+    EXPECT_TRUE(make_command_constraint(grammar, "rss of process 7781", free)->viable("command: pkill "));
+}
+
 TEST(CommandConstraint, FreeBytesInsideQuotesAndExplanations) {
     auto c = make_command_constraint(builtin_command_grammar(), "count lines with error");
     auto cur = c->start();

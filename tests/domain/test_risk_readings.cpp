@@ -8,6 +8,7 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "app/domain/nvsmi_catalog.h"
 #include "app/domain/risk_classifier.h"
@@ -269,4 +270,46 @@ TEST(RiskReadings, CommandsStartedByMultiplexersContainersAndBmcsAreJudged) {
         {"tmux send-keys -t work C-c", CS, "types keys into a pane"},
     };
     for (const Case& c : cases) check(c);
+}
+
+// risk_floor is what the command constraint holds a question to at a line's first word: no line may
+// start with a tool whose floor is above read-only. So no line the classifier would call read-only
+// may start with one: every catalogued tool, bare and with each of its options, help and version
+// spellings and operands, classifies at its floor or above.
+TEST(RiskReadings, NoLineRunsAToolBelowItsFloor) {
+    const ShellCatalog& shell = sigma_test::shell_catalog();
+    ASSERT_FALSE(shell.tools().empty());
+    int above_read_only = 0;
+    for (const ShellSpec& t : shell.tools()) {
+        const Risk floor = risk_floor(t);
+        if (floor == Risk::ReadOnly) continue;
+        ++above_read_only;
+        std::vector<std::string> tails = {"",    " --help", " -h",     " -V", " --version", " -l",
+                                          " -n", " x",      " /tmp/x", " -",  " -- x",      " --dry-run"};
+        for (const ShellOption& o : t.options)
+            for (const std::string& s : o.spellings) {
+                tails.push_back(" " + s);
+                tails.push_back(" " + s + " x");
+            }
+        std::vector<std::string> names = t.aliases;
+        names.push_back(t.name);
+        for (const std::string& name : names)
+            for (const std::string& tail : tails) {
+                const ShellParseResult p = parse_shell(name + tail);
+                if (!p.ok) continue;  // "sudo -u" without its value: no command at all
+                const RiskReport r = classify_line(shell, sigma_test::nvsmi_catalog(), p);
+                EXPECT_GE(static_cast<int>(r.risk), static_cast<int>(floor))
+                    << name << tail << " -> " << joined(r) << " (floor " << risk_text(floor) << ")";
+            }
+    }
+    EXPECT_GT(above_read_only, 30);
+    // Tools that some line runs read-only keep a read-only floor.
+    for (const char* name : {"kill", "tar", "rsync", "tee", "wget", "systemctl", "find", "nice", "bash", "shred"}) {
+        const ShellSpec* t = shell.find(name);
+        ASSERT_NE(t, nullptr) << name;
+        EXPECT_EQ(risk_floor(*t), Risk::ReadOnly) << name;
+    }
+    EXPECT_EQ(risk_floor(*shell.find("pkill")), Risk::ChangesState);
+    EXPECT_EQ(risk_floor(*shell.find("wipefs")), Risk::Destructive);
+    EXPECT_EQ(risk_floor(*shell.find("shred")), Risk::ReadOnly);  // shred --help
 }
