@@ -2,9 +2,8 @@
 // operands, so quantised weights (Q8_0, K-quants) are dequantised to f16 a tile of rows at a time into scratch, and the
 // activations are rounded to the weight's 16-bit type; accumulation is always f32.
 // Not a quantised tensor-core kernel: prefill is compute-bound and cuBLAS is the honest baseline.
-#include <cublas_v2.h>
-
 #include "kernels/common.cuh"
+#include "kernels/cublas_library.h"
 #include "kernels/cuda_backend.h"
 #include "kernels/kquants.cuh"
 
@@ -12,12 +11,13 @@ namespace sigma::cuda {
 
 namespace {
 
-#define cublasCheck(expr)                                                                                            \
+// `blas` is the CublasLibrary the call went through (for the status's name).
+#define cublasCheck(blas, expr)                                                                                      \
     do {                                                                                                             \
         const cublasStatus_t cublas_check_e_ = (expr);                                                               \
         if (cublas_check_e_ != CUBLAS_STATUS_SUCCESS)                                                                \
             return make_error(ErrorCode::Internal, std::string("cuBLAS error ") +                                    \
-                                                       cublasGetStatusString(cublas_check_e_) +                      \
+                                                       (blas)->status_string(cublas_check_e_) +                      \
                                                        " in " #expr " at " __FILE__ ":" + std::to_string(__LINE__)); \
     } while (0)
 
@@ -63,6 +63,7 @@ int grid_for(int64_t n) { return static_cast<int>(std::min<int64_t>((n + 255) / 
 }  // namespace
 
 struct MatmulContext {
+    const CublasLibrary* blas = nullptr;
     cublasHandle_t handle = nullptr;
     Stream stream = nullptr;
     void* scratch = nullptr;
@@ -77,11 +78,17 @@ size_t matmul_scratch_bytes(int64_t max_in, int64_t max_out, int max_tokens) {
 Expected<MatmulContext*> matmul_context_create(Stream s, size_t scratch_bytes) {
     auto* m = new MatmulContext;
     m->stream = s;
-    if (cublasCreate(&m->handle) != CUBLAS_STATUS_SUCCESS) {
+    std::string why;
+    m->blas = cublas_library(&why);
+    if (!m->blas) {
+        delete m;
+        return make_error(ErrorCode::Unsupported, why);
+    }
+    if (m->blas->create(&m->handle) != CUBLAS_STATUS_SUCCESS) {
         delete m;
         return make_error(ErrorCode::Internal, "cublasCreate failed (no device, or out of memory)");
     }
-    if (cublasSetStream(m->handle, s) != CUBLAS_STATUS_SUCCESS) {
+    if (m->blas->set_stream(m->handle, s) != CUBLAS_STATUS_SUCCESS) {
         matmul_context_destroy(m);
         return make_error(ErrorCode::Internal, "cublasSetStream failed");
     }
@@ -99,7 +106,7 @@ Expected<MatmulContext*> matmul_context_create(Stream s, size_t scratch_bytes) {
 
 void matmul_context_destroy(MatmulContext* m) {
     if (!m) return;
-    if (m->handle) (void)cublasDestroy(m->handle);
+    if (m->handle) (void)m->blas->destroy(m->handle);
     device_free(m->scratch);
     delete m;
 }
@@ -120,10 +127,10 @@ Status matmul(MatmulContext* m, float* y, const void* w, TensorType type, int64_
     const int64_t x_elems = static_cast<int64_t>(n_tokens) * in;
     // y (column-major out x n) = W^T (W stored row-major [out][in] = column-major in x out) * x.
     if (type == TensorType::F32) {
-        cublasCheck(cublasGemmEx(m->handle, CUBLAS_OP_T, CUBLAS_OP_N, static_cast<int>(out), n_tokens,
-                                 static_cast<int>(in), &alpha, w, CUDA_R_32F, static_cast<int>(in), x, CUDA_R_32F,
-                                 static_cast<int>(in), &beta, y, CUDA_R_32F, static_cast<int>(out), CUBLAS_COMPUTE_32F,
-                                 CUBLAS_GEMM_DEFAULT));
+        cublasCheck(m->blas, m->blas->gemm_ex(m->handle, CUBLAS_OP_T, CUBLAS_OP_N, static_cast<int>(out), n_tokens,
+                                              static_cast<int>(in), &alpha, w, CUDA_R_32F, static_cast<int>(in), x,
+                                              CUDA_R_32F, static_cast<int>(in), &beta, y, CUDA_R_32F,
+                                              static_cast<int>(out), CUBLAS_COMPUTE_32F, CUBLAS_GEMM_DEFAULT));
         return {};
     }
     const bool quantised = type == TensorType::Q8_0 || is_k_quant(type);
@@ -138,10 +145,10 @@ Status matmul(MatmulContext* m, float* y, const void* w, TensorType type, int64_
     cudaCheckLaunch("matmul convert");
     const cudaDataType_t ab = bf16 ? CUDA_R_16BF : CUDA_R_16F;
     if (!quantised) {
-        cublasCheck(cublasGemmEx(m->handle, CUBLAS_OP_T, CUBLAS_OP_N, static_cast<int>(out), n_tokens,
-                                 static_cast<int>(in), &alpha, w, ab, static_cast<int>(in), x16, ab,
-                                 static_cast<int>(in), &beta, y, CUDA_R_32F, static_cast<int>(out), CUBLAS_COMPUTE_32F,
-                                 CUBLAS_GEMM_DEFAULT));
+        cublasCheck(m->blas, m->blas->gemm_ex(m->handle, CUBLAS_OP_T, CUBLAS_OP_N, static_cast<int>(out), n_tokens,
+                                              static_cast<int>(in), &alpha, w, ab, static_cast<int>(in), x16, ab,
+                                              static_cast<int>(in), &beta, y, CUDA_R_32F, static_cast<int>(out),
+                                              CUBLAS_COMPUTE_32F, CUBLAS_GEMM_DEFAULT));
         return {};
     }
     // Quantised: dequantise as many rows as the tile holds, multiply them, move on.
@@ -164,10 +171,10 @@ Status matmul(MatmulContext* m, float* y, const void* w, TensorType type, int64_
             dequant_kquant_f16_kernel<detail::kQ6K><<<g, 256, 0, s>>>(tile, src, in, rows * in);
         else dequant_q8_0_f16_kernel<<<g, 256, 0, s>>>(tile, src, rows * in);
         cudaCheckLaunch("matmul dequantise");
-        cublasCheck(cublasGemmEx(m->handle, CUBLAS_OP_T, CUBLAS_OP_N, static_cast<int>(rows), n_tokens,
-                                 static_cast<int>(in), &alpha, tile, CUDA_R_16F, static_cast<int>(in), x16, CUDA_R_16F,
-                                 static_cast<int>(in), &beta, y + r0, CUDA_R_32F, static_cast<int>(out),
-                                 CUBLAS_COMPUTE_32F, CUBLAS_GEMM_DEFAULT));
+        cublasCheck(m->blas, m->blas->gemm_ex(m->handle, CUBLAS_OP_T, CUBLAS_OP_N, static_cast<int>(rows), n_tokens,
+                                              static_cast<int>(in), &alpha, tile, CUDA_R_16F, static_cast<int>(in), x16,
+                                              CUDA_R_16F, static_cast<int>(in), &beta, y + r0, CUDA_R_32F,
+                                              static_cast<int>(out), CUBLAS_COMPUTE_32F, CUBLAS_GEMM_DEFAULT));
     }
     return {};
 }
