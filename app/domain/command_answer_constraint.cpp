@@ -73,6 +73,13 @@ struct NvsmiOptions {
     }
 };
 
+// The subcommands a line may name right after its program, by the most the request allows (their
+// risk_floor at or below it), and the floor of a word that names none of them.
+struct SubcommandStarts {
+    std::array<Words, 3> allowed;
+    Risk unknown_floor = Risk::ReadOnly;
+};
+
 // A shell tool whose options are checked: fully catalogued, no subcommands, a style we lex.
 struct ToolOptions {
     const ShellSpec* spec = nullptr;
@@ -90,7 +97,8 @@ public:
     // startable[r]: the programs a line may start when the request allows class r at most: those some
     // line can run at that class or lower (risk_floor). A line that starts any other cannot end.
     std::array<Words, 3> startable;
-    std::map<std::string, ToolOptions, std::less<>> tools;  // program name or alias -> checked options
+    std::map<std::string, ToolOptions, std::less<>> tools;             // program name or alias -> checked options
+    std::map<std::string, SubcommandStarts, std::less<>> subcommands;  // program name or alias
     NvsmiOptions nvsmi_top;
     std::map<std::string, NvsmiOptions, std::less<>> nvsmi_subcommands;  // only those with catalogued options
     Words nvsmi_subcommand_names;
@@ -110,6 +118,16 @@ std::shared_ptr<const CommandGrammar> build_command_grammar(const ShellCatalog& 
         for (int r = floor; r < 3; ++r) {
             g->startable[static_cast<size_t>(r)].add(t.name);
             for (const std::string& a : t.aliases) g->startable[static_cast<size_t>(r)].add(a);
+        }
+        if (!t.subcommands.empty() && t.subcommand_position == 1 && !t.wraps.present && !t.shell) {
+            SubcommandStarts starts;
+            starts.unknown_floor = unknown_subcommand_floor(t);
+            for (const ShellSpec& sub : t.subcommands)
+                for (int r = static_cast<int>(risk_floor(t, sub)); r < 3; ++r)
+                    starts.allowed[static_cast<size_t>(r)].add(sub.name);
+            for (Words& w : starts.allowed) w.finish();
+            g->subcommands.emplace(t.name, starts);
+            for (const std::string& a : t.aliases) g->subcommands.emplace(a, starts);
         }
         const bool checked = t.options_complete && t.subcommands.empty() && !t.wraps.present && !t.signal_option &&
                              (t.style == "gnu" || t.style == "single-dash" || t.style == "single-dash-long");
@@ -202,6 +220,8 @@ struct CommandState {
     Role role_after_redirect = Role::Program;
     bool segment_has_program = false;
     const ToolOptions* tool = nullptr;  // checked options of the segment's program
+    // The segment's program has subcommands and the next word names one (no option before it).
+    const SubcommandStarts* subcommands = nullptr;
     bool nvsmi = false;
     const NvsmiOptions* nv_options = nullptr;
     int nv_args = 0;                            // words after nvidia-smi
@@ -332,7 +352,19 @@ bool word_ok(const CommandRules& r, const CommandState& s, bool final, char next
                 return final ? allowed.has(w) : allowed.has_prefix(w);
             }
             return final ? g.programs.has(w) : g.programs.has_prefix(w);
-        case Role::Arg: break;
+        case Role::Arg:
+            // Nor a subcommand that always changes something (kubectl drain, systemctl stop), nor, where
+            // such a line is never read-only, one the catalogue does not know (kubectl drain07).
+            if (s.subcommands && r.options.hold_to_intent && !s.word_quoted && !w.empty() && w[0] != '-') {
+                const SubcommandStarts& sc = *s.subcommands;
+                const Words& ok = sc.allowed[static_cast<size_t>(r.allowed)];
+                if (r.above(sc.unknown_floor)) {
+                    if (!(final ? ok.has(w) : ok.has_prefix(w))) return false;
+                } else if (final && sc.allowed[2].has(w) && !ok.has(w)) {
+                    return false;
+                }
+            }
+            break;
     }
     if (!r.options.options) return true;
     if (s.nvsmi) {
@@ -413,10 +445,12 @@ void after_word(const CommandRules& r, CommandState& s, char next) {
             s.segment_free = true;  // the wrapped command is judged by the validator at the end
             return;
         }
+        if (auto sc = g.subcommands.find(w); sc != g.subcommands.end()) s.subcommands = &sc->second;
         auto it = g.tools.find(w);
         s.tool = it == g.tools.end() ? nullptr : &it->second;
         return;
     }
+    s.subcommands = nullptr;  // only the first word after the program names the subcommand here
     if (s.nvsmi) {
         if (s.nv_value_for && !(s.nv_value_optional && !w.empty() && w[0] == '-')) {
             s.nv_value_for = nullptr;
@@ -479,6 +513,7 @@ void new_segment(CommandState& s) {
     s.segment_free = false;
     s.segment_has_program = false;
     s.tool = nullptr;
+    s.subcommands = nullptr;
     s.nvsmi = false;
     s.nv_options = nullptr;
     s.nv_args = 0;

@@ -733,15 +733,38 @@ void Classifier::bind_loops(const ShellParseResult& parsed, const Context& ctx) 
 
 }  // namespace risk_detail
 
-Risk risk_floor(const ShellSpec& tool) {
-    if (!tool.subcommands.empty() || !tool.read_only_options.empty() || tool.wraps.present || tool.shell ||
-        tool.script_runner || tool.style == "tar")
-        return Risk::ReadOnly;
-    for (const risk_detail::DryRunOptions& d : risk_detail::kDryRuns)
-        if (tool.name == d.path) return Risk::ReadOnly;
+namespace {
+// `own`: the class of the deepest spec of the chain (its base class before read-only modes).
+Risk chain_floor(const std::vector<const ShellSpec*>& chain, const std::string& path, Risk own) {
+    for (const ShellSpec* s : chain)
+        if (!s->read_only_options.empty() || s->wraps.present || s->shell || s->script_runner || s->style == "tar")
+            return Risk::ReadOnly;
+    for (const risk_detail::DryRunOptions& d : risk_detail::kDryRuns) {
+        const std::string_view dry = d.path;
+        // A tool's dry run covers its subcommands (nft -c), a subcommand's its own (git push -n).
+        if (dry == path || dry.starts_with(path + " ") || std::string_view(path).starts_with(std::string(dry) + " "))
+            return Risk::ReadOnly;
+    }
     // read_only_override's own modes beyond the catalogue's read-only options.
-    if (tool.name == "tar" || tool.name == "wget" || tool.name == "tee") return Risk::ReadOnly;
-    return tool.risk.risk;
+    const std::string& n = chain.front()->name;
+    if (n == "tar" || n == "wget" || n == "tee") return Risk::ReadOnly;
+    return own;
+}
+}  // namespace
+
+Risk risk_floor(const ShellSpec& tool) {
+    return tool.subcommands.empty() ? chain_floor({&tool}, tool.name, tool.risk.risk) : Risk::ReadOnly;
+}
+
+Risk risk_floor(const ShellSpec& tool, const ShellSpec& subcommand) {
+    return subcommand.subcommands.empty()
+               ? chain_floor({&tool, &subcommand}, tool.name + " " + subcommand.name, subcommand.risk.risk)
+               : Risk::ReadOnly;
+}
+
+Risk unknown_subcommand_floor(const ShellSpec& tool) {
+    return chain_floor({&tool}, tool.name,
+                       max_risk(tool.subcommand_default.value_or(tool.risk.risk), Risk::ChangesState));
 }
 
 std::string effective_program(const ShellCatalog& shell, const SimpleCommand& cmd) {

@@ -39,6 +39,13 @@ std::string effective_program(const ShellCatalog& shell, const SimpleCommand& cm
 // lowers it (subcommands, read-only options or words, a dry-run option, a wrapped command, a shell or
 // interpreter, tar -t, wget -O -, tee /dev/null). Everything else on a line only raises the class.
 Risk risk_floor(const ShellSpec& tool);
+// The same for a line that runs `subcommand` of `tool` (systemctl stop, kubectl drain): the
+// subcommand's class unless it has subcommands of its own, or either has read-only options, a wrapped
+// command or a dry run.
+Risk risk_floor(const ShellSpec& tool, const ShellSpec& subcommand);
+// The same for a first word that names no catalogued subcommand of `tool`: such a line is never
+// read-only (it cannot be judged) unless the tool's read-only options or a dry run can make it so.
+Risk unknown_subcommand_floor(const ShellSpec& tool);
 
 // Classifies every command of a parsed line; the overall class is the maximum.
 RiskReport classify_line(const ShellCatalog& shell, const NvsmiCatalog& nvsmi, const ShellParseResult& parsed);

@@ -161,6 +161,17 @@ TEST(CommandConstraint, AQuestionStartsOnlyProgramsThatCanRunReadOnly) {
     EXPECT_TRUE(change->viable("command: pkill -HUP nginx\n"));
     EXPECT_FALSE(change->viable("command: wipefs "));
     EXPECT_TRUE(make_command_constraint(grammar, "wipe the signatures off /dev/sdb")->viable("command: wipefs "));
+    // Nor a subcommand that always changes something, named right after its program.
+    auto node = make_command_constraint(grammar, "what does slurm think of node gpu-a07");
+    EXPECT_FALSE(node->viable("command: systemctl stop "));
+    EXPECT_FALSE(node->viable("command: ls | systemctl stop "));
+    EXPECT_TRUE(node->viable("command: systemctl st"));       // status
+    EXPECT_FALSE(node->viable("command: systemctl stopp "));  // not catalogued: never read-only
+    EXPECT_FALSE(node->viable("command: systemctl sto"));     // no read-only subcommand begins so
+    EXPECT_TRUE(node->viable("command: systemctl --no-pager status slurmd\n"));
+    EXPECT_TRUE(node->viable("command: systemctl status slurmd\n"));
+    EXPECT_TRUE(node->viable("command: scontrol show node gpu-a07\n"));
+    EXPECT_TRUE(make_command_constraint(grammar, "stop slurmd on this node")->viable("command: systemctl stop "));
     // Without the intent hold every catalogued program may start a line.
     CommandConstraintOptions free;
     free.hold_to_intent = false;

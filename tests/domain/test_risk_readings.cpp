@@ -303,6 +303,51 @@ TEST(RiskReadings, NoLineRunsAToolBelowItsFloor) {
             }
     }
     EXPECT_GT(above_read_only, 30);
+    // Subcommands the same way (systemctl stop, kubectl drain), with the tool's options too.
+    int subcommands_above = 0;
+    for (const ShellSpec& t : shell.tools()) {
+        for (const ShellSpec& sub : t.subcommands) {
+            const Risk floor = risk_floor(t, sub);
+            if (floor == Risk::ReadOnly) continue;
+            ++subcommands_above;
+            std::vector<std::string> tails = {"", " --help", " -h", " x", " x y", " --dry-run", " -n x"};
+            for (const ShellSpec* owner : {&t, &sub})
+                for (const ShellOption& o : owner->options)
+                    for (const std::string& spelling : o.spellings) {
+                        tails.push_back(" " + spelling);
+                        tails.push_back(" x " + spelling + " y");
+                    }
+            for (const std::string& tail : tails) {
+                const std::string line = t.name + " " + sub.name + tail;
+                const ShellParseResult p = parse_shell(line);
+                if (!p.ok) continue;
+                const RiskReport r = classify_line(shell, sigma_test::nvsmi_catalog(), p);
+                EXPECT_GE(static_cast<int>(r.risk), static_cast<int>(floor))
+                    << line << " -> " << joined(r) << " (floor " << risk_text(floor) << ")";
+            }
+        }
+    }
+    EXPECT_GT(subcommands_above, 20);
+    // A first word that names no catalogued subcommand.
+    int unknown_above = 0;
+    for (const ShellSpec& t : shell.tools()) {
+        if (t.subcommands.empty()) continue;
+        const Risk floor = unknown_subcommand_floor(t);
+        if (floor == Risk::ReadOnly) continue;
+        ++unknown_above;
+        std::vector<std::string> tails = {"", " --help", " -h", " x", " --dry-run", " -n x"};
+        for (const ShellOption& o : t.options)
+            for (const std::string& spelling : o.spellings) tails.push_back(" " + spelling);
+        for (const std::string& tail : tails) {
+            const std::string line = t.name + " zzfrob" + tail;
+            const ShellParseResult p = parse_shell(line);
+            if (!p.ok) continue;
+            const RiskReport r = classify_line(shell, sigma_test::nvsmi_catalog(), p);
+            EXPECT_GE(static_cast<int>(r.risk), static_cast<int>(floor))
+                << line << " -> " << joined(r) << " (floor " << risk_text(floor) << ")";
+        }
+    }
+    EXPECT_GT(unknown_above, 5);
     // Tools that some line runs read-only keep a read-only floor.
     for (const char* name : {"kill", "tar", "rsync", "tee", "wget", "systemctl", "find", "nice", "bash", "shred"}) {
         const ShellSpec* t = shell.find(name);
@@ -311,5 +356,8 @@ TEST(RiskReadings, NoLineRunsAToolBelowItsFloor) {
     }
     EXPECT_EQ(risk_floor(*shell.find("pkill")), Risk::ChangesState);
     EXPECT_EQ(risk_floor(*shell.find("wipefs")), Risk::Destructive);
+    const ShellSpec& systemctl = *shell.find("systemctl");
+    EXPECT_EQ(risk_floor(systemctl, *systemctl.find_subcommand("stop")), Risk::ChangesState);
+    EXPECT_EQ(risk_floor(systemctl, *systemctl.find_subcommand("status")), Risk::ReadOnly);
     EXPECT_EQ(risk_floor(*shell.find("shred")), Risk::ReadOnly);  // shred --help
 }
