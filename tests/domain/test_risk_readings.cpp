@@ -6,6 +6,7 @@
 // ctr are read as those tools read them.
 #include <gtest/gtest.h>
 
+#include <initializer_list>
 #include <optional>
 #include <string>
 #include <vector>
@@ -39,6 +40,29 @@ void check(const Case& c) {
 }
 
 constexpr Risk RO = Risk::ReadOnly, CS = Risk::ChangesState, DE = Risk::Destructive;
+
+// Every line `head` + one of `tails` that parses classifies at `floor` or above.
+void expect_no_line_below(const std::string& head, const std::vector<std::string>& tails, Risk floor) {
+    for (const std::string& tail : tails) {
+        const ShellParseResult p = parse_shell(head + tail);
+        if (!p.ok) continue;  // "sudo -u" without its value: no command at all
+        const RiskReport r = classify_line(sigma_test::shell_catalog(), sigma_test::nvsmi_catalog(), p);
+        EXPECT_GE(static_cast<int>(r.risk), static_cast<int>(floor))
+            << head << tail << " -> " << joined(r) << " (floor " << risk_text(floor) << ")";
+    }
+}
+
+// Adds " <option>" for every spelling of the specs' options, and, when `before` or `after` is set, the
+// same with those words around it.
+void add_option_tails(std::vector<std::string>& tails, std::initializer_list<const ShellSpec*> specs,
+                      const std::string& before, const std::string& after) {
+    for (const ShellSpec* spec : specs)
+        for (const ShellOption& o : spec->options)
+            for (const std::string& spelling : o.spellings) {
+                tails.push_back(" " + spelling);
+                if (!before.empty() || !after.empty()) tails.push_back(before + " " + spelling + after);
+            }
+}
 
 }  // namespace
 
@@ -286,21 +310,9 @@ TEST(RiskReadings, NoLineRunsAToolBelowItsFloor) {
         ++above_read_only;
         std::vector<std::string> tails = {"",    " --help", " -h",     " -V", " --version", " -l",
                                           " -n", " x",      " /tmp/x", " -",  " -- x",      " --dry-run"};
-        for (const ShellOption& o : t.options)
-            for (const std::string& s : o.spellings) {
-                tails.push_back(" " + s);
-                tails.push_back(" " + s + " x");
-            }
-        std::vector<std::string> names = t.aliases;
-        names.push_back(t.name);
-        for (const std::string& name : names)
-            for (const std::string& tail : tails) {
-                const ShellParseResult p = parse_shell(name + tail);
-                if (!p.ok) continue;  // "sudo -u" without its value: no command at all
-                const RiskReport r = classify_line(shell, sigma_test::nvsmi_catalog(), p);
-                EXPECT_GE(static_cast<int>(r.risk), static_cast<int>(floor))
-                    << name << tail << " -> " << joined(r) << " (floor " << risk_text(floor) << ")";
-            }
+        add_option_tails(tails, {&t}, "", " x");
+        expect_no_line_below(t.name, tails, floor);
+        for (const std::string& alias : t.aliases) expect_no_line_below(alias, tails, floor);
     }
     EXPECT_GT(above_read_only, 30);
     // Subcommands the same way (systemctl stop, kubectl drain), with the tool's options too.
@@ -311,20 +323,8 @@ TEST(RiskReadings, NoLineRunsAToolBelowItsFloor) {
             if (floor == Risk::ReadOnly) continue;
             ++subcommands_above;
             std::vector<std::string> tails = {"", " --help", " -h", " x", " x y", " --dry-run", " -n x"};
-            for (const ShellSpec* owner : {&t, &sub})
-                for (const ShellOption& o : owner->options)
-                    for (const std::string& spelling : o.spellings) {
-                        tails.push_back(" " + spelling);
-                        tails.push_back(" x " + spelling + " y");
-                    }
-            for (const std::string& tail : tails) {
-                const std::string line = t.name + " " + sub.name + tail;
-                const ShellParseResult p = parse_shell(line);
-                if (!p.ok) continue;
-                const RiskReport r = classify_line(shell, sigma_test::nvsmi_catalog(), p);
-                EXPECT_GE(static_cast<int>(r.risk), static_cast<int>(floor))
-                    << line << " -> " << joined(r) << " (floor " << risk_text(floor) << ")";
-            }
+            add_option_tails(tails, {&t, &sub}, " x", " y");
+            expect_no_line_below(t.name + " " + sub.name, tails, floor);
         }
     }
     EXPECT_GT(subcommands_above, 20);
@@ -336,16 +336,8 @@ TEST(RiskReadings, NoLineRunsAToolBelowItsFloor) {
         if (floor == Risk::ReadOnly) continue;
         ++unknown_above;
         std::vector<std::string> tails = {"", " --help", " -h", " x", " --dry-run", " -n x"};
-        for (const ShellOption& o : t.options)
-            for (const std::string& spelling : o.spellings) tails.push_back(" " + spelling);
-        for (const std::string& tail : tails) {
-            const std::string line = t.name + " zzfrob" + tail;
-            const ShellParseResult p = parse_shell(line);
-            if (!p.ok) continue;
-            const RiskReport r = classify_line(shell, sigma_test::nvsmi_catalog(), p);
-            EXPECT_GE(static_cast<int>(r.risk), static_cast<int>(floor))
-                << line << " -> " << joined(r) << " (floor " << risk_text(floor) << ")";
-        }
+        add_option_tails(tails, {&t}, "", "");
+        expect_no_line_below(t.name + " zzfrob", tails, floor);
     }
     EXPECT_GT(unknown_above, 5);
     // Tools that some line runs read-only keep a read-only floor.
