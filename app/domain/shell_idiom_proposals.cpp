@@ -413,6 +413,39 @@ void cluster_idioms(const std::vector<Token>& tokens, const std::vector<std::str
     }
 }
 
+// sudo systemctl for "restart nginx", "stop the docker service", "reload sshd": the service named right
+// after the verb (past "the"), where no word names a container, pod or other cluster object.
+std::optional<std::string> service_idiom(const IntentReading& intent, const std::vector<Token>& tokens,
+                                         const std::vector<std::string>& words) {
+    static const std::vector<std::string_view> kActions = {"restart", "start", "stop", "reload", "enable", "disable"};
+    if (std::find(kActions.begin(), kActions.end(), intent.cue) == kActions.end()) return std::nullopt;
+    if (has_word(words, {"pod",     "pods",        "deployment", "deployments", "deploy",   "container", "containers",
+                         "kubectl", "k8s",         "kubernetes", "compose",     "job",      "jobs",      "node",
+                         "nodes",   "statefulset", "daemonset",  "vm",          "instance", "gpu",       "gpus",
+                         "mig",     "server",      "machine",    "host",        "box"}))
+        return std::nullopt;
+    size_t at = find_token(tokens, {intent.cue});
+    if (at == std::string::npos) return std::nullopt;
+    if (at + 1 < tokens.size() && tokens[at + 1].text == "the") ++at;
+    if (at + 1 >= tokens.size()) return std::nullopt;
+    const std::string& name = tokens[at + 1].text;
+    const bool name_like =
+        !name.empty() && std::isalpha(static_cast<unsigned char>(name[0])) &&
+        std::all_of(name.begin(), name.end(), [](char c) {
+            return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.' || c == '@';
+        });
+    if (!name_like || !safe_value(name) ||
+        has_word({name}, {"service", "services", "daemon", "it", "all", "everything"}))
+        return std::nullopt;
+    // The name is the whole name: "stop the fabric manager" names no unit called fabric.
+    static const std::vector<std::string_view> kAfterName = {"service", "daemon", "unit", "now", "again", "please",
+                                                             "on",      "for",    "so",   "and", "then",  "gracefully"};
+    if (at + 2 < tokens.size() &&
+        std::find(kAfterName.begin(), kAfterName.end(), lower_text(tokens[at + 2].text)) == kAfterName.end())
+        return std::nullopt;
+    return "sudo systemctl " + intent.cue + " " + name;  // a unit's state is root's to change
+}
+
 std::vector<std::string> propose_shell_idioms(std::string_view request) {
     const IntentReading intent = read_intent(request);
     const bool change = intent.intent == RequestIntent::Change;
@@ -499,6 +532,7 @@ std::vector<std::string> propose_shell_idioms(std::string_view request) {
             out.push_back("kubectl scale deployment " + tokens[deployment + 1].text + (ns.empty() ? "" : " -n " + ns) +
                           " --replicas=" + replicas);
         }
+        if (auto c = service_idiom(intent, tokens, words)) out.push_back(*c);
         const size_t pod = find_token(tokens, {"pod"});
         if (pod != std::string::npos && pod + 1 < tokens.size() &&
             (intent.cue == "delete" || intent.cue == "remove" || intent.cue == "kill" || intent.cue == "evict") &&

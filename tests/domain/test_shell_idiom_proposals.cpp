@@ -135,6 +135,29 @@ TEST(ShellIdiomProposals, SearchesPortsMountsInterfacesAndClusters) {
     EXPECT_TRUE(propose_shell_idioms("temperature section of the full query for gpu 3").empty());
 }
 
+TEST(ShellIdiomProposals, ServicesByName) {
+    const std::vector<std::pair<std::string, std::string>> cases = {
+        {"restart nginx", "sudo systemctl restart nginx"},
+        {"Restart the docker service", "sudo systemctl restart docker"},
+        {"please stop slurmd", "sudo systemctl stop slurmd"},
+        {"reload sshd", "sudo systemctl reload sshd"},
+        {"restart chronyd now please", "sudo systemctl restart chronyd"},
+        {"enable nvidia-persistenced", "sudo systemctl enable nvidia-persistenced"},
+        {"start the prometheus-node-exporter service", "sudo systemctl start prometheus-node-exporter"},
+    };
+    for (const auto& [request, expected] : cases) {
+        EXPECT_TRUE(proposes(request, expected));
+        EXPECT_TRUE(check_command(expected).valid) << expected;
+    }
+    // Cluster objects, questions and nameless requests get no systemctl.
+    for (const char* request :
+         {"restart the llm-serve deployment", "restart pod web-1", "restart the gpu-node-3 node", "is nginx running?",
+          "why did nginx restart", "restart it", "restart the service", "restart /etc/nginx", "restart $(reboot)",
+          "restart nginx;reboot", "stop the fabric manager"})
+        for (const std::string& p : propose_shell_idioms(request))
+            EXPECT_EQ(p.find("systemctl"), std::string::npos) << request << " -> " << p;
+}
+
 TEST(ShellIdiomProposals, ChangesOnlyWhenAskedAndNothingWithoutValues) {
     // A question about a pod or an archive gets no delete or extract; a look gets no chmod.
     for (const char* request : {"why did the pod api-7d9 in dev restart", "is deploy.sh executable?",
