@@ -158,8 +158,9 @@ Expected<GenerateStats> run_generation(Context& ctx, std::span<const int32_t> pr
                                                                     " generated tokens; the answer so far: \"" +
                                                                     text_tail(constrained.text) + "\"");
             }
-            if (!constrained.allowed[static_cast<size_t>(most_likely(current, ctx.n_vocab()))])
-                ++stats.overridden_tokens;
+            if (params.override_limit > 0 &&
+                !constrained.allowed[static_cast<size_t>(most_likely(current, ctx.n_vocab()))])
+                ++stats.overridden_tokens;  // a pass over the logits per token: only when a limit asks
             token = sampler.sample_masked(current, constrained.allowed);
         } else {
             token = sampler.sample(current);
@@ -186,16 +187,12 @@ Expected<GenerateStats> run_generation(Context& ctx, std::span<const int32_t> pr
             stats.stopped_by_callback = true;
             break;
         }
-        if (constrained.cursor && !reached_complete) {
-            reached_complete = constrained.cursor->complete();
-            if (!reached_complete && params.incomplete_limit > 0 && stats.generated_tokens >= params.incomplete_limit) {
-                stats.stopped_by_incomplete_limit = true;
-                break;
-            }
-            if (!reached_complete && params.override_limit > 0 && stats.overridden_tokens >= params.override_limit) {
-                stats.stopped_by_override_limit = true;
-                break;
-            }
+        if (constrained.cursor && !reached_complete && !(reached_complete = constrained.cursor->complete())) {
+            stats.stopped_by_incomplete_limit =
+                params.incomplete_limit > 0 && stats.generated_tokens >= params.incomplete_limit;
+            stats.stopped_by_override_limit =
+                params.override_limit > 0 && stats.overridden_tokens >= params.override_limit;
+            if (stats.stopped_by_incomplete_limit || stats.stopped_by_override_limit) break;
         }
         if (params.n_predict >= 0 && i + 1 >= params.n_predict) break;  // no need to decode the last one
         if (ctx.position() >= ctx.n_ctx()) {

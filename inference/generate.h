@@ -59,7 +59,7 @@ struct GenerateStats {
     bool stopped_by_incomplete_limit = false;  // params.incomplete_limit tokens and the text not yet complete
     bool stopped_by_override_limit = false;    // params.override_limit refusals and the text not yet complete
     bool constraint_complete = false;          // with a constraint: the answer was a complete valid text at the stop
-    int overridden_tokens = 0;  // with a constraint: steps where the mask refused the model's most likely token
+    int overridden_tokens = 0;  // with override_limit: steps where the mask refused the most likely token
     int masked_tokens = 0;      // tokens sampled under a constraint mask
     double mask_ms = 0.0;       // time spent computing those masks (part of decode_ms)
 
